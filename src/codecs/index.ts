@@ -1,0 +1,13 @@
+import type { Codec } from './codec.js';
+import { bcdDigits, bcdIdentity, plmn } from './digits.js';
+
+export type { Codec, CodecSite } from './codec.js';
+
+/** Codecs a grammar may name with `codec:`. */
+export const CODECS: ReadonlyMap<string, Codec> = new Map([
+  ['bcd_identity', bcdIdentity],
+  ['bcd_digits', bcdDigits],
+  ['plmn', plmn],
+]);
+
+export const hasPlugin = (name: string): boolean => CODECS.has(name);

@@ -1,0 +1,129 @@
+/** MSB-first bit cursor over a byte buffer, with absolute bit offsets and a hard end (a window). */
+export class BitReader {
+  constructor(
+    readonly bytes: Uint8Array,
+    public pos = 0,
+    readonly end = bytes.length * 8,
+  ) {}
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  /** A reader limited to [pos, pos + bits); the caller advances this reader past it. */
+  window(bits: number): BitReader {
+    return new BitReader(this.bytes, this.pos, Math.min(this.end, this.pos + bits));
+  }
+
+  /** Reads `bits` (<= 53) as a number; the caller checks `remaining` first. */
+  peek(bits: number, skip = 0): number {
+    let v = 0;
+    let p = this.pos + skip;
+    let left = bits;
+    while (left > 0) {
+      const byte = this.bytes[p >> 3];
+      const inByte = 8 - (p & 7);
+      const take = Math.min(inByte, left);
+      const chunk = (byte >> (inByte - take)) & ((1 << take) - 1);
+      v = v * 2 ** take + chunk;
+      p += take;
+      left -= take;
+    }
+    return v;
+  }
+
+  read(bits: number): number {
+    const v = this.peek(bits);
+    this.pos += bits;
+    return v;
+  }
+
+  readBig(bits: number): bigint {
+    let v = 0n;
+    for (let left = bits; left > 0; ) {
+      const take = Math.min(32, left);
+      v = (v << BigInt(take)) | BigInt(this.read(take));
+      left -= take;
+    }
+    return v;
+  }
+
+  /** Bytes of [pos, pos + bits), left-aligned; a partial last byte keeps its high bits. */
+  readBytes(bits: number): Uint8Array {
+    if ((this.pos & 7) === 0) {
+      const out = this.bytes.slice(this.pos >> 3, (this.pos + bits + 7) >> 3);
+      if (bits & 7) out[out.length - 1] &= 0xff << (8 - (bits & 7));
+      this.pos += bits;
+      return out;
+    }
+    const out = new Uint8Array((bits + 7) >> 3);
+    for (let i = 0; i < out.length; i++) {
+      const take = Math.min(8, bits - i * 8);
+      out[i] = this.read(take) << (8 - take);
+    }
+    return out;
+  }
+}
+
+/** MSB-first bit writer that grows as needed. */
+export class BitWriter {
+  private buf = new Uint8Array(64);
+  pos = 0;
+
+  private ensure(bits: number): void {
+    const need = (this.pos + bits + 7) >> 3;
+    if (need <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(need, this.buf.length * 2));
+    next.set(this.buf);
+    this.buf = next;
+  }
+
+  write(value: number, bits: number): void {
+    this.ensure(bits);
+    for (let left = bits; left > 0; ) {
+      const inByte = 8 - (this.pos & 7);
+      const take = Math.min(inByte, left);
+      const chunk = Math.floor(value / 2 ** (left - take)) & ((1 << take) - 1);
+      this.buf[this.pos >> 3] |= chunk << (inByte - take);
+      this.pos += take;
+      left -= take;
+    }
+  }
+
+  writeBig(value: bigint, bits: number): void {
+    for (let left = bits; left > 0; ) {
+      const take = Math.min(32, left);
+      this.write(Number((value >> BigInt(left - take)) & 0xffffffffn), take);
+      left -= take;
+    }
+  }
+
+  writeBytes(bytes: Uint8Array, bits = bytes.length * 8): void {
+    this.ensure(bits);
+    if ((this.pos & 7) === 0 && (bits & 7) === 0) {
+      this.buf.set(bytes.subarray(0, bits >> 3), this.pos >> 3);
+      this.pos += bits;
+      return;
+    }
+    for (let i = 0; i * 8 < bits; i++) {
+      const take = Math.min(8, bits - i * 8);
+      this.write(bytes[i] >> (8 - take), take);
+    }
+  }
+
+  /** Overwrites `bits` at an earlier absolute offset (length fields computed after their value). */
+  patch(at: number, value: number, bits: number): void {
+    const save = this.pos;
+    this.pos = at;
+    for (let i = 0; i < bits; i++) {
+      const p = at + i;
+      this.buf[p >> 3] &= ~(0x80 >> (p & 7));
+    }
+    this.write(value, bits);
+    this.pos = save;
+  }
+
+  finish(): Uint8Array {
+    return this.buf.slice(0, (this.pos + 7) >> 3);
+  }
+}

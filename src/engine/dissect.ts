@@ -1,0 +1,431 @@
+/**
+ * The tolerant dissector: interprets the grammar IR over bytes, building a tree whose every node has
+ * a filter name, bit range, value and display; errors become expert items and decoding resumes after
+ * the enclosing window. Values are built with the tree (each node's value is its subtree's).
+ */
+import { CODECS } from '../codecs/index.js';
+import type { FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR, UintField } from '../grammar/ir.js';
+import { BitReader } from './bits.js';
+import { bytesDisplay, enumLabel, toHex, uintDisplay, uintShow } from './format.js';
+import { need, Stop } from './stop.js';
+import { expertItem, walk, type ExpertItem, type TreeNode } from './tree.js';
+
+type Obj = Record<string, unknown>;
+
+/** Values of a struct's earlier integer fields, for relations, switches and presence. */
+interface Scope {
+  values: Map<string, number>;
+  defs: FieldIR[];
+}
+
+export interface DissectResult {
+  protocol: string;
+  tree: TreeNode;
+  value: unknown;
+  /** Every expert item of the tree, in tree order. */
+  expert: ExpertItem[];
+  /** Bits the root consumed. */
+  bitLength: number;
+}
+
+const node = (filter: string, label: string, bitOffset: number, bitLength = 0, display = label): TreeNode => ({
+  filter, label, bitOffset, bitLength, display, children: [], expert: [],
+});
+
+const isBitField = (bitOffset: number, bitLength: number) => bitOffset % 8 !== 0 || bitLength % 8 !== 0;
+
+export class Dissector {
+  constructor(readonly ir: GrammarIR) {}
+
+  dissect(bytes: Uint8Array, protocol: string): DissectResult {
+    const p = this.ir.protocols.get(protocol);
+    const root = node(protocol, p?.label ?? protocol, 0, bytes.length * 8);
+    if (!p) {
+      root.expert.push(expertItem('unknown_message_type', `no grammar for protocol "${protocol}"`, '', 0, bytes.length * 8));
+      return { protocol, tree: root, value: undefined, expert: root.expert, bitLength: 0 };
+    }
+    const r = new BitReader(bytes);
+    let value: unknown;
+    try {
+      value = this.type(this.ir.types.get(p.root)!, r, root, p.root);
+    } catch (e) {
+      if (!(e instanceof Stop)) throw e;
+      value = { _raw: toHex(bytes) };
+    }
+    if (r.remaining > 0) this.trailing(r, root, p.root, value);
+    root.value = value;
+    const expert = [...walk(root)].flatMap((n) => n.expert);
+    return { protocol, tree: root, value, expert, bitLength: r.pos };
+  }
+
+  /** Octets after the last field: kept in the value so the message re-encodes byte-exactly. */
+  private trailing(r: BitReader, parent: TreeNode, path: string, value: unknown): void {
+    const at = r.pos;
+    const bits = r.remaining;
+    const data = r.readBytes(bits);
+    const n = node('_ws.extraneous', 'Extraneous data', at, bits, bytesDisplay('Extraneous data', data));
+    n.expert.push(expertItem('extraneous_data', `${bits / 8} octets after the end of the message`, path, at, bits));
+    parent.children.push(n);
+    if (value && typeof value === 'object') (value as Obj)._trailing = toHex(data);
+  }
+
+  /** Decodes a type at r's position into `parent` (the node of the field or IE holding it). */
+  type(t: TypeIR, r: BitReader, parent: TreeNode, path: string): unknown {
+    switch (t.kind) {
+      case 'struct': {
+        const value: Obj = t.message ? { message: t.name } : {};
+        if (t.message) this.messageNode(parent, t.label);
+        this.fields(t.fields, r, parent, value, path, new Map());
+        return value;
+      }
+      case 'dispatch': {
+        need(r, t.peekOffset + t.peekBits, parent, parent.filter, parent.label, path);
+        const key = r.peek(t.peekBits, t.peekOffset);
+        const next = t.cases.get(key) ?? t.default;
+        if (!next) {
+          const n = node(parent.filter, parent.label, r.pos, r.remaining);
+          const item = expertItem('unknown_message_type', `${t.label}: no case for ${key} (0x${key.toString(16)})`, path, r.pos, r.remaining);
+          n.expert.push(item);
+          parent.children.push(n);
+          throw new Stop(item);
+        }
+        const inner = next();
+        const value = this.type(inner, r, parent, `${path}/${inner.name}`);
+        if (t.default && next === t.default && !(t.cases.has(key))) {
+          parent.expert.push(expertItem('unknown_message_type', `${t.label}: unknown value ${key} (0x${key.toString(16)})`, path, r.pos, 0));
+        }
+        if (t.key && value && typeof value === 'object' && !(t.key in (value as Obj))) (value as Obj)[t.key] = key;
+        return value;
+      }
+      case 'l3':
+        return this.l3(t, r, parent, path);
+    }
+  }
+
+  private messageNode(parent: TreeNode, label: string): void {
+    if (!parent.display.includes(' - ')) parent.display = parent.label === label ? label : `${parent.display}`;
+  }
+
+  /** Decodes a struct's fields; `scope` collects earlier values for relations, switches and presence. */
+  fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>): void {
+    const scope: Scope = { values: new Map(), defs: fields };
+    for (const f of fields) {
+      const p = f.presence;
+      if (p.kind === 'flag' && !scope.values.get(p.field)) continue;
+      if (p.kind === 'in' && !p.values.includes(scope.values.get(p.field) ?? -1)) continue;
+      if (p.kind === 'tail' && r.remaining === 0) continue;
+      const fpath = `${path}/${f.id}`;
+      const v = this.field(f, r, parent, fpath, scope, consts.get(f.id));
+      if (f.kind === 'uint' && typeof v === 'number') scope.values.set(f.id, v);
+      if (f.kind === 'spare') {
+        if (v !== f.value) value[f.id] = v;
+      } else if (f.kind === 'uint' && (f.relation || consts.has(f.id) || f.constValue !== undefined)) {
+        const c = consts.get(f.id) ?? f.constValue;
+        if (c !== undefined && v !== c) value[f.id] = v;
+      } else {
+        value[f.id] = v;
+      }
+    }
+    // A relation whose targets are all absent is not derivable: keep its value.
+    for (const f of fields) {
+      if (f.kind === 'uint' && f.relation && scope.values.has(f.id) && !f.relation.targets.some((t) => t in value)) value[f.id] = scope.values.get(f.id);
+    }
+  }
+
+  private field(f: FieldIR, r: BitReader, parent: TreeNode, path: string, scope: Scope, constValue?: number): unknown {
+    const start = r.pos;
+    switch (f.kind) {
+      case 'uint': {
+        need(r, f.bits, parent, f.filter, f.label, path);
+        const v = f.bits > 52 ? r.readBig(f.bits) : r.read(f.bits);
+        const n = node(f.filter, f.label, start, f.bits, uintDisplay(f, v));
+        n.value = typeof v === 'bigint' ? v.toString() : v;
+        n.show = uintShow(f, v);
+        n.bitField = isBitField(start, f.bits);
+        const c = constValue ?? f.constValue;
+        if (c !== undefined && v !== c) n.expert.push(expertItem('const_mismatch', `${f.label}: ${v}, expected ${c}`, path, start, f.bits));
+        if (f.enum && typeof v === 'number' && enumLabel(f.enum, v) === undefined) {
+          n.expert.push(expertItem('reserved_value', `${f.label}: reserved value ${v}`, path, start, f.bits));
+        }
+        parent.children.push(n);
+        return typeof v === 'bigint' ? v.toString() : v;
+      }
+      case 'spare': {
+        need(r, f.bits, parent, f.filter, f.label, path);
+        const v = r.read(f.bits);
+        const n = node(f.filter, f.label, start, f.bits, `${f.label}: ${v}`);
+        n.value = v;
+        n.show = String(v);
+        n.bitField = isBitField(start, f.bits);
+        if (v !== f.value) n.expert.push(expertItem('spare_not_zero', `spare bits are ${v}, expected ${f.value}`, path, start, f.bits));
+        parent.children.push(n);
+        return v;
+      }
+      case 'bytes': {
+        const bits = f.size === 'rest' ? r.remaining : f.size === 'related' ? this.related(f, r, scope, parent, path) : f.size;
+        need(r, bits, parent, f.filter, f.label, path);
+        const data = r.readBytes(bits);
+        const n = node(f.filter, f.label, start, bits, bytesDisplay(f.label, data, f.text));
+        n.value = toHex(data);
+        n.show = f.text ? new TextDecoder(f.text === 'ascii' ? 'latin1' : 'utf-8').decode(data) : toHex(data);
+        parent.children.push(n);
+        return n.value;
+      }
+      case 'ref': {
+        const t = f.type();
+        const n = node(f.filter, f.label, start, 0, f.label === t.label ? f.label : `${t.label} - ${f.label}`);
+        parent.children.push(n);
+        const bits = f.lengthFrom ? this.related(f, r, scope, parent, path) : f.rest ? r.remaining : undefined;
+        const v = this.windowed(r, bits, n, path, (w) => this.type(t, w, n, path));
+        n.bitLength = r.pos - start;
+        n.value = v;
+        return v;
+      }
+      case 'codec': {
+        const codec = CODECS.get(f.codec)!;
+        const n = node(f.filter, f.label, start);
+        parent.children.push(n);
+        const bits = f.lengthFrom ? this.related(f, r, scope, parent, path) : f.size === 'rest' ? r.remaining : typeof f.size === 'number' ? f.size : undefined;
+        const v = this.windowed(r, bits, n, path, (w) => codec.decode(w, f.params, { filter: f.filter, label: f.label, path, node: n }));
+        n.bitLength = r.pos - start;
+        n.value = v;
+        n.show = codec.show(v, f.params);
+        n.display = `${f.label}: ${n.show}`;
+        return v;
+      }
+      case 'list': {
+        const n = node(f.filter, f.label, start);
+        parent.children.push(n);
+        const items: unknown[] = [];
+        const count = f.bound === 'count' ? this.counted(f, scope) : undefined;
+        const bits = f.bound === 'length' ? this.related(f, r, scope, parent, path) : f.bound === 'rest' ? r.remaining : undefined;
+        this.windowed(r, bits, n, path, (w) => {
+          const more = () => (count !== undefined ? items.length < count : w.remaining > 0);
+          while (more()) items.push(this.field(f.item, w, n, `${path}/${items.length}`, scope));
+          return items;
+        });
+        n.bitLength = r.pos - start;
+        n.value = items;
+        n.display = `${f.label} (${items.length} item${items.length === 1 ? '' : 's'})`;
+        if (items.length < f.minItems || (f.maxItems !== undefined && items.length > f.maxItems)) {
+          n.expert.push(expertItem('list_count_out_of_range', `${f.label}: ${items.length} items`, path, start, n.bitLength));
+        }
+        return items;
+      }
+      case 'switch': {
+        const key = scope.values.get(f.on)!;
+        const next = f.cases.get(key) ?? f.default;
+        const n = node(f.filter, f.label, start);
+        parent.children.push(n);
+        if (!next) {
+          const data = r.readBytes(r.remaining);
+          n.bitLength = r.pos - start;
+          n.display = bytesDisplay(f.label, data);
+          n.expert.push(expertItem('reserved_value', `${f.label}: no layout for ${f.on} = ${key}`, path, start, n.bitLength));
+          n.value = { _raw: toHex(data) };
+          return n.value;
+        }
+        const v = this.type(next(), r, n, path);
+        n.bitLength = r.pos - start;
+        n.value = v;
+        return v;
+      }
+    }
+  }
+
+  private counted(f: FieldIR, scope: Scope): number {
+    const rel = (scope.defs.find((d) => d.id === f.lengthFrom) as UintField).relation!;
+    return Math.max(0, scope.values.get(f.lengthFrom!)! - rel.adjust);
+  }
+
+  /** Bits given by the length relation of `f`; checks them against what is left. */
+  private related(f: FieldIR, r: BitReader, scope: Scope, parent: TreeNode, path: string): number {
+    const len = scope.values.get(f.lengthFrom!)!;
+    const rel = (scope.defs.find((d) => d.id === f.lengthFrom) as UintField).relation!;
+    const bits = Math.max(0, (len - rel.adjust) * rel.unitBits);
+    if (bits > r.remaining) {
+      const item = expertItem('length_exceeds_window', `${f.label}: length ${len} exceeds the ${r.remaining} bits left`, path, r.pos, bits);
+      parent.expert.push(item);
+      return r.remaining;
+    }
+    return bits;
+  }
+
+  /** Runs `body` on a window of `bits` (or on r itself); an error inside stays inside and r moves past it. */
+  private windowed<T>(r: BitReader, bits: number | undefined, n: TreeNode, path: string, body: (w: BitReader) => T): T | { _raw: string } {
+    const start = r.pos;
+    const w = bits === undefined ? r : r.window(bits);
+    try {
+      const v = body(w);
+      if (bits !== undefined) {
+        if (w.remaining > 0) this.trailing(w, n, path, v);
+        r.pos = w.end;
+      }
+      return v;
+    } catch (e) {
+      if (!(e instanceof Stop) || bits === undefined) throw e;
+      r.pos = start;
+      const raw = r.readBytes(bits);
+      return { _raw: toHex(raw) };
+    }
+  }
+
+  private l3(t: L3MessageType, r: BitReader, parent: TreeNode, path: string): Obj {
+    const value: Obj = { message: t.name };
+    this.fields(t.header, r, parent, value, path, t.set);
+    let i = 0;
+    const ies = t.ies;
+    while (i < ies.length && ies[i].iei === undefined) {
+      const ie = ies[i];
+      if (ie.half) {
+        const second = ies[i + 1];
+        need(r, 8, parent, ie.filter, `${ie.name}, ${second.name}`, `${path}/${ie.id}`);
+        // TS 24.007 §11.2.1.1.2 (24.301 §8.1): the first half-octet IE of a pair takes bits 4-1.
+        this.halfIe(second, r, parent, value, path);
+        this.halfIe(ie, r, parent, value, path);
+        i += 2;
+        continue;
+      }
+      this.ie(ie, r, parent, value, path, t);
+      i++;
+    }
+    this.optionalPart(t, ies.slice(i), r, parent, value, path);
+    return value;
+  }
+
+  private halfIe(ie: IEIR, r: BitReader, parent: TreeNode, value: Obj, path: string): void {
+    const t = ie.type!();
+    const n = node(ie.filter, ie.label, r.pos, 4, ie.label === t.label ? ie.label : `${t.label} - ${ie.label}`);
+    parent.children.push(n);
+    const v = this.type(t, r.window(4), n, `${path}/${ie.id}`);
+    r.pos += 4;
+    n.value = v;
+    if (!isEmpty(v)) value[ie.id] = v;
+  }
+
+  /** One IE of any format at r; errors inside the IE stay in it. */
+  private ie(ie: IEIR, r: BitReader, parent: TreeNode, value: Obj, path: string, msg: L3MessageType): void {
+    const start = r.pos;
+    const ipath = `${path}/${ie.id}`;
+    const t = ie.type?.();
+    const n = node(ie.filter, ie.label, start, 0, t && t.label !== ie.label ? `${t.label} - ${ie.label}` : ie.label);
+    parent.children.push(n);
+    const hasIei = ie.iei !== undefined;
+    const lenBytes = ie.format === 'LV' || ie.format === 'TLV' ? 1 : ie.format === 'LV-E' || ie.format === 'TLV-E' ? 2 : 0;
+    try {
+      if (hasIei && ie.half) {
+        need(r, 8, n, `${msg.ieFilterPrefix}.elem_id`, 'Element ID', ipath);
+        const iei = r.read(4);
+        const leaf = node(`${msg.ieFilterPrefix}.elem_id`, 'Element ID', start, 4, `Element ID: 0x${iei.toString(16)}-`);
+        leaf.value = iei;
+        leaf.show = `0x${iei.toString(16)}`;
+        leaf.bitField = true;
+        n.children.push(leaf);
+        const v = ie.format === 'T' ? true : this.type(t!, r.window(4), n, ipath);
+        r.pos += 4;
+        n.bitLength = 8;
+        n.value = v;
+        value[ie.id] = v;
+        return;
+      }
+      if (hasIei) {
+        need(r, 8, n, `${msg.ieFilterPrefix}.elem_id`, 'Element ID', ipath);
+        const iei = r.read(8);
+        const leaf = node(`${msg.ieFilterPrefix}.elem_id`, 'Element ID', start, 8, `Element ID: 0x${iei.toString(16).padStart(2, '0')}`);
+        leaf.value = iei;
+        leaf.show = `0x${iei.toString(16).padStart(2, '0')}`;
+        n.children.push(leaf);
+      }
+      if (ie.format === 'T') {
+        n.bitLength = 8;
+        n.value = true;
+        value[ie.id] = true;
+        return;
+      }
+      let bits: number | undefined;
+      if (lenBytes) {
+        const lstart = r.pos;
+        need(r, lenBytes * 8, n, 'gsm_a.len', 'Length', ipath);
+        const len = r.read(lenBytes * 8);
+        const leaf = node('gsm_a.len', 'Length', lstart, lenBytes * 8, `Length: ${len}`);
+        leaf.value = len;
+        leaf.show = String(len);
+        n.children.push(leaf);
+        const total = len + lenBytes + (hasIei ? 1 : 0);
+        if (total < ie.minLen || (ie.maxLen !== undefined && total > ie.maxLen)) {
+          n.expert.push(expertItem('length_out_of_range', `${ie.name}: ${total} octets, the table allows ${ie.minLen}-${ie.maxLen ?? 'n'}`, ipath, lstart, lenBytes * 8));
+        }
+        bits = len * 8;
+        if (bits > r.remaining) {
+          const item = expertItem('truncated', `${ie.name}: length ${len} but ${Math.floor(r.remaining / 8)} octets left`, ipath, start, r.pos - start + bits);
+          n.expert.push(item);
+          n.bitLength = r.pos - start + bits;
+          const raw = r.readBytes(r.remaining);
+          n.children.push({ ...node(`${msg.ieFilterPrefix}.ie_data`, 'IE data', lstart + lenBytes * 8, raw.length * 8, bytesDisplay('IE data', raw)), value: toHex(raw), show: toHex(raw) });
+          value[ie.id] = { _raw: toHex(raw), _length: len };
+          return;
+        }
+      }
+      const v = this.windowed(r, bits, n, ipath, (w) => this.type(t!, w, n, ipath));
+      n.bitLength = r.pos - start;
+      n.value = v;
+      if (!(ie.presence === 'M' && isEmpty(v))) value[ie.id] = v;
+    } catch (e) {
+      if (!(e instanceof Stop)) throw e;
+      n.bitLength = Math.max(n.bitLength, r.pos - start);
+      throw e;
+    }
+  }
+
+  /** The non-imperative part: IEs matched by IEI in any order, unknown ones skipped and kept. */
+  private optionalPart(t: L3MessageType, ies: IEIR[], r: BitReader, parent: TreeNode, value: Obj, path: string): void {
+    const order: string[] = [];
+    const extra: Array<{ iei: number; hex: string }> = [];
+    let lastIndex = -1;
+    while (r.remaining >= 8) {
+      const start = r.pos;
+      const octet = r.peek(8);
+      const idx = ies.findIndex((ie) => (ie.half ? octet >> 4 === ie.iei : octet === ie.iei) && !(ie.half && octet < 0x80));
+      const ie = ies[idx];
+      if (ie && !(ie.id in value)) {
+        if (idx < lastIndex) parent.expert.push(expertItem('ie_out_of_order', `${ie.name} comes after an IE that follows it in the table`, `${path}/${ie.id}`, start, 8));
+        lastIndex = Math.max(lastIndex, idx);
+        this.ie(ie, r, parent, value, path, t);
+        order.push(ie.id);
+        continue;
+      }
+      // Unknown or repeated: skip by the TS 24.007 §11.2.4 rules and keep the octets.
+      const bits = this.skipLength(r, parent, path);
+      const data = r.readBytes(bits);
+      const n = node(`${t.ieFilterPrefix}.unknown_ie`, ie ? `${ie.name} (repeated)` : `Unknown IE 0x${octet.toString(16).padStart(2, '0')}`, start, bits);
+      n.display = bytesDisplay(n.label, data);
+      n.value = toHex(data);
+      n.show = toHex(data);
+      n.expert.push(ie
+        ? expertItem('ie_repeated', `${ie.name} occurs again; ignored`, `${path}/${ie.id}`, start, bits)
+        : expertItem('unknown_iei', `unknown IEI 0x${octet.toString(16).padStart(2, '0')} skipped`, path, start, bits));
+      parent.children.push(n);
+      order.push(`#${extra.length}`);
+      extra.push({ iei: octet, hex: toHex(data) });
+    }
+    if (extra.length) value._extra = extra;
+    const canonical = order.filter((o) => !o.startsWith('#'));
+    const expected = ies.map((ie) => ie.id).filter((id) => canonical.includes(id)).concat(extra.map((_, k) => `#${k}`));
+    if (order.join() !== expected.join()) value._order = order;
+  }
+
+  /** Length in bits of an unknown IE at r: one octet (bit 8 set), TLV-E (0111xxxx) or TLV. */
+  private skipLength(r: BitReader, parent: TreeNode, path: string): number {
+    const iei = r.peek(8);
+    if (iei & 0x80) return 8;
+    const lenBytes = (iei & 0x70) === 0x70 ? 2 : 1;
+    need(r, 8 + lenBytes * 8, parent, 'nas_eps.unknown_ie', 'Unknown IE', path);
+    const bits = 8 + lenBytes * 8 + r.peek(lenBytes * 8, 8) * 8;
+    need(r, bits, parent, 'nas_eps.unknown_ie', 'Unknown IE', path);
+    return bits;
+  }
+}
+
+function isEmpty(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+}

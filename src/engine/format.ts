@@ -1,0 +1,54 @@
+/** Renderings of field values: tree text (`-V`) and `-T fields` text, following tshark. */
+import type { EnumIR, UintField } from '../grammar/ir.js';
+
+export const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+export function fromHex(hex: string): Uint8Array {
+  if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw new TypeError(`not an even-length hex string: "${hex.slice(0, 20)}"`);
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+export function enumLabel(e: EnumIR, v: number): string | undefined {
+  const direct = e.values.get(v);
+  if (direct !== undefined) return direct;
+  for (const [lo, hi, label] of e.ranges) if (v >= lo && v <= hi) return label;
+  return e.other;
+}
+
+/** The raw number as the field's base shows it in the tree: `0x7`, `5`. */
+const rawText = (f: UintField, v: number | bigint) => (f.base === 'hex' ? `0x${v.toString(16)}` : v.toString());
+
+export function uintDisplay(f: UintField, v: number | bigint): string {
+  if (f.tfs) return `${f.label}: ${v ? f.tfs[0] : f.tfs[1]}`;
+  if (f.enum && typeof v === 'number') return `${f.label}: ${enumLabel(f.enum, v) ?? 'Unknown'} (${rawText(f, v)})`;
+  return `${f.label}: ${rawText(f, v)}${f.unit ? ` ${f.unit}` : ''}`;
+}
+
+/** `-T fields` text: hex padded to the field type's width (`0x07`), decimal otherwise, booleans 1/0. */
+export function uintShow(f: UintField, v: number | bigint): string {
+  if (f.tfs) return v ? '1' : '0';
+  if (f.base === 'hex') return `0x${v.toString(16).padStart(f.typeBits / 4, '0')}`;
+  return v.toString();
+}
+
+/** Bytes in the tree: hex cut with an ellipsis past 24 octets, or the text they carry. */
+export function bytesDisplay(label: string, bytes: Uint8Array, text?: 'ascii' | 'utf8'): string {
+  if (text) return `${label}: ${new TextDecoder(text === 'ascii' ? 'latin1' : 'utf-8').decode(bytes)}`;
+  const hex = toHex(bytes.subarray(0, 24));
+  return `${label}: ${hex}${bytes.length > 24 ? '…' : ''}`;
+}
+
+/** The nibble/bit prefix tshark puts before bit fields: `.... 0111`. */
+export function bitPrefix(bytes: Uint8Array, bitOffset: number, bitLength: number): string {
+  const first = bitOffset & ~7;
+  const last = (bitOffset + bitLength + 7) & ~7;
+  let out = '';
+  for (let p = first; p < last; p++) {
+    if (p > first && p % 4 === 0) out += ' ';
+    if (p >= bitOffset && p < bitOffset + bitLength) out += (bytes[p >> 3] >> (7 - (p & 7))) & 1 ? '1' : '0';
+    else out += '.';
+  }
+  return out;
+}

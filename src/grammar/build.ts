@@ -1,0 +1,477 @@
+/**
+ * Builds the IR from grammar data (parsed YAML objects), validating as it goes.
+ * Every error names the file and the path inside it.
+ */
+import { GrammarError } from './errors.js';
+import type {
+  EnumIR,
+  FieldIR,
+  GrammarIR,
+  IEFormat,
+  IEIR,
+  Presence,
+  ProtocolIR,
+  Relation,
+  TypeIR,
+} from './ir.js';
+import { hasPlugin } from '../codecs/index.js';
+
+export interface GrammarSource {
+  file: string;
+  data: unknown;
+}
+
+type Obj = Record<string, unknown>;
+
+const FIELD_KEYS = new Set([
+  'id', 'label', 'filter', 'doc', 'spec_ref', 'bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch',
+  'enum', 'base', 'const', 'value', 'length_of', 'count_of', 'present_of', 'unit', 'adjust', 'present_if',
+  'tail', 'params', 'cases', 'default', 'text', 'tfs', 'type_bits', 'min_items', 'max_items', 'rest', 'units',
+]);
+const KINDS = ['bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch'] as const;
+const IE_KEYS = new Set(['id', 'name', 'label', 'filter', 'iei', 'format', 'length', 'type', 'presence', 'clause', 'spec_ref']);
+const FORMATS: IEFormat[] = ['V', 'LV', 'LV-E', 'T', 'TV', 'TLV', 'TLV-E'];
+const ID = /^[a-z][a-z0-9_]*$/;
+const FILTER = /^[a-z0-9_-]+(\.[A-Za-z0-9_]+)+$/;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Numbers written as YAML ints or as "0x.." strings. */
+export function parseNumber(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string' && /^(0x[0-9a-fA-F]+|0b[01]+|\d+)$/.test(v)) return Number(v);
+  return undefined;
+}
+
+const words = (id: string) => id.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+class Builder {
+  readonly ir: GrammarIR = {
+    protocols: new Map(),
+    types: new Map(),
+    enums: new Map(),
+    messages: new Map(),
+    fields: new Map(),
+  };
+  private pendingTypes: Array<{ name: string; file: string; path: string }> = [];
+  private rawTypes = new Map<string, { file: string; path: string; def: Obj; message: boolean; protocol: string }>();
+  private protocolOfFile = new Map<string, string>();
+
+  constructor(private sources: GrammarSource[]) {}
+
+  build(): GrammarIR {
+    for (const s of this.sources) this.collect(s);
+    for (const [name, raw] of this.rawTypes) this.ir.types.set(name, this.buildType(name, raw));
+    for (const ref of this.pendingTypes) {
+      if (!this.ir.types.has(ref.name)) throw new GrammarError(ref.file, ref.path, `unknown type "${ref.name}"`);
+    }
+    for (const p of this.ir.protocols.values()) {
+      if (!this.ir.types.has(p.root)) throw new GrammarError(`protocol ${p.name}`, '/root', `unknown type "${p.root}"`);
+    }
+    return this.ir;
+  }
+
+  private collect({ file, data }: GrammarSource): void {
+    if (!isObj(data)) throw new GrammarError(file, '', 'a grammar file is a mapping');
+    const allowed = new Set(['protocol', 'label', 'root', 'filter_prefix', 'doc', 'spec_ref', 'enums', 'types', 'messages']);
+    for (const k of Object.keys(data)) if (!allowed.has(k)) throw new GrammarError(file, `/${k}`, 'unknown key');
+    const protocol = data.protocol;
+    if (typeof protocol !== 'string') throw new GrammarError(file, '/protocol', 'required: the protocol this file belongs to');
+    this.protocolOfFile.set(file, protocol);
+    if (data.root !== undefined) {
+      if (typeof data.root !== 'string') throw new GrammarError(file, '/root', 'a type name');
+      if (this.ir.protocols.has(protocol)) throw new GrammarError(file, '/root', `protocol ${protocol} already has a root`);
+      const prefix = data.filter_prefix ?? protocol.replace(/-/g, '_');
+      if (typeof prefix !== 'string') throw new GrammarError(file, '/filter_prefix', 'a string');
+      const p: ProtocolIR = { name: protocol, label: String(data.label ?? protocol), root: data.root, filterPrefix: prefix };
+      this.ir.protocols.set(protocol, p);
+    }
+    for (const [section, message] of [['enums', false], ['types', false], ['messages', true]] as const) {
+      const sec = data[section];
+      if (sec === undefined) continue;
+      if (!isObj(sec)) throw new GrammarError(file, `/${section}`, 'a mapping');
+      for (const [name, def] of Object.entries(sec)) {
+        const path = `/${section}/${name}`;
+        if (!ID.test(name)) throw new GrammarError(file, path, 'names are lower_snake_case');
+        if (section === 'enums') {
+          if (this.ir.enums.has(name)) throw new GrammarError(file, path, `enum "${name}" defined twice`);
+          this.ir.enums.set(name, this.buildEnum(name, def, file, path));
+          continue;
+        }
+        if (!isObj(def)) throw new GrammarError(file, path, 'a mapping');
+        if (this.rawTypes.has(name)) throw new GrammarError(file, path, `type "${name}" defined twice`);
+        this.rawTypes.set(name, { file, path, def, message, protocol });
+      }
+    }
+  }
+
+  private buildEnum(name: string, def: unknown, file: string, path: string): EnumIR {
+    if (!isObj(def)) throw new GrammarError(file, path, 'an enum maps values to labels');
+    const e: EnumIR = { name, values: new Map(), ranges: [] };
+    for (const [k, v] of Object.entries(def)) {
+      if (k === '_other') {
+        e.other = String(v);
+      } else if (k === '_ranges') {
+        if (!Array.isArray(v)) throw new GrammarError(file, `${path}/_ranges`, 'a list of [lo, hi, label]');
+        v.forEach((r, i) => {
+          const lo = parseNumber(Array.isArray(r) ? r[0] : undefined);
+          const hi = parseNumber(Array.isArray(r) ? r[1] : undefined);
+          if (lo === undefined || hi === undefined || !Array.isArray(r) || typeof r[2] !== 'string' || hi < lo) {
+            throw new GrammarError(file, `${path}/_ranges/${i}`, 'expected [lo, hi, label] with lo <= hi');
+          }
+          e.ranges.push([lo, hi, r[2]]);
+        });
+      } else {
+        const n = parseNumber(k);
+        if (n === undefined) throw new GrammarError(file, `${path}/${k}`, 'enum keys are integers (decimal or 0x hex)');
+        if (typeof v !== 'string') throw new GrammarError(file, `${path}/${k}`, 'enum labels are strings');
+        e.values.set(n, v);
+      }
+    }
+    return e;
+  }
+
+  private typeRef(name: unknown, file: string, path: string): () => TypeIR {
+    if (typeof name !== 'string') throw new GrammarError(file, path, 'a type name');
+    this.pendingTypes.push({ name, file, path });
+    return () => this.ir.types.get(name)!;
+  }
+
+  private buildType(name: string, raw: { file: string; path: string; def: Obj; message: boolean; protocol: string }): TypeIR {
+    const { file, path, def } = raw;
+    const where = `${file}:${path}`;
+    const label = typeof def.label === 'string' ? def.label : words(name);
+    const prefix = typeof def.filter === 'string' ? def.filter : `${this.prefixOf(raw.protocol)}.${name}`;
+    const specRef = typeof def.spec_ref === 'string' ? def.spec_ref : undefined;
+    const doc = typeof def.doc === 'string' ? def.doc : undefined;
+    if (def.dispatch !== undefined) {
+      const d = def.dispatch;
+      if (!isObj(d)) throw new GrammarError(file, `${path}/dispatch`, 'expected {offset, bits}');
+      const offset = parseNumber(d.offset) ?? 0;
+      const bits = parseNumber(d.bits);
+      if (bits === undefined || bits < 1 || bits > 32) throw new GrammarError(file, `${path}/dispatch/bits`, '1 to 32 bits');
+      const { cases, caseNames } = this.cases(def.cases ?? {}, file, `${path}/cases`);
+      if (def.cases_from !== undefined) this.casesFrom(def.cases_from, cases, caseNames, file, `${path}/cases_from`);
+      if (d.key !== undefined && (typeof d.key !== 'string' || !ID.test(d.key))) throw new GrammarError(file, `${path}/dispatch/key`, 'a value key, lower_snake_case');
+      const t: TypeIR = { kind: 'dispatch', name, label, peekOffset: offset, peekBits: bits, key: d.key as string | undefined, cases, caseNames, where };
+      if (def.default !== undefined) {
+        t.default = this.typeRef(def.default, file, `${path}/default`);
+        t.defaultName = String(def.default);
+      }
+      return t;
+    }
+    if (def.ies !== undefined) {
+      if (!raw.message) throw new GrammarError(file, `${path}/ies`, 'IE tables belong in messages');
+      const headerName = def.header;
+      if (typeof headerName !== 'string' || !this.rawTypes.has(headerName)) {
+        throw new GrammarError(file, `${path}/header`, 'an L3 message names its header type');
+      }
+      const hraw = this.rawTypes.get(headerName)!;
+      const header = this.fields(hraw.def.fields, hraw.file, `${hraw.path}/fields`, this.prefixOf(hraw.protocol), hraw.protocol);
+      const set = new Map<string, number>();
+      if (def.set !== undefined) {
+        if (!isObj(def.set)) throw new GrammarError(file, `${path}/set`, 'a mapping of header field ids to values');
+        for (const [k, v] of Object.entries(def.set)) {
+          const n = parseNumber(v);
+          if (!header.some((f) => f.id === k) || n === undefined) throw new GrammarError(file, `${path}/set/${k}`, 'a header field and an integer');
+          set.set(k, n);
+        }
+      }
+      if (!Array.isArray(def.ies)) throw new GrammarError(file, `${path}/ies`, 'a list');
+      const iePrefix = typeof def.ie_filter === 'string' ? def.ie_filter : this.prefixOf(raw.protocol);
+      const ies = def.ies.map((ie, i) => this.ie(ie, file, `${path}/ies/${i}`, iePrefix));
+      this.checkIes(ies, file, `${path}/ies`);
+      const direction = def.direction as 'ul' | 'dl' | 'both' | undefined;
+      if (direction !== undefined && !['ul', 'dl', 'both'].includes(direction)) throw new GrammarError(file, `${path}/direction`, 'ul, dl or both');
+      const t: TypeIR = { kind: 'l3', name, label, message: true, header, set, ies, direction, specRef, doc, where, ieFilterPrefix: iePrefix };
+      this.ir.messages.set(name, t);
+      return t;
+    }
+    if (def.fields !== undefined) {
+      const fields = this.fields(def.fields, file, `${path}/fields`, prefix, raw.protocol);
+      const t: TypeIR = { kind: 'struct', name, label, fields, message: raw.message, specRef, doc, where };
+      if (raw.message) this.ir.messages.set(name, t);
+      return t;
+    }
+    throw new GrammarError(file, path, 'a type has fields, dispatch or (messages) ies');
+  }
+
+  /** Adds a case for every L3 message with the given header, keyed by the value it sets for `field`. */
+  private casesFrom(raw: unknown, cases: Map<number, () => TypeIR>, caseNames: Map<number, string>, file: string, path: string): void {
+    if (!isObj(raw) || typeof raw.header !== 'string' || typeof raw.field !== 'string') throw new GrammarError(file, path, 'expected {header, field}');
+    for (const [name, m] of this.rawTypes) {
+      if (m.def.header !== raw.header) continue;
+      const key = parseNumber(isObj(m.def.set) ? m.def.set[raw.field] : undefined);
+      if (key === undefined) throw new GrammarError(m.file, `${m.path}/set/${raw.field}`, `required: the ${raw.field} that selects this message`);
+      if (cases.has(key)) throw new GrammarError(m.file, `${m.path}/set/${raw.field}`, `${raw.field} ${key} is already "${caseNames.get(key)}"`);
+      cases.set(key, this.typeRef(name, m.file, m.path));
+      caseNames.set(key, name);
+    }
+  }
+
+  private prefixOf(protocol: string): string {
+    return this.ir.protocols.get(protocol)?.filterPrefix ?? protocol.replace(/-/g, '_');
+  }
+
+  private cases(raw: unknown, file: string, path: string) {
+    if (!isObj(raw)) throw new GrammarError(file, path, 'a mapping of values to type names');
+    const cases = new Map<number, () => TypeIR>();
+    const caseNames = new Map<number, string>();
+    for (const [k, v] of Object.entries(raw)) {
+      const n = parseNumber(k);
+      if (n === undefined) throw new GrammarError(file, `${path}/${k}`, 'case keys are integers');
+      cases.set(n, this.typeRef(v, file, `${path}/${k}`));
+      caseNames.set(n, String(v));
+    }
+    return { cases, caseNames };
+  }
+
+  private fields(raw: unknown, file: string, path: string, prefix: string, protocol: string): FieldIR[] {
+    if (raw === undefined) throw new GrammarError(file, path, 'required');
+    if (!Array.isArray(raw)) throw new GrammarError(file, path, 'fields are a list');
+    const out = raw.map((f, i) => this.field(f, file, `${path}/${i}`, prefix, i, protocol));
+    const ids = new Set<string>();
+    out.forEach((f, i) => {
+      if (ids.has(f.id)) throw new GrammarError(file, `${path}/${i}/id`, `duplicate id "${f.id}"`);
+      ids.add(f.id);
+    });
+    // Resolve relations: each names later fields of the same struct.
+    out.forEach((f, i) => {
+      if (f.kind !== 'uint' || !f.relation) return;
+      const rel = f.relation;
+      for (const name of rel.targets) {
+        const j = out.findIndex((g) => g.id === name);
+        const where = `${path}/${i}/${rel.kind}`;
+        if (j <= i) throw new GrammarError(file, where, `"${name}" must be a later field of this struct`);
+        const target = out[j];
+        if (rel.kind === 'length_of') {
+          const ok = target.kind === 'ref' || target.kind === 'codec' || target.kind === 'list' || (target.kind === 'bytes' && target.size === 'related');
+          if (!ok) throw new GrammarError(file, where, 'a length_of target is bytes without a size, a type, a codec or a list');
+          if (target.kind === 'list') target.bound = 'length';
+        } else if (rel.kind === 'count_of') {
+          if (target.kind !== 'list') throw new GrammarError(file, where, 'a count_of target is a list');
+          target.bound = 'count';
+        } else if (target.presence.kind !== 'flag' || target.presence.field !== f.id) {
+          throw new GrammarError(file, `${path}/${j}/present_if`, `expected present_if: ${f.id}`);
+        }
+        if (rel.kind !== 'present_of') target.lengthFrom = f.id;
+      }
+    });
+    out.forEach((f, i) => {
+      if (f.kind === 'bytes' && f.size === 'related' && !f.lengthFrom) {
+        throw new GrammarError(file, `${path}/${i}`, 'bytes without a size need a length_of field before them (or bytes: rest)');
+      }
+      const p = f.presence;
+      if (p.kind === 'flag' || p.kind === 'in') {
+        const j = out.findIndex((g) => g.id === p.field);
+        if (j < 0 || j >= i || out[j].kind !== 'uint') throw new GrammarError(file, `${path}/${i}/present_if`, `"${p.field}" must be an earlier integer field`);
+      }
+      if (f.kind === 'switch') {
+        const j = out.findIndex((g) => g.id === f.on);
+        if (j < 0 || j >= i || out[j].kind !== 'uint') throw new GrammarError(file, `${path}/${i}/switch`, `"${f.on}" must be an earlier integer field`);
+      }
+    });
+    return out;
+  }
+
+  private field(raw: unknown, file: string, path: string, prefix: string, index: number, protocol: string): FieldIR {
+    if (!isObj(raw)) throw new GrammarError(file, path, 'a field is a mapping');
+    for (const k of Object.keys(raw)) if (!FIELD_KEYS.has(k)) throw new GrammarError(file, `${path}/${k}`, 'unknown key');
+    // `bytes` is the kind on its own, and the size of a codec or list; `type` names a list's items.
+    const primary = KINDS.filter((k) => k !== 'bytes' && raw[k] !== undefined && !(k === 'type' && raw.list !== undefined));
+    const kinds = primary.length ? primary : raw.bytes !== undefined ? ['bytes' as const] : [];
+    if (kinds.length !== 1 || (raw.bytes !== undefined && !['codec', 'list', 'bytes'].includes(kinds[0]))) {
+      throw new GrammarError(file, path, `a field has exactly one of ${KINDS.join(', ')} (bytes may size a codec or list) (found ${Object.keys(raw).filter((k) => (KINDS as readonly string[]).includes(k)).join(', ') || 'none'})`);
+    }
+    const kind = kinds[0];
+    const id = kind === 'spare' ? `_spare${index}` : raw.id;
+    if (typeof id !== 'string' || !(ID.test(id) || kind === 'spare')) throw new GrammarError(file, `${path}/id`, 'required, lower_snake_case');
+    const filter = typeof raw.filter === 'string' ? raw.filter : kind === 'spare' ? `${prefix.split('.')[0]}.spare_bits` : `${prefix}.${id}`;
+    if (!FILTER.test(filter)) throw new GrammarError(file, `${path}/filter`, `"${filter}" is not a filter name (proto.field, [a-z0-9_])`);
+    const label = typeof raw.label === 'string' ? raw.label : kind === 'spare' ? 'Spare bit(s)' : words(id);
+    const presence = this.presence(raw, file, path);
+    const meta = { id, label, filter, presence, where: `${file}:${path}`, doc: raw.doc as string | undefined, specRef: raw.spec_ref as string | undefined };
+    const sizeOf = (v: unknown, key: string): number | 'rest' | 'related' => {
+      if (v === 'rest') return 'rest';
+      if (v === undefined || v === 'var') return 'related';
+      const n = parseNumber(v);
+      if (n === undefined || n < 0) throw new GrammarError(file, `${path}/${key}`, 'a number of octets, "rest" or "var"');
+      return n * 8;
+    };
+    let f: FieldIR;
+    switch (kind) {
+      case 'bits': {
+        const bits = parseNumber(raw.bits);
+        if (bits === undefined || bits < 1 || bits > 64) throw new GrammarError(file, `${path}/bits`, '1 to 64');
+        let en: EnumIR | undefined;
+        if (raw.enum !== undefined) {
+          if (typeof raw.enum === 'string') {
+            en = this.ir.enums.get(raw.enum);
+            if (!en) throw new GrammarError(file, `${path}/enum`, `unknown enum "${raw.enum}"`);
+          } else {
+            en = this.buildEnum(`${id}`, raw.enum, file, `${path}/enum`);
+          }
+        }
+        const base = raw.base ?? 'dec';
+        if (base !== 'dec' && base !== 'hex') throw new GrammarError(file, `${path}/base`, 'dec or hex');
+        const typeBits = parseNumber(raw.type_bits) ?? [8, 16, 24, 32, 64].find((w) => w >= bits)!;
+        let relation: Relation | undefined;
+        for (const rk of ['length_of', 'count_of', 'present_of'] as const) {
+          if (raw[rk] === undefined) continue;
+          if (relation) throw new GrammarError(file, `${path}/${rk}`, 'one relation per field');
+          const unit = raw.unit ?? 'octets';
+          const unitBits = unit === 'octets' ? 8 : unit === 'bits' ? 1 : NaN;
+          if (Number.isNaN(unitBits)) throw new GrammarError(file, `${path}/unit`, 'octets or bits');
+          const targets = Array.isArray(raw[rk]) ? (raw[rk] as unknown[]).map(String) : [String(raw[rk])];
+          relation = { kind: rk, targets, unitBits, adjust: parseNumber(raw.adjust) ?? 0 };
+        }
+        const constValue = raw.const === undefined ? undefined : parseNumber(raw.const);
+        if (raw.const !== undefined && constValue === undefined) throw new GrammarError(file, `${path}/const`, 'an integer');
+        let tfs: [string, string] | undefined;
+        if (raw.tfs !== undefined) {
+          if (!Array.isArray(raw.tfs) || raw.tfs.length !== 2) throw new GrammarError(file, `${path}/tfs`, '[true label, false label]');
+          tfs = [String(raw.tfs[0]), String(raw.tfs[1])];
+        }
+        f = { ...meta, kind: 'uint', bits, enum: en, base, typeBits, relation, constValue, tfs, unit: raw.units as string | undefined };
+        break;
+      }
+      case 'spare': {
+        const bits = parseNumber(raw.spare);
+        if (bits === undefined || bits < 1 || bits > 64) throw new GrammarError(file, `${path}/spare`, '1 to 64 bits');
+        f = { ...meta, kind: 'spare', bits, value: parseNumber(raw.value) ?? 0 };
+        break;
+      }
+      case 'bytes': {
+        const text = raw.text as 'ascii' | 'utf8' | undefined;
+        if (text !== undefined && text !== 'ascii' && text !== 'utf8') throw new GrammarError(file, `${path}/text`, 'ascii or utf8');
+        f = { ...meta, kind: 'bytes', size: sizeOf(raw.bytes, 'bytes'), text };
+        break;
+      }
+      case 'type':
+        f = { ...meta, kind: 'ref', type: this.typeRef(raw.type, file, `${path}/type`), typeName: String(raw.type), rest: raw.rest === true };
+        break;
+      case 'codec': {
+        if (typeof raw.codec !== 'string' || !hasPlugin(raw.codec)) throw new GrammarError(file, `${path}/codec`, `unknown codec "${String(raw.codec)}"`);
+        if (raw.params !== undefined && !isObj(raw.params)) throw new GrammarError(file, `${path}/params`, 'a mapping');
+        f = { ...meta, kind: 'codec', codec: raw.codec, params: (raw.params as Obj) ?? {}, size: raw.bytes === undefined ? 'own' : sizeOf(raw.bytes, 'bytes') };
+        break;
+      }
+      case 'list': {
+        const itemRaw = isObj(raw.list) ? { id: 'item', ...raw.list } : { id: 'item', type: raw.list };
+        const item = this.field(itemRaw, file, `${path}/list`, `${prefix}`, 0, protocol);
+        // 'rest' until a count_of or length_of relation on an earlier field says otherwise.
+        f = { ...meta, kind: 'list', item, bound: 'rest', minItems: parseNumber(raw.min_items) ?? 0, maxItems: parseNumber(raw.max_items) };
+        break;
+      }
+      case 'switch': {
+        const { cases, caseNames } = this.cases(raw.cases, file, `${path}/cases`);
+        f = { ...meta, kind: 'switch', on: String(raw.switch), cases, caseNames };
+        if (raw.default !== undefined) {
+          f.default = this.typeRef(raw.default, file, `${path}/default`);
+          f.defaultName = String(raw.default);
+        }
+        break;
+      }
+    }
+    if (raw.tail === true) f.presence = { kind: 'tail' };
+    this.register(f, file, path, protocol);
+    return f;
+  }
+
+  private presence(raw: Obj, file: string, path: string): Presence {
+    const p = raw.present_if;
+    if (p === undefined) return { kind: 'always' };
+    if (typeof p === 'string') return { kind: 'flag', field: p };
+    if (isObj(p) && typeof p.field === 'string' && Array.isArray(p.in)) {
+      const values = p.in.map((v) => parseNumber(v));
+      if (values.some((v) => v === undefined)) throw new GrammarError(file, `${path}/present_if/in`, 'integers');
+      return { kind: 'in', field: p.field, values: values as number[] };
+    }
+    throw new GrammarError(file, `${path}/present_if`, 'a flag field id, or {field, in: [values]}');
+  }
+
+  /** The field catalogue: a filter name keeps one label and type wherever it is used. */
+  private register(f: FieldIR, file: string, path: string, protocol: string): void {
+    const ftype = f.kind === 'uint' ? (f.tfs ? 'FT_BOOLEAN' : `FT_UINT${f.typeBits}`) : f.kind === 'bytes' || f.kind === 'codec' ? 'FT_BYTES' : f.kind === 'spare' ? 'FT_UINT8' : 'FT_NONE';
+    const base = f.kind === 'uint' ? (f.base === 'hex' ? 'BASE_HEX' : 'BASE_DEC') : '';
+    const prev = this.ir.fields.get(f.filter);
+    if (prev && f.kind !== 'spare' && (prev.ftype !== ftype || prev.label !== f.label)) {
+      throw new GrammarError(file, `${path}/filter`, `"${f.filter}" is already "${prev.label}" (${prev.ftype}); a filter name keeps one meaning`);
+    }
+    if (!prev) this.ir.fields.set(f.filter, { filter: f.filter, label: f.label, ftype, base, protocol });
+  }
+
+  private ie(raw: unknown, file: string, path: string, prefix: string): IEIR {
+    if (!isObj(raw)) throw new GrammarError(file, path, 'an IE row is a mapping');
+    for (const k of Object.keys(raw)) if (!IE_KEYS.has(k)) throw new GrammarError(file, `${path}/${k}`, 'unknown key');
+    const id = raw.id;
+    if (typeof id !== 'string' || !ID.test(id)) throw new GrammarError(file, `${path}/id`, 'required, lower_snake_case');
+    const format = raw.format as IEFormat;
+    if (!FORMATS.includes(format)) throw new GrammarError(file, `${path}/format`, `one of ${FORMATS.join(', ')}`);
+    const lenText = raw.length === undefined ? undefined : String(raw.length);
+    const m = lenText?.match(/^(1\/2|\d+)(?:-(\d+|n))?$/);
+    if (!m) throw new GrammarError(file, `${path}/length`, 'the spec length column, e.g. 1/2, 1, 7-97 or 5-n');
+    const half = m[1] === '1/2';
+    const minLen = half ? 0.5 : Number(m[1]);
+    const maxLen = m[2] === undefined ? minLen : m[2] === 'n' ? undefined : Number(m[2]);
+    let iei: number | undefined;
+    const halfTV = (format === 'TV' && minLen === 1 && maxLen === 1 && typeof raw.iei === 'string' && /^[0-9A-F]-$/.test(raw.iei));
+    if (format !== 'V' && format !== 'LV' && format !== 'LV-E') {
+      if (typeof raw.iei !== 'string') throw new GrammarError(file, `${path}/iei`, 'write the IEI as a quoted hex string, e.g. "50" or "F-"');
+      if (halfTV) iei = parseInt(raw.iei[0], 16);
+      else if (/^[0-9A-F]{2}$/.test(raw.iei)) iei = parseInt(raw.iei, 16);
+      else throw new GrammarError(file, `${path}/iei`, 'two upper-case hex digits, or "X-" for a type 1 IE');
+    } else if (raw.iei !== undefined && raw.iei !== '') {
+      throw new GrammarError(file, `${path}/iei`, `a ${format} IE has no IEI`);
+    }
+    const presence = (raw.presence ?? (iei === undefined ? 'M' : 'O')) as 'M' | 'O' | 'C';
+    if (!['M', 'O', 'C'].includes(presence)) throw new GrammarError(file, `${path}/presence`, 'M, O or C');
+    const name = typeof raw.name === 'string' ? raw.name : words(id);
+    const ie: IEIR = {
+      id,
+      name,
+      label: typeof raw.label === 'string' ? raw.label : name,
+      filter: typeof raw.filter === 'string' ? raw.filter : `${prefix}.ie.${id}`,
+      format,
+      iei,
+      half: half || halfTV,
+      presence,
+      minLen: half ? 1 : minLen,
+      maxLen: half ? 1 : maxLen,
+      specRef: typeof raw.clause === 'string' ? `TS 24.301 §${raw.clause}` : typeof raw.spec_ref === 'string' ? raw.spec_ref : undefined,
+      where: `${file}:${path}`,
+    };
+    if (format !== 'T') {
+      if (raw.type === undefined) throw new GrammarError(file, `${path}/type`, `a ${format} IE names its value type`);
+      ie.type = this.typeRef(raw.type, file, `${path}/type`);
+      ie.typeName = String(raw.type);
+    }
+    return ie;
+  }
+
+  private checkIes(ies: IEIR[], file: string, path: string): void {
+    let optional = false;
+    let halfRun = 0;
+    const seen = new Set<number>();
+    ies.forEach((ie, i) => {
+      const imperative = ie.iei === undefined;
+      if (imperative && optional) throw new GrammarError(file, `${path}/${i}`, 'imperative (V, LV, LV-E) IEs precede the optional part');
+      if (!imperative) {
+        optional = true;
+        const key = ie.half ? 0x100 | ie.iei! : ie.iei!;
+        if (seen.has(key)) throw new GrammarError(file, `${path}/${i}/iei`, 'IEI used twice in this message');
+        seen.add(key);
+      }
+      if (imperative && ie.half) halfRun++;
+      else {
+        if (halfRun % 2) throw new GrammarError(file, `${path}/${i - 1}`, 'half-octet V IEs come in pairs that fill an octet');
+        halfRun = 0;
+      }
+    });
+    if (halfRun % 2) throw new GrammarError(file, `${path}/${ies.length - 1}`, 'half-octet V IEs come in pairs that fill an octet');
+  }
+}
+
+export function buildGrammar(sources: GrammarSource[]): GrammarIR {
+  return new Builder(sources).build();
+}

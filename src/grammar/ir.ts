@@ -1,0 +1,206 @@
+/**
+ * The resolved grammar (IR) that every engine face shares: decoder, encoder, dissector, arbitraries.
+ * Built by the loader from the data files under grammars/; immutable once built.
+ */
+
+export interface EnumIR {
+  name: string;
+  values: Map<number, string>;
+  /** [lo, hi, label] ranges for values not listed one by one. */
+  ranges: Array<[number, number, string]>;
+  /** Label of unlisted values; when absent they are reported as reserved. */
+  other?: string;
+}
+
+export type Base = 'dec' | 'hex';
+
+/** A field relation the encoder computes and the decoder checks. */
+export interface Relation {
+  kind: 'length_of' | 'count_of' | 'present_of';
+  /** The later fields measured; the first one present counts. */
+  targets: string[];
+  /** length_of: bits per unit of the length value (8 for octets). */
+  unitBits: number;
+  /** The wire value is the measured value plus adjust. */
+  adjust: number;
+}
+
+export interface Meta {
+  id: string;
+  label: string;
+  filter: string;
+  doc?: string;
+  specRef?: string;
+  /** Where the field is declared: file and path, for messages that name grammar errors. */
+  where: string;
+}
+
+export type Presence =
+  | { kind: 'always' }
+  | { kind: 'flag'; field: string }
+  | { kind: 'in'; field: string; values: number[] }
+  | { kind: 'tail' };
+
+export interface FieldBase extends Meta {
+  presence: Presence;
+  /** The field's extent comes from a length relation declared on an earlier field. */
+  lengthFrom?: string;
+}
+
+export interface UintField extends FieldBase {
+  kind: 'uint';
+  bits: number;
+  enum?: EnumIR;
+  base: Base;
+  /** The width of the Wireshark field type holding it (8, 16, 24, 32, 64), for rendering. */
+  typeBits: number;
+  constValue?: number;
+  relation?: Relation;
+  /** Displayed as a boolean flag (true/false strings). */
+  tfs?: [string, string];
+  /** Display scale, e.g. units appended to the value. */
+  unit?: string;
+}
+
+export interface SpareField extends FieldBase {
+  kind: 'spare';
+  bits: number;
+  value: number;
+}
+
+export interface BytesField extends FieldBase {
+  kind: 'bytes';
+  /** Fixed size in bits, or 'rest' (to the end of the window), or sized by lengthFrom. */
+  size: number | 'rest' | 'related';
+  /** Rendering of the content as text. */
+  text?: 'ascii' | 'utf8';
+}
+
+export interface RefField extends FieldBase {
+  kind: 'ref';
+  type: () => TypeIR;
+  typeName: string;
+  /** Take the window to the end of the enclosing one. */
+  rest: boolean;
+}
+
+export interface CodecField extends FieldBase {
+  kind: 'codec';
+  codec: string;
+  params: Record<string, unknown>;
+  /** Fixed size in bits, to the window end, or the size the codec itself reads. */
+  size: number | 'rest' | 'own' | 'related';
+}
+
+export interface ListField extends FieldBase {
+  kind: 'list';
+  item: FieldIR;
+  /** Count from a relation, bytes from a relation, or until the window ends. */
+  bound: 'count' | 'length' | 'rest';
+  minItems: number;
+  maxItems?: number;
+}
+
+export interface SwitchField extends FieldBase {
+  kind: 'switch';
+  on: string;
+  cases: Map<number, () => TypeIR>;
+  caseNames: Map<number, string>;
+  default?: () => TypeIR;
+  defaultName?: string;
+}
+
+export type FieldIR = UintField | SpareField | BytesField | RefField | CodecField | ListField | SwitchField;
+
+export type IEFormat = 'V' | 'LV' | 'LV-E' | 'T' | 'TV' | 'TLV' | 'TLV-E';
+
+export interface IEIR {
+  id: string;
+  name: string;
+  label: string;
+  filter: string;
+  format: IEFormat;
+  /** Full IEI octet, or the high nibble (0x0-0xf) for type 1 IEs when half is true. */
+  iei?: number;
+  half: boolean;
+  presence: 'M' | 'O' | 'C';
+  /** Whole IE length range in octets as the spec counts it (IEI and length included). */
+  minLen: number;
+  maxLen?: number;
+  /** Value type; for a half-octet IE its fields must total 4 bits. */
+  type?: () => TypeIR;
+  typeName?: string;
+  specRef?: string;
+  where: string;
+}
+
+export interface StructType {
+  kind: 'struct';
+  name: string;
+  label: string;
+  fields: FieldIR[];
+  /** The value carries `message: name` (it is a message a user can name). */
+  message?: boolean;
+  specRef?: string;
+  doc?: string;
+  where: string;
+}
+
+export interface DispatchType {
+  kind: 'dispatch';
+  name: string;
+  label: string;
+  peekOffset: number;
+  peekBits: number;
+  /** Value key holding the dispatched value (the encoder picks the case by it); messages are picked by name instead. */
+  key?: string;
+  cases: Map<number, () => TypeIR>;
+  caseNames: Map<number, string>;
+  default?: () => TypeIR;
+  defaultName?: string;
+  where: string;
+}
+
+export interface L3MessageType {
+  kind: 'l3';
+  name: string;
+  label: string;
+  message: true;
+  header: FieldIR[];
+  /** Header field constants set by this message (e.g. message type). */
+  set: Map<string, number>;
+  ies: IEIR[];
+  direction?: 'ul' | 'dl' | 'both';
+  specRef?: string;
+  doc?: string;
+  where: string;
+  /** Filter prefix for the shared IEI/length leaves ("nas_eps.emm"). */
+  ieFilterPrefix: string;
+}
+
+export type TypeIR = StructType | DispatchType | L3MessageType;
+
+export interface ProtocolIR {
+  name: string;
+  label: string;
+  root: string;
+  filterPrefix: string;
+}
+
+export interface GrammarIR {
+  protocols: Map<string, ProtocolIR>;
+  types: Map<string, TypeIR>;
+  enums: Map<string, EnumIR>;
+  /** Every message type by its value name. */
+  messages: Map<string, TypeIR>;
+  /** Filter name -> label, type of field: the field catalogue (`mtcgk fields`). */
+  fields: Map<string, FieldInfo>;
+}
+
+export interface FieldInfo {
+  filter: string;
+  label: string;
+  ftype: string;
+  base: string;
+  protocol: string;
+}
