@@ -1,0 +1,268 @@
+/**
+ * The encoder: value -> bytes by the same grammar IR. Derived fields (lengths, counts, presence
+ * flags, constants, message keys) are computed unless the value gives them explicitly, which is how
+ * malformed messages are built on purpose.
+ */
+import { CODECS } from '../codecs/index.js';
+import type { FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR } from '../grammar/ir.js';
+import { BitWriter } from './bits.js';
+import { fromHex } from './format.js';
+
+type Obj = Record<string, unknown>;
+
+export class EncodeError extends Error {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
+    super(`${path || '/'}: ${detail}`);
+    this.name = 'EncodeError';
+  }
+}
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function hexBytes(v: unknown, path: string): Uint8Array {
+  if (typeof v !== 'string') throw new EncodeError(path, 'expected a hex string');
+  try {
+    return fromHex(v);
+  } catch (e) {
+    throw new EncodeError(path, (e as Error).message);
+  }
+}
+
+export class Encoder {
+  private reach = new WeakMap<TypeIR, Set<string>>();
+
+  constructor(readonly ir: GrammarIR) {}
+
+  encode(value: unknown, protocol: string): Uint8Array {
+    const p = this.ir.protocols.get(protocol);
+    if (!p) throw new EncodeError('', `no grammar for protocol "${protocol}"`);
+    const w = new BitWriter();
+    this.type(this.ir.types.get(p.root)!, value, w, '');
+    return w.finish();
+  }
+
+  /** Message names a type can produce (for picking a dispatch case by `message`). */
+  private messagesOf(t: TypeIR): Set<string> {
+    let set = this.reach.get(t);
+    if (set) return set;
+    set = new Set();
+    this.reach.set(t, set);
+    if (t.kind === 'l3' || (t.kind === 'struct' && t.message)) set.add(t.name);
+    if (t.kind === 'dispatch') for (const c of [...t.cases.values(), ...(t.default ? [t.default] : [])]) for (const m of this.messagesOf(c())) set.add(m);
+    return set;
+  }
+
+  type(t: TypeIR, value: unknown, w: BitWriter, path: string): void {
+    if (isObj(value) && typeof value._raw === 'string') {
+      w.writeBytes(hexBytes(value._raw, `${path}/_raw`));
+      return;
+    }
+    if (!isObj(value)) throw new EncodeError(path, `expected an object for ${t.label}`);
+    switch (t.kind) {
+      case 'struct':
+        this.fields(t.fields, value, w, path, new Map());
+        break;
+      case 'dispatch': {
+        let next: TypeIR | undefined;
+        if (t.key) {
+          const k = value[t.key];
+          if (typeof k !== 'number') throw new EncodeError(`${path}/${t.key}`, `required: selects the ${t.label} layout`);
+          next = (t.cases.get(k) ?? t.default)?.();
+        } else {
+          const name = value.message;
+          if (typeof name !== 'string') throw new EncodeError(`${path}/message`, 'required: the message name');
+          const all = [...t.cases.values(), ...(t.default ? [t.default] : [])].map((c) => c());
+          next = all.find((c) => this.messagesOf(c).has(name));
+          if (!next) throw new EncodeError(`${path}/message`, `unknown message "${name}"`);
+        }
+        if (!next) throw new EncodeError(path, `no ${t.label} layout for this value`);
+        this.type(next, value, w, path);
+        return;
+      }
+      case 'l3':
+        this.l3(t, value, w, path);
+        break;
+    }
+    if (typeof value._trailing === 'string') w.writeBytes(hexBytes(value._trailing, `${path}/_trailing`));
+  }
+
+  fields(fields: FieldIR[], value: Obj, w: BitWriter, path: string, consts: Map<string, number>): void {
+    const scope = new Map<string, number>();
+    const patches = new Map<string, { at: number; f: FieldIR & { kind: 'uint' } }>();
+    for (const f of fields) {
+      const fpath = `${path}/${f.id}`;
+      const p = f.presence;
+      if (p.kind === 'flag' && !scope.get(p.field)) continue;
+      if (p.kind === 'in' && !p.values.includes(scope.get(p.field) ?? -1)) continue;
+      if (p.kind === 'tail' && !(f.id in value)) continue;
+      const start = w.pos;
+      switch (f.kind) {
+        case 'uint': {
+          let v = value[f.id];
+          if (v === undefined) {
+            v = consts.get(f.id) ?? f.constValue ?? this.derived(f, fields, value, scope);
+            if (v === undefined && f.relation?.kind === 'length_of') {
+              patches.set(f.id, { at: w.pos, f });
+              v = 0;
+            }
+          }
+          if (typeof v === 'string' && /^\d+$/.test(v) && f.bits > 52) {
+            w.writeBig(BigInt(v), f.bits);
+            break;
+          }
+          if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** f.bits) {
+            throw new EncodeError(fpath, v === undefined ? 'required' : `expected an integer in 0..${2 ** f.bits - 1}, got ${JSON.stringify(v)}`);
+          }
+          w.write(v, f.bits);
+          scope.set(f.id, v);
+          break;
+        }
+        case 'spare': {
+          const v = value[f.id] ?? f.value;
+          if (typeof v !== 'number' || v < 0 || v >= 2 ** f.bits) throw new EncodeError(fpath, 'a spare override is an integer that fits');
+          w.write(v, f.bits);
+          break;
+        }
+        default:
+          if (!(f.id in value)) throw new EncodeError(fpath, 'required');
+          this.field(f, value[f.id], w, fpath, scope);
+      }
+      if (f.lengthFrom && patches.has(f.lengthFrom)) {
+        const { at, f: lf } = patches.get(f.lengthFrom)!;
+        const rel = lf.relation!;
+        const n = (w.pos - start) / rel.unitBits + rel.adjust;
+        if (!Number.isInteger(n) || n < 0 || n >= 2 ** lf.bits) throw new EncodeError(fpath, `its length ${n} does not fit ${lf.id}`);
+        w.patch(at, n, lf.bits);
+        scope.set(lf.id, n);
+      }
+    }
+  }
+
+  /** A count or presence flag computed from the value; lengths are patched after the target is written. */
+  private derived(f: FieldIR & { kind: 'uint' }, fields: FieldIR[], value: Obj, scope: Map<string, number>): number | undefined {
+    const rel = f.relation;
+    if (rel?.kind === 'count_of') {
+      const target = rel.targets.find((t) => Array.isArray(value[t]));
+      return target === undefined ? undefined : (value[target] as unknown[]).length + rel.adjust;
+    }
+    if (rel?.kind === 'length_of') return undefined;
+    const flagged = fields.filter((g) => g.presence.kind === 'flag' && g.presence.field === f.id);
+    if (rel?.kind === 'present_of' || flagged.length) return flagged.some((g) => g.id in value) ? 1 : 0;
+    void scope;
+    return undefined;
+  }
+
+  private field(f: FieldIR, v: unknown, w: BitWriter, path: string, scope: Map<string, number>): void {
+    switch (f.kind) {
+      case 'uint': {
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** f.bits) throw new EncodeError(path, `expected an integer in 0..${2 ** f.bits - 1}`);
+        w.write(v, f.bits);
+        return;
+      }
+      case 'spare':
+        w.write(typeof v === 'number' ? v : f.value, f.bits);
+        return;
+      case 'bytes': {
+        const b = f.text && typeof v === 'string' && !/^([0-9a-f]{2})*$/.test(v) ? new TextEncoder().encode(v) : hexBytes(v, path);
+        if (typeof f.size === 'number' && b.length * 8 !== f.size) throw new EncodeError(path, `expected ${f.size / 8} octets, got ${b.length}`);
+        w.writeBytes(b);
+        return;
+      }
+      case 'ref':
+        this.type(f.type(), v, w, path);
+        return;
+      case 'codec':
+        if (isObj(v) && typeof v._raw === 'string') w.writeBytes(hexBytes(v._raw, path));
+        else {
+          try {
+            CODECS.get(f.codec)!.encode(w, v, f.params);
+          } catch (e) {
+            throw new EncodeError(path, (e as Error).message);
+          }
+        }
+        return;
+      case 'list':
+        if (!Array.isArray(v)) throw new EncodeError(path, 'expected a list');
+        v.forEach((item, i) => this.field(f.item, item, w, `${path}/${i}`, scope));
+        return;
+      case 'switch': {
+        const key = scope.get(f.on);
+        const next = (key === undefined ? undefined : f.cases.get(key)) ?? f.default;
+        if (isObj(v) && typeof v._raw === 'string') w.writeBytes(hexBytes(v._raw, path));
+        else if (!next) throw new EncodeError(path, `no layout for ${f.on} = ${key}`);
+        else this.type(next(), v, w, path);
+      }
+    }
+  }
+
+  private l3(t: L3MessageType, value: Obj, w: BitWriter, path: string): void {
+    this.fields(t.header, value, w, path, t.set);
+    let i = 0;
+    const ies = t.ies;
+    while (i < ies.length && ies[i].iei === undefined) {
+      const ie = ies[i];
+      if (ie.half) {
+        // The first IE of a half-octet pair takes bits 4-1, so the second is written first.
+        this.halfValue(ies[i + 1], value, w, path);
+        this.halfValue(ie, value, w, path);
+        i += 2;
+      } else {
+        this.ieBody(ie, value[ie.id] ?? {}, w, `${path}/${ie.id}`);
+        i++;
+      }
+    }
+    const optional = ies.slice(i);
+    const extra = Array.isArray(value._extra) ? (value._extra as Array<{ hex: string }>) : [];
+    const order = Array.isArray(value._order)
+      ? (value._order as string[])
+      : [...optional.filter((ie) => ie.id in value).map((ie) => ie.id), ...extra.map((_, k) => `#${k}`)];
+    for (const id of order) {
+      if (id.startsWith('#')) {
+        const e = extra[Number(id.slice(1))];
+        if (!e) throw new EncodeError(`${path}/_order`, `no _extra entry ${id}`);
+        w.writeBytes(hexBytes(e.hex, `${path}/_extra/${id.slice(1)}`));
+        continue;
+      }
+      const ie = optional.find((x) => x.id === id);
+      if (!ie) throw new EncodeError(`${path}/_order`, `"${id}" is not an optional IE of ${t.label}`);
+      if (ie.half) {
+        w.write(ie.iei!, 4);
+        if (ie.format === 'T') w.write(0, 4);
+        else this.nibble(ie, value[ie.id], w, `${path}/${ie.id}`);
+        continue;
+      }
+      w.write(ie.iei!, 8);
+      if (ie.format !== 'T') this.ieBody(ie, value[ie.id], w, `${path}/${ie.id}`);
+    }
+    for (const ie of optional) {
+      if (ie.id in value && !order.includes(ie.id)) throw new EncodeError(`${path}/_order`, `leaves out ${ie.id}`);
+    }
+  }
+
+  private halfValue(ie: IEIR, value: Obj, w: BitWriter, path: string): void {
+    this.nibble(ie, value[ie.id] ?? {}, w, `${path}/${ie.id}`);
+  }
+
+  private nibble(ie: IEIR, v: unknown, w: BitWriter, path: string): void {
+    const start = w.pos;
+    this.type(ie.type!(), v, w, path);
+    if (w.pos - start !== 4) throw new EncodeError(path, `a half-octet IE value takes 4 bits, this took ${w.pos - start}`);
+  }
+
+  /** An IE's length (for LV, LV-E, TLV, TLV-E) and value; `_length` in the value overrides the length. */
+  private ieBody(ie: IEIR, v: unknown, w: BitWriter, path: string): void {
+    const lenBits = ie.format === 'LV' || ie.format === 'TLV' ? 8 : ie.format === 'LV-E' || ie.format === 'TLV-E' ? 16 : 0;
+    const at = w.pos;
+    if (lenBits) w.write(0, lenBits);
+    const start = w.pos;
+    this.type(ie.type!(), v, w, path);
+    if (!lenBits) return;
+    const explicit = isObj(v) ? v._length : undefined;
+    const len = typeof explicit === 'number' ? explicit : (w.pos - start) / 8;
+    if (!Number.isInteger(len) || len >= 2 ** lenBits) throw new EncodeError(path, `length ${len} does not fit the ${ie.format} length field`);
+    w.patch(at, len, lenBits);
+  }
+}
