@@ -155,7 +155,7 @@ export class Dissector {
         const v = r.read(f.bits);
         const n = node(f.filter, f.label, start, f.bits, `${f.label}: ${v}`);
         n.value = v;
-        n.show = String(v);
+        n.show = `0x${v.toString(16).padStart(2, '0')}`;
         n.bitField = isBitField(start, f.bits);
         if (v !== f.value) n.expert.push(expertItem('spare_not_zero', `spare bits are ${v}, expected ${f.value}`, path, start, f.bits));
         parent.children.push(n);

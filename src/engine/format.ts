@@ -22,7 +22,8 @@ const rawText = (f: UintField, v: number | bigint) => (f.base === 'hex' ? `0x${v
 
 export function uintDisplay(f: UintField, v: number | bigint): string {
   if (f.tfs) return `${f.label}: ${v ? f.tfs[0] : f.tfs[1]}`;
-  if (f.enum && typeof v === 'number') return `${f.label}: ${enumLabel(f.enum, v) ?? 'Unknown'} (${rawText(f, v)})`;
+  const name = f.enum && typeof v === 'number' ? (enumLabel(f.enum, v) ?? 'Unknown') : '';
+  if (name) return `${f.label}: ${name} (${rawText(f, v)})`;
   return `${f.label}: ${rawText(f, v)}${f.unit ? ` ${f.unit}` : ''}`;
 }
 
