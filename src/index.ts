@@ -1,0 +1,49 @@
+/** mtcgk as a library: dissect, decode and encode by protocol. */
+import { Dissector, type DissectResult } from './engine/dissect.js';
+import { DecodeError } from './engine/decode.js';
+import { Encoder } from './engine/encode.js';
+import type { TreeNode } from './engine/tree.js';
+import { defaultGrammar } from './grammar/load.js';
+import type { GrammarIR } from './grammar/ir.js';
+
+export { DecodeError } from './engine/decode.js';
+export { EncodeError } from './engine/encode.js';
+export { GrammarError } from './grammar/errors.js';
+export { EXPERT, walk, type ExpertItem, type TreeNode } from './engine/tree.js';
+export { fromHex, toHex } from './engine/format.js';
+export type { DissectResult } from './engine/dissect.js';
+
+const faces = new WeakMap<GrammarIR, { dissector: Dissector; encoder: Encoder }>();
+function facesOf(ir: GrammarIR) {
+  let f = faces.get(ir);
+  if (!f) faces.set(ir, (f = { dissector: new Dissector(ir), encoder: new Encoder(ir) }));
+  return f;
+}
+
+export interface CodecOptions {
+  /** Grammar to use instead of the bundled one. */
+  grammar?: GrammarIR;
+}
+
+/** The full dissection: tree, value, every expert item. Never throws on any input. */
+export function dissectFull(bytes: Uint8Array, protocol = 'nas-eps', opts: CodecOptions = {}): DissectResult {
+  return facesOf(opts.grammar ?? defaultGrammar()).dissector.dissect(bytes, protocol);
+}
+
+/** The dissection tree; its root's `value` is the decoded value. Never throws on any input. */
+export function dissect(bytes: Uint8Array, protocol = 'nas-eps', opts: CodecOptions = {}): TreeNode {
+  return dissectFull(bytes, protocol, opts).tree;
+}
+
+/** Plain decoded value; throws a DecodeError on the first error-level expert item. */
+export function decode(bytes: Uint8Array, protocol = 'nas-eps', opts: CodecOptions = {}): unknown {
+  const r = dissectFull(bytes, protocol, opts);
+  const bad = r.expert.find((e) => e.severity === 'error');
+  if (bad) throw new DecodeError(bad);
+  return r.value;
+}
+
+/** Bytes for a value; derived fields are computed unless given. Throws an EncodeError naming the path. */
+export function encode(value: unknown, protocol = 'nas-eps', opts: CodecOptions = {}): Uint8Array {
+  return facesOf(opts.grammar ?? defaultGrammar()).encoder.encode(value, protocol);
+}

@@ -1,0 +1,29 @@
+export type Direction = 'ul' | 'dl';
+
+/** One message as read from an input, before any dissection. */
+export interface Frame {
+  bytes: Uint8Array;
+  /** 'nas-eps' | 'gmsg' | 'diameter' | ... when the input says so. */
+  protocol?: string;
+  direction?: Direction;
+  /** Seconds since the epoch, when the input has it. */
+  time?: number;
+  label?: string;
+  /** Where the frame came from: 'file.txt:12' (line) or 'cap.pcapng#3' (packet number). */
+  source: string;
+}
+
+/**
+ * Seen from the UE, inbound is downlink: text2pcap -D's I(nbound)/O(utbound) words, and the pcapng
+ * direction flags this project writes. pcapng readers take the mapping as an option.
+ */
+export const INBOUND: Direction = 'dl';
+
+export const IO_DIRECTIONS: ReadonlyMap<string, Direction> = new Map([
+  ['I', INBOUND],
+  ['O', opposite(INBOUND)],
+]);
+
+export function opposite(direction: Direction): Direction {
+  return direction === 'ul' ? 'dl' : 'ul';
+}

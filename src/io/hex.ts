@@ -1,0 +1,37 @@
+import type { Fail } from './input-error.js';
+
+/** Value of the hex digit with this char code, or -1. */
+export function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
+}
+
+/** Appends the bytes spelled by text[start, end), which must be an even number of hex digits and nothing else. */
+export function pushHexRun(text: string, start: number, end: number, out: number[], fail: Fail): void {
+  for (let i = start; i < end; i++) {
+    if (hexValue(text.charCodeAt(i)) < 0) fail(i, `non-hex character ${JSON.stringify(text[i])}`);
+  }
+  if ((end - start) % 2 !== 0) fail(start, 'odd number of hex digits');
+  for (let i = start; i < end; i += 2) {
+    out.push(hexValue(text.charCodeAt(i)) * 16 + hexValue(text.charCodeAt(i + 1)));
+  }
+}
+
+/** Bytes of free-form hex from text[start]: `07 55 01`, `075501`, `07:55:01`, `0x07,0x55,0x01`. */
+export function parseHex(text: string, fail: Fail, start = 0): Uint8Array {
+  const out: number[] = [];
+  const token = /[^\s,:]+/g;
+  token.lastIndex = start;
+  for (let m = token.exec(text); m; m = token.exec(text)) {
+    const end = m.index + m[0].length;
+    const digits = /^0x/i.test(m[0]) ? m.index + 2 : m.index;
+    if (digits === end) fail(m.index, "'0x' without hex digits");
+    pushHexRun(text, digits, end, out, fail);
+  }
+  return Uint8Array.from(out);
+}
+
+export function toHex(bytes: Uint8Array, separator = ''): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(separator);
+}

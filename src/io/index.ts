@@ -1,0 +1,13 @@
+export { detectFormat, FORMAT_NAMES, type FormatName } from './detect.js';
+export { readHexdump, readOd, readText2pcap, readXxd } from './dumps.js';
+export { LINKTYPE_EXPORTED_PDU } from './exported-pdu.js';
+export { type Direction, type Frame, INBOUND } from './frame.js';
+export { readHexLines, writeHexLines } from './hexlines.js';
+export { InputError } from './input-error.js';
+export { readJsonl } from './jsonl.js';
+export { DEFAULT_DLT_MAP, LINKTYPE_USER0, type PacketReadOptions } from './link-types.js';
+export { readPcap } from './pcap.js';
+export { readPcapng } from './pcapng.js';
+export { type PcapngWriteOptions, writePcapng } from './pcapng-writer.js';
+export { readRaw } from './raw.js';
+export { readFrames, type ReadOptions } from './read.js';
