@@ -52,7 +52,7 @@ function info(r: DissectResult): string {
   return (names.join(', ') || 'Unknown') + malformed;
 }
 
-function run(o: Options, out: (s: string) => void): void {
+async function run(o: Options, out: (s: string) => void): Promise<void> {
   if (o.command === 'help') return out(USAGE);
   if (o.command === 'version') return out(`mtcgk ${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}`);
   if (o.command === 'fields') {
@@ -96,13 +96,13 @@ function run(o: Options, out: (s: string) => void): void {
   if (o.output === 'json') out(JSON.stringify(json, null, 2));
 }
 
-export function main(argv: string[], out = (s: string) => void process.stdout.write(s + '\n'), err = (s: string) => void process.stderr.write(s + '\n')): number {
+export async function main(argv: string[], out = (s: string) => void process.stdout.write(s + '\n'), err = (s: string) => void process.stderr.write(s + '\n')): Promise<number> {
   try {
-    run(parseArgs(argv), out);
+    await run(parseArgs(argv), out);
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`mtcgk: ${e.message}\n${USAGE}`);
+      err(`mtcgk: ${e.message} (see mtcgk --help)`);
       return 1;
     }
     if (e instanceof Exit) {
