@@ -1,0 +1,82 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, (s) => out.push(s), (s) => err.push(s));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'mtcgk-cli-'));
+const file = join(dir, 'caps.txt');
+writeFileSync(file, '# two messages\nDL 07 55 01\nUL t2: 0x07,0x5e\n37aabbccdd00075d020102e0e0\n');
+
+describe('mtcgk CLI', () => {
+  it('prints a tshark-like tree with -V', async () => {
+    const r = await run('--hex', '075501', '-V');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Non-Access-Stratum (NAS)PDU');
+    expect(r.out).toContain('    0000 .... = Security header type: Plain NAS message, not security protected (0)');
+    expect(r.out).toContain('    .... 0111 = Protocol discriminator: EPS mobility management messages (0x7)');
+    expect(r.out).toContain('    NAS EPS Mobility Management Message Type: Identity request (0x55)');
+    expect(r.out).toMatch(/\.\.\.\. \.001 = Identity type 2: IMSI \(1\)/);
+  });
+
+  it('prints fields with repeated occurrences aggregated, per -E', async () => {
+    const r = await run('-r', file, '-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type', '-e', 'gsm_a.L3_protocol_discriminator');
+    expect(r.out.split('\n')).toEqual(['0x55\t0x07', '0x5e\t0x07', '0x5d\t0x07,0x07']);
+    const first = await run('-r', file, '-T', 'fields', '-e', 'gsm_a.L3_protocol_discriminator', '-E', 'occurrence=l', '-E', 'header=y');
+    expect(first.out.split('\n')).toEqual(['gsm_a.L3_protocol_discriminator', '0x07', '0x07', '0x07']);
+    const agg = await run('-r', file, '-T', 'fields', '-e', 'nas_eps.security_header_type', '-E', 'aggregator=/s');
+    expect(agg.out.split('\n')[2]).toBe('3 0');
+  });
+
+  it('writes valid JSON with no duplicate keys', async () => {
+    const r = await run('-r', file, '-T', 'json');
+    const parsed = JSON.parse(r.out);
+    expect(parsed).toHaveLength(3);
+    // Re-serialising drops duplicate keys; equal text means there were none.
+    expect(JSON.stringify(parsed, null, 2)).toBe(r.out);
+    expect(parsed[2]._source.layers['nas-eps']['nas_eps.security_header_type']).toEqual('3');
+  });
+
+  it('prints a hex dump with -x', async () => {
+    const r = await run('--hex', '075501', '-x');
+    expect(r.out).toContain('0000  07 55 01                                          .U.');
+  });
+
+  it('exits 1 with one line for a bad option and 2 for unreadable input', async () => {
+    const bad = await run('-T', 'pdml', '--hex', '0755');
+    expect(bad.code).toBe(1);
+    expect(bad.err.split('\n')).toHaveLength(1);
+    const missing = await run('-r', join(dir, 'nope.txt'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^mtcgk: The file ".*nope\.txt" could not be read: ENOENT$/);
+    writeFileSync(join(dir, 'odd.txt'), '0755 0\n');
+    const odd = await run('-r', join(dir, 'odd.txt'));
+    expect(odd.code).toBe(2);
+    expect(odd.err.split('\n')).toHaveLength(1);
+  });
+
+  it('exits 0 for malformed messages and says what is wrong', async () => {
+    const r = await run('--hex', '0742', '-V');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('[Malformed]');
+    expect(r.out).toContain('[Expert Info (Error/Malformed)');
+  });
+
+  it('encodes a JSON value to hex', async () => {
+    const r = await run('encode', '{"message":"identity_request","identity_type":{"type":1}}');
+    expect(r.out).toBe('075501');
+  });
+
+  it('lists the field catalogue like tshark -G fields', async () => {
+    const r = await run('fields');
+    const line = r.out.split('\n').find((l) => l.split('\t')[2] === 'nas_eps.security_header_type');
+    expect(line?.split('\t')).toEqual(['F', 'Security header type', 'nas_eps.security_header_type', 'FT_UINT8', 'nas-eps', 'BASE_DEC', '0x0', '']);
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { buildGrammar } from '../../src/grammar/build.js';
+import { GrammarError } from '../../src/grammar/errors.js';
+import { parseGrammarText } from '../../src/grammar/load.js';
+
+const base = `
+protocol: demo
+root: msg
+types:
+  msg:
+    fields:
+      - {id: len, bits: 8, length_of: body}
+      - {id: body, bytes: var}
+`;
+
+function errorOf(text: string): GrammarError {
+  try {
+    buildGrammar([parseGrammarText('grammars/demo.yaml', text)]);
+  } catch (e) {
+    if (e instanceof GrammarError) return e;
+    throw e;
+  }
+  throw new Error('no error');
+}
+
+describe('grammar loader', () => {
+  it('loads a well-formed grammar', () => {
+    const ir = buildGrammar([parseGrammarText('grammars/demo.yaml', base)]);
+    expect(ir.protocols.get('demo')?.root).toBe('msg');
+  });
+
+  it.each([
+    ['an unknown type', base.replace('bytes: var', 'type: nowhere'), '/types/msg/fields/1/type', 'unknown type "nowhere"'],
+    ['a length_of pointing backwards', base.replace('length_of: body', 'length_of: len'), '/types/msg/fields/0/length_of', 'later field'],
+    ['bits out of range', base.replace('bits: 8', 'bits: 65'), '/types/msg/fields/0/bits', '1 to 64'],
+    ['two kinds in one field', base.replace('bytes: var', 'bytes: var, bits: 3'), '/types/msg/fields/1', 'exactly one of'],
+    ['an unknown key', base.replace('bytes: var', 'bytes: var, colour: red'), '/types/msg/fields/1/colour', 'unknown key'],
+    ['a bad filter name', base.replace('bytes: var', 'bytes: var, filter: "Not A Filter"'), '/types/msg/fields/1/filter', 'not a filter name'],
+    ['an unknown codec', base.replace('bytes: var', 'codec: rot13'), '/types/msg/fields/1/codec', 'unknown codec'],
+  ])('names file and path for %s', (_what, text, path, detail) => {
+    const e = errorOf(text);
+    expect(e.file).toBe('grammars/demo.yaml');
+    expect(e.path).toBe(path);
+    expect(e.message).toContain(detail);
+    expect(e.message.startsWith(`grammars/demo.yaml: ${path}: `)).toBe(true);
+  });
+
+  it('rejects an IEI written as a number and half-octet IEs that do not pair up', () => {
+    const l3 = (ies: string) => `
+protocol: demo
+root: m
+types:
+  hdr:
+    fields:
+      - {id: t, bits: 8}
+  v4:
+    fields:
+      - {id: v, bits: 4}
+messages:
+  m:
+    header: hdr
+    ies:
+${ies}`;
+    const numeric = errorOf(l3('      - {iei: 55, id: x, format: TV, length: 2, type: hdr}'));
+    expect(numeric.path).toBe('/messages/m/ies/0/iei');
+    expect(numeric.message).toContain('quoted hex string');
+    const unpaired = errorOf(l3('      - {id: a, format: V, length: 1/2, type: v4}'));
+    expect(unpaired.message).toContain('pairs');
+  });
+
+  it('reports YAML syntax errors with the line', () => {
+    const e = errorOf('protocol: demo\ntypes:\n  msg: {fields: [\n');
+    expect(e.message).toMatch(/^grammars\/demo\.yaml: line \d+: /);
+  });
+
+  it('keeps one meaning per filter name', () => {
+    const e = errorOf(base.replace('bytes: var', 'bytes: var, filter: demo.msg.len'));
+    expect(e.message).toContain('a filter name keeps one meaning');
+  });
+});
