@@ -4,9 +4,10 @@
  * the enclosing window. Values are built with the tree (each node's value is its subtree's).
  */
 import { CODECS } from '../codecs/index.js';
-import type { FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR, UintField } from '../grammar/ir.js';
+import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
 import { BitReader } from './bits.js';
 import { bytesDisplay, enumLabel, toHex, uintDisplay, uintShow } from './format.js';
+import type { DissectContext, ProtectionRequest } from './protection.js';
 import { need, Stop } from './stop.js';
 import { expertItem, walk, type ExpertItem, type TreeNode } from './tree.js';
 
@@ -26,6 +27,8 @@ export interface DissectResult {
   expert: ExpertItem[];
   /** Bits the root consumed. */
   bitLength: number;
+  /** Data sources: 'frame' and any deciphered payloads, by the name nodes carry in `source`. */
+  sources: Map<string, Uint8Array>;
 }
 
 const node = (filter: string, label: string, bitOffset: number, bitLength = 0, display = label): TreeNode => ({
@@ -35,14 +38,19 @@ const node = (filter: string, label: string, bitOffset: number, bitLength = 0, d
 const isBitField = (bitOffset: number, bitLength: number) => bitOffset % 8 !== 0 || bitLength % 8 !== 0;
 
 export class Dissector {
+  private ctx: DissectContext = {};
+  private sources = new Map<string, Uint8Array>();
+
   constructor(readonly ir: GrammarIR) {}
 
-  dissect(bytes: Uint8Array, protocol: string): DissectResult {
+  dissect(bytes: Uint8Array, protocol: string, ctx: DissectContext = {}): DissectResult {
+    this.ctx = ctx;
+    this.sources = new Map([['frame', bytes]]);
     const p = this.ir.protocols.get(protocol);
     const root = node(protocol, p?.label ?? protocol, 0, bytes.length * 8);
     if (!p) {
       root.expert.push(expertItem('unknown_message_type', `no grammar for protocol "${protocol}"`, '', 0, bytes.length * 8));
-      return { protocol, tree: root, value: undefined, expert: root.expert, bitLength: 0 };
+      return { protocol, tree: root, value: undefined, expert: root.expert, bitLength: 0, sources: this.sources };
     }
     const r = new BitReader(bytes);
     let value: unknown;
@@ -55,7 +63,7 @@ export class Dissector {
     if (r.remaining > 0) this.trailing(r, root, p.root, value);
     root.value = value;
     const expert = [...walk(root)].flatMap((n) => n.expert);
-    return { protocol, tree: root, value, expert, bitLength: r.pos };
+    return { protocol, tree: root, value, expert, bitLength: r.pos, sources: this.sources };
   }
 
   /** Octets after the last field: kept in the value so the message re-encodes byte-exactly. */
@@ -74,8 +82,7 @@ export class Dissector {
     switch (t.kind) {
       case 'struct': {
         const value: Obj = t.message ? { message: t.name } : {};
-        if (t.message) this.messageNode(parent, t.label);
-        this.fields(t.fields, r, parent, value, path, new Map());
+        this.fields(t.fields, r, parent, value, path, new Map(), t.protection);
         return value;
       }
       case 'dispatch': {
@@ -102,14 +109,16 @@ export class Dissector {
     }
   }
 
-  private messageNode(parent: TreeNode, label: string): void {
-    if (!parent.display.includes(' - ')) parent.display = parent.label === label ? label : `${parent.display}`;
-  }
-
   /** Decodes a struct's fields; `scope` collects earlier values for relations, switches and presence. */
-  fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>): void {
+  fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, protection?: ProtectionIR): void {
     const scope: Scope = { values: new Map(), defs: fields };
+    const starts = new Map<string, number>();
     for (const f of fields) {
+      starts.set(f.id, r.pos);
+      if (protection && f.id === protection.payload && this.ctx.schemes?.[protection.scheme]) {
+        this.protectedPayload(f, protection, r, parent, value, path, starts.get(protection.coversFrom) ?? r.pos);
+        continue;
+      }
       const p = f.presence;
       if (p.kind === 'flag' && !scope.values.get(p.field)) continue;
       if (p.kind === 'in' && !p.values.includes(scope.values.get(p.field) ?? -1)) continue;
@@ -236,6 +245,66 @@ export class Dissector {
   private counted(f: FieldIR, scope: Scope): number {
     const rel = (scope.defs.find((d) => d.id === f.lengthFrom) as UintField).relation!;
     return Math.max(0, scope.values.get(f.lengthFrom!)! - rel.adjust);
+  }
+
+  /**
+   * The payload of a protected struct: the scheme may decipher it (the plain message is then
+   * dissected as its own data source) and adds its generated nodes after the payload.
+   */
+  private protectedPayload(f: FieldIR, p: ProtectionIR, r: BitReader, parent: TreeNode, value: Obj, path: string, coverStart: number): void {
+    const scheme = this.ctx.schemes![p.scheme];
+    const ciphered = p.cipheredIf ? p.cipheredIf.values.includes(value[p.cipheredIf.field] as number) : false;
+    const req: ProtectionRequest = { value, bytes: r.bytes, coverStart, payloadStart: r.pos, payloadEnd: r.end, ciphered, direction: this.ctx.direction, path };
+    const opened = scheme.open(req);
+    const fpath = `${path}/${f.id}`;
+    const cipheredLeaf = () => {
+      const at = r.pos;
+      const data = r.readBytes(r.remaining);
+      parent.children.push({ ...node(p.cipheredFilter, p.cipheredLabel, at, data.length * 8, bytesDisplay(p.cipheredLabel, data)), value: toHex(data), show: toHex(data) });
+      return data;
+    };
+    let payload: unknown;
+    if (!ciphered || (opened.assumed && opened.plaintext)) {
+      // Plain, or ciphered with null ciphering assumed: keep the attempt only if it decodes cleanly.
+      const at = r.pos;
+      const before = parent.children.length;
+      let clean = true;
+      try {
+        payload = this.field(f, r, parent, fpath, { values: new Map(), defs: [] });
+        clean = !ciphered || ![...parent.children.slice(before)].some((n) => [...walk(n)].some((m) => m.expert.some((e) => e.severity === 'error')));
+      } catch (e) {
+        if (!(e instanceof Stop) || !ciphered) throw e;
+        clean = false;
+      }
+      if (clean) value[f.id] = payload;
+      else {
+        parent.children.length = before;
+        r.pos = at;
+        value[f.id] = { _raw: toHex(cipheredLeaf()) };
+        payload = undefined;
+      }
+    } else if (opened.plaintext) {
+      const wire = cipheredLeaf();
+      const name = this.sources.has('deciphered') ? `deciphered#${this.sources.size}` : 'deciphered';
+      this.sources.set(name, opened.plaintext);
+      const holder = node(f.filter, `Deciphered ${f.label}`, 0, opened.plaintext.length * 8);
+      holder.source = name;
+      try {
+        payload = this.field(f, new BitReader(opened.plaintext), holder, fpath, { values: new Map(), defs: [] });
+      } catch (e) {
+        if (!(e instanceof Stop)) throw e;
+        payload = undefined;
+      }
+      for (const n of walk(holder)) n.source = name;
+      const inner = holder.children[0];
+      if (inner) inner.display = `${inner.display} [deciphered]`;
+      parent.children.push(...holder.children);
+      value[f.id] = payload ?? { _raw: toHex(opened.plaintext) };
+      value._ciphered = toHex(wire);
+    } else {
+      value[f.id] = { _raw: toHex(cipheredLeaf()) };
+    }
+    parent.children.push(...scheme.close(req, opened, payload));
   }
 
   /** Bits given by the length relation of `f`; checks them against what is left. */

@@ -63,7 +63,7 @@ export class Encoder {
     if (!isObj(value)) throw new EncodeError(path, `expected an object for ${t.label}`);
     switch (t.kind) {
       case 'struct':
-        this.fields(t.fields, value, w, path, new Map());
+        this.fields(t.fields, value, w, path, new Map(), t.protection?.payload);
         break;
       case 'dispatch': {
         let next: TypeIR | undefined;
@@ -89,7 +89,8 @@ export class Encoder {
     if (typeof value._trailing === 'string') w.writeBytes(hexBytes(value._trailing, `${path}/_trailing`));
   }
 
-  fields(fields: FieldIR[], value: Obj, w: BitWriter, path: string, consts: Map<string, number>): void {
+  /** `protectedPayload` names the field a security scheme ciphers: `_ciphered` in the value replaces it on the wire. */
+  fields(fields: FieldIR[], value: Obj, w: BitWriter, path: string, consts: Map<string, number>, protectedPayload?: string): void {
     const scope = new Map<string, number>();
     const patches = new Map<string, { at: number; f: FieldIR & { kind: 'uint' } }>();
     for (const f of fields) {
@@ -99,6 +100,10 @@ export class Encoder {
       if (p.kind === 'in' && !p.values.includes(scope.get(p.field) ?? -1)) continue;
       if (p.kind === 'tail' && !(f.id in value)) continue;
       const start = w.pos;
+      if (f.id === protectedPayload && typeof value._ciphered === 'string') {
+        w.writeBytes(hexBytes(value._ciphered, `${path}/_ciphered`));
+        continue;
+      }
       switch (f.kind) {
         case 'uint': {
           let v = value[f.id];

@@ -52,6 +52,11 @@ export const EXPERT: Record<string, { severity: Severity; group: ExpertGroup; su
   list_count_out_of_range: { severity: 'warn', group: 'protocol', summary: 'a list with more or fewer items than allowed' },
   invalid_value: { severity: 'warn', group: 'malformed', summary: 'a value a codec cannot interpret (e.g. a non-BCD digit)' },
   nested_decode_failed: { severity: 'warn', group: 'malformed', summary: 'a contained message could not be decoded; its bytes are kept' },
+  mac_mismatch: { severity: 'error', group: 'security', summary: 'the MAC does not verify with the keys given' },
+  mac_not_verified: { severity: 'chat', group: 'security', summary: 'no key to verify the MAC with' },
+  null_integrity: { severity: 'warn', group: 'security', summary: 'integrity protection with the null algorithm (EIA0)' },
+  null_ciphering: { severity: 'note', group: 'security', summary: 'ciphering with the null algorithm (EEA0)' },
+  replayed_count: { severity: 'warn', group: 'sequence', summary: 'a COUNT already used in this direction: replayed or out of order' },
 };
 
 export function expertItem(id: string, message: string, path: string, bitOffset: number, bitLength: number): ExpertItem {

@@ -10,6 +10,7 @@ import type {
   IEFormat,
   IEIR,
   Presence,
+  ProtectionIR,
   ProtocolIR,
   Relation,
   TypeIR,
@@ -73,11 +74,12 @@ class Builder {
 
   private collect({ file, data }: GrammarSource): void {
     if (!isObj(data)) throw new GrammarError(file, '', 'a grammar file is a mapping');
-    const allowed = new Set(['protocol', 'label', 'root', 'filter_prefix', 'doc', 'spec_ref', 'enums', 'types', 'messages']);
+    const allowed = new Set(['protocol', 'label', 'root', 'filter_prefix', 'doc', 'spec_ref', 'enums', 'types', 'messages', 'generated']);
     for (const k of Object.keys(data)) if (!allowed.has(k)) throw new GrammarError(file, `/${k}`, 'unknown key');
     const protocol = data.protocol;
     if (typeof protocol !== 'string') throw new GrammarError(file, '/protocol', 'required: the protocol this file belongs to');
     this.protocolOfFile.set(file, protocol);
+    if (data.generated !== undefined) this.generatedFields(data.generated, file, protocol);
     if (data.root !== undefined) {
       if (typeof data.root !== 'string') throw new GrammarError(file, '/root', 'a type name');
       if (this.ir.protocols.has(protocol)) throw new GrammarError(file, '/root', `protocol ${protocol} already has a root`);
@@ -103,6 +105,18 @@ class Builder {
         this.rawTypes.set(name, { file, path, def, message, protocol });
       }
     }
+  }
+
+  /** Fields that security schemes compute (MAC status, ...): declared so the catalogue and filters know them. */
+  private generatedFields(raw: unknown, file: string, protocol: string): void {
+    if (!Array.isArray(raw)) throw new GrammarError(file, '/generated', 'a list of {filter, label, ftype}');
+    raw.forEach((g, i) => {
+      if (!isObj(g) || typeof g.filter !== 'string' || !FILTER.test(g.filter) || typeof g.label !== 'string' || typeof g.ftype !== 'string') {
+        throw new GrammarError(file, `/generated/${i}`, 'expected {filter, label, ftype}');
+      }
+      if (this.ir.fields.has(g.filter)) throw new GrammarError(file, `/generated/${i}/filter`, `"${g.filter}" is already defined`);
+      this.ir.fields.set(g.filter, { filter: g.filter, label: g.label, ftype: g.ftype, base: typeof g.base === 'string' ? g.base : '', protocol });
+    });
   }
 
   private buildEnum(name: string, def: unknown, file: string, path: string): EnumIR {
@@ -189,11 +203,32 @@ class Builder {
     }
     if (def.fields !== undefined) {
       const fields = this.fields(def.fields, file, `${path}/fields`, prefix, raw.protocol);
-      const t: TypeIR = { kind: 'struct', name, label, fields, message: raw.message, specRef, doc, where };
+      const protection = def.protection === undefined ? undefined : this.protection(def.protection, fields, file, `${path}/protection`);
+      const t: TypeIR = { kind: 'struct', name, label, fields, protection, message: raw.message, specRef, doc, where };
       if (raw.message) this.ir.messages.set(name, t);
       return t;
     }
     throw new GrammarError(file, path, 'a type has fields, dispatch or (messages) ies');
+  }
+
+  private protection(raw: unknown, fields: FieldIR[], file: string, path: string): ProtectionIR {
+    if (!isObj(raw) || typeof raw.scheme !== 'string') throw new GrammarError(file, path, 'expected {scheme, payload, covers_from, ciphered_if?}');
+    const has = (id: unknown, key: string) => {
+      if (typeof id !== 'string' || !fields.some((f) => f.id === id)) throw new GrammarError(file, `${path}/${key}`, 'a field of this struct');
+      return id;
+    };
+    const c = raw.ciphered_field;
+    if (!isObj(c) || typeof c.filter !== 'string' || !FILTER.test(c.filter) || typeof c.label !== 'string') {
+      throw new GrammarError(file, `${path}/ciphered_field`, 'expected {filter, label} for payload bytes that stay ciphered');
+    }
+    const p: ProtectionIR = { scheme: raw.scheme, payload: has(raw.payload, 'payload'), coversFrom: has(raw.covers_from, 'covers_from'), cipheredFilter: c.filter, cipheredLabel: c.label };
+    this.ir.fields.set(c.filter, { filter: c.filter, label: c.label, ftype: 'FT_BYTES', base: '', protocol: this.protocolOfFile.get(file) ?? '' });
+    if (raw.ciphered_if !== undefined) {
+      const ci = raw.ciphered_if;
+      if (!isObj(ci) || !Array.isArray(ci.in)) throw new GrammarError(file, `${path}/ciphered_if`, 'expected {field, in: [values]}');
+      p.cipheredIf = { field: has(ci.field, 'ciphered_if/field'), values: ci.in.map((v) => parseNumber(v) ?? -1) };
+    }
+    return p;
   }
 
   /** Adds a case for every L3 message with the given header, keyed by the value it sets for `field`. */

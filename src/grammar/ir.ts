@@ -134,11 +134,25 @@ export interface IEIR {
   where: string;
 }
 
+/** A struct whose payload a security scheme verifies and may decipher. */
+export interface ProtectionIR {
+  scheme: string;
+  /** The field holding the (possibly ciphered) payload. */
+  payload: string;
+  /** The field where MAC coverage starts; it runs to the end of the payload. */
+  coversFrom: string;
+  cipheredIf?: { field: string; values: number[] };
+  /** Filter and label of the payload's bytes when they stay ciphered. */
+  cipheredFilter: string;
+  cipheredLabel: string;
+}
+
 export interface StructType {
   kind: 'struct';
   name: string;
   label: string;
   fields: FieldIR[];
+  protection?: ProtectionIR;
   /** The value carries `message: name` (it is a message a user can name). */
   message?: boolean;
   specRef?: string;
@@ -193,7 +207,7 @@ export interface GrammarIR {
   enums: Map<string, EnumIR>;
   /** Every message type by its value name. */
   messages: Map<string, TypeIR>;
-  /** Filter name -> label, type of field: the field catalogue (`mtcgk fields`). */
+  /** Filter name -> label, type of field: the field catalogue (`mtcgk fields`), generated fields included. */
   fields: Map<string, FieldInfo>;
 }
 

@@ -7,7 +7,7 @@ import { main } from '../../src/cli/main.js';
 async function run(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, (s) => out.push(s), (s) => err.push(s));
+  const code = await main(argv, (s) => void out.push(s), (s) => void err.push(s));
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

@@ -1,0 +1,44 @@
+/**
+ * Security schemes plug into the dissector here: a struct whose grammar declares `protection`
+ * hands its payload to the named scheme, which may decipher it and adds generated nodes (MAC status,
+ * COUNT used) once the payload is decoded. Keys and state live in the scheme instance, per call.
+ */
+import type { Direction } from '../io/frame.js';
+import type { TreeNode } from './tree.js';
+
+export interface ProtectionRequest {
+  /** Fields of the protected struct decoded so far (header, MAC, sequence number). */
+  value: Record<string, unknown>;
+  /** The bytes being dissected. */
+  bytes: Uint8Array;
+  /** Bit range the MAC covers (from `covers_from` to the end of the payload). */
+  coverStart: number;
+  payloadStart: number;
+  payloadEnd: number;
+  /** The grammar's `ciphered_if` holds for this message. */
+  ciphered: boolean;
+  direction?: Direction;
+  path: string;
+}
+
+export interface Opened {
+  /** Deciphered payload; `assumed` marks bytes taken as plain without a key (null ciphering assumed). */
+  plaintext?: Uint8Array;
+  assumed?: boolean;
+}
+
+export interface ProtectionScheme {
+  open(req: ProtectionRequest): Opened;
+  /** Generated nodes for the struct, given the decoded payload value (undefined if it was not decodable). */
+  close(req: ProtectionRequest, opened: Opened, payload: unknown): TreeNode[];
+}
+
+export interface DissectContext {
+  direction?: Direction;
+  schemes?: Readonly<Record<string, ProtectionScheme>>;
+}
+
+/** A generated leaf: computed, not on the wire (bracketed in the tree). */
+export function generated(filter: string, label: string, value: unknown, show: string, at: number, display = `${label}: ${show}`): TreeNode {
+  return { filter, label, bitOffset: at, bitLength: 0, value, display, show, children: [], expert: [], generated: true };
+}

@@ -1,0 +1,12 @@
+/** Security state for one capture: the schemes the dissector hands protected payloads to, with their keys. */
+import type { ProtectionScheme } from '../engine/protection.js';
+import { NO_KEYS, type Keys } from './keys.js';
+import { NasSecurity } from './nas-scheme.js';
+
+export class SecuritySession {
+  readonly schemes: Readonly<Record<string, ProtectionScheme>>;
+
+  constructor(readonly keys: Keys = NO_KEYS) {
+    this.schemes = { nas: new NasSecurity(keys.nas) };
+  }
+}
