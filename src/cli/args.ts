@@ -19,6 +19,8 @@ export interface Options {
   dltMap: Record<number, string>;
   direction?: 'ul' | 'dl';
   count?: number;
+  keys: string[];
+  filter?: string;
   positional: string[];
 }
 
@@ -68,6 +70,7 @@ export function parseArgs(argv: string[]): Options {
     fields: { ...DEFAULT_FIELDS_OPTIONS, fields: [] },
     protocol: 'nas-eps',
     dltMap: { 147: 'nas-eps' },
+    keys: [],
     positional: [],
   };
   let i = 0;
@@ -132,6 +135,12 @@ export function parseArgs(argv: string[]): Options {
         o.direction = v;
         break;
       }
+      case '--keys':
+        o.keys.push(needValue(argv, i++, a));
+        break;
+      case '-Y':
+        o.filter = needValue(argv, i++, a);
+        break;
       case '-c': {
         const v = needValue(argv, i++, a);
         if (!/^[1-9]\d*$/.test(v)) throw new UsageError('-c takes a positive count');
@@ -160,6 +169,10 @@ Input:
   --dlt-map N=PROTO  map a pcap link type to a protocol (default 147=nas-eps)
   --dir ul|dl        direction of messages whose input does not say
   -c N               stop after N messages
+  --keys FILE        keys file (JSON, repeatable): NAS security contexts and group keys; MACs are
+                     verified, ciphered messages deciphered
+  -Y FILTER          display filter: only messages that match (==, !=, <, >, contains, matches,
+                     in {..}, &&, ||, !, field presence)
 Output:
   -V                 packet details tree
   -x                 hex dump after each packet

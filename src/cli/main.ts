@@ -3,10 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { dissectFull, encode, toHex } from '../index.js';
 import type { DissectResult } from '../engine/dissect.js';
+import { compileFilter, FilterError } from '../filter/index.js';
 import { GrammarError } from '../grammar/errors.js';
 import { defaultGrammar } from '../grammar/load.js';
 import { InputError, readFrames, type Frame } from '../io/index.js';
-import { fieldsHeader, fieldsLine } from '../output/fields.js';
+import { fieldsHeader, fieldsLine, fieldValues } from '../output/fields.js';
+import { KeysError, mergeKeys, parseKeys } from '../security/keys.js';
+import { SecuritySession } from '../security/session.js';
 import { hexDump } from '../output/hexdump.js';
 import { packetJson } from '../output/json.js';
 import { treeText } from '../output/text.js';
@@ -52,6 +55,24 @@ function info(r: DissectResult): string {
   return (names.join(', ') || 'Unknown') + malformed;
 }
 
+/** The -Y filter as a predicate over a dissection; a bad filter is unusable input (exit 2), as in tshark. */
+function displayFilter(text: string | undefined): (r: DissectResult) => boolean {
+  if (text === undefined) return () => true;
+  try {
+    const test = compileFilter(text, { has: (name) => defaultGrammar().fields.has(name) || defaultGrammar().protocols.has(name) });
+    return (r) => test(new Map([...fieldValues([r.tree]), [r.protocol, ['']]]));
+  } catch (e) {
+    if (e instanceof FilterError) throw new Exit(2, `${e.message} (-Y column ${e.column + 1})`);
+    throw e;
+  }
+}
+
+/** tshark -x with several data sources: each one under its own heading. */
+function sourcesDump(r: DissectResult): string {
+  if (r.sources.size === 1) return hexDump(r.sources.get('frame')!);
+  return [...r.sources].map(([name, bytes]) => `${name === 'frame' ? 'Frame' : 'Deciphered NAS-EPS'} (${bytes.length} bytes):\n${hexDump(bytes)}`).join('\n');
+}
+
 async function run(o: Options, out: (s: string) => void): Promise<void> {
   if (o.command === 'help') return out(USAGE);
   if (o.command === 'version') return out(`mtcgk ${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}`);
@@ -76,12 +97,19 @@ async function run(o: Options, out: (s: string) => void): Promise<void> {
       throw new Exit(2, `cannot encode: ${(e as Error).message}`);
     }
   }
-  const list = frames(o).slice(0, o.count);
+  const session = new SecuritySession(mergeKeys(o.keys.map((k) => parseKeys(new TextDecoder().decode(readInput(k)), k))));
+  const matches = displayFilter(o.filter);
+  const list = frames(o);
   if (o.output === 'fields' && o.fields.header) out(fieldsHeader(o.fields));
   const json: unknown[] = [];
+  let shown = 0;
   list.forEach((f, i) => {
+    if (o.count !== undefined && shown >= o.count) return;
     const protocol = f.protocol ?? o.protocol;
-    const r = dissectFull(f.bytes, protocol);
+    // Every message goes through the session in order, shown or not, so COUNT state stays right.
+    const r = dissectFull(f.bytes, protocol, { session, direction: f.direction });
+    if (!matches(r)) return;
+    shown++;
     const num = i + 1;
     if (o.output === 'fields') return out(fieldsLine([r.tree], o.fields));
     if (o.output === 'json' || o.output === 'jsonl') {
@@ -89,14 +117,16 @@ async function run(o: Options, out: (s: string) => void): Promise<void> {
       return o.output === 'jsonl' ? out(JSON.stringify(p)) : void json.push(p);
     }
     out(`${String(num).padStart(5)} ${f.source} ${(f.direction ?? '-').toUpperCase()} ${protocol.toUpperCase()} ${f.bytes.length} ${info(r)}`);
-    if (o.verbose) out(treeText(r.tree, () => f.bytes));
-    if (o.hexDump) out(hexDump(f.bytes));
+    if (o.verbose) out(treeText(r.tree, (source) => r.sources.get(source ?? 'frame') ?? f.bytes));
+    if (o.hexDump) out(sourcesDump(r));
     if (o.verbose || o.hexDump) out('');
   });
   if (o.output === 'json') out(JSON.stringify(json, null, 2));
 }
 
-export async function main(argv: string[], out = (s: string) => void process.stdout.write(s + '\n'), err = (s: string) => void process.stderr.write(s + '\n')): Promise<number> {
+type Sink = (line: string) => void;
+
+export async function main(argv: string[], out: Sink = (s) => void process.stdout.write(s + '\n'), err: Sink = (s) => void process.stderr.write(s + '\n')): Promise<number> {
   try {
     await run(parseArgs(argv), out);
     return 0;
@@ -109,7 +139,7 @@ export async function main(argv: string[], out = (s: string) => void process.std
       err(`mtcgk: ${e.message}`);
       return e.code;
     }
-    if (e instanceof InputError) {
+    if (e instanceof InputError || e instanceof KeysError) {
       err(`mtcgk: ${e.message}`);
       return 2;
     }
