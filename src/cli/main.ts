@@ -73,7 +73,7 @@ function sourcesDump(r: DissectResult): string {
   return [...r.sources].map(([name, bytes]) => `${name === 'frame' ? 'Frame' : 'Deciphered NAS-EPS'} (${bytes.length} bytes):\n${hexDump(bytes)}`).join('\n');
 }
 
-async function run(o: Options, out: (s: string) => void): Promise<void> {
+async function run(o: Options, out: (s: string) => void): Promise<number | void> {
   if (o.command === 'help') return out(USAGE);
   if (o.command === 'version') return out(`mtcgk ${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}`);
   if (o.command === 'fields') {
@@ -100,6 +100,17 @@ async function run(o: Options, out: (s: string) => void): Promise<void> {
   const session = new SecuritySession(mergeKeys(o.keys.map((k) => parseKeys(new TextDecoder().decode(readInput(k)), k))));
   const matches = displayFilter(o.filter);
   const list = frames(o);
+  // On a terminal, `mtcgk FILE` browses the packets as termshark does; piped or with -V/-x/-T it prints, as tshark.
+  if (o.positional.length && o.read === undefined && !o.hex.length && !o.verbose && !o.hexDump && o.output === 'text' && process.stdout.isTTY) {
+    const ir = defaultGrammar();
+    const { runTui } = await import('../tui/index.js'); // ink and React load only for the TUI
+    return runTui({
+      frames: list,
+      title: o.positional[0],
+      dissect: (f) => dissectFull(f.bytes, f.protocol ?? o.protocol, { direction: f.direction }),
+      catalogue: { has: (name) => ir.fields.has(name) || ir.protocols.has(name) },
+    });
+  }
   if (o.output === 'fields' && o.fields.header) out(fieldsHeader(o.fields));
   const json: unknown[] = [];
   let shown = 0;
@@ -128,8 +139,7 @@ type Sink = (line: string) => void;
 
 export async function main(argv: string[], out: Sink = (s) => void process.stdout.write(s + '\n'), err: Sink = (s) => void process.stderr.write(s + '\n')): Promise<number> {
   try {
-    await run(parseArgs(argv), out);
-    return 0;
+    return (await run(parseArgs(argv), out)) ?? 0;
   } catch (e) {
     if (e instanceof UsageError) {
       err(`mtcgk: ${e.message} (see mtcgk --help)`);

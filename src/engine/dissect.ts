@@ -40,12 +40,15 @@ const isBitField = (bitOffset: number, bitLength: number) => bitOffset % 8 !== 0
 export class Dissector {
   private ctx: DissectContext = {};
   private sources = new Map<string, Uint8Array>();
+  /** Values of the messages being decoded, outermost first (protection schemes look at them). */
+  private enclosing: Obj[] = [];
 
   constructor(readonly ir: GrammarIR) {}
 
   dissect(bytes: Uint8Array, protocol: string, ctx: DissectContext = {}): DissectResult {
     this.ctx = ctx;
     this.sources = new Map([['frame', bytes]]);
+    this.enclosing = [];
     const p = this.ir.protocols.get(protocol);
     const root = node(protocol, p?.label ?? protocol, 0, bytes.length * 8);
     if (!p) {
@@ -82,7 +85,12 @@ export class Dissector {
     switch (t.kind) {
       case 'struct': {
         const value: Obj = t.message ? { message: t.name } : {};
-        this.fields(t.fields, r, parent, value, path, new Map(), t.protection);
+        if (t.message) this.enclosing.push(value);
+        try {
+          this.fields(t.fields, r, parent, value, path, new Map(), t.protection);
+        } finally {
+          if (t.message) this.enclosing.pop();
+        }
         return value;
       }
       case 'dispatch': {
@@ -113,10 +121,11 @@ export class Dissector {
   fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, protection?: ProtectionIR): void {
     const scope: Scope = { values: new Map(), defs: fields };
     const starts = new Map<string, number>();
+    let closing: (() => void) | undefined;
     for (const f of fields) {
       starts.set(f.id, r.pos);
       if (protection && f.id === protection.payload && this.ctx.schemes?.[protection.scheme]) {
-        this.protectedPayload(f, protection, r, parent, value, path, starts.get(protection.coversFrom) ?? r.pos);
+        closing = this.protectedPayload(f, protection, r, parent, value, path, starts, scope);
         continue;
       }
       const p = f.presence;
@@ -135,9 +144,11 @@ export class Dissector {
         value[f.id] = v;
       }
     }
+    // The scheme's verdict comes once every field (a trailing MAC too) is decoded.
+    closing?.();
     // A relation whose targets are all absent is not derivable: keep its value.
     for (const f of fields) {
-      if (f.kind === 'uint' && f.relation && scope.values.has(f.id) && !f.relation.targets.some((t) => t in value)) value[f.id] = scope.values.get(f.id);
+      if (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' && scope.values.has(f.id) && !f.relation.targets.some((t) => t in value)) value[f.id] = scope.values.get(f.id);
     }
   }
 
@@ -251,15 +262,20 @@ export class Dissector {
    * The payload of a protected struct: the scheme may decipher it (the plain message is then
    * dissected as its own data source) and adds its generated nodes after the payload.
    */
-  private protectedPayload(f: FieldIR, p: ProtectionIR, r: BitReader, parent: TreeNode, value: Obj, path: string, coverStart: number): void {
+  private protectedPayload(f: FieldIR, p: ProtectionIR, r: BitReader, parent: TreeNode, value: Obj, path: string, starts: Map<string, number>, scope: Scope): () => void {
+    const coverStart = starts.get(p.coversFrom) ?? r.pos;
     const scheme = this.ctx.schemes![p.scheme];
-    const ciphered = p.cipheredIf ? p.cipheredIf.values.includes(value[p.cipheredIf.field] as number) : false;
-    const req: ProtectionRequest = { value, bytes: r.bytes, coverStart, payloadStart: r.pos, payloadEnd: r.end, ciphered, direction: this.ctx.direction, path };
+    const ciphered = p.cipheredIf === 'always' || (p.cipheredIf !== undefined && p.cipheredIf.values.includes(value[p.cipheredIf.field] as number));
+    const payloadBits = f.lengthFrom ? this.related(f, r, scope, parent, path) : r.remaining;
+    const payloadEnd = r.pos + payloadBits;
+    const req: ProtectionRequest = { value, enclosing: [...this.enclosing], bytes: r.bytes, coverStart, coverEnd: payloadEnd, payloadStart: r.pos, payloadEnd, ciphered, direction: this.ctx.direction, path };
     const opened = scheme.open(req);
     const fpath = `${path}/${f.id}`;
+    // Deciphered bytes are the whole payload: the field takes them all.
+    const whole: FieldIR = f.kind === 'bytes' ? { ...f, size: 'rest', lengthFrom: undefined } : f.kind === 'ref' ? { ...f, rest: true, lengthFrom: undefined } : f;
     const cipheredLeaf = () => {
       const at = r.pos;
-      const data = r.readBytes(r.remaining);
+      const data = r.readBytes(payloadBits);
       parent.children.push({ ...node(p.cipheredFilter, p.cipheredLabel, at, data.length * 8, bytesDisplay(p.cipheredLabel, data)), value: toHex(data), show: toHex(data) });
       return data;
     };
@@ -270,7 +286,7 @@ export class Dissector {
       const before = parent.children.length;
       let clean = true;
       try {
-        payload = this.field(f, r, parent, fpath, { values: new Map(), defs: [] });
+        payload = this.field(f, r, parent, fpath, scope);
         clean = !ciphered || ![...parent.children.slice(before)].some((n) => [...walk(n)].some((m) => m.expert.some((e) => e.severity === 'error')));
       } catch (e) {
         if (!(e instanceof Stop) || !ciphered) throw e;
@@ -290,7 +306,7 @@ export class Dissector {
       const holder = node(f.filter, `Deciphered ${f.label}`, 0, opened.plaintext.length * 8);
       holder.source = name;
       try {
-        payload = this.field(f, new BitReader(opened.plaintext), holder, fpath, { values: new Map(), defs: [] });
+        payload = this.field(whole, new BitReader(opened.plaintext), holder, fpath, scope);
       } catch (e) {
         if (!(e instanceof Stop)) throw e;
         payload = undefined;
@@ -304,7 +320,11 @@ export class Dissector {
     } else {
       value[f.id] = { _raw: toHex(cipheredLeaf()) };
     }
-    parent.children.push(...scheme.close(req, opened, payload));
+    return () => {
+      const mac = p.mac ? starts.get(p.mac) : undefined;
+      if (mac !== undefined && mac >= req.payloadEnd) req.coverEnd = mac;
+      parent.children.push(...scheme.close(req, opened, payload));
+    };
   }
 
   /** Bits given by the length relation of `f`; checks them against what is left. */
@@ -341,6 +361,16 @@ export class Dissector {
 
   private l3(t: L3MessageType, r: BitReader, parent: TreeNode, path: string): Obj {
     const value: Obj = { message: t.name };
+    this.enclosing.push(value);
+    try {
+      this.l3Body(t, r, parent, value, path);
+    } finally {
+      this.enclosing.pop();
+    }
+    return value;
+  }
+
+  private l3Body(t: L3MessageType, r: BitReader, parent: TreeNode, value: Obj, path: string): void {
     this.fields(t.header, r, parent, value, path, t.set);
     let i = 0;
     const ies = t.ies;
@@ -359,7 +389,6 @@ export class Dissector {
       i++;
     }
     this.optionalPart(t, ies.slice(i), r, parent, value, path);
-    return value;
   }
 
   private halfIe(ie: IEIR, r: BitReader, parent: TreeNode, value: Obj, path: string): void {

@@ -9,10 +9,13 @@ import type { TreeNode } from './tree.js';
 export interface ProtectionRequest {
   /** Fields of the protected struct decoded so far (header, MAC, sequence number). */
   value: Record<string, unknown>;
+  /** Values of the messages that contain this struct, outermost first (decoded so far). */
+  enclosing: ReadonlyArray<Record<string, unknown>>;
   /** The bytes being dissected. */
   bytes: Uint8Array;
-  /** Bit range the MAC covers (from `covers_from` to the end of the payload). */
+  /** Bit range the MAC covers: from `covers_from` to the end of the payload, or to a MAC that follows it. */
   coverStart: number;
+  coverEnd: number;
   payloadStart: number;
   payloadEnd: number;
   /** The grammar's `ciphered_if` holds for this message. */

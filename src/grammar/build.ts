@@ -57,6 +57,14 @@ class Builder {
   private pendingTypes: Array<{ name: string; file: string; path: string }> = [];
   private rawTypes = new Map<string, { file: string; path: string; def: Obj; message: boolean; protocol: string }>();
   private protocolOfFile = new Map<string, string>();
+  /** Code point assignments (`constants:`), referred to as "$name" by IEIs and message types. */
+  private constants = new Map<string, unknown>();
+
+  private resolve(v: unknown, file: string, path: string): unknown {
+    if (typeof v !== 'string' || !v.startsWith('$')) return v;
+    if (!this.constants.has(v.slice(1))) throw new GrammarError(file, path, `unknown constant "${v}"`);
+    return this.constants.get(v.slice(1));
+  }
 
   constructor(private sources: GrammarSource[]) {}
 
@@ -74,12 +82,19 @@ class Builder {
 
   private collect({ file, data }: GrammarSource): void {
     if (!isObj(data)) throw new GrammarError(file, '', 'a grammar file is a mapping');
-    const allowed = new Set(['protocol', 'label', 'root', 'filter_prefix', 'doc', 'spec_ref', 'enums', 'types', 'messages', 'generated']);
+    const allowed = new Set(['protocol', 'label', 'root', 'filter_prefix', 'doc', 'spec_ref', 'constants', 'enums', 'types', 'messages', 'generated']);
     for (const k of Object.keys(data)) if (!allowed.has(k)) throw new GrammarError(file, `/${k}`, 'unknown key');
     const protocol = data.protocol;
     if (typeof protocol !== 'string') throw new GrammarError(file, '/protocol', 'required: the protocol this file belongs to');
     this.protocolOfFile.set(file, protocol);
     if (data.generated !== undefined) this.generatedFields(data.generated, file, protocol);
+    if (data.constants !== undefined) {
+      if (!isObj(data.constants)) throw new GrammarError(file, '/constants', 'a mapping of names to values');
+      for (const [k, v] of Object.entries(data.constants)) {
+        if (this.constants.has(k)) throw new GrammarError(file, `/constants/${k}`, `constant "${k}" defined twice`);
+        this.constants.set(k, v);
+      }
+    }
     if (data.root !== undefined) {
       if (typeof data.root !== 'string') throw new GrammarError(file, '/root', 'a type name');
       if (this.ir.protocols.has(protocol)) throw new GrammarError(file, '/root', `protocol ${protocol} already has a root`);
@@ -186,7 +201,7 @@ class Builder {
       if (def.set !== undefined) {
         if (!isObj(def.set)) throw new GrammarError(file, `${path}/set`, 'a mapping of header field ids to values');
         for (const [k, v] of Object.entries(def.set)) {
-          const n = parseNumber(v);
+          const n = parseNumber(this.resolve(v, file, `${path}/set/${k}`));
           if (!header.some((f) => f.id === k) || n === undefined) throw new GrammarError(file, `${path}/set/${k}`, 'a header field and an integer');
           set.set(k, n);
         }
@@ -212,7 +227,7 @@ class Builder {
   }
 
   private protection(raw: unknown, fields: FieldIR[], file: string, path: string): ProtectionIR {
-    if (!isObj(raw) || typeof raw.scheme !== 'string') throw new GrammarError(file, path, 'expected {scheme, payload, covers_from, ciphered_if?}');
+    if (!isObj(raw) || typeof raw.scheme !== 'string') throw new GrammarError(file, path, 'expected {scheme, payload, covers_from, mac, ciphered_field, ciphered_if?}');
     const has = (id: unknown, key: string) => {
       if (typeof id !== 'string' || !fields.some((f) => f.id === id)) throw new GrammarError(file, `${path}/${key}`, 'a field of this struct');
       return id;
@@ -221,11 +236,12 @@ class Builder {
     if (!isObj(c) || typeof c.filter !== 'string' || !FILTER.test(c.filter) || typeof c.label !== 'string') {
       throw new GrammarError(file, `${path}/ciphered_field`, 'expected {filter, label} for payload bytes that stay ciphered');
     }
-    const p: ProtectionIR = { scheme: raw.scheme, payload: has(raw.payload, 'payload'), coversFrom: has(raw.covers_from, 'covers_from'), cipheredFilter: c.filter, cipheredLabel: c.label };
+    const p: ProtectionIR = { scheme: raw.scheme, payload: has(raw.payload, 'payload'), coversFrom: has(raw.covers_from, 'covers_from'), mac: raw.mac === undefined ? undefined : has(raw.mac, 'mac'), cipheredFilter: c.filter, cipheredLabel: c.label };
     this.ir.fields.set(c.filter, { filter: c.filter, label: c.label, ftype: 'FT_BYTES', base: '', protocol: this.protocolOfFile.get(file) ?? '' });
-    if (raw.ciphered_if !== undefined) {
+    if (raw.ciphered_if === 'always') p.cipheredIf = 'always';
+    else if (raw.ciphered_if !== undefined) {
       const ci = raw.ciphered_if;
-      if (!isObj(ci) || !Array.isArray(ci.in)) throw new GrammarError(file, `${path}/ciphered_if`, 'expected {field, in: [values]}');
+      if (!isObj(ci) || !Array.isArray(ci.in)) throw new GrammarError(file, `${path}/ciphered_if`, 'expected {field, in: [values]} or always');
       p.cipheredIf = { field: has(ci.field, 'ciphered_if/field'), values: ci.in.map((v) => parseNumber(v) ?? -1) };
     }
     return p;
@@ -236,11 +252,16 @@ class Builder {
     if (!isObj(raw) || typeof raw.header !== 'string' || typeof raw.field !== 'string') throw new GrammarError(file, path, 'expected {header, field}');
     for (const [name, m] of this.rawTypes) {
       if (m.def.header !== raw.header) continue;
-      const key = parseNumber(isObj(m.def.set) ? m.def.set[raw.field] : undefined);
+      const key = parseNumber(isObj(m.def.set) ? this.resolve(m.def.set[raw.field], m.file, `${m.path}/set/${raw.field}`) : undefined);
       if (key === undefined) throw new GrammarError(m.file, `${m.path}/set/${raw.field}`, `required: the ${raw.field} that selects this message`);
       if (cases.has(key)) throw new GrammarError(m.file, `${m.path}/set/${raw.field}`, `${raw.field} ${key} is already "${caseNames.get(key)}"`);
       cases.set(key, this.typeRef(name, m.file, m.path));
       caseNames.set(key, name);
+      // The key field's enum names every message that sets it (new message types included).
+      const hdr = this.rawTypes.get(raw.header)?.def.fields;
+      const enumName = Array.isArray(hdr) ? (hdr.find((f) => isObj(f) && f.id === raw.field) as Obj | undefined)?.enum : undefined;
+      const e = typeof enumName === 'string' ? this.ir.enums.get(enumName) : undefined;
+      if (e && !e.values.has(key)) e.values.set(key, typeof m.def.label === 'string' ? m.def.label : words(name));
     }
   }
 
@@ -299,7 +320,10 @@ class Builder {
       const p = f.presence;
       if (p.kind === 'flag' || p.kind === 'in') {
         const j = out.findIndex((g) => g.id === p.field);
-        if (j < 0 || j >= i || out[j].kind !== 'uint') throw new GrammarError(file, `${path}/${i}/present_if`, `"${p.field}" must be an earlier integer field`);
+        const flag = out[j];
+        if (j < 0 || j >= i || flag.kind !== 'uint') throw new GrammarError(file, `${path}/${i}/present_if`, `"${p.field}" must be an earlier integer field`);
+        // A presence flag is derived: the encoder sets it from the value, the decoder leaves it out.
+        if (p.kind === 'flag' && !flag.relation) flag.relation = { kind: 'present_of', targets: [f.id], unitBits: 1, adjust: 0 };
       }
       if (f.kind === 'switch') {
         const j = out.findIndex((g) => g.id === f.on);
@@ -450,11 +474,12 @@ class Builder {
     const minLen = half ? 0.5 : Number(m[1]);
     const maxLen = m[2] === undefined ? minLen : m[2] === 'n' ? undefined : Number(m[2]);
     let iei: number | undefined;
-    const halfTV = (format === 'TV' && minLen === 1 && maxLen === 1 && typeof raw.iei === 'string' && /^[0-9A-F]-$/.test(raw.iei));
+    const ieiText = this.resolve(raw.iei, file, `${path}/iei`);
+    const halfTV = format === 'TV' && minLen === 1 && maxLen === 1 && typeof ieiText === 'string' && /^[0-9A-F]-$/.test(ieiText);
     if (format !== 'V' && format !== 'LV' && format !== 'LV-E') {
-      if (typeof raw.iei !== 'string') throw new GrammarError(file, `${path}/iei`, 'write the IEI as a quoted hex string, e.g. "50" or "F-"');
-      if (halfTV) iei = parseInt(raw.iei[0], 16);
-      else if (/^[0-9A-F]{2}$/.test(raw.iei)) iei = parseInt(raw.iei, 16);
+      if (typeof ieiText !== 'string') throw new GrammarError(file, `${path}/iei`, 'write the IEI as a quoted hex string, e.g. "50" or "F-"');
+      if (halfTV) iei = parseInt(ieiText[0], 16);
+      else if (/^[0-9A-F]{2}$/.test(ieiText)) iei = parseInt(ieiText, 16);
       else throw new GrammarError(file, `${path}/iei`, 'two upper-case hex digits, or "X-" for a type 1 IE');
     } else if (raw.iei !== undefined && raw.iei !== '') {
       throw new GrammarError(file, `${path}/iei`, `a ${format} IE has no IEI`);

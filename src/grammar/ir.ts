@@ -139,9 +139,11 @@ export interface ProtectionIR {
   scheme: string;
   /** The field holding the (possibly ciphered) payload. */
   payload: string;
-  /** The field where MAC coverage starts; it runs to the end of the payload. */
+  /** The field where MAC coverage starts; it runs to the end of the payload, or to the MAC when that follows. */
   coversFrom: string;
-  cipheredIf?: { field: string; values: number[] };
+  /** The MAC field, when the struct has its own. */
+  mac?: string;
+  cipheredIf?: { field: string; values: number[] } | 'always';
   /** Filter and label of the payload's bytes when they stay ciphered. */
   cipheredFilter: string;
   cipheredLabel: string;

@@ -56,6 +56,8 @@ const hex32 = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 export class NasSecurity implements ProtectionScheme {
   private contexts: NasContext[];
   private verdicts = new WeakMap<ProtectionRequest, Verdict>();
+  /** The verdict of the protected message being dissected (for IEs ciphered under its context). */
+  current?: { context: NasContext; count: number; direction: Direction; knasenc: (eea: AlgId) => Uint8Array };
 
   constructor(records: readonly NasKeyRecord[]) {
     this.contexts = records.map((record) => ({ record, eea: record.eea, eia: record.eia, count: { ul: { overflow: 0, last: -1 }, dl: { overflow: 0, last: -1 } } }));
@@ -63,10 +65,16 @@ export class NasSecurity implements ProtectionScheme {
 
   open(req: ProtectionRequest): Opened {
     const payload = req.bytes.subarray(req.payloadStart >> 3, req.payloadEnd >> 3);
-    if (!req.ciphered) return {};
-    if (!this.contexts.length) return { plaintext: payload, assumed: true };
+    this.current = undefined;
+    if (!this.contexts.length) return req.ciphered ? { plaintext: payload, assumed: true } : {};
+    // The MAC covers the payload as sent, so it is checked before anything is deciphered or decoded.
     const v = this.verify(req);
     this.verdicts.set(req, v);
+    if (v.status === 'good') {
+      const c = v.context!;
+      this.current = { context: c, count: v.count!, direction: v.direction!, knasenc: (eea) => keysOf(c, eea, v.eia).knasenc };
+    }
+    if (!req.ciphered) return {};
     if (v.status !== 'good') return this.contexts.some((c) => c.eea === 0) ? { plaintext: payload, assumed: true } : {};
     const c = v.context!;
     const plaintext = encrypt(c.eea, keysOf(c).knasenc, v.count!, NAS_BEARER, directionBit(v.direction!), payload, payload.length * 8);
@@ -74,11 +82,13 @@ export class NasSecurity implements ProtectionScheme {
   }
 
   close(req: ProtectionRequest, opened: Opened, payload: unknown): TreeNode[] {
-    let v = this.verdicts.get(req);
-    if (!v) {
-      // Not ciphered: a Security Mode Command names the algorithms of the context it starts.
-      const algs = (payload as { selected_nas_security_algorithms?: { ciphering?: number; integrity?: number } } | undefined)?.selected_nas_security_algorithms;
-      v = this.contexts.length ? this.verify(req, algs && { eea: (algs.ciphering ?? 0) as AlgId, eia: (algs.integrity ?? 0) as AlgId }) : { status: 'unverified' };
+    const v = this.verdicts.get(req) ?? { status: 'unverified' };
+    this.current = undefined;
+    // A verified Security Mode Command starts a context with the algorithms it names.
+    const algs = (payload as { selected_nas_security_algorithms?: { ciphering?: number; integrity?: number } } | undefined)?.selected_nas_security_algorithms;
+    if (v.status === 'good' && req.value.security_header_type === 3 && algs && v.context) {
+      v.context.eea = (algs.ciphering ?? 0) as AlgId;
+      v.context.eia = (algs.integrity ?? 0) as AlgId;
     }
     return this.nodes(req, opened, v);
   }
@@ -90,15 +100,19 @@ export class NasSecurity implements ProtectionScheme {
     return req.direction ? [req.direction] : ['dl', 'ul'];
   }
 
-  /** Tries every context (and direction, when unknown); the first whose MAC matches wins. */
-  private verify(req: ProtectionRequest, smcAlgs?: { eea: AlgId; eia: AlgId }): Verdict {
+  /**
+   * Tries every context (and direction, when unknown); the first whose MAC matches wins. A Security
+   * Mode Command (SHT 3) starts a new context whose integrity algorithm it names: with K_ASME each
+   * algorithm is tried, since the MAC is checked before the message is decoded.
+   */
+  private verify(req: ProtectionRequest): Verdict {
     const sqn = req.value.sequence_number as number;
     const wire = req.value.message_authentication_code as number;
-    const covered = req.bytes.subarray(req.coverStart >> 3, req.payloadEnd >> 3);
+    const covered = req.bytes.subarray(req.coverStart >> 3, req.coverEnd >> 3);
+    const smc = req.value.security_header_type === 3;
     let first: Verdict | undefined;
-    for (const c of this.contexts) {
-      const eia = smcAlgs?.eia ?? c.eia;
-      const { knasint } = keysOf(c, smcAlgs?.eea ?? c.eea, eia);
+    for (const c of this.contexts) for (const eia of smc && c.record.kasme ? ([c.eia, 0, 1, 2, 3] as AlgId[]) : [c.eia]) {
+      const { knasint } = keysOf(c, c.eea, eia);
       for (const d of this.directions(req)) {
         const state = c.count[d];
         const count = estimateCount(state, sqn);
@@ -111,10 +125,6 @@ export class NasSecurity implements ProtectionScheme {
         if (!v.replayed) {
           state.overflow = count >>> 8;
           state.last = count;
-        }
-        if (smcAlgs) {
-          c.eea = smcAlgs.eea;
-          c.eia = smcAlgs.eia;
         }
         return v;
       }

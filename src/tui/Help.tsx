@@ -1,0 +1,30 @@
+import { Box, Text } from 'ink';
+
+const KEYS: [string, string][] = [
+  ['Tab / Shift-Tab', 'next / previous pane'],
+  ['↑ ↓  j k', 'move (in the bytes pane: a line; ← → a byte)'],
+  ['PgUp PgDn', 'page up / down'],
+  ['g G  Home End', 'first / last'],
+  ['→ l Enter Space', 'expand the field'],
+  ['← h', 'collapse the field, or go to its parent'],
+  ['e / E', 'expand / collapse all'],
+  ['/', 'display filter: Enter applies, Esc cancels, empty shows all'],
+  ['p', 'paste hex as a new packet'],
+  ['r', 'reload keys'],
+  ['?', 'this help'],
+  ['q', 'quit'],
+];
+
+export function Help({ height }: { height: number }) {
+  return (
+    <Box flexDirection="column" height={height} borderStyle="round" paddingX={1}>
+      <Text bold>Keys (any key closes this help)</Text>
+      {KEYS.map(([keys, what]) => (
+        <Text key={keys} wrap="truncate">
+          <Text color="cyan">{keys.padEnd(18)}</Text>
+          {what}
+        </Text>
+      ))}
+    </Box>
+  );
+}

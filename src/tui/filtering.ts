@@ -1,0 +1,34 @@
+/** Running a display filter over every packet without freezing the screen. */
+import type { TreeNode } from '../engine/tree.js';
+import type { FieldValues } from '../filter/index.js';
+import { fieldValues } from '../output/fields.js';
+
+/** The values a filter tests: every field occurrence, and the protocol as present. */
+export function filterValues(tree: TreeNode): FieldValues {
+  const values = fieldValues([tree]);
+  if (!values.has(tree.filter)) values.set(tree.filter, ['']);
+  return values;
+}
+
+/** Time spent testing packets before the event loop gets a turn to read keys and redraw. */
+const SLICE_MS = 30;
+
+/**
+ * Tests frames 0..count-1 in time slices, reporting progress between slices and the matching indices
+ * at the end. Returns a function that cancels the run.
+ */
+export function runFilter(count: number, matches: (index: number) => boolean, progress: (done: number) => void, done: (shown: number[]) => void): () => void {
+  const shown: number[] = [];
+  let next = 0;
+  let timer: NodeJS.Immediate;
+  const slice = () => {
+    const deadline = performance.now() + SLICE_MS;
+    while (next < count && performance.now() < deadline) if (matches(next++)) shown.push(next - 1);
+    if (next < count) {
+      progress(next / count);
+      timer = setImmediate(slice);
+    } else done(shown);
+  };
+  timer = setImmediate(slice);
+  return () => clearImmediate(timer);
+}

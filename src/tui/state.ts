@@ -1,0 +1,150 @@
+/** The TUI's state and its reducer. Actions carry what the panes computed (row counts, heights), so this stays pure. */
+import type { Frame } from '../io/index.js';
+
+export type Pane = 'list' | 'tree' | 'hex';
+export const PANES: readonly Pane[] = ['list', 'tree', 'hex'];
+
+/** A cursor and the first visible row of a scrolling pane. */
+export interface Scroll {
+  cursor: number;
+  top: number;
+}
+
+export interface State {
+  frames: readonly Frame[];
+  /** Indices of the frames the applied filter lets through; undefined shows every frame. */
+  shown?: readonly number[];
+  focus: Pane;
+  list: Scroll;
+  tree: Scroll;
+  /** Byte offset of the hex pane's cursor (the hex pane scrolls to it). */
+  hexCursor: number;
+  /** Keys of the open tree nodes (see treeRows); undefined until the user opens or closes one. */
+  expanded?: ReadonlySet<string>;
+  filter: { draft: string; applied: string; editing: boolean; /** 0..1 while a filter runs. */ progress?: number };
+  paste?: { draft: string; error?: string };
+  help: boolean;
+  notice?: string;
+  /** Bumped when keys are reloaded, which changes what dissection yields. */
+  generation: number;
+}
+
+export type Action =
+  | { type: 'focus'; step: 1 | -1 }
+  | { type: 'selectPacket'; cursor: number; height: number }
+  | { type: 'selectRow'; cursor: number; height: number; byte: number }
+  | { type: 'selectByte'; byte: number; expanded: ReadonlySet<string>; row: number; height: number }
+  | { type: 'expand'; expanded: ReadonlySet<string>; cursor?: number }
+  | { type: 'filterOpen' }
+  | { type: 'filterDraft'; text: string }
+  | { type: 'filterCancel' }
+  | { type: 'filterApply' }
+  | { type: 'filterProgress'; progress: number }
+  | { type: 'filtered'; shown?: readonly number[] }
+  | { type: 'pasteOpen' }
+  | { type: 'pasteDraft'; text: string }
+  | { type: 'pasteCancel' }
+  | { type: 'pasteError'; error: string }
+  | { type: 'append'; frames: readonly Frame[]; shown: readonly boolean[] }
+  | { type: 'help' }
+  | { type: 'notice'; text?: string }
+  | { type: 'reloaded' };
+
+export function initialState(frames: readonly Frame[]): State {
+  return {
+    frames,
+    focus: 'list',
+    list: { cursor: 0, top: 0 },
+    tree: { cursor: 0, top: 0 },
+    hexCursor: 0,
+    filter: { draft: '', applied: '', editing: false },
+    help: false,
+    generation: 0,
+  };
+}
+
+/** The scroll position that keeps the cursor in view, moving as little as possible. */
+export const scrolled = (s: Scroll, cursor: number, height: number): Scroll => ({
+  cursor,
+  top: Math.max(Math.min(s.top, cursor), cursor - height + 1, 0),
+});
+
+const newPacket = (s: State, list: Scroll): State => ({ ...s, list, tree: { cursor: 0, top: 0 }, hexCursor: 0 });
+
+/** Where the list cursor goes after the shown set changes: the same frame, else the last one before it. */
+function follow(s: State, shown: readonly number[] | undefined): number {
+  const frame = s.shown ? s.shown[s.list.cursor] : s.list.cursor;
+  if (frame === undefined) return 0;
+  if (!shown) return frame;
+  let lo = 0;
+  let hi = shown.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (shown[mid] <= frame) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.max(0, lo - 1);
+}
+
+export function reducer(s: State, a: Action): State {
+  switch (a.type) {
+    case 'focus':
+      return { ...s, focus: PANES[(PANES.indexOf(s.focus) + a.step + PANES.length) % PANES.length] };
+    case 'selectPacket':
+      return a.cursor === s.list.cursor ? s : newPacket(s, scrolled(s.list, a.cursor, a.height));
+    case 'selectRow':
+      return { ...s, tree: scrolled(s.tree, a.cursor, a.height), hexCursor: a.byte };
+    case 'selectByte':
+      return { ...s, hexCursor: a.byte, expanded: a.expanded, tree: scrolled(s.tree, a.row, a.height) };
+    case 'expand':
+      return { ...s, expanded: a.expanded, tree: a.cursor === undefined ? s.tree : { cursor: a.cursor, top: Math.min(s.tree.top, a.cursor) } };
+    case 'filterOpen':
+      return { ...s, filter: { ...s.filter, editing: true } };
+    case 'filterDraft':
+      return { ...s, filter: { ...s.filter, draft: a.text } };
+    case 'filterCancel':
+      return { ...s, filter: { ...s.filter, draft: s.filter.applied, editing: false } };
+    case 'filterApply':
+      return { ...s, filter: { ...s.filter, applied: s.filter.draft.trim(), editing: false, progress: 0 } };
+    case 'filterProgress':
+      return { ...s, filter: { ...s.filter, progress: a.progress } };
+    case 'filtered': {
+      const cursor = follow(s, a.shown);
+      const same = (a.shown ? a.shown[cursor] : cursor) === (s.shown ? s.shown[s.list.cursor] : s.list.cursor);
+      const list = { cursor, top: Math.min(s.list.top, cursor) };
+      const next = { ...s, shown: a.shown, filter: { ...s.filter, progress: undefined } };
+      return same ? { ...next, list } : newPacket(next, list);
+    }
+    case 'pasteOpen':
+      return { ...s, paste: { draft: '' } };
+    case 'pasteDraft':
+      return { ...s, paste: { draft: a.text } };
+    case 'pasteCancel':
+      return { ...s, paste: undefined };
+    case 'pasteError':
+      return s.paste ? { ...s, paste: { ...s.paste, error: a.error } } : s;
+    case 'append': {
+      const first = s.frames.length;
+      const added = a.frames.map((_, i) => first + i);
+      const shown = s.shown && [...s.shown, ...added.filter((_, i) => a.shown[i])];
+      const visible = added.filter((i) => !shown || shown.includes(i));
+      const numbers = `${first + 1}${added.length > 1 ? `-${first + added.length}` : ''}`;
+      const next: State = {
+        ...s,
+        frames: [...s.frames, ...a.frames],
+        shown,
+        paste: undefined,
+        notice: visible.length === added.length ? `added packet ${numbers}` : `added packet ${numbers}; ${added.length - visible.length} hidden by the filter`,
+      };
+      if (!visible.length) return next;
+      const cursor = shown ? shown.indexOf(visible[0]) : visible[0];
+      return newPacket(next, { cursor, top: s.list.top });
+    }
+    case 'help':
+      return { ...s, help: !s.help };
+    case 'notice':
+      return s.notice === a.text ? s : { ...s, notice: a.text };
+    case 'reloaded':
+      return { ...s, generation: s.generation + 1, notice: 'keys reloaded' };
+  }
+}
