@@ -159,6 +159,7 @@ export function parseArgs(argv: string[]): Options {
 export const USAGE = `Usage: mtcgk [options] [FILE]
        mtcgk fields                    list every filter name (like tshark -G fields)
        mtcgk encode [--proto P] JSON   encode a JSON value (or - for stdin) and print hex
+       mtcgk gmsg protect|verify ...   build or check protected group messages (mtcgk gmsg for help)
 
 Input:
   -r FILE            read messages from FILE (- for stdin): hex lines, hexdump -C, xxd, od,

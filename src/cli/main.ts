@@ -14,6 +14,7 @@ import { hexDump } from '../output/hexdump.js';
 import { packetJson } from '../output/json.js';
 import { treeText } from '../output/text.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
+import { runGmsg } from './gmsg.js';
 
 class Exit extends Error {
   constructor(
@@ -139,6 +140,10 @@ type Sink = (line: string) => void;
 
 export async function main(argv: string[], out: Sink = (s) => void process.stdout.write(s + '\n'), err: Sink = (s) => void process.stderr.write(s + '\n')): Promise<number> {
   try {
+    if (argv[0] === 'gmsg') {
+      runGmsg(argv.slice(1), out);
+      return 0;
+    }
     return (await run(parseArgs(argv), out)) ?? 0;
   } catch (e) {
     if (e instanceof UsageError) {

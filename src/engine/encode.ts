@@ -100,11 +100,9 @@ export class Encoder {
       if (p.kind === 'in' && !p.values.includes(scope.get(p.field) ?? -1)) continue;
       if (p.kind === 'tail' && !(f.id in value)) continue;
       const start = w.pos;
-      if (f.id === protectedPayload && typeof value._ciphered === 'string') {
-        w.writeBytes(hexBytes(value._ciphered, `${path}/_ciphered`));
-        continue;
-      }
-      switch (f.kind) {
+      const ciphered = f.id === protectedPayload && typeof value._ciphered === 'string';
+      if (ciphered) w.writeBytes(hexBytes(value._ciphered as string, `${path}/_ciphered`));
+      else switch (f.kind) {
         case 'uint': {
           let v = value[f.id];
           if (v === undefined) {

@@ -56,6 +56,9 @@ export const EXPERT: Record<string, { severity: Severity; group: ExpertGroup; su
   mac_not_verified: { severity: 'chat', group: 'security', summary: 'no key to verify the MAC with' },
   null_integrity: { severity: 'warn', group: 'security', summary: 'integrity protection with the null algorithm (EIA0)' },
   null_ciphering: { severity: 'note', group: 'security', summary: 'ciphering with the null algorithm (EEA0)' },
+  replayed: { severity: 'warn', group: 'security', summary: 'a group message whose sequence number was already received' },
+  too_old: { severity: 'warn', group: 'security', summary: 'a group message older than the replay window' },
+  keys_in_clear: { severity: 'error', group: 'security', summary: 'group keys in a message that is not ciphered (or under EEA0)' },
   replayed_count: { severity: 'warn', group: 'sequence', summary: 'a COUNT already used in this direction: replayed or out of order' },
 };
 

@@ -12,7 +12,7 @@ import { PacketCache } from './packets.js';
 import { PacketList } from './PacketList.js';
 import { PastePrompt } from './PastePrompt.js';
 import { edited, firstKey, isCollapseKey, isExpandKey, moved } from './keys.js';
-import { initialState, reducer } from './state.js';
+import { initialState, reducer, type Action, type State } from './state.js';
 import { StatusBar } from './StatusBar.js';
 import { allKeys, defaultExpanded, parentRow, revealByte, sourceOf, treeRows, type Row } from './tree-rows.js';
 
@@ -64,120 +64,129 @@ function fieldOf(row: Row | undefined): Field | undefined {
 
 const NO_SOURCES: ReadonlyMap<string, Uint8Array> = new Map();
 
-export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps) {
-  const { exit } = useApp();
-  const { columns, rows: screenRows } = useTerminalSize();
-  const [s, dispatch] = useReducer(reducer, frames, initialState);
-  const packets = useMemo(() => new PacketCache(dissect), [dissect]);
-  const heights = paneHeights(screenRows);
-
+/** What the panes show for a state: the selected packet, its tree rows and the selected row. */
+function viewOf(s: State, packets: PacketCache) {
   const count = s.shown ? s.shown.length : s.frames.length;
   const index = s.shown ? s.shown[s.list.cursor] : s.list.cursor < count ? s.list.cursor : undefined;
   const frame = index === undefined ? undefined : s.frames[index];
-  // packets.result keeps the last dissection, so this is the same object until the packet (or the keys) change
+  // packets.result keeps the last dissection: cheap on every key and redraw
   const result = frame && packets.result(frame);
-  const expanded = useMemo(() => s.expanded ?? (result ? defaultExpanded(result.tree) : new Set<string>()), [s.expanded, result]);
-  const rows = useMemo(() => (result ? treeRows(result.tree, expanded) : []), [result, expanded]);
-  const row = rows[s.tree.cursor];
-  const sources = result?.sources ?? NO_SOURCES;
-  const source = row ? sourceOf(row.node) : 'frame';
-  const draft = useMemo(() => check(s.filter.draft, catalogue), [s.filter.draft, catalogue]);
-  const applied = useMemo(() => check(s.filter.applied, catalogue).predicate, [s.filter.applied, catalogue]);
+  const expanded = s.expanded ?? (result ? defaultExpanded(result.tree) : new Set<string>());
+  const rows = result ? treeRows(result.tree, expanded) : [];
+  const row = rows[s.tree.cursor] as Row | undefined;
+  return { count, result, expanded, rows, row, sources: result?.sources ?? NO_SOURCES, source: row ? sourceOf(row.node) : 'frame' };
+}
 
-  // the key handler reads the latest render's values: keys can arrive before React re-subscribes it
-  const latest = useRef({ s, rows, result, source, draft, applied, heights });
-  latest.current = { s, rows, result, source, draft, applied, heights };
+export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps) {
+  const { exit } = useApp();
+  const { columns, rows: screenRows } = useTerminalSize();
+  const heights = paneHeights(screenRows);
+  const packets = useMemo(() => new PacketCache(dissect), [dissect]);
+  const [s, dispatch] = useReducer(reducer, frames, initialState);
+  // Keys arriving in one chunk are handled before React renders, so the handler keeps its own copy
+  // of the state, advanced by the same reducer.
+  const state = useRef(s);
+  const act = useCallback((a: Action) => {
+    state.current = reducer(state.current, a);
+    dispatch(a);
+  }, []);
+  const latest = useRef({ heights, catalogue });
+  latest.current = { heights, catalogue };
+
+  const { count, rows, row, sources, source } = viewOf(s, packets);
+  const draftError = useMemo(() => check(s.filter.draft, catalogue).error, [s.filter.draft, catalogue]);
 
   useEffect(() => {
-    const { s, applied } = latest.current;
-    if (!s.filter.applied || !applied) {
-      if (s.shown) dispatch({ type: 'filtered', shown: undefined });
+    const { frames, filter, shown } = state.current;
+    const applied = check(filter.applied, latest.current.catalogue).predicate;
+    if (!filter.applied || !applied) {
+      if (shown) act({ type: 'filtered', shown: undefined });
       return;
     }
     return runFilter(
-      s.frames.length,
+      frames.length,
       (i) => {
-        const r = packets.dissect(s.frames[i]);
+        const r = packets.dissect(frames[i]);
         packets.remember(i, r);
         return applied(filterValues(r.tree));
       },
-      (progress) => dispatch({ type: 'filterProgress', progress }),
-      (shown) => dispatch({ type: 'filtered', shown }),
+      (progress) => act({ type: 'filterProgress', progress }),
+      (shown) => act({ type: 'filtered', shown }),
     );
-  }, [s.filter.applied, s.generation, packets]);
+  }, [s.filter.applied, s.generation, packets, act]);
 
   const handle = useCallback(
     (input: string, key: Key) => {
-      const { s, rows, result, source, draft, applied, heights } = latest.current;
-      if (s.notice) dispatch({ type: 'notice' });
-      if (s.help) return dispatch({ type: 'help' });
+      const s = state.current;
+      const { heights, catalogue } = latest.current;
+      if (s.notice) act({ type: 'notice' });
+      if (s.help) return act({ type: 'help' });
 
       if (s.filter.editing) {
-        if (key.escape) return dispatch({ type: 'filterCancel' });
-        if (key.return) return draft.error ? undefined : dispatch({ type: 'filterApply' });
-        return dispatch({ type: 'filterDraft', text: edited(s.filter.draft, input, key) });
+        if (key.escape) return act({ type: 'filterCancel' });
+        if (key.return) return check(s.filter.draft, catalogue).error ? undefined : act({ type: 'filterApply' });
+        return act({ type: 'filterDraft', text: edited(s.filter.draft, input, key) });
       }
       if (s.paste) {
-        if (key.escape) return dispatch({ type: 'pasteCancel' });
-        if (!key.return) return dispatch({ type: 'pasteDraft', text: edited(s.paste.draft, input, key) });
+        if (key.escape) return act({ type: 'pasteCancel' });
+        if (!key.return) return act({ type: 'pasteDraft', text: edited(s.paste.draft, input, key) });
         try {
           const added = readFrames(new TextEncoder().encode(s.paste.draft), { source: 'paste', format: 'hexlines' });
-          if (!added.length) return dispatch({ type: 'pasteError', error: 'no hex to add' });
+          if (!added.length) return act({ type: 'pasteError', error: 'no hex to add' });
+          const applied = check(s.filter.applied, catalogue).predicate;
           const shown = added.map((f) => !applied || applied(filterValues(packets.dissect(f).tree)));
-          return dispatch({ type: 'append', frames: added, shown });
+          return act({ type: 'append', frames: added, shown });
         } catch (e) {
-          if (e instanceof InputError) return dispatch({ type: 'pasteError', error: e.message });
+          if (e instanceof InputError) return act({ type: 'pasteError', error: e.message });
           throw e;
         }
       }
 
       if (input === 'q') return exit();
-      if (input === '?') return dispatch({ type: 'help' });
-      if (input === '/') return dispatch({ type: 'filterOpen' });
-      if (input === 'p') return s.filter.progress === undefined ? dispatch({ type: 'pasteOpen' }) : dispatch({ type: 'notice', text: 'wait for the filter to finish' });
+      if (input === '?') return act({ type: 'help' });
+      if (input === '/') return act({ type: 'filterOpen' });
+      if (input === 'p') return act(s.filter.progress === undefined ? { type: 'pasteOpen' } : { type: 'notice', text: 'wait for the filter to finish' });
       if (input === 'r') {
-        if (!reloadKeys) return dispatch({ type: 'notice', text: 'no keys to reload' });
+        if (!reloadKeys) return act({ type: 'notice', text: 'no keys to reload' });
         try {
           reloadKeys();
         } catch (e) {
-          return dispatch({ type: 'notice', text: `keys not reloaded: ${(e as Error).message}` });
+          return act({ type: 'notice', text: `keys not reloaded: ${(e as Error).message}` });
         }
         packets.clear();
-        return dispatch({ type: 'reloaded' });
+        return act({ type: 'reloaded' });
       }
-      if (key.tab) return dispatch({ type: 'focus', step: key.shift ? -1 : 1 });
+      if (key.tab) return act({ type: 'focus', step: key.shift ? -1 : 1 });
 
-      const count = s.shown ? s.shown.length : s.frames.length;
+      const { count, result, expanded, rows, row, source } = viewOf(s, packets);
       if (s.focus === 'list') {
         const to = moved(s.list.cursor, count, input, key, heights.list);
-        if (to !== undefined) dispatch({ type: 'selectPacket', cursor: to, height: heights.list });
+        if (to !== undefined) act({ type: 'selectPacket', cursor: to, height: heights.list });
         return;
       }
       if (!result) return;
-      const open = s.expanded ?? defaultExpanded(result.tree);
-      const cursorRow = rows[s.tree.cursor];
       /** Opens or closes nodes, keeping the cursor on the node it was on (or the root if that is now hidden). */
       const reopen = (next: ReadonlySet<string>) => {
-        const at = treeRows(result.tree, next).findIndex((r) => r.node === cursorRow?.node && r.expert === cursorRow?.expert);
-        dispatch({ type: 'expand', expanded: next, cursor: Math.max(0, at) });
+        const at = treeRows(result.tree, next).findIndex((r) => r.node === row?.node && r.expert === row?.expert);
+        act({ type: 'expand', expanded: next, cursor: Math.max(0, at) });
       };
-      if (input === 'e') return reopen(new Set([...open, ...allKeys(result.tree)]));
+      if (input === 'e') return reopen(new Set([...expanded, ...allKeys(result.tree)]));
       if (input === 'E') return reopen(new Set());
 
       if (s.focus === 'tree') {
         const select = (to: number) => {
           const field = fieldOf(rows[to]);
-          dispatch({ type: 'selectRow', cursor: to, height: heights.tree, byte: field ? field.bitOffset >> 3 : s.hexCursor });
+          act({ type: 'selectRow', cursor: to, height: heights.tree, byte: field ? field.bitOffset >> 3 : s.hexCursor });
         };
         const to = moved(s.tree.cursor, rows.length, input, key, heights.tree);
         if (to !== undefined) return select(to);
-        if (!cursorRow) return;
+        if (!row) return;
         if (isExpandKey(input, key)) {
-          if (cursorRow.expandable && !cursorRow.open) return reopen(new Set([...open, cursorRow.key]));
-          if (cursorRow.open) return select(s.tree.cursor + 1);
+          if (row.expandable && !row.open) return reopen(new Set([...expanded, row.key]));
+          if (row.open) return select(s.tree.cursor + 1);
         }
         if (isCollapseKey(input, key)) {
-          if (cursorRow.open) return reopen(new Set([...open].filter((k) => k !== cursorRow.key)));
+          if (row.open) return reopen(new Set([...expanded].filter((k) => k !== row.key)));
           return select(parentRow(rows, s.tree.cursor));
         }
         return;
@@ -186,28 +195,30 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
       const length = result.sources.get(source)?.length ?? 0;
       const byte = key.leftArrow || input === 'h' ? Math.max(0, s.hexCursor - 1) : key.rightArrow || input === 'l' ? Math.min(length - 1, s.hexCursor + 1) : moved(s.hexCursor, length, input, key, 16 * (heights.hex - 1), 16);
       if (byte === undefined) return;
-      const shown = revealByte(result.tree, source, byte, open);
-      const row = treeRows(result.tree, shown.expanded).findIndex((r) => r.node === shown.node && !r.expert);
-      dispatch({ type: 'selectByte', byte, expanded: shown.expanded, row: Math.max(0, row), height: heights.tree });
+      const shown = revealByte(result.tree, source, byte, expanded);
+      const at = treeRows(result.tree, shown.expanded).findIndex((r) => r.node === shown.node && !r.expert);
+      act({ type: 'selectByte', byte, expanded: shown.expanded, row: Math.max(0, at), height: heights.tree });
     },
-    [exit, packets, reloadKeys],
+    [act, exit, packets, reloadKeys],
   );
-  const onKey = useCallback(
-    function onKey(input: string, key?: Key) {
-      const { s } = latest.current;
-      const first = firstKey(input, key, s.paste ? 'paste' : s.filter.editing ? 'filter' : 'navigate');
-      handle(first.input, first.key);
-      // the rest waits until React has rendered this key's state, which the next key builds on
-      if (first.rest) setImmediate(() => onKey(first.rest));
-    },
-    [handle],
+  useInput(
+    useCallback(
+      (input: string, key: Key) => {
+        for (let next: { input: string; key?: Key } | undefined = { input, key }; next; ) {
+          const s = state.current;
+          const first = firstKey(next.input, next.key, s.paste ? 'paste' : s.filter.editing ? 'filter' : 'navigate');
+          handle(first.input, first.key);
+          next = first.rest ? { input: first.rest } : undefined;
+        }
+      },
+      [handle],
+    ),
   );
-  useInput(onKey);
 
   const context = `${title} · ${s.shown ? `${count} of ${s.frames.length}` : s.frames.length} packets`;
   return (
     <Box flexDirection="column" width={columns} height={screenRows}>
-      <FilterBar {...s.filter} error={draft.error} />
+      <FilterBar {...s.filter} error={draftError} />
       {s.help ? (
         <Help height={screenRows - 2} />
       ) : (
