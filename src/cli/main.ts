@@ -107,7 +107,7 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
     const { runTui } = await import('../tui/index.js'); // ink and React load only for the TUI
     return runTui({
       frames: list,
-      title: o.positional[0],
+      title: o.positional[0] === '-' ? 'stdin' : o.positional[0],
       dissect: (f) => dissectFull(f.bytes, f.protocol ?? o.protocol, { direction: f.direction }),
       catalogue: { has: (name) => ir.fields.has(name) || ir.protocols.has(name) },
     });

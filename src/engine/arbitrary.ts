@@ -57,8 +57,14 @@ export class Arbitraries {
 
   type(t: TypeIR, depth: number, only?: string): fc.Arbitrary<unknown> {
     switch (t.kind) {
-      case 'struct':
+      case 'struct': {
+        // A payload that is always ciphered decodes, without keys, to its raw octets.
+        const p = t.protection;
+        if (p?.cipheredIf === 'always') {
+          return fc.uint8Array({ minLength: 1, maxLength: this.maxBytes }).map((b) => ({ [p.payload]: { _raw: Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('') } }));
+        }
         return this.struct(t.fields, t.message ? { message: t.name } : {}, new Map(), depth);
+      }
       case 'l3':
         return this.l3(t, depth);
       case 'dispatch': {

@@ -7,7 +7,7 @@ import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
 import { BitReader } from './bits.js';
 import { bytesDisplay, enumLabel, toHex, uintDisplay, uintShow } from './format.js';
-import type { DissectContext, ProtectionRequest } from './protection.js';
+import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
 import { need, Stop } from './stop.js';
 import { expertItem, walk, type ExpertItem, type TreeNode } from './tree.js';
 
@@ -34,6 +34,9 @@ export interface DissectResult {
 const node = (filter: string, label: string, bitOffset: number, bitLength = 0, display = label): TreeNode => ({
   filter, label, bitOffset, bitLength, display, children: [], expert: [],
 });
+
+/** Without a scheme for it, a protected payload is unverified and a ciphered one stays ciphered. */
+const NO_SCHEME: ProtectionScheme = { open: () => ({}), close: () => [] };
 
 const isBitField = (bitOffset: number, bitLength: number) => bitOffset % 8 !== 0 || bitLength % 8 !== 0;
 
@@ -124,7 +127,7 @@ export class Dissector {
     let closing: (() => void) | undefined;
     for (const f of fields) {
       starts.set(f.id, r.pos);
-      if (protection && f.id === protection.payload && this.ctx.schemes?.[protection.scheme]) {
+      if (protection && f.id === protection.payload) {
         closing = this.protectedPayload(f, protection, r, parent, value, path, starts, scope);
         continue;
       }
@@ -175,7 +178,7 @@ export class Dissector {
         const v = r.read(f.bits);
         const n = node(f.filter, f.label, start, f.bits, `${f.label}: ${v}`);
         n.value = v;
-        n.show = `0x${v.toString(16).padStart(2, '0')}`;
+        n.show = f.base === 'dec' ? String(v) : `0x${v.toString(16).padStart(2, '0')}`;
         n.bitField = isBitField(start, f.bits);
         if (v !== f.value) n.expert.push(expertItem('spare_not_zero', `spare bits are ${v}, expected ${f.value}`, path, start, f.bits));
         parent.children.push(n);
@@ -264,7 +267,7 @@ export class Dissector {
    */
   private protectedPayload(f: FieldIR, p: ProtectionIR, r: BitReader, parent: TreeNode, value: Obj, path: string, starts: Map<string, number>, scope: Scope): () => void {
     const coverStart = starts.get(p.coversFrom) ?? r.pos;
-    const scheme = this.ctx.schemes![p.scheme];
+    const scheme = this.ctx.schemes?.[p.scheme] ?? NO_SCHEME;
     const ciphered = p.cipheredIf === 'always' || (p.cipheredIf !== undefined && p.cipheredIf.values.includes(value[p.cipheredIf.field] as number));
     const payloadBits = f.lengthFrom ? this.related(f, r, scope, parent, path) : r.remaining;
     const payloadEnd = r.pos + payloadBits;
@@ -273,6 +276,8 @@ export class Dissector {
     const fpath = `${path}/${f.id}`;
     // Deciphered bytes are the whole payload: the field takes them all.
     const whole: FieldIR = f.kind === 'bytes' ? { ...f, size: 'rest', lengthFrom: undefined } : f.kind === 'ref' ? { ...f, rest: true, lengthFrom: undefined } : f;
+    // Bytes that stay ciphered: a bytes field keeps them as its value, a typed one as raw octets.
+    const opaque = (data: Uint8Array) => (f.kind === 'bytes' ? toHex(data) : { _raw: toHex(data) });
     const cipheredLeaf = () => {
       const at = r.pos;
       const data = r.readBytes(payloadBits);
@@ -296,7 +301,7 @@ export class Dissector {
       else {
         parent.children.length = before;
         r.pos = at;
-        value[f.id] = { _raw: toHex(cipheredLeaf()) };
+        value[f.id] = opaque(cipheredLeaf());
         payload = undefined;
       }
     } else if (opened.plaintext) {
@@ -318,7 +323,7 @@ export class Dissector {
       value[f.id] = payload ?? { _raw: toHex(opened.plaintext) };
       value._ciphered = toHex(wire);
     } else {
-      value[f.id] = { _raw: toHex(cipheredLeaf()) };
+      value[f.id] = opaque(cipheredLeaf());
     }
     return () => {
       const mac = p.mac ? starts.get(p.mac) : undefined;
@@ -332,6 +337,8 @@ export class Dissector {
     const len = scope.values.get(f.lengthFrom!)!;
     const rel = (scope.defs.find((d) => d.id === f.lengthFrom) as UintField).relation!;
     const bits = Math.max(0, (len - rel.adjust) * rel.unitBits);
+    // Past the end of the data: truncation. Past the end of an enclosing element only: a bad length.
+    if (bits > r.remaining && r.end === r.bytes.length * 8) need(r, bits, parent, f.filter, f.label, path);
     if (bits > r.remaining) {
       const item = expertItem('length_exceeds_window', `${f.label}: length ${len} exceeds the ${r.remaining} bits left`, path, r.pos, bits);
       parent.expert.push(item);

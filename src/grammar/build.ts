@@ -52,6 +52,7 @@ class Builder {
     types: new Map(),
     enums: new Map(),
     messages: new Map(),
+    messageProtocols: new Map(),
     fields: new Map(),
   };
   private pendingTypes: Array<{ name: string; file: string; path: string }> = [];
@@ -118,6 +119,7 @@ class Builder {
         if (!isObj(def)) throw new GrammarError(file, path, 'a mapping');
         if (this.rawTypes.has(name)) throw new GrammarError(file, path, `type "${name}" defined twice`);
         this.rawTypes.set(name, { file, path, def, message, protocol });
+        if (message) this.ir.messageProtocols.set(name, protocol);
       }
     }
   }
@@ -397,7 +399,9 @@ class Builder {
       case 'spare': {
         const bits = parseNumber(raw.spare);
         if (bits === undefined || bits < 1 || bits > 64) throw new GrammarError(file, `${path}/spare`, '1 to 64 bits');
-        f = { ...meta, kind: 'spare', bits, value: parseNumber(raw.value) ?? 0 };
+        const base = raw.base ?? 'hex';
+        if (base !== 'dec' && base !== 'hex') throw new GrammarError(file, `${path}/base`, 'dec or hex');
+        f = { ...meta, kind: 'spare', bits, value: parseNumber(raw.value) ?? 0, base };
         break;
       }
       case 'bytes': {

@@ -66,6 +66,8 @@ export interface SpareField extends FieldBase {
   kind: 'spare';
   bits: number;
   value: number;
+  /** How `-T fields` shows it: Wireshark's nas_eps.spare_bits is hex, gsm_a's spare fields decimal. */
+  base: Base;
 }
 
 export interface BytesField extends FieldBase {
@@ -209,6 +211,8 @@ export interface GrammarIR {
   enums: Map<string, EnumIR>;
   /** Every message type by its value name. */
   messages: Map<string, TypeIR>;
+  /** The protocol each message belongs to. */
+  messageProtocols: Map<string, string>;
   /** Filter name -> label, type of field: the field catalogue (`mtcgk fields`), generated fields included. */
   fields: Map<string, FieldInfo>;
 }

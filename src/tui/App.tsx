@@ -38,7 +38,7 @@ function useTerminalSize(): { columns: number; rows: number } {
 }
 
 /** Rows of each pane's body; every pane also has a title line, and the screen a filter and a status line. */
-export function paneHeights(rows: number): { list: number; tree: number; hex: number } {
+function paneHeights(rows: number): { list: number; tree: number; hex: number } {
   const body = Math.max(4, rows - 5);
   const list = Math.floor(body * 0.4);
   const hex = Math.max(2, Math.floor(body * 0.25));

@@ -1,9 +1,8 @@
 import { Box, Text } from 'ink';
 import { fit } from './fit.js';
 import { highest } from './packets.js';
-import { SEVERITY_COLOR } from './PacketList.js';
 import { scrolled, type Scroll } from './state.js';
-import { rowText, type Row } from './tree-rows.js';
+import { rowText, SEVERITY_COLOR, type Row } from './tree-rows.js';
 import { Divider } from './Divider.js';
 
 interface Props {

@@ -56,7 +56,7 @@ function hexLine(bytes: Uint8Array, offset: number, lit: (i: number) => boolean,
 }
 
 /** `37 = .... 0111`: the field's octets with only its bits shown. */
-export function bitStrip(bytes: Uint8Array, f: Field): string {
+function bitStrip(bytes: Uint8Array, f: Field): string {
   const first = f.bitOffset >> 3;
   const end = (f.bitOffset + f.bitLength + 7) >> 3;
   return `${toHex(bytes.subarray(first, end)).replace(/(..)(?!$)/g, '$1 ')} = ${bitPrefix(bytes, f.bitOffset, f.bitLength)}`;

@@ -3,9 +3,7 @@ import type { Frame } from '../io/index.js';
 import { fit } from './fit.js';
 import type { PacketCache } from './packets.js';
 import { scrolled, type Scroll } from './state.js';
-import { SEVERITY_NAME } from './tree-rows.js';
-
-export const SEVERITY_COLOR = { error: 'red', warn: 'yellow', note: 'cyan', chat: 'blue' } as const;
+import { SEVERITY_COLOR, SEVERITY_NAME } from './tree-rows.js';
 
 interface Props {
   frames: readonly Frame[];

@@ -1,4 +1,5 @@
 import { Text } from 'ink';
+import { fit } from './fit.js';
 import type { Row } from './tree-rows.js';
 
 interface Props {
@@ -12,7 +13,7 @@ interface Props {
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 
 /** What Wireshark's status bar says about the selected field: `Label (filter), 4 bytes @1`. */
-export function describe(row: Row): string {
+function describe(row: Row): string {
   if (row.expert) return `${row.expert.message} (expert: ${row.expert.id})`;
   const n = row.node;
   const at = n.bitOffset >> 3;
@@ -25,7 +26,7 @@ export function StatusBar({ row, notice, context, width }: Props) {
   const room = Math.max(0, width - context.length - 1);
   return (
     <Text wrap="truncate">
-      <Text color={notice ? 'yellow' : undefined}>{left.length > room ? `${left.slice(0, Math.max(0, room - 1))}…` : left.padEnd(room)}</Text>{' '}
+      <Text color={notice ? 'yellow' : undefined}>{fit(left, room)}</Text>{' '}
       <Text dimColor>{context}</Text>
     </Text>
   );

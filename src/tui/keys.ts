@@ -36,16 +36,17 @@ function keyOf(c: string): { input: string; key: Key } {
 /**
  * ink hands over a run of plain characters typed faster than it reads them ("jj\tj") as one input.
  * This takes the first key off such a run (given without a key): one character while navigating,
- * the text up to Enter in the filter prompt, everything in the paste prompt (where a pasted line
- * break separates packets).
+ * the text up to a control key (Enter, backspace) in the filter prompt, everything in the paste
+ * prompt (where a pasted line break separates packets).
  */
 export function firstKey(input: string, key: Key | undefined, mode: 'navigate' | 'filter' | 'paste'): { input: string; key: Key; rest: string } {
   if (key && input.length <= 1) return { input, key, rest: '' };
   if (mode === 'paste') return { input, key: key ?? NO_KEY, rest: '' };
-  const enter = mode === 'navigate' ? 0 : input.search(/[\r\n]/);
-  if (enter === 0) return { ...keyOf(input[0]), rest: input.slice(1) };
-  if (enter < 0) return { input, key: NO_KEY, rest: '' };
-  return { input: input.slice(0, enter), key: NO_KEY, rest: input.slice(enter) };
+  // eslint-disable-next-line no-control-regex
+  const control = mode === 'navigate' ? 0 : input.search(/[\x00-\x1f\x7f]/);
+  if (control === 0) return { ...keyOf(input[0]), rest: input.slice(1) };
+  if (control < 0) return { input, key: NO_KEY, rest: '' };
+  return { input: input.slice(0, control), key: NO_KEY, rest: input.slice(control) };
 }
 
 /** The cursor after a movement key (↑↓ j k, PgUp/PgDn, g G, Home/End), or undefined for any other key. */

@@ -23,7 +23,7 @@ export const highest = (items: readonly ExpertItem[]): Severity | undefined =>
 /** The security envelope is left out of Info when the message inside it could be named. */
 const ENVELOPE = 'security_protected_nas_message';
 
-export function summarize(r: DissectResult): Summary {
+function summarize(r: DissectResult): Summary {
   const messages = defaultGrammar().messages;
   const names: string[] = [];
   for (const n of walk(r.tree)) {

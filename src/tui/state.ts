@@ -2,7 +2,7 @@
 import type { Frame } from '../io/index.js';
 
 export type Pane = 'list' | 'tree' | 'hex';
-export const PANES: readonly Pane[] = ['list', 'tree', 'hex'];
+const PANES: readonly Pane[] = ['list', 'tree', 'hex'];
 
 /** A cursor and the first visible row of a scrolling pane. */
 export interface Scroll {

@@ -83,4 +83,6 @@ export function rowText(row: Row, sources: ReadonlyMap<string, Uint8Array>): str
 }
 
 export const SEVERITY_NAME = { error: 'Error', warn: 'Warning', note: 'Note', chat: 'Chat' } as const;
+/** Wireshark's expert colours. */
+export const SEVERITY_COLOR = { error: 'red', warn: 'yellow', note: 'cyan', chat: 'blue' } as const;
 const GROUP_NAME = { malformed: 'Malformed', protocol: 'Protocol', undecoded: 'Undecoded', sequence: 'Sequence', security: 'Security' } as const;
