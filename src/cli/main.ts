@@ -52,6 +52,7 @@ function info(r: DissectResult): string {
     for (const c of Object.values(v)) visit(c);
   };
   visit(r.value);
+  if (!names.length && (r.value as { message?: string } | undefined)?.message === 'security_protected_nas_message') names.push('Ciphered message');
   const malformed = r.expert.some((e) => e.severity === 'error') ? ' [Malformed]' : '';
   return (names.join(', ') || 'Unknown') + malformed;
 }

@@ -71,7 +71,8 @@ export class Arbitraries {
         // One arbitrary per case type, with the dispatch value forced into the case's value.
         const byType = new Map<TypeIR, number[]>();
         for (const [k, c] of t.cases) byType.set(c(), [...(byType.get(c()) ?? []), k]);
-        if (t.default && t.peekBits <= 16) {
+        // Unknown-message defaults only at the top: nested in a ciphered payload they read as ciphertext.
+        if (t.default && t.peekBits <= 16 && depth === 0) {
           const others = Array.from({ length: 2 ** t.peekBits }, (_, k) => k).filter((k) => !t.cases.has(k));
           if (others.length) byType.set(t.default(), others);
         }

@@ -292,7 +292,8 @@ export class Dissector {
       let clean = true;
       try {
         payload = this.field(f, r, parent, fpath, scope);
-        clean = !ciphered || ![...parent.children.slice(before)].some((n) => [...walk(n)].some((m) => m.expert.some((e) => e.severity === 'error')));
+        // Ciphertext taken as plain rarely decodes without an error or an unknown message type.
+        clean = !ciphered || ![...parent.children.slice(before)].some((n) => [...walk(n)].some((m) => m.expert.some((e) => e.severity === 'error' || e.id === 'unknown_message_type')));
       } catch (e) {
         if (!(e instanceof Stop) || !ciphered) throw e;
         clean = false;
