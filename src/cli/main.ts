@@ -9,6 +9,7 @@ import { defaultGrammar } from '../grammar/load.js';
 import { InputError, readFrames, type Frame } from '../io/index.js';
 import { fieldsHeader, fieldsLine, fieldValues } from '../output/fields.js';
 import { KeysError, mergeKeys, parseKeys } from '../security/keys.js';
+import { OrderedDissection } from '../security/ordered.js';
 import { SecuritySession } from '../security/session.js';
 import { hexDump } from '../output/hexdump.js';
 import { packetJson } from '../output/json.js';
@@ -99,17 +100,20 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
       throw new Exit(2, `cannot encode: ${(e as Error).message}`);
     }
   }
-  const session = new SecuritySession(mergeKeys(o.keys.map((k) => parseKeys(new TextDecoder().decode(readInput(k)), k))));
+  const newSession = () => new SecuritySession(mergeKeys(o.keys.map((k) => parseKeys(new TextDecoder().decode(readInput(k)), k))));
+  const session = newSession();
   const matches = displayFilter(o.filter);
   const list = frames(o);
   // On a terminal, `mtcgk FILE` browses the packets as termshark does; piped or with -V/-x/-T it prints, as tshark.
   if (o.positional.length && o.read === undefined && !o.hex.length && !o.verbose && !o.hexDump && o.output === 'text' && process.stdout.isTTY) {
     const ir = defaultGrammar();
     const { runTui } = await import('../tui/index.js'); // ink and React load only for the TUI
+    const ordered = new OrderedDissection(list, o.protocol, newSession);
     return runTui({
       frames: list,
       title: o.positional[0] === '-' ? 'stdin' : o.positional[0],
-      dissect: (f) => dissectFull(f.bytes, f.protocol ?? o.protocol, { direction: f.direction }),
+      dissect: (f) => ordered.dissect(f),
+      reloadKeys: o.keys.length ? () => ordered.reset() : undefined,
       catalogue: { has: (name) => ir.fields.has(name) || ir.protocols.has(name) },
     });
   }
