@@ -38,12 +38,14 @@ export interface DissectOptions extends CodecOptions {
   session?: SecuritySession;
 }
 
-const keyless = new SecuritySession();
-
 /** The full dissection: tree, value, every expert item. Never throws on any input. */
 export function dissectFull(bytes: Uint8Array, protocol = 'nas-eps', opts: DissectOptions = {}): DissectResult {
-  const session = opts.session ?? keyless;
-  return facesOf(opts.grammar ?? defaultGrammar()).dissector.dissect(bytes, protocol, { direction: opts.direction, schemes: session.schemes });
+  // Without a session the message stands alone: no keys, no state from earlier calls.
+  const session = opts.session ?? new SecuritySession();
+  session.begin();
+  const r = facesOf(opts.grammar ?? defaultGrammar()).dissector.dissect(bytes, protocol, { direction: opts.direction, schemes: session.schemes });
+  session.finish(r);
+  return r;
 }
 
 /** The dissection tree; its root's `value` is the decoded value. Never throws on any input. */

@@ -59,6 +59,10 @@ export const EXPERT: Record<string, { severity: Severity; group: ExpertGroup; su
   replayed: { severity: 'warn', group: 'security', summary: 'a group message whose sequence number was already received' },
   too_old: { severity: 'warn', group: 'security', summary: 'a group message older than the replay window' },
   keys_in_clear: { severity: 'error', group: 'security', summary: 'group keys in a message that is not ciphered (or under EEA0)' },
+  keys_null_algorithms: { severity: 'warn', group: 'security', summary: 'group keys under a NAS context with EEA0 or EIA0' },
+  keys_before_security_mode: { severity: 'warn', group: 'security', summary: 'group keys sent before the Security Mode procedure completed' },
+  group_key_conflict: { severity: 'error', group: 'security', summary: 'one (GID, Gki) distributed with two different sets of keys' },
+  gki_reused: { severity: 'error', group: 'security', summary: 'a Gki reused with new keys after the group changed keys' },
   replayed_count: { severity: 'warn', group: 'sequence', summary: 'a COUNT already used in this direction: replayed or out of order' },
 };
 

@@ -20,6 +20,19 @@ interface CountState {
   last: number;
 }
 
+export interface ProtectionSummary {
+  sht: number;
+  status: 'good' | 'bad' | 'unverified';
+  /** The payload travelled readable: not ciphered, under EEA0, or read without a key. */
+  readable: boolean;
+  eea?: AlgId;
+  eia?: AlgId;
+  /** The keys file record of the context, when one verified. */
+  context?: string;
+  /** A Security Mode Complete of this context was seen earlier in the capture. */
+  securityModeDone: boolean;
+}
+
 interface NasContext {
   record: NasKeyRecord;
   eea: AlgId;
@@ -86,12 +99,27 @@ export class NasSecurity implements ProtectionScheme {
     this.current = undefined;
     // A verified Security Mode Command starts a context with the algorithms it names.
     const algs = (payload as { selected_nas_security_algorithms?: { ciphering?: number; integrity?: number } } | undefined)?.selected_nas_security_algorithms;
-    if (v.status === 'good' && req.value.security_header_type === 3 && algs && v.context) {
+    const sht = req.value.security_header_type as number;
+    if (v.status === 'good' && sht === 3 && algs && v.context) {
       v.context.eea = (algs.ciphering ?? 0) as AlgId;
       v.context.eia = (algs.integrity ?? 0) as AlgId;
     }
+    if (v.status === 'good' && sht === 4 && v.context) this.completed.add(v.context);
+    this.last = {
+      sht,
+      status: v.status,
+      readable: !req.ciphered || (opened.plaintext !== undefined && (opened.assumed === true || v.context?.eea === 0)),
+      eea: v.context?.eea,
+      eia: v.eia,
+      context: v.context?.record.where,
+      securityModeDone: v.context ? this.completed.has(v.context) : false,
+    };
     return this.nodes(req, opened, v);
   }
+
+  /** What the last protected message showed about its protection (for the group key audit). */
+  last?: ProtectionSummary;
+  private completed = new Set<NasContext>();
 
   private directions(req: ProtectionRequest): Direction[] {
     const sht = req.value.security_header_type;

@@ -1,0 +1,189 @@
+/**
+ * Sites of a value: the places in a generated value (walked along the grammar IR the way the encoder
+ * walks it) where an edge or malformed mutation can act: enum fields, spare bits, derived fields
+ * (lengths, counts, flags), IE lengths, lists, variable byte strings and L3 messages (optional IEs).
+ * Mutations pick a site by index, so fast-check can shrink the value and the mutation separately.
+ */
+import type { BytesField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, SpareField, TypeIR, UintField } from '../grammar/ir.js';
+import { enumLabel } from '../engine/format.js';
+
+export type Obj = Record<string, unknown>;
+/** Keys from the root value to a container object or array. */
+export type Path = Array<string | number>;
+
+export type Site =
+  | { kind: 'enum'; path: Path; key: string | number; field: UintField }
+  | { kind: 'spare'; path: Path; key: string; field: SpareField }
+  /** A length_of / count_of / present_of field or a presence flag: left to the encoder unless overridden. */
+  | { kind: 'derived'; path: Path; key: string; field: UintField; fields: FieldIR[] }
+  /** The length octet(s) of an LV, LV-E, TLV or TLV-E IE: `_length` in the IE's value object. */
+  | { kind: 'ie_length'; path: Path; key: '_length'; ie: IEIR }
+  | { kind: 'list'; path: Path; key: string; field: ListField; max: number }
+  | { kind: 'bytes'; path: Path; key: string; field: BytesField; maxBytes: number }
+  | { kind: 'l3'; path: Path; type: L3MessageType };
+
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function getAt(root: unknown, path: Path): unknown {
+  let v = root;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
+}
+
+export const pathText = (path: Path, key?: string | number): string => '/' + [...path, ...(key === undefined ? [] : [key])].join('/');
+
+const reach = new WeakMap<TypeIR, Set<string>>();
+/** Message names a type can produce (the encoder picks a dispatch case by it). */
+export function messagesOf(t: TypeIR): Set<string> {
+  let set = reach.get(t);
+  if (set) return set;
+  set = new Set();
+  reach.set(t, set);
+  if (t.kind === 'l3' || (t.kind === 'struct' && t.message)) set.add(t.name);
+  if (t.kind === 'dispatch') for (const c of [...t.cases.values(), ...(t.default ? [t.default] : [])]) for (const m of messagesOf(c())) set.add(m);
+  return set;
+}
+
+const reservedCache = new WeakMap<UintField, number[]>();
+/** Values of an enum field the grammar has no label for (reserved); a few when the field is wide. */
+export function reservedValues(f: UintField): number[] {
+  let out = reservedCache.get(f);
+  if (out) return out;
+  out = [];
+  const e = f.enum;
+  if (e && f.bits <= 52) {
+    const max = 2 ** f.bits - 1;
+    if (f.bits <= 12) {
+      for (let v = 0; v <= max; v++) if (enumLabel(e, v) === undefined) out.push(v);
+    } else {
+      for (const v of [max, max - 1, 0, 1, 2 ** (f.bits - 1)]) if (enumLabel(e, v) === undefined && !out.includes(v)) out.push(v);
+    }
+    // An enum with an `_other` label has no reserved value: its unlisted values are still edge values.
+    if (!out.length && e.other !== undefined && f.bits <= 12) for (let v = 0; v <= max; v++) if (!e.values.has(v)) out.push(v);
+  }
+  reservedCache.set(f, out);
+  return out;
+}
+
+/** Fields whose value picks a layout (switch selectors, `present_if: {field, in}`): changing them re-shapes the value. */
+function selectors(fields: FieldIR[]): Set<string> {
+  const s = new Set<string>();
+  for (const f of fields) {
+    if (f.kind === 'switch') s.add(f.on);
+    if (f.presence.kind === 'in') s.add(f.presence.field);
+    if (f.kind === 'list' && f.item.kind === 'switch') s.add(f.item.on);
+  }
+  return s;
+}
+
+const LIST_CAP = 24;
+const BYTES_CAP = 64;
+
+export class SiteWalker {
+  constructor(readonly ir: GrammarIR) {}
+
+  /** Every site of a value of type `t` (a protocol root, a message or an IE type). */
+  sites(t: TypeIR, value: unknown): Site[] {
+    const out: Site[] = [];
+    this.type(t, value, [], out, 0);
+    return out;
+  }
+
+  private type(t: TypeIR, v: unknown, path: Path, out: Site[], depth: number): void {
+    if (!isObj(v) || typeof v._raw === 'string' || depth > 8) return;
+    switch (t.kind) {
+      case 'struct':
+        this.fields(t.fields, v, path, out, new Map(), depth);
+        return;
+      case 'dispatch': {
+        let next: TypeIR | undefined;
+        if (t.key) {
+          const k = v[t.key];
+          next = typeof k === 'number' ? (t.cases.get(k) ?? t.default)?.() : undefined;
+        } else if (typeof v.message === 'string') {
+          next = [...t.cases.values(), ...(t.default ? [t.default] : [])].map((c) => c()).find((c) => messagesOf(c).has(v.message as string));
+        }
+        if (next) this.type(next, v, path, out, depth);
+        return;
+      }
+      case 'l3':
+        out.push({ kind: 'l3', path, type: t });
+        this.fields(t.header, v, path, out, t.set, depth);
+        for (const ie of t.ies) {
+          if (!(ie.id in v) || ie.format === 'T') continue;
+          const iv = v[ie.id];
+          if (isObj(iv) && ie.format !== 'V' && ie.format !== 'TV') out.push({ kind: 'ie_length', path: [...path, ie.id], key: '_length', ie });
+          this.type(ie.type!(), iv, [...path, ie.id], out, depth + 1);
+        }
+    }
+  }
+
+  private fields(fields: FieldIR[], v: Obj, path: Path, out: Site[], consts: ReadonlyMap<string, number>, depth: number): void {
+    const scope = new Map<string, number>();
+    const sel = selectors(fields);
+    const flags = new Set(fields.flatMap((f) => (f.presence.kind === 'flag' ? [f.presence.field] : [])));
+    for (const f of fields) {
+      const p = f.presence;
+      if (p.kind === 'flag' && !(f.id in v)) continue;
+      if (p.kind === 'in' && !p.values.includes(scope.get(p.field) ?? -1)) continue;
+      if (p.kind === 'tail' && !(f.id in v)) continue;
+      const val = v[f.id];
+      switch (f.kind) {
+        case 'uint': {
+          const n = typeof val === 'number' ? val : (consts.get(f.id) ?? f.constValue);
+          if (n !== undefined) scope.set(f.id, n);
+          if (f.relation || flags.has(f.id)) out.push({ kind: 'derived', path, key: f.id, field: f, fields });
+          else if (f.enum && typeof val === 'number' && !sel.has(f.id) && reservedValues(f).length) out.push({ kind: 'enum', path, key: f.id, field: f });
+          break;
+        }
+        case 'spare':
+          out.push({ kind: 'spare', path, key: f.id, field: f });
+          break;
+        case 'bytes':
+          if (typeof f.size !== 'number' && typeof val === 'string') out.push({ kind: 'bytes', path, key: f.id, field: f, maxBytes: this.maxBytes(f, fields) });
+          break;
+        case 'ref':
+          this.type(f.type(), val, [...path, f.id], out, depth + 1);
+          break;
+        case 'list':
+          if (!Array.isArray(val)) break;
+          out.push({ kind: 'list', path, key: f.id, field: f, max: this.maxItems(f, fields) });
+          val.forEach((item, i) => {
+            const ip = [...path, f.id];
+            if (f.item.kind === 'ref') this.type(f.item.type(), item, [...ip, i], out, depth + 1);
+            else if (f.item.kind === 'uint' && f.item.enum && typeof item === 'number' && reservedValues(f.item).length) out.push({ kind: 'enum', path: ip, key: i, field: f.item });
+          });
+          break;
+        case 'switch': {
+          const key = scope.get(f.on);
+          const next = (key === undefined ? undefined : f.cases.get(key)) ?? f.default;
+          if (next) this.type(next(), val, [...path, f.id], out, depth + 1);
+          break;
+        }
+        case 'codec':
+          break;
+      }
+    }
+  }
+
+  private lengthField(f: FieldIR, fields: FieldIR[]): UintField | undefined {
+    return fields.find((g): g is UintField => g.kind === 'uint' && g.id === f.lengthFrom);
+  }
+
+  private maxBytes(f: BytesField, fields: FieldIR[]): number {
+    const lf = this.lengthField(f, fields);
+    if (!lf?.relation) return BYTES_CAP;
+    const units = 2 ** Math.min(lf.bits, 30) - 1 - lf.relation.adjust;
+    return Math.max(0, Math.min(BYTES_CAP * 4, Math.floor((units * lf.relation.unitBits) / 8)));
+  }
+
+  private maxItems(f: ListField, fields: FieldIR[]): number {
+    if (f.maxItems !== undefined) return Math.min(f.maxItems, LIST_CAP);
+    const lf = this.lengthField(f, fields);
+    if (lf?.relation?.kind === 'count_of') return Math.min(LIST_CAP, 2 ** Math.min(lf.bits, 16) - 1 - lf.relation.adjust);
+    return 8;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Security audit of group key distribution over a capture, in order: group keys that travel in
+ * clear, under null NAS algorithms or before the Security Mode procedure completed; one (GID, Gki)
+ * with two sets of keys; a Gki reused after the group moved on to another.
+ */
+import type { DissectResult } from '../engine/dissect.js';
+import { expertItem, walk, type TreeNode } from '../engine/tree.js';
+import type { ProtectionSummary } from '../security/nas-scheme.js';
+
+interface KeySet {
+  gid: string;
+  gki: number;
+  integrity: number;
+  gk_conf: string;
+  gk_integ: string;
+}
+
+type Obj = Record<string, unknown>;
+
+/** Group key sets in a decoded value, with the IE value holding them and whether it is the ciphered form. */
+function keySets(value: unknown, out: Array<{ holder: Obj; sets: KeySet[]; cipheredForm: boolean }> = []) {
+  if (!value || typeof value !== 'object') return out;
+  const v = value as Obj;
+  const plain = v.group_key_information as { groups?: KeySet[] } | undefined;
+  if (Array.isArray(plain?.groups)) out.push({ holder: plain as Obj, sets: plain.groups, cipheredForm: false });
+  const ciphered = (v.ciphered_group_key_information as Obj | undefined)?.group_keys as { groups?: KeySet[] } | undefined;
+  if (Array.isArray(ciphered?.groups)) out.push({ holder: ciphered as Obj, sets: ciphered.groups, cipheredForm: true });
+  for (const [k, c] of Object.entries(v)) if (k !== 'group_key_information' && k !== 'ciphered_group_key_information') keySets(c, out);
+  return out;
+}
+
+export class GroupKeyAudit {
+  private keys = new Map<string, string>();
+  /** Gki values of each GID in the order they were first seen. */
+  private history = new Map<string, number[]>();
+
+  check(r: DissectResult, nas: ProtectionSummary | undefined): void {
+    for (const { holder, sets, cipheredForm } of keySets(r.value)) {
+      const node = [...walk(r.tree)].find((n) => n.value === holder) ?? r.tree;
+      const flag = (id: string, message: string, n: TreeNode = node) => n.expert.push(expertItem(id, message, '', n.bitOffset, n.bitLength));
+      if (!nas || nas.readable) {
+        flag('keys_in_clear', nas ? `group keys readable on the wire (security header type ${nas.sht}${nas.eea === 0 ? ', EEA0' : ''}${cipheredForm ? ', ciphered IE under EEA0' : ''})` : 'group keys in a plain NAS message');
+      }
+      if (nas && (nas.eea === 0 || nas.eia === 0)) flag('keys_null_algorithms', `group keys under ${nas.eia === 0 ? 'EIA0' : 'EEA0'}`);
+      if (!nas || (!nas.securityModeDone && nas.sht !== 3)) flag('keys_before_security_mode', 'group keys sent before the Security Mode procedure completed');
+      for (const s of sets) {
+        const id = `${s.gid}/${s.gki}`;
+        const material = `${s.gk_conf}/${s.gk_integ}`;
+        const seen = this.history.get(s.gid) ?? [];
+        const known = this.keys.get(id);
+        if (known === undefined) {
+          this.keys.set(id, material);
+          if (!seen.includes(s.gki)) this.history.set(s.gid, [...seen, s.gki]);
+        } else if (known !== material) {
+          const superseded = seen.indexOf(s.gki) < seen.length - 1;
+          flag(superseded ? 'gki_reused' : 'group_key_conflict', superseded ? `Gki ${s.gki} of ${s.gid} reused with new keys after a key change` : `${s.gid} Gki ${s.gki} distributed with different keys`);
+          this.keys.set(id, material);
+        }
+        if (s.integrity === 0) flag('null_integrity', `group ${s.gid} Gki ${s.gki} uses EIA0: group messages would have no integrity protection`);
+      }
+    }
+  }
+}
