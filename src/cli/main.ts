@@ -54,7 +54,7 @@ function info(r: DissectResult): string {
   };
   visit(r.value);
   if (!names.length && (r.value as { message?: string } | undefined)?.message === 'security_protected_nas_message') names.push('Ciphered message');
-  const malformed = r.expert.some((e) => e.severity === 'error') ? ' [Malformed]' : '';
+  const malformed = r.expert.some((e) => e.severity === 'error' && e.group === 'malformed') ? ' [Malformed]' : '';
   return (names.join(', ') || 'Unknown') + malformed;
 }
 

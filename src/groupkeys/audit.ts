@@ -38,8 +38,9 @@ export class GroupKeyAudit {
     for (const { holder, sets, cipheredForm } of keySets(r.value)) {
       const node = [...walk(r.tree)].find((n) => n.value === holder) ?? r.tree;
       const flag = (id: string, message: string, n: TreeNode = node) => n.expert.push(expertItem(id, message, '', n.bitOffset, n.bitLength));
-      if (!nas || nas.readable) {
-        flag('keys_in_clear', nas ? `group keys readable on the wire (security header type ${nas.sht}${nas.eea === 0 ? ', EEA0' : ''}${cipheredForm ? ', ciphered IE under EEA0' : ''})` : 'group keys in a plain NAS message');
+      // The ciphered IE form is judged by its own deciphering (security/group-key-ie.ts).
+      if (!cipheredForm && (!nas || nas.readable)) {
+        flag('keys_in_clear', nas ? `group keys readable on the wire (security header type ${nas.sht}${nas.eea === 0 ? ', EEA0' : ''})` : 'group keys in a plain NAS message');
       }
       if (nas && (nas.eea === 0 || nas.eia === 0)) flag('keys_null_algorithms', `group keys under ${nas.eia === 0 ? 'EIA0' : 'EEA0'}`);
       if (!nas || (!nas.securityModeDone && nas.sht !== 3)) flag('keys_before_security_mode', 'group keys sent before the Security Mode procedure completed');
