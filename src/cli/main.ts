@@ -149,6 +149,7 @@ export async function main(argv: string[], out: Sink = (s) => void process.stdou
       runGmsg(argv.slice(1), out);
       return 0;
     }
+    if (argv[0] === 'fuzz' || argv[0] === 'corpus') return await (await import('./fuzz.js')).runFuzzCommand(argv, out, err);
     return (await run(parseArgs(argv), out)) ?? 0;
   } catch (e) {
     if (e instanceof UsageError) {

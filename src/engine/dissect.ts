@@ -6,7 +6,7 @@
 import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
 import { BitReader } from './bits.js';
-import { bytesDisplay, enumLabel, toHex, uintDisplay, uintShow } from './format.js';
+import { bytesDisplay, enumLabel, textBytes, textOf, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
 import { need, Stop } from './stop.js';
 import { expertItem, walk, type ExpertItem, type TreeNode } from './tree.js';
@@ -17,6 +17,8 @@ type Obj = Record<string, unknown>;
 interface Scope {
   values: Map<string, number>;
   defs: FieldIR[];
+  /** Bit offsets where the present fields started (for length spans). */
+  starts?: Map<string, number>;
 }
 
 export interface DissectResult {
@@ -72,6 +74,21 @@ export class Dissector {
     return { protocol, tree: root, value, expert, bitLength: r.pos, sources: this.sources };
   }
 
+  /** Padding to a multiple of `pad.bits` (from the struct's start); nonzero padding is kept in the value. */
+  private padding(pad: { bits: number; filter: string }, used: number, r: BitReader, parent: TreeNode, value: Obj, path: string): void {
+    const bits = (pad.bits - (used % pad.bits)) % pad.bits;
+    if (!bits) return;
+    need(r, bits, parent, pad.filter, 'Padding', path);
+    const at = r.pos;
+    const data = r.readBytes(bits);
+    const n = { ...node(pad.filter, 'Padding', at, bits, bytesDisplay('Padding', data)), value: toHex(data), show: toHex(data) };
+    if (data.some((b) => b !== 0)) {
+      n.expert.push(expertItem('spare_not_zero', 'padding octets are not zero', path, at, bits));
+      value._padding = toHex(data);
+    }
+    parent.children.push(n);
+  }
+
   /** Octets after the last field: kept in the value so the message re-encodes byte-exactly. */
   private trailing(r: BitReader, parent: TreeNode, path: string, value: unknown): void {
     const at = r.pos;
@@ -89,11 +106,13 @@ export class Dissector {
       case 'struct': {
         const value: Obj = t.message ? { message: t.name } : {};
         if (t.message) this.enclosing.push(value);
+        const start = r.pos;
         try {
           this.fields(t.fields, r, parent, value, path, new Map(), t.protection);
         } finally {
           if (t.message) this.enclosing.pop();
         }
+        if (t.padTo) this.padding(t.padTo, r.pos - start, r, parent, value, path);
         return value;
       }
       case 'dispatch': {
@@ -122,19 +141,19 @@ export class Dissector {
 
   /** Decodes a struct's fields; `scope` collects earlier values for relations, switches and presence. */
   fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, protection?: ProtectionIR): void {
-    const scope: Scope = { values: new Map(), defs: fields };
     const starts = new Map<string, number>();
+    const scope: Scope = { values: new Map(), defs: fields, starts };
     let closing: (() => void) | undefined;
     for (const f of fields) {
+      const p = f.presence;
+      if (p.kind === 'flag' && !scope.values.get(p.field)) continue;
+      if (p.kind === 'in' && !p.values.includes(scope.values.get(p.field) ?? -1)) continue;
+      if (p.kind === 'tail' && r.remaining === 0) continue;
       starts.set(f.id, r.pos);
       if (protection && f.id === protection.payload) {
         closing = this.protectedPayload(f, protection, r, parent, value, path, starts, scope);
         continue;
       }
-      const p = f.presence;
-      if (p.kind === 'flag' && !scope.values.get(p.field)) continue;
-      if (p.kind === 'in' && !p.values.includes(scope.values.get(p.field) ?? -1)) continue;
-      if (p.kind === 'tail' && r.remaining === 0) continue;
       const fpath = `${path}/${f.id}`;
       const v = this.field(f, r, parent, fpath, scope, consts.get(f.id));
       if (f.kind === 'uint' && typeof v === 'number') scope.values.set(f.id, v);
@@ -189,8 +208,10 @@ export class Dissector {
         need(r, bits, parent, f.filter, f.label, path);
         const data = r.readBytes(bits);
         const n = node(f.filter, f.label, start, bits, bytesDisplay(f.label, data, f.text));
-        n.value = toHex(data);
-        n.show = f.text ? new TextDecoder(f.text === 'ascii' ? 'latin1' : 'utf-8').decode(data) : toHex(data);
+        // Text fields hold their text, unless it would not give the same octets back (bad UTF-8).
+        const text = f.text ? textOf(data, f.text) : undefined;
+        n.value = text !== undefined && toHex(textBytes(text, f.text!)) === toHex(data) ? text : f.text ? { _raw: toHex(data) } : toHex(data);
+        n.show = text ?? toHex(data);
         parent.children.push(n);
         return n.value;
       }
@@ -240,15 +261,16 @@ export class Dissector {
         const next = f.cases.get(key) ?? f.default;
         const n = node(f.filter, f.label, start);
         parent.children.push(n);
+        const bits = f.lengthFrom ? this.related(f, r, scope, parent, path) : undefined;
         if (!next) {
-          const data = r.readBytes(r.remaining);
+          const data = r.readBytes(bits ?? r.remaining);
           n.bitLength = r.pos - start;
           n.display = bytesDisplay(f.label, data);
           n.expert.push(expertItem('reserved_value', `${f.label}: no layout for ${f.on} = ${key}`, path, start, n.bitLength));
           n.value = { _raw: toHex(data) };
           return n.value;
         }
-        const v = this.type(next(), r, n, path);
+        const v = this.windowed(r, bits, n, path, (w) => this.type(next(), w, n, path));
         n.bitLength = r.pos - start;
         n.value = v;
         return v;
@@ -337,7 +359,10 @@ export class Dissector {
   private related(f: FieldIR, r: BitReader, scope: Scope, parent: TreeNode, path: string): number {
     const len = scope.values.get(f.lengthFrom!)!;
     const rel = (scope.defs.find((d) => d.id === f.lengthFrom) as UintField).relation!;
-    const bits = Math.max(0, (len - rel.adjust) * rel.unitBits);
+    // A span: the fields before the last target already took their part of the length.
+    const spanStart = Math.min(...rel.targets.map((t) => scope.starts?.get(t) ?? Infinity));
+    const taken = Number.isFinite(spanStart) ? r.pos - spanStart : 0;
+    const bits = Math.max(0, (len - rel.adjust) * rel.unitBits - taken);
     // Past the end of the data: truncation. Past the end of an enclosing element only: a bad length.
     if (bits > r.remaining && r.end === r.bytes.length * 8) need(r, bits, parent, f.filter, f.label, path);
     if (bits > r.remaining) {

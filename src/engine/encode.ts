@@ -6,7 +6,7 @@
 import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR } from '../grammar/ir.js';
 import { BitWriter } from './bits.js';
-import { fromHex } from './format.js';
+import { fromHex, textBytes } from './format.js';
 
 type Obj = Record<string, unknown>;
 
@@ -62,9 +62,14 @@ export class Encoder {
     }
     if (!isObj(value)) throw new EncodeError(path, `expected an object for ${t.label}`);
     switch (t.kind) {
-      case 'struct':
+      case 'struct': {
+        const start = w.pos;
         this.fields(t.fields, value, w, path, new Map(), t.protection?.payload);
+        const pad = t.padTo ? (t.padTo.bits - ((w.pos - start) % t.padTo.bits)) % t.padTo.bits : 0;
+        if (typeof value._padding === 'string') w.writeBytes(hexBytes(value._padding, `${path}/_padding`));
+        else if (pad) w.write(0, pad);
         break;
+      }
       case 'dispatch': {
         let next: TypeIR | undefined;
         if (t.key) {
@@ -92,7 +97,8 @@ export class Encoder {
   /** `protectedPayload` names the field a security scheme ciphers: `_ciphered` in the value replaces it on the wire. */
   fields(fields: FieldIR[], value: Obj, w: BitWriter, path: string, consts: Map<string, number>, protectedPayload?: string): void {
     const scope = new Map<string, number>();
-    const patches = new Map<string, { at: number; f: FieldIR & { kind: 'uint' } }>();
+    // Length fields written as placeholders, patched once the span they measure has been written.
+    const patches = new Map<string, { at: number; f: FieldIR & { kind: 'uint' }; from?: number }>();
     for (const f of fields) {
       const fpath = `${path}/${f.id}`;
       const p = f.presence;
@@ -100,6 +106,7 @@ export class Encoder {
       if (p.kind === 'in' && !p.values.includes(scope.get(p.field) ?? -1)) continue;
       if (p.kind === 'tail' && !(f.id in value)) continue;
       const start = w.pos;
+      for (const p of patches.values()) if (p.from === undefined && p.f.relation!.targets.includes(f.id)) p.from = start;
       const ciphered = f.id === protectedPayload && typeof value._ciphered === 'string';
       if (ciphered) w.writeBytes(hexBytes(value._ciphered as string, `${path}/_ciphered`));
       else switch (f.kind) {
@@ -134,9 +141,9 @@ export class Encoder {
           this.field(f, value[f.id], w, fpath, scope);
       }
       if (f.lengthFrom && patches.has(f.lengthFrom)) {
-        const { at, f: lf } = patches.get(f.lengthFrom)!;
+        const { at, f: lf, from } = patches.get(f.lengthFrom)!;
         const rel = lf.relation!;
-        const n = (w.pos - start) / rel.unitBits + rel.adjust;
+        const n = (w.pos - (from ?? start)) / rel.unitBits + rel.adjust;
         if (!Number.isInteger(n) || n < 0 || n >= 2 ** lf.bits) throw new EncodeError(fpath, `its length ${n} does not fit ${lf.id}`);
         w.patch(at, n, lf.bits);
         scope.set(lf.id, n);
@@ -169,7 +176,8 @@ export class Encoder {
         w.write(typeof v === 'number' ? v : f.value, f.bits);
         return;
       case 'bytes': {
-        const b = f.text && typeof v === 'string' && !/^([0-9a-f]{2})*$/.test(v) ? new TextEncoder().encode(v) : hexBytes(v, path);
+        const raw = isObj(v) && typeof v._raw === 'string' ? v._raw : undefined;
+        const b = raw !== undefined ? hexBytes(raw, path) : f.text && typeof v === 'string' ? textBytes(v, f.text) : hexBytes(v, path);
         if (typeof f.size === 'number' && b.length * 8 !== f.size) throw new EncodeError(path, `expected ${f.size / 8} octets, got ${b.length}`);
         w.writeBytes(b);
         return;

@@ -34,9 +34,18 @@ export function uintShow(f: UintField, v: number | bigint): string {
   return v.toString();
 }
 
+/** Text of a text-bearing bytes field: latin1 for 'ascii' (every octet maps to one character), else UTF-8. */
+export function textOf(bytes: Uint8Array, text: 'ascii' | 'utf8'): string {
+  return text === 'ascii' ? String.fromCharCode(...bytes) : new TextDecoder('utf-8').decode(bytes);
+}
+
+export function textBytes(value: string, text: 'ascii' | 'utf8'): Uint8Array {
+  return text === 'ascii' ? Uint8Array.from(value, (c) => c.charCodeAt(0) & 0xff) : new TextEncoder().encode(value);
+}
+
 /** Bytes in the tree: hex cut with an ellipsis past 24 octets, or the text they carry. */
 export function bytesDisplay(label: string, bytes: Uint8Array, text?: 'ascii' | 'utf8'): string {
-  if (text) return `${label}: ${new TextDecoder(text === 'ascii' ? 'latin1' : 'utf-8').decode(bytes)}`;
+  if (text) return `${label}: ${textOf(bytes, text)}`;
   const hex = toHex(bytes.subarray(0, 24));
   return `${label}: ${hex}${bytes.length > 24 ? '…' : ''}`;
 }

@@ -32,7 +32,7 @@ export type Mutation =
 
 /** A mutation as it was resolved: what changed where (JSON for the finding files). */
 export interface AppliedMutation {
-  op: Mutation['op'] | 'encode_error' | 'rejected';
+  op: Mutation['op'] | 'encode_error' | 'rejected' | 'havoc';
   at?: string;
   detail: string;
 }

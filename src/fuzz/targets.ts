@@ -37,11 +37,12 @@ function topFrame(e: unknown): string {
 /**
  * Leaves (nodes without children) on the frame, sorted by bit offset, must not overlap and must lie
  * inside the input. Generated nodes and nodes of other data sources (deciphered payloads) are left
- * out; so are empty leaves. A leaf carrying a `truncated` expert item marks where the data ends
- * before a field does and spans the cut by design (src/engine/stop.ts): it may run past the end of
- * the input, but must start inside it and must not overlap the leaves before it.
+ * out; so are empty leaves. A leaf carrying a `truncated` expert item marks a field the data (or
+ * its enclosing window) ends inside; it spans the field's full size by design (src/engine/stop.ts),
+ * so by default it is only a marker that must start inside the input. `strict` holds it to the
+ * same rule as every other leaf (see docs/fuzzing.md for what that finds).
  */
-export function tilingError(root: TreeNode, inputBits: number): string | undefined {
+export function tilingError(root: TreeNode, inputBits: number, strict = false): string | undefined {
   const leaves = [...walk(root)].filter((n) => n !== root && n.children.length === 0 && !n.generated && (n.source === undefined || n.source === 'frame') && n.bitLength > 0);
   leaves.sort((a, b) => a.bitOffset - b.bitOffset || a.bitLength - b.bitLength);
   let end = 0;
@@ -49,6 +50,10 @@ export function tilingError(root: TreeNode, inputBits: number): string | undefin
   for (const l of leaves) {
     const truncated = l.expert.some((e) => e.id === 'truncated');
     if (!Number.isInteger(l.bitOffset) || !Number.isInteger(l.bitLength) || l.bitOffset < 0 || l.bitLength < 0) return `${l.filter} has a bad range [${l.bitOffset}, +${l.bitLength})`;
+    if (truncated && !strict) {
+      if (l.bitOffset > inputBits) return `${l.filter} [${l.bitOffset}, ${l.bitOffset + l.bitLength}) starts outside the ${inputBits}-bit input`;
+      continue;
+    }
     if (l.bitOffset < end) return `${l.filter} [${l.bitOffset}, ${l.bitOffset + l.bitLength}) overlaps ${prev!.filter} [${prev!.bitOffset}, ${end})`;
     if (truncated ? l.bitOffset > inputBits : l.bitOffset + l.bitLength > inputBits) return `${l.filter} [${l.bitOffset}, ${l.bitOffset + l.bitLength}) lies outside the ${inputBits}-bit input`;
     end = l.bitOffset + l.bitLength;
@@ -58,7 +63,7 @@ export function tilingError(root: TreeNode, inputBits: number): string | undefin
 }
 
 /** Our dissector: exceptions, leaves that do not tile, expert ids outside the catalogue, slow inputs. */
-export function selfTarget(ir: GrammarIR, timeoutMs: number): Target {
+export function selfTarget(ir: GrammarIR, timeoutMs: number, opts: { strictTiling?: boolean } = {}): Target {
   return {
     name: 'self',
     run(bytes, protocol) {
@@ -74,7 +79,7 @@ export function selfTarget(ir: GrammarIR, timeoutMs: number): Target {
       if (ms > timeoutMs) return { kind: 'hang', error: `dissect took ${ms.toFixed(0)} ms (timeout ${timeoutMs} ms)`, signature: 'hang' };
       const bad = r.expert.find((e) => !Object.prototype.hasOwnProperty.call(EXPERT, e.id));
       if (bad) return { kind: 'expert', error: `expert id "${bad.id}" is not in the EXPERT catalogue (${bad.path})`, signature: `expert:${bad.id}` };
-      const tiling = tilingError(r.tree, bytes.length * 8);
+      const tiling = tilingError(r.tree, bytes.length * 8, opts.strictTiling);
       if (tiling) return { kind: 'tiling', error: tiling, signature: `tiling:${tiling.replace(/\[[^\]]*\)/g, '').replace(/\d+/g, 'N')}` };
       return undefined;
     },

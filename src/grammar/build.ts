@@ -222,6 +222,13 @@ class Builder {
       const fields = this.fields(def.fields, file, `${path}/fields`, prefix, raw.protocol);
       const protection = def.protection === undefined ? undefined : this.protection(def.protection, fields, file, `${path}/protection`);
       const t: TypeIR = { kind: 'struct', name, label, fields, protection, message: raw.message, specRef, doc, where };
+      if (def.pad_to !== undefined) {
+        const octets = parseNumber(def.pad_to);
+        if (octets === undefined || octets < 2 || octets > 16) throw new GrammarError(file, `${path}/pad_to`, 'a number of octets, 2-16');
+        const filter = `${this.prefixOf(raw.protocol)}.padding`;
+        this.ir.fields.set(filter, { filter, label: 'Padding', ftype: 'FT_BYTES', base: '', protocol: raw.protocol });
+        t.padTo = { bits: octets * 8, filter };
+      }
       if (raw.message) this.ir.messages.set(name, t);
       return t;
     }
@@ -303,8 +310,10 @@ class Builder {
         if (j <= i) throw new GrammarError(file, where, `"${name}" must be a later field of this struct`);
         const target = out[j];
         if (rel.kind === 'length_of') {
-          const ok = target.kind === 'ref' || target.kind === 'codec' || target.kind === 'list' || (target.kind === 'bytes' && target.size === 'related');
-          if (!ok) throw new GrammarError(file, where, 'a length_of target is bytes without a size, a type, a codec or a list');
+          // In a span only the last target is sized by the length; the ones before it have their own sizes.
+          if (name !== rel.targets[rel.targets.length - 1]) continue;
+          const ok = target.kind === 'ref' || target.kind === 'codec' || target.kind === 'list' || target.kind === 'switch' || (target.kind === 'bytes' && target.size === 'related');
+          if (!ok) throw new GrammarError(file, where, 'a length_of target is bytes without a size, a type, a codec, a switch or a list');
           if (target.kind === 'list') target.bound = 'length';
         } else if (rel.kind === 'count_of') {
           if (target.kind !== 'list') throw new GrammarError(file, where, 'a count_of target is a list');

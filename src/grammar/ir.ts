@@ -17,7 +17,10 @@ export type Base = 'dec' | 'hex';
 /** A field relation the encoder computes and the decoder checks. */
 export interface Relation {
   kind: 'length_of' | 'count_of' | 'present_of';
-  /** The later fields measured; the first one present counts. */
+  /**
+   * The later fields measured. count_of: the first one present counts. length_of: the span from the
+   * first present target to the end of the last (e.g. an optional Vendor-ID and the data after it).
+   */
   targets: string[];
   /** length_of: bits per unit of the length value (8 for octets). */
   unitBits: number;
@@ -157,6 +160,8 @@ export interface StructType {
   label: string;
   fields: FieldIR[];
   protection?: ProtectionIR;
+  /** Padding after the fields to a multiple of this many bits from the struct's start (Diameter AVPs). */
+  padTo?: { bits: number; filter: string };
   /** The value carries `message: name` (it is a message a user can name). */
   message?: boolean;
   specRef?: string;

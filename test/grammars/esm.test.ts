@@ -322,10 +322,10 @@ describe('synthetic ESM messages (IEs absent from the corpus)', () => {
         ],
       },
     });
-    expect(containers[1].contents).toEqual({ packet: { code: 1, identifier: 1, data: { value: 'deadbeef', name: '7067772e6f7267' } } });
+    expect(containers[1].contents).toEqual({ packet: { code: 1, identifier: 1, data: { value: 'deadbeef', name: 'pgw.org' } } });
     const ul = dissect(synthetic[2].hex).value as Obj;
     const pap = (ul.protocol_configuration_options as { containers: Array<{ contents: Obj }> }).containers[0];
-    expect(pap.contents).toEqual({ packet: { code: 1, identifier: 2, data: { peer_id: '75736572', password: '70617373' } } });
+    expect(pap.contents).toEqual({ packet: { code: 1, identifier: 2, data: { peer_id: 'user', password: 'pass' } } });
   });
 
   it('encodes a message from a value alone: lengths, the protocol discriminator and the message type are derived', () => {
@@ -335,7 +335,7 @@ describe('synthetic ESM messages (IEs absent from the corpus)', () => {
       procedure_transaction_identity: 1,
       request_type: { value: 1 },
       pdn_type: { value: 3 },
-      access_point_name: { labels: [{ label: toHex(new TextEncoder().encode('ims')) }] },
+      access_point_name: { labels: [{ label: 'ims' }] },
       protocol_configuration_options: {
         configuration_protocol: 0,
         containers: [
