@@ -160,6 +160,7 @@ export const USAGE = `Usage: mtcgk [options] [FILE]
        mtcgk fields                    list every filter name (like tshark -G fields)
        mtcgk encode [--proto P] JSON   encode a JSON value (or - for stdin) and print hex
        mtcgk gmsg protect|verify ...   build or check protected group messages (mtcgk gmsg for help)
+       mtcgk convert --to pcapng|hex -r FILE -w OUT   convert a capture (pcapng opens in Wireshark as is)
 
 Input:
   -r FILE            read messages from FILE (- for stdin): hex lines, hexdump -C, xxd, od,

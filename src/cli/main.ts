@@ -15,6 +15,7 @@ import { hexDump } from '../output/hexdump.js';
 import { packetJson } from '../output/json.js';
 import { treeText } from '../output/text.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
+import { runConvert } from './convert.js';
 import { runGmsg } from './gmsg.js';
 
 class Exit extends Error {
@@ -145,6 +146,10 @@ type Sink = (line: string) => void;
 
 export async function main(argv: string[], out: Sink = (s) => void process.stdout.write(s + '\n'), err: Sink = (s) => void process.stderr.write(s + '\n')): Promise<number> {
   try {
+    if (argv[0] === 'convert') {
+      runConvert(argv.slice(1), out);
+      return 0;
+    }
     if (argv[0] === 'gmsg') {
       runGmsg(argv.slice(1), out);
       return 0;

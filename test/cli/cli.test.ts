@@ -80,3 +80,22 @@ describe('mtcgk CLI', () => {
     expect(line?.split('\t')).toEqual(['F', 'Security header type', 'nas_eps.security_header_type', 'FT_UINT8', 'nas-eps', 'BASE_DEC', '0x0', '']);
   });
 });
+
+describe('mtcgk convert', () => {
+  it('writes a pcapng that tshark opens with no settings, and hex lines that read back the same', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const pcap = join(dir, 'caps.pcapng');
+    const r = await run('convert', '--to', 'pcapng', '-r', file, '-w', pcap);
+    expect(r.code).toBe(0);
+    const lines = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
+    expect(lines).toEqual(['0x55', '0x5e', '0x5d']);
+    const hex = join(dir, 'caps.hex');
+    expect((await run('convert', '--to', 'hex', '-r', pcap, '-w', hex)).code).toBe(0);
+    const back = await run('-r', hex, '-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type');
+    expect(back.out.split('\n')).toEqual(['0x55', '0x5e', '0x5d']);
+  });
+
+  it('rejects a missing target format with exit 1', async () => {
+    expect((await run('convert', '-r', file, '-w', join(dir, 'x'))).code).toBe(1);
+  });
+});
