@@ -1,19 +1,16 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Arbitraries } from '../../src/engine/arbitrary.js';
-import { Dissector } from '../../src/engine/dissect.js';
 import { Encoder } from '../../src/engine/encode.js';
 import { EXPERT, walk, type TreeNode } from '../../src/engine/tree.js';
 import { defaultGrammar } from '../../src/grammar/load.js';
-import { SecuritySession } from '../../src/security/session.js';
+import { keylessDissector } from '../helpers/keyless.js';
 
 // Fixed seed in CI; MTCGK_DEEP=1 (npm run test:deep) runs many more cases.
 const deep = process.env.MTCGK_DEEP === '1';
 const params = { seed: 20261129, numRuns: deep ? 2000 : 60 };
 const ir = defaultGrammar();
-// Keyless schemes, as the public dissect() uses: MACs unverified, NAS payloads taken as plain if they decode.
-const schemes = new SecuritySession().schemes;
-const dissector = { dissect: (b: Uint8Array, protocol: string) => new Dissector(ir).dissect(b, protocol, { schemes }) };
+const dissector = keylessDissector(ir);
 const encoder = new Encoder(ir);
 const arbs = new Arbitraries(ir);
 const messages = [...ir.messages.keys()].filter((m) => !m.startsWith('unknown_')).map((m) => [m, ir.messageProtocols.get(m)!] as const);

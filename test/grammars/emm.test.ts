@@ -10,9 +10,7 @@ import { parse } from 'yaml';
 
 import { Arbitraries } from '../../src/engine/arbitrary.js';
 import { BitReader, BitWriter } from '../../src/engine/bits.js';
-import { Dissector } from '../../src/engine/dissect.js';
-import type { DissectContext } from '../../src/engine/protection.js';
-import { SecuritySession } from '../../src/security/session.js';
+import { keylessDissector } from '../helpers/keyless.js';
 import { Encoder } from '../../src/engine/encode.js';
 import { fromHex, toHex } from '../../src/engine/format.js';
 import { walk, type TreeNode } from '../../src/engine/tree.js';
@@ -21,13 +19,7 @@ import { defaultGrammar } from '../../src/grammar/load.js';
 type Obj = Record<string, unknown>;
 
 const ir = defaultGrammar();
-// Keyless schemes, as the public dissect() uses: MACs unverified, NAS payloads taken as plain if they decode.
-const schemes = new SecuritySession().schemes;
-const dissector = new (class extends Dissector {
-  override dissect(bytes: Uint8Array, protocol: string, ctx: DissectContext = { schemes }) {
-    return super.dissect(bytes, protocol, ctx);
-  }
-})(ir);
+const dissector = keylessDissector(ir);
 const encoder = new Encoder(ir);
 const arbs = new Arbitraries(ir);
 const params = { seed: 20261129, numRuns: process.env.MTCGK_DEEP === '1' ? 1000 : 40 };

@@ -11,9 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { Dissector } from '../../src/engine/dissect.js';
-import type { DissectContext } from '../../src/engine/protection.js';
-import { SecuritySession } from '../../src/security/session.js';
+import { keylessDissector } from '../helpers/keyless.js';
 import { Encoder } from '../../src/engine/encode.js';
 import { fromHex, toHex } from '../../src/engine/format.js';
 import { walk, type TreeNode } from '../../src/engine/tree.js';
@@ -21,13 +19,7 @@ import type { DispatchType, L3MessageType } from '../../src/grammar/ir.js';
 import { defaultGrammar } from '../../src/grammar/load.js';
 
 const ir = defaultGrammar();
-// Keyless schemes, as the public dissect() uses: MACs unverified, NAS payloads taken as plain if they decode.
-const schemes = new SecuritySession().schemes;
-const dissector = new (class extends Dissector {
-  override dissect(bytes: Uint8Array, protocol: string, ctx: DissectContext = { schemes }) {
-    return super.dissect(bytes, protocol, ctx);
-  }
-})(ir);
+const dissector = keylessDissector(ir);
 const encoder = new Encoder(ir);
 const shared = (path: string) => new URL(`../../../shared/${path}`, import.meta.url);
 
