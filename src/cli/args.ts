@@ -21,6 +21,8 @@ export interface Options {
   count?: number;
   keys: string[];
   filter?: string;
+  /** -O: details only for these protocols. */
+  onlyProtocols?: string[];
   positional: string[];
 }
 
@@ -141,6 +143,10 @@ export function parseArgs(argv: string[]): Options {
       case '-Y':
         o.filter = needValue(argv, i++, a);
         break;
+      case '-O':
+        o.onlyProtocols = needValue(argv, i++, a).split(',').map((p) => p.trim().toLowerCase());
+        o.verbose = true;
+        break;
       case '-c': {
         const v = needValue(argv, i++, a);
         if (!/^[1-9]\d*$/.test(v)) throw new UsageError('-c takes a positive count');
@@ -177,6 +183,7 @@ Input:
                      in {..}, &&, ||, !, field presence)
 Output:
   -V                 packet details tree
+  -O PROTO,...       details only for these protocols (nas-eps, gmsg, diameter)
   -x                 hex dump after each packet
   -T text|json|jsonl|fields
   -e FIELD           a field to print with -T fields (repeatable)

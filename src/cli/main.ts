@@ -135,7 +135,7 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
       return o.output === 'jsonl' ? out(JSON.stringify(p)) : void json.push(p);
     }
     out(`${String(num).padStart(5)} ${f.source} ${(f.direction ?? '-').toUpperCase()} ${protocol.toUpperCase()} ${f.bytes.length} ${info(r)}`);
-    if (o.verbose) out(treeText(r.tree, (source) => r.sources.get(source ?? 'frame') ?? f.bytes));
+    if (o.verbose && (!o.onlyProtocols || o.onlyProtocols.includes(protocol))) out(treeText(r.tree, (source) => r.sources.get(source ?? 'frame') ?? f.bytes));
     if (o.hexDump) out(sourcesDump(r));
     if (o.verbose || o.hexDump) out('');
   });

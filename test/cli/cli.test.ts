@@ -99,3 +99,13 @@ describe('mtcgk convert', () => {
     expect((await run('convert', '-r', file, '-w', join(dir, 'x'))).code).toBe(1);
   });
 });
+
+describe('-O', () => {
+  it('prints details only for the named protocols', async () => {
+    const nas = await run('--hex', '075501', '-O', 'nas-eps');
+    expect(nas.out).toContain('Identity type 2: IMSI');
+    const other = await run('--hex', '075501', '-O', 'gmsg');
+    expect(other.out).not.toContain('Identity type 2');
+    expect(other.out).toContain('Identity request');
+  });
+});
