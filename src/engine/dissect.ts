@@ -449,7 +449,7 @@ export class Dissector {
         const iei = r.read(4);
         const leaf = node(`${msg.ieFilterPrefix}.elem_id`, 'Element ID', start, 4, `Element ID: 0x${iei.toString(16)}-`);
         leaf.value = iei;
-        leaf.show = `0x${iei.toString(16)}`;
+        leaf.show = `0x${iei.toString(16).padStart(2, '0')}`;
         leaf.bitField = true;
         n.children.push(leaf);
         const v = ie.format === 'T' ? true : this.type(t!, r.window(4), n, ipath);
