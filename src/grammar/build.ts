@@ -33,7 +33,7 @@ const KINDS = ['bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch'] as c
 const IE_KEYS = new Set(['id', 'name', 'label', 'filter', 'iei', 'format', 'length', 'type', 'presence', 'clause', 'spec_ref']);
 const FORMATS: IEFormat[] = ['V', 'LV', 'LV-E', 'T', 'TV', 'TLV', 'TLV-E'];
 const ID = /^[a-z][a-z0-9_]*$/;
-const FILTER = /^[a-z0-9_-]+(\.[A-Za-z0-9_]+)+$/;
+const FILTER = /^[a-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
