@@ -4,13 +4,14 @@ import type { GrammarIR } from '../grammar/ir.js';
 import { FUZZ_MODES, messageNames, type FuzzModeOption } from '../fuzz/arbitraries.js';
 import { exportCorpus } from '../fuzz/corpus.js';
 import { runFuzz, type Progress } from '../fuzz/runner.js';
-import { externalTarget, selfTarget, type Target } from '../fuzz/targets.js';
+import { externalTarget, selfTarget, TargetError, type Target } from '../fuzz/targets.js';
 import { ORACLE_FIELDS, TsharkOracle, tsharkAvailable } from '../fuzz/tshark.js';
 import { UsageError } from './args.js';
 
 export const FUZZ_USAGE = `Usage: mtcgk fuzz [--target self|'CMD'] [-n N] [--seed S] [--time SEC] [--mode valid|edge|malformed|all]
                   [--proto nas-eps|gmsg] [--message NAME] [--out DIR] [--timeout MS] [--crash-exit CODES]
-                  [--havoc K] [--oracle tshark] [--oracle-fields F,F,...] [--strict-tiling]
+                  [--havoc K] [--oracle tshark] [--oracle-fields F,F,...]
+                  [--minimise-time SEC]
        mtcgk corpus export DIR [--dict] [--proto P] [-n PER_MESSAGE] [--seed S]
 
 fuzz runs inputs generated from the grammar (valid, edge and malformed) against a target:
@@ -23,7 +24,7 @@ fuzz runs inputs generated from the grammar (valid, edge and malformed) against 
   --seed S           fast-check seed (default: random, printed)
   --time SEC         stop after SEC seconds
   --havoc K          also run K random byte mutations of each generated input
-  --strict-tiling    (self) a leaf marked truncated must also stay inside the input and its element
+  --minimise-time S  seconds of shrinking per finding (default 5 for self, 20 for a command)
   --oracle tshark    (self, nas-eps) compare field values with tshark 4.0; differences are findings
                      of kind oracle-disagreement
   --out DIR          findings go to DIR/findings/<kind>-<n>.bin and .json (default fuzz-out)
@@ -43,7 +44,7 @@ interface FuzzOptions {
   havoc: number;
   oracle?: 'tshark';
   oracleFields?: string[];
-  strictTiling: boolean;
+  minimiseSec?: number;
   help: boolean;
 }
 
@@ -64,7 +65,7 @@ function protocolOption(ir: GrammarIR, v: string): string {
 }
 
 export function parseFuzzArgs(argv: string[], ir: GrammarIR): FuzzOptions {
-  const o: FuzzOptions = { target: 'self', seed: Math.floor(Math.random() * 0x7fffffff), mode: 'all', out: 'fuzz-out', havoc: 0, strictTiling: false, help: false };
+  const o: FuzzOptions = { target: 'self', seed: Math.floor(Math.random() * 0x7fffffff), mode: 'all', out: 'fuzz-out', havoc: 0, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
@@ -117,9 +118,12 @@ export function parseFuzzArgs(argv: string[], ir: GrammarIR): FuzzOptions {
         o.crashCodes = new Set(codes.map(Number));
         break;
       }
-      case '--strict-tiling':
-        o.strictTiling = true;
+      case '--minimise-time': {
+        const v = value(argv, i++, a);
+        if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--minimise-time takes seconds, got "${v}"`);
+        o.minimiseSec = Number(v);
         break;
+      }
       case '--havoc':
         o.havoc = integer(value(argv, i++, a), a, 0);
         break;
@@ -177,7 +181,7 @@ function fuzz(argv: string[], out: (s: string) => void, err: (s: string) => void
   }
   const n = o.n ?? (o.time !== undefined ? Infinity : 1000);
   const self = o.target === 'self';
-  const target: Target = self ? selfTarget(ir, o.timeout ?? 1000, { strictTiling: o.strictTiling }) : externalTarget({ command: o.target, timeoutMs: o.timeout ?? 5000, crashCodes: o.crashCodes });
+  const target: Target = self ? selfTarget(ir, o.timeout ?? 1000) : externalTarget({ command: o.target, timeoutMs: o.timeout ?? 5000, crashCodes: o.crashCodes });
   let oracle: TsharkOracle | undefined;
   if (o.oracle) {
     if (!tsharkAvailable()) throw new UsageError('--oracle tshark: tshark is not installed');
@@ -185,8 +189,8 @@ function fuzz(argv: string[], out: (s: string) => void, err: (s: string) => void
   }
   const messages = o.message ? [o.message] : messageNames(ir, o.protocol);
   out(`fuzz: target ${target.name}, mode ${o.mode}, seed ${o.seed}, ${messages.length} messages${o.protocol ? ` (${o.protocol})` : ''}${o.havoc ? `, havoc ${o.havoc}` : ''}${oracle ? ', oracle tshark' : ''}`);
-  try {
-    const r = runFuzz({
+  const run = () =>
+    runFuzz({
       ir,
       target,
       n,
@@ -199,10 +203,18 @@ function fuzz(argv: string[], out: (s: string) => void, err: (s: string) => void
       havoc: o.havoc,
       oracle,
       confirmHangs: self,
-      minimiseMs: self ? 5000 : 30000,
+      minimiseMs: (o.minimiseSec ?? (self ? 5 : 20)) * 1000,
       progress: progressSink(err),
       log: out,
     });
+  try {
+    let r: ReturnType<typeof runFuzz>;
+    try {
+      r = run();
+    } catch (e) {
+      if (e instanceof TargetError) throw new UsageError(`--target: ${e.message}`);
+      throw e;
+    }
     const secs = r.elapsedMs / 1000;
     out(`time ${secs.toFixed(1)} s, ${(r.inputs / Math.max(secs, 0.001)).toFixed(0)} inputs/s, seed ${r.seed}${oracle ? `, ${oracle.runs} tshark runs` : ''}${r.findings.length ? `, findings in ${o.out}/findings` : ''}`);
     out(`${r.inputs} inputs, ${r.findings.length} findings`);

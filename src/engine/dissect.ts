@@ -64,11 +64,13 @@ export class Dissector {
     let value: unknown;
     try {
       value = this.type(this.ir.types.get(p.root)!, r, root, p.root);
+      if (r.remaining > 0) this.trailing(r, root, p.root, value);
     } catch (e) {
       if (!(e instanceof Stop)) throw e;
+      // The truncated leaf already spans the rest: no extraneous data after it.
       value = { _raw: toHex(bytes) };
+      r.pos = r.end;
     }
-    if (r.remaining > 0) this.trailing(r, root, p.root, value);
     root.value = value;
     const expert = [...walk(root)].flatMap((n) => n.expert);
     return { protocol, tree: root, value, expert, bitLength: r.pos, sources: this.sources };
@@ -525,19 +527,26 @@ export class Dissector {
         order.push(ie.id);
         continue;
       }
-      // Unknown or repeated: skip by the TS 24.007 §11.2.4 rules and keep the octets.
-      const bits = this.skipLength(r, parent, path);
-      const data = r.readBytes(bits);
-      const n = node(`${t.ieFilterPrefix}.unknown_ie`, ie ? `${ie.name} (repeated)` : `Unknown IE 0x${octet.toString(16).padStart(2, '0')}`, start, bits);
-      n.display = bytesDisplay(n.label, data);
-      n.value = toHex(data);
-      n.show = toHex(data);
-      n.expert.push(ie
-        ? expertItem('ie_repeated', `${ie.name} occurs again; ignored`, `${path}/${ie.id}`, start, bits)
-        : expertItem('unknown_iei', `unknown IEI 0x${octet.toString(16).padStart(2, '0')} skipped`, path, start, bits));
+      let n: TreeNode;
+      if (ie) {
+        // Repeated: decoded by its own format (a TV IE has no length to skip by), shown, then ignored.
+        n = node(ie.filter, `${ie.name} (repeated)`, start);
+        this.ie(ie, r, n, {}, path, t);
+        n.children = n.children[0]?.children ?? [];
+        n.bitLength = r.pos - start;
+        n.expert.push(expertItem('ie_repeated', `${ie.name} occurs again; ignored`, `${path}/${ie.id}`, start, n.bitLength));
+      } else {
+        // Unknown: skipped by the TS 24.007 §11.2.4 rules.
+        const bits = this.skipLength(r, parent, path);
+        n = node(`${t.ieFilterPrefix}.unknown_ie`, `Unknown IE 0x${octet.toString(16).padStart(2, '0')}`, start, bits);
+        const data = r.readBytes(bits);
+        n.display = bytesDisplay(n.label, data);
+        n.value = n.show = toHex(data);
+        n.expert.push(expertItem('unknown_iei', `unknown IEI 0x${octet.toString(16).padStart(2, '0')} skipped`, path, start, bits));
+      }
       parent.children.push(n);
       order.push(`#${extra.length}`);
-      extra.push({ iei: octet, hex: toHex(data) });
+      extra.push({ iei: octet, hex: toHex(r.bytes.subarray(start >> 3, r.pos >> 3)) });
     }
     if (extra.length) value._extra = extra;
     const canonical = order.filter((o) => !o.startsWith('#'));

@@ -11,10 +11,17 @@ export class Stop extends Error {
   }
 }
 
-/** Checks that `bits` remain; otherwise adds a truncated leaf (spanning the cut) to `parent` and stops. */
+/**
+ * Checks that `bits` remain; otherwise adds a leaf to `parent` and stops. Where the data ends, the
+ * leaf is `truncated` and spans the cut; where an enclosing element's length ends first, the leaf
+ * stays inside the element (`element_too_short`), so it never overlaps what follows.
+ */
 export function need(r: BitReader, bits: number, parent: TreeNode, filter: string, label: string, path: string): void {
   if (r.remaining >= bits) return;
-  const item = expertItem('truncated', `${label}: needs ${bits} bits, ${r.remaining} left`, path, r.pos, bits);
-  parent.children.push({ filter, label, bitOffset: r.pos, bitLength: bits, display: `${label}: [truncated]`, children: [], expert: [item] });
+  const dataEnds = r.end >= r.bytes.length * 8;
+  const item = dataEnds
+    ? expertItem('truncated', `${label}: needs ${bits} bits, ${r.remaining} left`, path, r.pos, bits)
+    : expertItem('element_too_short', `${label}: needs ${bits} bits, its element has ${r.remaining} left`, path, r.pos, r.remaining);
+  parent.children.push({ filter, label, bitOffset: r.pos, bitLength: item.bitLength, display: `${label}: [${dataEnds ? 'truncated' : 'element too short'}]`, children: [], expert: [item] });
   throw new Stop(item);
 }

@@ -38,6 +38,7 @@ export interface TreeNode {
 /** The expert catalogue: every id with its fixed severity and group. */
 export const EXPERT: Record<string, { severity: Severity; group: ExpertGroup; summary: string }> = {
   truncated: { severity: 'error', group: 'malformed', summary: 'data ends before the field does' },
+  element_too_short: { severity: 'error', group: 'malformed', summary: 'an element ends (by its length) before a field inside it does' },
   length_exceeds_window: { severity: 'error', group: 'malformed', summary: 'a length points past its enclosing element' },
   length_out_of_range: { severity: 'warn', group: 'protocol', summary: 'a length outside the range the specification allows' },
   extraneous_data: { severity: 'note', group: 'protocol', summary: 'octets left after the last known field (later version of the specification?)' },
@@ -73,6 +74,11 @@ export function expertItem(id: string, message: string, path: string, bitOffset:
 
 /** Depth-first walk over every node. */
 export function* walk(node: TreeNode): Generator<TreeNode> {
-  yield node;
-  for (const c of node.children) yield* walk(c);
+  // An explicit stack: nested `yield*` costs a step per level for every node.
+  const stack = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    yield n;
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+  }
 }

@@ -130,5 +130,5 @@ export function dictionary(ir: GrammarIR, protocol: string, arbs: Arbitraries, e
   }
   const pd = ir.enums.get('protocol_discriminator');
   if (pd && protocol === 'nas-eps') for (const [v, label] of pd.values) add(`pd_${label.split(' ').slice(0, 2).join('_')}`, [v]);
-  return [...lines].map(([k, v]) => `${k}="${v}"`).join('\n') + '\n';
+  return [...lines].map(([k, v]) => `${k}="${v}"\n`).join('');
 }

@@ -39,10 +39,10 @@ function topFrame(e: unknown): string {
  * inside the input. Generated nodes and nodes of other data sources (deciphered payloads) are left
  * out; so are empty leaves. A leaf carrying a `truncated` expert item marks a field the data (or
  * its enclosing window) ends inside; it spans the field's full size by design (src/engine/stop.ts),
- * so by default it is only a marker that must start inside the input. `strict` holds it to the
- * same rule as every other leaf (see docs/fuzzing.md for what that finds).
+ * so it is clipped to the input and then held to the rule of every other leaf: no leaf may lie on
+ * the bits it holds.
  */
-export function tilingError(root: TreeNode, inputBits: number, strict = false): string | undefined {
+export function tilingError(root: TreeNode, inputBits: number): string | undefined {
   const leaves = [...walk(root)].filter((n) => n !== root && n.children.length === 0 && !n.generated && (n.source === undefined || n.source === 'frame') && n.bitLength > 0);
   leaves.sort((a, b) => a.bitOffset - b.bitOffset || a.bitLength - b.bitLength);
   let end = 0;
@@ -50,20 +50,19 @@ export function tilingError(root: TreeNode, inputBits: number, strict = false): 
   for (const l of leaves) {
     const truncated = l.expert.some((e) => e.id === 'truncated');
     if (!Number.isInteger(l.bitOffset) || !Number.isInteger(l.bitLength) || l.bitOffset < 0 || l.bitLength < 0) return `${l.filter} has a bad range [${l.bitOffset}, +${l.bitLength})`;
-    if (truncated && !strict) {
-      if (l.bitOffset > inputBits) return `${l.filter} [${l.bitOffset}, ${l.bitOffset + l.bitLength}) starts outside the ${inputBits}-bit input`;
-      continue;
-    }
+    if (truncated && l.bitOffset > inputBits) return `${l.filter} [${l.bitOffset}, ${l.bitOffset + l.bitLength}) starts outside the ${inputBits}-bit input`;
+    // A truncated leaf holds the bits that are there, and nothing may follow it on them.
+    const stop = truncated ? Math.min(inputBits, l.bitOffset + l.bitLength) : l.bitOffset + l.bitLength;
     if (l.bitOffset < end) return `${l.filter} [${l.bitOffset}, ${l.bitOffset + l.bitLength}) overlaps ${prev!.filter} [${prev!.bitOffset}, ${end})`;
-    if (truncated ? l.bitOffset > inputBits : l.bitOffset + l.bitLength > inputBits) return `${l.filter} [${l.bitOffset}, ${l.bitOffset + l.bitLength}) lies outside the ${inputBits}-bit input`;
-    end = l.bitOffset + l.bitLength;
+    if (stop > inputBits) return `${l.filter} [${l.bitOffset}, ${l.bitOffset + l.bitLength}) lies outside the ${inputBits}-bit input`;
+    end = stop;
     prev = l;
   }
   return undefined;
 }
 
 /** Our dissector: exceptions, leaves that do not tile, expert ids outside the catalogue, slow inputs. */
-export function selfTarget(ir: GrammarIR, timeoutMs: number, opts: { strictTiling?: boolean } = {}): Target {
+export function selfTarget(ir: GrammarIR, timeoutMs: number): Target {
   return {
     name: 'self',
     run(bytes, protocol) {
@@ -79,12 +78,15 @@ export function selfTarget(ir: GrammarIR, timeoutMs: number, opts: { strictTilin
       if (ms > timeoutMs) return { kind: 'hang', error: `dissect took ${ms.toFixed(0)} ms (timeout ${timeoutMs} ms)`, signature: 'hang' };
       const bad = r.expert.find((e) => !Object.prototype.hasOwnProperty.call(EXPERT, e.id));
       if (bad) return { kind: 'expert', error: `expert id "${bad.id}" is not in the EXPERT catalogue (${bad.path})`, signature: `expert:${bad.id}` };
-      const tiling = tilingError(r.tree, bytes.length * 8, opts.strictTiling);
+      const tiling = tilingError(r.tree, bytes.length * 8);
       if (tiling) return { kind: 'tiling', error: tiling, signature: `tiling:${tiling.replace(/\[[^\]]*\)/g, '').replace(/\d+/g, 'N')}` };
       return undefined;
     },
   };
 }
+
+/** The external command cannot be run at all (not found, not executable). */
+export class TargetError extends Error {}
 
 export interface ExternalOptions {
   command: string;
@@ -142,7 +144,8 @@ export function externalTarget(o: ExternalOptions): Target {
       const stderr = r.stderr ? r.stderr.toString('utf8').trim().split('\n').slice(-1)[0].slice(0, 200) : '';
       const err = r.error as NodeJS.ErrnoException | undefined;
       if (err?.code === 'ETIMEDOUT') return { kind: 'hang', error: `no exit within ${o.timeoutMs} ms`, signature: 'hang' };
-      if (err) throw new Error(`cannot run "${o.command}": ${err.message}`);
+      // EPIPE: the program exited without reading all of its input, which is its right.
+      if (err && err.code !== 'EPIPE') throw new TargetError(`cannot run "${o.command}": ${err.message}`);
       if (r.signal) return { kind: 'crash', error: `killed by ${r.signal}${stderr ? `: ${stderr}` : ''}`, signature: `crash:${r.signal}` };
       const code = r.status ?? 0;
       if (o.crashCodes ? o.crashCodes.has(code) : code >= 128) return { kind: 'crash', error: `exit code ${code}${stderr ? `: ${stderr}` : ''}`, signature: `crash:exit-${code}` };
