@@ -20,9 +20,13 @@ export interface Options {
   direction?: 'ul' | 'dl';
   count?: number;
   keys: string[];
+  /** -j N: dissect a capture file with N worker threads (1 with --keys: NAS security state is order-dependent). */
+  jobs?: number;
   filter?: string;
   /** -O: details only for these protocols. */
   onlyProtocols?: string[];
+  /** -z flow: print the capture as a ladder diagram instead of the packets. */
+  z?: 'flow';
   positional: string[];
 }
 
@@ -143,10 +147,22 @@ export function parseArgs(argv: string[]): Options {
       case '-Y':
         o.filter = needValue(argv, i++, a);
         break;
+      case '-z': {
+        const v = needValue(argv, i++, a);
+        if (v !== 'flow') throw new UsageError(`invalid -z "${v}": flow`);
+        o.z = v;
+        break;
+      }
       case '-O':
         o.onlyProtocols = needValue(argv, i++, a).split(',').map((p) => p.trim().toLowerCase());
         o.verbose = true;
         break;
+      case '-j': {
+        const v = needValue(argv, i++, a);
+        if (!/^[1-9]\d*$/.test(v)) throw new UsageError('-j takes a positive number of threads');
+        o.jobs = Number(v);
+        break;
+      }
       case '-c': {
         const v = needValue(argv, i++, a);
         if (!/^[1-9]\d*$/.test(v)) throw new UsageError('-c takes a positive count');
@@ -166,6 +182,8 @@ export const USAGE = `Usage: mtcgk [options] [FILE]
        mtcgk fields                    list every filter name (like tshark -G fields)
        mtcgk encode [--proto P] JSON   encode a JSON value (or - for stdin) and print hex
        mtcgk gmsg protect|verify ...   build or check protected group messages (mtcgk gmsg for help)
+       mtcgk flow --variant hss|mme --ues N --out DIR ...   capture of the seed's Figure 1.a/1.b (mtcgk flow for help)
+       mtcgk export lua [--out F.lua]  a Wireshark Lua dissector generated from the grammars
        mtcgk convert --to pcapng|hex -r FILE -w OUT   convert a capture (pcapng opens in Wireshark as is)
 
 Input:
@@ -177,10 +195,13 @@ Input:
   --dlt-map N=PROTO  map a pcap link type to a protocol (default 147=nas-eps)
   --dir ul|dl        direction of messages whose input does not say
   -c N               stop after N messages
+  -j N               dissect a capture file in N worker threads, output in capture order (with
+                     --keys: 1, as NAS COUNT and security contexts follow the capture in order)
   --keys FILE        keys file (JSON, repeatable): NAS security contexts and group keys; MACs are
                      verified, ciphered messages deciphered
   -Y FILTER          display filter: only messages that match (==, !=, <, >, contains, matches,
                      in {..}, &&, ||, !, field presence)
+  -z flow            a ladder diagram of a flow capture (mtcgk flow) instead of the packets
 Output:
   -V                 packet details tree
   -O PROTO,...       details only for these protocols (nas-eps, gmsg, diameter)

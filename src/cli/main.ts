@@ -6,7 +6,7 @@ import type { DissectResult } from '../engine/dissect.js';
 import { compileFilter, FilterError } from '../filter/index.js';
 import { GrammarError } from '../grammar/errors.js';
 import { defaultGrammar } from '../grammar/load.js';
-import { InputError, readFrames, type Frame } from '../io/index.js';
+import { INBOUND, InputError, readFrames, type Frame, type ReadOptions } from '../io/index.js';
 import { fieldsHeader, fieldsLine, fieldValues } from '../output/fields.js';
 import { KeysError, mergeKeys, parseKeys } from '../security/keys.js';
 import { OrderedDissection } from '../security/ordered.js';
@@ -17,8 +17,9 @@ import { treeText } from '../output/text.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
 import { runConvert } from './convert.js';
 import { runGmsg } from './gmsg.js';
+import { runCapture } from '../stream/cli.js';
 
-class Exit extends Error {
+export class Exit extends Error {
   constructor(
     readonly code: number,
     message: string,
@@ -35,10 +36,13 @@ function readInput(path: string): Uint8Array {
   }
 }
 
+/** How capture files are read; the streamed path (src/stream/cli.ts) reads them the same way. */
+export const readOptions = (o: Options, source: string): ReadOptions => ({ source, format: o.format, dltMap: o.dltMap, defaultDirection: o.direction, inboundDirection: INBOUND });
+
 function frames(o: Options): Frame[] {
   const out: Frame[] = o.hex.map((h, i) => ({ ...readFrames(new TextEncoder().encode(h), { source: `--hex#${i + 1}`, format: 'hexlines' })[0], source: `--hex#${i + 1}` }));
   const file = o.read ?? o.positional[0];
-  if (file !== undefined) out.push(...readFrames(readInput(file), { source: file === '-' ? 'stdin' : file, format: o.format, dltMap: o.dltMap, defaultDirection: o.direction }));
+  if (file !== undefined) out.push(...readFrames(readInput(file), readOptions(o, file === '-' ? 'stdin' : file)));
   if (!out.length) throw new Exit(1, 'no input: give -r FILE, --hex HEX or a FILE');
   return out.map((f) => ({ ...f, direction: f.direction ?? o.direction }));
 }
@@ -60,7 +64,7 @@ function info(r: DissectResult): string {
 }
 
 /** The -Y filter as a predicate over a dissection; a bad filter is unusable input (exit 2), as in tshark. */
-function displayFilter(text: string | undefined): (r: DissectResult) => boolean {
+export function displayFilter(text: string | undefined): (r: DissectResult) => boolean {
   if (text === undefined) return () => true;
   try {
     const test = compileFilter(text, { has: (name) => defaultGrammar().fields.has(name) || defaultGrammar().protocols.has(name) });
@@ -76,6 +80,23 @@ function sourcesDump(r: DissectResult): string {
   if (r.sources.size === 1) return hexDump(r.sources.get('frame')!);
   return [...r.sources].map(([name, bytes]) => `${name === 'frame' ? 'Frame' : 'Deciphered NAS-EPS'} (${bytes.length} bytes):\n${hexDump(bytes)}`).join('\n');
 }
+
+/** The output of one dissected frame, as lines (-T json: the packet's JSON text, for jsonArray). */
+export function renderFrame(o: Options, f: Frame, num: number, protocol: string, r: DissectResult): string[] {
+  if (o.output === 'fields') return [fieldsLine([r.tree], o.fields)];
+  if (o.output === 'json' || o.output === 'jsonl') {
+    const p = packetJson({ number: num, source: f.source, direction: f.direction, protocol, tree: r.tree });
+    return [o.output === 'jsonl' ? JSON.stringify(p) : JSON.stringify(p, null, 2)];
+  }
+  const lines = [`${String(num).padStart(5)} ${f.source} ${(f.direction ?? '-').toUpperCase()} ${protocol.toUpperCase()} ${f.bytes.length} ${info(r)}`];
+  if (o.verbose && (!o.onlyProtocols || o.onlyProtocols.includes(protocol))) lines.push(treeText(r.tree, (source) => r.sources.get(source ?? 'frame') ?? f.bytes));
+  if (o.hexDump) lines.push(sourcesDump(r));
+  if (o.verbose || o.hexDump) lines.push('');
+  return lines;
+}
+
+/** Packets' JSON texts (renderFrame with -T json) as one array, the same text as JSON.stringify(packets, null, 2). */
+export const jsonArray = (packets: string[]): string => (packets.length ? `[\n${packets.map((p) => '  ' + p.replace(/\n/g, '\n  ')).join(',\n')}\n]` : '[]');
 
 async function run(o: Options, out: (s: string) => void): Promise<number | void> {
   if (o.command === 'help') return out(USAGE);
@@ -104,9 +125,13 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
   const newSession = () => new SecuritySession(mergeKeys(o.keys.map((k) => parseKeys(new TextDecoder().decode(readInput(k)), k))));
   const session = newSession();
   const matches = displayFilter(o.filter);
-  const list = frames(o);
   // On a terminal, `mtcgk FILE` browses the packets as termshark does; piped or with -V/-x/-T it prints, as tshark.
-  if (o.positional.length && o.read === undefined && !o.hex.length && !o.verbose && !o.hexDump && o.output === 'text' && process.stdout.isTTY) {
+  const tui = o.positional.length && o.read === undefined && !o.hex.length && !o.verbose && !o.hexDump && o.output === 'text' && process.stdout.isTTY;
+  if (o.z === 'flow') return out((await import('./flow.js')).ladderText(frames(o), session.keys, o.protocol));
+  // Capture files read as a stream (flat memory) with -T fields, in worker threads with -j N (src/stream/cli.ts).
+  if (!tui && (o.read ?? o.positional[0]) !== undefined && (o.output === 'fields' || (o.jobs ?? 1) > 1)) return runCapture(o, out, session);
+  const list = frames(o);
+  if (tui) {
     const ir = defaultGrammar();
     const { runTui } = await import('../tui/index.js'); // ink and React load only for the TUI
     const ordered = new OrderedDissection(list, o.protocol, newSession);
@@ -119,32 +144,28 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
     });
   }
   if (o.output === 'fields' && o.fields.header) out(fieldsHeader(o.fields));
-  const json: unknown[] = [];
+  const json: string[] = [];
   let shown = 0;
   list.forEach((f, i) => {
     if (o.count !== undefined && shown >= o.count) return;
     const protocol = f.protocol ?? o.protocol;
     // Every message goes through the session in order, shown or not, so COUNT state stays right.
-    const r = dissectFull(f.bytes, protocol, { session, direction: f.direction });
+    const r = dissectFull(f.bytes, protocol, { session, direction: f.direction, receiver: f.destination });
     if (!matches(r)) return;
     shown++;
-    const num = i + 1;
-    if (o.output === 'fields') return out(fieldsLine([r.tree], o.fields));
-    if (o.output === 'json' || o.output === 'jsonl') {
-      const p = packetJson({ number: num, source: f.source, direction: f.direction, protocol, tree: r.tree });
-      return o.output === 'jsonl' ? out(JSON.stringify(p)) : void json.push(p);
-    }
-    out(`${String(num).padStart(5)} ${f.source} ${(f.direction ?? '-').toUpperCase()} ${protocol.toUpperCase()} ${f.bytes.length} ${info(r)}`);
-    if (o.verbose && (!o.onlyProtocols || o.onlyProtocols.includes(protocol))) out(treeText(r.tree, (source) => r.sources.get(source ?? 'frame') ?? f.bytes));
-    if (o.hexDump) out(sourcesDump(r));
-    if (o.verbose || o.hexDump) out('');
+    const lines = renderFrame(o, f, i + 1, protocol, r);
+    if (o.output === 'json') json.push(...lines);
+    else lines.forEach((line) => out(line));
   });
-  if (o.output === 'json') out(JSON.stringify(json, null, 2));
+  if (o.output === 'json') out(jsonArray(json));
 }
 
 type Sink = (line: string) => void;
 
-export async function main(argv: string[], out: Sink = (s) => void process.stdout.write(s + '\n'), err: Sink = (s) => void process.stderr.write(s + '\n')): Promise<number> {
+/** The default output: one line a call. The streamed path (src/stream/cli.ts) hands it many lines at once. */
+export const stdoutSink: Sink = (s) => void process.stdout.write(s + '\n');
+
+export async function main(argv: string[], out: Sink = stdoutSink, err: Sink = (s) => void process.stderr.write(s + '\n')): Promise<number> {
   try {
     if (argv[0] === 'convert') {
       runConvert(argv.slice(1), out);
@@ -154,6 +175,9 @@ export async function main(argv: string[], out: Sink = (s) => void process.stdou
       runGmsg(argv.slice(1), out);
       return 0;
     }
+    if (argv[0] === 'keys') return ((await import('./keys.js')).runKeys(argv.slice(1), out), 0);
+    if (argv[0] === 'flow') return ((await import('./flow.js')).runFlow(argv.slice(1), out), 0);
+    if (argv[0] === 'export') return ((await import('../export/cli.js')).runExport(argv.slice(1), out), 0);
     if (argv[0] === 'fuzz' || argv[0] === 'corpus') return await (await import('./fuzz.js')).runFuzzCommand(argv, out, err);
     return (await run(parseArgs(argv), out)) ?? 0;
   } catch (e) {

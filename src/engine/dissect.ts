@@ -295,7 +295,7 @@ export class Dissector {
     const ciphered = p.cipheredIf === 'always' || (p.cipheredIf !== undefined && p.cipheredIf.values.includes(value[p.cipheredIf.field] as number));
     const payloadBits = f.lengthFrom ? this.related(f, r, scope, parent, path) : r.remaining;
     const payloadEnd = r.pos + payloadBits;
-    const req: ProtectionRequest = { value, enclosing: [...this.enclosing], bytes: r.bytes, coverStart, coverEnd: payloadEnd, payloadStart: r.pos, payloadEnd, ciphered, direction: this.ctx.direction, path };
+    const req: ProtectionRequest = { value, enclosing: [...this.enclosing], bytes: r.bytes, coverStart, coverEnd: payloadEnd, payloadStart: r.pos, payloadEnd, ciphered, direction: this.ctx.direction, receiver: this.ctx.receiver, path };
     const opened = scheme.open(req);
     const fpath = `${path}/${f.id}`;
     // Deciphered bytes are the whole payload: the field takes them all.

@@ -21,6 +21,8 @@ export interface ProtectionRequest {
   /** The grammar's `ciphered_if` holds for this message. */
   ciphered: boolean;
   direction?: Direction;
+  /** The receiving endpoint of the message, when the capture says (replay state is per receiver). */
+  receiver?: string;
   path: string;
 }
 
@@ -38,6 +40,7 @@ export interface ProtectionScheme {
 
 export interface DissectContext {
   direction?: Direction;
+  receiver?: string;
   schemes?: Readonly<Record<string, ProtectionScheme>>;
 }
 

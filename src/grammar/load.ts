@@ -1,4 +1,7 @@
-/** Reads the grammar files from disk (Node only); the rest of the grammar layer works on parsed data. */
+/**
+ * Reads grammar files from disk (Node only: the CLI, tests and build scripts). The library's
+ * default grammar comes from the bundle instead (src/grammar/default.ts), with no file system.
+ */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +9,8 @@ import { parseDocument } from 'yaml';
 import { buildGrammar, type GrammarSource } from './build.js';
 import { GrammarError } from './errors.js';
 import type { GrammarIR } from './ir.js';
+
+export { bundledGrammarSources, defaultGrammar } from './default.js';
 
 export const GRAMMAR_DIR = fileURLToPath(new URL('../../grammars/', import.meta.url));
 
@@ -25,10 +30,12 @@ export function parseGrammarText(file: string, text: string): GrammarSource {
   return { file, data: doc.toJS() };
 }
 
-export function loadGrammarDir(dir = GRAMMAR_DIR): GrammarIR {
-  return buildGrammar(yamlFiles(dir).map((f) => parseGrammarText(relative(join(dir, '..'), f), readFileSync(f, 'utf8'))));
+/** The parsed grammar files of a directory, named relative to its parent (`grammars/nas-eps/...`), in path order. */
+export function readGrammarSources(dir = GRAMMAR_DIR): GrammarSource[] {
+  return yamlFiles(dir).map((f) => parseGrammarText(relative(join(dir, '..'), f).split('\\').join('/'), readFileSync(f, 'utf8')));
 }
 
-let cached: GrammarIR | undefined;
-/** The bundled grammars, loaded once. */
-export const defaultGrammar = (): GrammarIR => (cached ??= loadGrammarDir());
+/** A grammar built from the YAML files under `dir` (default: the package's grammars/). */
+export function loadGrammarDir(dir = GRAMMAR_DIR): GrammarIR {
+  return buildGrammar(readGrammarSources(dir));
+}

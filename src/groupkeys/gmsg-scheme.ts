@@ -68,7 +68,8 @@ export class GroupMessageSecurity implements ProtectionScheme {
       return out;
     }
     if (h.integrity === 0) st.expert.push(expertItem('null_integrity', 'EIA0: the group message has no integrity protection', req.path, at, 32));
-    const id = `${key.gid}/${key.gki}`;
+    // A group message reaches every member: replay is judged per receiver when the capture names it.
+    const id = `${req.receiver ?? ''}/${key.gid}/${key.gki}`;
     const window = this.windows.get(id) ?? this.windows.set(id, new ReplayWindow()).get(id)!;
     const verdict = window.check(h.sequence_number);
     const replay = generated('gmsg.replay.status', 'Replay status', verdict, verdict, at);

@@ -8,6 +8,7 @@ export const LINKTYPE_EXPORTED_PDU = 252;
 const TAG_END = 0;
 const TAG_DISSECTOR_NAME = 12;
 const TAG_P2P_DIRECTION = 35;
+const TAG_IPV4_DST = 21;
 
 /** Wireshark dissector names whose protocol goes by another name here; other names are the same. */
 const FROM_WIRESHARK = new Map([['nas-eps_plain', 'nas-eps']]);
@@ -17,6 +18,8 @@ export interface ExportedPdu {
   protocol?: string;
   /** From the direction tag: true = received, false = sent. */
   inbound?: boolean;
+  /** From the IPv4 destination tag, dotted. */
+  destination?: string;
   pdu: Uint8Array;
 }
 
@@ -28,6 +31,8 @@ export function decodeExportedPdu(data: Uint8Array, where: string): ExportedPdu 
     if (code === TAG_DISSECTOR_NAME) {
       const name = new TextDecoder().decode(value).replace(/\0+$/, '');
       result.protocol = FROM_WIRESHARK.get(name) ?? name;
+    } else if (code === TAG_IPV4_DST && value.length === 4) {
+      result.destination = Array.from(value).join('.');
     } else if (code === TAG_P2P_DIRECTION && value.length === 4) {
       const direction = dataView(value).getInt32(0); // P2P_DIR_SENT 0, P2P_DIR_RECV 1, unknown -1
       if (direction === 0 || direction === 1) result.inbound = direction === 1;

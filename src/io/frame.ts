@@ -9,6 +9,8 @@ export interface Frame {
   /** Seconds since the epoch, when the input has it. */
   time?: number;
   label?: string;
+  /** The receiving endpoint, when the capture names it (an exported PDU's destination address). */
+  destination?: string;
   /** Where the frame came from: 'file.txt:12' (line) or 'cap.pcapng#3' (packet number). */
   source: string;
 }

@@ -33,11 +33,13 @@ export interface CapturedPacket {
 export function packetFrame(packet: CapturedPacket, options: PacketReadOptions): Frame {
   let { data, inbound } = packet;
   let protocol: string | undefined;
+  let destination: string | undefined;
   if (packet.linkType === LINKTYPE_EXPORTED_PDU) {
     const exported = decodeExportedPdu(data, packet.source);
     data = exported.pdu;
     protocol = exported.protocol;
     inbound = exported.inbound ?? inbound;
+    destination = exported.destination;
   } else {
     protocol = (options.dltMap ?? DEFAULT_DLT_MAP)[packet.linkType] ?? `linktype:${packet.linkType}`;
   }
@@ -47,6 +49,7 @@ export function packetFrame(packet: CapturedPacket, options: PacketReadOptions):
     bytes: data.slice(),
     ...(protocol !== undefined && { protocol }),
     ...(direction && { direction }),
+    ...(destination && { destination }),
     ...(packet.time !== undefined && { time: packet.time }),
     ...(packet.label !== undefined && { label: packet.label }),
     source: packet.source,

@@ -26,10 +26,10 @@ export class OrderedDissection {
   dissect(frame: Frame): DissectResult {
     const i = this.index.get(frame);
     // Frames added later (pasted) have no place in the capture's order: dissected on their own.
-    if (i === undefined) return dissectFull(frame.bytes, frame.protocol ?? this.protocol, { session: this.current, direction: frame.direction });
+    if (i === undefined) return dissectFull(frame.bytes, frame.protocol ?? this.protocol, { session: this.current, direction: frame.direction, receiver: frame.destination });
     while (this.results.length <= i) {
       const f = this.frames[this.results.length];
-      this.results.push(dissectFull(f.bytes, f.protocol ?? this.protocol, { session: this.current, direction: f.direction }));
+      this.results.push(dissectFull(f.bytes, f.protocol ?? this.protocol, { session: this.current, direction: f.direction, receiver: f.destination }));
     }
     return this.results[i];
   }

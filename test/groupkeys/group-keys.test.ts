@@ -95,14 +95,14 @@ describe('protected group messages', () => {
 
   it('flags the replayed, tampered and too old messages of the attack capture', async () => {
     const out: string[] = [];
-    await main(['--proto', 'gmsg', '-r', 'captures/group-messages-attacks.txt', '--keys', 'captures/group-keys.keys.json', '-T', 'fields', '-e', 'gmsg.mac.status', '-e', 'gmsg.replay.status'], (s) => void out.push(s));
+    await main(['--proto', 'gmsg', '-r', 'captures/group-messages-attacks.txt', '--keys', 'captures/group-keys.keys.json', '-T', 'fields', '-e', 'gmsg.mac.status', '-e', 'gmsg.replay.status'], (s) => void out.push(...s.split('\n')));
     expect(out).toEqual(['good\tok', 'good\treplayed', 'bad\t', 'good\tok', 'good\ttoo_old']);
   });
 
   it('verifies every message of the sample capture, and shows unverified without keys', async () => {
     const run = async (...extra: string[]) => {
       const out: string[] = [];
-      await main(['--proto', 'gmsg', '-r', 'captures/group-messages.txt', ...extra, '-T', 'fields', '-e', 'gmsg.mac.status', '-e', 'gmsg.payload'], (s) => void out.push(s));
+      await main(['--proto', 'gmsg', '-r', 'captures/group-messages.txt', ...extra, '-T', 'fields', '-e', 'gmsg.mac.status', '-e', 'gmsg.payload'], (s) => void out.push(...s.split('\n')));
       return out;
     };
     const withKeys = await run('--keys', 'captures/group-keys.keys.json');
@@ -114,7 +114,7 @@ describe('protected group messages', () => {
 
   it('mtcgk gmsg protect and verify work on the command line', async () => {
     const out: string[] = [];
-    const at = (...a: string[]) => main(['gmsg', ...a], (s) => void out.push(s));
+    const at = (...a: string[]) => main(['gmsg', ...a], (s) => void out.push(...s.split('\n')));
     expect(await at('protect', '--keys', 'captures/group-keys.keys.json', '--gid', '00000001-001-01-02', '--gki', '1', '--count', '42', '--cipher', '--payload', '68656c6c6f')).toBe(0);
     const hex = out.pop()!;
     expect(hex).toMatch(/^[0-9a-f]+$/);

@@ -44,7 +44,7 @@ describe('NAS security in the dissector', () => {
 
   it('deciphers the bundled capture with its keys: every MAC good, every inner message decoded', async () => {
     const out: string[] = [];
-    const code = await main(['-r', 'captures/nas-eps-protected.txt', '--keys', 'captures/nas-eps-protected.keys.json', '-T', 'fields', '-e', 'nas_eps.msg_auth_code.status', '-e', 'nas_eps.nas_msg_emm_type'], (s) => void out.push(s));
+    const code = await main(['-r', 'captures/nas-eps-protected.txt', '--keys', 'captures/nas-eps-protected.keys.json', '-T', 'fields', '-e', 'nas_eps.msg_auth_code.status', '-e', 'nas_eps.nas_msg_emm_type'], (s) => void out.push(...s.split('\n')));
     expect(code).toBe(0);
     expect(out).toHaveLength(15);
     for (const line of out) expect(line).toMatch(/^good\t0x[0-9a-f]{2}$/);

@@ -1,0 +1,43 @@
+/**
+ * A worker thread of `mtcgk -j N` (src/stream/cli.ts): parses and dissects pieces of a capture with
+ * its own keyless security session, and renders each frame as the CLI prints it.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Options } from '../cli/args.js';
+import { displayFilter, renderFrame } from '../cli/main.js';
+import { dissectFull } from '../index.js';
+import type { Frame } from '../io/frame.js';
+import { readHexLines } from '../io/hexlines.js';
+import { SecuritySession } from '../security/session.js';
+import { carriesGroupKeys, type CaptureJob, type JobResult } from './cli.js';
+
+const o = (workerData as { options: Options }).options;
+const session = new SecuritySession();
+const matches = displayFilter(o.filter);
+
+function run(job: CaptureJob): JobResult {
+  const frames: Frame[] = job.kind === 'lines' ? readHexLines(job.text, job.source, job.firstLine) : job.frames;
+  const result: JobResult = { entries: [], keyed: [] };
+  frames.forEach((f, i) => {
+    const frame = { ...f, direction: f.direction ?? o.direction };
+    const protocol = frame.protocol ?? o.protocol;
+    const r = dissectFull(frame.bytes, protocol, { session, direction: frame.direction, receiver: frame.destination });
+    if (carriesGroupKeys(r.value)) {
+      // The group key audit follows the whole capture: the main thread dissects this frame in order.
+      result.keyed.push({ i, frame });
+      result.entries.push(null);
+      return;
+    }
+    result.entries.push(matches(r) ? renderFrame(o, frame, job.firstNumber + i, protocol, r) : null);
+  });
+  return result;
+}
+
+parentPort!.on('message', ({ id, job }: { id: number; job: CaptureJob }) => {
+  try {
+    parentPort!.postMessage({ id, result: run(job) });
+  } catch (e) {
+    const err = e as Error & { where?: string; reason?: string };
+    parentPort!.postMessage({ id, error: { name: err.name, message: err.message, where: err.where, reason: err.reason } });
+  }
+});

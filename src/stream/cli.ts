@@ -1,0 +1,209 @@
+/**
+ * The CLI's run over a capture file (Node only): read as a stream (hex lines in flat memory), dissected
+ * in order on this thread, or with -j N in N worker threads whose output is put back in capture order.
+ *
+ * Security state follows the capture in order. With --keys (NAS COUNT, security contexts, replay
+ * windows) -j falls back to 1 thread. Without keys the only state across messages is the group key
+ * audit (one (GID, Gki) with two key sets, a reused Gki): frames that carry group keys are dissected
+ * again here, in order, through the one session, so -j N prints what -j 1 prints.
+ */
+import { displayFilter, Exit, readOptions, renderFrame, stdoutSink } from '../cli/main.js';
+import type { Options } from '../cli/args.js';
+import { fieldsHeader } from '../output/fields.js';
+import { dissectFull } from '../index.js';
+import type { Frame } from '../io/frame.js';
+import { readHexLines } from '../io/hexlines.js';
+import { readFrames } from '../io/read.js';
+import type { SecuritySession } from '../security/session.js';
+import { openCapture, type Capture } from './file.js';
+import { OrderedPool, workerScript } from './parallel.js';
+import { Progress } from './progress.js';
+
+type Sink = (line: string) => void;
+
+/** A piece of the capture for a worker: whole hex lines, or frames already read; numbered from firstNumber. */
+export type CaptureJob =
+  | { kind: 'lines'; source: string; text: string; firstLine: number; firstNumber: number }
+  | { kind: 'frames'; frames: Frame[]; firstNumber: number };
+
+/** Per frame of a job: its output (renderFrame's) or null when -Y left it out; frames carrying group keys are left to the main thread. */
+export interface JobResult {
+  entries: Array<string[] | null>;
+  keyed: Array<{ i: number; frame: Frame }>;
+}
+
+/** How much of the capture one worker job holds: characters of hex lines, or frames of other formats. */
+export const JOB_SIZE = { chars: 64 * 1024, frames: 512 };
+
+/** Group key sets anywhere in a decoded value (what the group key audit looks at). */
+export function carriesGroupKeys(v: unknown): boolean {
+  if (!v || typeof v !== 'object') return false;
+  const o = v as Record<string, unknown>;
+  if ('group_key_information' in o || 'ciphered_group_key_information' in o) return true;
+  for (const c of Object.values(o)) if (c && typeof c === 'object' && carriesGroupKeys(c)) return true;
+  return false;
+}
+
+/** Lines that give a frame in a piece of hex-line text (as readHexLines counts them). */
+function frameLines(text: string): number {
+  let n = 0;
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const hash = text.indexOf('#', start);
+    const code = text.slice(start, hash >= 0 && hash < end ? hash : end);
+    if (code.trim()) n++;
+    start = end + 1;
+  }
+  return n;
+}
+
+/**
+ * Output handed to stdout many lines at a time (one write per ~64 KiB instead of one per line); any
+ * other sink gets the calls main() would make.
+ */
+class Batcher {
+  private lines: string[] = [];
+  private size = 0;
+  constructor(private readonly out: Sink) {}
+  push(...texts: string[]): void {
+    if (this.out !== stdoutSink) return texts.forEach((t) => this.out(t));
+    for (const text of texts) {
+      this.lines.push(text);
+      this.size += text.length;
+    }
+    if (this.size >= 1 << 16) this.flush();
+  }
+  flush(): void {
+    if (this.lines.length) this.out(this.lines.join('\n'));
+    this.lines = [];
+    this.size = 0;
+  }
+}
+
+const unreadable = (file: string, e: unknown): never => {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === undefined) throw e;
+  throw new Exit(2, `The file "${file}" could not be read: ${code}`);
+};
+
+async function* guarded<T>(file: string, it: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* it;
+  } catch (e) {
+    unreadable(file, e);
+  }
+}
+
+export async function runCapture(o: Options, out: Sink, session: SecuritySession): Promise<void> {
+  const matches = displayFilter(o.filter);
+  const file = (o.read ?? o.positional[0])!;
+  const source = file === '-' ? 'stdin' : file;
+  const hexFrames: Frame[] = o.hex.map((h, i) => ({ ...readFrames(new TextEncoder().encode(h), { source: `--hex#${i + 1}`, format: 'hexlines' })[0], source: `--hex#${i + 1}` }));
+  let capture: Capture;
+  try {
+    capture = await openCapture(file, { ...readOptions(o, source), chunkChars: JOB_SIZE.chars });
+  } catch (e) {
+    return unreadable(file, e);
+  }
+  const jobs = o.keys.length ? 1 : (o.jobs ?? 1);
+  const progress = Progress.forStderr(capture.size);
+  const batch = new Batcher(out);
+  if (o.output === 'fields' && o.fields.header) batch.push(fieldsHeader(o.fields));
+  let number = 0;
+  let shown = 0;
+  const full = () => o.count !== undefined && shown >= o.count;
+  // -T json: the array is written as packets come, each but the last followed by a comma.
+  let jsonLast: string | undefined;
+  const emit = (lines: string[]) => {
+    shown++;
+    if (o.output !== 'json') return batch.push(...lines);
+    const packet = '  ' + lines.join('\n').replace(/\n/g, '\n  ');
+    batch.push(jsonLast === undefined ? '[' : `${jsonLast},`);
+    jsonLast = packet;
+  };
+  /** One frame through the session, on this thread. */
+  const here = (f: Frame, num: number): string[] | null => {
+    const protocol = f.protocol ?? o.protocol;
+    const frame = { ...f, direction: f.direction ?? o.direction };
+    const r = dissectFull(frame.bytes, protocol, { session, direction: frame.direction, receiver: frame.destination });
+    return matches(r) ? renderFrame(o, frame, num, protocol, r) : null;
+  };
+  try {
+    for (const f of hexFrames) {
+      const lines = here(f, ++number);
+      if (lines !== null && !full()) emit(lines);
+    }
+    if (jobs === 1 && capture.chunks) {
+      read: for await (const c of guarded(file, capture.chunks)) {
+        for (const f of readHexLines(c.text, source, c.firstLine)) {
+          if (full()) break read;
+          const lines = here(f, ++number);
+          if (lines !== null) emit(lines);
+        }
+        progress?.update(number - hexFrames.length, c.bytesRead);
+      }
+    } else if (jobs === 1) {
+      for await (const f of guarded(file, capture.frames())) {
+        if (full()) break;
+        const lines = here(f, ++number);
+        if (lines !== null) emit(lines);
+        progress?.update(number - hexFrames.length);
+      }
+    } else {
+      await parallel();
+    }
+  } finally {
+    progress?.done();
+  }
+
+  async function parallel(): Promise<void> {
+    const pool = new OrderedPool<CaptureJob, JobResult>(jobs, workerScript('cli-worker', import.meta.url), { options: o });
+    const numbered = o.output !== 'fields';
+    let next = number + 1;
+    const bytesRead: Array<number | undefined> = [];
+    async function* pieces(): AsyncGenerator<CaptureJob> {
+      if (capture.chunks) {
+        for await (const c of guarded(file, capture.chunks)) {
+          bytesRead.push(c.bytesRead);
+          yield { kind: 'lines', source, text: c.text, firstLine: c.firstLine, firstNumber: next };
+          if (numbered) next += frameLines(c.text);
+        }
+        return;
+      }
+      let frames: Frame[] = [];
+      const job = (): CaptureJob => {
+        bytesRead.push(undefined);
+        const j: CaptureJob = { kind: 'frames', frames, firstNumber: next };
+        next += frames.length;
+        frames = [];
+        return j;
+      };
+      for await (const f of guarded(file, capture.frames())) {
+        frames.push(f);
+        if (frames.length >= JOB_SIZE.frames) yield job();
+      }
+      if (frames.length) yield job();
+    }
+    try {
+      for await (const res of pool.map(pieces())) {
+        const bytes = bytesRead.shift();
+        const first = number + 1;
+        for (const { i, frame } of res.keyed) res.entries[i] = here(frame, first + i);
+        number += res.entries.length;
+        for (const lines of res.entries) {
+          if (full()) break;
+          if (lines !== null) emit(lines);
+        }
+        progress?.update(number - hexFrames.length, bytes);
+        if (full()) break;
+      }
+    } finally {
+      await pool.close();
+    }
+  }
+
+  if (number === 0) throw new Exit(1, 'no input: give -r FILE, --hex HEX or a FILE');
+  if (o.output === 'json') batch.push(jsonLast === undefined ? '[]' : `${jsonLast}\n]`);
+  batch.flush();
+}
