@@ -17,7 +17,7 @@
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { loadGrammarDir } from '../src/grammar/load.js';
-import type { FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR } from '../src/grammar/ir.js';
+import type { DispatchType, FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR } from '../src/grammar/ir.js';
 
 export const TYPES_FILE = new URL('../src/types/messages.ts', import.meta.url);
 
@@ -31,6 +31,13 @@ const CODEC_TYPES: Record<string, string> = {
 
 /** Names the generated file declares itself; a grammar type may not take them. */
 const RESERVED = new Set(['Raw', 'Plmn', 'ExtraIE', 'StructExtras', 'MessageExtras', 'MessageValue', 'MessageName', 'ProtocolMessages', 'ProtocolName', 'MessageByName']);
+
+/** A dispatch's cases, with both layouts of keys that only the message direction tells apart. */
+function dispatchCases(t: DispatchType): Array<[number, () => TypeIR]> {
+  const byDirection = (t as DispatchType & { byDirection?: Map<number, { ul: () => TypeIR; dl: () => TypeIR }> }).byDirection;
+  const both = [...(byDirection ?? [])].flatMap(([k, d]): Array<[number, () => TypeIR]> => [[k, d.ul], [k, d.dl]]);
+  return [...t.cases, ...both];
+}
 
 const pascal = (name: string) => name.replace(/(^|[_-])([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 const quote = (s: string) => JSON.stringify(s);
@@ -72,7 +79,7 @@ class Generator {
     set = new Set();
     this.reach.set(t, set);
     if (t.kind === 'l3' || (t.kind === 'struct' && t.message)) set.add(t.name);
-    if (t.kind === 'dispatch') for (const c of [...t.cases.values(), ...(t.default ? [t.default] : [])]) for (const m of this.messagesOf(c())) set.add(m);
+    if (t.kind === 'dispatch') for (const c of [...dispatchCases(t).map(([, c]) => c), ...(t.default ? [t.default] : [])]) for (const m of this.messagesOf(c())) set.add(m);
     return set;
   }
 
@@ -186,7 +193,7 @@ class Generator {
       }
       case 'dispatch': {
         const groups = new Map<TypeIR, number[]>();
-        for (const [k, c] of t.cases) groups.set(c(), [...(groups.get(c()) ?? []), k]);
+        for (const [k, c] of dispatchCases(t)) groups.set(c(), [...(groups.get(c()) ?? []), k]);
         const parts: string[] = [];
         for (const [c, keys] of groups) parts.push(t.key ? `(${this.nameOf(c)} & { ${propName(t.key)}: ${keys.sort((a, b) => a - b).join(' | ')} })` : this.nameOf(c));
         if (t.default) {

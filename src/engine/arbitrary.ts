@@ -5,6 +5,7 @@
 import * as fc from 'fast-check';
 import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR, UintField } from '../grammar/ir.js';
+import { alternatives } from './encode.js';
 
 type Obj = Record<string, unknown>;
 
@@ -45,7 +46,7 @@ export class Arbitraries {
     if (seen.has(t)) return out;
     seen.add(t);
     if (t.kind === 'l3' || (t.kind === 'struct' && t.message)) out.add(t.name);
-    if (t.kind === 'dispatch') for (const c of [...t.cases.values(), ...(t.default ? [t.default] : [])]) for (const m of this.messagesOf(c(), seen)) out.add(m);
+    if (t.kind === 'dispatch') for (const c of alternatives(t)) for (const m of this.messagesOf(c(), seen)) out.add(m);
     return out;
   }
 
@@ -71,6 +72,7 @@ export class Arbitraries {
         // One arbitrary per case type, with the dispatch value forced into the case's value.
         const byType = new Map<TypeIR, number[]>();
         for (const [k, c] of t.cases) byType.set(c(), [...(byType.get(c()) ?? []), k]);
+        for (const [k, d] of t.byDirection) byType.set(d.dl(), [...(byType.get(d.dl()) ?? []), k]);
         // Unknown-message defaults only at the top: nested in a ciphered payload they read as ciphertext.
         if (t.default && t.peekBits <= 16 && depth === 0) {
           const others = Array.from({ length: 2 ** t.peekBits }, (_, k) => k).filter((k) => !t.cases.has(k));

@@ -120,7 +120,8 @@ export class Dissector {
       case 'dispatch': {
         need(r, t.peekOffset + t.peekBits, parent, parent.filter, parent.label, path);
         const key = r.peek(t.peekBits, t.peekOffset);
-        const next = t.cases.get(key) ?? t.default;
+        const dir = this.ctx.direction;
+        const next = (dir && t.byDirection.get(key)?.[dir]) || t.cases.get(key) || t.default;
         if (!next) {
           const n = node(parent.filter, parent.label, r.pos, r.remaining);
           const item = expertItem('unknown_message_type', `${t.label}: no case for ${key} (0x${key.toString(16)})`, path, r.pos, r.remaining);

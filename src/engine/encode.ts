@@ -4,7 +4,7 @@
  * malformed messages are built on purpose.
  */
 import { CODECS } from '../codecs/index.js';
-import type { FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR } from '../grammar/ir.js';
+import type { DispatchType, FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR } from '../grammar/ir.js';
 import { BitWriter } from './bits.js';
 import { fromHex, textBytes } from './format.js';
 
@@ -31,6 +31,9 @@ function hexBytes(v: unknown, path: string): Uint8Array {
   }
 }
 
+/** Every type a dispatch can continue with. */
+export const alternatives = (t: DispatchType): Array<() => TypeIR> => [...t.cases.values(), ...[...t.byDirection.values()].map((d) => d.dl), ...(t.default ? [t.default] : [])];
+
 export class Encoder {
   private reach = new WeakMap<TypeIR, Set<string>>();
 
@@ -51,7 +54,7 @@ export class Encoder {
     set = new Set();
     this.reach.set(t, set);
     if (t.kind === 'l3' || (t.kind === 'struct' && t.message)) set.add(t.name);
-    if (t.kind === 'dispatch') for (const c of [...t.cases.values(), ...(t.default ? [t.default] : [])]) for (const m of this.messagesOf(c())) set.add(m);
+    if (t.kind === 'dispatch') for (const c of alternatives(t)) for (const m of this.messagesOf(c())) set.add(m);
     return set;
   }
 
@@ -79,7 +82,7 @@ export class Encoder {
         } else {
           const name = value.message;
           if (typeof name !== 'string') throw new EncodeError(`${path}/message`, 'required: the message name');
-          const all = [...t.cases.values(), ...(t.default ? [t.default] : [])].map((c) => c());
+          const all = alternatives(t).map((c) => c());
           next = all.find((c) => this.messagesOf(c).has(name));
           if (!next) throw new EncodeError(`${path}/message`, `unknown message "${name}"`);
         }

@@ -182,9 +182,10 @@ class Builder {
       const bits = parseNumber(d.bits);
       if (bits === undefined || bits < 1 || bits > 32) throw new GrammarError(file, `${path}/dispatch/bits`, '1 to 32 bits');
       const { cases, caseNames } = this.cases(def.cases ?? {}, file, `${path}/cases`);
-      if (def.cases_from !== undefined) this.casesFrom(def.cases_from, cases, caseNames, file, `${path}/cases_from`);
+      const byDirection = new Map<number, { ul: () => TypeIR; dl: () => TypeIR }>();
+      if (def.cases_from !== undefined) this.casesFrom(def.cases_from, cases, caseNames, byDirection, file, `${path}/cases_from`);
       if (d.key !== undefined && (typeof d.key !== 'string' || !ID.test(d.key))) throw new GrammarError(file, `${path}/dispatch/key`, 'a value key, lower_snake_case');
-      const t: TypeIR = { kind: 'dispatch', name, label, peekOffset: offset, peekBits: bits, key: d.key as string | undefined, cases, caseNames, where };
+      const t: TypeIR = { kind: 'dispatch', name, label, peekOffset: offset, peekBits: bits, key: d.key as string | undefined, cases, caseNames, byDirection, where };
       if (def.default !== undefined) {
         t.default = this.typeRef(def.default, file, `${path}/default`);
         t.defaultName = String(def.default);
@@ -257,13 +258,29 @@ class Builder {
   }
 
   /** Adds a case for every L3 message with the given header, keyed by the value it sets for `field`. */
-  private casesFrom(raw: unknown, cases: Map<number, () => TypeIR>, caseNames: Map<number, string>, file: string, path: string): void {
+  private casesFrom(raw: unknown, cases: Map<number, () => TypeIR>, caseNames: Map<number, string>, byDirection: Map<number, { ul: () => TypeIR; dl: () => TypeIR }>, file: string, path: string): void {
     if (!isObj(raw) || typeof raw.header !== 'string' || typeof raw.field !== 'string') throw new GrammarError(file, path, 'expected {header, field}');
     for (const [name, m] of this.rawTypes) {
       if (m.def.header !== raw.header) continue;
       const key = parseNumber(isObj(m.def.set) ? this.resolve(m.def.set[raw.field], m.file, `${m.path}/set/${raw.field}`) : undefined);
       if (key === undefined) throw new GrammarError(m.file, `${m.path}/set/${raw.field}`, `required: the ${raw.field} that selects this message`);
-      if (cases.has(key)) throw new GrammarError(m.file, `${m.path}/set/${raw.field}`, `${raw.field} ${key} is already "${caseNames.get(key)}"`);
+      if (cases.has(key)) {
+        // Two messages may share a key when one goes up and the other down: the direction picks.
+        const other = this.rawTypes.get(caseNames.get(key)!)!;
+        const dirs = [other.def.direction, m.def.direction];
+        if (byDirection.has(key) || !dirs.includes('ul') || !dirs.includes('dl')) {
+          throw new GrammarError(m.file, `${m.path}/set/${raw.field}`, `${raw.field} ${key} is already "${caseNames.get(key)}" (only an ul and a dl message may share it)`);
+        }
+        const mine = this.typeRef(name, m.file, m.path);
+        const theirs = cases.get(key)!;
+        byDirection.set(key, m.def.direction === 'ul' ? { ul: mine, dl: theirs } : { ul: theirs, dl: mine });
+        // Without a direction the uplink one is read.
+        if (m.def.direction === 'ul') {
+          cases.set(key, mine);
+          caseNames.set(key, name);
+        }
+        continue;
+      }
       cases.set(key, this.typeRef(name, m.file, m.path));
       caseNames.set(key, name);
       // The key field's enum names every message that sets it (new message types included).

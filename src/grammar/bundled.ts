@@ -4785,7 +4785,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "detach_request": {
           "label": "Detach request",
           "spec_ref": "TS 24.301 §8.2.11.1, Table 8.2.11.1.1 (UE originating detach)",
-          "doc": "Message type 0x45 has two layouts that octet 3 cannot tell apart. This is the UE originating layout (UE to network: NAS key set identifier and a mandatory EPS mobile identity). The UE terminated layout (Table 8.2.11.2.1, network to UE: detach type with bit 4 spare, a spare half octet, then the optional IEs 53 EMM cause, 1C lower bound timer value, 1D/1E forbidden TAI(s), 20 access technology utilization control, 21 S&F satellite operation parameters and 24 disaster return wait range) is not decoded: a dispatch on octet 4 cannot be written because the 3-octet network-to-UE form has no octet 4 (see the EMM report).",
+          "doc": "Message type 0x45 has two layouts that the message cannot tell apart: this UE originating one and detach_request_network. The direction of the message picks one; with no direction known, this one.",
           "direction": "ul",
           "header": "emm_header",
           "set": {"message_type":69},
@@ -4800,6 +4800,73 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "clause": "9.9.3.21"
             },
             {"id":"eps_mobile_identity","name":"EPS mobile identity","format":"LV","length":"5-12","type":"eps_mobile_identity","clause":"9.9.3.12"}
+          ]
+        },
+        "detach_request_network": {
+          "label": "Detach request",
+          "spec_ref": "TS 24.301 §8.2.11.2, Table 8.2.11.2.1 (UE terminated detach)",
+          "doc": "Network to UE; shares message type 0x45 with detach_request and is chosen by direction.",
+          "direction": "dl",
+          "header": "emm_header",
+          "set": {"message_type":69},
+          "ies": [
+            {"id":"detach_type","name":"Detach type","format":"V","length":"1/2","type":"detach_type","clause":"9.9.3.7"},
+            {"id":"spare_half_octet","name":"Spare half octet","format":"V","length":"1/2","type":"spare_half_octet","clause":"9.9.2.9"},
+            {"iei":"53","id":"emm_cause","name":"EMM cause","format":"TV","length":2,"type":"emm_cause","clause":"9.9.3.9"},
+            {
+              "iei": "1C",
+              "id": "lower_bound_timer_value",
+              "name": "Lower bound timer value",
+              "format": "TLV",
+              "length": 3,
+              "type": "gprs_timer_3",
+              "clause": "9.9.3.16B"
+            },
+            {
+              "iei": "1D",
+              "id": "forbidden_tais_for_roaming",
+              "name": "Forbidden TAI(s) for the list of \"forbidden tracking areas for roaming\"",
+              "format": "TLV",
+              "length": "9-98",
+              "type": "tai_list",
+              "clause": "9.9.3.33"
+            },
+            {
+              "iei": "1E",
+              "id": "forbidden_tais_for_regional_provision",
+              "name": "Forbidden TAI(s) for the list of \"forbidden tracking areas for regional provision of service\"",
+              "format": "TLV",
+              "length": "9-98",
+              "type": "tai_list",
+              "clause": "9.9.3.33"
+            },
+            {
+              "iei": "20",
+              "id": "access_technology_utilization_control",
+              "name": "Access technology utilization control",
+              "format": "TLV",
+              "length": "4-5",
+              "type": "access_technology_utilization_control",
+              "clause": "9.9.3.3A"
+            },
+            {
+              "iei": "21",
+              "id": "sf_satellite_operation_parameters",
+              "name": "S&F satellite operation parameters",
+              "format": "TLV",
+              "length": "3-257",
+              "type": "sf_satellite_operation_parameters",
+              "clause": "9.9.3.73"
+            },
+            {
+              "iei": "24",
+              "id": "disaster_return_wait_range",
+              "name": "Disaster return wait range",
+              "format": "TLV",
+              "length": 4,
+              "type": "registration_wait_range",
+              "clause": "9.9.3.75"
+            }
           ]
         },
         "downlink_nas_transport": {

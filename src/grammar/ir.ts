@@ -181,6 +181,8 @@ export interface DispatchType {
   caseNames: Map<number, string>;
   default?: () => TypeIR;
   defaultName?: string;
+  /** Keys two messages share, told apart only by the direction of the message (Detach request). */
+  byDirection: Map<number, { ul: () => TypeIR; dl: () => TypeIR }>;
   where: string;
 }
 

@@ -5820,7 +5820,7 @@ export interface DetachAccept extends MessageExtras {
 }
 
 /**
- * Detach request: Message type 0x45 has two layouts that octet 3 cannot tell apart. This is the UE originating layout (UE to network: NAS key set identifier and a mandatory EPS mobile identity). The UE terminated layout (Table 8.2.11.2.1, network to UE: detach type with bit 4 spare, a spare half octet, then the optional IEs 53 EMM cause, 1C lower bound timer value, 1D/1E forbidden TAI(s), 20 access technology utilization control, 21 S&F satellite operation parameters and 24 disaster return wait range) is not decoded: a dispatch on octet 4 cannot be written because the 3-octet network-to-UE form has no octet 4 (see the EMM report).
+ * Detach request: Message type 0x45 has two layouts that the message cannot tell apart: this UE originating one and detach_request_network. The direction of the message picks one; with no direction known, this one.
  * TS 24.301 §8.2.11.1, Table 8.2.11.1.1 (UE originating detach).
  * Direction: UE to network.
  * Message `detach_request`.
@@ -5857,6 +5857,76 @@ export interface DetachRequest extends MessageExtras {
    * TS 24.301 §9.9.3.12.
    */
   eps_mobile_identity: EpsMobileIdentity;
+}
+
+/**
+ * Detach request: Network to UE; shares message type 0x45 with detach_request and is chosen by direction.
+ * TS 24.301 §8.2.11.2, Table 8.2.11.2.1 (UE terminated detach).
+ * Direction: network to UE.
+ * Message `detach_request_network`.
+ */
+export interface DetachRequestNetwork extends MessageExtras {
+  message: "detach_request_network";
+  /**
+   * Security header type
+   * 4 bits; enum security_header_type; constant 0.
+   */
+  security_header_type?: number;
+  /**
+   * Protocol discriminator
+   * 4 bits; enum protocol_discriminator; constant 7.
+   */
+  protocol_discriminator?: number;
+  /**
+   * NAS EPS Mobility Management Message Type
+   * 8 bits; enum emm_message_type; 69 (0x45) for this message.
+   */
+  message_type?: number;
+  /**
+   * Detach type (M, V, 1 octets).
+   * TS 24.301 §9.9.3.7.
+   */
+  detach_type: DetachType;
+  /**
+   * Spare half octet (M, V, 1 octets).
+   * TS 24.301 §9.9.2.9.
+   */
+  spare_half_octet?: SpareHalfOctet;
+  /**
+   * EMM cause (O, TV, IEI 0x53, 2 octets).
+   * TS 24.301 §9.9.3.9.
+   */
+  emm_cause?: EmmCause;
+  /**
+   * Lower bound timer value (O, TLV, IEI 0x1C, 3 octets).
+   * TS 24.301 §9.9.3.16B.
+   */
+  lower_bound_timer_value?: GprsTimer3;
+  /**
+   * Forbidden TAI(s) for the list of "forbidden tracking areas for roaming" (O, TLV, IEI 0x1D, 9-98 octets).
+   * TS 24.301 §9.9.3.33.
+   */
+  forbidden_tais_for_roaming?: TaiList;
+  /**
+   * Forbidden TAI(s) for the list of "forbidden tracking areas for regional provision of service" (O, TLV, IEI 0x1E, 9-98 octets).
+   * TS 24.301 §9.9.3.33.
+   */
+  forbidden_tais_for_regional_provision?: TaiList;
+  /**
+   * Access technology utilization control (O, TLV, IEI 0x20, 4-5 octets).
+   * TS 24.301 §9.9.3.3A.
+   */
+  access_technology_utilization_control?: AccessTechnologyUtilizationControl;
+  /**
+   * S&F satellite operation parameters (O, TLV, IEI 0x21, 3-257 octets).
+   * TS 24.301 §9.9.3.73.
+   */
+  sf_satellite_operation_parameters?: SfSatelliteOperationParameters;
+  /**
+   * Disaster return wait range (O, TLV, IEI 0x24, 4 octets).
+   * TS 24.301 §9.9.3.75.
+   */
+  disaster_return_wait_range?: RegistrationWaitRange;
 }
 
 /**
@@ -11406,6 +11476,7 @@ export type EmmMessage =
   | ServiceAccept
   | GroupKeyDistribution
   | GroupKeyDistributionComplete
+  | DetachRequestNetwork
   | UnknownEmmMessage;
 
 /** ESM message: one of its cases, picked by `message`. */
@@ -11735,6 +11806,7 @@ export type AnyNasEpsMessage =
   | ServiceAccept
   | GroupKeyDistribution
   | GroupKeyDistributionComplete
+  | DetachRequestNetwork
   | UnknownEmmMessage
   | SecurityProtectedNasMessage
   | EmmTransport

@@ -10,8 +10,8 @@ import { SecuritySession } from '../../src/security/session.js';
 export function keylessDissector(ir: GrammarIR): Dissector {
   const schemes = new SecuritySession().schemes;
   return new (class extends Dissector {
-    override dissect(bytes: Uint8Array, protocol: string, ctx: DissectContext = { schemes }) {
-      return super.dissect(bytes, protocol, ctx);
+    override dissect(bytes: Uint8Array, protocol: string, ctx: DissectContext = {}) {
+      return super.dissect(bytes, protocol, { schemes, ...ctx });
     }
   })(ir);
 }
