@@ -1,5 +1,5 @@
 /** mtcgk over capture files: -T fields streamed, -j N in worker threads with the output of -j 1, the progress line. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,8 @@ const samples = readFileSync(capture('nas-eps-samples.txt'), 'utf8');
 writeFileSync(audit, [samples, `DL k1: ${gkd(1, 'aa')}`, samples, `DL k2: ${gkd(2, 'bb')}`, samples, `DL k1-again: ${gkd(1, 'cc')}`, samples, `DL k2-again: ${gkd(2, 'dd')}`, samples].join('\n'));
 const pcapng = join(dir, 'samples.pcapng');
 writeFileSync(pcapng, writePcapng(readFrames(Buffer.from(samples), { source: 's' }), { linkType: LINKTYPE_EXPORTED_PDU }));
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('mtcgk -j N', () => {
   const saved = { ...JOB_SIZE };

@@ -1,9 +1,9 @@
 /** Streaming over big captures: incremental reading, flat memory, the same frames as whole-file reading. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decode, dissectStream, fromHex, framesOf, InputError, LINKTYPE_EXPORTED_PDU, lineChunks, parseKeys, readFrames, readHexLines, readHexLineStream, SecuritySession, walk, writePcapng } from '../../src/index.js';
 import { dissectFile, openCapture } from '../../src/node.js';
 
@@ -15,6 +15,8 @@ const collect = async <T>(it: AsyncIterable<T>): Promise<T[]> => {
   return out;
 };
 const bytes = (s: string) => new TextEncoder().encode(s);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('lineChunks', () => {
   it('cuts text into whole lines, numbered, across chunk boundaries, UTF-8 characters and CRLF', async () => {

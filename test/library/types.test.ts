@@ -5,12 +5,12 @@
  * written here.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Arbitraries, defaultGrammar, dissectFull, parseKeys, readFrames, SecuritySession } from '../../src/index.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,6 +41,8 @@ function values(): Record<string, string[]> {
   }
   return out;
 }
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('generated types', () => {
   it('type-check decoded captures and arbitrary values, and the typed encode/decode', () => {
