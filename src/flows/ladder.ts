@@ -19,7 +19,20 @@ function ends(r: CheckedFrame): { from: string; to: string } | undefined {
   return undefined;
 }
 
-export function ladder(rows: readonly CheckedFrame[]): string {
+/** One line of the ladder below its header. */
+export interface LadderRow {
+  /** Index into the checked frames of the message this line is (or of the message a node step comes before). */
+  frame: number;
+  /** 'message': the packet's arrow; 'note': a step inside a node just before it. */
+  kind: 'message' | 'note';
+  /** The whole line. */
+  text: string;
+  /** Its part right of the lanes: the message and its findings, or the node and its step. */
+  what: string;
+}
+
+/** The ladder as its header line and one row per message or node step (what `ladder` prints, line by line). */
+export function ladderRows(rows: readonly CheckedFrame[]): { header: string; rows: LadderRow[] } {
   const ues = new Set<string>();
   for (const r of rows) for (const n of [ends(r)?.from, ends(r)?.to, ...(r.label?.notes.map((x) => x.node) ?? [])]) if (n && /^UE\d*$/.test(n)) ues.add(n);
   const nodes = [...NETWORK_NODES, ...[...ues].sort((a, b) => ueNumber(a) - ueNumber(b))];
@@ -31,13 +44,13 @@ export function ladder(rows: readonly CheckedFrame[]): string {
   const lead = (num: string, step: string) => `${num.padStart(NUM)} ${step.padEnd(STEP)}`;
   const empty = (): string[] => Array.from({ length: lanesWidth }, (_, i) => (i % width === width >> 1 ? '|' : ' '));
 
-  const out: string[] = [];
+  const out: LadderRow[] = [];
   const head = Array.from({ length: lanesWidth }, () => ' ');
   for (const n of nodes) {
     const start = Math.max(0, center(n) - (n.length >> 1));
     for (let i = 0; i < n.length; i++) head[start + i] = n[i];
   }
-  out.push(`${lead('#', 'step')}${head.join('').trimEnd()}`);
+  const header = `${lead('#', 'step')}${head.join('').trimEnd()}`;
 
   for (const [i, r] of rows.entries()) {
     const l = r.label;
@@ -45,7 +58,8 @@ export function ladder(rows: readonly CheckedFrame[]): string {
     for (const n of l?.notes ?? []) {
       const lane = empty();
       if (nodes.includes(n.node)) lane[center(n.node)] = '*';
-      out.push(`${lead('', n.step)}${lane.join('')}  ${n.node} ${n.text}`);
+      const what = `${n.node} ${n.text}`;
+      out.push({ frame: i, kind: 'note', text: `${lead('', n.step)}${lane.join('')}  ${what}`, what });
     }
     const lane = empty();
     const findings = [...new Map(r.findings.map((f) => [f.id, f])).values()];
@@ -66,7 +80,12 @@ export function ladder(rows: readonly CheckedFrame[]): string {
       text = `${l?.name ?? r.frame.label ?? 'message'} (${r.protocol}, no sender/receiver in the label)`;
     }
     const notes = findings.map((f) => ` [${f.severity} ${f.id}: ${f.message}]`).join('');
-    out.push(`${lead(String(i + 1), l?.step ?? '-')}${lane.join('')}  ${text}${notes}`);
+    out.push({ frame: i, kind: 'message', text: `${lead(String(i + 1), l?.step ?? '-')}${lane.join('')}  ${text}${notes}`, what: `${text}${notes}` });
   }
-  return out.join('\n');
+  return { header, rows: out };
+}
+
+export function ladder(rows: readonly CheckedFrame[]): string {
+  const { header, rows: lines } = ladderRows(rows);
+  return [header, ...lines.map((r) => r.text)].join('\n');
 }

@@ -8,6 +8,8 @@ import { FilterBar } from './FilterBar.js';
 import { filterValues, runFilter } from './filtering.js';
 import { Help } from './Help.js';
 import { HexPane, type Field } from './HexPane.js';
+import { ladderOf, type Ladder } from './ladder.js';
+import { LadderView } from './LadderView.js';
 import { PacketCache } from './packets.js';
 import { PacketList } from './PacketList.js';
 import { PastePrompt } from './PastePrompt.js';
@@ -54,6 +56,11 @@ function check(text: string, catalogue: FieldCatalogue): { predicate?: (v: Field
   }
 }
 
+/** Rows of the ladder view below its header line: the screen less the filter, header and status lines. */
+const ladderHeight = (rows: number) => Math.max(1, rows - 3);
+/** Columns the ladder view scrolls sideways per ← →. */
+const PAN = 10;
+
 /** The bits the hex pane highlights for a row (in the row's data source). */
 function fieldOf(row: Row | undefined): Field | undefined {
   if (!row) return undefined;
@@ -77,6 +84,13 @@ function viewOf(s: State, packets: PacketCache) {
   return { count, result, expanded, rows, row, sources: result?.sources ?? NO_SOURCES, source: row ? sourceOf(row.node) : 'frame' };
 }
 
+/** The ladder view's status line: the packet under the cursor and the keys. */
+function ladderInfo(ladder: Ladder, cursor: number): string {
+  const row = ladder.rows[cursor];
+  if (!row) return 'L or Esc: back to the packets';
+  return `packet ${row.frame + 1}${row.kind === 'note' ? ', step before it' : ''}: ${row.what} · Enter: show it · L/Esc: back`;
+}
+
 export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps) {
   const { exit } = useApp();
   const { columns, rows: screenRows } = useTerminalSize();
@@ -90,8 +104,26 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
     state.current = reducer(state.current, a);
     dispatch(a);
   }, []);
-  const latest = useRef({ heights, catalogue });
-  latest.current = { heights, catalogue };
+  const latest = useRef({ heights, catalogue, screenRows, columns });
+  latest.current = { heights, catalogue, screenRows, columns };
+
+  // The ladder dissects every packet: made the first time the view is opened, again once packets are
+  // added or keys reloaded.
+  const ladderMade = useRef<{ frames: readonly Frame[]; generation: number; packets: PacketCache; ladder: Ladder }>(undefined);
+  const ladderFor = useCallback(
+    (s: State): Ladder => {
+      const made = ladderMade.current;
+      if (made && made.frames === s.frames && made.generation === s.generation && made.packets === packets) return made.ladder;
+      const ladder = ladderOf(s.frames, (f, i) => {
+        const r = packets.dissect(f);
+        packets.remember(i, r);
+        return r;
+      });
+      ladderMade.current = { frames: s.frames, generation: s.generation, packets, ladder };
+      return ladder;
+    },
+    [packets],
+  );
 
   const { count, rows, row, sources, source } = viewOf(s, packets);
   const draftError = useMemo(() => check(s.filter.draft, catalogue).error, [s.filter.draft, catalogue]);
@@ -118,7 +150,7 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
   const handle = useCallback(
     (input: string, key: Key) => {
       const s = state.current;
-      const { heights, catalogue } = latest.current;
+      const { heights, catalogue, screenRows, columns } = latest.current;
       if (s.notice) act({ type: 'notice' });
       if (s.help) return act({ type: 'help' });
 
@@ -144,8 +176,7 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
 
       if (input === 'q') return exit();
       if (input === '?') return act({ type: 'help' });
-      if (input === '/') return act({ type: 'filterOpen' });
-      if (input === 'p') return act(s.filter.progress === undefined ? { type: 'pasteOpen' } : { type: 'notice', text: 'wait for the filter to finish' });
+      if (input === 'L' || (key.escape && s.view === 'ladder')) return act({ type: 'ladder' });
       if (input === 'r') {
         if (!reloadKeys) return act({ type: 'notice', text: 'no keys to reload' });
         try {
@@ -156,6 +187,24 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
         packets.clear();
         return act({ type: 'reloaded' });
       }
+      if (s.view === 'ladder') {
+        const ladder = ladderFor(s);
+        const height = ladderHeight(screenRows);
+        const to = moved(s.ladder.cursor, ladder.rows.length, input, key, height);
+        if (to !== undefined) return act({ type: 'ladderMove', cursor: to, height });
+        if (key.leftArrow || input === 'h') return act({ type: 'ladderPan', left: Math.max(0, s.ladder.left - PAN) });
+        if (key.rightArrow || input === 'l') return act({ type: 'ladderPan', left: Math.max(0, Math.min(ladder.width - columns, s.ladder.left + PAN)) });
+        if (key.return) {
+          const row = ladder.rows[s.ladder.cursor];
+          if (!row) return;
+          const cursor = s.shown ? s.shown.indexOf(row.frame) : row.frame;
+          if (cursor < 0) return act({ type: 'notice', text: `packet ${row.frame + 1} is hidden by the filter` });
+          return act({ type: 'ladderPick', cursor, height: heights.list });
+        }
+        return;
+      }
+      if (input === '/') return act({ type: 'filterOpen' });
+      if (input === 'p') return act(s.filter.progress === undefined ? { type: 'pasteOpen' } : { type: 'notice', text: 'wait for the filter to finish' });
       if (key.tab) return act({ type: 'focus', step: key.shift ? -1 : 1 });
 
       const { count, result, expanded, rows, row, source } = viewOf(s, packets);
@@ -199,7 +248,7 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
       const at = treeRows(result.tree, shown.expanded).findIndex((r) => r.node === shown.node && !r.expert);
       act({ type: 'selectByte', byte, expanded: shown.expanded, row: Math.max(0, at), height: heights.tree });
     },
-    [act, exit, packets, reloadKeys],
+    [act, exit, packets, reloadKeys, ladderFor],
   );
   useInput(
     useCallback(
@@ -221,6 +270,8 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
       <FilterBar {...s.filter} error={draftError} />
       {s.help ? (
         <Help height={screenRows - 2} />
+      ) : s.view === 'ladder' ? (
+        <LadderView ladder={ladderFor(s)} scroll={s.ladder} height={ladderHeight(screenRows)} width={columns} />
       ) : (
         <>
           <PacketList frames={s.frames} shown={s.shown} packets={packets} scroll={s.list} height={heights.list} width={columns} focused={s.focus === 'list'} />
@@ -228,7 +279,7 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
           <HexPane sources={sources} source={source} field={fieldOf(row)} cursor={s.hexCursor} height={heights.hex} width={columns} focused={s.focus === 'hex'} />
         </>
       )}
-      {s.paste ? <PastePrompt {...s.paste} /> : <StatusBar row={row} notice={s.notice} context={context} width={columns} />}
+      {s.paste ? <PastePrompt {...s.paste} /> : <StatusBar row={row} notice={s.notice} info={s.view === 'ladder' ? ladderInfo(ladderFor(s), s.ladder.cursor) : undefined} context={context} width={columns} />}
     </Box>
   );
 }

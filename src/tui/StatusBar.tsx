@@ -5,6 +5,8 @@ import type { Row } from './tree-rows.js';
 interface Props {
   row?: Row;
   notice?: string;
+  /** Shown instead of the selected field (in the ladder view). */
+  info?: string;
   /** Right-hand side: file name and packet counts. */
   context: string;
   width: number;
@@ -21,8 +23,8 @@ function describe(row: Row): string {
   return `${n.label} (${n.filter}), ${size} @${at}${n.source ? ` in ${n.source}` : ''}`;
 }
 
-export function StatusBar({ row, notice, context, width }: Props) {
-  const left = notice ?? (row ? describe(row) : '');
+export function StatusBar({ row, notice, info, context, width }: Props) {
+  const left = notice ?? info ?? (row ? describe(row) : '');
   const room = Math.max(0, width - context.length - 1);
   return (
     <Text wrap="truncate">

@@ -1,4 +1,4 @@
-/** `mtcgk FILE` on a terminal: a termshark-style browser of the packets, their details tree and bytes. */
+/** `mtcgk FILE` on a terminal: a termshark-style browser of the packets, their details tree and bytes, and the flow's ladder (L). */
 import { openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import { render } from 'ink';

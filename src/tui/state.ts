@@ -2,6 +2,8 @@
 import type { Frame } from '../io/index.js';
 
 export type Pane = 'list' | 'tree' | 'hex';
+/** The three panes, or the full-screen ladder diagram of the flow (L). */
+export type View = 'packets' | 'ladder';
 const PANES: readonly Pane[] = ['list', 'tree', 'hex'];
 
 /** A cursor and the first visible row of a scrolling pane. */
@@ -14,11 +16,14 @@ export interface State {
   frames: readonly Frame[];
   /** Indices of the frames the applied filter lets through; undefined shows every frame. */
   shown?: readonly number[];
+  view: View;
   focus: Pane;
   list: Scroll;
   tree: Scroll;
   /** Byte offset of the hex pane's cursor (the hex pane scrolls to it). */
   hexCursor: number;
+  /** The ladder view's cursor row and scroll, and how many columns it is scrolled to the right; kept while the panes are shown. */
+  ladder: Scroll & { left: number };
   /** Keys of the open tree nodes (see treeRows); undefined until the user opens or closes one. */
   expanded?: ReadonlySet<string>;
   filter: { draft: string; applied: string; editing: boolean; /** 0..1 while a filter runs. */ progress?: number };
@@ -47,16 +52,22 @@ export type Action =
   | { type: 'pasteError'; error: string }
   | { type: 'append'; frames: readonly Frame[]; shown: readonly boolean[] }
   | { type: 'help' }
+  | { type: 'ladder' }
+  | { type: 'ladderMove'; cursor: number; height: number }
+  | { type: 'ladderPan'; left: number }
+  | { type: 'ladderPick'; cursor: number; height: number }
   | { type: 'notice'; text?: string }
   | { type: 'reloaded' };
 
 export function initialState(frames: readonly Frame[]): State {
   return {
     frames,
+    view: 'packets',
     focus: 'list',
     list: { cursor: 0, top: 0 },
     tree: { cursor: 0, top: 0 },
     hexCursor: 0,
+    ladder: { cursor: 0, top: 0, left: 0 },
     filter: { draft: '', applied: '', editing: false },
     help: false,
     generation: 0,
@@ -142,6 +153,17 @@ export function reducer(s: State, a: Action): State {
     }
     case 'help':
       return { ...s, help: !s.help };
+    case 'ladder':
+      return { ...s, view: s.view === 'ladder' ? 'packets' : 'ladder' };
+    case 'ladderMove':
+      return { ...s, ladder: { ...scrolled(s.ladder, a.cursor, a.height), left: s.ladder.left } };
+    case 'ladderPan':
+      return { ...s, ladder: { ...s.ladder, left: a.left } };
+    case 'ladderPick': {
+      // back to the panes, on the packet (a list row: an index into the shown packets), with the list focused
+      const picked = a.cursor === s.list.cursor ? s : newPacket(s, scrolled(s.list, a.cursor, a.height));
+      return { ...picked, view: 'packets', focus: 'list' };
+    }
     case 'notice':
       return s.notice === a.text ? s : { ...s, notice: a.text };
     case 'reloaded':

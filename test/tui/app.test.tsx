@@ -8,7 +8,9 @@ vi.hoisted(() => {
 import { cleanup } from 'ink-testing-library';
 import { dissectFull } from '../../src/index.js';
 import type { Frame } from '../../src/io/index.js';
-import { KEY, lineWith, renderApp, sampleFrames } from './helpers.js';
+import { ladderText } from '../../src/cli/flow.js';
+import { fit } from '../../src/tui/fit.js';
+import { flowCapture, KEY, lineWith, renderApp, sampleFrames } from './helpers.js';
 
 const INVERSE = '\u001b[7m';
 const inverseRun = (raw: string, text: string) => raw.includes(`${INVERSE}${text}\u001b[27m`);
@@ -176,6 +178,7 @@ describe('help and keys', () => {
     await until((s) => s.includes('Keys (any key closes this help)'), 'the help');
     expect(text()).toMatch(/Tab \/ Shift-Tab\s+next \/ previous pane/);
     expect(text()).toMatch(/p\s+paste hex as a new packet/);
+    expect(text()).toMatch(/L\s+ladder diagram of the flow \(as -z flow\); L or Esc: back/);
     await press('x');
     await until((s) => s.includes('Packet details'), 'the panes back');
   });
@@ -198,5 +201,94 @@ describe('help and keys', () => {
     await until((_, raw) => raw.includes('\u001b[36m── Packet details'), 'the tree focused');
     await press(KEY.shiftTab);
     await until((_, raw) => raw.includes('\u001b[36m  No.'), 'the list focused');
+  });
+});
+
+describe('ladder view', () => {
+  /** Packet N selected in the list: its row in inverse video. */
+  /** The status line's text in the ladder view: the packet under the cursor. */
+  const status = (screen: string) => screen.split('\n').at(-1) ?? '';
+  const on = (n: number) => (screen: string) => status(screen).startsWith(`packet ${n}:`);
+  const listed = (raw: string, n: number) => raw.split('\n').some((l) => l.startsWith(`${INVERSE}${String(n).padStart(5)}  -`));
+
+  it('opens with L, only then dissecting every packet, and shows what -z flow prints', async () => {
+    const { frames, keys, dissect } = flowCapture('fig-1b');
+    const spy = vi.fn(dissect);
+    const { text, press, until } = renderApp({ frames, dissect: spy, title: 'flow.pcapng' });
+    await until((s) => s.includes('flow.pcapng · 56 packets') && s.includes('Packet details'), 'the packets');
+    expect(spy.mock.calls.length).toBeLessThan(frames.length);
+    await press('L');
+    await until((s) => s.includes('MTC-IWF') && s.includes('UE3'), 'the ladder');
+    expect(new Set(spy.mock.calls.map(([f]) => f)).size).toBe(frames.length);
+
+    const screen = text();
+    const lines = screen.split('\n');
+    expect(lines).toHaveLength(24);
+    expect(lines[1].trimEnd()).toMatch(/^ +# step +SCS +MTC-IWF +HSS +MME +UE1 +UE2 +UE3$/);
+    // the filter line, the header and 21 rows, each as -z flow prints it (cut to the 100 columns)
+    const expected = ladderText(frames, keys, 'nas-eps').split('\n');
+    for (let i = 0; i < 22; i++) expect(lines[1 + i].trimEnd()).toBe(fit(expected[i], 100).trimEnd());
+    // arrows between the parties' lanes, steps, and message names (cut at 100 columns)
+    expect(lineWith(screen, '    1 1 ')).toMatch(/^ {4}1 1 {8}\| {10}\| {10}\| {10}\|<-{9}\| {10}\| {10}\| {7}Attach req…$/);
+    expect(lineWith(screen, '    8 x ')).toMatch(/^ {4}8 x {8}\| {10}\|<-{9}\| {10}\|.* {7}Reporting-…$/);
+    expect(lineWith(screen, '   10 3 ')).toMatch(/^ {3}10 3 {8}\| {10}\|-{20}>\| {10}\|/);
+    expect(lineWith(screen, '      2 ')).toMatch(/^ {6}2 {8}\| {10}\* {10}\|.* {7}MTC-IWF Gr…$/);
+    expect(lines[23]).toMatch(/^packet 1: Attach request \(NAS\/S1-MME\) · Enter: show it · L\/Esc: back +flow\.pcapng · 56 packets$/);
+  });
+
+  it('moves with j/k/arrows/PgDn, and Enter shows the packet in the list', async () => {
+    const { frames, dissect } = flowCapture('fig-1b');
+    const { text, press, until } = renderApp({ frames, dissect, title: 'flow.pcapng' });
+    await press('L', 'j', 'j', KEY.down);
+    await until(on(4), 'the cursor on packet 4');
+    expect(status(text())).toMatch(/^packet 4: Authentication request \(NAS\/S1-MME\) · Enter: show it/);
+    await until((_, raw) => raw.includes(`${INVERSE}    4 1 `), 'packet 4 in inverse video');
+    // 21 rows on: row 24, packet 24 (row 9 is the step before packet 10)
+    await press(KEY.pageDown);
+    await until(on(24), 'a page down');
+    expect(text()).toContain('   24 1 ');
+    expect(text()).not.toContain('    1 1 ');
+    await press('k', KEY.up);
+    await until(on(22), 'two rows up');
+    await press(KEY.enter);
+    await until((s, raw) => s.includes('Packet details') && listed(raw, 22), 'packet 22 selected in the list');
+    expect(text()).toContain('NAS EPS Mobility Management Message Type: Authentication response (0x53)');
+    // the ladder keeps its place; Esc goes back too
+    await press('L');
+    await until(on(22), 'the ladder again, on packet 22');
+    await press(KEY.escape);
+    await until((s, raw) => s.includes('Packet details') && listed(raw, 22), 'the packets again');
+  });
+
+  it('goes from a step inside a node to the packet after it, and keeps a packet the filter hides in the ladder', async () => {
+    const { frames, dissect } = flowCapture('fig-1b');
+    const { text, press, until } = renderApp({ frames, dissect, title: 'flow.pcapng' });
+    await press('L', ...'jjjjjjjjj');
+    await until((s) => status(s).startsWith('packet 10, step before it: MTC-IWF Group GW generates Gk_conf'), 'the node step before packet 10');
+    await press(KEY.enter);
+    await until((_, raw) => listed(raw, 10), 'packet 10 selected');
+    await press('/', 'gmsg', KEY.enter);
+    await until((s) => s.includes('3 of 56 packets'), 'the filter applied');
+    await press('L', KEY.enter);
+    await until((s) => s.includes('packet 10 is hidden by the filter'), 'the notice');
+    await until((s) => s.includes('    1 1 ') && s.includes('MTC-IWF Gr…'), 'still the ladder');
+    await press('G', KEY.enter);
+    await until((s, raw) => s.includes('Packet details') && listed(raw, 56), 'packet 56 selected');
+    expect(lineWith(text(), '   56  -')).toContain('Protected group message');
+  });
+
+  it('colours a finding, and scrolls sideways to its text', async () => {
+    const { frames, dissect } = flowCapture('fig-1b-replay');
+    const { text, press, until } = renderApp({ frames, dissect, title: 'flow.pcapng' });
+    await press('L', 'G');
+    await until(on(29), 'the last packet');
+    const replayed = lineWith(text(), '   29 7 ');
+    expect(replayed).toContain('|=========== replayed ==========>|');
+    expect(replayed).not.toContain('[warn replayed');
+    await until((_, raw) => raw.includes(`\u001b[33m${INVERSE}   29 7 `) || raw.includes(`${INVERSE}\u001b[33m   29 7 `), 'in yellow');
+    await press(...'llllllllllllllll');
+    await until((s) => s.includes('[warn replayed: sequence number 1 was already received]'), 'the finding');
+    await press(...'hhhhhhhhhhhhhhhh');
+    await until((s) => s.includes('   29 7 '), 'back to the left');
   });
 });

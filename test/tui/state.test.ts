@@ -15,6 +15,22 @@ describe('reducer', () => {
     expect(moved.tree.cursor).toBe(0);
   });
 
+  it('switches to the ladder and back keeping its place, and goes from it to a packet in the list', () => {
+    let s = initialState(sampleFrames());
+    s = reducer(s, { type: 'focus', step: 1 });
+    s = reducer(s, { type: 'selectRow', cursor: 2, height: 5, byte: 1 });
+    s = reducer(s, { type: 'ladder' });
+    expect(s.view).toBe('ladder');
+    s = reducer(s, { type: 'ladderMove', cursor: 6, height: 3 });
+    s = reducer(s, { type: 'ladderPan', left: 10 });
+    expect(s.ladder).toEqual({ cursor: 6, top: 4, left: 10 });
+    s = reducer(reducer(s, { type: 'ladder' }), { type: 'ladder' });
+    expect(s.view).toBe('ladder');
+    expect(s.ladder).toEqual({ cursor: 6, top: 4, left: 10 });
+    s = reducer(s, { type: 'ladderPick', cursor: 5, height: 3 });
+    expect(s).toMatchObject({ view: 'packets', focus: 'list', list: { cursor: 5, top: 3 }, tree: { cursor: 0, top: 0 }, hexCursor: 0 });
+  });
+
   it('scrolls the list only as far as the cursor needs', () => {
     let s = initialState(sampleFrames());
     for (const cursor of [1, 2, 3, 4]) s = reducer(s, { type: 'selectPacket', cursor, height: 3 });

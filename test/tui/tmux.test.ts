@@ -7,11 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fit } from '../../src/tui/fit.js';
 import { lineWith, SAMPLES } from './helpers.js';
 
 // a server of our own (-S), so that the user's tmux sessions are left alone
 const socketDir = mkdtempSync(join(tmpdir(), 'mtcgk-tui-'));
-const target = 'smoke';
+// the session (window) the helpers below talk to
+let target = 'smoke';
 const tmux = (...args: string[]) => execFileSync('tmux', ['-S', join(socketDir, 'socket'), ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', target);
 const keys = async (...k: string[]) => {
@@ -20,6 +22,9 @@ const keys = async (...k: string[]) => {
     await new Promise((r) => setTimeout(r, 150));
   }
 };
+
+/** The status line. */
+const lastLine = (s: string) => s.trimEnd().split('\n').at(-1) ?? '';
 
 async function until(ok: (s: string) => boolean, what: string, ms = 20_000): Promise<string> {
   const end = Date.now() + ms;
@@ -76,5 +81,49 @@ describe('mtcgk FILE on a terminal (tmux)', () => {
     expect(after).toContain('mtcgk exited with 0');
     // the alternate screen is gone: nothing of the panes is left behind
     expect(after).not.toContain('Packet details');
+  }, 90_000);
+
+  it('switches to the ladder of a flow capture with L, moves, and goes to a packet with Enter', async () => {
+    const flow = 'captures/flows/fig-1a';
+    target = 'ladder';
+    tmux('new-session', '-d', '-s', target, '-x', '140', '-y', '45', `CI=false node bin/mtcgk.js ${flow}/flow.pcapng --keys ${flow}/keys.json; echo "mtcgk exited with $?"; sleep 60`);
+    await until((s) => s.includes('Packet details') && s.includes('· 51 packets'), 'the first frame');
+
+    await keys('L');
+    const ladder = await until((s) => s.includes('# step'), 'the ladder');
+    const lines = ladder.trimEnd().split('\n');
+    expect(lines).toHaveLength(45);
+    expect(lines[0]).toContain('Filter: press / to filter');
+    expect(lines[1]).toMatch(/^ +# step +SCS +MTC-IWF +HSS +MME +UE1 +UE2 +UE3$/);
+    // the header and 42 rows are what -z flow prints, cut to the pane's 140 columns
+    const expected = execFileSync('node', ['bin/mtcgk.js', '-z', 'flow', '-r', `${flow}/flow.pcapng`, '--keys', `${flow}/keys.json`], { encoding: 'utf8' }).split('\n');
+    for (let i = 0; i < 43; i++) expect(lines[1 + i].trimEnd()).toBe(fit(expected[i], 140).trimEnd());
+    expect(lineWith(ladder, '    1 2 ')).toMatch(/^ {4}1 2 {8}\| {10}\|-{9}>\| {10}\|.* {7}Subscriber-Information-Request \(SIR, group keys\)/);
+    expect(lineWith(ladder, '   12 4 ')).toMatch(/\| {10}\|-{9}>\| {10}\| {10}\| {7}Security mode command \(ciphered group keys\)/);
+    expect(lineWith(ladder, '   27 3 ')).toMatch(/\|<-{31}\| {7}Attach request \(NAS\/S1-MME\)$/);
+    expect(lineWith(ladder, '   38 5 ')).toMatch(/^ {3}38 5 {8}\|-{9}>\|.*Device-Action-Request \(DAR, group message\) \(Tsp\)$/);
+    expect(lineWith(ladder, '      6 ')).toMatch(/^ {6}6 {8}\| {10}\* {10}\|.*MTC-IWF protects group message 1/);
+    expect(lines.at(-1)).toMatch(/^packet 1, step before it: MTC-IWF Group GW generates .* captures\/flows\/fig-1a\/flow\.pcapng · 51 packets$/);
+
+    // rows: the step before packet 1, packets 1 and 2, the step before packet 3, packets 3..39, a step, 40, 41, 42
+    await keys('j', 'j', 'Down', 'NPage', 'k');
+    const moved = await until((s) => lastLine(s).startsWith('packet 42:'), 'the cursor on packet 42');
+    expect(lastLine(moved)).toMatch(/^packet 42: Device-Action-Request \(DAR, group message\) \(Tsp\) · Enter: show it · L\/Esc: back +captures/);
+    expect(moved).toContain('   43 5 ');
+    expect(moved).not.toContain('    1 2 ');
+
+    await keys('Enter');
+    const packet = await until((s) => s.includes('Packet details'), 'the packets');
+    expect(lineWith(packet, '   42  -')).toMatch(/DIAMETER\s+476\s+Diameter message/);
+    expect(lastLine(packet)).toMatch(/^Diameter \(diameter\), 476 bytes @0 +captures\/flows\/fig-1a\/flow\.pcapng · 51 packets$/);
+
+    await keys('L');
+    await until((s) => lastLine(s).startsWith('packet 42:'), 'the ladder again, on packet 42');
+    await keys('Escape');
+    await until((s) => s.includes('Packet details'), 'the packets again');
+    await keys('q');
+    const after = await until((s) => s.includes('mtcgk exited with'), 'the exit');
+    expect(after).toContain('mtcgk exited with 0');
+    expect(after).not.toContain('# step');
   }, 90_000);
 });
