@@ -14,6 +14,7 @@ import { LINKTYPE_EXPORTED_PDU } from '../io/exported-pdu.js';
 import { INBOUND, type Frame } from '../io/frame.js';
 import { writeHexLines } from '../io/hexlines.js';
 import { EPB_FLAGS, EPB_INBOUND, EPB_OUTBOUND, OPT_COMMENT, PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_EPB, PCAPNG_IDB, PCAPNG_SHB } from '../io/pcapng.js';
+import { pcapngBlock } from '../io/pcapng-writer.js';
 import { writeTlv } from '../io/tlv.js';
 import { formatLabel, INTERFACE_DESCRIPTIONS, INTERFACES, type FlowMessage } from './model.js';
 
@@ -47,16 +48,6 @@ function exportedPdu(m: FlowMessage): Uint8Array {
   ]);
 }
 
-function block(type: number, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + body.length);
-  const view = dataView(out);
-  view.setUint32(0, type, true);
-  view.setUint32(4, out.length, true);
-  out.set(body, 8);
-  view.setUint32(out.length - 4, out.length, true);
-  return out;
-}
-
 const option = (code: number, value: Uint8Array) => writeTlv(code, value, true, false);
 const endOfOptions = () => writeTlv(0, new Uint8Array(0), true, false);
 
@@ -66,13 +57,13 @@ function shb(): Uint8Array {
   view.setUint32(0, PCAPNG_BYTE_ORDER_MAGIC, true);
   view.setUint16(4, 1, true);
   view.setBigInt64(8, -1n, true);
-  return block(PCAPNG_SHB, concat([head, option(SHB_USER_APPL, utf8Encode('mtcgk flow')), endOfOptions()]));
+  return pcapngBlock(PCAPNG_SHB, concat([head, option(SHB_USER_APPL, utf8Encode('mtcgk flow')), endOfOptions()]));
 }
 
 function idb(name: string, description: string): Uint8Array {
   const head = new Uint8Array(8);
   dataView(head).setUint16(0, LINKTYPE_EXPORTED_PDU, true);
-  return block(PCAPNG_IDB, concat([head, option(IF_NAME, utf8Encode(name)), option(IF_DESCRIPTION, utf8Encode(description)), endOfOptions()]));
+  return pcapngBlock(PCAPNG_IDB, concat([head, option(IF_NAME, utf8Encode(name)), option(IF_DESCRIPTION, utf8Encode(description)), endOfOptions()]));
 }
 
 function epb(interfaceId: number, m: FlowMessage): Uint8Array {
@@ -92,7 +83,7 @@ function epb(interfaceId: number, m: FlowMessage): Uint8Array {
     dataView(flags).setUint32(0, m.direction === INBOUND ? EPB_INBOUND : EPB_OUTBOUND, true);
     options.push(option(EPB_FLAGS, flags));
   }
-  return block(PCAPNG_EPB, concat([head, ...options, endOfOptions()]));
+  return pcapngBlock(PCAPNG_EPB, concat([head, ...options, endOfOptions()]));
 }
 
 /** The pcapng: one interface per reference point (in INTERFACES order, all declared up front). */

@@ -35,7 +35,7 @@ export function writePcapng(frames: readonly Frame[], options: PcapngWriteOption
   const { linkType, dltMap = DEFAULT_DLT_MAP, defaultProtocol = 'nas-eps' } = options;
   const userLinkTypes = new Map(Object.entries(dltMap).map(([dlt, protocol]) => [protocol, Number(dlt)]));
   const interfaces = new Map<number, number>(); // link type -> interface id
-  const blocks = [block(PCAPNG_SHB, shbBody())];
+  const blocks = [pcapngBlock(PCAPNG_SHB, shbBody())];
   let micros = -1;
   for (const frame of frames) {
     const protocol = frame.protocol ?? defaultProtocol;
@@ -50,11 +50,11 @@ export function writePcapng(frames: readonly Frame[], options: PcapngWriteOption
     if (id === undefined) {
       id = interfaces.size;
       interfaces.set(packetLinkType, id);
-      blocks.push(block(PCAPNG_IDB, idbBody(packetLinkType)));
+      blocks.push(pcapngBlock(PCAPNG_IDB, idbBody(packetLinkType)));
     }
     micros = frame.time === undefined ? micros + 1 : Math.round(frame.time * 1e6);
     if (!(micros >= 0)) throw new InputError(frame.source, `cannot write time ${frame.time}`);
-    blocks.push(block(PCAPNG_EPB, epbBody(id, micros, data, frame)));
+    blocks.push(pcapngBlock(PCAPNG_EPB, epbBody(id, micros, data, frame)));
   }
   return concat(blocks);
 }
@@ -63,7 +63,8 @@ function noLinkType(frame: Frame, protocol: string): never {
   throw new InputError(frame.source, `no user link type for protocol "${protocol}" in the DLT map`);
 }
 
-function block(type: number, body: Uint8Array): Uint8Array {
+/** A pcapng block: type, total length, body, total length again (little-endian). */
+export function pcapngBlock(type: number, body: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + body.length);
   const view = dataView(out);
   view.setUint32(0, type, true);
