@@ -8,7 +8,7 @@ import { BitWriter } from '../engine/bits.js';
 import { Encoder } from '../engine/encode.js';
 import { toHex } from '../engine/format.js';
 import type { FieldIR, GrammarIR, L3MessageType, TypeIR, UintField } from '../grammar/ir.js';
-import { getAt, isObj, pathText, reservedValues, SiteWalker, type Obj, type Path, type Site } from './sites.js';
+import { getAt, pathText, reservedValues, SiteWalker, type Obj, type Path, type Site } from './sites.js';
 
 export type FuzzMode = 'valid' | 'edge' | 'malformed';
 

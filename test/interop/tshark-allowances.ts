@@ -192,7 +192,7 @@ export const allowances: Allowance[] = [
     spec: 'TS 24.301 §9.3.1 (security header type: EMM messages only), §9.3.2 (EPS bearer identity)',
     tshark: (f, m) => f.name === 'nas_eps.security_header_type' && f.offset === 0 && inEsm(0, m),
     verify: (f, m) => oursAt(m, 'nas_eps.bearer_id', 0).some((o) => o.value === f.value),
-    ours: (o, m) => inEsm(0, m) && !m.tshark.some((f) => f.name === 'nas_eps.nas_msg_esm_type'),
+    ours: (_o, m) => inEsm(0, m) && !m.tshark.some((f) => f.name === 'nas_eps.nas_msg_esm_type'),
   },
   {
     id: 'eps-upip',
