@@ -116,7 +116,7 @@ export class Encoder {
         case 'uint': {
           let v = value[f.id];
           if (v === undefined) {
-            v = consts.get(f.id) ?? f.constValue ?? this.derived(f, fields, value, scope);
+            v = consts.get(f.id) ?? f.constValue ?? this.derived(f, fields, value);
             if (v === undefined && f.relation?.kind === 'length_of') {
               patches.set(f.id, { at: w.pos, f });
               v = 0;
@@ -155,7 +155,7 @@ export class Encoder {
   }
 
   /** A count or presence flag computed from the value; lengths are patched after the target is written. */
-  private derived(f: FieldIR & { kind: 'uint' }, fields: FieldIR[], value: Obj, scope: Map<string, number>): number | undefined {
+  private derived(f: FieldIR & { kind: 'uint' }, fields: FieldIR[], value: Obj): number | undefined {
     const rel = f.relation;
     if (rel?.kind === 'count_of') {
       const target = rel.targets.find((t) => Array.isArray(value[t]));
@@ -164,7 +164,6 @@ export class Encoder {
     if (rel?.kind === 'length_of') return undefined;
     const flagged = fields.filter((g) => g.presence.kind === 'flag' && g.presence.field === f.id);
     if (rel?.kind === 'present_of' || flagged.length) return flagged.some((g) => g.id in value) ? 1 : 0;
-    void scope;
     return undefined;
   }
 

@@ -1,19 +1,25 @@
 /** tshark-style text: summary lines and the `-V` tree. */
 import { bitPrefix } from '../engine/format.js';
-import type { TreeNode } from '../engine/tree.js';
+import type { ExpertItem, TreeNode } from '../engine/tree.js';
 
-const SEVERITY = { error: 'Error', warn: 'Warning', note: 'Note', chat: 'Chat' } as const;
-const GROUP = { malformed: 'Malformed', protocol: 'Protocol', undecoded: 'Undecoded', sequence: 'Sequence', security: 'Security' } as const;
+export const SEVERITY_NAME = { error: 'Error', warn: 'Warning', note: 'Note', chat: 'Chat' } as const;
+const GROUP_NAME = { malformed: 'Malformed', protocol: 'Protocol', undecoded: 'Undecoded', sequence: 'Sequence', security: 'Security' } as const;
 
-/** The tree as tshark -V prints it: 4 spaces a level, bit prefixes on bit fields, generated fields in brackets. */
+/** One node's line: bit fields get tshark's bit prefix (when their bytes are known), generated fields brackets. */
+export function nodeText(n: TreeNode, bytes: Uint8Array | undefined): string {
+  const text = n.bitField && bytes && n.children.length === 0 ? `${bitPrefix(bytes, n.bitOffset, n.bitLength)} = ${n.display}` : n.display;
+  return n.generated ? `[${text}]` : text;
+}
+
+export const expertText = (e: ExpertItem): string => `[Expert Info (${SEVERITY_NAME[e.severity]}/${GROUP_NAME[e.group]}): ${e.message}]`;
+
+/** The tree as tshark -V prints it: 4 spaces a level, expert items under their node. */
 export function treeText(root: TreeNode, bytesOf: (source?: string) => Uint8Array): string {
   const lines: string[] = [];
   const visit = (n: TreeNode, depth: number) => {
     const pad = '    '.repeat(depth);
-    let text = n.display;
-    if (n.bitField && n.children.length === 0) text = `${bitPrefix(bytesOf(n.source), n.bitOffset, n.bitLength)} = ${text}`;
-    lines.push(pad + (n.generated ? `[${text}]` : text));
-    for (const e of n.expert) lines.push(`${pad}    [Expert Info (${SEVERITY[e.severity]}/${GROUP[e.group]}): ${e.message}]`);
+    lines.push(pad + nodeText(n, bytesOf(n.source)));
+    for (const e of n.expert) lines.push(`${pad}    ${expertText(e)}`);
     for (const c of n.children) visit(c, depth + 1);
   };
   visit(root, 0);

@@ -3,7 +3,8 @@ import type { Frame } from '../io/index.js';
 import { fit } from './fit.js';
 import type { PacketCache } from './packets.js';
 import { scrolled, type Scroll } from './state.js';
-import { SEVERITY_COLOR, SEVERITY_NAME } from './tree-rows.js';
+import { SEVERITY_NAME } from '../output/text.js';
+import { SEVERITY_COLOR } from './tree-rows.js';
 
 interface Props {
   frames: readonly Frame[];

@@ -1,5 +1,5 @@
 /** The details tree flattened into the rows the DetailTree pane shows, with expand/collapse state. */
-import { bitPrefix } from '../engine/format.js';
+import { expertText, nodeText } from '../output/text.js';
 import type { ExpertItem, TreeNode } from '../engine/tree.js';
 
 export interface Row {
@@ -73,16 +73,10 @@ export function revealByte(root: TreeNode, source: string, byte: number, expande
   return { node: best.node, expanded: new Set([...expanded, ...best.ancestors]) };
 }
 
-/** The row's text: bit fields get tshark's bit prefix, generated fields brackets. */
+/** The row's text, as the -V tree has it. */
 export function rowText(row: Row, sources: ReadonlyMap<string, Uint8Array>): string {
-  if (row.expert) return `[Expert Info (${SEVERITY_NAME[row.expert.severity]}/${GROUP_NAME[row.expert.group]}): ${row.expert.message}]`;
-  const n = row.node;
-  const bytes = sources.get(sourceOf(n));
-  const text = n.bitField && bytes && n.children.length === 0 ? `${bitPrefix(bytes, n.bitOffset, n.bitLength)} = ${n.display}` : n.display;
-  return n.generated ? `[${text}]` : text;
+  return row.expert ? expertText(row.expert) : nodeText(row.node, sources.get(sourceOf(row.node)));
 }
 
-export const SEVERITY_NAME = { error: 'Error', warn: 'Warning', note: 'Note', chat: 'Chat' } as const;
 /** Wireshark's expert colours. */
 export const SEVERITY_COLOR = { error: 'red', warn: 'yellow', note: 'cyan', chat: 'blue' } as const;
-const GROUP_NAME = { malformed: 'Malformed', protocol: 'Protocol', undecoded: 'Undecoded', sequence: 'Sequence', security: 'Security' } as const;
