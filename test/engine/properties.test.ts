@@ -4,7 +4,7 @@ import { Arbitraries } from '../../src/engine/arbitrary.js';
 import { Encoder } from '../../src/engine/encode.js';
 import { EXPERT, walk, type TreeNode } from '../../src/engine/tree.js';
 import { defaultGrammar } from '../../src/grammar/load.js';
-import { keylessDissector } from '../helpers/keyless.js';
+import { keylessDissector, readDirection } from '../helpers/keyless.js';
 
 // Fixed seed in CI; MTCGK_DEEP=1 (npm run test:deep) runs many more cases.
 const deep = process.env.MTCGK_DEEP === '1';
@@ -29,9 +29,7 @@ function tiles(root: TreeNode, end: number): string | undefined {
 
 describe.each(messages)('%s (%s)', (name, protocol) => {
   const arb = arbs.message(name, protocol);
-  // A message that shares its type with one of the other direction is read by direction.
-  const t = ir.messages.get(name)!;
-  const ctx = { direction: t.kind === 'l3' && t.direction === 'dl' ? ('dl' as const) : ('ul' as const) };
+  const ctx = { direction: readDirection(ir, name) };
 
   it('decode(encode(v)) = v, encode(decode(b)) = b, and the leaves tile the bits', () => {
     fc.assert(

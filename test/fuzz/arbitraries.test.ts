@@ -9,24 +9,19 @@ import { havoc } from '../../src/fuzz/runner.js';
 import { selfTarget, tilingError } from '../../src/fuzz/targets.js';
 import { defaultGrammar } from '../../src/grammar/load.js';
 import { dissectFull, fromHex, toHex, type TreeNode } from '../../src/index.js';
+import { readDirection } from '../helpers/keyless.js';
 import type { L3MessageType } from '../../src/grammar/ir.js';
 
 const ir = defaultGrammar();
 const params = { seed: 4242, numRuns: process.env.MTCGK_DEEP === '1' ? 3000 : 300 };
 const self = selfTarget(ir, 1000);
 
-/** Messages that share their type with one of the other direction are read in their own direction. */
-const directionOf = (message?: string) => {
-  const t = message ? ir.messages.get(message) : undefined;
-  return t?.kind === 'l3' && t.direction === 'dl' ? ('dl' as const) : undefined;
-};
-
 describe('fuzzArbitrary', () => {
   it('valid inputs decode without an error to the value they were made from', () => {
     fc.assert(
       fc.property(fuzzArbitrary(ir, { protocol: 'nas-eps', mode: 'valid' }), (x) => {
         expect(x.mutation).toEqual([]);
-        expect(dissectFull(x.bytes, x.protocol, { direction: directionOf(x.message) }).value).toEqual(x.value);
+        expect(dissectFull(x.bytes, x.protocol, { direction: readDirection(ir, x.message) }).value).toEqual(x.value);
       }),
       params,
     );
@@ -39,7 +34,7 @@ describe('fuzzArbitrary', () => {
         for (const m of x.mutation) if (m.at) seen.add(m.op);
         expect(self.run(x.bytes, x.protocol)).toBeUndefined();
         // Security errors (group keys in a plain message) are about the message, not its syntax.
-        expect(dissectFull(x.bytes, x.protocol, { direction: directionOf(x.message) }).expert.filter((e) => e.severity === 'error' && e.group !== 'security')).toEqual([]);
+        expect(dissectFull(x.bytes, x.protocol, { direction: readDirection(ir, x.message) }).expert.filter((e) => e.severity === 'error' && e.group !== 'security')).toEqual([]);
       }),
       params,
     );

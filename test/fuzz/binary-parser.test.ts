@@ -10,6 +10,7 @@ import { walk, type TreeNode } from '../../src/engine/tree.js';
 import { compileGrammar, compileLayout, messagePrefixLayout, structLayout, type CompiledLayout } from '../../src/fuzz/binary-parser.js';
 import { defaultGrammar } from '../../src/grammar/load.js';
 import { SecuritySession } from '../../src/security/session.js';
+import { readDirection } from '../helpers/keyless.js';
 
 const ir = defaultGrammar();
 const arbs = new Arbitraries(ir);
@@ -61,9 +62,7 @@ describe('binary-parser layouts compiled from the IR', () => {
         fc.property(arbs.message(name, protocol), (v) => {
           const bytes = encoder.encode(v, protocol);
           if (bytes.length < c.layout.octets) return;
-          const t = ir.messages.get(name)!;
-          const direction = t.kind === 'l3' && t.direction === 'dl' ? ('dl' as const) : undefined;
-          agree(c, bytes, dissector.dissect(bytes, protocol, { schemes, direction }).tree);
+          agree(c, bytes, dissector.dissect(bytes, protocol, { schemes, direction: readDirection(ir, name) }).tree);
         }),
         params,
       );

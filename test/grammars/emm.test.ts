@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 
 import { Arbitraries } from '../../src/engine/arbitrary.js';
 import { BitReader, BitWriter } from '../../src/engine/bits.js';
-import { keylessDissector } from '../helpers/keyless.js';
+import { keylessDissector, readDirection } from '../helpers/keyless.js';
 import { Encoder } from '../../src/engine/encode.js';
 import { fromHex, toHex } from '../../src/engine/format.js';
 import { walk, type TreeNode } from '../../src/engine/tree.js';
@@ -277,9 +277,7 @@ const pin = (v: unknown): Obj => {
 
 describe.each(emmMessageNames)('message %s', (name) => {
   const arb = arbs.message(name).map(pin);
-  // Read in the message's direction: Detach request has one layout each way under one type.
-  const t = ir.messages.get(name)!;
-  const ctx = { direction: t.kind === 'l3' && t.direction === 'dl' ? ('dl' as const) : ('ul' as const) };
+  const ctx = { direction: readDirection(ir, name) };
 
   it('decode(encode(v)) = v, encode(decode(b)) = b', () => {
     fc.assert(

@@ -15,3 +15,9 @@ export function keylessDissector(ir: GrammarIR): Dissector {
     }
   })(ir);
 }
+
+/** The direction to read a message in: 'dl' for downlink messages (Detach request shares its type across directions). */
+export function readDirection(ir: GrammarIR, message: string | undefined): 'dl' | undefined {
+  const t = message === undefined ? undefined : ir.messages.get(message);
+  return t?.kind === 'l3' && t.direction === 'dl' ? 'dl' : undefined;
+}
