@@ -22,7 +22,7 @@ const line = (dir: string, label: string, bytes: Uint8Array) => `${dir} ${label}
 const identities = { identities: groups.map((g) => ({ gid: g.gid, gki: g.gki })) };
 
 const keysFile = {
-  nas: [{ kasme: toHex(kasme), eea: 0, eia: 0 }],
+  nas: [{ kasme: toHex(kasme) }],
   groups: groups.map((g) => ({ gid: g.gid, gki: g.gki, gk_conf: toHex(g.gkConf), gk_integ: toHex(g.gkInteg), eea: g.eea, eia: g.eia })),
 };
 out('group-keys.keys.json', JSON.stringify(keysFile, null, 2) + '\n');

@@ -8,11 +8,12 @@ import { deriveNasKeys, encode, fromHex, protect, toHex, type AlgId } from '../s
 
 const kasme = '238e457e0f758badbca8d34bb2612c10428d426757cb5553b2b184fa64bfc549';
 const lines = ['# One UE, three NAS security contexts (EEA/EIA 1, 2, 3), each started by a Security Mode Command.', '# Open with: mtcgk -r captures/nas-eps-protected.txt --keys captures/nas-eps-protected.keys.json -V', ''];
-const keys: Array<{ kasme: string; eea: number; eia: number }> = [];
+// No algorithms in the keys file: they are learnt from each verified Security Mode Command.
+const keys: Array<{ kasme: string }> = [];
 for (const alg of [1, 2, 3] as AlgId[]) {
   // Each context has its own K_ASME (as after a new AKA run) so that the contexts do not mix.
   const k = toHex(fromHex(kasme).map((b) => b ^ alg));
-  keys.push({ kasme: k, eea: 0, eia: 0 });
+  keys.push({ kasme: k });
   const { knasenc, knasint } = deriveNasKeys(fromHex(k), alg, alg);
   const ctx = (count: number, direction: 'ul' | 'dl') => ({ knasenc, knasint, eea: alg, eia: alg, count, direction });
   const smc = { message: 'security_mode_command', selected_nas_security_algorithms: { ciphering: alg, integrity: alg }, nas_key_set_identifier: { tsc: 0, ksi: 1 }, replayed_ue_security_capabilities: { eea0: 1, eea1: 1, eea2: 1, eea3: 1, eea4: 0, eea5: 0, eea6: 0, eea7: 0, eia0: 0, eia1: 1, eia2: 1, eia3: 1, eia4: 0, eia5: 0, eia6: 0, eps_upip: 0 }, imeisv_request: { value: 1 } };

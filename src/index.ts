@@ -49,7 +49,7 @@ export { parseKeys, mergeKeys, KeysError, NO_KEYS, type Keys, type NasKeyRecord,
 // Protected group messages and the group key schedule
 export { protectGroupMessage, verifyGroupMessage, type GroupMessageInput, type GroupMessageVerdict } from './groupkeys/protect.js';
 export { deriveGroupKeys, randomGroupKeys, rollover, GROUP_KEY_FC, type GroupKeyParams } from './groupkeys/schedule.js';
-export { ReplayWindow, type ReplayVerdict } from './groupkeys/replay.js';
+export { ReplayWindow, type ReplayVerdict } from './security/replay.js';
 
 // Capture formats: readers (bytes in, frames out) and writers
 export * from './io/index.js';

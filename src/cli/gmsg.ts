@@ -1,28 +1,43 @@
 /** `mtcgk gmsg protect|verify`: build and check protected group messages with the keys file. */
 import { readFileSync } from 'node:fs';
 import { fromHex, toHex } from '../engine/format.js';
-import { protectGroupMessage, verifyGroupMessage } from '../groupkeys/protect.js';
+import { CountError, GroupMessageSender, verifyGroupMessage, type GroupMessageVerdict } from '../groupkeys/protect.js';
 import { KeysError, mergeKeys, parseKeys } from '../security/keys.js';
 import { SecuritySession } from '../security/session.js';
 import { UsageError } from './args.js';
+import { withLastCount } from './gmsg-state.js';
 
-export const GMSG_USAGE = `Usage: mtcgk gmsg protect --keys FILE --gid GID --gki N --count C [--cipher] --payload HEX
-       mtcgk gmsg verify --keys FILE HEX...   (in order: replays are detected across the list)`;
+export const GMSG_USAGE = `Usage: mtcgk gmsg protect --keys FILE --gid GID --gki N (--count C | --state FILE) [--cipher] --payload HEX
+       mtcgk gmsg verify --keys FILE [--show-unverified] HEX...
 
-function flags(argv: string[]): { named: Map<string, string[]>; positional: string[]; cipher: boolean } {
+protect   one protected group message, as hex. --state FILE keeps the last COUNT of each GID/Gki
+          (JSON, updated under a lock): without --count the next COUNT is taken from it, and a
+          COUNT not above the last one is refused (exit 1).
+verify    one line per message, in order (replays are detected across the list):
+            mac good, replay ok, payload HEX
+            mac good, replay replayed | mac good, replay too_old
+            mac bad | mac unverified
+          The payload is released only for a good MAC on a fresh message; --show-unverified also
+          prints the octets of the others, marked. Exit 0 when every message is good and fresh,
+          1 when any is not, 2 for bad options or unreadable input.`;
+
+const VALUED = ['--keys', '--gid', '--gki', '--count', '--payload', '--state'];
+const SWITCHES = ['--cipher', '--show-unverified'];
+
+function flags(argv: string[]): { named: Map<string, string[]>; positional: string[]; switches: Set<string> } {
   const named = new Map<string, string[]>();
   const positional: string[] = [];
-  let cipher = false;
+  const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--cipher') cipher = true;
-    else if (['--keys', '--gid', '--gki', '--count', '--payload'].includes(a)) {
+    if (SWITCHES.includes(a)) switches.add(a);
+    else if (VALUED.includes(a)) {
       if (argv[i + 1] === undefined) throw new UsageError(`option ${a} requires a value`);
       named.set(a, [...(named.get(a) ?? []), argv[++i]]);
     } else if (a.startsWith('--')) throw new UsageError(`unknown gmsg option "${a}"`);
     else positional.push(a);
   }
-  return { named, positional, cipher };
+  return { named, positional, switches };
 }
 
 function readKeys(files: string[] | undefined) {
@@ -41,7 +56,8 @@ function readKeys(files: string[] | undefined) {
 }
 
 const int = (v: string | undefined, what: string, max: number) => {
-  if (v === undefined || !/^(0x[0-9a-f]+|\d+)$/i.test(v) || Number(v) > max) throw new UsageError(`${what} takes an integer 0-${max}`);
+  if (v === undefined) throw new UsageError(`gmsg protect needs ${what}`);
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(v) || Number(v) > max) throw new UsageError(`${what} takes an integer 0-${max}`);
   return Number(v);
 };
 
@@ -53,28 +69,78 @@ const hex = (v: string, what: string) => {
   }
 };
 
-export function runGmsg(argv: string[], out: (s: string) => void): void {
-  const [verb, ...rest] = argv;
-  const f = flags(rest);
+async function protect(f: ReturnType<typeof flags>, out: (s: string) => void): Promise<void> {
   const keys = readKeys(f.named.get('--keys'));
-  if (verb === 'protect') {
-    const gid = f.named.get('--gid')?.[0]?.toLowerCase();
-    const gki = int(f.named.get('--gki')?.[0], '--gki', 255);
-    const key = keys.groups.find((g) => g.gid === gid && g.gki === gki);
-    if (!key) throw new KeysError(`no group key for ${gid ?? '(no --gid)'} Gki ${gki} in the keys file`);
-    const payload = f.named.get('--payload')?.[0];
-    if (payload === undefined) throw new UsageError('gmsg protect needs --payload HEX');
-    out(toHex(protectGroupMessage({ key, count: int(f.named.get('--count')?.[0], '--count', 0xffffffff), payload: hex(payload, '--payload'), cipher: f.cipher })));
-    return;
+  const gid = f.named.get('--gid')?.[0]?.toLowerCase();
+  if (gid === undefined) throw new UsageError('gmsg protect needs --gid GID');
+  const gki = int(f.named.get('--gki')?.[0], '--gki', 255);
+  const payload = f.named.get('--payload')?.[0];
+  if (payload === undefined) throw new UsageError('gmsg protect needs --payload HEX');
+  const given = f.named.get('--count')?.[0];
+  const state = f.named.get('--state')?.[0];
+  if (given === undefined && state === undefined) throw new UsageError('gmsg protect needs --count C or --state FILE');
+  const key = keys.groups.find((g) => g.gid === gid && g.gki === gki);
+  if (!key) throw new KeysError(`no group key for ${gid} Gki ${gki} in the keys file`);
+  const data = hex(payload, '--payload');
+  const cipher = f.switches.has('--cipher');
+  const count = given === undefined ? undefined : int(given, '--count', 0xffffffff);
+  const send = (last: number) => {
+    const sender = new GroupMessageSender(key, last);
+    return { result: sender.send(data, cipher, count), count: sender.lastCount };
+  };
+  out(toHex(state === undefined ? send(-1).result : await withLastCount(state, `${key.gid}/${key.gki}`, send)));
+}
+
+function verifyLine(v: GroupMessageVerdict, showUnverified: boolean): string {
+  const fresh = v.mac === 'good' && v.replay === 'ok';
+  const parts = [`mac ${v.mac}`];
+  if (v.mac === 'good') parts.push(`replay ${v.replay}`);
+  if (fresh) parts.push(`payload ${toHex(v.payload!)}`);
+  else if (showUnverified && v.payload) parts.push(`payload (not fresh) ${toHex(v.payload)}`);
+  else if (showUnverified && v.wire) parts.push(`payload as sent (unverified) ${toHex(v.wire)}`);
+  return parts.join(', ');
+}
+
+/** Exit status as gpg --verify: 0 when every message is good and fresh, 1 when any is not. */
+function verify(f: ReturnType<typeof flags>, out: (s: string) => void): number {
+  const keys = readKeys(f.named.get('--keys'));
+  if (!f.positional.length) throw new UsageError('gmsg verify needs the message as HEX');
+  const messages = f.positional.map((h, i) => hex(h, `message ${i + 1}`));
+  const session = new SecuritySession(keys);
+  let allGood = true;
+  for (const m of messages) {
+    const v = verifyGroupMessage(m, session);
+    allGood &&= v.mac === 'good' && v.replay === 'ok';
+    out(verifyLine(v, f.switches.has('--show-unverified')));
+  }
+  return allGood ? 0 : 1;
+}
+
+export async function runGmsg(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === '--help' || verb === '-h' || rest.includes('--help') || rest.includes('-h')) {
+    out(GMSG_USAGE);
+    return verb === undefined ? 1 : 0;
   }
   if (verb === 'verify') {
-    if (!f.positional.length) throw new UsageError('gmsg verify needs the message as HEX');
-    const session = new SecuritySession(keys);
-    for (const h of f.positional) {
-      const v = verifyGroupMessage(hex(h, 'message'), session);
-      out([`mac ${v.mac}`, v.replay && `replay ${v.replay}`, v.payload && `payload ${toHex(v.payload)}`].filter(Boolean).join(', '));
+    try {
+      return verify(flags(rest), out);
+    } catch (e) {
+      // gpg's convention for a verifier: bad options and unreadable input are both 2.
+      if (!(e instanceof UsageError)) throw e;
+      err(`mtcgk: ${e.message} (see mtcgk gmsg --help)`);
+      return 2;
     }
-    return;
+  }
+  if (verb === 'protect') {
+    try {
+      await protect(flags(rest), out);
+      return 0;
+    } catch (e) {
+      if (!(e instanceof CountError)) throw e;
+      err(`mtcgk: ${e.message}`);
+      return 1;
+    }
   }
   throw new UsageError(`gmsg takes protect or verify\n${GMSG_USAGE}`);
 }

@@ -171,10 +171,7 @@ export async function main(argv: string[], out: Sink = stdoutSink, err: Sink = (
       runConvert(argv.slice(1), out);
       return 0;
     }
-    if (argv[0] === 'gmsg') {
-      runGmsg(argv.slice(1), out);
-      return 0;
-    }
+    if (argv[0] === 'gmsg') return await runGmsg(argv.slice(1), out, err);
     if (argv[0] === 'keys') return ((await import('./keys.js')).runKeys(argv.slice(1), out), 0);
     if (argv[0] === 'flow') return ((await import('./flow.js')).runFlow(argv.slice(1), out), 0);
     if (argv[0] === 'export') return ((await import('../export/cli.js')).runExport(argv.slice(1), out), 0);

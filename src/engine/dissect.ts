@@ -42,11 +42,18 @@ const NO_SCHEME: ProtectionScheme = { open: () => ({}), close: () => [] };
 
 const isBitField = (bitOffset: number, bitLength: number) => bitOffset % 8 !== 0 || bitLength % 8 !== 0;
 
+/**
+ * Types nested deeper than this stop with an expert item (security headers inside security headers,
+ * grouped AVPs inside grouped AVPs): real messages nest a few levels, and the bound keeps the stack safe.
+ */
+export const MAX_NESTING = 48;
+
 export class Dissector {
   private ctx: DissectContext = {};
   private sources = new Map<string, Uint8Array>();
   /** Values of the messages being decoded, outermost first (protection schemes look at them). */
   private enclosing: Obj[] = [];
+  private depth = 0;
 
   constructor(readonly ir: GrammarIR) {}
 
@@ -54,6 +61,7 @@ export class Dissector {
     this.ctx = ctx;
     this.sources = new Map([['frame', bytes]]);
     this.enclosing = [];
+    this.depth = 0;
     const p = this.ir.protocols.get(protocol);
     const root = node(protocol, p?.label ?? protocol, 0, bytes.length * 8);
     if (!p) {
@@ -104,6 +112,20 @@ export class Dissector {
 
   /** Decodes a type at r's position into `parent` (the node of the field or IE holding it). */
   type(t: TypeIR, r: BitReader, parent: TreeNode, path: string): unknown {
+    if (this.depth >= MAX_NESTING) {
+      const item = expertItem('nesting_too_deep', `${t.label}: nested more than ${MAX_NESTING} levels deep`, path, r.pos, r.remaining);
+      parent.expert.push(item);
+      throw new Stop(item);
+    }
+    this.depth++;
+    try {
+      return this.typeBody(t, r, parent, path);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private typeBody(t: TypeIR, r: BitReader, parent: TreeNode, path: string): unknown {
     switch (t.kind) {
       case 'struct': {
         const value: Obj = t.message ? { message: t.name } : {};
@@ -146,7 +168,27 @@ export class Dissector {
   fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, protection?: ProtectionIR): void {
     const starts = new Map<string, number>();
     const scope: Scope = { values: new Map(), defs: fields, starts };
-    let closing: (() => void) | undefined;
+    let closing: ((truncated?: boolean) => void) | undefined;
+    try {
+      this.fieldList(fields, r, parent, value, path, consts, scope, protection, (c) => (closing = c));
+    } catch (e) {
+      // A cut protected struct still gets its verdict: a scheme holding keys must not call it unverified.
+      if (e instanceof Stop && protection) {
+        if (closing) closing(true);
+        else this.cutBeforePayload(protection, r, parent, value, path, starts);
+      }
+      throw e;
+    }
+    // The scheme's verdict comes once every field (a trailing MAC too) is decoded.
+    closing?.();
+    // A relation whose targets are all absent is not derivable: keep its value.
+    for (const f of fields) {
+      if (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' && scope.values.has(f.id) && !f.relation.targets.some((t) => t in value)) value[f.id] = scope.values.get(f.id);
+    }
+  }
+
+  private fieldList(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, scope: Scope, protection: ProtectionIR | undefined, setClosing: (c: (truncated?: boolean) => void) => void): void {
+    const starts = scope.starts!;
     for (const f of fields) {
       const p = f.presence;
       if (p.kind === 'flag' && !scope.values.get(p.field)) continue;
@@ -154,7 +196,7 @@ export class Dissector {
       if (p.kind === 'tail' && r.remaining === 0) continue;
       starts.set(f.id, r.pos);
       if (protection && f.id === protection.payload) {
-        closing = this.protectedPayload(f, protection, r, parent, value, path, starts, scope);
+        setClosing(this.protectedPayload(f, protection, r, parent, value, path, starts, scope));
         continue;
       }
       const fpath = `${path}/${f.id}`;
@@ -169,12 +211,17 @@ export class Dissector {
         value[f.id] = v;
       }
     }
-    // The scheme's verdict comes once every field (a trailing MAC too) is decoded.
-    closing?.();
-    // A relation whose targets are all absent is not derivable: keep its value.
-    for (const f of fields) {
-      if (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' && scope.values.has(f.id) && !f.relation.targets.some((t) => t in value)) value[f.id] = scope.values.get(f.id);
-    }
+  }
+
+  /** A protected struct cut before its payload: the scheme judges what there is. */
+  private cutBeforePayload(p: ProtectionIR, r: BitReader, parent: TreeNode, value: Obj, path: string, starts: Map<string, number>): void {
+    const at = Math.min(r.pos, r.end);
+    const scheme = this.ctx.schemes?.[p.scheme] ?? NO_SCHEME;
+    const req: ProtectionRequest = {
+      value, enclosing: [...this.enclosing], bytes: r.bytes, coverStart: starts.get(p.coversFrom) ?? at, coverEnd: at, payloadStart: at, payloadEnd: at,
+      ciphered: false, end: r.end, truncated: true, peek: () => undefined, direction: this.ctx.direction, receiver: this.ctx.receiver, path,
+    };
+    parent.children.push(...scheme.close(req, {}, undefined));
   }
 
   private field(f: FieldIR, r: BitReader, parent: TreeNode, path: string, scope: Scope, constValue?: number): unknown {
@@ -290,17 +337,34 @@ export class Dissector {
    * The payload of a protected struct: the scheme may decipher it (the plain message is then
    * dissected as its own data source) and adds its generated nodes after the payload.
    */
-  private protectedPayload(f: FieldIR, p: ProtectionIR, r: BitReader, parent: TreeNode, value: Obj, path: string, starts: Map<string, number>, scope: Scope): () => void {
+  private protectedPayload(f: FieldIR, p: ProtectionIR, r: BitReader, parent: TreeNode, value: Obj, path: string, starts: Map<string, number>, scope: Scope): (truncated?: boolean) => void {
     const coverStart = starts.get(p.coversFrom) ?? r.pos;
     const scheme = this.ctx.schemes?.[p.scheme] ?? NO_SCHEME;
     const ciphered = p.cipheredIf === 'always' || (p.cipheredIf !== undefined && p.cipheredIf.values.includes(value[p.cipheredIf.field] as number));
     const payloadBits = f.lengthFrom ? this.related(f, r, scope, parent, path) : r.remaining;
     const payloadEnd = r.pos + payloadBits;
-    const req: ProtectionRequest = { value, enclosing: [...this.enclosing], bytes: r.bytes, coverStart, coverEnd: payloadEnd, payloadStart: r.pos, payloadEnd, ciphered, direction: this.ctx.direction, receiver: this.ctx.receiver, path };
-    const opened = scheme.open(req);
     const fpath = `${path}/${f.id}`;
     // Deciphered bytes are the whole payload: the field takes them all.
     const whole: FieldIR = f.kind === 'bytes' ? { ...f, size: 'rest', lengthFrom: undefined } : f.kind === 'ref' ? { ...f, rest: true, lengthFrom: undefined } : f;
+    const next = scope.defs[scope.defs.indexOf(f) + 1];
+    const macField = next && next.id === p.mac && next.kind === 'uint' ? { start: payloadEnd, bits: next.bits } : undefined;
+    const plainBytes = r.bytes.subarray(r.pos >> 3, payloadEnd >> 3);
+    const peek = () => {
+      const d = new Dissector(this.ir);
+      d.ctx = { direction: this.ctx.direction };
+      d.depth = this.depth;
+      try {
+        return d.field(whole, new BitReader(plainBytes), node(f.filter, f.label, 0), fpath, scope);
+      } catch (e) {
+        if (e instanceof Stop) return undefined;
+        throw e;
+      }
+    };
+    const req: ProtectionRequest = {
+      value, enclosing: [...this.enclosing], bytes: r.bytes, coverStart, coverEnd: payloadEnd, payloadStart: r.pos, payloadEnd, macField, end: r.end, peek,
+      ciphered, direction: this.ctx.direction, receiver: this.ctx.receiver, path,
+    };
+    const opened = scheme.open(req);
     // Bytes that stay ciphered: a bytes field keeps them as its value, a typed one as raw octets.
     const opaque = (data: Uint8Array) => (f.kind === 'bytes' ? toHex(data) : { _raw: toHex(data) });
     const cipheredLeaf = () => {
@@ -351,9 +415,10 @@ export class Dissector {
     } else {
       value[f.id] = opaque(cipheredLeaf());
     }
-    return () => {
+    return (truncated) => {
       const mac = p.mac ? starts.get(p.mac) : undefined;
       if (mac !== undefined && mac >= req.payloadEnd) req.coverEnd = mac;
+      req.truncated = truncated;
       parent.children.push(...scheme.close(req, opened, payload));
     };
   }

@@ -20,6 +20,14 @@ export interface ProtectionRequest {
   payloadEnd: number;
   /** The grammar's `ciphered_if` holds for this message. */
   ciphered: boolean;
+  /** Where the MAC lies when it follows the payload: the scheme reads it before the payload is opened. */
+  macField?: { start: number; bits: number };
+  /** End of the window holding the struct: octets between the end of the MAC and here are trailing data. */
+  end: number;
+  /** Decoding stopped inside the struct (the header, payload or MAC is cut); set before close(). */
+  truncated?: boolean;
+  /** The payload decoded as plain, without any scheme: what a message selects, read before its MAC is checked. */
+  peek(): unknown;
   direction?: Direction;
   /** The receiving endpoint of the message, when the capture says (replay state is per receiver). */
   receiver?: string;

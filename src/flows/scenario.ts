@@ -210,7 +210,7 @@ function buildOnce(o: FlowOptions, attempts: ReadonlyMap<string, number>): Flow 
   }
 
   const keys: Keys = {
-    nas: ues.map((ue) => ({ kasme: ue.kasme!, eea: o.eea, eia: o.eia, ue: `${ue.name} imsi-${ue.imsi}`, where: ue.name })),
+    nas: ues.map((ue) => ({ kasme: ue.kasme!, eea: o.eea, eia: o.eia, allowNull: false, ue: `${ue.name} imsi-${ue.imsi}`, where: ue.name })),
     groups: groups.map((g) => g.keys),
   };
   return { options: o, ues, groups, messages, keys };

@@ -10171,6 +10171,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         {"filter":"nas_eps.msg_auth_code.calculated","label":"Calculated MAC","ftype":"FT_UINT32","base":"BASE_HEX"},
         {"filter":"nas_eps.msg_auth_code.input","label":"MAC input","ftype":"FT_STRING"},
         {"filter":"nas_eps.count","label":"NAS COUNT","ftype":"FT_UINT32","base":"BASE_DEC"},
+        {"filter":"nas_eps.replay.status","label":"Replay status","ftype":"FT_STRING"},
         {"filter":"nas_eps.ciphering","label":"Ciphering","ftype":"FT_STRING"}
       ],
       "enums": {

@@ -5,9 +5,9 @@
  */
 import { generated, type Opened, type ProtectionRequest, type ProtectionScheme } from '../engine/protection.js';
 import { expertItem, type TreeNode } from '../engine/tree.js';
-import { EIA_NAMES, encrypt, mac, macEqual, type AlgId } from '../security/algorithms.js';
+import { EEA_NAMES, EIA_NAMES, encrypt, mac, macEqual, type AlgId } from '../security/algorithms.js';
 import type { GroupKeyRecord } from '../security/keys.js';
-import { ReplayWindow } from './replay.js';
+import { ReplayWindow, type ReplayVerdict } from '../security/replay.js';
 
 export const GROUP_MESSAGE_BEARER = 0;
 export const GROUP_MESSAGE_DIRECTION = 1;
@@ -27,9 +27,31 @@ export const groupCipher = (key: Uint8Array, eea: AlgId, count: number, data: Ui
   encrypt(eea, key, count, GROUP_MESSAGE_BEARER, GROUP_MESSAGE_DIRECTION, data, data.length * 8);
 
 const hex32 = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+const u32 = (b: Uint8Array, at: number) => ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+
+/** Why a message with a known key is bad before any MAC is computed, or undefined when it can be verified. */
+function refusal(req: ProtectionRequest, h: Header, key: GroupKeyRecord): { id: 'algorithm_downgrade' | 'mac_truncated' | 'trailing_data'; message: string } | undefined {
+  // The key's algorithms are bound to it at delivery; the header only echoes them.
+  const bound = `GID ${key.gid} Gki ${key.gki} is bound to ${EIA_NAMES[key.eia]} and ${EEA_NAMES[key.eea]}`;
+  if (h.integrity !== key.eia) return { id: 'algorithm_downgrade', message: `the header names ${EIA_NAMES[h.integrity] ?? `EIA ${h.integrity}`}; ${bound}` };
+  if (h.ciphering !== key.eea && h.ciphering !== 0) return { id: 'algorithm_downgrade', message: `the header names ${EEA_NAMES[h.ciphering] ?? `EEA ${h.ciphering}`}; ${bound}` };
+  const m = req.macField;
+  if (req.truncated || !m || m.start + m.bits > req.end) return { id: 'mac_truncated', message: 'the message ends before its MAC does' };
+  if (m.start + m.bits < req.end) return { id: 'trailing_data', message: `${(req.end - m.start - m.bits) / 8} octets after the MAC` };
+  return undefined;
+}
+
+interface Verdict {
+  status: 'good' | 'bad' | 'unverified';
+  key?: GroupKeyRecord;
+  calculated?: number;
+  refused?: ReturnType<typeof refusal>;
+  replay?: ReplayVerdict;
+}
 
 export class GroupMessageSecurity implements ProtectionScheme {
   private windows = new Map<string, ReplayWindow>();
+  private verdicts = new WeakMap<ProtectionRequest, Verdict>();
 
   constructor(private groups: readonly GroupKeyRecord[]) {}
 
@@ -37,44 +59,60 @@ export class GroupMessageSecurity implements ProtectionScheme {
     return this.groups.find((g) => g.gid === String(h.gid).toLowerCase() && g.gki === h.gki);
   }
 
+  /** The MAC is checked first; only a good MAC deciphers the payload and moves the replay window. */
   open(req: ProtectionRequest): Opened {
+    const v = this.judge(req);
+    this.verdicts.set(req, v);
+    if (v.status !== 'good' || !req.ciphered) return {};
+    const h = req.value as unknown as Header;
+    const payload = req.bytes.subarray(req.payloadStart >> 3, req.payloadEnd >> 3);
+    return { plaintext: groupCipher(v.key!.gkConf, v.key!.eea, h.sequence_number, payload) };
+  }
+
+  private judge(req: ProtectionRequest): Verdict {
     const h = req.value as unknown as Header;
     const key = this.keyOf(h);
-    if (!req.ciphered || !key || h.ciphering > 3) return {};
-    const payload = req.bytes.subarray(req.payloadStart >> 3, req.payloadEnd >> 3);
-    return { plaintext: groupCipher(key.gkConf, h.ciphering as AlgId, h.sequence_number, payload) };
+    if (!key) return { status: 'unverified' };
+    const refused = refusal(req, h, key);
+    if (refused) return { status: 'bad', key, refused };
+    const macAt = req.macField!.start;
+    const calculated = u32(groupMac(key.gkInteg, key.eia, h.sequence_number, req.bytes.subarray(req.coverStart >> 3, macAt >> 3)), 0);
+    const wire = u32(req.bytes, macAt >> 3);
+    if (!macEqual(Uint8Array.of(calculated >>> 24, calculated >>> 16, calculated >>> 8, calculated), Uint8Array.of(wire >>> 24, wire >>> 16, wire >>> 8, wire))) {
+      return { status: 'bad', key, calculated };
+    }
+    // A group message reaches every member: replay is judged per receiver when the capture names it.
+    const id = `${req.receiver ?? ''}/${key.gid}/${key.gki}`;
+    const window = this.windows.get(id) ?? this.windows.set(id, new ReplayWindow()).get(id)!;
+    const replay = window.check(h.sequence_number);
+    if (replay === 'ok') window.accept(h.sequence_number);
+    return { status: 'good', key, calculated, replay };
   }
 
   close(req: ProtectionRequest): TreeNode[] {
     const h = req.value as unknown as Header;
     const at = req.coverEnd;
-    const key = this.keyOf(h);
-    const status = (s: string, display: string) => generated('gmsg.mac.status', 'MAC status', s, s, at, `MAC status: ${display}`);
-    if (!key || h.integrity > 3 || h.mac === undefined) {
-      const n = status('unverified', 'Unverified');
-      n.expert.push(expertItem('mac_not_verified', `no group key for ${h.gid} Gki ${h.gki}`, req.path, at, 32));
-      return [n];
+    // Cut before the payload: open() never ran.
+    const v = this.verdicts.get(req) ?? this.judge(req);
+    const st = generated('gmsg.mac.status', 'MAC status', v.status, v.status, at, `MAC status: ${v.status[0].toUpperCase()}${v.status.slice(1)}`);
+    if (!v.key) {
+      st.expert.push(expertItem('mac_not_verified', `no group key for ${h.gid} Gki ${h.gki}`, req.path, at, 32));
+      return [st];
     }
-    const covered = req.bytes.subarray(req.coverStart >> 3, req.coverEnd >> 3);
-    const calc = groupMac(key.gkInteg, h.integrity as AlgId, h.sequence_number, covered);
-    const calcN = ((calc[0] << 24) | (calc[1] << 16) | (calc[2] << 8) | calc[3]) >>> 0;
-    const good = macEqual(calc, Uint8Array.of(h.mac >>> 24, (h.mac >>> 16) & 0xff, (h.mac >>> 8) & 0xff, h.mac & 0xff));
-    const st = status(good ? 'good' : 'bad', good ? 'Good' : 'Bad');
-    const out = [st, generated('gmsg.mac.calculated', 'Calculated MAC', calcN, hex32(calcN), at)];
-    const input = `COUNT ${hex32(h.sequence_number)}, BEARER ${GROUP_MESSAGE_BEARER}, DIRECTION Downlink (1), ${EIA_NAMES[h.integrity]}, key ${key.where}`;
+    if (v.refused) {
+      st.expert.push(expertItem(v.refused.id, v.refused.message, req.path, at, 32));
+      return [st];
+    }
+    const calc = v.calculated!;
+    const out = [st, generated('gmsg.mac.calculated', 'Calculated MAC', calc, hex32(calc), at)];
+    const input = `COUNT ${hex32(h.sequence_number)}, BEARER ${GROUP_MESSAGE_BEARER}, DIRECTION Downlink (1), ${EIA_NAMES[v.key.eia]}, key ${v.key.where}`;
     out.push(generated('gmsg.mac.input', 'MAC input', input, input, at));
-    if (!good) {
-      st.expert.push(expertItem('mac_mismatch', `Bad MAC ${hex32(h.mac)} [should be ${hex32(calcN)}]`, req.path, at, 32));
+    if (v.status === 'bad') {
+      st.expert.push(expertItem('mac_mismatch', `Bad MAC ${hex32(h.mac ?? 0)} [should be ${hex32(calc)}]`, req.path, at, 32));
       return out;
     }
-    if (h.integrity === 0) st.expert.push(expertItem('null_integrity', 'EIA0: the group message has no integrity protection', req.path, at, 32));
-    // A group message reaches every member: replay is judged per receiver when the capture names it.
-    const id = `${req.receiver ?? ''}/${key.gid}/${key.gki}`;
-    const window = this.windows.get(id) ?? this.windows.set(id, new ReplayWindow()).get(id)!;
-    const verdict = window.check(h.sequence_number);
-    const replay = generated('gmsg.replay.status', 'Replay status', verdict, verdict, at);
-    if (verdict === 'ok') window.accept(h.sequence_number);
-    else replay.expert.push(expertItem(verdict, `sequence number ${h.sequence_number} ${verdict === 'replayed' ? 'was already received' : 'is older than the replay window'}`, req.path, req.coverStart, 0));
+    const replay = generated('gmsg.replay.status', 'Replay status', v.replay, v.replay!, at);
+    if (v.replay !== 'ok') replay.expert.push(expertItem(v.replay!, `sequence number ${h.sequence_number} ${v.replay === 'replayed' ? 'was already received' : 'is older than the replay window'}`, req.path, req.coverStart, 0));
     out.push(replay);
     return out;
   }

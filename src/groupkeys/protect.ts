@@ -1,6 +1,6 @@
 /** Building and checking protected group messages with known keys (the MTC-IWF's and a UE's side). */
 import { dissectFull, encode } from '../index.js';
-import { toHex } from '../engine/format.js';
+import { fromHex, toHex } from '../engine/format.js';
 import { walk } from '../engine/tree.js';
 import type { AlgId } from '../security/algorithms.js';
 import { SecuritySession } from '../security/session.js';
@@ -9,17 +9,27 @@ import { groupCipher, groupMac } from './gmsg-scheme.js';
 
 export interface GroupMessageInput {
   key: GroupKeyRecord;
-  /** Sequence number, used as COUNT; never reused for one (GID, Gki). */
+  /** Sequence number, used as COUNT: 0 to MAX_GROUP_COUNT, never reused for one (GID, Gki). */
   count: number;
   payload: Uint8Array;
   /** Cipher the payload with Gk_conf and the key's EEA (otherwise EEA0: integrity only). */
   cipher: boolean;
 }
 
-/** Header || payload (ciphered when asked) || MAC with Gk_integ over everything before it. */
+/** The highest COUNT a group key protects; after it the group moves to the next Gki. */
+export const MAX_GROUP_COUNT = 0xfffffffe;
+
+/** A COUNT that must not be used: not above the last one sent, or past the key's last. */
+export class CountError extends Error {}
+
+/**
+ * Header || payload (ciphered when asked) || MAC with Gk_integ over everything before it. Stateless:
+ * the caller guarantees that no COUNT is used twice with a key (GroupMessageSender does).
+ */
 export function protectGroupMessage(m: GroupMessageInput): Uint8Array {
   const eea = (m.cipher ? m.key.eea : 0) as AlgId;
   if (m.cipher && eea === 0) throw new TypeError(`${m.key.where}: ciphering asked but the group's algorithm is EEA0`);
+  if (!Number.isInteger(m.count) || m.count < 0 || m.count > MAX_GROUP_COUNT) throw new CountError(`COUNT ${m.count} is outside 0-${MAX_GROUP_COUNT}`);
   const body = groupCipher(m.key.gkConf, eea, m.count, m.payload);
   const value = (macValue: number) => ({
     message: 'group_message', ciphering: eea, integrity: m.key.eia, gid: m.key.gid, gki: m.key.gki,
@@ -32,22 +42,52 @@ export function protectGroupMessage(m: GroupMessageInput): Uint8Array {
   return encode(value(((t[0] << 24) | (t[1] << 16) | (t[2] << 8) | t[3]) >>> 0), 'gmsg');
 }
 
+/** The sending side of one group key: owns its COUNT, so no COUNT is ever used twice. */
+export class GroupMessageSender {
+  /** `last`: the last COUNT already used with this key (-1 for none), e.g. restored from storage. */
+  constructor(
+    readonly key: GroupKeyRecord,
+    private last = -1,
+  ) {}
+
+  get lastCount(): number {
+    return this.last;
+  }
+
+  /** Protects `payload` with the next COUNT, or with `count` when it is above the last one. */
+  send(payload: Uint8Array, cipher: boolean, count = this.last + 1): Uint8Array {
+    if (count <= this.last) throw new CountError(`COUNT ${count} is not above the last COUNT ${this.last} used with ${this.key.gid} Gki ${this.key.gki}`);
+    if (count > MAX_GROUP_COUNT) {
+      const next = `change to Gki ${(this.key.gki + 1) % 256}`;
+      throw new CountError(this.last === MAX_GROUP_COUNT ? `${this.key.gid} Gki ${this.key.gki} has used its last COUNT: ${next}` : `COUNT ${count} is above the last COUNT a key protects (${MAX_GROUP_COUNT}); for more messages, ${next}`);
+    }
+    const bytes = protectGroupMessage({ key: this.key, count, payload, cipher });
+    this.last = count;
+    return bytes;
+  }
+}
+
 export interface GroupMessageVerdict {
   mac: 'good' | 'bad' | 'unverified';
+  /** Judged only after a good MAC. */
   replay?: 'ok' | 'replayed' | 'too_old';
-  /** The payload, deciphered when it was ciphered and the key is known. */
+  /** The payload, deciphered when it was ciphered: only after a good MAC. */
   payload?: Uint8Array;
+  /** The payload octets as sent (the ciphertext, when ciphered), whatever the verdict. */
+  wire?: Uint8Array;
 }
+
+const bytesOf = (v: unknown) => (typeof v === 'string' ? fromHex(v) : undefined);
 
 /** Verifies group messages in order against a session (its replay windows persist across calls). */
 export function verifyGroupMessage(bytes: Uint8Array, session: SecuritySession): GroupMessageVerdict {
   const r = dissectFull(bytes, 'gmsg', { session });
   const nodes = [...walk(r.tree)];
-  const show = (f: string) => nodes.find((n) => n.filter === f)?.show;
-  const payload = show('gmsg.payload');
-  return {
-    mac: (show('gmsg.mac.status') ?? 'unverified') as GroupMessageVerdict['mac'],
-    replay: show('gmsg.replay.status') as GroupMessageVerdict['replay'],
-    payload: payload === undefined ? undefined : Uint8Array.from(payload.match(/../g) ?? [], (h) => parseInt(h, 16)),
-  };
+  const generatedValue = (filter: string) => nodes.find((n) => n.filter === filter)?.value;
+  const mac = (generatedValue('gmsg.mac.status') ?? 'unverified') as GroupMessageVerdict['mac'];
+  // A payload left ciphered is kept as its octets; a deciphered one has them in _ciphered.
+  const v = (r.value ?? {}) as { payload?: unknown; _ciphered?: unknown };
+  const wire = bytesOf(v._ciphered) ?? bytesOf(v.payload);
+  if (mac !== 'good') return { mac, wire };
+  return { mac, replay: generatedValue('gmsg.replay.status') as GroupMessageVerdict['replay'], payload: bytesOf(v.payload), wire };
 }

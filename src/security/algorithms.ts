@@ -1,6 +1,6 @@
 // Uniform facade over the EPS ciphering (EEA) and integrity (EIA) algorithms, by algorithm identity.
 import { eea2, eia2 } from './aes.js';
-import { byteLength, maskTail } from './bytes.js';
+import { byteLength, copyPrefix, maskTail } from './bytes.js';
 import { eea1, eia1 } from './snow3g.js';
 import { eea3, eia3 } from './zuc.js';
 
@@ -13,7 +13,7 @@ export const EIA_NAMES = ['EIA0', '128-EIA1', '128-EIA2', '128-EIA3'] as const;
 type Primitive = (key: Uint8Array, count: number, bearer: number, direction: number, data: Uint8Array, lengthBits: number) => Uint8Array;
 
 const eea0: Primitive = (_key, _count, _bearer, _direction, data, lengthBits) =>
-  maskTail(data.slice(0, byteLength(data, lengthBits)), lengthBits);
+  maskTail(copyPrefix(data, byteLength(data, lengthBits)), lengthBits);
 const eia0: Primitive = () => new Uint8Array(4);
 
 const EEA: readonly Primitive[] = [eea0, eea1, eea2, eea3];

@@ -6,6 +6,12 @@ export function byteLength(data: Uint8Array, lengthBits: number): number {
   return Math.ceil(lengthBits / 8);
 }
 
+/**
+ * A fresh copy of the first `n` bytes. `Uint8Array.prototype.slice` is called directly because a Node
+ * Buffer's own `slice` returns a view, and writing into that view would change the caller's input.
+ */
+export const copyPrefix = (data: Uint8Array, n: number): Uint8Array => Uint8Array.prototype.slice.call(data, 0, n);
+
 /** Zeroes, in place, the bits of the last byte beyond `lengthBits`. */
 export function maskTail(buf: Uint8Array, lengthBits: number): Uint8Array {
   const used = lengthBits & 7;
@@ -29,7 +35,7 @@ export function u32be(word: number): Uint8Array {
 
 /** `data` XOR a keystream of big-endian words, over `lengthBits` bits (trailing bits zeroed). */
 export function xorKeystream(data: Uint8Array, keystream: Uint32Array, lengthBits: number): Uint8Array {
-  const out = data.slice(0, byteLength(data, lengthBits));
+  const out = copyPrefix(data, byteLength(data, lengthBits));
   for (let i = 0; i < out.length; i++) out[i] ^= keystream[i >>> 2] >>> (24 - ((i & 3) << 3));
   return maskTail(out, lengthBits);
 }

@@ -17,34 +17,31 @@ export function cipherGroupKeyInformation(value: Uint8Array, knasenc: Uint8Array
   return encrypt(eea, knasenc, count, GROUP_KEY_IE_BEARER, DOWNLINK, value, value.length * 8);
 }
 
-/** The ciphering algorithm: named by the enclosing Security Mode Command, else the context's. */
-function algorithmOf(req: ProtectionRequest, contextEea: AlgId): AlgId {
-  for (let i = req.enclosing.length - 1; i >= 0; i--) {
-    const algs = req.enclosing[i].selected_nas_security_algorithms as { ciphering?: number } | undefined;
-    if (algs) return (algs.ciphering ?? 0) as AlgId;
-  }
-  return contextEea;
-}
-
 export class CipheredGroupKeys implements ProtectionScheme {
-  private used = new WeakMap<ProtectionRequest, string>();
+  private used = new WeakMap<ProtectionRequest, { how: string; reused: boolean }>();
+  /** Carrying messages whose keystream an IE already took: a second IE would reuse it. */
+  private keystreamTaken = new WeakSet<object>();
 
   constructor(private nas: NasSecurity) {}
 
   open(req: ProtectionRequest): Opened {
     const cur = this.nas.current;
-    if (!cur) return {};
-    const eea = algorithmOf(req, cur.context.eea);
+    if (!cur || cur.eea === undefined) return {};
+    const eea = cur.eea;
     const payload = req.bytes.subarray(req.payloadStart >> 3, req.payloadEnd >> 3);
-    this.used.set(req, `${EEA_NAMES[eea]}, COUNT 0x${cur.count.toString(16).padStart(8, '0')}, BEARER ${GROUP_KEY_IE_BEARER}, DIRECTION Downlink (1), key ${cur.context.record.where}`);
+    const reused = this.keystreamTaken.has(cur);
+    this.keystreamTaken.add(cur);
+    this.used.set(req, { how: `${EEA_NAMES[eea]}, COUNT 0x${cur.count.toString(16).padStart(8, '0')}, BEARER ${GROUP_KEY_IE_BEARER}, DIRECTION Downlink (1), key ${cur.context.record.where}`, reused });
     return { plaintext: cipherGroupKeyInformation(payload, cur.knasenc(eea), eea, cur.count), assumed: eea === 0 };
   }
 
   close(req: ProtectionRequest, opened: Opened): TreeNode[] {
-    const how = this.used.get(req);
-    if (how) {
-      const n = generated('nas_eps.gk.deciphering', 'Group key information deciphering', how, how, req.payloadEnd);
-      if (opened.assumed) n.expert.push(expertItem('keys_in_clear', 'group keys "ciphered" with EEA0 travel in clear', req.path, req.payloadStart, req.payloadEnd - req.payloadStart));
+    const used = this.used.get(req);
+    if (used) {
+      const n = generated('nas_eps.gk.deciphering', 'Group key information deciphering', used.how, used.how, req.payloadEnd);
+      const span = req.payloadEnd - req.payloadStart;
+      if (opened.assumed) n.expert.push(expertItem('keys_in_clear', 'group keys "ciphered" with EEA0 travel in clear', req.path, req.payloadStart, span));
+      if (used.reused) n.expert.push(expertItem('keystream_reused', 'a second ciphered group key IE in this message uses the same keystream (COUNT, BEARER 1, DIRECTION): XOR of the two gives XOR of the plain keys', req.path, req.payloadStart, span));
       return [n];
     }
     const n = generated('nas_eps.gk.deciphering', 'Group key information deciphering', 'not deciphered', 'not deciphered: no verified NAS security context for the carrying message', req.payloadEnd);

@@ -55,14 +55,15 @@ function outerHeader(bytes: Uint8Array): { sht: number; mac: number; coverStart:
 export interface Unprotected {
   mac: 'good' | 'bad';
   securityHeaderType: number;
-  /** The plain NAS message (deciphered for SHT 2/4). */
-  plain: Uint8Array;
+  /** The plain NAS message (deciphered for SHT 2/4): only when the MAC is good. */
+  plain?: Uint8Array;
 }
 
-/** Verifies and deciphers a security protected NAS message with a known context. */
+/** Verifies, then (only after a good MAC) deciphers a security protected NAS message with a known context. */
 export function unprotect(bytes: Uint8Array, ctx: NasProtectContext): Unprotected {
   const h = outerHeader(bytes);
   const expected = macOf(bytes.subarray(h.coverStart), ctx);
   const wire = Uint8Array.of(h.mac >>> 24, (h.mac >>> 16) & 0xff, (h.mac >>> 8) & 0xff, h.mac & 0xff);
-  return { mac: macEqual(expected, wire) ? 'good' : 'bad', securityHeaderType: h.sht, plain: cipher(bytes.subarray(h.payloadStart), h.sht, ctx) };
+  if (!macEqual(expected, wire)) return { mac: 'bad', securityHeaderType: h.sht };
+  return { mac: 'good', securityHeaderType: h.sht, plain: cipher(bytes.subarray(h.payloadStart), h.sht, ctx) };
 }

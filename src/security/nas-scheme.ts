@@ -7,6 +7,7 @@ import { generated, type Opened, type ProtectionRequest, type ProtectionScheme }
 import { expertItem, type TreeNode } from '../engine/tree.js';
 import type { Direction } from '../io/frame.js';
 import { EEA_NAMES, EIA_NAMES, encrypt, mac, macEqual, type AlgId } from './algorithms.js';
+import { ReplayWindow, type ReplayVerdict } from './replay.js';
 import { deriveNasKeys } from './kdf.js';
 import type { NasKeyRecord } from './keys.js';
 
@@ -16,8 +17,9 @@ export const directionBit = (d: Direction): number => (d === 'dl' ? 1 : 0);
 
 interface CountState {
   overflow: number;
-  /** Last verified COUNT, -1 before the first. */
+  /** Highest verified COUNT, -1 before the first. */
   last: number;
+  window: ReplayWindow;
 }
 
 export interface ProtectionSummary {
@@ -35,8 +37,9 @@ export interface ProtectionSummary {
 
 interface NasContext {
   record: NasKeyRecord;
-  eea: AlgId;
-  eia: AlgId;
+  /** Current algorithms: the record's, then those of each verified Security Mode Command; undefined until known. */
+  eea?: AlgId;
+  eia?: AlgId;
   count: Record<Direction, CountState>;
 }
 
@@ -47,10 +50,15 @@ interface Verdict {
   count?: number;
   calculated?: Uint8Array;
   eia?: AlgId;
-  replayed?: boolean;
+  /** The ciphering algorithm the message is under (a Security Mode Command's own selection). */
+  eea?: AlgId;
+  replay?: ReplayVerdict;
+  /** EIA0 where the record does not allow null integrity. */
+  nullIntegrity?: boolean;
+  truncated?: boolean;
 }
 
-function keysOf(c: NasContext, eea = c.eea, eia = c.eia): { knasenc: Uint8Array; knasint: Uint8Array } {
+function keysOf(c: NasContext, eea: AlgId, eia: AlgId): { knasenc: Uint8Array; knasint: Uint8Array } {
   const r = c.record;
   return r.kasme ? deriveNasKeys(r.kasme, eea, eia) : { knasenc: r.knasenc!, knasint: r.knasint! };
 }
@@ -65,50 +73,49 @@ function estimateCount(s: CountState, sqn: number): number {
 
 const u32 = (b: Uint8Array) => ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
 const hex32 = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
+const SECURITY_MODE_COMMAND = 3;
+/** Integrity algorithms tried for a context that has not learnt its own: never EIA0. */
+const NON_NULL: readonly AlgId[] = [1, 2, 3];
+
+type Selected = { ciphering?: number; integrity?: number } | undefined;
 
 export class NasSecurity implements ProtectionScheme {
   private contexts: NasContext[];
   private verdicts = new WeakMap<ProtectionRequest, Verdict>();
   /** The verdict of the protected message being dissected (for IEs ciphered under its context). */
-  current?: { context: NasContext; count: number; direction: Direction; knasenc: (eea: AlgId) => Uint8Array };
+  current?: { context: NasContext; count: number; direction: Direction; eea?: AlgId; knasenc: (eea: AlgId) => Uint8Array };
 
   constructor(records: readonly NasKeyRecord[]) {
-    this.contexts = records.map((record) => ({ record, eea: record.eea, eia: record.eia, count: { ul: { overflow: 0, last: -1 }, dl: { overflow: 0, last: -1 } } }));
+    const state = (): CountState => ({ overflow: 0, last: -1, window: new ReplayWindow() });
+    this.contexts = records.map((record) => ({ record, eea: record.eea, eia: record.eia, count: { ul: state(), dl: state() } }));
   }
 
   open(req: ProtectionRequest): Opened {
     const payload = req.bytes.subarray(req.payloadStart >> 3, req.payloadEnd >> 3);
     this.current = undefined;
+    // Without keys the payload is read as plain where it can be (null ciphering assumed, and marked so).
     if (!this.contexts.length) return req.ciphered ? { plaintext: payload, assumed: true } : {};
-    // The MAC covers the payload as sent, so it is checked before anything is deciphered or decoded.
+    // The MAC covers the payload as sent: it is checked before anything is deciphered or decoded.
     const v = this.verify(req);
     this.verdicts.set(req, v);
-    if (v.status === 'good') {
-      const c = v.context!;
-      this.current = { context: c, count: v.count!, direction: v.direction!, knasenc: (eea) => keysOf(c, eea, v.eia).knasenc };
-    }
-    if (!req.ciphered) return {};
-    if (v.status !== 'good') return this.contexts.some((c) => c.eea === 0) ? { plaintext: payload, assumed: true } : {};
+    if (v.status !== 'good') return {};
     const c = v.context!;
-    const plaintext = encrypt(c.eea, keysOf(c).knasenc, v.count!, NAS_BEARER, directionBit(v.direction!), payload, payload.length * 8);
-    return { plaintext, assumed: c.eea === 0 };
+    const eea = v.eea;
+    this.current = { context: c, count: v.count!, direction: v.direction!, eea, knasenc: (alg) => keysOf(c, alg, v.eia!).knasenc };
+    if (!req.ciphered || eea === undefined) return {};
+    const plaintext = encrypt(eea, keysOf(c, eea, v.eia!).knasenc, v.count!, NAS_BEARER, directionBit(v.direction!), payload, payload.length * 8);
+    return { plaintext, assumed: eea === 0 };
   }
 
-  close(req: ProtectionRequest, opened: Opened, payload: unknown): TreeNode[] {
-    const v = this.verdicts.get(req) ?? { status: 'unverified' };
+  close(req: ProtectionRequest, opened: Opened): TreeNode[] {
+    const v = this.verdicts.get(req) ?? (req.truncated && this.contexts.length ? { status: 'bad' as const, truncated: true } : { status: 'unverified' as const });
     this.current = undefined;
-    // A verified Security Mode Command starts a context with the algorithms it names.
-    const algs = (payload as { selected_nas_security_algorithms?: { ciphering?: number; integrity?: number } } | undefined)?.selected_nas_security_algorithms;
     const sht = req.value.security_header_type as number;
-    if (v.status === 'good' && sht === 3 && algs && v.context) {
-      v.context.eea = (algs.ciphering ?? 0) as AlgId;
-      v.context.eia = (algs.integrity ?? 0) as AlgId;
-    }
     if (v.status === 'good' && sht === 4 && v.context) this.completed.add(v.context);
     this.last = {
       sht,
       status: v.status,
-      readable: !req.ciphered || (opened.plaintext !== undefined && (opened.assumed === true || v.context?.eea === 0)),
+      readable: !req.ciphered || (opened.plaintext !== undefined && (opened.assumed === true || v.eea === 0)),
       eea: v.context?.eea,
       eia: v.eia,
       context: v.context?.record.where,
@@ -130,31 +137,45 @@ export class NasSecurity implements ProtectionScheme {
 
   /**
    * Tries every context (and direction, when unknown); the first whose MAC matches wins. A Security
-   * Mode Command (SHT 3) starts a new context whose integrity algorithm it names: with K_ASME each
-   * algorithm is tried, since the MAC is checked before the message is decoded.
+   * Mode Command is verified under the algorithms it selects (TS 33.401 §7.2.4.4), read from its
+   * plain payload before the MAC is checked; a verified one sets the context's algorithms. A context
+   * that has not learnt its integrity algorithm tries EIA1-3, never EIA0.
    */
   private verify(req: ProtectionRequest): Verdict {
     const sqn = req.value.sequence_number as number;
     const wire = req.value.message_authentication_code as number;
     const covered = req.bytes.subarray(req.coverStart >> 3, req.coverEnd >> 3);
-    const smc = req.value.security_header_type === 3;
+    const smc = req.value.security_header_type === SECURITY_MODE_COMMAND;
+    const selected = smc ? ((req.peek() as { selected_nas_security_algorithms?: Selected } | undefined)?.selected_nas_security_algorithms ?? undefined) : undefined;
     let first: Verdict | undefined;
-    for (const c of this.contexts) for (const eia of smc && c.record.kasme ? ([c.eia, 0, 1, 2, 3] as AlgId[]) : [c.eia]) {
-      const { knasint } = keysOf(c, c.eea, eia);
-      for (const d of this.directions(req)) {
-        const state = c.count[d];
-        const count = estimateCount(state, sqn);
-        const calculated = mac(eia, knasint, count, NAS_BEARER, directionBit(d), covered, covered.length * 8);
-        const v: Verdict = { status: 'bad', context: c, direction: d, count, calculated, eia };
-        first ??= v;
-        if (!macEqual(calculated, Uint8Array.of(wire >>> 24, (wire >>> 16) & 0xff, (wire >>> 8) & 0xff, wire & 0xff))) continue;
-        v.status = 'good';
-        v.replayed = count <= state.last;
-        if (!v.replayed) {
-          state.overflow = count >>> 8;
-          state.last = count;
+    for (const c of this.contexts) {
+      const eea = (smc ? selected?.ciphering : c.eea) as AlgId | undefined;
+      const named = (smc ? selected?.integrity : c.eia) as AlgId | undefined;
+      for (const eia of named === undefined ? NON_NULL : [named]) {
+        const { knasint } = keysOf(c, eea ?? 0, eia);
+        for (const d of this.directions(req)) {
+          const state = c.count[d];
+          const count = estimateCount(state, sqn);
+          const calculated = mac(eia, knasint, count, NAS_BEARER, directionBit(d), covered, covered.length * 8);
+          const v: Verdict = { status: 'bad', context: c, direction: d, count, calculated, eia, eea };
+          if (eia === 0 && !c.record.allowNull) v.nullIntegrity = true;
+          first ??= v;
+          if (v.nullIntegrity || !macEqual(calculated, Uint8Array.of(wire >>> 24, (wire >>> 16) & 0xff, (wire >>> 8) & 0xff, wire & 0xff))) continue;
+          v.status = 'good';
+          v.replay = state.window.check(count);
+          if (v.replay === 'ok') {
+            state.window.accept(count);
+            if (count > state.last) {
+              state.overflow = count >>> 8;
+              state.last = count;
+            }
+          }
+          if (smc && selected) {
+            c.eea = eea;
+            c.eia = eia;
+          }
+          return v;
         }
-        return v;
       }
     }
     return first ?? { status: 'unverified' };
@@ -165,24 +186,30 @@ export class NasSecurity implements ProtectionScheme {
     const status = generated('nas_eps.msg_auth_code.status', 'MAC status', v.status, v.status, at, `MAC status: ${v.status === 'good' ? 'Good' : v.status === 'bad' ? 'Bad' : 'Unverified'}`);
     const out = [status];
     const wire = req.value.message_authentication_code as number;
+    const macAt = req.coverStart - 40;
     if (v.status === 'unverified') {
-      status.expert.push(expertItem('mac_not_verified', 'no NAS security context: MAC not verified', req.path, req.coverStart - 40, 32));
+      status.expert.push(expertItem('mac_not_verified', 'no NAS security context: MAC not verified', req.path, macAt, 32));
+    } else if (v.truncated) {
+      status.expert.push(expertItem('mac_truncated', 'the message ends inside its security header', req.path, req.coverStart, 0));
     } else {
       const calc = u32(v.calculated!);
       out.push(generated('nas_eps.msg_auth_code.calculated', 'Calculated MAC', calc, hex32(calc), at));
       const input = `COUNT ${hex32(v.count!)} (overflow ${v.count! >>> 8}, SQN ${v.count! & 0xff}), BEARER ${NAS_BEARER}, DIRECTION ${v.direction === 'dl' ? 'Downlink (1)' : 'Uplink (0)'}, ${EIA_NAMES[v.eia!]}, key ${v.context!.record.where}`;
       out.push(generated('nas_eps.msg_auth_code.input', 'MAC input', input, input, at));
       out.push(generated('nas_eps.count', 'NAS COUNT', v.count!, String(v.count!), at));
-      if (v.status === 'bad') {
-        status.expert.push(expertItem('mac_mismatch', `Bad MAC 0x${wire.toString(16).padStart(8, '0')} [should be ${hex32(calc)}]`, req.path, req.coverStart - 40, 32));
+      if (v.nullIntegrity) status.expert.push(expertItem('null_integrity', 'EIA0: null integrity is not accepted for this context (the keys file does not say "allow_null": true)', req.path, macAt, 32));
+      else if (v.status === 'bad') status.expert.push(expertItem('mac_mismatch', `Bad MAC 0x${wire.toString(16).padStart(8, '0')} [should be ${hex32(calc)}]`, req.path, macAt, 32));
+      if (v.status === 'good' && v.eia === 0) status.expert.push(expertItem('null_integrity', 'EIA0: the message has no integrity protection', req.path, macAt, 32));
+      if (v.replay) {
+        const replay = generated('nas_eps.replay.status', 'Replay status', v.replay, v.replay, at);
+        if (v.replay !== 'ok') replay.expert.push(expertItem('replayed_count', `COUNT ${hex32(v.count!)} ${v.replay === 'replayed' ? 'was already used in this direction' : 'is older than the replay window'}`, req.path, req.coverStart, 8));
+        out.push(replay);
       }
-      if (v.status === 'good' && v.eia === 0) status.expert.push(expertItem('null_integrity', 'EIA0: the message has no integrity protection', req.path, req.coverStart - 40, 32));
-      if (v.replayed) status.expert.push(expertItem('replayed_count', `COUNT ${hex32(v.count!)} was already used in this direction (replayed or out of order)`, req.path, req.coverStart, 8));
     }
     if (req.ciphered && opened.plaintext) {
-      const how = opened.assumed && v.status !== 'good' ? 'EEA0 assumed (no key)' : EEA_NAMES[v.context?.eea ?? 0];
+      const how = opened.assumed && v.status !== 'good' ? 'EEA0 assumed (no key)' : EEA_NAMES[v.eea ?? 0];
       const n = generated('nas_eps.ciphering', 'Ciphering', how, how, at);
-      if (v.status === 'good' && v.context?.eea === 0) n.expert.push(expertItem('null_ciphering', 'EEA0: the message is not ciphered', req.path, req.payloadStart, 0));
+      if (v.status === 'good' && v.eea === 0) n.expert.push(expertItem('null_ciphering', 'EEA0: the message is not ciphered', req.path, req.payloadStart, 0));
       out.push(n);
     }
     return out;

@@ -135,7 +135,7 @@ describe('mtcgk keys export / import (RFC 6031)', () => {
       writeFileSync(path('bad-gid.json'), JSON.stringify({ groups: [{ ...groups[0], gid: 'group-one' }] }));
       const b = await cli('keys', 'export', '--der', '--keys', path('bad-gid.json'), '--out', path('x.der'));
       expect(b.code).toBe(2);
-      expect(b.err).toMatch(/groups\[0\]\.gid: "group-one" is not a group identifier/);
+      expect(b.err).toMatch(/groups\[0\]\.gid: expected an IMSI-Group Identifier/);
       writeFileSync(path('twice.json'), JSON.stringify({ groups: [groups[0], groups[0]] }));
       const t = await cli('keys', 'export', '--der', '--keys', path('twice.json'), '--out', path('x.der'));
       expect(t.err).toMatch(/group 00000001-001-01-01 Gki 1 appears twice/);
