@@ -1,5 +1,6 @@
 /** `mtcgk convert`: any input format to pcapng (Wireshark opens it directly) or to hex lines. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeOutputFile } from '../io/output-file.js';
 import { readFrames, writeHexLines, writePcapng, InputError, FORMAT_NAMES, type FormatName } from '../io/index.js';
 import { UsageError } from './args.js';
 
@@ -39,6 +40,6 @@ export function runConvert(argv: string[], out: (s: string) => void): void {
     throw new InputError(input, `could not be read: ${(e as NodeJS.ErrnoException).code}`);
   }
   const frames = readFrames(bytes, { source: input, format }).map((f) => ({ ...f, protocol: f.protocol ?? protocol }));
-  writeFileSync(output, to === 'pcapng' ? writePcapng(frames, { linkType: dlt as 252 | 147, defaultProtocol: protocol }) : writeHexLines(frames));
+  writeOutputFile(output, to === 'pcapng' ? writePcapng(frames, { linkType: dlt as 252 | 147, defaultProtocol: protocol }) : writeHexLines(frames));
   out(`${frames.length} messages written to ${output}`);
 }

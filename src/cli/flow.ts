@@ -2,9 +2,9 @@
  * `mtcgk flow ...`: writes a capture of the seed's Figure 1.a or 1.b (src/flows/); `mtcgk -z flow`
  * prints a capture as a ladder diagram; `mtcgk export lua` writes the Wireshark Lua dissector.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from '../io/frame.js';
+import { makeOutputDir, writeOutputFile } from '../io/output-file.js';
 import type { Keys } from '../security/keys.js';
 import type { AlgId } from '../security/algorithms.js';
 import { flowPcapng, flowText } from '../flows/capture.js';
@@ -127,10 +127,10 @@ export function runFlow(argv: string[], out: (s: string) => void): void {
   if (!argv.length || argv.includes('-h') || argv.includes('--help')) return out(FLOW_USAGE);
   const { options, out: dir, seeded } = parseFlowArgs(argv);
   const flow = buildFlow(options);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'flow.pcapng'), flowPcapng(flow.messages));
-  writeFileSync(join(dir, 'flow.txt'), flowText(flow.messages, flowHeading(flow)));
-  writeFileSync(join(dir, 'keys.json'), keysJson(flow));
+  makeOutputDir(dir);
+  writeOutputFile(join(dir, 'flow.pcapng'), flowPcapng(flow.messages));
+  writeOutputFile(join(dir, 'flow.txt'), flowText(flow.messages, flowHeading(flow)));
+  writeOutputFile(join(dir, 'keys.json'), keysJson(flow), { secret: true });
   out(`wrote ${join(dir, 'flow.pcapng')} (${flow.messages.length} packets, interfaces ${INTERFACES.join(', ')}), ${join(dir, 'flow.txt')}, ${join(dir, 'keys.json')}${seeded ? '' : ` (seed ${options.seed})`}`);
 }
 

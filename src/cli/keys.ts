@@ -2,7 +2,8 @@
  * `mtcgk keys export|import`: the group keys of a keys file as an RFC 6031 symmetric key package
  * (DER), the form in which a Group GW hands them to an HSS, and back.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeOutputFile } from '../io/output-file.js';
 import { exportGroupKeys, groupKeyJson, importGroupKeys } from '../keys/symmetric-key-package.js';
 import { KeysError, mergeKeys, parseKeys } from '../security/keys.js';
 import { UsageError } from './args.js';
@@ -41,13 +42,6 @@ function read(file: string): Buffer {
   }
 }
 
-function write(file: string, data: Uint8Array | string): void {
-  try {
-    writeFileSync(file, data);
-  } catch (e) {
-    throw new KeysError(`The file "${file}" could not be written: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
 
 export function runKeys(argv: string[], out: (s: string) => void): void {
   const [verb, ...rest] = argv;
@@ -60,7 +54,7 @@ export function runKeys(argv: string[], out: (s: string) => void): void {
     if (target === undefined) throw new UsageError('keys export needs --out F.der (DER is binary)');
     const keys = mergeKeys(files.map((f) => parseKeys(read(f).toString('utf8'), f)));
     const der = exportGroupKeys(keys.groups);
-    write(target, der);
+    writeOutputFile(target, der, { secret: true });
     out(`${keys.groups.length} group key set${keys.groups.length === 1 ? '' : 's'} (${2 * keys.groups.length} keys) written to ${target} (${der.length} octets)`);
     return;
   }
@@ -76,7 +70,7 @@ export function runKeys(argv: string[], out: (s: string) => void): void {
     const json = JSON.stringify({ groups: checked.groups.map(groupKeyJson) }, null, 2);
     if (target === undefined) out(json);
     else {
-      write(target, json + '\n');
+      writeOutputFile(target, json + '\n', { secret: true });
       out(`${groups.length} group key set${groups.length === 1 ? '' : 's'} written to ${target}`);
     }
     return;

@@ -43,7 +43,7 @@ function frames(o: Options): Frame[] {
   const out: Frame[] = o.hex.map((h, i) => ({ ...readFrames(new TextEncoder().encode(h), { source: `--hex#${i + 1}`, format: 'hexlines' })[0], source: `--hex#${i + 1}` }));
   const file = o.read ?? o.positional[0];
   if (file !== undefined) out.push(...readFrames(readInput(file), readOptions(o, file === '-' ? 'stdin' : file)));
-  if (!out.length) throw new Exit(1, 'no input: give -r FILE, --hex HEX or a FILE');
+  if (!out.length) throw file === undefined ? new Exit(1, 'no input: give -r FILE, --hex HEX or a FILE') : new Exit(2, `${file}: has no messages`);
   return out.map((f) => ({ ...f, direction: f.direction ?? o.direction }));
 }
 

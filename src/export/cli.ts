@@ -1,5 +1,5 @@
 /** `mtcgk export lua [--out F.lua]`: the Wireshark Lua dissector generated from the grammars. */
-import { writeFileSync } from 'node:fs';
+import { writeOutputFile } from '../io/output-file.js';
 import { UsageError } from '../cli/args.js';
 import { luaDissector } from './lua.js';
 
@@ -18,6 +18,6 @@ export function runExport(argv: string[], out: (s: string) => void): void {
   }
   const text = luaDissector();
   if (file === undefined) return out(text.trimEnd());
-  writeFileSync(file, text);
+  writeOutputFile(file, text);
   out(`wrote ${file}`);
 }

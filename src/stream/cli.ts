@@ -203,7 +203,7 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
     }
   }
 
-  if (number === 0) throw new Exit(1, 'no input: give -r FILE, --hex HEX or a FILE');
+  if (number === 0) throw new Exit(2, `${o.read ?? o.positional[0]}: has no messages`);
   if (o.output === 'json') batch.push(jsonLast === undefined ? '[]' : `${jsonLast}\n]`);
   batch.flush();
 }
