@@ -41,13 +41,13 @@ export type { MessageByName, MessageName, MessageValue, ProtocolMessages, Protoc
 
 // NAS security
 export { SecuritySession } from './security/session.js';
-export { protect, unprotect, type NasProtectContext, type SecurityHeaderType, type Unprotected } from './security/nas-protect.js';
+export { protect, unprotect, NasSender, MAX_NAS_COUNT, type NasProtectContext, type SecurityHeaderType, type Unprotected } from './security/nas-protect.js';
 export { deriveNasKeys, kdf } from './security/kdf.js';
 export { encrypt, mac, macEqual, EEA_NAMES, EIA_NAMES, type AlgId } from './security/algorithms.js';
 export { parseKeys, mergeKeys, KeysError, NO_KEYS, type Keys, type NasKeyRecord, type GroupKeyRecord } from './security/keys.js';
 
 // Protected group messages and the group key schedule
-export { protectGroupMessage, verifyGroupMessage, type GroupMessageInput, type GroupMessageVerdict } from './groupkeys/protect.js';
+export { protectGroupMessage, verifyGroupMessage, GroupMessageSender, CountError, MAX_GROUP_COUNT, type GroupMessageInput, type GroupMessageVerdict } from './groupkeys/protect.js';
 export { deriveGroupKeys, randomGroupKeys, rollover, GROUP_KEY_FC, type GroupKeyParams } from './groupkeys/schedule.js';
 export { ReplayWindow, type ReplayVerdict } from './security/replay.js';
 

@@ -33,7 +33,13 @@ function cipher(payload: Uint8Array, sht: number, ctx: NasProtectContext): Uint8
 
 const macOf = (covered: Uint8Array, ctx: NasProtectContext) => mac(ctx.eia, ctx.knasint, ctx.count, NAS_BEARER, directionBit(ctx.direction), covered, covered.length * 8);
 
-/** A plain NAS message (a value or its bytes) as a security protected NAS message. */
+/** The last NAS COUNT: overflow(16) || SQN(8) (TS 24.301 §4.4.3.1). */
+export const MAX_NAS_COUNT = 0xffffff;
+
+/**
+ * A plain NAS message (a value or its bytes) as a security protected NAS message. Stateless: the
+ * caller guarantees that no COUNT is used twice in a direction (NasSender does).
+ */
 export function protect(plain: unknown, sht: SecurityHeaderType, ctx: NasProtectContext): Uint8Array {
   const bytes = plain instanceof Uint8Array ? plain : encode(plain, 'nas-eps');
   const outer = (macValue: number) =>
@@ -41,6 +47,23 @@ export function protect(plain: unknown, sht: SecurityHeaderType, ctx: NasProtect
   const draft = outer(0);
   const m = macOf(draft.subarray(outerHeader(draft).coverStart), ctx);
   return outer(((m[0] << 24) | (m[1] << 16) | (m[2] << 8) | m[3]) >>> 0);
+}
+
+/** The sending side of one NAS security context in one direction: owns its COUNT, never reused. */
+export class NasSender {
+  private next: number;
+
+  /** `ctx.count` is the first COUNT to use. */
+  constructor(private ctx: NasProtectContext) {
+    this.next = ctx.count;
+  }
+
+  protect(plain: unknown, sht: SecurityHeaderType): Uint8Array {
+    if (this.next > MAX_NAS_COUNT) throw new RangeError(`NAS COUNT exhausted in the ${this.ctx.direction === 'dl' ? 'downlink' : 'uplink'}: a new K_ASME is needed`);
+    const bytes = protect(plain, sht, { ...this.ctx, count: this.next });
+    this.next++;
+    return bytes;
+  }
 }
 
 /** The outer header as the grammar decodes it, and where the MAC coverage (SQN) and the payload start. */
