@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dissectFull } from '../index.js';
+import { dissectFull } from '../api.js';
 import { EXPERT, walk, type TreeNode } from '../engine/tree.js';
 import type { GrammarIR } from '../grammar/ir.js';
 

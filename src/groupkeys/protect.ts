@@ -1,5 +1,5 @@
 /** Building and checking protected group messages with known keys (the MTC-IWF's and a UE's side). */
-import { dissectFull, encode } from '../index.js';
+import { dissectFull, encode } from '../api.js';
 import { toHex } from '../engine/format.js';
 import { walk } from '../engine/tree.js';
 import type { AlgId } from '../security/algorithms.js';

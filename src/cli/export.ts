@@ -1,7 +1,7 @@
 /** `mtcgk export lua [--out F.lua]`: the Wireshark Lua dissector generated from the grammars. */
 import { writeFileSync } from 'node:fs';
-import { UsageError } from '../cli/args.js';
-import { luaDissector } from './lua.js';
+import { UsageError } from './args.js';
+import { luaDissector } from '../export/lua.js';
 
 export const EXPORT_USAGE = 'Usage: mtcgk export lua [--out F.lua]   (Wireshark Lua dissector for gmsg and the NAS group key IEs; stdout without --out)';
 
