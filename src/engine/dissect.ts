@@ -293,7 +293,7 @@ export class Dissector {
   private protectedPayload(f: FieldIR, p: ProtectionIR, r: BitReader, parent: TreeNode, value: Obj, path: string, starts: Map<string, number>, scope: Scope): () => void {
     const coverStart = starts.get(p.coversFrom) ?? r.pos;
     const scheme = this.ctx.schemes?.[p.scheme] ?? NO_SCHEME;
-    const ciphered = p.cipheredIf === 'always' || (p.cipheredIf !== undefined && p.cipheredIf.values.includes(value[p.cipheredIf.field] as number));
+    const ciphered = p.cipheredIf === 'always' || (p.cipheredIf?.values.includes(value[p.cipheredIf.field] as number) ?? false);
     const payloadBits = f.lengthFrom ? this.related(f, r, scope, parent, path) : r.remaining;
     const payloadEnd = r.pos + payloadBits;
     const req: ProtectionRequest = { value, enclosing: [...this.enclosing], bytes: r.bytes, coverStart, coverEnd: payloadEnd, payloadStart: r.pos, payloadEnd, ciphered, direction: this.ctx.direction, receiver: this.ctx.receiver, path };

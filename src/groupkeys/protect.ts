@@ -3,7 +3,7 @@ import { dissectFull, encode } from '../api.js';
 import { toHex } from '../engine/format.js';
 import { walk } from '../engine/tree.js';
 import type { AlgId } from '../security/algorithms.js';
-import { SecuritySession } from '../security/session.js';
+import type { SecuritySession } from '../security/session.js';
 import type { GroupKeyRecord } from '../security/keys.js';
 import { groupCipher, groupMac } from './gmsg-scheme.js';
 
