@@ -1,16 +1,14 @@
 /** Decode, dissect and encode throughput over the real NAS-EPS corpus, beside tshark's whole-process rate. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode, dissectFull, encode, fromHex } from '../src/index.js';
 import { writePcapng } from '../src/io/index.js';
+import { realCorpus } from '../test/helpers/fixtures.js';
 import { measure, table, type Rate } from './harness.js';
 
-const corpus = readFileSync(new URL('../../shared/corpus/nas-eps/real.jsonl', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => fromHex(JSON.parse(l).hex as string));
+const corpus = realCorpus().map((l) => fromHex(l.hex));
 
 function tsharkRate(): Rate | undefined {
   try {

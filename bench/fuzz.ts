@@ -1,17 +1,14 @@
 /** Self-fuzzing throughput: executions per second (generation + mutation + oracles), beside plain dissect of the corpus. */
 import * as fc from 'fast-check';
-import { readFileSync } from 'node:fs';
 import { dissectFull, fromHex } from '../src/index.js';
 import { fuzzArbitrary, type FuzzInput } from '../src/fuzz/arbitraries.js';
 import { chunkSeed, havoc } from '../src/fuzz/runner.js';
 import { selfTarget } from '../src/fuzz/targets.js';
 import { defaultGrammar } from '../src/grammar/load.js';
+import { realCorpus } from '../test/helpers/fixtures.js';
 import { measure, table } from './harness.js';
 
-const corpus = readFileSync(new URL('../../shared/corpus/nas-eps/real.jsonl', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => fromHex(JSON.parse(l).hex as string));
+const corpus = realCorpus().map((l) => fromHex(l.hex));
 
 export function fuzzBench(): string {
   const ir = defaultGrammar();

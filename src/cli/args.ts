@@ -40,17 +40,17 @@ function fieldsOption(o: FieldsOptions, spec: string): void {
   const eq = spec.indexOf('=');
   if (eq < 1) throw new UsageError(`-E takes name=value, got "${spec}"`);
   const [k, v] = [spec.slice(0, eq), spec.slice(eq + 1)];
-  const unescape = (s: string) => (s === '/t' ? '\t' : s === '/s' ? ' ' : s);
+  const unescapeSeparator = (s: string) => (s === '/t' ? '\t' : s === '/s' ? ' ' : s);
   switch (k) {
     case 'header':
       if (v !== 'y' && v !== 'n') throw new UsageError('-E header takes y or n');
       o.header = v === 'y';
       break;
     case 'separator':
-      o.separator = unescape(v);
+      o.separator = unescapeSeparator(v);
       break;
     case 'aggregator':
-      o.aggregator = unescape(v);
+      o.aggregator = unescapeSeparator(v);
       break;
     case 'occurrence':
       if (v === 'a' || v === 'f' || v === 'l') o.occurrence = v;

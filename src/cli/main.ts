@@ -1,32 +1,20 @@
 #!/usr/bin/env node
 /** The mtcgk command: tshark-style dissection of NAS-EPS and group-key messages. */
 import { readFileSync } from 'node:fs';
-import { dissectFull, encode, toHex } from '../index.js';
-import type { DissectResult } from '../engine/dissect.js';
-import { compileFilter, FilterError } from '../filter/index.js';
+import { dissectFull, encode } from '../api.js';
+import { toHex } from '../engine/format.js';
 import { GrammarError } from '../grammar/errors.js';
 import { defaultGrammar } from '../grammar/load.js';
-import { INBOUND, InputError, readFrames, type Frame, type ReadOptions } from '../io/index.js';
-import { fieldsHeader, fieldsLine, fieldValues } from '../output/fields.js';
+import { InputError, readFrames, type Frame } from '../io/index.js';
+import { fieldsHeader } from '../output/fields.js';
 import { KeysError, mergeKeys, parseKeys } from '../security/keys.js';
 import { OrderedDissection } from '../security/ordered.js';
 import { SecuritySession } from '../security/session.js';
-import { hexDump } from '../output/hexdump.js';
-import { packetJson } from '../output/json.js';
-import { treeText } from '../output/text.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
 import { runConvert } from './convert.js';
 import { runGmsg } from './gmsg.js';
 import { runCapture } from '../stream/cli.js';
-
-export class Exit extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { displayFilter, Exit, jsonArray, readOptions, renderFrame, type Sink, stdoutSink } from './frame-output.js';
 
 function readInput(path: string): Uint8Array {
   try {
@@ -36,9 +24,6 @@ function readInput(path: string): Uint8Array {
   }
 }
 
-/** How capture files are read; the streamed path (src/stream/cli.ts) reads them the same way. */
-export const readOptions = (o: Options, source: string): ReadOptions => ({ source, format: o.format, dltMap: o.dltMap, defaultDirection: o.direction, inboundDirection: INBOUND });
-
 function frames(o: Options): Frame[] {
   const out: Frame[] = o.hex.map((h, i) => ({ ...readFrames(new TextEncoder().encode(h), { source: `--hex#${i + 1}`, format: 'hexlines' })[0], source: `--hex#${i + 1}` }));
   const file = o.read ?? o.positional[0];
@@ -46,57 +31,6 @@ function frames(o: Options): Frame[] {
   if (!out.length) throw file === undefined ? new Exit(1, 'no input: give -r FILE, --hex HEX or a FILE') : new Exit(2, `${file}: has no messages`);
   return out.map((f) => ({ ...f, direction: f.direction ?? o.direction }));
 }
-
-/** Names of the messages in a decoded value, outermost first, for the Info column. */
-function info(r: DissectResult): string {
-  const ir = defaultGrammar();
-  const names: string[] = [];
-  const visit = (v: unknown) => {
-    if (!v || typeof v !== 'object') return;
-    const m = (v as Record<string, unknown>).message;
-    if (typeof m === 'string' && m !== 'security_protected_nas_message') names.push(ir.messages.get(m)?.label ?? m);
-    for (const c of Object.values(v)) visit(c);
-  };
-  visit(r.value);
-  if (!names.length && (r.value as { message?: string } | undefined)?.message === 'security_protected_nas_message') names.push('Ciphered message');
-  const malformed = r.expert.some((e) => e.severity === 'error' && e.group === 'malformed') ? ' [Malformed]' : '';
-  return (names.join(', ') || 'Unknown') + malformed;
-}
-
-/** The -Y filter as a predicate over a dissection; a bad filter is unusable input (exit 2), as in tshark. */
-export function displayFilter(text: string | undefined): (r: DissectResult) => boolean {
-  if (text === undefined) return () => true;
-  try {
-    const test = compileFilter(text, { has: (name) => defaultGrammar().fields.has(name) || defaultGrammar().protocols.has(name) });
-    return (r) => test(new Map([...fieldValues([r.tree]), [r.protocol, ['']]]));
-  } catch (e) {
-    if (e instanceof FilterError) throw new Exit(2, `${e.message} (-Y column ${e.column + 1})`);
-    throw e;
-  }
-}
-
-/** tshark -x with several data sources: each one under its own heading. */
-function sourcesDump(r: DissectResult): string {
-  if (r.sources.size === 1) return hexDump(r.sources.get('frame')!);
-  return [...r.sources].map(([name, bytes]) => `${name === 'frame' ? 'Frame' : 'Deciphered NAS-EPS'} (${bytes.length} bytes):\n${hexDump(bytes)}`).join('\n');
-}
-
-/** The output of one dissected frame, as lines (-T json: the packet's JSON text, for jsonArray). */
-export function renderFrame(o: Options, f: Frame, num: number, protocol: string, r: DissectResult): string[] {
-  if (o.output === 'fields') return [fieldsLine([r.tree], o.fields)];
-  if (o.output === 'json' || o.output === 'jsonl') {
-    const p = packetJson({ number: num, source: f.source, direction: f.direction, protocol, tree: r.tree });
-    return [o.output === 'jsonl' ? JSON.stringify(p) : JSON.stringify(p, null, 2)];
-  }
-  const lines = [`${String(num).padStart(5)} ${f.source} ${(f.direction ?? '-').toUpperCase()} ${protocol.toUpperCase()} ${f.bytes.length} ${info(r)}`];
-  if (o.verbose && (!o.onlyProtocols || o.onlyProtocols.includes(protocol))) lines.push(treeText(r.tree, (source) => r.sources.get(source ?? 'frame') ?? f.bytes));
-  if (o.hexDump) lines.push(sourcesDump(r));
-  if (o.verbose || o.hexDump) lines.push('');
-  return lines;
-}
-
-/** Packets' JSON texts (renderFrame with -T json) as one array, the same text as JSON.stringify(packets, null, 2). */
-export const jsonArray = (packets: string[]): string => (packets.length ? `[\n${packets.map((p) => '  ' + p.replace(/\n/g, '\n  ')).join(',\n')}\n]` : '[]');
 
 async function run(o: Options, out: (s: string) => void): Promise<number | void> {
   if (o.command === 'help') return out(USAGE);
@@ -160,11 +94,6 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
   if (o.output === 'json') out(jsonArray(json));
 }
 
-type Sink = (line: string) => void;
-
-/** The default output: one line a call. The streamed path (src/stream/cli.ts) hands it many lines at once. */
-export const stdoutSink: Sink = (s) => void process.stdout.write(s + '\n');
-
 export async function main(argv: string[], out: Sink = stdoutSink, err: Sink = (s) => void process.stderr.write(s + '\n')): Promise<number> {
   try {
     if (argv[0] === 'convert') {
@@ -174,7 +103,7 @@ export async function main(argv: string[], out: Sink = stdoutSink, err: Sink = (
     if (argv[0] === 'gmsg') return await runGmsg(argv.slice(1), out, err);
     if (argv[0] === 'keys') return ((await import('./keys.js')).runKeys(argv.slice(1), out), 0);
     if (argv[0] === 'flow') return ((await import('./flow.js')).runFlow(argv.slice(1), out), 0);
-    if (argv[0] === 'export') return ((await import('../export/cli.js')).runExport(argv.slice(1), out), 0);
+    if (argv[0] === 'export') return ((await import('./export.js')).runExport(argv.slice(1), out), 0);
     if (argv[0] === 'fuzz' || argv[0] === 'corpus') return await (await import('./fuzz.js')).runFuzzCommand(argv, out, err);
     return (await run(parseArgs(argv), out)) ?? 0;
   } catch (e) {

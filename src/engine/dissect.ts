@@ -340,7 +340,7 @@ export class Dissector {
   private protectedPayload(f: FieldIR, p: ProtectionIR, r: BitReader, parent: TreeNode, value: Obj, path: string, starts: Map<string, number>, scope: Scope): (truncated?: boolean) => void {
     const coverStart = starts.get(p.coversFrom) ?? r.pos;
     const scheme = this.ctx.schemes?.[p.scheme] ?? NO_SCHEME;
-    const ciphered = p.cipheredIf === 'always' || (p.cipheredIf !== undefined && p.cipheredIf.values.includes(value[p.cipheredIf.field] as number));
+    const ciphered = p.cipheredIf === 'always' || (p.cipheredIf?.values.includes(value[p.cipheredIf.field] as number) ?? false);
     const payloadBits = f.lengthFrom ? this.related(f, r, scope, parent, path) : r.remaining;
     const payloadEnd = r.pos + payloadBits;
     const fpath = `${path}/${f.id}`;

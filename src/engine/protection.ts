@@ -3,8 +3,10 @@
  * hands its payload to the named scheme, which may decipher it and adds generated nodes (MAC status,
  * COUNT used) once the payload is decoded. Keys and state live in the scheme instance, per call.
  */
-import type { Direction } from '../io/frame.js';
 import type { TreeNode } from './tree.js';
+
+/** Direction of a message: 'ul' from the UE, 'dl' to it. */
+export type Direction = 'ul' | 'dl';
 
 export interface ProtectionRequest {
   /** Fields of the protected struct decoded so far (header, MAC, sequence number). */

@@ -5,7 +5,9 @@
  * per (GID, Gki) between all the UEs of a group, and so takes the second UE's copy of a group
  * message for a replay of the first's.
  */
-import { dissectFull, type DissectResult, type ExpertItem } from '../index.js';
+import { dissectFull } from '../api.js';
+import type { DissectResult } from '../engine/dissect.js';
+import type { ExpertItem } from '../engine/tree.js';
 import type { Frame } from '../io/frame.js';
 import { NO_KEYS, type Keys } from '../security/keys.js';
 import { SecuritySession } from '../security/session.js';

@@ -14,7 +14,7 @@
  * AVPs the dictionary does not have (yet): S6a authentication vectors and Serving-Node are written as
  * the docs say for unknown codes, `{value: hex}` of their data (see groupedV3).
  */
-import { encode as encodeValue } from '../index.js';
+import { encode as encodeValue } from '../api.js';
 import { defaultGrammar } from '../grammar/default.js';
 import { toHex } from '../engine/format.js';
 import type { GroupKeyRecord } from '../security/keys.js';

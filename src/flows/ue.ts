@@ -4,7 +4,10 @@
  * Every protected message is built with protect() and the real algorithms.
  */
 import { cipheredGroupKeyInformation, groupKeyInformation } from '../groupkeys/nas.js';
-import { deriveNasKeys, encode as encodeValue, protect, type AlgId } from '../index.js';
+import { encode as encodeValue } from '../api.js';
+import type { AlgId } from '../security/algorithms.js';
+import { deriveNasKeys } from '../security/kdf.js';
+import { protect } from '../security/nas-protect.js';
 import { toHex } from '../engine/format.js';
 import type { Direction } from '../io/frame.js';
 import type { GroupKeyRecord } from '../security/keys.js';

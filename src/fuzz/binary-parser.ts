@@ -10,10 +10,11 @@
  * validated integers, and no string option (length, assert, formatter, alias) is ever used.
  */
 import { createRequire } from 'node:module';
-// binary-parser 2.3.0's "exports" has no types for its ESM build; its CommonJS build carries them.
-import type { Parser as ParserType } from 'binary-parser' with { 'resolution-mode': 'require' };
 import { toHex } from '../engine/format.js';
 import type { FieldIR, GrammarIR, L3MessageType, TypeIR } from '../grammar/ir.js';
+
+// binary-parser 2.3.0's "exports" has no types for its ESM build; its CommonJS build carries them.
+type ParserModule = typeof import('binary-parser', { with: { 'resolution-mode': 'require' } });
 
 export interface FixedField {
   /** Path of the field in the value: IE id / field id. */
@@ -92,7 +93,7 @@ export function messagePrefixLayout(t: TypeIR): FixedLayout | undefined {
   const ies = (t as L3MessageType).ies;
   for (let i = 0; i < ies.length && ies[i].iei === undefined && ies[i].format === 'V'; ) {
     const pair = ies[i].half ? [ies[i + 1], ies[i]] : [ies[i]];
-    if (pair.some((ie) => !ie || ie.format !== 'V' || ie.type?.().kind !== 'struct')) break;
+    if (pair.some((ie) => ie?.format !== 'V' || ie.type?.().kind !== 'struct')) break;
     const parts = pair.map((ie) => ({ ie, t: ie.type!() }));
     const got: FixedField[] = [];
     let at = pos;
@@ -131,8 +132,8 @@ function halfFields(fields: FieldIR[], at: number, idPrefix: string): FixedField
   return out;
 }
 
-const { Parser } = createRequire(import.meta.url)('binary-parser') as { Parser: typeof ParserType };
-type Parser = ParserType;
+const { Parser } = createRequire(import.meta.url)('binary-parser') as ParserModule;
+type Parser = InstanceType<ParserModule['Parser']>;
 
 const BIT_METHODS = Array.from({ length: 33 }, (_, n) => `bit${n}`);
 
@@ -186,7 +187,7 @@ export function compileGrammar(ir: GrammarIR): { types: Map<string, CompiledLayo
   const messages = new Map<string, CompiledLayout>();
   for (const [name, t] of ir.messages) {
     const l = messagePrefixLayout(t);
-    if (l && l.octets) messages.set(name, compileLayout(l));
+    if (l?.octets) messages.set(name, compileLayout(l));
   }
   return { types, messages };
 }

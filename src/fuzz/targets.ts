@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dissectFull } from '../index.js';
+import { dissectFull } from '../api.js';
+import type { DissectResult } from '../engine/dissect.js';
 import { EXPERT, walk, type TreeNode } from '../engine/tree.js';
 import type { GrammarIR } from '../grammar/ir.js';
 
@@ -67,7 +68,7 @@ export function selfTarget(ir: GrammarIR, timeoutMs: number): Target {
     name: 'self',
     run(bytes, protocol) {
       const t0 = performance.now();
-      let r;
+      let r: DissectResult;
       try {
         r = dissectFull(bytes, protocol, { grammar: ir });
       } catch (e) {
@@ -76,7 +77,7 @@ export function selfTarget(ir: GrammarIR, timeoutMs: number): Target {
       }
       const ms = performance.now() - t0;
       if (ms > timeoutMs) return { kind: 'hang', error: `dissect took ${ms.toFixed(0)} ms (timeout ${timeoutMs} ms)`, signature: 'hang' };
-      const bad = r.expert.find((e) => !Object.prototype.hasOwnProperty.call(EXPERT, e.id));
+      const bad = r.expert.find((e) => !Object.hasOwn(EXPERT, e.id));
       if (bad) return { kind: 'expert', error: `expert id "${bad.id}" is not in the EXPERT catalogue (${bad.path})`, signature: `expert:${bad.id}` };
       const tiling = tilingError(r.tree, bytes.length * 8);
       if (tiling) return { kind: 'tiling', error: tiling, signature: `tiling:${tiling.replace(/\[[^\]]*\)/g, '').replace(/\d+/g, 'N')}` };

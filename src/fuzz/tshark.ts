@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dissectFull } from '../index.js';
+import { dissectFull } from '../api.js';
 import { writePcapng } from '../io/index.js';
 import { fieldValues } from '../output/fields.js';
 

@@ -1,9 +1,9 @@
 /** Building and checking protected group messages with known keys (the MTC-IWF's and a UE's side). */
-import { dissectFull, encode } from '../index.js';
+import { dissectFull, encode } from '../api.js';
 import { fromHex, toHex } from '../engine/format.js';
 import { walk } from '../engine/tree.js';
 import type { AlgId } from '../security/algorithms.js';
-import { SecuritySession } from '../security/session.js';
+import type { SecuritySession } from '../security/session.js';
 import type { GroupKeyRecord } from '../security/keys.js';
 import { groupCipher, groupMac } from './gmsg-scheme.js';
 

@@ -24,6 +24,7 @@ export function detectFormat(bytes: Uint8Array): FormatName {
     if (PCAP_MAGIC.has(view.getUint32(0, false)) || PCAP_MAGIC.has(view.getUint32(0, true))) return 'pcap';
   }
   const text = decodeText(bytes);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters other than whitespace mark binary input
   if (text === undefined || /[\0-\x08\x0e-\x1f\x7f]/.test(text)) return 'raw';
   const first = textLines(text).find(({ text: line }) => line.trim() && !line.trimStart().startsWith('#'));
   return FIRST_LINES.find(([, pattern]) => pattern.test(first?.text ?? ''))?.[0] ?? 'hexlines';

@@ -1,4 +1,6 @@
-export type Direction = 'ul' | 'dl';
+import type { Direction } from '../engine/protection.js';
+
+export type { Direction };
 
 /** One message as read from an input, before any dissection. */
 export interface Frame {

@@ -2,7 +2,7 @@ import { concat, dataView, pad4, utf8Encode } from './binary.js';
 import { encodeExportedPdu, LINKTYPE_EXPORTED_PDU } from './exported-pdu.js';
 import { type Frame, INBOUND } from './frame.js';
 import { InputError } from './input-error.js';
-import { DEFAULT_DLT_MAP, LINKTYPE_USER0 } from './link-types.js';
+import { DEFAULT_DLT_MAP, type LINKTYPE_USER0 } from './link-types.js';
 import {
   EPB_FLAGS,
   EPB_INBOUND,

@@ -3,7 +3,7 @@
  * §4.4.3): cipher the plain message (SHT 2/4), MAC over SQN || message, security header in front.
  * The outer layout comes from the grammar (security_protected_nas_message).
  */
-import { dissectFull, encode } from '../index.js';
+import { dissectFull, encode } from '../api.js';
 import { toHex } from '../engine/format.js';
 import { walk } from '../engine/tree.js';
 import type { Direction } from '../io/frame.js';

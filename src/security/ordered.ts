@@ -5,7 +5,7 @@
  */
 import type { DissectResult } from '../engine/dissect.js';
 import type { Frame } from '../io/frame.js';
-import { dissectFull } from '../index.js';
+import { dissectFull } from '../api.js';
 import type { SecuritySession } from './session.js';
 
 export class OrderedDissection {

@@ -4,8 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Options } from '../cli/args.js';
-import { displayFilter, renderFrame } from '../cli/main.js';
-import { dissectFull } from '../index.js';
+import { displayFilter, renderFrame } from '../cli/frame-output.js';
+import { dissectFull } from '../api.js';
 import type { Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
 import { SecuritySession } from '../security/session.js';

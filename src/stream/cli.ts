@@ -7,10 +7,10 @@
  * audit (one (GID, Gki) with two key sets, a reused Gki): frames that carry group keys are dissected
  * again here, in order, through the one session, so -j N prints what -j 1 prints.
  */
-import { displayFilter, Exit, readOptions, renderFrame, stdoutSink } from '../cli/main.js';
+import { displayFilter, Exit, readOptions, renderFrame, stdoutSink } from '../cli/frame-output.js';
 import type { Options } from '../cli/args.js';
 import { fieldsHeader } from '../output/fields.js';
-import { dissectFull } from '../index.js';
+import { dissectFull } from '../api.js';
 import type { Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
 import { readFrames } from '../io/read.js';

@@ -9,7 +9,7 @@ import type { GrammarIR } from '../grammar/ir.js';
 import type { Direction, Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
 import { InputError } from '../io/input-error.js';
-import { dissectFull } from '../index.js';
+import { dissectFull } from '../api.js';
 import { SecuritySession } from '../security/session.js';
 
 /** Chunks of a capture: bytes (UTF-8 text) or strings. Node streams are async iterables of Buffers. */

@@ -128,6 +128,7 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
   const { count, rows, row, sources, source } = viewOf(s, packets);
   const draftError = useMemo(() => check(s.filter.draft, catalogue).error, [s.filter.draft, catalogue]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the applied filter and the generation start a new run; the effect reads them through state.current
   useEffect(() => {
     const { frames, filter, shown } = state.current;
     const applied = check(filter.applied, latest.current.catalogue).predicate;

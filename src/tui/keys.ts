@@ -42,7 +42,7 @@ function keyOf(c: string): { input: string; key: Key } {
 export function firstKey(input: string, key: Key | undefined, mode: 'navigate' | 'filter' | 'paste'): { input: string; key: Key; rest: string } {
   if (key && input.length <= 1) return { input, key, rest: '' };
   if (mode === 'paste') return { input, key: key ?? NO_KEY, rest: '' };
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a control character ends the typed text
   const control = mode === 'navigate' ? 0 : input.search(/[\x00-\x1f\x7f]/);
   if (control === 0) return { ...keyOf(input[0]), rest: input.slice(1) };
   if (control < 0) return { input, key: NO_KEY, rest: '' };

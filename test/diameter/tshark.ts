@@ -2,9 +2,7 @@
  * Reading tshark's view of Diameter: `-T json` (whose objects repeat keys, so it is parsed into
  * ordered key/value pairs) and `-G fields` (names, labels, types). Used by tshark.test.ts.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-
-export const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
+import { execFileSync } from 'node:child_process';
 
 /** A JSON object as its key/value pairs in order, duplicates kept. */
 export interface Pairs {

@@ -49,8 +49,7 @@ describe.each(messages)('%s (%s)', (name, protocol) => {
     fc.assert(
       fc.property(arb, fc.nat(), (v, k) => {
         const bytes = encoder.encode(v, protocol);
-        const cut = 1 + (k % Math.max(1, bytes.length - 1));
-        if (cut >= bytes.length) return;
+        const cut = 1 + (k % (bytes.length - 1));
         const r = dissector.dissect(bytes.subarray(0, cut), protocol, ctx);
         if (!r.expert.some((e) => e.severity === 'error')) {
           expect(encoder.encode(r.value, protocol)).toEqual(bytes.subarray(0, cut));

@@ -20,7 +20,7 @@ describe('compileFilter on arbitrary text', () => {
   it('throws nothing but a one-line FilterError with a column inside the text, and the filter evaluates', () => {
     fc.assert(
       fc.property(text, valuesArb, (s, values) => {
-        let filter;
+        let filter: ReturnType<typeof compileFilter>;
         try {
           filter = compileFilter(s, catalogue);
         } catch (e) {

@@ -1,12 +1,12 @@
 // Coverage of TS 24.301 V19.6.0 clause 8 (every message table, every IE row) and clause 9 (every IE
-// clause a message uses) by the bundled grammar, checked against ../shared/spec/ts24301-*.json.
+// clause a message uses) by the bundled grammar, checked against test/fixtures/spec/ts24301-*.json.
 // Coverage can only grow: removing a message or an IE from the grammar fails this test, and so does
 // closing a gap without taking it off the `knownGaps` list below.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { defaultGrammar } from '../../src/grammar/load.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR } from '../../src/grammar/ir.js';
+import { fixtureJson } from '../helpers/fixtures.js';
 
 interface SpecRow {
   iei: string;
@@ -33,8 +33,8 @@ interface SpecIE {
   used_in?: unknown[];
 }
 
-const specMessages: SpecMessage[] = JSON.parse(readFileSync(new URL('../../../shared/spec/ts24301-messages.json', import.meta.url), 'utf8'));
-const specIEs: SpecIE[] = JSON.parse(readFileSync(new URL('../../../shared/spec/ts24301-ies.json', import.meta.url), 'utf8'));
+const specMessages = fixtureJson<SpecMessage[]>('spec/ts24301-messages.json');
+const specIEs = fixtureJson<SpecIE[]>('spec/ts24301-ies.json');
 const ir = defaultGrammar();
 
 /** The three EMM messages with no message type octet, by their grammar name. */

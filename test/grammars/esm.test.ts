@@ -1,16 +1,17 @@
 // ESM messages (TS 24.301 V19.6.0 §8.3) and their IEs (grammars/nas-eps/esm-*.yaml):
-// - the 27 message tables against the spec transcription (/work/shared/spec/ts24301-messages.json);
+// - the 27 message tables against the spec transcription (test/fixtures/spec/ts24301-messages.json);
 // - every ESM message of the real corpus (plain or inside a security protected message) dissects
 //   with no error and no unknown message, decodes into fields, and re-encodes to the same octets;
 // - synthetic messages for the IEs the corpus does not carry;
 // - field values against tshark (Wireshark 4.0) wherever we use a Wireshark filter name.
 // Like test/io/tshark-interop.test.ts, the tshark part fails rather than skips when tshark is missing.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { fixtureJson, realCorpus } from '../helpers/fixtures.js';
 import { keylessDissector } from '../helpers/keyless.js';
 import { Encoder } from '../../src/engine/encode.js';
 import { fromHex, toHex } from '../../src/engine/format.js';
@@ -21,14 +22,13 @@ import { defaultGrammar } from '../../src/grammar/load.js';
 const ir = defaultGrammar();
 const dissector = keylessDissector(ir);
 const encoder = new Encoder(ir);
-const shared = (path: string) => new URL(`../../../shared/${path}`, import.meta.url);
 
 type Obj = Record<string, unknown>;
 interface SpecRow { iei: string; name: string; type_clause: string; presence: string; format: string; length: string }
 interface SpecMessage { clause: string; name: string; protocol: string; table: string; message_type: string; direction: string; ies: SpecRow[] }
 interface Sample { name: string; hex: string }
 
-const spec = (JSON.parse(readFileSync(shared('spec/ts24301-messages.json'), 'utf8')) as SpecMessage[]).filter((m) => m.protocol === 'ESM');
+const spec = fixtureJson<SpecMessage[]>('spec/ts24301-messages.json').filter((m) => m.protocol === 'ESM');
 
 /** The ESM messages of the grammar: the cases of the esm_message dispatch, by label. */
 const esmDispatch = ir.types.get('esm_message') as DispatchType;
@@ -36,10 +36,7 @@ const esmMessages = [...esmDispatch.caseNames.values()].map((name) => ir.message
 const byLabel = new Map(esmMessages.map((m) => [m.label, m]));
 const esmNames = new Set(esmMessages.map((m) => m.name));
 
-const corpus = readFileSync(shared('corpus/nas-eps/real.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => JSON.parse(line) as Sample);
+const corpus: Sample[] = realCorpus();
 /** The message a corpus name ends with: "Security protected NAS message (SHT 2) / X" names X. */
 const innerName = (name: string) => name.split(' / ').pop()!;
 const esmCorpus = corpus.filter((m) => byLabel.has(innerName(m.name)));

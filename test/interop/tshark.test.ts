@@ -1,4 +1,4 @@
-// Agreement with tshark on real captures: every message of ../shared/corpus/nas-eps/real.jsonl is
+// Agreement with tshark on real captures: every message of test/fixtures/corpus/nas-eps-real.jsonl is
 // dissected by mtcgk (public API) and, all in one run, by tshark; every valued field tshark shows must be
 // shown by mtcgk under the same filter name with the same `-T fields` rendering, unless the allow-list
 // (tshark-allowances.ts: each entry with its reason) explains it; so must every field mtcgk shows under
@@ -6,31 +6,23 @@
 // MTCGK_AGREEMENT_DEBUG=1 prints the unexplained disagreements grouped by field.
 // Fails, not skips, when tshark is missing: CI installs it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { dissectFull, fromHex } from '../../src/index.js';
 import { writePcapng } from '../../src/io/index.js';
+import { fixtureText, realCorpus } from '../helpers/fixtures.js';
 import { compareMessage, esmRanges, type MessageContext, type MessageResult, ourFields } from './agreement.js';
 import { member, parseTolerantJson, type TsharkField, valuedFields } from './tshark-json.js';
 import { allowances } from './tshark-allowances.js';
 
-interface Line {
-  hex: string;
-  name: string;
-  note: string;
-}
-const shared = new URL('../../../shared/', import.meta.url);
-const corpus: Line[] = readFileSync(new URL('corpus/nas-eps/real.jsonl', shared), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l) as Line);
+const corpus = realCorpus();
 
 /** Filter names Wireshark 4.0 has for NAS-EPS and the GSM A parts (tshark -G fields). */
 const catalogue = new Set(
-  readFileSync(new URL('spec/wireshark-4.0-nas-fields.tsv', shared), 'utf8')
+  fixtureText('spec/wireshark-4.0-nas-fields.tsv')
     .split('\n')
     .map((row) => row.split('\t'))
     .filter((cols) => cols[0] === 'F')

@@ -8,7 +8,7 @@ const url = (name: string) => new URL(`../fixtures/io/${name}`, import.meta.url)
 export const fixtureBytes = (name: string): Uint8Array => new Uint8Array(readFileSync(url(name)));
 export const fixtureText = (name: string): string => readFileSync(url(name), 'utf8');
 
-/** Lines of shared/corpus/nas-eps/real.jsonl, copied to messages.jsonl; every tool-made fixture carries them. */
+/** Lines of test/fixtures/corpus/nas-eps-real.jsonl, copied to messages.jsonl; every tool-made fixture carries them. */
 export interface CorpusMessage {
   hex: string;
   name: string;

@@ -94,6 +94,7 @@ describe('progress line', () => {
     p.update(20, 1_500_000); // within 200 ms: not redrawn
     p.done();
     expect(seen).toHaveLength(2);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress line ends with the erase-line escape
     expect(seen[0]).toMatch(/^\rmtcgk: 10 frames, 1\.0\/2\.0 MB \(50%\), \d+ frames\/s\x1b\[K$/);
     expect(seen[1]).toBe('\r\x1b[K');
   });

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import type { AlgId } from '../../src/security/algorithms.js';
 import { deriveNasKeys, kdf } from '../../src/security/kdf.js';
+import { fixtureJson } from '../helpers/fixtures.js';
 
 interface KdfVector {
   name: string;
@@ -17,9 +17,7 @@ interface KdfVector {
   key_128?: string;
 }
 
-const vectors: KdfVector[] = JSON.parse(
-  readFileSync(new URL('kdf.json', new URL('../../../shared/vectors/', import.meta.url)), 'utf8'),
-);
+const vectors = fixtureJson<KdfVector[]>('vectors/kdf.json');
 
 /** Splits S = FC‖P0‖L0‖…‖Pn‖Ln from the end, where each 2-byte Li gives the length of the Pi before it. */
 function parseS(s: Uint8Array): { fc: number; params: Uint8Array[] } {

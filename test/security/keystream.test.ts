@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { hexToBytes } from '@noble/ciphers/utils.js';
 import { describe, expect, it } from 'vitest';
 import { snow3g } from '../../src/security/snow3g.js';
 import { zuc } from '../../src/security/zuc.js';
+import { fixtureJson } from '../helpers/fixtures.js';
 
 interface KeystreamVector {
   name: string;
@@ -11,8 +11,7 @@ interface KeystreamVector {
   keystream_words: { index: number; z: string }[];
 }
 
-const load = (file: string): KeystreamVector[] =>
-  JSON.parse(readFileSync(new URL(file, new URL('../../../shared/vectors/', import.meta.url)), 'utf8'));
+const load = (file: string) => fixtureJson<KeystreamVector[]>(`vectors/${file}`);
 
 const words = (hex: string) => (hex.match(/.{8}/g) ?? []).map((w) => parseInt(w, 16));
 const hexWord = (w: number) => w.toString(16).padStart(8, '0');

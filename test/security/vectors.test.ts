@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
 import { describe, expect, it } from 'vitest';
 import { type AlgId, EEA_NAMES, EIA_NAMES, encrypt, mac, macEqual } from '../../src/security/algorithms.js';
+import { fixtureJson } from '../helpers/fixtures.js';
 
 interface Vector {
   name: string;
@@ -20,8 +20,7 @@ interface MacVector extends Vector {
   mac: string;
 }
 
-const load = <T>(file: string): T[] =>
-  JSON.parse(readFileSync(new URL(file, new URL('../../../shared/vectors/', import.meta.url)), 'utf8'));
+const load = <T>(file: string) => fixtureJson<T[]>(`vectors/${file}`);
 
 const ALGS: AlgId[] = [1, 2, 3];
 

@@ -1,0 +1,100 @@
+/**
+ * The codec functions of the package root: dissect, decode and encode by protocol, with the bundled
+ * grammar or a given one. src/index.ts re-exports them; code inside the package imports them here.
+ */
+import { Dissector, type DissectResult } from './engine/dissect.js';
+import { DecodeError } from './engine/decode.js';
+import { Encoder } from './engine/encode.js';
+import type { TreeNode } from './engine/tree.js';
+import { defaultGrammar } from './grammar/default.js';
+import type { GrammarIR } from './grammar/ir.js';
+import type { Direction } from './io/frame.js';
+import { SecuritySession } from './security/session.js';
+import type { MessageName, MessageValue, ProtocolMessages, ProtocolName } from './types/messages.js';
+
+const faces = new WeakMap<GrammarIR, { dissector: Dissector; encoder: Encoder }>();
+function facesOf(ir: GrammarIR) {
+  let f = faces.get(ir);
+  if (!f) faces.set(ir, (f = { dissector: new Dissector(ir), encoder: new Encoder(ir) }));
+  return f;
+}
+
+export interface CodecOptions {
+  /** Grammar to use instead of the bundled one. */
+  grammar?: GrammarIR;
+}
+
+export interface DissectOptions extends CodecOptions {
+  /** Direction of the message ('ul' from the UE, 'dl' to it), for NAS COUNT and MAC verification. */
+  direction?: Direction;
+  /** The receiving endpoint (a frame's `destination`): group message replay is judged per receiver. */
+  receiver?: string;
+  /** Keys and COUNT state shared by the messages of one capture; without it, MACs stay unverified. */
+  session?: SecuritySession;
+}
+
+/** The full dissection: tree, value, every expert item, data sources. Never throws on any input. */
+export function dissectFull(bytes: Uint8Array, protocol = 'nas-eps', opts: DissectOptions = {}): DissectResult {
+  // Without a session the message stands alone: no keys, no state from earlier calls.
+  const session = opts.session ?? new SecuritySession();
+  session.begin();
+  const r = facesOf(opts.grammar ?? defaultGrammar()).dissector.dissect(bytes, protocol, { direction: opts.direction, receiver: opts.receiver, schemes: session.schemes });
+  session.finish(r);
+  return r;
+}
+
+/**
+ * The dissection tree (Wireshark's proto_tree): nodes with `filter`, `label`, `bitOffset`,
+ * `bitLength`, `value`, `children` and `expert` items; the root's `value` is the decoded value.
+ * Never throws on any input.
+ */
+export function dissect(bytes: Uint8Array, protocol = 'nas-eps', opts: DissectOptions = {}): TreeNode {
+  return dissectFull(bytes, protocol, opts).tree;
+}
+
+/**
+ * The decoded value; throws a DecodeError ({path, bitOffset}) on the first error-level expert item.
+ * Typed by protocol: `decode(b)` is an `AnyNasEpsMessage`, `decode(b, 'gmsg')` a `GroupMessage`.
+ */
+export function decode(bytes: Uint8Array): ProtocolMessages['nas-eps'];
+export function decode<P extends ProtocolName>(bytes: Uint8Array, protocol: P, opts?: DissectOptions): ProtocolMessages[P];
+export function decode(bytes: Uint8Array, protocol?: string, opts?: DissectOptions): unknown;
+export function decode(bytes: Uint8Array, protocol = 'nas-eps', opts: DissectOptions = {}): unknown {
+  const r = dissectFull(bytes, protocol, opts);
+  const bad = r.expert.find((e) => e.severity === 'error');
+  if (bad) throw new DecodeError(bad);
+  return r.value;
+}
+
+/** A type built (within a few levels) from loosely typed parts: `unknown`, `any` or string-indexed records. */
+type Loose<V, D extends unknown[] = []> = D['length'] extends 8
+  ? false
+  : unknown extends V
+    ? true
+    : V extends readonly (infer I)[]
+      ? Loose<I, [...D, 0]>
+      : V extends object
+        ? string extends keyof V
+          ? true
+          : true extends { [K in keyof V]-?: Loose<V[K], [...D, 0]> }[keyof V]
+            ? true
+            : false
+        : false;
+
+/**
+ * Rules out values whose `message` names a known message and that are spelt out with precise types:
+ * those must match the message's type. Values built from loosely typed parts are checked at run time.
+ */
+type NotAKnownMessage<V> = V extends { message: MessageName } ? (Loose<V> extends true ? unknown : never) : unknown;
+
+/**
+ * Bytes for a value; derived fields (lengths, counts, flags, constants) are computed unless given.
+ * Throws an EncodeError naming the path. A value with a known `message` name is type-checked
+ * against that message's generated type (`encode<Messages.AttachAccept>(...)` names it); other
+ * values (`unknown`, JSON) are taken as they are and checked at run time.
+ */
+export function encode<M extends MessageValue = MessageValue>(value: NoInfer<M>, protocol?: ProtocolName | (string & {}), opts?: CodecOptions): Uint8Array;
+export function encode<const V>(value: V & NotAKnownMessage<V>, protocol?: string, opts?: CodecOptions): Uint8Array;
+export function encode(value: unknown, protocol = 'nas-eps', opts: CodecOptions = {}): Uint8Array {
+  return facesOf(opts.grammar ?? defaultGrammar()).encoder.encode(value, protocol);
+}

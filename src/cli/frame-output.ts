@@ -1,0 +1,81 @@
+/**
+ * What the mtcgk command prints for one dissected frame, its -Y predicate and how it reads capture
+ * files: shared by the whole-capture path (main.ts) and the streamed one (src/stream/cli.ts).
+ */
+import type { DissectResult } from '../engine/dissect.js';
+import { compileFilter, FilterError } from '../filter/index.js';
+import { defaultGrammar } from '../grammar/load.js';
+import { INBOUND, type Frame, type ReadOptions } from '../io/index.js';
+import { fieldsLine, fieldValues } from '../output/fields.js';
+import { hexDump } from '../output/hexdump.js';
+import { packetJson } from '../output/json.js';
+import { treeText } from '../output/text.js';
+import type { Options } from './args.js';
+
+export class Exit extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** How capture files are read; the streamed path (src/stream/cli.ts) reads them the same way. */
+export const readOptions = (o: Options, source: string): ReadOptions => ({ source, format: o.format, dltMap: o.dltMap, defaultDirection: o.direction, inboundDirection: INBOUND });
+
+/** Names of the messages in a decoded value, outermost first, for the Info column. */
+function info(r: DissectResult): string {
+  const ir = defaultGrammar();
+  const names: string[] = [];
+  const visit = (v: unknown) => {
+    if (!v || typeof v !== 'object') return;
+    const m = (v as Record<string, unknown>).message;
+    if (typeof m === 'string' && m !== 'security_protected_nas_message') names.push(ir.messages.get(m)?.label ?? m);
+    for (const c of Object.values(v)) visit(c);
+  };
+  visit(r.value);
+  if (!names.length && (r.value as { message?: string } | undefined)?.message === 'security_protected_nas_message') names.push('Ciphered message');
+  const malformed = r.expert.some((e) => e.severity === 'error' && e.group === 'malformed') ? ' [Malformed]' : '';
+  return (names.join(', ') || 'Unknown') + malformed;
+}
+
+/** The -Y filter as a predicate over a dissection; a bad filter is unusable input (exit 2), as in tshark. */
+export function displayFilter(text: string | undefined): (r: DissectResult) => boolean {
+  if (text === undefined) return () => true;
+  try {
+    const test = compileFilter(text, { has: (name) => defaultGrammar().fields.has(name) || defaultGrammar().protocols.has(name) });
+    return (r) => test(new Map([...fieldValues([r.tree]), [r.protocol, ['']]]));
+  } catch (e) {
+    if (e instanceof FilterError) throw new Exit(2, `${e.message} (-Y column ${e.column + 1})`);
+    throw e;
+  }
+}
+
+/** tshark -x with several data sources: each one under its own heading. */
+function sourcesDump(r: DissectResult): string {
+  if (r.sources.size === 1) return hexDump(r.sources.get('frame')!);
+  return [...r.sources].map(([name, bytes]) => `${name === 'frame' ? 'Frame' : 'Deciphered NAS-EPS'} (${bytes.length} bytes):\n${hexDump(bytes)}`).join('\n');
+}
+
+/** The output of one dissected frame, as lines (-T json: the packet's JSON text, for jsonArray). */
+export function renderFrame(o: Options, f: Frame, num: number, protocol: string, r: DissectResult): string[] {
+  if (o.output === 'fields') return [fieldsLine([r.tree], o.fields)];
+  if (o.output === 'json' || o.output === 'jsonl') {
+    const p = packetJson({ number: num, source: f.source, direction: f.direction, protocol, tree: r.tree });
+    return [o.output === 'jsonl' ? JSON.stringify(p) : JSON.stringify(p, null, 2)];
+  }
+  const lines = [`${String(num).padStart(5)} ${f.source} ${(f.direction ?? '-').toUpperCase()} ${protocol.toUpperCase()} ${f.bytes.length} ${info(r)}`];
+  if (o.verbose && (!o.onlyProtocols || o.onlyProtocols.includes(protocol))) lines.push(treeText(r.tree, (source) => r.sources.get(source ?? 'frame') ?? f.bytes));
+  if (o.hexDump) lines.push(sourcesDump(r));
+  if (o.verbose || o.hexDump) lines.push('');
+  return lines;
+}
+
+/** Packets' JSON texts (renderFrame with -T json) as one array, the same text as JSON.stringify(packets, null, 2). */
+export const jsonArray = (packets: string[]): string => (packets.length ? `[\n${packets.map((p) => '  ' + p.replace(/\n/g, '\n  ')).join(',\n')}\n]` : '[]');
+
+export type Sink = (line: string) => void;
+
+/** The default output: one line a call. The streamed path (src/stream/cli.ts) hands it many lines at once. */
+export const stdoutSink: Sink = (s) => void process.stdout.write(s + '\n');
