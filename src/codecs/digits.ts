@@ -2,7 +2,8 @@
 import * as fc from 'fast-check';
 import type { BitReader, BitWriter } from '../engine/bits.js';
 import { need } from '../engine/stop.js';
-import { expertItem, type TreeNode } from '../engine/tree.js';
+import { expertItem } from '../engine/expert.js';
+import type { TreeNode } from '../engine/tree.js';
 import type { Codec, CodecSite } from './codec.js';
 
 const leaf = (filter: string, label: string, bitOffset: number, bitLength: number, value: unknown, display: string, bitField = false): TreeNode => ({

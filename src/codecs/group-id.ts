@@ -7,7 +7,7 @@ import * as fc from 'fast-check';
 import type { BitWriter } from '../engine/bits.js';
 import { toHex } from '../engine/format.js';
 import { need } from '../engine/stop.js';
-import { expertItem } from '../engine/tree.js';
+import { expertItem } from '../engine/expert.js';
 import type { Codec } from './codec.js';
 import { plmn, type Plmn } from './digits.js';
 

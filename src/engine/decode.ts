@@ -1,5 +1,5 @@
 /** The strict face: plain values, or a DecodeError naming the field path and bit offset. */
-import type { ExpertItem } from './tree.js';
+import type { ExpertItem } from './expert.js';
 
 export class DecodeError extends Error {
   readonly path: string;

@@ -9,7 +9,8 @@ import { BitReader } from './bits.js';
 import { bytesDisplay, enumLabel, textBytes, textOf, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
 import { need, Stop } from './stop.js';
-import { expertItem, walk, type ExpertItem, type TreeNode } from './tree.js';
+import { expertItem, type ExpertItem } from './expert.js';
+import { walk, type TreeNode } from './tree.js';
 
 type Obj = Record<string, unknown>;
 

@@ -4,7 +4,8 @@
  * number, BEARER 0, DIRECTION downlink; replay checked per (GID, Gki) in capture order.
  */
 import { generated, type Opened, type ProtectionRequest, type ProtectionScheme } from '../engine/protection.js';
-import { expertItem, type TreeNode } from '../engine/tree.js';
+import type { TreeNode } from '../engine/tree.js';
+import { gmsgExpert } from './expert.js';
 import { EIA_NAMES, encrypt, mac, macEqual, type AlgId } from '../security/algorithms.js';
 import type { GroupKeyRecord } from '../security/keys.js';
 import { ReplayWindow } from './replay.js';
@@ -52,7 +53,7 @@ export class GroupMessageSecurity implements ProtectionScheme {
     const status = (s: string, display: string) => generated('gmsg.mac.status', 'MAC status', s, s, at, `MAC status: ${display}`);
     if (!key || h.integrity > 3 || h.mac === undefined) {
       const n = status('unverified', 'Unverified');
-      n.expert.push(expertItem('mac_not_verified', `no group key for ${h.gid} Gki ${h.gki}`, req.path, at, 32));
+      n.expert.push(gmsgExpert('mac_not_verified', `no group key for ${h.gid} Gki ${h.gki}`, req.path, at, 32));
       return [n];
     }
     const covered = req.bytes.subarray(req.coverStart >> 3, req.coverEnd >> 3);
@@ -64,17 +65,17 @@ export class GroupMessageSecurity implements ProtectionScheme {
     const input = `COUNT ${hex32(h.sequence_number)}, BEARER ${GROUP_MESSAGE_BEARER}, DIRECTION Downlink (1), ${EIA_NAMES[h.integrity]}, key ${key.where}`;
     out.push(generated('gmsg.mac.input', 'MAC input', input, input, at));
     if (!good) {
-      st.expert.push(expertItem('mac_mismatch', `Bad MAC ${hex32(h.mac)} [should be ${hex32(calcN)}]`, req.path, at, 32));
+      st.expert.push(gmsgExpert('mac_mismatch', `Bad MAC ${hex32(h.mac)} [should be ${hex32(calcN)}]`, req.path, at, 32));
       return out;
     }
-    if (h.integrity === 0) st.expert.push(expertItem('null_integrity', 'EIA0: the group message has no integrity protection', req.path, at, 32));
+    if (h.integrity === 0) st.expert.push(gmsgExpert('null_integrity', 'EIA0: the group message has no integrity protection', req.path, at, 32));
     // A group message reaches every member: replay is judged per receiver when the capture names it.
     const id = `${req.receiver ?? ''}/${key.gid}/${key.gki}`;
     const window = this.windows.get(id) ?? this.windows.set(id, new ReplayWindow()).get(id)!;
     const verdict = window.check(h.sequence_number);
     const replay = generated('gmsg.replay.status', 'Replay status', verdict, verdict, at);
     if (verdict === 'ok') window.accept(h.sequence_number);
-    else replay.expert.push(expertItem(verdict, `sequence number ${h.sequence_number} ${verdict === 'replayed' ? 'was already received' : 'is older than the replay window'}`, req.path, req.coverStart, 0));
+    else replay.expert.push(gmsgExpert(verdict, `sequence number ${h.sequence_number} ${verdict === 'replayed' ? 'was already received' : 'is older than the replay window'}`, req.path, req.coverStart, 0));
     out.push(replay);
     return out;
   }

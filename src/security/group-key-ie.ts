@@ -5,7 +5,8 @@
  * always use BEARER 0 (TS 33.401 §8.1), so this keystream can never be one a NAS message uses.
  */
 import { generated, type Opened, type ProtectionRequest, type ProtectionScheme } from '../engine/protection.js';
-import { expertItem, type TreeNode } from '../engine/tree.js';
+import type { TreeNode } from '../engine/tree.js';
+import { nasExpert } from './expert.js';
 import { EEA_NAMES, encrypt, type AlgId } from './algorithms.js';
 import type { NasSecurity } from './nas-scheme.js';
 
@@ -44,7 +45,7 @@ export class CipheredGroupKeys implements ProtectionScheme {
     const how = this.used.get(req);
     if (how) {
       const n = generated('nas_eps.gk.deciphering', 'Group key information deciphering', how, how, req.payloadEnd);
-      if (opened.assumed) n.expert.push(expertItem('keys_in_clear', 'group keys "ciphered" with EEA0 travel in clear', req.path, req.payloadStart, req.payloadEnd - req.payloadStart));
+      if (opened.assumed) n.expert.push(nasExpert('keys_in_clear', 'group keys "ciphered" with EEA0 travel in clear', req.path, req.payloadStart, req.payloadEnd - req.payloadStart));
       return [n];
     }
     const n = generated('nas_eps.gk.deciphering', 'Group key information deciphering', 'not deciphered', 'not deciphered: no verified NAS security context for the carrying message', req.payloadEnd);

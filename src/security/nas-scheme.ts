@@ -4,7 +4,8 @@
  * direction across a capture, and learns the algorithms from a verified Security Mode Command.
  */
 import { generated, type Opened, type ProtectionRequest, type ProtectionScheme } from '../engine/protection.js';
-import { expertItem, type TreeNode } from '../engine/tree.js';
+import type { TreeNode } from '../engine/tree.js';
+import { nasExpert } from './expert.js';
 import type { Direction } from '../io/frame.js';
 import { EEA_NAMES, EIA_NAMES, encrypt, mac, macEqual, type AlgId } from './algorithms.js';
 import { deriveNasKeys } from './kdf.js';
@@ -166,7 +167,7 @@ export class NasSecurity implements ProtectionScheme {
     const out = [status];
     const wire = req.value.message_authentication_code as number;
     if (v.status === 'unverified') {
-      status.expert.push(expertItem('mac_not_verified', 'no NAS security context: MAC not verified', req.path, req.coverStart - 40, 32));
+      status.expert.push(nasExpert('mac_not_verified', 'no NAS security context: MAC not verified', req.path, req.coverStart - 40, 32));
     } else {
       const calc = u32(v.calculated!);
       out.push(generated('nas_eps.msg_auth_code.calculated', 'Calculated MAC', calc, hex32(calc), at));
@@ -174,15 +175,15 @@ export class NasSecurity implements ProtectionScheme {
       out.push(generated('nas_eps.msg_auth_code.input', 'MAC input', input, input, at));
       out.push(generated('nas_eps.count', 'NAS COUNT', v.count!, String(v.count!), at));
       if (v.status === 'bad') {
-        status.expert.push(expertItem('mac_mismatch', `Bad MAC 0x${wire.toString(16).padStart(8, '0')} [should be ${hex32(calc)}]`, req.path, req.coverStart - 40, 32));
+        status.expert.push(nasExpert('mac_mismatch', `Bad MAC 0x${wire.toString(16).padStart(8, '0')} [should be ${hex32(calc)}]`, req.path, req.coverStart - 40, 32));
       }
-      if (v.status === 'good' && v.eia === 0) status.expert.push(expertItem('null_integrity', 'EIA0: the message has no integrity protection', req.path, req.coverStart - 40, 32));
-      if (v.replayed) status.expert.push(expertItem('replayed_count', `COUNT ${hex32(v.count!)} was already used in this direction (replayed or out of order)`, req.path, req.coverStart, 8));
+      if (v.status === 'good' && v.eia === 0) status.expert.push(nasExpert('null_integrity', 'EIA0: the message has no integrity protection', req.path, req.coverStart - 40, 32));
+      if (v.replayed) status.expert.push(nasExpert('replayed_count', `COUNT ${hex32(v.count!)} was already used in this direction (replayed or out of order)`, req.path, req.coverStart, 8));
     }
     if (req.ciphered && opened.plaintext) {
       const how = opened.assumed && v.status !== 'good' ? 'EEA0 assumed (no key)' : EEA_NAMES[v.context?.eea ?? 0];
       const n = generated('nas_eps.ciphering', 'Ciphering', how, how, at);
-      if (v.status === 'good' && v.context?.eea === 0) n.expert.push(expertItem('null_ciphering', 'EEA0: the message is not ciphered', req.path, req.payloadStart, 0));
+      if (v.status === 'good' && v.context?.eea === 0) n.expert.push(nasExpert('null_ciphering', 'EEA0: the message is not ciphered', req.path, req.payloadStart, 0));
       out.push(n);
     }
     return out;
