@@ -8,6 +8,7 @@ import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, Uin
 import { BitReader } from './bits.js';
 import { bytesDisplay, enumLabel, textBytes, textOf, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
+import { childPointer } from './pointer.js';
 import { need, Stop } from './stop.js';
 import { expertItem, type ExpertItem } from './expert.js';
 import { walk, type TreeNode } from './tree.js';
@@ -64,8 +65,8 @@ export class Dissector {
     const r = new BitReader(bytes);
     let value: unknown;
     try {
-      value = this.type(this.ir.types.get(p.root)!, r, root, p.root);
-      if (r.remaining > 0) this.trailing(r, root, p.root, value);
+      value = this.type(this.ir.types.get(p.root)!, r, root, '');
+      if (r.remaining > 0) this.trailing(r, root, '', value);
     } catch (e) {
       if (!(e instanceof Stop)) throw e;
       // The truncated leaf already spans the rest: no extraneous data after it.
@@ -131,7 +132,8 @@ export class Dissector {
           throw new Stop(item);
         }
         const inner = next();
-        const value = this.type(inner, r, parent, `${path}/${inner.name}`);
+        // The chosen case's value is the dispatch's own: no pointer segment.
+        const value = this.type(inner, r, parent, path);
         if (t.default && next === t.default && !(t.cases.has(key))) {
           parent.expert.push(expertItem('unknown_message_type', `${t.label}: unknown value ${key} (0x${key.toString(16)})`, path, r.pos, 0));
         }
@@ -158,7 +160,7 @@ export class Dissector {
         closing = this.protectedPayload(f, protection, r, parent, value, path, starts, scope);
         continue;
       }
-      const fpath = `${path}/${f.id}`;
+      const fpath = childPointer(path, f.id);
       const v = this.field(f, r, parent, fpath, scope, consts.get(f.id));
       if (f.kind === 'uint' && typeof v === 'number') scope.values.set(f.id, v);
       if (f.kind === 'spare') {
@@ -249,7 +251,7 @@ export class Dissector {
         const bits = f.bound === 'length' ? this.related(f, r, scope, parent, path) : f.bound === 'rest' ? r.remaining : undefined;
         this.windowed(r, bits, n, path, (w) => {
           const more = () => (count !== undefined ? items.length < count : w.remaining > 0);
-          while (more()) items.push(this.field(f.item, w, n, `${path}/${items.length}`, scope));
+          while (more()) items.push(this.field(f.item, w, n, childPointer(path, items.length), scope));
           return items;
         });
         n.bitLength = r.pos - start;
@@ -299,7 +301,7 @@ export class Dissector {
     const payloadEnd = r.pos + payloadBits;
     const req: ProtectionRequest = { value, enclosing: [...this.enclosing], bytes: r.bytes, coverStart, coverEnd: payloadEnd, payloadStart: r.pos, payloadEnd, ciphered, direction: this.ctx.direction, receiver: this.ctx.receiver, path };
     const opened = scheme.open(req);
-    const fpath = `${path}/${f.id}`;
+    const fpath = childPointer(path, f.id);
     // Deciphered bytes are the whole payload: the field takes them all.
     const whole: FieldIR = f.kind === 'bytes' ? { ...f, size: 'rest', lengthFrom: undefined } : f.kind === 'ref' ? { ...f, rest: true, lengthFrom: undefined } : f;
     // Bytes that stay ciphered: a bytes field keeps them as its value, a typed one as raw octets.
@@ -415,7 +417,7 @@ export class Dissector {
       const ie = ies[i];
       if (ie.half) {
         const second = ies[i + 1];
-        need(r, 8, parent, ie.filter, `${ie.name}, ${second.name}`, `${path}/${ie.id}`);
+        need(r, 8, parent, ie.filter, `${ie.name}, ${second.name}`, childPointer(path, ie.id));
         // TS 24.007 §11.2.1.1.2 (24.301 §8.1): the first half-octet IE of a pair takes bits 4-1.
         this.halfIe(second, r, parent, value, path);
         this.halfIe(ie, r, parent, value, path);
@@ -432,7 +434,7 @@ export class Dissector {
     const t = ie.type!();
     const n = node(ie.filter, ie.label, r.pos, 4, ie.label === t.label ? ie.label : `${t.label} - ${ie.label}`);
     parent.children.push(n);
-    const v = this.type(t, r.window(4), n, `${path}/${ie.id}`);
+    const v = this.type(t, r.window(4), n, childPointer(path, ie.id));
     r.pos += 4;
     n.value = v;
     if (!isEmpty(v)) value[ie.id] = v;
@@ -441,7 +443,7 @@ export class Dissector {
   /** One IE of any format at r; errors inside the IE stay in it. */
   private ie(ie: IEIR, r: BitReader, parent: TreeNode, value: Obj, path: string, msg: L3MessageType): void {
     const start = r.pos;
-    const ipath = `${path}/${ie.id}`;
+    const ipath = childPointer(path, ie.id);
     const t = ie.type?.();
     const n = node(ie.filter, ie.label, start, 0, t && t.label !== ie.label ? `${t.label} - ${ie.label}` : ie.label);
     parent.children.push(n);
@@ -523,7 +525,7 @@ export class Dissector {
       const idx = ies.findIndex((ie) => (ie.half ? octet >> 4 === ie.iei : octet === ie.iei) && !(ie.half && octet < 0x80));
       const ie = ies[idx];
       if (ie && !(ie.id in value)) {
-        if (idx < lastIndex) parent.expert.push(expertItem('ie_out_of_order', `${ie.name} comes after an IE that follows it in the table`, `${path}/${ie.id}`, start, 8));
+        if (idx < lastIndex) parent.expert.push(expertItem('ie_out_of_order', `${ie.name} comes after an IE that follows it in the table`, childPointer(path, ie.id), start, 8));
         lastIndex = Math.max(lastIndex, idx);
         this.ie(ie, r, parent, value, path, t);
         order.push(ie.id);
@@ -536,7 +538,7 @@ export class Dissector {
         this.ie(ie, r, n, {}, path, t);
         n.children = n.children[0]?.children ?? [];
         n.bitLength = r.pos - start;
-        n.expert.push(expertItem('ie_repeated', `${ie.name} occurs again; ignored`, `${path}/${ie.id}`, start, n.bitLength));
+        n.expert.push(expertItem('ie_repeated', `${ie.name} occurs again; ignored`, childPointer(path, ie.id), start, n.bitLength));
       } else {
         // Unknown: skipped by the TS 24.007 §11.2.4 rules.
         const bits = this.skipLength(r, parent, path);
