@@ -236,7 +236,7 @@ export class Dissector {
         const n = node(f.filter, f.label, start);
         parent.children.push(n);
         const bits = f.lengthFrom ? this.related(f, r, scope, parent, path) : f.size === 'rest' ? r.remaining : typeof f.size === 'number' ? f.size : undefined;
-        const v = this.windowed(r, bits, n, path, (w) => codec.decode(w, f.params, { filter: f.filter, label: f.label, path, node: n }));
+        const v = this.windowed(r, bits, n, path, (w) => codec.decode(w, f.params, { filter: f.filter, label: f.label, path, node: n, leaves: f.leaves }));
         n.bitLength = r.pos - start;
         n.value = v;
         n.show = codec.show(v, f.params);

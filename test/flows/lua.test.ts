@@ -45,7 +45,7 @@ describe('mtcgk export lua', () => {
 
   it('reads the protected group messages as mtcgk does', async () => {
     const cap = await flow('gmsg', '--variant', 'mme', '--trigger', 'first-message', '--carrier', 'dedicated', '--no-confidentiality');
-    const fields = ['gmsg.gid', 'gmsg.gki', 'gmsg.seq', 'gmsg.eea', 'gmsg.eia', 'gmsg.payload_len', 'gmsg.payload', 'gmsg.mac'];
+    const fields = ['gmsg.gid', 'gmsg.gsi', 'gmsg.mcc', 'gmsg.mnc', 'gmsg.lgi', 'gmsg.gki', 'gmsg.seq', 'gmsg.eea', 'gmsg.eia', 'gmsg.payload_len', 'gmsg.payload', 'gmsg.mac'];
     const t = await tshark('-X', `lua_script:${lua}`, '-r', cap, '-Y', 'gmsg', '-T', 'fields', ...fields.flatMap((f) => ['-e', f]));
     expect(t.err).toBe('');
     const ours = await mtcgkFields(cap, 'gmsg', ...fields);
