@@ -315,7 +315,14 @@ class Builder {
   private fields(raw: unknown, file: string, path: string, prefix: string, protocol: string): FieldIR[] {
     if (raw === undefined) throw new GrammarError(file, path, 'required');
     if (!Array.isArray(raw)) throw new GrammarError(file, path, 'fields are a list');
-    const out = raw.map((f, i) => this.field(f, file, `${path}/${i}`, prefix, i, protocol));
+    // Bit offset of each field from the struct's start, while every field before it has a fixed size.
+    let offset: number | undefined = 0;
+    const out = raw.map((f, i) => {
+      const field = this.field(f, file, `${path}/${i}`, prefix, offset, protocol);
+      const bits = field.presence.kind === 'always' ? fixedBits(field) : undefined;
+      offset = offset === undefined || bits === undefined ? undefined : offset + bits;
+      return field;
+    });
     const ids = new Set<string>();
     out.forEach((f, i) => {
       if (ids.has(f.id)) throw new GrammarError(file, `${path}/${i}/id`, `duplicate id "${f.id}"`);
@@ -365,7 +372,8 @@ class Builder {
     return out;
   }
 
-  private field(raw: unknown, file: string, path: string, prefix: string, index: number, protocol: string): FieldIR {
+  /** `offset`: the field's bit offset in its struct, when the fields before it have fixed sizes. */
+  private field(raw: unknown, file: string, path: string, prefix: string, offset: number | undefined, protocol: string): FieldIR {
     if (!isObj(raw)) throw new GrammarError(file, path, 'a field is a mapping');
     for (const k of Object.keys(raw)) if (!FIELD_KEYS.has(k)) throw new GrammarError(file, `${path}/${k}`, 'unknown key');
     // `bytes` is the kind on its own, and the size of a codec or list; `type` names a list's items.
@@ -375,7 +383,7 @@ class Builder {
       throw new GrammarError(file, path, `a field has exactly one of ${KINDS.join(', ')} (bytes may size a codec or list) (found ${Object.keys(raw).filter((k) => (KINDS as readonly string[]).includes(k)).join(', ') || 'none'})`);
     }
     const kind = kinds[0];
-    const id = kind === 'spare' ? `_spare${index}` : raw.id;
+    const id = kind === 'spare' ? this.spareId(raw.id, offset, file, path) : raw.id;
     if (typeof id !== 'string' || !(ID.test(id) || kind === 'spare')) throw new GrammarError(file, `${path}/id`, 'required, lower_snake_case');
     const filter = typeof raw.filter === 'string' ? raw.filter : kind === 'spare' ? `${prefix.split('.')[0]}.spare_bits` : `${prefix}.${id}`;
     if (!FILTER_NAME.test(filter)) throw new GrammarError(file, `${path}/filter`, `"${filter}" is not a filter name (proto.field, [a-z0-9_])`);
@@ -462,7 +470,7 @@ class Builder {
       }
       case 'list': {
         const itemRaw = isObj(raw.list) ? { id: 'item', ...raw.list } : { id: 'item', type: raw.list };
-        const item = this.field(itemRaw, file, `${path}/list`, `${prefix}`, 0, protocol);
+        const item = this.field(itemRaw, file, `${path}/list`, `${prefix}`, undefined, protocol);
         // 'rest' until a count_of or length_of relation on an earlier field says otherwise.
         f = { ...meta, kind: 'list', item, bound: 'rest', minItems: parseNumber(raw.min_items) ?? 0, maxItems: parseNumber(raw.max_items) };
         break;
@@ -480,6 +488,20 @@ class Builder {
     if (raw.tail === true) f.presence = { kind: 'tail' };
     this.register(f, file, path, protocol);
     return f;
+  }
+
+  /**
+   * The value key of spare bits (set only when they differ from the specified value): `_spare_at_N`
+   * from their bit offset N in the struct, or `_spare_<id>` from an explicit id. Never from the
+   * field's index, so adding a field elsewhere does not rename them.
+   */
+  private spareId(id: unknown, offset: number | undefined, file: string, path: string): string {
+    if (id !== undefined) {
+      if (typeof id !== 'string' || !ID.test(id) || /^at_\d+$/.test(id)) throw new GrammarError(file, `${path}/id`, 'lower_snake_case, not at_N');
+      return `_spare_${id}`;
+    }
+    if (offset === undefined) throw new GrammarError(file, `${path}/id`, 'required for spare bits after a field of variable size or presence (their offset is not fixed)');
+    return `_spare_at_${offset}`;
   }
 
   private presence(raw: Obj, file: string, path: string): Presence {
@@ -592,6 +614,20 @@ class Builder {
       }
     });
     if (halfRun % 2) throw new GrammarError(file, `${path}/${ies.length - 1}`, 'half-octet V IEs come in pairs that fill an octet');
+  }
+}
+
+/** The bits a field always takes, or undefined when its size varies. */
+function fixedBits(f: FieldIR): number | undefined {
+  switch (f.kind) {
+    case 'uint':
+    case 'spare':
+      return f.bits;
+    case 'bytes':
+    case 'codec':
+      return typeof f.size === 'number' ? f.size : undefined;
+    default:
+      return undefined;
   }
 }
 

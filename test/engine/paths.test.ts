@@ -47,6 +47,10 @@ describe('one path form: JSON Pointer into the value', () => {
     const bad = r.expert.find((e) => e.id === 'invalid_value')!;
     expect(bad.path).toBe('/tai_list/partial_lists/0/plmn');
     expect(resolve(r.value, bad.path)).toEqual({ mcc: '0f1', mnc: '01' });
+    // The type-of-list octet a0 sets the spare bit 8, kept under its bit offset in the partial list.
+    const spare = r.expert.find((e) => e.id === 'spare_not_zero')!;
+    expect(spare.path).toBe('/tai_list/partial_lists/0/_spare_at_0');
+    expect(resolve(r.value, spare.path)).toBe(1);
     // An unknown IE after Identity request: the item is about the message itself.
     const unknown = dissectFull(fromHex('075501ff'), 'nas-eps').expert.find((e) => e.id === 'unknown_iei')!;
     expect(unknown.path).toBe('');

@@ -50,6 +50,21 @@ describe('grammar loader', () => {
     expect(e.message.startsWith(`grammars/demo.yaml: ${path}: `)).toBe(true);
   });
 
+  it('names spare bits by their bit offset or an explicit id, never by index', () => {
+    const spares = (fields: string) => {
+      const ir = buildGrammar([parseGrammarText('grammars/demo.yaml', `protocol: demo\nroot: msg\ntypes:\n  msg:\n    fields:\n${fields}`)]);
+      const t = ir.types.get('msg')!;
+      return t.kind === 'struct' ? t.fields.filter((f) => f.kind === 'spare').map((f) => f.id) : [];
+    };
+    expect(spares('      - {id: a, bits: 4}\n      - {spare: 4}\n      - {id: b, bits: 8}\n      - {spare: 8}\n')).toEqual(['_spare_at_4', '_spare_at_16']);
+    // A field added after the first spare, or a spare given an id, leaves the other names alone.
+    expect(spares('      - {id: a, bits: 4}\n      - {spare: 4}\n      - {id: b, bits: 8}\n      - {spare: 8}\n      - {id: c, bits: 8}\n')).toEqual(['_spare_at_4', '_spare_at_16']);
+    expect(spares('      - {id: a, bits: 4}\n      - {spare: 4, id: low}\n      - {id: b, bits: 8}\n      - {spare: 8}\n')).toEqual(['_spare_low', '_spare_at_16']);
+    const after = errorOf(`${base}      - {spare: 8}\n`);
+    expect(after.path).toBe('/types/msg/fields/2/id');
+    expect(after.message).toContain('variable size');
+  });
+
   it('rejects an IEI written as a number and half-octet IEs that do not pair up', () => {
     const l3 = (ies: string) => `
 protocol: demo
