@@ -22,7 +22,7 @@ export const GROUP_KEY_TYPES = ['group_key_information', 'ciphered_group_key_inf
 const OWN_PREFIX: Record<string, string> = { gmsg: 'gmsg', 'nas-eps': 'nas_eps.gk' };
 
 /** Codecs the Lua runtime below implements (CODEC[name]). */
-const LUA_CODECS = ['imsi_group_id', 'plmn'];
+const LUA_CODECS = ['bcd_digits', 'bcd_identity', 'imsi_group_id', 'plmn'];
 
 /** A codec leaf's ProtoField, from the Wireshark type its descriptor declares. */
 function leafPf(l: CodecLeaf): PfSpec {
@@ -286,7 +286,17 @@ local function contains(list, v)
   return false
 end
 
-local function bcd(d) if d == 15 then return "" end return tostring(d) end
+local function bcd(d) if d == 15 then return "" end return string.format("%x", d) end
+
+-- BCD digits, low nibble first, from octet i of r to its end (src/codecs/digits.ts).
+local function bcd_string(r, i)
+  local s = ""
+  for k = i, r:len() - 1 do
+    local o = r:range(k, 1):uint()
+    s = s .. bcd(o % 16) .. bcd(math.floor(o / 16))
+  end
+  return s
+end
 
 local dissect_struct
 
@@ -310,6 +320,25 @@ function CODEC.plmn(f, r, tree)
   local mcc, mnc = plmn_digits(r)
   local text = mcc .. "-" .. mnc
   plmn_leaves(f, r, tree:add(PF[f.pf], r, text), mcc, mnc)
+  return text
+end
+
+function CODEC.bcd_digits(f, r, tree)
+  local text = bcd_string(r, 0)
+  tree:add(PF[f.pf], r, text)
+  return text
+end
+
+-- Identity digit 1, odd/even indication and type of identity in octet 1, then digit pairs.
+function CODEC.bcd_identity(f, r, tree)
+  local o = r:range(0, 1):uint()
+  local rest = r:len() > 1 and bcd_string(r, 1) or ""
+  local text = bcd(math.floor(o / 16)) .. rest
+  local t = tree:add(PF[f.pf], r, text)
+  t:add(PF[f.leaves.digit1], r:range(0, 1), math.floor(o / 16))
+  t:add(PF[f.leaves.odd_even], r:range(0, 1), math.floor(o / 8) % 2)
+  t:add(PF[f.leaves.type], r:range(0, 1), o % 8)
+  if r:len() > 1 then t:add(PF[f.leaves.digits], r:range(1, r:len() - 1), rest) end
   return text
 end
 
