@@ -4,7 +4,10 @@
  */
 
 /** The pointer to member `key` (or item `key`) of the value at `path`. */
-export const childPointer = (path: string, key: string | number): string => `${path}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+export function childPointer(path: string, key: string | number): string {
+  if (typeof key === 'number' || !(key.includes('~') || key.includes('/'))) return `${path}/${key}`;
+  return `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
 
 /** How a pointer reads in a message: the whole value has the empty pointer. */
 export const showPointer = (path: string): string => path || '(the whole value)';
