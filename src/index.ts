@@ -19,7 +19,8 @@ export { decode, dissect, dissectFull, encode, type CodecOptions, type DissectOp
 export { DecodeError } from './engine/decode.js';
 export { EncodeError } from './engine/encode.js';
 export { GrammarError } from './grammar/errors.js';
-export { EXPERT, walk, type ExpertGroup, type ExpertItem, type Severity, type TreeNode } from './engine/tree.js';
+export { walk, type ExpertGroup, type ExpertItem, type Severity, type TreeNode } from './engine/tree.js';
+export { EXPERT, isExpertId, type ExpertId } from './expert.js';
 export { fromHex, toHex } from './engine/format.js';
 export type { DissectResult } from './engine/dissect.js';
 

@@ -1,6 +1,6 @@
-import type * as fc from 'fast-check';
 import type { BitReader, BitWriter } from '../engine/bits.js';
 import type { TreeNode } from '../engine/tree.js';
+import type { CodecLeaf } from './descriptors.js';
 
 /** Where a codec field sits: names to give the nodes it makes, and the path for expert items. */
 export interface CodecSite {
@@ -9,17 +9,18 @@ export interface CodecSite {
   path: string;
   /** The codec's own node; it adds its leaves to `node.children`. */
   node: TreeNode;
+  /** The leaves its descriptor declares, named for this field, by key. */
+  leaves: Readonly<Record<string, CodecLeaf>>;
 }
 
 /**
- * A named codec for what grammar data cannot say (BCD digits, PLMN identities, ...).
+ * The implementation of a codec its descriptor (descriptors.ts) declares.
  * decode reads from `r` (a window when the field is sized) and fills `site.node`; it calls need()
- * before each read so truncation is reported on the right leaf.
+ * before each read so truncation is reported on the right leaf. Value generators are in arbitraries.ts.
  */
 export interface Codec {
   decode(r: BitReader, params: Record<string, unknown>, site: CodecSite): unknown;
   encode(w: BitWriter, value: unknown, params: Record<string, unknown>): void;
-  arbitrary(params: Record<string, unknown>): fc.Arbitrary<unknown>;
   /** A value's one-line rendering (`-T fields` and the node's display). */
   show(value: unknown, params: Record<string, unknown>): string;
 }

@@ -1,12 +1,14 @@
 /** BCD digit strings as TS 24.008 §10.5.1.4 / TS 24.301 §9.9.3.12 pack them: low nibble first, filler 0xF. */
-import * as fc from 'fast-check';
 import type { BitReader, BitWriter } from '../engine/bits.js';
 import { need } from '../engine/stop.js';
-import { expertItem, type TreeNode } from '../engine/tree.js';
+import { expertItem } from '../engine/expert.js';
+import type { TreeNode } from '../engine/tree.js';
 import type { Codec, CodecSite } from './codec.js';
+import type { CodecLeaf } from './descriptors.js';
 
-const leaf = (filter: string, label: string, bitOffset: number, bitLength: number, value: unknown, display: string, bitField = false): TreeNode => ({
-  filter, label, bitOffset, bitLength, value, display, show: String(value), children: [], expert: [], bitField,
+/** A leaf node its descriptor declares; `text` follows the label in the display. */
+const leaf = (l: CodecLeaf, bitOffset: number, bitLength: number, value: unknown, text: string, bitField = false): TreeNode => ({
+  filter: l.filter, label: l.label, bitOffset, bitLength, value, display: `${l.label}: ${text}`, show: String(value), children: [], expert: [], bitField,
 });
 
 /** Reads nibble pairs (low nibble first) to the end of the window; 0xF ends the string (filler). */
@@ -45,14 +47,14 @@ export const bcdIdentity: Codec = {
     const d1 = r.read(4);
     const odd = r.read(1);
     const type = r.read(3);
-    const { node } = site;
-    node.children.push(leaf(site.filter + '_digit1', 'Identity digit 1', start, 4, d1, `Identity digit 1: ${d1}`, true));
-    node.children.push(leaf(String(params.odd_even_filter), 'Odd/even indication', start + 4, 1, odd, `Odd/even indication: ${odd ? 'Odd number of identity digits' : 'Even number of identity digits'}`, true));
-    node.children.push(leaf(String(params.type_filter), 'Type of identity', start + 5, 3, type, `Type of identity: ${String(params.type_label ?? type)} (${type})`, true));
+    const { node, leaves } = site;
+    node.children.push(leaf(leaves.digit1, start, 4, d1, String(d1), true));
+    node.children.push(leaf(leaves.odd_even, start + 4, 1, odd, odd ? 'Odd number of identity digits' : 'Even number of identity digits', true));
+    node.children.push(leaf(leaves.type, start + 5, 3, type, `${String(params.type_label ?? type)} (${type})`, true));
     const digits = [d1.toString(16)];
     const rest = r.pos;
     readPairs(r, site, digits);
-    if (r.pos > rest) node.children.push(leaf(site.filter + '_digits', 'Identity digits', rest, r.pos - rest, digits.slice(1).join(''), `Identity digits: ${digits.slice(1).join('')}`));
+    if (r.pos > rest) node.children.push(leaf(leaves.digits, rest, r.pos - rest, digits.slice(1).join(''), digits.slice(1).join('')));
     const value = digits.join('');
     const expectOdd = value.length % 2;
     if (odd !== expectOdd) node.expert.push(expertItem('invalid_value', `odd/even indication ${odd} does not match ${value.length} digits`, site.path, start + 4, 1));
@@ -65,10 +67,6 @@ export const bcdIdentity: Codec = {
     w.write(digits.length % 2, 1);
     w.write(Number(params.type), 3);
     writePairs(w, digits.slice(1));
-  },
-  arbitrary(params) {
-    const [min, max] = (params.digits as [number, number]) ?? [15, 15];
-    return fc.stringMatching(new RegExp(`^[0-9]{${min},${max}}$`));
   },
   show: (v) => String(v),
 };
@@ -83,7 +81,6 @@ export const bcdDigits: Codec = {
   encode(w, value) {
     writePairs(w, digitString(value, 'digits'));
   },
-  arbitrary: (params) => fc.stringMatching(new RegExp(`^[0-9]{${Number(params.min ?? 1)},${Number(params.max ?? 20)}}$`)),
   show: (v) => String(v),
 };
 
@@ -94,7 +91,7 @@ export interface Plmn {
 
 /** PLMN identity (TS 24.008 §10.5.1.13): MCC2 MCC1 | MNC3 MCC3 | MNC2 MNC1; MNC3 = F for 2-digit MNCs. */
 export const plmn: Codec = {
-  decode(r, params, site) {
+  decode(r, _params, site) {
     need(r, 24, site.node, site.filter, site.label, site.path);
     const start = r.pos;
     const [a, b, c] = [r.read(8), r.read(8), r.read(8)];
@@ -105,12 +102,9 @@ export const plmn: Codec = {
     const hex = (n: number) => n.toString(16);
     const mcc = nib.slice(0, 3).map(hex).join('');
     const mnc = nib.slice(3, nib[5] === 0xf ? 5 : 6).map(hex).join('');
-    const mccF = String(params.mcc_filter ?? 'e212.mcc');
-    const mncF = String(params.mnc_filter ?? 'e212.mnc');
-    site.node.children.push(leaf(mccF, 'Mobile Country Code (MCC)', start, 16, mcc, `Mobile Country Code (MCC): ${mcc}`));
-    site.node.children.push(leaf(mncF, 'Mobile Network Code (MNC)', start + 16, 8, mnc, `Mobile Network Code (MNC): ${mnc}`));
-    site.node.children[site.node.children.length - 2].show = String(Number(mcc));
-    site.node.children[site.node.children.length - 1].show = String(Number(mnc));
+    // -T fields shows them as numbers, as Wireshark's e212.mcc and e212.mnc (FT_UINT16).
+    site.node.children.push({ ...leaf(site.leaves.mcc, start, 16, mcc, mcc), show: String(Number(mcc)) });
+    site.node.children.push({ ...leaf(site.leaves.mnc, start + 16, 8, mnc, mnc), show: String(Number(mnc)) });
     return { mcc, mnc };
   },
   encode(w, value) {
@@ -121,6 +115,5 @@ export const plmn: Codec = {
     w.write((d(v.mnc, 2) << 4) | d(v.mcc, 2), 8);
     w.write((d(v.mnc, 1) << 4) | d(v.mnc, 0), 8);
   },
-  arbitrary: () => fc.record({ mcc: fc.stringMatching(/^[0-9]{3}$/), mnc: fc.stringMatching(/^[0-9]{2,3}$/) }),
   show: (v) => `${(v as Plmn).mcc}-${(v as Plmn).mnc}`,
 };

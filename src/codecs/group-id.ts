@@ -3,12 +3,12 @@
  * TS 24.008 §10.5.1.13 packs them) and a Local Group Id of 1-10 octets, shown in the text form
  * `GGGGGGGG-MCC-MNC-LL..` (TS 29.571 GroupId). Reads to the end of its window.
  */
-import * as fc from 'fast-check';
 import type { BitWriter } from '../engine/bits.js';
 import { toHex } from '../engine/format.js';
 import { need } from '../engine/stop.js';
-import { expertItem } from '../engine/tree.js';
+import { expertItem } from '../engine/expert.js';
 import type { Codec } from './codec.js';
+import type { CodecLeaf } from './descriptors.js';
 import { plmn, type Plmn } from './digits.js';
 
 const TEXT = /^([0-9a-fA-F]{8})-([0-9]{3})-([0-9]{2,3})-((?:[0-9a-fA-F]{2}){1,10})$/;
@@ -24,14 +24,14 @@ export const imsiGroupId: Codec = {
     const start = r.pos;
     need(r, 8 * 8, site.node, site.filter, site.label, site.path);
     const gsi = r.read(32);
-    const leaf = (filter: string, label: string, at: number, bits: number, value: unknown, show: string) =>
+    const leaf = ({ filter, label }: CodecLeaf, at: number, bits: number, value: unknown, show: string) =>
       site.node.children.push({ filter, label, bitOffset: at, bitLength: bits, value, show, display: `${label}: ${show}`, children: [], expert: [] });
-    leaf(String(params.gsi_filter), 'Group Service Identifier', start, 32, gsi, `0x${gsi.toString(16).padStart(8, '0')}`);
+    leaf(site.leaves.gsi, start, 32, gsi, `0x${gsi.toString(16).padStart(8, '0')}`);
     const p = plmn.decode(r, params, site) as Plmn;
     const at = r.pos;
     const lgiBits = r.remaining;
     const lgi = toHex(r.readBytes(lgiBits));
-    leaf(String(params.lgi_filter), 'Local Group Id', at, lgiBits, lgi, lgi);
+    leaf(site.leaves.lgi, at, lgiBits, lgi, lgi);
     if (lgiBits > 80) site.node.expert.push(expertItem('length_out_of_range', `Local Group Id of ${lgiBits / 8} octets: TS 23.003 allows 1-10`, site.path, at, lgiBits));
     return `${gsi.toString(16).padStart(8, '0')}-${p.mcc}-${p.mnc}-${lgi}`;
   },
@@ -41,9 +41,5 @@ export const imsiGroupId: Codec = {
     plmn.encode(w, g.plmn, {});
     for (const h of g.lgi.match(/../g)!) w.write(parseInt(h, 16), 8);
   },
-  arbitrary: () =>
-    fc
-      .tuple(fc.integer({ min: 0, max: 0xffffffff }), plmn.arbitrary({}) as fc.Arbitrary<Plmn>, fc.uint8Array({ minLength: 1, maxLength: 10 }))
-      .map(([gsi, p, lgi]) => `${gsi.toString(16).padStart(8, '0')}-${p.mcc}-${p.mnc}-${toHex(lgi)}`),
   show: (v) => String(v),
 };

@@ -3,7 +3,7 @@
  * back unchanged. Derived fields (lengths, counts, flags, constants) are never generated.
  */
 import * as fc from 'fast-check';
-import { CODECS } from '../codecs/index.js';
+import { CODEC_ARBITRARIES } from '../codecs/arbitraries.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR, UintField } from '../grammar/ir.js';
 import { alternatives } from './encode.js';
 
@@ -172,7 +172,7 @@ export class Arbitraries {
       case 'ref':
         return this.type(f.type(), depth);
       case 'codec':
-        return CODECS.get(f.codec)!.arbitrary(f.params);
+        return CODEC_ARBITRARIES.get(f.codec)!(f.params);
       case 'list': {
         // A count stored as (items + adjust) needs at least -adjust items.
         const counter = fields.find((g): g is UintField => g.kind === 'uint' && g.relation?.kind === 'count_of' && g.relation.targets.includes(f.id));

@@ -8,8 +8,10 @@ import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, Uin
 import { BitReader } from './bits.js';
 import { bytesDisplay, enumLabel, textBytes, textOf, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
+import { childPointer } from './pointer.js';
 import { need, Stop } from './stop.js';
-import { expertItem, walk, type ExpertItem, type TreeNode } from './tree.js';
+import { expertItem, type ExpertItem } from './expert.js';
+import { walk, type TreeNode } from './tree.js';
 
 type Obj = Record<string, unknown>;
 
@@ -71,8 +73,8 @@ export class Dissector {
     const r = new BitReader(bytes);
     let value: unknown;
     try {
-      value = this.type(this.ir.types.get(p.root)!, r, root, p.root);
-      if (r.remaining > 0) this.trailing(r, root, p.root, value);
+      value = this.type(this.ir.types.get(p.root)!, r, root, '');
+      if (r.remaining > 0) this.trailing(r, root, '', value);
     } catch (e) {
       if (!(e instanceof Stop)) throw e;
       // The truncated leaf already spans the rest: no extraneous data after it.
@@ -152,7 +154,8 @@ export class Dissector {
           throw new Stop(item);
         }
         const inner = next();
-        const value = this.type(inner, r, parent, `${path}/${inner.name}`);
+        // The chosen case's value is the dispatch's own: no pointer segment.
+        const value = this.type(inner, r, parent, path);
         if (t.default && next === t.default && !(t.cases.has(key))) {
           parent.expert.push(expertItem('unknown_message_type', `${t.label}: unknown value ${key} (0x${key.toString(16)})`, path, r.pos, 0));
         }
@@ -199,7 +202,7 @@ export class Dissector {
         setClosing(this.protectedPayload(f, protection, r, parent, value, path, starts, scope));
         continue;
       }
-      const fpath = `${path}/${f.id}`;
+      const fpath = childPointer(path, f.id);
       const v = this.field(f, r, parent, fpath, scope, consts.get(f.id));
       if (f.kind === 'uint' && typeof v === 'number') scope.values.set(f.id, v);
       if (f.kind === 'spare') {
@@ -280,7 +283,7 @@ export class Dissector {
         const n = node(f.filter, f.label, start);
         parent.children.push(n);
         const bits = f.lengthFrom ? this.related(f, r, scope, parent, path) : f.size === 'rest' ? r.remaining : typeof f.size === 'number' ? f.size : undefined;
-        const v = this.windowed(r, bits, n, path, (w) => codec.decode(w, f.params, { filter: f.filter, label: f.label, path, node: n }));
+        const v = this.windowed(r, bits, n, path, (w) => codec.decode(w, f.params, { filter: f.filter, label: f.label, path, node: n, leaves: f.leaves }));
         n.bitLength = r.pos - start;
         n.value = v;
         n.show = codec.show(v, f.params);
@@ -295,7 +298,7 @@ export class Dissector {
         const bits = f.bound === 'length' ? this.related(f, r, scope, parent, path) : f.bound === 'rest' ? r.remaining : undefined;
         this.windowed(r, bits, n, path, (w) => {
           const more = () => (count !== undefined ? items.length < count : w.remaining > 0);
-          while (more()) items.push(this.field(f.item, w, n, `${path}/${items.length}`, scope));
+          while (more()) items.push(this.field(f.item, w, n, childPointer(path, items.length), scope));
           return items;
         });
         n.bitLength = r.pos - start;
@@ -343,7 +346,7 @@ export class Dissector {
     const ciphered = p.cipheredIf === 'always' || (p.cipheredIf?.values.includes(value[p.cipheredIf.field] as number) ?? false);
     const payloadBits = f.lengthFrom ? this.related(f, r, scope, parent, path) : r.remaining;
     const payloadEnd = r.pos + payloadBits;
-    const fpath = `${path}/${f.id}`;
+    const fpath = childPointer(path, f.id);
     // Deciphered bytes are the whole payload: the field takes them all.
     const whole: FieldIR = f.kind === 'bytes' ? { ...f, size: 'rest', lengthFrom: undefined } : f.kind === 'ref' ? { ...f, rest: true, lengthFrom: undefined } : f;
     const next = scope.defs[scope.defs.indexOf(f) + 1];
@@ -479,7 +482,7 @@ export class Dissector {
       const ie = ies[i];
       if (ie.half) {
         const second = ies[i + 1];
-        need(r, 8, parent, ie.filter, `${ie.name}, ${second.name}`, `${path}/${ie.id}`);
+        need(r, 8, parent, ie.filter, `${ie.name}, ${second.name}`, childPointer(path, ie.id));
         // TS 24.007 §11.2.1.1.2 (24.301 §8.1): the first half-octet IE of a pair takes bits 4-1.
         this.halfIe(second, r, parent, value, path);
         this.halfIe(ie, r, parent, value, path);
@@ -496,7 +499,7 @@ export class Dissector {
     const t = ie.type!();
     const n = node(ie.filter, ie.label, r.pos, 4, ie.label === t.label ? ie.label : `${t.label} - ${ie.label}`);
     parent.children.push(n);
-    const v = this.type(t, r.window(4), n, `${path}/${ie.id}`);
+    const v = this.type(t, r.window(4), n, childPointer(path, ie.id));
     r.pos += 4;
     n.value = v;
     if (!isEmpty(v)) value[ie.id] = v;
@@ -505,7 +508,7 @@ export class Dissector {
   /** One IE of any format at r; errors inside the IE stay in it. */
   private ie(ie: IEIR, r: BitReader, parent: TreeNode, value: Obj, path: string, msg: L3MessageType): void {
     const start = r.pos;
-    const ipath = `${path}/${ie.id}`;
+    const ipath = childPointer(path, ie.id);
     const t = ie.type?.();
     const n = node(ie.filter, ie.label, start, 0, t && t.label !== ie.label ? `${t.label} - ${ie.label}` : ie.label);
     parent.children.push(n);
@@ -587,7 +590,7 @@ export class Dissector {
       const idx = ies.findIndex((ie) => (ie.half ? octet >> 4 === ie.iei : octet === ie.iei) && !(ie.half && octet < 0x80));
       const ie = ies[idx];
       if (ie && !(ie.id in value)) {
-        if (idx < lastIndex) parent.expert.push(expertItem('ie_out_of_order', `${ie.name} comes after an IE that follows it in the table`, `${path}/${ie.id}`, start, 8));
+        if (idx < lastIndex) parent.expert.push(expertItem('ie_out_of_order', `${ie.name} comes after an IE that follows it in the table`, childPointer(path, ie.id), start, 8));
         lastIndex = Math.max(lastIndex, idx);
         this.ie(ie, r, parent, value, path, t);
         order.push(ie.id);
@@ -600,7 +603,7 @@ export class Dissector {
         this.ie(ie, r, n, {}, path, t);
         n.children = n.children[0]?.children ?? [];
         n.bitLength = r.pos - start;
-        n.expert.push(expertItem('ie_repeated', `${ie.name} occurs again; ignored`, `${path}/${ie.id}`, start, n.bitLength));
+        n.expert.push(expertItem('ie_repeated', `${ie.name} occurs again; ignored`, childPointer(path, ie.id), start, n.bitLength));
       } else {
         // Unknown: skipped by the TS 24.007 §11.2.4 rules.
         const bits = this.skipLength(r, parent, path);

@@ -7,6 +7,7 @@ import { CODECS } from '../codecs/index.js';
 import type { DispatchType, FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR } from '../grammar/ir.js';
 import { BitWriter } from './bits.js';
 import { fromHex, textBytes } from './format.js';
+import { childPointer, showPointer } from './pointer.js';
 
 type Obj = Record<string, unknown>;
 
@@ -15,7 +16,7 @@ export class EncodeError extends Error {
     readonly path: string,
     detail: string,
   ) {
-    super(`${path || '/'}: ${detail}`);
+    super(`${showPointer(path)}: ${detail}`);
     this.name = 'EncodeError';
   }
 }
@@ -60,7 +61,7 @@ export class Encoder {
 
   type(t: TypeIR, value: unknown, w: BitWriter, path: string): void {
     if (isObj(value) && typeof value._raw === 'string') {
-      w.writeBytes(hexBytes(value._raw, `${path}/_raw`));
+      w.writeBytes(hexBytes(value._raw, childPointer(path, '_raw')));
       return;
     }
     if (!isObj(value)) throw new EncodeError(path, `expected an object for ${t.label}`);
@@ -69,7 +70,7 @@ export class Encoder {
         const start = w.pos;
         this.fields(t.fields, value, w, path, new Map(), t.protection?.payload);
         const pad = t.padTo ? (t.padTo.bits - ((w.pos - start) % t.padTo.bits)) % t.padTo.bits : 0;
-        if (typeof value._padding === 'string') w.writeBytes(hexBytes(value._padding, `${path}/_padding`));
+        if (typeof value._padding === 'string') w.writeBytes(hexBytes(value._padding, childPointer(path, '_padding')));
         else if (pad) w.write(0, pad);
         break;
       }
@@ -77,14 +78,14 @@ export class Encoder {
         let next: TypeIR | undefined;
         if (t.key) {
           const k = value[t.key];
-          if (typeof k !== 'number') throw new EncodeError(`${path}/${t.key}`, `required: selects the ${t.label} layout`);
+          if (typeof k !== 'number') throw new EncodeError(childPointer(path, t.key), `required: selects the ${t.label} layout`);
           next = (t.cases.get(k) ?? t.default)?.();
         } else {
           const name = value.message;
-          if (typeof name !== 'string') throw new EncodeError(`${path}/message`, 'required: the message name');
+          if (typeof name !== 'string') throw new EncodeError(childPointer(path, 'message'), 'required: the message name');
           const all = alternatives(t).map((c) => c());
           next = all.find((c) => this.messagesOf(c).has(name));
-          if (!next) throw new EncodeError(`${path}/message`, `unknown message "${name}"`);
+          if (!next) throw new EncodeError(childPointer(path, 'message'), `unknown message "${name}"`);
         }
         if (!next) throw new EncodeError(path, `no ${t.label} layout for this value`);
         this.type(next, value, w, path);
@@ -94,7 +95,7 @@ export class Encoder {
         this.l3(t, value, w, path);
         break;
     }
-    if (typeof value._trailing === 'string') w.writeBytes(hexBytes(value._trailing, `${path}/_trailing`));
+    if (typeof value._trailing === 'string') w.writeBytes(hexBytes(value._trailing, childPointer(path, '_trailing')));
   }
 
   /** `protectedPayload` names the field a security scheme ciphers: `_ciphered` in the value replaces it on the wire. */
@@ -103,7 +104,7 @@ export class Encoder {
     // Length fields written as placeholders, patched once the span they measure has been written.
     const patches = new Map<string, { at: number; f: FieldIR & { kind: 'uint' }; from?: number }>();
     for (const f of fields) {
-      const fpath = `${path}/${f.id}`;
+      const fpath = childPointer(path, f.id);
       const p = f.presence;
       if (p.kind === 'flag' && !scope.get(p.field)) continue;
       if (p.kind === 'in' && !p.values.includes(scope.get(p.field) ?? -1)) continue;
@@ -111,7 +112,7 @@ export class Encoder {
       const start = w.pos;
       for (const p of patches.values()) if (p.from === undefined && p.f.relation!.targets.includes(f.id)) p.from = start;
       const ciphered = f.id === protectedPayload && typeof value._ciphered === 'string';
-      if (ciphered) w.writeBytes(hexBytes(value._ciphered as string, `${path}/_ciphered`));
+      if (ciphered) w.writeBytes(hexBytes(value._ciphered as string, childPointer(path, '_ciphered')));
       else switch (f.kind) {
         case 'uint': {
           let v = value[f.id];
@@ -199,7 +200,7 @@ export class Encoder {
         return;
       case 'list':
         if (!Array.isArray(v)) throw new EncodeError(path, 'expected a list');
-        v.forEach((item, i) => this.field(f.item, item, w, `${path}/${i}`, scope));
+        v.forEach((item, i) => this.field(f.item, item, w, childPointer(path, i), scope));
         return;
       case 'switch': {
         const key = scope.get(f.on);
@@ -223,7 +224,7 @@ export class Encoder {
         this.halfValue(ie, value, w, path);
         i += 2;
       } else {
-        this.ieBody(ie, value[ie.id] ?? {}, w, `${path}/${ie.id}`);
+        this.ieBody(ie, value[ie.id] ?? {}, w, childPointer(path, ie.id));
         i++;
       }
     }
@@ -235,28 +236,28 @@ export class Encoder {
     for (const id of order) {
       if (id.startsWith('#')) {
         const e = extra[Number(id.slice(1))];
-        if (!e) throw new EncodeError(`${path}/_order`, `no _extra entry ${id}`);
-        w.writeBytes(hexBytes(e.hex, `${path}/_extra/${id.slice(1)}`));
+        if (!e) throw new EncodeError(childPointer(path, '_order'), `no _extra entry ${id}`);
+        w.writeBytes(hexBytes(e.hex, childPointer(childPointer(path, '_extra'), id.slice(1))));
         continue;
       }
       const ie = optional.find((x) => x.id === id);
-      if (!ie) throw new EncodeError(`${path}/_order`, `"${id}" is not an optional IE of ${t.label}`);
+      if (!ie) throw new EncodeError(childPointer(path, '_order'), `"${id}" is not an optional IE of ${t.label}`);
       if (ie.half) {
         w.write(ie.iei!, 4);
         if (ie.format === 'T') w.write(0, 4);
-        else this.nibble(ie, value[ie.id], w, `${path}/${ie.id}`);
+        else this.nibble(ie, value[ie.id], w, childPointer(path, ie.id));
         continue;
       }
       w.write(ie.iei!, 8);
-      if (ie.format !== 'T') this.ieBody(ie, value[ie.id], w, `${path}/${ie.id}`);
+      if (ie.format !== 'T') this.ieBody(ie, value[ie.id], w, childPointer(path, ie.id));
     }
     for (const ie of optional) {
-      if (ie.id in value && !order.includes(ie.id)) throw new EncodeError(`${path}/_order`, `leaves out ${ie.id}`);
+      if (ie.id in value && !order.includes(ie.id)) throw new EncodeError(childPointer(path, '_order'), `leaves out ${ie.id}`);
     }
   }
 
   private halfValue(ie: IEIR, value: Obj, w: BitWriter, path: string): void {
-    this.nibble(ie, value[ie.id] ?? {}, w, `${path}/${ie.id}`);
+    this.nibble(ie, value[ie.id] ?? {}, w, childPointer(path, ie.id));
   }
 
   private nibble(ie: IEIR, v: unknown, w: BitWriter, path: string): void {

@@ -1,5 +1,6 @@
 import type { BitReader } from './bits.js';
-import { expertItem, type ExpertItem, type TreeNode } from './tree.js';
+import { expertItem, type ExpertItem } from './expert.js';
+import type { TreeNode } from './tree.js';
 
 /**
  * Unwinds decoding to the nearest enclosing window (an IE, a length-bound field, the message),

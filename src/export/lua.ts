@@ -12,6 +12,7 @@
  * they are; keys readable on the wire are flagged, as mtcgk's keys_in_clear.
  */
 import { defaultGrammar } from '../grammar/default.js';
+import type { CodecLeaf } from '../codecs/descriptors.js';
 import type { EnumIR, FieldIR, GrammarIR, IEIR, L3MessageType, StructType, TypeIR } from '../grammar/ir.js';
 
 /** NAS-EPS types that the post-dissector decodes where they appear as IEs. */
@@ -19,6 +20,17 @@ export const GROUP_KEY_TYPES = ['group_key_information', 'ciphered_group_key_inf
 
 /** Wireshark's filter namespaces of this script; names from the grammar outside them are moved in (see luaFilter). */
 const OWN_PREFIX: Record<string, string> = { gmsg: 'gmsg', 'nas-eps': 'nas_eps.gk' };
+
+/** Codecs the Lua runtime below implements (CODEC[name]). */
+const LUA_CODECS = ['bcd_digits', 'bcd_identity', 'imsi_group_id', 'plmn'];
+
+/** A codec leaf's ProtoField, from the Wireshark type its descriptor declares. */
+function leafPf(l: CodecLeaf): PfSpec {
+  const uint = /^FT_UINT(\d+)$/.exec(l.ftype);
+  if (uint) return { filter: l.filter, label: l.label, kind: 'uint', typeBits: Number(uint[1]), base: l.base === 'BASE_HEX' ? 'hex' : 'dec', valueString: 'nil' };
+  if (l.ftype === 'FT_BOOLEAN') return { filter: l.filter, label: l.label, kind: 'uint', typeBits: 8, base: 'dec', valueString: 'nil' };
+  return { filter: l.filter, label: l.label, kind: l.ftype === 'FT_STRING' ? 'string' : 'bytes' };
+}
 
 const lua = (s: string) => JSON.stringify(s); // a JSON string is a valid Lua string literal for these texts
 
@@ -93,14 +105,11 @@ class Generator {
         return `{ kind = "bytes", ${common}, size = ${size}, pf = ${lua(pf)}${this.cipheredPf(f, owner)} }`;
       }
       case 'codec': {
-        if (f.codec !== 'imsi_group_id') throw new Error(`${f.where}: codec ${f.codec} is not supported by the Lua export`);
-        const p = f.params as Record<string, string>;
+        if (!LUA_CODECS.includes(f.codec)) throw new Error(`${f.where}: codec ${f.codec} has no implementation in the Lua runtime (it has ${LUA_CODECS.join(', ')})`);
         const pf = this.pf({ filter: f.filter, label: f.label, kind: 'string' });
-        const gsi = this.pf({ filter: p.gsi_filter, label: 'Group Service Identifier', kind: 'uint', typeBits: 32, base: 'hex', valueString: 'nil' });
-        const mcc = this.pf({ filter: p.mcc_filter, label: 'Mobile Country Code (MCC)', kind: 'string' });
-        const mnc = this.pf({ filter: p.mnc_filter, label: 'Mobile Network Code (MNC)', kind: 'string' });
-        const lgi = this.pf({ filter: p.lgi_filter, label: 'Local Group Id', kind: 'bytes' });
-        return `{ kind = "imsi_group_id", ${common}, size = ${lua(String(f.size))}, pf = ${lua(pf)}, gsi = ${lua(gsi)}, mcc = ${lua(mcc)}, mnc = ${lua(mnc)}, lgi = ${lua(lgi)} }`;
+        // The leaves and their types are the codec's descriptor's (src/codecs/descriptors.ts).
+        const leaves = Object.values(f.leaves).map((l) => `${l.key} = ${lua(this.pf(leafPf(l)))}`);
+        return `{ kind = "codec", codec = ${lua(f.codec)}, ${common}, size = ${lua(String(f.size))}, pf = ${lua(pf)}, leaves = { ${leaves.join(', ')} } }`;
       }
       case 'ref': {
         const t = this.type(f.type());
@@ -277,26 +286,73 @@ local function contains(list, v)
   return false
 end
 
-local function bcd(d) if d == 15 then return "" end return tostring(d) end
+local function bcd(d) if d == 15 then return "" end return string.format("%x", d) end
+
+-- BCD digits, low nibble first, from octet i of r to its end (src/codecs/digits.ts).
+local function bcd_string(r, i)
+  local s = ""
+  for k = i, r:len() - 1 do
+    local o = r:range(k, 1):uint()
+    s = s .. bcd(o % 16) .. bcd(math.floor(o / 16))
+  end
+  return s
+end
 
 local dissect_struct
 
--- One IMSI-Group Id (TS 23.003 §19.9) in [bitpos, bitpos + size): GSI, PLMN, Local Group Id.
-local function imsi_group_id(f, tvb, bitpos, size, tree)
-  local start = bitpos / 8
-  local n = size / 8
-  local r = tvb:range(start, n)
-  local gsi = r:range(0, 4):uint()
-  local o5, o6, o7 = r:range(4, 1):uint(), r:range(5, 1):uint(), r:range(6, 1):uint()
-  local mcc = bcd(o5 % 16) .. bcd(math.floor(o5 / 16)) .. bcd(o6 % 16)
-  local mnc = bcd(o7 % 16) .. bcd(math.floor(o7 / 16)) .. bcd(math.floor(o6 / 16))
-  local lgi = r:range(7, n - 7):bytes():tohex():lower()
-  local text = string.format("%08x-%s-%s-%s", gsi, mcc, mnc, lgi)
+-- Codecs (src/codecs/): CODEC[name](f, r, tree) reads the field's range r, adds its node and the
+-- leaves its descriptor declares (f.leaves: key -> field) and returns the value's text. OWN_BITS: the
+-- size of a codec that sizes itself; the others take the rest of their window.
+local CODEC, OWN_BITS = {}, { plmn = 24 }
+
+-- PLMN identity (TS 24.008 §10.5.1.13) in 3 octets: MCC and MNC, leaves shown as numbers like e212.mcc.
+local function plmn_digits(r)
+  local o1, o2, o3 = r:range(0, 1):uint(), r:range(1, 1):uint(), r:range(2, 1):uint()
+  return bcd(o1 % 16) .. bcd(math.floor(o1 / 16)) .. bcd(o2 % 16), bcd(o3 % 16) .. bcd(math.floor(o3 / 16)) .. bcd(math.floor(o2 / 16))
+end
+
+local function plmn_leaves(f, r, t, mcc, mnc)
+  t:add(PF[f.leaves.mcc], r:range(0, 2), tonumber(mcc) or 0)
+  t:add(PF[f.leaves.mnc], r:range(1, 2), tonumber(mnc) or 0)
+end
+
+function CODEC.plmn(f, r, tree)
+  local mcc, mnc = plmn_digits(r)
+  local text = mcc .. "-" .. mnc
+  plmn_leaves(f, r, tree:add(PF[f.pf], r, text), mcc, mnc)
+  return text
+end
+
+function CODEC.bcd_digits(f, r, tree)
+  local text = bcd_string(r, 0)
+  tree:add(PF[f.pf], r, text)
+  return text
+end
+
+-- Identity digit 1, odd/even indication and type of identity in octet 1, then digit pairs.
+function CODEC.bcd_identity(f, r, tree)
+  local o = r:range(0, 1):uint()
+  local rest = r:len() > 1 and bcd_string(r, 1) or ""
+  local text = bcd(math.floor(o / 16)) .. rest
   local t = tree:add(PF[f.pf], r, text)
-  t:add(PF[f.gsi], r:range(0, 4), gsi)
-  t:add(PF[f.mcc], r:range(4, 2), mcc)
-  t:add(PF[f.mnc], r:range(5, 2), mnc)
-  t:add(PF[f.lgi], r:range(7, n - 7))
+  t:add(PF[f.leaves.digit1], r:range(0, 1), math.floor(o / 16))
+  t:add(PF[f.leaves.odd_even], r:range(0, 1), math.floor(o / 8) % 2)
+  t:add(PF[f.leaves.type], r:range(0, 1), o % 8)
+  if r:len() > 1 then t:add(PF[f.leaves.digits], r:range(1, r:len() - 1), rest) end
+  return text
+end
+
+-- IMSI-Group Id (TS 23.003 §19.9): GSI, PLMN, Local Group Id.
+function CODEC.imsi_group_id(f, r, tree)
+  local n = r:len()
+  local gsi = r:range(0, 4):uint()
+  local mcc, mnc = plmn_digits(r:range(4, 3))
+  local lgi = r:range(7, n - 7)
+  local text = string.format("%08x-%s-%s-%s", gsi, mcc, mnc, lgi:bytes():tohex():lower())
+  local t = tree:add(PF[f.pf], r, text)
+  t:add(PF[f.leaves.gsi], r:range(0, 4), gsi)
+  plmn_leaves(f, r:range(4, 3), t, mcc, mnc)
+  t:add(PF[f.leaves.lgi], lgi)
   return text
 end
 
@@ -314,7 +370,9 @@ function dissect_struct(tname, tvb, bitpos, limit, tree)
       local size
       if f.len_from then size = lens[f.id]
       elseif f.kind == "bytes" and f.size ~= "rest" and f.size ~= "related" then size = f.size
-      elseif f.kind == "ref" or f.kind == "list" or f.kind == "bytes" or f.kind == "imsi_group_id" then size = limit - bitpos end
+      elseif f.kind == "codec" and f.size ~= "rest" and f.size ~= "own" then size = tonumber(f.size)
+      elseif f.kind == "codec" and f.size == "own" and OWN_BITS[f.codec] then size = OWN_BITS[f.codec]
+      elseif f.kind == "ref" or f.kind == "list" or f.kind == "bytes" or f.kind == "codec" then size = limit - bitpos end
       if f.kind == "uint" then
         if bitpos + f.bits > limit then error("truncated at " .. f.id) end
         local v, r = bits_at(tvb, bitpos, f.bits)
@@ -329,8 +387,8 @@ function dissect_struct(tname, tvb, bitpos, limit, tree)
           tree:add(PF[f.ciphered_pf], r)
         elseif f.kind == "bytes" then
           tree:add(PF[f.pf], r)
-        elseif f.kind == "imsi_group_id" then
-          vals[f.id] = imsi_group_id(f, tvb, bitpos, size, tree)
+        elseif f.kind == "codec" then
+          vals[f.id] = CODEC[f.codec](f, r, tree)
         elseif f.kind == "ref" then
           local sub = tree:add(PF[f.pf], r)
           local _, v = dissect_struct(f.type, tvb, bitpos, bitpos + size, sub)

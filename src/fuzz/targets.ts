@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dissectFull } from '../api.js';
 import type { DissectResult } from '../engine/dissect.js';
-import { EXPERT, walk, type TreeNode } from '../engine/tree.js';
+import { walk, type TreeNode } from '../engine/tree.js';
+import { isExpertId } from '../expert.js';
 import type { GrammarIR } from '../grammar/ir.js';
 
 export type FindingKind = 'exception' | 'tiling' | 'expert' | 'hang' | 'crash' | 'encode-error' | 'oracle-disagreement';
@@ -77,7 +78,7 @@ export function selfTarget(ir: GrammarIR, timeoutMs: number): Target {
       }
       const ms = performance.now() - t0;
       if (ms > timeoutMs) return { kind: 'hang', error: `dissect took ${ms.toFixed(0)} ms (timeout ${timeoutMs} ms)`, signature: 'hang' };
-      const bad = r.expert.find((e) => !Object.hasOwn(EXPERT, e.id));
+      const bad = r.expert.find((e) => !isExpertId(e.id));
       if (bad) return { kind: 'expert', error: `expert id "${bad.id}" is not in the EXPERT catalogue (${bad.path})`, signature: `expert:${bad.id}` };
       const tiling = tilingError(r.tree, bytes.length * 8);
       if (tiling) return { kind: 'tiling', error: tiling, signature: `tiling:${tiling.replace(/\[[^\]]*\)/g, '').replace(/\d+/g, 'N')}` };

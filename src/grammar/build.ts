@@ -4,6 +4,7 @@
  */
 import { GrammarError } from './errors.js';
 import type {
+  CodecField,
   EnumIR,
   FieldIR,
   GrammarIR,
@@ -15,7 +16,8 @@ import type {
   Relation,
   TypeIR,
 } from './ir.js';
-import { hasPlugin } from '../codecs/index.js';
+import { CODEC_DESCRIPTORS, codecLeaves, paramProblem } from '../codecs/descriptors.js';
+import { FILTER_NAME } from './names.js';
 
 export interface GrammarSource {
   file: string;
@@ -33,7 +35,7 @@ const KINDS = ['bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch'] as c
 const IE_KEYS = new Set(['id', 'name', 'label', 'filter', 'iei', 'format', 'length', 'type', 'presence', 'clause', 'spec_ref']);
 const FORMATS: IEFormat[] = ['V', 'LV', 'LV-E', 'T', 'TV', 'TLV', 'TLV-E'];
 const ID = /^[a-z][a-z0-9_]*$/;
-const FILTER = /^[a-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
+
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -58,6 +60,7 @@ class Builder {
   private pendingTypes: Array<{ name: string; file: string; path: string }> = [];
   private rawTypes = new Map<string, { file: string; path: string; def: Obj; message: boolean; protocol: string }>();
   private protocolOfFile = new Map<string, string>();
+  private codecFields: Array<{ f: CodecField; file: string; path: string; protocol: string }> = [];
   /** Code point assignments (`constants:`), referred to as "$name" by IEIs and message types. */
   private constants = new Map<string, unknown>();
 
@@ -72,6 +75,7 @@ class Builder {
   build(): GrammarIR {
     for (const s of this.sources) this.collect(s);
     for (const [name, raw] of this.rawTypes) this.ir.types.set(name, this.buildType(name, raw));
+    this.codecLeaves();
     for (const ref of this.pendingTypes) {
       if (!this.ir.types.has(ref.name)) throw new GrammarError(ref.file, ref.path, `unknown type "${ref.name}"`);
     }
@@ -128,7 +132,7 @@ class Builder {
   private generatedFields(raw: unknown, file: string, protocol: string): void {
     if (!Array.isArray(raw)) throw new GrammarError(file, '/generated', 'a list of {filter, label, ftype}');
     raw.forEach((g, i) => {
-      if (!isObj(g) || typeof g.filter !== 'string' || !FILTER.test(g.filter) || typeof g.label !== 'string' || typeof g.ftype !== 'string') {
+      if (!isObj(g) || typeof g.filter !== 'string' || !FILTER_NAME.test(g.filter) || typeof g.label !== 'string' || typeof g.ftype !== 'string') {
         throw new GrammarError(file, `/generated/${i}`, 'expected {filter, label, ftype}');
       }
       if (this.ir.fields.has(g.filter)) throw new GrammarError(file, `/generated/${i}/filter`, `"${g.filter}" is already defined`);
@@ -243,7 +247,7 @@ class Builder {
       return id;
     };
     const c = raw.ciphered_field;
-    if (!isObj(c) || typeof c.filter !== 'string' || !FILTER.test(c.filter) || typeof c.label !== 'string') {
+    if (!isObj(c) || typeof c.filter !== 'string' || !FILTER_NAME.test(c.filter) || typeof c.label !== 'string') {
       throw new GrammarError(file, `${path}/ciphered_field`, 'expected {filter, label} for payload bytes that stay ciphered');
     }
     const p: ProtectionIR = { scheme: raw.scheme, payload: has(raw.payload, 'payload'), coversFrom: has(raw.covers_from, 'covers_from'), mac: raw.mac === undefined ? undefined : has(raw.mac, 'mac'), cipheredFilter: c.filter, cipheredLabel: c.label };
@@ -311,7 +315,14 @@ class Builder {
   private fields(raw: unknown, file: string, path: string, prefix: string, protocol: string): FieldIR[] {
     if (raw === undefined) throw new GrammarError(file, path, 'required');
     if (!Array.isArray(raw)) throw new GrammarError(file, path, 'fields are a list');
-    const out = raw.map((f, i) => this.field(f, file, `${path}/${i}`, prefix, i, protocol));
+    // Bit offset of each field from the struct's start, while every field before it has a fixed size.
+    let offset: number | undefined = 0;
+    const out = raw.map((f, i) => {
+      const field = this.field(f, file, `${path}/${i}`, prefix, offset, protocol);
+      const bits = field.presence.kind === 'always' ? fixedBits(field) : undefined;
+      offset = offset === undefined || bits === undefined ? undefined : offset + bits;
+      return field;
+    });
     const ids = new Set<string>();
     out.forEach((f, i) => {
       if (ids.has(f.id)) throw new GrammarError(file, `${path}/${i}/id`, `duplicate id "${f.id}"`);
@@ -361,7 +372,8 @@ class Builder {
     return out;
   }
 
-  private field(raw: unknown, file: string, path: string, prefix: string, index: number, protocol: string): FieldIR {
+  /** `offset`: the field's bit offset in its struct, when the fields before it have fixed sizes. */
+  private field(raw: unknown, file: string, path: string, prefix: string, offset: number | undefined, protocol: string): FieldIR {
     if (!isObj(raw)) throw new GrammarError(file, path, 'a field is a mapping');
     for (const k of Object.keys(raw)) if (!FIELD_KEYS.has(k)) throw new GrammarError(file, `${path}/${k}`, 'unknown key');
     // `bytes` is the kind on its own, and the size of a codec or list; `type` names a list's items.
@@ -371,10 +383,10 @@ class Builder {
       throw new GrammarError(file, path, `a field has exactly one of ${KINDS.join(', ')} (bytes may size a codec or list) (found ${Object.keys(raw).filter((k) => (KINDS as readonly string[]).includes(k)).join(', ') || 'none'})`);
     }
     const kind = kinds[0];
-    const id = kind === 'spare' ? `_spare${index}` : raw.id;
+    const id = kind === 'spare' ? this.spareId(raw.id, offset, file, path) : raw.id;
     if (typeof id !== 'string' || !(ID.test(id) || kind === 'spare')) throw new GrammarError(file, `${path}/id`, 'required, lower_snake_case');
     const filter = typeof raw.filter === 'string' ? raw.filter : kind === 'spare' ? `${prefix.split('.')[0]}.spare_bits` : `${prefix}.${id}`;
-    if (!FILTER.test(filter)) throw new GrammarError(file, `${path}/filter`, `"${filter}" is not a filter name (proto.field, [a-z0-9_])`);
+    if (!FILTER_NAME.test(filter)) throw new GrammarError(file, `${path}/filter`, `"${filter}" is not a filter name (proto.field, [a-z0-9_])`);
     const label = typeof raw.label === 'string' ? raw.label : kind === 'spare' ? 'Spare bit(s)' : words(id);
     const presence = this.presence(raw, file, path);
     const meta = { id, label, filter, presence, where: `${file}:${path}`, doc: raw.doc as string | undefined, specRef: raw.spec_ref as string | undefined };
@@ -440,14 +452,25 @@ class Builder {
         f = { ...meta, kind: 'ref', type: this.typeRef(raw.type, file, `${path}/type`), typeName: String(raw.type), rest: raw.rest === true };
         break;
       case 'codec': {
-        if (typeof raw.codec !== 'string' || !hasPlugin(raw.codec)) throw new GrammarError(file, `${path}/codec`, `unknown codec "${String(raw.codec)}"`);
-        if (raw.params !== undefined && !isObj(raw.params)) throw new GrammarError(file, `${path}/params`, 'a mapping');
-        f = { ...meta, kind: 'codec', codec: raw.codec, params: (raw.params as Obj) ?? {}, size: raw.bytes === undefined ? 'own' : sizeOf(raw.bytes, 'bytes') };
+        const d = typeof raw.codec === 'string' ? CODEC_DESCRIPTORS.get(raw.codec) : undefined;
+        if (!d) throw new GrammarError(file, `${path}/codec`, `unknown codec "${String(raw.codec)}" (known: ${[...CODEC_DESCRIPTORS.keys()].join(', ')})`);
+        const params = raw.params ?? {};
+        if (!isObj(params)) throw new GrammarError(file, `${path}/params`, 'a mapping');
+        for (const k of Object.keys(params)) if (!(k in d.params)) throw new GrammarError(file, `${path}/params/${k}`, `codec ${d.name} has no parameter "${k}" (it has ${Object.keys(d.params).join(', ')})`);
+        for (const [k, spec] of Object.entries(d.params)) {
+          if (params[k] === undefined) {
+            if (spec.required) throw new GrammarError(file, `${path}/params/${k}`, `required by codec ${d.name}: ${spec.doc}`);
+            continue;
+          }
+          const problem = paramProblem(spec, params[k]);
+          if (problem) throw new GrammarError(file, `${path}/params/${k}`, `${problem}: ${spec.doc}`);
+        }
+        f = { ...meta, kind: 'codec', codec: d.name, params, leaves: codecLeaves(d, filter, params), size: raw.bytes === undefined ? 'own' : sizeOf(raw.bytes, 'bytes') };
         break;
       }
       case 'list': {
         const itemRaw = isObj(raw.list) ? { id: 'item', ...raw.list } : { id: 'item', type: raw.list };
-        const item = this.field(itemRaw, file, `${path}/list`, `${prefix}`, 0, protocol);
+        const item = this.field(itemRaw, file, `${path}/list`, `${prefix}`, undefined, protocol);
         // 'rest' until a count_of or length_of relation on an earlier field says otherwise.
         f = { ...meta, kind: 'list', item, bound: 'rest', minItems: parseNumber(raw.min_items) ?? 0, maxItems: parseNumber(raw.max_items) };
         break;
@@ -465,6 +488,20 @@ class Builder {
     if (raw.tail === true) f.presence = { kind: 'tail' };
     this.register(f, file, path, protocol);
     return f;
+  }
+
+  /**
+   * The value key of spare bits (set only when they differ from the specified value): `_spare_at_N`
+   * from their bit offset N in the struct, or `_spare_<id>` from an explicit id. Never from the
+   * field's index, so adding a field elsewhere does not rename them.
+   */
+  private spareId(id: unknown, offset: number | undefined, file: string, path: string): string {
+    if (id !== undefined) {
+      if (typeof id !== 'string' || !ID.test(id) || /^at_\d+$/.test(id)) throw new GrammarError(file, `${path}/id`, 'lower_snake_case, not at_N');
+      return `_spare_${id}`;
+    }
+    if (offset === undefined) throw new GrammarError(file, `${path}/id`, 'required for spare bits after a field of variable size or presence (their offset is not fixed)');
+    return `_spare_at_${offset}`;
   }
 
   private presence(raw: Obj, file: string, path: string): Presence {
@@ -488,6 +525,24 @@ class Builder {
       throw new GrammarError(file, `${path}/filter`, `"${f.filter}" is already "${prev.label}" (${prev.ftype}); a filter name keeps one meaning`);
     }
     if (!prev) this.ir.fields.set(f.filter, { filter: f.filter, label: f.label, ftype, base, protocol });
+    if (f.kind === 'codec') this.codecFields.push({ f, file, path, protocol });
+  }
+
+  /**
+   * Codec leaves join the catalogue once every grammar field is in it: a leaf named like a grammar
+   * field takes its label (one filter name, one meaning), and must have its type.
+   */
+  private codecLeaves(): void {
+    for (const { f, file, path, protocol } of this.codecFields) {
+      for (const l of Object.values(f.leaves)) {
+        const known = this.ir.fields.get(l.filter);
+        if (known && known.ftype !== l.ftype) {
+          throw new GrammarError(file, `${path}/params`, `codec ${f.codec} names its ${l.key} "${l.filter}", which is already "${known.label}" (${known.ftype}, not ${l.ftype})`);
+        }
+        if (known) l.label = known.label;
+        else this.ir.fields.set(l.filter, { filter: l.filter, label: l.label, ftype: l.ftype, base: l.base, protocol });
+      }
+    }
   }
 
   private ie(raw: unknown, file: string, path: string, prefix: string): IEIR {
@@ -559,6 +614,20 @@ class Builder {
       }
     });
     if (halfRun % 2) throw new GrammarError(file, `${path}/${ies.length - 1}`, 'half-octet V IEs come in pairs that fill an octet');
+  }
+}
+
+/** The bits a field always takes, or undefined when its size varies. */
+function fixedBits(f: FieldIR): number | undefined {
+  switch (f.kind) {
+    case 'uint':
+    case 'spare':
+      return f.bits;
+    case 'bytes':
+    case 'codec':
+      return typeof f.size === 'number' ? f.size : undefined;
+    default:
+      return undefined;
   }
 }
 

@@ -3639,7 +3639,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "nas_eps.emm.ciph_key_data.pos_sib_type_3_1",
               "label": "Ciphering data set for positioning SIB type 3-1"
             },
-            {"spare":5},
+            {"spare":5,"id":"pos_sib_octet"},
             {
               "id": "validity_start_time",
               "bits": 40,
@@ -7401,7 +7401,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "nas_eps.esm.remote_ue_context_list.ue_context.user_identities",
               "label": "User identities"
             },
-            {"spare":3},
+            {"spare":3,"id":"port_range_flags"},
             {
               "id": "upri4",
               "bits": 1,
@@ -10083,11 +10083,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "label": "Group identity (IMSI-Group Id)"
             },
             {"id":"gki","bits":8,"filter":"nas_eps.gk.gki","label":"Group key index (Gki)"},
-            {"spare":1},
+            {"spare":1,"id":"before_ciphering"},
             {"id":"ciphering","bits":3,"enum":"ciphering_algorithm","filter":"nas_eps.gk.eea","label":"Group ciphering algorithm"},
-            {"spare":1},
+            {"spare":1,"id":"before_integrity"},
             {"id":"integrity","bits":3,"enum":"integrity_algorithm","filter":"nas_eps.gk.eia","label":"Group integrity algorithm"},
-            {"spare":6},
+            {"spare":6,"id":"presence_flags"},
             {"id":"has_lifetime","bits":1,"tfs":["Present","Absent"],"filter":"nas_eps.gk.lifetime_present","label":"Key lifetime present"},
             {"id":"has_start_count","bits":1,"tfs":["Present","Absent"],"filter":"nas_eps.gk.start_count_present","label":"Starting COUNT present"},
             {"id":"gk_conf","bytes":16,"filter":"nas_eps.gk.gk_conf","label":"Gk_conf"},

@@ -2,6 +2,7 @@
  * The resolved grammar (IR) that every engine face shares: decoder, encoder, dissector, arbitraries.
  * Built by the loader from the data files under grammars/; immutable once built.
  */
+import type { CodecLeaf } from '../codecs/descriptors.js';
 
 export interface EnumIR {
   name: string;
@@ -92,7 +93,10 @@ export interface RefField extends FieldBase {
 export interface CodecField extends FieldBase {
   kind: 'codec';
   codec: string;
+  /** Checked against the codec's descriptor when the grammar loaded. */
   params: Record<string, unknown>;
+  /** The leaf fields the codec adds under this field's node, named for it, by key in declared order. */
+  leaves: Readonly<Record<string, CodecLeaf>>;
   /** Fixed size in bits, to the window end, or the size the codec itself reads. */
   size: number | 'rest' | 'own' | 'related';
 }

@@ -4,7 +4,8 @@
  * with two sets of keys; a Gki reused after the group moved on to another.
  */
 import type { DissectResult } from '../engine/dissect.js';
-import { expertItem, walk, type TreeNode } from '../engine/tree.js';
+import { walk, type TreeNode } from '../engine/tree.js';
+import { auditExpert, type AuditExpertId } from './expert.js';
 import type { ProtectionSummary } from '../security/nas-scheme.js';
 
 interface KeySet {
@@ -37,7 +38,7 @@ export class GroupKeyAudit {
   check(r: DissectResult, nas: ProtectionSummary | undefined): void {
     for (const { holder, sets, cipheredForm } of keySets(r.value)) {
       const node = [...walk(r.tree)].find((n) => n.value === holder) ?? r.tree;
-      const flag = (id: string, message: string, n: TreeNode = node) => n.expert.push(expertItem(id, message, '', n.bitOffset, n.bitLength));
+      const flag = (id: AuditExpertId, message: string, n: TreeNode = node) => n.expert.push(auditExpert(id, message, '', n.bitOffset, n.bitLength));
       // The ciphered IE form is judged by its own deciphering (security/group-key-ie.ts).
       if (!cipheredForm && (!nas || nas.readable)) {
         flag('keys_in_clear', nas ? `group keys readable on the wire (security header type ${nas.sht}${nas.eea === 0 ? ', EEA0' : ''})` : 'group keys in a plain NAS message');

@@ -4,7 +4,8 @@
  * number, BEARER 0, DIRECTION downlink; replay checked per (GID, Gki) in capture order.
  */
 import { generated, type Opened, type ProtectionRequest, type ProtectionScheme } from '../engine/protection.js';
-import { expertItem, type TreeNode } from '../engine/tree.js';
+import type { TreeNode } from '../engine/tree.js';
+import { gmsgExpert } from './expert.js';
 import { EEA_NAMES, EIA_NAMES, encrypt, mac, macEqual, type AlgId } from '../security/algorithms.js';
 import type { GroupKeyRecord } from '../security/keys.js';
 import { ReplayWindow, type ReplayVerdict } from '../security/replay.js';
@@ -96,11 +97,11 @@ export class GroupMessageSecurity implements ProtectionScheme {
     const v = this.verdicts.get(req) ?? this.judge(req);
     const st = generated('gmsg.mac.status', 'MAC status', v.status, v.status, at, `MAC status: ${v.status[0].toUpperCase()}${v.status.slice(1)}`);
     if (!v.key) {
-      st.expert.push(expertItem('mac_not_verified', `no group key for ${h.gid} Gki ${h.gki}`, req.path, at, 32));
+      st.expert.push(gmsgExpert('mac_not_verified', `no group key for ${h.gid} Gki ${h.gki}`, req.path, at, 32));
       return [st];
     }
     if (v.refused) {
-      st.expert.push(expertItem(v.refused.id, v.refused.message, req.path, at, 32));
+      st.expert.push(gmsgExpert(v.refused.id, v.refused.message, req.path, at, 32));
       return [st];
     }
     const calc = v.calculated!;
@@ -108,11 +109,11 @@ export class GroupMessageSecurity implements ProtectionScheme {
     const input = `COUNT ${hex32(h.sequence_number)}, BEARER ${GROUP_MESSAGE_BEARER}, DIRECTION Downlink (1), ${EIA_NAMES[v.key.eia]}, key ${v.key.where}`;
     out.push(generated('gmsg.mac.input', 'MAC input', input, input, at));
     if (v.status === 'bad') {
-      st.expert.push(expertItem('mac_mismatch', `Bad MAC ${hex32(h.mac ?? 0)} [should be ${hex32(calc)}]`, req.path, at, 32));
+      st.expert.push(gmsgExpert('mac_mismatch', `Bad MAC ${hex32(h.mac ?? 0)} [should be ${hex32(calc)}]`, req.path, at, 32));
       return out;
     }
     const replay = generated('gmsg.replay.status', 'Replay status', v.replay, v.replay!, at);
-    if (v.replay !== 'ok') replay.expert.push(expertItem(v.replay!, `sequence number ${h.sequence_number} ${v.replay === 'replayed' ? 'was already received' : 'is older than the replay window'}`, req.path, req.coverStart, 0));
+    if (v.replay !== 'ok') replay.expert.push(gmsgExpert(v.replay!, `sequence number ${h.sequence_number} ${v.replay === 'replayed' ? 'was already received' : 'is older than the replay window'}`, req.path, req.coverStart, 0));
     out.push(replay);
     return out;
   }

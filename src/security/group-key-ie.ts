@@ -5,7 +5,8 @@
  * always use BEARER 0 (TS 33.401 §8.1), so this keystream can never be one a NAS message uses.
  */
 import { generated, type Opened, type ProtectionRequest, type ProtectionScheme } from '../engine/protection.js';
-import { expertItem, type TreeNode } from '../engine/tree.js';
+import type { TreeNode } from '../engine/tree.js';
+import { nasExpert } from './expert.js';
 import { EEA_NAMES, encrypt, type AlgId } from './algorithms.js';
 import type { NasSecurity } from './nas-scheme.js';
 
@@ -40,8 +41,8 @@ export class CipheredGroupKeys implements ProtectionScheme {
     if (used) {
       const n = generated('nas_eps.gk.deciphering', 'Group key information deciphering', used.how, used.how, req.payloadEnd);
       const span = req.payloadEnd - req.payloadStart;
-      if (opened.assumed) n.expert.push(expertItem('keys_in_clear', 'group keys "ciphered" with EEA0 travel in clear', req.path, req.payloadStart, span));
-      if (used.reused) n.expert.push(expertItem('keystream_reused', 'a second ciphered group key IE in this message uses the same keystream (COUNT, BEARER 1, DIRECTION): XOR of the two gives XOR of the plain keys', req.path, req.payloadStart, span));
+      if (opened.assumed) n.expert.push(nasExpert('keys_in_clear', 'group keys "ciphered" with EEA0 travel in clear', req.path, req.payloadStart, span));
+      if (used.reused) n.expert.push(nasExpert('keystream_reused', 'a second ciphered group key IE in this message uses the same keystream (COUNT, BEARER 1, DIRECTION): XOR of the two gives XOR of the plain keys', req.path, req.payloadStart, span));
       return [n];
     }
     const n = generated('nas_eps.gk.deciphering', 'Group key information deciphering', 'not deciphered', 'not deciphered: no verified NAS security context for the carrying message', req.payloadEnd);

@@ -4,7 +4,8 @@
  * direction across a capture, and learns the algorithms from a verified Security Mode Command.
  */
 import { generated, type Opened, type ProtectionRequest, type ProtectionScheme } from '../engine/protection.js';
-import { expertItem, type TreeNode } from '../engine/tree.js';
+import type { TreeNode } from '../engine/tree.js';
+import { nasExpert } from './expert.js';
 import type { Direction } from '../io/frame.js';
 import { EEA_NAMES, EIA_NAMES, encrypt, mac, macEqual, type AlgId } from './algorithms.js';
 import { ReplayWindow, type ReplayVerdict } from './replay.js';
@@ -188,28 +189,28 @@ export class NasSecurity implements ProtectionScheme {
     const wire = req.value.message_authentication_code as number;
     const macAt = req.coverStart - 40;
     if (v.status === 'unverified') {
-      status.expert.push(expertItem('mac_not_verified', 'no NAS security context: MAC not verified', req.path, macAt, 32));
+      status.expert.push(nasExpert('mac_not_verified', 'no NAS security context: MAC not verified', req.path, macAt, 32));
     } else if (v.truncated) {
-      status.expert.push(expertItem('mac_truncated', 'the message ends inside its security header', req.path, req.coverStart, 0));
+      status.expert.push(nasExpert('mac_truncated', 'the message ends inside its security header', req.path, req.coverStart, 0));
     } else {
       const calc = u32(v.calculated!);
       out.push(generated('nas_eps.msg_auth_code.calculated', 'Calculated MAC', calc, hex32(calc), at));
       const input = `COUNT ${hex32(v.count!)} (overflow ${v.count! >>> 8}, SQN ${v.count! & 0xff}), BEARER ${NAS_BEARER}, DIRECTION ${v.direction === 'dl' ? 'Downlink (1)' : 'Uplink (0)'}, ${EIA_NAMES[v.eia!]}, key ${v.context!.record.where}`;
       out.push(generated('nas_eps.msg_auth_code.input', 'MAC input', input, input, at));
       out.push(generated('nas_eps.count', 'NAS COUNT', v.count!, String(v.count!), at));
-      if (v.nullIntegrity) status.expert.push(expertItem('null_integrity', 'EIA0: null integrity is not accepted for this context (the keys file does not say "allow_null": true)', req.path, macAt, 32));
-      else if (v.status === 'bad') status.expert.push(expertItem('mac_mismatch', `Bad MAC 0x${wire.toString(16).padStart(8, '0')} [should be ${hex32(calc)}]`, req.path, macAt, 32));
-      if (v.status === 'good' && v.eia === 0) status.expert.push(expertItem('null_integrity', 'EIA0: the message has no integrity protection', req.path, macAt, 32));
+      if (v.nullIntegrity) status.expert.push(nasExpert('null_integrity', 'EIA0: null integrity is not accepted for this context (the keys file does not say "allow_null": true)', req.path, macAt, 32));
+      else if (v.status === 'bad') status.expert.push(nasExpert('mac_mismatch', `Bad MAC 0x${wire.toString(16).padStart(8, '0')} [should be ${hex32(calc)}]`, req.path, macAt, 32));
+      if (v.status === 'good' && v.eia === 0) status.expert.push(nasExpert('null_integrity', 'EIA0: the message has no integrity protection', req.path, macAt, 32));
       if (v.replay) {
         const replay = generated('nas_eps.replay.status', 'Replay status', v.replay, v.replay, at);
-        if (v.replay !== 'ok') replay.expert.push(expertItem('replayed_count', `COUNT ${hex32(v.count!)} ${v.replay === 'replayed' ? 'was already used in this direction' : 'is older than the replay window'}`, req.path, req.coverStart, 8));
+        if (v.replay !== 'ok') replay.expert.push(nasExpert('replayed_count', `COUNT ${hex32(v.count!)} ${v.replay === 'replayed' ? 'was already used in this direction' : 'is older than the replay window'}`, req.path, req.coverStart, 8));
         out.push(replay);
       }
     }
     if (req.ciphered && opened.plaintext) {
       const how = opened.assumed && v.status !== 'good' ? 'EEA0 assumed (no key)' : EEA_NAMES[v.eea ?? 0];
       const n = generated('nas_eps.ciphering', 'Ciphering', how, how, at);
-      if (v.status === 'good' && v.eea === 0) n.expert.push(expertItem('null_ciphering', 'EEA0: the message is not ciphered', req.path, req.payloadStart, 0));
+      if (v.status === 'good' && v.eea === 0) n.expert.push(nasExpert('null_ciphering', 'EEA0: the message is not ciphered', req.path, req.payloadStart, 0));
       out.push(n);
     }
     return out;

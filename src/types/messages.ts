@@ -93,7 +93,7 @@ export interface DiaAvpStd extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare4?: number;
+  _spare_at_35?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -424,7 +424,7 @@ export interface DiameterMessage extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare6?: number;
+  _spare_at_36?: number;
   /**
    * Command Code
    * 24 bits; enum dia_command_code.
@@ -475,7 +475,7 @@ export interface DiaGroupKeyInfoAvp extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare4?: number;
+  _spare_at_35?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -519,7 +519,7 @@ export interface DiaGkiAvp extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare4?: number;
+  _spare_at_35?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -563,7 +563,7 @@ export interface DiaGroupCipheringAlgorithmAvp extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare4?: number;
+  _spare_at_35?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -607,7 +607,7 @@ export interface DiaGroupIntegrityAlgorithmAvp extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare4?: number;
+  _spare_at_35?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -651,7 +651,7 @@ export interface DiaGkConfAvp extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare4?: number;
+  _spare_at_35?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -695,7 +695,7 @@ export interface DiaGkIntegAvp extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare4?: number;
+  _spare_at_35?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -739,7 +739,7 @@ export interface DiaGkLifetimeAvp extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare4?: number;
+  _spare_at_35?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -1246,12 +1246,12 @@ export interface GroupMessage extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare1?: number;
+  _spare_at_4?: number;
   /**
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare2?: number;
+  _spare_at_8?: number;
   /**
    * Group ciphering algorithm
    * 3 bits; enum ciphering_algorithm.
@@ -1261,7 +1261,7 @@ export interface GroupMessage extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare4?: number;
+  _spare_at_12?: number;
   /**
    * Group integrity algorithm
    * 3 bits; enum integrity_algorithm.
@@ -1321,7 +1321,7 @@ export interface SpareHalfOctet extends StructExtras {
    * Spare half octet
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
 }
 
 /** Value. */
@@ -1354,7 +1354,7 @@ export interface DeviceProperties extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Low priority
    * 1 bits.
@@ -1495,7 +1495,7 @@ export interface MobileIdentityTmsi extends StructExtras {
    * Unused
    * Spare (4 bits, 15); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Odd/even indication
    * 1 bits; constant 0.
@@ -1546,7 +1546,7 @@ export interface MsClassmark2 extends StructExtras {
    * Spare
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Revision Level
    * 2 bits; enum revision_level.
@@ -1571,7 +1571,7 @@ export interface MsClassmark2 extends StructExtras {
    * Spare
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare5?: number;
+  _spare_at_8?: number;
   /**
    * PS capability (pseudo-synchronization capability)
    * 1 bits.
@@ -1611,7 +1611,7 @@ export interface MsClassmark2 extends StructExtras {
    * Spare
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare13?: number;
+  _spare_at_17?: number;
   /**
    * LCS VA capability (LCS value added location request notification capability)
    * 1 bits.
@@ -1653,7 +1653,7 @@ export interface MsClassmark3 extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Multiband supported field
    * 3 bits.
@@ -1772,7 +1772,7 @@ export interface CodecBitmapOctet2 extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * UMTS EVS
    * 1 bits.
@@ -1819,7 +1819,7 @@ export interface AdditionalUpdateResult extends StructExtras {
    * Spare bit(s)
    * Spare (2 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * AURV
    * 2 bits; enum value.
@@ -1922,7 +1922,7 @@ export interface AtucOctet3 extends StructExtras {
    * Spare bit(s)
    * Spare (6 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Type of access technology utilization control
    * 2 bits; enum type.
@@ -1936,7 +1936,7 @@ export interface AtucOctet4 extends StructExtras {
    * Spare bit(s)
    * Spare (2 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Sat-NG-RAN
    * 1 bits.
@@ -1990,7 +1990,7 @@ export interface CipheringKeySequenceNumber extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * key sequence
    * 3 bits; enum key_sequence.
@@ -2007,7 +2007,7 @@ export interface SmsServicesStatus extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * SMS services status value
    * 3 bits; enum value.
@@ -2024,7 +2024,7 @@ export interface CsfbResponse extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * CSFB response
    * 3 bits; enum value.
@@ -2041,7 +2041,7 @@ export interface DaylightSavingTime extends StructExtras {
    * Spare bit(s)
    * Spare (6 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * DST Adjustment
    * 2 bits; enum dst_adjustment.
@@ -2114,7 +2114,7 @@ export interface EpsAttachResult extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Attach result
    * 3 bits; enum result.
@@ -2131,7 +2131,7 @@ export interface EpsAttachType extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * EPS attach type
    * 3 bits; enum eps_attach_type.
@@ -2164,7 +2164,7 @@ export interface EpsIdentityGuti extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 15); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Odd/even indication
    * 1 bits; constant 0.
@@ -2314,7 +2314,7 @@ export interface EpsNfsOctet5 extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Optimised handling of CP CIoT EPS optimization
    * 1 bits.
@@ -2361,7 +2361,7 @@ export interface EpsUpdateResult extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * EPS update result value
    * 3 bits; enum eps_update_result.
@@ -2446,7 +2446,7 @@ export interface IdentityType2 extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Identity type 2
    * 3 bits; enum identity_type_2.
@@ -2463,7 +2463,7 @@ export interface ImeisvRequest extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * IMEISV request
    * 3 bits; enum imeisv_request.
@@ -2679,7 +2679,7 @@ export interface MsNetworkFeatureSupport extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Extended periodic timers
    * 1 bits.
@@ -2725,7 +2725,7 @@ export interface NasSecurityAlgorithms extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Type of ciphering algorithm
    * 3 bits; enum ciphering_algorithm.
@@ -2735,7 +2735,7 @@ export interface NasSecurityAlgorithms extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare2?: number;
+  _spare_at_4?: number;
   /**
    * Type of integrity protection algorithm
    * 3 bits; enum integrity_algorithm.
@@ -2789,7 +2789,7 @@ export interface NetworkResourceIdentifierContainer extends StructExtras {
    * Spare bit(s)
    * Spare (6 bits, 0); given only when it differs.
    */
-  _spare1?: number;
+  _spare_at_10?: number;
 }
 
 /**
@@ -2825,7 +2825,7 @@ export interface PagingIdentity extends StructExtras {
    * Spare bit(s)
    * Spare (7 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Paging identity value
    * 1 bits.
@@ -2954,7 +2954,7 @@ export interface TmsiStatus extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * TMSI flag
    * 1 bits.
@@ -2991,7 +2991,7 @@ export interface PartialTaiList extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Type of list
    * 2 bits; enum type_of_list.
@@ -3445,7 +3445,7 @@ export interface UeRadioCapabilityInformationUpdateNeeded extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * URC upd
    * 1 bits.
@@ -3596,7 +3596,7 @@ export interface UeSecCapOctet6 extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * UMTS integrity algorithm UIA1
    * 1 bits.
@@ -3640,7 +3640,7 @@ export interface UeSecCapOctet7 extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * GPRS encryption algorithm GEA1
    * 1 bits.
@@ -3704,7 +3704,7 @@ export interface EmergencyNumberBody extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Mountain Rescue
    * 1 bits.
@@ -3743,7 +3743,7 @@ export interface ExtendedEmergencyNumberList extends StructExtras {
    * Spare bit(s)
    * Spare (7 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Extended Emergency Number List Validity
    * 1 bits.
@@ -3819,7 +3819,7 @@ export interface CliOctet3a extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare2?: number;
+  _spare_at_3?: number;
   /**
    * Screening indicator
    * 2 bits; enum screening_indicator.
@@ -3896,7 +3896,7 @@ export interface VoiceDomainPreference extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * UE's usage setting
    * 1 bits.
@@ -3918,7 +3918,7 @@ export interface GutiType extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * GUTI type
    * 1 bits.
@@ -3981,7 +3981,7 @@ export interface Non3gppNwProvidedPolicies extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * N3EN indicator
    * 1 bits.
@@ -4019,7 +4019,7 @@ export interface NetworkPolicy extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Redirection to GERAN security policy
    * 1 bits.
@@ -4203,7 +4203,7 @@ export interface UeStatus extends StructExtras {
    * Spare bit(s)
    * Spare (6 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * N1 mode reg
    * 1 bits.
@@ -4225,7 +4225,7 @@ export interface AdditionalInformationRequested extends StructExtras {
    * Spare bit(s)
    * Spare (7 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Ciphering keys for ciphered broadcast assistance data
    * 1 bits.
@@ -4258,7 +4258,7 @@ export interface CipheringDataSet extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare2?: number;
+  _spare_at_144?: number;
   /**
    * c0 length
    * 5 bits; length of c0: computed when absent.
@@ -4408,7 +4408,7 @@ export interface CipheringDataSet extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare32?: number;
+  _spare_pos_sib_octet?: number;
   /**
    * Validity start time
    * 40 bits.
@@ -4437,7 +4437,7 @@ export interface N1UeNetworkCapability extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Ethernet header compression for control plane CIoT 5GS optimization
    * 1 bits.
@@ -4481,7 +4481,7 @@ export interface UeRadioCapabilityIdAvailability extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * UE radio capability ID availability
    * 3 bits; enum value.
@@ -4498,7 +4498,7 @@ export interface UeRadioCapabilityIdRequest extends StructExtras {
    * Spare bit(s)
    * Spare (7 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * UE radio capability ID request
    * 1 bits.
@@ -4527,7 +4527,7 @@ export interface UeRadioCapabilityIdDeletionIndication extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Deletion request
    * 3 bits; enum value.
@@ -4561,7 +4561,7 @@ export interface NbS1DrxParameter extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * DRX value
    * 4 bits; enum nb_s1_drx_value.
@@ -4590,7 +4590,7 @@ export interface UeRequestType extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Request type
    * 4 bits; enum ue_request_type.
@@ -4607,7 +4607,7 @@ export interface PagingRestriction extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Paging restriction type
    * 4 bits; enum paging_restriction_type.
@@ -4710,7 +4710,7 @@ export interface EpsAdditionalRequestResult extends StructExtras {
    * Spare bit(s)
    * Spare (6 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Paging restriction decision
    * 2 bits; enum prd.
@@ -4739,7 +4739,7 @@ export interface UnavailabilityInformation extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * SUPPI
    * 1 bits.
@@ -4778,7 +4778,7 @@ export interface UnavailabilityConfiguration extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * SUPPI
    * 1 bits.
@@ -4817,7 +4817,7 @@ export interface UeInformationRequest extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * UE coarse location information request
    * 1 bits.
@@ -4846,7 +4846,7 @@ export interface SfSatelliteOperationParameters extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * SFMLI
    * 2 bits; enum sfmli.
@@ -4931,7 +4931,7 @@ export interface DataContainerLocation extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare1?: number;
+  _spare_at_2?: number;
   /**
    * Length of additional information
    * 8 bits; length of additional_information: computed when absent.
@@ -4955,7 +4955,7 @@ export interface DataContainerSms extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Data payload
    * Hex octets.
@@ -7470,7 +7470,7 @@ export interface EsmInformationTransferFlag extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * EIT (ESM information transfer)
    * 1 bits.
@@ -7499,7 +7499,7 @@ export interface EsmLlcSapi extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * LLC SAPI
    * 4 bits; enum esm_llc_sapi.
@@ -7528,7 +7528,7 @@ export interface EsmPacketFlowIdentifier extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Packet Flow Identifier (PFI)
    * 7 bits; enum esm_packet_flow_id.
@@ -7545,7 +7545,7 @@ export interface EsmPdnAddress extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * PDN type
    * 3 bits; enum esm_pdn_type.
@@ -7605,7 +7605,7 @@ export interface EsmPdnType extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * PDN type
    * 3 bits; enum esm_pdn_type.
@@ -7622,7 +7622,7 @@ export interface EsmRadioPriority extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Radio Priority (PDP or SMS)
    * 3 bits; enum esm_radio_priority.
@@ -7639,7 +7639,7 @@ export interface EsmReAttemptIndicator extends StructExtras {
    * Spare bit(s)
    * Spare (6 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * EPLMNC
    * 1 bits.
@@ -7661,7 +7661,7 @@ export interface EsmRequestType extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Request type
    * 3 bits; enum esm_request_type.
@@ -7688,7 +7688,7 @@ export interface EsmTransactionIdentifier extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare2?: number;
+  _spare_at_4?: number;
   /** TI extension octet */
   extension?: EsmTransactionIdentifierExtension;
 }
@@ -7716,7 +7716,7 @@ export interface EsmWlanOffloadAcceptability extends StructExtras {
    * Spare bit(s)
    * Spare (2 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * WLAN UTRAN offload acceptability
    * 1 bits.
@@ -7878,7 +7878,7 @@ export interface EsmRemoteUeContextBody extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare2?: number;
+  _spare_port_range_flags?: number;
   /**
    * UDP port range for IPv4 indicator (UPRI4)
    * 1 bits.
@@ -7934,7 +7934,7 @@ export interface EsmRemoteUeEncryptedImsi extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Odd/even indication
    * 1 bits.
@@ -8050,7 +8050,7 @@ export interface EsmPkmfAddress extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Address type
    * 3 bits; enum esm_pkmf_address_type.
@@ -8096,7 +8096,7 @@ export interface EsmHeaderCompressionConfiguration extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * RoHC profile 0x0104 (IP)
    * 1 bits.
@@ -8164,7 +8164,7 @@ export interface EsmControlPlaneOnlyIndication extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * CPOI
    * 1 bits.
@@ -8193,7 +8193,7 @@ export interface EsmReleaseAssistanceIndication extends StructExtras {
    * Spare bit(s)
    * Spare (2 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Downlink data expected
    * 2 bits; enum esm_release_assistance_ddx.
@@ -8286,7 +8286,7 @@ export interface EsmDeviceProperties extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Low priority
    * 1 bits.
@@ -8303,7 +8303,7 @@ export interface EsmQualityOfService extends StructExtras {
    * Spare bit(s)
    * Spare (2 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Quality of Service Delay class
    * 3 bits; enum esm_qos_delay_class.
@@ -8323,7 +8323,7 @@ export interface EsmQualityOfService extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare4?: number;
+  _spare_at_12?: number;
   /**
    * Precedence class
    * 3 bits; enum esm_qos_precedence_class.
@@ -8333,7 +8333,7 @@ export interface EsmQualityOfService extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare6?: number;
+  _spare_at_16?: number;
   /**
    * Mean throughput
    * 5 bits; enum esm_qos_mean_throughput.
@@ -8403,7 +8403,7 @@ export interface EsmQualityOfService extends StructExtras {
    * Spare bit(s)
    * Spare (3 bits, 0); given only when it differs.
    */
-  _spare20?: number;
+  _spare_at_88?: number;
   /**
    * Signalling indication
    * 1 bits.
@@ -8499,7 +8499,7 @@ export interface EsmTftPacketFilterId extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Packet filter identifier
    * 4 bits.
@@ -8513,7 +8513,7 @@ export interface EsmTftPacketFilter extends StructExtras {
    * Spare bit(s)
    * Spare (2 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Packet filter direction
    * 2 bits; enum esm_tft_packet_filter_direction.
@@ -8702,7 +8702,7 @@ export interface EsmTftFlowLabel extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare1?: number;
+  _spare_at_8?: number;
   /**
    * Flow Label Type
    * 20 bits.
@@ -8735,7 +8735,7 @@ export interface EsmTftVlanVid extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare1?: number;
+  _spare_at_8?: number;
   /**
    * VID
    * 12 bits.
@@ -8754,7 +8754,7 @@ export interface EsmTftVlanPcpDei extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare1?: number;
+  _spare_at_8?: number;
   /**
    * PCP
    * 3 bits.
@@ -8859,7 +8859,7 @@ export interface EsmTftParameterFilterId extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Packet filter identifier
    * 4 bits.
@@ -8900,7 +8900,7 @@ export interface EsmPcoUl extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare1?: number;
+  _spare_at_1?: number;
   /**
    * Configuration Protocol
    * 3 bits; enum esm_pco_configuration_protocol.
@@ -8924,7 +8924,7 @@ export interface EsmPcoDl extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare1?: number;
+  _spare_at_1?: number;
   /**
    * Configuration Protocol
    * 3 bits; enum esm_pco_configuration_protocol.
@@ -9210,7 +9210,7 @@ export interface EsmPcoVApnRateControl extends StructExtras {
    * Spare bit(s)
    * Spare (4 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * AER
    * 1 bits.
@@ -9245,7 +9245,7 @@ export interface EsmPcoVAdditionalApnRateControl extends StructExtras {
    * Spare bit(s)
    * Spare (5 bits, 0); given only when it differs.
    */
-  _spare0?: number;
+  _spare_at_0?: number;
   /**
    * Uplink time unit
    * 3 bits; enum esm_pco_ul_time_unit.
@@ -11287,7 +11287,7 @@ export interface GroupKeySet extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare3?: number;
+  _spare_before_ciphering?: number;
   /**
    * Group ciphering algorithm
    * 3 bits; enum ciphering_algorithm.
@@ -11297,7 +11297,7 @@ export interface GroupKeySet extends StructExtras {
    * Spare bit(s)
    * Spare (1 bits, 0); given only when it differs.
    */
-  _spare5?: number;
+  _spare_before_integrity?: number;
   /**
    * Group integrity algorithm
    * 3 bits; enum integrity_algorithm.
@@ -11307,7 +11307,7 @@ export interface GroupKeySet extends StructExtras {
    * Spare bit(s)
    * Spare (6 bits, 0); given only when it differs.
    */
-  _spare7?: number;
+  _spare_presence_flags?: number;
   /**
    * Key lifetime present
    * 1 bits; present of lifetime: computed when absent.

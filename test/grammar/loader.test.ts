@@ -37,12 +37,32 @@ describe('grammar loader', () => {
     ['an unknown key', base.replace('bytes: var', 'bytes: var, colour: red'), '/types/msg/fields/1/colour', 'unknown key'],
     ['a bad filter name', base.replace('bytes: var', 'bytes: var, filter: "Not A Filter"'), '/types/msg/fields/1/filter', 'not a filter name'],
     ['an unknown codec', base.replace('bytes: var', 'codec: rot13'), '/types/msg/fields/1/codec', 'unknown codec'],
+    ['a missing codec parameter', base.replace('bytes: var', 'codec: imsi_group_id, params: {gsi_filter: demo.gsi}'), '/types/msg/fields/1/params/lgi_filter', 'required by codec imsi_group_id'],
+    ['a codec parameter of the wrong kind', base.replace('bytes: var', 'codec: bcd_identity, params: {type: one, odd_even_filter: demo.oe, type_filter: demo.t}'), '/types/msg/fields/1/params/type', 'an integer'],
+    ['a codec leaf name that is no filter name', base.replace('bytes: var', 'codec: plmn, params: {mcc_filter: MCC}'), '/types/msg/fields/1/params/mcc_filter', 'a filter name'],
+    ['an unknown codec parameter', base.replace('bytes: var', 'codec: plmn, params: {mcc: demo.mcc}'), '/types/msg/fields/1/params/mcc', 'no parameter "mcc"'],
+    ['a codec leaf that reuses a filter name with another type', base.replace('{id: body, bytes: var}', '{id: body, codec: plmn, params: {mcc_filter: demo.msg.len}}'), '/types/msg/fields/1/params', '"demo.msg.len", which is already'],
   ])('names file and path for %s', (_what, text, path, detail) => {
     const e = errorOf(text);
     expect(e.file).toBe('grammars/demo.yaml');
     expect(e.path).toBe(path);
     expect(e.message).toContain(detail);
     expect(e.message.startsWith(`grammars/demo.yaml: ${path}: `)).toBe(true);
+  });
+
+  it('names spare bits by their bit offset or an explicit id, never by index', () => {
+    const spares = (fields: string) => {
+      const ir = buildGrammar([parseGrammarText('grammars/demo.yaml', `protocol: demo\nroot: msg\ntypes:\n  msg:\n    fields:\n${fields}`)]);
+      const t = ir.types.get('msg')!;
+      return t.kind === 'struct' ? t.fields.filter((f) => f.kind === 'spare').map((f) => f.id) : [];
+    };
+    expect(spares('      - {id: a, bits: 4}\n      - {spare: 4}\n      - {id: b, bits: 8}\n      - {spare: 8}\n')).toEqual(['_spare_at_4', '_spare_at_16']);
+    // A field added after the first spare, or a spare given an id, leaves the other names alone.
+    expect(spares('      - {id: a, bits: 4}\n      - {spare: 4}\n      - {id: b, bits: 8}\n      - {spare: 8}\n      - {id: c, bits: 8}\n')).toEqual(['_spare_at_4', '_spare_at_16']);
+    expect(spares('      - {id: a, bits: 4}\n      - {spare: 4, id: low}\n      - {id: b, bits: 8}\n      - {spare: 8}\n')).toEqual(['_spare_low', '_spare_at_16']);
+    const after = errorOf(`${base}      - {spare: 8}\n`);
+    expect(after.path).toBe('/types/msg/fields/2/id');
+    expect(after.message).toContain('variable size');
   });
 
   it('rejects an IEI written as a number and half-octet IEs that do not pair up', () => {
