@@ -66,7 +66,9 @@ if (fn) {
         ctrl[CELL.edges] = coverage.edges;
       }
       if (ctrl[CELL.status] === STATUS.ok) {
-        const used = getHeapStatistics().used_heap_size;
+        // The JS heap and what it holds outside it (typed arrays' buffers).
+        const h = getHeapStatistics();
+        const used = h.used_heap_size + h.external_memory;
         if (used > limit) {
           ctrl[CELL.status] = STATUS.memory;
           writeMessage(d.buffers, { error: `heap of ${(used / 1048576).toFixed(0)} MB after the input, over the ${d.memoryLimitMb} MB limit`, signature: 'memory' });
