@@ -31,7 +31,8 @@ fuzz runs inputs generated from the grammar (valid, edge and malformed) against 
              --timeout (default 5000 ms)
   --persistent       CMD runs once and reads frames on stdin: a 4-byte little-endian length, then the
                      input; it answers each with one status byte on stdout, 0 for ok, else a finding.
-                     A crash or a closed pipe is a finding and the command is restarted
+                     A crash or a closed pipe is a finding and the command is restarted. Generated
+                     inputs seed it; most inputs are grammar-aware mutations of them
   --no-coverage      a JS target without coverage guidance: generation only
   --corpus DIR       coverage-guided runs start from the inputs in DIR and write the kept inputs there,
                      one file per input named by its SHA-1 (default OUT/corpus)
@@ -261,6 +262,7 @@ function fuzz(argv: string[], out: (s: string) => void, err: (s: string) => void
       progress: progressSink(err),
       log: out,
       corpusDir: target.coverage ? (o.corpus ?? join(o.out, 'corpus')) : undefined,
+      mutateGenerated: o.persistent,
     });
   try {
     let r: ReturnType<typeof runFuzz>;

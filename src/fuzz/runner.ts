@@ -42,6 +42,11 @@ export interface FuzzRunOptions {
   log?: (line: string) => void;
   /** Coverage-guided runs: inputs in this directory seed the run, and the kept inputs are written to it at the end. */
   corpusDir?: string;
+  /**
+   * Without coverage, mutate generated inputs as a guided run mutates kept ones (for fast targets,
+   * which generation alone cannot keep busy): every generated input is kept.
+   */
+  mutateGenerated?: boolean;
 }
 
 export interface Progress {
@@ -291,7 +296,7 @@ export function runFuzz(o: FuzzRunOptions): FuzzRunResult {
     return fresh;
   };
 
-  if (o.target.coverage) return finish(guided(o, arb, one, () => inputs, progress));
+  if (o.target.coverage || o.mutateGenerated) return finish(guided(o, arb, one, () => inputs, progress));
 
   outer: for (let c = 0; inputs < o.n; c++) {
     const seed = chunkSeed(o.seed, c);
@@ -357,9 +362,10 @@ const GENERATE_EVERY = 1024;
 
 /**
  * The coverage-guided loop: the corpus directory's inputs, then two valid inputs of every message,
- * then mostly mutations (1 to 3 stacked grammar-aware edits, some havoc) of kept inputs.
+ * then mostly mutations (1 to 3 stacked grammar-aware edits, some havoc) of kept inputs. Without
+ * coverage (`mutateGenerated`) the kept inputs are the generated ones.
  */
-function guided(o: FuzzRunOptions, arb: fc.Arbitrary<FuzzInput>, one: (p: Pending) => boolean, count: () => number, progress: (done: boolean, state: { edges: number; corpus: number }) => void): FuzzRunResult['corpus'] {
+function guided(o: FuzzRunOptions, arb: fc.Arbitrary<FuzzInput>, one: (p: Pending) => boolean, count: () => number, progress: (done: boolean, state?: { edges: number; corpus: number }) => void): FuzzRunResult['corpus'] {
   const deadline = o.timeSec !== undefined ? performance.now() + o.timeSec * 1000 : Infinity;
   const queue = new Queue(o.ir);
   const rnd = prng(o.seed ^ 0x2545f491);
@@ -369,18 +375,20 @@ function guided(o: FuzzRunOptions, arb: fc.Arbitrary<FuzzInput>, one: (p: Pendin
     const now = performance.now();
     if (now - lastProgress > 200) {
       lastProgress = now;
-      progress(false, { edges: edges(), corpus: queue.entries.length });
+      progress(false, keepGenerated ? undefined : { edges: edges(), corpus: queue.entries.length });
     }
     return count() >= o.n || now > deadline;
   };
+  const keepGenerated = !o.target.coverage;
   const tryOne = (p: Pending) => {
-    if (one(p)) queue.add(p.input, p.bytes);
+    if (one(p) || (keepGenerated && p.replay.parent === undefined)) queue.add(p.input, p.bytes);
     return stop();
   };
   const messages = o.message ? [o.message] : messageNames(o.ir, o.protocol);
   const protocol = o.protocol ?? (o.message ? o.ir.messageProtocols.get(o.message) : undefined) ?? o.ir.messageProtocols.get(messages[0])!;
   const edges = () => o.target.coverage?.edges ?? 0;
   const result = () => {
+    if (keepGenerated) return undefined;
     const written = o.corpusDir ? writeCorpusDir(o.corpusDir, queue.entries) : 0;
     return { entries: queue.entries.length, written, edges: edges() };
   };

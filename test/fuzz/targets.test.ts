@@ -80,8 +80,8 @@ describe('persistent external targets', () => {
 
   it('finds a bad status octet and a crash, restarts the target after the crash, and replays the findings', async () => {
     const out = join(dir, 'persistent');
-    const r = await run('fuzz', '--persistent', '--target', py, '-n', '100', '--message', 'identity_request', '--seed', '4', '--minimise-time', '2', '--out', out);
-    expect(r.out.at(-1)).toBe('100 inputs, 2 findings');
+    const r = await run('fuzz', '--persistent', '--target', py, '-n', '2000', '--message', 'identity_request', '--seed', '4', '--minimise-time', '2', '--out', out);
+    expect(r.out.at(-1)).toBe('2000 inputs, 2 findings');
     expect(r.out[0]).toContain(', persistent,');
     const byKind = findings(out).map((f) => [f.error, f.minimised]).sort();
     expect(byKind).toEqual([
