@@ -1,21 +1,12 @@
 // Coverage guidance against a planted bug: a JS parser that fails only behind three nested
 // single-octet comparisons inside a valid Uplink NAS transport (test/fixtures/fuzz/nas-parser.mjs).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { run, scratch } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'mtcgk-fuzz-guided-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (s) => void out.push(s), (s) => void err.push(s));
-  return { code, out, err };
-}
+const dir = scratch('fuzz-guided');
 
 const parser = fileURLToPath(new URL('../fixtures/fuzz/nas-parser.mjs', import.meta.url));
 const budget = ['-n', '200000', '--message', 'uplink_nas_transport', '--seed', '1', '--minimise-time', '2'];

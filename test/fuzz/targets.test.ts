@@ -1,21 +1,12 @@
 // In-process JS targets, persistent targets, AFL's @@, --replay and the corpus directory, through the CLI's main.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { run, scratch } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'mtcgk-fuzz-targets-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (s) => void out.push(s), (s) => void err.push(s));
-  return { code, out, err };
-}
+const dir = scratch('fuzz-targets');
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/fuzz/${name}`, import.meta.url));
 const findings = (out: string) => readdirSync(join(out, 'findings')).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(out, 'findings', f), 'utf8')));
