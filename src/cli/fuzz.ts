@@ -188,6 +188,7 @@ export function parseFuzzArgs(argv: string[], ir: GrammarIR): FuzzOptions {
     if (p !== undefined && p !== 'nas-eps') throw new UsageError('--oracle tshark compares nas-eps only');
     o.protocol = 'nas-eps';
   }
+  if (o.corpus !== undefined && (!o.coverage || !jsModule(o.target))) throw new UsageError('--corpus needs a coverage-guided target: a .js, .mjs or .cjs module, without --no-coverage');
   if (o.persistent) {
     if (o.target === 'self' || jsModule(o.target)) throw new UsageError('--persistent needs a command as --target');
     if (/\{\}|@@/.test(o.target)) throw new UsageError('--persistent feeds the input on stdin: the command takes no {} or @@');

@@ -84,7 +84,10 @@ describe('persistent external targets', () => {
     expect(replay.code).toBe(1);
   }, 120_000);
 
-  it('rejects {} and @@ with --persistent', async () => {
+  it('rejects {} and @@ with --persistent, and --corpus without coverage', async () => {
+    const c = await run('fuzz', '--persistent', '--target', py, '--corpus', join(dir, 'nocorpus'), '-n', '1');
+    expect(c.code).toBe(1);
+    expect(c.err).toEqual([expect.stringMatching(/^mtcgk: --corpus needs a coverage-guided target/)]);
     const r = await run('fuzz', '--persistent', '--target', `${py} @@`, '-n', '1');
     expect(r.code).toBe(1);
     expect(r.err).toEqual(['mtcgk: --persistent feeds the input on stdin: the command takes no {} or @@ (see mtcgk --help)']);
