@@ -1,10 +1,11 @@
 /** `npm run bench`: every benchmark, each reported as ratios against a baseline from the same run. */
 import { codecBench } from './codec.js';
 import { cryptoBench } from './crypto.js';
-import { fuzzBench } from './fuzz.js';
+import { fuzzBench, targetsBench } from './fuzz.js';
 
 console.log(codecBench());
 console.log();
 console.log(cryptoBench());
 console.log(`\n${fuzzBench()}`);
+console.log(`\n${targetsBench()}`);
 console.log(`\n${await (await import('./library.js')).libraryBench({ sizeMB: Number(process.env.MTCGK_BENCH_MB ?? 50) })}`);

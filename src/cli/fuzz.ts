@@ -1,25 +1,42 @@
 /** `mtcgk fuzz` and `mtcgk corpus export`: grammar-driven fuzzing and seed corpora (docs/fuzzing.md). */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { defaultGrammar } from '../grammar/load.js';
 import type { GrammarIR } from '../grammar/ir.js';
 import { FUZZ_MODES, messageNames, type FuzzModeOption } from '../fuzz/arbitraries.js';
 import { exportCorpus } from '../fuzz/corpus.js';
 import { runFuzz, type Progress } from '../fuzz/runner.js';
+import { jsModule, jsTarget } from '../fuzz/js-target.js';
+import { persistentTarget } from '../fuzz/persistent.js';
+import { replayDir } from '../fuzz/replay.js';
 import { externalTarget, selfTarget, TargetError, type Target } from '../fuzz/targets.js';
 import { ORACLE_FIELDS, TsharkOracle, tsharkAvailable } from '../fuzz/tshark.js';
 import { UsageError } from './args.js';
 
-export const FUZZ_USAGE = `Usage: mtcgk fuzz [--target self|'CMD'] [-n N] [--seed S] [--time SEC] [--mode valid|edge|malformed|all]
+export const FUZZ_USAGE = `Usage: mtcgk fuzz [--target self|FILE.mjs[#export]|'CMD'] [-n N] [--seed S] [--time SEC] [--mode valid|edge|malformed|all]
                   [--proto nas-eps|gmsg] [--message NAME] [--out DIR] [--timeout MS] [--crash-exit CODES]
-                  [--havoc K] [--oracle tshark] [--oracle-fields F,F,...]
-                  [--minimise-time SEC]
+                  [--havoc K] [--oracle tshark] [--oracle-fields F,F,...] [--minimise-time SEC]
+                  [--no-coverage] [--corpus DIR] [--memory-limit MB] [--persistent] [--replay DIR]
        mtcgk corpus export DIR [--dict] [--proto P] [-n PER_MESSAGE] [--seed S]
 
 fuzz runs inputs generated from the grammar (valid, edge and malformed) against a target:
-  self    the mtcgk dissector; a finding is an exception, a tree whose leaves do not tile the input,
-          an expert id outside the catalogue, or an input slower than --timeout (default 1000 ms)
-  'CMD'   a command fed each input on stdin, or as a file where CMD has {}; a crash is a death by
-          signal or an exit code in --crash-exit (default: any code >= 128), a hang the --timeout
-          (default 5000 ms)
+  self       the mtcgk dissector; a finding is an exception, a tree whose leaves do not tile the input,
+             an expert id outside the catalogue, or an input slower than --timeout (default 1000 ms)
+  FILE.mjs   (an existing .js, .mjs or .cjs file) a module whose export fuzz(data: Uint8Array), or
+             FILE.mjs#name, runs in a worker thread, coverage-guided: inputs that reach new code are
+             kept and mutated. A finding is a thrown exception, a rejected promise, a time-out
+             (--timeout, default 1000 ms) or a heap above --memory-limit MB (default 2048)
+  'CMD'      a command fed each input on stdin, or as a file where CMD has {} or @@ (AFL); a crash is a
+             death by signal or an exit code in --crash-exit (default: any code >= 128), a hang the
+             --timeout (default 5000 ms)
+  --persistent       CMD runs once and reads frames on stdin: a 4-byte little-endian length, then the
+                     input; it answers each with one status byte on stdout, 0 for ok, else a finding.
+                     A crash or a closed pipe is a finding and the command is restarted. Generated
+                     inputs seed it; most inputs are grammar-aware mutations of them
+  --no-coverage      a JS target without coverage guidance: generation only
+  --corpus DIR       coverage-guided runs start from the inputs in DIR and write the kept inputs there,
+                     one file per input named by its SHA-1 (default OUT/corpus)
+  --replay DIR       run the files of DIR (findings, a corpus) against the target instead of fuzzing
   -n N               inputs to run (default 1000; unlimited with --time alone)
   --seed S           fast-check seed (default: random, printed)
   --time SEC         stop after SEC seconds
@@ -45,6 +62,11 @@ interface FuzzOptions {
   oracle?: 'tshark';
   oracleFields?: string[];
   minimiseSec?: number;
+  coverage: boolean;
+  corpus?: string;
+  memoryLimitMb: number;
+  persistent: boolean;
+  replay?: string;
   help: boolean;
 }
 
@@ -65,7 +87,7 @@ function protocolOption(ir: GrammarIR, v: string): string {
 }
 
 export function parseFuzzArgs(argv: string[], ir: GrammarIR): FuzzOptions {
-  const o: FuzzOptions = { target: 'self', seed: Math.floor(Math.random() * 0x7fffffff), mode: 'all', out: 'fuzz-out', havoc: 0, help: false };
+  const o: FuzzOptions = { target: 'self', seed: Math.floor(Math.random() * 0x7fffffff), mode: 'all', out: 'fuzz-out', havoc: 0, coverage: true, memoryLimitMb: 2048, persistent: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
@@ -75,7 +97,7 @@ export function parseFuzzArgs(argv: string[], ir: GrammarIR): FuzzOptions {
         break;
       case '--target':
         o.target = value(argv, i++, a);
-        if (!o.target.trim()) throw new UsageError('--target takes self or a command');
+        if (!o.target.trim()) throw new UsageError('--target takes self, a .js/.mjs/.cjs module or a command');
         break;
       case '-n':
         o.n = integer(value(argv, i++, a), a, 1);
@@ -124,6 +146,22 @@ export function parseFuzzArgs(argv: string[], ir: GrammarIR): FuzzOptions {
         o.minimiseSec = Number(v);
         break;
       }
+      case '--no-coverage':
+        o.coverage = false;
+        break;
+      case '--corpus':
+        o.corpus = value(argv, i++, a);
+        break;
+      case '--memory-limit':
+        o.memoryLimitMb = integer(value(argv, i++, a), a, 1);
+        break;
+      case '--persistent':
+        o.persistent = true;
+        break;
+      case '--replay':
+        o.replay = value(argv, i++, a);
+        if (!existsSync(o.replay) || !statSync(o.replay).isDirectory()) throw new UsageError(`--replay: ${o.replay} is not a directory`);
+        break;
       case '--havoc':
         o.havoc = integer(value(argv, i++, a), a, 0);
         break;
@@ -150,6 +188,11 @@ export function parseFuzzArgs(argv: string[], ir: GrammarIR): FuzzOptions {
     if (p !== undefined && p !== 'nas-eps') throw new UsageError('--oracle tshark compares nas-eps only');
     o.protocol = 'nas-eps';
   }
+  if (o.corpus !== undefined && (!o.coverage || !jsModule(o.target))) throw new UsageError('--corpus needs a coverage-guided target: a .js, .mjs or .cjs module, without --no-coverage');
+  if (o.persistent) {
+    if (o.target === 'self' || jsModule(o.target)) throw new UsageError('--persistent needs a command as --target');
+    if (/\{\}|@@/.test(o.target)) throw new UsageError('--persistent feeds the input on stdin: the command takes no {} or @@');
+  }
   return o;
 }
 
@@ -159,7 +202,8 @@ function progressSink(err: (s: string) => void): (p: Progress) => void {
   let last = 0;
   return (p) => {
     const now = performance.now();
-    const line = `fuzz: ${p.inputs} inputs, ${p.findings} findings, ${(p.inputs / Math.max(0.001, p.elapsedMs / 1000)).toFixed(0)}/s, ${(p.elapsedMs / 1000).toFixed(1)} s`;
+    const guided = p.corpus !== undefined ? `, corpus ${p.corpus}, ${p.edges} edges` : '';
+    const line = `fuzz: ${p.inputs} inputs, ${(p.inputs / Math.max(0.001, p.elapsedMs / 1000)).toFixed(0)}/s${guided}, ${p.findings} findings, ${(p.elapsedMs / 1000).toFixed(1)} s`;
     if (tty) {
       if (p.done || now - last > 200) process.stderr.write(`\r${line}\x1b[K${p.done ? '\n' : ''}`);
       last = now;
@@ -181,14 +225,26 @@ function fuzz(argv: string[], out: (s: string) => void, err: (s: string) => void
   }
   const n = o.n ?? (o.time !== undefined ? Infinity : 1000);
   const self = o.target === 'self';
-  const target: Target = self ? selfTarget(ir, o.timeout ?? 1000) : externalTarget({ command: o.target, timeoutMs: o.timeout ?? 5000, crashCodes: o.crashCodes });
+  const inProcess = !self && jsModule(o.target) !== undefined;
+  let target: Target;
+  try {
+    if (self) target = selfTarget(ir, o.timeout ?? 1000);
+    else if (inProcess) target = jsTarget({ spec: o.target, timeoutMs: o.timeout ?? 1000, memoryLimitMb: o.memoryLimitMb, coverage: o.coverage && !o.replay });
+    else if (o.persistent) target = persistentTarget({ command: o.target, timeoutMs: o.timeout ?? 5000 });
+    else target = externalTarget({ command: o.target, timeoutMs: o.timeout ?? 5000, crashCodes: o.crashCodes });
+  } catch (e) {
+    if (e instanceof TargetError) throw new UsageError(`--target: ${e.message}`);
+    throw e;
+  }
+  if (o.replay) return replay(o, ir, target, out);
   let oracle: TsharkOracle | undefined;
   if (o.oracle) {
     if (!tsharkAvailable()) throw new UsageError('--oracle tshark: tshark is not installed');
     oracle = new TsharkOracle(o.oracleFields ?? ORACLE_FIELDS);
   }
   const messages = o.message ? [o.message] : messageNames(ir, o.protocol);
-  out(`fuzz: target ${target.name}, mode ${o.mode}, seed ${o.seed}, ${messages.length} messages${o.protocol ? ` (${o.protocol})` : ''}${o.havoc ? `, havoc ${o.havoc}` : ''}${oracle ? ', oracle tshark' : ''}`);
+  const how = target.coverage ? ', coverage-guided' : o.persistent ? ', persistent' : '';
+  out(`fuzz: target ${target.name}${how}, mode ${o.mode}, seed ${o.seed}, ${messages.length} messages${o.protocol ? ` (${o.protocol})` : ''}${o.havoc ? `, havoc ${o.havoc}` : ''}${oracle ? ', oracle tshark' : ''}`);
   const run = () =>
     runFuzz({
       ir,
@@ -203,9 +259,11 @@ function fuzz(argv: string[], out: (s: string) => void, err: (s: string) => void
       havoc: o.havoc,
       oracle,
       confirmHangs: self,
-      minimiseMs: (o.minimiseSec ?? (self ? 5 : 20)) * 1000,
+      minimiseMs: (o.minimiseSec ?? (self || inProcess ? 5 : 20)) * 1000,
       progress: progressSink(err),
       log: out,
+      corpusDir: target.coverage ? (o.corpus ?? join(o.out, 'corpus')) : undefined,
+      mutateGenerated: o.persistent,
     });
   try {
     let r: ReturnType<typeof runFuzz>;
@@ -217,11 +275,32 @@ function fuzz(argv: string[], out: (s: string) => void, err: (s: string) => void
     }
     const secs = r.elapsedMs / 1000;
     out(`time ${secs.toFixed(1)} s, ${(r.inputs / Math.max(secs, 0.001)).toFixed(0)} inputs/s, seed ${r.seed}${oracle ? `, ${oracle.runs} tshark runs` : ''}${r.findings.length ? `, findings in ${o.out}/findings` : ''}`);
+    if (r.corpus) out(`coverage: ${r.corpus.edges} edges, ${r.corpus.entries} inputs kept, ${r.corpus.written} new in ${o.corpus ?? join(o.out, 'corpus')}`);
     out(`${r.inputs} inputs, ${r.findings.length} findings`);
     return r.findings.length ? 1 : 0;
   } finally {
     target.close?.();
     oracle?.close();
+  }
+}
+
+/** `--replay DIR`: every file once; one line per file with a finding, then the usual last line. */
+function replay(o: FuzzOptions, ir: GrammarIR, target: Target, out: (s: string) => void): number {
+  try {
+    const signatures = new Set<string>();
+    const protocol = o.protocol ?? [...ir.protocols.keys()][0];
+    const results = replayDir(target, o.replay!, protocol, (r) => {
+      if (!r.verdict) return;
+      signatures.add(`${r.verdict.kind}\u0000${r.verdict.signature}`);
+      out(`${r.file}: ${r.verdict.kind}: ${r.verdict.error}`);
+    });
+    out(`${results.length} inputs, ${signatures.size} findings`);
+    return signatures.size ? 1 : 0;
+  } catch (e) {
+    if (e instanceof TargetError) throw new UsageError(`--target: ${e.message}`);
+    throw e;
+  } finally {
+    target.close?.();
   }
 }
 

@@ -7,6 +7,7 @@ import * as fc from 'fast-check';
 import { BitWriter } from '../engine/bits.js';
 import { Encoder } from '../engine/encode.js';
 import { toHex } from '../engine/format.js';
+import { walk, type TreeNode } from '../engine/tree.js';
 import type { FieldIR, GrammarIR, L3MessageType, TypeIR, UintField } from '../grammar/ir.js';
 import { getAt, pathText, reservedValues, SiteWalker, type Obj, type Path, type Site } from './sites.js';
 
@@ -32,7 +33,7 @@ export type Mutation =
 
 /** A mutation as it was resolved: what changed where (JSON for the finding files). */
 export interface AppliedMutation {
-  op: Mutation['op'] | 'encode_error' | 'rejected' | 'havoc';
+  op: Mutation['op'] | 'encode_error' | 'rejected' | 'havoc' | 'kept';
   at?: string;
   detail: string;
 }
@@ -385,3 +386,173 @@ export function freeIeis(t: L3MessageType): number[] {
 }
 
 export type { Path };
+
+/**
+ * The structure of a kept input as its dissection shows it, for mutating its octets directly
+ * (coverage-guided runs mutate inputs they have kept, not values): the leaves (fields) by bit
+ * range, which of them are lengths, and the byte-aligned elements (IEs and the fields at the top).
+ */
+export interface Shape {
+  fields: Array<{ bit: number; bits: number; length: boolean }>;
+  elements: Array<{ at: number; len: number; parent: number }>;
+}
+
+const LENGTH_FIELD = /(^|[._])(len|length)([._]|$)/;
+
+export function shapeOf(root: TreeNode, size: number): Shape {
+  const shape: Shape = { fields: [], elements: [] };
+  const parents = new Map<TreeNode, number>();
+  let id = 0;
+  for (const n of walk(root)) {
+    const parent = parents.get(n) ?? -1;
+    for (const c of n.children) parents.set(c, id);
+    id++;
+    if (n === root || n.generated || (n.source !== undefined && n.source !== 'frame') || n.bitLength <= 0 || n.bitOffset + n.bitLength > size * 8) continue;
+    if (!n.children.length) shape.fields.push({ bit: n.bitOffset, bits: n.bitLength, length: LENGTH_FIELD.test(n.filter) });
+    if (n.bitOffset % 8 === 0 && n.bitLength % 8 === 0 && (n.children.length || parent === 0)) shape.elements.push({ at: n.bitOffset / 8, len: n.bitLength / 8, parent });
+  }
+  shape.fields.sort((a, b) => a.bit - b.bit);
+  shape.elements.sort((a, b) => a.at - b.at);
+  return shape;
+}
+
+const INTERESTING = [0, 1, 0x7f, 0x80, 0xff];
+
+function readBits(b: Uint8Array, bit: number, bits: number): number {
+  let v = 0;
+  for (let i = 0; i < bits; i++) v = v * 2 + ((b[(bit + i) >> 3] >> (7 - ((bit + i) & 7))) & 1);
+  return v;
+}
+
+function writeBits(b: Uint8Array, bit: number, bits: number, v: number): void {
+  for (let i = bits - 1, x = v; i >= 0; i--, x = Math.floor(x / 2)) {
+    const at = bit + i;
+    const mask = 0x80 >> (at & 7);
+    b[at >> 3] = x % 2 ? b[at >> 3] | mask : b[at >> 3] & ~mask;
+  }
+}
+
+const splice = (b: Uint8Array, at: number, remove: number, insert: Uint8Array = new Uint8Array(0)): Uint8Array => {
+  const out = new Uint8Array(b.length - remove + insert.length);
+  out.set(b.subarray(0, at));
+  out.set(insert, at);
+  out.set(b.subarray(at + remove), at + insert.length);
+  return out;
+};
+
+/** Inputs grow no longer than this through mutation. */
+export const MAX_KEPT_LENGTH = 4096;
+
+/**
+ * One grammar-aware edit of a kept input: a field set to a new value (random, boundary or near the
+ * old one), an octet of an element set, a length field off by a little or at its extremes, a bit span flipped inside a field,
+ * an element deleted, repeated, swapped with its neighbour, or inserted from another kept input.
+ * `rnd` is the caller's PRNG (so a run is reproducible from its seed); `constants` are octet values
+ * the target compares with, tried first for new octets.
+ */
+export function mutateKept(bytes: Uint8Array, shape: Shape, rnd: () => number, donor?: { bytes: Uint8Array; shape: Shape }, constants: number[] = []): { bytes: Uint8Array; detail: string } | undefined {
+  const int = (n: number) => Math.floor(rnd() * n);
+  /** A new octet: one the target compares with, a random one or a boundary. */
+  const octet = () => (constants.length && int(2) ? constants[int(constants.length)] : int(4) ? int(256) : INTERESTING[int(INTERESTING.length)]);
+  // Stacked edits mutate octets the shape no longer quite describes: only what still lies inside.
+  const fields = shape.fields.filter((f) => f.bit + f.bits <= bytes.length * 8);
+  const elements = shape.elements.filter((e) => e.at + e.len <= bytes.length);
+  switch (int(9)) {
+    case 7:
+    case 8: {
+      // Field value at octet level: one octet of an element (bit fields and all) set.
+      if (!elements.length) return undefined;
+      const e = elements[int(elements.length)];
+      const at = e.at + int(e.len);
+      const out = bytes.slice();
+      out[at] = octet();
+      return { bytes: out, detail: `octet ${at} of the element at ${e.at} = ${out[at]}` };
+    }
+    case 0:
+    case 1: {
+      // Field value. Wide fields (octet strings) get one octet of theirs set.
+      if (!fields.length) return undefined;
+      const f = fields[int(fields.length)];
+      const out = bytes.slice();
+      if (f.bits > 32) {
+        const at = (f.bit >> 3) + int(f.bits >> 3);
+        out[at] = octet();
+        return { bytes: out, detail: `field at bit ${f.bit}: octet ${at} = ${out[at]}` };
+      }
+      const max = 2 ** f.bits - 1;
+      const old = readBits(bytes, f.bit, f.bits);
+      const choice = int(4);
+      const v = choice === 0 ? Math.floor(rnd() * (max + 1)) : choice === 1 ? [0, max, max >> 1, (max >> 1) + 1][int(4)] : Math.min(max, Math.max(0, old + (int(2) ? 1 : -1) * (1 + int(4))));
+      writeBits(out, f.bit, f.bits, v);
+      return { bytes: out, detail: `field [${f.bit}, +${f.bits}) ${old} -> ${v}` };
+    }
+    case 2: {
+      // Length field: near the right value, zero or the largest.
+      const lengths = fields.filter((f) => f.length && f.bits <= 16);
+      if (!lengths.length) return undefined;
+      const f = lengths[int(lengths.length)];
+      const max = 2 ** f.bits - 1;
+      const old = readBits(bytes, f.bit, f.bits);
+      const v = int(4) ? Math.min(max, Math.max(0, old + [1, -1, 2, -2, 8, -8][int(6)])) : int(2) ? 0 : max;
+      const out = bytes.slice();
+      writeBits(out, f.bit, f.bits, v);
+      return { bytes: out, detail: `length [${f.bit}, +${f.bits}) ${old} -> ${v}` };
+    }
+    case 3: {
+      // Bit span: 1 to 8 bits flipped inside one field.
+      if (!fields.length) return undefined;
+      const f = fields[int(fields.length)];
+      const n = 1 + int(Math.min(8, f.bits));
+      const at = f.bit + int(f.bits - n + 1);
+      const out = bytes.slice();
+      writeBits(out, at, n, readBits(bytes, at, n) ^ (2 ** n - 1));
+      return { bytes: out, detail: `bits [${at}, +${n}) flipped` };
+    }
+    case 4: {
+      // Element deleted or repeated.
+      if (!elements.length) return undefined;
+      const e = elements[int(elements.length)];
+      if (int(2)) return { bytes: splice(bytes, e.at, e.len), detail: `element of ${e.len} octets at ${e.at} deleted` };
+      if (bytes.length + e.len > MAX_KEPT_LENGTH) return undefined;
+      const copies = 1 + int(3);
+      const run = new Uint8Array(e.len * copies);
+      for (let k = 0; k < copies; k++) run.set(bytes.subarray(e.at, e.at + e.len), k * e.len);
+      return { bytes: splice(bytes, e.at + e.len, 0, run.subarray(0, Math.min(run.length, MAX_KEPT_LENGTH - bytes.length))), detail: `element of ${e.len} octets at ${e.at} repeated ${copies} times` };
+    }
+    case 5: {
+      // Two neighbouring elements of one parent swapped.
+      const pairs: Array<[number, number]> = [];
+      for (let i = 0; i + 1 < elements.length; i++) {
+        const a = elements[i];
+        const b = elements.find((x) => x.parent === a.parent && x.at === a.at + a.len);
+        if (b) pairs.push([i, elements.indexOf(b)]);
+      }
+      if (!pairs.length) return undefined;
+      const [i, j] = pairs[int(pairs.length)];
+      const a = elements[i];
+      const b = elements[j];
+      const out = bytes.slice();
+      out.set(bytes.subarray(b.at, b.at + b.len), a.at);
+      out.set(bytes.subarray(a.at, a.at + a.len), a.at + b.len);
+      return { bytes: out, detail: `elements at ${a.at} and ${b.at} swapped` };
+    }
+    case 6: {
+      // Element inserted at an element boundary: one of another kept input's, or an unknown TLV IE.
+      const bounds = [...new Set([bytes.length, ...elements.flatMap((e) => [e.at, e.at + e.len])])];
+      const at = bounds[int(bounds.length)];
+      let ie: Uint8Array;
+      let what: string;
+      if (donor?.shape.elements.length && int(2)) {
+        const e = donor.shape.elements[int(donor.shape.elements.length)];
+        ie = donor.bytes.subarray(e.at, e.at + e.len);
+        what = `an element of ${e.len} octets from another input`;
+      } else {
+        const len = int(8);
+        ie = Uint8Array.from([int(256), len, ...Array.from({ length: len }, () => int(256))]);
+        what = `a TLV of ${len} octets`;
+      }
+      if (bytes.length + ie.length > MAX_KEPT_LENGTH) return undefined;
+      return { bytes: splice(bytes, at, 0, ie), detail: `${what} inserted at ${at}` };
+    }
+  }
+}

@@ -2,14 +2,18 @@
  * The fuzz loop: inputs from the grammar arbitraries (in chunks, each chunk one fast-check seed so any
  * input can be replayed as `{seed, path}`), optional havoc byte mutations of each input, a target,
  * and for each new finding: fast-check's structural shrinking, greedy byte minimisation, two files.
+ * With a coverage-guided target, generation seeds the run (every message) and then feeds one input in
+ * 1024; the rest are grammar-aware mutations of the inputs kept for reaching new coverage.
  */
 import * as fc from 'fast-check';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toHex } from '../engine/format.js';
 import type { GrammarIR } from '../grammar/ir.js';
-import { fuzzArbitrary, type AppliedMutation, type FuzzInput, type FuzzModeOption } from './arbitraries.js';
+import { fuzzArbitrary, messageNames, type AppliedMutation, type FuzzInput, type FuzzModeOption } from './arbitraries.js';
 import { minimise, sequential, type FirstFailing } from './minimise.js';
+import { mutateKept } from './mutate.js';
+import { Queue, readCorpusDir, writeCorpusDir } from './queue.js';
 import type { FindingKind, Target, Verdict } from './targets.js';
 import type { Disagreement, TsharkOracle } from './tshark.js';
 
@@ -36,6 +40,13 @@ export interface FuzzRunOptions {
   progress?: (p: Progress) => void;
   /** One line per new finding, on stdout. */
   log?: (line: string) => void;
+  /** Coverage-guided runs: inputs in this directory seed the run, and the kept inputs are written to it at the end. */
+  corpusDir?: string;
+  /**
+   * Without coverage, mutate generated inputs as a guided run mutates kept ones (for fast targets,
+   * which generation alone cannot keep busy): every generated input is kept.
+   */
+  mutateGenerated?: boolean;
 }
 
 export interface Progress {
@@ -43,6 +54,9 @@ export interface Progress {
   findings: number;
   elapsedMs: number;
   done: boolean;
+  /** Coverage-guided runs: coverage points reached and inputs kept. */
+  edges?: number;
+  corpus?: number;
 }
 
 export interface Finding {
@@ -62,6 +76,8 @@ export interface FuzzRunResult {
   findings: Finding[];
   elapsedMs: number;
   seed: number;
+  /** Coverage-guided runs: inputs kept, files new in the corpus directory, coverage points reached. */
+  corpus?: { entries: number; written: number; edges: number };
 }
 
 const CHUNK = 256;
@@ -153,12 +169,17 @@ interface Pending {
   bytes: Uint8Array;
   mutation: AppliedMutation[];
   replay: Replay;
+  /** The arbitrary the input came from, when not the run's own. */
+  arb?: fc.Arbitrary<FuzzInput>;
 }
 
+/** Where an input came from: a fast-check chunk and path (plus a havoc edit), or a kept input mutated. */
 interface Replay {
-  chunkSeed: number;
-  path: string;
+  chunkSeed?: number;
+  path?: string;
   havoc?: number;
+  /** SHA-1 of the kept input this one is a mutation of (or, for a corpus file, its own). */
+  parent?: string;
 }
 
 const sameVerdict = (a: Verdict | undefined, b: Verdict) => a !== undefined && a.kind === b.kind && a.signature === b.signature;
@@ -172,7 +193,7 @@ export function runFuzz(o: FuzzRunOptions): FuzzRunResult {
   const dir = join(o.out, 'findings');
   let inputs = 0;
   let lastProgress = 0;
-  const progress = (done = false) => o.progress?.({ inputs, findings: findings.size, elapsedMs: performance.now() - started, done });
+  const progress = (done = false, guidedState?: { edges: number; corpus: number }) => o.progress?.({ inputs, findings: findings.size, elapsedMs: performance.now() - started, done, ...guidedState });
 
   const run = (bytes: Uint8Array, protocol: string) => o.target.run(bytes, protocol);
 
@@ -218,9 +239,9 @@ export function runFuzz(o: FuzzRunOptions): FuzzRunResult {
     const budget = o.minimiseMs ?? 5000;
     const t0 = performance.now();
     let shrunk: FuzzInput | undefined;
-    if (p.replay.havoc === undefined && p.input.bytes.length) {
+    if (p.replay.havoc === undefined && p.replay.parent === undefined && p.input.bytes.length) {
       const r = fc.check(
-        fc.property(arb, (x) => x.protocol !== p.input.protocol || !sameVerdict(run(x.bytes, x.protocol), v)),
+        fc.property(p.arb ?? arb, (x) => x.protocol !== p.input.protocol || !sameVerdict(run(x.bytes, x.protocol), v)),
         { seed: p.replay.chunkSeed, path: p.replay.path, numRuns: 1, interruptAfterTimeLimit: budget / 2, markInterruptAsFailure: false },
       );
       if (r.failed && r.counterexample) shrunk = r.counterexample[0];
@@ -257,20 +278,25 @@ export function runFuzz(o: FuzzRunOptions): FuzzRunResult {
     batch = [];
   };
 
-  const one = (p: Pending) => {
+  /** Runs one input; true when it reached new coverage. */
+  const one = (p: Pending): boolean => {
     inputs++;
     const enc = p.mutation.find((m) => m.op === 'encode_error');
     if (enc) {
       report(p, { kind: 'encode-error', error: `the encoder refused a generated ${p.input.message ?? p.input.ie} value: ${enc.detail}`, signature: `encode-error:${p.input.message}:${enc.detail.replace(/\d+/g, 'N')}` });
-      return;
+      return false;
     }
     const v = run(p.bytes, p.input.protocol);
+    const fresh = o.target.coverage?.fresh === true;
     if (v) {
-      if (v.kind === 'hang' && o.confirmHangs && !sameVerdict(run(p.bytes, p.input.protocol), v)) return;
+      if (v.kind === 'hang' && o.confirmHangs && !sameVerdict(run(p.bytes, p.input.protocol), v)) return fresh;
       report(p, v);
     }
     if (o.oracle && p.input.protocol === 'nas-eps') batch.push(p);
+    return fresh;
   };
+
+  if (o.target.coverage || o.mutateGenerated) return finish(guided(o, arb, one, () => inputs, progress));
 
   outer: for (let c = 0; inputs < o.n; c++) {
     const seed = chunkSeed(o.seed, c);
@@ -297,17 +323,108 @@ export function runFuzz(o: FuzzRunOptions): FuzzRunResult {
     if (batch.length >= 1000 || inputs >= o.n) flushOracle();
   }
   flushOracle();
-  // The occurrence counts are known only now.
-  for (const f of findings.values()) {
-    try {
-      const text = JSON.stringify({ ...JSON.parse(readFileSync(f.files.json, 'utf8')), occurrences: f.occurrences }, null, 2);
-      writeFileSync(f.files.json, text + '\n');
-    } catch {
-      // The file stays as first written.
+  return finish();
+
+  function finish(corpus?: FuzzRunResult['corpus']): FuzzRunResult {
+    // The occurrence counts are known only now.
+    for (const f of findings.values()) {
+      try {
+        const text = JSON.stringify({ ...JSON.parse(readFileSync(f.files.json, 'utf8')), occurrences: f.occurrences }, null, 2);
+        writeFileSync(f.files.json, text + '\n');
+      } catch {
+        // The file stays as first written.
+      }
+    }
+    progress(true, corpus && { edges: corpus.edges, corpus: corpus.entries });
+    return { inputs, findings: [...findings.values()], elapsedMs: performance.now() - started, seed: o.seed, corpus };
+  }
+}
+
+/** Generated inputs one at a time: chunks of the run's arbitrary, as the plain loop makes them. */
+function generator(arb: fc.Arbitrary<FuzzInput>, seed: number): () => Pending {
+  let c = 0;
+  let chunk: FuzzInput[] = [];
+  let i = 0;
+  let cs = 0;
+  return () => {
+    if (i >= chunk.length) {
+      cs = chunkSeed(seed, c++);
+      chunk = fc.sample(arb, { seed: cs, numRuns: CHUNK });
+      i = 0;
+    }
+    const input = chunk[i];
+    return { input, bytes: input.bytes, mutation: input.mutation, replay: { chunkSeed: cs, path: String(i++) } };
+  };
+}
+
+/** Generated inputs in a coverage-guided run: one in this many (generating costs milliseconds, a mutation microseconds). */
+const GENERATE_EVERY = 1024;
+
+/**
+ * The coverage-guided loop: the corpus directory's inputs, then two valid inputs of every message,
+ * then mostly mutations (1 to 3 stacked grammar-aware edits, some havoc) of kept inputs. Without
+ * coverage (`mutateGenerated`) the kept inputs are the generated ones.
+ */
+function guided(o: FuzzRunOptions, arb: fc.Arbitrary<FuzzInput>, one: (p: Pending) => boolean, count: () => number, progress: (done: boolean, state?: { edges: number; corpus: number }) => void): FuzzRunResult['corpus'] {
+  const deadline = o.timeSec !== undefined ? performance.now() + o.timeSec * 1000 : Infinity;
+  const queue = new Queue(o.ir);
+  const rnd = prng(o.seed ^ 0x2545f491);
+  const int = (n: number) => Math.floor(rnd() * n);
+  let lastProgress = 0;
+  const stop = () => {
+    const now = performance.now();
+    if (now - lastProgress > 200) {
+      lastProgress = now;
+      progress(false, keepGenerated ? undefined : { edges: edges(), corpus: queue.entries.length });
+    }
+    return count() >= o.n || now > deadline;
+  };
+  const keepGenerated = !o.target.coverage;
+  const tryOne = (p: Pending) => {
+    if (one(p) || (keepGenerated && p.replay.parent === undefined)) queue.add(p.input, p.bytes);
+    return stop();
+  };
+  const messages = o.message ? [o.message] : messageNames(o.ir, o.protocol);
+  const protocol = o.protocol ?? (o.message ? o.ir.messageProtocols.get(o.message) : undefined) ?? o.ir.messageProtocols.get(messages[0])!;
+  const edges = () => o.target.coverage?.edges ?? 0;
+  const result = () => {
+    if (keepGenerated) return undefined;
+    const written = o.corpusDir ? writeCorpusDir(o.corpusDir, queue.entries) : 0;
+    return { entries: queue.entries.length, written, edges: edges() };
+  };
+  for (const bytes of o.corpusDir ? readCorpusDir(o.corpusDir) : []) {
+    const input: FuzzInput = { protocol, mode: 'valid', bytes, mutation: [] };
+    if (tryOne({ input, bytes, mutation: [], replay: { parent: '(corpus file)' } })) return result();
+  }
+  for (let k = 0; k < messages.length; k++) {
+    const m = messages[k];
+    const arbM = fuzzArbitrary(o.ir, { message: m, mode: 'valid' });
+    const cs = chunkSeed(o.seed ^ 0x5eed, k);
+    const seeds = fc.sample(arbM, { seed: cs, numRuns: 2 });
+    for (let i = 0; i < seeds.length; i++) {
+      const x = seeds[i];
+      if (tryOne({ input: x, bytes: x.bytes, mutation: x.mutation, replay: { chunkSeed: cs, path: String(i) }, arb: arbM })) return result();
     }
   }
-  progress(true);
-  return { inputs, findings: [...findings.values()], elapsedMs: performance.now() - started, seed: o.seed };
+  const next = generator(arb, o.seed);
+  for (let it = 0; ; it++) {
+    if (it % GENERATE_EVERY === 0 || !queue.entries.length) {
+      if (tryOne(next())) return result();
+      continue;
+    }
+    const parent = queue.pick(rnd);
+    let bytes = parent.bytes;
+    const edits: string[] = [];
+    for (let k = 1 + int(3); k > 0; k--) {
+      const donor = queue.entries[int(queue.entries.length)];
+      const m = int(8) ? mutateKept(bytes, queue.shape(parent), rnd, { bytes: donor.bytes, shape: queue.shape(donor) }, o.target.coverage?.constants) : undefined;
+      const r = m ?? havoc(bytes, int(0x7fffffff));
+      bytes = r.bytes;
+      edits.push(r.detail);
+    }
+    const mutation: AppliedMutation[] = [{ op: 'kept', detail: `mutation of kept input ${parent.hash}: ${edits.join('; ')}` }];
+    if (tryOne({ input: { ...parent.input, bytes, mutation }, bytes, mutation, replay: { parent: parent.hash } })) return result();
+  }
 }
 
 function oracleVerdict(d: Disagreement): Verdict {

@@ -12,7 +12,7 @@ import { walk, type TreeNode } from '../engine/tree.js';
 import { isExpertId } from '../expert.js';
 import type { GrammarIR } from '../grammar/ir.js';
 
-export type FindingKind = 'exception' | 'tiling' | 'expert' | 'hang' | 'crash' | 'encode-error' | 'oracle-disagreement';
+export type FindingKind = 'exception' | 'rejection' | 'memory' | 'tiling' | 'expert' | 'hang' | 'crash' | 'encode-error' | 'oracle-disagreement';
 
 export interface Verdict {
   kind: FindingKind;
@@ -26,6 +26,8 @@ export interface Target {
   name: string;
   /** undefined: nothing found. */
   run(bytes: Uint8Array, protocol: string): Verdict | undefined;
+  /** Coverage-guided targets: whether the last input reached new coverage, and the points covered so far. */
+  coverage?: { fresh: boolean; edges: number; constants?: number[] };
   close?(): void;
 }
 
@@ -97,7 +99,7 @@ export interface ExternalOptions {
   crashCodes?: Set<number>;
 }
 
-const SHELL_META = /[|&;<>()$`\\*?[\]#~=%!{}\n]/;
+export const SHELL_META = /[|&;<>()$`\\*?[\]#~=%!{}\n]/;
 
 /** Words of a command without shell syntax: spaces separate, single and double quotes group. */
 export function splitCommand(cmd: string): string[] | undefined {
@@ -124,14 +126,15 @@ export function splitCommand(cmd: string): string[] | undefined {
 }
 
 /**
- * An external program: each input on stdin, or written to a file whose path replaces `{}` in the
+ * An external program: each input on stdin, or written to a file whose path replaces `{}` (AFL: `@@`) in the
  * command. A crash is a death by signal or a listed exit code; a hang is the timeout.
  */
 export function externalTarget(o: ExternalOptions): Target {
-  const usesFile = o.command.includes('{}');
+  // AFL's @@ is our {}.
+  const template = o.command.replaceAll('@@', '{}');
+  const usesFile = template.includes('{}');
   const dir = usesFile ? mkdtempSync(join(tmpdir(), 'mtcgk-fuzz-')) : undefined;
   const file = dir ? join(dir, 'input.bin') : undefined;
-  const template = o.command;
   const plain = template.replaceAll('{}', '');
   const words = SHELL_META.test(plain) ? undefined : splitCommand(template);
   return {

@@ -1,22 +1,13 @@
 // `mtcgk fuzz` and `mtcgk corpus export` through the CLI's main, with captured output.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { messageNames } from '../../src/fuzz/arbitraries.js';
 import { defaultGrammar } from '../../src/grammar/load.js';
+import { run, scratch } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'mtcgk-fuzz-test-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (s) => void out.push(s), (s) => void err.push(s));
-  return { code, out, err };
-}
+const dir = scratch('fuzz-test');
 
 const toy = fileURLToPath(new URL('../fixtures/fuzz/crash-on-imeisv-request.mjs', import.meta.url));
 
