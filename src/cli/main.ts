@@ -13,6 +13,8 @@ import { OrderedDissection } from '../security/ordered.js';
 import { SecuritySession } from '../security/session.js';
 import { hexDump } from '../output/hexdump.js';
 import { packetJson } from '../output/json.js';
+import { ekLines } from '../output/ek.js';
+import { parquetRow } from '../export/parquet-rows.js';
 import { treeText } from '../output/text.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
 import { runConvert } from './convert.js';
@@ -46,6 +48,9 @@ function frames(o: Options): Frame[] {
   if (!out.length) throw new Exit(1, 'no input: give -r FILE, --hex HEX or a FILE');
   return out.map((f) => ({ ...f, direction: f.direction ?? o.direction }));
 }
+
+/** A security session with the --keys files of the options. */
+export const keysSession = (o: Options): SecuritySession => new SecuritySession(mergeKeys(o.keys.map((k) => parseKeys(new TextDecoder().decode(readInput(k)), k))));
 
 /** Names of the messages in a decoded value, outermost first, for the Info column. */
 function info(r: DissectResult): string {
@@ -84,6 +89,8 @@ function sourcesDump(r: DissectResult): string {
 /** The output of one dissected frame, as lines (-T json: the packet's JSON text, for jsonArray). */
 export function renderFrame(o: Options, f: Frame, num: number, protocol: string, r: DissectResult): string[] {
   if (o.output === 'fields') return [fieldsLine([r.tree], o.fields)];
+  if (o.output === 'ek') return ekLines({ number: num, source: f.source, direction: f.direction, time: f.time, length: f.bytes.length, protocol, tree: r.tree }, o.fields.fields);
+  if (o.output === 'parquet') return [parquetRow(f, num, r, o.fields)];
   if (o.output === 'json' || o.output === 'jsonl') {
     const p = packetJson({ number: num, source: f.source, direction: f.direction, protocol, tree: r.tree });
     return [o.output === 'jsonl' ? JSON.stringify(p) : JSON.stringify(p, null, 2)];
@@ -122,14 +129,14 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
       throw new Exit(2, `cannot encode: ${(e as Error).message}`);
     }
   }
-  const newSession = () => new SecuritySession(mergeKeys(o.keys.map((k) => parseKeys(new TextDecoder().decode(readInput(k)), k))));
+  const newSession = () => keysSession(o);
   const session = newSession();
   const matches = displayFilter(o.filter);
   // On a terminal, `mtcgk FILE` browses the packets as termshark does; piped or with -V/-x/-T it prints, as tshark.
   const tui = o.positional.length && o.read === undefined && !o.hex.length && !o.verbose && !o.hexDump && o.output === 'text' && process.stdout.isTTY;
   if (o.z === 'flow') return out((await import('./flow.js')).ladderText(frames(o), session.keys, o.protocol));
-  // Capture files read as a stream (flat memory) with -T fields, in worker threads with -j N (src/stream/cli.ts).
-  if (!tui && (o.read ?? o.positional[0]) !== undefined && (o.output === 'fields' || (o.jobs ?? 1) > 1)) return runCapture(o, out, session);
+  // Capture files read as a stream (flat memory) with -T fields and ek, in worker threads with -j N (src/stream/cli.ts).
+  if (!tui && (o.read ?? o.positional[0]) !== undefined && (o.output === 'fields' || o.output === 'ek' || (o.jobs ?? 1) > 1)) return runCapture(o, out, session);
   const list = frames(o);
   if (tui) {
     const ir = defaultGrammar();
@@ -168,7 +175,7 @@ export const stdoutSink: Sink = (s) => void process.stdout.write(s + '\n');
 export async function main(argv: string[], out: Sink = stdoutSink, err: Sink = (s) => void process.stderr.write(s + '\n')): Promise<number> {
   try {
     if (argv[0] === 'convert') {
-      runConvert(argv.slice(1), out);
+      await runConvert(argv.slice(1), out);
       return 0;
     }
     if (argv[0] === 'gmsg') {
