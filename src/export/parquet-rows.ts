@@ -5,6 +5,7 @@
  */
 import type { DissectResult } from '../engine/dissect.js';
 import { walk, type TreeNode } from '../engine/tree.js';
+import type { FieldIR, GrammarIR } from '../grammar/ir.js';
 import { defaultGrammar } from '../grammar/load.js';
 import type { Frame } from '../io/frame.js';
 import { exportValues, pickOccurrence, type FieldsOptions } from '../output/fields.js';
@@ -26,7 +27,32 @@ const KINDS: Record<string, Kind> = {
   FT_BYTES: 'bytes',
 };
 
-export const kindOf = (field: string): Kind => KINDS[defaultGrammar().fields.get(field)?.ftype ?? ''] ?? 'string';
+let octetFields: Set<string> | undefined;
+
+/**
+ * Filter names whose value is octets: bytes fields the grammar renders as hex. The catalogue calls
+ * text bytes (an APN label) and codec values (IMSI digits) FT_BYTES too; those stay text.
+ */
+function octets(ir: GrammarIR): Set<string> {
+  const out = new Set<string>();
+  const visit = (f: FieldIR): void => {
+    if (f.kind === 'bytes' && !f.text) out.add(f.filter);
+    if (f.kind === 'list') visit(f.item);
+  };
+  for (const t of ir.types.values()) {
+    (t.kind === 'struct' ? t.fields : t.kind === 'l3' ? t.header : []).forEach(visit);
+    if (t.kind === 'struct' && t.protection) out.add(t.protection.cipheredFilter);
+  }
+  return out;
+}
+
+export function kindOf(field: string): Kind {
+  const ir = defaultGrammar();
+  const kind = KINDS[ir.fields.get(field)?.ftype ?? ''] ?? 'string';
+  if (kind !== 'bytes') return kind;
+  octetFields ??= octets(ir);
+  return octetFields.has(field) ? 'bytes' : 'string';
+}
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
