@@ -17,8 +17,11 @@ import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import type { FieldsOptions } from '../output/fields.js';
 import { kindOf, type Kind } from './parquet-rows.js';
 
-/** Rows per row group: above DuckDB's 122,880 (one thread per group) and a few MB for typical rows. */
-export const DEFAULT_ROW_GROUP_ROWS = 1 << 18;
+/**
+ * Rows per row group: DuckDB's own (it reads a group per thread); Spark and Trino split files by row
+ * group too. Memory holds one group, so this also bounds the conversion's footprint.
+ */
+export const DEFAULT_ROW_GROUP_ROWS = 122_880;
 
 type Value = number | bigint | boolean | Uint8Array | string;
 
@@ -112,7 +115,7 @@ export class ParquetTable {
     const [number, direction, time, ...values] = JSON.parse(line) as [number, string | null, number | null, ...string[][]];
     const c = this.columns;
     c[0].push(BigInt(number));
-    c[1].push(direction);
+    c[1].push(direction === 'ul' ? 'ul' : direction === 'dl' ? 'dl' : null); // one string for every row
     c[2].push(time);
     c[3].push(this.o.file);
     const list = this.o.fields.occurrence === 'a';
