@@ -2,12 +2,12 @@
  * `mtcgk convert`: any input format to pcapng (Wireshark opens it directly), to hex lines, or to a
  * Parquet table of -e fields (streamed, in worker threads with -j N).
  */
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { DEFAULT_ROW_GROUP_ROWS, ParquetTable } from '../export/parquet.js';
 import { readFrames, writeHexLines, writePcapng, InputError, FORMAT_NAMES, type FormatName } from '../io/index.js';
 import { runCapture } from '../stream/cli.js';
 import { parseArgs, UsageError } from './args.js';
-import { keysSession } from './main.js';
+import { Exit, keysSession } from './main.js';
 
 export const CONVERT_USAGE = `Usage: mtcgk convert --to pcapng|hex [--dlt 252|147] [--in FORMAT] [--proto P] -r FILE -w OUT
        mtcgk convert --to parquet -r FILE -w OUT.parquet -e FIELD... [-E occurrence=a|f|l|N] [-j N]
@@ -81,13 +81,23 @@ async function toParquet(argv: string[], out: (s: string) => void): Promise<void
   if (!o.fields.fields.length) throw new UsageError('convert --to parquet needs at least one -e FIELD');
   o.output = 'parquet';
   const session = keysSession(o);
-  const table = new ParquetTable(output, { fields: o.fields, file: o.read, rowGroupRows });
+  const unwritable = (e: unknown): never => {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw code === undefined ? e : new Exit(2, `The file "${output}" could not be written: ${code}`);
+  };
+  let table: ParquetTable;
+  try {
+    table = new ParquetTable(output, { fields: o.fields, file: o.read, rowGroupRows });
+  } catch (e) {
+    return unwritable(e);
+  }
   try {
     await runCapture(o, (line) => table.add(line), session);
     table.finish();
   } catch (e) {
-    unlinkSync(output);
-    throw e;
+    rmSync(output, { force: true });
+    if (e instanceof Exit) throw e;
+    return unwritable(e);
   }
   const untyped = table.untyped ? ` (${table.untyped} values not of their column's type left out)` : '';
   out(`${table.rows} messages written to ${output}${untyped}`);

@@ -124,12 +124,14 @@ describe('convert --to parquet', () => {
     expect(tally.size).toBeGreaterThan(1);
   });
 
-  it('refuses bad options with exit 1 and unreadable input with exit 2, leaving no file', async () => {
+  it('refuses bad options with exit 1, unreadable input and unwritable output with exit 2, leaving no file', async () => {
     const out = join(dir, 'none.parquet');
     const noField = await run('convert', '--to', 'parquet', '-r', 'captures/nas-eps-samples.txt', '-w', out);
     expect([noField.code, noField.err]).toEqual([1, 'mtcgk: convert --to parquet needs at least one -e FIELD (see mtcgk --help)']);
     const missing = await run('convert', '--to', 'parquet', '-r', join(dir, 'absent.txt'), '-w', out, '-e', 'nas_eps.seq_no');
     expect(missing.code).toBe(2);
     expect(() => readFileSync(out)).toThrow();
+    const unwritable = await run('convert', '--to', 'parquet', '-r', 'captures/nas-eps-samples.txt', '-w', join(dir, 'no-such-dir', 'x.parquet'), '-e', 'nas_eps.seq_no');
+    expect([unwritable.code, unwritable.err]).toEqual([2, `mtcgk: The file "${join(dir, 'no-such-dir', 'x.parquet')}" could not be written: ENOENT`]);
   });
 });
