@@ -78,6 +78,8 @@ describe('-T ek', () => {
     expect(statuses).toContain('good');
     const audit = (await run('-r', 'captures/group-keys-audit.txt', '--keys', 'captures/group-keys.keys.json', '-T', 'ek', '-e', '_ws.expert.id', '-e', '_ws.expert.severity')).out.split('\n');
     expect(JSON.parse(audit[1]).layers).toEqual({ '_ws_expert_id': ['keys_in_clear', 'keys_before_security_mode'], '_ws_expert_severity': ['error', 'warn'] });
+    const fields = await run('-r', 'captures/group-keys-audit.txt', '--keys', 'captures/group-keys.keys.json', '-T', 'fields', '-e', '_ws.expert.id', '-e', '_ws.expert.group');
+    expect(fields.out.split('\n')[0]).toBe('keys_in_clear,keys_before_security_mode\tsecurity,security');
     const whole = JSON.parse((await run('-r', 'captures/group-keys-audit.txt', '--keys', 'captures/group-keys.keys.json', '-T', 'ek')).out.split('\n')[1]);
     expect(whole.layers['nas-eps']._ws_expert[0]).toEqual({
       'nas-eps_nas_eps_expert_keys_in_clear': null,
