@@ -32,7 +32,7 @@ export interface LibraryBenchOptions {
 }
 
 /** Writes a hex-line capture of about `bytes` bytes: the sample captures' messages over and over, labelled. */
-async function writeCapture(file: string, bytes: number): Promise<number> {
+export async function writeCapture(file: string, bytes: number): Promise<number> {
   const lines = readFileSync(join(ROOT, 'captures/nas-eps-samples.txt'), 'utf8')
     .split('\n')
     .filter((l) => /^(UL|DL) /.test(l));
@@ -54,7 +54,7 @@ async function writeCapture(file: string, bytes: number): Promise<number> {
   return n;
 }
 
-interface RunResult {
+export interface RunResult {
   seconds: number;
   maxRssMB: number;
   lines: number;
@@ -62,7 +62,7 @@ interface RunResult {
 }
 
 /** One run of the built command; peak RSS from the process itself (a preload reports resourceUsage at exit). */
-function runMtcgk(args: string[], preload: string, rssFile: string): Promise<RunResult> {
+export function runMtcgk(args: string[], preload: string, rssFile: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, join(ROOT, 'bin/mtcgk.js'), ...args], {
@@ -84,6 +84,13 @@ function runMtcgk(args: string[], preload: string, rssFile: string): Promise<Run
   });
 }
 
+/** A preload module (in dir) that makes the child write its peak RSS to MTCGK_RSS_FILE at exit. */
+export function writeRssPreload(dir: string): string {
+  const preload = join(dir, 'rss.mjs');
+  writeFileSync(preload, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.MTCGK_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+  return preload;
+}
+
 export async function libraryBench(o: LibraryBenchOptions = {}): Promise<string> {
   const sizeMB = o.sizeMB ?? 200;
   const smallMB = Math.min(o.smallMB ?? 10, sizeMB);
@@ -91,8 +98,7 @@ export async function libraryBench(o: LibraryBenchOptions = {}): Promise<string>
   if (o.build ?? true) execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'mtcgk-bench-'));
   try {
-    const preload = join(dir, 'rss.mjs');
-    writeFileSync(preload, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.MTCGK_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+    const preload = writeRssPreload(dir);
     const small = join(dir, 'small.txt');
     const large = join(dir, 'large.txt');
     const smallFrames = await writeCapture(small, smallMB * MB);

@@ -4,7 +4,8 @@ import { DEFAULT_FIELDS_OPTIONS, type FieldsOptions } from '../output/fields.js'
 
 export class UsageError extends Error {}
 
-export type OutputFormat = 'text' | 'json' | 'jsonl' | 'fields';
+/** -T choices, and 'parquet': the rows `mtcgk convert --to parquet` writes (not a -T choice). */
+export type OutputFormat = 'text' | 'json' | 'jsonl' | 'fields' | 'ek' | 'parquet';
 
 export interface Options {
   command: 'dissect' | 'fields' | 'encode' | 'help' | 'version';
@@ -109,7 +110,7 @@ export function parseArgs(argv: string[]): Options {
         break;
       case '-T': {
         const v = needValue(argv, i++, a);
-        if (!['text', 'json', 'jsonl', 'fields'].includes(v)) throw new UsageError(`invalid -T "${v}": text, json, jsonl or fields`);
+        if (!['text', 'json', 'jsonl', 'fields', 'ek'].includes(v)) throw new UsageError(`invalid -T "${v}": text, json, jsonl, ek or fields`);
         o.output = v as OutputFormat;
         break;
       }
@@ -185,6 +186,7 @@ export const USAGE = `Usage: mtcgk [options] [FILE]
        mtcgk flow --variant hss|mme --ues N --out DIR ...   capture of the seed's Figure 1.a/1.b (mtcgk flow for help)
        mtcgk export lua [--out F.lua]  a Wireshark Lua dissector generated from the grammars
        mtcgk convert --to pcapng|hex -r FILE -w OUT   convert a capture (pcapng opens in Wireshark as is)
+       mtcgk convert --to parquet -r FILE -w OUT.parquet -e FIELD...   a Parquet table, a row per message
 
 Input:
   -r FILE            read messages from FILE (- for stdin): hex lines, hexdump -C, xxd, od,
@@ -206,7 +208,7 @@ Output:
   -V                 packet details tree
   -O PROTO,...       details only for these protocols (nas-eps, gmsg, diameter)
   -x                 hex dump after each packet
-  -T text|json|jsonl|fields
-  -e FIELD           a field to print with -T fields (repeatable)
+  -T text|json|jsonl|ek|fields   ek: Elasticsearch bulk lines as tshark -T ek
+  -e FIELD           a field to print with -T fields or -T ek (repeatable)
   -E header=y|n, separator=/t|/s|C, aggregator=C, occurrence=a|f|l|N, quote=n|d|s
 Exit status: 0 input read (even if messages are malformed), 1 bad options, 2 unreadable input.`;

@@ -7,6 +7,8 @@ import { compileFilter, FilterError } from '../filter/index.js';
 import { defaultGrammar } from '../grammar/load.js';
 import { INBOUND, type Frame, type ReadOptions } from '../io/index.js';
 import { fieldsLine, fieldValues } from '../output/fields.js';
+import { parquetRow } from '../export/parquet-rows.js';
+import { ekLines } from '../output/ek.js';
 import { hexDump } from '../output/hexdump.js';
 import { packetJson } from '../output/json.js';
 import { treeText } from '../output/text.js';
@@ -61,6 +63,8 @@ function sourcesDump(r: DissectResult): string {
 /** The output of one dissected frame, as lines (-T json: the packet's JSON text, for jsonArray). */
 export function renderFrame(o: Options, f: Frame, num: number, protocol: string, r: DissectResult): string[] {
   if (o.output === 'fields') return [fieldsLine([r.tree], o.fields)];
+  if (o.output === 'ek') return ekLines({ number: num, source: f.source, direction: f.direction, time: f.time, length: f.bytes.length, protocol, tree: r.tree }, o.fields.fields);
+  if (o.output === 'parquet') return [parquetRow(f, num, r, o.fields)];
   if (o.output === 'json' || o.output === 'jsonl') {
     const p = packetJson({ number: num, source: f.source, direction: f.direction, protocol, tree: r.tree });
     return [o.output === 'jsonl' ? JSON.stringify(p) : JSON.stringify(p, null, 2)];

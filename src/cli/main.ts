@@ -15,14 +15,7 @@ import { runConvert } from './convert.js';
 import { runGmsg } from './gmsg.js';
 import { runCapture } from '../stream/cli.js';
 import { displayFilter, Exit, jsonArray, readOptions, renderFrame, type Sink, stdoutSink } from './frame-output.js';
-
-function readInput(path: string): Uint8Array {
-  try {
-    return path === '-' ? readFileSync(0) : readFileSync(path);
-  } catch (e) {
-    throw new Exit(2, `The file "${path}" could not be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
+import { keysSession, readInput } from './input.js';
 
 function frames(o: Options): Frame[] {
   const out: Frame[] = o.hex.map((h, i) => ({ ...readFrames(new TextEncoder().encode(h), { source: `--hex#${i + 1}`, format: 'hexlines' })[0], source: `--hex#${i + 1}` }));
@@ -56,14 +49,14 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
       throw new Exit(2, `cannot encode: ${(e as Error).message}`);
     }
   }
-  const newSession = () => new SecuritySession(mergeKeys(o.keys.map((k) => parseKeys(new TextDecoder().decode(readInput(k)), k))));
+  const newSession = () => keysSession(o);
   const session = newSession();
   const matches = displayFilter(o.filter);
   // On a terminal, `mtcgk FILE` browses the packets as termshark does; piped or with -V/-x/-T it prints, as tshark.
   const tui = o.positional.length && o.read === undefined && !o.hex.length && !o.verbose && !o.hexDump && o.output === 'text' && process.stdout.isTTY;
   if (o.z === 'flow') return out((await import('./flow.js')).ladderText(frames(o), session.keys, o.protocol));
-  // Capture files read as a stream (flat memory) with -T fields, in worker threads with -j N (src/stream/cli.ts).
-  if (!tui && (o.read ?? o.positional[0]) !== undefined && (o.output === 'fields' || (o.jobs ?? 1) > 1)) return runCapture(o, out, session);
+  // Capture files read as a stream (flat memory) with -T fields and ek, in worker threads with -j N (src/stream/cli.ts).
+  if (!tui && (o.read ?? o.positional[0]) !== undefined && (o.output === 'fields' || o.output === 'ek' || (o.jobs ?? 1) > 1)) return runCapture(o, out, session);
   const list = frames(o);
   if (tui) {
     const ir = defaultGrammar();
@@ -97,7 +90,7 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
 export async function main(argv: string[], out: Sink = stdoutSink, err: Sink = (s) => void process.stderr.write(s + '\n')): Promise<number> {
   try {
     if (argv[0] === 'convert') {
-      runConvert(argv.slice(1), out);
+      await runConvert(argv.slice(1), out);
       return 0;
     }
     if (argv[0] === 'gmsg') return await runGmsg(argv.slice(1), out, err);

@@ -26,13 +26,34 @@ export function fieldValues(roots: TreeNode[]): Map<string, string[]> {
   return out;
 }
 
+/**
+ * What `-e` can name: every filter name's values, and tshark's expert fields (`_ws.expert.message`,
+ * `.severity`, `.group`, and `.id` here) over every expert item in the tree, security verdicts and
+ * group key audit findings among them. The tree is walked for expert items only when `names` asks.
+ */
+export function exportValues(roots: TreeNode[], names: readonly string[]): Map<string, string[]> {
+  const out = fieldValues(roots);
+  if (!names.some((n) => n.startsWith('_ws.expert.'))) return out;
+  const experts = roots.flatMap((root) => [...walk(root)].flatMap((n) => n.expert));
+  if (experts.length) {
+    out.set('_ws.expert.id', experts.map((e) => e.id));
+    out.set('_ws.expert.message', experts.map((e) => e.message));
+    out.set('_ws.expert.severity', experts.map((e) => e.severity));
+    out.set('_ws.expert.group', experts.map((e) => e.group));
+  }
+  return out;
+}
+
+/** The occurrences `-E occurrence` keeps: all, the first, the last or the Nth. */
+export const pickOccurrence = <T>(all: T[], occurrence: FieldsOptions['occurrence']): T[] =>
+  occurrence === 'a' ? all : occurrence === 'f' ? all.slice(0, 1) : occurrence === 'l' ? all.slice(-1) : all.slice(occurrence - 1, occurrence);
+
 export function fieldsLine(roots: TreeNode[], o: FieldsOptions): string {
-  const values = fieldValues(roots);
+  const values = exportValues(roots, o.fields);
   const q = o.quote === 'd' ? '"' : o.quote === 's' ? "'" : '';
   return o.fields
     .map((f) => {
-      const all = values.get(f) ?? [];
-      const picked = o.occurrence === 'a' ? all : o.occurrence === 'f' ? all.slice(0, 1) : o.occurrence === 'l' ? all.slice(-1) : all.slice(o.occurrence - 1, o.occurrence);
+      const picked = pickOccurrence(values.get(f) ?? [], o.occurrence);
       return picked.length ? q + picked.join(o.aggregator) + q : '';
     })
     .join(o.separator);
