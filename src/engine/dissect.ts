@@ -8,6 +8,7 @@ import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, Uin
 import { BitReader } from './bits.js';
 import { bytesDisplay, enumLabel, textBytes, textOf, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
+import { closeBytesField, derivedNodes, openBytesField, renderNode } from './render.js';
 import { need, Stop } from './stop.js';
 import { expertItem, walk, type ExpertItem, type TreeNode } from './tree.js';
 
@@ -104,6 +105,14 @@ export class Dissector {
 
   /** Decodes a type at r's position into `parent` (the node of the field or IE holding it). */
   type(t: TypeIR, r: BitReader, parent: TreeNode, path: string): unknown {
+    if (t.kind === 'l3' || !t.bytesField) return this.typeBody(t, r, parent, path);
+    const holder = openBytesField(t, parent, r.pos);
+    const v = this.typeBody(t, r, holder, path);
+    closeBytesField(holder, r.bytes, r.pos);
+    return v;
+  }
+
+  private typeBody(t: TypeIR, r: BitReader, parent: TreeNode, path: string): unknown {
     switch (t.kind) {
       case 'struct': {
         const value: Obj = t.message ? { message: t.name } : {};
@@ -115,6 +124,7 @@ export class Dissector {
           if (t.message) this.enclosing.pop();
         }
         if (t.padTo) this.padding(t.padTo, r.pos - start, r, parent, value, path);
+        if (t.derived) parent.children.push(...derivedNodes(t.derived, value, start, r.pos, { direction: this.linkDirection() }));
         return value;
       }
       case 'dispatch': {
@@ -158,7 +168,9 @@ export class Dissector {
         continue;
       }
       const fpath = `${path}/${f.id}`;
+      const at = parent.children.length;
       const v = this.field(f, r, parent, fpath, scope, consts.get(f.id));
+      if (f.render) renderNode(f.render, parent.children[at], r.bytes);
       if (f.kind === 'uint' && typeof v === 'number') scope.values.set(f.id, v);
       if (f.kind === 'spare') {
         if (v !== f.value) value[f.id] = v;
@@ -279,6 +291,15 @@ export class Dissector {
         return v;
       }
     }
+  }
+
+  /** The direction of the outermost enclosing message that has one (what Wireshark's link direction follows). */
+  private linkDirection(): 'ul' | 'dl' | undefined {
+    for (const v of this.enclosing) {
+      const t = this.ir.messages.get(String(v.message));
+      if (t?.kind === 'l3' && (t.direction === 'ul' || t.direction === 'dl')) return t.direction;
+    }
+    return this.ctx.direction;
   }
 
   private counted(f: FieldIR, scope: Scope): number {
@@ -445,12 +466,13 @@ export class Dissector {
     const n = node(ie.filter, ie.label, start, 0, t && t.label !== ie.label ? `${t.label} - ${ie.label}` : ie.label);
     parent.children.push(n);
     const hasIei = ie.iei !== undefined;
+    const elemId = (t && t.kind !== 'l3' && t.elemId) || `${msg.ieFilterPrefix}.elem_id`;
     const lenBytes = ie.format === 'LV' || ie.format === 'TLV' ? 1 : ie.format === 'LV-E' || ie.format === 'TLV-E' ? 2 : 0;
     try {
       if (hasIei && ie.half) {
-        need(r, 8, n, `${msg.ieFilterPrefix}.elem_id`, 'Element ID', ipath);
+        need(r, 8, n, elemId, 'Element ID', ipath);
         const iei = r.read(4);
-        const leaf = node(`${msg.ieFilterPrefix}.elem_id`, 'Element ID', start, 4, `Element ID: 0x${iei.toString(16)}-`);
+        const leaf = node(elemId, 'Element ID', start, 4, `Element ID: 0x${iei.toString(16)}-`);
         leaf.value = iei;
         leaf.show = `0x${iei.toString(16).padStart(2, '0')}`;
         leaf.bitField = true;
@@ -463,9 +485,9 @@ export class Dissector {
         return;
       }
       if (hasIei) {
-        need(r, 8, n, `${msg.ieFilterPrefix}.elem_id`, 'Element ID', ipath);
+        need(r, 8, n, elemId, 'Element ID', ipath);
         const iei = r.read(8);
-        const leaf = node(`${msg.ieFilterPrefix}.elem_id`, 'Element ID', start, 8, `Element ID: 0x${iei.toString(16).padStart(2, '0')}`);
+        const leaf = node(elemId, 'Element ID', start, 8, `Element ID: 0x${iei.toString(16).padStart(2, '0')}`);
         leaf.value = iei;
         leaf.show = `0x${iei.toString(16).padStart(2, '0')}`;
         n.children.push(leaf);
@@ -500,7 +522,9 @@ export class Dissector {
           return;
         }
       }
-      const v = this.windowed(r, bits, n, ipath, (w) => this.type(t!, w, n, ipath));
+      const holder = ie.bytesField ? openBytesField(ie, n, r.pos) : n;
+      const v = this.windowed(r, bits, holder, ipath, (w) => this.type(t!, w, holder, ipath));
+      if (holder !== n) closeBytesField(holder, r.bytes, r.pos);
       n.bitLength = r.pos - start;
       n.value = v;
       if (!(ie.presence === 'M' && isEmpty(v))) value[ie.id] = v;

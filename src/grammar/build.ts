@@ -16,6 +16,7 @@ import type {
   TypeIR,
 } from './ir.js';
 import { hasPlugin } from '../codecs/index.js';
+import { fieldRendering, renderedFtype, typeRendering } from './rendering.js';
 
 export interface GrammarSource {
   file: string;
@@ -27,10 +28,10 @@ type Obj = Record<string, unknown>;
 const FIELD_KEYS = new Set([
   'id', 'label', 'filter', 'doc', 'spec_ref', 'bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch',
   'enum', 'base', 'const', 'value', 'length_of', 'count_of', 'present_of', 'unit', 'adjust', 'present_if',
-  'tail', 'params', 'cases', 'default', 'text', 'tfs', 'type_bits', 'min_items', 'max_items', 'rest', 'units',
+  'tail', 'params', 'cases', 'default', 'text', 'tfs', 'type_bits', 'min_items', 'max_items', 'rest', 'units', 'render',
 ]);
 const KINDS = ['bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch'] as const;
-const IE_KEYS = new Set(['id', 'name', 'label', 'filter', 'iei', 'format', 'length', 'type', 'presence', 'clause', 'spec_ref']);
+const IE_KEYS = new Set(['id', 'name', 'label', 'filter', 'iei', 'format', 'length', 'type', 'presence', 'clause', 'spec_ref', 'bytes_field']);
 const FORMATS: IEFormat[] = ['V', 'LV', 'LV-E', 'T', 'TV', 'TLV', 'TLV-E'];
 const ID = /^[a-z][a-z0-9_]*$/;
 const FILTER = /^[a-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
@@ -185,7 +186,7 @@ class Builder {
       const byDirection = new Map<number, { ul: () => TypeIR; dl: () => TypeIR }>();
       if (def.cases_from !== undefined) this.casesFrom(def.cases_from, cases, caseNames, byDirection, file, `${path}/cases_from`);
       if (d.key !== undefined && (typeof d.key !== 'string' || !ID.test(d.key))) throw new GrammarError(file, `${path}/dispatch/key`, 'a value key, lower_snake_case');
-      const t: TypeIR = { kind: 'dispatch', name, label, peekOffset: offset, peekBits: bits, key: d.key as string | undefined, cases, caseNames, byDirection, where };
+      const t: TypeIR = { kind: 'dispatch', name, label, peekOffset: offset, peekBits: bits, key: d.key as string | undefined, cases, caseNames, byDirection, where, ...typeRendering(def, undefined, file, path, raw.protocol, this.ir.fields) };
       if (def.default !== undefined) {
         t.default = this.typeRef(def.default, file, `${path}/default`);
         t.defaultName = String(def.default);
@@ -222,7 +223,7 @@ class Builder {
     if (def.fields !== undefined) {
       const fields = this.fields(def.fields, file, `${path}/fields`, prefix, raw.protocol);
       const protection = def.protection === undefined ? undefined : this.protection(def.protection, fields, file, `${path}/protection`);
-      const t: TypeIR = { kind: 'struct', name, label, fields, protection, message: raw.message, specRef, doc, where };
+      const t: TypeIR = { kind: 'struct', name, label, fields, protection, message: raw.message, specRef, doc, where, ...typeRendering(def, fields.map((f) => f.id), file, path, raw.protocol, this.ir.fields) };
       if (def.pad_to !== undefined) {
         const octets = parseNumber(def.pad_to);
         if (octets === undefined || octets < 2 || octets > 16) throw new GrammarError(file, `${path}/pad_to`, 'a number of octets, 2-16');
@@ -463,6 +464,7 @@ class Builder {
       }
     }
     if (raw.tail === true) f.presence = { kind: 'tail' };
+    f.render = fieldRendering(raw.render, file, path);
     this.register(f, file, path, protocol);
     return f;
   }
@@ -481,7 +483,7 @@ class Builder {
 
   /** The field catalogue: a filter name keeps one label and type wherever it is used. */
   private register(f: FieldIR, file: string, path: string, protocol: string): void {
-    const ftype = f.kind === 'uint' ? (f.tfs ? 'FT_BOOLEAN' : `FT_UINT${f.typeBits}`) : f.kind === 'bytes' || f.kind === 'codec' ? 'FT_BYTES' : f.kind === 'spare' ? 'FT_UINT8' : 'FT_NONE';
+    const ftype = renderedFtype(f.render) ?? (f.kind === 'uint' ? (f.tfs ? 'FT_BOOLEAN' : `FT_UINT${f.typeBits}`) : f.kind === 'bytes' || f.kind === 'codec' ? 'FT_BYTES' : f.kind === 'spare' ? 'FT_UINT8' : 'FT_NONE');
     const base = f.kind === 'uint' ? (f.base === 'hex' ? 'BASE_HEX' : 'BASE_DEC') : '';
     const prev = this.ir.fields.get(f.filter);
     if (prev && f.kind !== 'spare' && (prev.ftype !== ftype || prev.label !== f.label)) {
@@ -530,6 +532,7 @@ class Builder {
       maxLen: half ? 1 : maxLen,
       specRef: typeof raw.clause === 'string' ? `TS 24.301 §${raw.clause}` : typeof raw.spec_ref === 'string' ? raw.spec_ref : undefined,
       where: `${file}:${path}`,
+      bytesField: typeRendering({ bytes_field: raw.bytes_field }, undefined, file, path, this.protocolOfFile.get(file) ?? '', this.ir.fields).bytesField,
     };
     if (format !== 'T') {
       if (raw.type === undefined) throw new GrammarError(file, `${path}/type`, `a ${format} IE names its value type`);

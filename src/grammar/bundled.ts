@@ -1414,12 +1414,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "half_octet_value": {"label":"Value","fields":[{"id":"value","bits":4,"filter":"nas_eps.half_octet_value","label":"Value"}]},
         "additional_information": {
+          "elem_id": "nas_eps.common.elem_id",
           "label": "Additional information",
           "spec_ref": "TS 24.301 §9.9.2.0",
           "doc": "The value's coding depends on the generic message container type of the same message.",
           "fields": [{"id":"value","bytes":"rest","filter":"nas_eps.cmn.add_info","label":"Additional information content"}]
         },
         "device_properties": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Device properties",
           "spec_ref": "TS 24.008 §10.5.7.8 (TS 24.301 §9.9.2.0A)",
           "fields": [
@@ -1434,6 +1436,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "eps_bearer_context_status": {
+          "elem_id": "nas_eps.common.elem_id",
           "label": "EPS bearer context status",
           "spec_ref": "TS 24.301 §9.9.2.1",
           "fields": [
@@ -1456,6 +1459,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "location_area_identification": {
+          "elem_id": "nas_eps.common.elem_id",
           "label": "Location area identification",
           "spec_ref": "TS 24.008 §10.5.1.3",
           "fields": [
@@ -1464,6 +1468,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "mobile_identity": {
+          "elem_id": "nas_eps.common.elem_id",
           "label": "Mobile identity",
           "spec_ref": "TS 24.008 §10.5.1.4",
           "dispatch": {"offset":5,"bits":3,"key":"type_of_identity"},
@@ -1472,6 +1477,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "mobile_identity_imsi": {
           "label": "IMSI",
+          "derived": [{"filter":"e212.assoc.imsi","label":"Association IMSI","as":"imsi","from":"imsi"}],
           "fields": [
             {
               "id": "imsi",
@@ -1541,6 +1547,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ms_classmark_2": {
+          "elem_id": "nas_eps.common.elem_id",
           "label": "Mobile station classmark 2",
           "spec_ref": "TS 24.008 §10.5.1.6 (TS 24.301 §9.9.2.4)",
           "fields": [
@@ -1674,6 +1681,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ms_classmark_3": {
+          "elem_id": "nas_eps.common.elem_id",
           "label": "Mobile station classmark 3",
           "spec_ref": "TS 24.008 §10.5.1.7 (TS 24.301 §9.9.2.5)",
           "doc": "Only the first octet (spare bit, multiband supported field, A5/7-A5/4) is laid out: the rest is a CSN.1 bit stream whose layout depends on earlier flags, kept as octets (padded to an octet boundary by the sender; some senders pad with non-zero bits).",
@@ -1712,6 +1720,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "plmn_list": {
+          "elem_id": "nas_eps.common.elem_id",
           "label": "PLMN list",
           "spec_ref": "TS 24.008 §10.5.1.13",
           "fields": [
@@ -1724,6 +1733,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "supported_codec_list": {
+          "elem_id": "gsm_a.dtap.elem_id",
           "label": "Supported codec list",
           "spec_ref": "TS 24.008 §10.5.4.32 (TS 24.301 §9.9.2.10)",
           "fields": [{"id":"codecs","list":"supported_codec","min_items":1,"filter":"nas_eps.emm.supported_codecs","label":"Supported codecs"}]
@@ -1777,6 +1787,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "additional_update_result": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Additional update result",
           "spec_ref": "TS 24.301 §9.9.3.0A",
           "fields": [
@@ -1791,6 +1802,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "additional_update_type": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Additional update type",
           "spec_ref": "TS 24.301 §9.9.3.0B",
           "fields": [
@@ -1821,9 +1833,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "authentication_failure_parameter": {
+          "elem_id": "gsm_a.dtap.elem_id",
           "label": "Authentication failure parameter",
           "spec_ref": "TS 24.008 §10.5.3.2.2 (TS 24.301 §9.9.3.1)",
           "doc": "AUTS = (SQN_MS xor AK) || MAC-S, TS 33.102 §6.3.3.",
+          "bytes_field": {"filter":"gsm_a.dtap.auts","label":"AUTS value"},
           "fields": [
             {"id":"sqn_ms_xor_ak","bytes":6,"filter":"gsm_a.dtap.auts.sqn_ms_xor_ak","label":"SQN_MS xor AK"},
             {"id":"mac_s","bytes":8,"filter":"gsm_a.dtap.auts.mac_s","label":"MAC-S"}
@@ -1833,6 +1847,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "Authentication parameter AUTN",
           "spec_ref": "TS 24.008 §10.5.3.1.1 (TS 24.301 §9.9.3.2)",
           "doc": "AUTN = (SQN xor AK) || AMF || MAC, TS 33.102 §6.3.2.",
+          "bytes_field": {"filter":"gsm_a.dtap.autn","label":"AUTN value"},
           "fields": [
             {"id":"sqn_xor_ak","bytes":6,"filter":"gsm_a.dtap.autn.sqn_xor_ak","label":"SQN xor AK"},
             {"id":"amf","bytes":2,"filter":"gsm_a.dtap.autn.amf","label":"AMF"},
@@ -1845,6 +1860,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"rand","bytes":16,"filter":"gsm_a.dtap.rand","label":"RAND value"}]
         },
         "access_technology_utilization_control": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Access technology utilization control",
           "spec_ref": "TS 24.301 §9.9.3.3A",
           "doc": "Octets 3-5 are optional; octet 3 without octet 4 makes the IE be ignored. Octet 5 is spare.",
@@ -1891,6 +1907,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"res","bytes":"rest","filter":"nas_eps.emm.res","label":"RES"}]
         },
         "ciphering_key_sequence_number": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Ciphering key sequence number",
           "spec_ref": "TS 24.008 §10.5.1.2 (TS 24.301 §9.9.3.4A)",
           "fields": [
@@ -1905,6 +1922,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "sms_services_status": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "SMS services status",
           "spec_ref": "TS 24.301 §9.9.3.4B",
           "fields": [
@@ -1925,6 +1943,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "csfb_response": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "CSFB response",
           "spec_ref": "TS 24.301 §9.9.3.5",
           "fields": [
@@ -1939,6 +1958,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "daylight_saving_time": {
+          "elem_id": "gsm_a.dtap.elem_id",
           "label": "Daylight saving time",
           "spec_ref": "TS 24.008 §10.5.3.12 (TS 24.301 §9.9.3.6)",
           "fields": [
@@ -1967,6 +1987,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "drx_parameter": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "DRX parameter",
           "spec_ref": "TS 24.008 §10.5.5.6 (TS 24.301 §9.9.3.8)",
           "fields": [
@@ -1989,6 +2010,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "emm_cause": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "EMM cause",
           "spec_ref": "TS 24.301 §9.9.3.9",
           "fields": [{"id":"cause","bits":8,"enum":"emm_cause","filter":"nas_eps.emm.cause","label":"Cause"}]
@@ -2013,6 +2035,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"spare":1},{"id":"type","bits":3,"enum":"eps_attach_type","filter":"nas_eps.emm.eps_att_type","label":"EPS attach type"}]
         },
         "eps_mobile_identity": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "EPS mobile identity",
           "spec_ref": "TS 24.301 §9.9.3.12",
           "dispatch": {"offset":5,"bits":3,"key":"type_of_identity"},
@@ -2021,6 +2044,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "eps_identity_imsi": {
           "label": "IMSI",
+          "derived": [{"filter":"e212.assoc.imsi","label":"Association IMSI","as":"imsi","from":"imsi"}],
           "fields": [
             {
               "id": "imsi",
@@ -2047,6 +2071,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "eps_identity_guti": {
           "label": "GUTI",
+          "derived": [{"filter":"3gpp.tmsi","label":"TMSI/P-TMSI/M-TMSI/5G-TMSI","as":"decimal","from":"m_tmsi"}],
           "fields": [
             {"spare":4,"value":15},
             {
@@ -2086,6 +2111,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "eps_network_feature_support": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "EPS network feature support",
           "spec_ref": "TS 24.301 §9.9.3.12A",
           "fields": [
@@ -2220,14 +2246,17 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "gprs_timer": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "GPRS timer",
           "spec_ref": "TS 24.008 §10.5.7.3",
+          "derived": [{"filter":"gsm_a.gm.gmm.gprs_timer","label":"GPRS Timer","as":"gprs_timer","from":["unit","value"]}],
           "fields": [
             {"id":"unit","bits":3,"enum":"gprs_timer_unit","filter":"gsm_a.gm.gmm.gprs_timer_unit","label":"Unit"},
             {"id":"value","bits":5,"filter":"gsm_a.gm.gmm.gprs_timer_value","label":"Timer value"}
           ]
         },
         "gprs_timer_2": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "GPRS timer 2",
           "spec_ref": "TS 24.008 §10.5.7.4",
           "fields": [
@@ -2236,8 +2265,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "gprs_timer_3": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "GPRS timer 3",
           "spec_ref": "TS 24.008 §10.5.7.4a",
+          "derived": [{"filter":"gsm_a.gm.gmm.gprs_timer3","label":"GPRS Timer","as":"gprs_timer_3","from":["unit","value"]}],
           "fields": [
             {"id":"unit","bits":3,"enum":"gprs_timer_3_unit","filter":"gsm_a.gm.gmm.gprs_timer3_unit","label":"Unit"},
             {"id":"value","bits":5,"filter":"gsm_a.gm.gmm.gprs_timer3_value","label":"Timer value"}
@@ -2249,6 +2280,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"spare":1},{"id":"type","bits":3,"enum":"identity_type_2","filter":"nas_eps.emm.id_type2","label":"Identity type 2"}]
         },
         "imeisv_request": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "IMEISV request",
           "spec_ref": "TS 24.008 §10.5.5.10",
           "fields": [{"spare":1},{"id":"value","bits":3,"enum":"imeisv_request","filter":"nas_eps.emm.imeisv_req","label":"IMEISV request"}]
@@ -2263,6 +2295,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ms_network_capability": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "MS network capability",
           "spec_ref": "TS 24.008 §10.5.5.12 (TS 24.301 §9.9.3.20)",
           "doc": "Octets 4 onwards are optional (1 to 8 value octets); octets 7-10 are spare.",
@@ -2349,6 +2382,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "ms_net_cap_octet_4": {
           "label": "MS network capability octet 4",
+          "derived": [
+            {
+              "filter": "gsm_a.gm.gmm.net_cap.ext_gea_bits",
+              "label": "Extended GEA bits",
+              "as": "bit_group",
+              "from": ["gea2","gea3","gea4","gea5","gea6","gea7"]
+            }
+          ],
           "fields": [
             {
               "id": "pfc",
@@ -2534,6 +2575,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ms_network_feature_support": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "MS network feature support",
           "spec_ref": "TS 24.008 §10.5.1.15 (TS 24.301 §9.9.3.20A)",
           "fields": [
@@ -2548,6 +2590,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "nas_key_set_identifier": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "NAS key set identifier",
           "spec_ref": "TS 24.301 §9.9.3.21",
           "fields": [
@@ -2562,6 +2605,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "nas_message_container": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "NAS message container",
           "spec_ref": "TS 24.301 §9.9.3.22",
           "doc": "An SMS CP-layer PDU (CP-DATA, CP-ACK or CP-ERROR, TS 24.011), kept as octets.",
@@ -2578,9 +2622,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "network_name": {
+          "elem_id": "gsm_a.dtap.elem_id",
           "label": "Network name",
           "spec_ref": "TS 24.008 §10.5.3.5a (TS 24.301 §9.9.3.24)",
           "doc": "The text is GSM 7-bit packed (coding scheme 0) or UCS2 (coding scheme 1); it is kept as octets.",
+          "derived": [{"filter":"gsm_a.dtap.text_string","label":"Text String","as":"network_name","from":["coding_scheme","number_of_spare_bits","text"]}],
           "fields": [
             {"id":"extension","bits":1,"tfs":["No Extension","Extended"],"filter":"gsm_a.extension","label":"Extension"},
             {
@@ -2624,6 +2670,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "network_resource_identifier_container": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Network resource identifier container",
           "spec_ref": "TS 24.008 §10.5.5.31 (TS 24.301 §9.9.3.24A)",
           "fields": [
@@ -2632,11 +2679,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "nonce": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Nonce",
           "spec_ref": "TS 24.301 §9.9.3.25",
           "fields": [{"id":"value","bits":32,"base":"hex","filter":"nas_eps.emm.nonce","label":"Nonce"}]
         },
         "nonce_mme": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "NonceMME",
           "spec_ref": "TS 24.301 §9.9.3.25",
           "fields": [{"id":"value","bits":32,"base":"hex","filter":"nas_eps.emm.nonce_mme","label":"NonceMME"}]
@@ -2647,11 +2696,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"spare":7},{"id":"value","bits":1,"tfs":["TMSI","IMSI"],"filter":"nas_eps.emm.paging_id","label":"Paging identity value"}]
         },
         "p_tmsi_signature": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "P-TMSI signature",
           "spec_ref": "TS 24.008 §10.5.5.8 (TS 24.301 §9.9.3.26)",
           "fields": [{"id":"value","bits":24,"base":"hex","filter":"gsm_a.gm.gmm.ptmsi_sig","label":"P-TMSI Signature"}]
         },
         "extended_emm_cause": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Extended EMM cause",
           "spec_ref": "TS 24.301 §9.9.3.26A",
           "fields": [
@@ -2684,6 +2735,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":16,"base":"hex","filter":"nas_eps.emm.short_mac","label":"Message authentication code (short)"}]
         },
         "time_zone": {
+          "elem_id": "gsm_a.dtap.elem_id",
           "label": "Time zone",
           "spec_ref": "TS 24.008 §10.5.3.8 (TS 24.301 §9.9.3.29)",
           "doc": "Quarter hours from UTC as two swapped BCD digits with a sign bit (TS 23.040 §9.2.3.11).",
@@ -2692,6 +2744,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "time_zone_value": {
           "label": "Time zone",
           "doc": "Bits 8-5 the units digit, bit 4 the sign (1 = negative), bits 3-1 the tens digit of the offset in quarter hours.",
+          "derived": [{"filter":"gsm_a.dtap.timezone","label":"Timezone","as":"quarter_hours","from":["units_digit","tens_digit"]}],
           "fields": [
             {"id":"units_digit","bits":4,"filter":"nas_eps.emm.time_zone.units","label":"Quarter hours (units digit)"},
             {"id":"negative","bits":1,"tfs":["Negative","Positive"],"filter":"nas_eps.emm.time_zone.sign","label":"Sign"},
@@ -2699,9 +2752,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "time_zone_and_time": {
+          "elem_id": "gsm_a.dtap.elem_id",
           "label": "Time zone and time",
           "spec_ref": "TS 24.008 §10.5.3.9 (TS 24.301 §9.9.3.30)",
           "doc": "Year, month, day, hour, minute and second as swapped BCD digit pairs, then the time zone.",
+          "derived": [{"filter":"gsm_a.dtap.time_zone_time","label":"Time","as":"absolute_time","from":["year","month","day","hour","minute","second"]}],
           "fields": [
             {"id":"year","codec":"bcd_digits","bytes":1,"params":{"min":2,"max":2},"filter":"nas_eps.emm.tzt.year","label":"Year"},
             {"id":"month","codec":"bcd_digits","bytes":1,"params":{"min":2,"max":2},"filter":"nas_eps.emm.tzt.month","label":"Month"},
@@ -2713,6 +2768,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "tmsi_status": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "TMSI status",
           "spec_ref": "TS 24.008 §10.5.5.4 (TS 24.301 §9.9.3.31)",
           "fields": [
@@ -2721,6 +2777,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "tai": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Tracking area identity",
           "spec_ref": "TS 24.301 §9.9.3.32",
           "fields": [
@@ -2735,6 +2792,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "tai_list": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Tracking area identity list",
           "spec_ref": "TS 24.301 §9.9.3.33",
           "fields": [
@@ -2774,6 +2832,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_network_capability": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE network capability",
           "spec_ref": "TS 24.301 §9.9.3.34",
           "doc": "Octets 5-15 are optional; octets 12-15 are spare.",
@@ -3020,6 +3079,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_radio_capability_information_update_needed": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "UE radio capability information update needed",
           "spec_ref": "TS 24.301 §9.9.3.35",
           "fields": [
@@ -3099,6 +3159,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "emergency_number_list": {
+          "elem_id": "gsm_a.dtap.elem_id",
           "label": "Emergency number list",
           "spec_ref": "TS 24.008 §10.5.3.13",
           "fields": [{"id":"numbers","list":"emergency_number","filter":"gsm_a.dtap.emergency_numbers","label":"Emergency numbers"}]
@@ -3123,6 +3184,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "extended_emergency_number_list": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Extended emergency number list",
           "spec_ref": "TS 24.301 §9.9.3.37A",
           "doc": "Each sub-services field (a URN sub-service string) is kept as octets.",
@@ -3166,6 +3228,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "cli": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "CLI",
           "spec_ref": "TS 24.301 §9.9.3.38",
           "doc": "Coded as octets 3 to 14 of the Calling party BCD number IE of TS 24.008 §10.5.4.9.",
@@ -3214,12 +3277,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ss_code": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "SS Code",
           "spec_ref": "TS 24.301 §9.9.3.39",
           "doc": "Supplementary service code as coded in TS 29.002.",
           "fields": [{"id":"value","bits":8,"filter":"nas_eps.emm.ss_code","label":"SS Code"}]
         },
         "lcs_indicator": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "LCS indicator",
           "spec_ref": "TS 24.301 §9.9.3.40",
           "fields": [
@@ -3233,6 +3298,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "lcs_client_identity": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "LCS client identity",
           "spec_ref": "TS 24.301 §9.9.3.41",
           "doc": "The LCS-ClientID of TS 29.002 (ASN.1 BER), kept as octets.",
@@ -3250,6 +3316,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"contents","bytes":"rest","filter":"nas_eps.emm.gen_msg_cont","label":"Generic message container content"}]
         },
         "voice_domain_preference": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Voice domain preference and UE's usage setting",
           "spec_ref": "TS 24.008 §10.5.5.28 (TS 24.301 §9.9.3.44)",
           "fields": [
@@ -3276,11 +3343,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "guti_type": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "GUTI type",
           "spec_ref": "TS 24.301 §9.9.3.45",
           "fields": [{"spare":3},{"id":"guti_type","bits":1,"tfs":["Mapped GUTI","Native GUTI"],"filter":"nas_eps.emm.guti_type","label":"GUTI type"}]
         },
         "extended_drx_parameters": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Extended DRX parameters",
           "spec_ref": "TS 24.008 §10.5.5.32",
           "fields": [
@@ -3316,11 +3385,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dcn_id": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "DCN-ID",
           "spec_ref": "TS 24.008 §10.5.5.35",
           "fields": [{"id":"value","bits":16,"base":"hex","filter":"gsm_a.gm.gmm.dcn_id","label":"DCN-ID"}]
         },
         "non_3gpp_nw_provided_policies": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Non-3GPP NW provided policies",
           "spec_ref": "TS 24.008 §10.5.5.37",
           "fields": [
@@ -3334,14 +3405,21 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             }
           ]
         },
-        "hash_mme": {"label":"HashMME","spec_ref":"TS 24.301 §9.9.3.50","fields":[{"id":"value","bytes":8,"filter":"nas_eps.emm.hash_mme","label":"HashMME"}]},
+        "hash_mme": {
+          "elem_id": "nas_eps.emm.elem_id",
+          "label": "HashMME",
+          "spec_ref": "TS 24.301 §9.9.3.50",
+          "fields": [{"id":"value","bytes":8,"filter":"nas_eps.emm.hash_mme","label":"HashMME"}]
+        },
         "replayed_nas_message": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Replayed NAS message container",
           "spec_ref": "TS 24.301 §9.9.3.51",
           "doc": "The UE's ATTACH REQUEST or TRACKING AREA UPDATE REQUEST without NAS security header, decoded as a nested NAS message.",
           "fields": [{"id":"nas_message","type":"nas_eps_pdu","rest":true,"filter":"nas_eps.emm.replayed_nas_message","label":"Replayed NAS message"}]
         },
         "network_policy": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Network policy",
           "spec_ref": "TS 24.301 §9.9.3.52",
           "fields": [
@@ -3356,6 +3434,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_additional_security_capability": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE additional security capability",
           "spec_ref": "TS 24.301 §9.9.3.53",
           "fields": [
@@ -3394,6 +3473,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_status": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE status",
           "spec_ref": "TS 24.501 §9.11.3.56 (TS 24.301 §9.9.3.54)",
           "fields": [
@@ -3415,6 +3495,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "additional_information_requested": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Additional information requested",
           "spec_ref": "TS 24.301 §9.9.3.55",
           "fields": [
@@ -3429,6 +3510,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ciphering_key_data": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Ciphering key data",
           "spec_ref": "TS 24.301 §9.9.3.56",
           "fields": [
@@ -3653,6 +3735,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "n1_ue_network_capability": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "N1 UE network capability",
           "spec_ref": "TS 24.301 §9.9.3.57",
           "fields": [
@@ -3704,6 +3787,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_radio_capability_id_availability": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE radio capability ID availability",
           "spec_ref": "TS 24.301 §9.9.3.58",
           "fields": [
@@ -3718,6 +3802,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_radio_capability_id_request": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE radio capability ID request",
           "spec_ref": "TS 24.301 §9.9.3.59",
           "fields": [
@@ -3732,12 +3817,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_radio_capability_id": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE radio capability ID",
           "spec_ref": "TS 24.501 §9.11.3.68 (TS 24.301 §9.9.3.60)",
           "doc": "Hexadecimal digits of the TS 23.003 §29 UE radio capability ID, two a octet, kept as octets.",
           "fields": [{"id":"value","bytes":"rest","filter":"nas_eps.emm.ue_radio_cap_id","label":"UE radio capability ID"}]
         },
         "ue_radio_capability_id_deletion_indication": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "UE radio capability ID deletion indication",
           "spec_ref": "TS 24.501 §9.11.3.69 (TS 24.301 §9.9.3.61)",
           "fields": [
@@ -3756,6 +3843,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "wus_assistance_information": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "WUS assistance information",
           "spec_ref": "TS 24.301 §9.9.3.62",
           "fields": [
@@ -3775,21 +3863,25 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "nb_s1_drx_parameter": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "NB-S1 DRX parameter",
           "spec_ref": "TS 24.301 §9.9.3.63",
           "fields": [{"spare":4},{"id":"value","bits":4,"enum":"nb_s1_drx_value","filter":"nas_eps.emm.nb_s1_drx_param","label":"DRX value"}]
         },
         "imsi_offset": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "IMSI offset",
           "spec_ref": "TS 24.301 §9.9.3.64",
           "fields": [{"id":"value","bits":16,"filter":"nas_eps.emm.imsi_offset","label":"IMSI offset value"}]
         },
         "ue_request_type": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE request type",
           "spec_ref": "TS 24.301 §9.9.3.65",
           "fields": [{"spare":4},{"id":"request_type","bits":4,"enum":"ue_request_type","filter":"nas_eps.emm.ue_request_type","label":"Request type"}]
         },
         "paging_restriction": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Paging restriction",
           "spec_ref": "TS 24.301 §9.9.3.66",
           "doc": "Octets 4-5 (types 3 and 4) are an EBI bitmap, octet 4 bit 1 = EBI 0; 0 = paging for that PDN connection restricted.",
@@ -3821,6 +3913,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "eps_additional_request_result": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "EPS additional request result",
           "spec_ref": "TS 24.301 §9.9.3.67",
           "fields": [
@@ -3840,6 +3933,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"seconds","bits":24,"units":"s","filter":"nas_eps.emm.time_duration","label":"Time duration"}]
         },
         "unavailability_information": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Unavailability information",
           "spec_ref": "TS 24.301 §9.9.3.69",
           "fields": [
@@ -3878,6 +3972,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "unavailability_configuration": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Unavailability configuration",
           "spec_ref": "TS 24.301 §9.9.3.70",
           "fields": [
@@ -3922,6 +4017,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_information_request": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "UE information request",
           "spec_ref": "TS 24.301 §9.9.3.71",
           "fields": [
@@ -3930,12 +4026,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_coarse_location_information": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE coarse location information",
           "spec_ref": "TS 24.301 §9.9.3.72",
           "doc": "The coarseLocationInfo field of TS 36.331, kept as octets.",
           "fields": [{"id":"value","bytes":"rest","filter":"nas_eps.emm.ue_coarse_location_info","label":"UE coarse location information"}]
         },
         "sf_satellite_operation_parameters": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "S&F satellite operation parameters",
           "spec_ref": "TS 24.301 §9.9.3.73",
           "fields": [
@@ -4064,6 +4162,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "registration_wait_range": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Registration wait range",
           "spec_ref": "TS 24.501 §9.11.3.84 (TS 24.301 §9.9.3.75)",
           "doc": "Each octet is coded as the value octet of a GPRS timer 2 (TS 24.008 §10.5.7.4).",
@@ -4073,6 +4172,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "plmn_identity": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "PLMN identity",
           "spec_ref": "TS 24.501 §9.11.3.85 (TS 24.301 §9.9.3.77)",
           "fields": [
@@ -4086,6 +4186,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "header_compression_configuration_status": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Header compression configuration status",
           "spec_ref": "TS 24.301 §9.9.4.27",
           "doc": "Used only by TRACKING AREA UPDATE ACCEPT; 1 = the bearer's header compression configuration is not used.",
@@ -4127,7 +4228,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             {"id":"spare_half_octet","name":"Spare half octet","format":"V","length":"1/2","type":"spare_half_octet","clause":"9.9.2.9"},
             {"id":"t3412_value","name":"T3412 value","format":"V","length":1,"type":"gprs_timer","clause":"9.9.3.16"},
             {"id":"tai_list","name":"TAI list","format":"LV","length":"7-97","type":"tai_list","clause":"9.9.3.33"},
-            {"id":"esm_message_container","name":"ESM message container","format":"LV-E","length":"5-n","type":"esm_message","clause":"9.9.3.15"},
+            {
+              "id": "esm_message_container",
+              "name": "ESM message container",
+              "format": "LV-E",
+              "length": "5-n",
+              "type": "esm_message",
+              "clause": "9.9.3.15",
+              "bytes_field": {"filter":"nas_eps.emm.esm_msg_cont","label":"ESM message container contents"}
+            },
             {"iei":"50","id":"guti","name":"GUTI","format":"TLV","length":13,"type":"eps_mobile_identity","clause":"9.9.3.12"},
             {
               "iei": "13",
@@ -4372,7 +4481,17 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "direction": "ul",
           "header": "emm_header",
           "set": {"message_type":67},
-          "ies": [{"id":"esm_message_container","name":"ESM message container","format":"LV-E","length":"5-n","type":"esm_message","clause":"9.9.3.15"}]
+          "ies": [
+            {
+              "id": "esm_message_container",
+              "name": "ESM message container",
+              "format": "LV-E",
+              "length": "5-n",
+              "type": "esm_message",
+              "clause": "9.9.3.15",
+              "bytes_field": {"filter":"nas_eps.emm.esm_msg_cont","label":"ESM message container contents"}
+            }
+          ]
         },
         "attach_reject": {
           "label": "Attach reject",
@@ -4389,7 +4508,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "format": "TLV-E",
               "length": "6-n",
               "type": "esm_message",
-              "clause": "9.9.3.15"
+              "clause": "9.9.3.15",
+              "bytes_field": {"filter":"nas_eps.emm.esm_msg_cont","label":"ESM message container contents"}
             },
             {"iei":"5F","id":"t3346_value","name":"T3346 value","format":"TLV","length":3,"type":"gprs_timer_2","clause":"9.9.3.16A"},
             {"iei":"16","id":"t3402_value","name":"T3402 value","format":"TLV","length":3,"type":"gprs_timer_2","clause":"9.9.3.16A"},
@@ -4474,7 +4594,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "type": "ue_network_capability",
               "clause": "9.9.3.34"
             },
-            {"id":"esm_message_container","name":"ESM message container","format":"LV-E","length":"5-n","type":"esm_message","clause":"9.9.3.15"},
+            {
+              "id": "esm_message_container",
+              "name": "ESM message container",
+              "format": "LV-E",
+              "length": "5-n",
+              "type": "esm_message",
+              "clause": "9.9.3.15",
+              "bytes_field": {"filter":"nas_eps.emm.esm_msg_cont","label":"ESM message container contents"}
+            },
             {
               "iei": "19",
               "id": "old_p_tmsi_signature",
@@ -5977,7 +6105,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "format": "TLV-E",
               "length": "3-n",
               "type": "esm_message",
-              "clause": "9.9.3.15"
+              "clause": "9.9.3.15",
+              "bytes_field": {"filter":"nas_eps.emm.esm_msg_cont","label":"ESM message container contents"}
             },
             {
               "iei": "67",
@@ -7000,6 +7129,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
       },
       "types": {
         "esm_access_point_name": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Access point name",
           "spec_ref": "TS 24.301 §9.9.4.1 -> TS 24.008 §10.5.6.1 (TS 23.003 §9.1 label encoding)",
           "fields": [
@@ -7007,7 +7137,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "id": "labels",
               "list": {"type":"esm_apn_label","filter":"nas_eps.esm.apn_label","label":"APN label"},
               "filter": "gsm_a.gm.sm.apn",
-              "label": "APN"
+              "label": "APN",
+              "render": "apn"
             }
           ]
         },
@@ -7019,8 +7150,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_apn_ambr": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "APN aggregate maximum bit rate",
           "spec_ref": "TS 24.301 §9.9.4.2",
+          "derived": [
+            {"filter":"nas_eps.esm.apn_ambr_dl_total","label":"Total APN-AMBR for downlink","as":"apn_ambr_total","from":["dl","dl_ext","dl_ext2"]},
+            {"filter":"nas_eps.esm.apn_ambr_ul_total","label":"Total APN-AMBR for uplink","as":"apn_ambr_total","from":["ul","ul_ext","ul_ext2"]}
+          ],
           "fields": [
             {"id":"dl","bits":8,"filter":"nas_eps.esm.apn_ambr_dl","label":"APN-AMBR for downlink"},
             {"id":"ul","bits":8,"filter":"nas_eps.esm.apn_ambr_ul","label":"APN-AMBR for uplink"},
@@ -7031,11 +7167,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_connectivity_type": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Connectivity type",
           "spec_ref": "TS 24.301 §9.9.4.2A -> TS 24.008 §10.5.6.19",
           "fields": [{"id":"value","bits":4,"enum":"esm_connectivity_type","filter":"gsm_a.gm.sm.connectivity_type","label":"Connectivity type"}]
         },
         "esm_eps_qos": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "EPS quality of service",
           "spec_ref": "TS 24.301 §9.9.4.3",
           "fields": [
@@ -7055,11 +7193,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_cause": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "ESM cause",
           "spec_ref": "TS 24.301 §9.9.4.4",
           "fields": [{"id":"cause","bits":8,"enum":"esm_cause","filter":"nas_eps.esm.cause","label":"Cause"}]
         },
         "esm_information_transfer_flag": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "ESM information transfer flag",
           "spec_ref": "TS 24.301 §9.9.4.5",
           "fields": [
@@ -7079,9 +7219,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":4,"enum":"esm_linked_bearer_id","filter":"nas_eps.esm.linked_bearer_id","label":"Linked EPS bearer identity"}]
         },
         "esm_llc_sapi": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "LLC service access point identifier",
           "spec_ref": "TS 24.301 §9.9.4.7 -> TS 24.008 §10.5.6.9",
-          "fields": [{"spare":4,"filter":"gsm_a.spare_bits"},{"id":"value","bits":4,"enum":"esm_llc_sapi","filter":"gsm_a.gm.sm.llc_sapi","label":"LLC SAPI"}]
+          "fields": [
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
+            {"id":"value","bits":4,"enum":"esm_llc_sapi","filter":"gsm_a.gm.sm.llc_sapi","label":"LLC SAPI"}
+          ]
         },
         "esm_notification_indicator": {
           "label": "Notification indicator",
@@ -7089,10 +7233,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":8,"enum":"esm_notification_indicator","filter":"nas_eps.esm.notif_ind","label":"Notification indicator value"}]
         },
         "esm_packet_flow_identifier": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Packet flow identifier",
           "spec_ref": "TS 24.301 §9.9.4.8 -> TS 24.008 §10.5.6.11",
           "fields": [
-            {"spare":1,"filter":"gsm_a.spare_bits"},
+            {"spare":1,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"value","bits":7,"enum":"esm_packet_flow_id","filter":"gsm_a.gm.sm.packet_flow_id","label":"Packet Flow Identifier (PFI)"}
           ]
         },
@@ -7112,7 +7257,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             }
           ]
         },
-        "esm_pdn_address_ipv4": {"label":"IPv4 address","fields":[{"id":"ipv4","bytes":4,"filter":"nas_eps.esm.pdn_ipv4","label":"PDN IPv4"}]},
+        "esm_pdn_address_ipv4": {"label":"IPv4 address","fields":[{"id":"ipv4","bytes":4,"filter":"nas_eps.esm.pdn_ipv4","label":"PDN IPv4","render":"ipv4"}]},
         "esm_pdn_address_ipv6": {
           "label": "IPv6 interface identifier",
           "fields": [{"id":"ipv6_interface_id","bytes":8,"filter":"nas_eps.esm.pdn_ipv6_if_id","label":"PDN IPv6 if id"}]
@@ -7121,7 +7266,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "IPv6 interface identifier and IPv4 address",
           "fields": [
             {"id":"ipv6_interface_id","bytes":8,"filter":"nas_eps.esm.pdn_ipv6_if_id","label":"PDN IPv6 if id"},
-            {"id":"ipv4","bytes":4,"filter":"nas_eps.esm.pdn_ipv4","label":"PDN IPv4"}
+            {"id":"ipv4","bytes":4,"filter":"nas_eps.esm.pdn_ipv4","label":"PDN IPv4","render":"ipv4"}
           ]
         },
         "esm_pdn_address_other": {
@@ -7134,14 +7279,16 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"spare":1},{"id":"value","bits":3,"enum":"esm_pdn_type","filter":"nas_eps.esm_pdn_type","label":"PDN type"}]
         },
         "esm_radio_priority": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Radio priority",
           "spec_ref": "TS 24.301 §9.9.4.13 -> TS 24.008 §10.5.7.2",
           "fields": [
-            {"spare":1,"filter":"gsm_a.spare_bits"},
+            {"spare":1,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"level","bits":3,"enum":"esm_radio_priority","filter":"gsm_a.gm.radio_priority_pdp","label":"Radio Priority (PDP or SMS)"}
           ]
         },
         "esm_re_attempt_indicator": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "Re-attempt indicator",
           "spec_ref": "TS 24.301 §9.9.4.13A",
           "fields": [
@@ -7174,8 +7321,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"spare":1},{"id":"value","bits":3,"enum":"esm_request_type","filter":"nas_eps.esm_request_type","label":"Request type"}]
         },
         "esm_transaction_identifier": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Transaction identifier",
           "spec_ref": "TS 24.301 §9.9.4.17 -> TS 24.008 §10.5.6.7 (Linked TI)",
+          "derived": [{"filter":"gsm_a.gm.ti_value","label":"TI value","as":"ti_value","from":["tio","extension"]}],
           "fields": [
             {
               "id": "ti_flag",
@@ -7184,8 +7333,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "gsm_a.gm.sm.ti_flag",
               "label": "TI Flag"
             },
-            {"id":"tio","bits":3,"filter":"gsm_a.dtap.tio","label":"TIO"},
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"id":"tio","bits":3,"filter":"nas_eps.esm.linked_ti.tio","label":"TIO"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "extension",
               "type": "esm_transaction_identifier_extension",
@@ -7199,14 +7348,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "TI extension octet",
           "fields": [
             {"id":"ext","bits":1,"tfs":["True","False"],"filter":"gsm_a.gm.sm.ext","label":"Extension"},
-            {"id":"tie","bits":7,"filter":"gsm_a.dtap.tie","label":"TIE"}
+            {"id":"tie","bits":7,"filter":"nas_eps.esm.linked_ti.tie","label":"TIE"}
           ]
         },
         "esm_wlan_offload_acceptability": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "WLAN offload acceptability",
           "spec_ref": "TS 24.301 §9.9.4.18 -> TS 24.008 §10.5.6.20",
           "fields": [
-            {"spare":2,"filter":"gsm_a.spare_bits"},
+            {"spare":2,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "utran",
               "bits": 1,
@@ -7230,6 +7380,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_nbifom_container": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "NBIFOM container",
           "spec_ref": "TS 24.301 §9.9.4.19 -> TS 24.008 §10.5.6.21 (contents: TS 24.161 §6.1.2, NBIFOM parameter list)",
           "fields": [
@@ -7349,6 +7500,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_remote_ue_context_list": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "Remote UE context list",
           "spec_ref": "TS 24.301 §9.9.4.20",
           "fields": [
@@ -7592,13 +7744,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "esm_remote_ue_ipv4": {
           "label": "IPv4 address and port",
           "fields": [
-            {"id":"ipv4","bytes":4,"filter":"nas_eps.esm.remote_ue_context_list.ue_context.ipv4","label":"IPv4 address"},
+            {"id":"ipv4","bytes":4,"filter":"nas_eps.esm.remote_ue_context_list.ue_context.ipv4","label":"IPv4 address","render":"ipv4"},
             {"id":"port","bits":16,"filter":"nas_eps.esm.remote_ue_context_list.ue_context.port_number","label":"Port number"}
           ]
         },
         "esm_remote_ue_ipv6": {
           "label": "IPv6 prefix",
-          "fields": [{"id":"ipv6_prefix","bytes":8,"filter":"nas_eps.esm.remote_ue_context_list.ue_context.ipv6_prefix","label":"IPv6 prefix"}]
+          "fields": [{"id":"ipv6_prefix","bytes":8,"filter":"nas_eps.esm.remote_ue_context_list.ue_context.ipv6_prefix","label":"IPv6 prefix","render":"ipv6"}]
         },
         "esm_port_range": {
           "label": "Port range",
@@ -7609,6 +7761,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "esm_empty": {"label":"No information","fields":[]},
         "esm_pkmf_address": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "PKMF address",
           "spec_ref": "TS 24.301 §9.9.4.21",
           "fields": [
@@ -7624,10 +7777,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             }
           ]
         },
-        "esm_pkmf_ipv4": {"label":"IPv4 address","fields":[{"id":"ipv4","bytes":4,"filter":"nas_eps.esm.pkmf.ipv4","label":"IPv4 address"}]},
-        "esm_pkmf_ipv6": {"label":"IPv6 address","fields":[{"id":"ipv6","bytes":16,"filter":"nas_eps.esm.pkmf.ipv6","label":"IPv6 address"}]},
+        "esm_pkmf_ipv4": {"label":"IPv4 address","fields":[{"id":"ipv4","bytes":4,"filter":"nas_eps.esm.pkmf.ipv4","label":"IPv4 address","render":"ipv4"}]},
+        "esm_pkmf_ipv6": {"label":"IPv6 address","fields":[{"id":"ipv6","bytes":16,"filter":"nas_eps.esm.pkmf.ipv6","label":"IPv6 address","render":"ipv6"}]},
         "esm_pkmf_other": {"label":"Address information","fields":[{"id":"data","bytes":"rest","filter":"nas_eps.esm.pkmf.address_data","label":"Address information"}]},
         "esm_header_compression_configuration": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "Header compression configuration",
           "spec_ref": "TS 24.301 §9.9.4.22",
           "fields": [
@@ -7711,6 +7865,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_control_plane_only_indication": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Control plane only indication",
           "spec_ref": "TS 24.301 §9.9.4.23",
           "fields": [
@@ -7730,6 +7885,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"contents","bytes":"rest","filter":"nas_eps.esm.user_data_cont","label":"User data contents"}]
         },
         "esm_release_assistance_indication": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Release assistance indication",
           "spec_ref": "TS 24.301 §9.9.4.25",
           "fields": [
@@ -7738,11 +7894,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_serving_plmn_rate_control": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "Serving PLMN rate control",
           "spec_ref": "TS 24.301 §9.9.4.28",
           "fields": [{"id":"value","bits":16,"filter":"nas_eps.esm.serv_plmn_rate_ctrl_val","label":"Serving PLMN rate control value"}]
         },
         "esm_extended_apn_ambr": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "Extended APN aggregate maximum bit rate",
           "spec_ref": "TS 24.301 §9.9.4.29",
           "fields": [
@@ -7765,6 +7923,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_extended_qos": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "Extended quality of service",
           "spec_ref": "TS 24.301 §9.9.4.30",
           "fields": [
@@ -7777,10 +7936,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_device_properties": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Device properties",
           "spec_ref": "TS 24.301 §9.9.2.0A -> TS 24.008 §10.5.7.8",
           "fields": [
-            {"spare":3,"filter":"gsm_a.spare_bits"},
+            {"spare":3,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "low_priority",
               "bits": 1,
@@ -7791,10 +7951,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_quality_of_service": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Quality of service",
           "spec_ref": "TS 24.301 §9.9.4.12 -> TS 24.008 §10.5.6.5",
           "fields": [
-            {"spare":2,"filter":"gsm_a.spare_bits"},
+            {"spare":2,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"delay_class","bits":3,"enum":"esm_qos_delay_class","filter":"gsm_a.gm.sm.qos.delay_cls","label":"Quality of Service Delay class"},
             {
               "id": "reliability_class",
@@ -7804,9 +7965,9 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "label": "Reliability class"
             },
             {"id":"peak_throughput","bits":4,"enum":"esm_qos_peak_throughput","filter":"gsm_a.gm.sm.qos.peak_throughput","label":"Peak throughput"},
-            {"spare":1,"filter":"gsm_a.spare_bits"},
+            {"spare":1,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"precedence_class","bits":3,"enum":"esm_qos_precedence_class","filter":"gsm_a.gm.sm.qos.prec_class","label":"Precedence class"},
-            {"spare":3,"filter":"gsm_a.spare_bits"},
+            {"spare":3,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"mean_throughput","bits":5,"enum":"esm_qos_mean_throughput","filter":"gsm_a.gm.sm.qos.mean_throughput","label":"Mean throughput"},
             {"id":"traffic_class","bits":3,"enum":"esm_qos_traffic_class","filter":"gsm_a.gm.sm.qos.traffic_cls","label":"Traffic class"},
             {"id":"delivery_order","bits":2,"enum":"esm_qos_delivery_order","filter":"gsm_a.gm.sm.qos.del_order","label":"Delivery order"},
@@ -7832,7 +7993,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             },
             {"id":"guaranteed_bitrate_ul","bits":8,"filter":"gsm_a.gm.sm.qos.guar_bitrate_upl","label":"Guaranteed bitrate for uplink"},
             {"id":"guaranteed_bitrate_dl","bits":8,"filter":"gsm_a.gm.sm.qos.guar_bitrate_downl","label":"Guaranteed bitrate for downlink"},
-            {"spare":3,"filter":"gsm_a.spare_bits"},
+            {"spare":3,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "signalling_indication",
               "bits": 1,
@@ -7900,6 +8061,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_traffic_flow_template": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Traffic flow template",
           "spec_ref": "TS 24.301 §9.9.4.16 (and §9.9.4.15) -> TS 24.008 §10.5.6.12",
           "fields": [
@@ -7944,14 +8106,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "esm_tft_packet_filter_id": {
           "label": "Packet filter identifier",
           "fields": [
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"identifier","bits":4,"filter":"gsm_a.gm.sm.tft.pkt_flt_id","label":"Packet filter identifier"}
           ]
         },
         "esm_tft_packet_filter": {
           "label": "Packet filter",
           "fields": [
-            {"spare":2,"filter":"gsm_a.spare_bits"},
+            {"spare":2,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "direction",
               "bits": 2,
@@ -8013,8 +8175,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "gsm_a.gm.sm.tft.packet_filter_component_type_id",
               "label": "Packet filter component type identifier"
             },
-            {"id":"address","bytes":4,"filter":"gsm_a.gm.sm.ip4_address","label":"IPv4 address"},
-            {"id":"mask","bytes":4,"filter":"gsm_a.gm.sm.ip4_mask","label":"IPv4 address mask"}
+            {"id":"address","bytes":4,"filter":"gsm_a.gm.sm.ip4_address","label":"IPv4 address","render":"ipv4"},
+            {"id":"mask","bytes":4,"filter":"gsm_a.gm.sm.ip4_mask","label":"IPv4 address mask","render":"ipv4"}
           ]
         },
         "esm_tft_ipv6_address": {
@@ -8027,8 +8189,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "gsm_a.gm.sm.tft.packet_filter_component_type_id",
               "label": "Packet filter component type identifier"
             },
-            {"id":"address","bytes":16,"filter":"gsm_a.gm.sm.ip6_address","label":"IPv6 address"},
-            {"id":"mask","bytes":16,"filter":"gsm_a.gm.sm.ip6_mask","label":"IPv6 address mask"}
+            {"id":"address","bytes":16,"filter":"gsm_a.gm.sm.ip6_address","label":"IPv6 address","render":"ipv6"},
+            {"id":"mask","bytes":16,"filter":"gsm_a.gm.sm.ip6_mask","label":"IPv6 address mask","render":"ipv6"}
           ]
         },
         "esm_tft_ipv6_prefix": {
@@ -8041,7 +8203,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "gsm_a.gm.sm.tft.packet_filter_component_type_id",
               "label": "Packet filter component type identifier"
             },
-            {"id":"address","bytes":16,"filter":"gsm_a.gm.sm.ip6_address","label":"IPv6 address"},
+            {"id":"address","bytes":16,"filter":"gsm_a.gm.sm.ip6_address","label":"IPv6 address","render":"ipv6"},
             {"id":"prefix_length","bits":8,"filter":"gsm_a.gm.sm.ip6_prefix_length","label":"IPv6 prefix length"}
           ]
         },
@@ -8122,7 +8284,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "gsm_a.gm.sm.tft.packet_filter_component_type_id",
               "label": "Packet filter component type identifier"
             },
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"flow_label","bits":20,"base":"hex","filter":"gsm_a.gm.sm.tft.flow_label_type","label":"Flow Label Type"}
           ]
         },
@@ -8149,7 +8311,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "gsm_a.gm.sm.tft.packet_filter_component_type_id",
               "label": "Packet filter component type identifier"
             },
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"vid","bits":12,"base":"hex","filter":"gsm_a.gm.sm.tft.vlan_tag_vid","label":"VID"}
           ]
         },
@@ -8163,7 +8325,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "gsm_a.gm.sm.tft.packet_filter_component_type_id",
               "label": "Packet filter component type identifier"
             },
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"pcp","bits":3,"base":"hex","filter":"gsm_a.gm.sm.tft.vlan_tag_pcp","label":"PCP"},
             {"id":"dei","bits":1,"base":"hex","filter":"gsm_a.gm.sm.tft.vlan_tag_dei","label":"DEI"}
           ]
@@ -8250,7 +8412,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "esm_tft_parameter_filter_id": {
           "label": "Packet filter identifier",
           "fields": [
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"identifier","bits":4,"filter":"gsm_a.gm.sm.tft.packet_filter_identifier","label":"Packet filter identifier"}
           ]
         },
@@ -8269,11 +8431,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_pco_ul": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Protocol configuration options",
           "spec_ref": "TS 24.301 §9.9.4.11 -> TS 24.008 §10.5.6.3 (MS to network)",
+          "derived": [{"filter":"gsm_a.gm.sm.link_dir","label":"Link direction","as":"link_direction"}],
           "fields": [
             {"id":"ext","bits":1,"const":1,"tfs":["True","False"],"filter":"gsm_a.gm.sm.ext","label":"Extension"},
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "configuration_protocol",
               "bits": 3,
@@ -8290,11 +8454,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_pco_dl": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Protocol configuration options",
           "spec_ref": "TS 24.301 §9.9.4.11 -> TS 24.008 §10.5.6.3 (network to MS)",
+          "derived": [{"filter":"gsm_a.gm.sm.link_dir","label":"Link direction","as":"link_direction"}],
           "fields": [
             {"id":"ext","bits":1,"const":1,"tfs":["True","False"],"filter":"gsm_a.gm.sm.ext","label":"Extension"},
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "configuration_protocol",
               "bits": 3,
@@ -8386,42 +8552,42 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "P-CSCF IPv6 address",
           "fields": [
             {"id":"length","bits":8,"base":"hex","length_of":"address","filter":"gsm_a.gm.sm.pco.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.pcscf.ipv6","label":"IPv6"}
+            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.pcscf.ipv6","label":"IPv6","render":"ipv6"}
           ]
         },
         "esm_pco_c_dns_ipv6": {
           "label": "DNS server IPv6 address",
           "fields": [
             {"id":"length","bits":8,"base":"hex","length_of":"address","filter":"gsm_a.gm.sm.pco.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dns.ipv6","label":"IPv6"}
+            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dns.ipv6","label":"IPv6","render":"ipv6"}
           ]
         },
         "esm_pco_c_dsmipv6_home_agent_ipv6": {
           "label": "DSMIPv6 home agent address",
           "fields": [
             {"id":"length","bits":8,"base":"hex","length_of":"address","filter":"gsm_a.gm.sm.pco.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dsmipv6_home_agent.ipv6","label":"IPv6"}
+            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dsmipv6_home_agent.ipv6","label":"IPv6","render":"ipv6"}
           ]
         },
         "esm_pco_c_dsmipv6_home_agent_ipv4": {
           "label": "DSMIPv6 IPv4 home agent address",
           "fields": [
             {"id":"length","bits":8,"base":"hex","length_of":"address","filter":"gsm_a.gm.sm.pco.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dsmipv6_home_agent.ipv4","label":"IPv4"}
+            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dsmipv6_home_agent.ipv4","label":"IPv4","render":"ipv4"}
           ]
         },
         "esm_pco_c_pcscf_ipv4": {
           "label": "P-CSCF IPv4 address",
           "fields": [
             {"id":"length","bits":8,"base":"hex","length_of":"address","filter":"gsm_a.gm.sm.pco.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.pcscf.ipv4","label":"IPv4"}
+            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.pcscf.ipv4","label":"IPv4","render":"ipv4"}
           ]
         },
         "esm_pco_c_dns_ipv4": {
           "label": "DNS server IPv4 address",
           "fields": [
             {"id":"length","bits":8,"base":"hex","length_of":"address","filter":"gsm_a.gm.sm.pco.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dns.ipv4","label":"IPv4"}
+            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dns.ipv4","label":"IPv4","render":"ipv4"}
           ]
         },
         "esm_pco_c_dsmipv6_home_network_prefix": {
@@ -8439,7 +8605,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "esm_pco_v_home_network_prefix": {
           "label": "DSMIPv6 home network prefix",
           "fields": [
-            {"id":"address","bytes":16,"tail":true,"filter":"gsm_a.gm.sm.pco.dsmipv6_home_network.ipv6","label":"IPv6"},
+            {"id":"address","bytes":16,"tail":true,"filter":"gsm_a.gm.sm.pco.dsmipv6_home_network.ipv6","label":"IPv6","render":"ipv6"},
             {"id":"prefix_length","bits":8,"tail":true,"filter":"gsm_a.gm.sm.pco.dsmipv6_home_network.ipv6_prefix_length","label":"Prefix length"}
           ]
         },
@@ -8517,7 +8683,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "esm_pco_v_apn_rate_control": {
           "label": "APN rate control parameters",
           "fields": [
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "aer",
               "bits": 1,
@@ -8548,7 +8714,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "esm_pco_v_additional_apn_rate_control": {
           "label": "Additional APN rate control for exception data parameters",
           "fields": [
-            {"spare":5,"filter":"gsm_a.spare_bits"},
+            {"spare":5,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "ul_time_unit",
               "bits": 3,
@@ -8713,15 +8879,16 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {"id":"type","bits":8,"enum":"esm_ipcp_option_type","filter":"ipcp.opt.type","label":"Type"},
             {"id":"length","bits":8,"length_of":"address","adjust":2,"filter":"ipcp.opt.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"ipcp.opt.ip_address","label":"IP Address"}
+            {"id":"address","bytes":"var","filter":"ipcp.opt.ip_address","label":"IP Address","render":"ipv4"}
           ]
         },
         "esm_ipcp_opt_pri_dns": {
           "label": "Primary DNS Server IP Address",
+          "bytes_field": {"filter":"ipcp.opt.pri_dns","label":"Primary DNS Server IP Address"},
           "fields": [
             {"id":"type","bits":8,"enum":"esm_ipcp_option_type","filter":"ipcp.opt.type","label":"Type"},
             {"id":"length","bits":8,"length_of":"address","adjust":2,"filter":"ipcp.opt.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"ipcp.opt.pri_dns_address","label":"Primary DNS Address"}
+            {"id":"address","bytes":"var","filter":"ipcp.opt.pri_dns_address","label":"Primary DNS Address","render":"ipv4"}
           ]
         },
         "esm_ipcp_opt_pri_nbns": {
@@ -8729,15 +8896,16 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {"id":"type","bits":8,"enum":"esm_ipcp_option_type","filter":"ipcp.opt.type","label":"Type"},
             {"id":"length","bits":8,"length_of":"address","adjust":2,"filter":"ipcp.opt.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"ipcp.opt.pri_nbns_address","label":"Primary NBNS Address"}
+            {"id":"address","bytes":"var","filter":"ipcp.opt.pri_nbns_address","label":"Primary NBNS Address","render":"ipv4"}
           ]
         },
         "esm_ipcp_opt_sec_dns": {
           "label": "Secondary DNS Server IP Address",
+          "bytes_field": {"filter":"ipcp.opt.sec_dns","label":"Secondary DNS Server IP Address"},
           "fields": [
             {"id":"type","bits":8,"enum":"esm_ipcp_option_type","filter":"ipcp.opt.type","label":"Type"},
             {"id":"length","bits":8,"length_of":"address","adjust":2,"filter":"ipcp.opt.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"ipcp.opt.sec_dns_address","label":"Secondary DNS Address"}
+            {"id":"address","bytes":"var","filter":"ipcp.opt.sec_dns_address","label":"Secondary DNS Address","render":"ipv4"}
           ]
         },
         "esm_ipcp_opt_sec_nbns": {
@@ -8745,7 +8913,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {"id":"type","bits":8,"enum":"esm_ipcp_option_type","filter":"ipcp.opt.type","label":"Type"},
             {"id":"length","bits":8,"length_of":"address","adjust":2,"filter":"ipcp.opt.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"ipcp.opt.sec_nbns_address","label":"Secondary NBNS Address"}
+            {"id":"address","bytes":"var","filter":"ipcp.opt.sec_nbns_address","label":"Secondary NBNS Address","render":"ipv4"}
           ]
         },
         "esm_ipcp_opt_other": {
@@ -10067,6 +10235,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
       "generated": [{"filter":"nas_eps.gk.deciphering","label":"Group key information deciphering","ftype":"FT_STRING"}],
       "types": {
         "group_key_information": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Group key information",
           "doc": "One group key set per group the UE belongs to.",
           "fields": [{"id":"groups","list":"group_key_set","min_items":1,"filter":"nas_eps.gk.sets","label":"Group key sets"}]
@@ -10097,6 +10266,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ciphered_group_key_information": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Ciphered group key information",
           "doc": "The Group key information value ciphered under K_NASenc with the NAS ciphering algorithm, COUNT of the carrying message, DIRECTION 1 and BEARER 1 (NAS messages use BEARER 0, so the keystream never equals that of any NAS message). For a Security Mode Command, which is never ciphered.",
           "protection": {
@@ -10109,6 +10279,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"group_keys","type":"group_key_information","rest":true,"filter":"nas_eps.gk.information","label":"Group key information"}]
         },
         "group_key_identity_list": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Group key identity list",
           "fields": [{"id":"identities","list":"group_key_identity","min_items":1,"filter":"nas_eps.gk.identities","label":"Group key identities"}]
         },
@@ -10282,6 +10453,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "default": "unknown_emm_message"
         },
         "esm_message": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "ESM message",
           "dispatch": {"offset":16,"bits":8},
           "cases_from": {"header":"esm_header","field":"message_type"},

@@ -48,6 +48,8 @@ export interface FieldBase extends Meta {
   presence: Presence;
   /** The field's extent comes from a length relation declared on an earlier field. */
   lengthFrom?: string;
+  /** The field's octets shown as Wireshark's field type would (src/engine/render.ts). */
+  render?: BytesRendering;
 }
 
 export interface UintField extends FieldBase {
@@ -79,6 +81,29 @@ export interface BytesField extends FieldBase {
   size: number | 'rest' | 'related';
   /** Rendering of the content as text. */
   text?: 'ascii' | 'utf8';
+}
+
+/** Renderings of a field's octets: FT_IPv4, FT_IPv6, an APN as a dotted name (TS 23.003 §9.1), BCD digits, FT_BYTES. */
+export type BytesRendering = 'ipv4' | 'ipv6' | 'apn' | 'bcd' | 'bytes';
+
+/** A field computed from a struct's decoded fields and shown as generated (src/engine/render.ts). */
+export interface DerivedIR {
+  filter: string;
+  label: string;
+  /** The derivation (a name in render.ts DERIVATIONS). */
+  as: string;
+  /** Ids of the struct's fields it is computed from, in the order the derivation takes them. */
+  from: string[];
+  where: string;
+}
+
+/** What a type shows besides its fields, as Wireshark does: declared on a struct or dispatch type. */
+export interface TypeRendering {
+  /** Filter of the element ID leaf when the type is an IE's value (Wireshark names it after its IE table). */
+  elemId?: string;
+  /** The type's octets are also shown as one FT_BYTES field (a container, a whole AUTN). */
+  bytesField?: { filter: string; label: string };
+  derived?: DerivedIR[];
 }
 
 export interface RefField extends FieldBase {
@@ -137,6 +162,8 @@ export interface IEIR {
   typeName?: string;
   specRef?: string;
   where: string;
+  /** The IE's value octets are also shown as one FT_BYTES field (Wireshark's container fields). */
+  bytesField?: { filter: string; label: string };
 }
 
 /** A struct whose payload a security scheme verifies and may decipher. */
@@ -154,7 +181,7 @@ export interface ProtectionIR {
   cipheredLabel: string;
 }
 
-export interface StructType {
+export interface StructType extends TypeRendering {
   kind: 'struct';
   name: string;
   label: string;
@@ -169,7 +196,7 @@ export interface StructType {
   where: string;
 }
 
-export interface DispatchType {
+export interface DispatchType extends TypeRendering {
   kind: 'dispatch';
   name: string;
   label: string;

@@ -85,6 +85,7 @@ describe('agreement with tshark on the real corpus', () => {
       `  allowed differences, tshark side:                        ${allowedTshark} (${pct(allowedTshark)}%)`,
       `  allowed differences, mtcgk side (fields tshark omits):   ${sum((r) => r.allowedOurs)}`,
       `  unexplained disagreements:                               ${sum((r) => r.disagreements.length)}`,
+      `  messages whose every tshark field agrees:                ${results.filter((r) => r.agreed === r.compared).length}/${results.length}`,
       `  messages in full agreement (nothing allowed either):     ${results.filter((r) => r.agreed === r.compared && r.allowedOurs === 0).length}/${results.length}`,
       '  allowed, per kind:',
       ...kinds.map((k) => `    ${k.padEnd(30)} ${String(allowances.filter((a) => a.kind === k).reduce((n, a) => n + usesOf(a.id), 0)).padStart(5)}`),
