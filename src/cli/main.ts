@@ -8,6 +8,7 @@ import { GrammarError } from '../grammar/errors.js';
 import { defaultGrammar } from '../grammar/load.js';
 import { INBOUND, InputError, readFrames, type Frame, type ReadOptions } from '../io/index.js';
 import { fieldsHeader, fieldsLine, fieldValues } from '../output/fields.js';
+import { columnValues, infoColumn } from '../output/info.js';
 import { KeysError, mergeKeys, parseKeys } from '../security/keys.js';
 import { OrderedDissection } from '../security/ordered.js';
 import { SecuritySession } from '../security/session.js';
@@ -47,22 +48,6 @@ function frames(o: Options): Frame[] {
   return out.map((f) => ({ ...f, direction: f.direction ?? o.direction }));
 }
 
-/** Names of the messages in a decoded value, outermost first, for the Info column. */
-function info(r: DissectResult): string {
-  const ir = defaultGrammar();
-  const names: string[] = [];
-  const visit = (v: unknown) => {
-    if (!v || typeof v !== 'object') return;
-    const m = (v as Record<string, unknown>).message;
-    if (typeof m === 'string' && m !== 'security_protected_nas_message') names.push(ir.messages.get(m)?.label ?? m);
-    for (const c of Object.values(v)) visit(c);
-  };
-  visit(r.value);
-  if (!names.length && (r.value as { message?: string } | undefined)?.message === 'security_protected_nas_message') names.push('Ciphered message');
-  const malformed = r.expert.some((e) => e.severity === 'error' && e.group === 'malformed') ? ' [Malformed]' : '';
-  return (names.join(', ') || 'Unknown') + malformed;
-}
-
 /** The -Y filter as a predicate over a dissection; a bad filter is unusable input (exit 2), as in tshark. */
 export function displayFilter(text: string | undefined): (r: DissectResult) => boolean {
   if (text === undefined) return () => true;
@@ -83,12 +68,12 @@ function sourcesDump(r: DissectResult): string {
 
 /** The output of one dissected frame, as lines (-T json: the packet's JSON text, for jsonArray). */
 export function renderFrame(o: Options, f: Frame, num: number, protocol: string, r: DissectResult): string[] {
-  if (o.output === 'fields') return [fieldsLine([r.tree], o.fields)];
+  if (o.output === 'fields') return [fieldsLine([r.tree], o.fields, columnValues(r))];
   if (o.output === 'json' || o.output === 'jsonl') {
     const p = packetJson({ number: num, source: f.source, direction: f.direction, protocol, tree: r.tree });
     return [o.output === 'jsonl' ? JSON.stringify(p) : JSON.stringify(p, null, 2)];
   }
-  const lines = [`${String(num).padStart(5)} ${f.source} ${(f.direction ?? '-').toUpperCase()} ${protocol.toUpperCase()} ${f.bytes.length} ${info(r)}`];
+  const lines = [`${String(num).padStart(5)} ${f.source} ${(f.direction ?? '-').toUpperCase()} ${protocol.toUpperCase()} ${f.bytes.length} ${infoColumn(r)}`];
   if (o.verbose && (!o.onlyProtocols || o.onlyProtocols.includes(protocol))) lines.push(treeText(r.tree, (source) => r.sources.get(source ?? 'frame') ?? f.bytes));
   if (o.hexDump) lines.push(sourcesDump(r));
   if (o.verbose || o.hexDump) lines.push('');

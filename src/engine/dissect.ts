@@ -8,7 +8,7 @@ import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, Uin
 import { BitReader } from './bits.js';
 import { bytesDisplay, enumLabel, textBytes, textOf, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
-import { closeBytesField, derivedNodes, openBytesField, renderNode } from './render.js';
+import { closeBytesField, derivedNodes, infoDetail, type InfoPart, openBytesField, renderNode } from './render.js';
 import { need, Stop } from './stop.js';
 import { expertItem, walk, type ExpertItem, type TreeNode } from './tree.js';
 
@@ -32,6 +32,8 @@ export interface DissectResult {
   bitLength: number;
   /** Data sources: 'frame' and any deciphered payloads, by the name nodes carry in `source`. */
   sources: Map<string, Uint8Array>;
+  /** Message names and causes for the Info column, in dissection order (src/output/info.ts). */
+  info?: InfoPart[];
 }
 
 const node = (filter: string, label: string, bitOffset: number, bitLength = 0, display = label): TreeNode => ({
@@ -48,6 +50,7 @@ export class Dissector {
   private sources = new Map<string, Uint8Array>();
   /** Values of the messages being decoded, outermost first (protection schemes look at them). */
   private enclosing: Obj[] = [];
+  private info: InfoPart[] = [];
 
   constructor(readonly ir: GrammarIR) {}
 
@@ -55,6 +58,7 @@ export class Dissector {
     this.ctx = ctx;
     this.sources = new Map([['frame', bytes]]);
     this.enclosing = [];
+    this.info = [];
     const p = this.ir.protocols.get(protocol);
     const root = node(protocol, p?.label ?? protocol, 0, bytes.length * 8);
     if (!p) {
@@ -74,7 +78,7 @@ export class Dissector {
     }
     root.value = value;
     const expert = [...walk(root)].flatMap((n) => n.expert);
-    return { protocol, tree: root, value, expert, bitLength: r.pos, sources: this.sources };
+    return { protocol, tree: root, value, expert, bitLength: r.pos, sources: this.sources, info: this.info };
   }
 
   /** Padding to a multiple of `pad.bits` (from the struct's start); nonzero padding is kept in the value. */
@@ -117,6 +121,8 @@ export class Dissector {
       case 'struct': {
         const value: Obj = t.message ? { message: t.name } : {};
         if (t.message) this.enclosing.push(value);
+        // The name first, so that a cut message is still named; a security envelope has no name of its own.
+        const named = t.message && (!t.protection || t.info) ? this.info.push({ message: t.label }) - 1 : -1;
         const start = r.pos;
         try {
           this.fields(t.fields, r, parent, value, path, new Map(), t.protection);
@@ -125,6 +131,10 @@ export class Dissector {
         }
         if (t.padTo) this.padding(t.padTo, r.pos - start, r, parent, value, path);
         if (t.derived) parent.children.push(...derivedNodes(t.derived, value, start, r.pos, { direction: this.linkDirection() }));
+        const detail = t.info && infoDetail(t.info, value, parent);
+        // A message's Info text stands for its name; another type's is a detail after the name.
+        if (detail && named >= 0) this.info[named] = { message: detail };
+        else if (detail) this.info.push({ detail });
         return value;
       }
       case 'dispatch': {
@@ -334,7 +344,7 @@ export class Dissector {
     if (!ciphered || (opened.assumed && opened.plaintext)) {
       // Plain, or ciphered with null ciphering assumed: keep the attempt only if it decodes cleanly.
       const at = r.pos;
-      const before = parent.children.length;
+      const [before, infoBefore] = [parent.children.length, this.info.length];
       let clean = true;
       try {
         payload = this.field(f, r, parent, fpath, scope);
@@ -347,6 +357,7 @@ export class Dissector {
       if (clean) value[f.id] = payload;
       else {
         parent.children.length = before;
+        this.info.length = infoBefore;
         r.pos = at;
         value[f.id] = opaque(cipheredLeaf());
         payload = undefined;
@@ -419,6 +430,7 @@ export class Dissector {
   private l3(t: L3MessageType, r: BitReader, parent: TreeNode, path: string): Obj {
     const value: Obj = { message: t.name };
     this.enclosing.push(value);
+    this.info.push({ message: t.label });
     try {
       this.l3Body(t, r, parent, value, path);
     } finally {

@@ -5,9 +5,10 @@
  * tshark adds as generated fields (totals, timer lengths, the parts of an IMSI). Nothing here changes a
  * decoded value: renderings touch only `show` and `display`.
  */
-import type { BytesRendering, DerivedIR, TypeRendering } from '../grammar/ir.js';
+import type { BytesRendering, DerivedIR, InfoTemplate, TypeRendering } from '../grammar/ir.js';
+import { enumLabel } from './format.js';
 import { toHex } from './format.js';
-import type { TreeNode } from './tree.js';
+import { walk, type TreeNode } from './tree.js';
 
 type Obj = Record<string, unknown>;
 
@@ -237,6 +238,26 @@ export function derivedNodes(derived: readonly DerivedIR[], value: Obj, start: n
     n.generated = true;
     if (r.children) n.children = r.children(start, end - start).map((c) => ({ ...c, generated: true }));
     out.push(n);
+  }
+  return out;
+}
+
+/** What a dissection adds to the Info column, in dissection order: message names and details (causes). */
+export type InfoPart = { message: string } | { detail: string };
+
+/** A type's Info text over its decoded value and the nodes under `at`; undefined when a field it names is absent. */
+export function infoDetail(t: InfoTemplate, value: Obj, at: TreeNode): string | undefined {
+  let out = '';
+  for (const p of t) {
+    if ('text' in p) out += p.text;
+    else if ('generated' in p) out += [...walk(at)].find((n) => n.filter === p.generated)?.show ?? '';
+    else {
+      const v = value[p.field];
+      if (p.ifSet) out += v ? p.ifSet[0] : p.ifSet[1];
+      else if (typeof v !== 'number' && typeof v !== 'string') return undefined;
+      else if (p.number) out += p.number === 'hex' ? BigInt(v).toString(16) : String(v);
+      else out += (typeof v === 'number' && enumLabel(p.enum!, v)) || 'Unknown';
+    }
   }
   return out;
 }

@@ -186,7 +186,7 @@ class Builder {
       const byDirection = new Map<number, { ul: () => TypeIR; dl: () => TypeIR }>();
       if (def.cases_from !== undefined) this.casesFrom(def.cases_from, cases, caseNames, byDirection, file, `${path}/cases_from`);
       if (d.key !== undefined && (typeof d.key !== 'string' || !ID.test(d.key))) throw new GrammarError(file, `${path}/dispatch/key`, 'a value key, lower_snake_case');
-      const t: TypeIR = { kind: 'dispatch', name, label, peekOffset: offset, peekBits: bits, key: d.key as string | undefined, cases, caseNames, byDirection, where, ...typeRendering(def, undefined, file, path, raw.protocol, this.ir.fields) };
+      const t: TypeIR = { kind: 'dispatch', name, label, peekOffset: offset, peekBits: bits, key: d.key as string | undefined, cases, caseNames, byDirection, where, ...typeRendering(def, undefined, file, path, raw.protocol, this.ir) };
       if (def.default !== undefined) {
         t.default = this.typeRef(def.default, file, `${path}/default`);
         t.defaultName = String(def.default);
@@ -223,7 +223,7 @@ class Builder {
     if (def.fields !== undefined) {
       const fields = this.fields(def.fields, file, `${path}/fields`, prefix, raw.protocol);
       const protection = def.protection === undefined ? undefined : this.protection(def.protection, fields, file, `${path}/protection`);
-      const t: TypeIR = { kind: 'struct', name, label, fields, protection, message: raw.message, specRef, doc, where, ...typeRendering(def, fields.map((f) => f.id), file, path, raw.protocol, this.ir.fields) };
+      const t: TypeIR = { kind: 'struct', name, label, fields, protection, message: raw.message, specRef, doc, where, ...typeRendering(def, fields, file, path, raw.protocol, this.ir) };
       if (def.pad_to !== undefined) {
         const octets = parseNumber(def.pad_to);
         if (octets === undefined || octets < 2 || octets > 16) throw new GrammarError(file, `${path}/pad_to`, 'a number of octets, 2-16');
@@ -532,7 +532,7 @@ class Builder {
       maxLen: half ? 1 : maxLen,
       specRef: typeof raw.clause === 'string' ? `TS 24.301 §${raw.clause}` : typeof raw.spec_ref === 'string' ? raw.spec_ref : undefined,
       where: `${file}:${path}`,
-      bytesField: typeRendering({ bytes_field: raw.bytes_field }, undefined, file, path, this.protocolOfFile.get(file) ?? '', this.ir.fields).bytesField,
+      bytesField: typeRendering({ bytes_field: raw.bytes_field }, undefined, file, path, this.protocolOfFile.get(file) ?? '', this.ir).bytesField,
     };
     if (format !== 'T') {
       if (raw.type === undefined) throw new GrammarError(file, `${path}/type`, `a ${format} IE names its value type`);

@@ -54,8 +54,27 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "1405": "ULR-Flags",
           "1406": "ULA-Flags",
           "1407": "Visited-PLMN-Id",
+          "1408": "Requested-EUTRAN-Authentication-Info",
+          "1409": "Requested-UTRAN-GERAN-Authentication-Info",
+          "1410": "Number-Of-Requested-Vectors",
+          "1411": "Re-Synchronization-Info",
+          "1412": "Immediate-Response-Preferred",
+          "1413": "Authentication-Info",
+          "1414": "E-UTRAN-Vector",
+          "1415": "UTRAN-Vector",
+          "1416": "GERAN-Vector",
+          "1417": "Network-Access-Mode",
+          "1419": "Item-Number",
+          "1420": "Cancellation-Type",
+          "1423": "Context-Identifier",
           "1424": "Subscriber-Status",
+          "1447": "RAND",
+          "1448": "XRES",
+          "1449": "AUTN",
+          "1450": "KASME",
           "1490": "IDR-Flags",
+          "1635": "PUR-Flags",
+          "1638": "CLR-Flags",
           "1654": "Subscription-Data-Flags",
           "1675": "IMSI-Group-Id",
           "1676": "Group-Service-Id",
@@ -63,6 +82,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "1678": "Local-Group-Id",
           "1680": "UE-Usage-Type",
           "2400": "LMSI",
+          "2401": "Serving-Node",
+          "2402": "MME-Name",
+          "2403": "MSC-Number",
+          "2408": "MME-Realm",
+          "2409": "SGSN-Name",
           "3001": "Device-Action",
           "3002": "Device-Notification",
           "3003": "Trigger-Data",
@@ -136,8 +160,27 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             "1405": "dia_avp_std",
             "1406": "dia_avp_std",
             "1407": "dia_avp_std",
+            "1408": "dia_avp_std",
+            "1409": "dia_avp_std",
+            "1410": "dia_avp_std",
+            "1411": "dia_avp_std",
+            "1412": "dia_avp_std",
+            "1413": "dia_avp_std",
+            "1414": "dia_avp_std",
+            "1415": "dia_avp_std",
+            "1416": "dia_avp_std",
+            "1417": "dia_avp_std",
+            "1419": "dia_avp_std",
+            "1420": "dia_avp_std",
+            "1423": "dia_avp_std",
             "1424": "dia_avp_std",
+            "1447": "dia_avp_std",
+            "1448": "dia_avp_std",
+            "1449": "dia_avp_std",
+            "1450": "dia_avp_std",
             "1490": "dia_avp_std",
+            "1635": "dia_avp_std",
+            "1638": "dia_avp_std",
             "1654": "dia_avp_std",
             "1675": "dia_avp_std",
             "1676": "dia_avp_std",
@@ -145,6 +188,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             "1678": "dia_avp_std",
             "1680": "dia_avp_std",
             "2400": "dia_avp_std",
+            "2401": "dia_avp_std",
+            "2402": "dia_avp_std",
+            "2403": "dia_avp_std",
+            "2408": "dia_avp_std",
+            "2409": "dia_avp_std",
             "3001": "dia_avp_std",
             "3002": "dia_avp_std",
             "3003": "dia_avp_std",
@@ -242,8 +290,27 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
                 "1405": "dia_ulr_flags",
                 "1406": "dia_ula_flags",
                 "1407": "dia_visited_plmn_id",
+                "1408": "dia_requested_eutran_authentication_info",
+                "1409": "dia_requested_utran_geran_authentication_info",
+                "1410": "dia_number_of_requested_vectors",
+                "1411": "dia_re_synchronization_info",
+                "1412": "dia_immediate_response_preferred",
+                "1413": "dia_authentication_info",
+                "1414": "dia_e_utran_vector",
+                "1415": "dia_utran_vector",
+                "1416": "dia_geran_vector",
+                "1417": "dia_network_access_mode",
+                "1419": "dia_item_number",
+                "1420": "dia_cancellation_type",
+                "1423": "dia_context_identifier",
                 "1424": "dia_subscriber_status",
+                "1447": "dia_rand",
+                "1448": "dia_xres",
+                "1449": "dia_autn",
+                "1450": "dia_kasme",
                 "1490": "dia_idr_flags",
+                "1635": "dia_pur_flags",
+                "1638": "dia_clr_flags",
                 "1654": "dia_subscription_data_flags",
                 "1675": "dia_imsi_group_id",
                 "1676": "dia_group_service_id",
@@ -251,6 +318,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
                 "1678": "dia_local_group_id",
                 "1680": "dia_ue_usage_type",
                 "2400": "dia_lmsi",
+                "2401": "dia_serving_node",
+                "2402": "dia_mme_name",
+                "2403": "dia_msc_number",
+                "2408": "dia_mme_realm",
+                "2409": "dia_sgsn_name",
                 "3001": "dia_device_action",
                 "3002": "dia_device_notification",
                 "3003": "dia_trigger_data",
@@ -573,6 +645,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "diameter_message": {
           "label": "Diameter message",
           "spec_ref": "RFC 6733 §3",
+          "info": "cmd={command_code}{request? Request| Answer}({command_code#}) flags={request?R|-}{proxiable?P|-}{error?E|-}{retransmitted?T|-} appl={application_id}({application_id#}) h2h={hop_by_hop_id#x} e2e={end_to_end_id#x} | ",
           "fields": [
             {"id":"version","bits":8,"const":1,"base":"hex","filter":"diameter.version","label":"Version"},
             {"id":"length","bits":24,"length_of":["request","avps"],"adjust":4,"filter":"diameter.length","label":"Length"},
@@ -849,7 +922,17 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
     data: {
       "protocol": "diameter",
       "spec_ref": "TS 29.272",
-      "enums": {"dia_subscriber_status":{"0":"SERVICE_GRANTED","1":"OPERATOR_DETERMINED_BARRING"}},
+      "enums": {
+        "dia_subscriber_status": {"0":"SERVICE_GRANTED","1":"OPERATOR_DETERMINED_BARRING"},
+        "dia_network_access_mode": {"0":"PACKET_AND_CIRCUIT","1":"Reserved","2":"ONLY_PACKET"},
+        "dia_cancellation_type": {
+          "0": "MME_UPDATE_PROCEDURE",
+          "1": "SGSN_UPDATE_PROCEDURE",
+          "2": "SUBSCRIPTION_WITHDRAWAL",
+          "3": "UPDATE_PROCEDURE_IWF",
+          "4": "INITIAL_ATTACH_PROCEDURE"
+        }
+      },
       "types": {
         "dia_subscription_data": {
           "label": "Subscription-Data (1400, Grouped)",
@@ -890,7 +973,123 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "Local-Group-Id (1678, OctetString)",
           "fields": [{"id":"value","bytes":"rest","filter":"diameter.Local-Group-Id","label":"Local-Group-Id"}]
         },
-        "dia_ue_usage_type": {"label":"UE-Usage-Type (1680, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.UE-Usage-Type","label":"UE-Usage-Type"}]}
+        "dia_ue_usage_type": {"label":"UE-Usage-Type (1680, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.UE-Usage-Type","label":"UE-Usage-Type"}]},
+        "dia_requested_eutran_authentication_info": {
+          "label": "Requested-EUTRAN-Authentication-Info (1408, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.11",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "filter": "diameter.Requested-EUTRAN-Authentication-Info",
+              "label": "Requested-EUTRAN-Authentication-Info"
+            }
+          ]
+        },
+        "dia_requested_utran_geran_authentication_info": {
+          "label": "Requested-UTRAN-GERAN-Authentication-Info (1409, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.12",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "filter": "diameter.Requested-UTRAN-GERAN-Authentication-Info",
+              "label": "Requested-UTRAN-GERAN-Authentication-Info"
+            }
+          ]
+        },
+        "dia_number_of_requested_vectors": {
+          "label": "Number-Of-Requested-Vectors (1410, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.14",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Number-Of-Requested-Vectors","label":"Number-Of-Requested-Vectors"}]
+        },
+        "dia_re_synchronization_info": {
+          "label": "Re-Synchronization-Info (1411, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.15",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Re-Synchronization-Info","label":"Re-Synchronization-Info"}]
+        },
+        "dia_immediate_response_preferred": {
+          "label": "Immediate-Response-Preferred (1412, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.16",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Immediate-Response-Preferred","label":"Immediate-Response-Preferred"}]
+        },
+        "dia_authentication_info": {
+          "label": "Authentication-Info (1413, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.17",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "filter": "diameter.Authentication-Info",
+              "label": "Authentication-Info"
+            }
+          ]
+        },
+        "dia_e_utran_vector": {
+          "label": "E-UTRAN-Vector (1414, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.18",
+          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.E-UTRAN-Vector","label":"E-UTRAN-Vector"}]
+        },
+        "dia_utran_vector": {
+          "label": "UTRAN-Vector (1415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.19",
+          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.UTRAN-Vector","label":"UTRAN-Vector"}]
+        },
+        "dia_geran_vector": {
+          "label": "GERAN-Vector (1416, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.20",
+          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.GERAN-Vector","label":"GERAN-Vector"}]
+        },
+        "dia_network_access_mode": {
+          "label": "Network-Access-Mode (1417, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.21",
+          "fields": [{"id":"value","bits":32,"enum":"dia_network_access_mode","filter":"diameter.Network-Access-Mode","label":"Network-Access-Mode"}]
+        },
+        "dia_item_number": {
+          "label": "Item-Number (1419, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.23",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Item-Number","label":"Item-Number"}]
+        },
+        "dia_cancellation_type": {
+          "label": "Cancellation-Type (1420, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.24",
+          "fields": [{"id":"value","bits":32,"enum":"dia_cancellation_type","filter":"diameter.Cancellation-Type","label":"Cancellation-Type"}]
+        },
+        "dia_context_identifier": {
+          "label": "Context-Identifier (1423, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.27",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Context-Identifier","label":"Context-Identifier"}]
+        },
+        "dia_rand": {
+          "label": "RAND (1447, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.53",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.RAND","label":"RAND"}]
+        },
+        "dia_xres": {
+          "label": "XRES (1448, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.54",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.XRES","label":"XRES"}]
+        },
+        "dia_autn": {
+          "label": "AUTN (1449, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.55",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.AUTN","label":"AUTN"}]
+        },
+        "dia_kasme": {
+          "label": "KASME (1450, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.56",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.KASME","label":"KASME"}]
+        },
+        "dia_pur_flags": {
+          "label": "PUR-Flags (1635, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.149",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.PUR-Flags","label":"PUR-Flags"}]
+        },
+        "dia_clr_flags": {
+          "label": "CLR-Flags (1638, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.152",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.CLR-Flags","label":"CLR-Flags"}]
+        }
       }
     },
   },
@@ -999,7 +1198,32 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_lmsi": {"label":"LMSI (2400, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.LMSI","label":"LMSI"}]},
         "dia_sm_rp_ui": {"label":"SM-RP-UI (3301, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.SM-RP-UI","label":"SM-RP-UI"}]},
-        "dia_non_ip_data": {"label":"Non-IP-Data (4315, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.Non-IP-Data","label":"Non-IP-Data"}]}
+        "dia_non_ip_data": {"label":"Non-IP-Data (4315, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.Non-IP-Data","label":"Non-IP-Data"}]},
+        "dia_serving_node": {
+          "label": "Serving-Node (2401, Grouped)",
+          "spec_ref": "TS 29.173 §6.4.3",
+          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.Serving-Node","label":"Serving-Node"}]
+        },
+        "dia_mme_name": {
+          "label": "MME-Name (2402, DiameterIdentity)",
+          "spec_ref": "TS 29.173 §6.4.4",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.MME-Name","label":"MME-Name"}]
+        },
+        "dia_msc_number": {
+          "label": "MSC-Number (2403, OctetString)",
+          "spec_ref": "TS 29.173 §6.4.5",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.MSC-Number","label":"MSC-Number"}]
+        },
+        "dia_mme_realm": {
+          "label": "MME-Realm (2408, DiameterIdentity)",
+          "spec_ref": "TS 29.173 §6.4.12",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.MME-Realm","label":"MME-Realm"}]
+        },
+        "dia_sgsn_name": {
+          "label": "SGSN-Name (2409, DiameterIdentity)",
+          "spec_ref": "TS 29.173 §6.4.13",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.SGSN-Name","label":"SGSN-Name"}]
+        }
       }
     },
   },
@@ -1108,6 +1332,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "group_message": {
           "label": "Protected group message",
           "spec_ref": "mtcgk (TR 33.868 §5.7.4 steps 6-7)",
+          "info": "Protected group message {gid#} Gki {gki#} seq {sequence_number#} [{=gmsg.mac.status}]",
           "protection": {
             "scheme": "gmsg",
             "payload": "payload",
@@ -1271,6 +1496,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "6": "Reserved",
           "7": "Reserved"
         },
+        "detach_type_info": {"1":"EPS detach","2":"IMSI detach","3":"Combined EPS/IMSI detach","_other":"Combined EPS/IMSI detach"},
         "detach_type": {
           "0": "Reserved (UE to network: interpreted as combined EPS/IMSI detach; network to UE: re-attach not required)",
           "1": "EPS detach (UE to network) / re-attach required (network to UE)",
@@ -1981,6 +2207,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "Detach type",
           "spec_ref": "TS 24.301 §9.9.3.7",
           "doc": "Bit 4 is the switch-off flag from the UE and spare from the network.",
+          "info": "{type_of_detach:detach_type_info}{switch_off? / switch-off}",
           "fields": [
             {"id":"switch_off","bits":1,"enum":{"0":"Normal detach","1":"Switch off"},"filter":"nas_eps.emm.switch_off","label":"Switch off"},
             {"id":"type_of_detach","bits":3,"enum":"detach_type","filter":"nas_eps.emm.detach_type_ul","label":"Type of detach"}
@@ -2013,6 +2240,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "elem_id": "nas_eps.emm.elem_id",
           "label": "EMM cause",
           "spec_ref": "TS 24.301 §9.9.3.9",
+          "info": "{cause}",
           "fields": [{"id":"cause","bits":8,"enum":"emm_cause","filter":"nas_eps.emm.cause","label":"Cause"}]
         },
         "eps_attach_result": {
@@ -7196,6 +7424,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "elem_id": "nas_eps.esm.elem_id",
           "label": "ESM cause",
           "spec_ref": "TS 24.301 §9.9.4.4",
+          "info": "{cause}",
           "fields": [{"id":"cause","bits":8,"enum":"esm_cause","filter":"nas_eps.esm.cause","label":"Cause"}]
         },
         "esm_information_transfer_flag": {

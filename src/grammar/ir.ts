@@ -104,7 +104,15 @@ export interface TypeRendering {
   /** The type's octets are also shown as one FT_BYTES field (a container, a whole AUTN). */
   bytesField?: { filter: string; label: string };
   derived?: DerivedIR[];
+  /** Text the type adds to the Info column after its message's name, in parentheses (a cause). */
+  info?: InfoTemplate;
 }
+
+/**
+ * An Info text: literal text; a field's enum label (its own enum or the one named), its number
+ * (decimal or hex), or one of two texts by whether it is nonzero; or the text of a generated field.
+ */
+export type InfoTemplate = Array<{ text: string } | { field: string; enum?: EnumIR; number?: 'dec' | 'hex'; ifSet?: [string, string] } | { generated: string }>;
 
 export interface RefField extends FieldBase {
   kind: 'ref';

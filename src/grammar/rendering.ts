@@ -5,7 +5,7 @@
  */
 import { DERIVATIONS, RENDERING_FTYPE } from '../engine/render.js';
 import { GrammarError } from './errors.js';
-import type { BytesRendering, DerivedIR, FieldInfo, TypeRendering } from './ir.js';
+import type { BytesRendering, DerivedIR, FieldIR, FieldInfo, GrammarIR, InfoTemplate, TypeRendering } from './ir.js';
 
 type Obj = Record<string, unknown>;
 const FILTER = /^[a-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
@@ -21,9 +21,11 @@ export function fieldRendering(raw: unknown, file: string, path: string): BytesR
 /** The ftype a field's rendering gives it in the catalogue, if any. */
 export const renderedFtype = (render: BytesRendering | undefined): string | undefined => (render ? RENDERING_FTYPE[render] : undefined);
 
-/** A type's `elem_id`, `bytes_field` and `derived` keys; the fields they name go into `catalogue`. */
-export function typeRendering(def: Obj, fieldIds: readonly string[] | undefined, file: string, path: string, protocol: string, catalogue: Map<string, FieldInfo>): TypeRendering {
+/** A type's `elem_id`, `bytes_field`, `derived` and `info` keys; the fields they name go into the catalogue. */
+export function typeRendering(def: Obj, fields: readonly FieldIR[] | undefined, file: string, path: string, protocol: string, ir: GrammarIR): TypeRendering {
   const out: TypeRendering = {};
+  const catalogue = ir.fields;
+  const fieldIds = fields?.map((f) => f.id);
   const filter = (v: unknown, at: string) => {
     if (typeof v !== 'string' || !FILTER.test(v)) throw new GrammarError(file, `${path}/${at}`, 'a filter name');
     return v;
@@ -54,5 +56,37 @@ export function typeRendering(def: Obj, fieldIds: readonly string[] | undefined,
       return { filter: d.filter as string, label: d.label, as: d.as, from, where: `${file}:${at}` };
     });
   }
+  if (def.info !== undefined) out.info = infoTemplate(def.info, fields, file, `${path}/info`, ir);
+  return out;
+}
+
+/**
+ * `info: "{field}{flag?text}"`: `{field}` is the label of the field's value in its enum (or in the enum
+ * named after a colon, `{field:enum}`), `{field#}` / `{field#x}` its number in decimal / hex,
+ * `{flag?text}` / `{flag?text|else}` a text by whether the field is nonzero, `{=filter}` the text of a
+ * field a security scheme generates (a verdict).
+ */
+function infoTemplate(raw: unknown, fields: readonly FieldIR[] | undefined, file: string, path: string, ir: GrammarIR): InfoTemplate {
+  if (typeof raw !== 'string' || !fields) throw new GrammarError(file, path, 'a struct\'s Info text, e.g. "{cause}"');
+  const out: InfoTemplate = [];
+  let last = 0;
+  for (const m of raw.matchAll(/\{(?:=([a-z0-9_.]+)|([a-z0-9_]+)(?::([a-z0-9_]+)|#(x?)|\?([^}|]*)(?:\|([^}]*))?)?)\}/g)) {
+    if (m.index! > last) out.push({ text: raw.slice(last, m.index) });
+    last = m.index! + m[0].length;
+    if (m[1] !== undefined) {
+      out.push({ generated: m[1] });
+      continue;
+    }
+    const f = fields.find((x) => x.id === m[2]);
+    if (f && m[4] !== undefined) out.push({ field: m[2], number: m[4] ? 'hex' : 'dec' });
+    else if (!f || f.kind !== 'uint') throw new GrammarError(file, path, `"${m[2]}" is not an integer field of this struct`);
+    else if (m[5] !== undefined) out.push({ field: m[2], ifSet: [m[5], m[6] ?? ''] });
+    else {
+      const en = m[3] === undefined ? f.enum : ir.enums.get(m[3]);
+      if (!en) throw new GrammarError(file, path, m[3] === undefined ? `"${m[2]}" has no enum to take a label from` : `unknown enum "${m[3]}"`);
+      out.push({ field: m[2], enum: en });
+    }
+  }
+  if (last < raw.length) out.push({ text: raw.slice(last) });
   return out;
 }

@@ -26,8 +26,10 @@ export function fieldValues(roots: TreeNode[]): Map<string, string[]> {
   return out;
 }
 
-export function fieldsLine(roots: TreeNode[], o: FieldsOptions): string {
+/** `columns`: values of names that are not tree fields (`_ws.col.Info`). */
+export function fieldsLine(roots: TreeNode[], o: FieldsOptions, columns?: ReadonlyMap<string, string[]>): string {
   const values = fieldValues(roots);
+  for (const [k, v] of columns ?? []) values.set(k, v);
   const q = o.quote === 'd' ? '"' : o.quote === 's' ? "'" : '';
   return o.fields
     .map((f) => {
