@@ -124,13 +124,15 @@ export class Dissector {
         // The name first, so that a cut message is still named; a security envelope has no name of its own.
         const named = t.message && (!t.protection || t.info) ? this.info.push({ message: t.label }) - 1 : -1;
         const start = r.pos;
+        let ints = new Map<string, number>();
         try {
-          this.fields(t.fields, r, parent, value, path, new Map(), t.protection);
+          ints = this.fields(t.fields, r, parent, value, path, new Map(), t.protection);
         } finally {
           if (t.message) this.enclosing.pop();
         }
         if (t.padTo) this.padding(t.padTo, r.pos - start, r, parent, value, path);
-        if (t.derived) parent.children.push(...derivedNodes(t.derived, value, start, r.pos, { direction: this.linkDirection() }));
+        // Derivations see every integer field, those the value leaves out (flags, constants) too.
+        if (t.derived) parent.children.push(...derivedNodes(t.derived, { ...Object.fromEntries(ints), ...value }, start, r.pos, { direction: this.linkDirection() }));
         const detail = t.info && infoDetail(t.info, value, parent);
         // A message's Info text stands for its name; another type's is a detail after the name.
         if (detail && named >= 0) this.info[named] = { message: detail };
@@ -162,8 +164,8 @@ export class Dissector {
     }
   }
 
-  /** Decodes a struct's fields; `scope` collects earlier values for relations, switches and presence. */
-  fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, protection?: ProtectionIR): void {
+  /** Decodes a struct's fields; `scope` collects earlier values for relations, switches and presence; returns the integer values. */
+  fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, protection?: ProtectionIR): Map<string, number> {
     const starts = new Map<string, number>();
     const scope: Scope = { values: new Map(), defs: fields, starts };
     let closing: (() => void) | undefined;
@@ -197,6 +199,7 @@ export class Dissector {
     for (const f of fields) {
       if (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' && scope.values.has(f.id) && !f.relation.targets.some((t) => t in value)) value[f.id] = scope.values.get(f.id);
     }
+    return scope.values;
   }
 
   private field(f: FieldIR, r: BitReader, parent: TreeNode, path: string, scope: Scope, constValue?: number): unknown {
@@ -270,7 +273,11 @@ export class Dissector {
         const bits = f.bound === 'length' ? this.related(f, r, scope, parent, path) : f.bound === 'rest' ? r.remaining : undefined;
         this.windowed(r, bits, n, path, (w) => {
           const more = () => (count !== undefined ? items.length < count : w.remaining > 0);
-          while (more()) items.push(this.field(f.item, w, n, `${path}/${items.length}`, scope));
+          while (more()) {
+            const at = n.children.length;
+            items.push(this.field(f.item, w, n, `${path}/${items.length}`, scope));
+            if (f.item.render) renderNode(f.item.render, n.children[at], w.bytes);
+          }
           return items;
         });
         n.bitLength = r.pos - start;

@@ -182,6 +182,15 @@ export const DERIVATIONS: Record<string, { ftype: string; base: string; derive(f
       return { show: `0x${v.toString(16).padStart(2, '0')}`, value: v };
     },
   },
+  /** One-bit flags as the leading bits of an octet (an absent one is 0), as FT_UINT8 hex: a flags octet. */
+  leading_bits: {
+    ftype: 'FT_UINT8',
+    base: 'BASE_HEX',
+    derive: (from) => {
+      const v = from.reduce<number>((n, b, i) => n | ((b === 1 ? 1 : 0) << (7 - i)), 0);
+      return { show: `0x${v.toString(16).padStart(2, '0')}`, value: v };
+    },
+  },
   /** One-bit fields read as one number, the first the most significant (a field over bits tshark also splits). */
   bit_group: {
     ftype: 'FT_UINT8',

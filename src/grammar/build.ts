@@ -227,7 +227,7 @@ class Builder {
       if (def.pad_to !== undefined) {
         const octets = parseNumber(def.pad_to);
         if (octets === undefined || octets < 2 || octets > 16) throw new GrammarError(file, `${path}/pad_to`, 'a number of octets, 2-16');
-        const filter = `${this.prefixOf(raw.protocol)}.padding`;
+        const filter = typeof def.pad_filter === 'string' ? def.pad_filter : `${this.prefixOf(raw.protocol)}.padding`;
         this.ir.fields.set(filter, { filter, label: 'Padding', ftype: 'FT_BYTES', base: '', protocol: raw.protocol });
         t.padTo = { bits: octets * 8, filter };
       }

@@ -228,12 +228,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "AVP",
           "spec_ref": "RFC 6733 §4.1",
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -480,9 +486,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Vendor-Specific-Application-Id",
-              "label": "Vendor-Specific-Application-Id"
+              "label": "Vendor-Specific-Application-Id",
+              "render": "bytes"
             }
           ]
         },
@@ -524,7 +531,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_failed_avp": {
           "label": "Failed-AVP (279, Grouped)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.Failed-AVP","label":"Failed-AVP"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Failed-AVP",
+              "label": "Failed-AVP",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_proxy_host": {
           "label": "Proxy-Host (280, DiameterIdentity)",
@@ -544,7 +559,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_proxy_info": {
           "label": "Proxy-Info (284, Grouped)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.Proxy-Info","label":"Proxy-Info"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Proxy-Info",
+              "label": "Proxy-Info",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_accounting_sub_session_id": {
           "label": "Accounting-Sub-Session-Id (287, Unsigned64)",
@@ -567,9 +590,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Experimental-Result",
-              "label": "Experimental-Result"
+              "label": "Experimental-Result",
+              "render": "bytes"
             }
           ]
         },
@@ -645,6 +669,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "diameter_message": {
           "label": "Diameter message",
           "spec_ref": "RFC 6733 §3",
+          "derived": [{"filter":"diameter.flags","label":"Flags","as":"leading_bits","from":["request","proxiable","error","retransmitted"]}],
           "info": "cmd={command_code}{request? Request| Answer}({command_code#}) flags={request?R|-}{proxiable?P|-}{error?E|-}{retransmitted?T|-} appl={application_id}({application_id#}) h2h={hop_by_hop_id#x} e2e={end_to_end_id#x} | ",
           "fields": [
             {"id":"version","bits":8,"const":1,"base":"hex","filter":"diameter.version","label":"Version"},
@@ -653,12 +678,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             {"id":"proxiable","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.proxyable","label":"Proxyable"},
             {"id":"error","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.error","label":"Error"},
             {"id":"retransmitted","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.T","label":"T(Potentially re-transmitted message)"},
-            {"spare":4},
+            {"spare":1,"base":"dec","filter":"diameter.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.flags.reserved7","label":"Reserved"},
             {"id":"command_code","bits":24,"enum":"dia_command_code","filter":"diameter.cmd.code","label":"Command Code"},
             {"id":"application_id","bits":32,"enum":"dia_application_id","filter":"diameter.applicationId","label":"ApplicationId"},
             {"id":"hop_by_hop_id","bits":32,"base":"hex","filter":"diameter.hopbyhopid","label":"Hop-by-Hop Identifier"},
             {"id":"end_to_end_id","bits":32,"base":"hex","filter":"diameter.endtoendid","label":"End-to-End Identifier"},
-            {"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.avps","label":"AVPs"}
+            {"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},"filter":"diameter.avps","label":"AVPs"}
           ]
         }
       }
@@ -691,12 +719,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "header": "dia_avp_header",
           "set": {"code":"$diameter_group_key_info_avp_code"},
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -714,12 +748,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "header": "dia_avp_header",
           "set": {"code":"$diameter_gki_avp_code"},
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -737,12 +777,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "header": "dia_avp_header",
           "set": {"code":"$diameter_group_ciphering_algorithm_avp_code"},
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -760,12 +806,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "header": "dia_avp_header",
           "set": {"code":"$diameter_group_integrity_algorithm_avp_code"},
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -783,12 +835,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "header": "dia_avp_header",
           "set": {"code":"$diameter_gk_conf_avp_code"},
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -806,12 +864,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "header": "dia_avp_header",
           "set": {"code":"$diameter_gk_integ_avp_code"},
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -829,12 +893,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "header": "dia_avp_header",
           "set": {"code":"$diameter_gk_lifetime_avp_code"},
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -849,7 +919,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_group_key_info": {
           "label": "Group-Key-Info (Grouped, provisional)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.Group-Key-Info","label":"Group-Key-Info"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Group-Key-Info",
+              "label": "Group-Key-Info",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_gki": {
           "label": "Gki (Unsigned32, provisional)",
@@ -939,9 +1017,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Subscription-Data",
-              "label": "Subscription-Data"
+              "label": "Subscription-Data",
+              "render": "bytes"
             }
           ]
         },
@@ -962,7 +1041,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_imsi_group_id": {
           "label": "IMSI-Group-Id (1675, Grouped)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.IMSI-Group-Id","label":"IMSI-Group-Id"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.IMSI-Group-Id",
+              "label": "IMSI-Group-Id",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_group_service_id": {
           "label": "Group-Service-Id (1676, Unsigned32)",
@@ -980,9 +1067,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Requested-EUTRAN-Authentication-Info",
-              "label": "Requested-EUTRAN-Authentication-Info"
+              "label": "Requested-EUTRAN-Authentication-Info",
+              "render": "bytes"
             }
           ]
         },
@@ -992,9 +1080,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Requested-UTRAN-GERAN-Authentication-Info",
-              "label": "Requested-UTRAN-GERAN-Authentication-Info"
+              "label": "Requested-UTRAN-GERAN-Authentication-Info",
+              "render": "bytes"
             }
           ]
         },
@@ -1019,26 +1108,51 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Authentication-Info",
-              "label": "Authentication-Info"
+              "label": "Authentication-Info",
+              "render": "bytes"
             }
           ]
         },
         "dia_e_utran_vector": {
           "label": "E-UTRAN-Vector (1414, Grouped)",
           "spec_ref": "TS 29.272 §7.3.18",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.E-UTRAN-Vector","label":"E-UTRAN-Vector"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.E-UTRAN-Vector",
+              "label": "E-UTRAN-Vector",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_utran_vector": {
           "label": "UTRAN-Vector (1415, Grouped)",
           "spec_ref": "TS 29.272 §7.3.19",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.UTRAN-Vector","label":"UTRAN-Vector"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.UTRAN-Vector",
+              "label": "UTRAN-Vector",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_geran_vector": {
           "label": "GERAN-Vector (1416, Grouped)",
           "spec_ref": "TS 29.272 §7.3.20",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.GERAN-Vector","label":"GERAN-Vector"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.GERAN-Vector",
+              "label": "GERAN-Vector",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_network_access_mode": {
           "label": "Network-Access-Mode (1417, Enumerated)",
@@ -1105,9 +1219,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.User-Identifier",
-              "label": "User-Identifier"
+              "label": "User-Identifier",
+              "render": "bytes"
             }
           ]
         },
@@ -1121,19 +1236,36 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Service-Parameters",
-              "label": "Service-Parameters"
+              "label": "Service-Parameters",
+              "render": "bytes"
             }
           ]
         },
         "dia_service_data": {
           "label": "Service-Data (3107, Grouped)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.Service-Data","label":"Service-Data"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Service-Data",
+              "label": "Service-Data",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_t4_data": {
           "label": "T4-Data (3108, Grouped)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.T4-Data","label":"T4-Data"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.T4-Data",
+              "label": "T4-Data",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_hss_cause": {"label":"HSS-Cause (3109, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.HSS-Cause","label":"HSS-Cause"}]},
         "dia_sir_flags": {"label":"SIR-Flags (3110, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.SIR-Flags","label":"SIR-Flags"}]},
@@ -1176,9 +1308,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Supported-Features",
-              "label": "Supported-Features"
+              "label": "Supported-Features",
+              "render": "bytes"
             }
           ]
         },
@@ -1202,7 +1335,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "dia_serving_node": {
           "label": "Serving-Node (2401, Grouped)",
           "spec_ref": "TS 29.173 §6.4.3",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.Serving-Node","label":"Serving-Node"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Serving-Node",
+              "label": "Serving-Node",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_mme_name": {
           "label": "MME-Name (2402, DiameterIdentity)",
@@ -1261,22 +1402,39 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
       "types": {
         "dia_device_action": {
           "label": "Device-Action (3001, Grouped)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.Device-Action","label":"Device-Action"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Device-Action",
+              "label": "Device-Action",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_device_notification": {
           "label": "Device-Notification (3002, Grouped)",
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Device-Notification",
-              "label": "Device-Notification"
+              "label": "Device-Notification",
+              "render": "bytes"
             }
           ]
         },
         "dia_trigger_data": {
           "label": "Trigger-Data (3003, Grouped)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.Trigger-Data","label":"Trigger-Data"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Trigger-Data",
+              "label": "Trigger-Data",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_payload": {"label":"Payload (3004, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.Payload","label":"Payload"}]},
         "dia_action_type": {

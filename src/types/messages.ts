@@ -90,10 +90,30 @@ export interface DiaAvpStd extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare4?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare5?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare6?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare7?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare8?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -421,10 +441,25 @@ export interface DiameterMessage extends StructExtras {
    */
   retransmitted: number;
   /**
-   * Spare bit(s)
-   * Spare (4 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare6?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare7?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare8?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare9?: number;
   /**
    * Command Code
    * 24 bits; enum dia_command_code.
@@ -472,10 +507,30 @@ export interface DiaGroupKeyInfoAvp extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare4?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare5?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare6?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare7?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare8?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -516,10 +571,30 @@ export interface DiaGkiAvp extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare4?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare5?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare6?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare7?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare8?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -560,10 +635,30 @@ export interface DiaGroupCipheringAlgorithmAvp extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare4?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare5?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare6?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare7?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare8?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -604,10 +699,30 @@ export interface DiaGroupIntegrityAlgorithmAvp extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare4?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare5?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare6?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare7?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare8?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -648,10 +763,30 @@ export interface DiaGkConfAvp extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare4?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare5?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare6?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare7?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare8?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -692,10 +827,30 @@ export interface DiaGkIntegAvp extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare4?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare5?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare6?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare7?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare8?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -736,10 +891,30 @@ export interface DiaGkLifetimeAvp extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare4?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare5?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare6?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare7?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare8?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
