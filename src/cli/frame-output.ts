@@ -10,6 +10,7 @@ import { fieldsLine, fieldValues } from '../output/fields.js';
 import { parquetRow } from '../export/parquet-rows.js';
 import { ekLines } from '../output/ek.js';
 import { hexDump } from '../output/hexdump.js';
+import { columnValues, infoColumn } from '../output/info.js';
 import { packetJson } from '../output/json.js';
 import { treeText } from '../output/text.js';
 import type { Options } from './args.js';
@@ -25,22 +26,6 @@ export class Exit extends Error {
 
 /** How capture files are read; the streamed path (src/stream/cli.ts) reads them the same way. */
 export const readOptions = (o: Options, source: string): ReadOptions => ({ source, format: o.format, dltMap: o.dltMap, defaultDirection: o.direction, inboundDirection: INBOUND });
-
-/** Names of the messages in a decoded value, outermost first, for the Info column. */
-function info(r: DissectResult): string {
-  const ir = defaultGrammar();
-  const names: string[] = [];
-  const visit = (v: unknown) => {
-    if (!v || typeof v !== 'object') return;
-    const m = (v as Record<string, unknown>).message;
-    if (typeof m === 'string' && m !== 'security_protected_nas_message') names.push(ir.messages.get(m)?.label ?? m);
-    for (const c of Object.values(v)) visit(c);
-  };
-  visit(r.value);
-  if (!names.length && (r.value as { message?: string } | undefined)?.message === 'security_protected_nas_message') names.push('Ciphered message');
-  const malformed = r.expert.some((e) => e.severity === 'error' && e.group === 'malformed') ? ' [Malformed]' : '';
-  return (names.join(', ') || 'Unknown') + malformed;
-}
 
 /** The -Y filter as a predicate over a dissection; a bad filter is unusable input (exit 2), as in tshark. */
 export function displayFilter(text: string | undefined): (r: DissectResult) => boolean {
@@ -62,14 +47,14 @@ function sourcesDump(r: DissectResult): string {
 
 /** The output of one dissected frame, as lines (-T json: the packet's JSON text, for jsonArray). */
 export function renderFrame(o: Options, f: Frame, num: number, protocol: string, r: DissectResult): string[] {
-  if (o.output === 'fields') return [fieldsLine([r.tree], o.fields)];
+  if (o.output === 'fields') return [fieldsLine([r.tree], o.fields, columnValues(r))];
   if (o.output === 'ek') return ekLines({ number: num, source: f.source, direction: f.direction, time: f.time, length: f.bytes.length, protocol, tree: r.tree }, o.fields.fields);
   if (o.output === 'parquet') return [parquetRow(f, num, r, o.fields)];
   if (o.output === 'json' || o.output === 'jsonl') {
     const p = packetJson({ number: num, source: f.source, direction: f.direction, protocol, tree: r.tree });
     return [o.output === 'jsonl' ? JSON.stringify(p) : JSON.stringify(p, null, 2)];
   }
-  const lines = [`${String(num).padStart(5)} ${f.source} ${(f.direction ?? '-').toUpperCase()} ${protocol.toUpperCase()} ${f.bytes.length} ${info(r)}`];
+  const lines = [`${String(num).padStart(5)} ${f.source} ${(f.direction ?? '-').toUpperCase()} ${protocol.toUpperCase()} ${f.bytes.length} ${infoColumn(r)}`];
   if (o.verbose && (!o.onlyProtocols || o.onlyProtocols.includes(protocol))) lines.push(treeText(r.tree, (source) => r.sources.get(source ?? 'frame') ?? f.bytes));
   if (o.hexDump) lines.push(sourcesDump(r));
   if (o.verbose || o.hexDump) lines.push('');

@@ -9,6 +9,7 @@ import { BitReader } from './bits.js';
 import { bytesDisplay, enumLabel, textBytes, textOf, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
 import { childPointer } from './pointer.js';
+import { closeBytesField, derivedNodes, infoDetail, type InfoPart, openBytesField, renderNode } from './render.js';
 import { need, Stop } from './stop.js';
 import { expertItem, type ExpertItem } from './expert.js';
 import { walk, type TreeNode } from './tree.js';
@@ -33,6 +34,8 @@ export interface DissectResult {
   bitLength: number;
   /** Data sources: 'frame' and any deciphered payloads, by the name nodes carry in `source`. */
   sources: Map<string, Uint8Array>;
+  /** Message names and causes for the Info column, in dissection order (src/output/info.ts). */
+  info?: InfoPart[];
 }
 
 const node = (filter: string, label: string, bitOffset: number, bitLength = 0, display = label): TreeNode => ({
@@ -56,6 +59,7 @@ export class Dissector {
   /** Values of the messages being decoded, outermost first (protection schemes look at them). */
   private enclosing: Obj[] = [];
   private depth = 0;
+  private info: InfoPart[] = [];
 
   constructor(readonly ir: GrammarIR) {}
 
@@ -64,6 +68,7 @@ export class Dissector {
     this.sources = new Map([['frame', bytes]]);
     this.enclosing = [];
     this.depth = 0;
+    this.info = [];
     const p = this.ir.protocols.get(protocol);
     const root = node(protocol, p?.label ?? protocol, 0, bytes.length * 8);
     if (!p) {
@@ -83,7 +88,7 @@ export class Dissector {
     }
     root.value = value;
     const expert = [...walk(root)].flatMap((n) => n.expert);
-    return { protocol, tree: root, value, expert, bitLength: r.pos, sources: this.sources };
+    return { protocol, tree: root, value, expert, bitLength: r.pos, sources: this.sources, info: this.info };
   }
 
   /** Padding to a multiple of `pad.bits` (from the struct's start); nonzero padding is kept in the value. */
@@ -121,7 +126,11 @@ export class Dissector {
     }
     this.depth++;
     try {
-      return this.typeBody(t, r, parent, path);
+      if (t.kind === 'l3' || !t.bytesField) return this.typeBody(t, r, parent, path);
+      const holder = openBytesField(t, parent, r.pos);
+      const v = this.typeBody(t, r, holder, path);
+      closeBytesField(holder, r.bytes, r.pos);
+      return v;
     } finally {
       this.depth--;
     }
@@ -132,13 +141,22 @@ export class Dissector {
       case 'struct': {
         const value: Obj = t.message ? { message: t.name } : {};
         if (t.message) this.enclosing.push(value);
+        // The name first, so that a cut message is still named; a security envelope has no name of its own.
+        const named = t.message && (!t.protection || t.info) ? this.info.push({ message: t.label }) - 1 : -1;
         const start = r.pos;
+        let ints = new Map<string, number>();
         try {
-          this.fields(t.fields, r, parent, value, path, new Map(), t.protection);
+          ints = this.fields(t.fields, r, parent, value, path, new Map(), t.protection);
         } finally {
           if (t.message) this.enclosing.pop();
         }
         if (t.padTo) this.padding(t.padTo, r.pos - start, r, parent, value, path);
+        // Derivations see every integer field, those the value leaves out (flags, constants) too.
+        if (t.derived) parent.children.push(...derivedNodes(t.derived, { ...Object.fromEntries(ints), ...value }, start, r.pos, { direction: this.linkDirection() }));
+        const detail = t.info && infoDetail(t.info, value, parent);
+        // A message's Info text stands for its name; another type's is a detail after the name.
+        if (detail && named >= 0) this.info[named] = { message: detail };
+        else if (detail) this.info.push({ detail });
         return value;
       }
       case 'dispatch': {
@@ -167,8 +185,8 @@ export class Dissector {
     }
   }
 
-  /** Decodes a struct's fields; `scope` collects earlier values for relations, switches and presence. */
-  fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, protection?: ProtectionIR): void {
+  /** Decodes a struct's fields; `scope` collects earlier values for relations, switches and presence; returns the integer values. */
+  fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, protection?: ProtectionIR): Map<string, number> {
     const starts = new Map<string, number>();
     const scope: Scope = { values: new Map(), defs: fields, starts };
     let closing: ((truncated?: boolean) => void) | undefined;
@@ -188,6 +206,7 @@ export class Dissector {
     for (const f of fields) {
       if (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' && scope.values.has(f.id) && !f.relation.targets.some((t) => t in value)) value[f.id] = scope.values.get(f.id);
     }
+    return scope.values;
   }
 
   private fieldList(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, scope: Scope, protection: ProtectionIR | undefined, setClosing: (c: (truncated?: boolean) => void) => void): void {
@@ -203,7 +222,9 @@ export class Dissector {
         continue;
       }
       const fpath = childPointer(path, f.id);
+      const at = parent.children.length;
       const v = this.field(f, r, parent, fpath, scope, consts.get(f.id));
+      if (f.render) renderNode(f.render, parent.children[at], r.bytes);
       if (f.kind === 'uint' && typeof v === 'number') scope.values.set(f.id, v);
       if (f.kind === 'spare') {
         if (v !== f.value) value[f.id] = v;
@@ -298,7 +319,11 @@ export class Dissector {
         const bits = f.bound === 'length' ? this.related(f, r, scope, parent, path) : f.bound === 'rest' ? r.remaining : undefined;
         this.windowed(r, bits, n, path, (w) => {
           const more = () => (count !== undefined ? items.length < count : w.remaining > 0);
-          while (more()) items.push(this.field(f.item, w, n, childPointer(path, items.length), scope));
+          while (more()) {
+            const at = n.children.length;
+            items.push(this.field(f.item, w, n, childPointer(path, items.length), scope));
+            if (f.item.render) renderNode(f.item.render, n.children[at], w.bytes);
+          }
           return items;
         });
         n.bitLength = r.pos - start;
@@ -329,6 +354,15 @@ export class Dissector {
         return v;
       }
     }
+  }
+
+  /** The direction of the outermost enclosing message that has one (what Wireshark's link direction follows). */
+  private linkDirection(): 'ul' | 'dl' | undefined {
+    for (const v of this.enclosing) {
+      const t = this.ir.messages.get(String(v.message));
+      if (t?.kind === 'l3' && (t.direction === 'ul' || t.direction === 'dl')) return t.direction;
+    }
+    return this.ctx.direction;
   }
 
   private counted(f: FieldIR, scope: Scope): number {
@@ -380,7 +414,7 @@ export class Dissector {
     if (!ciphered || (opened.assumed && opened.plaintext)) {
       // Plain, or ciphered with null ciphering assumed: keep the attempt only if it decodes cleanly.
       const at = r.pos;
-      const before = parent.children.length;
+      const [before, infoBefore] = [parent.children.length, this.info.length];
       let clean = true;
       try {
         payload = this.field(f, r, parent, fpath, scope);
@@ -393,6 +427,7 @@ export class Dissector {
       if (clean) value[f.id] = payload;
       else {
         parent.children.length = before;
+        this.info.length = infoBefore;
         r.pos = at;
         value[f.id] = opaque(cipheredLeaf());
         payload = undefined;
@@ -466,6 +501,7 @@ export class Dissector {
   private l3(t: L3MessageType, r: BitReader, parent: TreeNode, path: string): Obj {
     const value: Obj = { message: t.name };
     this.enclosing.push(value);
+    this.info.push({ message: t.label });
     try {
       this.l3Body(t, r, parent, value, path);
     } finally {
@@ -513,12 +549,13 @@ export class Dissector {
     const n = node(ie.filter, ie.label, start, 0, t && t.label !== ie.label ? `${t.label} - ${ie.label}` : ie.label);
     parent.children.push(n);
     const hasIei = ie.iei !== undefined;
+    const elemId = (t && t.kind !== 'l3' && t.elemId) || `${msg.ieFilterPrefix}.elem_id`;
     const lenBytes = ie.format === 'LV' || ie.format === 'TLV' ? 1 : ie.format === 'LV-E' || ie.format === 'TLV-E' ? 2 : 0;
     try {
       if (hasIei && ie.half) {
-        need(r, 8, n, `${msg.ieFilterPrefix}.elem_id`, 'Element ID', ipath);
+        need(r, 8, n, elemId, 'Element ID', ipath);
         const iei = r.read(4);
-        const leaf = node(`${msg.ieFilterPrefix}.elem_id`, 'Element ID', start, 4, `Element ID: 0x${iei.toString(16)}-`);
+        const leaf = node(elemId, 'Element ID', start, 4, `Element ID: 0x${iei.toString(16)}-`);
         leaf.value = iei;
         leaf.show = `0x${iei.toString(16).padStart(2, '0')}`;
         leaf.bitField = true;
@@ -531,9 +568,9 @@ export class Dissector {
         return;
       }
       if (hasIei) {
-        need(r, 8, n, `${msg.ieFilterPrefix}.elem_id`, 'Element ID', ipath);
+        need(r, 8, n, elemId, 'Element ID', ipath);
         const iei = r.read(8);
-        const leaf = node(`${msg.ieFilterPrefix}.elem_id`, 'Element ID', start, 8, `Element ID: 0x${iei.toString(16).padStart(2, '0')}`);
+        const leaf = node(elemId, 'Element ID', start, 8, `Element ID: 0x${iei.toString(16).padStart(2, '0')}`);
         leaf.value = iei;
         leaf.show = `0x${iei.toString(16).padStart(2, '0')}`;
         n.children.push(leaf);
@@ -568,7 +605,9 @@ export class Dissector {
           return;
         }
       }
-      const v = this.windowed(r, bits, n, ipath, (w) => this.type(t!, w, n, ipath));
+      const holder = ie.bytesField ? openBytesField(ie, n, r.pos) : n;
+      const v = this.windowed(r, bits, holder, ipath, (w) => this.type(t!, w, holder, ipath));
+      if (holder !== n) closeBytesField(holder, r.bytes, r.pos);
       n.bitLength = r.pos - start;
       n.value = v;
       if (!(ie.presence === 'M' && isEmpty(v))) value[ie.id] = v;

@@ -420,11 +420,12 @@ function gmsg_proto.dissector(tvb, pinfo, tree)
   local ok, err, vals = pcall(dissect_struct, GMSG_ROOT, tvb, 0, tvb:len() * 8, root)
   if not ok then
     root:add_proto_expert_info(ef_malformed, tostring(err))
-    pinfo.cols.info = GMSG_LABEL .. " [Malformed]"
+    pinfo.cols.info = GMSG_LABEL .. "[Malformed Packet]"
     return
   end
   vals = vals or {}
-  pinfo.cols.info = string.format("%s %s Gki %s seq %s", GMSG_LABEL, tostring(vals.gid), tostring(vals.gki), tostring(vals.sequence_number))
+  -- As mtcgk's Info column without keys (grammars/group-message.yaml info): the MAC is not verified here.
+  pinfo.cols.info = string.format("%s %s Gki %s seq %s [unverified]", GMSG_LABEL, tostring(vals.gid), tostring(vals.gki), tostring(vals.sequence_number))
   if vals.integrity == 0 then root:add_proto_expert_info(ef_eia0) else root:add_proto_expert_info(ef_mac) end
   return tvb:len()
 end

@@ -18,6 +18,7 @@ import type {
 } from './ir.js';
 import { CODEC_DESCRIPTORS, codecLeaves, paramProblem } from '../codecs/descriptors.js';
 import { FILTER_NAME } from './names.js';
+import { fieldRendering, renderedFtype, typeRendering } from './rendering.js';
 
 export interface GrammarSource {
   file: string;
@@ -29,10 +30,10 @@ type Obj = Record<string, unknown>;
 const FIELD_KEYS = new Set([
   'id', 'label', 'filter', 'doc', 'spec_ref', 'bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch',
   'enum', 'base', 'const', 'value', 'length_of', 'count_of', 'present_of', 'unit', 'adjust', 'present_if',
-  'tail', 'params', 'cases', 'default', 'text', 'tfs', 'type_bits', 'min_items', 'max_items', 'rest', 'units',
+  'tail', 'params', 'cases', 'default', 'text', 'tfs', 'type_bits', 'min_items', 'max_items', 'rest', 'units', 'render',
 ]);
 const KINDS = ['bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch'] as const;
-const IE_KEYS = new Set(['id', 'name', 'label', 'filter', 'iei', 'format', 'length', 'type', 'presence', 'clause', 'spec_ref']);
+const IE_KEYS = new Set(['id', 'name', 'label', 'filter', 'iei', 'format', 'length', 'type', 'presence', 'clause', 'spec_ref', 'bytes_field']);
 const FORMATS: IEFormat[] = ['V', 'LV', 'LV-E', 'T', 'TV', 'TLV', 'TLV-E'];
 const ID = /^[a-z][a-z0-9_]*$/;
 
@@ -189,7 +190,7 @@ class Builder {
       const byDirection = new Map<number, { ul: () => TypeIR; dl: () => TypeIR }>();
       if (def.cases_from !== undefined) this.casesFrom(def.cases_from, cases, caseNames, byDirection, file, `${path}/cases_from`);
       if (d.key !== undefined && (typeof d.key !== 'string' || !ID.test(d.key))) throw new GrammarError(file, `${path}/dispatch/key`, 'a value key, lower_snake_case');
-      const t: TypeIR = { kind: 'dispatch', name, label, peekOffset: offset, peekBits: bits, key: d.key as string | undefined, cases, caseNames, byDirection, where };
+      const t: TypeIR = { kind: 'dispatch', name, label, peekOffset: offset, peekBits: bits, key: d.key as string | undefined, cases, caseNames, byDirection, where, ...typeRendering(def, undefined, file, path, raw.protocol, this.ir) };
       if (def.default !== undefined) {
         t.default = this.typeRef(def.default, file, `${path}/default`);
         t.defaultName = String(def.default);
@@ -226,11 +227,11 @@ class Builder {
     if (def.fields !== undefined) {
       const fields = this.fields(def.fields, file, `${path}/fields`, prefix, raw.protocol);
       const protection = def.protection === undefined ? undefined : this.protection(def.protection, fields, file, `${path}/protection`);
-      const t: TypeIR = { kind: 'struct', name, label, fields, protection, message: raw.message, specRef, doc, where };
+      const t: TypeIR = { kind: 'struct', name, label, fields, protection, message: raw.message, specRef, doc, where, ...typeRendering(def, fields, file, path, raw.protocol, this.ir) };
       if (def.pad_to !== undefined) {
         const octets = parseNumber(def.pad_to);
         if (octets === undefined || octets < 2 || octets > 16) throw new GrammarError(file, `${path}/pad_to`, 'a number of octets, 2-16');
-        const filter = `${this.prefixOf(raw.protocol)}.padding`;
+        const filter = typeof def.pad_filter === 'string' ? def.pad_filter : `${this.prefixOf(raw.protocol)}.padding`;
         this.ir.fields.set(filter, { filter, label: 'Padding', ftype: 'FT_BYTES', base: '', protocol: raw.protocol });
         t.padTo = { bits: octets * 8, filter };
       }
@@ -486,6 +487,7 @@ class Builder {
       }
     }
     if (raw.tail === true) f.presence = { kind: 'tail' };
+    f.render = fieldRendering(raw.render, file, path);
     this.register(f, file, path, protocol);
     return f;
   }
@@ -518,7 +520,7 @@ class Builder {
 
   /** The field catalogue: a filter name keeps one label and type wherever it is used. */
   private register(f: FieldIR, file: string, path: string, protocol: string): void {
-    const ftype = f.kind === 'uint' ? (f.tfs ? 'FT_BOOLEAN' : `FT_UINT${f.typeBits}`) : f.kind === 'bytes' || f.kind === 'codec' ? 'FT_BYTES' : f.kind === 'spare' ? 'FT_UINT8' : 'FT_NONE';
+    const ftype = renderedFtype(f.render) ?? (f.kind === 'uint' ? (f.tfs ? 'FT_BOOLEAN' : `FT_UINT${f.typeBits}`) : f.kind === 'bytes' || f.kind === 'codec' ? 'FT_BYTES' : f.kind === 'spare' ? 'FT_UINT8' : 'FT_NONE');
     const base = f.kind === 'uint' ? (f.base === 'hex' ? 'BASE_HEX' : 'BASE_DEC') : '';
     const prev = this.ir.fields.get(f.filter);
     if (prev && f.kind !== 'spare' && (prev.ftype !== ftype || prev.label !== f.label)) {
@@ -585,6 +587,7 @@ class Builder {
       maxLen: half ? 1 : maxLen,
       specRef: typeof raw.clause === 'string' ? `TS 24.301 §${raw.clause}` : typeof raw.spec_ref === 'string' ? raw.spec_ref : undefined,
       where: `${file}:${path}`,
+      bytesField: typeRendering({ bytes_field: raw.bytes_field }, undefined, file, path, this.protocolOfFile.get(file) ?? '', this.ir).bytesField,
     };
     if (format !== 'T') {
       if (raw.type === undefined) throw new GrammarError(file, `${path}/type`, `a ${format} IE names its value type`);

@@ -54,8 +54,27 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "1405": "ULR-Flags",
           "1406": "ULA-Flags",
           "1407": "Visited-PLMN-Id",
+          "1408": "Requested-EUTRAN-Authentication-Info",
+          "1409": "Requested-UTRAN-GERAN-Authentication-Info",
+          "1410": "Number-Of-Requested-Vectors",
+          "1411": "Re-Synchronization-Info",
+          "1412": "Immediate-Response-Preferred",
+          "1413": "Authentication-Info",
+          "1414": "E-UTRAN-Vector",
+          "1415": "UTRAN-Vector",
+          "1416": "GERAN-Vector",
+          "1417": "Network-Access-Mode",
+          "1419": "Item-Number",
+          "1420": "Cancellation-Type",
+          "1423": "Context-Identifier",
           "1424": "Subscriber-Status",
+          "1447": "RAND",
+          "1448": "XRES",
+          "1449": "AUTN",
+          "1450": "KASME",
           "1490": "IDR-Flags",
+          "1635": "PUR-Flags",
+          "1638": "CLR-Flags",
           "1654": "Subscription-Data-Flags",
           "1675": "IMSI-Group-Id",
           "1676": "Group-Service-Id",
@@ -63,6 +82,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "1678": "Local-Group-Id",
           "1680": "UE-Usage-Type",
           "2400": "LMSI",
+          "2401": "Serving-Node",
+          "2402": "MME-Name",
+          "2403": "MSC-Number",
+          "2408": "MME-Realm",
+          "2409": "SGSN-Name",
           "3001": "Device-Action",
           "3002": "Device-Notification",
           "3003": "Trigger-Data",
@@ -136,8 +160,27 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             "1405": "dia_avp_std",
             "1406": "dia_avp_std",
             "1407": "dia_avp_std",
+            "1408": "dia_avp_std",
+            "1409": "dia_avp_std",
+            "1410": "dia_avp_std",
+            "1411": "dia_avp_std",
+            "1412": "dia_avp_std",
+            "1413": "dia_avp_std",
+            "1414": "dia_avp_std",
+            "1415": "dia_avp_std",
+            "1416": "dia_avp_std",
+            "1417": "dia_avp_std",
+            "1419": "dia_avp_std",
+            "1420": "dia_avp_std",
+            "1423": "dia_avp_std",
             "1424": "dia_avp_std",
+            "1447": "dia_avp_std",
+            "1448": "dia_avp_std",
+            "1449": "dia_avp_std",
+            "1450": "dia_avp_std",
             "1490": "dia_avp_std",
+            "1635": "dia_avp_std",
+            "1638": "dia_avp_std",
             "1654": "dia_avp_std",
             "1675": "dia_avp_std",
             "1676": "dia_avp_std",
@@ -145,6 +188,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             "1678": "dia_avp_std",
             "1680": "dia_avp_std",
             "2400": "dia_avp_std",
+            "2401": "dia_avp_std",
+            "2402": "dia_avp_std",
+            "2403": "dia_avp_std",
+            "2408": "dia_avp_std",
+            "2409": "dia_avp_std",
             "3001": "dia_avp_std",
             "3002": "dia_avp_std",
             "3003": "dia_avp_std",
@@ -180,12 +228,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "AVP",
           "spec_ref": "RFC 6733 §4.1",
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -242,8 +296,27 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
                 "1405": "dia_ulr_flags",
                 "1406": "dia_ula_flags",
                 "1407": "dia_visited_plmn_id",
+                "1408": "dia_requested_eutran_authentication_info",
+                "1409": "dia_requested_utran_geran_authentication_info",
+                "1410": "dia_number_of_requested_vectors",
+                "1411": "dia_re_synchronization_info",
+                "1412": "dia_immediate_response_preferred",
+                "1413": "dia_authentication_info",
+                "1414": "dia_e_utran_vector",
+                "1415": "dia_utran_vector",
+                "1416": "dia_geran_vector",
+                "1417": "dia_network_access_mode",
+                "1419": "dia_item_number",
+                "1420": "dia_cancellation_type",
+                "1423": "dia_context_identifier",
                 "1424": "dia_subscriber_status",
+                "1447": "dia_rand",
+                "1448": "dia_xres",
+                "1449": "dia_autn",
+                "1450": "dia_kasme",
                 "1490": "dia_idr_flags",
+                "1635": "dia_pur_flags",
+                "1638": "dia_clr_flags",
                 "1654": "dia_subscription_data_flags",
                 "1675": "dia_imsi_group_id",
                 "1676": "dia_group_service_id",
@@ -251,6 +324,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
                 "1678": "dia_local_group_id",
                 "1680": "dia_ue_usage_type",
                 "2400": "dia_lmsi",
+                "2401": "dia_serving_node",
+                "2402": "dia_mme_name",
+                "2403": "dia_msc_number",
+                "2408": "dia_mme_realm",
+                "2409": "dia_sgsn_name",
                 "3001": "dia_device_action",
                 "3002": "dia_device_notification",
                 "3003": "dia_trigger_data",
@@ -408,9 +486,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Vendor-Specific-Application-Id",
-              "label": "Vendor-Specific-Application-Id"
+              "label": "Vendor-Specific-Application-Id",
+              "render": "bytes"
             }
           ]
         },
@@ -452,7 +531,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_failed_avp": {
           "label": "Failed-AVP (279, Grouped)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.Failed-AVP","label":"Failed-AVP"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Failed-AVP",
+              "label": "Failed-AVP",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_proxy_host": {
           "label": "Proxy-Host (280, DiameterIdentity)",
@@ -472,7 +559,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_proxy_info": {
           "label": "Proxy-Info (284, Grouped)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.Proxy-Info","label":"Proxy-Info"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Proxy-Info",
+              "label": "Proxy-Info",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_accounting_sub_session_id": {
           "label": "Accounting-Sub-Session-Id (287, Unsigned64)",
@@ -495,9 +590,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Experimental-Result",
-              "label": "Experimental-Result"
+              "label": "Experimental-Result",
+              "render": "bytes"
             }
           ]
         },
@@ -573,6 +669,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "diameter_message": {
           "label": "Diameter message",
           "spec_ref": "RFC 6733 §3",
+          "derived": [{"filter":"diameter.flags","label":"Flags","as":"leading_bits","from":["request","proxiable","error","retransmitted"]}],
+          "info": "cmd={command_code}{request? Request| Answer}({command_code#}) flags={request?R|-}{proxiable?P|-}{error?E|-}{retransmitted?T|-} appl={application_id}({application_id#}) h2h={hop_by_hop_id#x} e2e={end_to_end_id#x} | ",
           "fields": [
             {"id":"version","bits":8,"const":1,"base":"hex","filter":"diameter.version","label":"Version"},
             {"id":"length","bits":24,"length_of":["request","avps"],"adjust":4,"filter":"diameter.length","label":"Length"},
@@ -580,12 +678,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             {"id":"proxiable","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.proxyable","label":"Proxyable"},
             {"id":"error","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.error","label":"Error"},
             {"id":"retransmitted","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.T","label":"T(Potentially re-transmitted message)"},
-            {"spare":4},
+            {"spare":1,"base":"dec","filter":"diameter.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.flags.reserved7","label":"Reserved"},
             {"id":"command_code","bits":24,"enum":"dia_command_code","filter":"diameter.cmd.code","label":"Command Code"},
             {"id":"application_id","bits":32,"enum":"dia_application_id","filter":"diameter.applicationId","label":"ApplicationId"},
             {"id":"hop_by_hop_id","bits":32,"base":"hex","filter":"diameter.hopbyhopid","label":"Hop-by-Hop Identifier"},
             {"id":"end_to_end_id","bits":32,"base":"hex","filter":"diameter.endtoendid","label":"End-to-End Identifier"},
-            {"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.avps","label":"AVPs"}
+            {"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},"filter":"diameter.avps","label":"AVPs"}
           ]
         }
       }
@@ -618,12 +719,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "header": "dia_avp_header",
           "set": {"code":"$diameter_group_key_info_avp_code"},
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -641,12 +748,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "header": "dia_avp_header",
           "set": {"code":"$diameter_gki_avp_code"},
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -664,12 +777,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "header": "dia_avp_header",
           "set": {"code":"$diameter_group_ciphering_algorithm_avp_code"},
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -687,12 +806,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "header": "dia_avp_header",
           "set": {"code":"$diameter_group_integrity_algorithm_avp_code"},
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -710,12 +835,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "header": "dia_avp_header",
           "set": {"code":"$diameter_gk_conf_avp_code"},
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -733,12 +864,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "header": "dia_avp_header",
           "set": {"code":"$diameter_gk_integ_avp_code"},
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -756,12 +893,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "header": "dia_avp_header",
           "set": {"code":"$diameter_gk_lifetime_avp_code"},
           "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
           "fields": [
             {"id":"code","bits":32,"enum":"dia_avp_code","filter":"diameter.avp.code","label":"AVP Code"},
             {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
             {"id":"mandatory","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
             {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
-            {"spare":5},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
             {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
             {
               "id": "vendor_id",
@@ -776,7 +919,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_group_key_info": {
           "label": "Group-Key-Info (Grouped, provisional)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.Group-Key-Info","label":"Group-Key-Info"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Group-Key-Info",
+              "label": "Group-Key-Info",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_gki": {
           "label": "Gki (Unsigned32, provisional)",
@@ -849,16 +1000,27 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
     data: {
       "protocol": "diameter",
       "spec_ref": "TS 29.272",
-      "enums": {"dia_subscriber_status":{"0":"SERVICE_GRANTED","1":"OPERATOR_DETERMINED_BARRING"}},
+      "enums": {
+        "dia_subscriber_status": {"0":"SERVICE_GRANTED","1":"OPERATOR_DETERMINED_BARRING"},
+        "dia_network_access_mode": {"0":"PACKET_AND_CIRCUIT","1":"Reserved","2":"ONLY_PACKET"},
+        "dia_cancellation_type": {
+          "0": "MME_UPDATE_PROCEDURE",
+          "1": "SGSN_UPDATE_PROCEDURE",
+          "2": "SUBSCRIPTION_WITHDRAWAL",
+          "3": "UPDATE_PROCEDURE_IWF",
+          "4": "INITIAL_ATTACH_PROCEDURE"
+        }
+      },
       "types": {
         "dia_subscription_data": {
           "label": "Subscription-Data (1400, Grouped)",
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Subscription-Data",
-              "label": "Subscription-Data"
+              "label": "Subscription-Data",
+              "render": "bytes"
             }
           ]
         },
@@ -879,7 +1041,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_imsi_group_id": {
           "label": "IMSI-Group-Id (1675, Grouped)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.IMSI-Group-Id","label":"IMSI-Group-Id"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.IMSI-Group-Id",
+              "label": "IMSI-Group-Id",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_group_service_id": {
           "label": "Group-Service-Id (1676, Unsigned32)",
@@ -890,7 +1060,150 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "Local-Group-Id (1678, OctetString)",
           "fields": [{"id":"value","bytes":"rest","filter":"diameter.Local-Group-Id","label":"Local-Group-Id"}]
         },
-        "dia_ue_usage_type": {"label":"UE-Usage-Type (1680, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.UE-Usage-Type","label":"UE-Usage-Type"}]}
+        "dia_ue_usage_type": {"label":"UE-Usage-Type (1680, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.UE-Usage-Type","label":"UE-Usage-Type"}]},
+        "dia_requested_eutran_authentication_info": {
+          "label": "Requested-EUTRAN-Authentication-Info (1408, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.11",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Requested-EUTRAN-Authentication-Info",
+              "label": "Requested-EUTRAN-Authentication-Info",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_requested_utran_geran_authentication_info": {
+          "label": "Requested-UTRAN-GERAN-Authentication-Info (1409, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.12",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Requested-UTRAN-GERAN-Authentication-Info",
+              "label": "Requested-UTRAN-GERAN-Authentication-Info",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_number_of_requested_vectors": {
+          "label": "Number-Of-Requested-Vectors (1410, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.14",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Number-Of-Requested-Vectors","label":"Number-Of-Requested-Vectors"}]
+        },
+        "dia_re_synchronization_info": {
+          "label": "Re-Synchronization-Info (1411, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.15",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Re-Synchronization-Info","label":"Re-Synchronization-Info"}]
+        },
+        "dia_immediate_response_preferred": {
+          "label": "Immediate-Response-Preferred (1412, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.16",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Immediate-Response-Preferred","label":"Immediate-Response-Preferred"}]
+        },
+        "dia_authentication_info": {
+          "label": "Authentication-Info (1413, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.17",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Authentication-Info",
+              "label": "Authentication-Info",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_e_utran_vector": {
+          "label": "E-UTRAN-Vector (1414, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.18",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.E-UTRAN-Vector",
+              "label": "E-UTRAN-Vector",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_utran_vector": {
+          "label": "UTRAN-Vector (1415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.19",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.UTRAN-Vector",
+              "label": "UTRAN-Vector",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_geran_vector": {
+          "label": "GERAN-Vector (1416, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.20",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.GERAN-Vector",
+              "label": "GERAN-Vector",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_network_access_mode": {
+          "label": "Network-Access-Mode (1417, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.21",
+          "fields": [{"id":"value","bits":32,"enum":"dia_network_access_mode","filter":"diameter.Network-Access-Mode","label":"Network-Access-Mode"}]
+        },
+        "dia_item_number": {
+          "label": "Item-Number (1419, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.23",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Item-Number","label":"Item-Number"}]
+        },
+        "dia_cancellation_type": {
+          "label": "Cancellation-Type (1420, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.24",
+          "fields": [{"id":"value","bits":32,"enum":"dia_cancellation_type","filter":"diameter.Cancellation-Type","label":"Cancellation-Type"}]
+        },
+        "dia_context_identifier": {
+          "label": "Context-Identifier (1423, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.27",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Context-Identifier","label":"Context-Identifier"}]
+        },
+        "dia_rand": {
+          "label": "RAND (1447, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.53",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.RAND","label":"RAND"}]
+        },
+        "dia_xres": {
+          "label": "XRES (1448, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.54",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.XRES","label":"XRES"}]
+        },
+        "dia_autn": {
+          "label": "AUTN (1449, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.55",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.AUTN","label":"AUTN"}]
+        },
+        "dia_kasme": {
+          "label": "KASME (1450, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.56",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.KASME","label":"KASME"}]
+        },
+        "dia_pur_flags": {
+          "label": "PUR-Flags (1635, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.149",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.PUR-Flags","label":"PUR-Flags"}]
+        },
+        "dia_clr_flags": {
+          "label": "CLR-Flags (1638, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.152",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.CLR-Flags","label":"CLR-Flags"}]
+        }
       }
     },
   },
@@ -906,9 +1219,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.User-Identifier",
-              "label": "User-Identifier"
+              "label": "User-Identifier",
+              "render": "bytes"
             }
           ]
         },
@@ -922,19 +1236,36 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Service-Parameters",
-              "label": "Service-Parameters"
+              "label": "Service-Parameters",
+              "render": "bytes"
             }
           ]
         },
         "dia_service_data": {
           "label": "Service-Data (3107, Grouped)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.Service-Data","label":"Service-Data"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Service-Data",
+              "label": "Service-Data",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_t4_data": {
           "label": "T4-Data (3108, Grouped)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.T4-Data","label":"T4-Data"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.T4-Data",
+              "label": "T4-Data",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_hss_cause": {"label":"HSS-Cause (3109, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.HSS-Cause","label":"HSS-Cause"}]},
         "dia_sir_flags": {"label":"SIR-Flags (3110, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.SIR-Flags","label":"SIR-Flags"}]},
@@ -977,9 +1308,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Supported-Features",
-              "label": "Supported-Features"
+              "label": "Supported-Features",
+              "render": "bytes"
             }
           ]
         },
@@ -999,7 +1331,40 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_lmsi": {"label":"LMSI (2400, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.LMSI","label":"LMSI"}]},
         "dia_sm_rp_ui": {"label":"SM-RP-UI (3301, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.SM-RP-UI","label":"SM-RP-UI"}]},
-        "dia_non_ip_data": {"label":"Non-IP-Data (4315, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.Non-IP-Data","label":"Non-IP-Data"}]}
+        "dia_non_ip_data": {"label":"Non-IP-Data (4315, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.Non-IP-Data","label":"Non-IP-Data"}]},
+        "dia_serving_node": {
+          "label": "Serving-Node (2401, Grouped)",
+          "spec_ref": "TS 29.173 §6.4.3",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Serving-Node",
+              "label": "Serving-Node",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_mme_name": {
+          "label": "MME-Name (2402, DiameterIdentity)",
+          "spec_ref": "TS 29.173 §6.4.4",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.MME-Name","label":"MME-Name"}]
+        },
+        "dia_msc_number": {
+          "label": "MSC-Number (2403, OctetString)",
+          "spec_ref": "TS 29.173 §6.4.5",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.MSC-Number","label":"MSC-Number"}]
+        },
+        "dia_mme_realm": {
+          "label": "MME-Realm (2408, DiameterIdentity)",
+          "spec_ref": "TS 29.173 §6.4.12",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.MME-Realm","label":"MME-Realm"}]
+        },
+        "dia_sgsn_name": {
+          "label": "SGSN-Name (2409, DiameterIdentity)",
+          "spec_ref": "TS 29.173 §6.4.13",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.SGSN-Name","label":"SGSN-Name"}]
+        }
       }
     },
   },
@@ -1037,22 +1402,39 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
       "types": {
         "dia_device_action": {
           "label": "Device-Action (3001, Grouped)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.Device-Action","label":"Device-Action"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Device-Action",
+              "label": "Device-Action",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_device_notification": {
           "label": "Device-Notification (3002, Grouped)",
           "fields": [
             {
               "id": "avps",
-              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP"},
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
               "filter": "diameter.Device-Notification",
-              "label": "Device-Notification"
+              "label": "Device-Notification",
+              "render": "bytes"
             }
           ]
         },
         "dia_trigger_data": {
           "label": "Trigger-Data (3003, Grouped)",
-          "fields": [{"id":"avps","list":{"type":"dia_avp","filter":"diameter.avp","label":"AVP"},"filter":"diameter.Trigger-Data","label":"Trigger-Data"}]
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Trigger-Data",
+              "label": "Trigger-Data",
+              "render": "bytes"
+            }
+          ]
         },
         "dia_payload": {"label":"Payload (3004, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.Payload","label":"Payload"}]},
         "dia_action_type": {
@@ -1108,6 +1490,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "group_message": {
           "label": "Protected group message",
           "spec_ref": "mtcgk (TR 33.868 §5.7.4 steps 6-7)",
+          "info": "Protected group message {gid#} Gki {gki#} seq {sequence_number#} [{=gmsg.mac.status}]",
           "protection": {
             "scheme": "gmsg",
             "payload": "payload",
@@ -1271,6 +1654,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "6": "Reserved",
           "7": "Reserved"
         },
+        "detach_type_info": {"1":"EPS detach","2":"IMSI detach","3":"Combined EPS/IMSI detach","_other":"Combined EPS/IMSI detach"},
         "detach_type": {
           "0": "Reserved (UE to network: interpreted as combined EPS/IMSI detach; network to UE: re-attach not required)",
           "1": "EPS detach (UE to network) / re-attach required (network to UE)",
@@ -1414,12 +1798,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "half_octet_value": {"label":"Value","fields":[{"id":"value","bits":4,"filter":"nas_eps.half_octet_value","label":"Value"}]},
         "additional_information": {
+          "elem_id": "nas_eps.common.elem_id",
           "label": "Additional information",
           "spec_ref": "TS 24.301 §9.9.2.0",
           "doc": "The value's coding depends on the generic message container type of the same message.",
           "fields": [{"id":"value","bytes":"rest","filter":"nas_eps.cmn.add_info","label":"Additional information content"}]
         },
         "device_properties": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Device properties",
           "spec_ref": "TS 24.008 §10.5.7.8 (TS 24.301 §9.9.2.0A)",
           "fields": [
@@ -1434,6 +1820,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "eps_bearer_context_status": {
+          "elem_id": "nas_eps.common.elem_id",
           "label": "EPS bearer context status",
           "spec_ref": "TS 24.301 §9.9.2.1",
           "fields": [
@@ -1456,6 +1843,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "location_area_identification": {
+          "elem_id": "nas_eps.common.elem_id",
           "label": "Location area identification",
           "spec_ref": "TS 24.008 §10.5.1.3",
           "fields": [
@@ -1464,6 +1852,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "mobile_identity": {
+          "elem_id": "nas_eps.common.elem_id",
           "label": "Mobile identity",
           "spec_ref": "TS 24.008 §10.5.1.4",
           "dispatch": {"offset":5,"bits":3,"key":"type_of_identity"},
@@ -1472,6 +1861,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "mobile_identity_imsi": {
           "label": "IMSI",
+          "derived": [{"filter":"e212.assoc.imsi","label":"Association IMSI","as":"imsi","from":"imsi"}],
           "fields": [
             {
               "id": "imsi",
@@ -1541,6 +1931,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ms_classmark_2": {
+          "elem_id": "nas_eps.common.elem_id",
           "label": "Mobile station classmark 2",
           "spec_ref": "TS 24.008 §10.5.1.6 (TS 24.301 §9.9.2.4)",
           "fields": [
@@ -1674,6 +2065,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ms_classmark_3": {
+          "elem_id": "nas_eps.common.elem_id",
           "label": "Mobile station classmark 3",
           "spec_ref": "TS 24.008 §10.5.1.7 (TS 24.301 §9.9.2.5)",
           "doc": "Only the first octet (spare bit, multiband supported field, A5/7-A5/4) is laid out: the rest is a CSN.1 bit stream whose layout depends on earlier flags, kept as octets (padded to an octet boundary by the sender; some senders pad with non-zero bits).",
@@ -1712,6 +2104,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "plmn_list": {
+          "elem_id": "nas_eps.common.elem_id",
           "label": "PLMN list",
           "spec_ref": "TS 24.008 §10.5.1.13",
           "fields": [
@@ -1724,6 +2117,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "supported_codec_list": {
+          "elem_id": "gsm_a.dtap.elem_id",
           "label": "Supported codec list",
           "spec_ref": "TS 24.008 §10.5.4.32 (TS 24.301 §9.9.2.10)",
           "fields": [{"id":"codecs","list":"supported_codec","min_items":1,"filter":"nas_eps.emm.supported_codecs","label":"Supported codecs"}]
@@ -1777,6 +2171,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "additional_update_result": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Additional update result",
           "spec_ref": "TS 24.301 §9.9.3.0A",
           "fields": [
@@ -1791,6 +2186,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "additional_update_type": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Additional update type",
           "spec_ref": "TS 24.301 §9.9.3.0B",
           "fields": [
@@ -1821,9 +2217,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "authentication_failure_parameter": {
+          "elem_id": "gsm_a.dtap.elem_id",
           "label": "Authentication failure parameter",
           "spec_ref": "TS 24.008 §10.5.3.2.2 (TS 24.301 §9.9.3.1)",
           "doc": "AUTS = (SQN_MS xor AK) || MAC-S, TS 33.102 §6.3.3.",
+          "bytes_field": {"filter":"gsm_a.dtap.auts","label":"AUTS value"},
           "fields": [
             {"id":"sqn_ms_xor_ak","bytes":6,"filter":"gsm_a.dtap.auts.sqn_ms_xor_ak","label":"SQN_MS xor AK"},
             {"id":"mac_s","bytes":8,"filter":"gsm_a.dtap.auts.mac_s","label":"MAC-S"}
@@ -1833,6 +2231,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "Authentication parameter AUTN",
           "spec_ref": "TS 24.008 §10.5.3.1.1 (TS 24.301 §9.9.3.2)",
           "doc": "AUTN = (SQN xor AK) || AMF || MAC, TS 33.102 §6.3.2.",
+          "bytes_field": {"filter":"gsm_a.dtap.autn","label":"AUTN value"},
           "fields": [
             {"id":"sqn_xor_ak","bytes":6,"filter":"gsm_a.dtap.autn.sqn_xor_ak","label":"SQN xor AK"},
             {"id":"amf","bytes":2,"filter":"gsm_a.dtap.autn.amf","label":"AMF"},
@@ -1845,6 +2244,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"rand","bytes":16,"filter":"gsm_a.dtap.rand","label":"RAND value"}]
         },
         "access_technology_utilization_control": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Access technology utilization control",
           "spec_ref": "TS 24.301 §9.9.3.3A",
           "doc": "Octets 3-5 are optional; octet 3 without octet 4 makes the IE be ignored. Octet 5 is spare.",
@@ -1891,6 +2291,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"res","bytes":"rest","filter":"nas_eps.emm.res","label":"RES"}]
         },
         "ciphering_key_sequence_number": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Ciphering key sequence number",
           "spec_ref": "TS 24.008 §10.5.1.2 (TS 24.301 §9.9.3.4A)",
           "fields": [
@@ -1905,6 +2306,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "sms_services_status": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "SMS services status",
           "spec_ref": "TS 24.301 §9.9.3.4B",
           "fields": [
@@ -1925,6 +2327,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "csfb_response": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "CSFB response",
           "spec_ref": "TS 24.301 §9.9.3.5",
           "fields": [
@@ -1939,6 +2342,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "daylight_saving_time": {
+          "elem_id": "gsm_a.dtap.elem_id",
           "label": "Daylight saving time",
           "spec_ref": "TS 24.008 §10.5.3.12 (TS 24.301 §9.9.3.6)",
           "fields": [
@@ -1961,12 +2365,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "Detach type",
           "spec_ref": "TS 24.301 §9.9.3.7",
           "doc": "Bit 4 is the switch-off flag from the UE and spare from the network.",
+          "info": "{type_of_detach:detach_type_info}{switch_off? / switch-off}",
           "fields": [
             {"id":"switch_off","bits":1,"enum":{"0":"Normal detach","1":"Switch off"},"filter":"nas_eps.emm.switch_off","label":"Switch off"},
             {"id":"type_of_detach","bits":3,"enum":"detach_type","filter":"nas_eps.emm.detach_type_ul","label":"Type of detach"}
           ]
         },
         "drx_parameter": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "DRX parameter",
           "spec_ref": "TS 24.008 §10.5.5.6 (TS 24.301 §9.9.3.8)",
           "fields": [
@@ -1989,8 +2395,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "emm_cause": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "EMM cause",
           "spec_ref": "TS 24.301 §9.9.3.9",
+          "info": "{cause}",
           "fields": [{"id":"cause","bits":8,"enum":"emm_cause","filter":"nas_eps.emm.cause","label":"Cause"}]
         },
         "eps_attach_result": {
@@ -2013,6 +2421,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"spare":1},{"id":"type","bits":3,"enum":"eps_attach_type","filter":"nas_eps.emm.eps_att_type","label":"EPS attach type"}]
         },
         "eps_mobile_identity": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "EPS mobile identity",
           "spec_ref": "TS 24.301 §9.9.3.12",
           "dispatch": {"offset":5,"bits":3,"key":"type_of_identity"},
@@ -2021,6 +2430,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "eps_identity_imsi": {
           "label": "IMSI",
+          "derived": [{"filter":"e212.assoc.imsi","label":"Association IMSI","as":"imsi","from":"imsi"}],
           "fields": [
             {
               "id": "imsi",
@@ -2047,6 +2457,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "eps_identity_guti": {
           "label": "GUTI",
+          "derived": [{"filter":"3gpp.tmsi","label":"TMSI/P-TMSI/M-TMSI/5G-TMSI","as":"decimal","from":"m_tmsi"}],
           "fields": [
             {"spare":4,"value":15},
             {
@@ -2086,6 +2497,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "eps_network_feature_support": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "EPS network feature support",
           "spec_ref": "TS 24.301 §9.9.3.12A",
           "fields": [
@@ -2220,14 +2632,17 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "gprs_timer": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "GPRS timer",
           "spec_ref": "TS 24.008 §10.5.7.3",
+          "derived": [{"filter":"gsm_a.gm.gmm.gprs_timer","label":"GPRS Timer","as":"gprs_timer","from":["unit","value"]}],
           "fields": [
             {"id":"unit","bits":3,"enum":"gprs_timer_unit","filter":"gsm_a.gm.gmm.gprs_timer_unit","label":"Unit"},
             {"id":"value","bits":5,"filter":"gsm_a.gm.gmm.gprs_timer_value","label":"Timer value"}
           ]
         },
         "gprs_timer_2": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "GPRS timer 2",
           "spec_ref": "TS 24.008 §10.5.7.4",
           "fields": [
@@ -2236,8 +2651,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "gprs_timer_3": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "GPRS timer 3",
           "spec_ref": "TS 24.008 §10.5.7.4a",
+          "derived": [{"filter":"gsm_a.gm.gmm.gprs_timer3","label":"GPRS Timer","as":"gprs_timer_3","from":["unit","value"]}],
           "fields": [
             {"id":"unit","bits":3,"enum":"gprs_timer_3_unit","filter":"gsm_a.gm.gmm.gprs_timer3_unit","label":"Unit"},
             {"id":"value","bits":5,"filter":"gsm_a.gm.gmm.gprs_timer3_value","label":"Timer value"}
@@ -2249,6 +2666,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"spare":1},{"id":"type","bits":3,"enum":"identity_type_2","filter":"nas_eps.emm.id_type2","label":"Identity type 2"}]
         },
         "imeisv_request": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "IMEISV request",
           "spec_ref": "TS 24.008 §10.5.5.10",
           "fields": [{"spare":1},{"id":"value","bits":3,"enum":"imeisv_request","filter":"nas_eps.emm.imeisv_req","label":"IMEISV request"}]
@@ -2263,6 +2681,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ms_network_capability": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "MS network capability",
           "spec_ref": "TS 24.008 §10.5.5.12 (TS 24.301 §9.9.3.20)",
           "doc": "Octets 4 onwards are optional (1 to 8 value octets); octets 7-10 are spare.",
@@ -2349,6 +2768,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "ms_net_cap_octet_4": {
           "label": "MS network capability octet 4",
+          "derived": [
+            {
+              "filter": "gsm_a.gm.gmm.net_cap.ext_gea_bits",
+              "label": "Extended GEA bits",
+              "as": "bit_group",
+              "from": ["gea2","gea3","gea4","gea5","gea6","gea7"]
+            }
+          ],
           "fields": [
             {
               "id": "pfc",
@@ -2534,6 +2961,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ms_network_feature_support": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "MS network feature support",
           "spec_ref": "TS 24.008 §10.5.1.15 (TS 24.301 §9.9.3.20A)",
           "fields": [
@@ -2548,6 +2976,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "nas_key_set_identifier": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "NAS key set identifier",
           "spec_ref": "TS 24.301 §9.9.3.21",
           "fields": [
@@ -2562,6 +2991,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "nas_message_container": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "NAS message container",
           "spec_ref": "TS 24.301 §9.9.3.22",
           "doc": "An SMS CP-layer PDU (CP-DATA, CP-ACK or CP-ERROR, TS 24.011), kept as octets.",
@@ -2578,9 +3008,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "network_name": {
+          "elem_id": "gsm_a.dtap.elem_id",
           "label": "Network name",
           "spec_ref": "TS 24.008 §10.5.3.5a (TS 24.301 §9.9.3.24)",
           "doc": "The text is GSM 7-bit packed (coding scheme 0) or UCS2 (coding scheme 1); it is kept as octets.",
+          "derived": [{"filter":"gsm_a.dtap.text_string","label":"Text String","as":"network_name","from":["coding_scheme","number_of_spare_bits","text"]}],
           "fields": [
             {"id":"extension","bits":1,"tfs":["No Extension","Extended"],"filter":"gsm_a.extension","label":"Extension"},
             {
@@ -2624,6 +3056,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "network_resource_identifier_container": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Network resource identifier container",
           "spec_ref": "TS 24.008 §10.5.5.31 (TS 24.301 §9.9.3.24A)",
           "fields": [
@@ -2632,11 +3065,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "nonce": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Nonce",
           "spec_ref": "TS 24.301 §9.9.3.25",
           "fields": [{"id":"value","bits":32,"base":"hex","filter":"nas_eps.emm.nonce","label":"Nonce"}]
         },
         "nonce_mme": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "NonceMME",
           "spec_ref": "TS 24.301 §9.9.3.25",
           "fields": [{"id":"value","bits":32,"base":"hex","filter":"nas_eps.emm.nonce_mme","label":"NonceMME"}]
@@ -2647,11 +3082,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"spare":7},{"id":"value","bits":1,"tfs":["TMSI","IMSI"],"filter":"nas_eps.emm.paging_id","label":"Paging identity value"}]
         },
         "p_tmsi_signature": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "P-TMSI signature",
           "spec_ref": "TS 24.008 §10.5.5.8 (TS 24.301 §9.9.3.26)",
           "fields": [{"id":"value","bits":24,"base":"hex","filter":"gsm_a.gm.gmm.ptmsi_sig","label":"P-TMSI Signature"}]
         },
         "extended_emm_cause": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Extended EMM cause",
           "spec_ref": "TS 24.301 §9.9.3.26A",
           "fields": [
@@ -2684,6 +3121,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":16,"base":"hex","filter":"nas_eps.emm.short_mac","label":"Message authentication code (short)"}]
         },
         "time_zone": {
+          "elem_id": "gsm_a.dtap.elem_id",
           "label": "Time zone",
           "spec_ref": "TS 24.008 §10.5.3.8 (TS 24.301 §9.9.3.29)",
           "doc": "Quarter hours from UTC as two swapped BCD digits with a sign bit (TS 23.040 §9.2.3.11).",
@@ -2692,6 +3130,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "time_zone_value": {
           "label": "Time zone",
           "doc": "Bits 8-5 the units digit, bit 4 the sign (1 = negative), bits 3-1 the tens digit of the offset in quarter hours.",
+          "derived": [{"filter":"gsm_a.dtap.timezone","label":"Timezone","as":"quarter_hours","from":["units_digit","tens_digit"]}],
           "fields": [
             {"id":"units_digit","bits":4,"filter":"nas_eps.emm.time_zone.units","label":"Quarter hours (units digit)"},
             {"id":"negative","bits":1,"tfs":["Negative","Positive"],"filter":"nas_eps.emm.time_zone.sign","label":"Sign"},
@@ -2699,9 +3138,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "time_zone_and_time": {
+          "elem_id": "gsm_a.dtap.elem_id",
           "label": "Time zone and time",
           "spec_ref": "TS 24.008 §10.5.3.9 (TS 24.301 §9.9.3.30)",
           "doc": "Year, month, day, hour, minute and second as swapped BCD digit pairs, then the time zone.",
+          "derived": [{"filter":"gsm_a.dtap.time_zone_time","label":"Time","as":"absolute_time","from":["year","month","day","hour","minute","second"]}],
           "fields": [
             {"id":"year","codec":"bcd_digits","bytes":1,"params":{"min":2,"max":2},"filter":"nas_eps.emm.tzt.year","label":"Year"},
             {"id":"month","codec":"bcd_digits","bytes":1,"params":{"min":2,"max":2},"filter":"nas_eps.emm.tzt.month","label":"Month"},
@@ -2713,6 +3154,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "tmsi_status": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "TMSI status",
           "spec_ref": "TS 24.008 §10.5.5.4 (TS 24.301 §9.9.3.31)",
           "fields": [
@@ -2721,6 +3163,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "tai": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Tracking area identity",
           "spec_ref": "TS 24.301 §9.9.3.32",
           "fields": [
@@ -2735,6 +3178,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "tai_list": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Tracking area identity list",
           "spec_ref": "TS 24.301 §9.9.3.33",
           "fields": [
@@ -2774,6 +3218,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_network_capability": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE network capability",
           "spec_ref": "TS 24.301 §9.9.3.34",
           "doc": "Octets 5-15 are optional; octets 12-15 are spare.",
@@ -3020,6 +3465,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_radio_capability_information_update_needed": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "UE radio capability information update needed",
           "spec_ref": "TS 24.301 §9.9.3.35",
           "fields": [
@@ -3099,6 +3545,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "emergency_number_list": {
+          "elem_id": "gsm_a.dtap.elem_id",
           "label": "Emergency number list",
           "spec_ref": "TS 24.008 §10.5.3.13",
           "fields": [{"id":"numbers","list":"emergency_number","filter":"gsm_a.dtap.emergency_numbers","label":"Emergency numbers"}]
@@ -3123,6 +3570,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "extended_emergency_number_list": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Extended emergency number list",
           "spec_ref": "TS 24.301 §9.9.3.37A",
           "doc": "Each sub-services field (a URN sub-service string) is kept as octets.",
@@ -3166,6 +3614,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "cli": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "CLI",
           "spec_ref": "TS 24.301 §9.9.3.38",
           "doc": "Coded as octets 3 to 14 of the Calling party BCD number IE of TS 24.008 §10.5.4.9.",
@@ -3214,12 +3663,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ss_code": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "SS Code",
           "spec_ref": "TS 24.301 §9.9.3.39",
           "doc": "Supplementary service code as coded in TS 29.002.",
           "fields": [{"id":"value","bits":8,"filter":"nas_eps.emm.ss_code","label":"SS Code"}]
         },
         "lcs_indicator": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "LCS indicator",
           "spec_ref": "TS 24.301 §9.9.3.40",
           "fields": [
@@ -3233,6 +3684,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "lcs_client_identity": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "LCS client identity",
           "spec_ref": "TS 24.301 §9.9.3.41",
           "doc": "The LCS-ClientID of TS 29.002 (ASN.1 BER), kept as octets.",
@@ -3250,6 +3702,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"contents","bytes":"rest","filter":"nas_eps.emm.gen_msg_cont","label":"Generic message container content"}]
         },
         "voice_domain_preference": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Voice domain preference and UE's usage setting",
           "spec_ref": "TS 24.008 §10.5.5.28 (TS 24.301 §9.9.3.44)",
           "fields": [
@@ -3276,11 +3729,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "guti_type": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "GUTI type",
           "spec_ref": "TS 24.301 §9.9.3.45",
           "fields": [{"spare":3},{"id":"guti_type","bits":1,"tfs":["Mapped GUTI","Native GUTI"],"filter":"nas_eps.emm.guti_type","label":"GUTI type"}]
         },
         "extended_drx_parameters": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Extended DRX parameters",
           "spec_ref": "TS 24.008 §10.5.5.32",
           "fields": [
@@ -3316,11 +3771,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dcn_id": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "DCN-ID",
           "spec_ref": "TS 24.008 §10.5.5.35",
           "fields": [{"id":"value","bits":16,"base":"hex","filter":"gsm_a.gm.gmm.dcn_id","label":"DCN-ID"}]
         },
         "non_3gpp_nw_provided_policies": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Non-3GPP NW provided policies",
           "spec_ref": "TS 24.008 §10.5.5.37",
           "fields": [
@@ -3334,14 +3791,21 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             }
           ]
         },
-        "hash_mme": {"label":"HashMME","spec_ref":"TS 24.301 §9.9.3.50","fields":[{"id":"value","bytes":8,"filter":"nas_eps.emm.hash_mme","label":"HashMME"}]},
+        "hash_mme": {
+          "elem_id": "nas_eps.emm.elem_id",
+          "label": "HashMME",
+          "spec_ref": "TS 24.301 §9.9.3.50",
+          "fields": [{"id":"value","bytes":8,"filter":"nas_eps.emm.hash_mme","label":"HashMME"}]
+        },
         "replayed_nas_message": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Replayed NAS message container",
           "spec_ref": "TS 24.301 §9.9.3.51",
           "doc": "The UE's ATTACH REQUEST or TRACKING AREA UPDATE REQUEST without NAS security header, decoded as a nested NAS message.",
           "fields": [{"id":"nas_message","type":"nas_eps_pdu","rest":true,"filter":"nas_eps.emm.replayed_nas_message","label":"Replayed NAS message"}]
         },
         "network_policy": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Network policy",
           "spec_ref": "TS 24.301 §9.9.3.52",
           "fields": [
@@ -3356,6 +3820,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_additional_security_capability": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE additional security capability",
           "spec_ref": "TS 24.301 §9.9.3.53",
           "fields": [
@@ -3394,6 +3859,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_status": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE status",
           "spec_ref": "TS 24.501 §9.11.3.56 (TS 24.301 §9.9.3.54)",
           "fields": [
@@ -3415,6 +3881,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "additional_information_requested": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Additional information requested",
           "spec_ref": "TS 24.301 §9.9.3.55",
           "fields": [
@@ -3429,6 +3896,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ciphering_key_data": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Ciphering key data",
           "spec_ref": "TS 24.301 §9.9.3.56",
           "fields": [
@@ -3653,6 +4121,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "n1_ue_network_capability": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "N1 UE network capability",
           "spec_ref": "TS 24.301 §9.9.3.57",
           "fields": [
@@ -3704,6 +4173,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_radio_capability_id_availability": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE radio capability ID availability",
           "spec_ref": "TS 24.301 §9.9.3.58",
           "fields": [
@@ -3718,6 +4188,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_radio_capability_id_request": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE radio capability ID request",
           "spec_ref": "TS 24.301 §9.9.3.59",
           "fields": [
@@ -3732,12 +4203,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_radio_capability_id": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE radio capability ID",
           "spec_ref": "TS 24.501 §9.11.3.68 (TS 24.301 §9.9.3.60)",
           "doc": "Hexadecimal digits of the TS 23.003 §29 UE radio capability ID, two a octet, kept as octets.",
           "fields": [{"id":"value","bytes":"rest","filter":"nas_eps.emm.ue_radio_cap_id","label":"UE radio capability ID"}]
         },
         "ue_radio_capability_id_deletion_indication": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "UE radio capability ID deletion indication",
           "spec_ref": "TS 24.501 §9.11.3.69 (TS 24.301 §9.9.3.61)",
           "fields": [
@@ -3756,6 +4229,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "wus_assistance_information": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "WUS assistance information",
           "spec_ref": "TS 24.301 §9.9.3.62",
           "fields": [
@@ -3775,21 +4249,25 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "nb_s1_drx_parameter": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "NB-S1 DRX parameter",
           "spec_ref": "TS 24.301 §9.9.3.63",
           "fields": [{"spare":4},{"id":"value","bits":4,"enum":"nb_s1_drx_value","filter":"nas_eps.emm.nb_s1_drx_param","label":"DRX value"}]
         },
         "imsi_offset": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "IMSI offset",
           "spec_ref": "TS 24.301 §9.9.3.64",
           "fields": [{"id":"value","bits":16,"filter":"nas_eps.emm.imsi_offset","label":"IMSI offset value"}]
         },
         "ue_request_type": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE request type",
           "spec_ref": "TS 24.301 §9.9.3.65",
           "fields": [{"spare":4},{"id":"request_type","bits":4,"enum":"ue_request_type","filter":"nas_eps.emm.ue_request_type","label":"Request type"}]
         },
         "paging_restriction": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Paging restriction",
           "spec_ref": "TS 24.301 §9.9.3.66",
           "doc": "Octets 4-5 (types 3 and 4) are an EBI bitmap, octet 4 bit 1 = EBI 0; 0 = paging for that PDN connection restricted.",
@@ -3821,6 +4299,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "eps_additional_request_result": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "EPS additional request result",
           "spec_ref": "TS 24.301 §9.9.3.67",
           "fields": [
@@ -3840,6 +4319,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"seconds","bits":24,"units":"s","filter":"nas_eps.emm.time_duration","label":"Time duration"}]
         },
         "unavailability_information": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Unavailability information",
           "spec_ref": "TS 24.301 §9.9.3.69",
           "fields": [
@@ -3878,6 +4358,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "unavailability_configuration": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Unavailability configuration",
           "spec_ref": "TS 24.301 §9.9.3.70",
           "fields": [
@@ -3922,6 +4403,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_information_request": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "UE information request",
           "spec_ref": "TS 24.301 §9.9.3.71",
           "fields": [
@@ -3930,12 +4412,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ue_coarse_location_information": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "UE coarse location information",
           "spec_ref": "TS 24.301 §9.9.3.72",
           "doc": "The coarseLocationInfo field of TS 36.331, kept as octets.",
           "fields": [{"id":"value","bytes":"rest","filter":"nas_eps.emm.ue_coarse_location_info","label":"UE coarse location information"}]
         },
         "sf_satellite_operation_parameters": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "S&F satellite operation parameters",
           "spec_ref": "TS 24.301 §9.9.3.73",
           "fields": [
@@ -4064,6 +4548,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "registration_wait_range": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Registration wait range",
           "spec_ref": "TS 24.501 §9.11.3.84 (TS 24.301 §9.9.3.75)",
           "doc": "Each octet is coded as the value octet of a GPRS timer 2 (TS 24.008 §10.5.7.4).",
@@ -4073,6 +4558,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "plmn_identity": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "PLMN identity",
           "spec_ref": "TS 24.501 §9.11.3.85 (TS 24.301 §9.9.3.77)",
           "fields": [
@@ -4086,6 +4572,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "header_compression_configuration_status": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Header compression configuration status",
           "spec_ref": "TS 24.301 §9.9.4.27",
           "doc": "Used only by TRACKING AREA UPDATE ACCEPT; 1 = the bearer's header compression configuration is not used.",
@@ -4127,7 +4614,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             {"id":"spare_half_octet","name":"Spare half octet","format":"V","length":"1/2","type":"spare_half_octet","clause":"9.9.2.9"},
             {"id":"t3412_value","name":"T3412 value","format":"V","length":1,"type":"gprs_timer","clause":"9.9.3.16"},
             {"id":"tai_list","name":"TAI list","format":"LV","length":"7-97","type":"tai_list","clause":"9.9.3.33"},
-            {"id":"esm_message_container","name":"ESM message container","format":"LV-E","length":"5-n","type":"esm_message","clause":"9.9.3.15"},
+            {
+              "id": "esm_message_container",
+              "name": "ESM message container",
+              "format": "LV-E",
+              "length": "5-n",
+              "type": "esm_message",
+              "clause": "9.9.3.15",
+              "bytes_field": {"filter":"nas_eps.emm.esm_msg_cont","label":"ESM message container contents"}
+            },
             {"iei":"50","id":"guti","name":"GUTI","format":"TLV","length":13,"type":"eps_mobile_identity","clause":"9.9.3.12"},
             {
               "iei": "13",
@@ -4372,7 +4867,17 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "direction": "ul",
           "header": "emm_header",
           "set": {"message_type":67},
-          "ies": [{"id":"esm_message_container","name":"ESM message container","format":"LV-E","length":"5-n","type":"esm_message","clause":"9.9.3.15"}]
+          "ies": [
+            {
+              "id": "esm_message_container",
+              "name": "ESM message container",
+              "format": "LV-E",
+              "length": "5-n",
+              "type": "esm_message",
+              "clause": "9.9.3.15",
+              "bytes_field": {"filter":"nas_eps.emm.esm_msg_cont","label":"ESM message container contents"}
+            }
+          ]
         },
         "attach_reject": {
           "label": "Attach reject",
@@ -4389,7 +4894,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "format": "TLV-E",
               "length": "6-n",
               "type": "esm_message",
-              "clause": "9.9.3.15"
+              "clause": "9.9.3.15",
+              "bytes_field": {"filter":"nas_eps.emm.esm_msg_cont","label":"ESM message container contents"}
             },
             {"iei":"5F","id":"t3346_value","name":"T3346 value","format":"TLV","length":3,"type":"gprs_timer_2","clause":"9.9.3.16A"},
             {"iei":"16","id":"t3402_value","name":"T3402 value","format":"TLV","length":3,"type":"gprs_timer_2","clause":"9.9.3.16A"},
@@ -4474,7 +4980,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "type": "ue_network_capability",
               "clause": "9.9.3.34"
             },
-            {"id":"esm_message_container","name":"ESM message container","format":"LV-E","length":"5-n","type":"esm_message","clause":"9.9.3.15"},
+            {
+              "id": "esm_message_container",
+              "name": "ESM message container",
+              "format": "LV-E",
+              "length": "5-n",
+              "type": "esm_message",
+              "clause": "9.9.3.15",
+              "bytes_field": {"filter":"nas_eps.emm.esm_msg_cont","label":"ESM message container contents"}
+            },
             {
               "iei": "19",
               "id": "old_p_tmsi_signature",
@@ -5977,7 +6491,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "format": "TLV-E",
               "length": "3-n",
               "type": "esm_message",
-              "clause": "9.9.3.15"
+              "clause": "9.9.3.15",
+              "bytes_field": {"filter":"nas_eps.emm.esm_msg_cont","label":"ESM message container contents"}
             },
             {
               "iei": "67",
@@ -7000,6 +7515,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
       },
       "types": {
         "esm_access_point_name": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Access point name",
           "spec_ref": "TS 24.301 §9.9.4.1 -> TS 24.008 §10.5.6.1 (TS 23.003 §9.1 label encoding)",
           "fields": [
@@ -7007,7 +7523,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "id": "labels",
               "list": {"type":"esm_apn_label","filter":"nas_eps.esm.apn_label","label":"APN label"},
               "filter": "gsm_a.gm.sm.apn",
-              "label": "APN"
+              "label": "APN",
+              "render": "apn"
             }
           ]
         },
@@ -7019,8 +7536,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_apn_ambr": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "APN aggregate maximum bit rate",
           "spec_ref": "TS 24.301 §9.9.4.2",
+          "derived": [
+            {"filter":"nas_eps.esm.apn_ambr_dl_total","label":"Total APN-AMBR for downlink","as":"apn_ambr_total","from":["dl","dl_ext","dl_ext2"]},
+            {"filter":"nas_eps.esm.apn_ambr_ul_total","label":"Total APN-AMBR for uplink","as":"apn_ambr_total","from":["ul","ul_ext","ul_ext2"]}
+          ],
           "fields": [
             {"id":"dl","bits":8,"filter":"nas_eps.esm.apn_ambr_dl","label":"APN-AMBR for downlink"},
             {"id":"ul","bits":8,"filter":"nas_eps.esm.apn_ambr_ul","label":"APN-AMBR for uplink"},
@@ -7031,11 +7553,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_connectivity_type": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Connectivity type",
           "spec_ref": "TS 24.301 §9.9.4.2A -> TS 24.008 §10.5.6.19",
           "fields": [{"id":"value","bits":4,"enum":"esm_connectivity_type","filter":"gsm_a.gm.sm.connectivity_type","label":"Connectivity type"}]
         },
         "esm_eps_qos": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "EPS quality of service",
           "spec_ref": "TS 24.301 §9.9.4.3",
           "fields": [
@@ -7055,11 +7579,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_cause": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "ESM cause",
           "spec_ref": "TS 24.301 §9.9.4.4",
+          "info": "{cause}",
           "fields": [{"id":"cause","bits":8,"enum":"esm_cause","filter":"nas_eps.esm.cause","label":"Cause"}]
         },
         "esm_information_transfer_flag": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "ESM information transfer flag",
           "spec_ref": "TS 24.301 §9.9.4.5",
           "fields": [
@@ -7079,9 +7606,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":4,"enum":"esm_linked_bearer_id","filter":"nas_eps.esm.linked_bearer_id","label":"Linked EPS bearer identity"}]
         },
         "esm_llc_sapi": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "LLC service access point identifier",
           "spec_ref": "TS 24.301 §9.9.4.7 -> TS 24.008 §10.5.6.9",
-          "fields": [{"spare":4,"filter":"gsm_a.spare_bits"},{"id":"value","bits":4,"enum":"esm_llc_sapi","filter":"gsm_a.gm.sm.llc_sapi","label":"LLC SAPI"}]
+          "fields": [
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
+            {"id":"value","bits":4,"enum":"esm_llc_sapi","filter":"gsm_a.gm.sm.llc_sapi","label":"LLC SAPI"}
+          ]
         },
         "esm_notification_indicator": {
           "label": "Notification indicator",
@@ -7089,10 +7620,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":8,"enum":"esm_notification_indicator","filter":"nas_eps.esm.notif_ind","label":"Notification indicator value"}]
         },
         "esm_packet_flow_identifier": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Packet flow identifier",
           "spec_ref": "TS 24.301 §9.9.4.8 -> TS 24.008 §10.5.6.11",
           "fields": [
-            {"spare":1,"filter":"gsm_a.spare_bits"},
+            {"spare":1,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"value","bits":7,"enum":"esm_packet_flow_id","filter":"gsm_a.gm.sm.packet_flow_id","label":"Packet Flow Identifier (PFI)"}
           ]
         },
@@ -7112,7 +7644,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             }
           ]
         },
-        "esm_pdn_address_ipv4": {"label":"IPv4 address","fields":[{"id":"ipv4","bytes":4,"filter":"nas_eps.esm.pdn_ipv4","label":"PDN IPv4"}]},
+        "esm_pdn_address_ipv4": {"label":"IPv4 address","fields":[{"id":"ipv4","bytes":4,"filter":"nas_eps.esm.pdn_ipv4","label":"PDN IPv4","render":"ipv4"}]},
         "esm_pdn_address_ipv6": {
           "label": "IPv6 interface identifier",
           "fields": [{"id":"ipv6_interface_id","bytes":8,"filter":"nas_eps.esm.pdn_ipv6_if_id","label":"PDN IPv6 if id"}]
@@ -7121,7 +7653,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "IPv6 interface identifier and IPv4 address",
           "fields": [
             {"id":"ipv6_interface_id","bytes":8,"filter":"nas_eps.esm.pdn_ipv6_if_id","label":"PDN IPv6 if id"},
-            {"id":"ipv4","bytes":4,"filter":"nas_eps.esm.pdn_ipv4","label":"PDN IPv4"}
+            {"id":"ipv4","bytes":4,"filter":"nas_eps.esm.pdn_ipv4","label":"PDN IPv4","render":"ipv4"}
           ]
         },
         "esm_pdn_address_other": {
@@ -7134,14 +7666,16 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"spare":1},{"id":"value","bits":3,"enum":"esm_pdn_type","filter":"nas_eps.esm_pdn_type","label":"PDN type"}]
         },
         "esm_radio_priority": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Radio priority",
           "spec_ref": "TS 24.301 §9.9.4.13 -> TS 24.008 §10.5.7.2",
           "fields": [
-            {"spare":1,"filter":"gsm_a.spare_bits"},
+            {"spare":1,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"level","bits":3,"enum":"esm_radio_priority","filter":"gsm_a.gm.radio_priority_pdp","label":"Radio Priority (PDP or SMS)"}
           ]
         },
         "esm_re_attempt_indicator": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "Re-attempt indicator",
           "spec_ref": "TS 24.301 §9.9.4.13A",
           "fields": [
@@ -7174,8 +7708,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"spare":1},{"id":"value","bits":3,"enum":"esm_request_type","filter":"nas_eps.esm_request_type","label":"Request type"}]
         },
         "esm_transaction_identifier": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Transaction identifier",
           "spec_ref": "TS 24.301 §9.9.4.17 -> TS 24.008 §10.5.6.7 (Linked TI)",
+          "derived": [{"filter":"gsm_a.gm.ti_value","label":"TI value","as":"ti_value","from":["tio","extension"]}],
           "fields": [
             {
               "id": "ti_flag",
@@ -7184,8 +7720,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "gsm_a.gm.sm.ti_flag",
               "label": "TI Flag"
             },
-            {"id":"tio","bits":3,"filter":"gsm_a.dtap.tio","label":"TIO"},
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"id":"tio","bits":3,"filter":"nas_eps.esm.linked_ti.tio","label":"TIO"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "extension",
               "type": "esm_transaction_identifier_extension",
@@ -7199,14 +7735,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "TI extension octet",
           "fields": [
             {"id":"ext","bits":1,"tfs":["True","False"],"filter":"gsm_a.gm.sm.ext","label":"Extension"},
-            {"id":"tie","bits":7,"filter":"gsm_a.dtap.tie","label":"TIE"}
+            {"id":"tie","bits":7,"filter":"nas_eps.esm.linked_ti.tie","label":"TIE"}
           ]
         },
         "esm_wlan_offload_acceptability": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "WLAN offload acceptability",
           "spec_ref": "TS 24.301 §9.9.4.18 -> TS 24.008 §10.5.6.20",
           "fields": [
-            {"spare":2,"filter":"gsm_a.spare_bits"},
+            {"spare":2,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "utran",
               "bits": 1,
@@ -7230,6 +7767,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_nbifom_container": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "NBIFOM container",
           "spec_ref": "TS 24.301 §9.9.4.19 -> TS 24.008 §10.5.6.21 (contents: TS 24.161 §6.1.2, NBIFOM parameter list)",
           "fields": [
@@ -7349,6 +7887,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_remote_ue_context_list": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "Remote UE context list",
           "spec_ref": "TS 24.301 §9.9.4.20",
           "fields": [
@@ -7592,13 +8131,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "esm_remote_ue_ipv4": {
           "label": "IPv4 address and port",
           "fields": [
-            {"id":"ipv4","bytes":4,"filter":"nas_eps.esm.remote_ue_context_list.ue_context.ipv4","label":"IPv4 address"},
+            {"id":"ipv4","bytes":4,"filter":"nas_eps.esm.remote_ue_context_list.ue_context.ipv4","label":"IPv4 address","render":"ipv4"},
             {"id":"port","bits":16,"filter":"nas_eps.esm.remote_ue_context_list.ue_context.port_number","label":"Port number"}
           ]
         },
         "esm_remote_ue_ipv6": {
           "label": "IPv6 prefix",
-          "fields": [{"id":"ipv6_prefix","bytes":8,"filter":"nas_eps.esm.remote_ue_context_list.ue_context.ipv6_prefix","label":"IPv6 prefix"}]
+          "fields": [{"id":"ipv6_prefix","bytes":8,"filter":"nas_eps.esm.remote_ue_context_list.ue_context.ipv6_prefix","label":"IPv6 prefix","render":"ipv6"}]
         },
         "esm_port_range": {
           "label": "Port range",
@@ -7609,6 +8148,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "esm_empty": {"label":"No information","fields":[]},
         "esm_pkmf_address": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "PKMF address",
           "spec_ref": "TS 24.301 §9.9.4.21",
           "fields": [
@@ -7624,10 +8164,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             }
           ]
         },
-        "esm_pkmf_ipv4": {"label":"IPv4 address","fields":[{"id":"ipv4","bytes":4,"filter":"nas_eps.esm.pkmf.ipv4","label":"IPv4 address"}]},
-        "esm_pkmf_ipv6": {"label":"IPv6 address","fields":[{"id":"ipv6","bytes":16,"filter":"nas_eps.esm.pkmf.ipv6","label":"IPv6 address"}]},
+        "esm_pkmf_ipv4": {"label":"IPv4 address","fields":[{"id":"ipv4","bytes":4,"filter":"nas_eps.esm.pkmf.ipv4","label":"IPv4 address","render":"ipv4"}]},
+        "esm_pkmf_ipv6": {"label":"IPv6 address","fields":[{"id":"ipv6","bytes":16,"filter":"nas_eps.esm.pkmf.ipv6","label":"IPv6 address","render":"ipv6"}]},
         "esm_pkmf_other": {"label":"Address information","fields":[{"id":"data","bytes":"rest","filter":"nas_eps.esm.pkmf.address_data","label":"Address information"}]},
         "esm_header_compression_configuration": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "Header compression configuration",
           "spec_ref": "TS 24.301 §9.9.4.22",
           "fields": [
@@ -7711,6 +8252,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_control_plane_only_indication": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Control plane only indication",
           "spec_ref": "TS 24.301 §9.9.4.23",
           "fields": [
@@ -7730,6 +8272,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"contents","bytes":"rest","filter":"nas_eps.esm.user_data_cont","label":"User data contents"}]
         },
         "esm_release_assistance_indication": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Release assistance indication",
           "spec_ref": "TS 24.301 §9.9.4.25",
           "fields": [
@@ -7738,11 +8281,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_serving_plmn_rate_control": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "Serving PLMN rate control",
           "spec_ref": "TS 24.301 §9.9.4.28",
           "fields": [{"id":"value","bits":16,"filter":"nas_eps.esm.serv_plmn_rate_ctrl_val","label":"Serving PLMN rate control value"}]
         },
         "esm_extended_apn_ambr": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "Extended APN aggregate maximum bit rate",
           "spec_ref": "TS 24.301 §9.9.4.29",
           "fields": [
@@ -7765,6 +8310,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_extended_qos": {
+          "elem_id": "nas_eps.esm.elem_id",
           "label": "Extended quality of service",
           "spec_ref": "TS 24.301 §9.9.4.30",
           "fields": [
@@ -7777,10 +8323,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_device_properties": {
+          "elem_id": "gsm_a.common.elem_id",
           "label": "Device properties",
           "spec_ref": "TS 24.301 §9.9.2.0A -> TS 24.008 §10.5.7.8",
           "fields": [
-            {"spare":3,"filter":"gsm_a.spare_bits"},
+            {"spare":3,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "low_priority",
               "bits": 1,
@@ -7791,10 +8338,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_quality_of_service": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Quality of service",
           "spec_ref": "TS 24.301 §9.9.4.12 -> TS 24.008 §10.5.6.5",
           "fields": [
-            {"spare":2,"filter":"gsm_a.spare_bits"},
+            {"spare":2,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"delay_class","bits":3,"enum":"esm_qos_delay_class","filter":"gsm_a.gm.sm.qos.delay_cls","label":"Quality of Service Delay class"},
             {
               "id": "reliability_class",
@@ -7804,9 +8352,9 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "label": "Reliability class"
             },
             {"id":"peak_throughput","bits":4,"enum":"esm_qos_peak_throughput","filter":"gsm_a.gm.sm.qos.peak_throughput","label":"Peak throughput"},
-            {"spare":1,"filter":"gsm_a.spare_bits"},
+            {"spare":1,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"precedence_class","bits":3,"enum":"esm_qos_precedence_class","filter":"gsm_a.gm.sm.qos.prec_class","label":"Precedence class"},
-            {"spare":3,"filter":"gsm_a.spare_bits"},
+            {"spare":3,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"mean_throughput","bits":5,"enum":"esm_qos_mean_throughput","filter":"gsm_a.gm.sm.qos.mean_throughput","label":"Mean throughput"},
             {"id":"traffic_class","bits":3,"enum":"esm_qos_traffic_class","filter":"gsm_a.gm.sm.qos.traffic_cls","label":"Traffic class"},
             {"id":"delivery_order","bits":2,"enum":"esm_qos_delivery_order","filter":"gsm_a.gm.sm.qos.del_order","label":"Delivery order"},
@@ -7832,7 +8380,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             },
             {"id":"guaranteed_bitrate_ul","bits":8,"filter":"gsm_a.gm.sm.qos.guar_bitrate_upl","label":"Guaranteed bitrate for uplink"},
             {"id":"guaranteed_bitrate_dl","bits":8,"filter":"gsm_a.gm.sm.qos.guar_bitrate_downl","label":"Guaranteed bitrate for downlink"},
-            {"spare":3,"filter":"gsm_a.spare_bits"},
+            {"spare":3,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "signalling_indication",
               "bits": 1,
@@ -7900,6 +8448,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_traffic_flow_template": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Traffic flow template",
           "spec_ref": "TS 24.301 §9.9.4.16 (and §9.9.4.15) -> TS 24.008 §10.5.6.12",
           "fields": [
@@ -7944,14 +8493,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "esm_tft_packet_filter_id": {
           "label": "Packet filter identifier",
           "fields": [
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"identifier","bits":4,"filter":"gsm_a.gm.sm.tft.pkt_flt_id","label":"Packet filter identifier"}
           ]
         },
         "esm_tft_packet_filter": {
           "label": "Packet filter",
           "fields": [
-            {"spare":2,"filter":"gsm_a.spare_bits"},
+            {"spare":2,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "direction",
               "bits": 2,
@@ -8013,8 +8562,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "gsm_a.gm.sm.tft.packet_filter_component_type_id",
               "label": "Packet filter component type identifier"
             },
-            {"id":"address","bytes":4,"filter":"gsm_a.gm.sm.ip4_address","label":"IPv4 address"},
-            {"id":"mask","bytes":4,"filter":"gsm_a.gm.sm.ip4_mask","label":"IPv4 address mask"}
+            {"id":"address","bytes":4,"filter":"gsm_a.gm.sm.ip4_address","label":"IPv4 address","render":"ipv4"},
+            {"id":"mask","bytes":4,"filter":"gsm_a.gm.sm.ip4_mask","label":"IPv4 address mask","render":"ipv4"}
           ]
         },
         "esm_tft_ipv6_address": {
@@ -8027,8 +8576,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "gsm_a.gm.sm.tft.packet_filter_component_type_id",
               "label": "Packet filter component type identifier"
             },
-            {"id":"address","bytes":16,"filter":"gsm_a.gm.sm.ip6_address","label":"IPv6 address"},
-            {"id":"mask","bytes":16,"filter":"gsm_a.gm.sm.ip6_mask","label":"IPv6 address mask"}
+            {"id":"address","bytes":16,"filter":"gsm_a.gm.sm.ip6_address","label":"IPv6 address","render":"ipv6"},
+            {"id":"mask","bytes":16,"filter":"gsm_a.gm.sm.ip6_mask","label":"IPv6 address mask","render":"ipv6"}
           ]
         },
         "esm_tft_ipv6_prefix": {
@@ -8041,7 +8590,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "gsm_a.gm.sm.tft.packet_filter_component_type_id",
               "label": "Packet filter component type identifier"
             },
-            {"id":"address","bytes":16,"filter":"gsm_a.gm.sm.ip6_address","label":"IPv6 address"},
+            {"id":"address","bytes":16,"filter":"gsm_a.gm.sm.ip6_address","label":"IPv6 address","render":"ipv6"},
             {"id":"prefix_length","bits":8,"filter":"gsm_a.gm.sm.ip6_prefix_length","label":"IPv6 prefix length"}
           ]
         },
@@ -8122,7 +8671,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "gsm_a.gm.sm.tft.packet_filter_component_type_id",
               "label": "Packet filter component type identifier"
             },
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"flow_label","bits":20,"base":"hex","filter":"gsm_a.gm.sm.tft.flow_label_type","label":"Flow Label Type"}
           ]
         },
@@ -8149,7 +8698,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "gsm_a.gm.sm.tft.packet_filter_component_type_id",
               "label": "Packet filter component type identifier"
             },
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"vid","bits":12,"base":"hex","filter":"gsm_a.gm.sm.tft.vlan_tag_vid","label":"VID"}
           ]
         },
@@ -8163,7 +8712,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "filter": "gsm_a.gm.sm.tft.packet_filter_component_type_id",
               "label": "Packet filter component type identifier"
             },
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"pcp","bits":3,"base":"hex","filter":"gsm_a.gm.sm.tft.vlan_tag_pcp","label":"PCP"},
             {"id":"dei","bits":1,"base":"hex","filter":"gsm_a.gm.sm.tft.vlan_tag_dei","label":"DEI"}
           ]
@@ -8250,7 +8799,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "esm_tft_parameter_filter_id": {
           "label": "Packet filter identifier",
           "fields": [
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {"id":"identifier","bits":4,"filter":"gsm_a.gm.sm.tft.packet_filter_identifier","label":"Packet filter identifier"}
           ]
         },
@@ -8269,11 +8818,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_pco_ul": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Protocol configuration options",
           "spec_ref": "TS 24.301 §9.9.4.11 -> TS 24.008 §10.5.6.3 (MS to network)",
+          "derived": [{"filter":"gsm_a.gm.sm.link_dir","label":"Link direction","as":"link_direction"}],
           "fields": [
             {"id":"ext","bits":1,"const":1,"tfs":["True","False"],"filter":"gsm_a.gm.sm.ext","label":"Extension"},
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "configuration_protocol",
               "bits": 3,
@@ -8290,11 +8841,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "esm_pco_dl": {
+          "elem_id": "gsm_a.gm.elem_id",
           "label": "Protocol configuration options",
           "spec_ref": "TS 24.301 §9.9.4.11 -> TS 24.008 §10.5.6.3 (network to MS)",
+          "derived": [{"filter":"gsm_a.gm.sm.link_dir","label":"Link direction","as":"link_direction"}],
           "fields": [
             {"id":"ext","bits":1,"const":1,"tfs":["True","False"],"filter":"gsm_a.gm.sm.ext","label":"Extension"},
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "configuration_protocol",
               "bits": 3,
@@ -8386,42 +8939,42 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "P-CSCF IPv6 address",
           "fields": [
             {"id":"length","bits":8,"base":"hex","length_of":"address","filter":"gsm_a.gm.sm.pco.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.pcscf.ipv6","label":"IPv6"}
+            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.pcscf.ipv6","label":"IPv6","render":"ipv6"}
           ]
         },
         "esm_pco_c_dns_ipv6": {
           "label": "DNS server IPv6 address",
           "fields": [
             {"id":"length","bits":8,"base":"hex","length_of":"address","filter":"gsm_a.gm.sm.pco.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dns.ipv6","label":"IPv6"}
+            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dns.ipv6","label":"IPv6","render":"ipv6"}
           ]
         },
         "esm_pco_c_dsmipv6_home_agent_ipv6": {
           "label": "DSMIPv6 home agent address",
           "fields": [
             {"id":"length","bits":8,"base":"hex","length_of":"address","filter":"gsm_a.gm.sm.pco.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dsmipv6_home_agent.ipv6","label":"IPv6"}
+            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dsmipv6_home_agent.ipv6","label":"IPv6","render":"ipv6"}
           ]
         },
         "esm_pco_c_dsmipv6_home_agent_ipv4": {
           "label": "DSMIPv6 IPv4 home agent address",
           "fields": [
             {"id":"length","bits":8,"base":"hex","length_of":"address","filter":"gsm_a.gm.sm.pco.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dsmipv6_home_agent.ipv4","label":"IPv4"}
+            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dsmipv6_home_agent.ipv4","label":"IPv4","render":"ipv4"}
           ]
         },
         "esm_pco_c_pcscf_ipv4": {
           "label": "P-CSCF IPv4 address",
           "fields": [
             {"id":"length","bits":8,"base":"hex","length_of":"address","filter":"gsm_a.gm.sm.pco.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.pcscf.ipv4","label":"IPv4"}
+            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.pcscf.ipv4","label":"IPv4","render":"ipv4"}
           ]
         },
         "esm_pco_c_dns_ipv4": {
           "label": "DNS server IPv4 address",
           "fields": [
             {"id":"length","bits":8,"base":"hex","length_of":"address","filter":"gsm_a.gm.sm.pco.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dns.ipv4","label":"IPv4"}
+            {"id":"address","bytes":"var","filter":"gsm_a.gm.sm.pco.dns.ipv4","label":"IPv4","render":"ipv4"}
           ]
         },
         "esm_pco_c_dsmipv6_home_network_prefix": {
@@ -8439,7 +8992,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "esm_pco_v_home_network_prefix": {
           "label": "DSMIPv6 home network prefix",
           "fields": [
-            {"id":"address","bytes":16,"tail":true,"filter":"gsm_a.gm.sm.pco.dsmipv6_home_network.ipv6","label":"IPv6"},
+            {"id":"address","bytes":16,"tail":true,"filter":"gsm_a.gm.sm.pco.dsmipv6_home_network.ipv6","label":"IPv6","render":"ipv6"},
             {"id":"prefix_length","bits":8,"tail":true,"filter":"gsm_a.gm.sm.pco.dsmipv6_home_network.ipv6_prefix_length","label":"Prefix length"}
           ]
         },
@@ -8517,7 +9070,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "esm_pco_v_apn_rate_control": {
           "label": "APN rate control parameters",
           "fields": [
-            {"spare":4,"filter":"gsm_a.spare_bits"},
+            {"spare":4,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "aer",
               "bits": 1,
@@ -8548,7 +9101,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "esm_pco_v_additional_apn_rate_control": {
           "label": "Additional APN rate control for exception data parameters",
           "fields": [
-            {"spare":5,"filter":"gsm_a.spare_bits"},
+            {"spare":5,"filter":"gsm_a.spare_bits","base":"dec"},
             {
               "id": "ul_time_unit",
               "bits": 3,
@@ -8713,15 +9266,16 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {"id":"type","bits":8,"enum":"esm_ipcp_option_type","filter":"ipcp.opt.type","label":"Type"},
             {"id":"length","bits":8,"length_of":"address","adjust":2,"filter":"ipcp.opt.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"ipcp.opt.ip_address","label":"IP Address"}
+            {"id":"address","bytes":"var","filter":"ipcp.opt.ip_address","label":"IP Address","render":"ipv4"}
           ]
         },
         "esm_ipcp_opt_pri_dns": {
           "label": "Primary DNS Server IP Address",
+          "bytes_field": {"filter":"ipcp.opt.pri_dns","label":"Primary DNS Server IP Address"},
           "fields": [
             {"id":"type","bits":8,"enum":"esm_ipcp_option_type","filter":"ipcp.opt.type","label":"Type"},
             {"id":"length","bits":8,"length_of":"address","adjust":2,"filter":"ipcp.opt.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"ipcp.opt.pri_dns_address","label":"Primary DNS Address"}
+            {"id":"address","bytes":"var","filter":"ipcp.opt.pri_dns_address","label":"Primary DNS Address","render":"ipv4"}
           ]
         },
         "esm_ipcp_opt_pri_nbns": {
@@ -8729,15 +9283,16 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {"id":"type","bits":8,"enum":"esm_ipcp_option_type","filter":"ipcp.opt.type","label":"Type"},
             {"id":"length","bits":8,"length_of":"address","adjust":2,"filter":"ipcp.opt.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"ipcp.opt.pri_nbns_address","label":"Primary NBNS Address"}
+            {"id":"address","bytes":"var","filter":"ipcp.opt.pri_nbns_address","label":"Primary NBNS Address","render":"ipv4"}
           ]
         },
         "esm_ipcp_opt_sec_dns": {
           "label": "Secondary DNS Server IP Address",
+          "bytes_field": {"filter":"ipcp.opt.sec_dns","label":"Secondary DNS Server IP Address"},
           "fields": [
             {"id":"type","bits":8,"enum":"esm_ipcp_option_type","filter":"ipcp.opt.type","label":"Type"},
             {"id":"length","bits":8,"length_of":"address","adjust":2,"filter":"ipcp.opt.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"ipcp.opt.sec_dns_address","label":"Secondary DNS Address"}
+            {"id":"address","bytes":"var","filter":"ipcp.opt.sec_dns_address","label":"Secondary DNS Address","render":"ipv4"}
           ]
         },
         "esm_ipcp_opt_sec_nbns": {
@@ -8745,7 +9300,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [
             {"id":"type","bits":8,"enum":"esm_ipcp_option_type","filter":"ipcp.opt.type","label":"Type"},
             {"id":"length","bits":8,"length_of":"address","adjust":2,"filter":"ipcp.opt.length","label":"Length"},
-            {"id":"address","bytes":"var","filter":"ipcp.opt.sec_nbns_address","label":"Secondary NBNS Address"}
+            {"id":"address","bytes":"var","filter":"ipcp.opt.sec_nbns_address","label":"Secondary NBNS Address","render":"ipv4"}
           ]
         },
         "esm_ipcp_opt_other": {
@@ -10067,6 +10622,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
       "generated": [{"filter":"nas_eps.gk.deciphering","label":"Group key information deciphering","ftype":"FT_STRING"}],
       "types": {
         "group_key_information": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Group key information",
           "doc": "One group key set per group the UE belongs to.",
           "fields": [{"id":"groups","list":"group_key_set","min_items":1,"filter":"nas_eps.gk.sets","label":"Group key sets"}]
@@ -10097,6 +10653,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "ciphered_group_key_information": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Ciphered group key information",
           "doc": "The Group key information value ciphered under K_NASenc with the NAS ciphering algorithm, COUNT of the carrying message, DIRECTION 1 and BEARER 1 (NAS messages use BEARER 0, so the keystream never equals that of any NAS message). For a Security Mode Command, which is never ciphered.",
           "protection": {
@@ -10109,6 +10666,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"group_keys","type":"group_key_information","rest":true,"filter":"nas_eps.gk.information","label":"Group key information"}]
         },
         "group_key_identity_list": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "Group key identity list",
           "fields": [{"id":"identities","list":"group_key_identity","min_items":1,"filter":"nas_eps.gk.identities","label":"Group key identities"}]
         },
@@ -10283,6 +10841,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "default": "unknown_emm_message"
         },
         "esm_message": {
+          "elem_id": "nas_eps.emm.elem_id",
           "label": "ESM message",
           "dispatch": {"offset":16,"bits":8},
           "cases_from": {"header":"esm_header","field":"message_type"},

@@ -49,6 +49,8 @@ export interface FieldBase extends Meta {
   presence: Presence;
   /** The field's extent comes from a length relation declared on an earlier field. */
   lengthFrom?: string;
+  /** The field's octets shown as Wireshark's field type would (src/engine/render.ts). */
+  render?: BytesRendering;
 }
 
 export interface UintField extends FieldBase {
@@ -81,6 +83,37 @@ export interface BytesField extends FieldBase {
   /** Rendering of the content as text. */
   text?: 'ascii' | 'utf8';
 }
+
+/** Renderings of a field's octets: FT_IPv4, FT_IPv6, an APN as a dotted name (TS 23.003 §9.1), BCD digits, FT_BYTES. */
+export type BytesRendering = 'ipv4' | 'ipv6' | 'apn' | 'bcd' | 'bytes';
+
+/** A field computed from a struct's decoded fields and shown as generated (src/engine/render.ts). */
+export interface DerivedIR {
+  filter: string;
+  label: string;
+  /** The derivation (a name in render.ts DERIVATIONS). */
+  as: string;
+  /** Ids of the struct's fields it is computed from, in the order the derivation takes them. */
+  from: string[];
+  where: string;
+}
+
+/** What a type shows besides its fields, as Wireshark does: declared on a struct or dispatch type. */
+export interface TypeRendering {
+  /** Filter of the element ID leaf when the type is an IE's value (Wireshark names it after its IE table). */
+  elemId?: string;
+  /** The type's octets are also shown as one FT_BYTES field (a container, a whole AUTN). */
+  bytesField?: { filter: string; label: string };
+  derived?: DerivedIR[];
+  /** Text the type adds to the Info column after its message's name, in parentheses (a cause). */
+  info?: InfoTemplate;
+}
+
+/**
+ * An Info text: literal text; a field's enum label (its own enum or the one named), its number
+ * (decimal or hex), or one of two texts by whether it is nonzero; or the text of a generated field.
+ */
+export type InfoTemplate = Array<{ text: string } | { field: string; enum?: EnumIR; number?: 'dec' | 'hex'; ifSet?: [string, string] } | { generated: string }>;
 
 export interface RefField extends FieldBase {
   kind: 'ref';
@@ -141,6 +174,8 @@ export interface IEIR {
   typeName?: string;
   specRef?: string;
   where: string;
+  /** The IE's value octets are also shown as one FT_BYTES field (Wireshark's container fields). */
+  bytesField?: { filter: string; label: string };
 }
 
 /** A struct whose payload a security scheme verifies and may decipher. */
@@ -158,7 +193,7 @@ export interface ProtectionIR {
   cipheredLabel: string;
 }
 
-export interface StructType {
+export interface StructType extends TypeRendering {
   kind: 'struct';
   name: string;
   label: string;
@@ -173,7 +208,7 @@ export interface StructType {
   where: string;
 }
 
-export interface DispatchType {
+export interface DispatchType extends TypeRendering {
   kind: 'dispatch';
   name: string;
   label: string;

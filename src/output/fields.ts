@@ -48,8 +48,10 @@ export function exportValues(roots: TreeNode[], names: readonly string[]): Map<s
 export const pickOccurrence = <T>(all: T[], occurrence: FieldsOptions['occurrence']): T[] =>
   occurrence === 'a' ? all : occurrence === 'f' ? all.slice(0, 1) : occurrence === 'l' ? all.slice(-1) : all.slice(occurrence - 1, occurrence);
 
-export function fieldsLine(roots: TreeNode[], o: FieldsOptions): string {
+/** `columns`: values of names that are not tree fields (`_ws.col.Info`). */
+export function fieldsLine(roots: TreeNode[], o: FieldsOptions, columns?: ReadonlyMap<string, string[]>): string {
   const values = exportValues(roots, o.fields);
+  for (const [k, v] of columns ?? []) values.set(k, v);
   const q = o.quote === 'd' ? '"' : o.quote === 's' ? "'" : '';
   return o.fields
     .map((f) => {

@@ -3,13 +3,13 @@
  * selected packet's tree. Nothing is dissected before it is looked at, so large inputs open at once.
  */
 import type { DissectResult } from '../engine/dissect.js';
-import { walk, type ExpertItem, type Severity } from '../engine/tree.js';
-import { defaultGrammar } from '../grammar/load.js';
+import type { ExpertItem, Severity } from '../engine/tree.js';
+import { infoColumn } from '../output/info.js';
 import type { Frame } from '../io/index.js';
 
 export interface Summary {
   protocol: string;
-  /** Message names, outermost first, as the Info column shows them. */
+  /** The Info column (src/output/info.ts). */
   info: string;
   /** The highest expert severity, if the packet has expert items. */
   severity?: Severity;
@@ -20,19 +20,7 @@ const RANK: Record<Severity, number> = { chat: 0, note: 1, warn: 2, error: 3 };
 export const highest = (items: readonly ExpertItem[]): Severity | undefined =>
   items.reduce<Severity | undefined>((top, e) => (top === undefined || RANK[e.severity] > RANK[top] ? e.severity : top), undefined);
 
-/** The security envelope is left out of Info when the message inside it could be named. */
-const ENVELOPE = 'security_protected_nas_message';
-
-function summarize(r: DissectResult): Summary {
-  const messages = defaultGrammar().messages;
-  const names: string[] = [];
-  for (const n of walk(r.tree)) {
-    const m = (n.value as { message?: unknown } | undefined)?.message;
-    if (typeof m === 'string') names.push(messages.get(m)?.label ?? m);
-  }
-  const inner = names.length > 1 && (r.value as { message?: unknown } | undefined)?.message === ENVELOPE ? names.slice(1) : names;
-  return { protocol: r.protocol, info: inner.join(', ') || 'Unknown', severity: highest(r.expert) };
-}
+const summarize = (r: DissectResult): Summary => ({ protocol: r.protocol, info: infoColumn(r), severity: highest(r.expert) });
 
 export class PacketCache {
   private readonly summaries = new Map<number, Summary>();

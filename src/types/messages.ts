@@ -45,7 +45,7 @@ export interface MessageExtras extends StructExtras {
 
 /** AVP: one of its cases, picked by `code`. */
 export type DiaAvp =
-  | (DiaAvpStd & { code: 1 | 33 | 55 | 257 | 258 | 259 | 260 | 263 | 264 | 265 | 266 | 267 | 268 | 269 | 277 | 278 | 279 | 280 | 281 | 282 | 283 | 284 | 287 | 293 | 294 | 296 | 297 | 298 | 301 | 448 | 628 | 629 | 630 | 701 | 1020 | 1032 | 1400 | 1405 | 1406 | 1407 | 1424 | 1490 | 1654 | 1675 | 1676 | 1677 | 1678 | 1680 | 2400 | 3001 | 3002 | 3003 | 3004 | 3005 | 3006 | 3007 | 3008 | 3009 | 3010 | 3011 | 3012 | 3102 | 3103 | 3104 | 3105 | 3107 | 3108 | 3109 | 3110 | 3111 | 3203 | 3301 | 4315 })
+  | (DiaAvpStd & { code: 1 | 33 | 55 | 257 | 258 | 259 | 260 | 263 | 264 | 265 | 266 | 267 | 268 | 269 | 277 | 278 | 279 | 280 | 281 | 282 | 283 | 284 | 287 | 293 | 294 | 296 | 297 | 298 | 301 | 448 | 628 | 629 | 630 | 701 | 1020 | 1032 | 1400 | 1405 | 1406 | 1407 | 1408 | 1409 | 1410 | 1411 | 1412 | 1413 | 1414 | 1415 | 1416 | 1417 | 1419 | 1420 | 1423 | 1424 | 1447 | 1448 | 1449 | 1450 | 1490 | 1635 | 1638 | 1654 | 1675 | 1676 | 1677 | 1678 | 1680 | 2400 | 2401 | 2402 | 2403 | 2408 | 2409 | 3001 | 3002 | 3003 | 3004 | 3005 | 3006 | 3007 | 3008 | 3009 | 3010 | 3011 | 3012 | 3102 | 3103 | 3104 | 3105 | 3107 | 3108 | 3109 | 3110 | 3111 | 3203 | 3301 | 4315 })
   | (DiaGroupKeyInfoAvp & { code: 9000 })
   | (DiaGkiAvp & { code: 9001 })
   | (DiaGroupCipheringAlgorithmAvp & { code: 9002 })
@@ -90,10 +90,30 @@ export interface DiaAvpStd extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare_at_35?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_36?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_37?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_38?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_39?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -106,7 +126,7 @@ export interface DiaAvpStd extends StructExtras {
    */
   vendor_id?: number;
   /** AVP Data */
-  data: DiaUserName | DiaProxyState | DiaEventTimestamp | DiaHostIpAddress | DiaAuthApplicationId | DiaAcctApplicationId | DiaVendorSpecificApplicationId | DiaSessionId | DiaOriginHost | DiaSupportedVendorId | DiaVendorId | DiaFirmwareRevision | DiaResultCode | DiaProductName | DiaAuthSessionState | DiaOriginStateId | DiaFailedAvp | DiaProxyHost | DiaErrorMessage | DiaRouteRecord | DiaDestinationRealm | DiaProxyInfo | DiaAccountingSubSessionId | DiaDestinationHost | DiaErrorReportingHost | DiaOriginRealm | DiaExperimentalResult | DiaExperimentalResultCode | DiaDrmp | DiaValidityTime | DiaSupportedFeatures | DiaFeatureListId | DiaFeatureList | DiaMsisdn | DiaBearerIdentifier | DiaRatType | DiaSubscriptionData | DiaUlrFlags | DiaUlaFlags | DiaVisitedPlmnId | DiaSubscriberStatus | DiaIdrFlags | DiaSubscriptionDataFlags | DiaImsiGroupId | DiaGroupServiceId | DiaGroupPlmnId | DiaLocalGroupId | DiaUeUsageType | DiaLmsi | DiaDeviceAction | DiaDeviceNotification | DiaTriggerData | DiaPayload | DiaActionType | DiaPriorityIndication | DiaReferenceNumber | DiaRequestStatus | DiaDeliveryOutcome | DiaApplicationPortIdentifier | DiaOldReferenceNumber | DiaFeatureSupportedInFinalTarget | DiaUserIdentifier | DiaServiceId | DiaScsIdentity | DiaServiceParameters | DiaServiceData | DiaT4Data | DiaHssCause | DiaSirFlags | DiaExternalIdentifier | DiaMtcErrorDiagnostic | DiaSmRpUi | DiaNonIpData | DiaUnknown | Raw;
+  data: DiaUserName | DiaProxyState | DiaEventTimestamp | DiaHostIpAddress | DiaAuthApplicationId | DiaAcctApplicationId | DiaVendorSpecificApplicationId | DiaSessionId | DiaOriginHost | DiaSupportedVendorId | DiaVendorId | DiaFirmwareRevision | DiaResultCode | DiaProductName | DiaAuthSessionState | DiaOriginStateId | DiaFailedAvp | DiaProxyHost | DiaErrorMessage | DiaRouteRecord | DiaDestinationRealm | DiaProxyInfo | DiaAccountingSubSessionId | DiaDestinationHost | DiaErrorReportingHost | DiaOriginRealm | DiaExperimentalResult | DiaExperimentalResultCode | DiaDrmp | DiaValidityTime | DiaSupportedFeatures | DiaFeatureListId | DiaFeatureList | DiaMsisdn | DiaBearerIdentifier | DiaRatType | DiaSubscriptionData | DiaUlrFlags | DiaUlaFlags | DiaVisitedPlmnId | DiaRequestedEutranAuthenticationInfo | DiaRequestedUtranGeranAuthenticationInfo | DiaNumberOfRequestedVectors | DiaReSynchronizationInfo | DiaImmediateResponsePreferred | DiaAuthenticationInfo | DiaEUtranVector | DiaUtranVector | DiaGeranVector | DiaNetworkAccessMode | DiaItemNumber | DiaCancellationType | DiaContextIdentifier | DiaSubscriberStatus | DiaRand | DiaXres | DiaAutn | DiaKasme | DiaIdrFlags | DiaPurFlags | DiaClrFlags | DiaSubscriptionDataFlags | DiaImsiGroupId | DiaGroupServiceId | DiaGroupPlmnId | DiaLocalGroupId | DiaUeUsageType | DiaLmsi | DiaServingNode | DiaMmeName | DiaMscNumber | DiaMmeRealm | DiaSgsnName | DiaDeviceAction | DiaDeviceNotification | DiaTriggerData | DiaPayload | DiaActionType | DiaPriorityIndication | DiaReferenceNumber | DiaRequestStatus | DiaDeliveryOutcome | DiaApplicationPortIdentifier | DiaOldReferenceNumber | DiaFeatureSupportedInFinalTarget | DiaUserIdentifier | DiaServiceId | DiaScsIdentity | DiaServiceParameters | DiaServiceData | DiaT4Data | DiaHssCause | DiaSirFlags | DiaExternalIdentifier | DiaMtcErrorDiagnostic | DiaSmRpUi | DiaNonIpData | DiaUnknown | Raw;
   /** Padding octets, when not zero. */
   _padding?: string;
 }
@@ -421,10 +441,25 @@ export interface DiameterMessage extends StructExtras {
    */
   retransmitted: number;
   /**
-   * Spare bit(s)
-   * Spare (4 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare_at_36?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_37?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_38?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_39?: number;
   /**
    * Command Code
    * 24 bits; enum dia_command_code.
@@ -472,10 +507,30 @@ export interface DiaGroupKeyInfoAvp extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare_at_35?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_36?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_37?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_38?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_39?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -516,10 +571,30 @@ export interface DiaGkiAvp extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare_at_35?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_36?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_37?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_38?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_39?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -560,10 +635,30 @@ export interface DiaGroupCipheringAlgorithmAvp extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare_at_35?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_36?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_37?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_38?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_39?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -604,10 +699,30 @@ export interface DiaGroupIntegrityAlgorithmAvp extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare_at_35?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_36?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_37?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_38?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_39?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -648,10 +763,30 @@ export interface DiaGkConfAvp extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare_at_35?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_36?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_37?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_38?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_39?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -692,10 +827,30 @@ export interface DiaGkIntegAvp extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare_at_35?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_36?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_37?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_38?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_39?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -736,10 +891,30 @@ export interface DiaGkLifetimeAvp extends StructExtras {
    */
   protected?: number;
   /**
-   * Spare bit(s)
-   * Spare (5 bits, 0); given only when it differs.
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
    */
   _spare_at_35?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_36?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_37?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_38?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_39?: number;
   /**
    * AVP Length
    * 24 bits; length of vendor_id, data: computed when absent.
@@ -975,6 +1150,216 @@ export interface DiaUeUsageType extends StructExtras {
   value: number;
 }
 
+/**
+ * Requested-EUTRAN-Authentication-Info (1408, Grouped).
+ * TS 29.272 §7.3.11.
+ */
+export interface DiaRequestedEutranAuthenticationInfo extends StructExtras {
+  /** Requested-EUTRAN-Authentication-Info */
+  avps: DiaAvp[];
+}
+
+/**
+ * Requested-UTRAN-GERAN-Authentication-Info (1409, Grouped).
+ * TS 29.272 §7.3.12.
+ */
+export interface DiaRequestedUtranGeranAuthenticationInfo extends StructExtras {
+  /** Requested-UTRAN-GERAN-Authentication-Info */
+  avps: DiaAvp[];
+}
+
+/**
+ * Number-Of-Requested-Vectors (1410, Unsigned32).
+ * TS 29.272 §7.3.14.
+ */
+export interface DiaNumberOfRequestedVectors extends StructExtras {
+  /**
+   * Number-Of-Requested-Vectors
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Re-Synchronization-Info (1411, OctetString).
+ * TS 29.272 §7.3.15.
+ */
+export interface DiaReSynchronizationInfo extends StructExtras {
+  /**
+   * Re-Synchronization-Info
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Immediate-Response-Preferred (1412, Unsigned32).
+ * TS 29.272 §7.3.16.
+ */
+export interface DiaImmediateResponsePreferred extends StructExtras {
+  /**
+   * Immediate-Response-Preferred
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Authentication-Info (1413, Grouped).
+ * TS 29.272 §7.3.17.
+ */
+export interface DiaAuthenticationInfo extends StructExtras {
+  /** Authentication-Info */
+  avps: DiaAvp[];
+}
+
+/**
+ * E-UTRAN-Vector (1414, Grouped).
+ * TS 29.272 §7.3.18.
+ */
+export interface DiaEUtranVector extends StructExtras {
+  /** E-UTRAN-Vector */
+  avps: DiaAvp[];
+}
+
+/**
+ * UTRAN-Vector (1415, Grouped).
+ * TS 29.272 §7.3.19.
+ */
+export interface DiaUtranVector extends StructExtras {
+  /** UTRAN-Vector */
+  avps: DiaAvp[];
+}
+
+/**
+ * GERAN-Vector (1416, Grouped).
+ * TS 29.272 §7.3.20.
+ */
+export interface DiaGeranVector extends StructExtras {
+  /** GERAN-Vector */
+  avps: DiaAvp[];
+}
+
+/**
+ * Network-Access-Mode (1417, Enumerated).
+ * TS 29.272 §7.3.21.
+ */
+export interface DiaNetworkAccessMode extends StructExtras {
+  /**
+   * Network-Access-Mode
+   * 32 bits; enum dia_network_access_mode.
+   */
+  value: number;
+}
+
+/**
+ * Item-Number (1419, Unsigned32).
+ * TS 29.272 §7.3.23.
+ */
+export interface DiaItemNumber extends StructExtras {
+  /**
+   * Item-Number
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Cancellation-Type (1420, Enumerated).
+ * TS 29.272 §7.3.24.
+ */
+export interface DiaCancellationType extends StructExtras {
+  /**
+   * Cancellation-Type
+   * 32 bits; enum dia_cancellation_type.
+   */
+  value: number;
+}
+
+/**
+ * Context-Identifier (1423, Unsigned32).
+ * TS 29.272 §7.3.27.
+ */
+export interface DiaContextIdentifier extends StructExtras {
+  /**
+   * Context-Identifier
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * RAND (1447, OctetString).
+ * TS 29.272 §7.3.53.
+ */
+export interface DiaRand extends StructExtras {
+  /**
+   * RAND
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * XRES (1448, OctetString).
+ * TS 29.272 §7.3.54.
+ */
+export interface DiaXres extends StructExtras {
+  /**
+   * XRES
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * AUTN (1449, OctetString).
+ * TS 29.272 §7.3.55.
+ */
+export interface DiaAutn extends StructExtras {
+  /**
+   * AUTN
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * KASME (1450, OctetString).
+ * TS 29.272 §7.3.56.
+ */
+export interface DiaKasme extends StructExtras {
+  /**
+   * KASME
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * PUR-Flags (1635, Unsigned32).
+ * TS 29.272 §7.3.149.
+ */
+export interface DiaPurFlags extends StructExtras {
+  /**
+   * PUR-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * CLR-Flags (1638, Unsigned32).
+ * TS 29.272 §7.3.152.
+ */
+export interface DiaClrFlags extends StructExtras {
+  /**
+   * CLR-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
 /** User-Identifier (3102, Grouped). */
 export interface DiaUserIdentifier extends StructExtras {
   /** User-Identifier */
@@ -1127,6 +1512,63 @@ export interface DiaNonIpData extends StructExtras {
   /**
    * Non-IP-Data
    * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Serving-Node (2401, Grouped).
+ * TS 29.173 §6.4.3.
+ */
+export interface DiaServingNode extends StructExtras {
+  /** Serving-Node */
+  avps: DiaAvp[];
+}
+
+/**
+ * MME-Name (2402, DiameterIdentity).
+ * TS 29.173 §6.4.4.
+ */
+export interface DiaMmeName extends StructExtras {
+  /**
+   * MME-Name
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * MSC-Number (2403, OctetString).
+ * TS 29.173 §6.4.5.
+ */
+export interface DiaMscNumber extends StructExtras {
+  /**
+   * MSC-Number
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * MME-Realm (2408, DiameterIdentity).
+ * TS 29.173 §6.4.12.
+ */
+export interface DiaMmeRealm extends StructExtras {
+  /**
+   * MME-Realm
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * SGSN-Name (2409, DiameterIdentity).
+ * TS 29.173 §6.4.13.
+ */
+export interface DiaSgsnName extends StructExtras {
+  /**
+   * SGSN-Name
+   * Text (ascii).
    */
   value: string;
 }

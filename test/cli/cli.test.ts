@@ -65,7 +65,7 @@ describe('mtcgk CLI', () => {
   it('exits 0 for malformed messages and says what is wrong', async () => {
     const r = await run('--hex', '0742', '-V');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('[Malformed]');
+    expect(r.out).toContain('Attach accept[Malformed Packet]');
     expect(r.out).toContain('[Expert Info (Error/Malformed)');
   });
 

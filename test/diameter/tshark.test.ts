@@ -92,7 +92,7 @@ class Comparison {
     const flags = get(t, 'diameter.avp.flags_tree');
     for (const f of ['diameter.flags.vendorspecific', 'diameter.flags.mandatory', 'diameter.avp.flags.protected']) this.num(`${at} ${f}`, get(flags, f), leaf(f));
     const pad = str(get(t, 'diameter.avp.pad'));
-    this.check(`${at} padding`, pad === undefined ? undefined : unhex(pad), leaf('diameter.padding'));
+    this.check(`${at} padding`, pad === undefined ? undefined : unhex(pad), leaf('diameter.avp.pad'));
 
     const skip = new Set(['diameter.avp.code', 'diameter.avp.len', 'diameter.avp.vendorId', 'diameter.avp.flags', 'diameter.avp.pad']);
     // The AVP's own value field; tshark's further decodings (e212.imsi, diameter.3gpp.ulr_flags, ...) are not compared.
@@ -250,7 +250,7 @@ describe('tshark agreement (Diameter)', () => {
   it('uses Wireshark filter names, labels included, where Wireshark has the field', () => {
     // mtcgk's own: structure tshark has no node for, Wireshark's IPvX fields as octets, AVPs not in Wireshark 4.0.
     const own = new Set([
-      'diameter.avps', 'diameter.avp.data', 'diameter.padding', 'diameter.spare_bits', 'diameter.Host-IP-Address.address',
+      'diameter.avps', 'diameter.avp.data', 'diameter.spare_bits', 'diameter.Host-IP-Address.address',
       'diameter.Feature-Supported-In-Final-Target',
       'diameter.Group-Key-Info', 'diameter.Gki', 'diameter.Group-Ciphering-Algorithm', 'diameter.Group-Integrity-Algorithm',
       'diameter.Gk-Conf', 'diameter.Gk-Integ', 'diameter.Gk-Lifetime',

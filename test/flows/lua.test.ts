@@ -57,8 +57,11 @@ describe('mtcgk export lua', () => {
     const theirs = t.out.trimEnd().split('\n');
     expect(theirs).toHaveLength(6); // 2 messages x (2 + 1 members)
     expect(theirs.map((l) => l.replace(/\t0x0*/g, '\t0x'))).toEqual(ours.map((l) => l.replace(/\t0x0*/g, '\t0x')));
-    const info = await tshark('-X', `lua_script:${lua}`, '-r', cap, '-Y', 'gmsg');
-    expect(info.out).toMatch(/GMSG \d+ Protected group message 00000001-001-01-01 Gki 1 seq 1/);
+    // The Info column: the same text in tshark with the script as in mtcgk without keys.
+    const info = await tshark('-X', `lua_script:${lua}`, '-r', cap, '-Y', 'gmsg', '-T', 'fields', '-e', '_ws.col.Info');
+    const ourInfo = await mtcgkFields(cap, 'gmsg', '_ws.col.Info');
+    expect(ourInfo[0]).toMatch(/^Protected group message 00000001-001-01-01 Gki 1 seq 1 \[unverified\]$/);
+    expect(info.out.trimEnd().split('\n')).toEqual(ourInfo);
   });
 
   it('shows group key IEs where the NAS message is readable, flags keys in clear, and marks nothing malformed', async () => {

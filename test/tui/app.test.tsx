@@ -118,7 +118,7 @@ describe('hex pane', () => {
     await press(KEY.right);
     await until((s) => s.includes('Message authentication code (nas_eps.msg_auth_code), 4 bytes @1'), 'the MAC under the cursor');
     await press(KEY.down);
-    await until((s) => s.includes('Element ID (nas_eps.elem_id), 1 byte @17'), 'the field 16 octets on');
+    await until((s) => s.includes('Element ID (nas_eps.emm.elem_id), 1 byte @17'), 'the field 16 octets on');
     expect(text()).toContain('[-] HashMME');
   });
 });

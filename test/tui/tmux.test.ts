@@ -114,7 +114,7 @@ describe('mtcgk FILE on a terminal (tmux)', () => {
 
     await keys('Enter');
     const packet = await until((s) => s.includes('Packet details'), 'the packets');
-    expect(lineWith(packet, '   42  -')).toMatch(/DIAMETER\s+476\s+Diameter message/);
+    expect(lineWith(packet, '   42  -')).toMatch(/DIAMETER\s+476\s+cmd=Device-Action Request\(8388639\) flags=RP-- appl=3GPP Tsp/);
     expect(lastLine(packet)).toMatch(/^Diameter \(diameter\), 476 bytes @0 +captures\/flows\/fig-1a\/flow\.pcapng · 51 packets$/);
 
     await keys('L');

@@ -1,0 +1,291 @@
+/**
+ * Renderings the grammar declares beyond integers and plain octets, following Wireshark's field types:
+ * a field's octets shown as an address, an APN, digits or FT_BYTES (`render:` on a field), a type's octets shown once
+ * more as one FT_BYTES field (`bytes_field:`), and fields derived from decoded ones (`derived:`), which
+ * tshark adds as generated fields (totals, timer lengths, the parts of an IMSI). Nothing here changes a
+ * decoded value: renderings touch only `show` and `display`.
+ */
+import type { BytesRendering, DerivedIR, InfoTemplate, TypeRendering } from '../grammar/ir.js';
+import { enumLabel } from './format.js';
+import { toHex } from './format.js';
+import { walk, type TreeNode } from './tree.js';
+
+type Obj = Record<string, unknown>;
+
+const leaf = (filter: string, label: string, bitOffset: number, bitLength: number, value: unknown, show: string, display = `${label}: ${show}`): TreeNode => ({
+  filter, label, bitOffset, bitLength, value, show, display, children: [], expert: [],
+});
+
+/** IPv6 text as RFC 5952 (and Wireshark) writes it: the longest run of two or more zero groups as `::`. */
+function ipv6(data: Uint8Array): string {
+  const groups = Array.from({ length: 8 }, (_, i) => ((data[2 * i] << 8) | data[2 * i + 1]).toString(16));
+  let best = [-1, 0];
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > best[1] && j - i >= 2) best = [i, j - i];
+    i = j > i ? j : i + 1;
+  }
+  if (best[0] < 0) return groups.join(':');
+  return `${groups.slice(0, best[0]).join(':')}::${groups.slice(best[0] + best[1]).join(':')}`;
+}
+
+/** APN (TS 23.003 §9.1): length-prefixed labels joined with dots. */
+function apn(data: Uint8Array): string {
+  const labels: string[] = [];
+  for (let i = 0; i < data.length; ) {
+    const n = data[i];
+    labels.push(String.fromCharCode(...data.subarray(i + 1, i + 1 + n)));
+    i += n + 1;
+  }
+  return labels.join('.');
+}
+
+/** BCD digits, low nibble first; a 0xF nibble is filler. */
+const bcd = (data: Uint8Array): string =>
+  Array.from(data, (b) => [b & 0xf, b >> 4].filter((n) => n !== 0xf).map((n) => n.toString(16)).join('')).join('');
+
+/** `-T fields` text of octets under a rendering; undefined when the octets do not fit it (hex is shown then). */
+export function renderBytes(render: BytesRendering, data: Uint8Array): string | undefined {
+  switch (render) {
+    case 'ipv4':
+      return data.length === 4 ? data.join('.') : undefined;
+    case 'ipv6':
+      // A prefix (8 octets of a /64) is shown as the address it starts, as FT_IPv6 does.
+      return data.length <= 16 && data.length % 2 === 0 ? ipv6(Uint8Array.from({ length: 16 }, (_, i) => data[i] ?? 0)) : undefined;
+    case 'apn':
+      return apn(data);
+    case 'bcd':
+      return bcd(data);
+    case 'bytes':
+      return toHex(data);
+  }
+}
+
+/** Applies a field's `render:` to the node it made: the octets it spans, shown in that rendering. */
+export function renderNode(render: BytesRendering, n: TreeNode | undefined, bytes: Uint8Array): void {
+  if (!n || n.bitOffset % 8 || n.bitLength % 8) return;
+  const show = renderBytes(render, bytes.subarray(n.bitOffset >> 3, (n.bitOffset + n.bitLength) >> 3));
+  if (show === undefined) return;
+  n.show = show;
+  n.display = `${n.label}: ${show}`;
+}
+
+/** The field type a rendering gives a bytes field in the catalogue. */
+export const RENDERING_FTYPE: Record<BytesRendering, string> = { ipv4: 'FT_IPv4', ipv6: 'FT_IPv6', apn: 'FT_STRING', bcd: 'FT_STRING', bytes: 'FT_BYTES' };
+
+/** GSM 7-bit default alphabet (TS 23.038 §6.2.1), the characters at 0x00-0x7f; 0x1b escapes. */
+const GSM7 =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u00a0ÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+
+/** Packed GSM 7-bit text (TS 23.038 §6.1.2.1.1) with `spare` bits unused in the last octet. */
+export function gsm7(data: Uint8Array, spare: number): string {
+  const count = Math.floor((data.length * 8 - spare) / 7);
+  let out = '';
+  for (let i = 0; i < count; i++) {
+    const bit = i * 7;
+    out += GSM7[(((data[bit >> 3] | ((data[(bit >> 3) + 1] ?? 0) << 8)) >> (bit & 7)) & 0x7f)];
+  }
+  return out;
+}
+
+/** UCS-2, big-endian 16-bit code units. */
+const ucs2 = (data: Uint8Array): string => String.fromCharCode(...Array.from({ length: data.length >> 1 }, (_, i) => (data[2 * i] << 8) | data[2 * i + 1]));
+
+const fromHexValue = (v: unknown): Uint8Array | undefined =>
+  typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v) ? Uint8Array.from(v.match(/../g) ?? [], (h) => parseInt(h, 16)) : undefined;
+
+/** APN-AMBR (TS 24.301 §9.9.4.2) in kbps: octet 3/4, overridden by the extended octet, plus 256 Mbps per extended-2 unit. */
+function apnAmbr(base: number, ext: number, ext2: number): number {
+  let kbps = base === 0xff ? 0 : base <= 63 ? base : base <= 127 ? 64 + (base - 64) * 8 : 576 + (base - 128) * 64;
+  if (ext >= 1 && ext <= 74) kbps = 8600 + ext * 100;
+  else if (ext >= 75 && ext <= 186) kbps = 16000 + (ext - 74) * 1000;
+  else if (ext >= 187) kbps = 128000 + (Math.min(ext, 250) - 186) * 2000;
+  return kbps + ext2 * 256000;
+}
+
+/** Multiples of the timer unit in the unit Wireshark shows the length in (TS 24.008 §10.5.7.3, §10.5.7.4a). */
+const TIMER_MULTIPLE: Record<string, Record<number, number>> = {
+  gprs_timer: { 0: 2, 1: 1, 2: 6 },
+  gprs_timer_3: { 0: 10, 1: 1, 2: 10, 3: 2, 4: 30, 5: 1, 6: 320 },
+};
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** MCCs whose MNCs have three digits (TS 23.003 §2.2 leaves the length to the MCC's numbering plan). */
+const THREE_DIGIT_MNC = new Set([302, 310, 311, 312, 313, 314, 315, 316, 334, 338, 342, 344, 346, 348, 354, 356, 358, 360, 365, 376, 708, 722, 732, 750]);
+
+export interface DeriveContext {
+  /** Direction of the outermost message that has one (PCO link direction). */
+  direction?: 'ul' | 'dl';
+}
+
+interface Derived {
+  show: string;
+  value: unknown;
+  children?: (at: number, bits: number) => TreeNode[];
+}
+
+/** The derivations a grammar may name with `derived: [{as: ...}]`, given the values of its `from` fields. */
+export const DERIVATIONS: Record<string, { ftype: string; base: string; derive(from: unknown[], ctx: DeriveContext): Derived | undefined }> = {
+  /** The value again under another (Wireshark's generic) name, in decimal. */
+  decimal: { ftype: 'FT_UINT32', base: 'BASE_DEC', derive: ([v]) => (typeof v === 'number' ? { show: String(v), value: v } : undefined) },
+  /** Total APN-AMBR: from [base, extended, extended-2]; tshark shows it when the extended octet is there. */
+  apn_ambr_total: {
+    ftype: 'FT_UINT32',
+    base: 'BASE_DEC',
+    derive: ([base, ext, ext2]) => {
+      if (typeof base !== 'number' || typeof ext !== 'number') return undefined;
+      const kbps = apnAmbr(base, ext, typeof ext2 === 'number' ? ext2 : 0);
+      return { show: String(kbps), value: kbps };
+    },
+  },
+  /** GPRS timer length from [unit, value] (Wireshark's gsm_a.gm.gmm.gprs_timer). */
+  gprs_timer: { ftype: 'FT_UINT8', base: 'BASE_HEX', derive: (from) => timerLength('gprs_timer', from) },
+  gprs_timer_3: { ftype: 'FT_UINT8', base: 'BASE_HEX', derive: (from) => timerLength('gprs_timer_3', from) },
+  /** An IMSI with the MCC and MNC it starts with (e212.assoc.imsi and its e212.mcc, e212.mnc). */
+  imsi: {
+    ftype: 'FT_STRING',
+    base: '',
+    derive: ([imsi]) => {
+      if (typeof imsi !== 'string' || imsi.length < 5) return undefined;
+      const mnc = imsi.slice(3, THREE_DIGIT_MNC.has(Number(imsi.slice(0, 3))) ? 6 : 5);
+      return {
+        show: imsi,
+        value: imsi,
+        children: (at, bits) => [
+          leaf('e212.mcc', 'Mobile Country Code (MCC)', at, bits, imsi.slice(0, 3), String(Number(imsi.slice(0, 3)))),
+          leaf('e212.mnc', 'Mobile Network Code (MNC)', at, bits, mnc, String(Number(mnc))),
+        ],
+      };
+    },
+  },
+  /** Network name text from [coding scheme, spare bits in the last octet, encoded octets]: GSM 7-bit or UCS-2. */
+  network_name: {
+    ftype: 'FT_STRING',
+    base: '',
+    derive: ([scheme, spare, text]) => {
+      const data = fromHexValue(text);
+      if (!data || (scheme !== 0 && scheme !== 1)) return undefined;
+      const s = scheme === 1 ? ucs2(data) : gsm7(data, typeof spare === 'number' ? spare : 0);
+      return { show: s, value: s };
+    },
+  },
+  /** TI value (TS 24.008 §10.5.6.7) from [TIO, extension octet]: the extension's TIE when TIO is 7. */
+  ti_value: {
+    ftype: 'FT_UINT8',
+    base: 'BASE_HEX',
+    derive: ([tio, ext]) => {
+      if (typeof tio !== 'number') return undefined;
+      const tie = (ext as Obj | undefined)?.tie;
+      const v = tio === 7 && typeof tie === 'number' ? tie : tio;
+      return { show: `0x${v.toString(16).padStart(2, '0')}`, value: v };
+    },
+  },
+  /** One-bit flags as the leading bits of an octet (an absent one is 0), as FT_UINT8 hex: a flags octet. */
+  leading_bits: {
+    ftype: 'FT_UINT8',
+    base: 'BASE_HEX',
+    derive: (from) => {
+      const v = from.reduce<number>((n, b, i) => n | ((b === 1 ? 1 : 0) << (7 - i)), 0);
+      return { show: `0x${v.toString(16).padStart(2, '0')}`, value: v };
+    },
+  },
+  /** One-bit fields read as one number, the first the most significant (a field over bits tshark also splits). */
+  bit_group: {
+    ftype: 'FT_UINT8',
+    base: 'BASE_HEX',
+    derive: (from) => {
+      if (!from.every((b) => b === 0 || b === 1)) return undefined;
+      const v = from.reduce<number>((n, b) => (n << 1) | (b as number), 0);
+      return { show: `0x${v.toString(16).padStart(2, '0')}`, value: v };
+    },
+  },
+  /** Time stamp from [year, month, day, hour, minute, second] digit pairs (TS 23.040 §9.2.3.11), as FT_ABSOLUTE_TIME in UTC. */
+  absolute_time: {
+    ftype: 'FT_ABSOLUTE_TIME',
+    base: '',
+    derive: (from) => {
+      if (!from.every((d) => typeof d === 'string' && /^\d\d$/.test(d))) return undefined;
+      const [y, mo, d, h, mi, sec] = (from as string[]).map(Number);
+      if (mo < 1 || mo > 12) return undefined;
+      const show = `${MONTHS[mo - 1]} ${String(d).padStart(2, ' ')}, ${2000 + y} ${from[3]}:${from[4]}:${from[5]}.000000000 UTC`;
+      return { show, value: Date.UTC(2000 + y, mo - 1, d, h, mi, sec) / 1000 };
+    },
+  },
+  /** Time zone in quarter hours from [units digit, tens digit] (TS 23.040 §9.2.3.11), as Wireshark's gsm_a.dtap.timezone. */
+  quarter_hours: {
+    ftype: 'FT_UINT8',
+    base: 'BASE_HEX',
+    derive: ([units, tens]) => {
+      if (typeof units !== 'number' || typeof tens !== 'number') return undefined;
+      const v = tens * 10 + units;
+      return { show: `0x${v.toString(16).padStart(2, '0')}`, value: v };
+    },
+  },
+  /** PCO link direction (Wireshark's gsm_a.gm.sm.link_dir): 0 uplink, 1 downlink, by the message's direction. */
+  link_direction: {
+    ftype: 'FT_INT32',
+    base: 'BASE_DEC',
+    derive: (_from, ctx) => (ctx.direction ? { show: ctx.direction === 'dl' ? '1' : '0', value: ctx.direction === 'dl' ? 1 : 0 } : undefined),
+  },
+};
+
+function timerLength(kind: string, [unit, value]: unknown[]): Derived | undefined {
+  if (typeof unit !== 'number' || typeof value !== 'number') return undefined;
+  const v = value * (TIMER_MULTIPLE[kind][unit] ?? 1);
+  return { show: `0x${v.toString(16).padStart(2, '0')}`, value: v };
+}
+
+/** Generated nodes for a type's `derived:` declarations over its decoded value; [start, end) are its bits. */
+export function derivedNodes(derived: readonly DerivedIR[], value: Obj, start: number, end: number, ctx: DeriveContext): TreeNode[] {
+  const out: TreeNode[] = [];
+  for (const d of derived) {
+    const r = DERIVATIONS[d.as].derive(d.from.map((id) => value[id]), ctx);
+    if (!r) continue;
+    const n = leaf(d.filter, d.label, start, end - start, r.value, r.show);
+    n.generated = true;
+    if (r.children) n.children = r.children(start, end - start).map((c) => ({ ...c, generated: true }));
+    out.push(n);
+  }
+  return out;
+}
+
+/** What a dissection adds to the Info column, in dissection order: message names and details (causes). */
+export type InfoPart = { message: string } | { detail: string };
+
+/** A type's Info text over its decoded value and the nodes under `at`; undefined when a field it names is absent. */
+export function infoDetail(t: InfoTemplate, value: Obj, at: TreeNode): string | undefined {
+  let out = '';
+  for (const p of t) {
+    if ('text' in p) out += p.text;
+    else if ('generated' in p) out += [...walk(at)].find((n) => n.filter === p.generated)?.show ?? '';
+    else {
+      const v = value[p.field];
+      if (p.ifSet) out += v ? p.ifSet[0] : p.ifSet[1];
+      else if (typeof v !== 'number' && typeof v !== 'string') return undefined;
+      else if (p.number) out += p.number === 'hex' ? BigInt(v).toString(16) : String(v);
+      else out += (typeof v === 'number' && enumLabel(p.enum!, v)) || 'Unknown';
+    }
+  }
+  return out;
+}
+
+/**
+ * The FT_BYTES node of a type or IE with `bytes_field:`: it holds the nodes of what it contains, as in
+ * Wireshark (the ESM message under its container, SQN/AMF/MAC under AUTN). Opened before the contents
+ * are dissected into it, closed after.
+ */
+export function openBytesField(t: Pick<TypeRendering, 'bytesField'>, parent: TreeNode, start: number): TreeNode {
+  const n = leaf(t.bytesField!.filter, t.bytesField!.label, start, 0, undefined, '');
+  parent.children.push(n);
+  return n;
+}
+
+export function closeBytesField(n: TreeNode, bytes: Uint8Array, end: number): void {
+  n.bitLength = end - n.bitOffset;
+  if (n.bitOffset % 8 || end % 8) return;
+  const hex = toHex(bytes.subarray(n.bitOffset >> 3, end >> 3));
+  n.value = n.show = hex;
+  n.display = `${n.label}: ${hex.length > 48 ? `${hex.slice(0, 48)}…` : hex}`;
+}
