@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /** The mtcgk command: tshark-style dissection of NAS-EPS and group-key messages. */
 import { readFileSync } from 'node:fs';
-import { dissectFull, encode, toHex } from '../index.js';
+import { encode, toHex } from '../index.js';
 import type { DissectResult } from '../engine/dissect.js';
 import { compileFilter, FilterError } from '../filter/index.js';
 import { GrammarError } from '../grammar/errors.js';
 import { defaultGrammar } from '../grammar/load.js';
 import { INBOUND, InputError, readFrames, type Frame, type ReadOptions } from '../io/index.js';
-import { fieldsHeader, fieldsLine, fieldValues } from '../output/fields.js';
+import { fieldsLine, fieldValues } from '../output/fields.js';
 import { KeysError, mergeKeys, parseKeys } from '../security/keys.js';
 import { OrderedDissection } from '../security/ordered.js';
 import { SecuritySession } from '../security/session.js';
@@ -39,10 +39,16 @@ function readInput(path: string): Uint8Array {
 /** How capture files are read; the streamed path (src/stream/cli.ts) reads them the same way. */
 export const readOptions = (o: Options, source: string): ReadOptions => ({ source, format: o.format, dltMap: o.dltMap, defaultDirection: o.direction, inboundDirection: INBOUND });
 
+/** The messages given with --hex, numbered before those of a file. */
+export const hexFrames = (o: Options): Frame[] =>
+  o.hex.map((h, i) => ({ ...readFrames(new TextEncoder().encode(h), { source: `--hex#${i + 1}`, format: 'hexlines' })[0], source: `--hex#${i + 1}` }));
+
+/** Every frame of the input in memory (the TUI and -z flow); printing streams instead (src/stream/cli.ts). */
 function frames(o: Options): Frame[] {
-  const out: Frame[] = o.hex.map((h, i) => ({ ...readFrames(new TextEncoder().encode(h), { source: `--hex#${i + 1}`, format: 'hexlines' })[0], source: `--hex#${i + 1}` }));
+  let out = hexFrames(o);
   const file = o.read ?? o.positional[0];
-  if (file !== undefined) out.push(...readFrames(readInput(file), readOptions(o, file === '-' ? 'stdin' : file)));
+  // concat, not push(...): a spread of 100,000s of frames overflows the stack
+  if (file !== undefined) out = out.concat(readFrames(readInput(file), readOptions(o, file === '-' ? 'stdin' : file)));
   if (!out.length) throw new Exit(1, 'no input: give -r FILE, --hex HEX or a FILE');
   return out.map((f) => ({ ...f, direction: f.direction ?? o.direction }));
 }
@@ -81,7 +87,7 @@ function sourcesDump(r: DissectResult): string {
   return [...r.sources].map(([name, bytes]) => `${name === 'frame' ? 'Frame' : 'Deciphered NAS-EPS'} (${bytes.length} bytes):\n${hexDump(bytes)}`).join('\n');
 }
 
-/** The output of one dissected frame, as lines (-T json: the packet's JSON text, for jsonArray). */
+/** The output of one dissected frame, as lines (-T json: the packet's JSON text, which src/stream/cli.ts puts in an array). */
 export function renderFrame(o: Options, f: Frame, num: number, protocol: string, r: DissectResult): string[] {
   if (o.output === 'fields') return [fieldsLine([r.tree], o.fields)];
   if (o.output === 'json' || o.output === 'jsonl') {
@@ -94,9 +100,6 @@ export function renderFrame(o: Options, f: Frame, num: number, protocol: string,
   if (o.verbose || o.hexDump) lines.push('');
   return lines;
 }
-
-/** Packets' JSON texts (renderFrame with -T json) as one array, the same text as JSON.stringify(packets, null, 2). */
-export const jsonArray = (packets: string[]): string => (packets.length ? `[\n${packets.map((p) => '  ' + p.replace(/\n/g, '\n  ')).join(',\n')}\n]` : '[]');
 
 async function run(o: Options, out: (s: string) => void): Promise<number | void> {
   if (o.command === 'help') return out(USAGE);
@@ -128,10 +131,8 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
   // On a terminal, `mtcgk FILE` browses the packets as termshark does; piped or with -V/-x/-T it prints, as tshark.
   const tui = o.positional.length && o.read === undefined && !o.hex.length && !o.verbose && !o.hexDump && o.output === 'text' && process.stdout.isTTY;
   if (o.z === 'flow') return out((await import('./flow.js')).ladderText(frames(o), session.keys, o.protocol));
-  // Capture files read as a stream (flat memory) with -T fields, in worker threads with -j N (src/stream/cli.ts).
-  if (!tui && (o.read ?? o.positional[0]) !== undefined && (o.output === 'fields' || (o.jobs ?? 1) > 1)) return runCapture(o, out, session);
-  const list = frames(o);
   if (tui) {
+    const list = frames(o);
     const ir = defaultGrammar();
     const { runTui } = await import('../tui/index.js'); // ink and React load only for the TUI
     const ordered = new OrderedDissection(list, o.protocol, newSession);
@@ -143,21 +144,8 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
       catalogue: { has: (name) => ir.fields.has(name) || ir.protocols.has(name) },
     });
   }
-  if (o.output === 'fields' && o.fields.header) out(fieldsHeader(o.fields));
-  const json: string[] = [];
-  let shown = 0;
-  list.forEach((f, i) => {
-    if (o.count !== undefined && shown >= o.count) return;
-    const protocol = f.protocol ?? o.protocol;
-    // Every message goes through the session in order, shown or not, so COUNT state stays right.
-    const r = dissectFull(f.bytes, protocol, { session, direction: f.direction, receiver: f.destination });
-    if (!matches(r)) return;
-    shown++;
-    const lines = renderFrame(o, f, i + 1, protocol, r);
-    if (o.output === 'json') json.push(...lines);
-    else lines.forEach((line) => out(line));
-  });
-  if (o.output === 'json') out(jsonArray(json));
+  // Printed output is streamed (flat memory, -c and a closed stdout stop the reading), in worker threads with -j N.
+  return runCapture(o, out, session);
 }
 
 type Sink = (line: string) => void;
@@ -200,4 +188,10 @@ export async function main(argv: string[], out: Sink = stdoutSink, err: Sink = (
     err(`mtcgk: internal error: ${(e as Error).message}`);
     return 70;
   }
+}
+
+/** The command as bin/mtcgk.js runs it. A closed pipe (`mtcgk ... | head`) ends the run quietly, as tshark does. */
+export async function cli(argv: string[] = process.argv.slice(2)): Promise<void> {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 2));
+  process.exitCode = await main(argv);
 }

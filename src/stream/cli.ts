@@ -7,13 +7,13 @@
  * audit (one (GID, Gki) with two key sets, a reused Gki): frames that carry group keys are dissected
  * again here, in order, through the one session, so -j N prints what -j 1 prints.
  */
-import { displayFilter, Exit, readOptions, renderFrame, stdoutSink } from '../cli/main.js';
+import { displayFilter, Exit, hexFrames as givenHex, readOptions, renderFrame, stdoutSink } from '../cli/main.js';
+import { once } from 'node:events';
 import type { Options } from '../cli/args.js';
 import { fieldsHeader } from '../output/fields.js';
 import { dissectFull } from '../index.js';
 import type { Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
-import { readFrames } from '../io/read.js';
 import type { SecuritySession } from '../security/session.js';
 import { openCapture, type Capture } from './file.js';
 import { OrderedPool, workerScript } from './parallel.js';
@@ -79,6 +79,14 @@ class Batcher {
     this.lines = [];
     this.size = 0;
   }
+  /**
+   * Hands on what is batched, then waits while stdout's buffer is full (a slow reader such as a pager),
+   * so output does not pile up in memory. Called once per piece of input, so output starts soon.
+   */
+  async drained(): Promise<void> {
+    this.flush();
+    if (this.out === stdoutSink && process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+  }
 }
 
 const unreadable = (file: string, e: unknown): never => {
@@ -97,22 +105,25 @@ async function* guarded<T>(file: string, it: AsyncIterable<T>): AsyncGenerator<T
 
 export async function runCapture(o: Options, out: Sink, session: SecuritySession): Promise<void> {
   const matches = displayFilter(o.filter);
-  const file = (o.read ?? o.positional[0])!;
-  const source = file === '-' ? 'stdin' : file;
-  const hexFrames: Frame[] = o.hex.map((h, i) => ({ ...readFrames(new TextEncoder().encode(h), { source: `--hex#${i + 1}`, format: 'hexlines' })[0], source: `--hex#${i + 1}` }));
-  let capture: Capture;
+  const file = o.read ?? o.positional[0];
+  const source = file === '-' ? 'stdin' : (file ?? '');
+  const hexFrames = givenHex(o);
+  let capture: Capture | undefined;
   try {
-    capture = await openCapture(file, { ...readOptions(o, source), chunkChars: JOB_SIZE.chars });
+    if (file !== undefined) capture = await openCapture(file, { ...readOptions(o, source), chunkChars: JOB_SIZE.chars });
   } catch (e) {
-    return unreadable(file, e);
+    return unreadable(file!, e);
   }
   const jobs = o.keys.length ? 1 : (o.jobs ?? 1);
-  const progress = Progress.forStderr(capture.size);
+  const progress = Progress.forStderr(capture?.size);
   const batch = new Batcher(out);
   if (o.output === 'fields' && o.fields.header) batch.push(fieldsHeader(o.fields));
   let number = 0;
   let shown = 0;
-  const full = () => o.count !== undefined && shown >= o.count;
+  // A closed stdout (`| head`) is seen at once on the stream, before its 'error' event (which waits for
+  // the event loop): reading stops there and bin/mtcgk.js exits quietly.
+  const closed = () => out === stdoutSink && !process.stdout.writable;
+  const full = () => (o.count !== undefined && shown >= o.count) || closed();
   // -T json: the array is written as packets come, each but the last followed by a comma.
   let jsonLast: string | undefined;
   const emit = (lines: string[]) => {
@@ -134,17 +145,20 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
       const lines = here(f, ++number);
       if (lines !== null && !full()) emit(lines);
     }
-    if (jobs === 1 && capture.chunks) {
-      read: for await (const c of guarded(file, capture.chunks)) {
+    if (!capture || full()) {
+      // nothing more to read
+    } else if (jobs === 1 && capture.chunks) {
+      read: for await (const c of guarded(file!, capture.chunks)) {
         for (const f of readHexLines(c.text, source, c.firstLine)) {
           if (full()) break read;
           const lines = here(f, ++number);
           if (lines !== null) emit(lines);
         }
         progress?.update(number - hexFrames.length, c.bytesRead);
+        await batch.drained();
       }
     } else if (jobs === 1) {
-      for await (const f of guarded(file, capture.frames())) {
+      for await (const f of guarded(file!, capture.frames())) {
         if (full()) break;
         const lines = here(f, ++number);
         if (lines !== null) emit(lines);
@@ -158,13 +172,15 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
   }
 
   async function parallel(): Promise<void> {
+    if (!capture || file === undefined) return;
+    const [cap, path] = [capture, file];
     const pool = new OrderedPool<CaptureJob, JobResult>(jobs, workerScript('cli-worker', import.meta.url), { options: o });
     const numbered = o.output !== 'fields';
     let next = number + 1;
     const bytesRead: Array<number | undefined> = [];
     async function* pieces(): AsyncGenerator<CaptureJob> {
-      if (capture.chunks) {
-        for await (const c of guarded(file, capture.chunks)) {
+      if (cap.chunks) {
+        for await (const c of guarded(path, cap.chunks)) {
           bytesRead.push(c.bytesRead);
           yield { kind: 'lines', source, text: c.text, firstLine: c.firstLine, firstNumber: next };
           if (numbered) next += frameLines(c.text);
@@ -179,7 +195,7 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
         frames = [];
         return j;
       };
-      for await (const f of guarded(file, capture.frames())) {
+      for await (const f of guarded(path, cap.frames())) {
         frames.push(f);
         if (frames.length >= JOB_SIZE.frames) yield job();
       }
@@ -197,12 +213,14 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
         }
         progress?.update(number - hexFrames.length, bytes);
         if (full()) break;
+        await batch.drained();
       }
     } finally {
       await pool.close();
     }
   }
 
+  if (closed()) return;
   if (number === 0) throw new Exit(1, 'no input: give -r FILE, --hex HEX or a FILE');
   if (o.output === 'json') batch.push(jsonLast === undefined ? '[]' : `${jsonLast}\n]`);
   batch.flush();
