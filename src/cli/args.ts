@@ -1,6 +1,7 @@
 /** Command-line options in tshark's style. A bad option is a UsageError (exit 1). */
 import { FORMAT_NAMES, type FormatName } from '../io/index.js';
 import { DEFAULT_FIELDS_OPTIONS, type FieldsOptions } from '../output/fields.js';
+import { catalogue, protocolNames } from './catalogue.js';
 
 export class UsageError extends Error {}
 
@@ -25,8 +26,10 @@ export interface Options {
   filter?: string;
   /** -O: details only for these protocols. */
   onlyProtocols?: string[];
-  /** -z flow: print the capture as a ladder diagram instead of the packets. */
-  z?: 'flow';
+  /** -z flow: print the capture as a ladder diagram instead of the packets; -z expert: expert info counts after them. */
+  z?: 'flow' | 'expert';
+  /** -q: no packet output (with -z expert, only the table). */
+  quiet: boolean;
   positional: string[];
 }
 
@@ -66,7 +69,35 @@ function fieldsOption(o: FieldsOptions, spec: string): void {
   }
 }
 
-export function parseArgs(argv: string[]): Options {
+/** Options that take a value: tshark's letters take it attached too (`-c1`, `-Tfields`), long ones after '=' (`--keys=k.json`). */
+const WITH_VALUE = new Set(['-r', '--hex', '-T', '-e', '-E', '--proto', '--in', '--dlt-map', '--dir', '--keys', '-Y', '-z', '-O', '-j', '-c', '-G']);
+
+/** One-letter options without a value, which may be grouped (`-Vx`). */
+const FLAGS = 'hvVxq2';
+
+/** The arguments with attached values split off: `-c1` -> `-c 1`, `--keys=k.json` -> `--keys k.json`. */
+export function splitAttached(argv: readonly string[], withValue: ReadonlySet<string> = WITH_VALUE): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const eq = a.indexOf('=');
+    if (/^-[A-Za-z]./.test(a) && withValue.has(a.slice(0, 2))) out.push(a.slice(0, 2), a.slice(2));
+    else if (/^-[A-Za-z0-9]{2,}$/.test(a) && [...a.slice(1)].every((c) => FLAGS.includes(c))) out.push(...[...a.slice(1)].map((c) => `-${c}`)); // -Vx
+    else if (a.startsWith('--') && eq > 2 && withValue.has(a.slice(0, eq))) out.push(a.slice(0, eq), a.slice(eq + 1));
+    else if (withValue.has(a) && i + 1 < argv.length) out.push(a, argv[++i]!); // a value that looks like an option stays a value
+    else out.push(a);
+  }
+  return out;
+}
+
+/** A protocol name as tshark's -O and our --proto take it; anything else is a usage error. */
+function protocolName(name: string, flag: string): string {
+  if (!protocolNames().includes(name)) throw new UsageError(`${flag}: "${name}" is not a protocol (${protocolNames().join(', ')})`);
+  return name;
+}
+
+export function parseArgs(given: string[]): Options {
+  const argv = splitAttached(given);
   const o: Options = {
     command: 'dissect',
     hex: [],
@@ -77,10 +108,11 @@ export function parseArgs(argv: string[]): Options {
     protocol: 'nas-eps',
     dltMap: { 147: 'nas-eps' },
     keys: [],
+    quiet: false,
     positional: [],
   };
   let i = 0;
-  if (argv[0] === 'fields' || argv[0] === 'encode') {
+  if (argv[0] === 'fields' || argv[0] === 'encode' || argv[0] === 'help') {
     o.command = argv[0];
     i = 1;
   }
@@ -120,7 +152,7 @@ export function parseArgs(argv: string[]): Options {
         fieldsOption(o.fields, needValue(argv, i++, a));
         break;
       case '--proto':
-        o.protocol = needValue(argv, i++, a);
+        o.protocol = protocolName(needValue(argv, i++, a), a);
         break;
       case '--in': {
         const v = needValue(argv, i++, a);
@@ -149,13 +181,24 @@ export function parseArgs(argv: string[]): Options {
         break;
       case '-z': {
         const v = needValue(argv, i++, a);
-        if (v !== 'flow') throw new UsageError(`invalid -z "${v}": flow`);
+        if (v !== 'flow' && v !== 'expert') throw new UsageError(`invalid -z "${v}": flow or expert`);
         o.z = v;
         break;
       }
       case '-O':
-        o.onlyProtocols = needValue(argv, i++, a).split(',').map((p) => p.trim().toLowerCase());
+        o.onlyProtocols = needValue(argv, i++, a).split(',').map((p) => protocolName(p.trim().toLowerCase(), a));
         o.verbose = true;
+        break;
+      case '-G': {
+        const v = needValue(argv, i++, a);
+        if (v !== 'fields') throw new UsageError(`invalid -G "${v}": fields`);
+        o.command = 'fields';
+        break;
+      }
+      case '-q':
+        o.quiet = true;
+        break;
+      case '-2': // tshark's two passes: one pass sees everything here (see the README)
         break;
       case '-j': {
         const v = needValue(argv, i++, a);
@@ -174,7 +217,11 @@ export function parseArgs(argv: string[]): Options {
         o.positional.push(a);
     }
   }
-  if (o.output === 'fields' && o.command === 'dissect' && o.fields.fields.length === 0) throw new UsageError('-T fields needs at least one -e FIELD');
+  if (o.command !== 'dissect') return o;
+  if (o.output === 'fields' && o.fields.fields.length === 0) throw new UsageError('-T fields needs at least one -e FIELD');
+  if (o.output !== 'fields' && o.fields.fields.length) throw new UsageError('-e FIELD needs -T fields');
+  const unknown = o.fields.fields.filter((f) => !catalogue.has(f));
+  if (unknown.length) throw new UsageError(`Some fields aren't valid: ${unknown.join(', ')} (mtcgk fields lists them)`);
   return o;
 }
 

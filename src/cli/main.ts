@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { encode, toHex } from '../index.js';
 import type { DissectResult } from '../engine/dissect.js';
-import { compileFilter, FilterError } from '../filter/index.js';
+import { compileFilter, FilterError, type FieldValues } from '../filter/index.js';
 import { GrammarError } from '../grammar/errors.js';
 import { defaultGrammar } from '../grammar/load.js';
 import { INBOUND, InputError, readFrames, type Frame, type ReadOptions } from '../io/index.js';
@@ -14,6 +14,8 @@ import { SecuritySession } from '../security/session.js';
 import { hexDump } from '../output/hexdump.js';
 import { packetJson } from '../output/json.js';
 import { treeText } from '../output/text.js';
+import { frameFields } from '../output/frame-fields.js';
+import { allFields, catalogue } from './catalogue.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
 import { runConvert } from './convert.js';
 import { runGmsg } from './gmsg.js';
@@ -69,12 +71,19 @@ function info(r: DissectResult): string {
   return (names.join(', ') || 'Unknown') + malformed;
 }
 
-/** The -Y filter as a predicate over a dissection; a bad filter is unusable input (exit 2), as in tshark. */
-export function displayFilter(text: string | undefined): (r: DissectResult) => boolean {
+/** What -Y and -e see of a packet: every field occurrence, the protocol as present, and the frame layer. */
+export function packetValues(num: number, f: Frame, protocol: string, r: DissectResult): Map<string, string[]> {
+  const values = fieldValues([r.tree]);
+  if (!values.has(protocol)) values.set(protocol, ['']);
+  for (const [name, v] of frameFields({ number: num, source: f.source, direction: f.direction, protocol })) values.set(name, v);
+  return values;
+}
+
+/** The -Y filter as a predicate over packetValues; a bad filter is unusable input (exit 2), as in tshark. */
+export function displayFilter(text: string | undefined): (values: FieldValues) => boolean {
   if (text === undefined) return () => true;
   try {
-    const test = compileFilter(text, { has: (name) => defaultGrammar().fields.has(name) || defaultGrammar().protocols.has(name) });
-    return (r) => test(new Map([...fieldValues([r.tree]), [r.protocol, ['']]]));
+    return compileFilter(text, catalogue);
   } catch (e) {
     if (e instanceof FilterError) throw new Exit(2, `${e.message} (-Y column ${e.column + 1})`);
     throw e;
@@ -88,8 +97,8 @@ function sourcesDump(r: DissectResult): string {
 }
 
 /** The output of one dissected frame, as lines (-T json: the packet's JSON text, which src/stream/cli.ts puts in an array). */
-export function renderFrame(o: Options, f: Frame, num: number, protocol: string, r: DissectResult): string[] {
-  if (o.output === 'fields') return [fieldsLine([r.tree], o.fields)];
+export function renderFrame(o: Options, f: Frame, num: number, protocol: string, r: DissectResult, values: ReadonlyMap<string, readonly string[]>): string[] {
+  if (o.output === 'fields') return [fieldsLine(values, o.fields)];
   if (o.output === 'json' || o.output === 'jsonl') {
     const p = packetJson({ number: num, source: f.source, direction: f.direction, protocol, tree: r.tree });
     return [o.output === 'jsonl' ? JSON.stringify(p) : JSON.stringify(p, null, 2)];
@@ -105,7 +114,7 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
   if (o.command === 'help') return out(USAGE);
   if (o.command === 'version') return out(`mtcgk ${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}`);
   if (o.command === 'fields') {
-    for (const f of [...defaultGrammar().fields.values()].sort((a, b) => a.filter.localeCompare(b.filter))) {
+    for (const f of allFields()) {
       out(['F', f.label, f.filter, f.ftype, f.protocol, f.base, '0x0', ''].join('\t'));
     }
     return;
@@ -127,13 +136,11 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
   }
   const newSession = () => new SecuritySession(mergeKeys(o.keys.map((k) => parseKeys(new TextDecoder().decode(readInput(k)), k))));
   const session = newSession();
-  const matches = displayFilter(o.filter);
   // On a terminal, `mtcgk FILE` browses the packets as termshark does; piped or with -V/-x/-T it prints, as tshark.
   const tui = o.positional.length && o.read === undefined && !o.hex.length && !o.verbose && !o.hexDump && o.output === 'text' && process.stdout.isTTY;
   if (o.z === 'flow') return out((await import('./flow.js')).ladderText(frames(o), session.keys, o.protocol));
   if (tui) {
     const list = frames(o);
-    const ir = defaultGrammar();
     const { runTui } = await import('../tui/index.js'); // ink and React load only for the TUI
     const ordered = new OrderedDissection(list, o.protocol, newSession);
     return runTui({
@@ -141,7 +148,7 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
       title: o.positional[0] === '-' ? 'stdin' : o.positional[0],
       dissect: (f) => ordered.dissect(f),
       reloadKeys: o.keys.length ? () => ordered.reset() : undefined,
-      catalogue: { has: (name) => ir.fields.has(name) || ir.protocols.has(name) },
+      catalogue,
     });
   }
   // Printed output is streamed (flat memory, -c and a closed stdout stop the reading), in worker threads with -j N.

@@ -26,8 +26,8 @@ export function fieldValues(roots: TreeNode[]): Map<string, string[]> {
   return out;
 }
 
-export function fieldsLine(roots: TreeNode[], o: FieldsOptions): string {
-  const values = fieldValues(roots);
+/** One -T fields line from a packet's values (fieldValues and the frame's own). */
+export function fieldsLine(values: ReadonlyMap<string, readonly string[]>, o: FieldsOptions): string {
   const q = o.quote === 'd' ? '"' : o.quote === 's' ? "'" : '';
   return o.fields
     .map((f) => {

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Options } from '../cli/args.js';
-import { displayFilter, renderFrame } from '../cli/main.js';
+import { displayFilter, packetValues, renderFrame } from '../cli/main.js';
 import { dissectFull } from '../index.js';
 import type { Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
@@ -28,7 +28,8 @@ function run(job: CaptureJob): JobResult {
       result.entries.push(null);
       return;
     }
-    result.entries.push(matches(r) ? renderFrame(o, frame, job.firstNumber + i, protocol, r) : null);
+    const values = packetValues(job.firstNumber + i, frame, protocol, r);
+    result.entries.push(matches(values) ? renderFrame(o, frame, job.firstNumber + i, protocol, r, values) : null);
   });
   return result;
 }

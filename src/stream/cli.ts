@@ -7,9 +7,10 @@
  * audit (one (GID, Gki) with two key sets, a reused Gki): frames that carry group keys are dissected
  * again here, in order, through the one session, so -j N prints what -j 1 prints.
  */
-import { displayFilter, Exit, hexFrames as givenHex, readOptions, renderFrame, stdoutSink } from '../cli/main.js';
+import { displayFilter, Exit, hexFrames as givenHex, packetValues, readOptions, renderFrame, stdoutSink } from '../cli/main.js';
 import { once } from 'node:events';
 import type { Options } from '../cli/args.js';
+import { ExpertStats } from '../output/expert-stats.js';
 import { fieldsHeader } from '../output/fields.js';
 import { dissectFull } from '../index.js';
 import type { Frame } from '../io/frame.js';
@@ -114,10 +115,12 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
   } catch (e) {
     return unreadable(file!, e);
   }
-  const jobs = o.keys.length ? 1 : (o.jobs ?? 1);
+  // -z expert counts what this thread dissects
+  const jobs = o.keys.length || o.z === 'expert' ? 1 : (o.jobs ?? 1);
+  const expert = o.z === 'expert' ? new ExpertStats() : undefined;
   const progress = Progress.forStderr(capture?.size);
   const batch = new Batcher(out);
-  if (o.output === 'fields' && o.fields.header) batch.push(fieldsHeader(o.fields));
+  if (o.output === 'fields' && o.fields.header && !o.quiet) batch.push(fieldsHeader(o.fields));
   let number = 0;
   let shown = 0;
   // A closed stdout (`| head`) is seen at once on the stream, before its 'error' event (which waits for
@@ -128,6 +131,7 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
   let jsonLast: string | undefined;
   const emit = (lines: string[]) => {
     shown++;
+    if (o.quiet) return;
     if (o.output !== 'json') return batch.push(...lines);
     const packet = '  ' + lines.join('\n').replace(/\n/g, '\n  ');
     batch.push(jsonLast === undefined ? '[' : `${jsonLast},`);
@@ -138,7 +142,10 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
     const protocol = f.protocol ?? o.protocol;
     const frame = { ...f, direction: f.direction ?? o.direction };
     const r = dissectFull(frame.bytes, protocol, { session, direction: frame.direction, receiver: frame.destination });
-    return matches(r) ? renderFrame(o, frame, num, protocol, r) : null;
+    const values = packetValues(num, frame, protocol, r);
+    if (!matches(values)) return null;
+    expert?.add(protocol, r.expert);
+    return renderFrame(o, frame, num, protocol, r, values);
   };
   try {
     for (const f of hexFrames) {
@@ -175,7 +182,6 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
     if (!capture || file === undefined) return;
     const [cap, path] = [capture, file];
     const pool = new OrderedPool<CaptureJob, JobResult>(jobs, workerScript('cli-worker', import.meta.url), { options: o });
-    const numbered = o.output !== 'fields';
     let next = number + 1;
     const bytesRead: Array<number | undefined> = [];
     async function* pieces(): AsyncGenerator<CaptureJob> {
@@ -183,7 +189,7 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
         for await (const c of guarded(path, cap.chunks)) {
           bytesRead.push(c.bytesRead);
           yield { kind: 'lines', source, text: c.text, firstLine: c.firstLine, firstNumber: next };
-          if (numbered) next += frameLines(c.text);
+          next += frameLines(c.text);
         }
         return;
       }
@@ -222,6 +228,7 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
 
   if (closed()) return;
   if (number === 0) throw new Exit(1, 'no input: give -r FILE, --hex HEX or a FILE');
-  if (o.output === 'json') batch.push(jsonLast === undefined ? '[]' : `${jsonLast}\n]`);
+  if (o.output === 'json' && !o.quiet) batch.push(jsonLast === undefined ? '[]' : `${jsonLast}\n]`);
+  if (expert) batch.push(...expert.lines());
   batch.flush();
 }

@@ -79,7 +79,7 @@ describe('mtcgk -j N', () => {
   });
 
   it('exits 2 for a missing file and 1 for an empty one, as without streaming', async () => {
-    expect((await run('-r', join(dir, 'nope.txt'), '-T', 'fields', '-e', 'x.y', '-j', '2')).err).toMatch(/could not be read: ENOENT$/);
+    expect((await run('-r', join(dir, 'nope.txt'), '-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type', '-j', '2')).err).toMatch(/could not be read: ENOENT$/);
     writeFileSync(join(dir, 'empty.txt'), '# nothing\n');
     expect((await run('-r', join(dir, 'empty.txt'), '-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type')).code).toBe(1);
     expect((await run('-r', audit, '-j', '0')).code).toBe(1);
