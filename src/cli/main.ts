@@ -7,14 +7,13 @@ import { compileFilter, FilterError, type FieldValues } from '../filter/index.js
 import { GrammarError } from '../grammar/errors.js';
 import { defaultGrammar } from '../grammar/load.js';
 import { INBOUND, InputError, readFrames, type Frame, type ReadOptions } from '../io/index.js';
-import { fieldsLine, fieldValues } from '../output/fields.js';
+import { fieldsLine } from '../output/fields.js';
 import { KeysError, mergeKeys, parseKeys } from '../security/keys.js';
 import { OrderedDissection } from '../security/ordered.js';
 import { SecuritySession } from '../security/session.js';
 import { hexDump } from '../output/hexdump.js';
 import { packetJson } from '../output/json.js';
 import { treeText } from '../output/text.js';
-import { frameFields } from '../output/frame-fields.js';
 import { allFields, catalogue } from './catalogue.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
 import { runConvert } from './convert.js';
@@ -69,14 +68,6 @@ function info(r: DissectResult): string {
   if (!names.length && (r.value as { message?: string } | undefined)?.message === 'security_protected_nas_message') names.push('Ciphered message');
   const malformed = r.expert.some((e) => e.severity === 'error' && e.group === 'malformed') ? ' [Malformed]' : '';
   return (names.join(', ') || 'Unknown') + malformed;
-}
-
-/** What -Y and -e see of a packet: every field occurrence, the protocol as present, and the frame layer. */
-export function packetValues(num: number, f: Frame, protocol: string, r: DissectResult): Map<string, string[]> {
-  const values = fieldValues([r.tree]);
-  if (!values.has(protocol)) values.set(protocol, ['']);
-  for (const [name, v] of frameFields({ number: num, source: f.source, direction: f.direction, protocol })) values.set(name, v);
-  return values;
 }
 
 /** The -Y filter as a predicate over packetValues; a bad filter is unusable input (exit 2), as in tshark. */
@@ -140,7 +131,9 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
   const tui = o.positional.length && o.read === undefined && !o.hex.length && !o.verbose && !o.hexDump && o.output === 'text' && process.stdout.isTTY;
   if (o.z === 'flow') return out((await import('./flow.js')).ladderText(frames(o), session.keys, o.protocol));
   if (tui) {
-    const list = frames(o);
+    displayFilter(o.filter); // a bad -Y is an error before the screen opens
+    // -c: the first N packets; -Y: the filter applied on opening (termshark's -Y)
+    const list = frames(o).slice(0, o.count);
     const { runTui } = await import('../tui/index.js'); // ink and React load only for the TUI
     const ordered = new OrderedDissection(list, o.protocol, newSession);
     return runTui({
@@ -149,6 +142,7 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
       dissect: (f) => ordered.dissect(f),
       reloadKeys: o.keys.length ? () => ordered.reset() : undefined,
       catalogue,
+      filter: o.filter,
     });
   }
   // Printed output is streamed (flat memory, -c and a closed stdout stop the reading), in worker threads with -j N.

@@ -1,5 +1,7 @@
 /** `-T fields`: one line per packet, one column per `-e` field, repeated occurrences aggregated. */
+import type { DissectResult } from '../engine/dissect.js';
 import { walk, type TreeNode } from '../engine/tree.js';
+import { frameFields, type FrameFacts } from './frame-fields.js';
 
 export interface FieldsOptions {
   fields: string[];
@@ -24,6 +26,14 @@ export function fieldValues(roots: TreeNode[]): Map<string, string[]> {
     }
   }
   return out;
+}
+
+/** What -Y, -e and the TUI's filter see of a packet: every field occurrence, the protocol as present, and the frame layer. */
+export function packetValues(r: DissectResult, frame: Omit<FrameFacts, 'protocol'>): Map<string, string[]> {
+  const values = fieldValues([r.tree]);
+  if (!values.has(r.protocol)) values.set(r.protocol, ['']);
+  for (const [name, v] of frameFields({ ...frame, protocol: r.protocol })) values.set(name, v);
+  return values;
 }
 
 /** One -T fields line from a packet's values (fieldValues and the frame's own). */

@@ -4,8 +4,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Options } from '../cli/args.js';
-import { displayFilter, packetValues, renderFrame } from '../cli/main.js';
+import { displayFilter, renderFrame } from '../cli/main.js';
 import { dissectFull } from '../index.js';
+import { packetValues } from '../output/fields.js';
 import type { Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
 import { SecuritySession } from '../security/session.js';
@@ -28,7 +29,7 @@ function run(job: CaptureJob): JobResult {
       result.entries.push(null);
       return;
     }
-    const values = packetValues(job.firstNumber + i, frame, protocol, r);
+    const values = packetValues(r, { number: job.firstNumber + i, source: frame.source, direction: frame.direction });
     result.entries.push(matches(values) ? renderFrame(o, frame, job.firstNumber + i, protocol, r, values) : null);
   });
   return result;

@@ -7,11 +7,11 @@
  * audit (one (GID, Gki) with two key sets, a reused Gki): frames that carry group keys are dissected
  * again here, in order, through the one session, so -j N prints what -j 1 prints.
  */
-import { displayFilter, Exit, hexFrames as givenHex, packetValues, readOptions, renderFrame, stdoutSink } from '../cli/main.js';
+import { displayFilter, Exit, hexFrames as givenHex, readOptions, renderFrame, stdoutSink } from '../cli/main.js';
 import { once } from 'node:events';
 import type { Options } from '../cli/args.js';
 import { ExpertStats } from '../output/expert-stats.js';
-import { fieldsHeader } from '../output/fields.js';
+import { fieldsHeader, packetValues } from '../output/fields.js';
 import { dissectFull } from '../index.js';
 import type { Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
@@ -142,7 +142,7 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
     const protocol = f.protocol ?? o.protocol;
     const frame = { ...f, direction: f.direction ?? o.direction };
     const r = dissectFull(frame.bytes, protocol, { session, direction: frame.direction, receiver: frame.destination });
-    const values = packetValues(num, frame, protocol, r);
+    const values = packetValues(r, { number: num, source: frame.source, direction: frame.direction });
     if (!matches(values)) return null;
     expert?.add(protocol, r.expert);
     return renderFrame(o, frame, num, protocol, r, values);

@@ -5,7 +5,8 @@ import { compileFilter, FilterError, type FieldCatalogue, type FieldValues } fro
 import { InputError, readFrames, type Frame } from '../io/index.js';
 import { DetailTree } from './DetailTree.js';
 import { FilterBar } from './FilterBar.js';
-import { filterValues, runFilter } from './filtering.js';
+import { runFilter } from './filtering.js';
+import { packetValues } from '../output/fields.js';
 import { Help } from './Help.js';
 import { HexPane, type Field } from './HexPane.js';
 import { ladderOf, type Ladder } from './ladder.js';
@@ -25,6 +26,8 @@ export interface AppProps {
   dissect: (f: Frame) => DissectResult;
   catalogue: FieldCatalogue;
   reloadKeys?: () => void;
+  /** A display filter applied on opening (-Y). */
+  filter?: string;
 }
 
 function useTerminalSize(): { columns: number; rows: number } {
@@ -91,12 +94,12 @@ function ladderInfo(ladder: Ladder, cursor: number): string {
   return `packet ${row.frame + 1}${row.kind === 'note' ? ', step before it' : ''}: ${row.what} · Enter: show it · L/Esc: back`;
 }
 
-export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps) {
+export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: AppProps) {
   const { exit } = useApp();
   const { columns, rows: screenRows } = useTerminalSize();
   const heights = paneHeights(screenRows);
   const packets = useMemo(() => new PacketCache(dissect), [dissect]);
-  const [s, dispatch] = useReducer(reducer, frames, initialState);
+  const [s, dispatch] = useReducer(reducer, frames, (frames) => initialState(frames, filter));
   // Keys arriving in one chunk are handled before React renders, so the handler keeps its own copy
   // of the state, advanced by the same reducer.
   const state = useRef(s);
@@ -132,7 +135,7 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
     const { frames, filter, shown } = state.current;
     const applied = check(filter.applied, latest.current.catalogue).predicate;
     if (!filter.applied || !applied) {
-      if (shown) act({ type: 'filtered', shown: undefined });
+      if (shown) act({ type: 'filtered', shown: undefined, height: latest.current.heights.list });
       return;
     }
     return runFilter(
@@ -140,10 +143,10 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
       (i) => {
         const r = packets.dissect(frames[i]);
         packets.remember(i, r);
-        return applied(filterValues(r.tree));
+        return applied(packetValues(r, { number: i + 1, source: frames[i]!.source, direction: frames[i]!.direction }));
       },
       (progress) => act({ type: 'filterProgress', progress }),
-      (shown) => act({ type: 'filtered', shown }),
+      (shown) => act({ type: 'filtered', shown, height: latest.current.heights.list }),
     );
   }, [s.filter.applied, s.generation, packets, act]);
 
@@ -163,10 +166,11 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
         if (key.escape) return act({ type: 'pasteCancel' });
         if (!key.return) return act({ type: 'pasteDraft', text: edited(s.paste.draft, input, key) });
         try {
-          const added = readFrames(new TextEncoder().encode(s.paste.draft), { source: 'paste', format: 'hexlines' });
+          // any text format -r reads: hex lines, a hexdump -C or xxd dump, ...
+          const added = readFrames(new TextEncoder().encode(s.paste.draft), { source: 'paste' });
           if (!added.length) return act({ type: 'pasteError', error: 'no hex to add' });
           const applied = check(s.filter.applied, catalogue).predicate;
-          const shown = added.map((f) => !applied || applied(filterValues(packets.dissect(f).tree)));
+          const shown = added.map((f, i) => !applied || applied(packetValues(packets.dissect(f), { number: s.frames.length + i + 1, source: f.source, direction: f.direction })));
           return act({ type: 'append', frames: added, shown });
         } catch (e) {
           if (e instanceof InputError) return act({ type: 'pasteError', error: e.message });
