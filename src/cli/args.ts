@@ -225,13 +225,19 @@ export function parseArgs(given: string[]): Options {
   return o;
 }
 
-export const USAGE = `Usage: mtcgk [options] [FILE]
-       mtcgk fields                    list every filter name (like tshark -G fields)
+export const USAGE = `Usage: mtcgk [options] -r FILE      print the messages of a capture, as tshark
+       mtcgk [options] FILE         on a terminal: browse it in the three-pane TUI, as termshark
+                                    (? for its keys; -Y, -c and --keys apply; piped: as -r FILE)
+       mtcgk fields                 list every filter name (also -G fields, like tshark)
        mtcgk encode [--proto P] JSON   encode a JSON value (or - for stdin) and print hex
-       mtcgk gmsg protect|verify ...   build or check protected group messages (mtcgk gmsg for help)
-       mtcgk flow --variant hss|mme --ues N --out DIR ...   capture of the seed's Figure 1.a/1.b (mtcgk flow for help)
+       mtcgk gmsg protect|verify ...   build or check protected group messages
+       mtcgk flow --variant hss|mme --ues N --out DIR ...   capture of the seed's Figure 1.a/1.b
        mtcgk export lua [--out F.lua]  a Wireshark Lua dissector generated from the grammars
        mtcgk convert --to pcapng|hex -r FILE -w OUT   convert a capture (pcapng opens in Wireshark as is)
+       mtcgk keys export|import ...    group keys as an RFC 6031 key package (DER)
+       mtcgk fuzz [--target self|CMD] [-n N] ...   fuzz the dissector or another parser
+       mtcgk corpus export DIR [--dict]            AFL/libFuzzer seeds and dictionary
+       mtcgk help [COMMAND]         this text, or a command's options (also COMMAND --help)
 
 Input:
   -r FILE            read messages from FILE (- for stdin): hex lines, hexdump -C, xxd, od,
@@ -241,7 +247,7 @@ Input:
   --proto PROTO      protocol of inputs that do not say (default nas-eps)
   --dlt-map N=PROTO  map a pcap link type to a protocol (default 147=nas-eps)
   --dir ul|dl        direction of messages whose input does not say
-  -c N               stop after N messages
+  -c N               stop after N messages (one-letter options take values attached too: -c1)
   -j N               dissect a capture file in N worker threads, output in capture order (with
                      --keys: 1, as NAS COUNT and security contexts follow the capture in order)
   --keys FILE        keys file (JSON, repeatable): NAS security contexts and group keys; MACs are
@@ -249,11 +255,15 @@ Input:
   -Y FILTER          display filter: only messages that match (==, !=, <, >, contains, matches,
                      in {..}, &&, ||, !, field presence)
   -z flow            a ladder diagram of a flow capture (mtcgk flow) instead of the packets
+  -z expert          after the packets, how often each expert item occurred
+  -q                 no packet output (with -z expert: the table only)
+  -2                 accepted for tshark's two passes; one pass sees everything here
 Output:
   -V                 packet details tree
   -O PROTO,...       details only for these protocols (nas-eps, gmsg, diameter)
+  -G fields          the field list (as mtcgk fields)
   -x                 hex dump after each packet
   -T text|json|jsonl|fields
-  -e FIELD           a field to print with -T fields (repeatable)
+  -e FIELD           a field to print with -T fields (repeatable; frame.number, frame.direction, ...)
   -E header=y|n, separator=/t|/s|C, aggregator=C, occurrence=a|f|l|N, quote=n|d|s
 Exit status: 0 input read (even if messages are malformed), 1 bad options, 2 unreadable input.`;

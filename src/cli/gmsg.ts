@@ -41,7 +41,8 @@ function readKeys(files: string[] | undefined) {
 }
 
 const int = (v: string | undefined, what: string, max: number) => {
-  if (v === undefined || !/^(0x[0-9a-f]+|\d+)$/i.test(v) || Number(v) > max) throw new UsageError(`${what} takes an integer 0-${max}`);
+  if (v === undefined) throw new UsageError(`gmsg protect needs ${what} N`);
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(v) || Number(v) > max) throw new UsageError(`${what} takes an integer 0-${max}`);
   return Number(v);
 };
 
@@ -55,6 +56,7 @@ const hex = (v: string, what: string) => {
 
 export function runGmsg(argv: string[], out: (s: string) => void): void {
   const [verb, ...rest] = argv;
+  if (verb !== 'protect' && verb !== 'verify') throw new UsageError(`gmsg takes protect or verify\n${GMSG_USAGE}`);
   const f = flags(rest);
   const keys = readKeys(f.named.get('--keys'));
   if (verb === 'protect') {
@@ -76,5 +78,4 @@ export function runGmsg(argv: string[], out: (s: string) => void): void {
     }
     return;
   }
-  throw new UsageError(`gmsg takes protect or verify\n${GMSG_USAGE}`);
 }

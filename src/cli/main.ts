@@ -16,8 +16,8 @@ import { packetJson } from '../output/json.js';
 import { treeText } from '../output/text.js';
 import { allFields, catalogue } from './catalogue.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
-import { runConvert } from './convert.js';
-import { runGmsg } from './gmsg.js';
+import { CONVERT_USAGE, runConvert } from './convert.js';
+import { GMSG_USAGE, runGmsg } from './gmsg.js';
 import { runCapture } from '../stream/cli.js';
 
 export class Exit extends Error {
@@ -154,8 +154,24 @@ type Sink = (line: string) => void;
 /** The default output: one line a call. The streamed path (src/stream/cli.ts) hands it many lines at once. */
 export const stdoutSink: Sink = (s) => void process.stdout.write(s + '\n');
 
+const SUBCOMMAND_USAGE: Record<string, (() => Promise<string>) | undefined> = {
+  convert: async () => CONVERT_USAGE,
+  gmsg: async () => GMSG_USAGE,
+  keys: async () => (await import('./keys.js')).KEYS_USAGE,
+  flow: async () => (await import('./flow.js')).FLOW_USAGE,
+  export: async () => (await import('../export/cli.js')).EXPORT_USAGE,
+  fuzz: async () => (await import('./fuzz.js')).FUZZ_USAGE,
+  corpus: async () => (await import('./fuzz.js')).FUZZ_USAGE,
+  fields: async () => 'Usage: mtcgk fields   (or -G fields) every filter name: F, label, name, type, protocol, base, bitmask, blurb',
+  encode: async () => 'Usage: mtcgk encode [--proto P] JSON   encode a JSON value (or - for stdin) and print hex',
+};
+
 export async function main(argv: string[], out: Sink = stdoutSink, err: Sink = (s) => void process.stderr.write(s + '\n')): Promise<number> {
   try {
+    // `mtcgk CMD --help` and `mtcgk help CMD`: the command's own usage
+    const [first, ...rest] = argv[0] === 'help' && argv[1] ? [argv[1], '--help'] : argv;
+    const usage = first === undefined ? undefined : SUBCOMMAND_USAGE[first];
+    if (usage && rest.some((a) => a === '-h' || a === '--help')) return (out(await usage()), 0);
     if (argv[0] === 'convert') {
       runConvert(argv.slice(1), out);
       return 0;

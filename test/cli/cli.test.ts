@@ -166,3 +166,35 @@ describe('tshark habits', () => {
     ]);
   });
 });
+
+describe('help', () => {
+  it('gives every command its usage with --help, and mtcgk help [COMMAND]', async () => {
+    for (const [args, usage] of [
+      [['convert', '--help'], 'Usage: mtcgk convert'],
+      [['export', 'lua', '--help'], 'Usage: mtcgk export lua'],
+      [['corpus', 'export', '--help'], 'mtcgk corpus export DIR'],
+      [['keys', 'export', '--help'], 'Usage: mtcgk keys export'],
+      [['gmsg', 'protect', '--help'], 'Usage: mtcgk gmsg protect'],
+      [['flow', '-h'], 'Usage: mtcgk flow'],
+      [['help', 'convert'], 'Usage: mtcgk convert'],
+      [['help'], 'mtcgk fuzz [--target'],
+    ] as const) {
+      const r = await run(...args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.out).toContain(usage);
+    }
+    const main = (await run('--help')).out;
+    for (const word of ['mtcgk fuzz', 'mtcgk corpus export', 'mtcgk keys', 'TUI', '-z expert', '-G fields']) expect(main).toContain(word);
+  });
+
+  it('names a missing required option, and reads --keys before the verb as not a verb', async () => {
+    const keys = 'captures/group-keys.keys.json';
+    const noVerb = await run('gmsg', '--keys', keys);
+    expect(noVerb.code).toBe(1);
+    expect(noVerb.err).toMatch(/^mtcgk: gmsg takes protect or verify/);
+    const noGki = await run('gmsg', 'protect', '--keys', keys, '--gid', '00000001-001-01-01', '--count', '1', '--payload', '00');
+    expect(noGki.err).toBe('mtcgk: gmsg protect needs --gki N (see mtcgk --help)');
+    const noCount = await run('gmsg', 'protect', '--keys', keys, '--gid', '00000001-001-01-01', '--gki', '1', '--payload', '00');
+    expect(noCount.err).toBe('mtcgk: gmsg protect needs --count N (see mtcgk --help)');
+  });
+});
