@@ -19,6 +19,7 @@ import { parseArgs, USAGE, UsageError, type Options } from './args.js';
 import { CONVERT_USAGE, runConvert } from './convert.js';
 import { GMSG_USAGE, runGmsg } from './gmsg.js';
 import { runCapture } from '../stream/cli.js';
+import { dissectFrame } from '../stream/index.js';
 
 export class Exit extends Error {
   constructor(
@@ -42,7 +43,12 @@ export const readOptions = (o: Options, source: string): ReadOptions => ({ sourc
 
 /** The messages given with --hex, numbered before those of a file. */
 export const hexFrames = (o: Options): Frame[] =>
-  o.hex.map((h, i) => ({ ...readFrames(new TextEncoder().encode(h), { source: `--hex#${i + 1}`, format: 'hexlines' })[0], source: `--hex#${i + 1}` }));
+  o.hex.map((h, i) => {
+    const source = `--hex#${i + 1}`;
+    const frame = readFrames(new TextEncoder().encode(h), { source, format: 'hexlines' })[0];
+    if (frame?.error !== undefined) throw new InputError(source, frame.error.slice(frame.error.indexOf(': ') + 2));
+    return { ...frame!, source };
+  });
 
 /** Every frame of the input in memory (the TUI and -z flow); printing streams instead (src/stream/cli.ts). */
 function frames(o: Options): Frame[] {
@@ -101,7 +107,7 @@ export function renderFrame(o: Options, f: Frame, num: number, protocol: string,
   return lines;
 }
 
-async function run(o: Options, out: (s: string) => void): Promise<number | void> {
+async function run(o: Options, out: Sink, err: Sink): Promise<number | void> {
   if (o.command === 'help') return out(USAGE);
   if (o.command === 'version') return out(`mtcgk ${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}`);
   if (o.command === 'fields') {
@@ -134,19 +140,21 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
     displayFilter(o.filter); // a bad -Y is an error before the screen opens
     // -c: the first N packets; -Y: the filter applied on opening (termshark's -Y)
     const list = frames(o).slice(0, o.count);
+    const unreadable = list.find((f) => f.error === undefined) ? undefined : list[0]?.error;
+    if (unreadable !== undefined) throw new Exit(2, unreadable);
     const { runTui } = await import('../tui/index.js'); // ink and React load only for the TUI
     const ordered = new OrderedDissection(list, o.protocol, newSession);
     return runTui({
       frames: list,
       title: o.positional[0] === '-' ? 'stdin' : o.positional[0],
-      dissect: (f) => ordered.dissect(f),
+      dissect: (f) => (f.error === undefined ? ordered.dissect(f) : dissectFrame(f, f.protocol ?? o.protocol)),
       reloadKeys: o.keys.length ? () => ordered.reset() : undefined,
       catalogue,
       filter: o.filter,
     });
   }
   // Printed output is streamed (flat memory, -c and a closed stdout stop the reading), in worker threads with -j N.
-  return runCapture(o, out, session);
+  return runCapture(o, out, err, session);
 }
 
 type Sink = (line: string) => void;
@@ -184,7 +192,7 @@ export async function main(argv: string[], out: Sink = stdoutSink, err: Sink = (
     if (argv[0] === 'flow') return ((await import('./flow.js')).runFlow(argv.slice(1), out), 0);
     if (argv[0] === 'export') return ((await import('../export/cli.js')).runExport(argv.slice(1), out), 0);
     if (argv[0] === 'fuzz' || argv[0] === 'corpus') return await (await import('./fuzz.js')).runFuzzCommand(argv, out, err);
-    return (await run(parseArgs(argv), out)) ?? 0;
+    return (await run(parseArgs(argv), out, err)) ?? 0;
   } catch (e) {
     if (e instanceof UsageError) {
       err(`mtcgk: ${e.message} (see mtcgk --help)`);

@@ -64,6 +64,7 @@ export const EXPERT: Record<string, { severity: Severity; group: ExpertGroup; su
   keys_before_security_mode: { severity: 'warn', group: 'security', summary: 'group keys sent before the Security Mode procedure completed' },
   group_key_conflict: { severity: 'error', group: 'security', summary: 'one (GID, Gki) distributed with two different sets of keys' },
   gki_reused: { severity: 'error', group: 'security', summary: 'a Gki reused with new keys after the group changed keys' },
+  unreadable_input: { severity: 'error', group: 'malformed', summary: 'a line of a text capture that could not be read as a message' },
   replayed_count: { severity: 'warn', group: 'sequence', summary: 'a COUNT already used in this direction: replayed or out of order' },
 };
 

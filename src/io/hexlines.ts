@@ -1,4 +1,4 @@
-import { type Direction, type Frame, IO_DIRECTIONS } from './frame.js';
+import { type Direction, type Frame, IO_DIRECTIONS, unreadableFrame } from './frame.js';
 import { parseHex, toHex } from './hex.js';
 import { type Fail, failAt, InputError } from './input-error.js';
 import { textLines } from './text.js';
@@ -8,14 +8,21 @@ import { textLines } from './text.js';
  * follow the label (`t1: DL 07 55 01`). DIR is UL/DL, or I/O as in `text2pcap -D` (inbound/outbound
  * as seen by the UE): I = dl, O = ul. TIME is seconds since the epoch with a '.', which keeps it apart
  * from hex. The label runs to the last ':' that is followed by a space. `#` starts a comment.
- * `firstLine` numbers the lines of a text that is a part of a larger input (src/stream).
+ * `firstLine` numbers the lines of a text that is a part of a larger input (src/stream). A line that
+ * cannot be read is a frame with an `error` and no bytes, in its place.
  */
 export function readHexLines(text: string, source: string, firstLine = 1): Frame[] {
   const frames: Frame[] = [];
   for (const line of textLines(text)) {
     const code = line.text.split('#', 1)[0] ?? '';
     const number = line.number + firstLine - 1; // a part of a larger text (streaming) starts at firstLine
-    if (code.trim()) frames.push(readLine(code, failAt(source, number), `${source}:${number}`));
+    if (!code.trim()) continue;
+    try {
+      frames.push(readLine(code, failAt(source, number), `${source}:${number}`));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      frames.push(unreadableFrame(`${source}:${number}`, e));
+    }
   }
   return frames;
 }

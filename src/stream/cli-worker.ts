@@ -23,8 +23,8 @@ function run(job: CaptureJob): JobResult {
     const frame = { ...f, direction: f.direction ?? o.direction };
     const protocol = frame.protocol ?? o.protocol;
     const r = dissectFull(frame.bytes, protocol, { session, direction: frame.direction, receiver: frame.destination });
-    if (carriesGroupKeys(r.value)) {
-      // The group key audit follows the whole capture: the main thread dissects this frame in order.
+    if (frame.error !== undefined || carriesGroupKeys(r.value)) {
+      // The group key audit follows the whole capture, and unreadable lines are counted: the main thread dissects this frame in order.
       result.keyed.push({ i, frame });
       result.entries.push(null);
       return;

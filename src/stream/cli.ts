@@ -12,11 +12,11 @@ import { once } from 'node:events';
 import type { Options } from '../cli/args.js';
 import { ExpertStats } from '../output/expert-stats.js';
 import { fieldsHeader, packetValues } from '../output/fields.js';
-import { dissectFull } from '../index.js';
 import type { Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
 import type { SecuritySession } from '../security/session.js';
 import { openCapture, type Capture } from './file.js';
+import { dissectFrame } from './index.js';
 import { OrderedPool, workerScript } from './parallel.js';
 import { Progress } from './progress.js';
 
@@ -27,7 +27,7 @@ export type CaptureJob =
   | { kind: 'lines'; source: string; text: string; firstLine: number; firstNumber: number }
   | { kind: 'frames'; frames: Frame[]; firstNumber: number };
 
-/** Per frame of a job: its output (renderFrame's) or null when -Y left it out; frames carrying group keys are left to the main thread. */
+/** Per frame of a job: its output (renderFrame's) or null when -Y left it out; frames carrying group keys, and lines that could not be read, are left to the main thread. */
 export interface JobResult {
   entries: Array<string[] | null>;
   keyed: Array<{ i: number; frame: Frame }>;
@@ -104,7 +104,7 @@ async function* guarded<T>(file: string, it: AsyncIterable<T>): AsyncGenerator<T
   }
 }
 
-export async function runCapture(o: Options, out: Sink, session: SecuritySession): Promise<void> {
+export async function runCapture(o: Options, out: Sink, err: Sink, session: SecuritySession): Promise<void> {
   const matches = displayFilter(o.filter);
   const file = o.read ?? o.positional[0];
   const source = file === '-' ? 'stdin' : (file ?? '');
@@ -129,7 +129,17 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
   const full = () => (o.count !== undefined && shown >= o.count) || closed();
   // -T json: the array is written as packets come, each but the last followed by a comma.
   let jsonLast: string | undefined;
-  const emit = (lines: string[]) => {
+  // Lines that could not be read: counted for stderr. Their packets are held back until a line is
+  // read, since a file in which no line can be read is not a capture (exit 2, nothing printed).
+  const badLines: string[] = [];
+  let held: string[][] | undefined = [];
+  const emit = (lines: string[], readable: boolean) => {
+    if (held && !readable) return void held.push(lines);
+    if (held) {
+      const before = held;
+      held = undefined;
+      before.forEach((l) => emit(l, true));
+    }
     shown++;
     if (o.quiet) return;
     if (o.output !== 'json') return batch.push(...lines);
@@ -137,20 +147,22 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
     batch.push(jsonLast === undefined ? '[' : `${jsonLast},`);
     jsonLast = packet;
   };
-  /** One frame through the session, on this thread. */
-  const here = (f: Frame, num: number): string[] | null => {
+  /** One frame through the session, on this thread: its output, or null when -Y leaves it out. */
+  const here = (f: Frame, num: number): { lines: string[] | null; readable: boolean } => {
     const protocol = f.protocol ?? o.protocol;
     const frame = { ...f, direction: f.direction ?? o.direction };
-    const r = dissectFull(frame.bytes, protocol, { session, direction: frame.direction, receiver: frame.destination });
+    if (f.error !== undefined) badLines.push(f.error);
+    const r = dissectFrame(frame, protocol, { session, direction: frame.direction, receiver: frame.destination });
     const values = packetValues(r, { number: num, source: frame.source, direction: frame.direction });
-    if (!matches(values)) return null;
+    const readable = f.error === undefined;
+    if (!matches(values)) return { lines: null, readable };
     expert?.add(protocol, r.expert);
-    return renderFrame(o, frame, num, protocol, r, values);
+    return { lines: renderFrame(o, frame, num, protocol, r, values), readable };
   };
   try {
     for (const f of hexFrames) {
-      const lines = here(f, ++number);
-      if (lines !== null && !full()) emit(lines);
+      const { lines, readable } = here(f, ++number);
+      if (lines !== null && !full()) emit(lines, readable);
     }
     if (!capture || full()) {
       // nothing more to read
@@ -158,8 +170,8 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
       read: for await (const c of guarded(file!, capture.chunks)) {
         for (const f of readHexLines(c.text, source, c.firstLine)) {
           if (full()) break read;
-          const lines = here(f, ++number);
-          if (lines !== null) emit(lines);
+          const { lines, readable } = here(f, ++number);
+          if (lines !== null) emit(lines, readable);
         }
         progress?.update(number - hexFrames.length, c.bytesRead);
         await batch.drained();
@@ -167,8 +179,8 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
     } else if (jobs === 1) {
       for await (const f of guarded(file!, capture.frames())) {
         if (full()) break;
-        const lines = here(f, ++number);
-        if (lines !== null) emit(lines);
+        const { lines, readable } = here(f, ++number);
+        if (lines !== null) emit(lines, readable);
         progress?.update(number - hexFrames.length);
       }
     } else {
@@ -211,11 +223,12 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
       for await (const res of pool.map(pieces())) {
         const bytes = bytesRead.shift();
         const first = number + 1;
-        for (const { i, frame } of res.keyed) res.entries[i] = here(frame, first + i);
+        const readable = res.entries.map(() => true);
+        for (const { i, frame } of res.keyed) ({ lines: res.entries[i], readable: readable[i] } = here(frame, first + i));
         number += res.entries.length;
-        for (const lines of res.entries) {
+        for (const [i, lines] of res.entries.entries()) {
           if (full()) break;
-          if (lines !== null) emit(lines);
+          if (lines !== null) emit(lines, readable[i]!);
         }
         progress?.update(number - hexFrames.length, bytes);
         if (full()) break;
@@ -228,6 +241,8 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
 
   if (closed()) return;
   if (number === 0) throw new Exit(1, 'no input: give -r FILE, --hex HEX or a FILE');
+  if (badLines.length === number) throw new Exit(2, `${badLines[0]}${number > 1 ? ` (no line of ${number} could be read)` : ''}`);
+  if (badLines.length) err(`mtcgk: ${badLines.length} ${badLines.length === 1 ? 'line' : 'lines'} could not be read, shown as malformed packets; the first: ${badLines[0]}`);
   if (o.output === 'json' && !o.quiet) batch.push(jsonLast === undefined ? '[]' : `${jsonLast}\n]`);
   if (expert) batch.push(...expert.lines());
   batch.flush();

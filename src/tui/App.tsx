@@ -169,6 +169,8 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: A
           // any text format -r reads: hex lines, a hexdump -C or xxd dump, ...
           const added = readFrames(new TextEncoder().encode(s.paste.draft), { source: 'paste' });
           if (!added.length) return act({ type: 'pasteError', error: 'no hex to add' });
+          const unreadable = added.find((f) => f.error !== undefined);
+          if (unreadable) return act({ type: 'pasteError', error: unreadable.error! });
           const applied = check(s.filter.applied, catalogue).predicate;
           const shown = added.map((f, i) => !applied || applied(packetValues(packets.dissect(f), { number: s.frames.length + i + 1, source: f.source, direction: f.direction })));
           return act({ type: 'append', frames: added, shown });
