@@ -1,9 +1,9 @@
 /** `mtcgk convert`: any input format to pcapng (Wireshark opens it directly) or to hex lines. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readFrames, writeHexLines, writePcapng, InputError, FORMAT_NAMES, type FormatName } from '../io/index.js';
+import { readFrames, writeHexLines, writePcapng, InputError, INBOUND, FORMAT_NAMES, type FormatName } from '../io/index.js';
 import { UsageError } from './args.js';
 
-export const CONVERT_USAGE = 'Usage: mtcgk convert --to pcapng|hex [--dlt 252|147] [--in FORMAT] [--proto P] -r FILE -w OUT';
+export const CONVERT_USAGE = 'Usage: mtcgk convert --to pcapng|hex [--dlt 252|147] [--in FORMAT] [--proto P] -r FILE -w OUT   (-w - for stdout)';
 
 export function runConvert(argv: string[], out: (s: string) => void): void {
   let to: string | undefined;
@@ -38,7 +38,13 @@ export function runConvert(argv: string[], out: (s: string) => void): void {
   } catch (e) {
     throw new InputError(input, `could not be read: ${(e as NodeJS.ErrnoException).code}`);
   }
-  const frames = readFrames(bytes, { source: input, format }).map((f) => ({ ...f, protocol: f.protocol ?? protocol }));
-  writeFileSync(output, to === 'pcapng' ? writePcapng(frames, { linkType: dlt as 252 | 147, defaultProtocol: protocol }) : writeHexLines(frames));
+  // directions as -r reads them; every frame names its protocol, so Diameter reads back as Diameter
+  const frames = readFrames(bytes, { source: input, format, inboundDirection: INBOUND }).map((f) => ({ ...f, protocol: f.protocol ?? protocol }));
+  const unreadable = frames.find((f) => f.error !== undefined);
+  if (unreadable) throw new InputError(unreadable.source, `${unreadable.error!.slice(unreadable.error!.indexOf(': ') + 2)} (convert keeps every message or none)`);
+  const written = to === 'pcapng' ? writePcapng(frames, { linkType: dlt as 252 | 147, defaultProtocol: protocol }) : writeHexLines(frames);
+  // -w -: stdout, as tshark -w - (the file as is, no summary line)
+  if (output === '-') return void process.stdout.write(written);
+  writeFileSync(output, written);
   out(`${frames.length} messages written to ${output}`);
 }

@@ -210,6 +210,8 @@ export async function main(argv: string[], out: Sink = stdoutSink, err: Sink = (
       err(`mtcgk: grammar error: ${e.message}`);
       return 2;
     }
+    // stdout closed by its reader (`-w /dev/stdout | head`): done, quietly, as with a pipe
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') return 0;
     err(`mtcgk: internal error: ${(e as Error).message}`);
     return 70;
   }

@@ -198,3 +198,23 @@ describe('help', () => {
     expect(noCount.err).toBe('mtcgk: gmsg protect needs --count N (see mtcgk --help)');
   });
 });
+
+describe('convert', () => {
+  it('keeps protocol and direction in hex lines, so a flow capture reads back the same', async () => {
+    const flow = 'captures/flows/fig-1b/flow.pcapng';
+    const hex = join(dir, 'flow-hex.txt');
+    expect((await run('convert', '--to', 'hex', '-r', flow, '-w', hex)).code).toBe(0);
+    const fields = ['-T', 'fields', '-e', 'frame.protocols', '-e', 'frame.direction', '-e', 'diameter.cmd.code', '-e', 'nas_eps.nas_msg_emm_type'];
+    const original = await run('-r', flow, ...fields);
+    const back = await run('-r', hex, ...fields);
+    expect(back.out).toBe(original.out);
+    expect(original.out).toMatch(/^diameter\t\t318\t$/m);
+    expect(original.out).toMatch(/^nas-eps\tul\t\t0x41$/m);
+  });
+
+  it('writes to stdout with -w -', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const text = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `import { cli } from './src/cli/main.ts'; await cli(process.argv.slice(1));`, '--', 'convert', '--to', 'hex', '-r', file, '-w', '-'], { encoding: 'utf8' });
+    expect(text).toBe('DL [nas-eps] 07 55 01\nUL [nas-eps] t2: 07 5e\n[nas-eps] 37 aa bb cc dd 00 07 5d 02 01 02 e0 e0\n');
+  });
+});
