@@ -6,7 +6,7 @@
  */
 import type { DissectResult } from '../engine/dissect.js';
 import { expertItem, type TreeNode } from '../engine/tree.js';
-import { defaultGrammar } from '../grammar/load.js';
+import { defaultGrammar } from '../grammar/default.js';
 import type { GrammarIR } from '../grammar/ir.js';
 import type { Direction, Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
