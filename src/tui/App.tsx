@@ -182,7 +182,13 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: A
 
       if (input === 'q') return exit();
       if (input === '?') return act({ type: 'help' });
-      if (input === 'L' || (key.escape && s.view === 'ladder')) return act({ type: 'ladder' });
+      if (input === 'L' || (key.escape && s.view === 'ladder')) {
+        // the ladder opens on the selected packet, unless its cursor is on that packet's rows already
+        const frame = s.shown ? s.shown[s.list.cursor] : s.list.cursor;
+        const rows = s.view === 'packets' && frame !== undefined ? ladderFor(s).rows : [];
+        const at = rows[s.ladder.cursor]?.frame === frame ? -1 : rows.findIndex((r) => r.frame === frame && r.kind !== 'note');
+        return act(at < 0 ? { type: 'ladder' } : { type: 'ladder', cursor: at, height: ladderHeight(screenRows) });
+      }
       if (input === 'r') {
         if (!reloadKeys) return act({ type: 'notice', text: 'no keys to reload' });
         try {

@@ -52,7 +52,7 @@ export type Action =
   | { type: 'pasteError'; error: string }
   | { type: 'append'; frames: readonly Frame[]; shown: readonly boolean[] }
   | { type: 'help' }
-  | { type: 'ladder' }
+  | { type: 'ladder'; cursor?: number; height?: number }
   | { type: 'ladderMove'; cursor: number; height: number }
   | { type: 'ladderPan'; left: number }
   | { type: 'ladderPick'; cursor: number; height: number }
@@ -158,8 +158,11 @@ export function reducer(s: State, a: Action): State {
     }
     case 'help':
       return { ...s, help: !s.help };
-    case 'ladder':
-      return { ...s, view: s.view === 'ladder' ? 'packets' : 'ladder' };
+    case 'ladder': {
+      // opening on a row given by the panes (the selected packet's), or where the ladder was left
+      const ladder = a.cursor === undefined ? s.ladder : { ...scrolled(s.ladder, a.cursor, a.height ?? 1), left: s.ladder.left };
+      return { ...s, ladder, view: s.view === 'ladder' ? 'packets' : 'ladder' };
+    }
     case 'ladderMove':
       return { ...s, ladder: { ...scrolled(s.ladder, a.cursor, a.height), left: s.ladder.left } };
     case 'ladderPan':

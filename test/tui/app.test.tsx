@@ -258,6 +258,11 @@ describe('ladder view', () => {
     await until(on(22), 'the ladder again, on packet 22');
     await press(KEY.escape);
     await until((s, raw) => s.includes('Packet details') && listed(raw, 22), 'the packets again');
+    // another packet selected in the list: the ladder opens on it
+    await press('j', 'j', 'j');
+    await until((_, raw) => listed(raw, 25), 'packet 25 selected in the list');
+    await press('L');
+    await until(on(25), 'the ladder on packet 25');
   });
 
   it('goes from a step inside a node to the packet after it, and keeps a packet the filter hides in the ladder', async () => {
@@ -269,7 +274,8 @@ describe('ladder view', () => {
     await until((_, raw) => listed(raw, 10), 'packet 10 selected');
     await press('/', 'gmsg', KEY.enter);
     await until((s) => s.includes('3 of 56 packets'), 'the filter applied');
-    await press('L', KEY.enter);
+    // the ladder opens on the selected (shown) packet; back up to the step before packet 10
+    await press('L', 'g', ...'jjjjjjjjj', KEY.enter);
     await until((s) => s.includes('packet 10 is hidden by the filter'), 'the notice');
     await until((s) => s.includes('    1 1 ') && s.includes('MTC-IWF Gr…'), 'still the ladder');
     await press('G', KEY.enter);

@@ -32,6 +32,11 @@ describe('reducer', () => {
     expect(initialState(sampleFrames()).shown).toBeUndefined();
   });
 
+  it('opens the ladder on the row it is given (the selected packet), scrolled to show it', () => {
+    const s = reducer(initialState(sampleFrames()), { type: 'ladder', cursor: 9, height: 4 });
+    expect(s).toMatchObject({ view: 'ladder', ladder: { cursor: 9, top: 6, left: 0 } });
+  });
+
   it('switches to the ladder and back keeping its place, and goes from it to a packet in the list', () => {
     let s = initialState(sampleFrames());
     s = reducer(s, { type: 'focus', step: 1 });
