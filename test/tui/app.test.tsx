@@ -294,6 +294,10 @@ describe('ladder view', () => {
     await until((_, raw) => raw.includes(`\u001b[33m${INVERSE}   29 7 `) || raw.includes(`${INVERSE}\u001b[33m   29 7 `), 'in yellow');
     await press(...'llllllllllllllll');
     await until((s) => s.includes('[warn replayed: sequence number 1 was already received]'), 'the finding');
+    // the No. and step columns stay while the lanes pan
+    expect(lineWith(text(), '   29 7 ')).toMatch(/^ {3}29 7 {3}\S/);
+    expect(text().split('\n')[1]).toMatch(/^ {4}# step/);
+    expect(text()).not.toContain('|=========== replayed ==========>|');
     await press(...'hhhhhhhhhhhhhhhh');
     await until((s) => s.includes('   29 7 '), 'back to the left');
   });
