@@ -42,10 +42,13 @@ function useTerminalSize(): { columns: number; rows: number } {
   return size;
 }
 
-/** Rows of each pane's body; every pane also has a title line, and the screen a filter and a status line. */
-function paneHeights(rows: number): { list: number; tree: number; hex: number } {
+/**
+ * Rows of each pane's body; every pane also has a title line, and the screen a filter and a status
+ * line. The list takes no more rows than it has packets; the details tree gets the rest.
+ */
+function paneHeights(rows: number, packets: number): { list: number; tree: number; hex: number } {
   const body = Math.max(4, rows - 5);
-  const list = Math.floor(body * 0.4);
+  const list = Math.max(1, Math.min(Math.floor(body * 0.4), packets));
   const hex = Math.max(2, Math.floor(body * 0.25));
   return { list, tree: body - list - hex, hex };
 }
@@ -97,9 +100,9 @@ function ladderInfo(ladder: Ladder, cursor: number): string {
 export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: AppProps) {
   const { exit } = useApp();
   const { columns, rows: screenRows } = useTerminalSize();
-  const heights = paneHeights(screenRows);
   const packets = useMemo(() => new PacketCache(dissect), [dissect]);
   const [s, dispatch] = useReducer(reducer, frames, (frames) => initialState(frames, filter));
+  const heights = paneHeights(screenRows, s.shown ? s.shown.length : s.frames.length);
   // Keys arriving in one chunk are handled before React renders, so the handler keeps its own copy
   // of the state, advanced by the same reducer.
   const state = useRef(s);

@@ -302,3 +302,14 @@ describe('ladder view', () => {
     await until((s) => s.includes('   29 7 '), 'back to the left');
   });
 });
+
+describe('pane heights', () => {
+  it('gives the list no more rows than it has packets, and the rest to the details', async () => {
+    const { text, until } = renderApp({ frames: sampleFrames().slice(0, 2) });
+    await until((s) => s.includes('Packet details'), 'the panes');
+    const lines = text().split('\n');
+    const second = lines.findIndex((l) => l.startsWith('    2  '));
+    expect(second).toBeGreaterThan(0);
+    expect(lines[second + 1]).toContain('Packet details');
+  });
+});
