@@ -1,7 +1,7 @@
 /**
  * Bundles the library core (src/index.ts) for browsers into one ESM file with esbuild. Fails if any
  * module it reaches needs a Node built-in (platform: browser). Used by the web example
- * (`npm run build:web` writes examples/web/mtcgk.js) and by test/library/browser.test.ts.
+ * (`npm run web`, scripts/serve-web.ts, which bundles into a temporary folder).
  * Run: npx tsx scripts/build-browser.ts OUTFILE
  */
 import { build } from 'esbuild';
@@ -27,7 +27,8 @@ export async function bundleBrowser(outfile: string, minify = false): Promise<nu
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const out = process.argv[2] ?? 'examples/web/mtcgk.js';
+  const out = process.argv[2];
+  if (!out) throw new Error('Usage: npx tsx scripts/build-browser.ts OUTFILE');
   const bytes = await bundleBrowser(out, process.argv.includes('--minify'));
   console.log(`wrote ${out} (${(bytes / 1024).toFixed(0)} KiB)`);
 }

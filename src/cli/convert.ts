@@ -5,19 +5,19 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { DEFAULT_ROW_GROUP_ROWS, ParquetTable } from '../export/parquet.js';
 import { writeOutputFile } from '../io/output-file.js';
-import { readFrames, writeHexLines, writePcapng, InputError, FORMAT_NAMES, type FormatName } from '../io/index.js';
+import { readFrames, writeHexLines, writePcapng, InputError, INBOUND, FORMAT_NAMES, type FormatName } from '../io/index.js';
 import { runCapture } from '../stream/cli.js';
 import { parseArgs, UsageError } from './args.js';
 import { Exit } from './frame-output.js';
 import { keysSession } from './input.js';
 
-export const CONVERT_USAGE = `Usage: mtcgk convert --to pcapng|hex [--dlt 252|147] [--in FORMAT] [--proto P] -r FILE -w OUT
+export const CONVERT_USAGE = `Usage: mtcgk convert --to pcapng|hex [--dlt 252|147] [--in FORMAT] [--proto P] -r FILE -w OUT   (-w - for stdout)
        mtcgk convert --to parquet -r FILE -w OUT.parquet -e FIELD... [-E occurrence=a|f|l|N] [-j N]
                      [--keys F] [--in FORMAT] [--proto P] [--dir ul|dl] [--row-group ROWS]`;
 
-export async function runConvert(argv: string[], out: (s: string) => void): Promise<void> {
+export async function runConvert(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<void> {
   const at = argv.indexOf('--to');
-  if (at >= 0 && argv[at + 1] === 'parquet') return toParquet([...argv.slice(0, at), ...argv.slice(at + 2)], out);
+  if (at >= 0 && argv[at + 1] === 'parquet') return toParquet([...argv.slice(0, at), ...argv.slice(at + 2)], out, err);
   let to: string | undefined;
   let dlt = 252;
   let input: string | undefined;
@@ -50,8 +50,14 @@ export async function runConvert(argv: string[], out: (s: string) => void): Prom
   } catch (e) {
     throw new InputError(input, `could not be read: ${(e as NodeJS.ErrnoException).code}`);
   }
-  const frames = readFrames(bytes, { source: input, format }).map((f) => ({ ...f, protocol: f.protocol ?? protocol }));
-  writeOutputFile(output, to === 'pcapng' ? writePcapng(frames, { linkType: dlt as 252 | 147, defaultProtocol: protocol }) : writeHexLines(frames));
+  // directions as -r reads them; every frame names its protocol, so Diameter reads back as Diameter
+  const frames = readFrames(bytes, { source: input, format, inboundDirection: INBOUND }).map((f) => ({ ...f, protocol: f.protocol ?? protocol }));
+  const unreadable = frames.find((f) => f.error !== undefined);
+  if (unreadable) throw new InputError(unreadable.source, `${unreadable.error!.slice(unreadable.error!.indexOf(': ') + 2)} (convert keeps every message or none)`);
+  const written = to === 'pcapng' ? writePcapng(frames, { linkType: dlt as 252 | 147, defaultProtocol: protocol }) : writeHexLines(frames);
+  // -w -: stdout, as tshark -w - (the file as is, no summary line)
+  if (output === '-') return void process.stdout.write(written);
+  writeOutputFile(output, written);
   out(`${frames.length} messages written to ${output}`);
 }
 
@@ -59,7 +65,7 @@ export async function runConvert(argv: string[], out: (s: string) => void): Prom
  * --to parquet: the options are the dissector's (-r, -e, -E occurrence, -j, --keys, --in, --proto,
  * --dir, --dlt-map, -Y, -c) with -w and --row-group; the rows stream through the CLI's capture run.
  */
-async function toParquet(argv: string[], out: (s: string) => void): Promise<void> {
+async function toParquet(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<void> {
   let output: string | undefined;
   let rowGroupRows = DEFAULT_ROW_GROUP_ROWS;
   const rest: string[] = [];
@@ -75,8 +81,10 @@ async function toParquet(argv: string[], out: (s: string) => void): Promise<void
     else if (/^[1-9]\d*$/.test(v)) rowGroupRows = Number(v);
     else throw new UsageError('--row-group takes a positive number of rows');
   }
-  const o = parseArgs(rest);
-  if (o.command !== 'dissect' || o.positional.length || o.hex.length || o.verbose || o.hexDump || o.z || o.output !== 'text') {
+  // the rows are -T fields values: parsed as such, then written as a table
+  if (rest.some((a) => a.startsWith('-T'))) throw new UsageError(`convert --to parquet takes no -T\n${CONVERT_USAGE}`);
+  const o = parseArgs([...rest, '-T', 'fields']);
+  if (o.command !== 'dissect' || o.positional.length || o.hex.length || o.verbose || o.hexDump || o.z) {
     throw new UsageError(`convert --to parquet takes -r FILE, -w OUT and -e FIELD options\n${CONVERT_USAGE}`);
   }
   if (o.read === undefined || output === undefined) throw new UsageError(`convert needs -r FILE and -w OUT\n${CONVERT_USAGE}`);
@@ -94,7 +102,7 @@ async function toParquet(argv: string[], out: (s: string) => void): Promise<void
     return unwritable(e);
   }
   try {
-    await runCapture(o, (line) => table.add(line), session);
+    await runCapture(o, (line) => table.add(line), err, session);
     table.finish();
   } catch (e) {
     rmSync(output, { force: true });

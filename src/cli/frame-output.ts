@@ -3,17 +3,17 @@
  * files: shared by the whole-capture path (main.ts) and the streamed one (src/stream/cli.ts).
  */
 import type { DissectResult } from '../engine/dissect.js';
-import { compileFilter, FilterError } from '../filter/index.js';
-import { defaultGrammar } from '../grammar/load.js';
-import { INBOUND, type Frame, type ReadOptions } from '../io/index.js';
-import { fieldsLine, fieldValues } from '../output/fields.js';
+import { compileFilter, FilterError, type FieldValues } from '../filter/index.js';
+import { INBOUND, InputError, readFrames, type Frame, type ReadOptions } from '../io/index.js';
+import { fieldsLine } from '../output/fields.js';
 import { parquetRow } from '../export/parquet-rows.js';
 import { ekLines } from '../output/ek.js';
 import { hexDump } from '../output/hexdump.js';
-import { columnValues, infoColumn } from '../output/info.js';
+import { infoColumn } from '../output/info.js';
 import { packetJson } from '../output/json.js';
 import { treeText } from '../output/text.js';
 import type { Options } from './args.js';
+import { catalogue } from './catalogue.js';
 
 export class Exit extends Error {
   constructor(
@@ -27,12 +27,20 @@ export class Exit extends Error {
 /** How capture files are read; the streamed path (src/stream/cli.ts) reads them the same way. */
 export const readOptions = (o: Options, source: string): ReadOptions => ({ source, format: o.format, dltMap: o.dltMap, defaultDirection: o.direction, inboundDirection: INBOUND });
 
-/** The -Y filter as a predicate over a dissection; a bad filter is unusable input (exit 2), as in tshark. */
-export function displayFilter(text: string | undefined): (r: DissectResult) => boolean {
+/** The messages given with --hex, numbered before those of a file. */
+export const hexFrames = (o: Options): Frame[] =>
+  o.hex.map((h, i) => {
+    const source = `--hex#${i + 1}`;
+    const frame = readFrames(new TextEncoder().encode(h), { source, format: 'hexlines' })[0];
+    if (frame?.error !== undefined) throw new InputError(source, frame.error.slice(frame.error.indexOf(': ') + 2));
+    return { ...frame!, source };
+  });
+
+/** The -Y filter as a predicate over packetValues; a bad filter is unusable input (exit 2), as in tshark. */
+export function displayFilter(text: string | undefined): (values: FieldValues) => boolean {
   if (text === undefined) return () => true;
   try {
-    const test = compileFilter(text, { has: (name) => defaultGrammar().fields.has(name) || defaultGrammar().protocols.has(name) });
-    return (r) => test(new Map([...fieldValues([r.tree]), [r.protocol, ['']]]));
+    return compileFilter(text, catalogue);
   } catch (e) {
     if (e instanceof FilterError) throw new Exit(2, `${e.message} (-Y column ${e.column + 1})`);
     throw e;
@@ -45,9 +53,9 @@ function sourcesDump(r: DissectResult): string {
   return [...r.sources].map(([name, bytes]) => `${name === 'frame' ? 'Frame' : 'Deciphered NAS-EPS'} (${bytes.length} bytes):\n${hexDump(bytes)}`).join('\n');
 }
 
-/** The output of one dissected frame, as lines (-T json: the packet's JSON text, for jsonArray). */
-export function renderFrame(o: Options, f: Frame, num: number, protocol: string, r: DissectResult): string[] {
-  if (o.output === 'fields') return [fieldsLine([r.tree], o.fields, columnValues(r))];
+/** The output of one dissected frame, as lines (-T json: the packet's JSON text, which src/stream/cli.ts puts in an array). */
+export function renderFrame(o: Options, f: Frame, num: number, protocol: string, r: DissectResult, values: ReadonlyMap<string, readonly string[]>): string[] {
+  if (o.output === 'fields') return [fieldsLine(values, o.fields)];
   if (o.output === 'ek') return ekLines({ number: num, source: f.source, direction: f.direction, time: f.time, length: f.bytes.length, protocol, tree: r.tree }, o.fields.fields);
   if (o.output === 'parquet') return [parquetRow(f, num, r, o.fields)];
   if (o.output === 'json' || o.output === 'jsonl') {

@@ -56,7 +56,7 @@ function readKeys(files: string[] | undefined) {
 }
 
 const int = (v: string | undefined, what: string, max: number) => {
-  if (v === undefined) throw new UsageError(`gmsg protect needs ${what}`);
+  if (v === undefined) throw new UsageError(`gmsg protect needs ${what} N`);
   if (!/^(0x[0-9a-f]+|\d+)$/i.test(v) || Number(v) > max) throw new UsageError(`${what} takes an integer 0-${max}`);
   return Number(v);
 };

@@ -10,26 +10,30 @@ import { fieldsHeader } from '../output/fields.js';
 import { KeysError, mergeKeys, parseKeys } from '../security/keys.js';
 import { OrderedDissection } from '../security/ordered.js';
 import { SecuritySession } from '../security/session.js';
+import { allFields, catalogue } from './catalogue.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
-import { runConvert } from './convert.js';
-import { runGmsg } from './gmsg.js';
+import { CONVERT_USAGE, runConvert } from './convert.js';
+import { GMSG_USAGE, runGmsg } from './gmsg.js';
 import { runCapture } from '../stream/cli.js';
-import { displayFilter, Exit, jsonArray, readOptions, renderFrame, type Sink, stdoutSink } from './frame-output.js';
+import { dissectFrame } from '../stream/index.js';
+import { displayFilter, Exit, hexFrames, jsonArray, readOptions, renderFrame, type Sink, stdoutSink } from './frame-output.js';
 import { keysSession, readInput } from './input.js';
 
+/** Every frame of the input in memory (the TUI and -z flow); printing streams instead (src/stream/cli.ts). */
 function frames(o: Options): Frame[] {
-  const out: Frame[] = o.hex.map((h, i) => ({ ...readFrames(new TextEncoder().encode(h), { source: `--hex#${i + 1}`, format: 'hexlines' })[0], source: `--hex#${i + 1}` }));
+  let out = hexFrames(o);
   const file = o.read ?? o.positional[0];
-  if (file !== undefined) out.push(...readFrames(readInput(file), readOptions(o, file === '-' ? 'stdin' : file)));
+  // concat, not push(...): a spread of 100,000s of frames overflows the stack
+  if (file !== undefined) out = out.concat(readFrames(readInput(file), readOptions(o, file === '-' ? 'stdin' : file)));
   if (!out.length) throw file === undefined ? new Exit(1, 'no input: give -r FILE, --hex HEX or a FILE') : new Exit(2, `${file}: has no messages`);
   return out.map((f) => ({ ...f, direction: f.direction ?? o.direction }));
 }
 
-async function run(o: Options, out: (s: string) => void): Promise<number | void> {
+async function run(o: Options, out: Sink, err: Sink): Promise<number | void> {
   if (o.command === 'help') return out(USAGE);
   if (o.command === 'version') return out(`mtcgk ${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}`);
   if (o.command === 'fields') {
-    for (const f of [...defaultGrammar().fields.values()].sort((a, b) => a.filter.localeCompare(b.filter))) {
+    for (const f of allFields()) {
       out(['F', f.label, f.filter, f.ftype, f.protocol, f.base, '0x0', ''].join('\t'));
     }
     return;
@@ -51,46 +55,50 @@ async function run(o: Options, out: (s: string) => void): Promise<number | void>
   }
   const newSession = () => keysSession(o);
   const session = newSession();
-  const matches = displayFilter(o.filter);
   // On a terminal, `mtcgk FILE` browses the packets as termshark does; piped or with -V/-x/-T it prints, as tshark.
   const tui = o.positional.length && o.read === undefined && !o.hex.length && !o.verbose && !o.hexDump && o.output === 'text' && process.stdout.isTTY;
   if (o.z === 'flow') return out((await import('./flow.js')).ladderText(frames(o), session.keys, o.protocol));
-  // Capture files read as a stream (flat memory) with -T fields and ek, in worker threads with -j N (src/stream/cli.ts).
-  if (!tui && (o.read ?? o.positional[0]) !== undefined && (o.output === 'fields' || o.output === 'ek' || (o.jobs ?? 1) > 1)) return runCapture(o, out, session);
-  const list = frames(o);
   if (tui) {
-    const ir = defaultGrammar();
+    displayFilter(o.filter); // a bad -Y is an error before the screen opens
+    // -c: the first N packets; -Y: the filter applied on opening (termshark's -Y)
+    const list = frames(o).slice(0, o.count);
+    const unreadable = list.find((f) => f.error === undefined) ? undefined : list[0]?.error;
+    if (unreadable !== undefined) throw new Exit(2, unreadable);
     const { runTui } = await import('../tui/index.js'); // ink and React load only for the TUI
     const ordered = new OrderedDissection(list, o.protocol, newSession);
     return runTui({
       frames: list,
       title: o.positional[0] === '-' ? 'stdin' : o.positional[0],
-      dissect: (f) => ordered.dissect(f),
+      dissect: (f) => (f.error === undefined ? ordered.dissect(f) : dissectFrame(f, f.protocol ?? o.protocol)),
       reloadKeys: o.keys.length ? () => ordered.reset() : undefined,
-      catalogue: { has: (name) => ir.fields.has(name) || ir.protocols.has(name) },
+      catalogue,
+      filter: o.filter,
     });
   }
-  if (o.output === 'fields' && o.fields.header) out(fieldsHeader(o.fields));
-  const json: string[] = [];
-  let shown = 0;
-  list.forEach((f, i) => {
-    if (o.count !== undefined && shown >= o.count) return;
-    const protocol = f.protocol ?? o.protocol;
-    // Every message goes through the session in order, shown or not, so COUNT state stays right.
-    const r = dissectFull(f.bytes, protocol, { session, direction: f.direction, receiver: f.destination });
-    if (!matches(r)) return;
-    shown++;
-    const lines = renderFrame(o, f, i + 1, protocol, r);
-    if (o.output === 'json') json.push(...lines);
-    else lines.forEach((line) => out(line));
-  });
-  if (o.output === 'json') out(jsonArray(json));
+  // Printed output is streamed (flat memory, -c and a closed stdout stop the reading), in worker threads with -j N.
+  return runCapture(o, out, err, session);
 }
+
+const SUBCOMMAND_USAGE: Record<string, (() => Promise<string>) | undefined> = {
+  convert: async () => CONVERT_USAGE,
+  gmsg: async () => GMSG_USAGE,
+  keys: async () => (await import('./keys.js')).KEYS_USAGE,
+  flow: async () => (await import('./flow.js')).FLOW_USAGE,
+  export: async () => (await import('./export.js')).EXPORT_USAGE,
+  fuzz: async () => (await import('./fuzz.js')).FUZZ_USAGE,
+  corpus: async () => (await import('./fuzz.js')).FUZZ_USAGE,
+  fields: async () => 'Usage: mtcgk fields   (or -G fields) every filter name: F, label, name, type, protocol, base, bitmask, blurb',
+  encode: async () => 'Usage: mtcgk encode [--proto P] JSON   encode a JSON value (or - for stdin) and print hex',
+};
 
 export async function main(argv: string[], out: Sink = stdoutSink, err: Sink = (s) => void process.stderr.write(s + '\n')): Promise<number> {
   try {
+    // `mtcgk CMD --help` and `mtcgk help CMD`: the command's own usage
+    const [first, ...rest] = argv[0] === 'help' && argv[1] ? [argv[1], '--help'] : argv;
+    const usage = first === undefined ? undefined : SUBCOMMAND_USAGE[first];
+    if (usage && rest.some((a) => a === '-h' || a === '--help')) return (out(await usage()), 0);
     if (argv[0] === 'convert') {
-      await runConvert(argv.slice(1), out);
+      await runConvert(argv.slice(1), out, err);
       return 0;
     }
     if (argv[0] === 'gmsg') return await runGmsg(argv.slice(1), out, err);
@@ -98,7 +106,7 @@ export async function main(argv: string[], out: Sink = stdoutSink, err: Sink = (
     if (argv[0] === 'flow') return ((await import('./flow.js')).runFlow(argv.slice(1), out), 0);
     if (argv[0] === 'export') return ((await import('./export.js')).runExport(argv.slice(1), out), 0);
     if (argv[0] === 'fuzz' || argv[0] === 'corpus') return await (await import('./fuzz.js')).runFuzzCommand(argv, out, err);
-    return (await run(parseArgs(argv), out)) ?? 0;
+    return (await run(parseArgs(argv), out, err)) ?? 0;
   } catch (e) {
     if (e instanceof UsageError) {
       err(`mtcgk: ${e.message} (see mtcgk --help)`);
@@ -116,7 +124,15 @@ export async function main(argv: string[], out: Sink = stdoutSink, err: Sink = (
       err(`mtcgk: grammar error: ${e.message}`);
       return 2;
     }
+    // stdout closed by its reader (`-w /dev/stdout | head`): done, quietly, as with a pipe
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') return 0;
     err(`mtcgk: internal error: ${(e as Error).message}`);
     return 70;
   }
+}
+
+/** The command as bin/mtcgk.js runs it. A closed pipe (`mtcgk ... | head`) ends the run quietly, as tshark does. */
+export async function cli(argv: string[] = process.argv.slice(2)): Promise<void> {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 2));
+  process.exitCode = await main(argv);
 }

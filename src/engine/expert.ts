@@ -54,6 +54,7 @@ export const ENGINE_EXPERT = {
   unknown_message_type: { severity: 'warn', group: 'protocol', summary: 'a message type with no definition' },
   list_count_out_of_range: { severity: 'warn', group: 'protocol', summary: 'a list with more or fewer items than allowed' },
   invalid_value: { severity: 'warn', group: 'malformed', summary: 'a value a codec cannot interpret (e.g. a non-BCD digit)' },
+  unreadable_input: { severity: 'error', group: 'malformed', summary: 'a line of a text capture that could not be read as a message' },
   nesting_too_deep: { severity: 'error', group: 'malformed', summary: 'types nested deeper than the dissector follows; the rest of the element is kept as bytes' },
   nested_decode_failed: { severity: 'warn', group: 'malformed', summary: 'a contained message could not be decoded; its bytes are kept' },
 } as const satisfies ExpertCatalogue;

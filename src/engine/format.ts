@@ -1,13 +1,17 @@
 /** Renderings of field values: tree text (`-V`) and `-T fields` text, following tshark. */
 import type { EnumIR, UintField } from '../grammar/ir.js';
+import { parseHex } from '../io/hex.js';
 
 export const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
+/**
+ * Bytes of hex in the forms `--hex` takes: `075501`, `07 55 01`, `07:55:01`, `0x07,0x55,0x01`. Throws a
+ * TypeError naming what is wrong and where (`non-hex character "z" at 1`).
+ */
 export function fromHex(hex: string): Uint8Array {
-  if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw new TypeError(`not an even-length hex string: "${hex.slice(0, 20)}"`);
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
+  return parseHex(hex, (index, reason) => {
+    throw new TypeError(`${reason} at ${index + 1}: "${hex.slice(0, 40)}"`);
+  });
 }
 
 export function enumLabel(e: EnumIR, v: number): string | undefined {

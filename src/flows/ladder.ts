@@ -31,6 +31,11 @@ export interface LadderRow {
   what: string;
 }
 
+const NUM = 5;
+const STEP = 4;
+/** Columns before the lanes: the packet number and the step (the TUI keeps them when it pans). */
+export const LEAD_WIDTH = NUM + 1 + STEP;
+
 /** The ladder as its header line and one row per message or node step (what `ladder` prints, line by line). */
 export function ladderRows(rows: readonly CheckedFrame[]): { header: string; rows: LadderRow[] } {
   const ues = new Set<string>();
@@ -39,8 +44,6 @@ export function ladderRows(rows: readonly CheckedFrame[]): { header: string; row
   const width = Math.max(11, ...nodes.map((n) => n.length + 3));
   const lanesWidth = nodes.length * width;
   const center = (node: string) => nodes.indexOf(node) * width + (width >> 1);
-  const NUM = 5;
-  const STEP = 4;
   const lead = (num: string, step: string) => `${num.padStart(NUM)} ${step.padEnd(STEP)}`;
   const empty = (): string[] => Array.from({ length: lanesWidth }, (_, i) => (i % width === width >> 1 ? '|' : ' '));
 

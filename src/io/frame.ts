@@ -15,7 +15,12 @@ export interface Frame {
   destination?: string;
   /** Where the frame came from: 'file.txt:12' (line) or 'cap.pcapng#3' (packet number). */
   source: string;
+  /** Why a line of a text capture could not be read (`file.txt:12:7: odd number of hex digits`); bytes are then empty. */
+  error?: string;
 }
+
+/** A line that could not be read, kept in its place as a frame (tshark marks such a packet malformed and goes on). */
+export const unreadableFrame = (source: string, error: Error): Frame => ({ bytes: new Uint8Array(0), source, error: error.message });
 
 /**
  * Seen from the UE, inbound is downlink: text2pcap -D's I(nbound)/O(utbound) words, and the pcapng

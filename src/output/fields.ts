@@ -1,5 +1,8 @@
 /** `-T fields`: one line per packet, one column per `-e` field, repeated occurrences aggregated. */
+import type { DissectResult } from '../engine/dissect.js';
 import { walk, type TreeNode } from '../engine/tree.js';
+import { frameFields, type FrameFacts } from './frame-fields.js';
+import { INFO_COLUMN, infoColumn } from './info.js';
 
 export interface FieldsOptions {
   fields: string[];
@@ -45,13 +48,23 @@ export function exportValues(roots: TreeNode[], names: readonly string[]): Map<s
 }
 
 /** The occurrences `-E occurrence` keeps: all, the first, the last or the Nth. */
-export const pickOccurrence = <T>(all: T[], occurrence: FieldsOptions['occurrence']): T[] =>
+export const pickOccurrence = <T>(all: readonly T[], occurrence: FieldsOptions['occurrence']): readonly T[] =>
   occurrence === 'a' ? all : occurrence === 'f' ? all.slice(0, 1) : occurrence === 'l' ? all.slice(-1) : all.slice(occurrence - 1, occurrence);
 
-/** `columns`: values of names that are not tree fields (`_ws.col.Info`). */
-export function fieldsLine(roots: TreeNode[], o: FieldsOptions, columns?: ReadonlyMap<string, string[]>): string {
-  const values = exportValues(roots, o.fields);
-  for (const [k, v] of columns ?? []) values.set(k, v);
+/**
+ * What -Y, -e and the TUI's filter see of a packet: every field occurrence, the protocol as present,
+ * the frame layer, and what `names` asks beyond the tree (expert fields, the Info column).
+ */
+export function packetValues(r: DissectResult, frame: Omit<FrameFacts, 'protocol'>, names: readonly string[] = []): Map<string, string[]> {
+  const values = exportValues([r.tree], names);
+  if (!values.has(r.protocol)) values.set(r.protocol, ['']);
+  for (const [name, v] of frameFields({ ...frame, protocol: r.protocol })) values.set(name, v);
+  if (names.includes(INFO_COLUMN)) values.set(INFO_COLUMN, [infoColumn(r)]);
+  return values;
+}
+
+/** One -T fields line from a packet's values. */
+export function fieldsLine(values: ReadonlyMap<string, readonly string[]>, o: FieldsOptions): string {
   const q = o.quote === 'd' ? '"' : o.quote === 's' ? "'" : '';
   return o.fields
     .map((f) => {

@@ -15,5 +15,5 @@ export function infoColumn(r: DissectResult): string {
   return (text || 'Unknown') + (malformed ? '[Malformed Packet]' : '');
 }
 
-/** Columns `-T fields -e` can name besides the tree's fields. */
-export const columnValues = (r: DissectResult): Map<string, string[]> => new Map([['_ws.col.Info', [infoColumn(r)]]]);
+/** The Info column's field name, for -e (tshark's). */
+export const INFO_COLUMN = '_ws.col.Info';

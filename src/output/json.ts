@@ -3,6 +3,7 @@
  * a name that occurs more than once in one object becomes an array of its values.
  */
 import type { TreeNode } from '../engine/tree.js';
+import { frameFields, type FrameFacts } from './frame-fields.js';
 
 type Json = string | Json[] | { [k: string]: Json };
 
@@ -25,16 +26,12 @@ export function layerJson(children: TreeNode[]): Record<string, Json> {
   }
   return obj;
 }
-export interface PacketJson {
-  number: number;
-  source: string;
-  direction?: string;
-  protocol: string;
+export interface PacketJson extends FrameFacts {
   tree: TreeNode;
 }
 
 export function packetJson(p: PacketJson): Json {
-  const frame: Record<string, Json> = { 'frame.number': String(p.number), 'frame.source': p.source, 'frame.protocols': p.protocol };
-  if (p.direction) frame['frame.direction'] = p.direction;
+  const frame: Record<string, Json> = {};
+  for (const [name, [value]] of frameFields(p)) if (name !== 'frame') frame[name] = value!;
   return { _index: 'packets', _type: 'doc', _score: null as unknown as Json, _source: { layers: { frame, [p.protocol]: layerJson(p.tree.children) } } };
 }

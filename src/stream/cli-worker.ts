@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Options } from '../cli/args.js';
 import { displayFilter, renderFrame } from '../cli/frame-output.js';
 import { dissectFull } from '../api.js';
+import { packetValues } from '../output/fields.js';
 import type { Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
 import { SecuritySession } from '../security/session.js';
@@ -22,13 +23,14 @@ function run(job: CaptureJob): JobResult {
     const frame = { ...f, direction: f.direction ?? o.direction };
     const protocol = frame.protocol ?? o.protocol;
     const r = dissectFull(frame.bytes, protocol, { session, direction: frame.direction, receiver: frame.destination });
-    if (carriesGroupKeys(r.value)) {
-      // The group key audit follows the whole capture: the main thread dissects this frame in order.
+    if (frame.error !== undefined || carriesGroupKeys(r.value)) {
+      // The group key audit follows the whole capture, and unreadable lines are counted: the main thread dissects this frame in order.
       result.keyed.push({ i, frame });
       result.entries.push(null);
       return;
     }
-    result.entries.push(matches(r) ? renderFrame(o, frame, job.firstNumber + i, protocol, r) : null);
+    const values = packetValues(r, { number: job.firstNumber + i, source: frame.source, direction: frame.direction }, o.fields.fields);
+    result.entries.push(matches(values) ? renderFrame(o, frame, job.firstNumber + i, protocol, r, values) : null);
   });
   return result;
 }

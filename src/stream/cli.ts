@@ -7,15 +7,16 @@
  * audit (one (GID, Gki) with two key sets, a reused Gki): frames that carry group keys are dissected
  * again here, in order, through the one session, so -j N prints what -j 1 prints.
  */
-import { displayFilter, Exit, readOptions, renderFrame, stdoutSink } from '../cli/frame-output.js';
+import { once } from 'node:events';
+import { displayFilter, Exit, hexFrames as givenHex, readOptions, renderFrame, stdoutSink } from '../cli/frame-output.js';
 import type { Options } from '../cli/args.js';
-import { fieldsHeader } from '../output/fields.js';
-import { dissectFull } from '../api.js';
+import { ExpertStats } from '../output/expert-stats.js';
+import { fieldsHeader, packetValues } from '../output/fields.js';
 import type { Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
-import { readFrames } from '../io/read.js';
 import type { SecuritySession } from '../security/session.js';
 import { openCapture, type Capture } from './file.js';
+import { dissectFrame } from './index.js';
 import { OrderedPool, workerScript } from './parallel.js';
 import { Progress } from './progress.js';
 
@@ -26,7 +27,7 @@ export type CaptureJob =
   | { kind: 'lines'; source: string; text: string; firstLine: number; firstNumber: number }
   | { kind: 'frames'; frames: Frame[]; firstNumber: number };
 
-/** Per frame of a job: its output (renderFrame's) or null when -Y left it out; frames carrying group keys are left to the main thread. */
+/** Per frame of a job: its output (renderFrame's) or null when -Y left it out; frames carrying group keys, and lines that could not be read, are left to the main thread. */
 export interface JobResult {
   entries: Array<string[] | null>;
   keyed: Array<{ i: number; frame: Frame }>;
@@ -79,6 +80,14 @@ class Batcher {
     this.lines = [];
     this.size = 0;
   }
+  /**
+   * Hands on what is batched, then waits while stdout's buffer is full (a slow reader such as a pager),
+   * so output does not pile up in memory. Called once per piece of input, so output starts soon.
+   */
+  async drained(): Promise<void> {
+    this.flush();
+    if (this.out === stdoutSink && process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+  }
 }
 
 const unreadable = (file: string, e: unknown): never => {
@@ -95,59 +104,83 @@ async function* guarded<T>(file: string, it: AsyncIterable<T>): AsyncGenerator<T
   }
 }
 
-export async function runCapture(o: Options, out: Sink, session: SecuritySession): Promise<void> {
+export async function runCapture(o: Options, out: Sink, err: Sink, session: SecuritySession): Promise<void> {
   const matches = displayFilter(o.filter);
-  const file = (o.read ?? o.positional[0])!;
-  const source = file === '-' ? 'stdin' : file;
-  const hexFrames: Frame[] = o.hex.map((h, i) => ({ ...readFrames(new TextEncoder().encode(h), { source: `--hex#${i + 1}`, format: 'hexlines' })[0], source: `--hex#${i + 1}` }));
-  let capture: Capture;
+  const file = o.read ?? o.positional[0];
+  const source = file === '-' ? 'stdin' : (file ?? '');
+  const hexFrames = givenHex(o);
+  let capture: Capture | undefined;
   try {
-    capture = await openCapture(file, { ...readOptions(o, source), chunkChars: JOB_SIZE.chars });
+    if (file !== undefined) capture = await openCapture(file, { ...readOptions(o, source), chunkChars: JOB_SIZE.chars });
   } catch (e) {
-    return unreadable(file, e);
+    return unreadable(file!, e);
   }
-  const jobs = o.keys.length ? 1 : (o.jobs ?? 1);
-  const progress = Progress.forStderr(capture.size);
+  // -z expert counts what this thread dissects
+  const jobs = o.keys.length || o.z === 'expert' ? 1 : (o.jobs ?? 1);
+  const expert = o.z === 'expert' ? new ExpertStats() : undefined;
+  const progress = Progress.forStderr(capture?.size);
   const batch = new Batcher(out);
-  if (o.output === 'fields' && o.fields.header) batch.push(fieldsHeader(o.fields));
+  if (o.output === 'fields' && o.fields.header && !o.quiet) batch.push(fieldsHeader(o.fields));
   let number = 0;
   let shown = 0;
-  const full = () => o.count !== undefined && shown >= o.count;
+  // A closed stdout (`| head`) is seen at once on the stream, before its 'error' event (which waits for
+  // the event loop): reading stops there and bin/mtcgk.js exits quietly.
+  const closed = () => out === stdoutSink && !process.stdout.writable;
+  const full = () => (o.count !== undefined && shown >= o.count) || closed();
   // -T json: the array is written as packets come, each but the last followed by a comma.
   let jsonLast: string | undefined;
-  const emit = (lines: string[]) => {
+  // Lines that could not be read: counted for stderr. Their packets are held back until a line is
+  // read, since a file in which no line can be read is not a capture (exit 2, nothing printed).
+  const badLines: string[] = [];
+  let held: string[][] | undefined = [];
+  const emit = (lines: string[], readable: boolean) => {
+    if (held && !readable) return void held.push(lines);
+    if (held) {
+      const before = held;
+      held = undefined;
+      before.forEach((l) => emit(l, true));
+    }
     shown++;
+    if (o.quiet) return;
     if (o.output !== 'json') return batch.push(...lines);
     const packet = '  ' + lines.join('\n').replace(/\n/g, '\n  ');
     batch.push(jsonLast === undefined ? '[' : `${jsonLast},`);
     jsonLast = packet;
   };
-  /** One frame through the session, on this thread. */
-  const here = (f: Frame, num: number): string[] | null => {
+  /** One frame through the session, on this thread: its output, or null when -Y leaves it out. */
+  const here = (f: Frame, num: number): { lines: string[] | null; readable: boolean } => {
     const protocol = f.protocol ?? o.protocol;
     const frame = { ...f, direction: f.direction ?? o.direction };
-    const r = dissectFull(frame.bytes, protocol, { session, direction: frame.direction, receiver: frame.destination });
-    return matches(r) ? renderFrame(o, frame, num, protocol, r) : null;
+    if (f.error !== undefined) badLines.push(f.error);
+    const r = dissectFrame(frame, protocol, { session, direction: frame.direction, receiver: frame.destination });
+    const values = packetValues(r, { number: num, source: frame.source, direction: frame.direction }, o.fields.fields);
+    const readable = f.error === undefined;
+    if (!matches(values)) return { lines: null, readable };
+    expert?.add(protocol, r.expert);
+    return { lines: renderFrame(o, frame, num, protocol, r, values), readable };
   };
   try {
     for (const f of hexFrames) {
-      const lines = here(f, ++number);
-      if (lines !== null && !full()) emit(lines);
+      const { lines, readable } = here(f, ++number);
+      if (lines !== null && !full()) emit(lines, readable);
     }
-    if (jobs === 1 && capture.chunks) {
-      read: for await (const c of guarded(file, capture.chunks)) {
+    if (!capture || full()) {
+      // nothing more to read
+    } else if (jobs === 1 && capture.chunks) {
+      read: for await (const c of guarded(file!, capture.chunks)) {
         for (const f of readHexLines(c.text, source, c.firstLine)) {
           if (full()) break read;
-          const lines = here(f, ++number);
-          if (lines !== null) emit(lines);
+          const { lines, readable } = here(f, ++number);
+          if (lines !== null) emit(lines, readable);
         }
         progress?.update(number - hexFrames.length, c.bytesRead);
+        await batch.drained();
       }
     } else if (jobs === 1) {
-      for await (const f of guarded(file, capture.frames())) {
+      for await (const f of guarded(file!, capture.frames())) {
         if (full()) break;
-        const lines = here(f, ++number);
-        if (lines !== null) emit(lines);
+        const { lines, readable } = here(f, ++number);
+        if (lines !== null) emit(lines, readable);
         progress?.update(number - hexFrames.length);
       }
     } else {
@@ -158,16 +191,17 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
   }
 
   async function parallel(): Promise<void> {
+    if (!capture || file === undefined) return;
+    const [cap, path] = [capture, file];
     const pool = new OrderedPool<CaptureJob, JobResult>(jobs, workerScript('cli-worker', import.meta.url), { options: o });
-    const numbered = o.output !== 'fields';
     let next = number + 1;
     const bytesRead: Array<number | undefined> = [];
     async function* pieces(): AsyncGenerator<CaptureJob> {
-      if (capture.chunks) {
-        for await (const c of guarded(file, capture.chunks)) {
+      if (cap.chunks) {
+        for await (const c of guarded(path, cap.chunks)) {
           bytesRead.push(c.bytesRead);
           yield { kind: 'lines', source, text: c.text, firstLine: c.firstLine, firstNumber: next };
-          if (numbered) next += frameLines(c.text);
+          next += frameLines(c.text);
         }
         return;
       }
@@ -179,7 +213,7 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
         frames = [];
         return j;
       };
-      for await (const f of guarded(file, capture.frames())) {
+      for await (const f of guarded(path, cap.frames())) {
         frames.push(f);
         if (frames.length >= JOB_SIZE.frames) yield job();
       }
@@ -189,21 +223,27 @@ export async function runCapture(o: Options, out: Sink, session: SecuritySession
       for await (const res of pool.map(pieces())) {
         const bytes = bytesRead.shift();
         const first = number + 1;
-        for (const { i, frame } of res.keyed) res.entries[i] = here(frame, first + i);
+        const readable = res.entries.map(() => true);
+        for (const { i, frame } of res.keyed) ({ lines: res.entries[i], readable: readable[i] } = here(frame, first + i));
         number += res.entries.length;
-        for (const lines of res.entries) {
+        for (const [i, lines] of res.entries.entries()) {
           if (full()) break;
-          if (lines !== null) emit(lines);
+          if (lines !== null) emit(lines, readable[i]!);
         }
         progress?.update(number - hexFrames.length, bytes);
         if (full()) break;
+        await batch.drained();
       }
     } finally {
       await pool.close();
     }
   }
 
-  if (number === 0) throw new Exit(2, `${o.read ?? o.positional[0]}: has no messages`);
-  if (o.output === 'json') batch.push(jsonLast === undefined ? '[]' : `${jsonLast}\n]`);
+  if (closed()) return;
+  if (number === 0) throw file === undefined ? new Exit(1, 'no input: give -r FILE, --hex HEX or a FILE') : new Exit(2, `${file}: has no messages`);
+  if (badLines.length === number) throw new Exit(2, `${badLines[0]}${number > 1 ? ` (no line of ${number} could be read)` : ''}`);
+  if (badLines.length) err(`mtcgk: ${badLines.length} ${badLines.length === 1 ? 'line' : 'lines'} could not be read, shown as malformed packets; the first: ${badLines[0]}`);
+  if (o.output === 'json' && !o.quiet) batch.push(jsonLast === undefined ? '[]' : `${jsonLast}\n]`);
+  if (expert) batch.push(...expert.lines());
   batch.flush();
 }

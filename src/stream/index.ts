@@ -5,11 +5,14 @@
  * reading a file by its path is src/stream/file.ts (Node only).
  */
 import type { DissectResult } from '../engine/dissect.js';
+import { expertItem } from '../engine/expert.js';
+import type { TreeNode } from '../engine/tree.js';
+import { defaultGrammar } from '../grammar/default.js';
 import type { GrammarIR } from '../grammar/ir.js';
 import type { Direction, Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
 import { InputError } from '../io/input-error.js';
-import { dissectFull } from '../api.js';
+import { dissectFull, type DissectOptions } from '../api.js';
 import { SecuritySession } from '../security/session.js';
 
 /** Chunks of a capture: bytes (UTF-8 text) or strings. Node streams are async iterables of Buffers. */
@@ -144,6 +147,19 @@ export interface DissectedFrame {
   result: DissectResult;
 }
 
+/**
+ * A frame's dissection. A line that could not be read has no bytes to dissect: it is a malformed
+ * packet whose error item names the line and the reason, as tshark goes on past a bad packet.
+ */
+export function dissectFrame(frame: Frame, protocol: string, opts: DissectOptions = {}): DissectResult {
+  if (frame.error === undefined) return dissectFull(frame.bytes, protocol, opts);
+  const expert = expertItem('unreadable_input', frame.error, '', 0, 0);
+  const malformed: TreeNode = { filter: '_ws.malformed', label: 'Malformed Packet', bitOffset: 0, bitLength: 0, display: `[Malformed Packet: ${frame.error}]`, children: [], expert: [expert] };
+  const label = (opts.grammar ?? defaultGrammar()).protocols.get(protocol)?.label ?? protocol;
+  const tree: TreeNode = { filter: protocol, label, bitOffset: 0, bitLength: 0, display: label, children: [malformed], expert: [] };
+  return { protocol, tree, value: undefined, expert: [expert], bitLength: 0, sources: new Map([['frame', frame.bytes]]) };
+}
+
 const isFrameSource = (x: unknown): x is FrameSource => typeof x === 'object' && x !== null && '__frames' in x;
 
 /**
@@ -162,7 +178,7 @@ export async function* dissectStream(input: ByteSource | FrameSource, opts: Diss
   for await (const frame of frames) {
     const protocol = frame.protocol ?? opts.protocol ?? 'nas-eps';
     const direction = frame.direction ?? opts.defaultDirection;
-    const result = dissectFull(frame.bytes, protocol, { session, direction, receiver: frame.destination, grammar: opts.grammar });
+    const result = dissectFrame(frame, protocol, { session, direction, receiver: frame.destination, grammar: opts.grammar });
     yield { number: ++number, frame, protocol, result };
   }
 }

@@ -5,7 +5,8 @@ import { compileFilter, FilterError, type FieldCatalogue, type FieldValues } fro
 import { InputError, readFrames, type Frame } from '../io/index.js';
 import { DetailTree } from './DetailTree.js';
 import { FilterBar } from './FilterBar.js';
-import { filterValues, runFilter } from './filtering.js';
+import { runFilter } from './filtering.js';
+import { packetValues } from '../output/fields.js';
 import { Help } from './Help.js';
 import { HexPane, type Field } from './HexPane.js';
 import { ladderOf, type Ladder } from './ladder.js';
@@ -25,6 +26,8 @@ export interface AppProps {
   dissect: (f: Frame) => DissectResult;
   catalogue: FieldCatalogue;
   reloadKeys?: () => void;
+  /** A display filter applied on opening (-Y). */
+  filter?: string;
 }
 
 function useTerminalSize(): { columns: number; rows: number } {
@@ -39,10 +42,13 @@ function useTerminalSize(): { columns: number; rows: number } {
   return size;
 }
 
-/** Rows of each pane's body; every pane also has a title line, and the screen a filter and a status line. */
-function paneHeights(rows: number): { list: number; tree: number; hex: number } {
+/**
+ * Rows of each pane's body; every pane also has a title line, and the screen a filter and a status
+ * line. The list takes no more rows than it has packets; the details tree gets the rest.
+ */
+function paneHeights(rows: number, packets: number): { list: number; tree: number; hex: number } {
   const body = Math.max(4, rows - 5);
-  const list = Math.floor(body * 0.4);
+  const list = Math.max(1, Math.min(Math.floor(body * 0.4), packets));
   const hex = Math.max(2, Math.floor(body * 0.25));
   return { list, tree: body - list - hex, hex };
 }
@@ -91,12 +97,12 @@ function ladderInfo(ladder: Ladder, cursor: number): string {
   return `packet ${row.frame + 1}${row.kind === 'note' ? ', step before it' : ''}: ${row.what} · Enter: show it · L/Esc: back`;
 }
 
-export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps) {
+export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: AppProps) {
   const { exit } = useApp();
   const { columns, rows: screenRows } = useTerminalSize();
-  const heights = paneHeights(screenRows);
   const packets = useMemo(() => new PacketCache(dissect), [dissect]);
-  const [s, dispatch] = useReducer(reducer, frames, initialState);
+  const [s, dispatch] = useReducer(reducer, frames, (frames) => initialState(frames, filter));
+  const heights = paneHeights(screenRows, s.shown ? s.shown.length : s.frames.length);
   // Keys arriving in one chunk are handled before React renders, so the handler keeps its own copy
   // of the state, advanced by the same reducer.
   const state = useRef(s);
@@ -133,7 +139,7 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
     const { frames, filter, shown } = state.current;
     const applied = check(filter.applied, latest.current.catalogue).predicate;
     if (!filter.applied || !applied) {
-      if (shown) act({ type: 'filtered', shown: undefined });
+      if (shown) act({ type: 'filtered', shown: undefined, height: latest.current.heights.list });
       return;
     }
     return runFilter(
@@ -141,10 +147,10 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
       (i) => {
         const r = packets.dissect(frames[i]);
         packets.remember(i, r);
-        return applied(filterValues(r.tree));
+        return applied(packetValues(r, { number: i + 1, source: frames[i]!.source, direction: frames[i]!.direction }));
       },
       (progress) => act({ type: 'filterProgress', progress }),
-      (shown) => act({ type: 'filtered', shown }),
+      (shown) => act({ type: 'filtered', shown, height: latest.current.heights.list }),
     );
   }, [s.filter.applied, s.generation, packets, act]);
 
@@ -164,10 +170,13 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
         if (key.escape) return act({ type: 'pasteCancel' });
         if (!key.return) return act({ type: 'pasteDraft', text: edited(s.paste.draft, input, key) });
         try {
-          const added = readFrames(new TextEncoder().encode(s.paste.draft), { source: 'paste', format: 'hexlines' });
+          // any text format -r reads: hex lines, a hexdump -C or xxd dump, ...
+          const added = readFrames(new TextEncoder().encode(s.paste.draft), { source: 'paste' });
           if (!added.length) return act({ type: 'pasteError', error: 'no hex to add' });
+          const unreadable = added.find((f) => f.error !== undefined);
+          if (unreadable) return act({ type: 'pasteError', error: unreadable.error! });
           const applied = check(s.filter.applied, catalogue).predicate;
-          const shown = added.map((f) => !applied || applied(filterValues(packets.dissect(f).tree)));
+          const shown = added.map((f, i) => !applied || applied(packetValues(packets.dissect(f), { number: s.frames.length + i + 1, source: f.source, direction: f.direction })));
           return act({ type: 'append', frames: added, shown });
         } catch (e) {
           if (e instanceof InputError) return act({ type: 'pasteError', error: e.message });
@@ -177,7 +186,13 @@ export function App({ frames, title, dissect, catalogue, reloadKeys }: AppProps)
 
       if (input === 'q') return exit();
       if (input === '?') return act({ type: 'help' });
-      if (input === 'L' || (key.escape && s.view === 'ladder')) return act({ type: 'ladder' });
+      if (input === 'L' || (key.escape && s.view === 'ladder')) {
+        // the ladder opens on the selected packet, unless its cursor is on that packet's rows already
+        const frame = s.shown ? s.shown[s.list.cursor] : s.list.cursor;
+        const rows = s.view === 'packets' && frame !== undefined ? ladderFor(s).rows : [];
+        const at = rows[s.ladder.cursor]?.frame === frame ? -1 : rows.findIndex((r) => r.frame === frame && r.kind !== 'note');
+        return act(at < 0 ? { type: 'ladder' } : { type: 'ladder', cursor: at, height: ladderHeight(screenRows) });
+      }
       if (input === 'r') {
         if (!reloadKeys) return act({ type: 'notice', text: 'no keys to reload' });
         try {

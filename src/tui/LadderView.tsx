@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { LEAD_WIDTH } from '../flows/ladder.js';
 import { fit } from './fit.js';
 import type { Ladder } from './ladder.js';
 import { scrolled, type Scroll } from './state.js';
@@ -15,7 +16,8 @@ interface Props {
 /** The flow as a ladder diagram (`mtcgk -z flow`): the parties' header, then the visible rows with the cursor row highlighted. */
 export function LadderView({ ladder, scroll, height, width }: Props) {
   const top = scrolled(scroll, scroll.cursor, height).top;
-  const cut = (text: string) => fit(text.slice(scroll.left), width);
+  // panning moves the lanes; the No. and step columns stay
+  const cut = (text: string) => fit(text.slice(0, LEAD_WIDTH) + text.slice(LEAD_WIDTH + scroll.left), width);
   return (
     <Box flexDirection="column" height={height + 1}>
       <Text bold color="cyan" wrap="truncate">

@@ -1,15 +1,4 @@
 /** Running a display filter over every packet without freezing the screen. */
-import type { TreeNode } from '../engine/tree.js';
-import type { FieldValues } from '../filter/index.js';
-import { fieldValues } from '../output/fields.js';
-
-/** The values a filter tests: every field occurrence, and the protocol as present. */
-export function filterValues(tree: TreeNode): FieldValues {
-  const values = fieldValues([tree]);
-  if (!values.has(tree.filter)) values.set(tree.filter, ['']);
-  return values;
-}
-
 /** Time spent testing packets before the event loop gets a turn to read keys. */
 const SLICE_MS = 30;
 /** Progress is redrawn less often than that: a redraw costs as much as testing many packets. */

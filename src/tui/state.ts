@@ -45,21 +45,22 @@ export type Action =
   | { type: 'filterCancel' }
   | { type: 'filterApply' }
   | { type: 'filterProgress'; progress: number }
-  | { type: 'filtered'; shown?: readonly number[] }
+  | { type: 'filtered'; shown?: readonly number[]; height: number }
   | { type: 'pasteOpen' }
   | { type: 'pasteDraft'; text: string }
   | { type: 'pasteCancel' }
   | { type: 'pasteError'; error: string }
   | { type: 'append'; frames: readonly Frame[]; shown: readonly boolean[] }
   | { type: 'help' }
-  | { type: 'ladder' }
+  | { type: 'ladder'; cursor?: number; height?: number }
   | { type: 'ladderMove'; cursor: number; height: number }
   | { type: 'ladderPan'; left: number }
   | { type: 'ladderPick'; cursor: number; height: number }
   | { type: 'notice'; text?: string }
   | { type: 'reloaded' };
 
-export function initialState(frames: readonly Frame[]): State {
+/** The state on opening: every frame, or, with a filter (-Y), none until the filter has run over them. */
+export function initialState(frames: readonly Frame[], filter = ''): State {
   return {
     frames,
     view: 'packets',
@@ -68,16 +69,20 @@ export function initialState(frames: readonly Frame[]): State {
     tree: { cursor: 0, top: 0 },
     hexCursor: 0,
     ladder: { cursor: 0, top: 0, left: 0 },
-    filter: { draft: '', applied: '', editing: false },
+    filter: { draft: filter, applied: filter, editing: false, ...(filter && { progress: 0 }) },
+    ...(filter && { shown: [] }),
     help: false,
     generation: 0,
   };
 }
 
-/** The scroll position that keeps the cursor in view, moving as little as possible. */
-export const scrolled = (s: Scroll, cursor: number, height: number): Scroll => ({
+/**
+ * The scroll position that keeps the cursor in view, moving as little as possible; given the number
+ * of rows, it also keeps the pane full (no blank rows below the last one while rows above are hidden).
+ */
+export const scrolled = (s: Scroll, cursor: number, height: number, count = Infinity): Scroll => ({
   cursor,
-  top: Math.max(Math.min(s.top, cursor), cursor - height + 1, 0),
+  top: Math.max(Math.min(s.top, cursor, count - height), cursor - height + 1, 0),
 });
 
 const newPacket = (s: State, list: Scroll): State => ({ ...s, list, tree: { cursor: 0, top: 0 }, hexCursor: 0 });
@@ -122,7 +127,7 @@ export function reducer(s: State, a: Action): State {
     case 'filtered': {
       const cursor = follow(s, a.shown);
       const same = (a.shown ? a.shown[cursor] : cursor) === (s.shown ? s.shown[s.list.cursor] : s.list.cursor);
-      const list = { cursor, top: Math.min(s.list.top, cursor) };
+      const list = scrolled(s.list, cursor, a.height, a.shown ? a.shown.length : s.frames.length);
       const next = { ...s, shown: a.shown, filter: { ...s.filter, progress: undefined } };
       return same ? { ...next, list } : newPacket(next, list);
     }
@@ -153,8 +158,11 @@ export function reducer(s: State, a: Action): State {
     }
     case 'help':
       return { ...s, help: !s.help };
-    case 'ladder':
-      return { ...s, view: s.view === 'ladder' ? 'packets' : 'ladder' };
+    case 'ladder': {
+      // opening on a row given by the panes (the selected packet's), or where the ladder was left
+      const ladder = a.cursor === undefined ? s.ladder : { ...scrolled(s.ladder, a.cursor, a.height ?? 1), left: s.ladder.left };
+      return { ...s, ladder, view: s.view === 'ladder' ? 'packets' : 'ladder' };
+    }
     case 'ladderMove':
       return { ...s, ladder: { ...scrolled(s.ladder, a.cursor, a.height), left: s.ladder.left } };
     case 'ladderPan':

@@ -109,3 +109,112 @@ describe('-O', () => {
     expect(other.out).toContain('Identity request');
   });
 });
+
+describe('tshark habits', () => {
+  it('takes values attached to one-letter options and grouped flags', async () => {
+    const attached = await run('-r', file, '-c1', '-Tfields', '-enas_eps.nas_msg_emm_type', '-eframe.number');
+    expect(attached).toMatchObject({ code: 0, out: '0x55\t1' });
+    const grouped = await run('--hex', '075501', '-Vx');
+    expect(grouped.out).toContain('Identity type 2: IMSI (1)');
+    expect(grouped.out).toContain('0000  07 55 01');
+  });
+
+  it('rejects -e names outside the field catalogue, and -e without -T fields, with exit 1', async () => {
+    const unknown = await run('-r', file, '-T', 'fields', '-e', 'no_such.field', '-e', 'nas_eps.nas_msg_emm_type');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/^mtcgk: Some fields aren't valid: no_such\.field /);
+    expect(unknown.out).toBe('');
+    const { FRAME_FIELDS } = await import('../../src/output/frame-fields.js');
+    const { defaultGrammar } = await import('../../src/grammar/load.js');
+    // every catalogue name is accepted
+    const names = [...FRAME_FIELDS.map((f) => f.filter), ...defaultGrammar().fields.keys()];
+    const all = await run('--hex', '075501', '-T', 'fields', ...names.flatMap((n) => ['-e', n]));
+    expect(all.code).toBe(0);
+    expect(all.out.split('\t')).toHaveLength(names.length);
+    const noT = await run('-r', file, '-e', 'frame.number');
+    expect(noT.code).toBe(1);
+    expect(noT.err).toContain('-e FIELD needs -T fields');
+  });
+
+  it('takes protocol names for --proto and -O, and rejects others with exit 1', async () => {
+    for (const args of [['--proto', 'foo'], ['-O', 'nas_eps'], ['-O', 'nas-eps,bar']]) {
+      const r = await run('--hex', '075501', ...args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.err).toMatch(/is not a protocol \(diameter, gmsg, nas-eps\)/);
+    }
+    const only = await run('--hex', '075501', '-O', 'diameter');
+    expect(only.code).toBe(0);
+    expect(only.out).not.toContain('Non-Access-Stratum');
+  });
+
+  it('uses the frame layer in -Y and -e as in -T json', async () => {
+    const r = await run('-r', file, '-Y', 'frame.number >= 2 && frame.direction == "ul"', '-T', 'fields', '-e', 'frame.number', '-e', 'frame.source', '-e', 'frame.direction');
+    expect(r.out).toBe(`2\t${file}:3\tul`);
+  });
+
+  it('lists fields with -G fields, counts expert items with -z expert, and prints only the table with -q', async () => {
+    const g = await run('-G', 'fields');
+    expect(g.out).toContain('F\tFrame Number\tframe.number\tFT_UINT32\tframe\tBASE_DEC');
+    const z = await run('-r', file, '-q', '-2', '-z', 'expert');
+    expect(z.code).toBe(0);
+    expect(z.out.split('\n')).toEqual([
+      '',
+      'Chats (1)',
+      '===========',
+      '   Frequency      Group           Protocol  Summary',
+      '           1   Security            NAS-EPS  no NAS security context: MAC not verified',
+    ]);
+  });
+});
+
+describe('help', () => {
+  it('gives every command its usage with --help, and mtcgk help [COMMAND]', async () => {
+    for (const [args, usage] of [
+      [['convert', '--help'], 'Usage: mtcgk convert'],
+      [['export', 'lua', '--help'], 'Usage: mtcgk export lua'],
+      [['corpus', 'export', '--help'], 'mtcgk corpus export DIR'],
+      [['keys', 'export', '--help'], 'Usage: mtcgk keys export'],
+      [['gmsg', 'protect', '--help'], 'Usage: mtcgk gmsg protect'],
+      [['flow', '-h'], 'Usage: mtcgk flow'],
+      [['help', 'convert'], 'Usage: mtcgk convert'],
+      [['help'], 'mtcgk fuzz [--target'],
+    ] as const) {
+      const r = await run(...args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.out).toContain(usage);
+    }
+    const main = (await run('--help')).out;
+    for (const word of ['mtcgk fuzz', 'mtcgk corpus export', 'mtcgk keys', 'TUI', '-z expert', '-G fields']) expect(main).toContain(word);
+  });
+
+  it('names a missing required option, and reads --keys before the verb as not a verb', async () => {
+    const keys = 'captures/group-keys.keys.json';
+    const noVerb = await run('gmsg', '--keys', keys);
+    expect(noVerb.code).toBe(1);
+    expect(noVerb.err).toMatch(/^mtcgk: gmsg takes protect or verify/);
+    const noGki = await run('gmsg', 'protect', '--keys', keys, '--gid', '00000001-001-01-01', '--count', '1', '--payload', '00');
+    expect(noGki.err).toBe('mtcgk: gmsg protect needs --gki N (see mtcgk --help)');
+    const noCount = await run('gmsg', 'protect', '--keys', keys, '--gid', '00000001-001-01-01', '--gki', '1', '--payload', '00');
+    expect(noCount.err).toBe('mtcgk: gmsg protect needs --count N (see mtcgk --help)');
+  });
+});
+
+describe('convert', () => {
+  it('keeps protocol and direction in hex lines, so a flow capture reads back the same', async () => {
+    const flow = 'captures/flows/fig-1b/flow.pcapng';
+    const hex = join(dir, 'flow-hex.txt');
+    expect((await run('convert', '--to', 'hex', '-r', flow, '-w', hex)).code).toBe(0);
+    const fields = ['-T', 'fields', '-e', 'frame.protocols', '-e', 'frame.direction', '-e', 'diameter.cmd.code', '-e', 'nas_eps.nas_msg_emm_type'];
+    const original = await run('-r', flow, ...fields);
+    const back = await run('-r', hex, ...fields);
+    expect(back.out).toBe(original.out);
+    expect(original.out).toMatch(/^diameter\t\t318\t$/m);
+    expect(original.out).toMatch(/^nas-eps\tul\t\t0x41$/m);
+  });
+
+  it('writes to stdout with -w -', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const text = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `import { cli } from './src/cli/main.ts'; await cli(process.argv.slice(1));`, '--', 'convert', '--to', 'hex', '-r', file, '-w', '-'], { encoding: 'utf8' });
+    expect(text).toBe('DL [nas-eps] 07 55 01\nUL [nas-eps] t2: 07 5e\n[nas-eps] 37 aa bb cc dd 00 07 5d 02 01 02 e0 e0\n');
+  });
+});

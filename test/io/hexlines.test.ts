@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { type Frame, InputError, readHexLines, writeHexLines } from '../../src/io/index.js';
-import { toHex } from '../../src/io/hex.js';
 import { errorOf } from './helpers.js';
+import { toHex } from '../../src/io/hex.js';
 
 const read = (text: string) => readHexLines(text, 'caps.txt');
 const hexOf = (text: string) => read(text).map((f) => toHex(f.bytes));
@@ -59,18 +59,23 @@ describe('readHexLines', () => {
     ['1.5 t: 2.5 0755', 'caps.txt:1:8: second time'],
     ['DL t1: ', 'caps.txt:1:8: no hex bytes'],
     ['DL # no message', 'caps.txt:1:4: no hex bytes'],
-  ])('%j fails with %j', (text, message) => {
-    expect(errorOf(() => read(text))).toBe(message);
+  ])('%j is read as an unreadable line: %j', (text, message) => {
+    const [frame, ...more] = read(`${text}\nDL 0755`);
+    expect(more.map((f) => f.bytes)).toEqual([Uint8Array.of(7, 0x55)]);
+    expect(frame).toEqual({ bytes: new Uint8Array(0), source: `caps.txt:${message.split(':')[1]}`, error: message });
   });
 });
 
 describe('writeHexLines', () => {
-  it('writes direction, time and label before the hex', () => {
+  it('writes direction, time, protocol and label before the hex, and reads the protocol back', () => {
     const frames: Frame[] = [
       { bytes: Uint8Array.of(0x07, 0x55, 0x01), direction: 'dl', time: 1700000000.5, label: 'Attach accept', source: 'a' },
-      { bytes: Uint8Array.of(0x52, 0x00, 0xc2), protocol: 'nas-eps', source: 'b' },
+      { bytes: Uint8Array.of(0x52, 0x00, 0xc2), protocol: 'diameter', source: 'b' },
     ];
-    expect(writeHexLines(frames)).toBe('DL 1700000000.500000 Attach accept: 07 55 01\n52 00 c2\n');
+    const text = writeHexLines(frames);
+    expect(text).toBe('DL 1700000000.500000 Attach accept: 07 55 01\n[diameter] 52 00 c2\n');
+    expect(read(text)[1]).toEqual({ ...frames[1], source: 'caps.txt:2' });
+    expect(read('t1: [gmsg] UL 0755')[0]).toMatchObject({ protocol: 'gmsg', direction: 'ul', label: 't1' });
   });
 
   it.each([
@@ -79,6 +84,7 @@ describe('writeHexLines', () => {
     [{ label: ' t1' }, 'f.jsonl:4: cannot write label " t1" as a hex line'],
     [{ label: '' }, 'f.jsonl:4: cannot write label "" as a hex line'],
     [{ time: -1 }, 'f.jsonl:4: cannot write time -1 as a hex line'],
+    [{ protocol: 'NAS EPS' }, 'f.jsonl:4: cannot write protocol "NAS EPS" as a hex line'],
     [{ bytes: new Uint8Array(0) }, 'f.jsonl:4: cannot write an empty message as a hex line'],
   ])('refuses %j', (fields, message) => {
     expect(errorOf(() => writeHexLines([{ bytes: Uint8Array.of(7), source: 'f.jsonl:4', ...fields }]))).toBe(message);

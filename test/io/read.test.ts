@@ -101,7 +101,10 @@ describe('readJsonl', () => {
     ['{"dir": "dl"}', 'j:1: no "hex" field'],
     ['{"hex": 755}', 'j:1: "hex" is not a string'],
     ['{"hex": "0755", "dir": "up"}', 'j:1: "dir" is not "ul" or "dl"'],
-  ])('%j fails with %j', (line, message) => {
-    expect(errorOf(() => readJsonl(line, 'j'))).toMatch(message);
+  ])('%j is read as an unreadable line: %j', (line, message) => {
+    const [bad, good] = readJsonl(`${line}\n{"hex": "0755"}`, 'j');
+    expect(bad).toMatchObject({ bytes: new Uint8Array(0), source: 'j:1' });
+    expect(bad!.error).toMatch(message);
+    expect(good).toEqual({ bytes: Uint8Array.of(7, 0x55), source: 'j:2' });
   });
 });

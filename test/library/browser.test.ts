@@ -1,40 +1,28 @@
 /**
  * The core runs in a browser: bundled with esbuild (platform: browser, so no Node built-in can slip
- * in), served on 127.0.0.1 with the web example (examples/web), and driven in headless Chromium,
+ * in), served on 127.0.0.1 with the web example (scripts/serve-web.ts), and driven in headless Chromium,
  * which decodes a protected NAS capture with its keys: MACs verify, the inner messages are named.
  * Fails, not skips, when Chromium is missing: CI installs it (.ci/run).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleBrowser } from '../../scripts/build-browser.js';
+import { serveWeb } from '../../scripts/serve-web.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = (p: string) => new URL(`../../${p}`, import.meta.url);
 
 describe('in a browser', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mtcgk-browser-'));
-  let server: Server;
+  let close: () => Promise<void>;
   let base = '';
   let context: BrowserContext;
 
   beforeAll(async () => {
-    await bundleBrowser(join(dir, 'mtcgk.js'));
-    const files: Record<string, [string, string]> = {
-      '/': [readFileSync(root('examples/web/index.html'), 'utf8'), 'text/html'],
-      '/app.js': [readFileSync(root('examples/web/app.js'), 'utf8'), 'text/javascript'],
-      '/mtcgk.js': [readFileSync(join(dir, 'mtcgk.js'), 'utf8'), 'text/javascript'],
-    };
-    server = createServer((req, res) => {
-      const f = files[req.url ?? ''];
-      res.writeHead(f ? 200 : 404, { 'content-type': f?.[1] ?? 'text/plain' }).end(f?.[0] ?? 'not found');
-    });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const addr = server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    ({ url: base, close } = await serveWeb());
+    base = base.replace(/\/$/, '');
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
@@ -45,7 +33,7 @@ describe('in a browser', () => {
 
   afterAll(async () => {
     await context?.close();
-    await new Promise((done) => server?.close(done));
+    await close?.();
     rmSync(dir, { recursive: true, force: true });
   });
 

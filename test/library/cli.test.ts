@@ -68,18 +68,26 @@ describe('mtcgk -j N', () => {
     expect(r.out).toBe((await run(...args)).out);
   });
 
-  it('reports a bad line far into a streamed file with its line number (exit 2)', async () => {
+  it('shows a bad line far into a streamed file as a malformed packet, counts it on stderr, and goes on (exit 0)', async () => {
     const bad = join(dir, 'bad.txt');
-    writeFileSync(bad, `${'DL 075501\n'.repeat(300)}DL 07550\n`);
+    writeFileSync(bad, `${'DL 075501\n'.repeat(300)}DL 07550\nUL 075e\n`);
     for (const jobs of ['1', '2']) {
-      const r = await run('-r', bad, '-j', jobs, '-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type');
-      expect(r.code).toBe(2);
-      expect(r.err).toMatch(/^mtcgk: .*bad\.txt:301:\d+: /);
+      const r = await run('-r', bad, '-j', jobs, '-T', 'fields', '-e', 'frame.number', '-e', 'nas_eps.nas_msg_emm_type');
+      expect(r.code).toBe(0);
+      expect(r.out.split('\n').slice(-3)).toEqual(['300\t0x55', '301\t', '302\t0x5e']);
+      expect(r.err).toBe(`mtcgk: 1 line could not be read, shown as malformed packets; the first: ${bad}:301:4: odd number of hex digits`);
     }
   });
 
+  it('exits 2 for a file in which no line can be read, printing nothing', async () => {
+    const bad = join(dir, 'none.txt');
+    writeFileSync(bad, 'zz\nDL 0755 0\n');
+    const r = await run('-r', bad);
+    expect(r).toEqual({ code: 2, out: '', err: `mtcgk: ${bad}:1:1: non-hex character "z" (no line of 2 could be read)` });
+  });
+
   it('exits 2 for a missing file and 1 for an empty one, as without streaming', async () => {
-    expect((await run('-r', join(dir, 'nope.txt'), '-T', 'fields', '-e', 'x.y', '-j', '2')).err).toMatch(/could not be read: ENOENT$/);
+    expect((await run('-r', join(dir, 'nope.txt'), '-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type', '-j', '2')).err).toMatch(/could not be read: ENOENT$/);
     writeFileSync(join(dir, 'empty.txt'), '# nothing\n');
     expect((await run('-r', join(dir, 'empty.txt'), '-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type')).code).toBe(1);
     expect((await run('-r', audit, '-j', '0')).code).toBe(1);

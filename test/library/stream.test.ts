@@ -42,10 +42,12 @@ describe('lineChunks', () => {
     expect(await collect(readHexLineStream(Readable.from([Buffer.from(text)]), { source: 'caps', chunkChars: 300 }))).toEqual(whole);
   });
 
-  it('names the line of an error far into the stream, and rejects bytes that are not UTF-8', async () => {
+  it('keeps a line that cannot be read far into the stream as a frame naming it, and rejects bytes that are not UTF-8', async () => {
     const lines = Array.from({ length: 5000 }, () => 'DL 075501');
     lines[4321] = 'DL 07550';
-    await expect(collect(readHexLineStream([lines.join('\n')], { source: 'big.txt', chunkChars: 1000 }))).rejects.toThrow(/^big\.txt:4322:\d+: /);
+    const frames = await collect(readHexLineStream([lines.join('\n')], { source: 'big.txt', chunkChars: 1000 }));
+    expect(frames).toHaveLength(5000);
+    expect(frames.filter((f) => f.error !== undefined).map((f) => [f.source, f.error])).toEqual([['big.txt:4322', 'big.txt:4322:4: odd number of hex digits']]);
     await expect(collect(readHexLineStream([Uint8Array.of(0x30, 0x37, 0xff, 0x0a)]))).rejects.toThrow(InputError);
   });
 });

@@ -258,6 +258,11 @@ describe('ladder view', () => {
     await until(on(22), 'the ladder again, on packet 22');
     await press(KEY.escape);
     await until((s, raw) => s.includes('Packet details') && listed(raw, 22), 'the packets again');
+    // another packet selected in the list: the ladder opens on it
+    await press('j', 'j', 'j');
+    await until((_, raw) => listed(raw, 25), 'packet 25 selected in the list');
+    await press('L');
+    await until(on(25), 'the ladder on packet 25');
   });
 
   it('goes from a step inside a node to the packet after it, and keeps a packet the filter hides in the ladder', async () => {
@@ -269,7 +274,8 @@ describe('ladder view', () => {
     await until((_, raw) => listed(raw, 10), 'packet 10 selected');
     await press('/', 'gmsg', KEY.enter);
     await until((s) => s.includes('3 of 56 packets'), 'the filter applied');
-    await press('L', KEY.enter);
+    // the ladder opens on the selected (shown) packet; back up to the step before packet 10
+    await press('L', 'g', ...'jjjjjjjjj', KEY.enter);
     await until((s) => s.includes('packet 10 is hidden by the filter'), 'the notice');
     await until((s) => s.includes('    1 1 ') && s.includes('MTC-IWF Gr…'), 'still the ladder');
     await press('G', KEY.enter);
@@ -288,7 +294,22 @@ describe('ladder view', () => {
     await until((_, raw) => raw.includes(`\u001b[33m${INVERSE}   29 7 `) || raw.includes(`${INVERSE}\u001b[33m   29 7 `), 'in yellow');
     await press(...'llllllllllllllll');
     await until((s) => s.includes('[warn replayed: sequence number 1 was already received]'), 'the finding');
+    // the No. and step columns stay while the lanes pan
+    expect(lineWith(text(), '   29 7 ')).toMatch(/^ {3}29 7 {3}\S/);
+    expect(text().split('\n')[1]).toMatch(/^ {4}# step/);
+    expect(text()).not.toContain('|=========== replayed ==========>|');
     await press(...'hhhhhhhhhhhhhhhh');
     await until((s) => s.includes('   29 7 '), 'back to the left');
+  });
+});
+
+describe('pane heights', () => {
+  it('gives the list no more rows than it has packets, and the rest to the details', async () => {
+    const { text, until } = renderApp({ frames: sampleFrames().slice(0, 2) });
+    await until((s) => s.includes('Packet details'), 'the panes');
+    const lines = text().split('\n');
+    const second = lines.findIndex((l) => l.startsWith('    2  '));
+    expect(second).toBeGreaterThan(0);
+    expect(lines[second + 1]).toContain('Packet details');
   });
 });

@@ -9,10 +9,32 @@ describe('reducer', () => {
   it('keeps the selected packet when a filter leaves it shown, else moves to the one before it', () => {
     let s = initialState(sampleFrames());
     s = reducer(s, { type: 'selectPacket', cursor: 4, height: 5 });
-    expect(reducer(s, { type: 'filtered', shown: [1, 4, 6] }).list.cursor).toBe(1);
-    const moved = reducer(s, { type: 'filtered', shown: [0, 2, 6] });
+    expect(reducer(s, { type: 'filtered', shown: [1, 4, 6], height: 10 }).list.cursor).toBe(1);
+    const moved = reducer(s, { type: 'filtered', shown: [0, 2, 6], height: 10 });
     expect(moved.list.cursor).toBe(1);
     expect(moved.tree.cursor).toBe(0);
+  });
+
+  it('fills the list after a filter that shows fewer rows than were scrolled past', () => {
+    const frames = Array.from({ length: 65 }, (_, i) => sampleFrames()[i % 7]!);
+    let s = reducer(initialState(frames), { type: 'selectPacket', cursor: 64, height: 16 });
+    expect(s.list).toEqual({ cursor: 64, top: 49 });
+    s = reducer(s, { type: 'filtered', shown: [4, 6, 43, 59], height: 16 });
+    expect(s.list).toEqual({ cursor: 3, top: 0 });
+    s = reducer(s, { type: 'filtered', shown: undefined, height: 16 });
+    expect(s.list).toEqual({ cursor: 59, top: 44 });
+  });
+
+  it('opens with a -Y filter applied and nothing shown until it has run', () => {
+    const s = initialState(sampleFrames(), 'nas_eps.emm.cause');
+    expect(s.filter).toMatchObject({ draft: 'nas_eps.emm.cause', applied: 'nas_eps.emm.cause', editing: false, progress: 0 });
+    expect(s.shown).toEqual([]);
+    expect(initialState(sampleFrames()).shown).toBeUndefined();
+  });
+
+  it('opens the ladder on the row it is given (the selected packet), scrolled to show it', () => {
+    const s = reducer(initialState(sampleFrames()), { type: 'ladder', cursor: 9, height: 4 });
+    expect(s).toMatchObject({ view: 'ladder', ladder: { cursor: 9, top: 6, left: 0 } });
   });
 
   it('switches to the ladder and back keeping its place, and goes from it to a packet in the list', () => {
@@ -41,7 +63,7 @@ describe('reducer', () => {
 
   it('appends pasted packets, counting the ones the filter hides', () => {
     const frames = sampleFrames();
-    let s = reducer(initialState(frames), { type: 'filtered', shown: [0] });
+    let s = reducer(initialState(frames), { type: 'filtered', shown: [0], height: 10 });
     s = reducer(s, { type: 'append', frames: frames.slice(0, 2), shown: [true, false] });
     expect(s.frames).toHaveLength(9);
     expect(s.shown).toEqual([0, 7]);

@@ -126,4 +126,48 @@ describe('mtcgk FILE on a terminal (tmux)', () => {
     expect(after).toContain('mtcgk exited with 0');
     expect(after).not.toContain('# step');
   }, 90_000);
+
+  it('shows every match of a filter after scrolling to the end (G), and -Y and -c given on the command line', async () => {
+    target = 'viewport';
+    tmux('new-session', '-d', '-s', target, '-x', '120', '-y', '40', `CI=false node bin/mtcgk.js captures/nas-eps-samples.txt; echo "mtcgk exited with $?"; sleep 60`);
+    await until((s) => s.includes('Packet details') && s.includes('· 65 packets'), 'the first frame');
+    await keys('G');
+    await until((s) => s.includes('   65  '), 'the last packet');
+    await keys('/');
+    tmux('send-keys', '-t', target, '-l', 'nas_eps.emm.cause');
+    await keys('Enter');
+    const filtered = await until((s) => s.includes('4 of 65 packets'), 'the filter applied');
+    // every match is on screen, the last one selected
+    expect(lineWith(filtered, '    5  DL')).toContain('Attach reject');
+    expect(lineWith(filtered, '    7  UL')).toContain('Authentication failure');
+    expect(lineWith(filtered, '   44  UL')).toContain('EMM status');
+    expect(lineWith(filtered, '   60  DL')).toContain('Service reject');
+    await keys('q');
+    await until((s) => s.includes('mtcgk exited with 0'), 'the exit');
+
+    target = 'cmdline';
+    tmux('new-session', '-d', '-s', target, '-x', '120', '-y', '40', `CI=false node bin/mtcgk.js -Y 'nas_eps.emm.cause' -c 50 captures/nas-eps-samples.txt; echo "mtcgk exited with $?"; sleep 60`);
+    const opened = await until((s) => s.includes('3 of 50 packets'), 'the -Y filter applied to the first 50 packets');
+    expect(opened.split('\n')[0]).toContain('Filter: nas_eps.emm.cause');
+    expect(lineWith(opened, '    5  DL')).toContain('Attach reject');
+    expect(lineWith(opened, '   44  UL')).toContain('EMM status');
+    expect(opened).not.toContain('Service reject');
+    await keys('q');
+    await until((s) => s.includes('mtcgk exited with 0'), 'the exit');
+  }, 90_000);
+
+  it('adds a pasted hexdump -C line as a packet', async () => {
+    target = 'paste';
+    tmux('new-session', '-d', '-s', target, '-x', '120', '-y', '40', `CI=false node bin/mtcgk.js ${SAMPLES}; echo "mtcgk exited with $?"; sleep 60`);
+    await until((s) => s.includes('Packet details') && s.includes('· 7 packets'), 'the first frame');
+    await keys('p');
+    await until((s) => s.includes('Paste hex'), 'the paste prompt');
+    tmux('send-keys', '-t', target, '-l', '00000000  07 55 01                                          |.U.|');
+    await keys('Enter');
+    const added = await until((s) => s.includes('· 8 packets'), 'the pasted packet');
+    expect(lastLine(added)).toContain('added packet 8');
+    expect(lineWith(added, '    8  -')).toMatch(/NAS-EPS\s+3\s+Identity request/);
+    await keys('q');
+    await until((s) => s.includes('mtcgk exited with 0'), 'the exit');
+  }, 90_000);
 });
