@@ -82,6 +82,7 @@ async function toParquet(argv: string[], out: (s: string) => void, err: (s: stri
     else throw new UsageError('--row-group takes a positive number of rows');
   }
   // the rows are -T fields values: parsed as such, then written as a table
+  if (!rest.some((a) => a.startsWith('-e'))) throw new UsageError('convert --to parquet needs at least one -e FIELD');
   if (rest.some((a) => a.startsWith('-T'))) throw new UsageError(`convert --to parquet takes no -T\n${CONVERT_USAGE}`);
   const o = parseArgs([...rest, '-T', 'fields']);
   if (o.command !== 'dissect' || o.positional.length || o.hex.length || o.verbose || o.hexDump || o.z) {

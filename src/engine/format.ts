@@ -1,6 +1,6 @@
 /** Renderings of field values: tree text (`-V`) and `-T fields` text, following tshark. */
 import type { EnumIR, UintField } from '../grammar/ir.js';
-import { parseHex } from '../io/hex.js';
+import { parseHex } from './hex.js';
 
 export const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 

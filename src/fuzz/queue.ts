@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dissectFull } from '../index.js';
+import { dissectFull } from '../api.js';
 import type { GrammarIR } from '../grammar/ir.js';
 import type { FuzzInput } from './arbitraries.js';
 import { MAX_INPUT } from './channel.js';

@@ -1,5 +1,5 @@
 import { type Direction, type Frame, IO_DIRECTIONS } from './frame.js';
-import { pushHexRun } from './hex.js';
+import { pushHexRun } from '../engine/hex.js';
 import { failAt, InputError } from './input-error.js';
 import { textLines } from './text.js';
 

@@ -1,5 +1,5 @@
 import { type Direction, type Frame, IO_DIRECTIONS, unreadableFrame } from './frame.js';
-import { parseHex, toHex } from './hex.js';
+import { parseHex, toHex } from '../engine/hex.js';
 import { type Fail, failAt, InputError } from './input-error.js';
 import { textLines } from './text.js';
 

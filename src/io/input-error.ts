@@ -11,7 +11,8 @@ export class InputError extends Error {
 }
 
 /** Throws an InputError at a 0-based index of a line of text, reported 1-based as `source:line:column`. */
-export type Fail = (index: number, reason: string) => never;
+export type { Fail } from '../engine/hex.js';
+import type { Fail } from '../engine/hex.js';
 
 export function failAt(source: string, line: number): Fail {
   return (index, reason) => {

@@ -1,5 +1,5 @@
 import { type Direction, type Frame, unreadableFrame } from './frame.js';
-import { parseHex } from './hex.js';
+import { parseHex } from '../engine/hex.js';
 import { failAt, InputError } from './input-error.js';
 import { textLines } from './text.js';
 

@@ -195,7 +195,7 @@ describe('help', () => {
     const noGki = await run('gmsg', 'protect', '--keys', keys, '--gid', '00000001-001-01-01', '--count', '1', '--payload', '00');
     expect(noGki.err).toBe('mtcgk: gmsg protect needs --gki N (see mtcgk --help)');
     const noCount = await run('gmsg', 'protect', '--keys', keys, '--gid', '00000001-001-01-01', '--gki', '1', '--payload', '00');
-    expect(noCount.err).toBe('mtcgk: gmsg protect needs --count N (see mtcgk --help)');
+    expect(noCount.err).toBe('mtcgk: gmsg protect needs --count C or --state FILE (see mtcgk --help)');
   });
 });
 

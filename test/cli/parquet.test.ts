@@ -52,7 +52,7 @@ describe('convert --to parquet', () => {
       'nas_eps.nas_msg_emm_type': 'INTEGER[]',
       'nas_eps.emm.cause': 'INTEGER[]',
       'nas_eps.msg_auth_code': 'BIGINT[]',
-      'nas_eps.esm.pdn_ipv4': 'BLOB[]',
+      'nas_eps.esm.pdn_ipv4': 'VARCHAR[]',
       'e212.imsi': 'VARCHAR[]',
       'gsm_a.CM3': 'BOOLEAN[]',
       'nas_eps.security_header_type': 'INTEGER[]',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { readHexdump, readOd, readText2pcap, readXxd } from '../../src/io/index.js';
-import { toHex } from '../../src/io/hex.js';
+import { toHex } from '../../src/engine/hex.js';
 import { attachAccept, errorOf, fixtureText, messages } from './helpers.js';
 
 const hexOf = (frames: { bytes: Uint8Array }[]) => frames.map((f) => toHex(f.bytes));

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { type Frame, InputError, readHexLines, writeHexLines } from '../../src/io/index.js';
 import { errorOf } from './helpers.js';
-import { toHex } from '../../src/io/hex.js';
+import { toHex } from '../../src/engine/hex.js';
 
 const read = (text: string) => readHexLines(text, 'caps.txt');
 const hexOf = (text: string) => read(text).map((f) => toHex(f.bytes));

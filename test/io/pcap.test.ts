@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { type Frame, readPcap, readPcapng } from '../../src/io/index.js';
-import { toHex } from '../../src/io/hex.js';
+import { toHex } from '../../src/engine/hex.js';
 import { errorOf, fixtureBytes, messages } from './helpers.js';
 
 const hexOf = (frames: Frame[]) => frames.map((f) => toHex(f.bytes));

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { type Frame, INBOUND, readFrames, readJsonl, writePcapng } from '../../src/io/index.js';
-import { toHex } from '../../src/io/hex.js';
+import { toHex } from '../../src/engine/hex.js';
 import { errorOf, fixtureText } from './helpers.js';
 
 const corpus = readJsonl(fixtureText('messages.jsonl'), 'messages.jsonl').map((f) => ({ ...f, protocol: 'nas-eps' }));

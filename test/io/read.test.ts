@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { detectFormat, type FormatName, readFrames, readJsonl } from '../../src/io/index.js';
-import { toHex } from '../../src/io/hex.js';
+import { toHex } from '../../src/engine/hex.js';
 import { attachAccept, errorOf, fixtureBytes, fixtureText, messages } from './helpers.js';
 
 const text = (s: string) => new TextEncoder().encode(s);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { INBOUND, readJsonl, readText2pcap, writePcapng } from '../../src/io/index.js';
-import { toHex } from '../../src/io/hex.js';
+import { toHex } from '../../src/engine/hex.js';
 import { fixtureText, messages } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mtcgk-io-'));

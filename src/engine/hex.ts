@@ -1,4 +1,7 @@
-import type { Fail } from './input-error.js';
+/** Hex text to bytes and back, in every form the inputs take (shared by the engine and the readers). */
+
+/** Reports a problem at a 0-based index of the text; never returns. */
+export type Fail = (index: number, reason: string) => never;
 
 /** Value of the hex digit with this char code, or -1. */
 export function hexValue(code: number): number {
