@@ -21,10 +21,15 @@ function tsharkRate(): Rate | undefined {
   // 50 copies so tshark's start-up cost does not dominate.
   const frames = Array.from({ length: 50 }, () => corpus.map((bytes, i) => ({ bytes, protocol: 'nas-eps', source: `#${i}` }))).flat();
   writeFileSync(file, writePcapng(frames, { linkType: 252 }));
-  return measure('tshark -V (whole process)', 'msg', () => {
-    execFileSync('tshark', ['-r', file, '-V'], { stdio: 'ignore' });
-    return frames.length;
-  }, 1500);
+  return measure(
+    'tshark -V (whole process)',
+    'msg',
+    () => {
+      execFileSync('tshark', ['-r', file, '-V'], { stdio: 'ignore' });
+      return frames.length;
+    },
+    1500,
+  );
 }
 
 export function codecBench(): string {

@@ -20,23 +20,36 @@ const calls = (fuzz: Fuzz, after: () => void, n: number) => () => {
 };
 
 const plain = (await import(`${parser}?plain`)) as { fuzz: Fuzz };
-const base = measure('plain call', 'call', calls(plain.fuzz, () => {}, 10_000));
+const base = measure(
+  'plain call',
+  'call',
+  calls(plain.fuzz, () => {}, 10_000),
+);
 
 // V8 precise coverage with block granularity and counts, taken after every call.
 const session = new Session();
 session.connect();
-const post = (method: string, params?: object) => session.post(method, params, (e) => {
-  if (e) throw e;
-});
+const post = (method: string, params?: object) =>
+  session.post(method, params, (e) => {
+    if (e) throw e;
+  });
 post('Profiler.enable');
 post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
-const v8 = measure('V8 block coverage, taken per call', 'call', calls(plain.fuzz, () => post('Profiler.takePreciseCoverage'), 200));
+const v8 = measure(
+  'V8 block coverage, taken per call',
+  'call',
+  calls(plain.fuzz, () => post('Profiler.takePreciseCoverage'), 200),
+);
 post('Profiler.stopPreciseCoverage');
 session.disconnect();
 
 installCoverageHooks();
 const instrumented = (await import(`${parser}?istanbul`)) as { fuzz: Fuzz };
 const map = new CoverageMap();
-const istanbul = measure('istanbul counters, read per call', 'call', calls(instrumented.fuzz, () => map.collect(), 10_000));
+const istanbul = measure(
+  'istanbul counters, read per call',
+  'call',
+  calls(instrumented.fuzz, () => map.collect(), 10_000),
+);
 
 console.log(table('Coverage of an in-process JS target', [base, istanbul, v8], base));

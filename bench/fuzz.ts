@@ -4,7 +4,7 @@
  * one process per input), beside the self target.
  */
 import * as fc from 'fast-check';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,10 +64,15 @@ export function targetsBench(): string {
   const pool = fc.sample(fuzzArbitrary(ir, { mode: 'valid' }), { seed: 3, numRuns: 400 }).filter((x) => x.bytes[1] !== 0x55);
   const rate = (name: string, t: Target, minMs = 1500): Rate => {
     try {
-      return measure(name, 'input', () => {
-        for (const x of pool) if (t.run(x.bytes, x.protocol)) throw new Error(`${name}: finding on ${Buffer.from(x.bytes).toString('hex')}`);
-        return pool.length;
-      }, minMs);
+      return measure(
+        name,
+        'input',
+        () => {
+          for (const x of pool) if (t.run(x.bytes, x.protocol)) throw new Error(`${name}: finding on ${Buffer.from(x.bytes).toString('hex')}`);
+          return pool.length;
+        },
+        minMs,
+      );
     } finally {
       t.close?.();
     }
@@ -92,10 +97,15 @@ export function targetsBench(): string {
     const t = externalTarget({ command: `${python} -c "import sys; sys.stdin.buffer.read()"`, timeoutMs: 5000 });
     try {
       const few = pool.slice(0, 40);
-      return measure('process per input (Python, stdin)', 'input', () => {
-        for (const x of few) t.run(x.bytes, x.protocol);
-        return few.length;
-      }, 1000);
+      return measure(
+        'process per input (Python, stdin)',
+        'input',
+        () => {
+          for (const x of few) t.run(x.bytes, x.protocol);
+          return few.length;
+        },
+        1000,
+      );
     } finally {
       t.close?.();
     }

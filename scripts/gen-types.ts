@@ -35,7 +35,12 @@ const RESERVED = new Set(['Raw', 'Plmn', 'ExtraIE', 'StructExtras', 'MessageExtr
 /** A dispatch's cases, with both layouts of keys that only the message direction tells apart. */
 function dispatchCases(t: DispatchType): Array<[number, () => TypeIR]> {
   const byDirection = (t as DispatchType & { byDirection?: Map<number, { ul: () => TypeIR; dl: () => TypeIR }> }).byDirection;
-  const both = [...(byDirection ?? [])].flatMap(([k, d]): Array<[number, () => TypeIR]> => [[k, d.ul], [k, d.dl]]);
+  const both = [...(byDirection ?? [])].flatMap(
+    ([k, d]): Array<[number, () => TypeIR]> => [
+      [k, d.ul],
+      [k, d.dl],
+    ],
+  );
   return [...t.cases, ...both];
 }
 
@@ -163,7 +168,11 @@ class Generator {
     let out = '';
     for (const ie of t.ies) {
       const opt = ie.presence !== 'M' || ie.iei !== undefined || (ie.type !== undefined && !this.hasRequired(ie.type()));
-      const where = [`${ie.format}`, ie.iei !== undefined ? `IEI 0x${ie.iei.toString(16).toUpperCase()}${ie.half ? '-' : ''}` : undefined, `${ie.minLen}${ie.maxLen === ie.minLen ? '' : `-${ie.maxLen ?? 'n'}`} octets`];
+      const where = [
+        `${ie.format}`,
+        ie.iei !== undefined ? `IEI 0x${ie.iei.toString(16).toUpperCase()}${ie.half ? '-' : ''}` : undefined,
+        `${ie.minLen}${ie.maxLen === ie.minLen ? '' : `-${ie.maxLen ?? 'n'}`} octets`,
+      ];
       out += docComment([`${ie.name} (${ie.presence}, ${where.filter(Boolean).join(', ')}).`, ie.specRef ? `${ie.specRef}.` : undefined], '  ');
       out += `  ${propName(ie.id)}${opt ? '?' : ''}: ${this.ieType(ie)};\n`;
     }
@@ -266,7 +275,9 @@ class Generator {
       unions.push(name);
       out.push(`/** Every message of protocol \`${p.name}\` (${p.label}), discriminated by \`message\`. */\nexport type ${name} =\n${messages.map((m) => `  | ${m}`).join('\n')};\n`);
     }
-    out.push(`/** The messages of each protocol, by protocol name (the \`protocol\` argument of decode and encode). */\nexport interface ProtocolMessages {\n${protocols.map((p, i) => `  ${quote(p.name)}: ${unions[i]};\n`).join('')}}\n`);
+    out.push(
+      `/** The messages of each protocol, by protocol name (the \`protocol\` argument of decode and encode). */\nexport interface ProtocolMessages {\n${protocols.map((p, i) => `  ${quote(p.name)}: ${unions[i]};\n`).join('')}}\n`,
+    );
     out.push('/** A protocol the grammars define. */\nexport type ProtocolName = keyof ProtocolMessages;\n');
     out.push(`/** Any message of any protocol. */\nexport type MessageValue = ProtocolMessages[ProtocolName];\n`);
     out.push(`/** The name of any message. */\nexport type MessageName = MessageValue['message'];\n`);

@@ -7,7 +7,11 @@ import { writeFileSync } from 'node:fs';
 import { deriveNasKeys, encode, fromHex, protect, toHex, type AlgId } from '../src/index.js';
 
 const kasme = '238e457e0f758badbca8d34bb2612c10428d426757cb5553b2b184fa64bfc549';
-const lines = ['# One UE, three NAS security contexts (EEA/EIA 1, 2, 3), each started by a Security Mode Command.', '# Open with: mtcgk -r captures/nas-eps-protected.txt --keys captures/nas-eps-protected.keys.json -V', ''];
+const lines = [
+  '# One UE, three NAS security contexts (EEA/EIA 1, 2, 3), each started by a Security Mode Command.',
+  '# Open with: mtcgk -r captures/nas-eps-protected.txt --keys captures/nas-eps-protected.keys.json -V',
+  '',
+];
 // No algorithms in the keys file: they are learnt from each verified Security Mode Command.
 const keys: Array<{ kasme: string }> = [];
 for (const alg of [1, 2, 3] as AlgId[]) {
@@ -16,7 +20,13 @@ for (const alg of [1, 2, 3] as AlgId[]) {
   keys.push({ kasme: k });
   const { knasenc, knasint } = deriveNasKeys(fromHex(k), alg, alg);
   const ctx = (count: number, direction: 'ul' | 'dl') => ({ knasenc, knasint, eea: alg, eia: alg, count, direction });
-  const smc = { message: 'security_mode_command', selected_nas_security_algorithms: { ciphering: alg, integrity: alg }, nas_key_set_identifier: { tsc: 0, ksi: 1 }, replayed_ue_security_capabilities: { eea0: 1, eea1: 1, eea2: 1, eea3: 1, eea4: 0, eea5: 0, eea6: 0, eea7: 0, eia0: 0, eia1: 1, eia2: 1, eia3: 1, eia4: 0, eia5: 0, eia6: 0, eps_upip: 0 }, imeisv_request: { value: 1 } };
+  const smc = {
+    message: 'security_mode_command',
+    selected_nas_security_algorithms: { ciphering: alg, integrity: alg },
+    nas_key_set_identifier: { tsc: 0, ksi: 1 },
+    replayed_ue_security_capabilities: { eea0: 1, eea1: 1, eea2: 1, eea3: 1, eea4: 0, eea5: 0, eea6: 0, eea7: 0, eia0: 0, eia1: 1, eia2: 1, eia3: 1, eia4: 0, eia5: 0, eia6: 0, eps_upip: 0 },
+    imeisv_request: { value: 1 },
+  };
   lines.push(`DL smc-alg${alg}: ${toHex(protect(smc, 3, ctx(0, 'dl')))}`);
   lines.push(`UL smc-complete-alg${alg}: ${toHex(protect({ message: 'security_mode_complete', imeisv: { type_of_identity: 3, imeisv: '3534900698733010' } }, 4, ctx(0, 'ul')))}`);
   lines.push(`DL identity-request-alg${alg}: ${toHex(protect(encode({ message: 'identity_request', identity_type: { type: 1 } }), 2, ctx(1, 'dl')))}`);

@@ -7,4 +7,4 @@ export const EXPERT = { ...ENGINE_EXPERT, ...NAS_EXPERT, ...GMSG_EXPERT, ...AUDI
 
 export type ExpertId = keyof typeof EXPERT;
 
-export const isExpertId = (id: string): id is ExpertId => Object.prototype.hasOwnProperty.call(EXPERT, id);
+export const isExpertId = (id: string): id is ExpertId => Object.hasOwn(EXPERT, id);

@@ -83,9 +83,11 @@ export function splitAttached(argv: readonly string[], withValue: ReadonlySet<st
     const a = argv[i]!;
     const eq = a.indexOf('=');
     if (/^-[A-Za-z]./.test(a) && withValue.has(a.slice(0, 2))) out.push(a.slice(0, 2), a.slice(2));
-    else if (/^-[A-Za-z0-9]{2,}$/.test(a) && [...a.slice(1)].every((c) => FLAGS.includes(c))) out.push(...[...a.slice(1)].map((c) => `-${c}`)); // -Vx
+    else if (/^-[A-Za-z0-9]{2,}$/.test(a) && [...a.slice(1)].every((c) => FLAGS.includes(c)))
+      out.push(...[...a.slice(1)].map((c) => `-${c}`)); // -Vx
     else if (a.startsWith('--') && eq > 2 && withValue.has(a.slice(0, eq))) out.push(a.slice(0, eq), a.slice(eq + 1));
-    else if (withValue.has(a) && i + 1 < argv.length) out.push(a, argv[++i]!); // a value that looks like an option stays a value
+    else if (withValue.has(a) && i + 1 < argv.length)
+      out.push(a, argv[++i]!); // a value that looks like an option stays a value
     else out.push(a);
   }
   return out;
@@ -187,7 +189,9 @@ export function parseArgs(given: string[]): Options {
         break;
       }
       case '-O':
-        o.onlyProtocols = needValue(argv, i++, a).split(',').map((p) => protocolName(p.trim().toLowerCase(), a));
+        o.onlyProtocols = needValue(argv, i++, a)
+          .split(',')
+          .map((p) => protocolName(p.trim().toLowerCase(), a));
         o.verbose = true;
         break;
       case '-G': {

@@ -118,7 +118,7 @@ export function flowHeading(flow: Flow): string[] {
     `seed ${o.seed}`,
     'Each line: direction (NAS and group messages, seen from the UE), time, label (step, sender->receiver,',
     'reference point, protocol, message), hex. The comment above each line repeats reference point and protocol.',
-    'Open: mtcgk -r flow.pcapng --keys keys.json   (the pcapng carries each packet\'s protocol)',
+    "Open: mtcgk -r flow.pcapng --keys keys.json   (the pcapng carries each packet's protocol)",
     'Ladder: mtcgk -z flow -r flow.txt --keys keys.json   (protocols from the labels)',
   ];
 }
@@ -131,7 +131,9 @@ export function runFlow(argv: string[], out: (s: string) => void): void {
   writeOutputFile(join(dir, 'flow.pcapng'), flowPcapng(flow.messages));
   writeOutputFile(join(dir, 'flow.txt'), flowText(flow.messages, flowHeading(flow)));
   writeOutputFile(join(dir, 'keys.json'), keysJson(flow), { secret: true });
-  out(`wrote ${join(dir, 'flow.pcapng')} (${flow.messages.length} packets, interfaces ${INTERFACES.join(', ')}), ${join(dir, 'flow.txt')}, ${join(dir, 'keys.json')}${seeded ? '' : ` (seed ${options.seed})`}`);
+  out(
+    `wrote ${join(dir, 'flow.pcapng')} (${flow.messages.length} packets, interfaces ${INTERFACES.join(', ')}), ${join(dir, 'flow.txt')}, ${join(dir, 'keys.json')}${seeded ? '' : ` (seed ${options.seed})`}`,
+  );
 }
 
 /** `-z flow`: the ladder of frames already read, each UE checked with its own security state. */

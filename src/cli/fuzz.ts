@@ -244,7 +244,9 @@ function fuzz(argv: string[], out: (s: string) => void, err: (s: string) => void
   }
   const messages = o.message ? [o.message] : messageNames(ir, o.protocol);
   const how = target.coverage ? ', coverage-guided' : o.persistent ? ', persistent' : '';
-  out(`fuzz: target ${target.name}${how}, mode ${o.mode}, seed ${o.seed}, ${messages.length} messages${o.protocol ? ` (${o.protocol})` : ''}${o.havoc ? `, havoc ${o.havoc}` : ''}${oracle ? ', oracle tshark' : ''}`);
+  out(
+    `fuzz: target ${target.name}${how}, mode ${o.mode}, seed ${o.seed}, ${messages.length} messages${o.protocol ? ` (${o.protocol})` : ''}${o.havoc ? `, havoc ${o.havoc}` : ''}${oracle ? ', oracle tshark' : ''}`,
+  );
   const run = () =>
     runFuzz({
       ir,
@@ -274,7 +276,9 @@ function fuzz(argv: string[], out: (s: string) => void, err: (s: string) => void
       throw e;
     }
     const secs = r.elapsedMs / 1000;
-    out(`time ${secs.toFixed(1)} s, ${(r.inputs / Math.max(secs, 0.001)).toFixed(0)} inputs/s, seed ${r.seed}${oracle ? `, ${oracle.runs} tshark runs` : ''}${r.findings.length ? `, findings in ${o.out}/findings` : ''}`);
+    out(
+      `time ${secs.toFixed(1)} s, ${(r.inputs / Math.max(secs, 0.001)).toFixed(0)} inputs/s, seed ${r.seed}${oracle ? `, ${oracle.runs} tshark runs` : ''}${r.findings.length ? `, findings in ${o.out}/findings` : ''}`,
+    );
     if (r.corpus) out(`coverage: ${r.corpus.edges} edges, ${r.corpus.entries} inputs kept, ${r.corpus.written} new in ${o.corpus ?? join(o.out, 'corpus')}`);
     out(`${r.inputs} inputs, ${r.findings.length} findings`);
     return r.findings.length ? 1 : 0;

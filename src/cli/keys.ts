@@ -42,7 +42,6 @@ function read(file: string): Buffer {
   }
 }
 
-
 export function runKeys(argv: string[], out: (s: string) => void): void {
   const [verb, ...rest] = argv;
   if (verb === 'export') {

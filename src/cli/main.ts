@@ -1,22 +1,19 @@
 #!/usr/bin/env node
 /** The mtcgk command: tshark-style dissection of NAS-EPS and group-key messages. */
 import { readFileSync } from 'node:fs';
-import { dissectFull, encode } from '../api.js';
+import { encode } from '../api.js';
 import { toHex } from '../engine/format.js';
 import { GrammarError } from '../grammar/errors.js';
-import { defaultGrammar } from '../grammar/load.js';
 import { InputError, readFrames, type Frame } from '../io/index.js';
-import { fieldsHeader } from '../output/fields.js';
-import { KeysError, mergeKeys, parseKeys } from '../security/keys.js';
+import { KeysError } from '../security/keys.js';
 import { OrderedDissection } from '../security/ordered.js';
-import { SecuritySession } from '../security/session.js';
 import { allFields, catalogue } from './catalogue.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
 import { CONVERT_USAGE, runConvert } from './convert.js';
 import { GMSG_USAGE, runGmsg } from './gmsg.js';
 import { runCapture } from '../stream/cli.js';
 import { dissectFrame } from '../stream/index.js';
-import { displayFilter, Exit, hexFrames, jsonArray, readOptions, renderFrame, type Sink, stdoutSink } from './frame-output.js';
+import { displayFilter, Exit, hexFrames, readOptions, type Sink, stdoutSink } from './frame-output.js';
 import { keysSession, readInput } from './input.js';
 
 /** Every frame of the input in memory (the TUI and -z flow); printing streams instead (src/stream/cli.ts). */

@@ -8,7 +8,16 @@ import type { CodecLeaf } from './descriptors.js';
 
 /** A leaf node its descriptor declares; `text` follows the label in the display. */
 const leaf = (l: CodecLeaf, bitOffset: number, bitLength: number, value: unknown, text: string, bitField = false): TreeNode => ({
-  filter: l.filter, label: l.label, bitOffset, bitLength, value, display: `${l.label}: ${text}`, show: String(value), children: [], expert: [], bitField,
+  filter: l.filter,
+  label: l.label,
+  bitOffset,
+  bitLength,
+  value,
+  display: `${l.label}: ${text}`,
+  show: String(value),
+  children: [],
+  expert: [],
+  bitField,
 });
 
 /** Reads nibble pairs (low nibble first) to the end of the window; 0xF ends the string (filler). */
@@ -101,7 +110,10 @@ export const plmn: Codec = {
     }
     const hex = (n: number) => n.toString(16);
     const mcc = nib.slice(0, 3).map(hex).join('');
-    const mnc = nib.slice(3, nib[5] === 0xf ? 5 : 6).map(hex).join('');
+    const mnc = nib
+      .slice(3, nib[5] === 0xf ? 5 : 6)
+      .map(hex)
+      .join('');
     // -T fields shows them as numbers, as Wireshark's e212.mcc and e212.mnc (FT_UINT16).
     site.node.children.push({ ...leaf(site.leaves.mcc, start, 16, mcc, mcc), show: String(Number(mcc)) });
     site.node.children.push({ ...leaf(site.leaves.mnc, start + 16, 8, mnc, mnc), show: String(Number(mnc)) });

@@ -39,7 +39,13 @@ export interface DissectResult {
 }
 
 const node = (filter: string, label: string, bitOffset: number, bitLength = 0, display = label): TreeNode => ({
-  filter, label, bitOffset, bitLength, display, children: [], expert: [],
+  filter,
+  label,
+  bitOffset,
+  bitLength,
+  display,
+  children: [],
+  expert: [],
 });
 
 /** Without a scheme for it, a protected payload is unverified and a ciphered one stays ciphered. */
@@ -174,7 +180,7 @@ export class Dissector {
         const inner = next();
         // The chosen case's value is the dispatch's own: no pointer segment.
         const value = this.type(inner, r, parent, path);
-        if (t.default && next === t.default && !(t.cases.has(key))) {
+        if (t.default && next === t.default && !t.cases.has(key)) {
           parent.expert.push(expertItem('unknown_message_type', `${t.label}: unknown value ${key} (0x${key.toString(16)})`, path, r.pos, 0));
         }
         if (t.key && value && typeof value === 'object' && !(t.key in (value as Obj))) (value as Obj)[t.key] = key;
@@ -209,7 +215,17 @@ export class Dissector {
     return scope.values;
   }
 
-  private fieldList(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, scope: Scope, protection: ProtectionIR | undefined, setClosing: (c: (truncated?: boolean) => void) => void): void {
+  private fieldList(
+    fields: FieldIR[],
+    r: BitReader,
+    parent: TreeNode,
+    value: Obj,
+    path: string,
+    consts: Map<string, number>,
+    scope: Scope,
+    protection: ProtectionIR | undefined,
+    setClosing: (c: (truncated?: boolean) => void) => void,
+  ): void {
     const starts = scope.starts!;
     for (const f of fields) {
       const p = f.presence;
@@ -242,8 +258,20 @@ export class Dissector {
     const at = Math.min(r.pos, r.end);
     const scheme = this.ctx.schemes?.[p.scheme] ?? NO_SCHEME;
     const req: ProtectionRequest = {
-      value, enclosing: [...this.enclosing], bytes: r.bytes, coverStart: starts.get(p.coversFrom) ?? at, coverEnd: at, payloadStart: at, payloadEnd: at,
-      ciphered: false, end: r.end, truncated: true, peek: () => undefined, direction: this.ctx.direction, receiver: this.ctx.receiver, path,
+      value,
+      enclosing: [...this.enclosing],
+      bytes: r.bytes,
+      coverStart: starts.get(p.coversFrom) ?? at,
+      coverEnd: at,
+      payloadStart: at,
+      payloadEnd: at,
+      ciphered: false,
+      end: r.end,
+      truncated: true,
+      peek: () => undefined,
+      direction: this.ctx.direction,
+      receiver: this.ctx.receiver,
+      path,
     };
     parent.children.push(...scheme.close(req, {}, undefined));
   }
@@ -398,8 +426,20 @@ export class Dissector {
       }
     };
     const req: ProtectionRequest = {
-      value, enclosing: [...this.enclosing], bytes: r.bytes, coverStart, coverEnd: payloadEnd, payloadStart: r.pos, payloadEnd, macField, end: r.end, peek,
-      ciphered, direction: this.ctx.direction, receiver: this.ctx.receiver, path,
+      value,
+      enclosing: [...this.enclosing],
+      bytes: r.bytes,
+      coverStart,
+      coverEnd: payloadEnd,
+      payloadStart: r.pos,
+      payloadEnd,
+      macField,
+      end: r.end,
+      peek,
+      ciphered,
+      direction: this.ctx.direction,
+      receiver: this.ctx.receiver,
+      path,
     };
     const opened = scheme.open(req);
     // Bytes that stay ciphered: a bytes field keeps them as its value, a typed one as raw octets.
@@ -658,7 +698,10 @@ export class Dissector {
     }
     if (extra.length) value._extra = extra;
     const canonical = order.filter((o) => !o.startsWith('#'));
-    const expected = ies.map((ie) => ie.id).filter((id) => canonical.includes(id)).concat(extra.map((_, k) => `#${k}`));
+    const expected = ies
+      .map((ie) => ie.id)
+      .filter((id) => canonical.includes(id))
+      .concat(extra.map((_, k) => `#${k}`));
     if (order.join() !== expected.join()) value._order = order;
   }
 

@@ -113,37 +113,38 @@ export class Encoder {
       for (const p of patches.values()) if (p.from === undefined && p.f.relation!.targets.includes(f.id)) p.from = start;
       const ciphered = f.id === protectedPayload && typeof value._ciphered === 'string';
       if (ciphered) w.writeBytes(hexBytes(value._ciphered as string, childPointer(path, '_ciphered')));
-      else switch (f.kind) {
-        case 'uint': {
-          let v = value[f.id];
-          if (v === undefined) {
-            v = consts.get(f.id) ?? f.constValue ?? this.derived(f, fields, value);
-            if (v === undefined && f.relation?.kind === 'length_of') {
-              patches.set(f.id, { at: w.pos, f });
-              v = 0;
+      else
+        switch (f.kind) {
+          case 'uint': {
+            let v = value[f.id];
+            if (v === undefined) {
+              v = consts.get(f.id) ?? f.constValue ?? this.derived(f, fields, value);
+              if (v === undefined && f.relation?.kind === 'length_of') {
+                patches.set(f.id, { at: w.pos, f });
+                v = 0;
+              }
             }
-          }
-          if (typeof v === 'string' && /^\d+$/.test(v) && f.bits > 52) {
-            w.writeBig(BigInt(v), f.bits);
+            if (typeof v === 'string' && /^\d+$/.test(v) && f.bits > 52) {
+              w.writeBig(BigInt(v), f.bits);
+              break;
+            }
+            if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** f.bits) {
+              throw new EncodeError(fpath, v === undefined ? 'required' : `expected an integer in 0..${2 ** f.bits - 1}, got ${JSON.stringify(v)}`);
+            }
+            w.write(v, f.bits);
+            scope.set(f.id, v);
             break;
           }
-          if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** f.bits) {
-            throw new EncodeError(fpath, v === undefined ? 'required' : `expected an integer in 0..${2 ** f.bits - 1}, got ${JSON.stringify(v)}`);
+          case 'spare': {
+            const v = value[f.id] ?? f.value;
+            if (typeof v !== 'number' || v < 0 || v >= 2 ** f.bits) throw new EncodeError(fpath, 'a spare override is an integer that fits');
+            w.write(v, f.bits);
+            break;
           }
-          w.write(v, f.bits);
-          scope.set(f.id, v);
-          break;
+          default:
+            if (!(f.id in value)) throw new EncodeError(fpath, 'required');
+            this.field(f, value[f.id], w, fpath, scope);
         }
-        case 'spare': {
-          const v = value[f.id] ?? f.value;
-          if (typeof v !== 'number' || v < 0 || v >= 2 ** f.bits) throw new EncodeError(fpath, 'a spare override is an integer that fits');
-          w.write(v, f.bits);
-          break;
-        }
-        default:
-          if (!(f.id in value)) throw new EncodeError(fpath, 'required');
-          this.field(f, value[f.id], w, fpath, scope);
-      }
       if (f.lengthFrom && patches.has(f.lengthFrom)) {
         const { at, f: lf, from } = patches.get(f.lengthFrom)!;
         const rel = lf.relation!;
@@ -230,9 +231,7 @@ export class Encoder {
     }
     const optional = ies.slice(i);
     const extra = Array.isArray(value._extra) ? (value._extra as Array<{ hex: string }>) : [];
-    const order = Array.isArray(value._order)
-      ? (value._order as string[])
-      : [...optional.filter((ie) => ie.id in value).map((ie) => ie.id), ...extra.map((_, k) => `#${k}`)];
+    const order = Array.isArray(value._order) ? (value._order as string[]) : [...optional.filter((ie) => ie.id in value).map((ie) => ie.id), ...extra.map((_, k) => `#${k}`)];
     for (const id of order) {
       if (id.startsWith('#')) {
         const e = extra[Number(id.slice(1))];

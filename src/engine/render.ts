@@ -13,7 +13,15 @@ import { walk, type TreeNode } from './tree.js';
 type Obj = Record<string, unknown>;
 
 const leaf = (filter: string, label: string, bitOffset: number, bitLength: number, value: unknown, show: string, display = `${label}: ${show}`): TreeNode => ({
-  filter, label, bitOffset, bitLength, value, show, display, children: [], expert: [],
+  filter,
+  label,
+  bitOffset,
+  bitLength,
+  value,
+  show,
+  display,
+  children: [],
+  expert: [],
 });
 
 /** IPv6 text as RFC 5952 (and Wireshark) writes it: the longest run of two or more zero groups as `::`. */
@@ -43,7 +51,12 @@ function apn(data: Uint8Array): string {
 
 /** BCD digits, low nibble first; a 0xF nibble is filler. */
 const bcd = (data: Uint8Array): string =>
-  Array.from(data, (b) => [b & 0xf, b >> 4].filter((n) => n !== 0xf).map((n) => n.toString(16)).join('')).join('');
+  Array.from(data, (b) =>
+    [b & 0xf, b >> 4]
+      .filter((n) => n !== 0xf)
+      .map((n) => n.toString(16))
+      .join(''),
+  ).join('');
 
 /** `-T fields` text of octets under a rendering; undefined when the octets do not fit it (hex is shown then). */
 export function renderBytes(render: BytesRendering, data: Uint8Array): string | undefined {
@@ -75,8 +88,7 @@ export function renderNode(render: BytesRendering, n: TreeNode | undefined, byte
 export const RENDERING_FTYPE: Record<BytesRendering, string> = { ipv4: 'FT_IPv4', ipv6: 'FT_IPv6', apn: 'FT_STRING', bcd: 'FT_STRING', bytes: 'FT_BYTES' };
 
 /** GSM 7-bit default alphabet (TS 23.038 §6.2.1), the characters at 0x00-0x7f; 0x1b escapes. */
-const GSM7 =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u00a0ÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM7 = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u00a0ÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 
 /** Packed GSM 7-bit text (TS 23.038 §6.1.2.1.1) with `spare` bits unused in the last octet. */
 export function gsm7(data: Uint8Array, spare: number): string {
@@ -84,7 +96,7 @@ export function gsm7(data: Uint8Array, spare: number): string {
   let out = '';
   for (let i = 0; i < count; i++) {
     const bit = i * 7;
-    out += GSM7[(((data[bit >> 3] | ((data[(bit >> 3) + 1] ?? 0) << 8)) >> (bit & 7)) & 0x7f)];
+    out += GSM7[((data[bit >> 3] | ((data[(bit >> 3) + 1] ?? 0) << 8)) >> (bit & 7)) & 0x7f];
   }
   return out;
 }
@@ -92,8 +104,7 @@ export function gsm7(data: Uint8Array, spare: number): string {
 /** UCS-2, big-endian 16-bit code units. */
 const ucs2 = (data: Uint8Array): string => String.fromCharCode(...Array.from({ length: data.length >> 1 }, (_, i) => (data[2 * i] << 8) | data[2 * i + 1]));
 
-const fromHexValue = (v: unknown): Uint8Array | undefined =>
-  typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v) ? Uint8Array.from(v.match(/../g) ?? [], (h) => parseInt(h, 16)) : undefined;
+const fromHexValue = (v: unknown): Uint8Array | undefined => (typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v) ? Uint8Array.from(v.match(/../g) ?? [], (h) => parseInt(h, 16)) : undefined);
 
 /** APN-AMBR (TS 24.301 §9.9.4.2) in kbps: octet 3/4, overridden by the extended octet, plus 256 Mbps per extended-2 unit. */
 function apnAmbr(base: number, ext: number, ext2: number): number {
@@ -241,7 +252,10 @@ function timerLength(kind: string, [unit, value]: unknown[]): Derived | undefine
 export function derivedNodes(derived: readonly DerivedIR[], value: Obj, start: number, end: number, ctx: DeriveContext): TreeNode[] {
   const out: TreeNode[] = [];
   for (const d of derived) {
-    const r = DERIVATIONS[d.as].derive(d.from.map((id) => value[id]), ctx);
+    const r = DERIVATIONS[d.as].derive(
+      d.from.map((id) => value[id]),
+      ctx,
+    );
     if (!r) continue;
     const n = leaf(d.filter, d.label, start, end - start, r.value, r.show);
     n.generated = true;

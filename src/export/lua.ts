@@ -139,7 +139,10 @@ class Generator {
     const p = owner.protection;
     if (!p || p.payload !== f.id) return '';
     const pf = this.pf({ filter: p.cipheredFilter, label: p.cipheredLabel, kind: 'bytes' });
-    const when = p.cipheredIf === 'always' || p.cipheredIf === undefined ? 'ciphered = "always"' : `ciphered = "in", ciphered_field = ${lua(p.cipheredIf.field)}, ciphered_values = {${p.cipheredIf.values.join(', ')}}`;
+    const when =
+      p.cipheredIf === 'always' || p.cipheredIf === undefined
+        ? 'ciphered = "always"'
+        : `ciphered = "in", ciphered_field = ${lua(p.cipheredIf.field)}, ciphered_values = {${p.cipheredIf.values.join(', ')}}`;
     return `, ciphered_pf = ${lua(pf)}, ${when}`;
   }
 

@@ -32,12 +32,24 @@ export type Node =
   | { kind: 'in'; field: string; members: Member[] };
 
 const RELATIONS = new Map<string, Relation>([
-  ['==', 'eq'], ['eq', 'eq'], ['any_eq', 'eq'],
-  ['!=', 'ne'], ['ne', 'ne'], ['all_ne', 'ne'],
-  ['===', 'all_eq'], ['all_eq', 'all_eq'],
-  ['!==', 'any_ne'], ['any_ne', 'any_ne'],
-  ['<', 'lt'], ['lt', 'lt'], ['>', 'gt'], ['gt', 'gt'],
-  ['<=', 'le'], ['le', 'le'], ['>=', 'ge'], ['ge', 'ge'],
+  ['==', 'eq'],
+  ['eq', 'eq'],
+  ['any_eq', 'eq'],
+  ['!=', 'ne'],
+  ['ne', 'ne'],
+  ['all_ne', 'ne'],
+  ['===', 'all_eq'],
+  ['all_eq', 'all_eq'],
+  ['!==', 'any_ne'],
+  ['any_ne', 'any_ne'],
+  ['<', 'lt'],
+  ['lt', 'lt'],
+  ['>', 'gt'],
+  ['gt', 'gt'],
+  ['<=', 'le'],
+  ['le', 'le'],
+  ['>=', 'ge'],
+  ['ge', 'ge'],
 ]);
 const KEYWORDS = new Set(['and', 'or', 'not', 'contains', 'matches', 'in', ...RELATIONS.keys()]);
 // Bounds recursion on input like `((((…` or `!!!!…` so that it fails with a FilterError.

@@ -28,7 +28,10 @@ export function parseBytes(text: string): string | undefined {
   if (sep === undefined) return undefined;
   const parts = text.split(sep);
   if (!parts.every((p) => /^[0-9a-f]{1,2}$/i.test(p))) return undefined;
-  return parts.map((p) => p.padStart(2, '0')).join('').toLowerCase();
+  return parts
+    .map((p) => p.padStart(2, '0'))
+    .join('')
+    .toLowerCase();
 }
 
 /** Sign of `value - o`. */

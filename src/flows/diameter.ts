@@ -252,7 +252,14 @@ export class DiameterSide {
       request: [
         v3(
           3001,
-          group([ext, v3(3104, val(toHex(ascii(HOSTS.SCS)))), v3(3007, val(reference)), v3(3005, val(ACTION_TYPE_GROUP_MESSAGE)), v3(3003, group([v3(3004, val(toHex(payload))), v3(3006, val(0))])), avp(448, val(3600))]),
+          group([
+            ext,
+            v3(3104, val(toHex(ascii(HOSTS.SCS)))),
+            v3(3007, val(reference)),
+            v3(3005, val(ACTION_TYPE_GROUP_MESSAGE)),
+            v3(3003, group([v3(3004, val(toHex(payload))), v3(3006, val(0))])),
+            avp(448, val(3600)),
+          ]),
         ),
       ],
       answer: [v3(3002, group([ext, v3(3007, val(reference)), v3(3005, val(ACTION_TYPE_GROUP_MESSAGE)), v3(3008, val(0))]))],

@@ -101,10 +101,12 @@ export function messageNames(ir: GrammarIR, protocol?: string): string[] {
 }
 
 function withMode(valueArb: fc.Arbitrary<unknown>, subject: Subject, mutator: Mutator, mode: FuzzModeOption, meta: Omit<FuzzInput, 'bytes' | 'value' | 'mutation' | 'mode'>): fc.Arbitrary<FuzzInput> {
-  const make = (m: FuzzMode) => (v: unknown, ms: Mutation[]): FuzzInput => {
-    const r = mutator.apply(subject, v, ms);
-    return { ...meta, mode: m, bytes: r.bytes, value: r.value, mutation: r.applied };
-  };
+  const make =
+    (m: FuzzMode) =>
+    (v: unknown, ms: Mutation[]): FuzzInput => {
+      const r = mutator.apply(subject, v, ms);
+      return { ...meta, mode: m, bytes: r.bytes, value: r.value, mutation: r.applied };
+    };
   const valid = valueArb.map((v) => make('valid')(v, []));
   const edge = fc.tuple(valueArb, fc.array(edgeMutation, { minLength: 1, maxLength: 3 })).map(([v, ms]) => make('edge')(v, ms));
   const malformed = fc.tuple(valueArb, fc.array(malformedMutation, { minLength: 1, maxLength: 3 })).map(([v, ms]) => make('malformed')(v, ms));

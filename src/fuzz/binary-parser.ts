@@ -14,7 +14,7 @@ import { toHex } from '../engine/format.js';
 import type { FieldIR, GrammarIR, L3MessageType, TypeIR } from '../grammar/ir.js';
 
 // binary-parser 2.3.0's "exports" has no types for its ESM build; its CommonJS build carries them.
-type ParserModule = typeof import('binary-parser', { with: { 'resolution-mode': 'require' } });
+type ParserModule = typeof import('binary-parser', { with: { 'resolution-mode': 'require' }});
 
 export interface FixedField {
   /** Path of the field in the value: IE id / field id. */

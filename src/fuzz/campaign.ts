@@ -65,7 +65,20 @@ function shard(o: Options, k: number): ShardResult {
     last = performance.now();
     process.stderr.write(`job ${k}: ${p.inputs}/${n} inputs, ${p.findings} findings, ${(p.inputs / (p.elapsedMs / 1000)).toFixed(0)}/s\n`);
   };
-  const r = runFuzz({ ir, target: selfTarget(ir, 1000), n, seed, timeSec: o.time, mode: 'all', out: join(o.out, `job-${k}`), havoc: o.havoc, confirmHangs: true, minimiseMs: 5000, progress, log: (line) => process.stdout.write(`job ${k}: ${line}\n`) });
+  const r = runFuzz({
+    ir,
+    target: selfTarget(ir, 1000),
+    n,
+    seed,
+    timeSec: o.time,
+    mode: 'all',
+    out: join(o.out, `job-${k}`),
+    havoc: o.havoc,
+    confirmHangs: true,
+    minimiseMs: 5000,
+    progress,
+    log: (line) => process.stdout.write(`job ${k}: ${line}\n`),
+  });
   return {
     shard: k,
     seed,
@@ -95,7 +108,8 @@ async function campaign(o: Options): Promise<number> {
   const inputs = results.reduce((s, r) => s + r.inputs, 0);
   const findings = results.flatMap((r) => r.findings);
   const secs = (performance.now() - t0) / 1000;
-  for (const r of results) console.log(`job ${r.shard}: seed ${r.seed}, ${r.inputs} inputs in ${(r.elapsedMs / 1000).toFixed(1)} s (${(r.inputs / (r.elapsedMs / 1000)).toFixed(0)}/s), ${r.findings.length} findings`);
+  for (const r of results)
+    console.log(`job ${r.shard}: seed ${r.seed}, ${r.inputs} inputs in ${(r.elapsedMs / 1000).toFixed(1)} s (${(r.inputs / (r.elapsedMs / 1000)).toFixed(0)}/s), ${r.findings.length} findings`);
   for (const f of findings) console.log(`${f.file}: ${f.error} (${f.occurrences}x, minimised ${f.minimised})`);
   console.log(`time ${secs.toFixed(1)} s (${started.toISOString()} to ${new Date().toISOString()}), ${(inputs / secs).toFixed(0)} inputs/s, seed ${o.seed}`);
   console.log(`${inputs} inputs, ${findings.length} findings`);

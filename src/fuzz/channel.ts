@@ -50,7 +50,12 @@ export function writeMessage(b: ChannelBuffers, value: { error: string; signatur
 
 export class SyncChannel {
   private worker?: Worker;
-  private readonly buffers: ChannelBuffers = { ctrl: new SharedArrayBuffer(64), data: new SharedArrayBuffer(MAX_INPUT), message: new SharedArrayBuffer(MESSAGE_BYTES), constants: new SharedArrayBuffer(256) };
+  private readonly buffers: ChannelBuffers = {
+    ctrl: new SharedArrayBuffer(64),
+    data: new SharedArrayBuffer(MAX_INPUT),
+    message: new SharedArrayBuffer(MESSAGE_BYTES),
+    constants: new SharedArrayBuffer(256),
+  };
   private readonly ctrl = new Int32Array(this.buffers.ctrl);
   private readonly data = new Uint8Array(this.buffers.data);
   /** Workers started (1 + restarts after hangs and crashes). */

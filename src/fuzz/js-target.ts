@@ -30,11 +30,15 @@ export function jsModule(spec: string): { file: string; exportName: string } | u
 export function jsTarget(o: JsTargetOptions): Target {
   const m = jsModule(o.spec);
   if (!m) throw new TargetError(`${o.spec} is not a .js, .mjs or .cjs file`);
-  const channel = new SyncChannel(workerScript('js-worker', import.meta.url), { ...m, coverage: o.coverage, memoryLimitMb: o.memoryLimitMb }, {
-    startMs: 60_000,
-    // Room above the limit, so that growth is reported by the check after the input, not by V8.
-    resourceLimits: { maxOldGenerationSizeMb: o.memoryLimitMb * 2 + 256 },
-  });
+  const channel = new SyncChannel(
+    workerScript('js-worker', import.meta.url),
+    { ...m, coverage: o.coverage, memoryLimitMb: o.memoryLimitMb },
+    {
+      startMs: 60_000,
+      // Room above the limit, so that growth is reported by the check after the input, not by V8.
+      resourceLimits: { maxOldGenerationSizeMb: o.memoryLimitMb * 2 + 256 },
+    },
+  );
   const err = channel.start();
   if (err) throw new TargetError(err);
   const coverage = o.coverage ? { fresh: false, edges: 0, constants: channel.constants() } : undefined;
@@ -42,7 +46,7 @@ export function jsTarget(o: JsTargetOptions): Target {
     name: o.spec,
     coverage,
     run(bytes) {
-      let r;
+      let r: ReturnType<typeof channel.call>;
       try {
         r = channel.call(bytes, o.timeoutMs);
       } catch (e) {

@@ -53,7 +53,10 @@ export const edgeMutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('long_bytes' as const), site, fill: octet }),
 );
 
-const delta = fc.oneof(fc.constantFrom(1, -1, 2, -2, 8), fc.integer({ min: -300, max: 300 }).filter((d) => d !== 0));
+const delta = fc.oneof(
+  fc.constantFrom(1, -1, 2, -2, 8),
+  fc.integer({ min: -300, max: 300 }).filter((d) => d !== 0),
+);
 
 export const malformedMutation: fc.Arbitrary<Mutation> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('length' as const), site, delta }), weight: 3 },
@@ -143,7 +146,10 @@ export class Mutator {
         const bit = m.bit % (n * 8);
         const out = bytes.slice();
         out[bit >> 3] ^= 0x80 >> (bit & 7);
-        return { bytes: out, applied: { op: 'flip', at: `bit ${bit}`, detail: `octet ${bit >> 3} ${toHex(bytes.subarray(bit >> 3, (bit >> 3) + 1))} -> ${toHex(out.subarray(bit >> 3, (bit >> 3) + 1))}` } };
+        return {
+          bytes: out,
+          applied: { op: 'flip', at: `bit ${bit}`, detail: `octet ${bit >> 3} ${toHex(bytes.subarray(bit >> 3, (bit >> 3) + 1))} -> ${toHex(out.subarray(bit >> 3, (bit >> 3) + 1))}` },
+        };
       }
       case 'byte': {
         if (!n) return { bytes, applied: { op: 'byte', detail: 'empty input' } };
@@ -200,7 +206,12 @@ export class Mutator {
       case 'shuffle':
       case 'repeat':
       case 'unknown_ie': {
-        const s = this.pick<Extract<Site, { kind: 'l3' }>>(sites, 'l3', m.site, (x) => m.op === 'unknown_ie' || this.optionalOrder(x.type, container(x)).filter((o) => !o.startsWith('#')).length >= (m.op === 'shuffle' ? 2 : 1));
+        const s = this.pick<Extract<Site, { kind: 'l3' }>>(
+          sites,
+          'l3',
+          m.site,
+          (x) => m.op === 'unknown_ie' || this.optionalOrder(x.type, container(x)).filter((o) => !o.startsWith('#')).length >= (m.op === 'shuffle' ? 2 : 1),
+        );
         if (!s) return { op: m.op, detail: m.op === 'shuffle' ? 'no message with two optional IEs' : m.op === 'repeat' ? 'no optional IE present' : 'no L3 message' };
         const msg = container(s);
         const order = this.optionalOrder(s.type, msg);
@@ -450,7 +461,13 @@ export const MAX_KEPT_LENGTH = 4096;
  * `rnd` is the caller's PRNG (so a run is reproducible from its seed); `constants` are octet values
  * the target compares with, tried first for new octets.
  */
-export function mutateKept(bytes: Uint8Array, shape: Shape, rnd: () => number, donor?: { bytes: Uint8Array; shape: Shape }, constants: number[] = []): { bytes: Uint8Array; detail: string } | undefined {
+export function mutateKept(
+  bytes: Uint8Array,
+  shape: Shape,
+  rnd: () => number,
+  donor?: { bytes: Uint8Array; shape: Shape },
+  constants: number[] = [],
+): { bytes: Uint8Array; detail: string } | undefined {
   const int = (n: number) => Math.floor(rnd() * n);
   /** A new octet: one the target compares with, a random one or a boundary. */
   const octet = () => (constants.length && int(2) ? constants[int(constants.length)] : int(4) ? int(256) : INTERESTING[int(INTERESTING.length)]);

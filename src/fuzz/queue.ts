@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dissectFull } from '../api.js';
+import type { TreeNode } from '../engine/tree.js';
 import type { GrammarIR } from '../grammar/ir.js';
 import type { FuzzInput } from './arbitraries.js';
 import { MAX_INPUT } from './channel.js';
@@ -40,7 +41,7 @@ export class Queue {
   /** The structure of a kept input, from its dissection (once). */
   shape(k: Kept): Shape {
     if (!k.shape) {
-      let tree;
+      let tree: TreeNode | undefined;
       try {
         tree = dissectFull(k.bytes, k.input.protocol, { grammar: this.ir }).tree;
       } catch {

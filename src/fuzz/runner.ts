@@ -248,7 +248,14 @@ export function runFuzz(o: FuzzRunOptions): FuzzRunResult {
     }
     const start = shrunk && shrunk.bytes.length <= p.bytes.length ? shrunk.bytes : p.bytes;
     const left = Math.max(200, budget - (performance.now() - t0));
-    const minimised = v.kind === 'encode-error' ? start : minimise(start, sequential((b) => sameVerdict(run(b, p.input.protocol), v)), { budgetMs: left });
+    const minimised =
+      v.kind === 'encode-error'
+        ? start
+        : minimise(
+            start,
+            sequential((b) => sameVerdict(run(b, p.input.protocol), v)),
+            { budgetMs: left },
+          );
     save(p, v, minimised, shrunk);
   };
 
@@ -283,7 +290,11 @@ export function runFuzz(o: FuzzRunOptions): FuzzRunResult {
     inputs++;
     const enc = p.mutation.find((m) => m.op === 'encode_error');
     if (enc) {
-      report(p, { kind: 'encode-error', error: `the encoder refused a generated ${p.input.message ?? p.input.ie} value: ${enc.detail}`, signature: `encode-error:${p.input.message}:${enc.detail.replace(/\d+/g, 'N')}` });
+      report(p, {
+        kind: 'encode-error',
+        error: `the encoder refused a generated ${p.input.message ?? p.input.ie} value: ${enc.detail}`,
+        signature: `encode-error:${p.input.message}:${enc.detail.replace(/\d+/g, 'N')}`,
+      });
       return false;
     }
     const v = run(p.bytes, p.input.protocol);
@@ -365,7 +376,13 @@ const GENERATE_EVERY = 1024;
  * then mostly mutations (1 to 3 stacked grammar-aware edits, some havoc) of kept inputs. Without
  * coverage (`mutateGenerated`) the kept inputs are the generated ones.
  */
-function guided(o: FuzzRunOptions, arb: fc.Arbitrary<FuzzInput>, one: (p: Pending) => boolean, count: () => number, progress: (done: boolean, state?: { edges: number; corpus: number }) => void): FuzzRunResult['corpus'] {
+function guided(
+  o: FuzzRunOptions,
+  arb: fc.Arbitrary<FuzzInput>,
+  one: (p: Pending) => boolean,
+  count: () => number,
+  progress: (done: boolean, state?: { edges: number; corpus: number }) => void,
+): FuzzRunResult['corpus'] {
   const deadline = o.timeSec !== undefined ? performance.now() + o.timeSec * 1000 : Infinity;
   const queue = new Queue(o.ir);
   const rnd = prng(o.seed ^ 0x2545f491);

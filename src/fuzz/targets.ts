@@ -35,7 +35,10 @@ export interface Target {
 function topFrame(e: unknown): string {
   const stack = e instanceof Error && e.stack ? e.stack.split('\n').slice(1) : [];
   const frame = stack.find((l) => l.includes('/src/')) ?? stack[0] ?? '';
-  return frame.trim().replace(/\(.*\/(src\/[^)]*?):\d+\)$/, '($1)').replace(/^at .*\/(src\/\S*?):\d+$/, 'at $1');
+  return frame
+    .trim()
+    .replace(/\(.*\/(src\/[^)]*?):\d+\)$/, '($1)')
+    .replace(/^at .*\/(src\/\S*?):\d+$/, 'at $1');
 }
 
 /**
@@ -142,9 +145,20 @@ export function externalTarget(o: ExternalOptions): Target {
     run(bytes, protocol) {
       if (file) writeFileSync(file, bytes);
       const env = { ...process.env, MTCGK_FUZZ_PROTO: protocol };
-      const opts = { input: usesFile ? undefined : bytes, timeout: o.timeoutMs, killSignal: 'SIGKILL' as const, env, stdio: [usesFile ? 'ignore' : 'pipe', 'ignore', 'pipe'] as ('pipe' | 'ignore')[], maxBuffer: 1 << 20 };
+      const opts = {
+        input: usesFile ? undefined : bytes,
+        timeout: o.timeoutMs,
+        killSignal: 'SIGKILL' as const,
+        env,
+        stdio: [usesFile ? 'ignore' : 'pipe', 'ignore', 'pipe'] as ('pipe' | 'ignore')[],
+        maxBuffer: 1 << 20,
+      };
       const r = words
-        ? spawnSync(words[0], words.slice(1).map((w) => w.replaceAll('{}', file ?? '')), opts)
+        ? spawnSync(
+            words[0],
+            words.slice(1).map((w) => w.replaceAll('{}', file ?? '')),
+            opts,
+          )
         : spawnSync('/bin/sh', ['-c', template.replaceAll('{}', file ? `'${file}'` : '')], opts);
       const stderr = r.stderr ? r.stderr.toString('utf8').trim().split('\n').slice(-1)[0].slice(0, 200) : '';
       const err = r.error as NodeJS.ErrnoException | undefined;

@@ -74,7 +74,13 @@ export class TsharkOracle {
   /** tshark's values of the fields, one map per input (aggregated occurrences joined by ','). */
   theirs(inputs: Uint8Array[]): Array<Map<string, string>> {
     const file = join(this.dir, 'batch.pcapng');
-    writeFileSync(file, writePcapng(inputs.map((bytes, i) => ({ bytes, protocol: 'nas-eps', source: `#${i + 1}` })), { linkType: 147 }));
+    writeFileSync(
+      file,
+      writePcapng(
+        inputs.map((bytes, i) => ({ bytes, protocol: 'nas-eps', source: `#${i + 1}` })),
+        { linkType: 147 },
+      ),
+    );
     const args = ['-o', UAT, '-r', file, '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,', '-e', 'frame.number', ...this.fields.flatMap((f) => ['-e', f])];
     const text = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 });
     this.runs++;

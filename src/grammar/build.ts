@@ -3,19 +3,7 @@
  * Every error names the file and the path inside it.
  */
 import { GrammarError } from './errors.js';
-import type {
-  CodecField,
-  EnumIR,
-  FieldIR,
-  GrammarIR,
-  IEFormat,
-  IEIR,
-  Presence,
-  ProtectionIR,
-  ProtocolIR,
-  Relation,
-  TypeIR,
-} from './ir.js';
+import type { CodecField, EnumIR, FieldIR, GrammarIR, IEFormat, IEIR, Presence, ProtectionIR, ProtocolIR, Relation, TypeIR } from './ir.js';
 import { CODEC_DESCRIPTORS, codecLeaves, paramProblem } from '../codecs/descriptors.js';
 import { FILTER_NAME } from './names.js';
 import { fieldRendering, renderedFtype, typeRendering } from './rendering.js';
@@ -28,15 +16,45 @@ export interface GrammarSource {
 type Obj = Record<string, unknown>;
 
 const FIELD_KEYS = new Set([
-  'id', 'label', 'filter', 'doc', 'spec_ref', 'bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch',
-  'enum', 'base', 'const', 'value', 'length_of', 'count_of', 'present_of', 'unit', 'adjust', 'present_if',
-  'tail', 'params', 'cases', 'default', 'text', 'tfs', 'type_bits', 'min_items', 'max_items', 'rest', 'units', 'render',
+  'id',
+  'label',
+  'filter',
+  'doc',
+  'spec_ref',
+  'bits',
+  'spare',
+  'bytes',
+  'type',
+  'codec',
+  'list',
+  'switch',
+  'enum',
+  'base',
+  'const',
+  'value',
+  'length_of',
+  'count_of',
+  'present_of',
+  'unit',
+  'adjust',
+  'present_if',
+  'tail',
+  'params',
+  'cases',
+  'default',
+  'text',
+  'tfs',
+  'type_bits',
+  'min_items',
+  'max_items',
+  'rest',
+  'units',
+  'render',
 ]);
 const KINDS = ['bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch'] as const;
 const IE_KEYS = new Set(['id', 'name', 'label', 'filter', 'iei', 'format', 'length', 'type', 'presence', 'clause', 'spec_ref', 'bytes_field']);
 const FORMATS: IEFormat[] = ['V', 'LV', 'LV-E', 'T', 'TV', 'TLV', 'TLV-E'];
 const ID = /^[a-z][a-z0-9_]*$/;
-
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -109,7 +127,11 @@ class Builder {
       const p: ProtocolIR = { name: protocol, label: String(data.label ?? protocol), root: data.root, filterPrefix: prefix };
       this.ir.protocols.set(protocol, p);
     }
-    for (const [section, message] of [['enums', false], ['types', false], ['messages', true]] as const) {
+    for (const [section, message] of [
+      ['enums', false],
+      ['types', false],
+      ['messages', true],
+    ] as const) {
       const sec = data[section];
       if (sec === undefined) continue;
       if (!isObj(sec)) throw new GrammarError(file, `/${section}`, 'a mapping');
@@ -190,7 +212,19 @@ class Builder {
       const byDirection = new Map<number, { ul: () => TypeIR; dl: () => TypeIR }>();
       if (def.cases_from !== undefined) this.casesFrom(def.cases_from, cases, caseNames, byDirection, file, `${path}/cases_from`);
       if (d.key !== undefined && (typeof d.key !== 'string' || !ID.test(d.key))) throw new GrammarError(file, `${path}/dispatch/key`, 'a value key, lower_snake_case');
-      const t: TypeIR = { kind: 'dispatch', name, label, peekOffset: offset, peekBits: bits, key: d.key as string | undefined, cases, caseNames, byDirection, where, ...typeRendering(def, undefined, file, path, raw.protocol, this.ir) };
+      const t: TypeIR = {
+        kind: 'dispatch',
+        name,
+        label,
+        peekOffset: offset,
+        peekBits: bits,
+        key: d.key as string | undefined,
+        cases,
+        caseNames,
+        byDirection,
+        where,
+        ...typeRendering(def, undefined, file, path, raw.protocol, this.ir),
+      };
       if (def.default !== undefined) {
         t.default = this.typeRef(def.default, file, `${path}/default`);
         t.defaultName = String(def.default);
@@ -251,7 +285,14 @@ class Builder {
     if (!isObj(c) || typeof c.filter !== 'string' || !FILTER_NAME.test(c.filter) || typeof c.label !== 'string') {
       throw new GrammarError(file, `${path}/ciphered_field`, 'expected {filter, label} for payload bytes that stay ciphered');
     }
-    const p: ProtectionIR = { scheme: raw.scheme, payload: has(raw.payload, 'payload'), coversFrom: has(raw.covers_from, 'covers_from'), mac: raw.mac === undefined ? undefined : has(raw.mac, 'mac'), cipheredFilter: c.filter, cipheredLabel: c.label };
+    const p: ProtectionIR = {
+      scheme: raw.scheme,
+      payload: has(raw.payload, 'payload'),
+      coversFrom: has(raw.covers_from, 'covers_from'),
+      mac: raw.mac === undefined ? undefined : has(raw.mac, 'mac'),
+      cipheredFilter: c.filter,
+      cipheredLabel: c.label,
+    };
     this.ir.fields.set(c.filter, { filter: c.filter, label: c.label, ftype: 'FT_BYTES', base: '', protocol: this.protocolOfFile.get(file) ?? '' });
     if (raw.ciphered_if === 'always') p.cipheredIf = 'always';
     else if (raw.ciphered_if !== undefined) {
@@ -263,7 +304,14 @@ class Builder {
   }
 
   /** Adds a case for every L3 message with the given header, keyed by the value it sets for `field`. */
-  private casesFrom(raw: unknown, cases: Map<number, () => TypeIR>, caseNames: Map<number, string>, byDirection: Map<number, { ul: () => TypeIR; dl: () => TypeIR }>, file: string, path: string): void {
+  private casesFrom(
+    raw: unknown,
+    cases: Map<number, () => TypeIR>,
+    caseNames: Map<number, string>,
+    byDirection: Map<number, { ul: () => TypeIR; dl: () => TypeIR }>,
+    file: string,
+    path: string,
+  ): void {
     if (!isObj(raw) || typeof raw.header !== 'string' || typeof raw.field !== 'string') throw new GrammarError(file, path, 'expected {header, field}');
     for (const [name, m] of this.rawTypes) {
       if (m.def.header !== raw.header) continue;
@@ -381,7 +429,15 @@ class Builder {
     const primary = KINDS.filter((k) => k !== 'bytes' && raw[k] !== undefined && !(k === 'type' && raw.list !== undefined));
     const kinds = primary.length ? primary : raw.bytes !== undefined ? ['bytes' as const] : [];
     if (kinds.length !== 1 || (raw.bytes !== undefined && !['codec', 'list', 'bytes'].includes(kinds[0]))) {
-      throw new GrammarError(file, path, `a field has exactly one of ${KINDS.join(', ')} (bytes may size a codec or list) (found ${Object.keys(raw).filter((k) => (KINDS as readonly string[]).includes(k)).join(', ') || 'none'})`);
+      throw new GrammarError(
+        file,
+        path,
+        `a field has exactly one of ${KINDS.join(', ')} (bytes may size a codec or list) (found ${
+          Object.keys(raw)
+            .filter((k) => (KINDS as readonly string[]).includes(k))
+            .join(', ') || 'none'
+        })`,
+      );
     }
     const kind = kinds[0];
     const id = kind === 'spare' ? this.spareId(raw.id, offset, file, path) : raw.id;
@@ -457,7 +513,8 @@ class Builder {
         if (!d) throw new GrammarError(file, `${path}/codec`, `unknown codec "${String(raw.codec)}" (known: ${[...CODEC_DESCRIPTORS.keys()].join(', ')})`);
         const params = raw.params ?? {};
         if (!isObj(params)) throw new GrammarError(file, `${path}/params`, 'a mapping');
-        for (const k of Object.keys(params)) if (!(k in d.params)) throw new GrammarError(file, `${path}/params/${k}`, `codec ${d.name} has no parameter "${k}" (it has ${Object.keys(d.params).join(', ')})`);
+        for (const k of Object.keys(params))
+          if (!(k in d.params)) throw new GrammarError(file, `${path}/params/${k}`, `codec ${d.name} has no parameter "${k}" (it has ${Object.keys(d.params).join(', ')})`);
         for (const [k, spec] of Object.entries(d.params)) {
           if (params[k] === undefined) {
             if (spec.required) throw new GrammarError(file, `${path}/params/${k}`, `required by codec ${d.name}: ${spec.doc}`);
@@ -520,7 +577,9 @@ class Builder {
 
   /** The field catalogue: a filter name keeps one label and type wherever it is used. */
   private register(f: FieldIR, file: string, path: string, protocol: string): void {
-    const ftype = renderedFtype(f.render) ?? (f.kind === 'uint' ? (f.tfs ? 'FT_BOOLEAN' : `FT_UINT${f.typeBits}`) : f.kind === 'bytes' || f.kind === 'codec' ? 'FT_BYTES' : f.kind === 'spare' ? 'FT_UINT8' : 'FT_NONE');
+    const ftype =
+      renderedFtype(f.render) ??
+      (f.kind === 'uint' ? (f.tfs ? 'FT_BOOLEAN' : `FT_UINT${f.typeBits}`) : f.kind === 'bytes' || f.kind === 'codec' ? 'FT_BYTES' : f.kind === 'spare' ? 'FT_UINT8' : 'FT_NONE');
     const base = f.kind === 'uint' ? (f.base === 'hex' ? 'BASE_HEX' : 'BASE_DEC') : '';
     const prev = this.ir.fields.get(f.filter);
     if (prev && f.kind !== 'spare' && (prev.ftype !== ftype || prev.label !== f.label)) {

@@ -39,11 +39,7 @@ export interface Meta {
   where: string;
 }
 
-export type Presence =
-  | { kind: 'always' }
-  | { kind: 'flag'; field: string }
-  | { kind: 'in'; field: string; values: number[] }
-  | { kind: 'tail' };
+export type Presence = { kind: 'always' } | { kind: 'flag'; field: string } | { kind: 'in'; field: string; values: number[] } | { kind: 'tail' };
 
 export interface FieldBase extends Meta {
   presence: Presence;

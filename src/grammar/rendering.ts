@@ -44,7 +44,7 @@ export function typeRendering(def: Obj, fields: readonly FieldIR[] | undefined, 
     add({ filter: out.bytesField.filter, label: b.label, ftype: 'FT_BYTES', base: '' });
   }
   if (def.derived !== undefined) {
-    if (!Array.isArray(def.derived) || !fieldIds) throw new GrammarError(file, `${path}/derived`, 'a struct\'s list of {filter, label, as, from}');
+    if (!Array.isArray(def.derived) || !fieldIds) throw new GrammarError(file, `${path}/derived`, "a struct's list of {filter, label, as, from}");
     out.derived = def.derived.map((d, i): DerivedIR => {
       const at = `${path}/derived/${i}`;
       if (!isObj(d) || typeof d.label !== 'string') throw new GrammarError(file, at, 'expected {filter, label, as, from}');
@@ -79,7 +79,7 @@ function infoTemplate(raw: unknown, fields: readonly FieldIR[] | undefined, file
     }
     const f = fields.find((x) => x.id === m[2]);
     if (f && m[4] !== undefined) out.push({ field: m[2], number: m[4] ? 'hex' : 'dec' });
-    else if (!f || f.kind !== 'uint') throw new GrammarError(file, path, `"${m[2]}" is not an integer field of this struct`);
+    else if (f?.kind !== 'uint') throw new GrammarError(file, path, `"${m[2]}" is not an integer field of this struct`);
     else if (m[5] !== undefined) out.push({ field: m[2], ifSet: [m[5], m[6] ?? ''] });
     else {
       const en = m[3] === undefined ? f.enum : ir.enums.get(m[3]);

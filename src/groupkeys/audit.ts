@@ -55,7 +55,10 @@ export class GroupKeyAudit {
           if (!seen.includes(s.gki)) this.history.set(s.gid, [...seen, s.gki]);
         } else if (known !== material) {
           const superseded = seen.indexOf(s.gki) < seen.length - 1;
-          flag(superseded ? 'gki_reused' : 'group_key_conflict', superseded ? `Gki ${s.gki} of ${s.gid} reused with new keys after a key change` : `${s.gid} Gki ${s.gki} distributed with different keys`);
+          flag(
+            superseded ? 'gki_reused' : 'group_key_conflict',
+            superseded ? `Gki ${s.gki} of ${s.gid} reused with new keys after a key change` : `${s.gid} Gki ${s.gki} distributed with different keys`,
+          );
           this.keys.set(id, material);
         }
         if (s.integrity === 0) flag('null_integrity', `group ${s.gid} Gki ${s.gki} uses EIA0: group messages would have no integrity protection`);

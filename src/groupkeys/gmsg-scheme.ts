@@ -22,10 +22,8 @@ interface Header {
   mac?: number;
 }
 
-export const groupMac = (key: Uint8Array, eia: AlgId, count: number, covered: Uint8Array) =>
-  mac(eia, key, count, GROUP_MESSAGE_BEARER, GROUP_MESSAGE_DIRECTION, covered, covered.length * 8);
-export const groupCipher = (key: Uint8Array, eea: AlgId, count: number, data: Uint8Array) =>
-  encrypt(eea, key, count, GROUP_MESSAGE_BEARER, GROUP_MESSAGE_DIRECTION, data, data.length * 8);
+export const groupMac = (key: Uint8Array, eia: AlgId, count: number, covered: Uint8Array) => mac(eia, key, count, GROUP_MESSAGE_BEARER, GROUP_MESSAGE_DIRECTION, covered, covered.length * 8);
+export const groupCipher = (key: Uint8Array, eea: AlgId, count: number, data: Uint8Array) => encrypt(eea, key, count, GROUP_MESSAGE_BEARER, GROUP_MESSAGE_DIRECTION, data, data.length * 8);
 
 const hex32 = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 const u32 = (b: Uint8Array, at: number) => ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
@@ -113,7 +111,10 @@ export class GroupMessageSecurity implements ProtectionScheme {
       return out;
     }
     const replay = generated('gmsg.replay.status', 'Replay status', v.replay, v.replay!, at);
-    if (v.replay !== 'ok') replay.expert.push(gmsgExpert(v.replay!, `sequence number ${h.sequence_number} ${v.replay === 'replayed' ? 'was already received' : 'is older than the replay window'}`, req.path, req.coverStart, 0));
+    if (v.replay !== 'ok')
+      replay.expert.push(
+        gmsgExpert(v.replay!, `sequence number ${h.sequence_number} ${v.replay === 'replayed' ? 'was already received' : 'is older than the replay window'}`, req.path, req.coverStart, 0),
+      );
     out.push(replay);
     return out;
   }

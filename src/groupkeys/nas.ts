@@ -16,7 +16,12 @@ export interface GroupKeySetOptions {
 /** The value of one group key set (grammar type group_key_set) for a key record. */
 export function groupKeySet(k: GroupKeyRecord, o: GroupKeySetOptions = {}): Record<string, unknown> {
   return {
-    gid: k.gid, gki: k.gki, ciphering: k.eea, integrity: k.eia, gk_conf: toHex(k.gkConf), gk_integ: toHex(k.gkInteg),
+    gid: k.gid,
+    gki: k.gki,
+    ciphering: k.eea,
+    integrity: k.eia,
+    gk_conf: toHex(k.gkConf),
+    gk_integ: toHex(k.gkInteg),
     ...(o.lifetime === undefined ? {} : { lifetime: o.lifetime }),
     ...(o.startCount === undefined ? {} : { start_count: o.startCount }),
   };

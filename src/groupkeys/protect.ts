@@ -32,8 +32,15 @@ export function protectGroupMessage(m: GroupMessageInput): Uint8Array {
   if (!Number.isInteger(m.count) || m.count < 0 || m.count > MAX_GROUP_COUNT) throw new CountError(`COUNT ${m.count} is outside 0-${MAX_GROUP_COUNT}`);
   const body = groupCipher(m.key.gkConf, eea, m.count, m.payload);
   const value = (macValue: number) => ({
-    message: 'group_message', ciphering: eea, integrity: m.key.eia, gid: m.key.gid, gki: m.key.gki,
-    sequence_number: m.count, payload: toHex(m.payload), _ciphered: eea ? toHex(body) : undefined, mac: macValue,
+    message: 'group_message',
+    ciphering: eea,
+    integrity: m.key.eia,
+    gid: m.key.gid,
+    gki: m.key.gki,
+    sequence_number: m.count,
+    payload: toHex(m.payload),
+    _ciphered: eea ? toHex(body) : undefined,
+    mac: macValue,
   });
   const draft = encode(value(0), 'gmsg');
   const macNode = [...walk(dissectFull(draft, 'gmsg').tree)].find((n) => n.filter === 'gmsg.mac');
@@ -59,7 +66,11 @@ export class GroupMessageSender {
     if (count <= this.last) throw new CountError(`COUNT ${count} is not above the last COUNT ${this.last} used with ${this.key.gid} Gki ${this.key.gki}`);
     if (count > MAX_GROUP_COUNT) {
       const next = `change to Gki ${(this.key.gki + 1) % 256}`;
-      throw new CountError(this.last === MAX_GROUP_COUNT ? `${this.key.gid} Gki ${this.key.gki} has used its last COUNT: ${next}` : `COUNT ${count} is above the last COUNT a key protects (${MAX_GROUP_COUNT}); for more messages, ${next}`);
+      throw new CountError(
+        this.last === MAX_GROUP_COUNT
+          ? `${this.key.gid} Gki ${this.key.gki} has used its last COUNT: ${next}`
+          : `COUNT ${count} is above the last COUNT a key protects (${MAX_GROUP_COUNT}); for more messages, ${next}`,
+      );
     }
     const bytes = protectGroupMessage({ key: this.key, count, payload, cipher });
     this.last = count;

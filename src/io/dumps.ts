@@ -134,9 +134,7 @@ function readOneDump(text: string, source: string, syntax: DumpSyntax): Frame[] 
   return [{ bytes: Uint8Array.from(packet.bytes), source: `${source}:${packet.line}` }];
 }
 
-type DumpRow =
-  | { line: number; star: true }
-  | { line: number; column: number; offset: number; bytes: number[]; direction?: Direction };
+type DumpRow = { line: number; star: true } | { line: number; column: number; offset: number; bytes: number[]; direction?: Direction };
 
 interface Packet {
   line: number;

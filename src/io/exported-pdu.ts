@@ -43,9 +43,5 @@ export function decodeExportedPdu(data: Uint8Array, where: string): ExportedPdu 
 
 /** `00 0c 00 08 6e 61 73 2d 65 70 73 00 00 00 00 00 <PDU>` for 'nas-eps'. */
 export function encodeExportedPdu(protocol: string, pdu: Uint8Array): Uint8Array {
-  return concat([
-    writeTlv(TAG_DISSECTOR_NAME, utf8Encode(protocol), false, true),
-    writeTlv(TAG_END, new Uint8Array(0), false, true),
-    pdu,
-  ]);
+  return concat([writeTlv(TAG_DISSECTOR_NAME, utf8Encode(protocol), false, true), writeTlv(TAG_END, new Uint8Array(0), false, true), pdu]);
 }

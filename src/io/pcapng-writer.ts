@@ -3,16 +3,7 @@ import { encodeExportedPdu, LINKTYPE_EXPORTED_PDU } from './exported-pdu.js';
 import { type Frame, INBOUND } from './frame.js';
 import { InputError } from './input-error.js';
 import { DEFAULT_DLT_MAP, type LINKTYPE_USER0 } from './link-types.js';
-import {
-  EPB_FLAGS,
-  EPB_INBOUND,
-  EPB_OUTBOUND,
-  OPT_COMMENT,
-  PCAPNG_BYTE_ORDER_MAGIC,
-  PCAPNG_EPB,
-  PCAPNG_IDB,
-  PCAPNG_SHB,
-} from './pcapng.js';
+import { EPB_FLAGS, EPB_INBOUND, EPB_OUTBOUND, OPT_COMMENT, PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_EPB, PCAPNG_IDB, PCAPNG_SHB } from './pcapng.js';
 import { writeTlv } from './tlv.js';
 
 export interface PcapngWriteOptions {

@@ -12,14 +12,7 @@ export interface Tlv {
  * lengths leave the padding out, exported-PDU tag lengths include it (`lengthIncludesPadding`).
  * `end` is the offset after the code-0 item, undefined when there was none.
  */
-export function readTlvs(
-  bytes: Uint8Array,
-  start: number,
-  stop: number,
-  littleEndian: boolean,
-  lengthIncludesPadding: boolean,
-  where: string,
-): { items: Tlv[]; end?: number } {
+export function readTlvs(bytes: Uint8Array, start: number, stop: number, littleEndian: boolean, lengthIncludesPadding: boolean, where: string): { items: Tlv[]; end?: number } {
   const view = dataView(bytes);
   const items: Tlv[] = [];
   for (let pos = start; pos + 4 <= stop; ) {

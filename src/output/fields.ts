@@ -39,10 +39,22 @@ export function exportValues(roots: TreeNode[], names: readonly string[]): Map<s
   if (!names.some((n) => n.startsWith('_ws.expert.'))) return out;
   const experts = roots.flatMap((root) => [...walk(root)].flatMap((n) => n.expert));
   if (experts.length) {
-    out.set('_ws.expert.id', experts.map((e) => e.id));
-    out.set('_ws.expert.message', experts.map((e) => e.message));
-    out.set('_ws.expert.severity', experts.map((e) => e.severity));
-    out.set('_ws.expert.group', experts.map((e) => e.group));
+    out.set(
+      '_ws.expert.id',
+      experts.map((e) => e.id),
+    );
+    out.set(
+      '_ws.expert.message',
+      experts.map((e) => e.message),
+    );
+    out.set(
+      '_ws.expert.severity',
+      experts.map((e) => e.severity),
+    );
+    out.set(
+      '_ws.expert.group',
+      experts.map((e) => e.group),
+    );
   }
   return out;
 }

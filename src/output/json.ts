@@ -22,7 +22,11 @@ export function layerJson(children: TreeNode[]): Record<string, Json> {
   for (const n of children) {
     if (n.show !== undefined) add(n.filter, n.show);
     if (n.children.length) add(n.show !== undefined ? `${n.filter}_tree` : n.display, layerJson(n.children));
-    if (n.expert.length) add('_ws.expert', n.expert.map((e) => ({ '_ws.expert.id': e.id, '_ws.expert.message': e.message, '_ws.expert.severity': e.severity, '_ws.expert.group': e.group })));
+    if (n.expert.length)
+      add(
+        '_ws.expert',
+        n.expert.map((e) => ({ '_ws.expert.id': e.id, '_ws.expert.message': e.message, '_ws.expert.severity': e.severity, '_ws.expert.group': e.group })),
+      );
   }
   return obj;
 }

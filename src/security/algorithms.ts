@@ -12,8 +12,7 @@ export const EIA_NAMES = ['EIA0', '128-EIA1', '128-EIA2', '128-EIA3'] as const;
 
 type Primitive = (key: Uint8Array, count: number, bearer: number, direction: number, data: Uint8Array, lengthBits: number) => Uint8Array;
 
-const eea0: Primitive = (_key, _count, _bearer, _direction, data, lengthBits) =>
-  maskTail(copyPrefix(data, byteLength(data, lengthBits)), lengthBits);
+const eea0: Primitive = (_key, _count, _bearer, _direction, data, lengthBits) => maskTail(copyPrefix(data, byteLength(data, lengthBits)), lengthBits);
 const eia0: Primitive = () => new Uint8Array(4);
 
 const EEA: readonly Primitive[] = [eea0, eea1, eea2, eea3];

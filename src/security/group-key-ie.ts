@@ -32,7 +32,10 @@ export class CipheredGroupKeys implements ProtectionScheme {
     const payload = req.bytes.subarray(req.payloadStart >> 3, req.payloadEnd >> 3);
     const reused = this.keystreamTaken.has(cur);
     this.keystreamTaken.add(cur);
-    this.used.set(req, { how: `${EEA_NAMES[eea]}, COUNT 0x${cur.count.toString(16).padStart(8, '0')}, BEARER ${GROUP_KEY_IE_BEARER}, DIRECTION Downlink (1), key ${cur.context.record.where}`, reused });
+    this.used.set(req, {
+      how: `${EEA_NAMES[eea]}, COUNT 0x${cur.count.toString(16).padStart(8, '0')}, BEARER ${GROUP_KEY_IE_BEARER}, DIRECTION Downlink (1), key ${cur.context.record.where}`,
+      reused,
+    });
     return { plaintext: cipherGroupKeyInformation(payload, cur.knasenc(eea), eea, cur.count), assumed: eea === 0 };
   }
 
@@ -42,7 +45,16 @@ export class CipheredGroupKeys implements ProtectionScheme {
       const n = generated('nas_eps.gk.deciphering', 'Group key information deciphering', used.how, used.how, req.payloadEnd);
       const span = req.payloadEnd - req.payloadStart;
       if (opened.assumed) n.expert.push(nasExpert('keys_in_clear', 'group keys "ciphered" with EEA0 travel in clear', req.path, req.payloadStart, span));
-      if (used.reused) n.expert.push(nasExpert('keystream_reused', 'a second ciphered group key IE in this message uses the same keystream (COUNT, BEARER 1, DIRECTION): XOR of the two gives XOR of the plain keys', req.path, req.payloadStart, span));
+      if (used.reused)
+        n.expert.push(
+          nasExpert(
+            'keystream_reused',
+            'a second ciphered group key IE in this message uses the same keystream (COUNT, BEARER 1, DIRECTION): XOR of the two gives XOR of the plain keys',
+            req.path,
+            req.payloadStart,
+            span,
+          ),
+        );
       return [n];
     }
     const n = generated('nas_eps.gk.deciphering', 'Group key information deciphering', 'not deciphered', 'not deciphered: no verified NAS security context for the carrying message', req.payloadEnd);

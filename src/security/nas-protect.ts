@@ -43,7 +43,16 @@ export const MAX_NAS_COUNT = 0xffffff;
 export function protect(plain: unknown, sht: SecurityHeaderType, ctx: NasProtectContext): Uint8Array {
   const bytes = plain instanceof Uint8Array ? plain : encode(plain, 'nas-eps');
   const outer = (macValue: number) =>
-    encode({ message: 'security_protected_nas_message', security_header_type: sht, message_authentication_code: macValue, sequence_number: ctx.count & 0xff, nas_message: { _raw: toHex(cipher(bytes, sht, ctx)) } }, 'nas-eps');
+    encode(
+      {
+        message: 'security_protected_nas_message',
+        security_header_type: sht,
+        message_authentication_code: macValue,
+        sequence_number: ctx.count & 0xff,
+        nas_message: { _raw: toHex(cipher(bytes, sht, ctx)) },
+      },
+      'nas-eps',
+    );
   const draft = outer(0);
   const m = macOf(draft.subarray(outerHeader(draft).coverStart), ctx);
   return outer(((m[0] << 24) | (m[1] << 16) | (m[2] << 8) | m[3]) >>> 0);

@@ -198,12 +198,16 @@ export class NasSecurity implements ProtectionScheme {
       const input = `COUNT ${hex32(v.count!)} (overflow ${v.count! >>> 8}, SQN ${v.count! & 0xff}), BEARER ${NAS_BEARER}, DIRECTION ${v.direction === 'dl' ? 'Downlink (1)' : 'Uplink (0)'}, ${EIA_NAMES[v.eia!]}, key ${v.context!.record.where}`;
       out.push(generated('nas_eps.msg_auth_code.input', 'MAC input', input, input, at));
       out.push(generated('nas_eps.count', 'NAS COUNT', v.count!, String(v.count!), at));
-      if (v.nullIntegrity) status.expert.push(nasExpert('null_integrity', 'EIA0: null integrity is not accepted for this context (the keys file does not say "allow_null": true)', req.path, macAt, 32));
+      if (v.nullIntegrity)
+        status.expert.push(nasExpert('null_integrity', 'EIA0: null integrity is not accepted for this context (the keys file does not say "allow_null": true)', req.path, macAt, 32));
       else if (v.status === 'bad') status.expert.push(nasExpert('mac_mismatch', `Bad MAC 0x${wire.toString(16).padStart(8, '0')} [should be ${hex32(calc)}]`, req.path, macAt, 32));
       if (v.status === 'good' && v.eia === 0) status.expert.push(nasExpert('null_integrity', 'EIA0: the message has no integrity protection', req.path, macAt, 32));
       if (v.replay) {
         const replay = generated('nas_eps.replay.status', 'Replay status', v.replay, v.replay, at);
-        if (v.replay !== 'ok') replay.expert.push(nasExpert('replayed_count', `COUNT ${hex32(v.count!)} ${v.replay === 'replayed' ? 'was already used in this direction' : 'is older than the replay window'}`, req.path, req.coverStart, 8));
+        if (v.replay !== 'ok')
+          replay.expert.push(
+            nasExpert('replayed_count', `COUNT ${hex32(v.count!)} ${v.replay === 'replayed' ? 'was already used in this direction' : 'is older than the replay window'}`, req.path, req.coverStart, 8),
+          );
         out.push(replay);
       }
     }

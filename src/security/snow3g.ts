@@ -48,9 +48,7 @@ const s2 = (w: number) => S2A[w >>> 24] ^ S2B[(w >>> 16) & 0xff] ^ S2C[(w >>> 8)
 /** MULα and DIVα: multiplication of a byte by α and α^-1 in GF(2^32), as the four MULxPOW bytes. */
 function alphaTable(exponents: number[]): Uint32Array {
   const [a, b, c, d] = exponents.map((e) => gfPow(2, e, 0xa9));
-  return Uint32Array.from({ length: 256 }, (_, v) =>
-    ((gfMul(v, a, 0xa9) << 24) | (gfMul(v, b, 0xa9) << 16) | (gfMul(v, c, 0xa9) << 8) | gfMul(v, d, 0xa9)) >>> 0,
-  );
+  return Uint32Array.from({ length: 256 }, (_, v) => ((gfMul(v, a, 0xa9) << 24) | (gfMul(v, b, 0xa9) << 16) | (gfMul(v, c, 0xa9) << 8) | gfMul(v, d, 0xa9)) >>> 0);
 }
 const MUL_ALPHA = alphaTable([23, 245, 48, 239]);
 const DIV_ALPHA = alphaTable([16, 39, 6, 64]);
@@ -62,7 +60,9 @@ export function snow3g(k: ArrayLike<number>, iv: ArrayLike<number>, n: number): 
   s.set([~k[0], ~k[1], ~k[2], ~k[3], k[0], k[1], k[2], k[3]]);
   s.set([~k[0], ~k[1] ^ iv[3], ~k[2] ^ iv[2], ~k[3], k[0] ^ iv[1], k[1], k[2], k[3] ^ iv[0]], 8);
   const z = new Uint32Array(n);
-  let r1 = 0, r2 = 0, r3 = 0;
+  let r1 = 0,
+    r2 = 0,
+    r3 = 0;
   // 32 initialisation clocks, one discarded clock, then one keystream word per clock.
   for (let t = 0; t < 33 + n; t++) {
     const f = (s[t + 15] + r1) ^ r2;
@@ -70,7 +70,8 @@ export function snow3g(k: ArrayLike<number>, iv: ArrayLike<number>, n: number): 
     r3 = s2(r2);
     r2 = s1(r1);
     r1 = r | 0;
-    const s0 = s[t], s11 = s[t + 11];
+    const s0 = s[t],
+      s11 = s[t + 11];
     let v = (s0 << 8) ^ MUL_ALPHA[s0 >>> 24] ^ s[t + 2] ^ (s11 >>> 8) ^ DIV_ALPHA[s11 & 0xff];
     if (t < 32) v ^= f;
     else if (t > 32) z[t - 33] = f ^ s0;
@@ -108,7 +109,8 @@ function powersOfX(hi: number, lo: number): Uint32Array {
 
 /** MUL64(V, P, 0x1b) with the powers of P precomputed; returns [hi, lo]. */
 function mul64(powers: Uint32Array, hi: number, lo: number): [number, number] {
-  let rh = 0, rl = 0;
+  let rh = 0,
+    rl = 0;
   for (let i = 0; i < 32; i++) {
     const m = -((lo >>> i) & 1);
     rh ^= powers[2 * i] & m;
@@ -129,7 +131,8 @@ export function eia1(key: Uint8Array, count: number, bearer: number, direction: 
   const fresh = bearer << 27;
   const z = keystream(key, [fresh ^ (direction << 15), count ^ (direction << 31), fresh, count], 5);
   const p = powersOfX(z[0], z[1]);
-  let hi = 0, lo = 0;
+  let hi = 0,
+    lo = 0;
   for (let i = 0; i < m.length; i += 2) [hi, lo] = mul64(p, hi ^ m[i], lo ^ m[i + 1]);
   [hi] = mul64(powersOfX(z[2], z[3]), hi ^ Math.floor(lengthBits / 2 ** 32), lo ^ lengthBits);
   return u32be(hi ^ z[4]);

@@ -70,7 +70,8 @@ export function zuc(key: Uint8Array, iv: Uint8Array, n: number): Uint32Array {
   const s = new Uint32Array(16 + 33 + n);
   for (let i = 0; i < 16; i++) s[i] = (key[i] << 23) | (D[i] << 8) | iv[i];
   const z = new Uint32Array(n);
-  let r1 = 0, r2 = 0;
+  let r1 = 0,
+    r2 = 0;
   // 32 initialisation clocks, one discarded clock, then one keystream word per clock.
   for (let t = 0; t < 33 + n; t++) {
     const x0 = ((s[t + 15] & 0x7fff8000) << 1) | (s[t + 14] & 0xffff);
@@ -78,7 +79,8 @@ export function zuc(key: Uint8Array, iv: Uint8Array, n: number): Uint32Array {
     const x2 = (s[t + 7] << 16) | (s[t + 5] >>> 15);
     const w = ((x0 ^ r1) + r2) | 0;
     if (t > 32) z[t - 33] = w ^ ((s[t + 2] << 16) | (s[t] >>> 15));
-    const w1 = (r1 + x1) | 0, w2 = r2 ^ x2;
+    const w1 = (r1 + x1) | 0,
+      w2 = r2 ^ x2;
     r1 = sbox(l1((w1 << 16) | (w2 >>> 16)));
     r2 = sbox(l2((w2 << 16) | (w1 >>> 16)));
     // Every cell is non-zero (key loading puts d_i in each), so the sum never needs the 0 -> 2^31-1 fix-up.
@@ -111,14 +113,16 @@ export function eia3(key: Uint8Array, count: number, bearer: number, direction: 
   let tag = 0;
   // For message bit i, XOR in z_i (the keystream word starting at bit i), sliding a 64-bit window.
   for (let w = 0; w < words; w++) {
-    let hi = z[w], lo = z[w + 1];
+    let hi = z[w],
+      lo = z[w + 1];
     for (let bits = m[w] | 0; bits; bits <<= 1) {
       if (bits < 0) tag ^= hi;
       hi = (hi << 1) | (lo >>> 31);
       lo <<= 1;
     }
   }
-  const i = lengthBits >>> 5, j = lengthBits & 31;
+  const i = lengthBits >>> 5,
+    j = lengthBits & 31;
   tag ^= j ? (z[i] << j) | (z[i + 1] >>> (32 - j)) : z[i];
   return u32be(tag ^ z[words + 1]);
 }

@@ -23,9 +23,7 @@ import { Progress } from './progress.js';
 type Sink = (line: string) => void;
 
 /** A piece of the capture for a worker: whole hex lines, or frames already read; numbered from firstNumber. */
-export type CaptureJob =
-  | { kind: 'lines'; source: string; text: string; firstLine: number; firstNumber: number }
-  | { kind: 'frames'; frames: Frame[]; firstNumber: number };
+export type CaptureJob = { kind: 'lines'; source: string; text: string; firstLine: number; firstNumber: number } | { kind: 'frames'; frames: Frame[]; firstNumber: number };
 
 /** Per frame of a job: its output (renderFrame's) or null when -Y left it out; frames carrying group keys, and lines that could not be read, are left to the main thread. */
 export interface JobResult {

@@ -16,10 +16,7 @@ import { dissectFull, type DissectOptions } from '../api.js';
 import { SecuritySession } from '../security/session.js';
 
 /** Chunks of a capture: bytes (UTF-8 text) or strings. Node streams are async iterables of Buffers. */
-export type ByteSource =
-  | ReadableStream<Uint8Array | string>
-  | AsyncIterable<Uint8Array | string>
-  | Iterable<Uint8Array | string>;
+export type ByteSource = ReadableStream<Uint8Array | string> | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
 export interface LineChunkOptions {
   /** Names the input in frame sources and errors (`caps.txt:12`); default 'stream'. */

@@ -31,7 +31,11 @@ export interface WorkerScript {
  */
 export function workerScript(name: string, base: string): WorkerScript {
   if (!base.endsWith('.ts')) return { url: new URL(`./${name}.js`, base) };
-  const tsx = pathToFileURL(createRequire(base).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const tsx = pathToFileURL(
+    createRequire(base)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const target = new URL(`./${name}.ts`, base).href;
   return { url: `import(${JSON.stringify(tsx)}).then((api) => api.register()).then(() => import(${JSON.stringify(target)}));`, eval: true };
 }

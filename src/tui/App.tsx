@@ -258,7 +258,12 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: A
       }
 
       const length = result.sources.get(source)?.length ?? 0;
-      const byte = key.leftArrow || input === 'h' ? Math.max(0, s.hexCursor - 1) : key.rightArrow || input === 'l' ? Math.min(length - 1, s.hexCursor + 1) : moved(s.hexCursor, length, input, key, 16 * (heights.hex - 1), 16);
+      const byte =
+        key.leftArrow || input === 'h'
+          ? Math.max(0, s.hexCursor - 1)
+          : key.rightArrow || input === 'l'
+            ? Math.min(length - 1, s.hexCursor + 1)
+            : moved(s.hexCursor, length, input, key, 16 * (heights.hex - 1), 16);
       if (byte === undefined) return;
       const shown = revealByte(result.tree, source, byte, expanded);
       const at = treeRows(result.tree, shown.expanded).findIndex((r) => r.node === shown.node && !r.expert);
@@ -295,7 +300,11 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: A
           <HexPane sources={sources} source={source} field={fieldOf(row)} cursor={s.hexCursor} height={heights.hex} width={columns} focused={s.focus === 'hex'} />
         </>
       )}
-      {s.paste ? <PastePrompt {...s.paste} /> : <StatusBar row={row} notice={s.notice} info={s.view === 'ladder' ? ladderInfo(ladderFor(s), s.ladder.cursor) : undefined} context={context} width={columns} />}
+      {s.paste ? (
+        <PastePrompt {...s.paste} />
+      ) : (
+        <StatusBar row={row} notice={s.notice} info={s.view === 'ladder' ? ladderInfo(ladderFor(s), s.ladder.cursor) : undefined} context={context} width={columns} />
+      )}
     </Box>
   );
 }

@@ -20,8 +20,7 @@ interface Props {
 export function PacketList({ frames, shown, packets, scroll, height, width, focused }: Props) {
   const count = shown ? shown.length : frames.length;
   const numberWidth = Math.max(5, String(frames.length).length);
-  const columns = (no: string, dir: string, protocol: string, length: string) =>
-    `${no.padStart(numberWidth)}  ${dir.padEnd(3)}  ${protocol.padEnd(8)}  ${length.padStart(6)}  `;
+  const columns = (no: string, dir: string, protocol: string, length: string) => `${no.padStart(numberWidth)}  ${dir.padEnd(3)}  ${protocol.padEnd(8)}  ${length.padStart(6)}  `;
   const top = scrolled(scroll, scroll.cursor, height, count).top;
   const rows = [];
   for (let i = top; i < Math.min(count, top + height); i++) {

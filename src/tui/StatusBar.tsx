@@ -28,8 +28,7 @@ export function StatusBar({ row, notice, info, context, width }: Props) {
   const room = Math.max(0, width - context.length - 1);
   return (
     <Text wrap="truncate">
-      <Text color={notice ? 'yellow' : undefined}>{fit(left, room)}</Text>{' '}
-      <Text dimColor>{context}</Text>
+      <Text color={notice ? 'yellow' : undefined}>{fit(left, room)}</Text> <Text dimColor>{context}</Text>
     </Text>
   );
 }

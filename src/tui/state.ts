@@ -26,7 +26,7 @@ export interface State {
   ladder: Scroll & { left: number };
   /** Keys of the open tree nodes (see treeRows); undefined until the user opens or closes one. */
   expanded?: ReadonlySet<string>;
-  filter: { draft: string; applied: string; editing: boolean; /** 0..1 while a filter runs. */ progress?: number };
+  filter: { draft: string; applied: string; editing: boolean /** 0..1 while a filter runs. */; progress?: number };
   paste?: { draft: string; error?: string };
   help: boolean;
   notice?: string;

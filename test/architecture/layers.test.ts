@@ -42,7 +42,12 @@ describe('layers of src/', () => {
     const files = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' })
       .filter((f) => /\.tsx?$/.test(f))
       .map((f) => `src/${f.replaceAll('\\', '/')}`);
-    expect(result.modules.map((m) => m.source).filter((s) => s.startsWith('src/')).sort()).toEqual(files.sort());
+    expect(
+      result.modules
+        .map((m) => m.source)
+        .filter((s) => s.startsWith('src/'))
+        .sort(),
+    ).toEqual(files.sort());
   });
 });
 

@@ -7,7 +7,11 @@ import { main } from '../../src/cli/main.js';
 async function run(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, (s) => void out.push(s), (s) => void err.push(s));
+  const code = await main(
+    argv,
+    (s) => void out.push(s),
+    (s) => void err.push(s),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -87,7 +91,9 @@ describe('mtcgk convert', () => {
     const pcap = join(dir, 'caps.pcapng');
     const r = await run('convert', '--to', 'pcapng', '-r', file, '-w', pcap);
     expect(r.code).toBe(0);
-    const lines = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
+    const lines = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim()
+      .split('\n');
     expect(lines).toEqual(['0x55', '0x5e', '0x5d']);
     const hex = join(dir, 'caps.hex');
     expect((await run('convert', '--to', 'hex', '-r', pcap, '-w', hex)).code).toBe(0);
@@ -137,7 +143,11 @@ describe('tshark habits', () => {
   });
 
   it('takes protocol names for --proto and -O, and rejects others with exit 1', async () => {
-    for (const args of [['--proto', 'foo'], ['-O', 'nas_eps'], ['-O', 'nas-eps,bar']]) {
+    for (const args of [
+      ['--proto', 'foo'],
+      ['-O', 'nas_eps'],
+      ['-O', 'nas-eps,bar'],
+    ]) {
       const r = await run('--hex', '075501', ...args);
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.err).toMatch(/is not a protocol \(diameter, gmsg, nas-eps\)/);
@@ -214,7 +224,11 @@ describe('convert', () => {
 
   it('writes to stdout with -w -', async () => {
     const { execFileSync } = await import('node:child_process');
-    const text = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `import { cli } from './src/cli/main.ts'; await cli(process.argv.slice(1));`, '--', 'convert', '--to', 'hex', '-r', file, '-w', '-'], { encoding: 'utf8' });
+    const text = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', `import { cli } from './src/cli/main.ts'; await cli(process.argv.slice(1));`, '--', 'convert', '--to', 'hex', '-r', file, '-w', '-'],
+      { encoding: 'utf8' },
+    );
     expect(text).toBe('DL [nas-eps] 07 55 01\nUL [nas-eps] t2: 07 5e\n[nas-eps] 37 aa bb cc dd 00 07 5d 02 01 02 e0 e0\n');
   });
 });

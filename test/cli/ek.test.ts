@@ -11,7 +11,11 @@ import { readFrames, writePcapng } from '../../src/io/index.js';
 async function run(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, (s) => void out.push(s), (s) => void err.push(s));
+  const code = await main(
+    argv,
+    (s) => void out.push(s),
+    (s) => void err.push(s),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -25,7 +29,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // turns into each document's index and timestamp.
 const samples = ['captures/nas-eps-samples.txt', 'captures/group-keys-nas.txt', 'captures/nas-eps-protected.txt'].flatMap((f) => readFrames(readFileSync(f), { source: f }));
 const pcap = join(dir, 'samples.pcapng');
-writeFileSync(pcap, writePcapng(samples.map((f, i) => ({ ...f, protocol: 'nas-eps', time: 1_700_000_000 + i * 1.00125 })), { linkType: 147 }));
+writeFileSync(
+  pcap,
+  writePcapng(
+    samples.map((f, i) => ({ ...f, protocol: 'nas-eps', time: 1_700_000_000 + i * 1.00125 })),
+    { linkType: 147 },
+  ),
+);
 
 /** Fields both dissectors render alike on these captures (docs/tshark-agreement.md lists where they differ). */
 const agreed = [
@@ -77,7 +87,7 @@ describe('-T ek', () => {
     const statuses = nas.filter((_, i) => i % 2).map((l) => JSON.parse(l).layers['nas-eps']['nas-eps_nas_eps_msg_auth_code_status']);
     expect(statuses).toContain('good');
     const audit = (await run('-r', 'captures/group-keys-audit.txt', '--keys', 'captures/group-keys.keys.json', '-T', 'ek', '-e', '_ws.expert.id', '-e', '_ws.expert.severity')).out.split('\n');
-    expect(JSON.parse(audit[1]).layers).toEqual({ '_ws_expert_id': ['keys_in_clear', 'keys_before_security_mode'], '_ws_expert_severity': ['error', 'warn'] });
+    expect(JSON.parse(audit[1]).layers).toEqual({ _ws_expert_id: ['keys_in_clear', 'keys_before_security_mode'], _ws_expert_severity: ['error', 'warn'] });
     const fields = await run('-r', 'captures/group-keys-audit.txt', '--keys', 'captures/group-keys.keys.json', '-T', 'fields', '-e', '_ws.expert.id', '-e', '_ws.expert.group');
     expect(fields.out.split('\n')[0]).toBe('keys_in_clear,keys_before_security_mode\tsecurity,security');
     const whole = JSON.parse((await run('-r', 'captures/group-keys-audit.txt', '--keys', 'captures/group-keys.keys.json', '-T', 'ek')).out.split('\n')[1]);
@@ -87,7 +97,9 @@ describe('-T ek', () => {
       _ws_expert__ws_expert_severity: 'error',
       _ws_expert__ws_expert_group: 'security',
     });
-    const gmsg = (await run('--proto', 'gmsg', '-r', 'captures/group-messages-attacks.txt', '--keys', 'captures/group-keys.keys.json', '-T', 'ek', '-e', 'gmsg.mac.status', '-e', 'gmsg.replay.status')).out.split('\n');
+    const gmsg = (
+      await run('--proto', 'gmsg', '-r', 'captures/group-messages-attacks.txt', '--keys', 'captures/group-keys.keys.json', '-T', 'ek', '-e', 'gmsg.mac.status', '-e', 'gmsg.replay.status')
+    ).out.split('\n');
     const verdicts = gmsg.filter((_, i) => i % 2).map((l) => JSON.parse(l).layers as Record<string, string[]>);
     expect(verdicts.map((v) => v.gmsg_mac_status?.[0])).toEqual(expect.arrayContaining(['good', 'bad']));
     expect(verdicts.map((v) => v.gmsg_replay_status?.[0])).toContain('replayed');

@@ -10,7 +10,11 @@ import { main } from '../../src/cli/main.js';
 async function run(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, (s) => void out.push(s), (s) => void err.push(s));
+  const code = await main(
+    argv,
+    (s) => void out.push(s),
+    (s) => void err.push(s),
+  );
   return { code, out, err: err.join('\n') };
 }
 
@@ -26,9 +30,7 @@ const q = (name: string) => `"${name}"`;
 
 /** Message lines of the sample captures (direction, label, hex), over and over up to n messages. */
 function capture(n: number): string {
-  const lines = ['captures/nas-eps-samples.txt', 'captures/group-keys-nas.txt']
-    .flatMap((f) => readFileSync(f, 'utf8').split('\n'))
-    .filter((l) => l.trim() && !l.startsWith('#'));
+  const lines = ['captures/nas-eps-samples.txt', 'captures/group-keys-nas.txt'].flatMap((f) => readFileSync(f, 'utf8').split('\n')).filter((l) => l.trim() && !l.startsWith('#'));
   return Array.from({ length: n }, (_, i) => lines[i % lines.length]).join('\n') + '\n';
 }
 
@@ -59,9 +61,7 @@ describe('convert --to parquet', () => {
     });
     // Every value, row by row, is the -T fields rendering read as its type.
     const fields = (await run('-r', small, '-T', 'fields', ...e)).out.map((l) => l.split('\t'));
-    const table = await rows(
-      `SELECT "frame.number" n, "frame.direction" d, "frame.file" f, ${FIELDS.map((c, i) => `${q(c)} c${i}`).join(', ')} FROM read_parquet('${out}') ORDER BY 1`,
-    );
+    const table = await rows(`SELECT "frame.number" n, "frame.direction" d, "frame.file" f, ${FIELDS.map((c, i) => `${q(c)} c${i}`).join(', ')} FROM read_parquet('${out}') ORDER BY 1`);
     expect(table).toHaveLength(80);
     const text = readFileSync(small, 'utf8').split('\n');
     table.forEach((row, i) => {
@@ -81,7 +81,25 @@ describe('convert --to parquet', () => {
     const big = join(dir, 'big.txt');
     writeFileSync(big, capture(200_000));
     const out = join(dir, 'big.parquet');
-    const r = await run('convert', '--to', 'parquet', '-r', big, '-w', out, '-e', 'nas_eps.nas_msg_emm_type', '-e', 'nas_eps.msg_auth_code.status', '-e', 'nas_eps.emm.cause', '--row-group', '65536', '-j', '2');
+    const r = await run(
+      'convert',
+      '--to',
+      'parquet',
+      '-r',
+      big,
+      '-w',
+      out,
+      '-e',
+      'nas_eps.nas_msg_emm_type',
+      '-e',
+      'nas_eps.msg_auth_code.status',
+      '-e',
+      'nas_eps.emm.cause',
+      '--row-group',
+      '65536',
+      '-j',
+      '2',
+    );
     expect(r.out).toEqual([`200000 messages written to ${out}`]);
     const fields = (await run('-r', big, '-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type', '-e', 'nas_eps.msg_auth_code.status', '-e', 'nas_eps.emm.cause', '-j', '2')).out.map((l) => l.split('\t'));
     expect(fields).toHaveLength(200_000);

@@ -26,12 +26,16 @@ describe('the README tour', () => {
     expect(commands.join('\n')).not.toMatch(/\bHEX\b|caps\.|big\.txt/);
   });
 
-  it.each(commands)('%s', (command) => {
-    const before = untracked();
-    const r = spawnSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, CI: 'true' }, maxBuffer: 1 << 28 });
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('mtcgk:'))).toEqual([]);
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.length).toBeGreaterThan(0);
-    expect(untracked()).toBe(before);
-  }, 600_000);
+  it.each(commands)(
+    '%s',
+    (command) => {
+      const before = untracked();
+      const r = spawnSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, CI: 'true' }, maxBuffer: 1 << 28 });
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('mtcgk:'))).toEqual([]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.length).toBeGreaterThan(0);
+      expect(untracked()).toBe(before);
+    },
+    600_000,
+  );
 });

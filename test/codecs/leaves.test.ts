@@ -11,7 +11,11 @@ import { defaultGrammar } from '../../src/grammar/default.js';
 async function run(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, (s) => void out.push(s), (s) => void err.push(s));
+  const code = await main(
+    argv,
+    (s) => void out.push(s),
+    (s) => void err.push(s),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -38,7 +42,12 @@ describe('codec leaves in the field catalogue', () => {
 
   it('mtcgk fields lists the leaves with their types; the TUI and -Y catalogue accepts them', async () => {
     const r = await run('fields');
-    const rows = new Map(r.out.split('\n').map((l) => l.split('\t')).map((c) => [c[2], c]));
+    const rows = new Map(
+      r.out
+        .split('\n')
+        .map((l) => l.split('\t'))
+        .map((c) => [c[2], c]),
+    );
     expect(rows.get('e212.tai.mcc')?.slice(0, 4)).toEqual(['F', 'Mobile Country Code (MCC)', 'e212.tai.mcc', 'FT_UINT16']);
     expect(rows.get('e212.imsi_digit1')?.slice(0, 4)).toEqual(['F', 'Identity digit 1', 'e212.imsi_digit1', 'FT_UINT8']);
     expect(rows.get('gmsg.gsi')?.slice(0, 4)).toEqual(['F', 'Group Service Identifier', 'gmsg.gsi', 'FT_UINT32']);

@@ -30,7 +30,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, (s) => void out.push(s), (s) => void err.push(s));
+  const code = await main(
+    argv,
+    (s) => void out.push(s),
+    (s) => void err.push(s),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -158,20 +162,28 @@ describe('mtcgk keys export / import (RFC 6031)', () => {
       ['empty', () => new Uint8Array(0), /\/: the file is empty/],
       ['truncated', () => der().subarray(0, 100), /not a group key package/],
       ['trailing octets', () => new Uint8Array([...der(), 0, 0]), /2 octets after the end of the package/],
-      ['another content type', () => {
-        const d = der().slice();
-        d[d.indexOf(0x19, 10)] = 0x18; // id-ct-KP-sKeyPackage (..1.25) -> ..1.24
-        return d;
-      }, /\/contentType: 1\.2\.840\.113549\.1\.9\.16\.1\.24, expected id-ct-KP-sKeyPackage/],
+      [
+        'another content type',
+        () => {
+          const d = der().slice();
+          d[d.indexOf(0x19, 10)] = 0x18; // id-ct-KP-sKeyPackage (..1.25) -> ..1.24
+          return d;
+        },
+        /\/contentType: 1\.2\.840\.113549\.1\.9\.16\.1\.24, expected id-ct-KP-sKeyPackage/,
+      ],
       ['a key without attributes', () => withFirstKey((_a, key) => [key]), /\/content\/sKeys\/0: no sKeyAttrs/],
       ['a key without keyId', () => withFirstKey((a, key) => [new asn1js.Sequence({ value: a.filter((x) => !oid(x).endsWith('.12.9')) }), key]), /no id-pskc-keyId attribute/],
       ['a key of 8 octets', () => withFirstKey((a) => [new asn1js.Sequence({ value: a }), new asn1js.OctetString({ valueHex: new Uint8Array(8).buffer })]), /sKey: 8 octets, a group key has 16/],
-      ['a group with one key only', () => {
-        const top = asn1js.fromBER(der()).result as asn1js.Sequence;
-        const keys = ((top.valueBlock.value[1] as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;
-        keys.valueBlock.value.pop();
-        return new Uint8Array(top.toBER(false));
-      }, /group 00000001-001-01-01 Gki 1 has no Gk_integ/],
+      [
+        'a group with one key only',
+        () => {
+          const top = asn1js.fromBER(der()).result as asn1js.Sequence;
+          const keys = ((top.valueBlock.value[1] as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;
+          keys.valueBlock.value.pop();
+          return new Uint8Array(top.toBER(false));
+        },
+        /group 00000001-001-01-01 Gki 1 has no Gk_integ/,
+      ],
     ])('%s', async (_name, bytes, message) => {
       writeFileSync(path('bad.der'), bytes());
       const r = await cli('keys', 'import', '--der', path('bad.der'));

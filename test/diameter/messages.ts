@@ -45,8 +45,7 @@ export const T5 = 4294967294; // provisional
 const session = (host: string, n: number) => base(263, v(`${host};1700000000;${n}`));
 const stateless = base(277, v(1));
 const origin = (host: string, realm: string) => [base(264, v(host)), base(296, v(realm))];
-const imsiGroupId = (gsi: number, plmn: string, lgi: string) =>
-  tgpp(1675, g(tgpp(1676, v(gsi), 0), tgpp(1677, v(plmn), 0), tgpp(1678, v(lgi), 0)), 0);
+const imsiGroupId = (gsi: number, plmn: string, lgi: string) => tgpp(1675, g(tgpp(1676, v(gsi), 0), tgpp(1677, v(plmn), 0), tgpp(1678, v(lgi), 0)), 0);
 const supportedFeatures = (listId: number, list: number) => tgpp(628, g(base(266, v(TGPP)), tgpp(629, v(listId), 0), tgpp(630, v(list), 0)), 0);
 
 /** The provisional Group-Key-Info AVP (provisional.yaml), with or without the lifetime. */
@@ -86,25 +85,22 @@ export const ulr = message(316, S6A, 1, [
   base(301, v(8), 0),
 ]);
 
-export const ula = message(316, S6A, 0, [
-  session(MME, 1),
-  base(268, v(2001)),
-  stateless,
-  ...origin(HSS, REALM),
-  supportedFeatures(1, 0x1c000607),
-  tgpp(1406, v(1)),
-  tgpp(
-    1400,
-    g(
-      tgpp(1424, v(0)),
-      tgpp(701, v('945112074365')),
-      tgpp(1654, v(0), 0),
-      tgpp(1680, v(3), 0),
-      imsiGroupId(1, '00f110', '01'),
-      imsiGroupId(0x3e9, '00f110', 'a1b2c3'),
-    ),
-  ),
-], 0x1000 + 316, 0x20000 + 316);
+export const ula = message(
+  316,
+  S6A,
+  0,
+  [
+    session(MME, 1),
+    base(268, v(2001)),
+    stateless,
+    ...origin(HSS, REALM),
+    supportedFeatures(1, 0x1c000607),
+    tgpp(1406, v(1)),
+    tgpp(1400, g(tgpp(1424, v(0)), tgpp(701, v('945112074365')), tgpp(1654, v(0), 0), tgpp(1680, v(3), 0), imsiGroupId(1, '00f110', '01'), imsiGroupId(0x3e9, '00f110', 'a1b2c3'))),
+  ],
+  0x1000 + 316,
+  0x20000 + 316,
+);
 
 /** IDR: the HSS hands the MME a group's keys inside Subscription-Data (provisional Group-Key-Info in its *[AVP]). */
 export const idr = message(319, S6A, 1, [

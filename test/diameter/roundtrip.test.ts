@@ -19,9 +19,21 @@ describe('Diameter round trip', () => {
   it('lays out the header, flags, Vendor-ID, lengths and padding as RFC 6733 §3 and §4.1', () => {
     const v = message(316, S6A, 1, [base(263, { value: 'abcde' }), tgpp(1405, { value: 0x22 })], 0x11223344, 0x55667788);
     expect(toHex(encode(v))).toBe(
-      '01000034' + 'c000013c' + '01000023' + '11223344' + '55667788' + // header: length 52, R and P, ULR, S6a
-        '00000107' + '40' + '00000d' + '6162636465' + '000000' + // Session-Id: M, length 13, 3 octets of padding
-        '0000057d' + 'c0' + '000010' + '000028af' + '00000022', // ULR-Flags: V and M, length 16, vendor 10415
+      '01000034' +
+        'c000013c' +
+        '01000023' +
+        '11223344' +
+        '55667788' + // header: length 52, R and P, ULR, S6a
+        '00000107' +
+        '40' +
+        '00000d' +
+        '6162636465' +
+        '000000' + // Session-Id: M, length 13, 3 octets of padding
+        '0000057d' +
+        'c0' +
+        '000010' +
+        '000028af' +
+        '00000022', // ULR-Flags: V and M, length 16, vendor 10415
     );
   });
 
@@ -40,10 +52,25 @@ describe('Diameter round trip', () => {
   it('keeps non-zero padding, a set P flag and an overlong data field, byte for byte', () => {
     // Session-Id "a" with padding ff ff ff; Result-Code with the P flag; Origin-State-Id 8 octets long.
     const hex =
-      '0100003c' + 'c000013c' + '01000023' + '00000001' + '00000002' +
-      '00000107' + '40' + '000009' + '61' + 'ffffff' +
-      '0000010c' + '60' + '00000c' + '000007d1' +
-      '00000116' + '40' + '000010' + '00000001' + '00000002';
+      '0100003c' +
+      'c000013c' +
+      '01000023' +
+      '00000001' +
+      '00000002' +
+      '00000107' +
+      '40' +
+      '000009' +
+      '61' +
+      'ffffff' +
+      '0000010c' +
+      '60' +
+      '00000c' +
+      '000007d1' +
+      '00000116' +
+      '40' +
+      '000010' +
+      '00000001' +
+      '00000002';
     const r = dissect(fromHex(hex));
     expect(r.expert.map((e) => e.id).sort()).toEqual(['const_mismatch', 'extraneous_data', 'spare_not_zero']);
     expect(toHex(encode(r.value))).toBe(hex);

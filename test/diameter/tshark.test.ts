@@ -40,7 +40,11 @@ const child = (n: TreeNode, filter: string) => n.children.find((c) => c.filter =
 const octets = (frame: Uint8Array, n: TreeNode) => toHex(frame.subarray(n.bitOffset / 8, (n.bitOffset + n.bitLength) / 8));
 
 function ipText(hex: string): string {
-  if (hex.length === 8) return hex.match(/../g)!.map((b) => parseInt(b, 16)).join('.');
+  if (hex.length === 8)
+    return hex
+      .match(/../g)!
+      .map((b) => parseInt(b, 16))
+      .join('.');
   return new URL(`http://[${hex.match(/..../g)!.join(':')}]`).hostname.replace(/^\[|\]$/g, '');
 }
 
@@ -222,7 +226,10 @@ describe('tshark agreement (Diameter)', () => {
     // The arbitraries choose among AVP layouts evenly: the dictionary's one and the seven provisional
     // ones, so most generated AVPs are provisional; 600 messages still give hundreds tshark knows.
     const values = fc.sample(new Arbitraries(ir, { maxItems: 4 }).message('diameter_message', 'diameter'), { seed: 6733, numRuns: 600 });
-    const t = agreement('generated', values.map((v, i) => [`generated#${i}`, conform(v)]));
+    const t = agreement(
+      'generated',
+      values.map((v, i) => [`generated#${i}`, conform(v)]),
+    );
     expect(t.mismatches).toEqual([]);
     expect(t.known).toBeGreaterThan(400);
   });
@@ -250,10 +257,18 @@ describe('tshark agreement (Diameter)', () => {
   it('uses Wireshark filter names, labels included, where Wireshark has the field', () => {
     // mtcgk's own: structure tshark has no node for, Wireshark's IPvX fields as octets, AVPs not in Wireshark 4.0.
     const own = new Set([
-      'diameter.avps', 'diameter.avp.data', 'diameter.spare_bits', 'diameter.Host-IP-Address.address',
+      'diameter.avps',
+      'diameter.avp.data',
+      'diameter.spare_bits',
+      'diameter.Host-IP-Address.address',
       'diameter.Feature-Supported-In-Final-Target',
-      'diameter.Group-Key-Info', 'diameter.Gki', 'diameter.Group-Ciphering-Algorithm', 'diameter.Group-Integrity-Algorithm',
-      'diameter.Gk-Conf', 'diameter.Gk-Integ', 'diameter.Gk-Lifetime',
+      'diameter.Group-Key-Info',
+      'diameter.Gki',
+      'diameter.Group-Ciphering-Algorithm',
+      'diameter.Group-Integrity-Algorithm',
+      'diameter.Gk-Conf',
+      'diameter.Gk-Integ',
+      'diameter.Gk-Lifetime',
     ]);
     const ours = [...ir.fields.values()].filter((f) => f.protocol === 'diameter');
     expect(ours.length).toBeGreaterThan(90);

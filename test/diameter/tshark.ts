@@ -28,7 +28,7 @@ export function parseJsonPairs(text: string): Json {
       i++;
       const out: Pairs = { pairs: [] };
       ws();
-      if (text[i] === '}') return i++, out;
+      if (text[i] === '}') return (i++, out);
       for (;;) {
         ws();
         const k = value();
@@ -46,7 +46,7 @@ export function parseJsonPairs(text: string): Json {
       i++;
       const out: Json[] = [];
       ws();
-      if (text[i] === ']') return i++, out;
+      if (text[i] === ']') return (i++, out);
       for (;;) {
         out.push(value());
         ws();
@@ -95,4 +95,3 @@ export function tsharkDiameterFields(): Map<string, TsharkField> {
   }
   return fields;
 }
-

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileFilter, FilterError, type FieldValues } from '../../src/filter/index.js';
 
-const catalogue = new Set([
-  'nas-eps',
-  'nas_eps.emm.cause',
-  'nas_eps.esm.cause',
-  'nas_eps.bearer_id',
-  'nas_eps.apn',
-  'nas_eps.mcc',
-  'nas_eps.mac',
-  'nas_eps.text',
-]);
+const catalogue = new Set(['nas-eps', 'nas_eps.emm.cause', 'nas_eps.esm.cause', 'nas_eps.bearer_id', 'nas_eps.apn', 'nas_eps.mcc', 'nas_eps.mac', 'nas_eps.text']);
 const packet: FieldValues = new Map([
   ['nas-eps', ['']],
   ['nas_eps.emm.cause', ['0x07']],

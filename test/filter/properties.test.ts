@@ -12,8 +12,47 @@ const valuesArb: fc.Arbitrary<FieldValues> = fc
   .map((lists) => new Map(FIELDS.flatMap((f, i) => (lists[i] ? [[f, lists[i]] as const] : []))));
 
 describe('compileFilter on arbitrary text', () => {
-  const fragments = [...FIELDS, 'foo', '==', '!=', '===', '!==', '<', '>=', 'eq', 'ge', 'contains', 'matches', '~', 'in', '{', '}', ',', '..',
-    '(', ')', '!', 'not', '&&', 'and', '||', 'or', '1', '0x55', 'aa:bb', '"s"', '"(', '"\\"', '"[a-"', '\\', '=', '[', '#', '\n', 'é'];
+  const fragments = [
+    ...FIELDS,
+    'foo',
+    '==',
+    '!=',
+    '===',
+    '!==',
+    '<',
+    '>=',
+    'eq',
+    'ge',
+    'contains',
+    'matches',
+    '~',
+    'in',
+    '{',
+    '}',
+    ',',
+    '..',
+    '(',
+    ')',
+    '!',
+    'not',
+    '&&',
+    'and',
+    '||',
+    'or',
+    '1',
+    '0x55',
+    'aa:bb',
+    '"s"',
+    '"(',
+    '"\\"',
+    '"[a-"',
+    '\\',
+    '=',
+    '[',
+    '#',
+    '\n',
+    'é',
+  ];
   const soup = fc.array(fc.tuple(fc.constantFrom(...fragments), fc.constantFrom('', ' ')), { maxLength: 12 }).map((ps) => ps.flat().join(''));
   const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), soup);
 
@@ -39,10 +78,7 @@ describe('compileFilter on arbitrary text', () => {
 });
 
 /** A filter expression together with its meaning, computed independently of the module. */
-type Expr =
-  | { kind: 'atom'; text: string; holds: (v: FieldValues) => boolean }
-  | { kind: 'not'; operand: Expr }
-  | { kind: 'and' | 'or'; left: Expr; right: Expr };
+type Expr = { kind: 'atom'; text: string; holds: (v: FieldValues) => boolean } | { kind: 'not'; operand: Expr } | { kind: 'and' | 'or'; left: Expr; right: Expr };
 
 const occurrences = (v: FieldValues, f: string) => (v.get(f) ?? []).map(Number);
 const atomArb: fc.Arbitrary<Expr> = fc.tuple(fc.constantFrom(...FIELDS), fc.integer({ min: 1, max: 3 }), fc.nat(4)).map(([f, n, form]): Expr => {
@@ -109,7 +145,7 @@ describe('logical consistency', () => {
     );
   });
 
-  it("De Morgan: A || B equals !(!A && !B), A && B equals !(!A || !B)", () => {
+  it('De Morgan: A || B equals !(!A && !B), A && B equals !(!A || !B)', () => {
     fc.assert(
       fc.property(exprArb, exprArb, spelling, valuesArb, (x, y, s, v) => {
         const [a, b] = [render(x, s), render(y, s)];

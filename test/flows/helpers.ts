@@ -10,7 +10,11 @@ export const exec = promisify(execFile);
 export async function run(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, (s) => void out.push(s), (s) => void err.push(s));
+  const code = await main(
+    argv,
+    (s) => void out.push(s),
+    (s) => void err.push(s),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -19,7 +23,13 @@ export const tmp = (name: string) => mkdtempSync(join(tmpdir(), `mtcgk-flow-${na
 /** tshark with no settings (and optional extra arguments); stderr kept apart. */
 export async function tshark(...args: string[]): Promise<{ out: string; err: string }> {
   const r = await exec('tshark', args, { maxBuffer: 64 << 20 });
-  return { out: r.stdout, err: r.stderr.split('\n').filter((l) => l && !l.startsWith('Running as user')).join('\n') };
+  return {
+    out: r.stdout,
+    err: r.stderr
+      .split('\n')
+      .filter((l) => l && !l.startsWith('Running as user'))
+      .join('\n'),
+  };
 }
 
 /** Runs async jobs, at most `n` at a time (tshark processes), results in order. */

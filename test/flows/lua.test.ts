@@ -66,7 +66,24 @@ describe('mtcgk export lua', () => {
 
   it('shows group key IEs where the NAS message is readable, flags keys in clear, and marks nothing malformed', async () => {
     const cap = await flow('nas', '--variant', 'hss', '--carrier', 'smc');
-    const t = await tshark('-X', `lua_script:${lua}`, '-r', cap, '-Y', 'nas_eps.gk.gki', '-T', 'fields', '-e', 'nas_eps.gk.gid', '-e', 'nas_eps.gk.gki', '-e', 'nas_eps.gk.gk_integ', '-e', 'nas_eps.gk.lifetime');
+    const t = await tshark(
+      '-X',
+      `lua_script:${lua}`,
+      '-r',
+      cap,
+      '-Y',
+      'nas_eps.gk.gki',
+      '-T',
+      'fields',
+      '-e',
+      'nas_eps.gk.gid',
+      '-e',
+      'nas_eps.gk.gki',
+      '-e',
+      'nas_eps.gk.gk_integ',
+      '-e',
+      'nas_eps.gk.lifetime',
+    );
     expect(t.err).toBe('');
     const ours = await mtcgkFields(cap, 'nas_eps.nas_msg_emm_type == 0x5d', 'nas_eps.gk.gid', 'nas_eps.gk.gki', 'nas_eps.gk.gk_integ', 'nas_eps.gk.lifetime');
     expect(t.out.trimEnd().split('\n')).toEqual(ours);

@@ -44,7 +44,15 @@ describe('EPS AKA for the flow', () => {
 
 describe('flow labels', () => {
   it('round-trip with notes, and never hold # or ": "', () => {
-    const m = { step: "4'", from: 'UE12', to: 'MME', iface: 'NAS/S1-MME' as const, protocol: 'nas-eps' as const, name: 'Group key: distribution # complete', notes: [{ step: '2', node: 'MTC-IWF', text: 'generates keys' }] };
+    const m = {
+      step: "4'",
+      from: 'UE12',
+      to: 'MME',
+      iface: 'NAS/S1-MME' as const,
+      protocol: 'nas-eps' as const,
+      name: 'Group key: distribution # complete',
+      notes: [{ step: '2', node: 'MTC-IWF', text: 'generates keys' }],
+    };
     const label = formatLabel(m);
     expect(label).not.toMatch(/#|: /);
     expect(parseLabel(label)).toEqual({ step: "4'", from: 'UE12', to: 'MME', iface: 'NAS/S1-MME', protocol: 'nas-eps', name: 'Group key - distribution   complete', notes: m.notes });

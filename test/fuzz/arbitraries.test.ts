@@ -65,7 +65,10 @@ describe('fuzzArbitrary', () => {
   it('shrinks a failing malformed input structurally: the shrunk value is still a message of the same kind', () => {
     // A property that fails for any unknown IE inserted into an Attach accept.
     const arb = fuzzArbitrary(ir, { message: 'attach_accept', mode: 'edge' });
-    const r = fc.check(fc.property(arb, (x) => !x.mutation.some((m) => m.op === 'unknown_ie' && m.at)), { seed: 9, numRuns: 500 });
+    const r = fc.check(
+      fc.property(arb, (x) => !x.mutation.some((m) => m.op === 'unknown_ie' && m.at)),
+      { seed: 9, numRuns: 500 },
+    );
     expect(r.failed).toBe(true);
     const x = r.counterexample![0];
     expect(x.message).toBe('attach_accept');
@@ -131,7 +134,14 @@ describe('oracles and minimisation', () => {
     const needle = (b: Uint8Array) => toHex(b).includes('075503');
     expect(toHex(minimise(input, sequential(needle)))).toBe('075503');
     // Zeroing: only non-zero octets that matter stay.
-    expect(toHex(minimise(fromHex('ff10ff'), sequential((b) => b.length === 3 && b[1] === 0x10)))).toBe('001000');
+    expect(
+      toHex(
+        minimise(
+          fromHex('ff10ff'),
+          sequential((b) => b.length === 3 && b[1] === 0x10),
+        ),
+      ),
+    ).toBe('001000');
   });
 
   it('havoc is deterministic for a seed', () => {

@@ -36,7 +36,15 @@ describe('binary-parser layouts compiled from the IR', () => {
   it('cover the NAS headers, every message prefix and the fixed IEs', () => {
     expect(compiled.messages.size).toBe(ir.messages.size);
     const header = compiled.messages.get('attach_request')!.layout;
-    expect(header.fields.map((f) => f.filter)).toEqual(['nas_eps.security_header_type', 'gsm_a.L3_protocol_discriminator', 'nas_eps.nas_msg_emm_type', 'nas_eps.emm.tsc', 'nas_eps.emm.nas_key_set_id', 'nas_eps.spare_bits', 'nas_eps.emm.eps_att_type']);
+    expect(header.fields.map((f) => f.filter)).toEqual([
+      'nas_eps.security_header_type',
+      'gsm_a.L3_protocol_discriminator',
+      'nas_eps.nas_msg_emm_type',
+      'nas_eps.emm.tsc',
+      'nas_eps.emm.nas_key_set_id',
+      'nas_eps.spare_bits',
+      'nas_eps.emm.eps_att_type',
+    ]);
     expect(compiled.messages.get('security_protected_nas_message')!.layout.octets).toBe(6);
     expect(compiled.types.size).toBeGreaterThan(40);
     expect(structLayout(ir.types.get('tai_list')!)).toBeUndefined();

@@ -109,7 +109,9 @@ describe('mtcgk corpus export', () => {
       }
       expect([...seen].sort()).toEqual(messageNames(ir, protocol).sort());
       expect(files.length).toBeGreaterThanOrEqual(seen.size * 2);
-      const dict = readFileSync(join(out, `${protocol}.dict`), 'utf8').split('\n').filter(Boolean);
+      const dict = readFileSync(join(out, `${protocol}.dict`), 'utf8')
+        .split('\n')
+        .filter(Boolean);
       for (const line of dict) expect(line).toMatch(/^[a-z0-9_]+="(\\x[0-9a-f]{2})+"$/);
       expect(new Set(dict.map((l) => l.split('=')[0])).size).toBe(dict.length);
     }

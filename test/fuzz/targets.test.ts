@@ -9,7 +9,10 @@ import { run, scratch } from './helpers.js';
 const dir = scratch('fuzz-targets');
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/fuzz/${name}`, import.meta.url));
-const findings = (out: string) => readdirSync(join(out, 'findings')).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(out, 'findings', f), 'utf8')));
+const findings = (out: string) =>
+  readdirSync(join(out, 'findings'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(out, 'findings', f), 'utf8')));
 
 describe('in-process JS targets', () => {
   it('reports a hang, restarts the worker and finishes the run', async () => {
@@ -32,7 +35,24 @@ describe('in-process JS targets', () => {
 
   it('counts heap growth past --memory-limit as a finding', async () => {
     const out = join(dir, 'leaks');
-    const r = await run('fuzz', '--target', `${fixture('misbehave.mjs')}#leaks`, '-n', '100', '--proto', 'gmsg', '--seed', '1', '--memory-limit', '48', '--minimise-time', '0', '--no-coverage', '--out', out);
+    const r = await run(
+      'fuzz',
+      '--target',
+      `${fixture('misbehave.mjs')}#leaks`,
+      '-n',
+      '100',
+      '--proto',
+      'gmsg',
+      '--seed',
+      '1',
+      '--memory-limit',
+      '48',
+      '--minimise-time',
+      '0',
+      '--no-coverage',
+      '--out',
+      out,
+    );
     expect(r.code).toBe(1);
     expect(r.out.at(-1)).toBe('100 inputs, 1 findings');
     expect(findings(out)[0]).toMatchObject({ kind: 'memory', error: expect.stringMatching(/^heap of \d+ MB after the input, over the 48 MB limit$/) });
@@ -56,7 +76,12 @@ describe('in-process JS targets', () => {
     expect(r.out[0]).toContain('coverage-guided');
     const files = readdirSync(corpus);
     expect(files.length).toBeGreaterThan(5);
-    for (const f of files) expect(createHash('sha1').update(readFileSync(join(corpus, f))).digest('hex')).toBe(f);
+    for (const f of files)
+      expect(
+        createHash('sha1')
+          .update(readFileSync(join(corpus, f)))
+          .digest('hex'),
+      ).toBe(f);
     const line = r.out.find((l) => l.startsWith('coverage: '))!;
     expect(line).toMatch(new RegExp(`^coverage: \\d+ edges, ${files.length} inputs kept, ${files.length} new in `));
     // A second run starts from them: none of them is new to it.
@@ -74,7 +99,9 @@ describe('persistent external targets', () => {
     const r = await run('fuzz', '--persistent', '--target', py, '-n', '2000', '--message', 'identity_request', '--seed', '4', '--minimise-time', '2', '--out', out);
     expect(r.out.at(-1)).toBe('2000 inputs, 2 findings');
     expect(r.out[0]).toContain(', persistent,');
-    const byKind = findings(out).map((f) => [f.error, f.minimised]).sort();
+    const byKind = findings(out)
+      .map((f) => [f.error, f.minimised])
+      .sort();
     expect(byKind).toEqual([
       ['killed by SIGSEGV', '075504'],
       ['status 1', '075503'],

@@ -38,10 +38,20 @@ describe('grammar loader', () => {
     ['a bad filter name', base.replace('bytes: var', 'bytes: var, filter: "Not A Filter"'), '/types/msg/fields/1/filter', 'not a filter name'],
     ['an unknown codec', base.replace('bytes: var', 'codec: rot13'), '/types/msg/fields/1/codec', 'unknown codec'],
     ['a missing codec parameter', base.replace('bytes: var', 'codec: imsi_group_id, params: {gsi_filter: demo.gsi}'), '/types/msg/fields/1/params/lgi_filter', 'required by codec imsi_group_id'],
-    ['a codec parameter of the wrong kind', base.replace('bytes: var', 'codec: bcd_identity, params: {type: one, odd_even_filter: demo.oe, type_filter: demo.t}'), '/types/msg/fields/1/params/type', 'an integer'],
+    [
+      'a codec parameter of the wrong kind',
+      base.replace('bytes: var', 'codec: bcd_identity, params: {type: one, odd_even_filter: demo.oe, type_filter: demo.t}'),
+      '/types/msg/fields/1/params/type',
+      'an integer',
+    ],
     ['a codec leaf name that is no filter name', base.replace('bytes: var', 'codec: plmn, params: {mcc_filter: MCC}'), '/types/msg/fields/1/params/mcc_filter', 'a filter name'],
     ['an unknown codec parameter', base.replace('bytes: var', 'codec: plmn, params: {mcc: demo.mcc}'), '/types/msg/fields/1/params/mcc', 'no parameter "mcc"'],
-    ['a codec leaf that reuses a filter name with another type', base.replace('{id: body, bytes: var}', '{id: body, codec: plmn, params: {mcc_filter: demo.msg.len}}'), '/types/msg/fields/1/params', '"demo.msg.len", which is already'],
+    [
+      'a codec leaf that reuses a filter name with another type',
+      base.replace('{id: body, bytes: var}', '{id: body, codec: plmn, params: {mcc_filter: demo.msg.len}}'),
+      '/types/msg/fields/1/params',
+      '"demo.msg.len", which is already',
+    ],
   ])('names file and path for %s', (_what, text, path, detail) => {
     const e = errorOf(text);
     expect(e.file).toBe('grammars/demo.yaml');

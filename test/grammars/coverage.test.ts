@@ -65,10 +65,13 @@ const structFieldIds: Record<string, string[]> = {
   'Data container': ['data_container'],
 };
 
-const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 const clauseOf = (specRef: string | undefined) => specRef?.match(/§\s*([0-9][0-9A-Za-z.]*)/)?.[1];
-const ieiOf = (row: SpecRow): { iei: number; half: boolean } =>
-  row.iei.endsWith('-') ? { iei: parseInt(row.iei[0], 16), half: true } : { iei: parseInt(row.iei, 16), half: false };
+const ieiOf = (row: SpecRow): { iei: number; half: boolean } => (row.iei.endsWith('-') ? { iei: parseInt(row.iei[0], 16), half: true } : { iei: parseInt(row.iei, 16), half: false });
 const rowKey = (m: SpecMessage, row: SpecRow, position: number) => (row.iei ? `${m.clause} IEI ${row.iei} ${row.name}` : `${m.clause} #${position} ${row.name}`);
 
 const l3Of = (g: GrammarIR) => [...g.messages.values()].filter((t): t is L3MessageType => t.kind === 'l3');
@@ -153,7 +156,9 @@ function uncovered(g: GrammarIR): string[] {
   return specMessages.flatMap((m) => {
     const t = grammarMessage(m, g);
     if (!t) return [`${m.table} ${m.name}: no grammar message`];
-    return checkRows(m, t).filter((r) => r.problem && !(r.key in knownGaps)).map((r) => `${r.key}: ${r.problem}`);
+    return checkRows(m, t)
+      .filter((r) => r.problem && !(r.key in knownGaps))
+      .map((r) => `${r.key}: ${r.problem}`);
   });
 }
 
@@ -174,7 +179,9 @@ describe('TS 24.301 clause 8: messages', () => {
     expect(specMessages.length).toBe(64);
     expect(specMessages.filter((m) => m.protocol === 'EMM').length).toBe(37);
     const covered = rows.filter((r) => !r.problem).length;
-    console.log(`coverage: ${tables.filter(({ t }) => t).length}/${tables.length} message tables, ${covered}/${specMessages.reduce((n, m) => n + m.ies.length, 0)} IE rows (${Object.keys(knownGaps).length} known gaps)`);
+    console.log(
+      `coverage: ${tables.filter(({ t }) => t).length}/${tables.length} message tables, ${covered}/${specMessages.reduce((n, m) => n + m.ies.length, 0)} IE rows (${Object.keys(knownGaps).length} known gaps)`,
+    );
   });
 
   it('fails when a message or an IE is taken out of the grammar', () => {
@@ -209,11 +216,13 @@ describe('TS 24.301 clause 8: IE rows', () => {
   });
 
   it('the IE that covers a row is typed by the row clause', () => {
-    const wrong = rows.filter((r) => r.ie).flatMap((r) => {
-      const row = specMessages.flatMap((m) => m.ies.map((x, i) => ({ k: rowKey(m, x, i), x }))).find((e) => e.k === r.key)!.x;
-      const clause = clauseOf(r.ie!.specRef);
-      return clause?.toLowerCase() === row.type_clause.toLowerCase() ? [] : [`${r.key}: grammar says §${clause}, spec ${row.type_clause}`];
-    });
+    const wrong = rows
+      .filter((r) => r.ie)
+      .flatMap((r) => {
+        const row = specMessages.flatMap((m) => m.ies.map((x, i) => ({ k: rowKey(m, x, i), x }))).find((e) => e.k === r.key)!.x;
+        const clause = clauseOf(r.ie!.specRef);
+        return clause?.toLowerCase() === row.type_clause.toLowerCase() ? [] : [`${r.key}: grammar says §${clause}, spec ${row.type_clause}`];
+      });
     expect(wrong).toEqual([]);
   });
 });

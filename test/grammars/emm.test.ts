@@ -40,7 +40,11 @@ interface SpecMessage {
 }
 const specMessages = fixtureJson<SpecMessage[]>('spec/ts24301-messages.json');
 const esmNames = new Set(specMessages.filter((m) => m.protocol === 'ESM').map((m) => m.name.toLowerCase()));
-const snake = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+const snake = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 
 /** The innermost message of a corpus line, when it is EMM. */
 const inner = (name: string) => name.replace(/^Security protected NAS message \(SHT \d+\) \/ /, '');
@@ -167,15 +171,24 @@ interface WsField {
   show: string;
 }
 
-const entities = (s: string) => s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const entities = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** The fields of each packet of tshark's PDML, in document order. */
 function pdmlFields(pdml: string): WsField[][] {
-  return pdml.split('<packet>').slice(1).map((packet) => {
-    const fields: WsField[] = [];
-    for (const m of packet.matchAll(/<field name="([^"]+)"[^>]*?\bpos="(\d+)"[^>]*?\bshow="([^"]*)"/g)) fields.push({ name: m[1], pos: Number(m[2]), show: entities(m[3]) });
-    return fields;
-  });
+  return pdml
+    .split('<packet>')
+    .slice(1)
+    .map((packet) => {
+      const fields: WsField[] = [];
+      for (const m of packet.matchAll(/<field name="([^"]+)"[^>]*?\bpos="(\d+)"[^>]*?\bshow="([^"]*)"/g)) fields.push({ name: m[1], pos: Number(m[2]), show: entities(m[3]) });
+      return fields;
+    });
 }
 
 /** Filters whose rendering differs for reasons outside the EMM grammar (see the comments). */
@@ -218,7 +231,8 @@ describe('agreement with tshark', () => {
         const same = fields.filter((f) => f.name === n.filter && f.pos === n.bitOffset >> 3);
         if (!same.length) continue;
         compared++;
-        if (!same.some((f) => f.show === n.show || f.show.replace(/:/g, '') === n.show)) diffs.push(`#${line.index} ${n.filter}@${n.bitOffset >> 3}: ${n.show} vs ${same.map((f) => f.show).join('|')}`);
+        if (!same.some((f) => f.show === n.show || f.show.replace(/:/g, '') === n.show))
+          diffs.push(`#${line.index} ${n.filter}@${n.bitOffset >> 3}: ${n.show} vs ${same.map((f) => f.show).join('|')}`);
       }
     });
     expect(diffs).toEqual([]);
@@ -233,7 +247,15 @@ const nestsMessages = new Set(['replayed_nas_message']);
 const emmTypeNames = [...Object.keys(grammarFile('emm-ies.yaml').types as Obj), ...Object.keys((grammarFile('emm-messages.yaml').types as Obj | undefined) ?? {})];
 
 const sorted = (v: unknown): unknown =>
-  Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Obj)[k])])) : v;
+  Array.isArray(v)
+    ? v.map(sorted)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, sorted((v as Obj)[k])]),
+        )
+      : v;
 
 describe.each(emmTypeNames.filter((n) => !nestsMessages.has(n)))('type %s', (name) => {
   it('decode(encode(v)) = v with no error, consuming exactly what was written', () => {
@@ -345,7 +367,12 @@ describe('EMM TRANSPORT (security header type 11, no message type)', () => {
     const hex = 'b71122334405' + '03' + '450000';
     const { value, expert } = decode(hex);
     expect(expert).toEqual([]);
-    expect(value).toEqual({ message: 'emm_transport', message_authentication_code: 0x11223344, sequence_number: 5, data_container: { data_type: 0, body: { ddx: 0, eps_bearer_identity: 3, payload: '450000' } } });
+    expect(value).toEqual({
+      message: 'emm_transport',
+      message_authentication_code: 0x11223344,
+      sequence_number: 5,
+      data_container: { data_type: 0, body: { ddx: 0, eps_bearer_identity: 3, payload: '450000' } },
+    });
     expect(encode(value)).toBe(hex);
   });
 

@@ -24,9 +24,27 @@ const dissector = keylessDissector(ir);
 const encoder = new Encoder(ir);
 
 type Obj = Record<string, unknown>;
-interface SpecRow { iei: string; name: string; type_clause: string; presence: string; format: string; length: string }
-interface SpecMessage { clause: string; name: string; protocol: string; table: string; message_type: string; direction: string; ies: SpecRow[] }
-interface Sample { name: string; hex: string }
+interface SpecRow {
+  iei: string;
+  name: string;
+  type_clause: string;
+  presence: string;
+  format: string;
+  length: string;
+}
+interface SpecMessage {
+  clause: string;
+  name: string;
+  protocol: string;
+  table: string;
+  message_type: string;
+  direction: string;
+  ies: SpecRow[];
+}
+interface Sample {
+  name: string;
+  hex: string;
+}
 
 const spec = fixtureJson<SpecMessage[]>('spec/ts24301-messages.json').filter((m) => m.protocol === 'ESM');
 
@@ -65,20 +83,15 @@ const synthetic: Sample[] = [
   },
   {
     name: 'PDN connectivity request (synthetic: EIT flag, device properties, header compression, PAP in PCO)',
-    hex:
-      '0203d031d1280403696d73272180c0230e0102000e0475736572047061737300170101001a01050022011a000d00c1330303' +
-      '010066030100107b000480000300',
+    hex: '0203d031d1280403696d73272180c0230e0102000e0475736572047061737300170101001a01050022011a000d00c1330303' + '010066030100107b000480000300',
   },
   {
     name: 'Bearer resource modification request (synthetic: TFT delete packet filters, extended EPS QoS)',
-    hex:
-      '0207d60504a30102035b05050a0a14145824270480000c00c06604030100025c0a01000100020100030004',
+    hex: '0207d60504a30102035b05050a0a14145824270480000c00c06604030100025c0a01000100020100030004',
   },
   {
     name: 'Modify EPS bearer context request (synthetic: APN-AMBR extended-2, TFT no TFT operation)',
-    hex:
-      '6206c95b0d090102030405060708090a0b0c3601c05e06fefefe9e0203270b800023000601000330ff01c25f060700010700' +
-      '02',
+    hex: '6206c95b0d090102030405060708090a0b0c3601c05e06fefefe9e0203270b800023000601000330ff01c25f060700010700' + '02',
   },
   {
     name: 'Remote UE report (synthetic: connected and disconnected contexts, every identity type, PKMF address)',
@@ -88,73 +101,59 @@ const synthetic: Sample[] = [
   },
   {
     name: 'Remote UE report response (synthetic)',
-    hex:
-      '0209ea',
+    hex: '0209ea',
   },
   {
     name: 'ESM dummy message (synthetic)',
-    hex:
-      '0200dc',
+    hex: '0200dc',
   },
   {
     name: 'Notification (synthetic)',
-    hex:
-      '6200db0101',
+    hex: '6200db0101',
   },
   {
     name: 'ESM data transport (synthetic: user data container, release assistance indication)',
-    hex:
-      '620aeb0006450000140000f1',
+    hex: '620aeb0006450000140000f1',
   },
   {
     name: 'ESM status (synthetic)',
-    hex:
-      '6203e82b',
+    hex: '6203e82b',
   },
   {
     name: 'PDN connectivity reject (synthetic: back-off timer, re-attempt indicator, EPCO)',
-    hex:
-      '0203d11b3701216b01037b00058000040101',
+    hex: '0203d11b3701216b01037b00058000040101',
   },
   {
     name: 'Bearer resource allocation reject (synthetic)',
-    hex:
-      '0204d51e6b01013303030100',
+    hex: '0204d51e6b01013303030100',
   },
   {
     name: 'Deactivate EPS bearer context request (synthetic: T3396, WLAN offload)',
-    hex:
-      '6200cd24370145c3',
+    hex: '6200cd24370145c3',
   },
   {
     name: 'PDN disconnect reject (synthetic)',
-    hex:
-      '0205d331',
+    hex: '0205d331',
   },
   {
     name: 'Activate default EPS bearer context reject (synthetic)',
-    hex:
-      '0203c31b7b000180',
+    hex: '0203c31b7b000180',
   },
   {
     name: 'Modify EPS bearer context reject (synthetic)',
-    hex:
-      '6205cb253303010102',
+    hex: '6205cb253303010102',
   },
   {
     name: 'Bearer resource modification reject (synthetic)',
-    hex:
-      '0207d7293701e0',
+    hex: '0207d7293701e0',
   },
   {
     name: 'Deactivate EPS bearer context accept (synthetic)',
-    hex:
-      '6200ce270480000200',
+    hex: '6200ce270480000200',
   },
   {
     name: 'Bearer resource allocation request (synthetic: EPS QoS with extended-2 rates, device properties)',
-    hex:
-      '0209d405062110010230060d01fefefefe0102030405060708c15c0a02000100010200010001',
+    hex: '0209d405062110010230060d01fefefefe0102030405060708c15c0a02000100010200010001',
   },
 ];
 
@@ -166,8 +165,7 @@ const innerValue = (value: unknown): Obj => {
   return v.message === 'security_protected_nas_message' ? (v.nas_message as Obj) : v;
 };
 /** Expert items that mean the message did not decode: errors, unknown messages, failed nested decodes. */
-const failures = (hex: string) =>
-  dissect(hex).expert.filter((e) => e.severity === 'error' || e.id === 'unknown_message_type' || e.id === 'nested_decode_failed');
+const failures = (hex: string) => dissect(hex).expert.filter((e) => e.severity === 'error' || e.id === 'unknown_message_type' || e.id === 'nested_decode_failed');
 /** Value keys the engine uses for octets it could not decode into fields. */
 const OPAQUE = /"_(raw|trailing|extra)"/;
 
@@ -203,7 +201,14 @@ describe('ESM message tables (TS 24.301 §8.3)', () => {
         };
       });
       const ies = g!.ies.map((ie) => ({
-        name: ie.name, iei: ie.iei, half: ie.half, format: ie.format, presence: ie.presence, minLen: ie.minLen, maxLen: ie.maxLen, specRef: ie.specRef,
+        name: ie.name,
+        iei: ie.iei,
+        half: ie.half,
+        format: ie.format,
+        presence: ie.presence,
+        minLen: ie.minLen,
+        maxLen: ie.maxLen,
+        specRef: ie.specRef,
       }));
       expect(ies).toEqual(rows);
       // Every IE names a value type that decodes into fields.
@@ -413,15 +418,27 @@ describe('tshark (Wireshark 4.0) agrees on the values of the Wireshark fields we
         let a = us.get(f) ?? [];
         let b = ws.get(f)!;
         if (f === 'nas_eps.esm.elem_id') {
-          const n = (xs: string[]) => xs.map((x) => parseInt(x, 16)).sort((p, q) => p - q).map(String);
+          const n = (xs: string[]) =>
+            xs
+              .map((x) => parseInt(x, 16))
+              .sort((p, q) => p - q)
+              .map(String);
           a = n([...a, ...(us.get('gsm_a.gm.elem_id') ?? []), ...(us.get('gsm_a.common.elem_id') ?? [])]);
           b = n([...b, ...ws.get('gsm_a.gm.elem_id')!, ...ws.get('gsm_a.common.elem_id')!]);
         } else if (f in EXT2) a = [...a, ...(us.get(EXT2[f]) ?? [])];
         else if (f === 'gsm_a.gm.sm.pco.length') {
           b = b.filter((x) => x.length === 4);
-          check('nas_eps.esm.pco.length_2octets', us.get('nas_eps.esm.pco.length_2octets') ?? [], ws.get(f)!.filter((x) => x.length === 6));
+          check(
+            'nas_eps.esm.pco.length_2octets',
+            us.get('nas_eps.esm.pco.length_2octets') ?? [],
+            ws.get(f)!.filter((x) => x.length === 6),
+          );
         } else if (f === 'gsm_a.gm.sm.tft.packet_filter_identifier') a = a.map((x) => String(Number(x) + 1));
-        check(f, a.filter((x) => x !== ''), b.filter((x) => x !== '<MISSING>' && x !== ''));
+        check(
+          f,
+          a.filter((x) => x !== ''),
+          b.filter((x) => x !== '<MISSING>' && x !== ''),
+        );
       }
     });
     return { compared, mismatches };
@@ -437,8 +454,14 @@ describe('tshark (Wireshark 4.0) agrees on the values of the Wireshark fields we
   });
 
   it('on every ESM message of the corpus', () => {
-    const plain = compare(esmCorpus.filter((m) => !m.name.startsWith('Security')), true);
-    const protectedOnes = compare(esmCorpus.filter((m) => m.name.startsWith('Security')), false);
+    const plain = compare(
+      esmCorpus.filter((m) => !m.name.startsWith('Security')),
+      true,
+    );
+    const protectedOnes = compare(
+      esmCorpus.filter((m) => m.name.startsWith('Security')),
+      false,
+    );
     expect([...plain.mismatches, ...protectedOnes.mismatches]).toEqual([]);
     expect(plain.compared + protectedOnes.compared).toBeGreaterThan(900);
   }, 60_000);

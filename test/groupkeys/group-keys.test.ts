@@ -12,7 +12,11 @@ import { GROUP_KEY_IE_BEARER } from '../../src/security/group-key-ie.js';
 const params = { seed: 20261129, numRuns: process.env.MTCGK_DEEP === '1' ? 1000 : 60 };
 const keysText = readFileSync('captures/group-keys.keys.json', 'utf8');
 const keys = parseKeys(keysText, 'group-keys.keys.json');
-const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => /^(UL|DL) /.test(l)).map((l) => ({ dir: l.slice(0, 2).toLowerCase() as 'ul' | 'dl', bytes: fromHex(l.split(': ')[1]) }));
+const lines = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => /^(UL|DL) /.test(l))
+    .map((l) => ({ dir: l.slice(0, 2).toLowerCase() as 'ul' | 'dl', bytes: fromHex(l.split(': ')[1]) }));
 
 function playNas(file: string, withKeys = true) {
   const session = new SecuritySession(withKeys ? keys : undefined);
@@ -43,15 +47,13 @@ describe('group keys in NAS', () => {
   });
 
   it('flags each negative case of the audit capture, and only it', () => {
-    const ids = playNas('captures/group-keys-audit.txt').map((r) => r.expert.filter((e) => e.group === 'security' && e.severity !== 'chat').map((e) => e.id).sort());
-    expect(ids).toEqual([
-      ['keys_before_security_mode', 'keys_in_clear'],
-      ['keys_in_clear'],
-      [],
-      [],
-      ['gki_reused'],
-      ['group_key_conflict'],
-    ]);
+    const ids = playNas('captures/group-keys-audit.txt').map((r) =>
+      r.expert
+        .filter((e) => e.group === 'security' && e.severity !== 'chat')
+        .map((e) => e.id)
+        .sort(),
+    );
+    expect(ids).toEqual([['keys_before_security_mode', 'keys_in_clear'], ['keys_in_clear'], [], [], ['gki_reused'], ['group_key_conflict']]);
   });
 
   it('ciphers the IE with a keystream no NAS message uses (BEARER 1, NAS uses 0)', () => {
@@ -68,14 +70,16 @@ describe('group keys in NAS', () => {
 });
 
 describe('protected group messages', () => {
-  const keyArb = fc.record({
-    gid: fc.constantFrom('00000001-001-01-01', '0000abcd-310-410-0102030405060708090a'),
-    gki: fc.integer({ min: 0, max: 255 }),
-    eea: fc.constantFrom<AlgId>(1, 2, 3),
-    eia: fc.constantFrom<AlgId>(1, 2, 3),
-    gkConf: fc.uint8Array({ minLength: 16, maxLength: 16 }),
-    gkInteg: fc.uint8Array({ minLength: 16, maxLength: 16 }),
-  }).map((k): GroupKeyRecord => ({ ...k, where: 'test' }));
+  const keyArb = fc
+    .record({
+      gid: fc.constantFrom('00000001-001-01-01', '0000abcd-310-410-0102030405060708090a'),
+      gki: fc.integer({ min: 0, max: 255 }),
+      eea: fc.constantFrom<AlgId>(1, 2, 3),
+      eia: fc.constantFrom<AlgId>(1, 2, 3),
+      gkConf: fc.uint8Array({ minLength: 16, maxLength: 16 }),
+      gkInteg: fc.uint8Array({ minLength: 16, maxLength: 16 }),
+    })
+    .map((k): GroupKeyRecord => ({ ...k, where: 'test' }));
 
   it('protect -> verify -> decipher gives the payload back for every algorithm; any flipped bit gives a bad MAC', () => {
     fc.assert(
@@ -97,7 +101,10 @@ describe('protected group messages', () => {
 
   it('flags the replayed, tampered and too old messages of the attack capture', async () => {
     const out: string[] = [];
-    await main(['--proto', 'gmsg', '-r', 'captures/group-messages-attacks.txt', '--keys', 'captures/group-keys.keys.json', '-T', 'fields', '-e', 'gmsg.mac.status', '-e', 'gmsg.replay.status'], (s) => void out.push(...s.split('\n')));
+    await main(
+      ['--proto', 'gmsg', '-r', 'captures/group-messages-attacks.txt', '--keys', 'captures/group-keys.keys.json', '-T', 'fields', '-e', 'gmsg.mac.status', '-e', 'gmsg.replay.status'],
+      (s) => void out.push(...s.split('\n')),
+    );
     expect(out).toEqual(['good\tok', 'good\treplayed', 'bad\t', 'good\tok', 'good\ttoo_old']);
   });
 
@@ -168,7 +175,11 @@ describe('key schedule', () => {
     const a = deriveGroupKeys(root, base);
     expect(deriveGroupKeys(root, base)).toEqual(a);
     const hex = (k: GroupKeyRecord) => Buffer.from(k.gkConf).toString('hex') + Buffer.from(k.gkInteg).toString('hex');
-    const variants = [{ ...base, gid: '00000001-001-01-02' }, { ...base, gki: 2 }, { ...base, eea: 1 as AlgId }].map((p) => hex(deriveGroupKeys(root, p)));
+    const variants = [
+      { ...base, gid: '00000001-001-01-02' },
+      { ...base, gki: 2 },
+      { ...base, eea: 1 as AlgId },
+    ].map((p) => hex(deriveGroupKeys(root, p)));
     variants.push(hex(deriveGroupKeys(root, base, GROUP_KEY_FC + 1)));
     expect(new Set([hex(a), ...variants]).size).toBe(5);
     expect(Buffer.from(a.gkConf).equals(Buffer.from(a.gkInteg))).toBe(false);

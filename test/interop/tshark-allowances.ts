@@ -16,9 +16,9 @@ const under = (f: TsharkField, label: string | RegExp) => f.ancestors.some((a) =
 const ieOf = (o: OurField) => o.ancestors.filter((a) => a.includes('.ie.')).pop();
 const inEsm = (offset: number | undefined, m: MessageContext) => inRanges(offset, m.esm);
 /** tshark's value is the octets at its own offset: a byte field over what mtcgk splits or nests. */
-const rawBytes = (f: TsharkField, m: MessageContext) => f.offset !== undefined && f.length !== undefined && m.hex.slice(2 * f.offset, 2 * (f.offset + f.length)) === f.value;
+const _rawBytes = (f: TsharkField, m: MessageContext) => f.offset !== undefined && f.length !== undefined && m.hex.slice(2 * f.offset, 2 * (f.offset + f.length)) === f.value;
 const oursAt = (m: MessageContext, name: string, offset: number | undefined) => m.ours.filter((o) => o.name === name && o.offset === offset);
-const num = (s: string) => (/^0x/i.test(s) ? parseInt(s, 16) : Number(s));
+const _num = (s: string) => (/^0x/i.test(s) ? parseInt(s, 16) : Number(s));
 
 export const allowances: Allowance[] = [
   // ---- (a) tshark shows it, mtcgk does not model it
@@ -26,7 +26,8 @@ export const allowances: Allowance[] = [
     id: 'sms-in-nas-container',
     kind: 'not modelled',
     fields: ['gsm_a.dtap.*', 'gsm_a.rp.*', 'gsm_sms.*', 'e164.*', 'gsm_a.len', 'gsm_a.extension', 'gsm_a.L3_protocol_discriminator'],
-    reason: 'tshark dissects the NAS message container of UPLINK/DOWNLINK NAS TRANSPORT as SMS (CP, RP and TP layers); mtcgk shows the container octets (nas_eps.emm.nas_msg_cont, compared) and does not model SMS',
+    reason:
+      'tshark dissects the NAS message container of UPLINK/DOWNLINK NAS TRANSPORT as SMS (CP, RP and TP layers); mtcgk shows the container octets (nas_eps.emm.nas_msg_cont, compared) and does not model SMS',
     spec: 'TS 24.301 §9.9.3.22; TS 24.011 §7, TS 23.040 §9',
     tshark: (f) => under(f, 'nas_eps.emm.nas_msg_cont_tree'),
   },
@@ -50,7 +51,8 @@ export const allowances: Allowance[] = [
     id: 'generated-values',
     kind: 'not modelled',
     fields: ['nas_eps.emm.tai_tac', 'gsm_a.gm.sm.tft.packet_filter'],
-    reason: 'values tshark computes rather than reads and the grammar declares no derivation for: the further TACs of a TAI list of consecutive TACs (no offset), the index of a packet filter in its list. mtcgk shows what is on the wire (compared)',
+    reason:
+      'values tshark computes rather than reads and the grammar declares no derivation for: the further TACs of a TAI list of consecutive TACs (no offset), the index of a packet filter in its list. mtcgk shows what is on the wire (compared)',
     spec: 'TS 24.301 §9.9.3.33; TS 24.008 §10.5.6.12',
     tshark: (f) => (f.name === 'nas_eps.emm.tai_tac' && f.offset === undefined) || f.name === 'gsm_a.gm.sm.tft.packet_filter',
   },
@@ -58,7 +60,8 @@ export const allowances: Allowance[] = [
     id: 'mnc-length',
     kind: 'not modelled',
     fields: ['e212.mnc'],
-    reason: 'the MNC of an IMSI has two or three digits and the IMSI does not say which; tshark looks the MCC+MNC up in its table of allocated networks (e.g. 001-010, 235-047), mtcgk takes three digits for the MCCs whose numbering plan has them and two otherwise (src/engine/render.ts). Checked: tshark\'s MNC is the other length of the same digits',
+    reason:
+      "the MNC of an IMSI has two or three digits and the IMSI does not say which; tshark looks the MCC+MNC up in its table of allocated networks (e.g. 001-010, 235-047), mtcgk takes three digits for the MCCs whose numbering plan has them and two otherwise (src/engine/render.ts). Checked: tshark's MNC is the other length of the same digits",
     spec: 'TS 23.003 §2.2, §2.3',
     tshark: (f) => f.name === 'e212.mnc' && under(f, 'e212.assoc.imsi_tree'),
     counterpart: (f, left, m) =>
@@ -72,7 +75,8 @@ export const allowances: Allowance[] = [
     id: 'plain-esm-pdu',
     kind: 'tshark differs from the spec',
     fields: ['nas_eps.security_header_type', 'all fields of the ESM message'],
-    reason: 'for a plain ESM message at the top of the PDU tshark reads octet 1 bits 8-5 (the EPS bearer identity) as a security header type and stops ("A security header should use EMM protocol discriminator", or "should be integrity protected" when they are 0). Checked: tshark\'s "security header type" is the EPS bearer identity mtcgk shows',
+    reason:
+      'for a plain ESM message at the top of the PDU tshark reads octet 1 bits 8-5 (the EPS bearer identity) as a security header type and stops ("A security header should use EMM protocol discriminator", or "should be integrity protected" when they are 0). Checked: tshark\'s "security header type" is the EPS bearer identity mtcgk shows',
     spec: 'TS 24.301 §9.3.1 (security header type: EMM messages only), §9.3.2 (EPS bearer identity)',
     tshark: (f, m) => f.name === 'nas_eps.security_header_type' && f.offset === 0 && inEsm(0, m),
     verify: (f, m) => oursAt(m, 'nas_eps.bearer_id', 0).some((o) => o.value === f.value),
@@ -91,7 +95,8 @@ export const allowances: Allowance[] = [
     id: 'spare-bits-tshark-omits',
     kind: 'tshark differs from the spec',
     fields: ['nas_eps.spare_bits', 'gsm_a.spare_bits'],
-    reason: 'spare bits and fillers the spec defines and tshark shows no field for: octet 3 bits 8-5 (1111) of a GUTI, bit 4 of identity type 2, PDN type, request type and radio priority, octet 3 bits 8-4 of PDN address, octet 3 bits 7-4 of protocol configuration options, bits 4-1 of a transaction identifier',
+    reason:
+      'spare bits and fillers the spec defines and tshark shows no field for: octet 3 bits 8-5 (1111) of a GUTI, bit 4 of identity type 2, PDN type, request type and radio priority, octet 3 bits 8-4 of PDN address, octet 3 bits 7-4 of protocol configuration options, bits 4-1 of a transaction identifier',
     spec: 'TS 24.301 §9.9.3.12, §9.9.3.17, §9.9.4.9, §9.9.4.10, §9.9.4.14; TS 24.008 §10.5.6.3, §10.5.7.2, §10.5.6.7',
     ours: (o) =>
       (o.name === 'nas_eps.spare_bits' && o.value === '0x0f' && GUTI_IES.has(ieOf(o) ?? '')) ||
@@ -102,7 +107,8 @@ export const allowances: Allowance[] = [
     id: 'ies-out-of-order',
     kind: 'tshark differs from the spec',
     fields: ['fields of the IEs after the first out-of-order IE'],
-    reason: 'tshark reads the optional IEs in table order only and reports the rest of the message as extraneous data once one comes out of order (open5gs TAU requests send Device properties before Old GUTI type); every IE of the non-imperative part is self-delimiting, so mtcgk dissects them all, with an ie_out_of_order note',
+    reason:
+      'tshark reads the optional IEs in table order only and reports the rest of the message as extraneous data once one comes out of order (open5gs TAU requests send Device properties before Old GUTI type); every IE of the non-imperative part is self-delimiting, so mtcgk dissects them all, with an ie_out_of_order note',
     spec: 'TS 24.007 §11.2.4; TS 24.301 §7.6',
     ours: (o, m) => {
       const firstLate = [...walkTree(m.tree)].flatMap((n) => n.expert).find((e) => e.id === 'ie_out_of_order');
@@ -114,7 +120,8 @@ export const allowances: Allowance[] = [
     id: 'identity-digit-1',
     kind: 'engine',
     fields: ['gsm_a.id_dig_1'],
-    reason: 'the bcd_identity codec (src/codecs/digits.ts) names the leaf of identity digit 1 after the identity (e212.imsi_digit1, gsm_a.imeisv_digit1) instead of gsm_a.id_dig_1. Checked: same digit at the same octet',
+    reason:
+      'the bcd_identity codec (src/codecs/digits.ts) names the leaf of identity digit 1 after the identity (e212.imsi_digit1, gsm_a.imeisv_digit1) instead of gsm_a.id_dig_1. Checked: same digit at the same octet',
     spec: 'TS 24.008 §10.5.1.4',
     tshark: (f) => f.name === 'gsm_a.id_dig_1',
     counterpart: (f, left) => left.find((o) => o.name.endsWith('_digit1') && o.offset === f.offset && o.value === f.value),
@@ -138,4 +145,3 @@ export const allowances: Allowance[] = [
     tshark: (f) => (f.name === 'e212.mcc' || f.name === 'e212.mnc') && under(f, 'gsm_a.gm.sm.pco_pid_tree'),
   },
 ];
-

@@ -41,7 +41,13 @@ let infos: Array<{ tshark: string; ours: string }> = [];
 
 beforeAll(() => {
   const file = join(dir, 'real.pcapng');
-  writeFileSync(file, writePcapng(corpus.map((l, i) => ({ bytes: fromHex(l.hex), protocol: 'nas-eps', label: l.name, source: `real.jsonl:${i + 1}` })), { linkType: 147 }));
+  writeFileSync(
+    file,
+    writePcapng(
+      corpus.map((l, i) => ({ bytes: fromHex(l.hex), protocol: 'nas-eps', label: l.name, source: `real.jsonl:${i + 1}` })),
+      { linkType: 147 },
+    ),
+  );
   // One tshark run over every message; -x adds each field's offset, length, mask and type (`name_raw`).
   const out = execFileSync('tshark', ['-o', uat, '-r', file, '-T', 'json', '-x'], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
   const packets = parseTolerantJson(out);
@@ -101,7 +107,10 @@ describe('agreement with tshark on the real corpus', () => {
       ...allowances.map((a) => `    ${a.id.padEnd(30)} ${String(usesOf(a.id)).padStart(5)}  (${a.kind})`),
       ...(pendingUnused.length ? [`  ESM pending allowances no longer used (take them off): ${pendingUnused.map((a) => a.id).join(', ')}`] : []),
       '  per message: #index compared agreed allowed(tshark+mtcgk) disagreements name',
-      ...results.map((r) => `    #${String(r.index).padEnd(3)} ${String(r.compared).padStart(4)} ${String(r.agreed).padStart(4)} ${String(r.allowedTshark + r.allowedOurs).padStart(4)} ${String(r.disagreements.length).padStart(3)}  ${r.name}`),
+      ...results.map(
+        (r) =>
+          `    #${String(r.index).padEnd(3)} ${String(r.compared).padStart(4)} ${String(r.agreed).padStart(4)} ${String(r.allowedTshark + r.allowedOurs).padStart(4)} ${String(r.disagreements.length).padStart(3)}  ${r.name}`,
+      ),
     ];
     console.log(lines.join('\n'));
     expect(compared).toBeGreaterThan(9000);
@@ -109,12 +118,12 @@ describe('agreement with tshark on the real corpus', () => {
     expect(results.every((r) => r.compared > 0)).toBe(true);
   });
 
-  it('shows tshark\'s Info column (_ws.col.Info), but where tshark stops early or reads a container further', () => {
+  it("shows tshark's Info column (_ws.col.Info), but where tshark stops early or reads a container further", () => {
     const equal = infos.filter((x) => x.tshark === x.ours).length;
-    const unexplained = infos
-      .map((x, i) => ({ ...x, i }))
-      .filter((x) => x.tshark !== x.ours && !INFO_ALLOWED.some((a) => a.test(x.tshark, x.ours, contexts[x.i])));
-    console.log(`Info column equal to tshark's: ${equal}/${infos.length} messages (${((100 * equal) / infos.length).toFixed(1)}%); the others: ${INFO_ALLOWED.map((a) => `${a.id} ${infos.filter((x, i) => x.tshark !== x.ours && a.test(x.tshark, x.ours, contexts[i])).length}`).join(', ')}`);
+    const unexplained = infos.map((x, i) => ({ ...x, i })).filter((x) => x.tshark !== x.ours && !INFO_ALLOWED.some((a) => a.test(x.tshark, x.ours, contexts[x.i])));
+    console.log(
+      `Info column equal to tshark's: ${equal}/${infos.length} messages (${((100 * equal) / infos.length).toFixed(1)}%); the others: ${INFO_ALLOWED.map((a) => `${a.id} ${infos.filter((x, i) => x.tshark !== x.ours && a.test(x.tshark, x.ours, contexts[i])).length}`).join(', ')}`,
+    );
     expect(unexplained.map((x) => `#${x.i}: tshark "${x.tshark}", mtcgk "${x.ours}"`)).toEqual([]);
     expect(equal / infos.length).toBeGreaterThan(0.93);
   });

@@ -12,8 +12,7 @@ function bigEndianPcap(le: Uint8Array): Uint8Array {
   const out = le.slice();
   const from = new DataView(le.buffer, le.byteOffset);
   const to = new DataView(out.buffer);
-  const swap = (pos: number, size: 2 | 4) =>
-    size === 2 ? to.setUint16(pos, from.getUint16(pos, true)) : to.setUint32(pos, from.getUint32(pos, true));
+  const swap = (pos: number, size: 2 | 4) => (size === 2 ? to.setUint16(pos, from.getUint16(pos, true)) : to.setUint32(pos, from.getUint32(pos, true)));
   [0, 8, 12, 16, 20].forEach((pos) => swap(pos, 4));
   [4, 6].forEach((pos) => swap(pos, 2));
   for (let pos = 24; pos < le.length; pos += 16 + from.getUint32(pos + 8, true)) {
@@ -74,13 +73,20 @@ class Bytes {
   };
   option = (code: number, value: ArrayLike<number>) => this.u16(code).u16(value.length).raw(value);
   /** Exported-PDU tags count their padding in the length. */
-  tag = (code: number, value: ArrayLike<number>) => this.u16(code).u16((value.length + 3) & ~3).raw(value);
+  tag = (code: number, value: ArrayLike<number>) =>
+    this.u16(code)
+      .u16((value.length + 3) & ~3)
+      .raw(value);
   bytes = () => Uint8Array.from(this.out);
 }
 
 function block(littleEndian: boolean, type: number, body: (b: Bytes) => Bytes): number[] {
   const inner = body(new Bytes(littleEndian)).out;
-  return new Bytes(littleEndian).u32(type).u32(inner.length + 12).raw(inner).u32(inner.length + 12).out;
+  return new Bytes(littleEndian)
+    .u32(type)
+    .u32(inner.length + 12)
+    .raw(inner)
+    .u32(inner.length + 12).out;
 }
 
 const shb = (le: boolean) => block(le, 0x0a0d0d0a, (b) => b.u32(0x1a2b3c4d).u16(1).u16(0).i64(-1n));
@@ -121,9 +127,28 @@ describe('readPcapng', () => {
       .out.concat([0x52, 0x00, 0xc2]);
     const bytes = Uint8Array.from([
       ...shb(be),
-      ...block(be, 1, (b) => b.u16(148).u16(0).u32(4).option(9, [0x80 | 10]).option(14, new Bytes(be).i64(1000n).out).u32(0)),
+      ...block(be, 1, (b) =>
+        b
+          .u16(148)
+          .u16(0)
+          .u32(4)
+          .option(9, [0x80 | 10])
+          .option(14, new Bytes(be).i64(1000n).out)
+          .u32(0),
+      ),
       ...block(be, 0x0bad, (b) => b.u32(0xdeadbeef)),
-      ...block(be, 6, (b) => b.u32(0).u32(0).u32(3 * 1024 + 512).u32(3).u32(3).raw([7, 0x55, 1]).option(1, text('t1')).option(2, new Bytes(be).u32(1).out).u32(0)),
+      ...block(be, 6, (b) =>
+        b
+          .u32(0)
+          .u32(0)
+          .u32(3 * 1024 + 512)
+          .u32(3)
+          .u32(3)
+          .raw([7, 0x55, 1])
+          .option(1, text('t1'))
+          .option(2, new Bytes(be).u32(1).out)
+          .u32(0),
+      ),
       ...block(be, 3, (b) => b.u32(5).raw([7, 0x5d, 1, 2, 3])),
       ...shb(true),
       ...block(true, 1, (b) => b.u16(252).u16(0).u32(0)),
@@ -137,8 +162,7 @@ describe('readPcapng', () => {
   });
 
   const idb147 = block(true, 1, (b) => b.u16(147).u16(0).u32(0));
-  const epb = (iface: number, captured: number, data: number[], options: number[] = []) =>
-    block(true, 6, (b) => b.u32(iface).u32(0).u32(0).u32(captured).u32(data.length).raw(data).raw(options));
+  const epb = (iface: number, captured: number, data: number[], options: number[] = []) => block(true, 6, (b) => b.u32(iface).u32(0).u32(0).u32(captured).u32(data.length).raw(data).raw(options));
   it.each([
     [[...idb147], 'p: not a pcapng file (no section header block)'],
     [[...shb(true), ...idb147.slice(0, 12)], 'p: block at byte 28: bad or truncated block length 20'],
@@ -146,10 +170,7 @@ describe('readPcapng', () => {
     [[...shb(true), ...idb147, ...epb(1, 3, [7, 0x55, 1])], 'p#1: packet on undeclared interface 1'],
     [[...shb(true), ...idb147, ...epb(0, 9, [7, 0x55, 1])], 'p#1: captured length 9 runs past the end of its block'],
     [[...shb(true), ...idb147, ...epb(0, 3, [7, 0x55, 1], [1, 0, 9, 0])], 'p: block at byte 48: option or tag 1 runs past the end of its block'],
-    [
-      [...shb(true), ...block(true, 1, (b) => b.u16(252).u16(0).u32(0)), ...epb(0, 8, [0, 12, 0, 4, 0x6e, 0x61, 0x73, 0])],
-      'p#1: exported PDU has no end-of-tags tag',
-    ],
+    [[...shb(true), ...block(true, 1, (b) => b.u16(252).u16(0).u32(0)), ...epb(0, 8, [0, 12, 0, 4, 0x6e, 0x61, 0x73, 0])], 'p#1: exported PDU has no end-of-tags tag'],
   ])('fails on damaged files (%#)', (bytes, message) => {
     expect(errorOf(() => readPcapng(Uint8Array.from(bytes), 'p'))).toBe(message);
   });

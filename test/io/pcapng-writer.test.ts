@@ -7,8 +7,7 @@ import { errorOf, fixtureText } from './helpers.js';
 
 const corpus = readJsonl(fixtureText('messages.jsonl'), 'messages.jsonl').map((f) => ({ ...f, protocol: 'nas-eps' }));
 const parts = ({ bytes, protocol, direction, time, label }: Frame) => ({ bytes, protocol, direction, time, label });
-const readBack = (bytes: Uint8Array, dltMap?: Record<number, string>) =>
-  readFrames(bytes, { source: 'w.pcapng', inboundDirection: INBOUND, ...(dltMap && { dltMap }) });
+const readBack = (bytes: Uint8Array, dltMap?: Record<number, string>) => readFrames(bytes, { source: 'w.pcapng', inboundDirection: INBOUND, ...(dltMap && { dltMap }) });
 
 /** Link types of the interface description blocks, in order. */
 function interfaceLinkTypes(pcapng: Uint8Array): number[] {

@@ -72,9 +72,7 @@ describe('readFrames', () => {
   });
 
   it('refuses bytes that are not UTF-8 for a text format', () => {
-    expect(errorOf(() => readFrames(Uint8Array.of(0x30, 0xff), { source: 'b.bin', format: 'hexlines' }))).toBe(
-      'b.bin: not UTF-8 text, as hexlines input must be',
-    );
+    expect(errorOf(() => readFrames(Uint8Array.of(0x30, 0xff), { source: 'b.bin', format: 'hexlines' }))).toBe('b.bin: not UTF-8 text, as hexlines input must be');
   });
 });
 

@@ -21,7 +21,11 @@ function written(name: string, linkType: 147 | 252): string {
   return path;
 }
 
-const fieldRows = (output: string) => output.trimEnd().split('\n').map((line) => line.split('\t'));
+const fieldRows = (output: string) =>
+  output
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split('\t'));
 
 describe('tshark', () => {
   it('is installed', () => {

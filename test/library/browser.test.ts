@@ -47,7 +47,10 @@ describe('in a browser', () => {
     // the default content: one plain message
     expect(await page.textContent('#frames tbody tr td:nth-child(3)')).toBe('Identity request');
 
-    const capture = readFileSync(root('captures/nas-eps-protected.txt'), 'utf8').split('\n').filter((l) => /^(UL|DL) /.test(l)).slice(0, 5);
+    const capture = readFileSync(root('captures/nas-eps-protected.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => /^(UL|DL) /.test(l))
+      .slice(0, 5);
     await page.fill('#hex', capture.join('\n'));
     await page.fill('#keys', readFileSync(root('captures/nas-eps-protected.keys.json'), 'utf8'));
     await page.click('#decode');

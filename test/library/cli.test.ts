@@ -12,7 +12,11 @@ import { Progress } from '../../src/stream/progress.js';
 async function run(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, (s) => void out.push(s), (s) => void err.push(s));
+  const code = await main(
+    argv,
+    (s) => void out.push(s),
+    (s) => void err.push(s),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -22,7 +26,9 @@ const capture = (f: string) => fileURLToPath(new URL(`../../captures/${f}`, impo
 // Plain group key distributions: Gki 1, Gki 2, Gki 1 with new keys (reused), Gki 2 with other keys (conflict),
 // far apart so that -j puts them in different workers: the audit must still see them in order.
 const gkd = (gki: number, k: string) =>
-  toHex(encode({ message: 'group_key_distribution', group_key_information: { groups: [{ gid: '00000001-001-01-01', gki, ciphering: 2, integrity: 2, gk_conf: k.repeat(16), gk_integ: k.repeat(16) }] } }));
+  toHex(
+    encode({ message: 'group_key_distribution', group_key_information: { groups: [{ gid: '00000001-001-01-01', gki, ciphering: 2, integrity: 2, gk_conf: k.repeat(16), gk_integ: k.repeat(16) }] } }),
+  );
 const audit = join(dir, 'audit.txt');
 const samples = readFileSync(capture('nas-eps-samples.txt'), 'utf8');
 writeFileSync(audit, [samples, `DL k1: ${gkd(1, 'aa')}`, samples, `DL k2: ${gkd(2, 'bb')}`, samples, `DL k1-again: ${gkd(1, 'cc')}`, samples, `DL k2-again: ${gkd(2, 'dd')}`, samples].join('\n'));
@@ -45,15 +51,19 @@ describe('mtcgk -j N', () => {
     ['pcapng', ['-T', 'jsonl', '-c', '20']],
   ];
 
-  it.each(cases)('prints what -j 1 prints, in capture order: %s %s', async (which, args) => {
-    const file = which === 'audit' ? audit : pcapng;
-    const one = await run('-r', file, ...args);
-    const many = await run('-r', file, '-j', '2', ...args);
-    expect(many.code).toBe(0);
-    expect(many.err).toBe('');
-    expect(many.out).toBe(one.out);
-    expect(one.out.length).toBeGreaterThan(100);
-  }, 30_000);
+  it.each(cases)(
+    'prints what -j 1 prints, in capture order: %s %s',
+    async (which, args) => {
+      const file = which === 'audit' ? audit : pcapng;
+      const one = await run('-r', file, ...args);
+      const many = await run('-r', file, '-j', '2', ...args);
+      expect(many.code).toBe(0);
+      expect(many.err).toBe('');
+      expect(many.out).toBe(one.out);
+      expect(one.out.length).toBeGreaterThan(100);
+    },
+    30_000,
+  );
 
   it('sees the group key audit across workers (Gki reuse and conflict)', async () => {
     const r = await run('-r', audit, '-j', '2', '-V', '-Y', 'nas_eps.gk.gki');

@@ -9,7 +9,6 @@ import { generateTypes, TYPES_FILE } from '../../scripts/gen-types.js';
 import { BUNDLED_GRAMMARS } from '../../src/grammar/bundled.js';
 import { readGrammarSources } from '../../src/grammar/load.js';
 
-
 describe('generated files', () => {
   it('the grammar bundle holds exactly the YAML files under grammars/ (else: npm run generate)', () => {
     const yaml = readGrammarSources();

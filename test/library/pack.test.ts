@@ -14,7 +14,13 @@ import { LINKTYPE_EXPORTED_PDU, readFrames, writePcapng } from '../../src/index.
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'mtcgk-pack-'));
 const project = join(dir, 'project');
-const sh = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
+const sh = (cmd: string, args: string[], cwd: string) =>
+  execFileSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+  });
 const node = (code: string) => sh(process.execPath, ['--input-type=module', '-e', code], project).trim();
 
 describe('npm pack, npm install, import from the package name', () => {
@@ -69,7 +75,9 @@ describe('npm pack, npm install, import from the package name', () => {
     const frames = readFrames(readFileSync(join(repo, 'captures/nas-eps-protected.txt')), { source: 'p' });
     writeFileSync(join(project, 'caps.pcapng'), writePcapng(frames, { linkType: LINKTYPE_EXPORTED_PDU }));
     cpSync(join(repo, 'examples/decode-pcapng.mjs'), join(project, 'decode-pcapng.mjs'));
-    const out = sh(process.execPath, ['decode-pcapng.mjs', 'caps.pcapng', '--keys', join(repo, 'captures/nas-eps-protected.keys.json')], project).trim().split('\n');
+    const out = sh(process.execPath, ['decode-pcapng.mjs', 'caps.pcapng', '--keys', join(repo, 'captures/nas-eps-protected.keys.json')], project)
+      .trim()
+      .split('\n');
     expect(out).toHaveLength(frames.length);
     expect(out[0]).toMatch(/^ *1 {2}DL {2}security_mode_command {2}MAC good$/);
     expect(out[2]).toMatch(/^ *3 {2}DL {2}identity_request {2}MAC good$/);

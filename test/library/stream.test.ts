@@ -4,7 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decode, dissectStream, fromHex, framesOf, InputError, LINKTYPE_EXPORTED_PDU, lineChunks, parseKeys, readFrames, readHexLines, readHexLineStream, SecuritySession, walk, writePcapng } from '../../src/index.js';
+import {
+  decode,
+  dissectStream,
+  fromHex,
+  framesOf,
+  InputError,
+  LINKTYPE_EXPORTED_PDU,
+  lineChunks,
+  parseKeys,
+  readFrames,
+  readHexLines,
+  readHexLineStream,
+  SecuritySession,
+  walk,
+  writePcapng,
+} from '../../src/index.js';
 import { dissectFile, openCapture } from '../../src/node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mtcgk-stream-'));
@@ -23,7 +38,12 @@ describe('lineChunks', () => {
     const text = '\uFEFF# é comment\r\nDL a: 07 55 01\r\n\r\nUL 0x07,0x5e\nlast 0755';
     const b = bytes(text);
     // one byte at a time: every boundary falls somewhere, including inside 'é' and between \r and \n
-    const chunks = await collect(lineChunks(Array.from(b, (x) => Uint8Array.of(x)), { chunkChars: 8 }));
+    const chunks = await collect(
+      lineChunks(
+        Array.from(b, (x) => Uint8Array.of(x)),
+        { chunkChars: 8 },
+      ),
+    );
     expect(chunks.map((c) => c.text).join('\n')).toBe(text.slice(1));
     for (const c of chunks) expect(c.firstLine).toBe(1 + chunks.slice(0, chunks.indexOf(c)).reduce((n, p) => n + p.lines, 0));
     expect(chunks.at(-1)!.bytesRead).toBe(b.length);

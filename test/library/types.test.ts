@@ -75,7 +75,19 @@ describe('generated types', () => {
     writeFileSync(join(dir, 'values.ts'), lines.join('\n'));
     writeFileSync(
       join(dir, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'], typeRoots: [join(repo, 'node_modules/@types')] }, files: ['values.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+          typeRoots: [join(repo, 'node_modules/@types')],
+        },
+        files: ['values.ts'],
+      }),
     );
     let output = '';
     try {

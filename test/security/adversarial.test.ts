@@ -22,7 +22,11 @@ const dir = mkdtempSync(join(tmpdir(), 'mtcgk-adversarial-'));
 async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, (s) => void out.push(...s.split('\n')), (s) => void err.push(s));
+  const code = await main(
+    argv,
+    (s) => void out.push(...s.split('\n')),
+    (s) => void err.push(s),
+  );
   return { code, out, err: err.join('\n') };
 }
 
@@ -77,7 +81,7 @@ describe('group messages: the key record binds the algorithms', () => {
     expect((await cli('gmsg', 'verify', '--keys', KEYS, toHex(genuine(2, 9, [1, 2, 3])))).out).toEqual(['mac good, replay ok, payload 010203']);
   });
 
-  it('a ciphering algorithm other than the record\'s (or EEA0) is a downgrade', () => {
+  it("a ciphering algorithm other than the record's (or EEA0) is a downgrade", () => {
     const g = group(3); // EEA3/EIA3
     const m = groupMessage({ lgi: 3, eea: 1, eia: 3, seq: 1, payload: [9, 9], macKey: fromHex(g.gk_integ), macAlg: 3 });
     const d = dissectFull(m, 'gmsg', { session: new SecuritySession(parseKeys(readFileSync(KEYS, 'utf8'), KEYS)) });
@@ -204,7 +208,7 @@ describe('NAS: no downgrade to EIA0', () => {
     expect(status(session({}), Uint8Array.of(0x17, 0, 0, 0, 0, 0, 0x07, 0x55, 0x01)).mac).toBe('bad');
   });
 
-  it('an SMC verifies under the algorithms it selects, not under the record\'s', () => {
+  it("an SMC verifies under the algorithms it selects, not under the record's", () => {
     expect(status(session({ eea: 1, eia: 1 }), genuineSmc(0x33, 0)).mac).toBe('good');
     expect(status(session({}), genuineSmc(0x11, 0)).mac).toBe('good');
   });
@@ -223,7 +227,9 @@ describe('NAS: no downgrade to EIA0', () => {
 
   it('two ciphered group key IEs in one SMC reuse one keystream: flagged', () => {
     // The SMC of captures/group-keys-nas.txt carries one ciphered Group key information IE (IEI 0x76, TLV-E).
-    const line = readFileSync('captures/group-keys-nas.txt', 'utf8').split('\n').find((l) => l.startsWith('DL smc-with-ciphered-group-keys'))!;
+    const line = readFileSync('captures/group-keys-nas.txt', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('DL smc-with-ciphered-group-keys'))!;
     const plain = [...fromHex(line.split(': ')[1])].slice(6);
     const ie = plain.slice(7);
     expect(ie[0]).toBe(0x76);
@@ -235,7 +241,9 @@ describe('NAS: no downgrade to EIA0', () => {
     const s = status(session({}), msg);
     expect(s.mac).toBe('good');
     expect(s.experts).toContain('keystream_reused');
-    expect(status(session({}), Uint8Array.of(0x37, ...mac((sel & 7) as AlgId, knasint, 0, 0, 1, Uint8Array.of(0, ...plain), (plain.length + 1) * 8), 0, ...plain)).experts).not.toContain('keystream_reused');
+    expect(status(session({}), Uint8Array.of(0x37, ...mac((sel & 7) as AlgId, knasint, 0, 0, 1, Uint8Array.of(0, ...plain), (plain.length + 1) * 8), 0, ...plain)).experts).not.toContain(
+      'keystream_reused',
+    );
   });
 });
 
@@ -261,7 +269,9 @@ describe('nothing changes its inputs', () => {
 
   it('a ciphered NAS message read from a Buffer verifies the same on every pass', () => {
     const keys = parseKeys(readFileSync('captures/nas-eps-protected.keys.json', 'utf8'), 'keys');
-    const lines = readFileSync('captures/nas-eps-protected.txt', 'utf8').split('\n').filter((l) => /^(UL|DL)/.test(l));
+    const lines = readFileSync('captures/nas-eps-protected.txt', 'utf8')
+      .split('\n')
+      .filter((l) => /^(UL|DL)/.test(l));
     for (let pass = 0; pass < 2; pass++) {
       const s = new SecuritySession(keys);
       for (const l of lines) {
@@ -308,7 +318,12 @@ describe('errors never print key material', () => {
   });
 
   it('keys files with values of the wrong type exit 2 with one line', async () => {
-    for (const bad of [{ nas: [{ kasme: 5 }] }, { nas: [{ kasme: 'aa'.repeat(32), ue: { toString: 1 } }] }, { groups: [{ gid: 'hello', gki: 1, gk_conf: 'aa'.repeat(16), gk_integ: 'aa'.repeat(16), eia: 2 }] }, { groups: [{ gid: 7 }] }]) {
+    for (const bad of [
+      { nas: [{ kasme: 5 }] },
+      { nas: [{ kasme: 'aa'.repeat(32), ue: { toString: 1 } }] },
+      { groups: [{ gid: 'hello', gki: 1, gk_conf: 'aa'.repeat(16), gk_integ: 'aa'.repeat(16), eia: 2 }] },
+      { groups: [{ gid: 7 }] },
+    ]) {
       const f = join(dir, 'wrong.json');
       writeFileSync(f, JSON.stringify(bad));
       const r = await cli('-r', 'captures/nas-eps-samples.txt', '--keys', f);

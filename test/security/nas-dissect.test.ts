@@ -44,7 +44,10 @@ describe('NAS security in the dissector', () => {
 
   it('deciphers the bundled capture with its keys: every MAC good, every inner message decoded', async () => {
     const out: string[] = [];
-    const code = await main(['-r', 'captures/nas-eps-protected.txt', '--keys', 'captures/nas-eps-protected.keys.json', '-T', 'fields', '-e', 'nas_eps.msg_auth_code.status', '-e', 'nas_eps.nas_msg_emm_type'], (s) => void out.push(...s.split('\n')));
+    const code = await main(
+      ['-r', 'captures/nas-eps-protected.txt', '--keys', 'captures/nas-eps-protected.keys.json', '-T', 'fields', '-e', 'nas_eps.msg_auth_code.status', '-e', 'nas_eps.nas_msg_emm_type'],
+      (s) => void out.push(...s.split('\n')),
+    );
     expect(code).toBe(0);
     expect(out).toHaveLength(15);
     for (const line of out) expect(line).toMatch(/^good\t0x[0-9a-f]{2}$/);
@@ -52,7 +55,9 @@ describe('NAS security in the dissector', () => {
 
   it('shows a bad MAC after any flipped bit of a capture message', () => {
     const keys = parseKeys(readFileSync('captures/nas-eps-protected.keys.json', 'utf8'), 'keys');
-    const lines = readFileSync('captures/nas-eps-protected.txt', 'utf8').split('\n').filter((l) => /^(UL|DL) /.test(l));
+    const lines = readFileSync('captures/nas-eps-protected.txt', 'utf8')
+      .split('\n')
+      .filter((l) => /^(UL|DL) /.test(l));
     fc.assert(
       fc.property(fc.nat(), fc.nat(), (li, bit) => {
         const s = new SecuritySession(keys);

@@ -5,19 +5,17 @@ import { type AlgId, EEA_NAMES, EIA_NAMES, encrypt, mac, macEqual } from '../../
 const RUNS = { seed: 42, numRuns: 100 };
 
 /** Random 128-EEAx/EIAx inputs with a bit length of 1..2000 and exactly ceil(length/8) data bytes. */
-const input = fc
-  .integer({ min: 1, max: 2000 })
-  .chain((lengthBits) =>
-    fc.record({
-      key: fc.uint8Array({ minLength: 16, maxLength: 16 }),
-      count: fc.integer({ min: 0, max: 0xffffffff }),
-      bearer: fc.integer({ min: 0, max: 31 }),
-      direction: fc.constantFrom(0, 1),
-      data: fc.uint8Array({ minLength: Math.ceil(lengthBits / 8), maxLength: Math.ceil(lengthBits / 8) }),
-      lengthBits: fc.constant(lengthBits),
-      bit: fc.integer({ min: 0, max: lengthBits - 1 }),
-    }),
-  );
+const input = fc.integer({ min: 1, max: 2000 }).chain((lengthBits) =>
+  fc.record({
+    key: fc.uint8Array({ minLength: 16, maxLength: 16 }),
+    count: fc.integer({ min: 0, max: 0xffffffff }),
+    bearer: fc.integer({ min: 0, max: 31 }),
+    direction: fc.constantFrom(0, 1),
+    data: fc.uint8Array({ minLength: Math.ceil(lengthBits / 8), maxLength: Math.ceil(lengthBits / 8) }),
+    lengthBits: fc.constant(lengthBits),
+    bit: fc.integer({ min: 0, max: lengthBits - 1 }),
+  }),
+);
 type Input = typeof input extends fc.Arbitrary<infer T> ? T : never;
 
 const masked = (data: Uint8Array, lengthBits: number) => {
@@ -28,11 +26,10 @@ const masked = (data: Uint8Array, lengthBits: number) => {
 /** The data with every bit after lengthBits set, plus an extra 0xff byte. */
 const withGarbage = (x: Input) => {
   const out = Uint8Array.of(...x.data, 0xff);
-  if (x.lengthBits % 8) out[x.data.length - 1] |= 0xff >>> x.lengthBits % 8;
+  if (x.lengthBits % 8) out[x.data.length - 1] |= 0xff >>> (x.lengthBits % 8);
   return out;
 };
-const run = (f: typeof encrypt, alg: AlgId, x: Input, data: Uint8Array = x.data) =>
-  f(alg, x.key, x.count, x.bearer, x.direction, data, x.lengthBits);
+const run = (f: typeof encrypt, alg: AlgId, x: Input, data: Uint8Array = x.data) => f(alg, x.key, x.count, x.bearer, x.direction, data, x.lengthBits);
 
 for (const alg of [0, 1, 2, 3] as AlgId[]) {
   describe(EEA_NAMES[alg], () => {
@@ -66,13 +63,10 @@ for (const alg of [1, 2, 3] as AlgId[]) {
 }
 
 describe('macEqual', () => {
-  test.prop([fc.uint8Array({ maxLength: 8 }), fc.uint8Array({ maxLength: 8 })], RUNS)(
-    'is true exactly for equal bytes',
-    (a, b) => {
-      expect(macEqual(a, b)).toBe(a.length === b.length && a.every((v, i) => v === b[i]));
-      expect(macEqual(a, a.slice())).toBe(true);
-    },
-  );
+  test.prop([fc.uint8Array({ maxLength: 8 }), fc.uint8Array({ maxLength: 8 })], RUNS)('is true exactly for equal bytes', (a, b) => {
+    expect(macEqual(a, b)).toBe(a.length === b.length && a.every((v, i) => v === b[i]));
+    expect(macEqual(a, a.slice())).toBe(true);
+  });
 });
 
 describe('facade', () => {

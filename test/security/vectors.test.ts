@@ -28,8 +28,7 @@ for (const alg of ALGS) {
   describe(EEA_NAMES[alg], () => {
     for (const v of load<CipherVector>(`eea${alg}.json`)) {
       it(v.name, () => {
-        const run = (data: string) =>
-          bytesToHex(encrypt(alg, hexToBytes(v.key), parseInt(v.count, 16), v.bearer, v.direction, hexToBytes(data), v.length_bits));
+        const run = (data: string) => bytesToHex(encrypt(alg, hexToBytes(v.key), parseInt(v.count, 16), v.bearer, v.direction, hexToBytes(data), v.length_bits));
         expect(run(v.plaintext)).toBe(v.ciphertext);
         expect(run(v.ciphertext)).toBe(v.plaintext);
       });

@@ -12,7 +12,18 @@ import { App, type AppProps } from '../../src/tui/App.js';
 
 export const SAMPLES = 'test/fixtures/tui/samples.txt';
 
-export const KEY = { down: '\u001B[B', up: '\u001B[A', right: '\u001B[C', left: '\u001B[D', pageDown: '\u001B[6~', tab: '\t', shiftTab: '\u001B[Z', enter: '\r', escape: '\u001B', backspace: '\u007F' };
+export const KEY = {
+  down: '\u001B[B',
+  up: '\u001B[A',
+  right: '\u001B[C',
+  left: '\u001B[D',
+  pageDown: '\u001B[6~',
+  tab: '\t',
+  shiftTab: '\u001B[Z',
+  enter: '\r',
+  escape: '\u001B',
+  backspace: '\u007F',
+};
 
 export const sampleFrames = (): Frame[] => readFrames(readFileSync(SAMPLES), { source: SAMPLES });
 
