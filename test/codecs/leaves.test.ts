@@ -1,23 +1,12 @@
 // Codec leaf fields (e212.tai.mcc, gmsg.gsi, e212.imsi_digit1, ...) are in the field catalogue:
 // `mtcgk fields` lists them and -Y filters on them.
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { CODEC_ARBITRARIES } from '../../src/codecs/arbitraries.js';
 import { CODEC_DESCRIPTORS } from '../../src/codecs/descriptors.js';
 import { CODECS } from '../../src/codecs/index.js';
 import { compileFilter } from '../../src/filter/index.js';
 import { defaultGrammar } from '../../src/grammar/default.js';
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    argv,
-    (s) => void out.push(s),
-    (s) => void err.push(s),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { runCli as run } from '../helpers/cli.js';
 
 const SAMPLES = 'captures/nas-eps-samples.txt';
 

@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { toHex } from '../../src/engine/format.js';
 import { exportGroupKeys, ID_CT_KP_SKEY_PACKAGE, importGroupKeys } from '../../src/keys/symmetric-key-package.js';
 import { parseKeys } from '../../src/security/keys.js';
+import { runCli as cli } from '../helpers/cli.js';
 
 const groups = [
   { gid: '00000001-001-01-01', gki: 1, gk_conf: '000102030405060708090a0b0c0d0e0f', gk_integ: '101112131415161718191a1b1c1d1e1f', eea: 2, eia: 2 },
@@ -26,17 +26,6 @@ beforeAll(() => {
   writeFileSync(join(dir, 'keys.json'), JSON.stringify(keysFile));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    argv,
-    (s) => void out.push(s),
-    (s) => void err.push(s),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const path = (name: string) => join(dir, name);
 

@@ -3,20 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 
 export const exec = promisify(execFile);
 
-export async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    argv,
-    (s) => void out.push(s),
-    (s) => void err.push(s),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+export const run = runCli;
 
 export const tmp = (name: string) => mkdtempSync(join(tmpdir(), `mtcgk-flow-${name}-`));
 

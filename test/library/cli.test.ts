@@ -4,21 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { encode, LINKTYPE_EXPORTED_PDU, readFrames, toHex, writePcapng } from '../../src/index.js';
 import { JOB_SIZE } from '../../src/stream/cli.js';
 import { Progress } from '../../src/stream/progress.js';
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    argv,
-    (s) => void out.push(s),
-    (s) => void err.push(s),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { runCli as run } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mtcgk-jobs-'));
 const capture = (f: string) => fileURLToPath(new URL(`../../captures/${f}`, import.meta.url));
