@@ -85,10 +85,10 @@ describe('mtcgk -j N', () => {
     expect(r).toEqual({ code: 2, out: '', err: `mtcgk: ${bad}:1:1: non-hex character "z" (no line of 2 could be read)` });
   });
 
-  it('exits 2 for a missing file and 1 for an empty one, as without streaming', async () => {
+  it('exits 2 for a missing file and for one with no messages, as without streaming', async () => {
     expect((await run('-r', join(dir, 'nope.txt'), '-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type', '-j', '2')).err).toMatch(/could not be read: ENOENT$/);
     writeFileSync(join(dir, 'empty.txt'), '# nothing\n');
-    expect((await run('-r', join(dir, 'empty.txt'), '-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type')).code).toBe(1);
+    expect(await run('-r', join(dir, 'empty.txt'), '-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type')).toMatchObject({ code: 2, err: `mtcgk: ${join(dir, 'empty.txt')}: has no messages` });
     expect((await run('-r', audit, '-j', '0')).code).toBe(1);
   });
 });
