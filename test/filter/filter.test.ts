@@ -215,7 +215,7 @@ describe('errors', () => {
 
   it('reports an invalid regular expression at its string', () => {
     const { message, column } = failure('nas-eps && nas_eps.apn matches "(in"');
-    expect(message).toMatch(/^"\(in" is not a valid regular expression: .+\.$/);
+    expect(message).toMatch(/^"\(in" is not a valid regular expression \(RE2 syntax\): .+\.$/);
     expect(column).toBe(31);
   });
 
