@@ -1,8 +1,8 @@
 /** Renderings of field values: tree text (`-V`) and `-T fields` text, following tshark. */
 import type { EnumIR, UintField } from '../grammar/ir.js';
-import { parseHex } from './hex.js';
+import { parseHex, toHex } from './hex.js';
 
-export const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+export { toHex };
 
 /**
  * Bytes of hex in the forms `--hex` takes: `075501`, `07 55 01`, `07:55:01`, `0x07,0x55,0x01`. Throws a

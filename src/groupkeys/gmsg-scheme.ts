@@ -75,11 +75,9 @@ export class GroupMessageSecurity implements ProtectionScheme {
     const refused = refusal(req, h, key);
     if (refused) return { status: 'bad', key, refused };
     const macAt = req.macField!.start;
-    const calculated = u32(groupMac(key.gkInteg, key.eia, h.sequence_number, req.bytes.subarray(req.coverStart >> 3, macAt >> 3)), 0);
-    const wire = u32(req.bytes, macAt >> 3);
-    if (!macEqual(Uint8Array.of(calculated >>> 24, calculated >>> 16, calculated >>> 8, calculated), Uint8Array.of(wire >>> 24, wire >>> 16, wire >>> 8, wire))) {
-      return { status: 'bad', key, calculated };
-    }
+    const mac = groupMac(key.gkInteg, key.eia, h.sequence_number, req.bytes.subarray(req.coverStart >> 3, macAt >> 3));
+    const calculated = u32(mac, 0);
+    if (!macEqual(mac, req.bytes.subarray(macAt >> 3, (macAt >> 3) + 4))) return { status: 'bad', key, calculated };
     // A group message reaches every member: replay is judged per receiver when the capture names it.
     const id = `${req.receiver ?? ''}/${key.gid}/${key.gki}`;
     const window = this.windows.get(id) ?? this.windows.set(id, new ReplayWindow()).get(id)!;

@@ -5,17 +5,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCliLines } from '../helpers/cli.js';
 
 async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    argv,
-    (s) => void out.push(s),
-    (s) => void err.push(s),
-  );
-  return { code, out, err: err.join('\n') };
+  const r = await runCliLines(...argv);
+  return { ...r, err: r.err.join('\n') };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'mtcgk-parquet-'));

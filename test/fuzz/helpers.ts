@@ -3,18 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCliLines } from '../helpers/cli.js';
 
-export async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    argv,
-    (s) => void out.push(s),
-    (s) => void err.push(s),
-  );
-  return { code, out, err };
-}
+export const run = runCliLines;
 
 /** A folder under the system's temporary one, removed when the calling test file is done. */
 export function scratch(name: string): string {
