@@ -2,6 +2,7 @@
  * The codec functions of the package root: dissect, decode and encode by protocol, with the bundled
  * grammar or a given one. src/index.ts re-exports them; code inside the package imports them here.
  */
+import { BAILED, type CompiledDecoder } from './engine/compile.js';
 import { Dissector, type DissectResult } from './engine/dissect.js';
 import { DecodeError } from './engine/decode.js';
 import { Encoder } from './engine/encode.js';
@@ -9,13 +10,14 @@ import type { TreeNode } from './engine/tree.js';
 import { defaultGrammar } from './grammar/default.js';
 import type { GrammarIR } from './grammar/ir.js';
 import type { Direction } from './io/frame.js';
+import { keylessDecoder } from './security/keyless.js';
 import { SecuritySession } from './security/session.js';
 import type { MessageName, MessageValue, ProtocolMessages, ProtocolName } from './types/messages.js';
 
-const faces = new WeakMap<GrammarIR, { dissector: Dissector; encoder: Encoder }>();
+const faces = new WeakMap<GrammarIR, { dissector: Dissector; encoder: Encoder; compiled: CompiledDecoder }>();
 function facesOf(ir: GrammarIR) {
   let f = faces.get(ir);
-  if (!f) faces.set(ir, (f = { dissector: new Dissector(ir), encoder: new Encoder(ir) }));
+  if (!f) faces.set(ir, (f = { dissector: new Dissector(ir), encoder: new Encoder(ir), compiled: keylessDecoder(ir) }));
   return f;
 }
 
@@ -60,6 +62,11 @@ export function decode(bytes: Uint8Array): ProtocolMessages['nas-eps'];
 export function decode<P extends ProtocolName>(bytes: Uint8Array, protocol: P, opts?: DissectOptions): ProtocolMessages[P];
 export function decode(bytes: Uint8Array, protocol?: string, opts?: DissectOptions): unknown;
 export function decode(bytes: Uint8Array, protocol = 'nas-eps', opts: DissectOptions = {}): unknown {
+  // Well-formed messages without keys take the compiled path; the rest are dissected in full.
+  if (!opts.session) {
+    const v = facesOf(opts.grammar ?? defaultGrammar()).compiled.decode(bytes, protocol, opts.direction);
+    if (v !== BAILED) return v;
+  }
   const r = dissectFull(bytes, protocol, opts);
   const bad = r.expert.find((e) => e.severity === 'error');
   if (bad) throw new DecodeError(bad);

@@ -1,3 +1,17 @@
+/** The `bits` (<= 53) at bit offset `pos`, MSB first, as a number. */
+export function bitsAt(bytes: Uint8Array, pos: number, bits: number): number {
+  let v = 0;
+  let p = pos;
+  for (let left = bits; left > 0; ) {
+    const inByte = 8 - (p & 7);
+    const take = Math.min(inByte, left);
+    v = v * 2 ** take + ((bytes[p >> 3] >> (inByte - take)) & ((1 << take) - 1));
+    p += take;
+    left -= take;
+  }
+  return v;
+}
+
 /** MSB-first bit cursor over a byte buffer, with absolute bit offsets and a hard end (a window). */
 export class BitReader {
   constructor(
@@ -17,19 +31,7 @@ export class BitReader {
 
   /** Reads `bits` (<= 53) as a number; the caller checks `remaining` first. */
   peek(bits: number, skip = 0): number {
-    let v = 0;
-    let p = this.pos + skip;
-    let left = bits;
-    while (left > 0) {
-      const byte = this.bytes[p >> 3];
-      const inByte = 8 - (p & 7);
-      const take = Math.min(inByte, left);
-      const chunk = (byte >> (inByte - take)) & ((1 << take) - 1);
-      v = v * 2 ** take + chunk;
-      p += take;
-      left -= take;
-    }
-    return v;
+    return bitsAt(this.bytes, this.pos + skip, bits);
   }
 
   read(bits: number): number {

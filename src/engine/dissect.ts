@@ -6,7 +6,7 @@
 import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
 import { BitReader } from './bits.js';
-import { bytesDisplay, enumLabel, textBytes, textOf, toHex, uintDisplay, uintShow } from './format.js';
+import { bytesDisplay, enumLabel, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
 import { childPointer } from './pointer.js';
 import { closeBytesField, derivedNodes, infoDetail, type InfoPart, openBytesField, renderNode } from './render.js';
@@ -299,7 +299,7 @@ export class Dissector {
         const v = r.read(f.bits);
         const n = node(f.filter, f.label, start, f.bits, `${f.label}: ${v}`);
         n.value = v;
-        n.show = f.base === 'dec' ? String(v) : `0x${v.toString(16).padStart(2, '0')}`;
+        n.show = spareShow(f, v);
         n.bitField = isBitField(start, f.bits);
         if (v !== f.value) n.expert.push(expertItem('spare_not_zero', `spare bits are ${v}, expected ${f.value}`, path, start, f.bits));
         parent.children.push(n);
@@ -310,10 +310,8 @@ export class Dissector {
         need(r, bits, parent, f.filter, f.label, path);
         const data = r.readBytes(bits);
         const n = node(f.filter, f.label, start, bits, bytesDisplay(f.label, data, f.text));
-        // Text fields hold their text, unless it would not give the same octets back (bad UTF-8).
-        const text = f.text ? textOf(data, f.text) : undefined;
-        n.value = text !== undefined && toHex(textBytes(text, f.text!)) === toHex(data) ? text : f.text ? { _raw: toHex(data) } : toHex(data);
-        n.show = text ?? toHex(data);
+        n.value = f.text ? textValue(data, f.text) : toHex(data);
+        n.show = f.text ? textOf(data, f.text) : toHex(data);
         parent.children.push(n);
         return n.value;
       }

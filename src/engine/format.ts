@@ -1,5 +1,5 @@
 /** Renderings of field values: tree text (`-V`) and `-T fields` text, following tshark. */
-import type { EnumIR, UintField } from '../grammar/ir.js';
+import type { EnumIR, SpareField, UintField } from '../grammar/ir.js';
 import { parseHex, toHex } from './hex.js';
 
 export { toHex };
@@ -38,9 +38,28 @@ export function uintShow(f: UintField, v: number | bigint): string {
   return v.toString();
 }
 
+const utf8 = new TextDecoder('utf-8');
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** `-T fields` text of spare bits: hex as Wireshark's nas_eps.spare_bits, decimal as gsm_a's spare fields. */
+export const spareShow = (f: Pick<SpareField, 'base'>, v: number): string => (f.base === 'dec' ? String(v) : `0x${v.toString(16).padStart(2, '0')}`);
+
 /** Text of a text-bearing bytes field: latin1 for 'ascii' (every octet maps to one character), else UTF-8. */
 export function textOf(bytes: Uint8Array, text: 'ascii' | 'utf8'): string {
-  return text === 'ascii' ? String.fromCharCode(...bytes) : new TextDecoder('utf-8').decode(bytes);
+  return text === 'ascii' ? String.fromCharCode(...bytes) : utf8.decode(bytes);
+}
+
+/**
+ * A text field's value: its text when the text gives the same octets back (always for latin1; for
+ * UTF-8 when the octets are well-formed and keep their BOM), else the raw octets.
+ */
+export function textValue(bytes: Uint8Array, text: 'ascii' | 'utf8'): string | { _raw: string } {
+  if (text === 'ascii') return String.fromCharCode(...bytes);
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return { _raw: toHex(bytes) };
+  }
 }
 
 export function textBytes(value: string, text: 'ascii' | 'utf8'): Uint8Array {

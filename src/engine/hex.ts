@@ -35,6 +35,10 @@ export function parseHex(text: string, fail: Fail, start = 0): Uint8Array {
   return Uint8Array.from(out);
 }
 
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export function toHex(bytes: Uint8Array, separator = ''): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(separator);
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += i && separator ? separator + HEX_PAIRS[bytes[i]] : HEX_PAIRS[bytes[i]];
+  return s;
 }

@@ -18,6 +18,9 @@ interface KeySet {
 
 type Obj = Record<string, unknown>;
 
+/** The value keys the audit looks under: a value holding one needs the full dissection and its audit. */
+export const AUDITED_KEYS: ReadonlySet<string> = new Set(['group_key_information', 'ciphered_group_key_information']);
+
 /** Group key sets in a decoded value, with the IE value holding them and whether it is the ciphered form. */
 function keySets(value: unknown, out: Array<{ holder: Obj; sets: KeySet[]; cipheredForm: boolean }> = []) {
   if (!value || typeof value !== 'object') return out;
@@ -26,7 +29,7 @@ function keySets(value: unknown, out: Array<{ holder: Obj; sets: KeySet[]; ciphe
   if (Array.isArray(plain?.groups)) out.push({ holder: plain as Obj, sets: plain.groups, cipheredForm: false });
   const ciphered = (v.ciphered_group_key_information as Obj | undefined)?.group_keys as { groups?: KeySet[] } | undefined;
   if (Array.isArray(ciphered?.groups)) out.push({ holder: ciphered as Obj, sets: ciphered.groups, cipheredForm: true });
-  for (const [k, c] of Object.entries(v)) if (k !== 'group_key_information' && k !== 'ciphered_group_key_information') keySets(c, out);
+  for (const [k, c] of Object.entries(v)) if (!AUDITED_KEYS.has(k)) keySets(c, out);
   return out;
 }
 

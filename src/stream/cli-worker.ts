@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Options } from '../cli/args.js';
+import { fastFields } from '../cli/fields-fast.js';
 import { displayFilter, renderFrame } from '../cli/frame-output.js';
 import { dissectFull } from '../api.js';
 import { packetValues } from '../output/fields.js';
@@ -15,6 +16,7 @@ import { carriesGroupKeys, type CaptureJob, type JobResult } from './cli.js';
 const o = (workerData as { options: Options }).options;
 const session = new SecuritySession();
 const matches = displayFilter(o.filter);
+const fast = fastFields(o);
 
 function run(job: CaptureJob): JobResult {
   const frames: Frame[] = job.kind === 'lines' ? readHexLines(job.text, job.source, job.firstLine) : job.frames;
@@ -22,6 +24,8 @@ function run(job: CaptureJob): JobResult {
   frames.forEach((f, i) => {
     const frame = { ...f, direction: f.direction ?? o.direction };
     const protocol = frame.protocol ?? o.protocol;
+    const lines = fast?.(frame, job.firstNumber + i, protocol);
+    if (lines) return void result.entries.push(lines);
     const r = dissectFull(frame.bytes, protocol, { session, direction: frame.direction, receiver: frame.destination });
     if (frame.error !== undefined || carriesGroupKeys(r.value)) {
       // The group key audit follows the whole capture, and unreadable lines are counted: the main thread dissects this frame in order.

@@ -17,6 +17,7 @@ import { readHexLines } from '../io/hexlines.js';
 import type { SecuritySession } from '../security/session.js';
 import { openCapture, type Capture } from './file.js';
 import { dissectFrame } from './index.js';
+import { fastFields } from '../cli/fields-fast.js';
 import { OrderedPool, workerScript } from './parallel.js';
 import { Progress } from './progress.js';
 
@@ -104,6 +105,7 @@ async function* guarded<T>(file: string, it: AsyncIterable<T>): AsyncGenerator<T
 
 export async function runCapture(o: Options, out: Sink, err: Sink, session: SecuritySession): Promise<void> {
   const matches = displayFilter(o.filter);
+  const fast = fastFields(o);
   const file = o.read ?? o.positional[0];
   const source = file === '-' ? 'stdin' : (file ?? '');
   const hexFrames = givenHex(o);
@@ -150,6 +152,8 @@ export async function runCapture(o: Options, out: Sink, err: Sink, session: Secu
     const protocol = f.protocol ?? o.protocol;
     const frame = { ...f, direction: f.direction ?? o.direction };
     if (f.error !== undefined) badLines.push(f.error);
+    const lines = fast?.(frame, num, protocol);
+    if (lines) return { lines, readable: true };
     const r = dissectFrame(frame, protocol, { session, direction: frame.direction, receiver: frame.destination });
     const values = packetValues(r, { number: num, source: frame.source, direction: frame.direction }, o.fields.fields);
     const readable = f.error === undefined;

@@ -1,0 +1,712 @@
+/**
+ * The compiled decoder: every grammar type becomes a closure, built once per grammar, that reads
+ * values straight from the bytes, with no tree, labels, display strings or pointers. It is the
+ * fast path of `decode()`: it covers well-formed messages only, and gives up (BAILED) on anything
+ * the dissector would report, so the caller dissects that message in full. On what it covers, its
+ * values are the dissector's, key for key and in the same key order (test/engine/compiled.test.ts
+ * runs both over the corpus and generated and mutated messages).
+ *
+ * Closures, not generated source: nothing is evaluated at run time, so the browser bundle works
+ * under a strict Content-Security-Policy, and a grammar built at run time compiles the same way.
+ */
+import { CODECS } from '../codecs/index.js';
+import type { BytesField, CodecField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, ProtectionIR, Relation, SpareField, StructType, TypeIR, UintField } from '../grammar/ir.js';
+import { BitReader, bitsAt } from './bits.js';
+import { MAX_NESTING } from './dissect.js';
+import { spareShow, textOf, textValue, toHex, uintShow } from './format.js';
+import type { Direction, ProtectionRequest, ProtectionScheme } from './protection.js';
+import type { TreeNode } from './tree.js';
+
+type Obj = Record<string, unknown>;
+
+/** What decode() gives when the message needs the full dissection. */
+export const BAILED: unique symbol = Symbol('bailed');
+
+/**
+ * Thrown (never an Error: no stack is captured) to leave the fast path. BROKEN is for what the
+ * dissector reports as an error or an unknown message type: a ciphered payload read as plain is
+ * then kept as ciphered octets, as the dissector does.
+ */
+const BAIL = { bail: true } as const;
+const BROKEN = { broken: true } as const;
+const bail = (): never => {
+  throw BAIL;
+};
+const broken = (): never => {
+  throw BROKEN;
+};
+
+/** A bit cursor whose end moves in and out as windows open and close (no reader per window). */
+class Cursor {
+  constructor(
+    public bytes: Uint8Array,
+    public pos: number,
+    public end: number,
+  ) {}
+}
+
+/** Reads `bits` (<= 52) MSB first, or leaves the fast path when fewer remain. */
+function read(c: Cursor, bits: number): number {
+  const pos = c.pos;
+  if (c.end - pos < bits) broken();
+  c.pos = pos + bits;
+  const b = c.bytes;
+  const shift = 8 - (pos & 7) - bits;
+  if (shift >= 0) return (b[pos >> 3] >> shift) & ((1 << bits) - 1);
+  if ((pos & 7) === 0) {
+    const i = pos >> 3;
+    if (bits === 16) return (b[i] << 8) | b[i + 1];
+    if (bits === 24) return (b[i] << 16) | (b[i + 1] << 8) | b[i + 2];
+    if (bits === 32) return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+  }
+  return bitsAt(b, pos, bits);
+}
+
+/** Octets of the next `bits`, as BitReader.readBytes gives them (a view when they are whole octets: never kept). */
+function readBytes(c: Cursor, bits: number): Uint8Array {
+  if (c.end - c.pos < bits) broken();
+  if (((c.pos | bits) & 7) === 0) return c.bytes.subarray(c.pos >> 3, (c.pos += bits) >> 3);
+  const r = new BitReader(c.bytes, c.pos, c.end);
+  const out = r.readBytes(bits);
+  c.pos = r.pos;
+  return out;
+}
+
+/** The `-T fields` text of a leaf field, as the dissector's node shows it. */
+function showOf(f: UintField | SpareField | BytesField): (v: unknown, bytes: Uint8Array, start: number, end: number) => string {
+  if (f.kind === 'uint') return (v) => uintShow(f, typeof v === 'string' ? BigInt(v) : (v as number));
+  if (f.kind === 'spare') return (v) => spareShow(f, v as number);
+  const text = f.text;
+  return (_v, bytes, start, end) => {
+    const data = new BitReader(bytes, start, end).readBytes(end - start);
+    return text ? textOf(data, text) : toHex(data);
+  };
+}
+
+/** Per message: the link direction, nesting depth, the enclosing messages' values, the schemes. */
+interface Env {
+  direction?: Direction;
+  depth: number;
+  enclosing: Obj[];
+  schemes: Readonly<Record<string, ProtectionScheme>>;
+  /** `-T fields` values of the captured filters, in tree order. */
+  captured?: Map<string, string[]>;
+}
+
+/** A struct's decoding state: its earlier integer values and where its present fields started. */
+interface Frame {
+  vals: Array<number | undefined>;
+  starts: Array<number | undefined>;
+  value: Obj;
+  /** Verdicts to give once the struct's last field is read (a MAC may follow the payload). */
+  closing?: Array<() => void>;
+}
+
+type TypeFn = (c: Cursor, env: Env) => unknown;
+type FieldFn = (c: Cursor, env: Env, fr: Frame) => unknown;
+
+/** The fields of one struct, by id: for presence, lengths, counts and switches. */
+interface Layout {
+  index: Map<string, number>;
+  defs: FieldIR[];
+}
+
+const NONE: never[] = [];
+
+/** When a field's value joins the struct's: always, never (the encoder derives it), or when it is not the expected one. */
+const KEEP = { always: 0, never: 1, unexpected: 2 } as const;
+
+function keeping(f: FieldIR, consts: Map<string, number>): { keep: number; expected?: number } {
+  if (f.kind === 'spare') return { keep: KEEP.unexpected, expected: f.value };
+  if (f.kind !== 'uint' || !(f.relation || consts.has(f.id) || f.constValue !== undefined)) return { keep: KEEP.always };
+  const expected = consts.get(f.id) ?? f.constValue;
+  return expected === undefined ? { keep: KEEP.never } : { keep: KEEP.unexpected, expected };
+}
+
+/**
+ * The fields whose integer value (`vals`) or start (`starts`) a later field looks at: presence flags,
+ * lengths and counts, switches, spans, MAC coverage. Only these are kept while the struct decodes.
+ */
+function tracked(layout: Layout, protection?: ProtectionIR): { vals: Set<number>; starts: Set<number> } {
+  const vals = new Set<number>();
+  const starts = new Set<number>();
+  const at = (id: string | undefined) => (id === undefined ? -1 : (layout.index.get(id) ?? -1));
+  const visit = (f: FieldIR) => {
+    if (f.presence.kind === 'flag' || f.presence.kind === 'in') vals.add(at(f.presence.field));
+    if (f.lengthFrom) {
+      vals.add(at(f.lengthFrom));
+      const rel = (layout.defs[at(f.lengthFrom)] as UintField | undefined)?.relation;
+      for (const t of rel?.targets ?? []) starts.add(at(t));
+    }
+    if (f.kind === 'switch') vals.add(at(f.on));
+    if (f.kind === 'list') visit(f.item);
+  };
+  layout.defs.forEach((f, i) => {
+    visit(f);
+    if (f.kind === 'uint' && f.relation) vals.add(i);
+  });
+  if (protection) {
+    starts.add(at(protection.coversFrom));
+    starts.add(at(protection.mac));
+  }
+  vals.delete(-1);
+  starts.delete(-1);
+  return { vals, starts };
+}
+
+export interface CompileOptions {
+  /** The schemes protected structs go to (keyless: they never decipher). */
+  schemes: Readonly<Record<string, ProtectionScheme>>;
+  /** Value keys whose presence calls for the full dissection (a capture-wide audit looks at them). */
+  bailOn?: ReadonlySet<string>;
+  /** Filter names whose `-T fields` text to collect while decoding; each must be capturable(). */
+  capture?: ReadonlySet<string>;
+}
+
+/**
+ * Filters the compiled decoder can collect exactly as the tree shows them: those that name only
+ * integer, spare and plain octet fields. A filter also naming an IE, a codec's leaf, a derived or
+ * rendered field, padding or a verdict has nodes the decoder does not make.
+ */
+export function capturable(ir: GrammarIR): Set<string> {
+  const ok = new Set<string>();
+  const not = new Set<string>();
+  const seen = new Set<FieldIR[]>();
+  const visitField = (f: FieldIR) => {
+    if ((f.kind === 'uint' || f.kind === 'spare' || f.kind === 'bytes') && !f.render) ok.add(f.filter);
+    else not.add(f.filter);
+    if (f.kind === 'list') visitField(f.item);
+    if (f.kind === 'codec') for (const l of Object.values(f.leaves)) not.add(l.filter);
+  };
+  const visitFields = (fields: FieldIR[]) => {
+    if (seen.has(fields)) return;
+    seen.add(fields);
+    fields.forEach(visitField);
+  };
+  for (const t of ir.types.values()) {
+    if (t.kind !== 'l3') {
+      for (const d of t.derived ?? []) not.add(d.filter);
+      if (t.bytesField) not.add(t.bytesField.filter);
+      if (t.elemId) not.add(t.elemId);
+    }
+    if (t.kind === 'struct') {
+      visitFields(t.fields);
+      if (t.padTo) not.add(t.padTo.filter);
+      if (t.protection) not.add(t.protection.cipheredFilter);
+    }
+    if (t.kind === 'l3') {
+      visitFields(t.header);
+      for (const ie of t.ies) not.add(ie.filter);
+      for (const leaf of ['elem_id', 'unknown_ie', 'ie_data']) not.add(`${t.ieFilterPrefix}.${leaf}`);
+    }
+  }
+  for (const f of ['gsm_a.len', 'nas_eps.unknown_ie', '_ws.extraneous', ...not]) ok.delete(f);
+  return ok;
+}
+
+const isEmpty = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+
+/** True when some node carries an expert item (a codec's leaves, a scheme's verdict). */
+function flagged(nodes: TreeNode[], severe: boolean): boolean {
+  for (const n of nodes) {
+    for (const e of n.expert) if (!severe || e.severity === 'error') return true;
+    if (n.children.length && flagged(n.children, severe)) return true;
+  }
+  return false;
+}
+
+export class CompiledDecoder {
+  private types = new Map<TypeIR, { fn?: TypeFn }>();
+  private bailOn: ReadonlySet<string>;
+
+  constructor(
+    readonly ir: GrammarIR,
+    private opts: CompileOptions,
+  ) {
+    this.bailOn = opts.bailOn ?? new Set();
+  }
+
+  /** The value the dissector would give a well-formed message, or BAILED. Never throws. */
+  decode(bytes: Uint8Array, protocol: string, direction?: Direction): unknown {
+    return this.run(bytes, protocol, direction);
+  }
+
+  /** The values of the captured filters, as the tree would give them (fieldValues), or BAILED. */
+  fields(bytes: Uint8Array, protocol: string, direction?: Direction): Map<string, string[]> | typeof BAILED {
+    const captured = new Map<string, string[]>();
+    return this.run(bytes, protocol, direction, captured) === BAILED ? BAILED : captured;
+  }
+
+  private run(bytes: Uint8Array, protocol: string, direction?: Direction, captured?: Map<string, string[]>): unknown {
+    const p = this.ir.protocols.get(protocol);
+    if (!p) return BAILED;
+    const root = this.type(this.ir.types.get(p.root)!);
+    const c = new Cursor(bytes, 0, bytes.length * 8);
+    try {
+      const value = root.fn!(c, { direction, depth: 0, enclosing: [], schemes: this.opts.schemes, captured });
+      return c.pos === c.end ? value : BAILED;
+    } catch (e) {
+      if (e === BAIL || e === BROKEN) return BAILED;
+      throw e;
+    }
+  }
+
+  /** The compiled function of a type, made on first use (types refer to each other in cycles). */
+  private type(t: TypeIR): { fn?: TypeFn } {
+    let slot = this.types.get(t);
+    if (slot) return slot;
+    slot = {};
+    this.types.set(t, slot);
+    const body = t.kind === 'struct' ? this.struct(t) : t.kind === 'dispatch' ? this.dispatch(t) : this.l3(t);
+    slot.fn = (c, env) => {
+      if (env.depth >= MAX_NESTING) broken();
+      env.depth++;
+      const v = body(c, env);
+      env.depth--;
+      return v;
+    };
+    return slot;
+  }
+
+  private struct(t: StructType): TypeFn {
+    const fields = this.fieldList(t.fields, new Map(), t.protection);
+    const { name, message, padTo } = t;
+    return (c, env) => {
+      const value: Obj = message ? { message: name } : {};
+      const start = c.pos;
+      if (message) env.enclosing.push(value);
+      fields(c, env, value);
+      if (message) env.enclosing.pop();
+      if (padTo) {
+        const bits = (padTo.bits - ((c.pos - start) % padTo.bits)) % padTo.bits;
+        const data = bits ? readBytes(c, bits) : undefined;
+        if (data?.some((b) => b !== 0)) value._padding = toHex(data);
+      }
+      return value;
+    };
+  }
+
+  private dispatch(t: Extract<TypeIR, { kind: 'dispatch' }>): TypeFn {
+    const { peekOffset, peekBits, key: valueKey } = t;
+    const cases = new Map([...t.cases].map(([k, f]) => [k, this.lazy(f)]));
+    const byDirection = new Map([...t.byDirection].map(([k, d]) => [k, { ul: this.lazy(d.ul), dl: this.lazy(d.dl) }]));
+    return (c, env) => {
+      if (c.end - c.pos < peekOffset + peekBits) broken();
+      const key = bitsAt(c.bytes, c.pos + peekOffset, peekBits);
+      const dir = env.direction;
+      // A default case is an unknown value: the dissector flags it.
+      const next = (dir && byDirection.get(key)?.[dir]) || cases.get(key) || broken();
+      const value = next()(c, env);
+      if (valueKey && value && typeof value === 'object' && !(valueKey in value)) (value as Obj)[valueKey] = key;
+      return value;
+    };
+  }
+
+  /** A type thunk of the grammar, compiled on first call. */
+  private lazy(thunk: () => TypeIR): () => TypeFn {
+    let fn: TypeFn | undefined;
+    return () => (fn ??= this.type(thunk()).fn!);
+  }
+
+  /**
+   * A struct's field list. `consts` are values a message sets in a shared header; a field with a
+   * relation or a fixed value stays out of the value (the encoder computes it).
+   */
+  private fieldList(defs: FieldIR[], consts: Map<string, number>, protection?: ProtectionIR): (c: Cursor, env: Env, value: Obj) => void {
+    const layout: Layout = { index: new Map(defs.map((f, i) => [f.id, i])), defs };
+    const { vals, starts } = tracked(layout, protection);
+    const steps = defs.map((f, i) => {
+      const p = f.presence;
+      return {
+        id: f.id,
+        i,
+        presence: p.kind,
+        on: p.kind === 'flag' || p.kind === 'in' ? layout.index.get(p.field)! : -1,
+        values: p.kind === 'in' ? p.values : [],
+        decode: protection && f.id === protection.payload ? this.payload(f, protection, layout) : this.field(f, layout),
+        payload: !!protection && f.id === protection.payload,
+        val: vals.has(i),
+        start: starts.has(i),
+        ...keeping(f, consts),
+        audited: this.bailOn.has(f.id),
+      };
+    });
+    // A relation whose targets are all absent is not derivable: its value is kept.
+    const kept = defs.flatMap((f, i) => (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' ? [{ i, id: f.id, targets: f.relation.targets }] : []));
+    const n = defs.length;
+    const stateful = vals.size + starts.size > 0;
+    return (c, env, value) => {
+      const fr: Frame = stateful ? { vals: new Array(n), starts: new Array(n), value } : { vals: NONE, starts: NONE, value };
+      for (let k = 0; k < steps.length; k++) {
+        const s = steps[k];
+        if (s.presence !== 'always') {
+          if (s.presence === 'flag' ? !fr.vals[s.on] : s.presence === 'in' ? !s.values.includes(fr.vals[s.on] ?? -1) : c.pos === c.end) continue;
+        }
+        if (s.start) fr.starts[s.i] = c.pos;
+        const v = s.decode(c, env, fr);
+        if (s.payload) continue;
+        if (s.val) fr.vals[s.i] = v as number;
+        if (s.keep === KEEP.always || (s.keep === KEEP.unexpected && v !== s.expected)) {
+          if (s.audited) bail();
+          value[s.id] = v;
+        }
+      }
+      if (fr.closing) for (const k of fr.closing) k();
+      for (const k of kept) if (fr.vals[k.i] !== undefined && !k.targets.some((t) => t in value)) value[k.id] = fr.vals[k.i];
+    };
+  }
+
+  private field(f: FieldIR, layout: Layout): FieldFn {
+    const decode = this.fieldValue(f, layout);
+    if (!this.opts.capture?.has(f.filter) || !(f.kind === 'uint' || f.kind === 'spare' || f.kind === 'bytes')) return decode;
+    const show = showOf(f);
+    const { filter } = f;
+    return (c, env, fr) => {
+      const at = c.pos;
+      const v = decode(c, env, fr);
+      const list = env.captured!.get(filter);
+      const text = show(v, c.bytes, at, c.pos);
+      if (list) list.push(text);
+      else env.captured!.set(filter, [text]);
+      return v;
+    };
+  }
+
+  private fieldValue(f: FieldIR, layout: Layout): FieldFn {
+    switch (f.kind) {
+      case 'uint': {
+        const { bits } = f;
+        if (bits > 52)
+          return (c) => {
+            if (c.end - c.pos < bits) broken();
+            const r = new BitReader(c.bytes, c.pos, c.end);
+            const v = r.readBig(bits);
+            c.pos = r.pos;
+            return v.toString();
+          };
+        return (c) => read(c, bits);
+      }
+      case 'spare': {
+        const { bits } = f;
+        return (c) => read(c, bits);
+      }
+      case 'bytes': {
+        const size = f.size;
+        const related = size === 'related' ? this.related(f, layout) : undefined;
+        const text = f.text;
+        return (c, _env, fr) => {
+          const data = readBytes(c, size === 'rest' ? c.end - c.pos : related ? related(c, fr) : (size as number));
+          return text ? textValue(data, text) : toHex(data);
+        };
+      }
+      case 'ref': {
+        const inner = this.lazy(f.type);
+        const related = f.lengthFrom ? this.related(f, layout) : undefined;
+        const rest = f.rest;
+        return (c, env, fr) => windowed(c, related ? related(c, fr) : rest ? c.end - c.pos : undefined, () => inner()(c, env));
+      }
+      case 'codec':
+        return this.codec(f, layout);
+      case 'list':
+        return this.list(f, layout);
+      case 'switch': {
+        const on = layout.index.get(f.on)!;
+        const cases = new Map([...f.cases].map(([k, t]) => [k, this.lazy(t)]));
+        const fallback = f.default && this.lazy(f.default);
+        const related = f.lengthFrom ? this.related(f, layout) : undefined;
+        return (c, env, fr) => {
+          const key = fr.vals[on];
+          const next = (key !== undefined && cases.get(key)) || fallback || bail();
+          return windowed(c, related?.(c, fr), () => next()(c, env));
+        };
+      }
+    }
+  }
+
+  private codec(f: CodecField, layout: Layout): FieldFn {
+    const codec = CODECS.get(f.codec)!;
+    const related = f.lengthFrom ? this.related(f, layout) : undefined;
+    const { size, params, filter, label, leaves } = f;
+    return (c, _env, fr) => {
+      const bits = related ? related(c, fr) : size === 'rest' ? c.end - c.pos : typeof size === 'number' ? size : undefined;
+      const end = bits === undefined ? c.end : Math.min(c.end, c.pos + bits);
+      // Codecs write their leaves into a node: a scratch one, looked at only for expert items.
+      const node: TreeNode = { filter, label, bitOffset: c.pos, bitLength: 0, display: '', children: [], expert: [] };
+      const r = new BitReader(c.bytes, c.pos, end);
+      let v: unknown;
+      try {
+        v = codec.decode(r, params, { filter, label, path: '', node, leaves });
+      } catch {
+        broken();
+      }
+      if (flagged([node], false) || (bits !== undefined && r.pos < end)) bail();
+      c.pos = r.pos;
+      return v;
+    };
+  }
+
+  private list(f: ListField, layout: Layout): FieldFn {
+    const item = this.field(f.item, layout);
+    const { bound, minItems, maxItems } = f;
+    const related = bound === 'length' ? this.related(f, layout) : undefined;
+    const count = bound === 'count' ? this.counter(f, layout) : undefined;
+    return (c, env, fr) => {
+      const items: unknown[] = [];
+      const n = count?.(fr);
+      windowed(c, related ? related(c, fr) : bound === 'rest' ? c.end - c.pos : undefined, () => {
+        while (n !== undefined ? items.length < n : c.pos < c.end) {
+          const at = c.pos;
+          items.push(item(c, env, fr));
+          if (n === undefined && c.pos === at) bail();
+        }
+      });
+      if (items.length < minItems || (maxItems !== undefined && items.length > maxItems)) bail();
+      return items;
+    };
+  }
+
+  private relationOf(f: FieldIR, layout: Layout): { at: number; rel: Relation; targets: number[] } {
+    const at = layout.index.get(f.lengthFrom!);
+    const rel = at === undefined ? undefined : (layout.defs[at] as UintField).relation;
+    if (at === undefined || !rel) throw new Error(`${f.where}: no length relation "${f.lengthFrom}" in its struct`);
+    return { at, rel, targets: rel.targets.map((t) => layout.index.get(t) ?? -1) };
+  }
+
+  private counter(f: FieldIR, layout: Layout): (fr: Frame) => number {
+    const { at, rel } = this.relationOf(f, layout);
+    return (fr) => {
+      const n = fr.vals[at];
+      return n === undefined ? bail() : Math.max(0, n - rel.adjust);
+    };
+  }
+
+  /** Bits given by the length relation of `f`: a span's earlier targets already took their part. */
+  private related(f: FieldIR, layout: Layout): (c: Cursor, fr: Frame) => number {
+    const { at, rel, targets } = this.relationOf(f, layout);
+    const { adjust, unitBits } = rel;
+    return (c, fr) => {
+      const len = fr.vals[at];
+      if (len === undefined) bail();
+      let spanStart = Number.POSITIVE_INFINITY;
+      for (const t of targets) {
+        const s = t < 0 ? undefined : fr.starts[t];
+        if (s !== undefined && s < spanStart) spanStart = s;
+      }
+      const taken = Number.isFinite(spanStart) ? c.pos - spanStart : 0;
+      const bits = Math.max(0, (len! - adjust) * unitBits - taken);
+      return bits > c.end - c.pos ? broken() : bits;
+    };
+  }
+
+  /**
+   * The payload of a protected struct, with the keyless scheme: it verifies nothing and deciphers
+   * nothing, so a plain payload (or a ciphered one read as plain, null ciphering assumed) is decoded
+   * and anything else stays ciphered octets. The scheme's verdict comes after the struct's last field.
+   */
+  private payload(f: FieldIR, p: ProtectionIR, layout: Layout): FieldFn {
+    const decode = this.field(f, layout);
+    const related = f.lengthFrom ? this.related(f, layout) : undefined;
+    const coversFrom = layout.index.get(p.coversFrom) ?? -1;
+    const macAt = p.mac ? (layout.index.get(p.mac) ?? -1) : -1;
+    const next = layout.defs[layout.defs.indexOf(f) + 1];
+    const macBits = next && next.id === p.mac && next.kind === 'uint' ? next.bits : undefined;
+    const cipheredIf = p.cipheredIf;
+    const opaque = f.kind === 'bytes';
+    return (c, env, fr) => {
+      const value = fr.value;
+      const scheme = env.schemes[p.scheme];
+      if (!scheme) bail();
+      const ciphered = cipheredIf === 'always' || (cipheredIf?.values.includes(value[cipheredIf.field] as number) ?? false);
+      const payloadBits = related ? related(c, fr) : c.end - c.pos;
+      const payloadEnd = c.pos + payloadBits;
+      const req: ProtectionRequest = {
+        value,
+        enclosing: [...env.enclosing],
+        bytes: c.bytes,
+        coverStart: (coversFrom >= 0 ? fr.starts[coversFrom] : undefined) ?? c.pos,
+        coverEnd: payloadEnd,
+        payloadStart: c.pos,
+        payloadEnd,
+        macField: macBits === undefined ? undefined : { start: payloadEnd, bits: macBits },
+        end: c.end,
+        // A scheme that looks into the payload before its verdict needs the full dissection.
+        peek: bail,
+        ciphered,
+        direction: env.direction,
+        path: '',
+      };
+      const opened = scheme.open(req);
+      let payload: unknown;
+      const keepCiphered = () => {
+        const hex = toHex(readBytes(c, payloadBits));
+        value[f.id] = opaque ? hex : { _raw: hex };
+      };
+      if (!ciphered) payload = value[f.id] = decode(c, env, fr);
+      else if (opened.assumed && opened.plaintext) {
+        // Ciphertext taken as plain rarely decodes cleanly; when it does not, it stays ciphered.
+        const undo = savepoint(c, env);
+        try {
+          payload = value[f.id] = decode(c, env, fr);
+        } catch (e) {
+          if (e !== BROKEN) throw e;
+          undo();
+          keepCiphered();
+        }
+      } else if (opened.plaintext) bail();
+      else keepCiphered();
+      (fr.closing ??= []).push(() => {
+        const mac = macAt >= 0 ? fr.starts[macAt] : undefined;
+        if (mac !== undefined && mac >= payloadEnd) req.coverEnd = mac;
+        if (flagged(scheme.close(req, opened, payload), true)) broken();
+      });
+      return payload;
+    };
+  }
+
+  private l3(t: L3MessageType): TypeFn {
+    const header = this.fieldList(t.header, t.set);
+    const ies = t.ies;
+    const firstOptional = ies.findIndex((ie) => ie.iei !== undefined);
+    const mandatory: Array<(c: Cursor, env: Env, value: Obj) => void> = [];
+    const end = firstOptional < 0 ? ies.length : firstOptional;
+    for (let i = 0; i < end; i++) {
+      const ie = ies[i];
+      if (ie.half) {
+        // TS 24.007 §11.2.1.1.2 (24.301 §8.1): the first half-octet IE of a pair takes bits 4-1.
+        const [low, high] = [this.halfIe(ie), this.halfIe(ies[i + 1])];
+        mandatory.push((c, env, value) => {
+          if (c.end - c.pos < 8) broken();
+          high(c, env, value);
+          low(c, env, value);
+        });
+        i++;
+      } else mandatory.push(this.ie(ie));
+    }
+    const optional = ies.slice(end).map((ie) => ({ ie, decode: this.ie(ie) }));
+    const { name } = t;
+    return (c, env) => {
+      const value: Obj = { message: name };
+      env.enclosing.push(value);
+      header(c, env, value);
+      for (const m of mandatory) m(c, env, value);
+      // The non-imperative part: IEs by IEI, in table order; anything else is for the dissector to show.
+      let last = -1;
+      let shuffled = false;
+      const order: string[] = [];
+      while (c.end - c.pos >= 8) {
+        const octet = c.bytes[c.pos >> 3];
+        let idx = -1;
+        for (let k = 0; k < optional.length; k++) {
+          const ie = optional[k].ie;
+          if ((ie.half ? octet >> 4 === ie.iei : octet === ie.iei) && !(ie.half && octet < 0x80)) {
+            idx = k;
+            break;
+          }
+        }
+        // Unknown or repeated: the dissector shows it and keeps its octets.
+        if (idx < 0 || optional[idx].ie.id in value) bail();
+        if (idx < last) shuffled = true;
+        last = Math.max(last, idx);
+        optional[idx].decode(c, env, value);
+        order.push(optional[idx].ie.id);
+      }
+      // Out of table order: the order is kept so that the message re-encodes as it came.
+      if (shuffled) value._order = order;
+      env.enclosing.pop();
+      return value;
+    };
+  }
+
+  private halfIe(ie: IEIR): (c: Cursor, env: Env, value: Obj) => void {
+    const type = this.lazy(ie.type!);
+    const { id } = ie;
+    const audited = this.bailOn.has(id);
+    return (c, env, value) => {
+      const end = c.end;
+      const at = c.pos;
+      c.end = at + 4;
+      const v = type()(c, env);
+      c.end = end;
+      c.pos = at + 4;
+      if (!isEmpty(v)) {
+        if (audited) bail();
+        value[id] = v;
+      }
+    };
+  }
+
+  /** One IE of any format; its value joins the message value unless it is a mandatory empty one. */
+  private ie(ie: IEIR): (c: Cursor, env: Env, value: Obj) => void {
+    const type = ie.type ? this.lazy(ie.type) : undefined;
+    const { id, format, half, minLen, maxLen } = ie;
+    const hasIei = ie.iei !== undefined;
+    const lenBits = format === 'LV' || format === 'TLV' ? 8 : format === 'LV-E' || format === 'TLV-E' ? 16 : 0;
+    const keepEmpty = ie.presence !== 'M';
+    const audited = this.bailOn.has(id);
+    const set = (value: Obj, v: unknown) => {
+      if (audited) bail();
+      value[id] = v;
+    };
+    return (c, env, value) => {
+      if (hasIei && half) {
+        if (c.end - c.pos < 8) broken();
+        c.pos += 4;
+        if (format === 'T') {
+          c.pos += 4;
+          return set(value, true);
+        }
+        const end = c.end;
+        const at = c.pos;
+        c.end = at + 4;
+        const v = type!()(c, env);
+        c.end = end;
+        c.pos = at + 4;
+        return set(value, v);
+      }
+      if (hasIei) read(c, 8);
+      if (format === 'T') return set(value, true);
+      let bits: number | undefined;
+      if (lenBits) {
+        const len = read(c, lenBits);
+        const total = len + lenBits / 8 + (hasIei ? 1 : 0);
+        if (len * 8 > c.end - c.pos) broken();
+        if (total < minLen || (maxLen !== undefined && total > maxLen)) bail();
+        bits = len * 8;
+      }
+      const v = windowed(c, bits, () => type!()(c, env));
+      if (keepEmpty || !isEmpty(v)) set(value, v);
+    };
+  }
+}
+
+/** Undoes what decoding did to the cursor and the message state since the call. */
+function savepoint(c: Cursor, env: Env): () => void {
+  const { pos, end } = c;
+  const { depth } = env;
+  const enclosing = env.enclosing.length;
+  const captured = env.captured && new Map([...env.captured].map(([k, v]) => [k, v.length]));
+  return () => {
+    c.pos = pos;
+    c.end = end;
+    env.depth = depth;
+    env.enclosing.length = enclosing;
+    if (!captured) return;
+    for (const [k, list] of env.captured!) {
+      const n = captured.get(k) ?? 0;
+      if (n) list.length = n;
+      else env.captured!.delete(k);
+    }
+  };
+}
+
+/** Runs `body` inside a window of `bits` (or the current one); the window must be used up. */
+function windowed<T>(c: Cursor, bits: number | undefined, body: () => T): T {
+  if (bits === undefined) return body();
+  const end = c.end;
+  const wend = Math.min(end, c.pos + bits);
+  c.end = wend;
+  const v = body();
+  if (c.pos < wend) bail();
+  c.end = end;
+  return v;
+}

@@ -1,0 +1,102 @@
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { dissectFull } from '../../src/api.js';
+import { BAILED, CompiledDecoder, capturable } from '../../src/engine/compile.js';
+import { fromHex } from '../../src/engine/format.js';
+import { fuzzArbitrary } from '../../src/fuzz/arbitraries.js';
+import { defaultGrammar } from '../../src/grammar/load.js';
+import { fieldValues } from '../../src/output/fields.js';
+import { AUDITED_KEYS } from '../../src/groupkeys/audit.js';
+import { SecuritySession } from '../../src/security/session.js';
+import { realCorpus } from '../helpers/fixtures.js';
+
+// The compiled decoder against the dissector it stands in for: the same value, key order included,
+// wherever it does not hand the message over (BAILED), and a hand-over wherever the dissector reports.
+const ir = defaultGrammar();
+const compiled = new CompiledDecoder(ir, { schemes: new SecuritySession().schemes, bailOn: AUDITED_KEYS });
+// Every filter it can collect, collected at once: each must come out as the tree shows it.
+const leaves = capturable(ir);
+const capturing = new CompiledDecoder(ir, { schemes: new SecuritySession().schemes, bailOn: AUDITED_KEYS, capture: leaves });
+const deep = process.env.MTCGK_DEEP === '1';
+
+/** Expert items of messages the compiled path still takes: their values say all there is. */
+const TOLERATED = new Set(['mac_not_verified', 'spare_not_zero', 'reserved_value', 'const_mismatch', 'ie_out_of_order']);
+
+/** The value with its key order made visible (toEqual ignores order). */
+const ordered = (v: unknown): unknown => (Array.isArray(v) ? v.map(ordered) : v && typeof v === 'object' ? Object.entries(v).map(([k, x]) => [k, ordered(x)]) : v);
+
+/** Compares one input; returns whether the compiled path took it. */
+function agree(bytes: Uint8Array, protocol: string, direction?: 'ul' | 'dl'): boolean {
+  const fast = compiled.decode(bytes, protocol, direction);
+  const full = dissectFull(bytes, protocol, { direction });
+  if (fast === BAILED) return false;
+  // Taken: the dissector found nothing but what leaves the value whole (or unverifiable MACs).
+  expect(full.expert.filter((e) => !TOLERATED.has(e.id)).map((e) => e.id)).toEqual([]);
+  expect(ordered(fast)).toEqual(ordered(full.value));
+  const shown = [...fieldValues([full.tree])].filter(([name]) => leaves.has(name));
+  const got = capturing.fields(bytes, protocol, direction);
+  expect(got === BAILED ? got : [...got].sort()).toEqual(shown.sort());
+  return true;
+}
+
+describe('compiled decoder', () => {
+  it('gives the dissector value for the real corpus, and takes the well-formed messages', () => {
+    let taken = 0;
+    const corpus = realCorpus();
+    for (const l of corpus) if (agree(fromHex(l.hex), 'nas-eps')) taken++;
+    // Real messages, ciphered ones without keys too, are what the fast path is for.
+    expect(taken).toBeGreaterThanOrEqual(corpus.length * 0.99);
+  });
+
+  it.each(['valid', 'edge', 'malformed'] as const)('agrees with the dissector on generated and mutated messages (%s)', (mode) => {
+    let taken = 0;
+    fc.assert(
+      fc.property(fuzzArbitrary(ir, { mode }), fc.constantFrom<'ul' | 'dl' | undefined>(undefined, 'ul', 'dl'), (input, direction) => {
+        if (agree(input.bytes, input.protocol, direction)) taken++;
+      }),
+      { seed: 20261204, numRuns: deep ? 100_000 : 1_500 },
+    );
+    // Valid messages are what the fast path is for.
+    if (mode === 'valid') expect(taken).toBeGreaterThan(1_500 * 0.5);
+  });
+
+  it('agrees on arbitrary bytes for every protocol', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ir.protocols.keys()), fc.uint8Array({ maxLength: 64 }), (protocol, bytes) => {
+        agree(bytes, protocol);
+      }),
+      { seed: 20261204, numRuns: deep ? 100_000 : 20_000 },
+    );
+  });
+
+  it('hands over unknown protocols, and values holding a key the caller names', () => {
+    const identityRequest = Uint8Array.of(0x07, 0x55, 0x01);
+    expect(compiled.decode(identityRequest, 'no-such-protocol')).toBe(BAILED);
+    expect(compiled.decode(identityRequest, 'nas-eps')).toEqual({ message: 'identity_request', identity_type: { type: 1 } });
+    const audited = new CompiledDecoder(ir, { schemes: new SecuritySession().schemes, bailOn: new Set(['identity_type']) });
+    expect(audited.decode(identityRequest, 'nas-eps')).toBe(BAILED);
+  });
+
+  it('agrees on real messages with octets changed, cut or added', () => {
+    const corpus = realCorpus().map((l) => fromHex(l.hex));
+    const edit = fc.oneof(
+      fc.record({ at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }).map(({ at, xor }) => (b: Uint8Array) => {
+        const out = b.slice();
+        out[at % out.length] ^= xor;
+        return out;
+      }),
+      fc.nat().map((at) => (b: Uint8Array) => b.subarray(0, at % b.length)),
+      fc.uint8Array({ minLength: 1, maxLength: 4 }).map((extra) => (b: Uint8Array) => Uint8Array.from([...b, ...extra])),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...corpus), fc.array(edit, { minLength: 1, maxLength: 3 }), fc.constantFrom<'ul' | 'dl' | undefined>(undefined, 'ul', 'dl'), (msg, edits, direction) => {
+        agree(
+          edits.reduce((b, e) => e(b), msg),
+          'nas-eps',
+          direction,
+        );
+      }),
+      { seed: 20261204, numRuns: deep ? 100_000 : 10_000 },
+    );
+  });
+});
