@@ -157,8 +157,9 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter, cli
     );
   }, [s.filter.applied, s.generation, packets, act]);
 
-  // The running search (n, N), cancelled by the next one.
+  // The running search (n, N), cancelled by the next one or on quitting.
   const finding = useRef<() => void>(undefined);
+  useEffect(() => () => finding.current?.(), []);
   const find = useCallback(
     (step: 1 | -1) => {
       const s = state.current;
