@@ -245,10 +245,12 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter, cli
         if (key.leftArrow || input === 'h') return act({ type: 'copyLevel', up: copiedRow(rows, s.tree.cursor, s.copy.up + 1).up });
         if (key.rightArrow || input === 'l') return act({ type: 'copyLevel', up: Math.max(0, s.copy.up - 1) });
         if (!key.return) return;
+        // (a filter that finished meanwhile may have left nothing selected)
         const text =
           s.focus === 'list'
-            ? lineText(listColumns(s.frames, columns), cells(s.frames, index!, packets.summary(index!, s.frames[index!])))
-            : (s.focus === 'tree' ? treeCopy : bytesCopy)(rows[copied!], sources);
+            ? index !== undefined && lineText(listColumns(s.frames, columns), cells(s.frames, index, packets.summary(index, s.frames[index])))
+            : copied !== undefined && (s.focus === 'tree' ? treeCopy : bytesCopy)(rows[copied], sources);
+        if (text === false) return act({ type: 'copyEnd' });
         toClipboard(text);
         return act({ type: 'copied', text });
       }
@@ -392,7 +394,7 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter, cli
               copying={copying === 'list'}
             />
           )}
-          <Box flexDirection={s.layout === 'side' ? 'row' : 'column'}>
+          <Box flexDirection={s.layout === 'side' ? 'row' : 'column'} columnGap={1}>
             {heights.tree > 0 && (
               <DetailTree
                 rows={rows}

@@ -22,9 +22,12 @@ export function paneHeights(rows: number, packets: number, layout: Layout, maxim
   return { list, tree: body - list - hex, hex };
 }
 
-/** Columns of the details and bytes panes: each the whole width stacked, side by side the bytes as wide as a dump line (at most half). */
+/**
+ * Columns of the details and bytes panes: each the whole width stacked; side by side, the bytes as
+ * wide as a dump line (at most half) and a blank column between the two.
+ */
 export function paneWidths(columns: number, layout: Layout): { tree: number; hex: number } {
   if (layout === 'stacked') return { tree: columns, hex: columns };
   const hex = Math.min(HEX_WIDTH, Math.floor(columns / 2));
-  return { tree: columns - hex, hex };
+  return { tree: columns - hex - 1, hex };
 }

@@ -340,7 +340,7 @@ describe('columns, layout, marks, find and copy mode', () => {
   it('puts the details and bytes side by side with |, and maximises the focused pane with \\, Tab going through the panes', async () => {
     const { text, press, until } = renderApp();
     await press('|');
-    await until((s) => /── Packet details ─+── Packet bytes/.test(s), 'details and bytes on one line');
+    await until((s) => /── Packet details ─+ ── Packet bytes/.test(s), 'details and bytes on one line');
     expect(text().split('\n')).toHaveLength(24);
     // the dump's first line beside the tree's root
     expect(lineWith(text(), '0000  07 55 01')).toMatch(/^\[-\] Non-Access-Stratum \(NAS\)PDU +0000 {2}07 55 01/);

@@ -188,10 +188,10 @@ describe('pane heights and widths', () => {
     expect(paneHeights(30, 5, 'stacked', 'list')).toEqual({ list: 27, tree: 0, hex: 0 });
   });
 
-  it('puts the bytes beside the details at a dump line wide, at most half the screen', () => {
-    expect(paneWidths(160, 'side')).toEqual({ tree: 88, hex: 72 });
-    expect(paneWidths(140, 'side')).toEqual({ tree: 70, hex: 70 });
-    expect(paneWidths(80, 'side')).toEqual({ tree: 40, hex: 40 });
+  it('puts the bytes beside the details at a dump line wide, at most half the screen, with a column between', () => {
+    expect(paneWidths(160, 'side')).toEqual({ tree: 87, hex: 72 });
+    expect(paneWidths(140, 'side')).toEqual({ tree: 69, hex: 70 });
+    expect(paneWidths(81, 'side')).toEqual({ tree: 40, hex: 40 });
     expect(paneWidths(80, 'stacked')).toEqual({ tree: 80, hex: 80 });
   });
 });

@@ -187,7 +187,7 @@ describe('mtcgk FILE on a terminal (tmux)', () => {
     await until((s) => lastLine(s).startsWith('packet 3 matches "update-location"'), 'the previous match');
 
     await keys('|');
-    await until((s) => /^── Packet details ─+── Packet bytes \[Frame\] ─+$/m.test(s), 'the details and bytes side by side');
+    await until((s) => /^── Packet details ─+ ── Packet bytes \[Frame\] ─+$/m.test(s), 'the details and bytes side by side');
     await keys('\\');
     const maximised = await until((s) => !s.includes('Packet details'), 'the list maximised');
     expect(lineWith(maximised, '   26  ')).toMatch(/^ {3}26 {2}2\.500000 /);
