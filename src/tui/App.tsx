@@ -5,19 +5,24 @@ import { compileFilter, FilterError, type FieldCatalogue, type FieldValues } fro
 import { InputError, readFrames, type Frame } from '../io/index.js';
 import { DetailTree } from './DetailTree.js';
 import { FilterBar } from './FilterBar.js';
-import { runFilter } from './filtering.js';
+import { runFilter, runFind } from './filtering.js';
 import { packetValues } from '../output/fields.js';
+import { cells, lineText, listColumns } from './columns.js';
+import { bytesCopy, copiedRow, osc52, subtreeEnd, treeCopy } from './copying.js';
+import { FindPrompt } from './FindPrompt.js';
+import { findIn } from './finding.js';
 import { Help } from './Help.js';
 import { HexPane, type Field } from './HexPane.js';
 import { ladderOf, type Ladder } from './ladder.js';
+import { paneHeights, paneWidths } from './layout.js';
 import { LadderView } from './LadderView.js';
 import { PacketCache } from './packets.js';
 import { PacketList } from './PacketList.js';
 import { PastePrompt } from './PastePrompt.js';
 import { edited, firstKey, isCollapseKey, isExpandKey, moved } from './keys.js';
-import { initialState, reducer, type Action, type State } from './state.js';
+import { initialState, nextMark, reducer, searchOrder, selectedFrame, type Action, type State } from './state.js';
 import { StatusBar } from './StatusBar.js';
-import { allKeys, defaultExpanded, parentRow, revealByte, sourceOf, treeRows, type Row } from './tree-rows.js';
+import { allKeys, defaultExpanded, parentRow, revealByte, revealNode, sourceOf, treeRows, type Row } from './tree-rows.js';
 
 export interface AppProps {
   frames: readonly Frame[];
@@ -28,6 +33,8 @@ export interface AppProps {
   reloadKeys?: () => void;
   /** A display filter applied on opening (-Y). */
   filter?: string;
+  /** Where copy mode's text goes; by default to the terminal, which puts it on the clipboard (OSC 52). */
+  clipboard?: (text: string) => void;
 }
 
 function useTerminalSize(): { columns: number; rows: number } {
@@ -40,17 +47,6 @@ function useTerminalSize(): { columns: number; rows: number } {
     return () => void stdout.off('resize', resized);
   }, [stdout, read]);
   return size;
-}
-
-/**
- * Rows of each pane's body; every pane also has a title line, and the screen a filter and a status
- * line. The list takes no more rows than it has packets; the details tree gets the rest.
- */
-function paneHeights(rows: number, packets: number): { list: number; tree: number; hex: number } {
-  const body = Math.max(4, rows - 5);
-  const list = Math.max(1, Math.min(Math.floor(body * 0.4), packets));
-  const hex = Math.max(2, Math.floor(body * 0.25));
-  return { list, tree: body - list - hex, hex };
 }
 
 function check(text: string, catalogue: FieldCatalogue): { predicate?: (v: FieldValues) => boolean; error?: FilterError } {
@@ -80,15 +76,19 @@ const NO_SOURCES: ReadonlyMap<string, Uint8Array> = new Map();
 /** What the panes show for a state: the selected packet, its tree rows and the selected row. */
 function viewOf(s: State, packets: PacketCache) {
   const count = s.shown ? s.shown.length : s.frames.length;
-  const index = s.shown ? s.shown[s.list.cursor] : s.list.cursor < count ? s.list.cursor : undefined;
+  const index = selectedFrame(s);
   const frame = index === undefined ? undefined : s.frames[index];
   // packets.result keeps the last dissection: cheap on every key and redraw
   const result = frame && packets.result(frame);
   const expanded = s.expanded ?? (result ? defaultExpanded(result.tree) : new Set<string>());
   const rows = result ? treeRows(result.tree, expanded) : [];
   const row = rows[s.tree.cursor] as Row | undefined;
-  return { count, result, expanded, rows, row, sources: result?.sources ?? NO_SOURCES, source: row ? sourceOf(row.node) : 'frame' };
+  // in copy mode, the row copied (the selected one, or one of its parents)
+  const copied = s.copy && row ? copiedRow(rows, s.tree.cursor, s.copy.up).index : undefined;
+  return { count, index, result, expanded, rows, row, copied, sources: result?.sources ?? NO_SOURCES, source: row ? sourceOf(row.node) : 'frame' };
 }
+
+const COPY_INFO = 'copy mode: Enter copies · ← → h l: wider / narrower field · Esc: leave';
 
 /** The ladder view's status line: the packet under the cursor and the keys. */
 function ladderInfo(ladder: Ladder, cursor: number): string {
@@ -97,12 +97,15 @@ function ladderInfo(ladder: Ladder, cursor: number): string {
   return `packet ${row.frame + 1}${row.kind === 'note' ? ', step before it' : ''}: ${row.what} · Enter: show it · L/Esc: back`;
 }
 
-export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: AppProps) {
+export function App({ frames, title, dissect, catalogue, reloadKeys, filter, clipboard }: AppProps) {
   const { exit } = useApp();
+  const { stdout } = useStdout();
+  const toClipboard = useCallback((text: string) => (clipboard ? clipboard(text) : stdout.write(osc52(text))), [clipboard, stdout]);
   const { columns, rows: screenRows } = useTerminalSize();
   const packets = useMemo(() => new PacketCache(dissect), [dissect]);
   const [s, dispatch] = useReducer(reducer, frames, (frames) => initialState(frames, filter));
-  const heights = paneHeights(screenRows, s.shown ? s.shown.length : s.frames.length);
+  const heights = paneHeights(screenRows, s.shown ? s.shown.length : s.frames.length, s.layout, s.maximised ? s.focus : undefined);
+  const widths = paneWidths(columns, s.maximised ? 'stacked' : s.layout);
   // Keys arriving in one chunk are handled before React renders, so the handler keeps its own copy
   // of the state, advanced by the same reducer.
   const state = useRef(s);
@@ -131,7 +134,7 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: A
     [packets],
   );
 
-  const { count, rows, row, sources, source } = viewOf(s, packets);
+  const { count, rows, row, copied, sources, source } = viewOf(s, packets);
   const draftError = useMemo(() => check(s.filter.draft, catalogue).error, [s.filter.draft, catalogue]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the applied filter and the generation start a new run; the effect reads them through state.current
@@ -153,6 +156,52 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: A
       (shown) => act({ type: 'filtered', shown, height: latest.current.heights.list }),
     );
   }, [s.filter.applied, s.generation, packets, act]);
+
+  // The running search (n, N), cancelled by the next one or on quitting.
+  const finding = useRef<() => void>(undefined);
+  useEffect(() => () => finding.current?.(), []);
+  const find = useCallback(
+    (step: 1 | -1) => {
+      const s = state.current;
+      const text = s.find.applied;
+      if (!text) return act({ type: 'notice', text: 'nothing to find yet: ctrl-F' });
+      const { frames, shown } = s;
+      const order = searchOrder(s.list.cursor, shown ? shown.length : frames.length, step);
+      const frameAt = (k: number) => (shown ? shown[order[k]] : order[k]);
+      // every column, including those too wide for the screen
+      const line = (index: number) => Object.values(cells(frames, index, packets.summary(index, frames[index]))).join(' ');
+      finding.current?.();
+      finding.current = runFind(
+        order.length,
+        (k) => {
+          const index = frameAt(k);
+          const result = packets.dissect(frames[index]);
+          packets.remember(index, result);
+          return findIn(text, line(index), result) !== undefined;
+        },
+        (k) => {
+          finding.current = undefined;
+          const now = state.current;
+          if (now.frames !== frames || now.shown !== shown) return;
+          if (k === undefined) return act({ type: 'notice', text: `no match for "${text}"` });
+          const cursor = order[k];
+          const index = frameAt(k);
+          const wrapped = step === 1 ? cursor <= s.list.cursor : cursor >= s.list.cursor;
+          const notice = `packet ${index + 1} matches "${text}"${wrapped ? ' (search wrapped)' : ''}`;
+          // the field that matched, found again in the dissection the panes show
+          const result = packets.result(frames[index]);
+          const hit = findIn(text, line(index), result);
+          const { heights } = latest.current;
+          if (!hit?.node) return act({ type: 'found', cursor, height: heights.list, notice });
+          const expanded = revealNode(result.tree, hit.node, now.expanded ?? defaultExpanded(result.tree), !!hit.expert);
+          const row = treeRows(result.tree, expanded).findIndex((r) => r.node === hit.node && r.expert === hit.expert);
+          const field = { expanded, row: Math.max(0, row), height: heights.tree, byte: hit.node.bitOffset >> 3 };
+          act({ type: 'found', cursor, height: heights.list, notice, field });
+        },
+      );
+    },
+    [act, packets],
+  );
 
   const handle = useCallback(
     (input: string, key: Key) => {
@@ -182,6 +231,28 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: A
           if (e instanceof InputError) return act({ type: 'pasteError', error: e.message });
           throw e;
         }
+      }
+
+      if (s.find.editing) {
+        if (key.escape) return act({ type: 'findCancel' });
+        if (!key.return) return act({ type: 'findDraft', text: edited(s.find.draft, input, key) });
+        act({ type: 'findApply' });
+        return find(1);
+      }
+      if (s.copy) {
+        const { index, rows, copied, sources } = viewOf(s, packets);
+        if (key.escape) return act({ type: 'copyEnd' });
+        if (key.leftArrow || input === 'h') return act({ type: 'copyLevel', up: copiedRow(rows, s.tree.cursor, s.copy.up + 1).up });
+        if (key.rightArrow || input === 'l') return act({ type: 'copyLevel', up: Math.max(0, s.copy.up - 1) });
+        if (!key.return) return;
+        // (a filter that finished meanwhile may have left nothing selected)
+        const text =
+          s.focus === 'list'
+            ? index !== undefined && lineText(listColumns(s.frames, columns), cells(s.frames, index, packets.summary(index, s.frames[index])))
+            : copied !== undefined && (s.focus === 'tree' ? treeCopy : bytesCopy)(rows[copied], sources);
+        if (text === false) return act({ type: 'copyEnd' });
+        toClipboard(text);
+        return act({ type: 'copied', text });
       }
 
       if (input === 'q') return exit();
@@ -220,6 +291,20 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: A
         return;
       }
       if (input === '/') return act({ type: 'filterOpen' });
+      if (key.ctrl && input === 'f') return act({ type: 'findOpen' });
+      if (input === 'n' || input === 'N') return find(input === 'n' ? 1 : -1);
+      if (input === '|') return act({ type: 'layout' });
+      if (input === '\\') return act({ type: 'maximise' });
+      if (input === 'm') return act(selectedFrame(s) === undefined ? { type: 'notice', text: 'no packet to mark' } : { type: 'mark' });
+      if (input === "'" || input === '"') {
+        const to = nextMark(s, input === "'" ? 1 : -1);
+        if (to !== undefined) return act({ type: 'selectPacket', cursor: to, height: heights.list });
+        return act({ type: 'notice', text: s.marks.size ? 'the filter hides the marked packets' : 'no marked packets: m marks one' });
+      }
+      if (input === 'c') {
+        const { index, row } = viewOf(s, packets);
+        return act((s.focus === 'list' ? index !== undefined : row) ? { type: 'copyStart' } : { type: 'notice', text: 'nothing to copy' });
+      }
       if (input === 'p') return act(s.filter.progress === undefined ? { type: 'pasteOpen' } : { type: 'notice', text: 'wait for the filter to finish' });
       if (key.tab) return act({ type: 'focus', step: key.shift ? -1 : 1 });
 
@@ -269,14 +354,14 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: A
       const at = treeRows(result.tree, shown.expanded).findIndex((r) => r.node === shown.node && !r.expert);
       act({ type: 'selectByte', byte, expanded: shown.expanded, row: Math.max(0, at), height: heights.tree });
     },
-    [act, exit, packets, reloadKeys, ladderFor],
+    [act, exit, packets, reloadKeys, ladderFor, find, toClipboard],
   );
   useInput(
     useCallback(
       (input: string, key: Key) => {
         for (let next: { input: string; key?: Key } | undefined = { input, key }; next; ) {
           const s = state.current;
-          const first = firstKey(next.input, next.key, s.paste ? 'paste' : s.filter.editing ? 'filter' : 'navigate');
+          const first = firstKey(next.input, next.key, s.paste ? 'paste' : s.filter.editing || s.find.editing ? 'filter' : 'navigate');
           handle(first.input, first.key);
           next = first.rest ? { input: first.rest } : undefined;
         }
@@ -285,6 +370,7 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: A
     ),
   );
 
+  const copying = s.copy && s.view === 'packets' ? s.focus : undefined;
   const context = `${title} · ${s.shown ? `${count} of ${s.frames.length}` : s.frames.length} packets`;
   return (
     <Box flexDirection="column" width={columns} height={screenRows}>
@@ -295,15 +381,52 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter }: A
         <LadderView ladder={ladderFor(s)} scroll={s.ladder} height={ladderHeight(screenRows)} width={columns} />
       ) : (
         <>
-          <PacketList frames={s.frames} shown={s.shown} packets={packets} scroll={s.list} height={heights.list} width={columns} focused={s.focus === 'list'} />
-          <DetailTree rows={rows} sources={sources} scroll={s.tree} height={heights.tree} width={columns} focused={s.focus === 'tree'} />
-          <HexPane sources={sources} source={source} field={fieldOf(row)} cursor={s.hexCursor} height={heights.hex} width={columns} focused={s.focus === 'hex'} />
+          {heights.list > 0 && (
+            <PacketList
+              frames={s.frames}
+              shown={s.shown}
+              packets={packets}
+              scroll={s.list}
+              height={heights.list}
+              width={columns}
+              focused={s.focus === 'list'}
+              marks={s.marks}
+              copying={copying === 'list'}
+            />
+          )}
+          <Box flexDirection={s.layout === 'side' ? 'row' : 'column'} columnGap={1}>
+            {heights.tree > 0 && (
+              <DetailTree
+                rows={rows}
+                sources={sources}
+                scroll={s.tree}
+                height={heights.tree}
+                width={widths.tree}
+                focused={s.focus === 'tree'}
+                copied={copying === 'tree' && copied !== undefined ? { start: copied, end: subtreeEnd(rows, copied) } : undefined}
+              />
+            )}
+            {heights.hex > 0 && (
+              <HexPane
+                sources={sources}
+                source={source}
+                field={fieldOf(copying === 'hex' && copied !== undefined ? rows[copied] : row)}
+                cursor={s.hexCursor}
+                height={heights.hex}
+                width={widths.hex}
+                focused={s.focus === 'hex'}
+                copying={copying === 'hex'}
+              />
+            )}
+          </Box>
         </>
       )}
       {s.paste ? (
         <PastePrompt {...s.paste} />
+      ) : s.find.editing ? (
+        <FindPrompt draft={s.find.draft} last={s.find.applied} />
       ) : (
-        <StatusBar row={row} notice={s.notice} info={s.view === 'ladder' ? ladderInfo(ladderFor(s), s.ladder.cursor) : undefined} context={context} width={columns} />
+        <StatusBar row={row} notice={s.notice} info={s.view === 'ladder' ? ladderInfo(ladderFor(s), s.ladder.cursor) : copying ? COPY_INFO : undefined} context={context} width={columns} />
       )}
     </Box>
   );

@@ -12,21 +12,31 @@ interface Props {
   height: number;
   width: number;
   focused: boolean;
+  /** In copy mode: the rows Enter copies, start..end-1. */
+  copied?: { start: number; end: number };
 }
 
 const marker = (r: Row) => (r.open ? '[-] ' : r.expandable ? '[+] ' : '    ');
 
 /** The packet details: the visible part of the flattened tree, with the cursor row highlighted. */
-export function DetailTree({ rows, sources, scroll, height, width, focused }: Props) {
+export function DetailTree({ rows, sources, scroll, height, width, focused, copied }: Props) {
   const top = scrolled(scroll, scroll.cursor, height).top;
   return (
-    <Box flexDirection="column" height={height + 1}>
+    <Box flexDirection="column" height={height + 1} width={width} flexShrink={0}>
       <Divider title="Packet details" width={width} focused={focused} />
       {rows.slice(top, top + height).map((r, i) => {
         const severity = r.expert?.severity ?? highest(r.node.expert);
         const selected = top + i === scroll.cursor;
+        const copying = copied && top + i >= copied.start && top + i < copied.end;
         return (
-          <Text key={top + i} wrap="truncate" color={severity && SEVERITY_COLOR[severity]} inverse={selected && focused} bold={selected && !focused}>
+          <Text
+            key={top + i}
+            wrap="truncate"
+            color={copying ? 'black' : severity && SEVERITY_COLOR[severity]}
+            backgroundColor={copying ? 'yellow' : undefined}
+            inverse={selected && focused && !copied}
+            bold={selected && !focused}
+          >
             {fit(`${'  '.repeat(r.depth)}${marker(r)}${rowText(r, sources)}`, width)}
           </Text>
         );

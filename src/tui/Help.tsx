@@ -9,13 +9,15 @@ const KEYS: [string, string][] = [
   ['← h', 'collapse the field, or go to its parent'],
   ['e / E', 'expand / collapse all'],
   ['/', 'display filter: Enter applies, Esc cancels, empty shows all'],
+  ['Ctrl-F  n N', 'find text in the packet rows and details; next / previous match'],
+  ['m  \' "', 'mark / unmark the packet; next / previous marked packet'],
+  ['c', 'copy mode: ← → wider / narrower, Enter copies to the clipboard, Esc leaves'],
+  ['|  \\', 'details and bytes side by side / stacked; maximise the pane / restore'],
   ['p', 'paste hex as a new packet'],
   ['L', 'ladder diagram of the flow (as -z flow); L or Esc: back'],
-  ['  Enter', 'in the ladder: back to the packets, on that packet'],
-  ['  ← → h l', 'in the ladder: scroll sideways'],
+  ['  Enter ← → h l', 'in the ladder: back to the packets, on that packet; scroll sideways'],
   ['r', 'reload keys'],
-  ['?', 'this help'],
-  ['q', 'quit'],
+  ['?  q', 'this help; quit'],
 ];
 
 export function Help({ height }: { height: number }) {

@@ -21,18 +21,20 @@ interface Props {
   height: number;
   width: number;
   focused: boolean;
+  /** In copy mode: the field's octets are what Enter copies, shown in yellow. */
+  copying: boolean;
 }
 
 interface Segment {
   text: string;
-  inverse: boolean;
+  lit: boolean;
   underline: boolean;
 }
 
-function push(line: Segment[], text: string, inverse = false, underline = false): void {
+function push(line: Segment[], text: string, lit = false, underline = false): void {
   const last = line.at(-1);
-  if (last && last.inverse === inverse && last.underline === underline) last.text += text;
-  else line.push({ text, inverse, underline });
+  if (last && last.lit === lit && last.underline === underline) last.text += text;
+  else line.push({ text, lit, underline });
 }
 
 /** One row of the dump in hexDump's layout (offset, 16 octets, ASCII), split into styled runs. */
@@ -65,7 +67,7 @@ function bitStrip(bytes: Uint8Array, f: Field): string {
 const tabName = (source: string) => (source === 'frame' ? 'Frame' : source.charAt(0).toUpperCase() + source.slice(1));
 
 /** The packet bytes with the selected field's octets in inverse video and, for a bit field, its bit strip. */
-export function HexPane({ sources, source, field, cursor, height, width, focused }: Props) {
+export function HexPane({ sources, source, field, cursor, height, width, focused, copying }: Props) {
   const bytes = sources.get(source) ?? new Uint8Array();
   const tabs = [...sources.keys()].map((s) => (s === source ? `[${tabName(s)}]` : ` ${tabName(s)} `)).join(' ');
   const lit = field && field.bitLength > 0 ? (i: number) => i >= field.bitOffset >> 3 && i < (field.bitOffset + field.bitLength + 7) >> 3 : () => false;
@@ -77,7 +79,7 @@ export function HexPane({ sources, source, field, cursor, height, width, focused
     lines.push(
       <Text key={row} wrap="truncate">
         {hexLine(bytes, row * 16, lit, focused ? cursor : undefined).map((s, i) => (
-          <Text key={i} inverse={s.inverse} underline={s.underline}>
+          <Text key={i} inverse={s.lit && !copying} backgroundColor={s.lit && copying ? 'yellow' : undefined} color={s.lit && copying ? 'black' : undefined} underline={s.underline}>
             {s.text}
           </Text>
         ))}
@@ -85,7 +87,7 @@ export function HexPane({ sources, source, field, cursor, height, width, focused
     );
   }
   return (
-    <Box flexDirection="column" height={height + 1}>
+    <Box flexDirection="column" height={height + 1} width={width} flexShrink={0}>
       <Divider title={`Packet bytes ${tabs || '[Frame]'}`} width={width} focused={focused} />
       <Box flexDirection="column" height={dumpHeight}>
         {lines}

@@ -4,6 +4,8 @@ import type { Frame } from '../io/index.js';
 export type Pane = 'list' | 'tree' | 'hex';
 /** The three panes, or the full-screen ladder diagram of the flow (L). */
 export type View = 'packets' | 'ladder';
+/** termshark's two layouts (|): the panes one above the other, or the details and bytes side by side under the list. */
+export type Layout = 'stacked' | 'side';
 const PANES: readonly Pane[] = ['list', 'tree', 'hex'];
 
 /** A cursor and the first visible row of a scrolling pane. */
@@ -28,6 +30,17 @@ export interface State {
   expanded?: ReadonlySet<string>;
   filter: { draft: string; applied: string; editing: boolean /** 0..1 while a filter runs. */; progress?: number };
   paste?: { draft: string; error?: string };
+  /** The find prompt (ctrl-F) and the text n and N look for. */
+  find: { draft: string; applied: string; editing: boolean };
+  layout: Layout;
+  /** Only the focused pane is shown (the backslash key). */
+  maximised: boolean;
+  /** Frame indices of the marked packets (m). */
+  marks: ReadonlySet<number>;
+  /** Copy mode (c): how many levels above the selected field the copied one is (← widens, → narrows). */
+  copy?: { up: number };
+  /** The text last copied. */
+  copied?: string;
   help: boolean;
   notice?: string;
   /** Bumped when keys are reloaded, which changes what dissection yields. */
@@ -51,6 +64,18 @@ export type Action =
   | { type: 'pasteCancel' }
   | { type: 'pasteError'; error: string }
   | { type: 'append'; frames: readonly Frame[]; shown: readonly boolean[] }
+  | { type: 'findOpen' }
+  | { type: 'findDraft'; text: string }
+  | { type: 'findCancel' }
+  | { type: 'findApply' }
+  | { type: 'found'; cursor: number; height: number; notice: string; field?: { expanded: ReadonlySet<string>; row: number; height: number; byte: number } }
+  | { type: 'layout' }
+  | { type: 'maximise' }
+  | { type: 'mark' }
+  | { type: 'copyStart' }
+  | { type: 'copyLevel'; up: number }
+  | { type: 'copyEnd' }
+  | { type: 'copied'; text: string }
   | { type: 'help' }
   | { type: 'ladder'; cursor?: number; height?: number }
   | { type: 'ladderMove'; cursor: number; height: number }
@@ -71,6 +96,10 @@ export function initialState(frames: readonly Frame[], filter = ''): State {
     ladder: { cursor: 0, top: 0, left: 0 },
     filter: { draft: filter, applied: filter, editing: false, ...(filter && { progress: 0 }) },
     ...(filter && { shown: [] }),
+    find: { draft: '', applied: '', editing: false },
+    layout: 'stacked',
+    maximised: false,
+    marks: new Set(),
     help: false,
     generation: 0,
   };
@@ -86,6 +115,20 @@ export const scrolled = (s: Scroll, cursor: number, height: number, count = Infi
 });
 
 const newPacket = (s: State, list: Scroll): State => ({ ...s, list, tree: { cursor: 0, top: 0 }, hexCursor: 0 });
+
+/** The frame index of the selected packet. */
+export const selectedFrame = (s: State): number | undefined => (s.shown ? s.shown[s.list.cursor] : s.list.cursor < s.frames.length ? s.list.cursor : undefined);
+
+/** List rows in the order n (step 1) or N (step -1) visits them: from the one after the cursor round to the cursor. */
+export function searchOrder(cursor: number, count: number, step: 1 | -1): number[] {
+  return Array.from({ length: count }, (_, k) => (((cursor + step * (k + 1)) % count) + count) % count);
+}
+
+/** The list row of the next (step 1) or previous marked packet the filter shows, wrapping; undefined when there is none. */
+export function nextMark(s: State, step: 1 | -1): number | undefined {
+  const count = s.shown ? s.shown.length : s.frames.length;
+  return searchOrder(s.list.cursor, count, step).find((row) => s.marks.has(s.shown ? s.shown[row] : row));
+}
 
 /** Where the list cursor goes after the shown set changes: the same frame, else the last one before it. */
 function follow(s: State, shown: readonly number[] | undefined): number {
@@ -156,6 +199,39 @@ export function reducer(s: State, a: Action): State {
       const cursor = shown ? shown.indexOf(visible[0]) : visible[0];
       return newPacket(next, { cursor, top: s.list.top });
     }
+    case 'findOpen':
+      return { ...s, find: { ...s.find, draft: '', editing: true } };
+    case 'findDraft':
+      return { ...s, find: { ...s.find, draft: a.text } };
+    case 'findCancel':
+      return { ...s, find: { ...s.find, editing: false } };
+    case 'findApply':
+      return { ...s, find: { ...s.find, applied: s.find.draft || s.find.applied, editing: false } };
+    case 'found': {
+      const list = scrolled(s.list, a.cursor, a.height);
+      const picked = { ...(a.cursor === s.list.cursor ? { ...s, list } : newPacket(s, list)), notice: a.notice };
+      const f = a.field;
+      return f ? { ...picked, expanded: f.expanded, tree: scrolled(picked.tree, f.row, f.height), hexCursor: f.byte } : picked;
+    }
+    case 'layout':
+      return { ...s, layout: s.layout === 'stacked' ? 'side' : 'stacked' };
+    case 'maximise':
+      return { ...s, maximised: !s.maximised };
+    case 'mark': {
+      const frame = selectedFrame(s);
+      if (frame === undefined) return s;
+      const marks = new Set(s.marks);
+      if (!marks.delete(frame)) marks.add(frame);
+      return { ...s, marks };
+    }
+    case 'copyStart':
+      return { ...s, copy: { up: 0 } };
+    case 'copyLevel':
+      return s.copy ? { ...s, copy: { up: a.up } } : s;
+    case 'copyEnd':
+      return { ...s, copy: undefined };
+    case 'copied':
+      return { ...s, copy: undefined, copied: a.text, notice: `copied ${a.text.length} character${a.text.length === 1 ? '' : 's'}` };
     case 'help':
       return { ...s, help: !s.help };
     case 'ladder': {

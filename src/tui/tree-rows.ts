@@ -80,3 +80,16 @@ export function rowText(row: Row, sources: ReadonlyMap<string, Uint8Array>): str
 
 /** Wireshark's expert colours. */
 export const SEVERITY_COLOR = { error: 'red', warn: 'yellow', note: 'cyan', chat: 'blue' } as const;
+
+/** The expanded set that makes `target` (and, with `open`, the rows under it) visible. */
+export function revealNode(root: TreeNode, target: TreeNode, expanded: ReadonlySet<string>, open = false): Set<string> {
+  const path = (n: TreeNode, key: string): string[] | undefined => {
+    if (n === target) return open ? [key] : [];
+    for (const c of n.children) {
+      const below = path(c, childKey(key, c));
+      if (below) return [key, ...below];
+    }
+    return undefined;
+  };
+  return new Set([...expanded, ...(path(root, root.filter) ?? [])]);
+}

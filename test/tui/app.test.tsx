@@ -179,6 +179,12 @@ describe('help and keys', () => {
     expect(text()).toMatch(/Tab \/ Shift-Tab\s+next \/ previous pane/);
     expect(text()).toMatch(/p\s+paste hex as a new packet/);
     expect(text()).toMatch(/L\s+ladder diagram of the flow \(as -z flow\); L or Esc: back/);
+    expect(text()).toMatch(/Ctrl-F {2}n N\s+find text in the packet rows and details; next \/ previous match/);
+    expect(text()).toMatch(/m {2}' "\s+mark \/ unmark the packet; next \/ previous marked packet/);
+    expect(text()).toMatch(/c\s+copy mode: ← → wider \/ narrower, Enter copies to the clipboard, Esc leaves/);
+    expect(text()).toMatch(/\| {2}\\\s+details and bytes side by side \/ stacked; maximise the pane \/ restore/);
+    // the last line fits a 24-row terminal
+    expect(text()).toMatch(/\? {2}q\s+this help; quit/);
     await press('x');
     await until((s) => s.includes('Packet details'), 'the panes back');
   });
@@ -209,7 +215,8 @@ describe('ladder view', () => {
   /** The status line's text in the ladder view: the packet under the cursor. */
   const status = (screen: string) => screen.split('\n').at(-1) ?? '';
   const on = (n: number) => (screen: string) => status(screen).startsWith(`packet ${n}:`);
-  const listed = (raw: string, n: number) => raw.split('\n').some((l) => l.startsWith(`${INVERSE}${String(n).padStart(5)}  -`));
+  // the number, then the Time column (the flow captures have timestamps)
+  const listed = (raw: string, n: number) => raw.split('\n').some((l) => l.startsWith(`${INVERSE}${String(n).padStart(5)}  `) && /^\d+\.\d{6} /.test(l.slice(INVERSE.length + 7)));
 
   it('opens with L, only then dissecting every packet, and shows what -z flow prints', async () => {
     const { frames, keys, dissect } = flowCapture('fig-1b');
@@ -280,7 +287,7 @@ describe('ladder view', () => {
     await until((s) => s.includes('    1 1 ') && s.includes('MTC-IWF Gr…'), 'still the ladder');
     await press('G', KEY.enter);
     await until((s, raw) => s.includes('Packet details') && listed(raw, 56), 'packet 56 selected');
-    expect(lineWith(text(), '   56  -')).toContain('Protected group message');
+    expect(lineWith(text(), '   56  ')).toContain('Protected group message');
   });
 
   it('colours a finding, and scrolls sideways to its text', async () => {
@@ -311,5 +318,118 @@ describe('pane heights', () => {
     const second = lines.findIndex((l) => l.startsWith('    2  '));
     expect(second).toBeGreaterThan(0);
     expect(lines[second + 1]).toContain('Packet details');
+  });
+});
+
+describe('columns, layout, marks, find and copy mode', () => {
+  const CTRL_F = '\u0006';
+  const status = (screen: string) => screen.split('\n').at(-1) ?? '';
+  /** Packet N selected in the list (in inverse video), marked or not. */
+  const selected = (raw: string, n: number) => raw.split('\n').some((l) => l.startsWith(`${INVERSE}${String(n).padStart(5)}`) && /^[ *] /.test(l.slice(INVERSE.length + 5)));
+
+  it('shows the time since the first packet, and the parties of a flow capture as Source and Destination', async () => {
+    const { frames, dissect } = flowCapture('fig-1b');
+    const { text, until } = renderApp({ frames, dissect, title: 'flow.pcapng' });
+    await until((s) => s.includes('flow.pcapng · 56 packets'), 'the packets');
+    expect(text()).toMatch(/No\.\s+Time\s+Source\s+Destination\s+Dir\s+Protocol\s+Length\s+Expert\s+Info/);
+    // the capture's packets are 10 ms apart; their comments name the parties (step 1 MME->HSS ...)
+    expect(lineWith(text(), '    1  ')).toMatch(/^ {4}1 {2}0\.000000 {2}UE1 +MME +- +NAS-EPS +21 +Attach request/);
+    expect(lineWith(text(), '    3  ')).toMatch(/^ {4}3 {2}0\.020000 {2}HSS +MME +- +DIAMETER +372 +cmd=Authentication-Inform/);
+  });
+
+  it('puts the details and bytes side by side with |, and maximises the focused pane with \\, Tab going through the panes', async () => {
+    const { text, press, until } = renderApp();
+    await press('|');
+    await until((s) => /── Packet details ─+ ── Packet bytes/.test(s), 'details and bytes on one line');
+    expect(text().split('\n')).toHaveLength(24);
+    // the dump's first line beside the tree's root
+    expect(lineWith(text(), '0000  07 55 01')).toMatch(/^\[-\] Non-Access-Stratum \(NAS\)PDU +0000 {2}07 55 01/);
+    await press('\\');
+    await until((s) => !s.includes('Packet details') && !s.includes('Packet bytes'), 'the list alone');
+    expect(text()).toContain('    7  UL');
+    await press(KEY.tab);
+    await until((s) => s.includes('Packet details') && !s.includes('No.') && !s.includes('Packet bytes'), 'the details alone');
+    await press(KEY.tab);
+    await until((s) => s.includes('Packet bytes') && !s.includes('Packet details'), 'the bytes alone');
+    await press('\\', '|');
+    await until((s) => s.includes('No.') && s.includes('── Packet details ──────') && !/Packet details.*Packet bytes/.test(s), 'stacked again');
+  });
+
+  it('marks packets with m and goes to the next and previous mark with \' and ", wrapping', async () => {
+    const { text, press, until } = renderApp();
+    await press('j', 'j', 'm', 'j', 'j', 'j', 'm');
+    await until((s) => s.includes('    3* DL') && s.includes('    6* UL'), 'packets 3 and 6 marked');
+    expect(text()).toContain('    1  DL');
+    await press("'");
+    await until((_, raw) => selected(raw, 3), 'the next mark, wrapping round to packet 3');
+    await press("'");
+    await until((_, raw) => selected(raw, 6), 'packet 6');
+    await press('"', '"');
+    await until((_, raw) => selected(raw, 6), 'back round to packet 6');
+    await press('m', 'g', "'");
+    await until((s, raw) => selected(raw, 3) && s.includes('    6  UL'), 'packet 6 unmarked: packet 3 is the only mark');
+    await press('m', "'");
+    await until((s) => status(s).startsWith('no marked packets: m marks one'), 'no marks');
+  });
+
+  it('finds text with ctrl-F in the rows, then n and N go to the next and previous match, wrapping', async () => {
+    const { text, press, until } = renderApp();
+    await press(CTRL_F);
+    await until((s) => status(s).startsWith('Find (Enter searches, Esc cancels):'), 'the find prompt');
+    await press('identity RESPONSE', KEY.enter);
+    await until((s) => status(s).startsWith('packet 2 matches "identity RESPONSE"'), 'packet 2');
+    await press('n');
+    await until((s, raw) => status(s).startsWith('packet 7 matches') && selected(raw, 7), 'packet 7');
+    await press('n');
+    await until((s, raw) => status(s).startsWith('packet 2 matches "identity RESPONSE" (search wrapped)') && selected(raw, 2), 'round to packet 2');
+    await press('N');
+    await until((s, raw) => status(s).startsWith('packet 7 matches "identity RESPONSE" (search wrapped)') && selected(raw, 7), 'back to packet 7');
+    await press(CTRL_F, 'no such text', KEY.enter);
+    await until((s) => status(s).startsWith('no match for "no such text"'), 'no match');
+    expect(text()).toContain('NAS EPS Mobility Management Message Type: Identity response (0x56)');
+  });
+
+  it('finds text in the details, and selects and shows the field', async () => {
+    const { text, press, until } = renderApp();
+    await press(CTRL_F, 'Replayed UE security', KEY.enter);
+    await until((s) => status(s).startsWith('packet 3 matches'), 'packet 3');
+    // the first field whose line has the text: the IE, under the NAS message, opened to show it
+    await until((_, raw) => raw.includes('\u001b[1m    [+] UE security capability - Replayed UE security capabilities'), 'the field selected');
+    expect(text()).toContain('[-] NAS-EPS PDU - NAS message');
+    await press(KEY.tab);
+    await until((s) => status(s).startsWith('Replayed UE security capabilities (nas_eps.ie.replayed_ue_security'), 'the field in the status bar');
+    await until((_, raw) => raw.includes(`${INVERSE}    [+] UE security capability - Replayed UE security capabilities`), 'the field under the cursor');
+  });
+
+  it('copies the selected field, a wider one, its bytes and the packet row in copy mode (c, Enter), and leaves it with Esc', async () => {
+    const clipboard = vi.fn();
+    const { press, until } = renderApp({ clipboard });
+    await press('j', 'j', KEY.tab, 'j', 'j', 'j');
+    await until((s) => s.includes('Message authentication code (nas_eps.msg_auth_code), 4 bytes @1'), 'the MAC selected');
+    await press('c');
+    await until((s, raw) => status(s).startsWith('copy mode: Enter copies') && raw.includes('\u001b[43m'), 'copy mode, in yellow');
+    await press(KEY.enter);
+    await until((s) => status(s).startsWith('copied 39 characters'), 'the notice');
+    expect(clipboard).toHaveBeenLastCalledWith('Message authentication code: 0xa8a82a32');
+
+    // wider: the packet's root, every line of it as -V prints it
+    await press('c', 'h', KEY.enter);
+    await until(() => clipboard.mock.calls.length === 2, 'the second copy');
+    const whole = clipboard.mock.lastCall![0] as string;
+    expect(whole.split('\n')[0]).toBe('Non-Access-Stratum (NAS)PDU');
+    expect(whole).toContain('\n    Message authentication code: 0xa8a82a32\n');
+    expect(whole).toContain('\n        NAS EPS Mobility Management Message Type: Security mode command (0x5d)');
+
+    await press(KEY.tab, 'c', KEY.enter);
+    await until(() => clipboard.mock.calls.length === 3, 'the bytes copied');
+    expect(clipboard).toHaveBeenLastCalledWith('a8a82a32');
+
+    await press(KEY.tab, 'c', KEY.enter);
+    await until(() => clipboard.mock.calls.length === 4, 'the row copied');
+    expect(clipboard.mock.lastCall![0]).toMatch(/^ {4}3 {2}DL {3}NAS-EPS {7}27 {2}Chat {5}Security mode command$/);
+
+    await press('c', KEY.escape);
+    await until((s) => status(s).startsWith('Message authentication code (nas_eps.msg_auth_code), 4 bytes @1'), 'copy mode left');
+    expect(clipboard).toHaveBeenCalledTimes(4);
   });
 });

@@ -114,7 +114,8 @@ describe('mtcgk FILE on a terminal (tmux)', () => {
 
     await keys('Enter');
     const packet = await until((s) => s.includes('Packet details'), 'the packets');
-    expect(lineWith(packet, '   42  -')).toMatch(/DIAMETER\s+476\s+cmd=Device-Action Request\(8388639\) flags=RP-- appl=3GPP Tsp/);
+    // 10 ms apart; the SCS sends the Device-Action-Request to the MTC-IWF
+    expect(lineWith(packet, '   42  ')).toMatch(/^ {3}42 {2}0\.410000 {2}SCS +MTC-IWF +- +DIAMETER\s+476\s+cmd=Device-Action Request\(8388639\) flags=RP-- appl=3GPP Tsp/);
     expect(lastLine(packet)).toMatch(/^Diameter \(diameter\), 476 bytes @0 +captures\/flows\/fig-1a\/flow\.pcapng · 51 packets$/);
 
     await keys('L');
@@ -152,6 +153,55 @@ describe('mtcgk FILE on a terminal (tmux)', () => {
     expect(lineWith(opened, '    5  DL')).toContain('Attach reject');
     expect(lineWith(opened, '   44  UL')).toContain('EMM status');
     expect(opened).not.toContain('Service reject');
+    await keys('q');
+    await until((s) => s.includes('mtcgk exited with 0'), 'the exit');
+  }, 90_000);
+
+  it('shows Time, Source and Destination of a pcapng, marks, finds, switches the layout and copies to the clipboard', async () => {
+    target = 'termshark';
+    const file = 'captures/diameter.pcapng';
+    tmux('new-session', '-d', '-s', target, '-x', '140', '-y', '45', `CI=false node bin/mtcgk.js ${file}; echo "mtcgk exited with $?"; sleep 60`);
+    // tmux keeps what the program sends with OSC 52 as a paste buffer
+    tmux('set-option', '-s', 'set-clipboard', 'on');
+    const opened = await until((s) => s.includes('Packet details') && s.includes('· 26 packets'), 'the first frame');
+    expect(opened.split('\n')[1]).toMatch(/^ +No\. +Time +Source +Destination +Dir +Protocol +Length +Expert +Info/);
+    // the packets are 100 ms apart, and their comments name the parties (step 1 MME->HSS S6a diameter ...)
+    expect(lineWith(opened, '    1  ')).toMatch(/^ {4}1 {2}0\.000000 {2}MME +HSS +- +DIAMETER +392 +cmd=Authentication-Information Request/);
+    expect(lineWith(opened, '    2  ')).toMatch(/^ {4}2 {2}0\.100000 {2}HSS +MME +- +DIAMETER +372 +cmd=Authentication-Information Answer/);
+    expect(lineWith(opened, '    4  ')).toMatch(/^ {4}4 {2}0\.300000 {2}HSS +MME +- +DIAMETER +332 +cmd=Update-Location Answer/);
+
+    await keys('j', 'm');
+    await until((s) => s.includes('    2* 0.100000'), 'packet 2 marked');
+    await keys('G');
+    await until((s) => s.includes('   26  2.500000') && !s.includes('    2* '), 'the last packet');
+    await keys("'");
+    await until((s) => s.includes('    2* 0.100000') && lastLine(s).startsWith('Diameter (diameter), 372 bytes @0'), 'back on packet 2 (372 bytes)');
+
+    await keys('C-f');
+    tmux('send-keys', '-t', target, '-l', 'update-location');
+    await keys('Enter');
+    await until((s) => lastLine(s).startsWith('packet 3 matches "update-location"'), 'the first match after packet 2');
+    await keys('n');
+    await until((s) => lastLine(s).startsWith('packet 4 matches "update-location"'), 'the next match');
+    await keys('N');
+    await until((s) => lastLine(s).startsWith('packet 3 matches "update-location"'), 'the previous match');
+
+    await keys('|');
+    await until((s) => /^── Packet details ─+ ── Packet bytes \[Frame\] ─+$/m.test(s), 'the details and bytes side by side');
+    await keys('\\');
+    const maximised = await until((s) => !s.includes('Packet details'), 'the list maximised');
+    expect(lineWith(maximised, '   26  ')).toMatch(/^ {3}26 {2}2\.500000 /);
+    await keys('\\');
+    await until((s) => s.includes('Packet details'), 'the panes back');
+
+    // the details of packet 3, copied from the root: what -V prints for it
+    await keys('Tab', 'c', 'Enter');
+    const copied = await until((s) => /^copied \d+ characters/.test(lastLine(s)), 'the copy');
+    const printed = execFileSync('node', ['bin/mtcgk.js', '-r', file, '-V', '-Y', 'frame.number == 3'], { encoding: 'utf8' }).split('\n');
+    const tree = printed.slice(1, printed.indexOf('', 1)).join('\n');
+    expect(tmux('show-buffer')).toBe(tree);
+    expect(lastLine(copied)).toMatch(new RegExp(`^copied ${tree.length} characters`));
+
     await keys('q');
     await until((s) => s.includes('mtcgk exited with 0'), 'the exit');
   }, 90_000);
