@@ -1,8 +1,11 @@
 /** `npm run bench`: every benchmark, each reported as ratios against a baseline from the same run. */
 import { codecBench } from './codec.js';
+import { engineBench } from './engine.js';
 import { cryptoBench } from './crypto.js';
 import { fuzzBench, targetsBench } from './fuzz.js';
 
+console.log(engineBench(Number(process.env.MTCGK_BENCH_ENGINE_MESSAGES ?? 20_000)));
+console.log();
 console.log(codecBench());
 console.log();
 console.log(cryptoBench());

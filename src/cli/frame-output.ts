@@ -5,7 +5,8 @@
 import type { DissectResult } from '../engine/dissect.js';
 import { compileFilter, FilterError, type FieldValues } from '../filter/index.js';
 import { INBOUND, InputError, readFrames, type Frame, type ReadOptions } from '../io/index.js';
-import { fieldsLine } from '../output/fields.js';
+import { fieldsLine, packetValues } from '../output/fields.js';
+import type { FrameFacts } from '../output/frame-fields.js';
 import { parquetRow } from '../export/parquet-rows.js';
 import { ekLines } from '../output/ek.js';
 import { hexDump } from '../output/hexdump.js';
@@ -46,6 +47,12 @@ export function displayFilter(text: string | undefined): (values: FieldValues) =
     throw e;
   }
 }
+
+/** A packet's field values, when -Y or -T fields looks at them; other outputs read the tree. */
+export const valuesOf = (o: Options, r: DissectResult, frame: Omit<FrameFacts, 'protocol'>): ReadonlyMap<string, readonly string[]> =>
+  o.filter !== undefined || o.output === 'fields' ? packetValues(r, frame, o.fields.fields) : NO_VALUES;
+
+const NO_VALUES: ReadonlyMap<string, readonly string[]> = new Map();
 
 /** tshark -x with several data sources: each one under its own heading. */
 function sourcesDump(r: DissectResult): string {

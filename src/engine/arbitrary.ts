@@ -5,7 +5,7 @@
 import * as fc from 'fast-check';
 import { CODEC_ARBITRARIES } from '../codecs/arbitraries.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR, UintField } from '../grammar/ir.js';
-import { alternatives } from './encode.js';
+import { messagesOf } from '../grammar/reach.js';
 
 type Obj = Record<string, unknown>;
 
@@ -40,16 +40,6 @@ export class Arbitraries {
     return this.type(this.ir.types.get(p.root)!, 0, name);
   }
 
-  /** Message names a type can produce. */
-  private messagesOf(t: TypeIR, seen = new Set<TypeIR>()): Set<string> {
-    const out = new Set<string>();
-    if (seen.has(t)) return out;
-    seen.add(t);
-    if (t.kind === 'l3' || (t.kind === 'struct' && t.message)) out.add(t.name);
-    if (t.kind === 'dispatch') for (const c of alternatives(t)) for (const m of this.messagesOf(c(), seen)) out.add(m);
-    return out;
-  }
-
   protocol(protocol: string): fc.Arbitrary<unknown> {
     const p = this.ir.protocols.get(protocol);
     if (!p) throw new Error(`unknown protocol "${protocol}"`);
@@ -79,7 +69,7 @@ export class Arbitraries {
           if (others.length) byType.set(t.default(), others);
         }
         let entries = [...byType.entries()];
-        if (only) entries = entries.filter(([c]) => this.messagesOf(c).has(only));
+        if (only) entries = entries.filter(([c]) => messagesOf(c).has(only));
         if (depth >= MAX_DEPTH) entries = entries.filter(([c]) => c.kind === 'l3').concat(entries.every(([c]) => c.kind !== 'l3') ? entries : []);
         return fc.oneof(
           ...entries.map(([c, keys]) =>

@@ -4,7 +4,8 @@
  * malformed messages are built on purpose.
  */
 import { CODECS } from '../codecs/index.js';
-import type { DispatchType, FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR } from '../grammar/ir.js';
+import type { FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR } from '../grammar/ir.js';
+import { caseFor } from '../grammar/reach.js';
 import { BitWriter } from './bits.js';
 import { fromHex, textBytes } from './format.js';
 import { childPointer, showPointer } from './pointer.js';
@@ -32,12 +33,7 @@ function hexBytes(v: unknown, path: string): Uint8Array {
   }
 }
 
-/** Every type a dispatch can continue with. */
-export const alternatives = (t: DispatchType): Array<() => TypeIR> => [...t.cases.values(), ...[...t.byDirection.values()].map((d) => d.dl), ...(t.default ? [t.default] : [])];
-
 export class Encoder {
-  private reach = new WeakMap<TypeIR, Set<string>>();
-
   constructor(readonly ir: GrammarIR) {}
 
   encode(value: unknown, protocol: string): Uint8Array {
@@ -46,17 +42,6 @@ export class Encoder {
     const w = new BitWriter();
     this.type(this.ir.types.get(p.root)!, value, w, '');
     return w.finish();
-  }
-
-  /** Message names a type can produce (for picking a dispatch case by `message`). */
-  private messagesOf(t: TypeIR): Set<string> {
-    let set = this.reach.get(t);
-    if (set) return set;
-    set = new Set();
-    this.reach.set(t, set);
-    if (t.kind === 'l3' || (t.kind === 'struct' && t.message)) set.add(t.name);
-    if (t.kind === 'dispatch') for (const c of alternatives(t)) for (const m of this.messagesOf(c())) set.add(m);
-    return set;
   }
 
   type(t: TypeIR, value: unknown, w: BitWriter, path: string): void {
@@ -83,8 +68,7 @@ export class Encoder {
         } else {
           const name = value.message;
           if (typeof name !== 'string') throw new EncodeError(childPointer(path, 'message'), 'required: the message name');
-          const all = alternatives(t).map((c) => c());
-          next = all.find((c) => this.messagesOf(c).has(name));
+          next = caseFor(t, name);
           if (!next) throw new EncodeError(childPointer(path, 'message'), `unknown message "${name}"`);
         }
         if (!next) throw new EncodeError(path, `no ${t.label} layout for this value`);

@@ -5,6 +5,7 @@
  * Mutations pick a site by index, so fast-check can shrink the value and the mutation separately.
  */
 import type { BytesField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, SpareField, TypeIR, UintField } from '../grammar/ir.js';
+import { caseFor } from '../grammar/reach.js';
 import { enumLabel } from '../engine/format.js';
 
 export type Obj = Record<string, unknown>;
@@ -34,18 +35,6 @@ export function getAt(root: unknown, path: Path): unknown {
 }
 
 export const pathText = (path: Path, key?: string | number): string => '/' + [...path, ...(key === undefined ? [] : [key])].join('/');
-
-const reach = new WeakMap<TypeIR, Set<string>>();
-/** Message names a type can produce (the encoder picks a dispatch case by it). */
-export function messagesOf(t: TypeIR): Set<string> {
-  let set = reach.get(t);
-  if (set) return set;
-  set = new Set();
-  reach.set(t, set);
-  if (t.kind === 'l3' || (t.kind === 'struct' && t.message)) set.add(t.name);
-  if (t.kind === 'dispatch') for (const c of [...t.cases.values(), ...(t.default ? [t.default] : [])]) for (const m of messagesOf(c())) set.add(m);
-  return set;
-}
 
 const reservedCache = new WeakMap<UintField, number[]>();
 /** Values of an enum field the grammar has no label for (reserved); a few when the field is wide. */
@@ -104,7 +93,7 @@ export class SiteWalker {
           const k = v[t.key];
           next = typeof k === 'number' ? (t.cases.get(k) ?? t.default)?.() : undefined;
         } else if (typeof v.message === 'string') {
-          next = [...t.cases.values(), ...(t.default ? [t.default] : [])].map((c) => c()).find((c) => messagesOf(c).has(v.message as string));
+          next = caseFor(t, v.message);
         }
         if (next) this.type(next, v, path, out, depth);
         return;

@@ -38,10 +38,15 @@ export class GroupKeyAudit {
   /** Gki values of each GID in the order they were first seen. */
   private history = new Map<string, number[]>();
 
-  check(r: DissectResult, nas: ProtectionSummary | undefined): void {
+  /** Adds the audit's findings to the tree; true when it added any. */
+  check(r: DissectResult, nas: ProtectionSummary | undefined): boolean {
+    let flagged = false;
     for (const { holder, sets, cipheredForm } of keySets(r.value)) {
       const node = [...walk(r.tree)].find((n) => n.value === holder) ?? r.tree;
-      const flag = (id: AuditExpertId, message: string, n: TreeNode = node) => n.expert.push(auditExpert(id, message, '', n.bitOffset, n.bitLength));
+      const flag = (id: AuditExpertId, message: string, n: TreeNode = node) => {
+        flagged = true;
+        n.expert.push(auditExpert(id, message, '', n.bitOffset, n.bitLength));
+      };
       // The ciphered IE form is judged by its own deciphering (security/group-key-ie.ts).
       if (!cipheredForm && (!nas || nas.readable)) {
         flag('keys_in_clear', nas ? `group keys readable on the wire (security header type ${nas.sht}${nas.eea === 0 ? ', EEA0' : ''})` : 'group keys in a plain NAS message');
@@ -67,5 +72,6 @@ export class GroupKeyAudit {
         if (s.integrity === 0) flag('null_integrity', `group ${s.gid} Gki ${s.gki} uses EIA0: group messages would have no integrity protection`);
       }
     }
+    return flagged;
   }
 }

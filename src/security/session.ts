@@ -25,7 +25,6 @@ export class SecuritySession {
 
   /** After each message: the capture-wide audits add their expert items to the tree. */
   finish(r: DissectResult): void {
-    this.audit.check(r, this.nas.last);
-    r.expert = [...walk(r.tree)].flatMap((n) => n.expert);
+    if (this.audit.check(r, this.nas.last)) r.expert = [...walk(r.tree)].flatMap((n) => n.expert);
   }
 }

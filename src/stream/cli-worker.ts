@@ -5,9 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Options } from '../cli/args.js';
 import { fastFields } from '../cli/fields-fast.js';
-import { displayFilter, renderFrame } from '../cli/frame-output.js';
+import { displayFilter, renderFrame, valuesOf } from '../cli/frame-output.js';
 import { dissectFull } from '../api.js';
-import { packetValues } from '../output/fields.js';
 import type { Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
 import { SecuritySession } from '../security/session.js';
@@ -33,7 +32,7 @@ function run(job: CaptureJob): JobResult {
       result.entries.push(null);
       return;
     }
-    const values = packetValues(r, { number: job.firstNumber + i, source: frame.source, direction: frame.direction }, o.fields.fields);
+    const values = valuesOf(o, r, { number: job.firstNumber + i, source: frame.source, direction: frame.direction });
     result.entries.push(matches(values) ? renderFrame(o, frame, job.firstNumber + i, protocol, r, values) : null);
   });
   return result;

@@ -8,10 +8,10 @@
  * again here, in order, through the one session, so -j N prints what -j 1 prints.
  */
 import { once } from 'node:events';
-import { displayFilter, Exit, hexFrames as givenHex, readOptions, renderFrame, stdoutSink } from '../cli/frame-output.js';
+import { displayFilter, Exit, hexFrames as givenHex, readOptions, renderFrame, stdoutSink, valuesOf } from '../cli/frame-output.js';
 import type { Options } from '../cli/args.js';
 import { ExpertStats } from '../output/expert-stats.js';
-import { fieldsHeader, packetValues } from '../output/fields.js';
+import { fieldsHeader } from '../output/fields.js';
 import type { Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
 import type { SecuritySession } from '../security/session.js';
@@ -155,7 +155,7 @@ export async function runCapture(o: Options, out: Sink, err: Sink, session: Secu
     const lines = fast?.(frame, num, protocol);
     if (lines) return { lines, readable: true };
     const r = dissectFrame(frame, protocol, { session, direction: frame.direction, receiver: frame.destination });
-    const values = packetValues(r, { number: num, source: frame.source, direction: frame.direction }, o.fields.fields);
+    const values = valuesOf(o, r, { number: num, source: frame.source, direction: frame.direction });
     const readable = f.error === undefined;
     if (!matches(values)) return { lines: null, readable };
     expert?.add(protocol, r.expert);

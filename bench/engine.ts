@@ -1,0 +1,174 @@
+/**
+ * The engine's targets, each measured against its reference in the same run, on the real-message mix
+ * (the corpus repeated): in-process rates beside the interpreter they replace and the target rate;
+ * whole-process `-V` and `-T fields` beside tshark on the same messages (a pcapng); self-fuzzing;
+ * heap kept per decoded message beside the size of the values themselves.
+ *
+ * Run alone: npx tsx bench/engine.ts [--messages N] (default 20 000 for the whole-process rows).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { decode, dissectFull, encode, fromHex } from '../src/index.js';
+import { writePcapng } from '../src/io/index.js';
+import { realCorpus } from '../test/helpers/fixtures.js';
+import { measure } from './harness.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const corpus = realCorpus().map((l) => fromHex(l.hex));
+
+interface Row {
+  what: string;
+  measured: string;
+  reference: string;
+  target: string;
+  met: boolean;
+}
+
+const rate = (n: number) => `${Math.round(n).toLocaleString('en')}/s`;
+
+function inProcess(): Row[] {
+  const values = corpus.map((b) => dissectFull(b).value);
+  const interpreted = measure('interpreter', 'msg', () => {
+    for (const b of corpus) {
+      const r = dissectFull(b);
+      if (r.expert.some((e) => e.severity === 'error')) continue;
+    }
+    return corpus.length;
+  });
+  const compiled = measure('decode', 'msg', () => {
+    for (const b of corpus) {
+      try {
+        decode(b);
+      } catch {
+        // a DecodeError counts as a decoded message
+      }
+    }
+    return corpus.length;
+  });
+  const encoded = measure('encode', 'msg', () => {
+    for (const v of values) encode(v);
+    return values.length;
+  });
+  const vs = (x: number) => `interpreter ${rate(interpreted.perSecond)} (x${(x / interpreted.perSecond).toFixed(1)})`;
+  return [
+    { what: 'in-process decode()', measured: rate(compiled.perSecond), reference: vs(compiled.perSecond), target: '>= 1,000,000/s', met: compiled.perSecond >= 1e6 },
+    { what: 'in-process encode()', measured: rate(encoded.perSecond), reference: vs(encoded.perSecond), target: '>= 1,000,000/s', met: encoded.perSecond >= 1e6 },
+    { what: 'full dissection tree', measured: rate(interpreted.perSecond), reference: 'the same code: the interpreter builds the tree', target: '>= 200,000/s', met: interpreted.perSecond >= 2e5 },
+  ];
+}
+
+/** Seconds of the fastest of `runs` runs of a command, its output discarded. */
+function seconds(cmd: string, args: string[], runs = 3): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 << 30 });
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return best;
+}
+
+function hasTshark(): boolean {
+  try {
+    execFileSync('tshark', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function wholeProcess(messages: number): Row[] {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  const dir = mkdtempSync(join(tmpdir(), 'mtcgk-engine-'));
+  try {
+    const frames = Array.from({ length: messages }, (_, i) => ({ bytes: corpus[i % corpus.length], protocol: 'nas-eps', source: `#${i + 1}` }));
+    const pcap = join(dir, 'mix.pcapng');
+    writeFileSync(pcap, writePcapng(frames, { linkType: 252 }));
+    const mtcgk = (args: string[]) => seconds(process.execPath, [join(ROOT, 'bin/mtcgk.js'), '-r', pcap, ...args]);
+    const field = ['-T', 'fields', '-e', 'nas_eps.nas_msg_emm_type'];
+    const rows: Array<[string, string[], number]> = [
+      ['whole-process -V', ['-V'], 0.5],
+      ['whole-process -T fields, one field', field, 0.25],
+    ];
+    if (!hasTshark()) return rows.map(([what]) => ({ what, measured: '-', reference: 'tshark not installed', target: '-', met: false }));
+    const dlt = ['-o', 'uat:user_dlts:"User 0 (DLT=147)","nas-eps","0","","0",""'];
+    return rows.map(([what, args, target]) => {
+      const ours = mtcgk(args);
+      const theirs = seconds('tshark', ['-r', pcap, ...dlt, ...args]);
+      return {
+        what: `${what} (${messages.toLocaleString('en')} msgs)`,
+        measured: `${ours.toFixed(2)} s`,
+        reference: `tshark ${theirs.toFixed(2)} s (x${(ours / theirs).toFixed(2)})`,
+        target: `<= x${target}`,
+        met: ours / theirs <= target,
+      };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function fuzzing(): Row {
+  const n = 3000;
+  const out = mkdtempSync(join(tmpdir(), 'mtcgk-fuzz-'));
+  const t0 = performance.now();
+  execFileSync(process.execPath, [join(ROOT, 'bin/mtcgk.js'), 'fuzz', '--target', 'self', '-n', String(n), '--seed', '1', '--out', out], { stdio: 'ignore' });
+  const perSecond = n / ((performance.now() - t0) / 1000);
+  rmSync(out, { recursive: true, force: true });
+  const plain = measure('dissect', 'msg', () => {
+    for (const b of corpus) dissectFull(b);
+    return corpus.length;
+  });
+  return {
+    what: `fuzz --target self (${n} inputs, whole process)`,
+    measured: rate(perSecond),
+    reference: `its target, dissect alone: ${rate(plain.perSecond)}`,
+    target: '>= 50,000/s',
+    met: perSecond >= 5e4,
+  };
+}
+
+/** Heap kept per decoded message: with the values dropped (what decoding leaves behind) and kept (the values). */
+function heap(): Row {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const n = 50_000;
+  const used = () => {
+    gc?.();
+    return process.memoryUsage().heapUsed;
+  };
+  const before = used();
+  for (let i = 0; i < n; i++) decode(corpus[i % corpus.length]);
+  const dropped = (used() - before) / n;
+  const kept: unknown[] = [];
+  const base = used();
+  for (let i = 0; i < n; i++) kept.push(decode(corpus[i % corpus.length]));
+  const values = (used() - base) / n;
+  kept.length = 0;
+  return {
+    what: `heap growth per decode (${n.toLocaleString('en')}${gc ? '' : ', no --expose-gc'})`,
+    measured: `${Math.max(0, dropped).toFixed(0)} B`,
+    reference: `the values kept: ${values.toFixed(0)} B each`,
+    target: '<= the value',
+    met: dropped <= values,
+  };
+}
+
+export function engineBench(messages = 20_000): string {
+  const rows = [...inProcess(), ...wholeProcess(messages), fuzzing(), heap()];
+  const w = [
+    Math.max(...rows.map((r) => r.what.length)),
+    Math.max(...rows.map((r) => r.measured.length)),
+    Math.max(...rows.map((r) => r.reference.length)),
+    Math.max(...rows.map((r) => r.target.length)),
+  ];
+  const lines = rows.map((r) => `  ${r.what.padEnd(w[0])}  ${r.measured.padStart(w[1])}  ${r.reference.padEnd(w[2])}  ${r.target.padEnd(w[3])}  ${r.met ? 'met' : 'NOT met'}`);
+  return [`Engine targets over ${corpus.length} real messages repeated (reference measured in the same run)`, ...lines].join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const i = process.argv.indexOf('--messages');
+  console.log(engineBench(i > 0 ? Number(process.argv[i + 1]) : undefined));
+}

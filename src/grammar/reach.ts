@@ -1,0 +1,38 @@
+/**
+ * Which messages a type leads to, and through which dispatch case: the one rule the encoder, the
+ * arbitraries and the fuzz site walker pick a case by when a value names its message. Cases told
+ * apart only by direction (TS 24.301's two Detach requests) count as cases like the others.
+ */
+import type { DispatchType, TypeIR } from './ir.js';
+
+/** Every type a dispatch can continue with. */
+export const alternatives = (t: DispatchType): Array<() => TypeIR> => [...t.cases.values(), ...[...t.byDirection.values()].flatMap((d) => [d.ul, d.dl]), ...(t.default ? [t.default] : [])];
+
+const reached = new WeakMap<TypeIR, ReadonlySet<string>>();
+
+/** Message names a type can produce (types refer to each other in cycles: each is visited once). */
+export function messagesOf(t: TypeIR): ReadonlySet<string> {
+  const known = reached.get(t);
+  if (known) return known;
+  const out = new Set<string>();
+  const seen = new Set<TypeIR>();
+  const stack = [t];
+  while (stack.length) {
+    const u = stack.pop()!;
+    if (seen.has(u)) continue;
+    seen.add(u);
+    if (u.kind === 'l3' || (u.kind === 'struct' && u.message)) out.add(u.name);
+    if (u.kind === 'dispatch') for (const c of alternatives(u)) stack.push(c());
+  }
+  reached.set(t, out);
+  return out;
+}
+
+/** The case of a dispatch that leads to the named message, if any. */
+export function caseFor(t: DispatchType, message: string): TypeIR | undefined {
+  for (const c of alternatives(t)) {
+    const u = c();
+    if (messagesOf(u).has(message)) return u;
+  }
+  return undefined;
+}
