@@ -5,7 +5,7 @@
 import { BAILED, type CompiledDecoder } from './engine/compile.js';
 import { Dissector, type DissectResult } from './engine/dissect.js';
 import { DecodeError } from './engine/decode.js';
-import { Encoder } from './engine/encode.js';
+import { Encoder, type Sealer } from './engine/encode.js';
 import type { TreeNode } from './engine/tree.js';
 import { defaultGrammar } from './grammar/default.js';
 import type { GrammarIR } from './grammar/ir.js';
@@ -24,6 +24,14 @@ function facesOf(ir: GrammarIR) {
 export interface CodecOptions {
   /** Grammar to use instead of the bundled one. */
   grammar?: GrammarIR;
+}
+
+export interface EncodeOptions extends CodecOptions {
+  /**
+   * Sealers by security scheme (`nas`, `gmsg`): a protected struct is written with its payload
+   * ciphered in place and its MAC computed, in one pass (security/nas-protect.ts, groupkeys/protect.ts).
+   */
+  seal?: Readonly<Record<string, Sealer>>;
 }
 
 export interface DissectOptions extends CodecOptions {
@@ -100,8 +108,8 @@ type NotAKnownMessage<V> = V extends { message: MessageName } ? (Loose<V> extend
  * against that message's generated type (`encode<Messages.AttachAccept>(...)` names it); other
  * values (`unknown`, JSON) are taken as they are and checked at run time.
  */
-export function encode<M extends MessageValue = MessageValue>(value: NoInfer<M>, protocol?: ProtocolName | (string & {}), opts?: CodecOptions): Uint8Array;
-export function encode<const V>(value: V & NotAKnownMessage<V>, protocol?: string, opts?: CodecOptions): Uint8Array;
-export function encode(value: unknown, protocol = 'nas-eps', opts: CodecOptions = {}): Uint8Array {
-  return facesOf(opts.grammar ?? defaultGrammar()).encoder.encode(value, protocol);
+export function encode<M extends MessageValue = MessageValue>(value: NoInfer<M>, protocol?: ProtocolName | (string & {}), opts?: EncodeOptions): Uint8Array;
+export function encode<const V>(value: V & NotAKnownMessage<V>, protocol?: string, opts?: EncodeOptions): Uint8Array;
+export function encode(value: unknown, protocol = 'nas-eps', opts: EncodeOptions = {}): Uint8Array {
+  return facesOf(opts.grammar ?? defaultGrammar()).encoder.encode(value, protocol, opts.seal);
 }

@@ -13,11 +13,11 @@
  * @packageDocumentation
  */
 // Dissect, decode and encode by protocol
-export { decode, dissect, dissectFull, encode, type CodecOptions, type DissectOptions } from './api.js';
+export { decode, dissect, dissectFull, encode, type CodecOptions, type DissectOptions, type EncodeOptions } from './api.js';
 
 // Dissection tree, errors, hex
 export { DecodeError } from './engine/decode.js';
-export { EncodeError } from './engine/encode.js';
+export { EncodeError, type Sealer } from './engine/encode.js';
 export { GrammarError } from './grammar/errors.js';
 export { walk, type ExpertGroup, type ExpertItem, type Severity, type TreeNode } from './engine/tree.js';
 export { EXPERT, isExpertId, type ExpertId } from './expert.js';

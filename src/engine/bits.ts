@@ -125,6 +125,16 @@ export class BitWriter {
     this.pos = save;
   }
 
+  /** A copy of the whole octets in [start, end) bits written so far. */
+  octets(start: number, end: number): Uint8Array {
+    return this.buf.slice(start >> 3, end >> 3);
+  }
+
+  /** Overwrites whole octets at an earlier, octet-aligned bit offset. */
+  overwrite(at: number, bytes: Uint8Array): void {
+    this.buf.set(bytes, at >> 3);
+  }
+
   finish(): Uint8Array {
     return this.buf.slice(0, (this.pos + 7) >> 3);
   }

@@ -4,7 +4,7 @@
  * malformed messages are built on purpose.
  */
 import { CODECS } from '../codecs/index.js';
-import type { FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR } from '../grammar/ir.js';
+import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR } from '../grammar/ir.js';
 import { caseFor } from '../grammar/reach.js';
 import { BitWriter } from './bits.js';
 import { fromHex, textBytes } from './format.js';
@@ -33,15 +33,54 @@ function hexBytes(v: unknown, path: string): Uint8Array {
   }
 }
 
+/**
+ * The sending side of a security scheme (a struct's `protection` block names the scheme): the
+ * encoder writes the plain payload, has it ciphered in place when the grammar's `ciphered_if` holds,
+ * then has the MAC computed over the octets it covers and writes it into the MAC field: one pass.
+ */
+export interface Sealer {
+  /** The payload as sent, the same length as `plain`. */
+  cipher(plain: Uint8Array): Uint8Array;
+  /** The MAC field's octets for the covered octets. */
+  mac(covered: Uint8Array): Uint8Array;
+}
+
 export class Encoder {
+  /** The sealers of the encode() call under way, by scheme name. */
+  private sealers?: Readonly<Record<string, Sealer>>;
+
   constructor(readonly ir: GrammarIR) {}
 
-  encode(value: unknown, protocol: string): Uint8Array {
+  encode(value: unknown, protocol: string, sealers?: Readonly<Record<string, Sealer>>): Uint8Array {
     const p = this.ir.protocols.get(protocol);
     if (!p) throw new EncodeError('', `no grammar for protocol "${protocol}"`);
     const w = new BitWriter();
-    this.type(this.ir.types.get(p.root)!, value, w, '');
+    this.sealers = sealers;
+    try {
+      this.type(this.ir.types.get(p.root)!, value, w, '');
+    } finally {
+      this.sealers = undefined;
+    }
     return w.finish();
+  }
+
+  /** Ciphers the payload in place and writes the MAC, from the bit spans the fields took. */
+  private seal(p: ProtectionIR, sealer: Sealer, value: Obj, w: BitWriter, spans: Map<string, [number, number]>, path: string): void {
+    // Ciphering and MACs work on octets: the payload and the MAC field, and where coverage starts.
+    const span = (id: string, whole = true) => {
+      const s = spans.get(id);
+      if (!s || s[0] % 8 || (whole && s[1] % 8)) throw new EncodeError(childPointer(path, id), 'a sealed field must be present and on octet boundaries');
+      return s;
+    };
+    const [payloadStart, payloadEnd] = span(p.payload);
+    const ciphered = p.cipheredIf === 'always' || (p.cipheredIf?.values.includes(value[p.cipheredIf.field] as number) ?? false);
+    if (ciphered && typeof value._ciphered !== 'string') w.overwrite(payloadStart, sealer.cipher(w.octets(payloadStart, payloadEnd)));
+    if (!p.mac) return;
+    const [macStart, macEnd] = span(p.mac);
+    // The MAC covers from `covers_from` to the end of the payload, or to the MAC when it follows.
+    const mac = sealer.mac(w.octets(span(p.coversFrom, false)[0], Math.max(macStart, payloadEnd)));
+    if (mac.length * 8 !== macEnd - macStart) throw new EncodeError(childPointer(path, p.mac), `a ${mac.length}-octet MAC for a ${(macEnd - macStart) / 8}-octet field`);
+    w.overwrite(macStart, mac);
   }
 
   type(t: TypeIR, value: unknown, w: BitWriter, path: string): void {
@@ -53,7 +92,10 @@ export class Encoder {
     switch (t.kind) {
       case 'struct': {
         const start = w.pos;
-        this.fields(t.fields, value, w, path, new Map(), t.protection?.payload);
+        const sealer = t.protection && this.sealers?.[t.protection.scheme];
+        const spans = sealer ? new Map<string, [number, number]>() : undefined;
+        this.fields(t.fields, value, w, path, new Map(), t.protection?.payload, spans);
+        if (sealer) this.seal(t.protection!, sealer, value, w, spans!, path);
         const pad = t.padTo ? (t.padTo.bits - ((w.pos - start) % t.padTo.bits)) % t.padTo.bits : 0;
         if (typeof value._padding === 'string') w.writeBytes(hexBytes(value._padding, childPointer(path, '_padding')));
         else if (pad) w.write(0, pad);
@@ -82,8 +124,11 @@ export class Encoder {
     if (typeof value._trailing === 'string') w.writeBytes(hexBytes(value._trailing, childPointer(path, '_trailing')));
   }
 
-  /** `protectedPayload` names the field a security scheme ciphers: `_ciphered` in the value replaces it on the wire. */
-  fields(fields: FieldIR[], value: Obj, w: BitWriter, path: string, consts: Map<string, number>, protectedPayload?: string): void {
+  /**
+   * `protectedPayload` names the field a security scheme ciphers: `_ciphered` in the value replaces it
+   * on the wire. `spans` collects the bit span each written field took (for sealing).
+   */
+  fields(fields: FieldIR[], value: Obj, w: BitWriter, path: string, consts: Map<string, number>, protectedPayload?: string, spans?: Map<string, [number, number]>): void {
     const scope = new Map<string, number>();
     // Length fields written as placeholders, patched once the span they measure has been written.
     const patches = new Map<string, { at: number; f: FieldIR & { kind: 'uint' }; from?: number }>();
@@ -129,6 +174,7 @@ export class Encoder {
             if (!(f.id in value)) throw new EncodeError(fpath, 'required');
             this.field(f, value[f.id], w, fpath, scope);
         }
+      spans?.set(f.id, [start, w.pos]);
       if (f.lengthFrom && patches.has(f.lengthFrom)) {
         const { at, f: lf, from } = patches.get(f.lengthFrom)!;
         const rel = lf.relation!;

@@ -1,5 +1,6 @@
 /** Building and checking protected group messages with known keys (the MTC-IWF's and a UE's side). */
 import { dissectFull, encode } from '../api.js';
+import type { Sealer } from '../engine/encode.js';
 import { fromHex, toHex } from '../engine/format.js';
 import { walk } from '../engine/tree.js';
 import type { AlgId } from '../security/algorithms.js';
@@ -30,23 +31,12 @@ export function protectGroupMessage(m: GroupMessageInput): Uint8Array {
   const eea = (m.cipher ? m.key.eea : 0) as AlgId;
   if (m.cipher && eea === 0) throw new TypeError(`${m.key.where}: ciphering asked but the group's algorithm is EEA0`);
   if (!Number.isInteger(m.count) || m.count < 0 || m.count > MAX_GROUP_COUNT) throw new CountError(`COUNT ${m.count} is outside 0-${MAX_GROUP_COUNT}`);
-  const body = groupCipher(m.key.gkConf, eea, m.count, m.payload);
-  const value = (macValue: number) => ({
-    message: 'group_message',
-    ciphering: eea,
-    integrity: m.key.eia,
-    gid: m.key.gid,
-    gki: m.key.gki,
-    sequence_number: m.count,
-    payload: toHex(m.payload),
-    _ciphered: eea ? toHex(body) : undefined,
-    mac: macValue,
-  });
-  const draft = encode(value(0), 'gmsg');
-  const macNode = [...walk(dissectFull(draft, 'gmsg').tree)].find((n) => n.filter === 'gmsg.mac');
-  if (!macNode) throw new Error('group message grammar has no gmsg.mac field');
-  const t = groupMac(m.key.gkInteg, m.key.eia, m.count, draft.subarray(0, macNode.bitOffset >> 3));
-  return encode(value(((t[0] << 24) | (t[1] << 16) | (t[2] << 8) | t[3]) >>> 0), 'gmsg');
+  const gmsg: Sealer = {
+    cipher: (plain) => groupCipher(m.key.gkConf, eea, m.count, plain),
+    mac: (covered) => groupMac(m.key.gkInteg, m.key.eia, m.count, covered),
+  };
+  const value = { message: 'group_message', ciphering: eea, integrity: m.key.eia, gid: m.key.gid, gki: m.key.gki, sequence_number: m.count, payload: toHex(m.payload), mac: 0 };
+  return encode(value, 'gmsg', { seal: { gmsg } });
 }
 
 /** The sending side of one group key: owns its COUNT, so no COUNT is ever used twice. */

@@ -3,9 +3,12 @@
  * §4.4.3): cipher the plain message (SHT 2/4), MAC over SQN || message, security header in front.
  * The outer layout comes from the grammar (security_protected_nas_message).
  */
-import { dissectFull, encode } from '../api.js';
+import { encode } from '../api.js';
+import { Dissector } from '../engine/dissect.js';
+import type { Sealer } from '../engine/encode.js';
 import { toHex } from '../engine/format.js';
-import { walk } from '../engine/tree.js';
+import type { ProtectionRequest, ProtectionScheme } from '../engine/protection.js';
+import { defaultGrammar } from '../grammar/default.js';
 import type { Direction } from '../io/frame.js';
 import { encrypt, mac, macEqual, type AlgId } from './algorithms.js';
 import { directionBit, NAS_BEARER } from './nas-scheme.js';
@@ -41,21 +44,19 @@ export const MAX_NAS_COUNT = 0xffffff;
  * caller guarantees that no COUNT is used twice in a direction (NasSender does).
  */
 export function protect(plain: unknown, sht: SecurityHeaderType, ctx: NasProtectContext): Uint8Array {
-  const bytes = plain instanceof Uint8Array ? plain : encode(plain, 'nas-eps');
-  const outer = (macValue: number) =>
-    encode(
-      {
-        message: 'security_protected_nas_message',
-        security_header_type: sht,
-        message_authentication_code: macValue,
-        sequence_number: ctx.count & 0xff,
-        nas_message: { _raw: toHex(cipher(bytes, sht, ctx)) },
-      },
-      'nas-eps',
-    );
-  const draft = outer(0);
-  const m = macOf(draft.subarray(outerHeader(draft).coverStart), ctx);
-  return outer(((m[0] << 24) | (m[1] << 16) | (m[2] << 8) | m[3]) >>> 0);
+  if (ciphered(sht) && !ctx.knasenc) throw new TypeError('SHT 2 and 4 need knasenc');
+  const nas: Sealer = { cipher: (payload) => cipher(payload, sht, ctx), mac: (covered) => macOf(covered, ctx) };
+  return encode(
+    {
+      message: 'security_protected_nas_message',
+      security_header_type: sht,
+      message_authentication_code: 0,
+      sequence_number: ctx.count & 0xff,
+      nas_message: plain instanceof Uint8Array ? { _raw: toHex(plain) } : plain,
+    },
+    'nas-eps',
+    { seal: { nas } },
+  );
 }
 
 /** The sending side of one NAS security context in one direction: owns its COUNT, never reused. */
@@ -75,13 +76,23 @@ export class NasSender {
   }
 }
 
-/** The outer header as the grammar decodes it, and where the MAC coverage (SQN) and the payload start. */
+/**
+ * The outer header as the grammar's protection block lays it out: what the dissector hands its `nas`
+ * scheme (here one that only looks) is the header, where MAC coverage starts and where the payload is.
+ */
 function outerHeader(bytes: Uint8Array): { sht: number; mac: number; coverStart: number; payloadStart: number } {
-  const r = dissectFull(bytes, 'nas-eps');
-  const v = r.value as { message?: string; security_header_type: number; message_authentication_code: number };
-  const sqn = [...walk(r.tree)].find((n) => n.filter === 'nas_eps.seq_no');
-  if (v?.message !== 'security_protected_nas_message' || !sqn) throw new TypeError('not a security protected NAS message');
-  return { sht: v.security_header_type, mac: v.message_authentication_code, coverStart: sqn.bitOffset >> 3, payloadStart: (sqn.bitOffset + sqn.bitLength) >> 3 };
+  let seen: ProtectionRequest | undefined;
+  const look: ProtectionScheme = {
+    open: (req) => {
+      seen ??= req;
+      return {};
+    },
+    close: () => [],
+  };
+  new Dissector(defaultGrammar()).dissect(bytes, 'nas-eps', { schemes: { nas: look } });
+  const v = seen?.value as { security_header_type?: number; message_authentication_code?: number } | undefined;
+  if (!seen || v?.message_authentication_code === undefined) throw new TypeError('not a security protected NAS message');
+  return { sht: v.security_header_type!, mac: v.message_authentication_code, coverStart: seen.coverStart >> 3, payloadStart: seen.payloadStart >> 3 };
 }
 
 export interface Unprotected {
