@@ -33,7 +33,8 @@ fuzz runs inputs generated from the grammar (valid, edge and malformed) against 
                      input; it answers each with one status byte on stdout, 0 for ok, else a finding.
                      A crash or a closed pipe is a finding and the command is restarted. Generated
                      inputs seed it; most inputs are grammar-aware mutations of them
-  --no-coverage      a JS target without coverage guidance: generation only
+  --no-coverage      generation only: a JS target without coverage guidance, or self without mutating
+                     the generated inputs it keeps (self mutates them by default)
   --corpus DIR       coverage-guided runs start from the inputs in DIR and write the kept inputs there,
                      one file per input named by its SHA-1 (default OUT/corpus)
   --replay DIR       run the files of DIR (findings, a corpus) against the target instead of fuzzing
@@ -243,7 +244,10 @@ function fuzz(argv: string[], out: (s: string) => void, err: (s: string) => void
     oracle = new TsharkOracle(o.oracleFields ?? ORACLE_FIELDS);
   }
   const messages = o.message ? [o.message] : messageNames(ir, o.protocol);
-  const how = target.coverage ? ', coverage-guided' : o.persistent ? ', persistent' : '';
+  // Generating costs milliseconds an input, a mutation microseconds: self and persistent targets mutate
+  // the generated inputs they keep (the tshark oracle and --havoc follow the generated chunks instead).
+  const mutating = o.persistent || (self && o.coverage && !oracle && !o.havoc);
+  const how = target.coverage ? ', coverage-guided' : o.persistent ? ', persistent' : mutating ? ', mutating generated inputs' : '';
   out(
     `fuzz: target ${target.name}${how}, mode ${o.mode}, seed ${o.seed}, ${messages.length} messages${o.protocol ? ` (${o.protocol})` : ''}${o.havoc ? `, havoc ${o.havoc}` : ''}${oracle ? ', oracle tshark' : ''}`,
   );
@@ -265,7 +269,7 @@ function fuzz(argv: string[], out: (s: string) => void, err: (s: string) => void
       progress: progressSink(err),
       log: out,
       corpusDir: target.coverage ? (o.corpus ?? join(o.out, 'corpus')) : undefined,
-      mutateGenerated: o.persistent,
+      mutateGenerated: mutating,
     });
   try {
     let r: ReturnType<typeof runFuzz>;

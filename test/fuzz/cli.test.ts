@@ -12,13 +12,22 @@ const dir = scratch('fuzz-test');
 const toy = fileURLToPath(new URL('../fixtures/fuzz/crash-on-imeisv-request.mjs', import.meta.url));
 
 describe('mtcgk fuzz --target self', () => {
-  it('runs 2000 generated inputs (valid, edge, malformed) against the dissector with no finding', async () => {
+  it('runs 2000 inputs (generated in every mode, and mutations of them) against the dissector with no finding', async () => {
     const r = await run('fuzz', '--target', 'self', '-n', '2000', '--seed', '1', '--out', join(dir, 'self'));
     expect(r.out.at(-1)).toBe('2000 inputs, 0 findings');
     expect(r.code).toBe(0);
     expect(r.out[0]).toMatch(/seed 1\b/);
+    expect(r.out[0]).toContain('mutating generated inputs');
     expect(existsSync(join(dir, 'self', 'findings'))).toBe(false);
   }, 180_000);
+
+  it('generates every input with --no-coverage, and with --havoc', async () => {
+    for (const flag of ['--no-coverage', '--havoc']) {
+      const r = await run('fuzz', '--target', 'self', '-n', '50', '--seed', '1', ...(flag === '--havoc' ? [flag, '1'] : [flag]), '--out', join(dir, 'gen'));
+      expect(r.out.at(-1)).toBe('50 inputs, 0 findings');
+      expect(r.out[0]).not.toContain('mutating');
+    }
+  }, 60_000);
 
   it('is deterministic for a seed', async () => {
     const a = await run('fuzz', '-n', '300', '--seed', '42', '--mode', 'malformed', '--proto', 'gmsg', '--out', join(dir, 'det'));
