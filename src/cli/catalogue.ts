@@ -1,7 +1,7 @@
 /** The names -e, -Y and the TUI's filter accept: the grammars' fields and protocols, and the frame layer. */
 import type { FieldCatalogue } from '../filter/index.js';
 import type { FieldInfo } from '../grammar/ir.js';
-import { defaultGrammar } from '../grammar/load.js';
+import { defaultGrammar } from '../grammar/default.js';
 import { FRAME_FIELDS } from '../output/frame-fields.js';
 import { INFO_COLUMN } from '../output/info.js';
 

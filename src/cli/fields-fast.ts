@@ -23,12 +23,13 @@ export function fastFields(o: Options, ir: GrammarIR = defaultGrammar()): FastFi
   const ok = capturable(ir);
   if (!wanted.every((n) => ok.has(n))) return undefined;
   const decoder = keylessDecoder(ir, new Set(wanted));
+  const frameLayer = o.fields.fields.some((n) => frameNames.has(n));
   return (frame, num, protocol) => {
     if (frame.error !== undefined) return undefined;
     const values = decoder.fields(frame.bytes, protocol, frame.direction);
     if (values === BAILED) return undefined;
     values.set(protocol, ['']);
-    for (const [name, v] of frameFields({ number: num, source: frame.source, direction: frame.direction, protocol })) values.set(name, v);
+    if (frameLayer) for (const [name, v] of frameFields({ number: num, source: frame.source, direction: frame.direction, protocol })) values.set(name, v);
     return [fieldsLine(values, o.fields)];
   };
 }

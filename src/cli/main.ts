@@ -9,8 +9,6 @@ import { KeysError } from '../security/keys.js';
 import { OrderedDissection } from '../security/ordered.js';
 import { allFields, catalogue } from './catalogue.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
-import { CONVERT_USAGE, runConvert } from './convert.js';
-import { GMSG_USAGE, runGmsg } from './gmsg.js';
 import { runCapture } from '../stream/cli.js';
 import { dissectFrame } from '../stream/index.js';
 import { displayFilter, Exit, hexFrames, readOptions, type Sink, stdoutSink } from './frame-output.js';
@@ -77,8 +75,8 @@ async function run(o: Options, out: Sink, err: Sink): Promise<number | void> {
 }
 
 const SUBCOMMAND_USAGE: Record<string, (() => Promise<string>) | undefined> = {
-  convert: async () => CONVERT_USAGE,
-  gmsg: async () => GMSG_USAGE,
+  convert: async () => (await import('./convert.js')).CONVERT_USAGE,
+  gmsg: async () => (await import('./gmsg.js')).GMSG_USAGE,
   keys: async () => (await import('./keys.js')).KEYS_USAGE,
   flow: async () => (await import('./flow.js')).FLOW_USAGE,
   export: async () => (await import('./export.js')).EXPORT_USAGE,
@@ -95,10 +93,10 @@ export async function main(argv: string[], out: Sink = stdoutSink, err: Sink = (
     const usage = first === undefined ? undefined : SUBCOMMAND_USAGE[first];
     if (usage && rest.some((a) => a === '-h' || a === '--help')) return (out(await usage()), 0);
     if (argv[0] === 'convert') {
-      await runConvert(argv.slice(1), out, err);
+      await (await import('./convert.js')).runConvert(argv.slice(1), out, err);
       return 0;
     }
-    if (argv[0] === 'gmsg') return await runGmsg(argv.slice(1), out, err);
+    if (argv[0] === 'gmsg') return await (await import('./gmsg.js')).runGmsg(argv.slice(1), out, err);
     if (argv[0] === 'keys') return ((await import('./keys.js')).runKeys(argv.slice(1), out), 0);
     if (argv[0] === 'flow') return ((await import('./flow.js')).runFlow(argv.slice(1), out), 0);
     if (argv[0] === 'export') return ((await import('./export.js')).runExport(argv.slice(1), out), 0);

@@ -113,6 +113,9 @@ interface Layout {
 
 const NONE: never[] = [];
 
+/** The value of an octet string while only fields are collected (fields()): never returned. */
+const OCTETS = '';
+
 /** When a field's value joins the struct's: always, never (the encoder derives it), or when it is not the expected one. */
 const KEEP = { always: 0, never: 1, unexpected: 2 } as const;
 
@@ -364,10 +367,11 @@ export class CompiledDecoder {
     return (c, env, fr) => {
       const at = c.pos;
       const v = decode(c, env, fr);
-      const list = env.captured!.get(filter);
+      if (!env.captured) return v;
+      const list = env.captured.get(filter);
       const text = show(v, c.bytes, at, c.pos);
       if (list) list.push(text);
-      else env.captured!.set(filter, [text]);
+      else env.captured.set(filter, [text]);
       return v;
     };
   }
@@ -394,8 +398,10 @@ export class CompiledDecoder {
         const size = f.size;
         const related = size === 'related' ? this.related(f, layout) : undefined;
         const text = f.text;
-        return (c, _env, fr) => {
+        return (c, env, fr) => {
           const data = readBytes(c, size === 'rest' ? c.end - c.pos : related ? related(c, fr) : (size as number));
+          // Collecting fields, the value is dropped: no rule looks into an octet string's value.
+          if (env.captured) return OCTETS;
           return text ? textValue(data, text) : toHex(data);
         };
       }
@@ -538,7 +544,8 @@ export class CompiledDecoder {
       const opened = scheme.open(req);
       let payload: unknown;
       const keepCiphered = () => {
-        const hex = toHex(readBytes(c, payloadBits));
+        const data = readBytes(c, payloadBits);
+        const hex = env.captured ? OCTETS : toHex(data);
         value[f.id] = opaque ? hex : { _raw: hex };
       };
       if (!ciphered) payload = value[f.id] = decode(c, env, fr);

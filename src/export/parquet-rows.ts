@@ -6,7 +6,7 @@
 import type { DissectResult } from '../engine/dissect.js';
 import { walk, type TreeNode } from '../engine/tree.js';
 import type { FieldIR, GrammarIR } from '../grammar/ir.js';
-import { defaultGrammar } from '../grammar/load.js';
+import { defaultGrammar } from '../grammar/default.js';
 import type { Frame } from '../io/frame.js';
 import { exportValues, pickOccurrence, type FieldsOptions } from '../output/fields.js';
 

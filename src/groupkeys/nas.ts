@@ -2,7 +2,7 @@
 import { BitWriter } from '../engine/bits.js';
 import { Encoder } from '../engine/encode.js';
 import { toHex } from '../engine/format.js';
-import { defaultGrammar } from '../grammar/load.js';
+import { defaultGrammar } from '../grammar/default.js';
 import type { AlgId } from '../security/algorithms.js';
 import { cipherGroupKeyInformation } from '../security/group-key-ie.js';
 import type { GroupKeyRecord } from '../security/keys.js';

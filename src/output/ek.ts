@@ -9,7 +9,7 @@
  * a key (tshark writes `text` once per subtree label; here they are one array).
  */
 import { walk, type ExpertItem, type TreeNode } from '../engine/tree.js';
-import { defaultGrammar } from '../grammar/load.js';
+import { defaultGrammar } from '../grammar/default.js';
 import { exportValues } from './fields.js';
 
 type Json = null | boolean | string | Json[] | { [k: string]: Json };
