@@ -3,7 +3,9 @@
  * files: shared by the whole-capture path (main.ts) and the streamed one (src/stream/cli.ts).
  */
 import type { DissectResult } from '../engine/dissect.js';
-import { compileFilter, FilterError, type FieldValues } from '../filter/index.js';
+import { compileFilter, FilterError, filterFields, type FieldValues } from '../filter/index.js';
+import { defaultGrammar } from '../grammar/default.js';
+import { quickValues } from '../output/quick-values.js';
 import { INBOUND, InputError, readFrames, type Frame, type ReadOptions } from '../io/index.js';
 import { fieldsLine, packetValues } from '../output/fields.js';
 import type { FrameFacts } from '../output/frame-fields.js';
@@ -46,6 +48,25 @@ export function displayFilter(text: string | undefined): (values: FieldValues) =
     if (e instanceof FilterError) throw new Exit(2, `${e.message} (-Y column ${e.column + 1})`);
     throw e;
   }
+}
+
+/**
+ * A frame's output when the compiled decoder's values settle it: left out by -Y, or its -T fields
+ * line. Undefined when the frame needs the tree (a matching frame of another output, a frame the
+ * decoder hands over), or for every frame when keys, -z or a name the decoder cannot collect is involved.
+ */
+export function quickFrame(o: Options): ((frame: Frame, num: number, protocol: string) => { lines: string[] | null } | undefined) | undefined {
+  if (o.keys.length || o.z !== undefined || (o.filter === undefined && o.output !== 'fields')) return undefined;
+  const names = [...(o.filter === undefined ? [] : filterFields(o.filter, catalogue)), ...(o.output === 'fields' ? o.fields.fields : [])];
+  const quick = quickValues(defaultGrammar(), names);
+  if (!quick) return undefined;
+  const matches = displayFilter(o.filter);
+  return (frame, num, protocol) => {
+    const values = quick(frame, num, protocol);
+    if (!values) return undefined;
+    if (!matches(values)) return { lines: null };
+    return o.output === 'fields' ? { lines: [fieldsLine(values, o.fields)] } : undefined;
+  };
 }
 
 /** A packet's field values, when -Y or -T fields looks at them; other outputs read the tree. */

@@ -13,6 +13,8 @@ import { runCapture } from '../stream/cli.js';
 import { dissectFrame } from '../stream/index.js';
 import { displayFilter, Exit, hexFrames, readOptions, type Sink, stdoutSink } from './frame-output.js';
 import { keysSession, readInput } from './input.js';
+import { defaultGrammar } from '../grammar/default.js';
+import { quickValues } from '../output/quick-values.js';
 
 /** Every frame of the input in memory (the TUI and -z flow); printing streams instead (src/stream/cli.ts). */
 function frames(o: Options): Frame[] {
@@ -68,6 +70,12 @@ async function run(o: Options, out: Sink, err: Sink): Promise<number | void> {
       reloadKeys: o.keys.length ? () => ordered.reset() : undefined,
       catalogue,
       filter: o.filter,
+      quick: o.keys.length
+        ? undefined
+        : (names) => {
+            const values = quickValues(defaultGrammar(), names);
+            return values && ((f, n) => values(f, n, f.protocol ?? o.protocol));
+          },
     });
   }
   // Printed output is streamed (flat memory, -c and a closed stdout stop the reading), in worker threads with -j N.

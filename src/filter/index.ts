@@ -22,7 +22,7 @@
  * The right-hand side is always a literal, never another field. An empty filter matches everything.
  */
 import { compileNode, type FieldValues } from './evaluate.js';
-import { parse, type FieldCatalogue } from './parser.js';
+import { parse, type FieldCatalogue, type Node } from './parser.js';
 
 export { FilterError } from './errors.js';
 export type { FieldCatalogue } from './parser.js';
@@ -32,4 +32,16 @@ export type { FieldValues } from './evaluate.js';
 export function compileFilter(text: string, catalogue: FieldCatalogue): (values: FieldValues) => boolean {
   if (text.trim() === '') return () => true;
   return compileNode(parse(text, catalogue));
+}
+
+/** The field names a filter reads (none for an empty filter); throws a FilterError as compileFilter does. */
+export function filterFields(text: string, catalogue: FieldCatalogue): Set<string> {
+  const names = new Set<string>();
+  const visit = (n: Node): void => {
+    if ('operands' in n) for (const o of n.operands) visit(o);
+    else if (n.kind === 'not') visit(n.operand);
+    else names.add(n.field);
+  };
+  if (text.trim() !== '') visit(parse(text, catalogue));
+  return names;
 }

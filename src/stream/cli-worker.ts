@@ -4,8 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Options } from '../cli/args.js';
-import { fastFields } from '../cli/fields-fast.js';
-import { displayFilter, renderFrame, valuesOf } from '../cli/frame-output.js';
+import { displayFilter, quickFrame, renderFrame, valuesOf } from '../cli/frame-output.js';
 import { dissectFull } from '../api.js';
 import type { Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
@@ -15,7 +14,7 @@ import { carriesGroupKeys, type CaptureJob, type JobResult } from './cli.js';
 const o = (workerData as { options: Options }).options;
 const session = new SecuritySession();
 const matches = displayFilter(o.filter);
-const fast = fastFields(o);
+const quick = quickFrame(o);
 
 function run(job: CaptureJob): JobResult {
   const frames: Frame[] = job.kind === 'lines' ? readHexLines(job.text, job.source, job.firstLine) : job.frames;
@@ -23,8 +22,8 @@ function run(job: CaptureJob): JobResult {
   frames.forEach((f, i) => {
     const frame = { ...f, direction: f.direction ?? o.direction };
     const protocol = frame.protocol ?? o.protocol;
-    const lines = fast?.(frame, job.firstNumber + i, protocol);
-    if (lines) return void result.entries.push(lines);
+    const settled = quick?.(frame, job.firstNumber + i, protocol);
+    if (settled) return void result.entries.push(settled.lines);
     const r = dissectFull(frame.bytes, protocol, { session, direction: frame.direction, receiver: frame.destination });
     if (frame.error !== undefined || carriesGroupKeys(r.value)) {
       // The group key audit follows the whole capture, and unreadable lines are counted: the main thread dissects this frame in order.

@@ -8,7 +8,7 @@
  * again here, in order, through the one session, so -j N prints what -j 1 prints.
  */
 import { once } from 'node:events';
-import { displayFilter, Exit, hexFrames as givenHex, readOptions, renderFrame, stdoutSink, valuesOf } from '../cli/frame-output.js';
+import { displayFilter, Exit, hexFrames as givenHex, quickFrame, readOptions, renderFrame, stdoutSink, valuesOf } from '../cli/frame-output.js';
 import type { Options } from '../cli/args.js';
 import { ExpertStats } from '../output/expert-stats.js';
 import { fieldsHeader } from '../output/fields.js';
@@ -17,7 +17,6 @@ import { readHexLines } from '../io/hexlines.js';
 import type { SecuritySession } from '../security/session.js';
 import { openCapture, type Capture } from './file.js';
 import { dissectFrame } from './index.js';
-import { fastFields } from '../cli/fields-fast.js';
 import { OrderedPool, workerScript } from './parallel.js';
 import { Progress } from './progress.js';
 
@@ -105,7 +104,7 @@ async function* guarded<T>(file: string, it: AsyncIterable<T>): AsyncGenerator<T
 
 export async function runCapture(o: Options, out: Sink, err: Sink, session: SecuritySession): Promise<void> {
   const matches = displayFilter(o.filter);
-  const fast = fastFields(o);
+  const quick = quickFrame(o);
   const file = o.read ?? o.positional[0];
   const source = file === '-' ? 'stdin' : (file ?? '');
   const hexFrames = givenHex(o);
@@ -152,8 +151,8 @@ export async function runCapture(o: Options, out: Sink, err: Sink, session: Secu
     const protocol = f.protocol ?? o.protocol;
     const frame = { ...f, direction: f.direction ?? o.direction };
     if (f.error !== undefined) badLines.push(f.error);
-    const lines = fast?.(frame, num, protocol);
-    if (lines) return { lines, readable: true };
+    const settled = quick?.(frame, num, protocol);
+    if (settled) return { lines: settled.lines, readable: true };
     const r = dissectFrame(frame, protocol, { session, direction: frame.direction, receiver: frame.destination });
     const values = valuesOf(o, r, { number: num, source: frame.source, direction: frame.direction });
     const readable = f.error === undefined;

@@ -1,7 +1,7 @@
 import { Box, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { DissectResult } from '../engine/dissect.js';
-import { compileFilter, FilterError, type FieldCatalogue, type FieldValues } from '../filter/index.js';
+import { compileFilter, FilterError, filterFields, type FieldCatalogue, type FieldValues } from '../filter/index.js';
 import { InputError, readFrames, type Frame } from '../io/index.js';
 import { DetailTree } from './DetailTree.js';
 import { FilterBar } from './FilterBar.js';
@@ -35,6 +35,11 @@ export interface AppProps {
   filter?: string;
   /** Where copy mode's text goes; by default to the terminal, which puts it on the clipboard (OSC 52). */
   clipboard?: (text: string) => void;
+  /**
+   * A filter's values without the tree (src/output/quick-values.ts), for the names it reads; a frame
+   * it gives no values for is dissected. Absent with keys: verdicts need the dissector.
+   */
+  quick?: (names: ReadonlySet<string>) => ((frame: Frame, number: number) => FieldValues | undefined) | undefined;
 }
 
 function useTerminalSize(): { columns: number; rows: number } {
@@ -97,7 +102,7 @@ function ladderInfo(ladder: Ladder, cursor: number): string {
   return `packet ${row.frame + 1}${row.kind === 'note' ? ', step before it' : ''}: ${row.what} · Enter: show it · L/Esc: back`;
 }
 
-export function App({ frames, title, dissect, catalogue, reloadKeys, filter, clipboard }: AppProps) {
+export function App({ frames, title, dissect, catalogue, reloadKeys, filter, clipboard, quick }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const toClipboard = useCallback((text: string) => (clipboard ? clipboard(text) : stdout.write(osc52(text))), [clipboard, stdout]);
@@ -113,8 +118,8 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter, cli
     state.current = reducer(state.current, a);
     dispatch(a);
   }, []);
-  const latest = useRef({ heights, catalogue, screenRows, columns });
-  latest.current = { heights, catalogue, screenRows, columns };
+  const latest = useRef({ heights, catalogue, screenRows, columns, quick });
+  latest.current = { heights, catalogue, screenRows, columns, quick };
 
   // The ladder dissects every packet: made the first time the view is opened, again once packets are
   // added or keys reloaded.
@@ -145,9 +150,12 @@ export function App({ frames, title, dissect, catalogue, reloadKeys, filter, cli
       if (shown) act({ type: 'filtered', shown: undefined, height: latest.current.heights.list });
       return;
     }
+    const fast = latest.current.quick?.(filterFields(filter.applied, latest.current.catalogue));
     return runFilter(
       frames.length,
       (i) => {
+        const values = fast?.(frames[i]!, i + 1);
+        if (values) return applied(values);
         const r = packets.dissect(frames[i]);
         packets.remember(i, r);
         return applied(packetValues(r, { number: i + 1, source: frames[i]!.source, direction: frames[i]!.direction }));

@@ -10,6 +10,8 @@ import { dissectFull } from '../../src/index.js';
 import type { Frame } from '../../src/io/index.js';
 import { ladderText } from '../../src/cli/flow.js';
 import { fit } from '../../src/tui/fit.js';
+import { defaultGrammar } from '../../src/grammar/default.js';
+import { quickValues } from '../../src/output/quick-values.js';
 import { flowCapture, KEY, lineWith, renderApp, sampleFrames } from './helpers.js';
 
 const INVERSE = '\u001b[7m';
@@ -134,6 +136,20 @@ describe('display filter', () => {
     expect(text()).not.toContain('Identity request');
     await press('/', KEY.backspace.repeat(19), KEY.enter);
     await until((s) => s.includes('· 7 packets'), 'the filter cleared');
+  });
+
+  it('filters from the compiled values when given them, to the same packets, and dissects what they hand over', async () => {
+    const ir = defaultGrammar();
+    let asked = 0;
+    const quick = (names: ReadonlySet<string>) => {
+      const values = quickValues(ir, names);
+      return values && ((f: Frame, n: number) => (asked++, values(f, n, f.protocol ?? 'nas-eps')));
+    };
+    const { text, press, until } = renderApp({ quick });
+    await press('/', 'nas_eps.seq_no == 0', KEY.enter);
+    await until((s) => s.includes('1 of 7 packets'), 'the filter applied');
+    expect(lineWith(text(), '    3  DL')).toContain('Security mode command');
+    expect(asked).toBe(7);
   });
 
   it('shows why an invalid filter is invalid, in red, and keeps it from being applied', async () => {
