@@ -12,7 +12,7 @@ import { childPointer } from './pointer.js';
 import { closeBytesField, derivedNodes, infoDetail, type InfoPart, openBytesField, renderNode } from './render.js';
 import { need, Stop } from './stop.js';
 import { expertItem, type ExpertItem } from './expert.js';
-import { walk, type TreeNode } from './tree.js';
+import { expertOf, walk, type TreeNode } from './tree.js';
 
 type Obj = Record<string, unknown>;
 
@@ -93,7 +93,7 @@ export class Dissector {
       r.pos = r.end;
     }
     root.value = value;
-    const expert = [...walk(root)].flatMap((n) => n.expert);
+    const expert = expertOf(root);
     return { protocol, tree: root, value, expert, bitLength: r.pos, sources: this.sources, info: this.info };
   }
 

@@ -22,6 +22,19 @@ export class EncodeError extends Error {
   }
 }
 
+const flags = new WeakMap<FieldIR[], Map<string, FieldIR[]>>();
+
+/** The fields of a struct whose presence the flag `id` gives. */
+function flaggedBy(fields: FieldIR[], id: string): FieldIR[] {
+  let byFlag = flags.get(fields);
+  if (!byFlag) {
+    byFlag = new Map();
+    for (const g of fields) if (g.presence.kind === 'flag') byFlag.set(g.presence.field, [...(byFlag.get(g.presence.field) ?? []), g]);
+    flags.set(fields, byFlag);
+  }
+  return byFlag.get(id) ?? [];
+}
+
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function hexBytes(v: unknown, path: string): Uint8Array {
@@ -133,7 +146,6 @@ export class Encoder {
     // Length fields written as placeholders, patched once the span they measure has been written.
     const patches = new Map<string, { at: number; f: FieldIR & { kind: 'uint' }; from?: number }>();
     for (const f of fields) {
-      const fpath = childPointer(path, f.id);
       const p = f.presence;
       if (p.kind === 'flag' && !scope.get(p.field)) continue;
       if (p.kind === 'in' && !p.values.includes(scope.get(p.field) ?? -1)) continue;
@@ -158,7 +170,7 @@ export class Encoder {
               break;
             }
             if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** f.bits) {
-              throw new EncodeError(fpath, v === undefined ? 'required' : `expected an integer in 0..${2 ** f.bits - 1}, got ${JSON.stringify(v)}`);
+              throw new EncodeError(childPointer(path, f.id), v === undefined ? 'required' : `expected an integer in 0..${2 ** f.bits - 1}, got ${JSON.stringify(v)}`);
             }
             w.write(v, f.bits);
             scope.set(f.id, v);
@@ -166,20 +178,20 @@ export class Encoder {
           }
           case 'spare': {
             const v = value[f.id] ?? f.value;
-            if (typeof v !== 'number' || v < 0 || v >= 2 ** f.bits) throw new EncodeError(fpath, 'a spare override is an integer that fits');
+            if (typeof v !== 'number' || v < 0 || v >= 2 ** f.bits) throw new EncodeError(childPointer(path, f.id), 'a spare override is an integer that fits');
             w.write(v, f.bits);
             break;
           }
           default:
-            if (!(f.id in value)) throw new EncodeError(fpath, 'required');
-            this.field(f, value[f.id], w, fpath, scope);
+            if (!(f.id in value)) throw new EncodeError(childPointer(path, f.id), 'required');
+            this.field(f, value[f.id], w, childPointer(path, f.id), scope);
         }
       spans?.set(f.id, [start, w.pos]);
       if (f.lengthFrom && patches.has(f.lengthFrom)) {
         const { at, f: lf, from } = patches.get(f.lengthFrom)!;
         const rel = lf.relation!;
         const n = (w.pos - (from ?? start)) / rel.unitBits + rel.adjust;
-        if (!Number.isInteger(n) || n < 0 || n >= 2 ** lf.bits) throw new EncodeError(fpath, `its length ${n} does not fit ${lf.id}`);
+        if (!Number.isInteger(n) || n < 0 || n >= 2 ** lf.bits) throw new EncodeError(childPointer(path, f.id), `its length ${n} does not fit ${lf.id}`);
         w.patch(at, n, lf.bits);
         scope.set(lf.id, n);
       }
@@ -194,7 +206,7 @@ export class Encoder {
       return target === undefined ? undefined : (value[target] as unknown[]).length + rel.adjust;
     }
     if (rel?.kind === 'length_of') return undefined;
-    const flagged = fields.filter((g) => g.presence.kind === 'flag' && g.presence.field === f.id);
+    const flagged = flaggedBy(fields, f.id);
     if (rel?.kind === 'present_of' || flagged.length) return flagged.some((g) => g.id in value) ? 1 : 0;
     return undefined;
   }

@@ -26,6 +26,18 @@ export interface TreeNode {
   bitField?: boolean;
 }
 
+/** Every expert item of a tree, in tree order (a plain loop: it runs once per dissected message). */
+export function expertOf(root: TreeNode): ExpertItem[] {
+  const out: ExpertItem[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const e of n.expert) out.push(e);
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+  }
+  return out;
+}
+
 /** Depth-first walk over every node. */
 export function* walk(node: TreeNode): Generator<TreeNode> {
   // An explicit stack: nested `yield*` costs a step per level for every node.

@@ -28,11 +28,16 @@ export function messagesOf(t: TypeIR): ReadonlySet<string> {
   return out;
 }
 
+const cases = new WeakMap<DispatchType, Map<string, TypeIR | undefined>>();
+
 /** The case of a dispatch that leads to the named message, if any. */
 export function caseFor(t: DispatchType, message: string): TypeIR | undefined {
-  for (const c of alternatives(t)) {
-    const u = c();
-    if (messagesOf(u).has(message)) return u;
-  }
-  return undefined;
+  let known = cases.get(t);
+  if (!known) cases.set(t, (known = new Map()));
+  if (known.has(message)) return known.get(message);
+  const found = alternatives(t)
+    .map((c) => c())
+    .find((u) => messagesOf(u).has(message));
+  known.set(message, found);
+  return found;
 }

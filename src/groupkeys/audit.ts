@@ -29,7 +29,7 @@ function keySets(value: unknown, out: Array<{ holder: Obj; sets: KeySet[]; ciphe
   if (Array.isArray(plain?.groups)) out.push({ holder: plain as Obj, sets: plain.groups, cipheredForm: false });
   const ciphered = (v.ciphered_group_key_information as Obj | undefined)?.group_keys as { groups?: KeySet[] } | undefined;
   if (Array.isArray(ciphered?.groups)) out.push({ holder: ciphered as Obj, sets: ciphered.groups, cipheredForm: true });
-  for (const [k, c] of Object.entries(v)) if (!AUDITED_KEYS.has(k)) keySets(c, out);
+  for (const k in v) if (!AUDITED_KEYS.has(k)) keySets(v[k], out);
   return out;
 }
 

@@ -1,6 +1,6 @@
 /** `-T fields`: one line per packet, one column per `-e` field, repeated occurrences aggregated. */
 import type { DissectResult } from '../engine/dissect.js';
-import { walk, type TreeNode } from '../engine/tree.js';
+import { expertOf, walk, type TreeNode } from '../engine/tree.js';
 import { frameFields, type FrameFacts } from './frame-fields.js';
 import { INFO_COLUMN, infoColumn } from './info.js';
 
@@ -37,7 +37,7 @@ export function fieldValues(roots: TreeNode[]): Map<string, string[]> {
 export function exportValues(roots: TreeNode[], names: readonly string[]): Map<string, string[]> {
   const out = fieldValues(roots);
   if (!names.some((n) => n.startsWith('_ws.expert.'))) return out;
-  const experts = roots.flatMap((root) => [...walk(root)].flatMap((n) => n.expert));
+  const experts = roots.flatMap(expertOf);
   if (experts.length) {
     out.set(
       '_ws.expert.id',

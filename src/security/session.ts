@@ -1,7 +1,7 @@
 /** Security state for one capture: the schemes the dissector hands protected payloads to, with their keys. */
 import type { DissectResult } from '../engine/dissect.js';
 import type { ProtectionScheme } from '../engine/protection.js';
-import { walk } from '../engine/tree.js';
+import { expertOf } from '../engine/tree.js';
 import { GroupKeyAudit } from '../groupkeys/audit.js';
 import { GroupMessageSecurity } from '../groupkeys/gmsg-scheme.js';
 import { CipheredGroupKeys } from './group-key-ie.js';
@@ -25,6 +25,6 @@ export class SecuritySession {
 
   /** After each message: the capture-wide audits add their expert items to the tree. */
   finish(r: DissectResult): void {
-    if (this.audit.check(r, this.nas.last)) r.expert = [...walk(r.tree)].flatMap((n) => n.expert);
+    if (this.audit.check(r, this.nas.last)) r.expert = expertOf(r.tree);
   }
 }
