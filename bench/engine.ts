@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { decode, dissectFull, encode, fromHex } from '../src/index.js';
+import { fromHex } from '../src/index.js';
 import { writePcapng } from '../src/io/index.js';
 import { realCorpus } from '../test/helpers/fixtures.js';
 import { measure } from './harness.js';
@@ -29,7 +29,10 @@ interface Row {
 
 const rate = (n: number) => `${Math.round(n).toLocaleString('en')}/s`;
 
-function inProcess(): Row[] {
+/** The built package (dist/), as users run it: the TypeScript loader's transform slows closures down. */
+type Built = typeof import('../src/index.js');
+
+function inProcess({ decode, dissectFull, encode }: Built): Row[] {
   const values = corpus.map((b) => dissectFull(b).value);
   const interpreted = measure('interpreter', 'msg', () => {
     for (const b of corpus) {
@@ -55,7 +58,7 @@ function inProcess(): Row[] {
   const vs = (x: number) => `interpreter ${rate(interpreted.perSecond)} (x${(x / interpreted.perSecond).toFixed(1)})`;
   return [
     { what: 'in-process decode()', measured: rate(compiled.perSecond), reference: vs(compiled.perSecond), target: '>= 1,000,000/s', met: compiled.perSecond >= 1e6 },
-    { what: 'in-process encode()', measured: rate(encoded.perSecond), reference: vs(encoded.perSecond), target: '>= 1,000,000/s', met: encoded.perSecond >= 1e6 },
+    { what: 'in-process encode()', measured: rate(encoded.perSecond), reference: 'the encoder is still interpreted', target: '>= 1,000,000/s', met: encoded.perSecond >= 1e6 },
     { what: 'full dissection tree', measured: rate(interpreted.perSecond), reference: 'the same code: the interpreter builds the tree', target: '>= 200,000/s', met: interpreted.perSecond >= 2e5 },
   ];
 }
@@ -81,7 +84,6 @@ function hasTshark(): boolean {
 }
 
 function wholeProcess(messages: number): Row[] {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'mtcgk-engine-'));
   try {
     const frames = Array.from({ length: messages }, (_, i) => ({ bytes: corpus[i % corpus.length], protocol: 'nas-eps', source: `#${i + 1}` }));
@@ -111,8 +113,9 @@ function wholeProcess(messages: number): Row[] {
   }
 }
 
-function fuzzing(): Row {
-  const n = 3000;
+function fuzzing({ dissectFull }: Built): Row {
+  // Enough inputs that generating the first valid input of every message does not dominate.
+  const n = 20_000;
   const out = mkdtempSync(join(tmpdir(), 'mtcgk-fuzz-'));
   const t0 = performance.now();
   execFileSync(process.execPath, [join(ROOT, 'bin/mtcgk.js'), 'fuzz', '--target', 'self', '-n', String(n), '--seed', '1', '--out', out], { stdio: 'ignore' });
@@ -132,7 +135,7 @@ function fuzzing(): Row {
 }
 
 /** Heap kept per decoded message: with the values dropped (what decoding leaves behind) and kept (the values). */
-function heap(): Row {
+function heap({ decode }: Built): Row {
   const gc = (globalThis as { gc?: () => void }).gc;
   const n = 50_000;
   const used = () => {
@@ -156,8 +159,10 @@ function heap(): Row {
   };
 }
 
-export function engineBench(messages = 20_000): string {
-  const rows = [...inProcess(), ...wholeProcess(messages), fuzzing(), heap()];
+export async function engineBench(messages = 20_000): Promise<string> {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  const built = (await import(pathToFileURL(join(ROOT, 'dist/index.js')).href)) as Built;
+  const rows = [...inProcess(built), ...wholeProcess(messages), fuzzing(built), heap(built)];
   const w = [
     Math.max(...rows.map((r) => r.what.length)),
     Math.max(...rows.map((r) => r.measured.length)),
@@ -170,5 +175,5 @@ export function engineBench(messages = 20_000): string {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const i = process.argv.indexOf('--messages');
-  console.log(engineBench(i > 0 ? Number(process.argv[i + 1]) : undefined));
+  console.log(await engineBench(i > 0 ? Number(process.argv[i + 1]) : undefined));
 }

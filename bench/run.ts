@@ -4,7 +4,7 @@ import { engineBench } from './engine.js';
 import { cryptoBench } from './crypto.js';
 import { fuzzBench, targetsBench } from './fuzz.js';
 
-console.log(engineBench(Number(process.env.MTCGK_BENCH_ENGINE_MESSAGES ?? 20_000)));
+console.log(await engineBench(Number(process.env.MTCGK_BENCH_ENGINE_MESSAGES ?? 20_000)));
 console.log();
 console.log(codecBench());
 console.log();
