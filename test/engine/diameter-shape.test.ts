@@ -1,5 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decode } from '../../src/api.js';
+import { keylessDecoder } from '../../src/security/keyless.js';
 import { Arbitraries } from '../../src/engine/arbitrary.js';
 import { Dissector } from '../../src/engine/dissect.js';
 import { Encoder } from '../../src/engine/encode.js';
@@ -47,6 +49,7 @@ types:
 ]);
 const d = new Dissector(ir);
 const e = new Encoder(ir);
+const compiled = keylessDecoder(ir);
 
 describe('Diameter-shaped grammar', () => {
   it('decodes AVPs with and without Vendor-ID, padding and a grouped AVP', () => {
@@ -77,5 +80,23 @@ describe('Diameter-shaped grammar', () => {
     const r = d.dissect(odd, 'avp-demo');
     expect(r.expert.map((x) => x.id)).toEqual(['spare_not_zero']);
     expect(toHex(e.encode(r.value, 'avp-demo'))).toBe(toHex(odd));
+  });
+
+  it('decode() compiles a grammar given at run time: the values the dissector gives', () => {
+    fc.assert(
+      fc.property(new Arbitraries(ir).protocol('avp-demo'), fc.nat(), (v, cut) => {
+        const bytes = e.encode(v, 'avp-demo');
+        expect(compiled.decode(bytes, 'avp-demo')).toEqual(v);
+        expect(decode(bytes, 'avp-demo', { grammar: ir })).toEqual(v);
+        // A cut message: the same DecodeError as the dissector's first error, or the same value.
+        const part = bytes.subarray(0, cut % (bytes.length + 1));
+        const r = d.dissect(part, 'avp-demo');
+        const error = r.expert.find((x) => x.severity === 'error');
+        if (error) expect(() => decode(part, 'avp-demo', { grammar: ir })).toThrow(error.message);
+        else expect(decode(part, 'avp-demo', { grammar: ir })).toEqual(r.value);
+      }),
+      { seed: 8, numRuns: 200 },
+    );
+    expect(decode(fromHex('00000001' + '00' + '000009' + '61' + 'ffffff'), 'avp-demo', { grammar: ir })).toEqual({ avps: [{ code: 1, mandatory: 0, data: { text: 'a' }, _padding: 'ffffff' }] });
   });
 });
