@@ -149,6 +149,8 @@ export class Dissector {
         if (t.message) this.enclosing.push(value);
         // The name first, so that a cut message is still named; a security envelope has no name of its own.
         const named = t.message && (!t.protection || t.info) ? this.info.push({ message: t.label }) - 1 : -1;
+        // A suffix keeps its place before what the type contains adds (a CP layer's text, then its RP layer's).
+        const suffix = t.infoSuffix ? this.info.push({ suffix: '' }) - 1 : -1;
         const start = r.pos;
         let ints = new Map<string, number>();
         try {
@@ -163,6 +165,7 @@ export class Dissector {
         // A message's Info text stands for its name; another type's is a detail after the name.
         if (detail && named >= 0) this.info[named] = { message: detail };
         else if (detail) this.info.push({ detail });
+        if (suffix >= 0 && this.info[suffix]) this.info[suffix] = { suffix: infoDetail(t.infoSuffix!, value, parent) ?? '' };
         return value;
       }
       case 'dispatch': {

@@ -266,7 +266,7 @@ export function derivedNodes(derived: readonly DerivedIR[], value: Obj, start: n
 }
 
 /** What a dissection adds to the Info column, in dissection order: message names and details (causes). */
-export type InfoPart = { message: string } | { detail: string };
+export type InfoPart = { message: string } | { detail: string } | { suffix: string };
 
 /** A type's Info text over its decoded value and the nodes under `at`; undefined when a field it names is absent. */
 export function infoDetail(t: InfoTemplate, value: Obj, at: TreeNode): string | undefined {

@@ -1529,6 +1529,29 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
     data: {
       "protocol": "nas-eps",
       "enums": {
+        "sms_cp_message_type": {"1":"CP-DATA","4":"CP-ACK","16":"CP-ERROR","_other":"Unknown"},
+        "sms_cp_cause": {
+          "17": "Network failure",
+          "22": "Congestion",
+          "81": "Invalid Transaction Identifier value",
+          "95": "Semantically incorrect message",
+          "96": "Invalid mandatory information",
+          "97": "Message type non-existent or not implemented",
+          "98": "Message not compatible with the short message protocol state",
+          "99": "Information element non-existent or not implemented",
+          "111": "Protocol error, unspecified",
+          "_other": "Protocol error, unspecified"
+        },
+        "sms_rp_message_type": {
+          "0": "RP-DATA (MS to Network)",
+          "1": "RP-DATA (Network to MS)",
+          "2": "RP-ACK (MS to Network)",
+          "3": "RP-ACK (Network to MS)",
+          "4": "RP-ERROR (MS to Network)",
+          "5": "RP-ERROR (Network to MS)",
+          "6": "RP-SMMA (MS to Network)",
+          "_other": "Reserved"
+        },
         "emm_cause": {
           "2": "IMSI unknown in HSS",
           "3": "Illegal UE",
@@ -2994,8 +3017,63 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "elem_id": "nas_eps.emm.elem_id",
           "label": "NAS message container",
           "spec_ref": "TS 24.301 §9.9.3.22",
-          "doc": "An SMS CP-layer PDU (CP-DATA, CP-ACK or CP-ERROR, TS 24.011), kept as octets.",
-          "fields": [{"id":"contents","bytes":"rest","filter":"nas_eps.emm.nas_msg_cont","label":"NAS message container content"}]
+          "doc": "An SMS CP-layer PDU (CP-DATA, CP-ACK or CP-ERROR, TS 24.011 §7.2); its header, and the header of the RP-layer PDU a CP-DATA carries, are decoded, the RP-layer contents kept as octets.",
+          "fields": [{"id":"contents","type":"sms_cp_message","render":"bytes","filter":"nas_eps.emm.nas_msg_cont","label":"NAS message container content"}]
+        },
+        "sms_cp_message": {
+          "label": "SMS CP-layer message",
+          "spec_ref": "TS 24.011 §7.2, §8.1",
+          "doc": "Octet 1 is the transaction identifier (bits 8-5, TS 24.007 §11.2.3.1.3) and the protocol discriminator (1001, SMS); octet 2 the message type (Table 8.1).",
+          "info_suffix": "(DTAP) (SMS) {message_type} ",
+          "derived": [{"filter":"gsm_a.dtap.protocol_discriminator","label":"Protocol Discriminator","as":"decimal","from":"protocol_discriminator"}],
+          "fields": [
+            {"id":"ti_flag","bits":1,"tfs":["allocated by receiver","allocated by sender"],"filter":"gsm_a.dtap.ti_flag","label":"TI flag"},
+            {"id":"tio","bits":3,"filter":"gsm_a.dtap.tio","label":"TIO"},
+            {
+              "id": "protocol_discriminator",
+              "bits": 4,
+              "enum": {"9":"SMS messages","_other":"Unknown"},
+              "base": "hex",
+              "filter": "gsm_a.L3_protocol_discriminator",
+              "label": "Protocol discriminator"
+            },
+            {
+              "id": "message_type",
+              "bits": 8,
+              "enum": "sms_cp_message_type",
+              "base": "hex",
+              "filter": "gsm_a.dtap.msg_sms_type",
+              "label": "DTAP Short Message Service Message Type"
+            },
+            {"id":"user_data_length","bits":8,"length_of":"rpdu","present_if":{"field":"message_type","in":[1]},"filter":"gsm_a.len","label":"Length"},
+            {
+              "id": "rpdu",
+              "type": "sms_rp_message",
+              "render": "bytes",
+              "present_if": {"field":"message_type","in":[1]},
+              "filter": "gsm_a.dtap.rpdu",
+              "label": "RPDU"
+            },
+            {
+              "id": "cause",
+              "bits": 8,
+              "enum": "sms_cp_cause",
+              "present_if": {"field":"message_type","in":[16]},
+              "filter": "gsm_a.dtap.cp_cause",
+              "label": "Cause"
+            }
+          ]
+        },
+        "sms_rp_message": {
+          "label": "SMS RP-layer message",
+          "spec_ref": "TS 24.011 §7.3, §8.2",
+          "doc": "Octet 1 is the message type indicator (bits 3-1; bits 8-4 are spare, 0), octet 2 the message reference; the rest (addresses, user data or cause) is kept as octets.",
+          "info_suffix": "(RP) {message_type} ",
+          "fields": [
+            {"id":"message_type","bits":8,"enum":"sms_rp_message_type","base":"hex","filter":"gsm_a.rp.msg_type","label":"RP Message Type"},
+            {"id":"message_reference","bits":8,"base":"hex","filter":"gsm_a.rp.rp_message_reference","label":"RP-Message Reference"},
+            {"id":"contents","bytes":"rest","filter":"nas_eps.emm.sms_rp_contents","label":"RP-layer contents"}
+          ]
         },
         "nas_security_algorithms": {
           "label": "NAS security algorithms",

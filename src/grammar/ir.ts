@@ -103,6 +103,8 @@ export interface TypeRendering {
   derived?: DerivedIR[];
   /** Text the type adds to the Info column after its message's name, in parentheses (a cause). */
   info?: InfoTemplate;
+  /** Text the type appends to the Info column as it is, where it begins (a lower layer's summary: "(DTAP) (SMS) CP-ACK "). */
+  infoSuffix?: InfoTemplate;
 }
 
 /**

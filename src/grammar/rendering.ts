@@ -21,7 +21,7 @@ export function fieldRendering(raw: unknown, file: string, path: string): BytesR
 /** The ftype a field's rendering gives it in the catalogue, if any. */
 export const renderedFtype = (render: BytesRendering | undefined): string | undefined => (render ? RENDERING_FTYPE[render] : undefined);
 
-/** A type's `elem_id`, `bytes_field`, `derived` and `info` keys; the fields they name go into the catalogue. */
+/** A type's `elem_id`, `bytes_field`, `derived`, `info` and `info_suffix` keys; the fields they name go into the catalogue. */
 export function typeRendering(def: Obj, fields: readonly FieldIR[] | undefined, file: string, path: string, protocol: string, ir: GrammarIR): TypeRendering {
   const out: TypeRendering = {};
   const catalogue = ir.fields;
@@ -57,6 +57,7 @@ export function typeRendering(def: Obj, fields: readonly FieldIR[] | undefined, 
     });
   }
   if (def.info !== undefined) out.info = infoTemplate(def.info, fields, file, `${path}/info`, ir);
+  if (def.info_suffix !== undefined) out.infoSuffix = infoTemplate(def.info_suffix, fields, file, `${path}/info_suffix`, ir);
   return out;
 }
 

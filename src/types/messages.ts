@@ -3147,12 +3147,75 @@ export interface NasKeySetIdentifier extends StructExtras {
 }
 
 /**
- * NAS message container: An SMS CP-layer PDU (CP-DATA, CP-ACK or CP-ERROR, TS 24.011), kept as octets.
+ * NAS message container: An SMS CP-layer PDU (CP-DATA, CP-ACK or CP-ERROR, TS 24.011 §7.2); its header, and the header of the RP-layer PDU a CP-DATA carries, are decoded, the RP-layer contents kept as octets.
  * TS 24.301 §9.9.3.22.
  */
 export interface NasMessageContainer extends StructExtras {
+  /** NAS message container content */
+  contents: SmsCpMessage;
+}
+
+/**
+ * SMS CP-layer message: Octet 1 is the transaction identifier (bits 8-5, TS 24.007 §11.2.3.1.3) and the protocol discriminator (1001, SMS); octet 2 the message type (Table 8.1).
+ * TS 24.011 §7.2, §8.1.
+ */
+export interface SmsCpMessage extends StructExtras {
   /**
-   * NAS message container content
+   * TI flag
+   * 1 bits.
+   */
+  ti_flag: number;
+  /**
+   * TIO
+   * 3 bits.
+   */
+  tio: number;
+  /**
+   * Protocol discriminator
+   * 4 bits; enum protocol_discriminator.
+   */
+  protocol_discriminator: number;
+  /**
+   * DTAP Short Message Service Message Type
+   * 8 bits; enum sms_cp_message_type.
+   */
+  message_type: number;
+  /**
+   * Length
+   * 8 bits; length of rpdu: computed when absent.
+   * Present when message_type is 1.
+   */
+  user_data_length?: number;
+  /**
+   * RPDU
+   * Present when message_type is 1.
+   */
+  rpdu?: SmsRpMessage;
+  /**
+   * Cause
+   * 8 bits; enum sms_cp_cause.
+   * Present when message_type is 16.
+   */
+  cause?: number;
+}
+
+/**
+ * SMS RP-layer message: Octet 1 is the message type indicator (bits 3-1; bits 8-4 are spare, 0), octet 2 the message reference; the rest (addresses, user data or cause) is kept as octets.
+ * TS 24.011 §7.3, §8.2.
+ */
+export interface SmsRpMessage extends StructExtras {
+  /**
+   * RP Message Type
+   * 8 bits; enum sms_rp_message_type.
+   */
+  message_type: number;
+  /**
+   * RP-Message Reference
+   * 8 bits.
+   */
+  message_reference: number;
+  /**
+   * RP-layer contents
    * Hex octets.
    */
   contents: string;
