@@ -183,7 +183,7 @@ export class Dissector {
         const inner = next();
         // The chosen case's value is the dispatch's own: no pointer segment.
         const value = this.type(inner, r, parent, path);
-        if (t.default && next === t.default && !t.cases.has(key)) {
+        if (t.default && !t.quietDefault && next === t.default && !t.cases.has(key)) {
           parent.expert.push(expertItem('unknown_message_type', `${t.label}: unknown value ${key} (0x${key.toString(16)})`, path, r.pos, 0));
         }
         if (t.key && value && typeof value === 'object' && !(t.key in (value as Obj))) (value as Obj)[t.key] = key;

@@ -229,6 +229,10 @@ class Builder {
         t.default = this.typeRef(def.default, file, `${path}/default`);
         t.defaultName = String(def.default);
       }
+      if (d.quiet_default !== undefined) {
+        if (d.quiet_default !== true || def.default === undefined) throw new GrammarError(file, `${path}/dispatch/quiet_default`, 'true, with a default');
+        t.quietDefault = true;
+      }
       return t;
     }
     if (def.ies !== undefined) {

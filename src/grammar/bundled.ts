@@ -116,8 +116,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
       "types": {
         "dia_avp": {
           "label": "AVP",
-          "doc": "Picks the AVP layout by its code: the dictionary's codes (and unknown ones) take dia_avp_std, provisional AVPs (provisional.yaml) their own. The codes are listed again here so that the arbitraries generate every AVP of the dictionary; test/diameter checks the three lists agree.",
-          "dispatch": {"offset":0,"bits":32,"key":"code"},
+          "doc": "Picks the AVP layout by its code: the dictionary's codes take dia_avp_std, unknown codes dia_avp_unknown, provisional AVPs (provisional.yaml) their own. The codes are listed again here so that the arbitraries generate every AVP of the dictionary; test/diameter checks the three lists agree.",
+          "dispatch": {"offset":0,"bits":32,"key":"code","quiet_default":true},
           "cases_from": {"header":"dia_avp_header","field":"code"},
           "cases": {
             "1": "dia_avp_std",
@@ -218,7 +218,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             "3301": "dia_avp_std",
             "4315": "dia_avp_std"
           },
-          "default": "dia_avp_std"
+          "default": "dia_avp_unknown"
         },
         "dia_avp_header": {
           "doc": "The AVP code alone, named by the AVPs that provisional.yaml adds (cases_from of dia_avp).",
@@ -355,6 +355,35 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
                 "4315": "dia_non_ip_data"
               }
             }
+          ]
+        },
+        "dia_avp_unknown": {
+          "label": "AVP",
+          "spec_ref": "RFC 6733 §4.1",
+          "doc": "An AVP whose code the dictionary does not know, decoded generically: code, flags, length, Vendor-ID and data as octets. RFC 6733 §4.1: a receiver that does not support an AVP with the M bit set must reject the message (DIAMETER_AVP_UNSUPPORTED, §7.1.5), one without it may ignore the AVP; so only the M bit is warned about (a const_mismatch item on the bit), an unknown AVP without it is not. The value leaves `mandatory` out when it is 0.",
+          "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
+          "fields": [
+            {"id":"code","bits":32,"filter":"diameter.avp.code","label":"AVP Code"},
+            {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
+            {"id":"mandatory","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
+            {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
+            {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
+            {
+              "id": "vendor_id",
+              "bits": 32,
+              "present_if": "vendor_specific",
+              "enum": "dia_vendor_id",
+              "filter": "diameter.avp.vendorId",
+              "label": "AVP Vendor Id"
+            },
+            {"id":"data","type":"dia_unknown","filter":"diameter.avp.data","label":"AVP Data"}
           ]
         },
         "dia_unknown": {

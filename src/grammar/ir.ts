@@ -218,6 +218,8 @@ export interface DispatchType extends TypeRendering {
   caseNames: Map<number, string>;
   default?: () => TypeIR;
   defaultName?: string;
+  /** The default is a layout of its own, not an unknown message: it gets no unknown_message_type item. */
+  quietDefault?: boolean;
   /** Keys two messages share, told apart only by the direction of the message (Detach request). */
   byDirection: Map<number, { ul: () => TypeIR; dl: () => TypeIR }>;
   where: string;

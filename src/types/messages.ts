@@ -53,7 +53,7 @@ export type DiaAvp =
   | (DiaGkConfAvp & { code: 9004 })
   | (DiaGkIntegAvp & { code: 9005 })
   | (DiaGkLifetimeAvp & { code: 9006 })
-  | (DiaAvpStd & { code: number });
+  | (DiaAvpUnknown & { code: number });
 
 /** Dia avp header: The AVP code alone, named by the AVPs that provisional.yaml adds (cases_from of dia_avp). */
 export interface DiaAvpHeader extends StructExtras {
@@ -127,6 +127,73 @@ export interface DiaAvpStd extends StructExtras {
   vendor_id?: number;
   /** AVP Data */
   data: DiaUserName | DiaProxyState | DiaEventTimestamp | DiaHostIpAddress | DiaAuthApplicationId | DiaAcctApplicationId | DiaVendorSpecificApplicationId | DiaSessionId | DiaOriginHost | DiaSupportedVendorId | DiaVendorId | DiaFirmwareRevision | DiaResultCode | DiaProductName | DiaAuthSessionState | DiaOriginStateId | DiaFailedAvp | DiaProxyHost | DiaErrorMessage | DiaRouteRecord | DiaDestinationRealm | DiaProxyInfo | DiaAccountingSubSessionId | DiaDestinationHost | DiaErrorReportingHost | DiaOriginRealm | DiaExperimentalResult | DiaExperimentalResultCode | DiaDrmp | DiaValidityTime | DiaSupportedFeatures | DiaFeatureListId | DiaFeatureList | DiaMsisdn | DiaBearerIdentifier | DiaRatType | DiaSubscriptionData | DiaUlrFlags | DiaUlaFlags | DiaVisitedPlmnId | DiaRequestedEutranAuthenticationInfo | DiaRequestedUtranGeranAuthenticationInfo | DiaNumberOfRequestedVectors | DiaReSynchronizationInfo | DiaImmediateResponsePreferred | DiaAuthenticationInfo | DiaEUtranVector | DiaUtranVector | DiaGeranVector | DiaNetworkAccessMode | DiaItemNumber | DiaCancellationType | DiaContextIdentifier | DiaSubscriberStatus | DiaRand | DiaXres | DiaAutn | DiaKasme | DiaIdrFlags | DiaPurFlags | DiaClrFlags | DiaSubscriptionDataFlags | DiaImsiGroupId | DiaGroupServiceId | DiaGroupPlmnId | DiaLocalGroupId | DiaUeUsageType | DiaLmsi | DiaServingNode | DiaMmeName | DiaMscNumber | DiaMmeRealm | DiaSgsnName | DiaDeviceAction | DiaDeviceNotification | DiaTriggerData | DiaPayload | DiaActionType | DiaPriorityIndication | DiaReferenceNumber | DiaRequestStatus | DiaDeliveryOutcome | DiaApplicationPortIdentifier | DiaOldReferenceNumber | DiaFeatureSupportedInFinalTarget | DiaUserIdentifier | DiaServiceId | DiaScsIdentity | DiaServiceParameters | DiaServiceData | DiaT4Data | DiaHssCause | DiaSirFlags | DiaExternalIdentifier | DiaMtcErrorDiagnostic | DiaSmRpUi | DiaNonIpData | DiaUnknown | Raw;
+  /** Padding octets, when not zero. */
+  _padding?: string;
+}
+
+/**
+ * AVP: An AVP whose code the dictionary does not know, decoded generically: code, flags, length, Vendor-ID and data as octets. RFC 6733 §4.1: a receiver that does not support an AVP with the M bit set must reject the message (DIAMETER_AVP_UNSUPPORTED, §7.1.5), one without it may ignore the AVP; so only the M bit is warned about (a const_mismatch item on the bit), an unknown AVP without it is not. The value leaves `mandatory` out when it is 0.
+ * RFC 6733 §4.1.
+ */
+export interface DiaAvpUnknown extends StructExtras {
+  /**
+   * AVP Code
+   * 32 bits.
+   */
+  code: number;
+  /**
+   * Vendor-Specific
+   * 1 bits; present of vendor_id: computed when absent.
+   */
+  vendor_specific?: number;
+  /**
+   * Mandatory
+   * 1 bits; constant 0.
+   */
+  mandatory?: number;
+  /**
+   * Protected
+   * 1 bits; constant 0.
+   */
+  protected?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_35?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_36?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_37?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_38?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_39?: number;
+  /**
+   * AVP Length
+   * 24 bits; length of vendor_id, data: computed when absent.
+   */
+  length?: number;
+  /**
+   * AVP Vendor Id
+   * 32 bits; enum dia_vendor_id.
+   * Present when vendor_specific is set.
+   */
+  vendor_id?: number;
+  /** AVP Data */
+  data: DiaUnknown;
   /** Padding octets, when not zero. */
   _padding?: string;
 }

@@ -16,6 +16,11 @@ describe('fuzz sites', () => {
     const protocol = ir.messageProtocols.get(name)!;
     const root = ir.types.get(ir.protocols.get(protocol)!.root)!;
     const [value] = fc.sample(arbs.message(name, protocol), { seed: 20261204, numRuns: 1 });
-    expect(walker.sites(root, value).filter((s) => s.kind === 'l3').map((s) => s.kind === 'l3' && s.type.name)).toContain(name);
+    expect(
+      walker
+        .sites(root, value)
+        .filter((s) => s.kind === 'l3')
+        .map((s) => s.kind === 'l3' && s.type.name),
+    ).toContain(name);
   });
 });
