@@ -160,7 +160,7 @@ export class Dissector {
         }
         if (t.padTo) this.padding(t.padTo, r.pos - start, r, parent, value, path);
         // Derivations see every integer field, those the value leaves out (flags, constants) too.
-        if (t.derived) parent.children.push(...derivedNodes(t.derived, { ...Object.fromEntries(ints), ...value }, start, r.pos, { direction: this.linkDirection() }));
+        if (t.derived) parent.children.push(...derivedNodes(t.derived, { ...Object.fromEntries(ints), ...value }, start, r.pos, { direction: this.linkDirection(), messages: this.enclosing }));
         const detail = t.info && infoDetail(t.info, value, parent);
         // A message's Info text stands for its name; another type's is a detail after the name.
         if (detail && named >= 0) this.info[named] = { message: detail };

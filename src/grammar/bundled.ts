@@ -483,7 +483,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         }
       },
       "types": {
-        "dia_user_name": {"label":"User-Name (1, UTF8String)","fields":[{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.User-Name","label":"User-Name"}]},
+        "dia_user_name": {
+          "label": "User-Name (1, UTF8String)",
+          "doc": "In S6a/S6d (application 16777251) User-Name holds the IMSI (TS 29.272 §5.2, the IMSI information element of each command's table; format of TS 23.003 §2.1): shown again as the E.212 IMSI, with its MCC and MNC (the MNC length by the MCC's numbering plan, TS 23.003 §2.2).",
+          "derived": [
+            {"filter":"e212.imsi","label":"IMSI","as":"text","from":"value","when":{"field":"application_id","in":[16777251]}},
+            {"filter":"e212.assoc.imsi","label":"Association IMSI","as":"imsi","from":"value","when":{"field":"application_id","in":[16777251]}}
+          ],
+          "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.User-Name","label":"User-Name"}]
+        },
         "dia_proxy_state": {"label":"Proxy-State (33, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.Proxy-State","label":"Proxy-State"}]},
         "dia_event_timestamp": {
           "label": "Event-Timestamp (55, Time)",

@@ -89,6 +89,8 @@ export interface DerivedIR {
   label: string;
   /** The derivation (a name in render.ts DERIVATIONS). */
   as: string;
+  /** Only inside a message whose field `field` has one of the values `in` (a Diameter application). */
+  when?: { field: string; in: number[] };
   /** Ids of the struct's fields it is computed from, in the order the derivation takes them. */
   from: string[];
   where: string;

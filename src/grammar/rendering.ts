@@ -53,7 +53,14 @@ export function typeRendering(def: Obj, fields: readonly FieldIR[] | undefined, 
       for (const id of from) if (!fieldIds.includes(id)) throw new GrammarError(file, `${at}/from`, `"${id}" is not a field of this struct`);
       const spec = DERIVATIONS[d.as];
       add({ filter: filter(d.filter, `derived/${i}/filter`), label: d.label, ftype: spec.ftype, base: spec.base });
-      return { filter: d.filter as string, label: d.label, as: d.as, from, where: `${file}:${at}` };
+      const out: DerivedIR = { filter: d.filter as string, label: d.label, as: d.as, from, where: `${file}:${at}` };
+      if (d.when !== undefined) {
+        const w = d.when;
+        if (!isObj(w) || typeof w.field !== 'string' || !Array.isArray(w.in) || !w.in.every((n) => Number.isInteger(n)))
+          throw new GrammarError(file, `${at}/when`, '{field, in: [values]}: a field of the enclosing message and its values');
+        out.when = { field: w.field, in: w.in as number[] };
+      }
+      return out;
     });
   }
   if (def.info !== undefined) out.info = infoTemplate(def.info, fields, file, `${path}/info`, ir);

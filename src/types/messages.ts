@@ -207,7 +207,7 @@ export interface DiaUnknown extends StructExtras {
   value: string;
 }
 
-/** User-Name (1, UTF8String). */
+/** User-Name (1, UTF8String): In S6a/S6d (application 16777251) User-Name holds the IMSI (TS 29.272 §5.2, the IMSI information element of each command's table; format of TS 23.003 §2.1): shown again as the E.212 IMSI, with its MCC and MNC (the MNC length by the MCC's numbering plan, TS 23.003 §2.2). */
 export interface DiaUserName extends StructExtras {
   /**
    * User-Name

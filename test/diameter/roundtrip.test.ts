@@ -88,6 +88,14 @@ describe('Diameter round trip', () => {
     expect(toHex(encode(r.value))).toBe(hex);
   });
 
+  it("shows an S6a User-Name as the E.212 IMSI with its MCC and MNC, and no other application's", () => {
+    const e212 = (app: number) =>
+      [...walkNodes(dissect(encode(message(316, app, 1, [base(1, { value: '310150123456789' })]))).tree)].filter((n) => n.filter.startsWith('e212.')).map((n) => `${n.filter}=${n.show}`);
+    // TS 23.003 §2.2: MCC 310 (United States) takes a three-digit MNC.
+    expect(e212(S6A)).toEqual(['e212.imsi=310150123456789', 'e212.assoc.imsi=310150123456789', 'e212.mcc=310', 'e212.mnc=150']);
+    expect(e212(16777310)).toEqual([]);
+  });
+
   it('keeps non-zero padding, a set P flag and an overlong data field, byte for byte', () => {
     // Session-Id "a" with padding ff ff ff; Result-Code with the P flag; Origin-State-Id 8 octets long.
     const hex =
