@@ -149,6 +149,8 @@ export class Dissector {
         if (t.message) this.enclosing.push(value);
         // The name first, so that a cut message is still named; a security envelope has no name of its own.
         const named = t.message && (!t.protection || t.info) ? this.info.push({ message: t.label }) - 1 : -1;
+        // A suffix keeps its place before what the type contains adds (a CP layer's text, then its RP layer's).
+        const suffix = t.infoSuffix ? this.info.push({ suffix: '' }) - 1 : -1;
         const start = r.pos;
         let ints = new Map<string, number>();
         try {
@@ -158,11 +160,12 @@ export class Dissector {
         }
         if (t.padTo) this.padding(t.padTo, r.pos - start, r, parent, value, path);
         // Derivations see every integer field, those the value leaves out (flags, constants) too.
-        if (t.derived) parent.children.push(...derivedNodes(t.derived, { ...Object.fromEntries(ints), ...value }, start, r.pos, { direction: this.linkDirection() }));
+        if (t.derived) parent.children.push(...derivedNodes(t.derived, { ...Object.fromEntries(ints), ...value }, start, r.pos, { direction: this.linkDirection(), messages: this.enclosing }));
         const detail = t.info && infoDetail(t.info, value, parent);
         // A message's Info text stands for its name; another type's is a detail after the name.
         if (detail && named >= 0) this.info[named] = { message: detail };
         else if (detail) this.info.push({ detail });
+        if (suffix >= 0 && this.info[suffix]) this.info[suffix] = { suffix: infoDetail(t.infoSuffix!, value, parent) ?? '' };
         return value;
       }
       case 'dispatch': {
@@ -180,7 +183,7 @@ export class Dissector {
         const inner = next();
         // The chosen case's value is the dispatch's own: no pointer segment.
         const value = this.type(inner, r, parent, path);
-        if (t.default && next === t.default && !t.cases.has(key)) {
+        if (t.default && !t.quietDefault && next === t.default && !t.cases.has(key)) {
           parent.expert.push(expertItem('unknown_message_type', `${t.label}: unknown value ${key} (0x${key.toString(16)})`, path, r.pos, 0));
         }
         if (t.key && value && typeof value === 'object' && !(t.key in (value as Obj))) (value as Obj)[t.key] = key;

@@ -129,6 +129,8 @@ const THREE_DIGIT_MNC = new Set([302, 310, 311, 312, 313, 314, 315, 316, 334, 33
 export interface DeriveContext {
   /** Direction of the outermost message that has one (PCO link direction). */
   direction?: 'ul' | 'dl';
+  /** The values of the enclosing messages, outermost first, as far as they are decoded. */
+  messages?: readonly Obj[];
 }
 
 interface Derived {
@@ -139,6 +141,8 @@ interface Derived {
 
 /** The derivations a grammar may name with `derived: [{as: ...}]`, given the values of its `from` fields. */
 export const DERIVATIONS: Record<string, { ftype: string; base: string; derive(from: unknown[], ctx: DeriveContext): Derived | undefined }> = {
+  /** A text value again under another name (User-Name as e212.imsi). */
+  text: { ftype: 'FT_STRING', base: '', derive: ([v]) => (typeof v === 'string' ? { show: v, value: v } : undefined) },
   /** The value again under another (Wireshark's generic) name, in decimal. */
   decimal: { ftype: 'FT_UINT32', base: 'BASE_DEC', derive: ([v]) => (typeof v === 'number' ? { show: String(v), value: v } : undefined) },
   /** Total APN-AMBR: from [base, extended, extended-2]; tshark shows it when the extended octet is there. */
@@ -159,7 +163,7 @@ export const DERIVATIONS: Record<string, { ftype: string; base: string; derive(f
     ftype: 'FT_STRING',
     base: '',
     derive: ([imsi]) => {
-      if (typeof imsi !== 'string' || imsi.length < 5) return undefined;
+      if (typeof imsi !== 'string' || imsi.length < 5 || !/^\d+$/.test(imsi)) return undefined;
       const mnc = imsi.slice(3, THREE_DIGIT_MNC.has(Number(imsi.slice(0, 3))) ? 6 : 5);
       return {
         show: imsi,
@@ -252,6 +256,8 @@ function timerLength(kind: string, [unit, value]: unknown[]): Derived | undefine
 export function derivedNodes(derived: readonly DerivedIR[], value: Obj, start: number, end: number, ctx: DeriveContext): TreeNode[] {
   const out: TreeNode[] = [];
   for (const d of derived) {
+    const when = d.when;
+    if (when && !ctx.messages?.some((m) => when.in.includes(m[when.field] as number))) continue;
     const r = DERIVATIONS[d.as].derive(
       d.from.map((id) => value[id]),
       ctx,
@@ -266,7 +272,7 @@ export function derivedNodes(derived: readonly DerivedIR[], value: Obj, start: n
 }
 
 /** What a dissection adds to the Info column, in dissection order: message names and details (causes). */
-export type InfoPart = { message: string } | { detail: string };
+export type InfoPart = { message: string } | { detail: string } | { suffix: string };
 
 /** A type's Info text over its decoded value and the nodes under `at`; undefined when a field it names is absent. */
 export function infoDetail(t: InfoTemplate, value: Obj, at: TreeNode): string | undefined {

@@ -229,6 +229,10 @@ class Builder {
         t.default = this.typeRef(def.default, file, `${path}/default`);
         t.defaultName = String(def.default);
       }
+      if (d.quiet_default !== undefined) {
+        if (d.quiet_default !== true || def.default === undefined) throw new GrammarError(file, `${path}/dispatch/quiet_default`, 'true, with a default');
+        t.quietDefault = true;
+      }
       return t;
     }
     if (def.ies !== undefined) {
@@ -582,7 +586,8 @@ class Builder {
       (f.kind === 'uint' ? (f.tfs ? 'FT_BOOLEAN' : `FT_UINT${f.typeBits}`) : f.kind === 'bytes' || f.kind === 'codec' ? 'FT_BYTES' : f.kind === 'spare' ? 'FT_UINT8' : 'FT_NONE');
     const base = f.kind === 'uint' ? (f.base === 'hex' ? 'BASE_HEX' : 'BASE_DEC') : '';
     const prev = this.ir.fields.get(f.filter);
-    if (prev && f.kind !== 'spare' && (prev.ftype !== ftype || prev.label !== f.label)) {
+    // A codec field's type is its codec's (an IMSI's digits are text): another use of the name may give it.
+    if (prev && f.kind !== 'spare' && (prev.label !== f.label || (prev.ftype !== ftype && f.kind !== 'codec'))) {
       throw new GrammarError(file, `${path}/filter`, `"${f.filter}" is already "${prev.label}" (${prev.ftype}); a filter name keeps one meaning`);
     }
     if (!prev) this.ir.fields.set(f.filter, { filter: f.filter, label: f.label, ftype, base, protocol });

@@ -116,8 +116,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
       "types": {
         "dia_avp": {
           "label": "AVP",
-          "doc": "Picks the AVP layout by its code: the dictionary's codes (and unknown ones) take dia_avp_std, provisional AVPs (provisional.yaml) their own. The codes are listed again here so that the arbitraries generate every AVP of the dictionary; test/diameter checks the three lists agree.",
-          "dispatch": {"offset":0,"bits":32,"key":"code"},
+          "doc": "Picks the AVP layout by its code: the dictionary's codes take dia_avp_std, unknown codes dia_avp_unknown, provisional AVPs (provisional.yaml) their own. The codes are listed again here so that the arbitraries generate every AVP of the dictionary; test/diameter checks the three lists agree.",
+          "dispatch": {"offset":0,"bits":32,"key":"code","quiet_default":true},
           "cases_from": {"header":"dia_avp_header","field":"code"},
           "cases": {
             "1": "dia_avp_std",
@@ -218,7 +218,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             "3301": "dia_avp_std",
             "4315": "dia_avp_std"
           },
-          "default": "dia_avp_std"
+          "default": "dia_avp_unknown"
         },
         "dia_avp_header": {
           "doc": "The AVP code alone, named by the AVPs that provisional.yaml adds (cases_from of dia_avp).",
@@ -357,6 +357,35 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             }
           ]
         },
+        "dia_avp_unknown": {
+          "label": "AVP",
+          "spec_ref": "RFC 6733 §4.1",
+          "doc": "An AVP whose code the dictionary does not know, decoded generically: code, flags, length, Vendor-ID and data as octets. RFC 6733 §4.1: a receiver that does not support an AVP with the M bit set must reject the message (DIAMETER_AVP_UNSUPPORTED, §7.1.5), one without it may ignore the AVP; so only the M bit is warned about (a const_mismatch item on the bit), an unknown AVP without it is not. The value leaves `mandatory` out when it is 0.",
+          "pad_to": 4,
+          "pad_filter": "diameter.avp.pad",
+          "derived": [{"filter":"diameter.avp.flags","label":"AVP Flags","as":"leading_bits","from":["vendor_specific","mandatory","protected"]}],
+          "fields": [
+            {"id":"code","bits":32,"filter":"diameter.avp.code","label":"AVP Code"},
+            {"id":"vendor_specific","bits":1,"tfs":["Set","Not set"],"filter":"diameter.flags.vendorspecific","label":"Vendor-Specific"},
+            {"id":"mandatory","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.flags.mandatory","label":"Mandatory"},
+            {"id":"protected","bits":1,"const":0,"tfs":["Set","Not set"],"filter":"diameter.avp.flags.protected","label":"Protected"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved3","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved4","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved5","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved6","label":"Reserved"},
+            {"spare":1,"base":"dec","filter":"diameter.avp.flags.reserved7","label":"Reserved"},
+            {"id":"length","bits":24,"length_of":["vendor_id","data"],"adjust":8,"filter":"diameter.avp.len","label":"AVP Length"},
+            {
+              "id": "vendor_id",
+              "bits": 32,
+              "present_if": "vendor_specific",
+              "enum": "dia_vendor_id",
+              "filter": "diameter.avp.vendorId",
+              "label": "AVP Vendor Id"
+            },
+            {"id":"data","type":"dia_unknown","filter":"diameter.avp.data","label":"AVP Data"}
+          ]
+        },
         "dia_unknown": {
           "label": "Unknown AVP data",
           "doc": "An AVP code the dictionary does not know; code, flags and Vendor-ID are in the AVP header.",
@@ -454,7 +483,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         }
       },
       "types": {
-        "dia_user_name": {"label":"User-Name (1, UTF8String)","fields":[{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.User-Name","label":"User-Name"}]},
+        "dia_user_name": {
+          "label": "User-Name (1, UTF8String)",
+          "doc": "In S6a/S6d (application 16777251) User-Name holds the IMSI (TS 29.272 §5.2, the IMSI information element of each command's table; format of TS 23.003 §2.1): shown again as the E.212 IMSI, with its MCC and MNC (the MNC length by the MCC's numbering plan, TS 23.003 §2.2).",
+          "derived": [
+            {"filter":"e212.imsi","label":"IMSI","as":"text","from":"value","when":{"field":"application_id","in":[16777251]}},
+            {"filter":"e212.assoc.imsi","label":"Association IMSI","as":"imsi","from":"value","when":{"field":"application_id","in":[16777251]}}
+          ],
+          "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.User-Name","label":"User-Name"}]
+        },
         "dia_proxy_state": {"label":"Proxy-State (33, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.Proxy-State","label":"Proxy-State"}]},
         "dia_event_timestamp": {
           "label": "Event-Timestamp (55, Time)",
@@ -1529,6 +1566,29 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
     data: {
       "protocol": "nas-eps",
       "enums": {
+        "sms_cp_message_type": {"1":"CP-DATA","4":"CP-ACK","16":"CP-ERROR","_other":"Unknown"},
+        "sms_cp_cause": {
+          "17": "Network failure",
+          "22": "Congestion",
+          "81": "Invalid Transaction Identifier value",
+          "95": "Semantically incorrect message",
+          "96": "Invalid mandatory information",
+          "97": "Message type non-existent or not implemented",
+          "98": "Message not compatible with the short message protocol state",
+          "99": "Information element non-existent or not implemented",
+          "111": "Protocol error, unspecified",
+          "_other": "Protocol error, unspecified"
+        },
+        "sms_rp_message_type": {
+          "0": "RP-DATA (MS to Network)",
+          "1": "RP-DATA (Network to MS)",
+          "2": "RP-ACK (MS to Network)",
+          "3": "RP-ACK (Network to MS)",
+          "4": "RP-ERROR (MS to Network)",
+          "5": "RP-ERROR (Network to MS)",
+          "6": "RP-SMMA (MS to Network)",
+          "_other": "Reserved"
+        },
         "emm_cause": {
           "2": "IMSI unknown in HSS",
           "3": "Illegal UE",
@@ -2994,8 +3054,63 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "elem_id": "nas_eps.emm.elem_id",
           "label": "NAS message container",
           "spec_ref": "TS 24.301 §9.9.3.22",
-          "doc": "An SMS CP-layer PDU (CP-DATA, CP-ACK or CP-ERROR, TS 24.011), kept as octets.",
-          "fields": [{"id":"contents","bytes":"rest","filter":"nas_eps.emm.nas_msg_cont","label":"NAS message container content"}]
+          "doc": "An SMS CP-layer PDU (CP-DATA, CP-ACK or CP-ERROR, TS 24.011 §7.2); its header, and the header of the RP-layer PDU a CP-DATA carries, are decoded, the RP-layer contents kept as octets.",
+          "fields": [{"id":"contents","type":"sms_cp_message","render":"bytes","filter":"nas_eps.emm.nas_msg_cont","label":"NAS message container content"}]
+        },
+        "sms_cp_message": {
+          "label": "SMS CP-layer message",
+          "spec_ref": "TS 24.011 §7.2, §8.1",
+          "doc": "Octet 1 is the transaction identifier (bits 8-5, TS 24.007 §11.2.3.1.3) and the protocol discriminator (1001, SMS); octet 2 the message type (Table 8.1).",
+          "info_suffix": "(DTAP) (SMS) {message_type} ",
+          "derived": [{"filter":"gsm_a.dtap.protocol_discriminator","label":"Protocol Discriminator","as":"decimal","from":"protocol_discriminator"}],
+          "fields": [
+            {"id":"ti_flag","bits":1,"tfs":["allocated by receiver","allocated by sender"],"filter":"gsm_a.dtap.ti_flag","label":"TI flag"},
+            {"id":"tio","bits":3,"filter":"gsm_a.dtap.tio","label":"TIO"},
+            {
+              "id": "protocol_discriminator",
+              "bits": 4,
+              "enum": {"9":"SMS messages","_other":"Unknown"},
+              "base": "hex",
+              "filter": "gsm_a.L3_protocol_discriminator",
+              "label": "Protocol discriminator"
+            },
+            {
+              "id": "message_type",
+              "bits": 8,
+              "enum": "sms_cp_message_type",
+              "base": "hex",
+              "filter": "gsm_a.dtap.msg_sms_type",
+              "label": "DTAP Short Message Service Message Type"
+            },
+            {"id":"user_data_length","bits":8,"length_of":"rpdu","present_if":{"field":"message_type","in":[1]},"filter":"gsm_a.len","label":"Length"},
+            {
+              "id": "rpdu",
+              "type": "sms_rp_message",
+              "render": "bytes",
+              "present_if": {"field":"message_type","in":[1]},
+              "filter": "gsm_a.dtap.rpdu",
+              "label": "RPDU"
+            },
+            {
+              "id": "cause",
+              "bits": 8,
+              "enum": "sms_cp_cause",
+              "present_if": {"field":"message_type","in":[16]},
+              "filter": "gsm_a.dtap.cp_cause",
+              "label": "Cause"
+            }
+          ]
+        },
+        "sms_rp_message": {
+          "label": "SMS RP-layer message",
+          "spec_ref": "TS 24.011 §7.3, §8.2",
+          "doc": "Octet 1 is the message type indicator (bits 3-1; bits 8-4 are spare, 0), octet 2 the message reference; the rest (addresses, user data or cause) is kept as octets.",
+          "info_suffix": "(RP) {message_type} ",
+          "fields": [
+            {"id":"message_type","bits":8,"enum":"sms_rp_message_type","base":"hex","filter":"gsm_a.rp.msg_type","label":"RP Message Type"},
+            {"id":"message_reference","bits":8,"base":"hex","filter":"gsm_a.rp.rp_message_reference","label":"RP-Message Reference"},
+            {"id":"contents","bytes":"rest","filter":"nas_eps.emm.sms_rp_contents","label":"RP-layer contents"}
+          ]
         },
         "nas_security_algorithms": {
           "label": "NAS security algorithms",

@@ -89,6 +89,8 @@ export interface DerivedIR {
   label: string;
   /** The derivation (a name in render.ts DERIVATIONS). */
   as: string;
+  /** Only inside a message whose field `field` has one of the values `in` (a Diameter application). */
+  when?: { field: string; in: number[] };
   /** Ids of the struct's fields it is computed from, in the order the derivation takes them. */
   from: string[];
   where: string;
@@ -103,6 +105,8 @@ export interface TypeRendering {
   derived?: DerivedIR[];
   /** Text the type adds to the Info column after its message's name, in parentheses (a cause). */
   info?: InfoTemplate;
+  /** Text the type appends to the Info column as it is, where it begins (a lower layer's summary: "(DTAP) (SMS) CP-ACK "). */
+  infoSuffix?: InfoTemplate;
 }
 
 /**
@@ -216,6 +220,8 @@ export interface DispatchType extends TypeRendering {
   caseNames: Map<number, string>;
   default?: () => TypeIR;
   defaultName?: string;
+  /** The default is a layout of its own, not an unknown message: it gets no unknown_message_type item. */
+  quietDefault?: boolean;
   /** Keys two messages share, told apart only by the direction of the message (Detach request). */
   byDirection: Map<number, { ul: () => TypeIR; dl: () => TypeIR }>;
   where: string;

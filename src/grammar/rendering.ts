@@ -21,7 +21,7 @@ export function fieldRendering(raw: unknown, file: string, path: string): BytesR
 /** The ftype a field's rendering gives it in the catalogue, if any. */
 export const renderedFtype = (render: BytesRendering | undefined): string | undefined => (render ? RENDERING_FTYPE[render] : undefined);
 
-/** A type's `elem_id`, `bytes_field`, `derived` and `info` keys; the fields they name go into the catalogue. */
+/** A type's `elem_id`, `bytes_field`, `derived`, `info` and `info_suffix` keys; the fields they name go into the catalogue. */
 export function typeRendering(def: Obj, fields: readonly FieldIR[] | undefined, file: string, path: string, protocol: string, ir: GrammarIR): TypeRendering {
   const out: TypeRendering = {};
   const catalogue = ir.fields;
@@ -53,10 +53,18 @@ export function typeRendering(def: Obj, fields: readonly FieldIR[] | undefined, 
       for (const id of from) if (!fieldIds.includes(id)) throw new GrammarError(file, `${at}/from`, `"${id}" is not a field of this struct`);
       const spec = DERIVATIONS[d.as];
       add({ filter: filter(d.filter, `derived/${i}/filter`), label: d.label, ftype: spec.ftype, base: spec.base });
-      return { filter: d.filter as string, label: d.label, as: d.as, from, where: `${file}:${at}` };
+      const out: DerivedIR = { filter: d.filter as string, label: d.label, as: d.as, from, where: `${file}:${at}` };
+      if (d.when !== undefined) {
+        const w = d.when;
+        if (!isObj(w) || typeof w.field !== 'string' || !Array.isArray(w.in) || !w.in.every((n) => Number.isInteger(n)))
+          throw new GrammarError(file, `${at}/when`, '{field, in: [values]}: a field of the enclosing message and its values');
+        out.when = { field: w.field, in: w.in as number[] };
+      }
+      return out;
     });
   }
   if (def.info !== undefined) out.info = infoTemplate(def.info, fields, file, `${path}/info`, ir);
+  if (def.info_suffix !== undefined) out.infoSuffix = infoTemplate(def.info_suffix, fields, file, `${path}/info_suffix`, ir);
   return out;
 }
 

@@ -53,7 +53,7 @@ export type DiaAvp =
   | (DiaGkConfAvp & { code: 9004 })
   | (DiaGkIntegAvp & { code: 9005 })
   | (DiaGkLifetimeAvp & { code: 9006 })
-  | (DiaAvpStd & { code: number });
+  | (DiaAvpUnknown & { code: number });
 
 /** Dia avp header: The AVP code alone, named by the AVPs that provisional.yaml adds (cases_from of dia_avp). */
 export interface DiaAvpHeader extends StructExtras {
@@ -131,6 +131,73 @@ export interface DiaAvpStd extends StructExtras {
   _padding?: string;
 }
 
+/**
+ * AVP: An AVP whose code the dictionary does not know, decoded generically: code, flags, length, Vendor-ID and data as octets. RFC 6733 §4.1: a receiver that does not support an AVP with the M bit set must reject the message (DIAMETER_AVP_UNSUPPORTED, §7.1.5), one without it may ignore the AVP; so only the M bit is warned about (a const_mismatch item on the bit), an unknown AVP without it is not. The value leaves `mandatory` out when it is 0.
+ * RFC 6733 §4.1.
+ */
+export interface DiaAvpUnknown extends StructExtras {
+  /**
+   * AVP Code
+   * 32 bits.
+   */
+  code: number;
+  /**
+   * Vendor-Specific
+   * 1 bits; present of vendor_id: computed when absent.
+   */
+  vendor_specific?: number;
+  /**
+   * Mandatory
+   * 1 bits; constant 0.
+   */
+  mandatory?: number;
+  /**
+   * Protected
+   * 1 bits; constant 0.
+   */
+  protected?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_35?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_36?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_37?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_38?: number;
+  /**
+   * Reserved
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_39?: number;
+  /**
+   * AVP Length
+   * 24 bits; length of vendor_id, data: computed when absent.
+   */
+  length?: number;
+  /**
+   * AVP Vendor Id
+   * 32 bits; enum dia_vendor_id.
+   * Present when vendor_specific is set.
+   */
+  vendor_id?: number;
+  /** AVP Data */
+  data: DiaUnknown;
+  /** Padding octets, when not zero. */
+  _padding?: string;
+}
+
 /** Unknown AVP data: An AVP code the dictionary does not know; code, flags and Vendor-ID are in the AVP header. */
 export interface DiaUnknown extends StructExtras {
   /**
@@ -140,7 +207,7 @@ export interface DiaUnknown extends StructExtras {
   value: string;
 }
 
-/** User-Name (1, UTF8String). */
+/** User-Name (1, UTF8String): In S6a/S6d (application 16777251) User-Name holds the IMSI (TS 29.272 §5.2, the IMSI information element of each command's table; format of TS 23.003 §2.1): shown again as the E.212 IMSI, with its MCC and MNC (the MNC length by the MCC's numbering plan, TS 23.003 §2.2). */
 export interface DiaUserName extends StructExtras {
   /**
    * User-Name
@@ -3147,12 +3214,75 @@ export interface NasKeySetIdentifier extends StructExtras {
 }
 
 /**
- * NAS message container: An SMS CP-layer PDU (CP-DATA, CP-ACK or CP-ERROR, TS 24.011), kept as octets.
+ * NAS message container: An SMS CP-layer PDU (CP-DATA, CP-ACK or CP-ERROR, TS 24.011 §7.2); its header, and the header of the RP-layer PDU a CP-DATA carries, are decoded, the RP-layer contents kept as octets.
  * TS 24.301 §9.9.3.22.
  */
 export interface NasMessageContainer extends StructExtras {
+  /** NAS message container content */
+  contents: SmsCpMessage;
+}
+
+/**
+ * SMS CP-layer message: Octet 1 is the transaction identifier (bits 8-5, TS 24.007 §11.2.3.1.3) and the protocol discriminator (1001, SMS); octet 2 the message type (Table 8.1).
+ * TS 24.011 §7.2, §8.1.
+ */
+export interface SmsCpMessage extends StructExtras {
   /**
-   * NAS message container content
+   * TI flag
+   * 1 bits.
+   */
+  ti_flag: number;
+  /**
+   * TIO
+   * 3 bits.
+   */
+  tio: number;
+  /**
+   * Protocol discriminator
+   * 4 bits; enum protocol_discriminator.
+   */
+  protocol_discriminator: number;
+  /**
+   * DTAP Short Message Service Message Type
+   * 8 bits; enum sms_cp_message_type.
+   */
+  message_type: number;
+  /**
+   * Length
+   * 8 bits; length of rpdu: computed when absent.
+   * Present when message_type is 1.
+   */
+  user_data_length?: number;
+  /**
+   * RPDU
+   * Present when message_type is 1.
+   */
+  rpdu?: SmsRpMessage;
+  /**
+   * Cause
+   * 8 bits; enum sms_cp_cause.
+   * Present when message_type is 16.
+   */
+  cause?: number;
+}
+
+/**
+ * SMS RP-layer message: Octet 1 is the message type indicator (bits 3-1; bits 8-4 are spare, 0), octet 2 the message reference; the rest (addresses, user data or cause) is kept as octets.
+ * TS 24.011 §7.3, §8.2.
+ */
+export interface SmsRpMessage extends StructExtras {
+  /**
+   * RP Message Type
+   * 8 bits; enum sms_rp_message_type.
+   */
+  message_type: number;
+  /**
+   * RP-Message Reference
+   * 8 bits.
+   */
+  message_reference: number;
+  /**
+   * RP-layer contents
    * Hex octets.
    */
   contents: string;

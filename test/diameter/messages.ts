@@ -22,7 +22,8 @@ type Data = Record<string, unknown>;
 export interface Avp {
   code: number;
   vendor_id?: number;
-  mandatory: 0 | 1;
+  /** Left out of an unknown AVP's value when 0. */
+  mandatory?: 0 | 1;
   data: Data;
 }
 

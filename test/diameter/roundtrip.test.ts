@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Arbitraries } from '../../src/engine/arbitrary.js';
 import { fromHex, toHex } from '../../src/engine/format.js';
+import { walk as walkNodes } from '../../src/index.js';
 import type { DispatchType, StructType, SwitchField } from '../../src/grammar/ir.js';
 import { ALL, base, decode, dissect, encode, ir, message, S6A, tgpp, ula } from './messages.js';
 
@@ -40,13 +41,59 @@ describe('Diameter round trip', () => {
   it('keeps unknown AVPs with their code, flags, vendor and data', () => {
     const v = message(316, S6A, 1, [
       { code: 99999, mandatory: 1, data: { value: '0102' } },
-      { code: 77777, vendor_id: 12345, mandatory: 0, data: { value: '' } },
+      { code: 77777, vendor_id: 12345, data: { value: '' } },
     ]);
     const bytes = encode(v);
     expect(decode(bytes)).toEqual(v);
-    const r = dissect(bytes);
-    expect(r.expert.map((e) => e.id).sort()).toEqual(['reserved_value', 'reserved_value', 'unknown_message_type', 'unknown_message_type']);
-    expect(r.expert.every((e) => e.severity !== 'error')).toBe(true);
+    expect(toHex(encode(decode(bytes)))).toBe(toHex(bytes));
+  });
+
+  it('decodes an AVP of unknown code generically, and warns only of its M bit (RFC 6733 §4.1)', () => {
+    // Header (R, ULR, S6a) and three AVPs of codes the dictionary lacks: 99999 with M, 77777 with V
+    // (vendor 12345) only, 66666 with V and M.
+    const hex =
+      '0100003c' +
+      '8000013c' +
+      '01000023' +
+      '00000001' +
+      '00000002' +
+      '0001869f' +
+      '40' +
+      '00000a' +
+      '0102' +
+      '0000' + // code 99999, M, length 10, data 01 02, padding
+      '00012fd1' +
+      '80' +
+      '00000c' +
+      '00003039' + // code 77777, V, length 12, vendor 12345, no data
+      '0001046a' +
+      'c0' +
+      '000010' +
+      '000028af' +
+      'cafe0001'; // code 66666, V and M, length 16, vendor 10415, data
+    const r = dissect(fromHex(hex));
+    const avps = r.tree.children.find((c) => c.filter === 'diameter.avps')!.children;
+    const show = (n: (typeof avps)[number], f: string) => [...walkNodes(n)].filter((c) => c.filter === f).map((c) => c.show);
+    expect(avps.map((a) => show(a, 'diameter.avp.code')[0])).toEqual(['99999', '77777', '66666']);
+    expect(avps.map((a) => show(a, 'diameter.flags.mandatory')[0])).toEqual(['1', '0', '1']);
+    expect(avps.map((a) => show(a, 'diameter.flags.vendorspecific')[0])).toEqual(['0', '1', '1']);
+    expect(avps.map((a) => show(a, 'diameter.avp.len')[0])).toEqual(['10', '12', '16']);
+    expect(avps.map((a) => show(a, 'diameter.avp.vendorId')[0])).toEqual([undefined, '12345', '10415']);
+    expect(avps.map((a) => show(a, 'diameter.avp.unknown')[0])).toEqual(['0102', '', 'cafe0001']);
+    // One warning per AVP with M set, on the M bit (octet 4 bit 7 of the AVP: AVPs at octets 20 and 44).
+    expect(r.expert.map((e) => [e.id, e.severity, e.path, e.bitOffset, e.bitLength])).toEqual([
+      ['const_mismatch', 'warn', '/avps/0/mandatory', 20 * 8 + 33, 1],
+      ['const_mismatch', 'warn', '/avps/2/mandatory', 44 * 8 + 33, 1],
+    ]);
+    expect(toHex(encode(r.value))).toBe(hex);
+  });
+
+  it("shows an S6a User-Name as the E.212 IMSI with its MCC and MNC, and no other application's", () => {
+    const e212 = (app: number) =>
+      [...walkNodes(dissect(encode(message(316, app, 1, [base(1, { value: '310150123456789' })]))).tree)].filter((n) => n.filter.startsWith('e212.')).map((n) => `${n.filter}=${n.show}`);
+    // TS 23.003 §2.2: MCC 310 (United States) takes a three-digit MNC.
+    expect(e212(S6A)).toEqual(['e212.imsi=310150123456789', 'e212.assoc.imsi=310150123456789', 'e212.mcc=310', 'e212.mnc=150']);
+    expect(e212(16777310)).toEqual([]);
   });
 
   it('keeps non-zero padding, a set P flag and an overlong data field, byte for byte', () => {

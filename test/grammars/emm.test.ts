@@ -133,7 +133,11 @@ describe('EMM messages of the corpus', () => {
     // Detach request (UE originating): detach type and GUTI.
     expect(value(33)).toMatchObject({ detach_type: { switch_off: 0, type_of_detach: 3 }, eps_mobile_identity: { type_of_identity: 6, m_tmsi: 3269877402 } });
     // Control plane service request: NAS message container and device properties.
-    expect(value(31)).toMatchObject({ control_plane_service_type: { active_flag: 0, value: 0 }, nas_message_container: { contents: '091011' }, device_properties: { low_priority: 1 } });
+    expect(value(31)).toMatchObject({
+      control_plane_service_type: { active_flag: 0, value: 0 },
+      nas_message_container: { contents: { ti_flag: 0, tio: 0, protocol_discriminator: 9, message_type: 0x10, cause: 17 } },
+      device_properties: { low_priority: 1 },
+    });
   });
 });
 

@@ -27,7 +27,7 @@ export const allowances: Allowance[] = [
     kind: 'not modelled',
     fields: ['gsm_a.dtap.*', 'gsm_a.rp.*', 'gsm_sms.*', 'e164.*', 'gsm_a.len', 'gsm_a.extension', 'gsm_a.L3_protocol_discriminator'],
     reason:
-      'tshark dissects the NAS message container of UPLINK/DOWNLINK NAS TRANSPORT as SMS (CP, RP and TP layers); mtcgk shows the container octets (nas_eps.emm.nas_msg_cont, compared) and does not model SMS',
+      'tshark dissects the NAS message container of UPLINK/DOWNLINK NAS TRANSPORT as SMS down to the TP layer; mtcgk decodes the CP-layer header and cause and the RP-layer message type and reference (compared), and keeps the RP addresses and user data (TPDU) as octets',
     spec: 'TS 24.301 §9.9.3.22; TS 24.011 §7, TS 23.040 §9',
     tshark: (f) => under(f, 'nas_eps.emm.nas_msg_cont_tree'),
   },

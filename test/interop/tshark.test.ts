@@ -3,7 +3,7 @@
 // shown by mtcgk under the same filter name with the same `-T fields` rendering, unless the allow-list
 // (tshark-allowances.ts: each entry with its reason) explains it; so must every field mtcgk shows under
 // a Wireshark filter name. docs/tshark-agreement.md describes the measure and the known differences.
-// MTCGK_AGREEMENT_DEBUG=1 prints the unexplained disagreements grouped by field.
+// MTCGK_AGREEMENT_DEBUG=1 prints the unexplained disagreements grouped by field, and the Info texts that differ.
 // Fails, not skips, when tshark is missing: CI installs it.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -72,12 +72,11 @@ beforeAll(() => {
 
 /**
  * Info texts that may differ, with the reason: tshark stops at a plain ESM PDU's first octet (see the
- * allowance plain-esm-pdu: TS 24.301 §9.3.1) and so shows no Info; tshark adds the SMS (TS 24.011) and
- * LPP (TS 36.355) messages inside NAS containers, which mtcgk does not model.
+ * allowance plain-esm-pdu: TS 24.301 §9.3.1) and so shows no Info; tshark adds the LPP (TS 36.355)
+ * message inside a generic NAS container, which mtcgk does not model.
  */
 const INFO_ALLOWED: Array<{ id: string; test: (tshark: string, ours: string, m: MessageContext) => boolean }> = [
   { id: 'plain-esm-pdu', test: (t, _o, m) => t === '' && inRanges(0, m.esm) },
-  { id: 'sms-in-nas-container', test: (t, o) => t.includes('(DTAP) (SMS)') && t.startsWith(o) },
   { id: 'lpp-in-generic-container', test: (t, o) => t.startsWith(`${o}, `) && o.endsWith('generic NAS transport') },
 ];
 
@@ -124,8 +123,16 @@ describe('agreement with tshark on the real corpus', () => {
     console.log(
       `Info column equal to tshark's: ${equal}/${infos.length} messages (${((100 * equal) / infos.length).toFixed(1)}%); the others: ${INFO_ALLOWED.map((a) => `${a.id} ${infos.filter((x, i) => x.tshark !== x.ours && a.test(x.tshark, x.ours, contexts[i])).length}`).join(', ')}`,
     );
+    if (process.env.MTCGK_AGREEMENT_DEBUG)
+      console.log(
+        infos
+          .map((x, i) => ({ ...x, i }))
+          .filter((x) => x.tshark !== x.ours)
+          .map((x) => `#${x.i}: tshark "${x.tshark}", mtcgk "${x.ours}" ${corpus[x.i].hex}`)
+          .join('\n'),
+      );
     expect(unexplained.map((x) => `#${x.i}: tshark "${x.tshark}", mtcgk "${x.ours}"`)).toEqual([]);
-    expect(equal / infos.length).toBeGreaterThan(0.93);
+    expect(equal / infos.length).toBeGreaterThanOrEqual(0.95);
   });
 
   it('has no unexplained disagreement', () => {
