@@ -66,8 +66,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "1417": "Network-Access-Mode",
           "1419": "Item-Number",
           "1420": "Cancellation-Type",
+          "1421": "DSR-Flags",
+          "1422": "DSA-Flags",
           "1423": "Context-Identifier",
           "1424": "Subscriber-Status",
+          "1441": "IDA-Flags",
+          "1442": "PUA-Flags",
+          "1443": "NOR-Flags",
           "1447": "RAND",
           "1448": "XRES",
           "1449": "AUTN",
@@ -80,6 +85,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "1676": "Group-Service-Id",
           "1677": "Group-PLMN-Id",
           "1678": "Local-Group-Id",
+          "1679": "AIR-Flags",
           "1680": "UE-Usage-Type",
           "2400": "LMSI",
           "2401": "Serving-Node",
@@ -172,8 +178,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             "1417": "dia_avp_std",
             "1419": "dia_avp_std",
             "1420": "dia_avp_std",
+            "1421": "dia_avp_std",
+            "1422": "dia_avp_std",
             "1423": "dia_avp_std",
             "1424": "dia_avp_std",
+            "1441": "dia_avp_std",
+            "1442": "dia_avp_std",
+            "1443": "dia_avp_std",
             "1447": "dia_avp_std",
             "1448": "dia_avp_std",
             "1449": "dia_avp_std",
@@ -186,6 +197,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             "1676": "dia_avp_std",
             "1677": "dia_avp_std",
             "1678": "dia_avp_std",
+            "1679": "dia_avp_std",
             "1680": "dia_avp_std",
             "2400": "dia_avp_std",
             "2401": "dia_avp_std",
@@ -308,8 +320,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
                 "1417": "dia_network_access_mode",
                 "1419": "dia_item_number",
                 "1420": "dia_cancellation_type",
+                "1421": "dia_dsr_flags",
+                "1422": "dia_dsa_flags",
                 "1423": "dia_context_identifier",
                 "1424": "dia_subscriber_status",
+                "1441": "dia_ida_flags",
+                "1442": "dia_pua_flags",
+                "1443": "dia_nor_flags",
                 "1447": "dia_rand",
                 "1448": "dia_xres",
                 "1449": "dia_autn",
@@ -322,6 +339,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
                 "1676": "dia_group_service_id",
                 "1677": "dia_group_plmn_id",
                 "1678": "dia_local_group_id",
+                "1679": "dia_air_flags",
                 "1680": "dia_ue_usage_type",
                 "2400": "dia_lmsi",
                 "2401": "dia_serving_node",
@@ -1240,6 +1258,36 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "CLR-Flags (1638, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.152",
           "fields": [{"id":"value","bits":32,"filter":"diameter.CLR-Flags","label":"CLR-Flags"}]
+        },
+        "dia_dsr_flags": {
+          "label": "DSR-Flags (1421, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.25",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.DSR-Flags","label":"DSR-Flags"}]
+        },
+        "dia_dsa_flags": {
+          "label": "DSA-Flags (1422, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.26",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.DSA-Flags","label":"DSA-Flags"}]
+        },
+        "dia_ida_flags": {
+          "label": "IDA-Flags (1441, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.47",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.IDA-Flags","label":"IDA-Flags"}]
+        },
+        "dia_pua_flags": {
+          "label": "PUA-Flags (1442, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.48",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.PUA-Flags","label":"PUA-Flags"}]
+        },
+        "dia_nor_flags": {
+          "label": "NOR-Flags (1443, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.49",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.NOR-Flags","label":"NOR-Flags"}]
+        },
+        "dia_air_flags": {
+          "label": "AIR-Flags (1679, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.201",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.AIR-Flags","label":"AIR-Flags"}]
         }
       }
     },

@@ -45,7 +45,7 @@ export interface MessageExtras extends StructExtras {
 
 /** AVP: one of its cases, picked by `code`. */
 export type DiaAvp =
-  | (DiaAvpStd & { code: 1 | 33 | 55 | 257 | 258 | 259 | 260 | 263 | 264 | 265 | 266 | 267 | 268 | 269 | 277 | 278 | 279 | 280 | 281 | 282 | 283 | 284 | 287 | 293 | 294 | 296 | 297 | 298 | 301 | 448 | 628 | 629 | 630 | 701 | 1020 | 1032 | 1400 | 1405 | 1406 | 1407 | 1408 | 1409 | 1410 | 1411 | 1412 | 1413 | 1414 | 1415 | 1416 | 1417 | 1419 | 1420 | 1423 | 1424 | 1447 | 1448 | 1449 | 1450 | 1490 | 1635 | 1638 | 1654 | 1675 | 1676 | 1677 | 1678 | 1680 | 2400 | 2401 | 2402 | 2403 | 2408 | 2409 | 3001 | 3002 | 3003 | 3004 | 3005 | 3006 | 3007 | 3008 | 3009 | 3010 | 3011 | 3012 | 3102 | 3103 | 3104 | 3105 | 3107 | 3108 | 3109 | 3110 | 3111 | 3203 | 3301 | 4315 })
+  | (DiaAvpStd & { code: 1 | 33 | 55 | 257 | 258 | 259 | 260 | 263 | 264 | 265 | 266 | 267 | 268 | 269 | 277 | 278 | 279 | 280 | 281 | 282 | 283 | 284 | 287 | 293 | 294 | 296 | 297 | 298 | 301 | 448 | 628 | 629 | 630 | 701 | 1020 | 1032 | 1400 | 1405 | 1406 | 1407 | 1408 | 1409 | 1410 | 1411 | 1412 | 1413 | 1414 | 1415 | 1416 | 1417 | 1419 | 1420 | 1421 | 1422 | 1423 | 1424 | 1441 | 1442 | 1443 | 1447 | 1448 | 1449 | 1450 | 1490 | 1635 | 1638 | 1654 | 1675 | 1676 | 1677 | 1678 | 1679 | 1680 | 2400 | 2401 | 2402 | 2403 | 2408 | 2409 | 3001 | 3002 | 3003 | 3004 | 3005 | 3006 | 3007 | 3008 | 3009 | 3010 | 3011 | 3012 | 3102 | 3103 | 3104 | 3105 | 3107 | 3108 | 3109 | 3110 | 3111 | 3203 | 3301 | 4315 })
   | (DiaGroupKeyInfoAvp & { code: 9000 })
   | (DiaGkiAvp & { code: 9001 })
   | (DiaGroupCipheringAlgorithmAvp & { code: 9002 })
@@ -126,7 +126,7 @@ export interface DiaAvpStd extends StructExtras {
    */
   vendor_id?: number;
   /** AVP Data */
-  data: DiaUserName | DiaProxyState | DiaEventTimestamp | DiaHostIpAddress | DiaAuthApplicationId | DiaAcctApplicationId | DiaVendorSpecificApplicationId | DiaSessionId | DiaOriginHost | DiaSupportedVendorId | DiaVendorId | DiaFirmwareRevision | DiaResultCode | DiaProductName | DiaAuthSessionState | DiaOriginStateId | DiaFailedAvp | DiaProxyHost | DiaErrorMessage | DiaRouteRecord | DiaDestinationRealm | DiaProxyInfo | DiaAccountingSubSessionId | DiaDestinationHost | DiaErrorReportingHost | DiaOriginRealm | DiaExperimentalResult | DiaExperimentalResultCode | DiaDrmp | DiaValidityTime | DiaSupportedFeatures | DiaFeatureListId | DiaFeatureList | DiaMsisdn | DiaBearerIdentifier | DiaRatType | DiaSubscriptionData | DiaUlrFlags | DiaUlaFlags | DiaVisitedPlmnId | DiaRequestedEutranAuthenticationInfo | DiaRequestedUtranGeranAuthenticationInfo | DiaNumberOfRequestedVectors | DiaReSynchronizationInfo | DiaImmediateResponsePreferred | DiaAuthenticationInfo | DiaEUtranVector | DiaUtranVector | DiaGeranVector | DiaNetworkAccessMode | DiaItemNumber | DiaCancellationType | DiaContextIdentifier | DiaSubscriberStatus | DiaRand | DiaXres | DiaAutn | DiaKasme | DiaIdrFlags | DiaPurFlags | DiaClrFlags | DiaSubscriptionDataFlags | DiaImsiGroupId | DiaGroupServiceId | DiaGroupPlmnId | DiaLocalGroupId | DiaUeUsageType | DiaLmsi | DiaServingNode | DiaMmeName | DiaMscNumber | DiaMmeRealm | DiaSgsnName | DiaDeviceAction | DiaDeviceNotification | DiaTriggerData | DiaPayload | DiaActionType | DiaPriorityIndication | DiaReferenceNumber | DiaRequestStatus | DiaDeliveryOutcome | DiaApplicationPortIdentifier | DiaOldReferenceNumber | DiaFeatureSupportedInFinalTarget | DiaUserIdentifier | DiaServiceId | DiaScsIdentity | DiaServiceParameters | DiaServiceData | DiaT4Data | DiaHssCause | DiaSirFlags | DiaExternalIdentifier | DiaMtcErrorDiagnostic | DiaSmRpUi | DiaNonIpData | DiaUnknown | Raw;
+  data: DiaUserName | DiaProxyState | DiaEventTimestamp | DiaHostIpAddress | DiaAuthApplicationId | DiaAcctApplicationId | DiaVendorSpecificApplicationId | DiaSessionId | DiaOriginHost | DiaSupportedVendorId | DiaVendorId | DiaFirmwareRevision | DiaResultCode | DiaProductName | DiaAuthSessionState | DiaOriginStateId | DiaFailedAvp | DiaProxyHost | DiaErrorMessage | DiaRouteRecord | DiaDestinationRealm | DiaProxyInfo | DiaAccountingSubSessionId | DiaDestinationHost | DiaErrorReportingHost | DiaOriginRealm | DiaExperimentalResult | DiaExperimentalResultCode | DiaDrmp | DiaValidityTime | DiaSupportedFeatures | DiaFeatureListId | DiaFeatureList | DiaMsisdn | DiaBearerIdentifier | DiaRatType | DiaSubscriptionData | DiaUlrFlags | DiaUlaFlags | DiaVisitedPlmnId | DiaRequestedEutranAuthenticationInfo | DiaRequestedUtranGeranAuthenticationInfo | DiaNumberOfRequestedVectors | DiaReSynchronizationInfo | DiaImmediateResponsePreferred | DiaAuthenticationInfo | DiaEUtranVector | DiaUtranVector | DiaGeranVector | DiaNetworkAccessMode | DiaItemNumber | DiaCancellationType | DiaDsrFlags | DiaDsaFlags | DiaContextIdentifier | DiaSubscriberStatus | DiaIdaFlags | DiaPuaFlags | DiaNorFlags | DiaRand | DiaXres | DiaAutn | DiaKasme | DiaIdrFlags | DiaPurFlags | DiaClrFlags | DiaSubscriptionDataFlags | DiaImsiGroupId | DiaGroupServiceId | DiaGroupPlmnId | DiaLocalGroupId | DiaAirFlags | DiaUeUsageType | DiaLmsi | DiaServingNode | DiaMmeName | DiaMscNumber | DiaMmeRealm | DiaSgsnName | DiaDeviceAction | DiaDeviceNotification | DiaTriggerData | DiaPayload | DiaActionType | DiaPriorityIndication | DiaReferenceNumber | DiaRequestStatus | DiaDeliveryOutcome | DiaApplicationPortIdentifier | DiaOldReferenceNumber | DiaFeatureSupportedInFinalTarget | DiaUserIdentifier | DiaServiceId | DiaScsIdentity | DiaServiceParameters | DiaServiceData | DiaT4Data | DiaHssCause | DiaSirFlags | DiaExternalIdentifier | DiaMtcErrorDiagnostic | DiaSmRpUi | DiaNonIpData | DiaUnknown | Raw;
   /** Padding octets, when not zero. */
   _padding?: string;
 }
@@ -1422,6 +1422,78 @@ export interface DiaPurFlags extends StructExtras {
 export interface DiaClrFlags extends StructExtras {
   /**
    * CLR-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * DSR-Flags (1421, Unsigned32).
+ * TS 29.272 §7.3.25.
+ */
+export interface DiaDsrFlags extends StructExtras {
+  /**
+   * DSR-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * DSA-Flags (1422, Unsigned32).
+ * TS 29.272 §7.3.26.
+ */
+export interface DiaDsaFlags extends StructExtras {
+  /**
+   * DSA-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * IDA-Flags (1441, Unsigned32).
+ * TS 29.272 §7.3.47.
+ */
+export interface DiaIdaFlags extends StructExtras {
+  /**
+   * IDA-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * PUA-Flags (1442, Unsigned32).
+ * TS 29.272 §7.3.48.
+ */
+export interface DiaPuaFlags extends StructExtras {
+  /**
+   * PUA-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * NOR-Flags (1443, Unsigned32).
+ * TS 29.272 §7.3.49.
+ */
+export interface DiaNorFlags extends StructExtras {
+  /**
+   * NOR-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * AIR-Flags (1679, Unsigned32).
+ * TS 29.272 §7.3.201.
+ */
+export interface DiaAirFlags extends StructExtras {
+  /**
+   * AIR-Flags
    * 32 bits.
    */
   value: number;
