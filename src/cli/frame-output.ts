@@ -56,7 +56,7 @@ export function displayFilter(text: string | undefined): (values: FieldValues) =
  * decoder hands over), or for every frame when keys, -z or a name the decoder cannot collect is involved.
  */
 export function quickFrame(o: Options): ((frame: Frame, num: number, protocol: string) => { lines: string[] | null } | undefined) | undefined {
-  if (o.keys.length || o.z !== undefined || (o.filter === undefined && o.output !== 'fields')) return undefined;
+  if (o.keys.length || o.z !== undefined || (!o.filter?.trim() && o.output !== 'fields')) return undefined;
   const names = [...(o.filter === undefined ? [] : filterFields(o.filter, catalogue)), ...(o.output === 'fields' ? o.fields.fields : [])];
   const quick = quickValues(defaultGrammar(), names);
   if (!quick) return undefined;

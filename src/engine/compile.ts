@@ -1,10 +1,11 @@
 /**
  * The compiled decoder: every grammar type becomes a closure, built once per grammar, that reads
  * values straight from the bytes, with no tree, labels, display strings or pointers. It is the
- * fast path of `decode()`: it covers well-formed messages only, and gives up (BAILED) on anything
- * the dissector would report, so the caller dissects that message in full. On what it covers, its
- * values are the dissector's, key for key and in the same key order (test/engine/compiled.test.ts
- * runs both over the corpus and generated and mutated messages).
+ * fast path of `decode()`: it covers well-formed messages and those with notes that leave the value
+ * whole (spare bits, reserved values, IEs out of order, unverified MACs), and gives up (BAILED) on
+ * anything else the dissector would report, so the caller dissects that message in full. On what it
+ * covers, its values are the dissector's, key for key and in the same key order
+ * (test/engine/compiled.test.ts runs both over the corpus and generated and mutated messages).
  *
  * Closures, not generated source: nothing is evaluated at run time, so the browser bundle works
  * under a strict Content-Security-Policy, and a grammar built at run time compiles the same way.
@@ -229,7 +230,7 @@ export class CompiledDecoder {
     this.bailOn = opts.bailOn ?? new Set();
   }
 
-  /** The value the dissector would give a well-formed message, or BAILED. Never throws. */
+  /** The value the dissector would give the message, or BAILED. Never throws. */
   decode(bytes: Uint8Array, protocol: string, direction?: Direction): unknown {
     return this.run(bytes, protocol, direction);
   }
@@ -260,7 +261,14 @@ export class CompiledDecoder {
     if (slot) return slot;
     slot = {};
     this.types.set(t, slot);
-    const body = t.kind === 'struct' ? this.struct(t) : t.kind === 'dispatch' ? this.dispatch(t) : this.l3(t);
+    let body: TypeFn;
+    try {
+      body = t.kind === 'struct' ? this.struct(t) : t.kind === 'dispatch' ? this.dispatch(t) : this.l3(t);
+    } catch (e) {
+      // A grammar this decoder cannot compile: the next call reports the same error.
+      this.types.delete(t);
+      throw e;
+    }
     slot.fn = (c, env) => {
       if (env.depth >= MAX_NESTING) broken();
       env.depth++;
@@ -293,12 +301,14 @@ export class CompiledDecoder {
     const { peekOffset, peekBits, key: valueKey } = t;
     const cases = new Map([...t.cases].map(([k, f]) => [k, this.lazy(f)]));
     const byDirection = new Map([...t.byDirection].map(([k, d]) => [k, { ul: this.lazy(d.ul), dl: this.lazy(d.dl) }]));
+    // A default case is an unknown value the dissector flags, unless the grammar says it is quiet
+    // (an unknown Diameter AVP decodes generically).
+    const quiet = t.quietDefault && t.default ? this.lazy(t.default) : undefined;
     return (c, env) => {
       if (c.end - c.pos < peekOffset + peekBits) broken();
       const key = bitsAt(c.bytes, c.pos + peekOffset, peekBits);
       const dir = env.direction;
-      // A default case is an unknown value: the dissector flags it.
-      const next = (dir && byDirection.get(key)?.[dir]) || cases.get(key) || broken();
+      const next = (dir && byDirection.get(key)?.[dir]) || cases.get(key) || quiet || broken();
       const value = next()(c, env);
       if (valueKey && value && typeof value === 'object' && !(valueKey in value)) (value as Obj)[valueKey] = key;
       return value;
@@ -573,10 +583,10 @@ export class CompiledDecoder {
   private l3(t: L3MessageType): TypeFn {
     const header = this.fieldList(t.header, t.set);
     const ies = t.ies;
-    const firstOptional = ies.findIndex((ie) => ie.iei !== undefined);
     const mandatory: Array<(c: Cursor, env: Env, value: Obj) => void> = [];
-    const end = firstOptional < 0 ? ies.length : firstOptional;
-    for (let i = 0; i < end; i++) {
+    // The imperative part as the dissector reads it: a half-octet IE takes the next IE as its pair.
+    let i = 0;
+    while (i < ies.length && ies[i].iei === undefined) {
       const ie = ies[i];
       if (ie.half) {
         // TS 24.007 §11.2.1.1.2 (24.301 §8.1): the first half-octet IE of a pair takes bits 4-1.
@@ -586,10 +596,13 @@ export class CompiledDecoder {
           high(c, env, value);
           low(c, env, value);
         });
+        i += 2;
+      } else {
+        mandatory.push(this.ie(ie));
         i++;
-      } else mandatory.push(this.ie(ie));
+      }
     }
-    const optional = ies.slice(end).map((ie) => ({ ie, decode: this.ie(ie) }));
+    const optional = ies.slice(i).map((ie) => ({ ie, decode: this.ie(ie) }));
     const { name } = t;
     return (c, env) => {
       const value: Obj = { message: name };

@@ -68,11 +68,12 @@ export class Encoder {
     const p = this.ir.protocols.get(protocol);
     if (!p) throw new EncodeError('', `no grammar for protocol "${protocol}"`);
     const w = new BitWriter();
+    const outer = this.sealers;
     this.sealers = sealers;
     try {
       this.type(this.ir.types.get(p.root)!, value, w, '');
     } finally {
-      this.sealers = undefined;
+      this.sealers = outer;
     }
     return w.finish();
   }
@@ -107,7 +108,15 @@ export class Encoder {
         const start = w.pos;
         const sealer = t.protection && this.sealers?.[t.protection.scheme];
         const spans = sealer ? new Map<string, [number, number]>() : undefined;
-        this.fields(t.fields, value, w, path, new Map(), t.protection?.payload, spans);
+        // Only the outermost protected struct is sealed: one nested in its payload (a replayed NAS
+        // message) is written as given, its MAC and ciphertext untouched and no keystream used twice.
+        const sealers = this.sealers;
+        if (sealer) this.sealers = undefined;
+        try {
+          this.fields(t.fields, value, w, path, new Map(), t.protection?.payload, spans);
+        } finally {
+          this.sealers = sealers;
+        }
         if (sealer) this.seal(t.protection!, sealer, value, w, spans!, path);
         const pad = t.padTo ? (t.padTo.bits - ((w.pos - start) % t.padTo.bits)) % t.padTo.bits : 0;
         if (typeof value._padding === 'string') w.writeBytes(hexBytes(value._padding, childPointer(path, '_padding')));

@@ -44,9 +44,16 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** `-T fields` text of spare bits: hex as Wireshark's nas_eps.spare_bits, decimal as gsm_a's spare fields. */
 export const spareShow = (f: Pick<SpareField, 'base'>, v: number): string => (f.base === 'dec' ? String(v) : `0x${v.toString(16).padStart(2, '0')}`);
 
+/** Octets as latin1 text, one character each, in chunks (spreading a long array overflows the stack). */
+function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return s;
+}
+
 /** Text of a text-bearing bytes field: latin1 for 'ascii' (every octet maps to one character), else UTF-8. */
 export function textOf(bytes: Uint8Array, text: 'ascii' | 'utf8'): string {
-  return text === 'ascii' ? String.fromCharCode(...bytes) : utf8.decode(bytes);
+  return text === 'ascii' ? latin1(bytes) : utf8.decode(bytes);
 }
 
 /**
@@ -54,7 +61,7 @@ export function textOf(bytes: Uint8Array, text: 'ascii' | 'utf8'): string {
  * UTF-8 when the octets are well-formed and keep their BOM), else the raw octets.
  */
 export function textValue(bytes: Uint8Array, text: 'ascii' | 'utf8'): string | { _raw: string } {
-  if (text === 'ascii') return String.fromCharCode(...bytes);
+  if (text === 'ascii') return latin1(bytes);
   try {
     return strictUtf8.decode(bytes);
   } catch {

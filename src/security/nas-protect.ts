@@ -82,9 +82,11 @@ export class NasSender {
  */
 function outerHeader(bytes: Uint8Array): { sht: number; mac: number; coverStart: number; payloadStart: number } {
   let seen: ProtectionRequest | undefined;
+  // Only the message's own header counts: a protected message nested in a plain one (a replayed NAS
+  // message container) must not lend its MAC to the octets around it.
   const look: ProtectionScheme = {
     open: (req) => {
-      seen ??= req;
+      if (req.enclosing[0] === req.value && req.payloadEnd === bytes.length * 8) seen ??= req;
       return {};
     },
     close: () => [],

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { walk, type TreeNode } from '../../src/engine/tree.js';
-import { deriveNasKeys, dissectFull, fromHex, parseKeys, SecuritySession, toHex, type AlgId } from '../../src/index.js';
+import { decode, deriveNasKeys, dissectFull, fromHex, parseKeys, protect, SecuritySession, toHex, unprotect, type AlgId } from '../../src/index.js';
 import { encrypt, mac } from '../../src/security/algorithms.js';
 
 const KEYS = 'captures/group-keys.keys.json';
@@ -305,6 +305,45 @@ describe('bounded nesting', () => {
     const msg = Uint8Array.of(1, ...u32(len).slice(1), 0x80, 0, 1, 0x3c, 0, 0, 0, 0, ...u32(1), ...u32(1), ...avp);
     const d = dissectFull(msg, 'diameter');
     expect(expertIds(d.tree)).toContain('nesting_too_deep');
+  });
+});
+
+describe('a protected message inside a plain one', () => {
+  const ctx = { knasint: new Uint8Array(16).fill(1), knasenc: new Uint8Array(16).fill(2), eea: 2 as AlgId, eia: 2 as AlgId, count: 5, direction: 'ul' as const };
+  // Security mode complete (TS 24.301 §8.2.21): 07 5e, then IEI 0x79 Replayed NAS message container (TLV-E).
+  const genuine = protect(Uint8Array.of(0x07, 0x5e), 4, ctx);
+  const wrapped = Uint8Array.of(0x07, 0x5e, 0x79, 0, genuine.length, ...genuine);
+
+  it('does not lend its MAC to the plain message around it', () => {
+    expect(unprotect(genuine, ctx).mac).toBe('good');
+    expect(() => unprotect(wrapped, ctx)).toThrow('not a security protected NAS message');
+  });
+
+  it('is sealed as given: protecting the outer message leaves its MAC and ciphertext alone', () => {
+    const plain = { message: 'security_mode_complete', replayed_nas_message_container: { nas_message: decode(genuine) } };
+    for (const sht of [1, 2] as const) {
+      const sealed = protect(plain, sht, { ...ctx, count: 9 });
+      const got = unprotect(sealed, { ...ctx, count: 9 });
+      expect(got.mac).toBe('good');
+      // The plain outer message carries the inner one octet for octet.
+      expect(toHex(got.plain!)).toBe(toHex(wrapped));
+    }
+  });
+});
+
+describe('long text', () => {
+  it('a 300,000-octet Origin-Host decodes, dissects and prints as a field without an exception', async () => {
+    const n = 300_000;
+    // RFC 6733: a header (AIR, code 318), then Origin-Host (264, M bit) holding n octets 'a' (no padding: n % 4 == 0).
+    const msg = new Uint8Array(20 + 8 + n).fill(0x61);
+    msg.set([1, ...u32(msg.length).slice(1), 0x80, 0, 1, 0x3e, 0, 0, 0, 0, ...u32(1), ...u32(1), 0, 0, 1, 8, 0x40, ...u32(8 + n).slice(1)]);
+    expect((decode(msg, 'diameter') as { avps: Array<{ data: { value: string } }> }).avps[0].data.value.length).toBe(n);
+    expect(dissectFull(msg, 'diameter').expert.filter((e) => e.severity === 'error')).toEqual([]);
+    const f = join(dir, 'long.txt');
+    writeFileSync(f, `[diameter] long: ${toHex(msg)}\n`);
+    const r = await cli('-r', f, '-T', 'fields', '-e', 'diameter.Origin-Host');
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toBe('a'.repeat(n));
   });
 });
 
