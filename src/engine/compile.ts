@@ -658,9 +658,8 @@ export class CompiledDecoder {
   /** One IE of any format; its value joins the message value unless it is a mandatory empty one. */
   private ie(ie: IEIR): (c: Cursor, env: Env, value: Obj) => void {
     const type = ie.type ? this.lazy(ie.type) : undefined;
-    const { id, format, half, minLen, maxLen } = ie;
+    const { id, format, half, minLen, maxLen, lengthBits: lenBits } = ie;
     const hasIei = ie.iei !== undefined;
-    const lenBits = format === 'LV' || format === 'TLV' ? 8 : format === 'LV-E' || format === 'TLV-E' ? 16 : 0;
     const keepEmpty = ie.presence !== 'M';
     const audited = this.bailOn.has(id);
     const set = (value: Obj, v: unknown) => {

@@ -591,7 +591,7 @@ export class Dissector {
     parent.children.push(n);
     const hasIei = ie.iei !== undefined;
     const elemId = (t && t.kind !== 'l3' && t.elemId) || `${msg.ieFilterPrefix}.elem_id`;
-    const lenBytes = ie.format === 'LV' || ie.format === 'TLV' ? 1 : ie.format === 'LV-E' || ie.format === 'TLV-E' ? 2 : 0;
+    const lenBytes = ie.lengthBits / 8;
     try {
       if (hasIei && ie.half) {
         need(r, 8, n, elemId, 'Element ID', ipath);

@@ -318,7 +318,7 @@ export class Encoder {
 
   /** An IE's length (for LV, LV-E, TLV, TLV-E) and value; `_length` in the value overrides the length. */
   private ieBody(ie: IEIR, v: unknown, w: BitWriter, path: string): void {
-    const lenBits = ie.format === 'LV' || ie.format === 'TLV' ? 8 : ie.format === 'LV-E' || ie.format === 'TLV-E' ? 16 : 0;
+    const lenBits = ie.lengthBits;
     const at = w.pos;
     if (lenBits) w.write(0, lenBits);
     const start = w.pos;

@@ -121,7 +121,7 @@ export function dictionary(ir: GrammarIR, protocol: string, arbs: Arbitraries, e
       if (ie.iei === undefined) continue;
       const iei = ie.half ? ie.iei << 4 : ie.iei;
       add(`iei_${ie.id}`, [iei]);
-      const lenOctets = ie.format === 'TLV' ? 1 : ie.format === 'TLV-E' ? 2 : 0;
+      const lenOctets = ie.lengthBits / 8;
       if (lenOctets && ie.maxLen !== undefined && ie.maxLen === ie.minLen) {
         const len = ie.minLen - 1 - lenOctets;
         add(`iel_${ie.id}`, lenOctets === 1 ? [iei, len] : [iei, len >> 8, len & 0xff]);

@@ -274,7 +274,7 @@ export class Mutator {
         if (!s) return { op: m.op, detail: 'no length, count or flag' };
         const c = container(s) as Obj;
         if (s.kind === 'ie_length') {
-          const bits = s.ie.format === 'LV' || s.ie.format === 'TLV' ? 8 : 16;
+          const bits = s.ie.lengthBits;
           const right = this.measure(s.ie.type!(), c);
           const wrong = wrongValue(right, m.delta, bits);
           c._length = wrong;

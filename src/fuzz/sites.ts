@@ -104,7 +104,7 @@ export class SiteWalker {
         for (const ie of t.ies) {
           if (!(ie.id in v) || ie.format === 'T') continue;
           const iv = v[ie.id];
-          if (isObj(iv) && ie.format !== 'V' && ie.format !== 'TV') out.push({ kind: 'ie_length', path: [...path, ie.id], key: '_length', ie });
+          if (isObj(iv) && ie.lengthBits) out.push({ kind: 'ie_length', path: [...path, ie.id], key: '_length', ie });
           this.type(ie.type!(), iv, [...path, ie.id], out, depth + 1);
         }
     }

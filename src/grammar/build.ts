@@ -54,6 +54,9 @@ const FIELD_KEYS = new Set([
 const KINDS = ['bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch'] as const;
 const IE_KEYS = new Set(['id', 'name', 'label', 'filter', 'iei', 'format', 'length', 'type', 'presence', 'clause', 'spec_ref', 'bytes_field']);
 const FORMATS: IEFormat[] = ['V', 'LV', 'LV-E', 'T', 'TV', 'TLV', 'TLV-E'];
+
+/** The length field of each IE format (TS 24.007 §11.2.1.1): one octet for LV and TLV, two for the -E forms. */
+const LENGTH_BITS: Record<IEFormat, 0 | 8 | 16> = { V: 0, T: 0, TV: 0, LV: 8, TLV: 8, 'LV-E': 16, 'TLV-E': 16 };
 const ID = /^[a-z][a-z0-9_]*$/;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -644,6 +647,7 @@ class Builder {
       label: typeof raw.label === 'string' ? raw.label : name,
       filter: typeof raw.filter === 'string' ? raw.filter : `${prefix}.ie.${id}`,
       format,
+      lengthBits: LENGTH_BITS[format],
       iei,
       half: half || halfTV,
       presence,

@@ -162,6 +162,8 @@ export interface IEIR {
   label: string;
   filter: string;
   format: IEFormat;
+  /** Bits of the format's length field: 0, 8 (LV, TLV) or 16 (LV-E, TLV-E). */
+  lengthBits: 0 | 8 | 16;
   /** Full IEI octet, or the high nibble (0x0-0xf) for type 1 IEs when half is true. */
   iei?: number;
   half: boolean;
