@@ -582,27 +582,17 @@ export class CompiledDecoder {
 
   private l3(t: L3MessageType): TypeFn {
     const header = this.fieldList(t.header, t.set);
-    const ies = t.ies;
-    const mandatory: Array<(c: Cursor, env: Env, value: Obj) => void> = [];
-    // The imperative part as the dissector reads it: a half-octet IE takes the next IE as its pair.
-    let i = 0;
-    while (i < ies.length && ies[i].iei === undefined) {
-      const ie = ies[i];
-      if (ie.half) {
-        // TS 24.007 §11.2.1.1.2 (24.301 §8.1): the first half-octet IE of a pair takes bits 4-1.
-        const [low, high] = [this.halfIe(ie), this.halfIe(ies[i + 1])];
-        mandatory.push((c, env, value) => {
-          if (c.end - c.pos < 8) broken();
-          high(c, env, value);
-          low(c, env, value);
-        });
-        i += 2;
-      } else {
-        mandatory.push(this.ie(ie));
-        i++;
-      }
-    }
-    const optional = ies.slice(i).map((ie) => ({ ie, decode: this.ie(ie) }));
+    const mandatory = t.imperative.map(([ie, second]): ((c: Cursor, env: Env, value: Obj) => void) => {
+      if (!second) return this.ie(ie);
+      // The first IE of a pair takes bits 4-1: the second is read first.
+      const [low, high] = [this.halfIe(ie), this.halfIe(second)];
+      return (c, env, value) => {
+        if (c.end - c.pos < 8) broken();
+        high(c, env, value);
+        low(c, env, value);
+      };
+    });
+    const optional = t.optional.map((ie) => ({ ie, decode: this.ie(ie) }));
     const { name } = t;
     return (c, env) => {
       const value: Obj = { message: name };

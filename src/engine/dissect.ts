@@ -553,23 +553,15 @@ export class Dissector {
 
   private l3Body(t: L3MessageType, r: BitReader, parent: TreeNode, value: Obj, path: string): void {
     this.fields(t.header, r, parent, value, path, t.set);
-    let i = 0;
-    const ies = t.ies;
-    while (i < ies.length && ies[i].iei === undefined) {
-      const ie = ies[i];
-      if (ie.half) {
-        const second = ies[i + 1];
+    for (const [ie, second] of t.imperative) {
+      if (second) {
         need(r, 8, parent, ie.filter, `${ie.name}, ${second.name}`, childPointer(path, ie.id));
-        // TS 24.007 §11.2.1.1.2 (24.301 §8.1): the first half-octet IE of a pair takes bits 4-1.
+        // The first IE of a pair takes bits 4-1: the second is read first.
         this.halfIe(second, r, parent, value, path);
         this.halfIe(ie, r, parent, value, path);
-        i += 2;
-        continue;
-      }
-      this.ie(ie, r, parent, value, path, t);
-      i++;
+      } else this.ie(ie, r, parent, value, path, t);
     }
-    this.optionalPart(t, ies.slice(i), r, parent, value, path);
+    this.optionalPart(t, t.optional, r, parent, value, path);
   }
 
   private halfIe(ie: IEIR, r: BitReader, parent: TreeNode, value: Obj, path: string): void {

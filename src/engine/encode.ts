@@ -266,21 +266,14 @@ export class Encoder {
 
   private l3(t: L3MessageType, value: Obj, w: BitWriter, path: string): void {
     this.fields(t.header, value, w, path, t.set);
-    let i = 0;
-    const ies = t.ies;
-    while (i < ies.length && ies[i].iei === undefined) {
-      const ie = ies[i];
-      if (ie.half) {
+    for (const [ie, second] of t.imperative) {
+      if (second) {
         // The first IE of a half-octet pair takes bits 4-1, so the second is written first.
-        this.halfValue(ies[i + 1], value, w, path);
+        this.halfValue(second, value, w, path);
         this.halfValue(ie, value, w, path);
-        i += 2;
-      } else {
-        this.ieBody(ie, value[ie.id] ?? {}, w, childPointer(path, ie.id));
-        i++;
-      }
+      } else this.ieBody(ie, value[ie.id] ?? {}, w, childPointer(path, ie.id));
     }
-    const optional = ies.slice(i);
+    const optional = t.optional;
     const extra = Array.isArray(value._extra) ? (value._extra as Array<{ hex: string }>) : [];
     const order = Array.isArray(value._order) ? (value._order as string[]) : [...optional.filter((ie) => ie.id in value).map((ie) => ie.id), ...extra.map((_, k) => `#${k}`)];
     for (const id of order) {

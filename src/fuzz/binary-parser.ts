@@ -90,10 +90,10 @@ export function messagePrefixLayout(t: TypeIR): FixedLayout | undefined {
   if (!head.complete) return head.end ? { name: t.name, fields: head.fields, octets: head.end / 8 } : undefined;
   const fields = [...head.fields];
   let pos = head.end;
-  const ies = (t as L3MessageType).ies;
-  for (let i = 0; i < ies.length && ies[i].iei === undefined && ies[i].format === 'V'; ) {
-    const pair = ies[i].half ? [ies[i + 1], ies[i]] : [ies[i]];
-    if (pair.some((ie) => ie?.format !== 'V' || ie.type?.().kind !== 'struct')) break;
+  for (const [first, second] of (t as L3MessageType).imperative) {
+    // The first IE of a half-octet pair takes bits 4-1: the second comes first on the wire.
+    const pair = second ? [second, first] : [first];
+    if (pair.some((ie) => ie.format !== 'V' || ie.type?.().kind !== 'struct')) break;
     const parts = pair.map((ie) => ({ ie, t: ie.type!() }));
     const got: FixedField[] = [];
     let at = pos;
@@ -115,7 +115,6 @@ export function messagePrefixLayout(t: TypeIR): FixedLayout | undefined {
     if (!ok || at % 8 !== 0) break;
     fields.push(...got);
     pos = at;
-    i += pair.length;
   }
   return { name: t.name, fields, octets: pos / 8 };
 }

@@ -55,6 +55,18 @@ const KINDS = ['bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch'] as c
 const IE_KEYS = new Set(['id', 'name', 'label', 'filter', 'iei', 'format', 'length', 'type', 'presence', 'clause', 'spec_ref', 'bytes_field']);
 const FORMATS: IEFormat[] = ['V', 'LV', 'LV-E', 'T', 'TV', 'TLV', 'TLV-E'];
 
+/** A message's IE table split into its imperative part (half-octet IEs paired, checkIes saw to it) and its optional part. */
+function parts(ies: IEIR[]): { imperative: Array<[IEIR] | [IEIR, IEIR]>; optional: IEIR[] } {
+  const imperative: Array<[IEIR] | [IEIR, IEIR]> = [];
+  let i = 0;
+  while (i < ies.length && ies[i].iei === undefined) {
+    if (ies[i].half) imperative.push([ies[i], ies[i + 1]]);
+    else imperative.push([ies[i]]);
+    i += ies[i].half ? 2 : 1;
+  }
+  return { imperative, optional: ies.slice(i) };
+}
+
 /** The length field of each IE format (TS 24.007 §11.2.1.1): one octet for LV and TLV, two for the -E forms. */
 const LENGTH_BITS: Record<IEFormat, 0 | 8 | 16> = { V: 0, T: 0, TV: 0, LV: 8, TLV: 8, 'LV-E': 16, 'TLV-E': 16 };
 const ID = /^[a-z][a-z0-9_]*$/;
@@ -261,7 +273,7 @@ class Builder {
       this.checkIes(ies, file, `${path}/ies`);
       const direction = def.direction as 'ul' | 'dl' | 'both' | undefined;
       if (direction !== undefined && !['ul', 'dl', 'both'].includes(direction)) throw new GrammarError(file, `${path}/direction`, 'ul, dl or both');
-      const t: TypeIR = { kind: 'l3', name, label, message: true, header, set, ies, direction, specRef, doc, where, ieFilterPrefix: iePrefix };
+      const t: TypeIR = { kind: 'l3', name, label, message: true, header, set, ies, ...parts(ies), direction, specRef, doc, where, ieFilterPrefix: iePrefix };
       this.ir.messages.set(name, t);
       return t;
     }

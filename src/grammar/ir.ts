@@ -238,6 +238,13 @@ export interface L3MessageType {
   /** Header field constants set by this message (e.g. message type). */
   set: Map<string, number>;
   ies: IEIR[];
+  /**
+   * The imperative part in wire order: single IEs, and half-octet pairs [first, second] sharing an
+   * octet, where the first takes bits 4-1 (TS 24.007 §11.2.1.1.2).
+   */
+  imperative: Array<[IEIR] | [IEIR, IEIR]>;
+  /** The non-imperative part: IEs matched by IEI. */
+  optional: IEIR[];
   direction?: 'ul' | 'dl' | 'both';
   specRef?: string;
   doc?: string;
