@@ -143,6 +143,8 @@ interface Derived {
 export const DERIVATIONS: Record<string, { ftype: string; base: string; derive(from: unknown[], ctx: DeriveContext): Derived | undefined }> = {
   /** A text value again under another name (User-Name as e212.imsi). */
   text: { ftype: 'FT_STRING', base: '', derive: ([v]) => (typeof v === 'string' ? { show: v, value: v } : undefined) },
+  /** A 32-bit value again under another name, in hex as FT_UINT32 BASE_HEX shows it (a flags AVP). */
+  hex32: { ftype: 'FT_UINT32', base: 'BASE_HEX', derive: ([v]) => (typeof v === 'number' ? { show: `0x${v.toString(16).padStart(8, '0')}`, value: v } : undefined) },
   /** The value again under another (Wireshark's generic) name, in decimal. */
   decimal: { ftype: 'FT_UINT32', base: 'BASE_DEC', derive: ([v]) => (typeof v === 'number' ? { show: String(v), value: v } : undefined) },
   /** Total APN-AMBR: from [base, extended, extended-2]; tshark shows it when the extended octet is there. */
@@ -252,6 +254,18 @@ function timerLength(kind: string, [unit, value]: unknown[]): Derived | undefine
   return { show: `0x${v.toString(16).padStart(2, '0')}`, value: v };
 }
 
+/** A number's bits as Wireshark's bitmask fields: flags as 1 or 0, wider masks shifted down, in hex. */
+function bitNodes(bits: NonNullable<DerivedIR['bits']>, value: number, start: number, length: number): TreeNode[] {
+  return bits.map((b) => {
+    const shift = Math.log2((b.mask & -b.mask) >>> 0);
+    const v = ((value & b.mask) >>> 0) / 2 ** shift;
+    const single = (b.mask & (b.mask - 1)) === 0;
+    const n = leaf(b.filter, b.label, start, length, v, single ? String(v) : `0x${v.toString(16).padStart(8, '0')}`, `${b.label}: ${single ? (v ? 'Set' : 'Not set') : `0x${v.toString(16)}`}`);
+    n.generated = true;
+    return n;
+  });
+}
+
 /** Generated nodes for a type's `derived:` declarations over its decoded value; [start, end) are its bits. */
 export function derivedNodes(derived: readonly DerivedIR[], value: Obj, start: number, end: number, ctx: DeriveContext): TreeNode[] {
   const out: TreeNode[] = [];
@@ -266,6 +280,7 @@ export function derivedNodes(derived: readonly DerivedIR[], value: Obj, start: n
     const n = leaf(d.filter, d.label, start, end - start, r.value, r.show);
     n.generated = true;
     if (r.children) n.children = r.children(start, end - start).map((c) => ({ ...c, generated: true }));
+    if (d.bits && typeof r.value === 'number') n.children.push(...bitNodes(d.bits, r.value, start, end - start));
     out.push(n);
   }
   return out;

@@ -1079,8 +1079,47 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             }
           ]
         },
-        "dia_ulr_flags": {"label":"ULR-Flags (1405, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.ULR-Flags","label":"ULR-Flags"}]},
-        "dia_ula_flags": {"label":"ULA-Flags (1406, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.ULA-Flags","label":"ULA-Flags"}]},
+        "dia_ulr_flags": {
+          "label": "ULR-Flags (1405, Unsigned32)",
+          "derived": [
+            {
+              "filter": "diameter.3gpp.ulr_flags",
+              "label": "ULR Flags",
+              "as": "hex32",
+              "from": ["value"],
+              "bits": [
+                {"filter":"diameter.3gpp.ulr_flags_bit0","label":"Single-Registration-Indication","mask":1},
+                {"filter":"diameter.3gpp.ulr_flags_bit1","label":"S6a/S6d-Indicator","mask":2},
+                {"filter":"diameter.3gpp.ulr_flags_bit2","label":"Skip-Subscriber-Data","mask":4},
+                {"filter":"diameter.3gpp.ulr_flags_bit3","label":"GPRS-Subscription-Data-Indicator","mask":8},
+                {"filter":"diameter.3gpp.ulr_flags_bit4","label":"Node-Type-Indicator","mask":16},
+                {"filter":"diameter.3gpp.ulr_flags_bit5","label":"Initial-Attach-Indicator","mask":32},
+                {"filter":"diameter.3gpp.ulr_flags_bit6","label":"PS-LCS-Not-Supported-By-UE","mask":64},
+                {"filter":"diameter.3gpp.ulr_flags_bit7","label":"SMS-Only-Indication","mask":128},
+                {"filter":"diameter.3gpp.ulr_flags_bit8","label":"Dual-Registration-5G-Indicator","mask":256},
+                {"filter":"diameter.3gpp.ulr_flags_spare","label":"Spare","mask":4294966784}
+              ]
+            }
+          ],
+          "fields": [{"id":"value","bits":32,"filter":"diameter.ULR-Flags","label":"ULR-Flags"}]
+        },
+        "dia_ula_flags": {
+          "label": "ULA-Flags (1406, Unsigned32)",
+          "derived": [
+            {
+              "filter": "diameter.3gpp.ula_flags",
+              "label": "ULA Flags",
+              "as": "hex32",
+              "from": ["value"],
+              "bits": [
+                {"filter":"diameter.3gpp.ula_flags_bit0","label":"Separation Indication","mask":1},
+                {"filter":"diameter.3gpp.ula_flags_bit1","label":"MME Registered for SMS","mask":2},
+                {"filter":"diameter.3gpp.ula_flags_spare","label":"Spare","mask":4294967292}
+              ]
+            }
+          ],
+          "fields": [{"id":"value","bits":32,"filter":"diameter.ULA-Flags","label":"ULA-Flags"}]
+        },
         "dia_visited_plmn_id": {
           "label": "Visited-PLMN-Id (1407, OctetString)",
           "fields": [{"id":"value","bytes":3,"filter":"diameter.Visited-PLMN-Id","label":"Visited-PLMN-Id"}]
@@ -1089,9 +1128,47 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "Subscriber-Status (1424, Enumerated)",
           "fields": [{"id":"value","bits":32,"enum":"dia_subscriber_status","filter":"diameter.Subscriber-Status","label":"Subscriber-Status"}]
         },
-        "dia_idr_flags": {"label":"IDR-Flags (1490, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.IDR-Flags","label":"IDR-Flags"}]},
+        "dia_idr_flags": {
+          "label": "IDR-Flags (1490, Unsigned32)",
+          "derived": [
+            {
+              "filter": "diameter.3gpp.idr_flags",
+              "label": "IDR Flags",
+              "as": "hex32",
+              "from": ["value"],
+              "bits": [
+                {"filter":"diameter.3gpp.idr_flags_bit0","label":"UE Reachability Request","mask":1},
+                {"filter":"diameter.3gpp.idr_flags_bit1","label":"T-ADS Data Request","mask":2},
+                {"filter":"diameter.3gpp.idr_flags_bit2","label":"EPS User State Request","mask":4},
+                {"filter":"diameter.3gpp.idr_flags_bit3","label":"EPS Location Information Request","mask":8},
+                {"filter":"diameter.3gpp.idr_flags_bit4","label":"Current Location Request","mask":16},
+                {"filter":"diameter.3gpp.idr_flags_bit5","label":"Local Time Zone Request","mask":32},
+                {"filter":"diameter.3gpp.idr_flags_bit6","label":"Remove SMS Registration","mask":64},
+                {"filter":"diameter.3gpp.idr_flags_bit7","label":"RAT-Type Requested","mask":128},
+                {"filter":"diameter.3gpp.idr_flags_bit8","label":"P-CSCF Restoration Request","mask":256},
+                {"filter":"diameter.3gpp.idr_flags_spare","label":"Spare","mask":4294966784}
+              ]
+            }
+          ],
+          "fields": [{"id":"value","bits":32,"filter":"diameter.IDR-Flags","label":"IDR-Flags"}]
+        },
         "dia_subscription_data_flags": {
           "label": "Subscription-Data-Flags (1654, Unsigned32)",
+          "derived": [
+            {
+              "filter": "diameter.3gpp.subscription_data_flags",
+              "label": "Subscription Data Flags",
+              "as": "hex32",
+              "from": ["value"],
+              "bits": [
+                {"filter":"diameter.3gpp.subscription_data_flags_spare","label":"Spare","mask":4294967280},
+                {"filter":"diameter.3gpp.subscription_data_flags_bit3","label":"PDN-Connection-Restricted","mask":8},
+                {"filter":"diameter.3gpp.subscription_data_flags_bit2","label":"User Plane Integrity Protection","mask":4},
+                {"filter":"diameter.3gpp.subscription_data_flags_bit1","label":"SMS-In-SGSN-Allowed-Indication","mask":2},
+                {"filter":"diameter.3gpp.subscription_data_flags_bit0","label":"PS-And-SMS-Only-Service-Provision-Indication","mask":1}
+              ]
+            }
+          ],
           "fields": [{"id":"value","bits":32,"filter":"diameter.Subscription-Data-Flags","label":"Subscription-Data-Flags"}]
         },
         "dia_imsi_group_id": {
@@ -1252,41 +1329,179 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "dia_pur_flags": {
           "label": "PUR-Flags (1635, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.149",
+          "derived": [
+            {
+              "filter": "diameter.3gpp.pur_flags",
+              "label": "PUR Flags",
+              "as": "hex32",
+              "from": ["value"],
+              "bits": [
+                {"filter":"diameter.3gpp.pur_flags_spare","label":"Spare","mask":4294967292},
+                {"filter":"diameter.3gpp.pur_flags_bit1","label":"UE Purged in SGSN","mask":2},
+                {"filter":"diameter.3gpp.pur_flags_bit0","label":"UE Purged in MME","mask":1}
+              ]
+            }
+          ],
           "fields": [{"id":"value","bits":32,"filter":"diameter.PUR-Flags","label":"PUR-Flags"}]
         },
         "dia_clr_flags": {
           "label": "CLR-Flags (1638, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.152",
+          "derived": [
+            {
+              "filter": "diameter.3gpp.clr_flags",
+              "label": "CLR Flags",
+              "as": "hex32",
+              "from": ["value"],
+              "bits": [
+                {"filter":"diameter.3gpp.clr_flags_spare","label":"Spare","mask":4294967292},
+                {"filter":"diameter.3gpp.clr_flags_bit1","label":"Reattach-Required","mask":2},
+                {"filter":"diameter.3gpp.clr_flags_bit0","label":"S6a/S6d-Indicator","mask":1}
+              ]
+            }
+          ],
           "fields": [{"id":"value","bits":32,"filter":"diameter.CLR-Flags","label":"CLR-Flags"}]
         },
         "dia_dsr_flags": {
           "label": "DSR-Flags (1421, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.25",
+          "derived": [
+            {
+              "filter": "diameter.3gpp.dsr_flags",
+              "label": "DSR Flags",
+              "as": "hex32",
+              "from": ["value"],
+              "bits": [
+                {"filter":"diameter.3gpp.dsr_flags_bit0","label":"Regional Subscription Withdrawal","mask":1},
+                {"filter":"diameter.3gpp.dsr_flags_bit1","label":"Complete APN Configuration Profile Withdrawal","mask":2},
+                {"filter":"diameter.3gpp.dsr_flags_bit2","label":"Subscribed Charging Characteristics Withdrawal","mask":4},
+                {"filter":"diameter.3gpp.dsr_flags_bit3","label":"PDN subscription contexts Withdrawal","mask":8},
+                {"filter":"diameter.3gpp.dsr_flags_bit4","label":"STN-SR","mask":16},
+                {"filter":"diameter.3gpp.dsr_flags_bit5","label":"Complete PDP context list Withdrawal","mask":32},
+                {"filter":"diameter.3gpp.dsr_flags_bit6","label":"PDP contexts Withdrawal","mask":64},
+                {"filter":"diameter.3gpp.dsr_flags_bit7","label":"Roaming Restricted due to unsupported feature","mask":128},
+                {"filter":"diameter.3gpp.dsr_flags_bit8","label":"Trace Data Withdrawal","mask":256},
+                {"filter":"diameter.3gpp.dsr_flags_bit9","label":"CSG Deleted","mask":512},
+                {"filter":"diameter.3gpp.dsr_flags_bit10","label":"APN-OI-Replacement","mask":1024},
+                {"filter":"diameter.3gpp.dsr_flags_bit11","label":"GMLC List Withdrawal","mask":2048},
+                {"filter":"diameter.3gpp.dsr_flags_bit12","label":"LCS Withdrawal","mask":4096},
+                {"filter":"diameter.3gpp.dsr_flags_bit13","label":"SMS Withdrawal","mask":8192},
+                {"filter":"diameter.3gpp.dsr_flags_bit14","label":"Subscribed periodic RAU-TAU Timer Withdrawal","mask":16384},
+                {"filter":"diameter.3gpp.dsr_flags_bit15","label":"Subscribed VSRVCC Withdrawal","mask":32768},
+                {"filter":"diameter.3gpp.dsr_flags_bit16","label":"A-MSISDN Withdrawal","mask":65536},
+                {"filter":"diameter.3gpp.dsr_flags_bit17","label":"ProSe Withdrawal","mask":131072},
+                {"filter":"diameter.3gpp.dsr_flags_bit18","label":"Reset-IDs","mask":262144},
+                {"filter":"diameter.3gpp.dsr_flags_bit19","label":"DL-Buffering-Suggested-Packet-Count Withdrawal","mask":524288},
+                {"filter":"diameter.3gpp.dsr_flags_bit20","label":"Subscribed IMSI-Group-Id Withdrawal","mask":1048576},
+                {"filter":"diameter.3gpp.dsr_flags_bit21","label":"Delete monitoring events","mask":2097152},
+                {"filter":"diameter.3gpp.dsr_flags_bit22","label":"User Plane Integrity Protection Withdrawal","mask":4194304},
+                {"filter":"diameter.3gpp.dsr_flags_bit23","label":"MSISDN Withdrawal","mask":8388608},
+                {"filter":"diameter.3gpp.dsr_flags_bit24","label":"UE Usage Type Withdrawal","mask":16777216},
+                {"filter":"diameter.3gpp.dsr_flags_bit25","label":"V2X Withdrawal","mask":33554432},
+                {"filter":"diameter.3gpp.dsr_flags_bit26","label":"External-Identifier-Withdrawal","mask":67108864},
+                {"filter":"diameter.3gpp.dsr_flags_bit27","label":"Aerial-UE-Subscription-Withdrawal","mask":134217728},
+                {"filter":"diameter.3gpp.dsr_flags_bit28","label":"Paging-Time-Window-Subscription-Withdrawal","mask":268435456},
+                {"filter":"diameter.3gpp.dsr_flags_bit29","label":"Active-Time-Withdrawal","mask":536870912},
+                {"filter":"diameter.3gpp.dsr_flags_bit30","label":"eDRX-Cycle-Length-Withdrawal","mask":1073741824},
+                {"filter":"diameter.3gpp.dsr_flags_bit31","label":"Service-Gap-Time-Withdrawal","mask":2147483648}
+              ]
+            }
+          ],
           "fields": [{"id":"value","bits":32,"filter":"diameter.DSR-Flags","label":"DSR-Flags"}]
         },
         "dia_dsa_flags": {
           "label": "DSA-Flags (1422, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.26",
+          "derived": [
+            {
+              "filter": "diameter.3gpp.dsa_flags",
+              "label": "DSA Flags",
+              "as": "hex32",
+              "from": ["value"],
+              "bits": [
+                {"filter":"diameter.3gpp.dsa_flags_bit0","label":"Network Node area restricted","mask":1},
+                {"filter":"diameter.3gpp.dsa_flags_spare","label":"Spare","mask":4294967294}
+              ]
+            }
+          ],
           "fields": [{"id":"value","bits":32,"filter":"diameter.DSA-Flags","label":"DSA-Flags"}]
         },
         "dia_ida_flags": {
           "label": "IDA-Flags (1441, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.47",
+          "derived": [
+            {
+              "filter": "diameter.3gpp.ida_flags",
+              "label": "IDA Flags",
+              "as": "hex32",
+              "from": ["value"],
+              "bits": [
+                {"filter":"diameter.3gpp.ida_flags_bit0","label":"Network Node area restricted","mask":1},
+                {"filter":"diameter.3gpp.ida_flags_spare","label":"Spare","mask":4294967294}
+              ]
+            }
+          ],
           "fields": [{"id":"value","bits":32,"filter":"diameter.IDA-Flags","label":"IDA-Flags"}]
         },
         "dia_pua_flags": {
           "label": "PUA-Flags (1442, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.48",
+          "derived": [
+            {
+              "filter": "diameter.3gpp.pua_flags",
+              "label": "PUA Flags",
+              "as": "hex32",
+              "from": ["value"],
+              "bits": [
+                {"filter":"diameter.3gpp.pua_flags_bit0","label":"Freeze M-TMSI","mask":1},
+                {"filter":"diameter.3gpp.pua_flags_bit1","label":"Freeze P-TMSI","mask":2},
+                {"filter":"diameter.3gpp.pua_flags_spare","label":"Spare","mask":4294967292}
+              ]
+            }
+          ],
           "fields": [{"id":"value","bits":32,"filter":"diameter.PUA-Flags","label":"PUA-Flags"}]
         },
         "dia_nor_flags": {
           "label": "NOR-Flags (1443, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.49",
+          "derived": [
+            {
+              "filter": "diameter.3gpp.nor_flags",
+              "label": "NOR Flags",
+              "as": "hex32",
+              "from": ["value"],
+              "bits": [
+                {"filter":"diameter.3gpp.nor_flags_bit0","label":"Single-Registration-Indication","mask":1},
+                {"filter":"diameter.3gpp.nor_flags_bit1","label":"SGSN area restricted","mask":2},
+                {"filter":"diameter.3gpp.nor_flags_bit2","label":"Ready for SM","mask":4},
+                {"filter":"diameter.3gpp.nor_flags_bit3","label":"UE Reachable","mask":8},
+                {"filter":"diameter.3gpp.nor_flags_bit4","label":"Delete all APN and PDN GW identity pairs","mask":16},
+                {"filter":"diameter.3gpp.nor_flags_bit5","label":"UE Reachable from SGSN","mask":32},
+                {"filter":"diameter.3gpp.nor_flags_bit6","label":"Ready for SM from MME","mask":64},
+                {"filter":"diameter.3gpp.nor_flags_bit7","label":"Homogeneous Support of IMS Voice Over PS Sessions","mask":128},
+                {"filter":"diameter.3gpp.nor_flags_bit8","label":"S6a/S6d-Indicator","mask":256},
+                {"filter":"diameter.3gpp.nor_flags_bit9","label":"Removal of MME Registration for SMS","mask":512},
+                {"filter":"diameter.3gpp.nor_flags_spare","label":"Spare","mask":4294966272}
+              ]
+            }
+          ],
           "fields": [{"id":"value","bits":32,"filter":"diameter.NOR-Flags","label":"NOR-Flags"}]
         },
         "dia_air_flags": {
           "label": "AIR-Flags (1679, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.201",
+          "derived": [
+            {
+              "filter": "diameter.3gpp.air_flags",
+              "label": "AIR Flags",
+              "as": "hex32",
+              "from": ["value"],
+              "bits": [
+                {"filter":"diameter.3gpp.air_flags_spare","label":"Spare","mask":4294967294},
+                {"filter":"diameter.3gpp.air_flags_bit0","label":"Send UE Usage Type","mask":1}
+              ]
+            }
+          ],
           "fields": [{"id":"value","bits":32,"filter":"diameter.AIR-Flags","label":"AIR-Flags"}]
         }
       }

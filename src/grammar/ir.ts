@@ -93,6 +93,11 @@ export interface DerivedIR {
   when?: { field: string; in: number[] };
   /** Ids of the struct's fields it is computed from, in the order the derivation takes them. */
   from: string[];
+  /**
+   * The derived number's bits shown under it, as Wireshark's bitmask fields: a one-bit mask as a
+   * flag (1 or 0), a wider one as the masked bits shifted down, in hex.
+   */
+  bits?: Array<{ filter: string; label: string; mask: number }>;
   where: string;
 }
 

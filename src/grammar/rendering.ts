@@ -60,6 +60,16 @@ export function typeRendering(def: Obj, fields: readonly FieldIR[] | undefined, 
           throw new GrammarError(file, `${at}/when`, '{field, in: [values]}: a field of the enclosing message and its values');
         out.when = { field: w.field, in: w.in as number[] };
       }
+      if (d.bits !== undefined) {
+        const ok = (b: unknown): b is { filter: string; label: string; mask: number } =>
+          isObj(b) && typeof b.filter === 'string' && typeof b.label === 'string' && Number.isInteger(b.mask) && (b.mask as number) > 0 && (b.mask as number) <= 0xffffffff;
+        if (!Array.isArray(d.bits) || !d.bits.every(ok)) throw new GrammarError(file, `${at}/bits`, 'a list of {filter, label, mask}, masks within 32 bits');
+        out.bits = d.bits.map((b, k) => {
+          const single = (b.mask & (b.mask - 1)) === 0;
+          add({ filter: filter(b.filter, `derived/${i}/bits/${k}/filter`), label: b.label, ftype: single ? 'FT_BOOLEAN' : 'FT_UINT32', base: single ? '32' : 'BASE_HEX' });
+          return { filter: b.filter, label: b.label, mask: b.mask };
+        });
+      }
       return out;
     });
   }

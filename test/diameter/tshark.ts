@@ -91,7 +91,7 @@ export function tsharkDiameterFields(): Map<string, TsharkField> {
   const fields = new Map<string, TsharkField>();
   for (const line of out.split('\n')) {
     const [kind, label, name, ftype, protocol] = line.split('\t');
-    if (kind === 'F' && (protocol === 'diameter' || protocol === 'e212')) fields.set(name, { label, ftype });
+    if (kind === 'F' && (protocol === 'diameter' || protocol === 'diameter.3gpp' || protocol === 'e212')) fields.set(name, { label, ftype });
   }
   return fields;
 }

@@ -107,8 +107,8 @@ const ALLOWANCES: Allowance[] = [
  */
 const GAPS: Array<[string, RegExp]> = [
   [
-    'flag bits of the S6a flags AVPs and of Feature-List, which tshark splits into one field per bit (their value stays one Unsigned32 number, which the grammar cannot show bit by bit)',
-    /^diameter\.3gpp\.(\w+_flags(_spare|_bit\d+)?|feature_list1?_s6a_flags\d?_bit\d+|feature_list_flags)$/,
+    'the bits of Feature-List, which tshark splits by the Feature-List-ID beside it (the grammar picks a layout only from an earlier field of the same struct)',
+    /^diameter\.3gpp\.(feature_list1?_s6a_flags\d?_bit\d+|feature_list_flags)$/,
   ],
   ['MCC and MNC of Visited-PLMN-Id, and the MNC length of IMSI 00101... (tshark: three digits by its network table)', /^e212\.(mcc|mnc)$/],
   ['the Vendor-Id inside Supported-Features and Experimental-Result, which tshark names diameter.vendorId', /^diameter\.vendorId$/],
@@ -166,7 +166,7 @@ describe('agreement with tshark on S6a messages built from the specifications', 
     );
     expect(compared).toBeGreaterThan(1500);
     expect(disagreements.filter((d) => !GAPS.some(([, re]) => re.test(d.name))).map((d) => `${d.message}: ${d.side} ${d.name} = ${d.value}`)).toEqual([]);
-    // The floor measured with the gaps above (1712 of 1825, 93.8%); it rises as they close.
-    expect(agreed / compared).toBeGreaterThanOrEqual(0.938);
+    // The floor measured with the gaps above (1767 of 1825, 96.8%); it rises as they close.
+    expect(agreed / compared).toBeGreaterThanOrEqual(0.968);
   });
 });
