@@ -11,5 +11,6 @@ console.log();
 console.log(cryptoBench());
 console.log(`\n${fuzzBench()}`);
 console.log(`\n${targetsBench()}`);
+console.log(`\n${await (await import('./tui.js')).tuiBench()}`);
 console.log(`\n${await (await import('./library.js')).libraryBench({ sizeMB: Number(process.env.MTCGK_BENCH_MB ?? 50) })}`);
 console.log(`\n${await (await import('./analytics.js')).analyticsBench({ sizeMB: Number(process.env.MTCGK_BENCH_ANALYTICS_MB ?? 20), build: false })}`);
