@@ -98,22 +98,27 @@ export interface Plmn {
   mnc: string;
 }
 
+/** The MCC and MNC of a PLMN identity's three octets; `bcd` is false when a digit is not BCD. */
+export function plmnDigits(a: number, b: number, c: number): Plmn & { bcd: boolean } {
+  const nib = [a & 0xf, a >> 4, b & 0xf, c & 0xf, c >> 4, b >> 4];
+  const hex = (n: number) => n.toString(16);
+  return {
+    mcc: nib.slice(0, 3).map(hex).join(''),
+    mnc: nib
+      .slice(3, nib[5] === 0xf ? 5 : 6)
+      .map(hex)
+      .join(''),
+    bcd: !nib.some((n, i) => n > 9 && !(i === 5 && n === 0xf)),
+  };
+}
+
 /** PLMN identity (TS 24.008 §10.5.1.13): MCC2 MCC1 | MNC3 MCC3 | MNC2 MNC1; MNC3 = F for 2-digit MNCs. */
 export const plmn: Codec = {
   decode(r, _params, site) {
     need(r, 24, site.node, site.filter, site.label, site.path);
     const start = r.pos;
-    const [a, b, c] = [r.read(8), r.read(8), r.read(8)];
-    const nib = [a & 0xf, a >> 4, b & 0xf, c & 0xf, c >> 4, b >> 4];
-    if (nib.some((n, i) => n > 9 && !(i === 5 && n === 0xf))) {
-      site.node.expert.push(expertItem('invalid_value', `${site.label}: a digit is not BCD`, site.path, start, 24));
-    }
-    const hex = (n: number) => n.toString(16);
-    const mcc = nib.slice(0, 3).map(hex).join('');
-    const mnc = nib
-      .slice(3, nib[5] === 0xf ? 5 : 6)
-      .map(hex)
-      .join('');
+    const { mcc, mnc, bcd } = plmnDigits(r.read(8), r.read(8), r.read(8));
+    if (!bcd) site.node.expert.push(expertItem('invalid_value', `${site.label}: a digit is not BCD`, site.path, start, 24));
     // -T fields shows them as numbers, as Wireshark's e212.mcc and e212.mnc (FT_UINT16).
     site.node.children.push({ ...leaf(site.leaves.mcc, start, 16, mcc, mcc), show: String(Number(mcc)) });
     site.node.children.push({ ...leaf(site.leaves.mnc, start + 16, 8, mnc, mnc), show: String(Number(mnc)) });

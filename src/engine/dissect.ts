@@ -66,6 +66,8 @@ export class Dissector {
   private enclosing: Obj[] = [];
   private depth = 0;
   private info: InfoPart[] = [];
+  /** Values kept by `keep:` in this message (what later siblings' derived fields depend on). */
+  private kept = new Map<string, number>();
 
   constructor(readonly ir: GrammarIR) {}
 
@@ -75,6 +77,7 @@ export class Dissector {
     this.enclosing = [];
     this.depth = 0;
     this.info = [];
+    this.kept = new Map();
     const p = this.ir.protocols.get(protocol);
     const root = node(protocol, p?.label ?? protocol, 0, bytes.length * 8);
     if (!p) {
@@ -160,7 +163,9 @@ export class Dissector {
         }
         if (t.padTo) this.padding(t.padTo, r.pos - start, r, parent, value, path);
         // Derivations see every integer field, those the value leaves out (flags, constants) too.
-        if (t.derived) parent.children.push(...derivedNodes(t.derived, { ...Object.fromEntries(ints), ...value }, start, r.pos, { direction: this.linkDirection(), messages: this.enclosing }));
+        for (const k of t.keep ?? []) if (ints.has(k.field)) this.kept.set(k.name, ints.get(k.field)!);
+        if (t.derived)
+          parent.children.push(...derivedNodes(t.derived, { ...Object.fromEntries(ints), ...value }, start, r.pos, { direction: this.linkDirection(), messages: this.enclosing, kept: this.kept }));
         const detail = t.info && infoDetail(t.info, value, parent);
         // A message's Info text stands for its name; another type's is a detail after the name.
         if (detail && named >= 0) this.info[named] = { message: detail };

@@ -5,7 +5,8 @@
  * tshark adds as generated fields (totals, timer lengths, the parts of an IMSI). Nothing here changes a
  * decoded value: renderings touch only `show` and `display`.
  */
-import type { BytesRendering, DerivedIR, InfoTemplate, TypeRendering } from '../grammar/ir.js';
+import type { BytesRendering, DerivedIR, InfoTemplate, TypeRendering, WhenIR } from '../grammar/ir.js';
+import { plmnDigits } from '../codecs/digits.js';
 import { enumLabel } from './format.js';
 import { toHex } from './format.js';
 import { walk, type TreeNode } from './tree.js';
@@ -126,16 +127,45 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** MCCs whose MNCs have three digits (TS 23.003 §2.2 leaves the length to the MCC's numbering plan). */
 const THREE_DIGIT_MNC = new Set([302, 310, 311, 312, 313, 314, 315, 316, 334, 338, 342, 344, 346, 348, 354, 356, 358, 360, 365, 376, 708, 722, 732, 750]);
 
+/**
+ * ITU-T E.164 country codes of one and two digits (the assigned codes of the ITU-T list); all others
+ * have three.
+ */
+const E164_SHORT_CC = new Set([
+  1, 7, 20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58, 60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98,
+]);
+const countryCode = (digits: string) => [1, 2].map((n) => digits.slice(0, n)).find((cc) => E164_SHORT_CC.has(Number(cc))) ?? digits.slice(0, 3);
+
+/** MCC or MNC of a PLMN identity's three octets (the -T fields text: a number). */
+const plmnPart = (part: 'mcc' | 'mnc') => ({
+  ftype: 'FT_UINT16',
+  base: 'BASE_DEC',
+  derive: ([v]: unknown[]) => {
+    const d = fromHexValue(v);
+    if (d?.length !== 3) return undefined;
+    const digits = plmnDigits(d[0], d[1], d[2]);
+    // Where Wireshark puts them: the MCC in octets 1-2, the MNC in octets 2-3.
+    const within = part === 'mcc' ? { offset: 0, bits: 16 } : { offset: 8, bits: 16 };
+    return digits.bcd ? { show: String(Number(digits[part])), value: digits[part], within } : undefined;
+  },
+});
+
 export interface DeriveContext {
   /** Direction of the outermost message that has one (PCO link direction). */
   direction?: 'ul' | 'dl';
   /** The values of the enclosing messages, outermost first, as far as they are decoded. */
   messages?: readonly Obj[];
+  /** Values kept by `keep:` so far in the message. */
+  kept?: ReadonlyMap<string, number>;
 }
+
+const holds = (w: WhenIR, ctx: DeriveContext) => ('kept' in w ? w.in.includes(ctx.kept?.get(w.kept) as number) : !!ctx.messages?.some((m) => w.in.includes(m[w.field] as number)));
 
 interface Derived {
   show: string;
   value: unknown;
+  /** The bits it stands for, from the struct's start, when not the whole struct (the MNC of a PLMN). */
+  within?: { offset: number; bits: number };
   children?: (at: number, bits: number) => TreeNode[];
 }
 
@@ -175,6 +205,21 @@ export const DERIVATIONS: Record<string, { ftype: string; base: string; derive(f
           leaf('e212.mnc', 'Mobile Network Code (MNC)', at, bits, mnc, String(Number(mnc))),
         ],
       };
+    },
+  },
+  /** The MCC and the MNC of a PLMN identity held as octets (Diameter's Visited-PLMN-Id). */
+  plmn_mcc: plmnPart('mcc'),
+  plmn_mnc: plmnPart('mnc'),
+  /** An E.164 number from its TBCD octets (Diameter's MSISDN), with its country code under it. */
+  e164: {
+    ftype: 'FT_STRING',
+    base: '',
+    derive: ([v]) => {
+      const d = fromHexValue(v);
+      const digits = d && bcd(d); // TBCD (TS 29.002): BCD digits, low nibble first
+      if (!digits || !/^\d+$/.test(digits)) return undefined;
+      const cc = countryCode(digits);
+      return { show: digits, value: digits, children: (at, bits) => [leaf('e164.country_code', 'Country Code', at, bits, Number(cc), String(Number(cc)))] };
     },
   },
   /** Network name text from [coding scheme, spare bits in the last octet, encoded octets]: GSM 7-bit or UCS-2. */
@@ -270,17 +315,17 @@ function bitNodes(bits: NonNullable<DerivedIR['bits']>, value: number, start: nu
 export function derivedNodes(derived: readonly DerivedIR[], value: Obj, start: number, end: number, ctx: DeriveContext): TreeNode[] {
   const out: TreeNode[] = [];
   for (const d of derived) {
-    const when = d.when;
-    if (when && !ctx.messages?.some((m) => when.in.includes(m[when.field] as number))) continue;
+    if (d.when && !d.when.every((w) => holds(w, ctx))) continue;
     const r = DERIVATIONS[d.as].derive(
       d.from.map((id) => value[id]),
       ctx,
     );
     if (!r) continue;
-    const n = leaf(d.filter, d.label, start, end - start, r.value, r.show);
+    const [at, bits] = r.within ? [start + r.within.offset, r.within.bits] : [start, end - start];
+    const n = leaf(d.filter, d.label, at, bits, r.value, r.show);
     n.generated = true;
-    if (r.children) n.children = r.children(start, end - start).map((c) => ({ ...c, generated: true }));
-    if (d.bits && typeof r.value === 'number') n.children.push(...bitNodes(d.bits, r.value, start, end - start));
+    if (r.children) n.children = r.children(at, bits).map((c) => ({ ...c, generated: true }));
+    if (d.bits && typeof r.value === 'number') n.children.push(...bitNodes(d.bits, r.value, at, bits));
     out.push(n);
   }
   return out;

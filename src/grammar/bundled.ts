@@ -562,6 +562,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_vendor_id": {
           "label": "Vendor-Id (266, Unsigned32)",
+          "derived": [{"filter":"diameter.vendorId","label":"VendorId","as":"decimal","from":["value"]}],
           "fields": [{"id":"value","bits":32,"enum":"dia_vendor_id","filter":"diameter.Vendor-Id","label":"Vendor-Id"}]
         },
         "dia_firmware_revision": {
@@ -1122,6 +1123,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_visited_plmn_id": {
           "label": "Visited-PLMN-Id (1407, OctetString)",
+          "derived": [
+            {"filter":"e212.mcc","label":"Mobile Country Code (MCC)","as":"plmn_mcc","from":["value"]},
+            {"filter":"e212.mnc","label":"Mobile Network Code (MNC)","as":"plmn_mnc","from":["value"]}
+          ],
           "fields": [{"id":"value","bytes":3,"filter":"diameter.Visited-PLMN-Id","label":"Visited-PLMN-Id"}]
         },
         "dia_subscriber_status": {
@@ -1187,7 +1192,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "Group-Service-Id (1676, Unsigned32)",
           "fields": [{"id":"value","bits":32,"filter":"diameter.Group-Service-Id","label":"Group-Service-Id"}]
         },
-        "dia_group_plmn_id": {"label":"Group-PLMN-Id (1677, OctetString)","fields":[{"id":"value","bytes":3,"filter":"diameter.Group-PLMN-Id","label":"Group-PLMN-Id"}]},
+        "dia_group_plmn_id": {
+          "label": "Group-PLMN-Id (1677, OctetString)",
+          "derived": [
+            {"filter":"e212.mcc","label":"Mobile Country Code (MCC)","as":"plmn_mcc","from":["value"]},
+            {"filter":"e212.mnc","label":"Mobile Network Code (MNC)","as":"plmn_mnc","from":["value"]}
+          ],
+          "fields": [{"id":"value","bytes":3,"filter":"diameter.Group-PLMN-Id","label":"Group-PLMN-Id"}]
+        },
         "dia_local_group_id": {
           "label": "Local-Group-Id (1678, OctetString)",
           "fields": [{"id":"value","bytes":"rest","filter":"diameter.Local-Group-Id","label":"Local-Group-Id"}]
@@ -1617,10 +1629,151 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_feature_list_id": {
           "label": "Feature-List-ID (629, Unsigned32)",
+          "keep": {"feature_list_id":"value"},
           "fields": [{"id":"value","bits":32,"filter":"diameter.Feature-List-ID","label":"Feature-List-ID"}]
         },
-        "dia_feature_list": {"label":"Feature-List (630, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.Feature-List","label":"Feature-List"}]},
-        "dia_msisdn": {"label":"MSISDN (701, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.MSISDN","label":"MSISDN"}]},
+        "dia_feature_list": {
+          "label": "Feature-List (630, Unsigned32)",
+          "derived": [
+            {
+              "filter": "diameter.3gpp.feature_list_flags",
+              "label": "Feature-List Flags",
+              "as": "hex32",
+              "from": ["value"],
+              "when": [{"field":"application_id","in":[16777251]},{"kept":"feature_list_id","in":[1]}],
+              "bits": [
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit0","label":"Operator Determined Barring of all Packet Oriented Services","mask":1},
+                {
+                  "filter": "diameter.3gpp.feature_list1_s6a_flags_bit1",
+                  "label": "Operator Determined Barring of Packet Oriented Services from access points that are within the HPLMN whilst the subscriber is roaming in a VPLMN",
+                  "mask": 2
+                },
+                {
+                  "filter": "diameter.3gpp.feature_list1_s6a_flags_bit2",
+                  "label": "Operator Determined Barring of Packet Oriented Services from access points that are within the roamed to VPLMN",
+                  "mask": 4
+                },
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit3","label":"Operator Determined Barring of all outgoing calls","mask":8},
+                {
+                  "filter": "diameter.3gpp.feature_list1_s6a_flags_bit4",
+                  "label": "Operator Determined Barring of all outgoing international calls",
+                  "mask": 16
+                },
+                {
+                  "filter": "diameter.3gpp.feature_list1_s6a_flags_bit5",
+                  "label": "Operator Determined Barring of all outgoing international calls except those directed to the home PLMN country",
+                  "mask": 32
+                },
+                {
+                  "filter": "diameter.3gpp.feature_list1_s6a_flags_bit6",
+                  "label": "Operator Determined Barring of all outgoing inter-zonal calls",
+                  "mask": 64
+                },
+                {
+                  "filter": "diameter.3gpp.feature_list1_s6a_flags_bit7",
+                  "label": "Operator Determined Barring of all outgoing inter-zonal calls except those directed to the home PLMN country",
+                  "mask": 128
+                },
+                {
+                  "filter": "diameter.3gpp.feature_list1_s6a_flags_bit8",
+                  "label": "Operator Determined Barring of all outgoing international calls except those directed to the home PLMN country and Barring of all outgoing inter-zonal calls",
+                  "mask": 256
+                },
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit9","label":"Regional Subscription","mask":512},
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit10","label":"Trace Function","mask":1024},
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit11","label":"All LCS Privacy Exception Classes","mask":2048},
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit12","label":"Allow location by any LCS client","mask":4096},
+                {
+                  "filter": "diameter.3gpp.feature_list1_s6a_flags_bit13",
+                  "label": "Allow location by any value added LCS client to which a call/session is established from the target UE",
+                  "mask": 8192
+                },
+                {
+                  "filter": "diameter.3gpp.feature_list1_s6a_flags_bit14",
+                  "label": "Allow location by designated external value added LCS clients",
+                  "mask": 16384
+                },
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit15","label":"Allow location by designated PLMN operator LCS clients","mask":32768},
+                {
+                  "filter": "diameter.3gpp.feature_list1_s6a_flags_bit16",
+                  "label": "Allow location by LCS clients of a designated LCS service type",
+                  "mask": 65536
+                },
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit17","label":"All Mobile Originating Location Request Classes","mask":131072},
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit18","label":"Allow an MS to request its own location","mask":262144},
+                {
+                  "filter": "diameter.3gpp.feature_list1_s6a_flags_bit19",
+                  "label": "Allow an MS to perform self location without interaction with the PLMN",
+                  "mask": 524288
+                },
+                {
+                  "filter": "diameter.3gpp.feature_list1_s6a_flags_bit20",
+                  "label": "Allow an MS to request transfer of its location to another LCS client",
+                  "mask": 1048576
+                },
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit21","label":"Short Message MO-PP","mask":2097152},
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit22","label":"Barring of Outgoing Calls","mask":4194304},
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit23","label":"Barring of all outgoing calls","mask":8388608},
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit24","label":"Barring of outgoing international calls","mask":16777216},
+                {
+                  "filter": "diameter.3gpp.feature_list1_s6a_flags_bit25",
+                  "label": "Barring of outgoing international calls except those directed to the home PLMN Country",
+                  "mask": 33554432
+                },
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit26","label":"UE Reachability Notification","mask":67108864},
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit27","label":"Terminating Access Domain Selection Data Retrieval","mask":134217728},
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit28","label":"State/Location Information Retrieval","mask":268435456},
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit29","label":"Partial Purge from a Combined MME/SGSN","mask":536870912},
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags1_bit30","label":"UE Time Zone Retrieval","mask":1073741824},
+                {"filter":"diameter.3gpp.feature_list1_s6a_flags_bit31","label":"Additional MSISDN","mask":2147483648}
+              ]
+            },
+            {
+              "filter": "diameter.3gpp.feature_list_flags",
+              "label": "Feature-List Flags",
+              "as": "hex32",
+              "from": ["value"],
+              "when": [{"field":"application_id","in":[16777251]},{"kept":"feature_list_id","in":[2]}],
+              "bits": [
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit0","label":"SMS in MME","mask":1},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit1","label":"SMS in SGSN","mask":2},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit2","label":"Dia-LCS-all-PrivExcep","mask":4},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit3","label":"Dia-LCS-Universal","mask":8},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit4","label":"Dia-LCS-CallSessionRelated","mask":16},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit5","label":"Dia-LCS-CallSessionUnrelated","mask":32},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit6","label":"Dia-LCS-PLMNOperator","mask":64},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit7","label":"Dia-LCS-ServiceType","mask":128},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit8","label":"Dia-LCS-all-MOLR-SS","mask":256},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit9","label":"Dia-LCS-BasicSelfLocation","mask":512},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit10","label":"Dia-LCS-AutonomousSelfLocation","mask":1024},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit11","label":"Dia-LCS-TransferToThirdParty","mask":2048},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit12","label":"Gdd-in-SGSN","mask":4096},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit13","label":"Optimized-LCS-Proc-Support","mask":8192},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit14","label":"SGSN CAMEL Capability","mask":16384},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit15","label":"ProSe Capability","mask":32768},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit16","label":"P-CSCF Restoration","mask":65536},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit17","label":"Reset-IDs","mask":131072},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit18","label":"Communication-Pattern","mask":262144},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit19","label":"Monitoring-Event","mask":524288},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit20","label":"Dedicated Core Networks","mask":1048576},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit21","label":"Non-IP PDN Type APNs","mask":2097152},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit22","label":"Non-IP PDP Type APNs","mask":4194304},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit23","label":"Removal of MSISDN","mask":8388608},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit24","label":"Emergency Service Continuity","mask":16777216},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit25","label":"V2X Capability","mask":33554432},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit26","label":"External-Identifier","mask":67108864},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_bit27","label":"NR as Secondary RAT","mask":134217728},
+                {"filter":"diameter.3gpp.feature_list2_s6a_flags_spare","label":"Spare","mask":4026531840}
+              ]
+            }
+          ],
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Feature-List","label":"Feature-List"}]
+        },
+        "dia_msisdn": {
+          "label": "MSISDN (701, OctetString)",
+          "derived": [{"filter":"e164.msisdn","label":"E.164 number (MSISDN)","as":"e164","from":["value"]}],
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.MSISDN","label":"MSISDN"}]
+        },
         "dia_bearer_identifier": {
           "label": "Bearer-Identifier (1020, OctetString)",
           "fields": [{"id":"value","bytes":"rest","filter":"diameter.Bearer-Identifier","label":"Bearer-Identifier"}]

@@ -89,8 +89,11 @@ export interface DerivedIR {
   label: string;
   /** The derivation (a name in render.ts DERIVATIONS). */
   as: string;
-  /** Only inside a message whose field `field` has one of the values `in` (a Diameter application). */
-  when?: { field: string; in: number[] };
+  /**
+   * Shown only when every condition holds: a field of an enclosing message has one of the values
+   * (a Diameter application), or a value kept earlier in the same message does (a Feature-List-ID).
+   */
+  when?: WhenIR[];
   /** Ids of the struct's fields it is computed from, in the order the derivation takes them. */
   from: string[];
   /**
@@ -101,8 +104,16 @@ export interface DerivedIR {
   where: string;
 }
 
+/** A condition of a derived field: on a field of an enclosing message, or on a value kept by `keep:`. */
+export type WhenIR = { field: string; in: number[] } | { kept: string; in: number[] };
+
 /** What a type shows besides its fields, as Wireshark does: declared on a struct or dispatch type. */
 export interface TypeRendering {
+  /**
+   * Integer fields whose value the dissection keeps, under a name, for the rest of the message: what
+   * a later sibling's derived fields depend on (Feature-List after its Feature-List-ID).
+   */
+  keep?: Array<{ name: string; field: string }>;
   /** Filter of the element ID leaf when the type is an IE's value (Wireshark names it after its IE table). */
   elemId?: string;
   /** The type's octets are also shown as one FT_BYTES field (a container, a whole AUTN). */

@@ -5,7 +5,7 @@
  */
 import { DERIVATIONS, RENDERING_FTYPE } from '../engine/render.js';
 import { GrammarError } from './errors.js';
-import type { BytesRendering, DerivedIR, FieldIR, FieldInfo, GrammarIR, InfoTemplate, TypeRendering } from './ir.js';
+import type { BytesRendering, DerivedIR, FieldIR, FieldInfo, GrammarIR, InfoTemplate, TypeRendering, WhenIR } from './ir.js';
 
 type Obj = Record<string, unknown>;
 const FILTER = /^[a-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
@@ -21,7 +21,18 @@ export function fieldRendering(raw: unknown, file: string, path: string): BytesR
 /** The ftype a field's rendering gives it in the catalogue, if any. */
 export const renderedFtype = (render: BytesRendering | undefined): string | undefined => (render ? RENDERING_FTYPE[render] : undefined);
 
-/** A type's `elem_id`, `bytes_field`, `derived`, `info` and `info_suffix` keys; the fields they name go into the catalogue. */
+/** `when:` of a derived field: one condition or a list, each `{field, in}` or `{kept, in}`. */
+function whenConditions(raw: unknown, file: string, at: string): WhenIR[] {
+  const list = Array.isArray(raw) ? raw : [raw];
+  return list.map((w, i) => {
+    const values = isObj(w) && Array.isArray(w.in) && w.in.every((n) => Number.isInteger(n)) ? (w.in as number[]) : undefined;
+    if (values && typeof w.field === 'string' && w.kept === undefined) return { field: w.field, in: values };
+    if (values && typeof w.kept === 'string' && w.field === undefined) return { kept: w.kept, in: values };
+    throw new GrammarError(file, Array.isArray(raw) ? `${at}/${i}` : at, '{field, in: [values]} (a field of the enclosing message) or {kept, in: [values]} (a value kept by keep:)');
+  });
+}
+
+/** A type's `elem_id`, `bytes_field`, `derived`, `keep`, `info` and `info_suffix` keys; the fields they name go into the catalogue. */
 export function typeRendering(def: Obj, fields: readonly FieldIR[] | undefined, file: string, path: string, protocol: string, ir: GrammarIR): TypeRendering {
   const out: TypeRendering = {};
   const catalogue = ir.fields;
@@ -54,12 +65,7 @@ export function typeRendering(def: Obj, fields: readonly FieldIR[] | undefined, 
       const spec = DERIVATIONS[d.as];
       add({ filter: filter(d.filter, `derived/${i}/filter`), label: d.label, ftype: spec.ftype, base: spec.base });
       const out: DerivedIR = { filter: d.filter as string, label: d.label, as: d.as, from, where: `${file}:${at}` };
-      if (d.when !== undefined) {
-        const w = d.when;
-        if (!isObj(w) || typeof w.field !== 'string' || !Array.isArray(w.in) || !w.in.every((n) => Number.isInteger(n)))
-          throw new GrammarError(file, `${at}/when`, '{field, in: [values]}: a field of the enclosing message and its values');
-        out.when = { field: w.field, in: w.in as number[] };
-      }
+      if (d.when !== undefined) out.when = whenConditions(d.when, file, `${at}/when`);
       if (d.bits !== undefined) {
         const ok = (b: unknown): b is { filter: string; label: string; mask: number } =>
           isObj(b) && typeof b.filter === 'string' && typeof b.label === 'string' && Number.isInteger(b.mask) && (b.mask as number) > 0 && (b.mask as number) <= 0xffffffff;
@@ -72,6 +78,12 @@ export function typeRendering(def: Obj, fields: readonly FieldIR[] | undefined, 
       }
       return out;
     });
+  }
+  if (def.keep !== undefined) {
+    const k = def.keep;
+    if (!isObj(k) || !Object.entries(k).every(([name, id]) => /^[a-z][a-z0-9_]*$/.test(name) && typeof id === 'string' && fields?.some((f) => f.id === id && f.kind === 'uint')))
+      throw new GrammarError(file, `${path}/keep`, 'a mapping of names to integer fields of this struct');
+    out.keep = Object.entries(k).map(([name, field]) => ({ name, field: field as string }));
   }
   if (def.info !== undefined) out.info = infoTemplate(def.info, fields, file, `${path}/info`, ir);
   if (def.info_suffix !== undefined) out.infoSuffix = infoTemplate(def.info_suffix, fields, file, `${path}/info_suffix`, ir);

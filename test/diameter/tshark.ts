@@ -85,13 +85,13 @@ export interface TsharkField {
   ftype: string;
 }
 
-/** tshark's Diameter field catalogue (`-G fields`) and the E.212 fields it shows in Diameter, by filter name. */
+/** tshark's Diameter field catalogue (`-G fields`) and the E.212 and E.164 fields it shows in Diameter, by filter name. */
 export function tsharkDiameterFields(): Map<string, TsharkField> {
   const out = execFileSync('tshark', ['-G', 'fields'], { encoding: 'utf8', maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
   const fields = new Map<string, TsharkField>();
   for (const line of out.split('\n')) {
     const [kind, label, name, ftype, protocol] = line.split('\t');
-    if (kind === 'F' && (protocol === 'diameter' || protocol === 'diameter.3gpp' || protocol === 'e212')) fields.set(name, { label, ftype });
+    if (kind === 'F' && ['diameter', 'diameter.3gpp', 'e212', 'e164'].includes(protocol)) fields.set(name, { label, ftype });
   }
   return fields;
 }

@@ -52,6 +52,13 @@ describe('grammar loader', () => {
       '/types/msg/fields/1/params',
       '"demo.msg.len", which is already',
     ],
+    ['a keep: naming no integer field', base.replace('  msg:\n', '  msg:\n    keep: {n: body}\n'), '/types/msg/keep', 'integer fields of this struct'],
+    [
+      'a when: condition with neither field nor kept',
+      base.replace('  msg:\n', '  msg:\n    derived: [{filter: demo.n, label: N, as: decimal, from: [len], when: [{kept: n, in: [1]}, {in: [2]}]}]\n'),
+      '/types/msg/derived/0/when/1',
+      '{kept, in: [values]}',
+    ],
   ])('names file and path for %s', (_what, text, path, detail) => {
     const e = errorOf(text);
     expect(e.file).toBe('grammars/demo.yaml');

@@ -145,8 +145,13 @@ export function compareMessage(m: MessageContext, allowances: readonly Allowance
       r.samePlace++;
     } else leftTshark.push(f);
   }
+  // Then at another offset: the nearest one, so that what is left over is what truly has no partner.
   leftTshark = leftTshark.filter((f) => {
-    if (!take(leftOurs, (o) => o.name === f.name && o.value === f.value)) return true;
+    const distance = (o: OurField) => Math.abs(o.offset - (f.offset ?? o.offset));
+    const same = leftOurs.filter((o) => o.name === f.name && o.value === f.value);
+    if (!same.length) return true;
+    const nearest = same.reduce((a, b) => (distance(b) < distance(a) ? b : a));
+    leftOurs.splice(leftOurs.indexOf(nearest), 1);
     r.agreed++;
     return false;
   });

@@ -145,3 +145,13 @@ export const allowances: Allowance[] = [
     tshark: (f) => (f.name === 'e212.mcc' || f.name === 'e212.mnc') && under(f, 'gsm_a.gm.sm.pco_pid_tree'),
   },
 ];
+
+/** Diameter: what tshark adds across a capture, which a dissection of one message cannot have. */
+export const requestAnswerLinks: Allowance = {
+  id: 'request-answer-links',
+  kind: 'not modelled',
+  fields: ['diameter.answer_in', 'diameter.answer_to', 'diameter.resp_time'],
+  reason:
+    'tshark pairs a request with its answer across the capture (same Hop-by-Hop and End-to-End Identifiers) and shows the frame numbers and the response time; mtcgk dissects one message at a time',
+  tshark: (f) => ['diameter.answer_in', 'diameter.answer_to', 'diameter.resp_time'].includes(f.name),
+};
