@@ -16,12 +16,13 @@ export interface ParamSpec {
 }
 
 /**
- * A leaf the codec adds: its filter name comes from a parameter, or is the field's own plus a suffix.
- * Where a grammar field has the same filter name, the leaf takes that field's label.
+ * A leaf the codec adds: its filter name comes from a parameter, else from the default, else is the
+ * field's own plus a suffix; a leaf with none of these is left out. Where a grammar field has the same
+ * filter name, the leaf takes that field's label.
  */
 export interface LeafSpec {
   key: string;
-  filter: { param: string; default?: string } | { suffix: string };
+  filter: { param: string; default?: string; suffix?: string } | { suffix: string };
   label: string;
   /** Wireshark field type and display base, for the catalogue (`mtcgk fields`) and the Lua export. */
   ftype: string;
@@ -60,9 +61,10 @@ export const BCD_IDENTITY: CodecDescriptor = {
     odd_even_filter: { kind: 'filter', required: true, doc: 'filter name of the odd/even indication' },
     type_filter: { kind: 'filter', required: true, doc: 'filter name of the type of identity' },
     digits: { kind: 'range', doc: '[min, max] digits that generated values have (default [15, 15])' },
+    digit1_filter: { kind: 'filter', doc: "filter name of identity digit 1 (default: the field's own plus _digit1)" },
   },
   leaves: [
-    { key: 'digit1', filter: { suffix: '_digit1' }, label: 'Identity digit 1', ftype: 'FT_UINT8', base: 'BASE_DEC' },
+    { key: 'digit1', filter: { param: 'digit1_filter', suffix: '_digit1' }, label: 'Identity digit 1', ftype: 'FT_UINT8', base: 'BASE_DEC' },
     { key: 'odd_even', filter: { param: 'odd_even_filter' }, label: 'Odd/even indication', ftype: 'FT_BOOLEAN' },
     { key: 'type', filter: { param: 'type_filter' }, label: 'Type of identity', ftype: 'FT_UINT8', base: 'BASE_DEC' },
     { key: 'digits', filter: { suffix: '_digits' }, label: 'Identity digits', ftype: 'FT_STRING' },
@@ -121,12 +123,14 @@ export function paramProblem(spec: ParamSpec, value: unknown): string | undefine
 
 /** The leaves of one codec field, named from its filter and parameters (already checked). */
 export function codecLeaves(d: CodecDescriptor, filter: string, params: Readonly<Record<string, unknown>>): Record<string, CodecLeaf> {
-  const leaf = (l: LeafSpec): CodecLeaf => ({
-    key: l.key,
-    filter: 'suffix' in l.filter ? filter + l.filter.suffix : String(params[l.filter.param] ?? l.filter.default),
-    label: l.label,
-    ftype: l.ftype,
-    base: l.base ?? '',
-  });
-  return Object.fromEntries(d.leaves.map((l) => [l.key, leaf(l)]));
+  const name = (f: LeafSpec['filter']): string | undefined => {
+    const given = 'param' in f ? (params[f.param] ?? f.default) : undefined;
+    return given !== undefined ? String(given) : f.suffix !== undefined ? filter + f.suffix : undefined;
+  };
+  return Object.fromEntries(
+    d.leaves.flatMap((l) => {
+      const f = name(l.filter);
+      return f === undefined ? [] : [[l.key, { key: l.key, filter: f, label: l.label, ftype: l.ftype, base: l.base ?? '' }]];
+    }),
+  );
 }

@@ -9,7 +9,7 @@ import { BitReader } from './bits.js';
 import { bytesDisplay, enumLabel, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
 import { childPointer } from './pointer.js';
-import { closeBytesField, derivedNodes, infoDetail, type InfoPart, openBytesField, renderNode } from './render.js';
+import { closeBytesField, derivedNodes, infoDetail, type InfoPart, numberNode, openBytesField, renderNode } from './render.js';
 import { need, Stop } from './stop.js';
 import { expertItem, type ExpertItem } from './expert.js';
 import { expertOf, walk, type TreeNode } from './tree.js';
@@ -357,6 +357,7 @@ export class Dissector {
             const at = n.children.length;
             items.push(this.field(f.item, w, n, childPointer(path, items.length), scope));
             if (f.item.render) renderNode(f.item.render, n.children[at], w.bytes);
+            if (f.item.numbered) numberNode(n.children[at], items.length - 1);
           }
           return items;
         });

@@ -85,6 +85,13 @@ export function renderNode(render: BytesRendering, n: TreeNode | undefined, byte
   n.display = `${n.label}: ${show}`;
 }
 
+/** A list item shown with its index (a `numbered` list). */
+export function numberNode(n: TreeNode | undefined, index: number): void {
+  if (!n) return;
+  n.show = String(index);
+  n.display = `${n.label}: ${index}`;
+}
+
 /** The field type a rendering gives a bytes field in the catalogue. */
 export const RENDERING_FTYPE: Record<BytesRendering, string> = { ipv4: 'FT_IPv4', ipv6: 'FT_IPv6', apn: 'FT_STRING', bcd: 'FT_STRING', bytes: 'FT_BYTES' };
 
@@ -170,7 +177,7 @@ interface Derived {
 }
 
 /** The derivations a grammar may name with `derived: [{as: ...}]`, given the values of its `from` fields. */
-export const DERIVATIONS: Record<string, { ftype: string; base: string; derive(from: unknown[], ctx: DeriveContext): Derived | undefined }> = {
+export const DERIVATIONS: Record<string, { ftype: string; base: string; derive(from: unknown[], ctx: DeriveContext): Derived | Derived[] | undefined }> = {
   /** A text value again under another name (User-Name as e212.imsi). */
   text: { ftype: 'FT_STRING', base: '', derive: ([v]) => (typeof v === 'string' ? { show: v, value: v } : undefined) },
   /** A 32-bit value again under another name, in hex as FT_UINT32 BASE_HEX shows it (a flags AVP). */
@@ -206,6 +213,16 @@ export const DERIVATIONS: Record<string, { ftype: string; base: string; derive(f
         ],
       };
     },
+  },
+  /**
+   * The TACs after the first of a partial TAI list of consecutive TACs (TS 24.301 §9.9.3.33, type of
+   * list 01), from [number of elements, first TAC]: the list holds number + 1 TACs.
+   */
+  consecutive_tacs: {
+    ftype: 'FT_UINT16',
+    base: 'BASE_DEC',
+    derive: ([n, tac]) =>
+      typeof n === 'number' && typeof tac === 'number' ? Array.from({ length: n }, (_, i) => ({ show: String((tac + i + 1) & 0xffff), value: (tac + i + 1) & 0xffff })) : undefined,
   },
   /** The MCC and the MNC of a PLMN identity held as octets (Diameter's Visited-PLMN-Id). */
   plmn_mcc: plmnPart('mcc'),
@@ -320,13 +337,14 @@ export function derivedNodes(derived: readonly DerivedIR[], value: Obj, start: n
       d.from.map((id) => value[id]),
       ctx,
     );
-    if (!r) continue;
-    const [at, bits] = r.within ? [start + r.within.offset, r.within.bits] : [start, end - start];
-    const n = leaf(d.filter, d.label, at, bits, r.value, r.show);
-    n.generated = true;
-    if (r.children) n.children = r.children(at, bits).map((c) => ({ ...c, generated: true }));
-    if (d.bits && typeof r.value === 'number') n.children.push(...bitNodes(d.bits, r.value, at, bits));
-    out.push(n);
+    for (const one of Array.isArray(r) ? r : r ? [r] : []) {
+      const [at, bits] = one.within ? [start + one.within.offset, one.within.bits] : [start, end - start];
+      const n = leaf(d.filter, d.label, at, bits, one.value, one.show);
+      n.generated = true;
+      if (one.children) n.children = one.children(at, bits).map((c) => ({ ...c, generated: true }));
+      if (d.bits && typeof one.value === 'number') n.children.push(...bitNodes(d.bits, one.value, at, bits));
+      out.push(n);
+    }
   }
   return out;
 }

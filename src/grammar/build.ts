@@ -50,6 +50,7 @@ const FIELD_KEYS = new Set([
   'rest',
   'units',
   'render',
+  'numbered',
 ]);
 const KINDS = ['bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch'] as const;
 const IE_KEYS = new Set(['id', 'name', 'label', 'filter', 'iei', 'format', 'length', 'type', 'presence', 'clause', 'spec_ref', 'bytes_field']);
@@ -372,10 +373,14 @@ class Builder {
     const cases = new Map<number, () => TypeIR>();
     const caseNames = new Map<number, string>();
     for (const [k, v] of Object.entries(raw)) {
-      const n = parseNumber(k);
-      if (n === undefined) throw new GrammarError(file, `${path}/${k}`, 'case keys are integers');
-      cases.set(n, this.typeRef(v, file, `${path}/${k}`));
-      caseNames.set(n, String(v));
+      // A key is a value, or an inclusive range "lo-hi" of values that share a layout.
+      const values = valueRange(k);
+      if (!values) throw new GrammarError(file, `${path}/${k}`, 'case keys are integers or ranges "lo-hi" of at most 65536 values');
+      const type = this.typeRef(v, file, `${path}/${k}`);
+      for (const n of values) {
+        cases.set(n, type);
+        caseNames.set(n, String(v));
+      }
     }
     return { cases, caseNames };
   }
@@ -564,6 +569,10 @@ class Builder {
     }
     if (raw.tail === true) f.presence = { kind: 'tail' };
     f.render = fieldRendering(raw.render, file, path);
+    if (raw.numbered !== undefined) {
+      if (raw.numbered !== true || id !== 'item' || f.kind !== 'ref') throw new GrammarError(file, `${path}/numbered`, 'true, on the item of a list of a type');
+      f.numbered = true;
+    }
     this.register(f, file, path, protocol);
     return f;
   }
@@ -587,9 +596,9 @@ class Builder {
     if (p === undefined) return { kind: 'always' };
     if (typeof p === 'string') return { kind: 'flag', field: p };
     if (isObj(p) && typeof p.field === 'string' && Array.isArray(p.in)) {
-      const values = p.in.map((v) => parseNumber(v));
-      if (values.some((v) => v === undefined)) throw new GrammarError(file, `${path}/present_if/in`, 'integers');
-      return { kind: 'in', field: p.field, values: values as number[] };
+      const values = p.in.map((v) => valueRange(v));
+      if (values.some((v) => v === undefined)) throw new GrammarError(file, `${path}/present_if/in`, 'integers or ranges "lo-hi" of at most 65536 values');
+      return { kind: 'in', field: p.field, values: (values as number[][]).flat() };
     }
     throw new GrammarError(file, `${path}/present_if`, 'a flag field id, or {field, in: [values]}');
   }
@@ -598,8 +607,8 @@ class Builder {
   private register(f: FieldIR, file: string, path: string, protocol: string): void {
     const ftype =
       renderedFtype(f.render) ??
-      (f.kind === 'uint' ? (f.tfs ? 'FT_BOOLEAN' : `FT_UINT${f.typeBits}`) : f.kind === 'bytes' || f.kind === 'codec' ? 'FT_BYTES' : f.kind === 'spare' ? 'FT_UINT8' : 'FT_NONE');
-    const base = f.kind === 'uint' ? (f.base === 'hex' ? 'BASE_HEX' : 'BASE_DEC') : '';
+      (f.kind === 'uint' ? (f.tfs ? 'FT_BOOLEAN' : `FT_UINT${f.typeBits}`) : f.kind === 'bytes' || f.kind === 'codec' ? 'FT_BYTES' : f.kind === 'spare' || f.numbered ? 'FT_UINT8' : 'FT_NONE');
+    const base = f.kind === 'uint' || f.numbered ? (f.kind === 'uint' && f.base === 'hex' ? 'BASE_HEX' : 'BASE_DEC') : '';
     const prev = this.ir.fields.get(f.filter);
     // A codec field's type is its codec's (an IMSI's digits are text): another use of the name may give it.
     if (prev && f.kind !== 'spare' && (prev.label !== f.label || (prev.ftype !== ftype && f.kind !== 'codec'))) {
@@ -698,6 +707,13 @@ class Builder {
     });
     if (halfRun % 2) throw new GrammarError(file, `${path}/${ies.length - 1}`, 'half-octet V IEs come in pairs that fill an octet');
   }
+}
+
+/** An integer, or the values of an inclusive range "lo-hi" (at most 65536 of them); undefined otherwise. */
+function valueRange(raw: unknown): number[] | undefined {
+  const [lo, hi] = typeof raw === 'string' && raw.includes('-') ? raw.split('-').map((x) => parseNumber(x.trim())) : [parseNumber(raw), parseNumber(raw)];
+  if (lo === undefined || hi === undefined || hi < lo || hi - lo >= 1 << 16) return undefined;
+  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
 }
 
 /** The bits a field always takes, or undefined when its size varies. */

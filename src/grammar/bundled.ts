@@ -2343,7 +2343,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "id": "imsi",
               "codec": "bcd_identity",
               "bytes": "rest",
-              "params": {"type":1,"type_label":"IMSI","odd_even_filter":"gsm_a.oddevenind","type_filter":"gsm_a.ie.mobileid.type","digits":[6,15]},
+              "params": {
+                "type": 1,
+                "type_label": "IMSI",
+                "odd_even_filter": "gsm_a.oddevenind",
+                "type_filter": "gsm_a.ie.mobileid.type",
+                "digit1_filter": "gsm_a.id_dig_1",
+                "digits": [6,15]
+              },
               "filter": "e212.imsi",
               "label": "IMSI"
             }
@@ -2356,7 +2363,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "id": "imei",
               "codec": "bcd_identity",
               "bytes": "rest",
-              "params": {"type":2,"type_label":"IMEI","odd_even_filter":"gsm_a.oddevenind","type_filter":"gsm_a.ie.mobileid.type","digits":[15,15]},
+              "params": {
+                "type": 2,
+                "type_label": "IMEI",
+                "odd_even_filter": "gsm_a.oddevenind",
+                "type_filter": "gsm_a.ie.mobileid.type",
+                "digit1_filter": "gsm_a.id_dig_1",
+                "digits": [15,15]
+              },
               "filter": "gsm_a.imei",
               "label": "IMEI"
             }
@@ -2369,7 +2383,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "id": "imeisv",
               "codec": "bcd_identity",
               "bytes": "rest",
-              "params": {"type":3,"type_label":"IMEISV","odd_even_filter":"gsm_a.oddevenind","type_filter":"gsm_a.ie.mobileid.type","digits":[16,16]},
+              "params": {
+                "type": 3,
+                "type_label": "IMEISV",
+                "odd_even_filter": "gsm_a.oddevenind",
+                "type_filter": "gsm_a.ie.mobileid.type",
+                "digit1_filter": "gsm_a.id_dig_1",
+                "digits": [16,16]
+              },
               "filter": "gsm_a.imeisv",
               "label": "IMEISV"
             }
@@ -3725,6 +3746,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "partial_tai_list": {
           "label": "Partial tracking area identity list",
+          "derived": [{"filter":"nas_eps.emm.tai_tac","label":"Tracking area code(TAC)","as":"consecutive_tacs","from":["number_of_elements","tac"]}],
           "fields": [
             {"spare":1},
             {"id":"type_of_list","bits":2,"enum":"type_of_list","filter":"nas_eps.emm.tai_tol","label":"Type of list"},
@@ -8564,6 +8586,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "esm_remote_ue_imsi": {
           "label": "IMSI",
+          "derived": [{"filter":"e212.assoc.imsi","label":"Association IMSI","as":"imsi","from":"imsi"}],
           "fields": [
             {
               "id": "imsi",
@@ -9000,14 +9023,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             },
             {
               "id": "packet_filters",
-              "list": {"type":"esm_tft_packet_filter","filter":"gsm_a.gm.sm.tft.packet_filter","label":"Packet filter"},
+              "list": {"type":"esm_tft_packet_filter","numbered":true,"filter":"gsm_a.gm.sm.tft.packet_filter","label":"Packet filter"},
               "present_if": {"field":"operation_code","in":[1,3,4]},
               "filter": "nas_eps.esm.tft.packet_filters",
               "label": "Packet filter list"
             },
             {
               "id": "packet_filter_identifiers",
-              "list": {"type":"esm_tft_packet_filter_id","filter":"nas_eps.esm.tft.packet_filter_id_item","label":"Packet filter identifier"},
+              "list": {"type":"esm_tft_packet_filter_id","numbered":true,"filter":"gsm_a.gm.sm.tft.packet_filter","label":"Packet filter"},
               "present_if": {"field":"operation_code","in":[5]},
               "filter": "nas_eps.esm.tft.packet_filter_ids",
               "label": "Packet filter identifier list"
@@ -9407,7 +9430,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
                 "34": "esm_pco_c_5gsm_cause",
                 "32801": "esm_pco_c_ipcp",
                 "49187": "esm_pco_c_pap",
-                "49699": "esm_pco_c_chap"
+                "49699": "esm_pco_c_chap",
+                "0xff00-0xffff": "esm_pco_c_operator"
               },
               "default": "esm_pco_c_other",
               "filter": "nas_eps.esm.pco.contents",
@@ -9444,7 +9468,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
                 "36": "esm_pco_c_long",
                 "32801": "esm_pco_c_ipcp",
                 "49187": "esm_pco_c_pap",
-                "49699": "esm_pco_c_chap"
+                "49699": "esm_pco_c_chap",
+                "0xff00-0xffff": "esm_pco_c_operator"
               },
               "default": "esm_pco_c_other",
               "filter": "nas_eps.esm.pco.contents",
@@ -9456,6 +9481,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "label": "Contents",
           "fields": [
             {"id":"length","bits":8,"base":"hex","length_of":"data","filter":"gsm_a.gm.sm.pco.length","label":"Length"},
+            {"id":"data","bytes":"var","filter":"nas_eps.esm.pco.data","label":"Contents"}
+          ]
+        },
+        "esm_pco_c_operator": {
+          "label": "Operator specific contents",
+          "fields": [
+            {"id":"length","bits":8,"base":"hex","length_of":["plmn","data"],"filter":"gsm_a.gm.sm.pco.length","label":"Length"},
+            {"id":"plmn","codec":"plmn","filter":"nas_eps.esm.pco.operator_plmn","label":"PLMN"},
             {"id":"data","bytes":"var","filter":"nas_eps.esm.pco.data","label":"Contents"}
           ]
         },

@@ -47,6 +47,8 @@ export interface FieldBase extends Meta {
   lengthFrom?: string;
   /** The field's octets shown as Wireshark's field type would (src/engine/render.ts). */
   render?: BytesRendering;
+  /** A list item shown with its index in the list, from 0 (Wireshark's "Packet filter: 0"). */
+  numbered?: boolean;
 }
 
 export interface UintField extends FieldBase {

@@ -9586,7 +9586,7 @@ export interface EsmPcoContainerUl extends StructExtras {
    */
   id: number;
   /** Protocol or container contents */
-  contents: EsmPcoCDataOffUeStatus | EsmPcoCPduSessionId | EsmPcoC5gsmCause | EsmPcoCIpcp | EsmPcoCPap | EsmPcoCChap | EsmPcoCOther | Raw;
+  contents: EsmPcoCDataOffUeStatus | EsmPcoCPduSessionId | EsmPcoC5gsmCause | EsmPcoCIpcp | EsmPcoCPap | EsmPcoCChap | EsmPcoCOperator | EsmPcoCOther | Raw;
 }
 
 /** Protocol or container. */
@@ -9597,7 +9597,7 @@ export interface EsmPcoContainerDl extends StructExtras {
    */
   id: number;
   /** Protocol or container contents */
-  contents: EsmPcoCPcscfIpv6 | EsmPcoCDnsIpv6 | EsmPcoCRejectCode | EsmPcoCSelBearerCtrlMode | EsmPcoCDsmipv6HomeAgentIpv6 | EsmPcoCDsmipv6HomeNetworkPrefix | EsmPcoCDsmipv6HomeAgentIpv4 | EsmPcoCPcscfIpv4 | EsmPcoCDnsIpv4 | EsmPcoCIpv4LinkMtu | EsmPcoCNbifomMode | EsmPcoCNonIpLinkMtu | EsmPcoCApnRateControl | EsmPcoCAdditionalApnRateControl | EsmPcoCPduSessionAddressLifetime | EsmPcoCEthernetMtu | EsmPcoCUnstructuredMtu | EsmPcoCLong | EsmPcoCIpcp | EsmPcoCPap | EsmPcoCChap | EsmPcoCOther | Raw;
+  contents: EsmPcoCPcscfIpv6 | EsmPcoCDnsIpv6 | EsmPcoCRejectCode | EsmPcoCSelBearerCtrlMode | EsmPcoCDsmipv6HomeAgentIpv6 | EsmPcoCDsmipv6HomeNetworkPrefix | EsmPcoCDsmipv6HomeAgentIpv4 | EsmPcoCPcscfIpv4 | EsmPcoCDnsIpv4 | EsmPcoCIpv4LinkMtu | EsmPcoCNbifomMode | EsmPcoCNonIpLinkMtu | EsmPcoCApnRateControl | EsmPcoCAdditionalApnRateControl | EsmPcoCPduSessionAddressLifetime | EsmPcoCEthernetMtu | EsmPcoCUnstructuredMtu | EsmPcoCLong | EsmPcoCIpcp | EsmPcoCPap | EsmPcoCChap | EsmPcoCOperator | EsmPcoCOther | Raw;
 }
 
 /** Contents. */
@@ -9607,6 +9607,22 @@ export interface EsmPcoCOther extends StructExtras {
    * 8 bits; length of data: computed when absent.
    */
   length?: number;
+  /**
+   * Contents
+   * Hex octets.
+   */
+  data: string;
+}
+
+/** Operator specific contents. */
+export interface EsmPcoCOperator extends StructExtras {
+  /**
+   * Length
+   * 8 bits; length of plmn, data: computed when absent.
+   */
+  length?: number;
+  /** PLMN */
+  plmn: Plmn;
   /**
    * Contents
    * Hex octets.

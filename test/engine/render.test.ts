@@ -4,6 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { DERIVATIONS, gsm7, renderBytes } from '../../src/engine/render.js';
 import { fromHex } from '../../src/index.js';
 
+/** A derivation's one generated field. */
+const derive = (name: string, from: unknown[]) => {
+  const r = DERIVATIONS[name].derive(from, {});
+  return Array.isArray(r) ? r[0] : r;
+};
+
 describe('field renderings', () => {
   it('writes addresses as FT_IPv4 and FT_IPv6 do (RFC 5952 for IPv6)', () => {
     expect(renderBytes('ipv4', fromHex('0ae1000a'))).toBe('10.225.0.10');
@@ -24,19 +30,25 @@ describe('field renderings', () => {
     expect(gsm7(fromHex('e8329bfd06'), 5)).toBe('hello');
     expect(gsm7(fromHex('7f'), 1)).toBe('à');
     expect(gsm7(fromHex('00'), 1)).toBe('@');
-    expect(DERIVATIONS.network_name.derive([1, 0, '00480069'], {})?.show).toBe('Hi');
+    expect(derive('network_name', [1, 0, '00480069'])?.show).toBe('Hi');
   });
 
   it('computes the total APN-AMBR of TS 24.301 §9.9.4.2 in kbps', () => {
-    const total = (b: number, e?: number, e2?: number) => DERIVATIONS.apn_ambr_total.derive([b, e, e2], {})?.value;
+    const total = (b: number, e?: number, e2?: number) => derive('apn_ambr_total', [b, e, e2])?.value;
     expect(total(254, 221, 16)).toBe(4294000);
     expect(total(254, 93)).toBe(35000);
     expect(total(254, 67)).toBe(15300);
     expect(total(254)).toBeUndefined();
   });
 
+  it('gives the TACs after the first of a list of consecutive TACs (TS 24.301 §9.9.3.33)', () => {
+    const r = DERIVATIONS.consecutive_tacs.derive([3, 0xffff], {});
+    expect(Array.isArray(r) && r.map((d) => d.value)).toEqual([0, 1, 2]);
+    expect(DERIVATIONS.consecutive_tacs.derive([0, 7], {})).toEqual([]);
+  });
+
   it('gives GPRS timer lengths in the unit Wireshark shows (9 decihours = 54 min)', () => {
-    expect(DERIVATIONS.gprs_timer.derive([2, 9], {})?.show).toBe('0x36');
-    expect(DERIVATIONS.gprs_timer_3.derive([6, 1], {})?.value).toBe(320);
+    expect(derive('gprs_timer', [2, 9])?.show).toBe('0x36');
+    expect(derive('gprs_timer_3', [6, 1])?.value).toBe(320);
   });
 });

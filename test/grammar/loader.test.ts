@@ -52,6 +52,7 @@ describe('grammar loader', () => {
       '/types/msg/fields/1/params',
       '"demo.msg.len", which is already',
     ],
+    ['a case range upside down', base.replace('{id: body, bytes: var}', '{id: body, switch: len, cases: {"9-3": msg}}'), '/types/msg/fields/1/cases/9-3', 'ranges "lo-hi"'],
     ['a keep: naming no integer field', base.replace('  msg:\n', '  msg:\n    keep: {n: body}\n'), '/types/msg/keep', 'integer fields of this struct'],
     [
       'a when: condition with neither field nor kept',

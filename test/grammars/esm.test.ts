@@ -62,15 +62,15 @@ const esmCorpus = corpus.filter((m) => byLabel.has(innerName(m.name)));
 /** Messages built by hand for the IEs and layouts the corpus does not carry (all decode cleanly in tshark 4.0). */
 const synthetic: Sample[] = [
   {
-    name: 'Activate dedicated EPS bearer context request (synthetic: every TFT component, parameters list, QoS, TI, LLC SAPI, radio priority, PFI, PCO, EPCO)',
+    name: 'Activate dedicated EPS bearer context request (synthetic: every TFT component, parameters list, QoS, TI, LLC SAPI, radio priority, PFI, PCO, EPCO with an operator container)',
     hex:
       '6205c506050142424242a8323110901011223344ffffff0011c0a80001ffffff002020010db8000000000000000000000000' +
       'ffffffffffffffff000000000000000021fe800000000000000000000000000000402320010db80000000000000000000000' +
       '0030300640005041040004ff501f905113881389600000123470b8fc80012345810011223344558266554433221183006484' +
       '0fff850b860387080002200230110103a1b2c3020400010002030201025d02f08530141b931f939640404a42404011fefefe' +
       'fe01020304320583340108273b80000d04c0a8000100100205dc0016040b00006400190302000a0005010200081120010db8' +
-      '000000000000000000000000400004012a001e020e10c333090101010201020301007b001d8000031020010db80000000000' +
-      '0000000000005300140101ff010201025c0a03001000200300080008',
+      '000000000000000000000000400004012a001e020e10c333090101010201020301007b00208000031020010db80000000000' +
+      '0000000000005300140101ff010502f81001025c0a03001000200300080008',
   },
   {
     name: 'Activate default EPS bearer context request (synthetic: IPv6 PDN address, IPCP/CHAP in PCO, every optional IE)',
@@ -96,7 +96,7 @@ const synthetic: Sample[] = [
   {
     name: 'Remote UE report (synthetic: connected and disconnected contexts, every identity type, PKMF address)',
     hex:
-      '0209e9790040021802080a10101032547698063b632143658701c0a80a011f902502084c0951243032578111010011223344' +
+      '0209e9790040021802082a80101032547698063b632143658701c0a80a011f902502084c0951243032578111010011223344' +
       '5566778899aabbccddeeff0220010db8000000017a000e010c01094509512430325781f1006f0501c0a80001',
   },
   {
@@ -292,7 +292,7 @@ describe('synthetic ESM messages (IEs absent from the corpus)', () => {
     const v = dissect(synthetic.find((s) => s.name.startsWith('Remote UE report ('))!.hex).value as Obj;
     const connected = v.remote_ue_context_connected as { contexts: Array<{ context: { user_identities: Array<{ identity: Obj }>; address: Obj } }> };
     expect(connected.contexts[0].context.user_identities.map((u) => u.identity)).toEqual([
-      { imsi: '001010123456789', type_of_user_identity: 2 },
+      { imsi: '208010123456789', type_of_user_identity: 2 },
       { msisdn: '33612345678', type_of_user_identity: 3 },
     ]);
     expect(connected.contexts[0].context.address).toEqual({ ipv4: 'c0a80a01', port: 8080 });

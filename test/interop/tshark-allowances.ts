@@ -48,15 +48,6 @@ export const allowances: Allowance[] = [
     tshark: (f) => under(f, 'Mobile station classmark 3'),
   },
   {
-    id: 'generated-values',
-    kind: 'not modelled',
-    fields: ['nas_eps.emm.tai_tac', 'gsm_a.gm.sm.tft.packet_filter'],
-    reason:
-      'values tshark computes rather than reads and the grammar declares no derivation for: the further TACs of a TAI list of consecutive TACs (no offset), the index of a packet filter in its list. mtcgk shows what is on the wire (compared)',
-    spec: 'TS 24.301 §9.9.3.33; TS 24.008 §10.5.6.12',
-    tshark: (f) => (f.name === 'nas_eps.emm.tai_tac' && f.offset === undefined) || f.name === 'gsm_a.gm.sm.tft.packet_filter',
-  },
-  {
     id: 'mnc-length',
     kind: 'not modelled',
     fields: ['e212.mnc'],
@@ -117,32 +108,14 @@ export const allowances: Allowance[] = [
   },
   // ---- (c) what the engine (src/, not the grammar) cannot express
   {
-    id: 'identity-digit-1',
-    kind: 'engine',
-    fields: ['gsm_a.id_dig_1'],
-    reason:
-      'the bcd_identity codec (src/codecs/digits.ts) names the leaf of identity digit 1 after the identity (e212.imsi_digit1, gsm_a.imeisv_digit1) instead of gsm_a.id_dig_1. Checked: same digit at the same octet',
-    spec: 'TS 24.008 §10.5.1.4',
-    tshark: (f) => f.name === 'gsm_a.id_dig_1',
-    counterpart: (f, left) => left.find((o) => o.name.endsWith('_digit1') && o.offset === f.offset && o.value === f.value),
-  },
-  {
     id: 'identity-filler',
     kind: 'engine',
     fields: ['gsm_a.filler'],
-    reason: 'the bcd_identity codec reads the 1111 filler of an even number of digits (IMEISV) as part of the digits and shows no field for it',
+    reason:
+      "the 1111 filler of an even number of digits (IMEISV) shares its octet with the last digit; tshark shows it as a field over the digits' octet, and mtcgk's leaves do not overlap (the digits hold the octet)",
     spec: 'TS 24.008 §10.5.1.4',
     tshark: (f) => f.name === 'gsm_a.filler',
     verify: (f, m) => f.value === '0x0f' && m.ours.some((o) => o.name === 'gsm_a.imeisv'),
-  },
-  // ---- (d) ESM grammar (grammars/nas-eps/esm-*.yaml), being finished elsewhere
-  {
-    id: 'esm-pco-operator-container',
-    kind: 'ESM pending',
-    fields: ['e212.mcc', 'e212.mnc'],
-    reason: 'tshark reads the PLMN at the start of an operator specific PCO container (FF00H); the ESM grammar keeps its contents as octets',
-    spec: 'TS 24.008 §10.5.6.3',
-    tshark: (f) => (f.name === 'e212.mcc' || f.name === 'e212.mnc') && under(f, 'gsm_a.gm.sm.pco_pid_tree'),
   },
 ];
 
