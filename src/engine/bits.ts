@@ -1,11 +1,15 @@
 /** The `bits` (<= 53) at bit offset `pos`, MSB first, as a number. */
 export function bitsAt(bytes: Uint8Array, pos: number, bits: number): number {
+  const shift = pos & 7;
+  // Most fields lie within one octet, or are whole octets: no loop for them.
+  if (shift + bits <= 8) return (bytes[pos >> 3] >> (8 - shift - bits)) & ((1 << bits) - 1);
+  if (shift === 0 && bits === 16) return (bytes[pos >> 3] << 8) | bytes[(pos >> 3) + 1];
   let v = 0;
   let p = pos;
   for (let left = bits; left > 0; ) {
     const inByte = 8 - (p & 7);
-    const take = Math.min(inByte, left);
-    v = v * 2 ** take + ((bytes[p >> 3] >> (inByte - take)) & ((1 << take) - 1));
+    const take = inByte < left ? inByte : left;
+    v = v * (1 << take) + ((bytes[p >> 3] >> (inByte - take)) & ((1 << take) - 1));
     p += take;
     left -= take;
   }
