@@ -55,10 +55,16 @@ export function typeRendering(def: Obj, fields: readonly FieldIR[] | undefined, 
       add({ filter: filter(d.filter, `derived/${i}/filter`), label: d.label, ftype: spec.ftype, base: spec.base });
       const out: DerivedIR = { filter: d.filter as string, label: d.label, as: d.as, from, where: `${file}:${at}` };
       if (d.when !== undefined) {
-        const w = d.when;
-        if (!isObj(w) || typeof w.field !== 'string' || !Array.isArray(w.in) || !w.in.every((n) => Number.isInteger(n)))
-          throw new GrammarError(file, `${at}/when`, '{field, in: [values]}: a field of the enclosing message and its values');
-        out.when = { field: w.field, in: w.in as number[] };
+        const conditions = Array.isArray(d.when) ? d.when : [d.when];
+        const ok = (w: unknown): w is { field: string; in: number[] } => isObj(w) && typeof w.field === 'string' && Array.isArray(w.in) && w.in.every((n) => Number.isInteger(n));
+        if (!conditions.length || !conditions.every(ok))
+          throw new GrammarError(file, `${at}/when`, '{field, in: [values]} or a list of them: a field of this struct or of the enclosing message, and its values');
+        out.when = conditions.map((w) => ({ field: w.field, in: w.in }));
+      }
+      if (d.at !== undefined) {
+        const ids = Array.isArray(d.at) ? d.at.map(String) : [String(d.at)];
+        for (const id of ids) if (!fieldIds.includes(id)) throw new GrammarError(file, `${at}/at`, `"${id}" is not a field of this struct`);
+        out.at = ids;
       }
       if (d.bits !== undefined) {
         const ok = (b: unknown): b is { filter: string; label: string; mask: number } =>
