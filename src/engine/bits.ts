@@ -13,12 +13,13 @@ export function bitsAt(bytes: Uint8Array, pos: number, bits: number): number {
 }
 
 /**
- * The length of the bits [start, end) in semi-octets as TS 23.040 §9.1.2.5 counts an address: every
- * semi-octet but a last one of 1111, which is filler. `peek` reads bits at an absolute offset.
+ * The length of the octets [start, end) (bit offsets) in semi-octets as TS 23.040 §9.1.2.5 counts an
+ * address: every semi-octet but a last one of 1111, which is filler. Semi-octets run bits 4-1 first,
+ * then bits 8-5, so the last is bits 8-5 of the last octet. `peek` reads bits at an absolute offset.
  */
 export function semiOctets(peek: (pos: number, bits: number) => number, start: number, end: number): number {
   const n = Math.floor((end - start) / 4);
-  return n > 0 && peek(start + (n - 1) * 4, 4) === 0xf ? n - 1 : n;
+  return n >= 2 && peek(end - 8, 4) === 0xf ? n - 1 : n;
 }
 
 /** MSB-first bit cursor over a byte buffer, with absolute bit offsets and a hard end (a window). */

@@ -359,7 +359,8 @@ export const DERIVATIONS: Record<string, { ftype: string; base: string; derive(f
         value: digits,
         children: (at, bits) => [
           leaf('e164.country_code', 'Country Code', at, bits, Number(parts.cc), String(Number(parts.cc))),
-          ...(parts.id === undefined ? [] : [leaf('e164.identification_code', 'Identification Code', at, bits, Number(parts.id), String(Number(parts.id)))]),
+          // The identification code follows the country code, from the number's second octet.
+          ...(parts.id === undefined ? [] : [leaf('e164.identification_code', 'Identification Code', at + 8, Math.max(0, bits - 8), Number(parts.id), String(Number(parts.id)))]),
         ],
       };
     },
