@@ -73,10 +73,12 @@ export const BCD_IDENTITY: CodecDescriptor = {
 
 export const BCD_DIGITS: CodecDescriptor = {
   name: 'bcd_digits',
-  doc: 'a BCD digit string, low nibble first, to the end of its window (filler 0xF)',
+  doc: 'a BCD digit string, low nibble first, to the end of its window (filler 0xF); hex digits or keypad characters above 9',
   params: {
     min: { kind: 'integer', doc: 'fewest digits of generated values (default 1)' },
     max: { kind: 'integer', doc: 'most digits of generated values (default 20)' },
+    number: { kind: 'integer', doc: '1: shown as the number the digits make, as an FT_UINT field shows it (a time stamp digit pair "05" as 5)' },
+    keypad: { kind: 'integer', doc: '1: semi-octets 1010-1110 are the keypad characters * # a b c (TS 24.008 Table 10.5.118), not hex digits' },
   },
   leaves: [],
 };

@@ -20,22 +20,33 @@ const leaf = (l: CodecLeaf, bitOffset: number, bitLength: number, value: unknown
   bitField,
 });
 
-/** Reads nibble pairs (low nibble first) to the end of the window; 0xF ends the string (filler). */
-function readPairs(r: BitReader, site: CodecSite, digits: string[]): void {
+/** The digits of a number with keypad characters (TS 24.008 Table 10.5.118, TS 23.040 §9.1.2.3): 1010 is *, 1011 #, 1100-1110 a-c. */
+const KEYPAD = '0123456789*#abc';
+
+/**
+ * Reads nibble pairs (low nibble first) to the end of the window; 0xF ends the string (filler). A
+ * nibble above 9 is a keypad character with `keypad`, else a hex digit and a note.
+ */
+function readPairs(r: BitReader, site: CodecSite, digits: string[], keypad = false): void {
   while (r.remaining >= 8) {
     const byte = r.read(8);
     for (const nib of [byte & 0xf, byte >> 4]) {
       if (nib === 0xf) continue;
+      if (keypad) {
+        digits.push(KEYPAD[nib]);
+        continue;
+      }
       if (nib > 9) site.node.expert.push(expertItem('invalid_value', `${site.label}: nibble 0x${nib.toString(16)} is not a BCD digit`, site.path, r.pos - 8, 8));
       digits.push(nib.toString(16));
     }
   }
 }
 
-function writePairs(w: BitWriter, digits: string): void {
+function writePairs(w: BitWriter, digits: string, keypad = false): void {
+  const nibble = (c: string) => (keypad ? KEYPAD.indexOf(c) : parseInt(c, 16));
   for (let i = 0; i < digits.length; i += 2) {
-    const lo = parseInt(digits[i], 16);
-    const hi = i + 1 < digits.length ? parseInt(digits[i + 1], 16) : 0xf;
+    const lo = nibble(digits[i]);
+    const hi = i + 1 < digits.length ? nibble(digits[i + 1]) : 0xf;
     w.write((hi << 4) | lo, 8);
   }
 }
@@ -80,17 +91,24 @@ export const bcdIdentity: Codec = {
   show: (v) => String(v),
 };
 
-/** A plain BCD digit string to the end of the window (emergency numbers, called party numbers). */
+/**
+ * A plain BCD digit string to the end of the window (emergency numbers, called party numbers); with
+ * `keypad: 1` its nibbles above 9 are the keypad characters * # a b c, otherwise hex digits.
+ */
 export const bcdDigits: Codec = {
-  decode(r, _params, site) {
+  decode(r, params, site) {
     const digits: string[] = [];
-    readPairs(r, site, digits);
+    readPairs(r, site, digits, params.keypad === 1);
     return digits.join('');
   },
-  encode(w, value) {
-    writePairs(w, digitString(value, 'digits'));
+  encode(w, value, params) {
+    const keypad = params.keypad === 1;
+    if (typeof value !== 'string' || !(keypad ? /^[0-9*#abc]*$/ : /^[0-9a-e]*$/).test(value)) {
+      throw new TypeError(`digits: expected a string of decimal digits${keypad ? ' and * # a b c' : ''}`);
+    }
+    writePairs(w, value, keypad);
   },
-  show: (v) => String(v),
+  show: (v, params) => (params.number === 1 && /^\d+$/.test(String(v)) ? String(Number(v)) : String(v)),
 };
 
 export interface Plmn {

@@ -155,9 +155,11 @@ export class Arbitraries {
       case 'bytes': {
         const hex = (len: fc.Arbitrary<Uint8Array>) => len.map((b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(''));
         if (typeof f.size === 'number') return hex(fc.uint8Array({ minLength: f.size / 8, maxLength: f.size / 8 }));
-        if (f.text === 'ascii') return fc.string({ unit: 'binary-ascii', maxLength: this.maxBytes });
-        if (f.text === 'utf8') return fc.string({ unit: 'grapheme', maxLength: this.maxBytes });
-        return hex(fc.uint8Array({ maxLength: this.maxBytes }));
+        // Trailing octets are present only when there are some: never empty.
+        const minLength = f.presence.kind === 'tail' ? 1 : 0;
+        if (f.text === 'ascii') return fc.string({ unit: 'binary-ascii', minLength, maxLength: this.maxBytes });
+        if (f.text === 'utf8') return fc.string({ unit: 'grapheme', minLength, maxLength: this.maxBytes });
+        return hex(fc.uint8Array({ minLength, maxLength: this.maxBytes }));
       }
       case 'ref':
         return this.type(f.type(), depth);

@@ -16,6 +16,16 @@ export function bitsAt(bytes: Uint8Array, pos: number, bits: number): number {
   return v;
 }
 
+/**
+ * The length of the octets [start, end) (bit offsets) in semi-octets as TS 23.040 §9.1.2.5 counts an
+ * address: every semi-octet but a last one of 1111, which is filler. Semi-octets run bits 4-1 first,
+ * then bits 8-5, so the last is bits 8-5 of the last octet. `peek` reads bits at an absolute offset.
+ */
+export function semiOctets(peek: (pos: number, bits: number) => number, start: number, end: number): number {
+  const n = Math.floor((end - start) / 4);
+  return n >= 2 && peek(end - 8, 4) === 0xf ? n - 1 : n;
+}
+
 /** MSB-first bit cursor over a byte buffer, with absolute bit offsets and a hard end (a window). */
 export class BitReader {
   constructor(
@@ -127,6 +137,11 @@ export class BitWriter {
     }
     this.write(value, bits);
     this.pos = save;
+  }
+
+  /** `bits` (<= 53) written at an earlier absolute offset. */
+  peek(at: number, bits: number): number {
+    return bitsAt(this.buf, at, bits);
   }
 
   /** A copy of the whole octets in [start, end) bits written so far. */

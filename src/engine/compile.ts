@@ -12,8 +12,8 @@
  */
 import { CODECS } from '../codecs/index.js';
 import type { BytesField, CodecField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, ProtectionIR, Relation, SpareField, StructType, TypeIR, UintField } from '../grammar/ir.js';
-import { BitReader, bitsAt } from './bits.js';
-import { MAX_NESTING } from './dissect.js';
+import { BitReader, bitsAt, semiOctets } from './bits.js';
+import { extentBits, MAX_NESTING, semiOctetLength } from './dissect.js';
 import { spareShow, textOf, textValue, toHex, uintShow } from './format.js';
 import type { Direction, ProtectionRequest, ProtectionScheme } from './protection.js';
 import type { TreeNode } from './tree.js';
@@ -176,11 +176,26 @@ export function capturable(ir: GrammarIR): Set<string> {
   const ok = new Set<string>();
   const not = new Set<string>();
   const seen = new Set<FieldIR[]>();
+  // The fields of view types: the decoder reads the integer, not the view's nodes.
+  const viewed = new Set<TypeIR>();
+  const viewFilters = (t: TypeIR) => {
+    if (viewed.has(t)) return;
+    viewed.add(t);
+    if (t.kind === 'struct') for (const f of t.fields) viewField(f);
+    if (t.kind === 'dispatch') for (const c of [...t.cases.values(), ...(t.default ? [t.default] : [])]) viewFilters(c());
+  };
+  const viewField = (f: FieldIR) => {
+    not.add(f.filter);
+    if (f.kind === 'list') viewField(f.item);
+    if (f.kind === 'ref') viewFilters(f.type());
+    if (f.kind === 'switch') for (const c of [...f.cases.values(), ...(f.default ? [f.default] : [])]) viewFilters(c());
+  };
   const visitField = (f: FieldIR) => {
     if ((f.kind === 'uint' || f.kind === 'spare' || f.kind === 'bytes') && !f.render) ok.add(f.filter);
     else not.add(f.filter);
     if (f.kind === 'list') visitField(f.item);
     if (f.kind === 'codec') for (const l of Object.values(f.leaves)) not.add(l.filter);
+    if (f.kind === 'uint' && f.view) viewFilters(f.view());
   };
   const visitFields = (fields: FieldIR[]) => {
     if (seen.has(fields)) return;
@@ -342,6 +357,7 @@ export class CompiledDecoder {
         start: starts.has(i),
         ...keeping(f, consts),
         audited: this.bailOn.has(f.id),
+        semi: this.semiLength(f, layout),
       };
     });
     // A relation whose targets are all absent is not derivable: its value is kept.
@@ -363,6 +379,7 @@ export class CompiledDecoder {
           if (s.audited) bail();
           value[s.id] = v;
         }
+        if (s.semi) s.semi(c, fr, value);
       }
       if (fr.closing) for (const k of fr.closing) k();
       for (const k of kept) if (fr.vals[k.i] !== undefined && !k.targets.some((t) => t in value)) value[k.id] = fr.vals[k.i];
@@ -481,6 +498,27 @@ export class CompiledDecoder {
     };
   }
 
+  /**
+   * For a field sized by a length in semi-octets: keeps the length in the value when the encoder would
+   * compute another from the octets (the dissector's keepSemiOctetLength).
+   */
+  private semiLength(f: FieldIR, layout: Layout): ((c: Cursor, fr: Frame, value: Obj) => void) | undefined {
+    const lf = f.lengthFrom ? semiOctetLength(f, layout.defs) : undefined;
+    if (!lf) return undefined;
+    const { at, rel, targets } = this.relationOf(f, layout);
+    const { id } = lf;
+    return (c, fr, value) => {
+      const len = fr.vals[at];
+      if (len === undefined) return;
+      let spanStart = Number.POSITIVE_INFINITY;
+      for (const t of targets) {
+        const st = t < 0 ? undefined : fr.starts[t];
+        if (st !== undefined && st < spanStart) spanStart = st;
+      }
+      if (semiOctets((pos, bits) => bitsAt(c.bytes, pos, bits), spanStart, c.pos) + rel.adjust !== len) value[id] = len;
+    };
+  }
+
   private relationOf(f: FieldIR, layout: Layout): { at: number; rel: Relation; targets: number[] } {
     const at = layout.index.get(f.lengthFrom!);
     const rel = at === undefined ? undefined : (layout.defs[at] as UintField).relation;
@@ -509,7 +547,7 @@ export class CompiledDecoder {
         if (s !== undefined && s < spanStart) spanStart = s;
       }
       const taken = Number.isFinite(spanStart) ? c.pos - spanStart : 0;
-      const bits = Math.max(0, (len! - adjust) * unitBits - taken);
+      const bits = Math.max(0, extentBits(len! - adjust, unitBits) - taken);
       return bits > c.end - c.pos ? broken() : bits;
     };
   }

@@ -5,7 +5,7 @@
  */
 import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
-import { BitReader } from './bits.js';
+import { BitReader, bitsAt, semiOctets } from './bits.js';
 import { bytesDisplay, enumLabel, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
 import { childPointer } from './pointer.js';
@@ -156,8 +156,9 @@ export class Dissector {
         const suffix = t.infoSuffix ? this.info.push({ suffix: '' }) - 1 : -1;
         const start = r.pos;
         let ints = new Map<string, number>();
+        const spans = t.derived ? new Map<string, [number, number]>() : undefined;
         try {
-          ints = this.fields(t.fields, r, parent, value, path, new Map(), t.protection);
+          ints = this.fields(t.fields, r, parent, value, path, new Map(), t.protection, spans);
         } finally {
           if (t.message) this.enclosing.pop();
         }
@@ -165,7 +166,17 @@ export class Dissector {
         // Derivations see every integer field, those the value leaves out (flags, constants) too.
         for (const k of t.keep ?? []) if (ints.has(k.field)) this.kept.set(k.name, ints.get(k.field)!);
         if (t.derived)
-          parent.children.push(...derivedNodes(t.derived, { ...Object.fromEntries(ints), ...value }, start, r.pos, { direction: this.linkDirection(), messages: this.enclosing, kept: this.kept }));
+          parent.children.push(
+            ...derivedNodes(
+              t.derived,
+              { ...Object.fromEntries(ints), ...value },
+              start,
+              r.pos,
+              { direction: this.linkDirection(), messages: this.enclosing, kept: this.kept },
+              spans,
+              widthsOf(t.fields),
+            ),
+          );
         const detail = t.info && infoDetail(t.info, value, parent);
         // A message's Info text stands for its name; another type's is a detail after the name.
         if (detail && named >= 0) this.info[named] = { message: detail };
@@ -200,12 +211,21 @@ export class Dissector {
   }
 
   /** Decodes a struct's fields; `scope` collects earlier values for relations, switches and presence; returns the integer values. */
-  fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, protection?: ProtectionIR): Map<string, number> {
+  fields(
+    fields: FieldIR[],
+    r: BitReader,
+    parent: TreeNode,
+    value: Obj,
+    path: string,
+    consts: Map<string, number>,
+    protection?: ProtectionIR,
+    spans?: Map<string, [number, number]>,
+  ): Map<string, number> {
     const starts = new Map<string, number>();
     const scope: Scope = { values: new Map(), defs: fields, starts };
     let closing: ((truncated?: boolean) => void) | undefined;
     try {
-      this.fieldList(fields, r, parent, value, path, consts, scope, protection, (c) => (closing = c));
+      this.fieldList(fields, r, parent, value, path, consts, scope, protection, (c) => (closing = c), spans);
     } catch (e) {
       // A cut protected struct still gets its verdict: a scheme holding keys must not call it unverified.
       if (e instanceof Stop && protection) {
@@ -233,6 +253,7 @@ export class Dissector {
     scope: Scope,
     protection: ProtectionIR | undefined,
     setClosing: (c: (truncated?: boolean) => void) => void,
+    spans?: Map<string, [number, number]>,
   ): void {
     const starts = scope.starts!;
     for (const f of fields) {
@@ -258,7 +279,21 @@ export class Dissector {
       } else {
         value[f.id] = v;
       }
+      spans?.set(f.id, [starts.get(f.id)!, r.pos]);
+      if (f.lengthFrom && semiOctetLength(f, fields)) this.keepSemiOctetLength(semiOctetLength(f, fields)!, r, scope, value);
     }
+  }
+
+  /**
+   * A length in semi-octets that the encoder would not compute from the octets it measured (an odd
+   * count without a 1111 filler, an alphanumeric address) stays in the value, so that it re-encodes.
+   */
+  private keepSemiOctetLength(lf: UintField, r: BitReader, scope: Scope, value: Obj): void {
+    const rel = lf.relation!;
+    const len = scope.values.get(lf.id);
+    if (len === undefined) return;
+    const spanStart = Math.min(...rel.targets.map((t) => scope.starts?.get(t) ?? Infinity));
+    if (semiOctets((pos, bits) => bitsAt(r.bytes, pos, bits), spanStart, r.pos) + rel.adjust !== len) value[lf.id] = len;
   }
 
   /** A protected struct cut before its payload: the scheme judges what there is. */
@@ -299,6 +334,7 @@ export class Dissector {
         if (f.enum && typeof v === 'number' && enumLabel(f.enum, v) === undefined) {
           n.expert.push(expertItem('reserved_value', `${f.label}: reserved value ${v}`, path, start, f.bits));
         }
+        if (f.view) this.view(f.view(), new BitReader(r.bytes, start, r.pos), n, path);
         parent.children.push(n);
         return typeof v === 'bigint' ? v.toString() : v;
       }
@@ -389,6 +425,17 @@ export class Dissector {
         return v;
       }
     }
+  }
+
+  /** An integer field's bits shown again as the fields of its view type, under its node; the value they make is dropped. */
+  private view(t: TypeIR, r: BitReader, n: TreeNode, path: string): void {
+    const info = this.info.length;
+    try {
+      this.type(t, r, n, path);
+    } catch (e) {
+      if (!(e instanceof Stop)) throw e;
+    }
+    this.info.length = info;
   }
 
   /** The direction of the outermost enclosing message that has one (what Wireshark's link direction follows). */
@@ -515,7 +562,7 @@ export class Dissector {
     // A span: the fields before the last target already took their part of the length.
     const spanStart = Math.min(...rel.targets.map((t) => scope.starts?.get(t) ?? Infinity));
     const taken = Number.isFinite(spanStart) ? r.pos - spanStart : 0;
-    const bits = Math.max(0, (len - rel.adjust) * rel.unitBits - taken);
+    const bits = Math.max(0, extentBits(len - rel.adjust, rel.unitBits) - taken);
     // Past the end of the data: truncation. Past the end of an enclosing element only: a bad length.
     if (bits > r.remaining && r.end === r.bytes.length * 8) need(r, bits, parent, f.filter, f.label, path);
     if (bits > r.remaining) {
@@ -714,6 +761,34 @@ export class Dissector {
     need(r, bits, parent, 'nas_eps.unknown_ie', 'Unknown IE', path);
     return bits;
   }
+}
+
+/** The bits a length of `units` gives its target: semi-octets round up to whole octets (TS 23.040 §9.1.2.5). */
+export const extentBits = (units: number, unitBits: number): number => (unitBits === 4 ? Math.ceil((units * unitBits) / 8) * 8 : units * unitBits);
+
+const semiLengths = new WeakMap<FieldIR, UintField | null>();
+
+/** The length field in semi-octets that sizes `f`, if that is what sizes it. */
+export function semiOctetLength(f: FieldIR, fields: FieldIR[]): UintField | undefined {
+  let lf = semiLengths.get(f);
+  if (lf === undefined) {
+    const d = fields.find((g) => g.id === f.lengthFrom);
+    lf = d?.kind === 'uint' && d.relation?.unitBits === 4 ? d : null;
+    semiLengths.set(f, lf);
+  }
+  return lf ?? undefined;
+}
+
+const widths = new WeakMap<FieldIR[], Map<string, number>>();
+
+/** The bit widths of a struct's integer and spare fields, by id. */
+function widthsOf(fields: FieldIR[]): Map<string, number> {
+  let m = widths.get(fields);
+  if (!m) {
+    m = new Map(fields.flatMap((f) => (f.kind === 'uint' || f.kind === 'spare' ? [[f.id, f.bits] as const] : [])));
+    widths.set(fields, m);
+  }
+  return m;
 }
 
 function isEmpty(v: unknown): boolean {

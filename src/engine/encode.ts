@@ -6,7 +6,7 @@
 import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR } from '../grammar/ir.js';
 import { caseFor } from '../grammar/reach.js';
-import { BitWriter } from './bits.js';
+import { BitWriter, semiOctets } from './bits.js';
 import { fromHex, textBytes } from './format.js';
 import { childPointer, showPointer } from './pointer.js';
 
@@ -56,6 +56,11 @@ export interface Sealer {
   cipher(plain: Uint8Array): Uint8Array;
   /** The MAC field's octets for the covered octets. */
   mac(covered: Uint8Array): Uint8Array;
+}
+
+/** The length of the bits [start, end) written, in the relation's units (semi-octets: less a last 1111 filler). */
+export function measure(unitBits: number, w: BitWriter, start: number, end: number): number {
+  return unitBits === 4 ? semiOctets((pos, bits) => w.peek(pos, bits), start, end) : (end - start) / unitBits;
 }
 
 export class Encoder {
@@ -199,7 +204,7 @@ export class Encoder {
       if (f.lengthFrom && patches.has(f.lengthFrom)) {
         const { at, f: lf, from } = patches.get(f.lengthFrom)!;
         const rel = lf.relation!;
-        const n = (w.pos - (from ?? start)) / rel.unitBits + rel.adjust;
+        const n = measure(rel.unitBits, w, from ?? start, w.pos) + rel.adjust;
         if (!Number.isInteger(n) || n < 0 || n >= 2 ** lf.bits) throw new EncodeError(childPointer(path, f.id), `its length ${n} does not fit ${lf.id}`);
         w.patch(at, n, lf.bits);
         scope.set(lf.id, n);

@@ -95,24 +95,106 @@ export function numberNode(n: TreeNode | undefined, index: number): void {
 /** The field type a rendering gives a bytes field in the catalogue. */
 export const RENDERING_FTYPE: Record<BytesRendering, string> = { ipv4: 'FT_IPv4', ipv6: 'FT_IPv6', apn: 'FT_STRING', bcd: 'FT_STRING', bytes: 'FT_BYTES' };
 
+const fromHexValue = (v: unknown): Uint8Array | undefined => (typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v) ? Uint8Array.from(v.match(/../g) ?? [], (h) => parseInt(h, 16)) : undefined);
+
 /** GSM 7-bit default alphabet (TS 23.038 §6.2.1), the characters at 0x00-0x7f; 0x1b escapes. */
 const GSM7 = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u00a0ÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 
-/** Packed GSM 7-bit text (TS 23.038 §6.1.2.1.1) with `spare` bits unused in the last octet. */
-export function gsm7(data: Uint8Array, spare: number): string {
-  const count = Math.floor((data.length * 8 - spare) / 7);
-  let out = '';
+/** The default alphabet extension table (TS 23.038 §6.2.1.1): the characters after an escape (0x1b). */
+const GSM7_EXTENSION: ReadonlyMap<number, string> = new Map([
+  [0x0a, '\f'],
+  [0x14, '^'],
+  [0x28, '{'],
+  [0x29, '}'],
+  [0x2f, '\\'],
+  [0x3c, '['],
+  [0x3d, '~'],
+  [0x3e, ']'],
+  [0x40, '|'],
+  [0x65, '€'],
+]);
+
+/** `count` septets packed from bit `bitOffset` on (TS 23.038 §6.1.2.1.1: the first septet in the low bits of octet 1). */
+function septets(data: Uint8Array, bitOffset: number, count: number): number[] {
+  const out: number[] = [];
   for (let i = 0; i < count; i++) {
-    const bit = i * 7;
-    out += GSM7[((data[bit >> 3] | ((data[(bit >> 3) + 1] ?? 0) << 8)) >> (bit & 7)) & 0x7f];
+    const bit = bitOffset + i * 7;
+    out.push(((data[bit >> 3] | ((data[(bit >> 3) + 1] ?? 0) << 8)) >> (bit & 7)) & 0x7f);
   }
   return out;
+}
+
+/**
+ * Text of default-alphabet codes: an escape takes the next code from the extension table, or shows
+ * that code's own character when the table has none (TS 23.038 §6.2.1.1).
+ */
+function gsm7Text(codes: readonly number[]): string {
+  let out = '';
+  for (let i = 0; i < codes.length; i++) {
+    if (codes[i] === 0x1b && i + 1 < codes.length) {
+      i++;
+      out += GSM7_EXTENSION.get(codes[i]) ?? GSM7[codes[i]];
+    } else out += GSM7[codes[i]];
+  }
+  return out;
+}
+
+/** Packed GSM 7-bit text (TS 23.038 §6.1.2.1.1) with `spare` bits unused in the last octet. */
+export function gsm7(data: Uint8Array, spare: number): string {
+  return gsm7Text(septets(data, 0, Math.floor((data.length * 8 - spare) / 7)));
 }
 
 /** UCS-2, big-endian 16-bit code units. */
 const ucs2 = (data: Uint8Array): string => String.fromCharCode(...Array.from({ length: data.length >> 1 }, (_, i) => (data[2 * i] << 8) | data[2 * i + 1]));
 
-const fromHexValue = (v: unknown): Uint8Array | undefined => (typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v) ? Uint8Array.from(v.match(/../g) ?? [], (h) => parseInt(h, 16)) : undefined);
+const utf16be = new TextDecoder('utf-16be');
+
+/** The alphabet of a TP-DCS (TS 23.038 §4), and whether the text is compressed; no DCS: 8-bit data. */
+function smsAlphabet(dcs: unknown): { alphabet: 'gsm7' | 'ucs2' | '8bit'; compressed: boolean } {
+  if (typeof dcs !== 'number') return { alphabet: '8bit', compressed: false };
+  const group = dcs >> 4;
+  // 00xx, 01xx: general data coding (bit 5 compressed, bits 3-2 the alphabet; 11 reserved).
+  if (group < 8) return { alphabet: (['gsm7', '8bit', 'ucs2', '8bit'] as const)[(dcs >> 2) & 3], compressed: dcs !== 0 && (dcs & 0x20) !== 0 };
+  // 1100 and 1101: message waiting, default alphabet; 1110: message waiting, UCS2; 1111: bit 2 the alphabet.
+  if (group === 12 || group === 13) return { alphabet: 'gsm7', compressed: false };
+  if (group === 14) return { alphabet: 'ucs2', compressed: false };
+  if (group === 15) return { alphabet: dcs & 4 ? '8bit' : 'gsm7', compressed: false };
+  // 1000-1011: reserved coding groups, read as 8-bit data.
+  return { alphabet: '8bit', compressed: false };
+}
+
+/** Fill bits after a user data header of `udhl` octets (and its length octet), to the next septet (TS 23.040 §9.2.3.24). */
+const fillBits = (udhl: number): number => (7 - (((udhl + 1) * 8) % 7)) % 7;
+
+/** The short message text from [TP-DCS, TP-UDL, (user data header length,) user data after the header]. */
+function smsText(from: unknown[]): string | undefined {
+  const [dcs, udl, udhl, ud] = from.length === 3 ? [from[0], from[1], undefined, from[2]] : from;
+  const data = fromHexValue(ud);
+  if (!data || typeof udl !== 'number' || udl === 0) return undefined;
+  const { alphabet, compressed } = smsAlphabet(dcs);
+  if (compressed) return undefined;
+  if (alphabet === 'ucs2') return utf16be.decode(data);
+  if (alphabet !== 'gsm7') return undefined;
+  // TP-UDL counts septets, the header's (with its fill bits) too.
+  const fill = typeof udhl === 'number' ? fillBits(udhl) : 0;
+  const count = typeof udhl === 'number' ? udl - ((udhl + 1) * 8 + fill) / 7 : udl;
+  const n = Math.min(count, 160, Math.floor((data.length * 8 - fill) / 7));
+  return n > 0 ? gsm7Text(septets(data, fill, n)) : undefined;
+}
+
+/** E.164 country code lengths by first digit (ITU-T E.164 assignments): the second digits of two-digit codes. */
+const TWO_DIGIT_CC: Readonly<Record<string, string>> = { '2': '07', '3': '0123469', '4': '013456789', '5': '12345678', '6': '0123456', '8': '1246', '9': '0123458' };
+
+/** An international number's country code (1-3 digits) and, for the shared codes 881-883, the identification code after it. */
+function e164Parts(digits: string): { cc: string; id?: string } | undefined {
+  if (!/^\d+$/.test(digits)) return undefined;
+  const first = digits[0];
+  const len = '017'.includes(first) ? 1 : TWO_DIGIT_CC[first].includes(digits[1] ?? '') ? 2 : 3;
+  const cc = digits.slice(0, len);
+  const rest = digits.slice(len);
+  const idLen = cc === '881' ? 1 : cc === '882' ? 2 : cc === '883' ? (rest.startsWith('51') ? 4 : 3) : 0;
+  return { cc, id: idLen && rest.length >= idLen ? rest.slice(0, idLen) : undefined };
+}
 
 /** APN-AMBR (TS 24.301 §9.9.4.2) in kbps: octet 3/4, overridden by the extended octet, plus 256 Mbps per extended-2 unit. */
 function apnAmbr(base: number, ext: number, ext2: number): number {
@@ -133,15 +215,6 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** MCCs whose MNCs have three digits (TS 23.003 §2.2 leaves the length to the MCC's numbering plan). */
 const THREE_DIGIT_MNC = new Set([302, 310, 311, 312, 313, 314, 315, 316, 334, 338, 342, 344, 346, 348, 354, 356, 358, 360, 365, 376, 708, 722, 732, 750]);
-
-/**
- * ITU-T E.164 country codes of one and two digits (the assigned codes of the ITU-T list); all others
- * have three.
- */
-const E164_SHORT_CC = new Set([
-  1, 7, 20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58, 60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98,
-]);
-const countryCode = (digits: string) => [1, 2].map((n) => digits.slice(0, n)).find((cc) => E164_SHORT_CC.has(Number(cc))) ?? digits.slice(0, 3);
 
 /** MCC or MNC of a PLMN identity's three octets (the -T fields text: a number). */
 const plmnPart = (part: 'mcc' | 'mnc') => ({
@@ -164,9 +237,9 @@ export interface DeriveContext {
   messages?: readonly Obj[];
   /** Values kept by `keep:` so far in the message. */
   kept?: ReadonlyMap<string, number>;
+  /** The bit width of each `from` field (integer fields; undefined for others). */
+  widths?: ReadonlyArray<number | undefined>;
 }
-
-const holds = (w: WhenIR, ctx: DeriveContext) => ('kept' in w ? w.in.includes(ctx.kept?.get(w.kept) as number) : !!ctx.messages?.some((m) => w.in.includes(m[w.field] as number)));
 
 interface Derived {
   show: string;
@@ -227,16 +300,13 @@ export const DERIVATIONS: Record<string, { ftype: string; base: string; derive(f
   /** The MCC and the MNC of a PLMN identity held as octets (Diameter's Visited-PLMN-Id). */
   plmn_mcc: plmnPart('mcc'),
   plmn_mnc: plmnPart('mnc'),
-  /** An E.164 number from its TBCD octets (Diameter's MSISDN), with its country code under it. */
-  e164: {
+  /** An E.164 number from its TBCD octets (TS 29.002: Diameter's MSISDN), as `e164` shows it. */
+  tbcd_e164: {
     ftype: 'FT_STRING',
     base: '',
-    derive: ([v]) => {
+    derive: ([v], ctx) => {
       const d = fromHexValue(v);
-      const digits = d && bcd(d); // TBCD (TS 29.002): BCD digits, low nibble first
-      if (!digits || !/^\d+$/.test(digits)) return undefined;
-      const cc = countryCode(digits);
-      return { show: digits, value: digits, children: (at, bits) => [leaf('e164.country_code', 'Country Code', at, bits, Number(cc), String(Number(cc)))] };
+      return d ? DERIVATIONS.e164.derive([bcd(d)], ctx) : undefined;
     },
   },
   /** Network name text from [coding scheme, spare bits in the last octet, encoded octets]: GSM 7-bit or UCS-2. */
@@ -302,6 +372,95 @@ export const DERIVATIONS: Record<string, { ftype: string; base: string; derive(f
       return { show: `0x${v.toString(16).padStart(2, '0')}`, value: v };
     },
   },
+  /** Fields joined into one number, each at its width, the first the most significant, in hex (FT_UINT8): the whole of a flags octet. */
+  packed: {
+    ftype: 'FT_UINT8',
+    base: 'BASE_HEX',
+    derive: (from, ctx) => {
+      let v = 0;
+      let bits = 0;
+      for (const [i, x] of from.entries()) {
+        const w = ctx.widths?.[i];
+        if (w === undefined) return undefined;
+        v = v * 2 ** w + (typeof x === 'number' ? x : 0);
+        bits += w;
+      }
+      return { show: `0x${v.toString(16).padStart(Math.max(2, Math.ceil(bits / 4)), '0')}`, value: v };
+    },
+  },
+  /** A two-digit number from [units digit, tens digit] (swapped BCD, TS 23.040 §9.2.3.11), in decimal. */
+  digit_pair: {
+    ftype: 'FT_UINT8',
+    base: 'BASE_DEC',
+    derive: ([units, tens]) => (typeof units === 'number' && typeof tens === 'number' ? { show: String(tens * 10 + units), value: tens * 10 + units } : undefined),
+  },
+  /** An international E.164 number from [digits], with its country code (and the identification code of 881-883). */
+  e164: {
+    ftype: 'FT_STRING',
+    base: '',
+    derive: ([digits]) => {
+      if (typeof digits !== 'string') return undefined;
+      const parts = e164Parts(digits);
+      if (!parts) return undefined;
+      return {
+        show: digits,
+        value: digits,
+        children: (at, bits) => [
+          leaf('e164.country_code', 'Country Code', at, bits, Number(parts.cc), String(Number(parts.cc))),
+          // The identification code follows the country code, from the number's second octet.
+          ...(parts.id === undefined ? [] : [leaf('e164.identification_code', 'Identification Code', at + 8, Math.max(0, bits - 8), Number(parts.id), String(Number(parts.id)))]),
+        ],
+      };
+    },
+  },
+  /** The text of an alphanumeric address (TS 23.040 §9.1.2.5) from [length in semi-octets, packed GSM 7-bit octets]. */
+  gsm7_address: {
+    ftype: 'FT_STRING',
+    base: '',
+    derive: ([length, text]) => {
+      const data = fromHexValue(text);
+      if (!data || typeof length !== 'number') return undefined;
+      const s = gsm7Text(septets(data, 0, Math.min(Math.floor((length * 4) / 7), 20, Math.floor((data.length * 8) / 7))));
+      return { show: s, value: s };
+    },
+  },
+  /** Short message text (TS 23.040 §9.2.3.24, TS 23.038) from [TP-DCS, TP-UDL, (user data header length,) user data after the header]: GSM 7-bit or UCS2. */
+  sms_text: {
+    ftype: 'FT_STRING',
+    base: '',
+    derive: (from) => {
+      const s = smsText(from);
+      return s === undefined ? undefined : { show: s, value: s };
+    },
+  },
+  /** Short message octets (8-bit data, or no TP-DCS) from [TP-DCS, TP-UDL, user data after the header]. */
+  sms_body: {
+    ftype: 'FT_BYTES',
+    base: '',
+    derive: ([dcs, udl, ud]) => {
+      const { alphabet, compressed } = smsAlphabet(dcs);
+      if (typeof ud !== 'string' || typeof udl !== 'number' || udl === 0 || compressed || alphabet !== '8bit') return undefined;
+      return { show: ud, value: ud };
+    },
+  },
+  /** Compressed short message octets (TS 23.042) from [TP-DCS, TP-UDL, user data after the header]. */
+  sms_compressed_data: {
+    ftype: 'FT_BYTES',
+    base: '',
+    derive: ([dcs, udl, ud]) => (typeof ud === 'string' && typeof udl === 'number' && udl > 0 && smsAlphabet(dcs).compressed ? { show: ud, value: ud } : undefined),
+  },
+  /** The fill bits after a user data header of GSM 7-bit text, from [TP-DCS, user data header length, user data after the header], in hex. */
+  sms_fill_bits: {
+    ftype: 'FT_UINT8',
+    base: 'BASE_HEX',
+    derive: ([dcs, udhl, ud]) => {
+      const data = fromHexValue(ud);
+      const { alphabet, compressed } = smsAlphabet(dcs);
+      if (!data?.length || typeof udhl !== 'number' || compressed || alphabet !== 'gsm7' || fillBits(udhl) === 0) return undefined;
+      const v = data[0] & ((1 << fillBits(udhl)) - 1);
+      return { show: `0x${v.toString(16).padStart(2, '0')}`, value: v };
+    },
+  },
   /** PCO link direction (Wireshark's gsm_a.gm.sm.link_dir): 0 uplink, 1 downlink, by the message's direction. */
   link_direction: {
     ftype: 'FT_INT32',
@@ -328,21 +487,44 @@ function bitNodes(bits: NonNullable<DerivedIR['bits']>, value: number, start: nu
   });
 }
 
-/** Generated nodes for a type's `derived:` declarations over its decoded value; [start, end) are its bits. */
-export function derivedNodes(derived: readonly DerivedIR[], value: Obj, start: number, end: number, ctx: DeriveContext): TreeNode[] {
+/**
+ * Whether a derived field's condition holds: a value kept by `keep:`, or a field of the struct, or else
+ * of an enclosing message, has one of its values.
+ */
+function holds(w: WhenIR, value: Obj, ctx: DeriveContext): boolean {
+  if ('kept' in w) return w.in.includes(ctx.kept?.get(w.kept) as number);
+  return w.field in value ? w.in.includes(value[w.field] as number) : !!ctx.messages?.some((m) => w.in.includes(m[w.field] as number));
+}
+
+/**
+ * Generated nodes for a type's `derived:` declarations over its decoded value; [start, end) are its
+ * bits, `spans` those of its present fields (for `at:`), `widths` the bit widths of its integer fields.
+ */
+export function derivedNodes(
+  derived: readonly DerivedIR[],
+  value: Obj,
+  start: number,
+  end: number,
+  ctx: DeriveContext,
+  spans?: ReadonlyMap<string, readonly [number, number]>,
+  widths?: ReadonlyMap<string, number>,
+): TreeNode[] {
   const out: TreeNode[] = [];
   for (const d of derived) {
-    if (d.when && !d.when.every((w) => holds(w, ctx))) continue;
+    if (d.when && !d.when.every((w) => holds(w, value, ctx))) continue;
     const r = DERIVATIONS[d.as].derive(
       d.from.map((id) => value[id]),
-      ctx,
+      widths ? { ...ctx, widths: d.from.map((id) => widths.get(id)) } : ctx,
     );
+    let [from, to] = [start, end];
+    const at = d.at?.map((id) => spans?.get(id)).filter((x) => x !== undefined);
+    if (at?.length) [from, to] = [at[0][0], at[at.length - 1][1]];
     for (const one of Array.isArray(r) ? r : r ? [r] : []) {
-      const [at, bits] = one.within ? [start + one.within.offset, one.within.bits] : [start, end - start];
-      const n = leaf(d.filter, d.label, at, bits, one.value, one.show);
+      const [pos, bits] = one.within ? [from + one.within.offset, one.within.bits] : [from, to - from];
+      const n = leaf(d.filter, d.label, pos, bits, one.value, one.show);
       n.generated = true;
-      if (one.children) n.children = one.children(at, bits).map((c) => ({ ...c, generated: true }));
-      if (d.bits && typeof one.value === 'number') n.children.push(...bitNodes(d.bits, one.value, at, bits));
+      if (one.children) n.children = one.children(pos, bits).map((c) => ({ ...c, generated: true }));
+      if (d.bits && typeof one.value === 'number') n.children.push(...bitNodes(d.bits, one.value, pos, bits));
       out.push(n);
     }
   }

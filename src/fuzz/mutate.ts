@@ -5,7 +5,7 @@
  */
 import * as fc from 'fast-check';
 import { BitWriter } from '../engine/bits.js';
-import { Encoder } from '../engine/encode.js';
+import { Encoder, measure } from '../engine/encode.js';
 import { toHex } from '../engine/format.js';
 import { walk, type TreeNode } from '../engine/tree.js';
 import type { FieldIR, GrammarIR, L3MessageType, TypeIR, UintField } from '../grammar/ir.js';
@@ -365,7 +365,7 @@ export class Mutator {
       const w0 = new BitWriter();
       this.encoder.fields(ctx, c, w0, '', new Map());
       this.encoder.fields([...ctx, alone], c, w, '', new Map());
-      return (w.pos - w0.pos) / rel.unitBits + rel.adjust;
+      return measure(rel.unitBits, w, w0.pos, w.pos) + rel.adjust;
     } catch {
       return undefined;
     }

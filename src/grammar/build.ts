@@ -51,6 +51,7 @@ const FIELD_KEYS = new Set([
   'units',
   'render',
   'numbered',
+  'view',
 ]);
 const KINDS = ['bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch'] as const;
 const IE_KEYS = new Set(['id', 'name', 'label', 'filter', 'iei', 'format', 'length', 'type', 'presence', 'clause', 'spec_ref', 'bytes_field']);
@@ -411,8 +412,13 @@ class Builder {
         if (j <= i) throw new GrammarError(file, where, `"${name}" must be a later field of this struct`);
         const target = out[j];
         if (rel.kind === 'length_of') {
-          // In a span only the last target is sized by the length; the ones before it have their own sizes.
-          if (name !== rel.targets[rel.targets.length - 1]) continue;
+          // In a span only the last target is sized by the length; the ones before it have their own
+          // sizes, but for octets without one (bytes: var): the length sizes them too, as alternatives
+          // to the last that their presence conditions keep apart (digits or a text).
+          if (name !== rel.targets[rel.targets.length - 1]) {
+            if ((target.kind === 'bytes' || target.kind === 'codec') && target.size === 'related') target.lengthFrom = f.id;
+            continue;
+          }
           const ok = target.kind === 'ref' || target.kind === 'codec' || target.kind === 'list' || target.kind === 'switch' || (target.kind === 'bytes' && target.size === 'related');
           if (!ok) throw new GrammarError(file, where, 'a length_of target is bytes without a size, a type, a codec, a switch or a list');
           if (target.kind === 'list') target.bound = 'length';
@@ -500,8 +506,8 @@ class Builder {
           if (raw[rk] === undefined) continue;
           if (relation) throw new GrammarError(file, `${path}/${rk}`, 'one relation per field');
           const unit = raw.unit ?? 'octets';
-          const unitBits = unit === 'octets' ? 8 : unit === 'bits' ? 1 : NaN;
-          if (Number.isNaN(unitBits)) throw new GrammarError(file, `${path}/unit`, 'octets or bits');
+          const unitBits = unit === 'octets' ? 8 : unit === 'bits' ? 1 : unit === 'semi_octets' && rk === 'length_of' ? 4 : NaN;
+          if (Number.isNaN(unitBits)) throw new GrammarError(file, `${path}/unit`, 'octets, bits or (a length) semi_octets');
           const targets = Array.isArray(raw[rk]) ? (raw[rk] as unknown[]).map(String) : [String(raw[rk])];
           relation = { kind: rk, targets, unitBits, adjust: parseNumber(raw.adjust) ?? 0 };
         }
@@ -513,6 +519,10 @@ class Builder {
           tfs = [String(raw.tfs[0]), String(raw.tfs[1])];
         }
         f = { ...meta, kind: 'uint', bits, enum: en, base, typeBits, relation, constValue, tfs, unit: raw.units as string | undefined };
+        if (raw.view !== undefined) {
+          f.view = this.typeRef(raw.view, file, `${path}/view`);
+          f.viewName = String(raw.view);
+        }
         break;
       }
       case 'spare': {
@@ -567,6 +577,7 @@ class Builder {
         break;
       }
     }
+    if (raw.view !== undefined && f.kind !== 'uint') throw new GrammarError(file, `${path}/view`, 'a view shows the bits of an integer field (bits: N)');
     if (raw.tail === true) f.presence = { kind: 'tail' };
     f.render = fieldRendering(raw.render, file, path);
     if (raw.numbered !== undefined) {

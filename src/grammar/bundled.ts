@@ -1771,7 +1771,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_msisdn": {
           "label": "MSISDN (701, OctetString)",
-          "derived": [{"filter":"e164.msisdn","label":"E.164 number (MSISDN)","as":"e164","from":["value"]}],
+          "derived": [{"filter":"e164.msisdn","label":"E.164 number (MSISDN)","as":"tbcd_e164","from":["value"]}],
           "fields": [{"id":"value","bytes":"rest","filter":"diameter.MSISDN","label":"MSISDN"}]
         },
         "dia_bearer_identifier": {
@@ -1982,29 +1982,6 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
     data: {
       "protocol": "nas-eps",
       "enums": {
-        "sms_cp_message_type": {"1":"CP-DATA","4":"CP-ACK","16":"CP-ERROR","_other":"Unknown"},
-        "sms_cp_cause": {
-          "17": "Network failure",
-          "22": "Congestion",
-          "81": "Invalid Transaction Identifier value",
-          "95": "Semantically incorrect message",
-          "96": "Invalid mandatory information",
-          "97": "Message type non-existent or not implemented",
-          "98": "Message not compatible with the short message protocol state",
-          "99": "Information element non-existent or not implemented",
-          "111": "Protocol error, unspecified",
-          "_other": "Protocol error, unspecified"
-        },
-        "sms_rp_message_type": {
-          "0": "RP-DATA (MS to Network)",
-          "1": "RP-DATA (Network to MS)",
-          "2": "RP-ACK (MS to Network)",
-          "3": "RP-ACK (Network to MS)",
-          "4": "RP-ERROR (MS to Network)",
-          "5": "RP-ERROR (Network to MS)",
-          "6": "RP-SMMA (MS to Network)",
-          "_other": "Reserved"
-        },
         "emm_cause": {
           "2": "IMSI unknown in HSS",
           "3": "Illegal UE",
@@ -3491,63 +3468,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "elem_id": "nas_eps.emm.elem_id",
           "label": "NAS message container",
           "spec_ref": "TS 24.301 §9.9.3.22",
-          "doc": "An SMS CP-layer PDU (CP-DATA, CP-ACK or CP-ERROR, TS 24.011 §7.2); its header, and the header of the RP-layer PDU a CP-DATA carries, are decoded, the RP-layer contents kept as octets.",
+          "doc": "An SMS CP-layer PDU (CP-DATA, CP-ACK or CP-ERROR, TS 24.011 §7.2), with the RP-layer PDU of a CP-DATA and its TPDU (grammars/nas-eps/sms.yaml).",
           "fields": [{"id":"contents","type":"sms_cp_message","render":"bytes","filter":"nas_eps.emm.nas_msg_cont","label":"NAS message container content"}]
-        },
-        "sms_cp_message": {
-          "label": "SMS CP-layer message",
-          "spec_ref": "TS 24.011 §7.2, §8.1",
-          "doc": "Octet 1 is the transaction identifier (bits 8-5, TS 24.007 §11.2.3.1.3) and the protocol discriminator (1001, SMS); octet 2 the message type (Table 8.1).",
-          "info_suffix": "(DTAP) (SMS) {message_type} ",
-          "derived": [{"filter":"gsm_a.dtap.protocol_discriminator","label":"Protocol Discriminator","as":"decimal","from":"protocol_discriminator"}],
-          "fields": [
-            {"id":"ti_flag","bits":1,"tfs":["allocated by receiver","allocated by sender"],"filter":"gsm_a.dtap.ti_flag","label":"TI flag"},
-            {"id":"tio","bits":3,"filter":"gsm_a.dtap.tio","label":"TIO"},
-            {
-              "id": "protocol_discriminator",
-              "bits": 4,
-              "enum": {"9":"SMS messages","_other":"Unknown"},
-              "base": "hex",
-              "filter": "gsm_a.L3_protocol_discriminator",
-              "label": "Protocol discriminator"
-            },
-            {
-              "id": "message_type",
-              "bits": 8,
-              "enum": "sms_cp_message_type",
-              "base": "hex",
-              "filter": "gsm_a.dtap.msg_sms_type",
-              "label": "DTAP Short Message Service Message Type"
-            },
-            {"id":"user_data_length","bits":8,"length_of":"rpdu","present_if":{"field":"message_type","in":[1]},"filter":"gsm_a.len","label":"Length"},
-            {
-              "id": "rpdu",
-              "type": "sms_rp_message",
-              "render": "bytes",
-              "present_if": {"field":"message_type","in":[1]},
-              "filter": "gsm_a.dtap.rpdu",
-              "label": "RPDU"
-            },
-            {
-              "id": "cause",
-              "bits": 8,
-              "enum": "sms_cp_cause",
-              "present_if": {"field":"message_type","in":[16]},
-              "filter": "gsm_a.dtap.cp_cause",
-              "label": "Cause"
-            }
-          ]
-        },
-        "sms_rp_message": {
-          "label": "SMS RP-layer message",
-          "spec_ref": "TS 24.011 §7.3, §8.2",
-          "doc": "Octet 1 is the message type indicator (bits 3-1; bits 8-4 are spare, 0), octet 2 the message reference; the rest (addresses, user data or cause) is kept as octets.",
-          "info_suffix": "(RP) {message_type} ",
-          "fields": [
-            {"id":"message_type","bits":8,"enum":"sms_rp_message_type","base":"hex","filter":"gsm_a.rp.msg_type","label":"RP Message Type"},
-            {"id":"message_reference","bits":8,"base":"hex","filter":"gsm_a.rp.rp_message_reference","label":"RP-Message Reference"},
-            {"id":"contents","bytes":"rest","filter":"nas_eps.emm.sms_rp_contents","label":"RP-layer contents"}
-          ]
         },
         "nas_security_algorithms": {
           "label": "NAS security algorithms",
@@ -11619,6 +11541,1683 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             },
             {"id":"data","bytes":"rest","filter":"nas_eps.undecoded","label":"Undecoded data"}
           ]
+        }
+      }
+    },
+  },
+  {
+    file: "grammars/nas-eps/sms.yaml",
+    data: {
+      "protocol": "nas-eps",
+      "enums": {
+        "sms_cp_message_type": {"1":"CP-DATA","4":"CP-ACK","16":"CP-ERROR","_other":"Unknown"},
+        "sms_cp_cause": {
+          "17": "Network failure",
+          "22": "Congestion",
+          "81": "Invalid Transaction Identifier value",
+          "95": "Semantically incorrect message",
+          "96": "Invalid mandatory information",
+          "97": "Message type non-existent or not implemented",
+          "98": "Message not compatible with the short message protocol state",
+          "99": "Information element non-existent or not implemented",
+          "111": "Protocol error, unspecified",
+          "_other": "Protocol error, unspecified"
+        },
+        "sms_rp_message_type": {
+          "0": "RP-DATA (MS to Network)",
+          "1": "RP-DATA (Network to MS)",
+          "2": "RP-ACK (MS to Network)",
+          "3": "RP-ACK (Network to MS)",
+          "4": "RP-ERROR (MS to Network)",
+          "5": "RP-ERROR (Network to MS)",
+          "6": "RP-SMMA (MS to Network)",
+          "_other": "Reserved"
+        },
+        "sms_rp_cause": {
+          "1": "Unassigned (unallocated) number",
+          "8": "Operator determined barring",
+          "10": "Call barred",
+          "11": "Reserved",
+          "21": "Short message transfer rejected",
+          "22": "Memory capacity exceeded",
+          "27": "Destination out of order",
+          "28": "Unidentified subscriber",
+          "29": "Facility rejected",
+          "30": "Unknown subscriber",
+          "38": "Network out of order",
+          "41": "Temporary failure",
+          "42": "Congestion",
+          "47": "Resources unavailable, unspecified",
+          "50": "Requested facility not subscribed",
+          "69": "Requested facility not implemented",
+          "81": "Invalid short message transfer reference value",
+          "95": "Semantically incorrect message",
+          "96": "Invalid mandatory information",
+          "97": "Message type non-existent or not implemented",
+          "98": "Message not compatible with short message protocol state",
+          "99": "Information element non-existent or not implemented",
+          "111": "Protocol error, unspecified",
+          "127": "Interworking, unspecified",
+          "_other": "Reserved"
+        },
+        "sms_tp_mti_ms_to_sc": {"0":"SMS-DELIVER REPORT","1":"SMS-SUBMIT","2":"SMS-COMMAND","3":"Reserved"},
+        "sms_tp_mti_sc_to_ms": {"0":"SMS-DELIVER","1":"SMS-SUBMIT REPORT","2":"SMS-STATUS REPORT","3":"Reserved"},
+        "sms_tp_vpf": {
+          "0": "TP-VP field not present",
+          "1": "TP-VP field present - enhanced format",
+          "2": "TP-VP field present - relative format",
+          "3": "TP-VP field present - absolute format"
+        },
+        "sms_type_of_number": {
+          "0": "Unknown",
+          "1": "International",
+          "2": "National",
+          "3": "Network specific",
+          "4": "Subscriber",
+          "5": "Alphanumeric (coded according to 3GPP TS 23.038 GSM 7-bit default alphabet)",
+          "6": "Abbreviated number",
+          "7": "Reserved for extension"
+        },
+        "sms_numbering_plan": {
+          "0": "Unknown",
+          "1": "ISDN/telephone (E.164/E.163)",
+          "3": "Data numbering plan (X.121)",
+          "4": "Telex numbering plan",
+          "5": "Service Centre Specific plan",
+          "6": "Service Centre Specific plan",
+          "8": "National numbering plan",
+          "9": "Private numbering plan",
+          "10": "ERMES numbering plan (ETSI DE/PS 3 01-3)",
+          "15": "Reserved for extension",
+          "_other": "Reserved"
+        },
+        "sms_pid_device_type": {
+          "0": "implicit - device type is specific to this SC, or can be concluded on the basis of the address",
+          "1": "telex (or teletex reduced to telex format)",
+          "2": "group 3 telefax",
+          "3": "group 4 telefax",
+          "4": "voice telephone (i.e. conversion to speech)",
+          "5": "ERMES (European Radio Messaging System)",
+          "6": "National Paging system (known to the SC)",
+          "7": "Videotex (T.100 [20] /T.101 [21])",
+          "8": "teletex, carrier unspecified",
+          "9": "teletex, in PSPDN",
+          "10": "teletex, in CSPDN",
+          "11": "teletex, in analog PSTN",
+          "12": "teletex, in digital ISDN",
+          "13": "UCI (Universal Computer Interface, ETSI DE/PS 3 01-3)",
+          "16": "a message handling facility (known to the SC)",
+          "17": "any public X.400-based message handling system",
+          "18": "Internet Electronic Mail",
+          "31": "GSM/UMTS mobile station",
+          "_ranges": [[14,15,"Reserved"],[19,23,"Reserved"],[24,30,"values specific to each SC"]]
+        },
+        "sms_pid_message_type": {
+          "0": "Short Message Type 0",
+          "1": "Replace Short Message Type 1",
+          "2": "Replace Short Message Type 2",
+          "3": "Replace Short Message Type 3",
+          "4": "Replace Short Message Type 4",
+          "5": "Replace Short Message Type 5",
+          "6": "Replace Short Message Type 6",
+          "7": "Replace Short Message Type 7",
+          "8": "Device Triggering Short Message",
+          "30": "Enhanced Message Service (Obsolete)",
+          "31": "Return Call Message",
+          "60": "ANSI-136 R-DATA",
+          "61": "ME Data download",
+          "62": "ME De-personalization Short Message",
+          "63": "(U)SIM Data download",
+          "_other": "Reserved"
+        },
+        "sms_dcs_coding_group_2": {"0":"General Data Coding indication","1":"Message Marked for Automatic Deletion Group","_other":"Reserved"},
+        "sms_dcs_coding_group_4": {
+          "12": "Message Waiting Indication Group: Discard Message",
+          "13": "Message Waiting Indication Group: Store Message",
+          "14": "Message Waiting Indication Group: Store Message (UCS2)",
+          "15": "Data coding/message class",
+          "_other": "Reserved coding groups"
+        },
+        "sms_dcs_character_set": {"0":"GSM 7 bit default alphabet","1":"8 bit data","2":"UCS2 (16 bit)/UTF-16","3":"Reserved"},
+        "sms_dcs_message_class": {"0":"Class 0","1":"Class 1 Default meaning: ME-specific","2":"Class 2 (U)SIM specific message","3":"Class 3 Default meaning: TE-specific"},
+        "sms_dcs_message_waiting": {"0":"Voicemail","1":"Fax","2":"Electronic Mail","3":"Other"},
+        "sms_st_error": {
+          "0": "No error, short message transaction completed",
+          "1": "Temporary error, SC still trying to transfer SM",
+          "2": "Permanent error, SC is not making any more transfer attempts",
+          "3": "Temporary error, SC is not making any more transfer attempts"
+        },
+        "sms_command_type": {
+          "0": "Enquiry relating to previously submitted short message",
+          "1": "Cancel Status Report Request relating to previously submitted short message",
+          "2": "Delete previously submitted Short Message",
+          "3": "Enable Status Report Request relating to previously submitted short message",
+          "_ranges": [[4,31,"Reserved unspecified"],[32,223,"Undefined"],[224,255,"Values specific for each SC"]]
+        },
+        "sms_failure_cause": {
+          "128": "Telematic interworking not supported",
+          "129": "Short message Type 0 not supported",
+          "130": "Cannot replace short message",
+          "143": "Unspecified TP-PID error",
+          "144": "Data coding scheme (alphabet) not supported",
+          "145": "Message class not supported",
+          "159": "Unspecified TP-DCS error",
+          "160": "Command cannot be actioned",
+          "161": "Command unsupported",
+          "175": "Unspecified TP-Command error",
+          "176": "TPDU not supported",
+          "192": "SC busy",
+          "193": "No SC subscription",
+          "194": "SC system failure",
+          "195": "Invalid SME address",
+          "196": "Destination SME barred",
+          "197": "SM Rejected-Duplicate SM",
+          "198": "TP-VPF not supported",
+          "199": "TP-VP not supported",
+          "208": "(U)SIM SMS storage full",
+          "209": "No SMS storage capability in (U)SIM",
+          "210": "Error in MS",
+          "211": "Memory Capacity Exceeded",
+          "212": "(U)SIM Application Toolkit Busy",
+          "213": "(U)SIM data download error",
+          "255": "Unspecified error cause",
+          "_ranges": [[224,254,"Value specific to an application"]],
+          "_other": "Reserved"
+        },
+        "sms_udh_iei": {
+          "0": "Concatenated short messages, 8-bit reference number",
+          "1": "Special SMS Message Indication",
+          "4": "Application port addressing scheme, 8 bit address",
+          "5": "Application port addressing scheme, 16 bit address",
+          "6": "SMSC Control Parameters",
+          "7": "UDH Source Indicator",
+          "8": "Concatenated short message, 16-bit reference number",
+          "9": "Wireless Control Message Protocol",
+          "36": "National Language Single Shift",
+          "37": "National Language Locking Shift",
+          "_ranges": [[10,26,"EMS"],[112,127,"(U)SIM Toolkit Security Headers"],[128,159,"SME to SME specific use"],[192,223,"SC specific use"]],
+          "_other": "Reserved"
+        }
+      },
+      "types": {
+        "sms_cp_message": {
+          "label": "SMS CP-layer message",
+          "spec_ref": "TS 24.011 §7.2, §8.1",
+          "doc": "Octet 1 is the transaction identifier (bits 8-5, TS 24.007 §11.2.3.1.3) and the protocol discriminator (1001, SMS); octet 2 the message type (Table 8.1).",
+          "info_suffix": "(DTAP) (SMS) {message_type} ",
+          "derived": [{"filter":"gsm_a.dtap.protocol_discriminator","label":"Protocol Discriminator","as":"decimal","from":"protocol_discriminator"}],
+          "fields": [
+            {"id":"ti_flag","bits":1,"tfs":["allocated by receiver","allocated by sender"],"filter":"gsm_a.dtap.ti_flag","label":"TI flag"},
+            {"id":"tio","bits":3,"filter":"gsm_a.dtap.tio","label":"TIO"},
+            {
+              "id": "protocol_discriminator",
+              "bits": 4,
+              "enum": {"9":"SMS messages","_other":"Unknown"},
+              "base": "hex",
+              "filter": "gsm_a.L3_protocol_discriminator",
+              "label": "Protocol discriminator"
+            },
+            {
+              "id": "message_type",
+              "bits": 8,
+              "enum": "sms_cp_message_type",
+              "base": "hex",
+              "filter": "gsm_a.dtap.msg_sms_type",
+              "label": "DTAP Short Message Service Message Type"
+            },
+            {"id":"user_data_length","bits":8,"length_of":"rpdu","present_if":{"field":"message_type","in":[1]},"filter":"gsm_a.len","label":"Length"},
+            {
+              "id": "rpdu",
+              "type": "sms_rp_message",
+              "render": "bytes",
+              "present_if": {"field":"message_type","in":[1]},
+              "filter": "gsm_a.dtap.rpdu",
+              "label": "RPDU"
+            },
+            {
+              "id": "cause",
+              "bits": 8,
+              "enum": "sms_cp_cause",
+              "present_if": {"field":"message_type","in":[16]},
+              "filter": "gsm_a.dtap.cp_cause",
+              "label": "Cause"
+            }
+          ]
+        },
+        "sms_rp_message": {
+          "label": "SMS RP-layer message",
+          "spec_ref": "TS 24.011 §7.3, §8.2",
+          "doc": "Octet 1 is the message type indicator (bits 3-1; bits 8-4 are spare, 0), octet 2 the message reference; the information elements of the message type follow. Each message type adds its name to the Info column; one of another value is kept as octets.",
+          "info_suffix": "(RP) ",
+          "fields": [
+            {"id":"message_type","bits":8,"enum":"sms_rp_message_type","base":"hex","filter":"gsm_a.rp.msg_type","label":"RP Message Type"},
+            {
+              "id": "message_reference",
+              "bits": 8,
+              "base": "hex",
+              "present_if": {"field":"message_type","in":[0,1,2,3,4,5,6]},
+              "filter": "gsm_a.rp.rp_message_reference",
+              "label": "RP-Message Reference"
+            },
+            {
+              "id": "elements",
+              "switch": "message_type",
+              "cases": {
+                "0": "rp_data_ms_to_network",
+                "1": "rp_data_network_to_ms",
+                "2": "rp_ack_ms_to_network",
+                "3": "rp_ack_network_to_ms",
+                "4": "rp_error_ms_to_network",
+                "5": "rp_error_network_to_ms",
+                "6": "rp_smma"
+              },
+              "default": "rp_reserved",
+              "filter": "nas_eps.sms.rp_elements",
+              "label": "RP information elements"
+            }
+          ]
+        },
+        "rp_data_ms_to_network": {
+          "label": "RP-DATA (MS to Network)",
+          "info_suffix": "RP-DATA (MS to Network) ",
+          "spec_ref": "TS 24.011 §7.3.1.2",
+          "doc": "The originator address is empty (the MS), the destination address is the service centre's; the user data is an SMS-SUBMIT or SMS-COMMAND.",
+          "fields": [
+            {"id":"originator_address_length","bits":8,"length_of":"originator_address","filter":"gsm_a.len","label":"Length"},
+            {"id":"originator_address","type":"rp_address","filter":"nas_eps.sms.rp_originator_address","label":"RP-Originator Address"},
+            {"id":"destination_address_length","bits":8,"length_of":"destination_address","filter":"gsm_a.len","label":"Length"},
+            {"id":"destination_address","type":"rp_address","filter":"nas_eps.sms.rp_destination_address","label":"RP-Destination Address"},
+            {"id":"user_data_length","bits":8,"length_of":"tpdu","filter":"gsm_a.len","label":"Length"},
+            {"id":"tpdu","type":"sms_tpdu_submit_or_command","render":"bytes","filter":"gsm_a.rp.tpdu","label":"TPDU"}
+          ]
+        },
+        "rp_data_network_to_ms": {
+          "label": "RP-DATA (Network to MS)",
+          "info_suffix": "RP-DATA (Network to MS) ",
+          "spec_ref": "TS 24.011 §7.3.1.1",
+          "doc": "The originator address is the service centre's, the destination address is empty (the MS); the user data is an SMS-DELIVER or SMS-STATUS-REPORT.",
+          "fields": [
+            {"id":"originator_address_length","bits":8,"length_of":"originator_address","filter":"gsm_a.len","label":"Length"},
+            {"id":"originator_address","type":"rp_address","filter":"nas_eps.sms.rp_originator_address","label":"RP-Originator Address"},
+            {"id":"destination_address_length","bits":8,"length_of":"destination_address","filter":"gsm_a.len","label":"Length"},
+            {"id":"destination_address","type":"rp_address","filter":"nas_eps.sms.rp_destination_address","label":"RP-Destination Address"},
+            {"id":"user_data_length","bits":8,"length_of":"tpdu","filter":"gsm_a.len","label":"Length"},
+            {"id":"tpdu","type":"sms_tpdu_deliver_or_status_report","render":"bytes","filter":"gsm_a.rp.tpdu","label":"TPDU"}
+          ]
+        },
+        "rp_ack_ms_to_network": {
+          "label": "RP-ACK (MS to Network)",
+          "info_suffix": "RP-ACK (MS to Network) ",
+          "spec_ref": "TS 24.011 §7.3.3",
+          "fields": [{"id":"user_data","type":"rp_user_data_deliver_report","tail":true,"filter":"nas_eps.sms.rp_user_data","label":"RP-User Data"}]
+        },
+        "rp_ack_network_to_ms": {
+          "label": "RP-ACK (Network to MS)",
+          "info_suffix": "RP-ACK (Network to MS) ",
+          "spec_ref": "TS 24.011 §7.3.3",
+          "fields": [{"id":"user_data","type":"rp_user_data_submit_report","tail":true,"filter":"nas_eps.sms.rp_user_data","label":"RP-User Data"}]
+        },
+        "rp_error_ms_to_network": {
+          "label": "RP-ERROR (MS to Network)",
+          "info_suffix": "RP-ERROR (MS to Network) ",
+          "spec_ref": "TS 24.011 §7.3.4",
+          "fields": [
+            {"id":"cause_length","bits":8,"length_of":"cause","filter":"gsm_a.len","label":"Length"},
+            {"id":"cause","type":"rp_cause","filter":"nas_eps.sms.rp_cause","label":"RP-Cause"},
+            {"id":"user_data","type":"rp_user_data_deliver_report_error","tail":true,"filter":"nas_eps.sms.rp_user_data","label":"RP-User Data"}
+          ]
+        },
+        "rp_error_network_to_ms": {
+          "label": "RP-ERROR (Network to MS)",
+          "info_suffix": "RP-ERROR (Network to MS) ",
+          "spec_ref": "TS 24.011 §7.3.4",
+          "fields": [
+            {"id":"cause_length","bits":8,"length_of":"cause","filter":"gsm_a.len","label":"Length"},
+            {"id":"cause","type":"rp_cause","filter":"nas_eps.sms.rp_cause","label":"RP-Cause"},
+            {"id":"user_data","type":"rp_user_data_submit_report_error","tail":true,"filter":"nas_eps.sms.rp_user_data","label":"RP-User Data"}
+          ]
+        },
+        "rp_smma": {
+          "label": "RP-SMMA (MS to Network)",
+          "info_suffix": "RP-SMMA (MS to Network) ",
+          "spec_ref": "TS 24.011 §7.3.2",
+          "doc": "The message type and reference only.",
+          "fields": []
+        },
+        "rp_reserved": {
+          "label": "RP message of a reserved type",
+          "fields": [{"id":"contents","bytes":"rest","filter":"nas_eps.sms.rp_contents","label":"RP-layer contents after the message type"}]
+        },
+        "rp_address": {
+          "label": "RP address",
+          "spec_ref": "TS 24.011 §8.2.5.1, §8.2.5.2 (TS 24.008 §10.5.4.7)",
+          "doc": "Empty (the MS's own address), or the type of number and numbering plan octet and then BCD digits, low semi-octet first, 1111 after an odd number of them.",
+          "fields": [
+            {
+              "id": "number_type",
+              "type": "rp_address_number_type",
+              "tail": true,
+              "filter": "nas_eps.sms.rp_address_number_type",
+              "label": "Type of number and numbering plan"
+            },
+            {
+              "id": "digits",
+              "codec": "bcd_digits",
+              "bytes": "rest",
+              "tail": true,
+              "params": {"min":1,"max":20,"keypad":1},
+              "filter": "gsm_a.dtap.cld_party_bcd_num",
+              "label": "Called Party BCD Number"
+            }
+          ]
+        },
+        "rp_address_number_type": {
+          "label": "Type of number and numbering plan",
+          "fields": [
+            {"id":"extension","bits":1,"tfs":["No Extension","Extended"],"filter":"gsm_a.extension","label":"Extension"},
+            {"id":"type_of_number","bits":3,"base":"hex","enum":"type_of_number","filter":"gsm_a.dtap.type_of_number","label":"Type of number"},
+            {
+              "id": "numbering_plan",
+              "bits": 4,
+              "base": "hex",
+              "enum": "numbering_plan_id",
+              "filter": "gsm_a.dtap.numbering_plan_id",
+              "label": "Numbering plan identification"
+            }
+          ]
+        },
+        "rp_cause": {
+          "label": "RP-Cause",
+          "spec_ref": "TS 24.011 §8.2.5.4",
+          "fields": [
+            {"id":"extension","bits":1,"tfs":["Extended","No extension"],"filter":"gsm_a.rp.extension","label":"Extension"},
+            {"id":"cause","bits":7,"enum":"sms_rp_cause","filter":"gsm_a.rp.cause","label":"Cause"},
+            {"id":"diagnostic","bytes":"rest","tail":true,"filter":"gsm_a.rp.diagnostic_field","label":"Diagnostic field"}
+          ]
+        },
+        "rp_user_data_deliver_report": {
+          "label": "RP-User Data",
+          "spec_ref": "TS 24.011 §7.3.3, §8.2.5.3",
+          "fields": [
+            {"id":"element_id","bits":8,"const":65,"base":"hex","filter":"gsm_a.rp.elem_id","label":"Element ID"},
+            {"id":"length","bits":8,"length_of":"tpdu","filter":"gsm_a.len","label":"Length"},
+            {"id":"tpdu","type":"sms_tpdu_deliver_report","render":"bytes","filter":"gsm_a.rp.tpdu","label":"TPDU"}
+          ]
+        },
+        "rp_user_data_deliver_report_error": {
+          "label": "RP-User Data",
+          "spec_ref": "TS 24.011 §7.3.4, §8.2.5.3",
+          "fields": [
+            {"id":"element_id","bits":8,"const":65,"base":"hex","filter":"gsm_a.rp.elem_id","label":"Element ID"},
+            {"id":"length","bits":8,"length_of":"tpdu","filter":"gsm_a.len","label":"Length"},
+            {"id":"tpdu","type":"sms_tpdu_deliver_report_error","render":"bytes","filter":"gsm_a.rp.tpdu","label":"TPDU"}
+          ]
+        },
+        "rp_user_data_submit_report": {
+          "label": "RP-User Data",
+          "spec_ref": "TS 24.011 §7.3.3, §8.2.5.3",
+          "fields": [
+            {"id":"element_id","bits":8,"const":65,"base":"hex","filter":"gsm_a.rp.elem_id","label":"Element ID"},
+            {"id":"length","bits":8,"length_of":"tpdu","filter":"gsm_a.len","label":"Length"},
+            {"id":"tpdu","type":"sms_tpdu_submit_report","render":"bytes","filter":"gsm_a.rp.tpdu","label":"TPDU"}
+          ]
+        },
+        "rp_user_data_submit_report_error": {
+          "label": "RP-User Data",
+          "spec_ref": "TS 24.011 §7.3.4, §8.2.5.3",
+          "fields": [
+            {"id":"element_id","bits":8,"const":65,"base":"hex","filter":"gsm_a.rp.elem_id","label":"Element ID"},
+            {"id":"length","bits":8,"length_of":"tpdu","filter":"gsm_a.len","label":"Length"},
+            {"id":"tpdu","type":"sms_tpdu_submit_report_error","render":"bytes","filter":"gsm_a.rp.tpdu","label":"TPDU"}
+          ]
+        },
+        "sms_tpdu_submit_or_command": {
+          "label": "TPDU (MS to SC)",
+          "dispatch": {"offset":6,"bits":2,"key":"message_type_indicator"},
+          "cases": {"1":"sms_submit","2":"sms_command"},
+          "default": "sms_tpdu_unexpected"
+        },
+        "sms_tpdu_deliver_or_status_report": {
+          "label": "TPDU (SC to MS)",
+          "dispatch": {"offset":6,"bits":2,"key":"message_type_indicator"},
+          "cases": {"0":"sms_deliver","2":"sms_status_report"},
+          "default": "sms_tpdu_unexpected"
+        },
+        "sms_tpdu_deliver_report": {
+          "label": "TPDU (MS to SC)",
+          "dispatch": {"offset":6,"bits":2,"key":"message_type_indicator"},
+          "cases": {"0":"sms_deliver_report"},
+          "default": "sms_tpdu_unexpected"
+        },
+        "sms_tpdu_deliver_report_error": {
+          "label": "TPDU (MS to SC)",
+          "dispatch": {"offset":6,"bits":2,"key":"message_type_indicator"},
+          "cases": {"0":"sms_deliver_report_error"},
+          "default": "sms_tpdu_unexpected"
+        },
+        "sms_tpdu_submit_report": {
+          "label": "TPDU (SC to MS)",
+          "dispatch": {"offset":6,"bits":2,"key":"message_type_indicator"},
+          "cases": {"1":"sms_submit_report"},
+          "default": "sms_tpdu_unexpected"
+        },
+        "sms_tpdu_submit_report_error": {
+          "label": "TPDU (SC to MS)",
+          "dispatch": {"offset":6,"bits":2,"key":"message_type_indicator"},
+          "cases": {"1":"sms_submit_report_error"},
+          "default": "sms_tpdu_unexpected"
+        },
+        "sms_tpdu_unexpected": {
+          "label": "TPDU of a type the RP message does not carry",
+          "fields": [
+            {"id":"octet_1_bits","bits":6,"base":"hex","filter":"nas_eps.sms.tpdu_octet_1_bits","label":"Octet 1 bits 8-3"},
+            {"id":"message_type_indicator","bits":2,"filter":"nas_eps.sms.tpdu_mti","label":"TP-MTI of another TPDU"},
+            {"id":"contents","bytes":"rest","filter":"nas_eps.sms.tpdu_contents","label":"TPDU contents"}
+          ]
+        },
+        "sms_deliver": {
+          "label": "SMS-DELIVER",
+          "spec_ref": "TS 23.040 §9.2.2.1",
+          "derived": [
+            {
+              "filter": "gsm_sms.dis_field_udh.gsm.fill_bits",
+              "label": "Fill bits",
+              "as": "sms_fill_bits",
+              "from": ["data_coding_scheme","user_data_header_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_text",
+              "label": "SMS text",
+              "as": "sms_text",
+              "from": ["data_coding_scheme","user_data_length","user_data_header_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_body",
+              "label": "SMS body",
+              "as": "sms_body",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.compressed_data",
+              "label": "Compressed data",
+              "as": "sms_compressed_data",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            }
+          ],
+          "fields": [
+            {
+              "id": "reply_path",
+              "bits": 1,
+              "tfs": ["TP Reply Path parameter is set in this SMS SUBMIT/DELIVER","TP Reply Path parameter is not set in this SMS SUBMIT/DELIVER"],
+              "filter": "gsm_sms.tp-rp",
+              "label": "TP-RP"
+            },
+            {
+              "id": "user_data_header_indicator",
+              "bits": 1,
+              "tfs": [
+                "The beginning of the TP UD field contains a Header in addition to the short message",
+                "The TP UD field contains only the short message"
+              ],
+              "filter": "gsm_sms.tp-udhi",
+              "label": "TP-UDHI"
+            },
+            {
+              "id": "status_report_indication",
+              "bits": 1,
+              "tfs": ["A status report shall be returned to the SME","A status report shall not be returned to the SME"],
+              "filter": "gsm_sms.tp-sri",
+              "label": "TP-SRI"
+            },
+            {"spare":1,"filter":"nas_eps.sms.spare_bits","label":"Spare bit(s)"},
+            {
+              "id": "loop_prevention",
+              "bits": 1,
+              "tfs": ["The message has either been forwarded or is a spawned message","The message has not been forwarded and is not a spawned message"],
+              "filter": "gsm_sms.tp-lp",
+              "label": "TP-LP"
+            },
+            {
+              "id": "more_messages_to_send",
+              "bits": 1,
+              "tfs": ["No more messages are waiting for the MS in this SC","More messages are waiting for the MS in this SC"],
+              "filter": "gsm_sms.tp-mms",
+              "label": "TP-MMS"
+            },
+            {"id":"message_type_indicator","bits":2,"enum":"sms_tp_mti_sc_to_ms","filter":"gsm_sms.tp-mti","label":"TP-MTI"},
+            {"id":"originating_address","type":"sms_address_oa","filter":"nas_eps.sms.tp_oa","label":"TP-Originating-Address"},
+            {"id":"protocol_identifier","bits":8,"view":"sms_pid","filter":"gsm_sms.tp-pid","label":"TP-PID"},
+            {"id":"data_coding_scheme","bits":8,"view":"sms_dcs","filter":"gsm_sms.tp-dcs","label":"TP-DCS"},
+            {"id":"service_centre_time_stamp","type":"sms_time_stamp","filter":"nas_eps.sms.tp_scts","label":"TP-Service-Centre-Time-Stamp"},
+            {"id":"user_data_length","bits":8,"filter":"gsm_sms.tp.user_data_length","label":"TP-User-Data-Length"},
+            {
+              "id": "user_data_header_length",
+              "bits": 8,
+              "length_of": "user_data_header",
+              "present_if": {"field":"user_data_header_indicator","in":[1]},
+              "filter": "gsm_sms.dis_field_udh.user_data_header_length",
+              "label": "User Data Header Length"
+            },
+            {
+              "id": "user_data_header",
+              "list": "sms_udh_ie",
+              "present_if": {"field":"user_data_header_indicator","in":[1]},
+              "filter": "nas_eps.sms.udh",
+              "label": "User-Data Header"
+            },
+            {"id":"user_data","bytes":"rest","filter":"nas_eps.sms.user_data","label":"TP-User-Data"}
+          ]
+        },
+        "sms_submit": {
+          "label": "SMS-SUBMIT",
+          "spec_ref": "TS 23.040 §9.2.2.2",
+          "derived": [
+            {
+              "filter": "gsm_sms.dis_field_udh.gsm.fill_bits",
+              "label": "Fill bits",
+              "as": "sms_fill_bits",
+              "from": ["data_coding_scheme","user_data_header_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_text",
+              "label": "SMS text",
+              "as": "sms_text",
+              "from": ["data_coding_scheme","user_data_length","user_data_header_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_body",
+              "label": "SMS body",
+              "as": "sms_body",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.compressed_data",
+              "label": "Compressed data",
+              "as": "sms_compressed_data",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            }
+          ],
+          "fields": [
+            {
+              "id": "reply_path",
+              "bits": 1,
+              "tfs": ["TP Reply Path parameter is set in this SMS SUBMIT/DELIVER","TP Reply Path parameter is not set in this SMS SUBMIT/DELIVER"],
+              "filter": "gsm_sms.tp-rp",
+              "label": "TP-RP"
+            },
+            {
+              "id": "user_data_header_indicator",
+              "bits": 1,
+              "tfs": [
+                "The beginning of the TP UD field contains a Header in addition to the short message",
+                "The TP UD field contains only the short message"
+              ],
+              "filter": "gsm_sms.tp-udhi",
+              "label": "TP-UDHI"
+            },
+            {
+              "id": "status_report_request",
+              "bits": 1,
+              "tfs": ["A status report is requested","A status report is not requested"],
+              "filter": "gsm_sms.tp-srr",
+              "label": "TP-SRR"
+            },
+            {"id":"validity_period_format","bits":2,"enum":"sms_tp_vpf","filter":"gsm_sms.tp-vpf","label":"TP-VPF"},
+            {
+              "id": "reject_duplicates",
+              "bits": 1,
+              "tfs": ["Instruct SC to reject duplicates","Instruct SC to accept duplicates"],
+              "filter": "gsm_sms.tp-rd",
+              "label": "TP-RD"
+            },
+            {"id":"message_type_indicator","bits":2,"enum":"sms_tp_mti_ms_to_sc","filter":"gsm_sms.tp-mti","label":"TP-MTI"},
+            {"id":"message_reference","bits":8,"filter":"gsm_sms.tp-mr","label":"TP-MR"},
+            {"id":"destination_address","type":"sms_address_da","filter":"nas_eps.sms.tp_da","label":"TP-Destination-Address"},
+            {"id":"protocol_identifier","bits":8,"view":"sms_pid","filter":"gsm_sms.tp-pid","label":"TP-PID"},
+            {"id":"data_coding_scheme","bits":8,"view":"sms_dcs","filter":"gsm_sms.tp-dcs","label":"TP-DCS"},
+            {
+              "id": "validity_period_enhanced",
+              "type": "sms_validity_period_enhanced",
+              "present_if": {"field":"validity_period_format","in":[1]},
+              "filter": "nas_eps.sms.tp_vp_enhanced",
+              "label": "TP-Validity-Period"
+            },
+            {
+              "id": "validity_period",
+              "bits": 8,
+              "present_if": {"field":"validity_period_format","in":[2]},
+              "filter": "gsm_sms.vp.validity_period",
+              "label": "TP-Validity-Period"
+            },
+            {
+              "id": "validity_period_absolute",
+              "type": "sms_time_stamp",
+              "present_if": {"field":"validity_period_format","in":[3]},
+              "filter": "nas_eps.sms.tp_vp_absolute",
+              "label": "TP-Validity-Period: absolute"
+            },
+            {"id":"user_data_length","bits":8,"filter":"gsm_sms.tp.user_data_length","label":"TP-User-Data-Length"},
+            {
+              "id": "user_data_header_length",
+              "bits": 8,
+              "length_of": "user_data_header",
+              "present_if": {"field":"user_data_header_indicator","in":[1]},
+              "filter": "gsm_sms.dis_field_udh.user_data_header_length",
+              "label": "User Data Header Length"
+            },
+            {
+              "id": "user_data_header",
+              "list": "sms_udh_ie",
+              "present_if": {"field":"user_data_header_indicator","in":[1]},
+              "filter": "nas_eps.sms.udh",
+              "label": "User-Data Header"
+            },
+            {"id":"user_data","bytes":"rest","filter":"nas_eps.sms.user_data","label":"TP-User-Data"}
+          ]
+        },
+        "sms_command": {
+          "label": "SMS-COMMAND",
+          "spec_ref": "TS 23.040 §9.2.2.4",
+          "fields": [
+            {"spare":1,"filter":"nas_eps.sms.spare_bits","label":"Spare bit(s)"},
+            {
+              "id": "user_data_header_indicator",
+              "bits": 1,
+              "tfs": [
+                "The beginning of the TP UD field contains a Header in addition to the short message",
+                "The TP UD field contains only the short message"
+              ],
+              "filter": "gsm_sms.tp-udhi",
+              "label": "TP-UDHI"
+            },
+            {
+              "id": "status_report_request",
+              "bits": 1,
+              "tfs": ["A status report is requested","A status report is not requested"],
+              "filter": "gsm_sms.tp-srr",
+              "label": "TP-SRR"
+            },
+            {"spare":3,"filter":"nas_eps.sms.spare_bits","label":"Spare bit(s)"},
+            {"id":"message_type_indicator","bits":2,"enum":"sms_tp_mti_ms_to_sc","filter":"gsm_sms.tp-mti","label":"TP-MTI"},
+            {"id":"message_reference","bits":8,"filter":"gsm_sms.tp-mr","label":"TP-MR"},
+            {"id":"protocol_identifier","bits":8,"view":"sms_pid","filter":"gsm_sms.tp-pid","label":"TP-PID"},
+            {"id":"command_type","bits":8,"enum":"sms_command_type","filter":"gsm_sms.tp.command_type","label":"TP-Command-Type"},
+            {"id":"message_number","bits":8,"filter":"gsm_sms.tp.message_number","label":"TP-Message-Number"},
+            {"id":"destination_address","type":"sms_address_da","filter":"nas_eps.sms.tp_da","label":"TP-Destination-Address"},
+            {
+              "id": "command_data_length",
+              "bits": 8,
+              "length_of": "command_data",
+              "filter": "gsm_sms.tp.command_data_length",
+              "label": "TP-Command-Data-Length"
+            },
+            {"id":"command_data","bytes":"var","filter":"nas_eps.sms.tp_command_data","label":"TP-Command-Data"}
+          ]
+        },
+        "sms_status_report": {
+          "label": "SMS-STATUS-REPORT",
+          "spec_ref": "TS 23.040 §9.2.2.3",
+          "doc": "The parameter indicator and the optional parameters it announces are there when octets remain; with TP-UDHI the user data starts with a header.",
+          "fields": [
+            {"spare":1,"filter":"nas_eps.sms.spare_bits","label":"Spare bit(s)"},
+            {
+              "id": "user_data_header_indicator",
+              "bits": 1,
+              "tfs": [
+                "The beginning of the TP UD field contains a Header in addition to the short message",
+                "The TP UD field contains only the short message"
+              ],
+              "filter": "gsm_sms.tp-udhi",
+              "label": "TP-UDHI"
+            },
+            {
+              "id": "status_report_qualifier",
+              "bits": 1,
+              "tfs": ["The SMS STATUS REPORT is the result of an SMS COMMAND e.g. an Enquiry.","SMS STATUS REPORT is the result of a SMS SUBMIT."],
+              "filter": "gsm_sms.tp-srq",
+              "label": "TP-SRQ"
+            },
+            {"spare":1,"filter":"nas_eps.sms.spare_bits","label":"Spare bit(s)"},
+            {
+              "id": "loop_prevention",
+              "bits": 1,
+              "tfs": ["The message has either been forwarded or is a spawned message","The message has not been forwarded and is not a spawned message"],
+              "filter": "gsm_sms.tp-lp",
+              "label": "TP-LP"
+            },
+            {
+              "id": "more_messages_to_send",
+              "bits": 1,
+              "tfs": ["No more messages are waiting for the MS in this SC","More messages are waiting for the MS in this SC"],
+              "filter": "gsm_sms.tp-mms",
+              "label": "TP-MMS"
+            },
+            {"id":"message_type_indicator","bits":2,"enum":"sms_tp_mti_sc_to_ms","filter":"gsm_sms.tp-mti","label":"TP-MTI"},
+            {"id":"message_reference","bits":8,"filter":"gsm_sms.tp-mr","label":"TP-MR"},
+            {"id":"recipient_address","type":"sms_address_ra","filter":"nas_eps.sms.tp_ra","label":"TP-Recipient-Address"},
+            {"id":"service_centre_time_stamp","type":"sms_time_stamp","filter":"nas_eps.sms.tp_scts","label":"TP-Service-Centre-Time-Stamp"},
+            {"id":"discharge_time","type":"sms_time_stamp","filter":"nas_eps.sms.tp_dt","label":"TP-Discharge-Time"},
+            {"id":"status","type":"sms_status","filter":"nas_eps.sms.tp_st","label":"TP-Status"},
+            {
+              "id": "parameters",
+              "switch": "user_data_header_indicator",
+              "cases": {"0":"sms_report_parameters","1":"sms_report_parameters_with_header"},
+              "tail": true,
+              "filter": "nas_eps.sms.tp_parameters",
+              "label": "Optional parameters"
+            }
+          ]
+        },
+        "sms_deliver_report": {
+          "label": "SMS-DELIVER-REPORT",
+          "spec_ref": "TS 23.040 §9.2.2.1a (RP-ACK)",
+          "derived": [
+            {
+              "filter": "gsm_sms.tp.parameter_indicator",
+              "label": "TP-Parameter-Indicator",
+              "as": "packed",
+              "from": ["pi_extension","pi_reserved","udl_present","dcs_present","pid_present"],
+              "at": ["pi_extension","pid_present"]
+            },
+            {
+              "filter": "gsm_sms.dis_field_udh.gsm.fill_bits",
+              "label": "Fill bits",
+              "as": "sms_fill_bits",
+              "from": ["data_coding_scheme","user_data_header_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_text",
+              "label": "SMS text",
+              "as": "sms_text",
+              "from": ["data_coding_scheme","user_data_length","user_data_header_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_body",
+              "label": "SMS body",
+              "as": "sms_body",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.compressed_data",
+              "label": "Compressed data",
+              "as": "sms_compressed_data",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            }
+          ],
+          "fields": [
+            {"spare":1,"filter":"nas_eps.sms.spare_bits","label":"Spare bit(s)"},
+            {
+              "id": "user_data_header_indicator",
+              "bits": 1,
+              "tfs": [
+                "The beginning of the TP UD field contains a Header in addition to the short message",
+                "The TP UD field contains only the short message"
+              ],
+              "filter": "gsm_sms.tp-udhi",
+              "label": "TP-UDHI"
+            },
+            {"spare":4,"filter":"nas_eps.sms.spare_bits","label":"Spare bit(s)"},
+            {"id":"message_type_indicator","bits":2,"enum":"sms_tp_mti_ms_to_sc","filter":"gsm_sms.tp-mti","label":"TP-MTI"},
+            {"id":"pi_extension","bits":1,"tfs":["Extended","No extension"],"filter":"gsm_sms.tp.extension","label":"Extension"},
+            {"id":"pi_reserved","bits":4,"filter":"gsm_sms.tp.reserved","label":"Reserved"},
+            {"id":"udl_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.udl.present","label":"TP-UDL"},
+            {"id":"dcs_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.dcs.present","label":"TP-DCS"},
+            {"id":"pid_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.pid.present","label":"TP-PID"},
+            {"id":"protocol_identifier","bits":8,"view":"sms_pid","present_if":"pid_present","filter":"gsm_sms.tp-pid","label":"TP-PID"},
+            {"id":"data_coding_scheme","bits":8,"view":"sms_dcs","present_if":"dcs_present","filter":"gsm_sms.tp-dcs","label":"TP-DCS"},
+            {"id":"user_data_length","bits":8,"present_if":"udl_present","filter":"gsm_sms.tp.user_data_length","label":"TP-User-Data-Length"},
+            {
+              "id": "user_data_header_length",
+              "bits": 8,
+              "length_of": "user_data_header",
+              "present_if": {"field":"user_data_header_indicator","in":[1]},
+              "filter": "gsm_sms.dis_field_udh.user_data_header_length",
+              "label": "User Data Header Length"
+            },
+            {
+              "id": "user_data_header",
+              "list": "sms_udh_ie",
+              "present_if": {"field":"user_data_header_indicator","in":[1]},
+              "filter": "nas_eps.sms.udh",
+              "label": "User-Data Header"
+            },
+            {"id":"user_data","bytes":"rest","filter":"nas_eps.sms.user_data","label":"TP-User-Data"}
+          ]
+        },
+        "sms_deliver_report_error": {
+          "label": "SMS-DELIVER-REPORT",
+          "spec_ref": "TS 23.040 §9.2.2.1a (RP-ERROR)",
+          "derived": [
+            {
+              "filter": "gsm_sms.tp.parameter_indicator",
+              "label": "TP-Parameter-Indicator",
+              "as": "packed",
+              "from": ["pi_extension","pi_reserved","udl_present","dcs_present","pid_present"],
+              "at": ["pi_extension","pid_present"]
+            },
+            {
+              "filter": "gsm_sms.dis_field_udh.gsm.fill_bits",
+              "label": "Fill bits",
+              "as": "sms_fill_bits",
+              "from": ["data_coding_scheme","user_data_header_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_text",
+              "label": "SMS text",
+              "as": "sms_text",
+              "from": ["data_coding_scheme","user_data_length","user_data_header_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_body",
+              "label": "SMS body",
+              "as": "sms_body",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.compressed_data",
+              "label": "Compressed data",
+              "as": "sms_compressed_data",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            }
+          ],
+          "fields": [
+            {"spare":1,"filter":"nas_eps.sms.spare_bits","label":"Spare bit(s)"},
+            {
+              "id": "user_data_header_indicator",
+              "bits": 1,
+              "tfs": [
+                "The beginning of the TP UD field contains a Header in addition to the short message",
+                "The TP UD field contains only the short message"
+              ],
+              "filter": "gsm_sms.tp-udhi",
+              "label": "TP-UDHI"
+            },
+            {"spare":4,"filter":"nas_eps.sms.spare_bits","label":"Spare bit(s)"},
+            {"id":"message_type_indicator","bits":2,"enum":"sms_tp_mti_ms_to_sc","filter":"gsm_sms.tp-mti","label":"TP-MTI"},
+            {"id":"failure_cause","bits":8,"base":"hex","enum":"sms_failure_cause","filter":"gsm_sms.tp-fcs","label":"TP-Failure-Cause (TP-FCS)"},
+            {"id":"pi_extension","bits":1,"tfs":["Extended","No extension"],"filter":"gsm_sms.tp.extension","label":"Extension"},
+            {"id":"pi_reserved","bits":4,"filter":"gsm_sms.tp.reserved","label":"Reserved"},
+            {"id":"udl_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.udl.present","label":"TP-UDL"},
+            {"id":"dcs_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.dcs.present","label":"TP-DCS"},
+            {"id":"pid_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.pid.present","label":"TP-PID"},
+            {"id":"protocol_identifier","bits":8,"view":"sms_pid","present_if":"pid_present","filter":"gsm_sms.tp-pid","label":"TP-PID"},
+            {"id":"data_coding_scheme","bits":8,"view":"sms_dcs","present_if":"dcs_present","filter":"gsm_sms.tp-dcs","label":"TP-DCS"},
+            {"id":"user_data_length","bits":8,"present_if":"udl_present","filter":"gsm_sms.tp.user_data_length","label":"TP-User-Data-Length"},
+            {
+              "id": "user_data_header_length",
+              "bits": 8,
+              "length_of": "user_data_header",
+              "present_if": {"field":"user_data_header_indicator","in":[1]},
+              "filter": "gsm_sms.dis_field_udh.user_data_header_length",
+              "label": "User Data Header Length"
+            },
+            {
+              "id": "user_data_header",
+              "list": "sms_udh_ie",
+              "present_if": {"field":"user_data_header_indicator","in":[1]},
+              "filter": "nas_eps.sms.udh",
+              "label": "User-Data Header"
+            },
+            {"id":"user_data","bytes":"rest","filter":"nas_eps.sms.user_data","label":"TP-User-Data"}
+          ]
+        },
+        "sms_submit_report": {
+          "label": "SMS-SUBMIT-REPORT",
+          "spec_ref": "TS 23.040 §9.2.2.2a (RP-ACK)",
+          "derived": [
+            {
+              "filter": "gsm_sms.tp.parameter_indicator",
+              "label": "TP-Parameter-Indicator",
+              "as": "packed",
+              "from": ["pi_extension","pi_reserved","udl_present","dcs_present","pid_present"],
+              "at": ["pi_extension","pid_present"]
+            },
+            {
+              "filter": "gsm_sms.dis_field_udh.gsm.fill_bits",
+              "label": "Fill bits",
+              "as": "sms_fill_bits",
+              "from": ["data_coding_scheme","user_data_header_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_text",
+              "label": "SMS text",
+              "as": "sms_text",
+              "from": ["data_coding_scheme","user_data_length","user_data_header_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_body",
+              "label": "SMS body",
+              "as": "sms_body",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.compressed_data",
+              "label": "Compressed data",
+              "as": "sms_compressed_data",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            }
+          ],
+          "fields": [
+            {"spare":1,"filter":"nas_eps.sms.spare_bits","label":"Spare bit(s)"},
+            {
+              "id": "user_data_header_indicator",
+              "bits": 1,
+              "tfs": [
+                "The beginning of the TP UD field contains a Header in addition to the short message",
+                "The TP UD field contains only the short message"
+              ],
+              "filter": "gsm_sms.tp-udhi",
+              "label": "TP-UDHI"
+            },
+            {"spare":4,"filter":"nas_eps.sms.spare_bits","label":"Spare bit(s)"},
+            {"id":"message_type_indicator","bits":2,"enum":"sms_tp_mti_sc_to_ms","filter":"gsm_sms.tp-mti","label":"TP-MTI"},
+            {"id":"pi_extension","bits":1,"tfs":["Extended","No extension"],"filter":"gsm_sms.tp.extension","label":"Extension"},
+            {"id":"pi_reserved","bits":4,"filter":"gsm_sms.tp.reserved","label":"Reserved"},
+            {"id":"udl_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.udl.present","label":"TP-UDL"},
+            {"id":"dcs_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.dcs.present","label":"TP-DCS"},
+            {"id":"pid_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.pid.present","label":"TP-PID"},
+            {"id":"service_centre_time_stamp","type":"sms_time_stamp","filter":"nas_eps.sms.tp_scts","label":"TP-Service-Centre-Time-Stamp"},
+            {"id":"protocol_identifier","bits":8,"view":"sms_pid","present_if":"pid_present","filter":"gsm_sms.tp-pid","label":"TP-PID"},
+            {"id":"data_coding_scheme","bits":8,"view":"sms_dcs","present_if":"dcs_present","filter":"gsm_sms.tp-dcs","label":"TP-DCS"},
+            {"id":"user_data_length","bits":8,"present_if":"udl_present","filter":"gsm_sms.tp.user_data_length","label":"TP-User-Data-Length"},
+            {
+              "id": "user_data_header_length",
+              "bits": 8,
+              "length_of": "user_data_header",
+              "present_if": {"field":"user_data_header_indicator","in":[1]},
+              "filter": "gsm_sms.dis_field_udh.user_data_header_length",
+              "label": "User Data Header Length"
+            },
+            {
+              "id": "user_data_header",
+              "list": "sms_udh_ie",
+              "present_if": {"field":"user_data_header_indicator","in":[1]},
+              "filter": "nas_eps.sms.udh",
+              "label": "User-Data Header"
+            },
+            {"id":"user_data","bytes":"rest","filter":"nas_eps.sms.user_data","label":"TP-User-Data"}
+          ]
+        },
+        "sms_submit_report_error": {
+          "label": "SMS-SUBMIT-REPORT",
+          "spec_ref": "TS 23.040 §9.2.2.2a (RP-ERROR)",
+          "derived": [
+            {
+              "filter": "gsm_sms.tp.parameter_indicator",
+              "label": "TP-Parameter-Indicator",
+              "as": "packed",
+              "from": ["pi_extension","pi_reserved","udl_present","dcs_present","pid_present"],
+              "at": ["pi_extension","pid_present"]
+            },
+            {
+              "filter": "gsm_sms.dis_field_udh.gsm.fill_bits",
+              "label": "Fill bits",
+              "as": "sms_fill_bits",
+              "from": ["data_coding_scheme","user_data_header_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_text",
+              "label": "SMS text",
+              "as": "sms_text",
+              "from": ["data_coding_scheme","user_data_length","user_data_header_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_body",
+              "label": "SMS body",
+              "as": "sms_body",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.compressed_data",
+              "label": "Compressed data",
+              "as": "sms_compressed_data",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            }
+          ],
+          "fields": [
+            {"spare":1,"filter":"nas_eps.sms.spare_bits","label":"Spare bit(s)"},
+            {
+              "id": "user_data_header_indicator",
+              "bits": 1,
+              "tfs": [
+                "The beginning of the TP UD field contains a Header in addition to the short message",
+                "The TP UD field contains only the short message"
+              ],
+              "filter": "gsm_sms.tp-udhi",
+              "label": "TP-UDHI"
+            },
+            {"spare":4,"filter":"nas_eps.sms.spare_bits","label":"Spare bit(s)"},
+            {"id":"message_type_indicator","bits":2,"enum":"sms_tp_mti_sc_to_ms","filter":"gsm_sms.tp-mti","label":"TP-MTI"},
+            {"id":"failure_cause","bits":8,"base":"hex","enum":"sms_failure_cause","filter":"gsm_sms.tp-fcs","label":"TP-Failure-Cause (TP-FCS)"},
+            {"id":"pi_extension","bits":1,"tfs":["Extended","No extension"],"filter":"gsm_sms.tp.extension","label":"Extension"},
+            {"id":"pi_reserved","bits":4,"filter":"gsm_sms.tp.reserved","label":"Reserved"},
+            {"id":"udl_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.udl.present","label":"TP-UDL"},
+            {"id":"dcs_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.dcs.present","label":"TP-DCS"},
+            {"id":"pid_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.pid.present","label":"TP-PID"},
+            {"id":"service_centre_time_stamp","type":"sms_time_stamp","filter":"nas_eps.sms.tp_scts","label":"TP-Service-Centre-Time-Stamp"},
+            {"id":"protocol_identifier","bits":8,"view":"sms_pid","present_if":"pid_present","filter":"gsm_sms.tp-pid","label":"TP-PID"},
+            {"id":"data_coding_scheme","bits":8,"view":"sms_dcs","present_if":"dcs_present","filter":"gsm_sms.tp-dcs","label":"TP-DCS"},
+            {"id":"user_data_length","bits":8,"present_if":"udl_present","filter":"gsm_sms.tp.user_data_length","label":"TP-User-Data-Length"},
+            {
+              "id": "user_data_header_length",
+              "bits": 8,
+              "length_of": "user_data_header",
+              "present_if": {"field":"user_data_header_indicator","in":[1]},
+              "filter": "gsm_sms.dis_field_udh.user_data_header_length",
+              "label": "User Data Header Length"
+            },
+            {
+              "id": "user_data_header",
+              "list": "sms_udh_ie",
+              "present_if": {"field":"user_data_header_indicator","in":[1]},
+              "filter": "nas_eps.sms.udh",
+              "label": "User-Data Header"
+            },
+            {"id":"user_data","bytes":"rest","filter":"nas_eps.sms.user_data","label":"TP-User-Data"}
+          ]
+        },
+        "sms_report_parameters": {
+          "label": "Optional parameters",
+          "spec_ref": "TS 23.040 §9.2.2.3, §9.2.3.27",
+          "derived": [
+            {
+              "filter": "gsm_sms.tp.parameter_indicator",
+              "label": "TP-Parameter-Indicator",
+              "as": "packed",
+              "from": ["pi_extension","pi_reserved","udl_present","dcs_present","pid_present"],
+              "at": ["pi_extension","pid_present"]
+            },
+            {
+              "filter": "gsm_sms.sms_text",
+              "label": "SMS text",
+              "as": "sms_text",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_body",
+              "label": "SMS body",
+              "as": "sms_body",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.compressed_data",
+              "label": "Compressed data",
+              "as": "sms_compressed_data",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            }
+          ],
+          "fields": [
+            {"id":"pi_extension","bits":1,"tfs":["Extended","No extension"],"filter":"gsm_sms.tp.extension","label":"Extension"},
+            {"id":"pi_reserved","bits":4,"filter":"gsm_sms.tp.reserved","label":"Reserved"},
+            {"id":"udl_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.udl.present","label":"TP-UDL"},
+            {"id":"dcs_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.dcs.present","label":"TP-DCS"},
+            {"id":"pid_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.pid.present","label":"TP-PID"},
+            {"id":"protocol_identifier","bits":8,"view":"sms_pid","present_if":"pid_present","filter":"gsm_sms.tp-pid","label":"TP-PID"},
+            {"id":"data_coding_scheme","bits":8,"view":"sms_dcs","present_if":"dcs_present","filter":"gsm_sms.tp-dcs","label":"TP-DCS"},
+            {"id":"user_data_length","bits":8,"present_if":"udl_present","filter":"gsm_sms.tp.user_data_length","label":"TP-User-Data-Length"},
+            {"id":"user_data","bytes":"rest","filter":"nas_eps.sms.user_data","label":"TP-User-Data"}
+          ]
+        },
+        "sms_report_parameters_with_header": {
+          "label": "Optional parameters",
+          "spec_ref": "TS 23.040 §9.2.2.3, §9.2.3.27",
+          "derived": [
+            {
+              "filter": "gsm_sms.tp.parameter_indicator",
+              "label": "TP-Parameter-Indicator",
+              "as": "packed",
+              "from": ["pi_extension","pi_reserved","udl_present","dcs_present","pid_present"],
+              "at": ["pi_extension","pid_present"]
+            },
+            {
+              "filter": "gsm_sms.dis_field_udh.gsm.fill_bits",
+              "label": "Fill bits",
+              "as": "sms_fill_bits",
+              "from": ["data_coding_scheme","user_data_header_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_text",
+              "label": "SMS text",
+              "as": "sms_text",
+              "from": ["data_coding_scheme","user_data_length","user_data_header_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.sms_body",
+              "label": "SMS body",
+              "as": "sms_body",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            },
+            {
+              "filter": "gsm_sms.compressed_data",
+              "label": "Compressed data",
+              "as": "sms_compressed_data",
+              "from": ["data_coding_scheme","user_data_length","user_data"],
+              "at": "user_data"
+            }
+          ],
+          "fields": [
+            {"id":"pi_extension","bits":1,"tfs":["Extended","No extension"],"filter":"gsm_sms.tp.extension","label":"Extension"},
+            {"id":"pi_reserved","bits":4,"filter":"gsm_sms.tp.reserved","label":"Reserved"},
+            {"id":"udl_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.udl.present","label":"TP-UDL"},
+            {"id":"dcs_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.dcs.present","label":"TP-DCS"},
+            {"id":"pid_present","bits":1,"tfs":["Present","Not present"],"filter":"gsm_sms.tp.pid.present","label":"TP-PID"},
+            {"id":"protocol_identifier","bits":8,"view":"sms_pid","present_if":"pid_present","filter":"gsm_sms.tp-pid","label":"TP-PID"},
+            {"id":"data_coding_scheme","bits":8,"view":"sms_dcs","present_if":"dcs_present","filter":"gsm_sms.tp-dcs","label":"TP-DCS"},
+            {"id":"user_data_length","bits":8,"present_if":"udl_present","filter":"gsm_sms.tp.user_data_length","label":"TP-User-Data-Length"},
+            {
+              "id": "user_data_header_length",
+              "bits": 8,
+              "length_of": "user_data_header",
+              "filter": "gsm_sms.dis_field_udh.user_data_header_length",
+              "label": "User Data Header Length"
+            },
+            {"id":"user_data_header","list":"sms_udh_ie","filter":"nas_eps.sms.udh","label":"User-Data Header"},
+            {"id":"user_data","bytes":"rest","filter":"nas_eps.sms.user_data","label":"TP-User-Data"}
+          ]
+        },
+        "sms_address_oa": {
+          "label": "TP-Originating-Address",
+          "spec_ref": "TS 23.040 §9.1.2.5, §9.2.3.7",
+          "doc": "The length counts the useful semi-octets of the address value; BCD digits (low semi-octet first, 1111 after an odd number), or GSM 7-bit packed text for an alphanumeric address.",
+          "derived": [
+            {
+              "filter": "e164.msisdn",
+              "label": "E.164 number (MSISDN)",
+              "as": "e164",
+              "from": ["digits"],
+              "at": "digits",
+              "when": [{"field":"type_of_number","in":[1]},{"field":"numbering_plan","in":[1]}]
+            },
+            {"filter":"gsm_sms.tp-oa","label":"TP-OA Digits","as":"gsm7_address","from":["length","text"],"at":"text"}
+          ],
+          "fields": [
+            {"id":"length","bits":8,"length_of":["digits","text"],"unit":"semi_octets","filter":"gsm_sms.dis_field_addr.length","label":"Length"},
+            {"id":"extension","bits":1,"tfs":["No extension","Extended"],"filter":"gsm_sms.dis_field_addr.extension","label":"Extension"},
+            {"id":"type_of_number","bits":3,"enum":"sms_type_of_number","filter":"gsm_sms.dis_field_addr.num_type","label":"Type of number"},
+            {"id":"numbering_plan","bits":4,"enum":"sms_numbering_plan","filter":"gsm_sms.dis_field_addr.num_plan","label":"Numbering plan"},
+            {
+              "id": "digits",
+              "codec": "bcd_digits",
+              "bytes": "var",
+              "params": {"min":1,"max":20,"keypad":1},
+              "present_if": {"field":"type_of_number","in":[0,1,2,3,4,6,7]},
+              "filter": "gsm_sms.tp-oa",
+              "label": "TP-OA Digits"
+            },
+            {
+              "id": "text",
+              "bytes": "var",
+              "present_if": {"field":"type_of_number","in":[5]},
+              "filter": "nas_eps.sms.address_gsm7",
+              "label": "Address (GSM 7-bit packed)"
+            }
+          ]
+        },
+        "sms_address_da": {
+          "label": "TP-Destination-Address",
+          "spec_ref": "TS 23.040 §9.1.2.5, §9.2.3.8",
+          "doc": "The length counts the useful semi-octets of the address value; BCD digits (low semi-octet first, 1111 after an odd number), or GSM 7-bit packed text for an alphanumeric address.",
+          "derived": [
+            {
+              "filter": "e164.msisdn",
+              "label": "E.164 number (MSISDN)",
+              "as": "e164",
+              "from": ["digits"],
+              "at": "digits",
+              "when": [{"field":"type_of_number","in":[1]},{"field":"numbering_plan","in":[1]}]
+            },
+            {"filter":"gsm_sms.tp-da","label":"TP-DA Digits","as":"gsm7_address","from":["length","text"],"at":"text"}
+          ],
+          "fields": [
+            {"id":"length","bits":8,"length_of":["digits","text"],"unit":"semi_octets","filter":"gsm_sms.dis_field_addr.length","label":"Length"},
+            {"id":"extension","bits":1,"tfs":["No extension","Extended"],"filter":"gsm_sms.dis_field_addr.extension","label":"Extension"},
+            {"id":"type_of_number","bits":3,"enum":"sms_type_of_number","filter":"gsm_sms.dis_field_addr.num_type","label":"Type of number"},
+            {"id":"numbering_plan","bits":4,"enum":"sms_numbering_plan","filter":"gsm_sms.dis_field_addr.num_plan","label":"Numbering plan"},
+            {
+              "id": "digits",
+              "codec": "bcd_digits",
+              "bytes": "var",
+              "params": {"min":1,"max":20,"keypad":1},
+              "present_if": {"field":"type_of_number","in":[0,1,2,3,4,6,7]},
+              "filter": "gsm_sms.tp-da",
+              "label": "TP-DA Digits"
+            },
+            {
+              "id": "text",
+              "bytes": "var",
+              "present_if": {"field":"type_of_number","in":[5]},
+              "filter": "nas_eps.sms.address_gsm7",
+              "label": "Address (GSM 7-bit packed)"
+            }
+          ]
+        },
+        "sms_address_ra": {
+          "label": "TP-Recipient-Address",
+          "spec_ref": "TS 23.040 §9.1.2.5, §9.2.3.14",
+          "doc": "The length counts the useful semi-octets of the address value; BCD digits (low semi-octet first, 1111 after an odd number), or GSM 7-bit packed text for an alphanumeric address.",
+          "derived": [{"filter":"gsm_sms.tp-ra","label":"TP-RA Digits","as":"gsm7_address","from":["length","text"],"at":"text"}],
+          "fields": [
+            {"id":"length","bits":8,"length_of":["digits","text"],"unit":"semi_octets","filter":"gsm_sms.dis_field_addr.length","label":"Length"},
+            {"id":"extension","bits":1,"tfs":["No extension","Extended"],"filter":"gsm_sms.dis_field_addr.extension","label":"Extension"},
+            {"id":"type_of_number","bits":3,"enum":"sms_type_of_number","filter":"gsm_sms.dis_field_addr.num_type","label":"Type of number"},
+            {"id":"numbering_plan","bits":4,"enum":"sms_numbering_plan","filter":"gsm_sms.dis_field_addr.num_plan","label":"Numbering plan"},
+            {
+              "id": "digits",
+              "codec": "bcd_digits",
+              "bytes": "var",
+              "params": {"min":1,"max":20,"keypad":1},
+              "present_if": {"field":"type_of_number","in":[0,1,2,3,4,6,7]},
+              "filter": "gsm_sms.tp-ra",
+              "label": "TP-RA Digits"
+            },
+            {
+              "id": "text",
+              "bytes": "var",
+              "present_if": {"field":"type_of_number","in":[5]},
+              "filter": "nas_eps.sms.address_gsm7",
+              "label": "Address (GSM 7-bit packed)"
+            }
+          ]
+        },
+        "sms_pid": {
+          "label": "TP-PID",
+          "dispatch": {"offset":0,"bits":2},
+          "cases": {"0":"sms_pid_sme","1":"sms_pid_message_type","2":"sms_pid_reserved","3":"sms_pid_sc_specific"}
+        },
+        "sms_pid_sme": {
+          "label": "TP-PID",
+          "fields": [
+            {"id":"format","bits":2,"base":"hex","filter":"gsm_sms.tp.pid.format_subsequent_bits","label":"Defines formatting for subsequent bits"},
+            {
+              "id": "telematic_interworking",
+              "bits": 1,
+              "tfs": ["Yes","no telematic interworking, but SME-to-SME protocol"],
+              "filter": "gsm_sms.tp.pid.telematic_interworking",
+              "label": "Telematic interworking"
+            },
+            {
+              "id": "sm_al_protocol",
+              "bits": 5,
+              "present_if": {"field":"telematic_interworking","in":[0]},
+              "filter": "gsm_sms.tp.pid.sm_al_proto",
+              "label": "The SM-AL protocol being used between the SME and the MS"
+            },
+            {
+              "id": "device_type",
+              "bits": 5,
+              "enum": "sms_pid_device_type",
+              "present_if": {"field":"telematic_interworking","in":[1]},
+              "filter": "gsm_sms.tp.pid.device_type",
+              "label": "Device type"
+            }
+          ]
+        },
+        "sms_pid_message_type": {
+          "label": "TP-PID",
+          "fields": [
+            {"id":"format","bits":2,"base":"hex","filter":"gsm_sms.tp.pid.format_subsequent_bits","label":"Defines formatting for subsequent bits"},
+            {"id":"message_type","bits":6,"enum":"sms_pid_message_type","filter":"gsm_sms.tp.pid.message_type","label":"Message type"}
+          ]
+        },
+        "sms_pid_reserved": {
+          "label": "TP-PID",
+          "fields": [
+            {"id":"reserved","bits":2,"base":"hex","filter":"gsm_sms.tp.pid.reserved","label":"Reserved"},
+            {"id":"undefined","bits":6,"base":"hex","filter":"gsm_sms.tp.pid.undefined","label":"Undefined"}
+          ]
+        },
+        "sms_pid_sc_specific": {
+          "label": "TP-PID",
+          "fields": [
+            {"id":"sc_specific_use","bits":2,"base":"hex","filter":"gsm_sms.tp.pid.sc_specific_use","label":"Bits 0-5 for SC specific use"},
+            {"id":"sc_specific","bits":6,"base":"hex","filter":"gsm_sms.tp.pid.sc_specific","label":"SC specific"}
+          ]
+        },
+        "sms_dcs": {"label":"TP-DCS","dispatch":{"offset":0,"bits":8,"quiet_default":true},"cases":{"0":"sms_dcs_default_alphabet"},"default":"sms_dcs_coded"},
+        "sms_dcs_default_alphabet": {
+          "label": "TP-DCS",
+          "fields": [
+            {"id":"coding_group","bits":2,"enum":"sms_dcs_coding_group_2","filter":"gsm_sms.coding_group_bits2","label":"Coding Group Bits"},
+            {"spare":6,"filter":"nas_eps.sms.dcs_default_alphabet","label":"Special case, GSM 7 bit default alphabet"}
+          ]
+        },
+        "sms_dcs_coded": {
+          "label": "TP-DCS",
+          "dispatch": {"offset":0,"bits":4},
+          "cases": {
+            "0": "sms_dcs_general",
+            "1": "sms_dcs_general",
+            "2": "sms_dcs_general",
+            "3": "sms_dcs_general",
+            "4": "sms_dcs_general",
+            "5": "sms_dcs_general",
+            "6": "sms_dcs_general",
+            "7": "sms_dcs_general",
+            "8": "sms_dcs_reserved",
+            "9": "sms_dcs_reserved",
+            "10": "sms_dcs_reserved",
+            "11": "sms_dcs_reserved",
+            "12": "sms_dcs_message_waiting",
+            "13": "sms_dcs_message_waiting",
+            "14": "sms_dcs_message_waiting",
+            "15": "sms_dcs_data_coding"
+          }
+        },
+        "sms_dcs_general": {
+          "label": "TP-DCS",
+          "fields": [
+            {"id":"coding_group","bits":2,"enum":"sms_dcs_coding_group_2","filter":"gsm_sms.coding_group_bits2","label":"Coding Group Bits"},
+            {"id":"compressed","bits":1,"tfs":["Compressed","Not compressed"],"filter":"gsm_sms.dcs.text_compressed","label":"Text"},
+            {
+              "id": "message_class_defined",
+              "bits": 1,
+              "tfs": ["Defined below","Reserved, no message class"],
+              "filter": "gsm_sms.dcs.message_class_defined",
+              "label": "Message Class"
+            },
+            {"id":"character_set","bits":2,"base":"hex","enum":"sms_dcs_character_set","filter":"gsm_sms.dcs.character_set","label":"Character Set"},
+            {"id":"message_class","bits":2,"base":"hex","enum":"sms_dcs_message_class","filter":"gsm_sms.dcs.message_class","label":"Message Class"}
+          ]
+        },
+        "sms_dcs_reserved": {
+          "label": "TP-DCS",
+          "fields": [
+            {"id":"coding_group","bits":4,"enum":"sms_dcs_coding_group_4","filter":"gsm_sms.coding_group_bits4","label":"Coding Group Bits"},
+            {"id":"rest","bits":4,"base":"hex","filter":"nas_eps.sms.dcs_reserved_group_bits","label":"Bits 3-0 (reserved coding group)"}
+          ]
+        },
+        "sms_dcs_message_waiting": {
+          "label": "TP-DCS",
+          "fields": [
+            {"id":"coding_group","bits":4,"enum":"sms_dcs_coding_group_4","filter":"gsm_sms.coding_group_bits4","label":"Coding Group Bits"},
+            {
+              "id": "indication_sense",
+              "bits": 1,
+              "tfs": ["Set Indication Active","Set Indication Inactive"],
+              "filter": "gsm_sms.dcs.indication_sense",
+              "label": "Indication Sense"
+            },
+            {"id":"reserved","bits":1,"filter":"gsm_sms.dcs.reserved","label":"Reserved"},
+            {
+              "id": "message_waiting",
+              "bits": 2,
+              "base": "hex",
+              "enum": "sms_dcs_message_waiting",
+              "filter": "gsm_sms.dcs.message_waiting",
+              "label": "Message Waiting"
+            }
+          ]
+        },
+        "sms_dcs_data_coding": {
+          "label": "TP-DCS",
+          "fields": [
+            {"id":"coding_group","bits":4,"enum":"sms_dcs_coding_group_4","filter":"gsm_sms.coding_group_bits4","label":"Coding Group Bits"},
+            {"id":"reserved","bits":1,"filter":"gsm_sms.dcs.reserved","label":"Reserved"},
+            {
+              "id": "message_coding",
+              "bits": 1,
+              "tfs": ["8 bit data","GSM 7 bit default alphabet"],
+              "filter": "gsm_sms.dcs.message_coding",
+              "label": "Message coding"
+            },
+            {"id":"message_class","bits":2,"base":"hex","enum":"sms_dcs_message_class","filter":"gsm_sms.dcs.message_class","label":"Message Class"}
+          ]
+        },
+        "sms_time_stamp": {
+          "label": "Time stamp",
+          "spec_ref": "TS 23.040 §9.2.3.11",
+          "fields": [
+            {"id":"year","codec":"bcd_digits","bytes":1,"params":{"min":2,"max":2,"number":1},"filter":"gsm_sms.scts.year","label":"Year"},
+            {"id":"month","codec":"bcd_digits","bytes":1,"params":{"min":2,"max":2,"number":1},"filter":"gsm_sms.scts.month","label":"Month"},
+            {"id":"day","codec":"bcd_digits","bytes":1,"params":{"min":2,"max":2,"number":1},"filter":"gsm_sms.scts.day","label":"Day"},
+            {"id":"hour","codec":"bcd_digits","bytes":1,"params":{"min":2,"max":2,"number":1},"filter":"gsm_sms.scts.hour","label":"Hour"},
+            {"id":"minutes","codec":"bcd_digits","bytes":1,"params":{"min":2,"max":2,"number":1},"filter":"gsm_sms.scts.minutes","label":"Minutes"},
+            {"id":"seconds","codec":"bcd_digits","bytes":1,"params":{"min":2,"max":2,"number":1},"filter":"gsm_sms.scts.seconds","label":"Seconds"},
+            {"id":"time_zone","type":"sms_time_zone","filter":"nas_eps.sms.time_zone","label":"Time zone"}
+          ]
+        },
+        "sms_time_zone": {
+          "label": "Time zone",
+          "doc": "Bits 8-5 the units digit, bit 4 the sign (1 = negative), bits 3-1 the tens digit of the offset from GMT in quarter hours.",
+          "derived": [{"filter":"gsm_sms.scts.timezone","label":"Timezone","as":"digit_pair","from":["units_digit","tens_digit"]}],
+          "fields": [
+            {"id":"units_digit","bits":4,"filter":"nas_eps.sms.time_zone.units","label":"Quarter hours (units digit)"},
+            {"id":"negative","bits":1,"tfs":["Negative","Positive"],"filter":"nas_eps.sms.time_zone.sign","label":"Sign"},
+            {"id":"tens_digit","bits":3,"filter":"nas_eps.sms.time_zone.tens","label":"Quarter hours (tens digit)"}
+          ]
+        },
+        "sms_validity_period_enhanced": {
+          "label": "TP-Validity-Period",
+          "spec_ref": "TS 23.040 §9.2.3.12.3",
+          "fields": [
+            {"id":"extension","bits":1,"tfs":["Extended","No extension"],"filter":"gsm_sms.vp.extension","label":"Extension"},
+            {
+              "id": "rest",
+              "switch": "extension",
+              "cases": {"0":"sms_validity_period_functional","1":"sms_validity_period_extended"},
+              "filter": "nas_eps.sms.vp_enhanced",
+              "label": "Validity period"
+            }
+          ]
+        },
+        "sms_validity_period_extended": {
+          "label": "Validity period (extended functionality indicator)",
+          "fields": [
+            {"id":"indicator_bits","bits":7,"base":"hex","filter":"nas_eps.sms.vp_indicator_bits","label":"Functionality indicator bits 7-1"},
+            {"id":"octets","bytes":6,"filter":"nas_eps.sms.vp_octets","label":"Validity period octets"}
+          ]
+        },
+        "sms_validity_period_functional": {
+          "label": "Validity period",
+          "fields": [
+            {"id":"single_shot","bits":1,"tfs":["True","False"],"filter":"gsm_sms.vp.single_shot_sm","label":"Single shot SM"},
+            {"id":"reserved","bits":3,"base":"hex","filter":"gsm_sms.vp.reserved","label":"Reserved"},
+            {
+              "id": "format",
+              "bits": 3,
+              "enum": {"0":"None specified","1":"Relative","2":"Relative","3":"Relative","_other":"Reserved"},
+              "filter": "gsm_sms.vp.validity_period_format",
+              "label": "Validity Period Format"
+            },
+            {
+              "id": "value",
+              "switch": "format",
+              "cases": {"1":"sms_validity_period_relative","2":"sms_validity_period_seconds","3":"sms_validity_period_hhmmss"},
+              "default": "sms_validity_period_none",
+              "filter": "nas_eps.sms.vp_value",
+              "label": "Validity period value"
+            }
+          ]
+        },
+        "sms_validity_period_none": {"label":"Validity period","fields":[{"id":"octets","bytes":6,"filter":"nas_eps.sms.vp_octets","label":"Validity period octets"}]},
+        "sms_validity_period_relative": {
+          "label": "Validity period",
+          "fields": [
+            {"id":"validity_period","bits":8,"filter":"gsm_sms.vp.validity_period","label":"TP-Validity-Period"},
+            {"id":"octets","bytes":5,"filter":"nas_eps.sms.vp_octets","label":"Validity period octets"}
+          ]
+        },
+        "sms_validity_period_seconds": {
+          "label": "Validity period",
+          "fields": [
+            {"id":"validity_period","bits":8,"units":"seconds","filter":"gsm_sms.vp.validity_period","label":"TP-Validity-Period"},
+            {"id":"octets","bytes":5,"filter":"nas_eps.sms.vp_octets","label":"Validity period octets"}
+          ]
+        },
+        "sms_validity_period_hhmmss": {
+          "label": "Validity period",
+          "fields": [
+            {
+              "id": "hour",
+              "codec": "bcd_digits",
+              "bytes": 1,
+              "params": {"min":2,"max":2,"number":1},
+              "filter": "gsm_sms.vp.validity_period.hour",
+              "label": "Hour"
+            },
+            {
+              "id": "minutes",
+              "codec": "bcd_digits",
+              "bytes": 1,
+              "params": {"min":2,"max":2,"number":1},
+              "filter": "gsm_sms.vp.validity_period.minutes",
+              "label": "Minutes"
+            },
+            {
+              "id": "seconds",
+              "codec": "bcd_digits",
+              "bytes": 1,
+              "params": {"min":2,"max":2,"number":1},
+              "filter": "gsm_sms.vp.validity_period.seconds",
+              "label": "Seconds"
+            },
+            {"id":"octets","bytes":3,"filter":"nas_eps.sms.vp_octets","label":"Validity period octets"}
+          ]
+        },
+        "sms_status": {
+          "label": "TP-Status",
+          "spec_ref": "TS 23.040 §9.2.3.15",
+          "fields": [
+            {"id":"definition","bits":1,"tfs":["Reserved","as follows"],"filter":"gsm_sms.dis_field.definition","label":"Definition of bits 0-6"},
+            {"id":"error","bits":2,"enum":"sms_st_error","filter":"gsm_sms.dis_field.st_error","label":"Error"},
+            {"id":"reason","bits":5,"filter":"gsm_sms.dis.field_st_reason","label":"Reason"}
+          ]
+        },
+        "sms_udh_ie": {
+          "label": "IE",
+          "spec_ref": "TS 23.040 §9.2.3.24",
+          "fields": [
+            {"id":"identifier","bits":8,"base":"hex","enum":"sms_udh_iei","filter":"gsm_sms.ie_identifier","label":"Information Element Identifier"},
+            {"id":"length","bits":8,"length_of":"data","filter":"gsm_sms.dis_field_ud_iei.length","label":"Length"},
+            {
+              "id": "data",
+              "switch": "identifier",
+              "cases": {
+                "0": "sms_udh_concatenated_8",
+                "1": "sms_udh_special_message",
+                "4": "sms_udh_port_8",
+                "5": "sms_udh_port_16",
+                "8": "sms_udh_concatenated_16",
+                "36": "sms_udh_single_shift",
+                "37": "sms_udh_locking_shift"
+              },
+              "default": "sms_udh_ie_data",
+              "filter": "nas_eps.sms.udh_ie",
+              "label": "IE data"
+            }
+          ]
+        },
+        "sms_udh_ie_data": {"label":"IE data","fields":[{"id":"data","bytes":"rest","filter":"gsm_sms.ie_data","label":"IE Data"}]},
+        "sms_udh_concatenated_8": {
+          "label": "Concatenated short messages, 8-bit reference number",
+          "spec_ref": "TS 23.040 §9.2.3.24.1",
+          "info_suffix": " (Short Message fragment {message_part#} of {message_parts#})",
+          "fields": [
+            {"id":"message_identifier","bits":8,"type_bits":16,"filter":"gsm_sms.udh.mm.msg_id","label":"Message identifier"},
+            {"id":"message_parts","bits":8,"filter":"gsm_sms.udh.mm.msg_parts","label":"Message parts"},
+            {"id":"message_part","bits":8,"filter":"gsm_sms.udh.mm.msg_part","label":"Message part number"}
+          ]
+        },
+        "sms_udh_concatenated_16": {
+          "label": "Concatenated short messages, 16-bit reference number",
+          "spec_ref": "TS 23.040 §9.2.3.24.8",
+          "info_suffix": " (Short Message fragment {message_part#} of {message_parts#})",
+          "fields": [
+            {"id":"message_identifier","bits":16,"filter":"gsm_sms.udh.mm.msg_id","label":"Message identifier"},
+            {"id":"message_parts","bits":8,"filter":"gsm_sms.udh.mm.msg_parts","label":"Message parts"},
+            {"id":"message_part","bits":8,"filter":"gsm_sms.udh.mm.msg_part","label":"Message part number"}
+          ]
+        },
+        "sms_udh_special_message": {
+          "label": "Special SMS Message Indication",
+          "spec_ref": "TS 23.040 §9.2.3.24.2",
+          "fields": [
+            {
+              "id": "store",
+              "bits": 1,
+              "tfs": ["Store message after updating indication","Discard message after updating indication"],
+              "filter": "gsm_sms.msg_ind_type_and_stor",
+              "label": "Message Indication type and Storage"
+            },
+            {
+              "id": "profile",
+              "bits": 2,
+              "enum": {"0":"Profile ID 1","1":"Profile ID 2","2":"Profile ID 3","3":"Profile ID 4"},
+              "filter": "gsm_sms.profile_id",
+              "label": "Multiple Subscriber Profile"
+            },
+            {
+              "id": "extended_type",
+              "bits": 3,
+              "enum": {"0":"No extended message indication type","1":"Video Message Waiting","_other":"Reserved"},
+              "filter": "gsm_sms.ext_msg_ind_type",
+              "label": "Extended Message Indication Type"
+            },
+            {
+              "id": "type",
+              "bits": 2,
+              "enum": {"0":"Voice Message Waiting","1":"Fax Message Waiting","2":"Electronic Mail Message Waiting","3":"Extended Message Type Waiting"},
+              "filter": "gsm_sms.msg_ind_type",
+              "label": "Message Indication Type"
+            },
+            {"id":"count","bits":8,"filter":"gsm_sms.msg_count","label":"Message Count"}
+          ]
+        },
+        "sms_udh_port_8": {
+          "label": "Application port addressing scheme, 8 bit address",
+          "spec_ref": "TS 23.040 §9.2.3.24.3",
+          "fields": [
+            {"id":"destination_port","bits":8,"type_bits":16,"filter":"gsm_sms.destination_port","label":"Destination port"},
+            {"id":"originator_port","bits":8,"type_bits":16,"filter":"gsm_sms.originator_port","label":"Originator port"}
+          ]
+        },
+        "sms_udh_port_16": {
+          "label": "Application port addressing scheme, 16 bit address",
+          "spec_ref": "TS 23.040 §9.2.3.24.4",
+          "fields": [
+            {"id":"destination_port","bits":16,"filter":"gsm_sms.destination_port","label":"Destination port"},
+            {"id":"originator_port","bits":16,"filter":"gsm_sms.originator_port","label":"Originator port"}
+          ]
+        },
+        "sms_udh_single_shift": {
+          "label": "National Language Single Shift",
+          "spec_ref": "TS 23.040 §9.2.3.24.15",
+          "fields": [{"id":"language","bits":8,"filter":"gsm_sms.dis_iei_lang.single_shift","label":"Language (Single Shift)"}]
+        },
+        "sms_udh_locking_shift": {
+          "label": "National Language Locking Shift",
+          "spec_ref": "TS 23.040 §9.2.3.24.16",
+          "fields": [{"id":"language","bits":8,"filter":"gsm_sms.dis_iei_lang.locking_shift","label":"Language (Locking Shift)"}]
         }
       }
     },

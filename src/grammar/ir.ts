@@ -23,7 +23,11 @@ export interface Relation {
    * first present target to the end of the last (e.g. an optional Vendor-ID and the data after it).
    */
   targets: string[];
-  /** length_of: bits per unit of the length value (8 for octets). */
+  /**
+   * length_of: bits per unit of the length value: 8 for octets, 1 for bits, 4 for semi-octets (TS 23.040
+   * §9.1.2.5 counts an address in useful semi-octets: the extent is whole octets, and a last semi-octet
+   * 1111 is filler that the length does not count).
+   */
   unitBits: number;
   /** The wire value is the measured value plus adjust. */
   adjust: number;
@@ -64,6 +68,9 @@ export interface UintField extends FieldBase {
   tfs?: [string, string];
   /** Display scale, e.g. units appended to the value. */
   unit?: string;
+  /** The field's bits shown again as the fields of this type (a struct or dispatch), under the field's node; display only. */
+  view?: () => TypeIR;
+  viewName?: string;
 }
 
 export interface SpareField extends FieldBase {
@@ -92,12 +99,15 @@ export interface DerivedIR {
   /** The derivation (a name in render.ts DERIVATIONS). */
   as: string;
   /**
-   * Shown only when every condition holds: a field of an enclosing message has one of the values
-   * (a Diameter application), or a value kept earlier in the same message does (a Feature-List-ID).
+   * Shown only where every condition holds: the field `field` of the struct, or else of an enclosing
+   * message (a Diameter application), has one of the values; or a value kept earlier in the same
+   * message does (a Feature-List-ID).
    */
   when?: WhenIR[];
   /** Ids of the struct's fields it is computed from, in the order the derivation takes them. */
   from: string[];
+  /** Ids of the struct's fields whose bits the generated field spans (first to last present); the whole struct without. */
+  at?: string[];
   /**
    * The derived number's bits shown under it, as Wireshark's bitmask fields: a one-bit mask as a
    * flag (1 or 0), a wider one as the masked bits shifted down, in hex.
@@ -106,7 +116,7 @@ export interface DerivedIR {
   where: string;
 }
 
-/** A condition of a derived field: on a field of an enclosing message, or on a value kept by `keep:`. */
+/** A condition of a derived field: on a field of the struct or an enclosing message, or on a value kept by `keep:`. */
 export type WhenIR = { field: string; in: number[] } | { kept: string; in: number[] };
 
 /** What a type shows besides its fields, as Wireshark does: declared on a struct or dispatch type. */

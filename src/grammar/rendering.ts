@@ -28,7 +28,7 @@ function whenConditions(raw: unknown, file: string, at: string): WhenIR[] {
     const values = isObj(w) && Array.isArray(w.in) && w.in.every((n) => Number.isInteger(n)) ? (w.in as number[]) : undefined;
     if (values && typeof w.field === 'string' && w.kept === undefined) return { field: w.field, in: values };
     if (values && typeof w.kept === 'string' && w.field === undefined) return { kept: w.kept, in: values };
-    throw new GrammarError(file, Array.isArray(raw) ? `${at}/${i}` : at, '{field, in: [values]} (a field of the enclosing message) or {kept, in: [values]} (a value kept by keep:)');
+    throw new GrammarError(file, Array.isArray(raw) ? `${at}/${i}` : at, '{field, in: [values]} (a field of this struct or of the enclosing message) or {kept, in: [values]} (a value kept by keep:)');
   });
 }
 
@@ -66,6 +66,11 @@ export function typeRendering(def: Obj, fields: readonly FieldIR[] | undefined, 
       add({ filter: filter(d.filter, `derived/${i}/filter`), label: d.label, ftype: spec.ftype, base: spec.base });
       const out: DerivedIR = { filter: d.filter as string, label: d.label, as: d.as, from, where: `${file}:${at}` };
       if (d.when !== undefined) out.when = whenConditions(d.when, file, `${at}/when`);
+      if (d.at !== undefined) {
+        const ids = Array.isArray(d.at) ? d.at.map(String) : [String(d.at)];
+        for (const id of ids) if (!fieldIds.includes(id)) throw new GrammarError(file, `${at}/at`, `"${id}" is not a field of this struct`);
+        out.at = ids;
+      }
       if (d.bits !== undefined) {
         const ok = (b: unknown): b is { filter: string; label: string; mask: number } =>
           isObj(b) && typeof b.filter === 'string' && typeof b.label === 'string' && Number.isInteger(b.mask) && (b.mask as number) > 0 && (b.mask as number) <= 0xffffffff;

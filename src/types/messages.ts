@@ -3286,78 +3286,12 @@ export interface NasKeySetIdentifier extends StructExtras {
 }
 
 /**
- * NAS message container: An SMS CP-layer PDU (CP-DATA, CP-ACK or CP-ERROR, TS 24.011 §7.2); its header, and the header of the RP-layer PDU a CP-DATA carries, are decoded, the RP-layer contents kept as octets.
+ * NAS message container: An SMS CP-layer PDU (CP-DATA, CP-ACK or CP-ERROR, TS 24.011 §7.2), with the RP-layer PDU of a CP-DATA and its TPDU (grammars/nas-eps/sms.yaml).
  * TS 24.301 §9.9.3.22.
  */
 export interface NasMessageContainer extends StructExtras {
   /** NAS message container content */
   contents: SmsCpMessage;
-}
-
-/**
- * SMS CP-layer message: Octet 1 is the transaction identifier (bits 8-5, TS 24.007 §11.2.3.1.3) and the protocol discriminator (1001, SMS); octet 2 the message type (Table 8.1).
- * TS 24.011 §7.2, §8.1.
- */
-export interface SmsCpMessage extends StructExtras {
-  /**
-   * TI flag
-   * 1 bits.
-   */
-  ti_flag: number;
-  /**
-   * TIO
-   * 3 bits.
-   */
-  tio: number;
-  /**
-   * Protocol discriminator
-   * 4 bits; enum protocol_discriminator.
-   */
-  protocol_discriminator: number;
-  /**
-   * DTAP Short Message Service Message Type
-   * 8 bits; enum sms_cp_message_type.
-   */
-  message_type: number;
-  /**
-   * Length
-   * 8 bits; length of rpdu: computed when absent.
-   * Present when message_type is 1.
-   */
-  user_data_length?: number;
-  /**
-   * RPDU
-   * Present when message_type is 1.
-   */
-  rpdu?: SmsRpMessage;
-  /**
-   * Cause
-   * 8 bits; enum sms_cp_cause.
-   * Present when message_type is 16.
-   */
-  cause?: number;
-}
-
-/**
- * SMS RP-layer message: Octet 1 is the message type indicator (bits 3-1; bits 8-4 are spare, 0), octet 2 the message reference; the rest (addresses, user data or cause) is kept as octets.
- * TS 24.011 §7.3, §8.2.
- */
-export interface SmsRpMessage extends StructExtras {
-  /**
-   * RP Message Type
-   * 8 bits; enum sms_rp_message_type.
-   */
-  message_type: number;
-  /**
-   * RP-Message Reference
-   * 8 bits.
-   */
-  message_reference: number;
-  /**
-   * RP-layer contents
-   * Hex octets.
-   */
-  contents: string;
 }
 
 /**
@@ -12392,6 +12326,1766 @@ export interface UnknownEsmMessage extends StructExtras {
    * Hex octets.
    */
   data: string;
+}
+
+/**
+ * SMS CP-layer message: Octet 1 is the transaction identifier (bits 8-5, TS 24.007 §11.2.3.1.3) and the protocol discriminator (1001, SMS); octet 2 the message type (Table 8.1).
+ * TS 24.011 §7.2, §8.1.
+ */
+export interface SmsCpMessage extends StructExtras {
+  /**
+   * TI flag
+   * 1 bits.
+   */
+  ti_flag: number;
+  /**
+   * TIO
+   * 3 bits.
+   */
+  tio: number;
+  /**
+   * Protocol discriminator
+   * 4 bits; enum protocol_discriminator.
+   */
+  protocol_discriminator: number;
+  /**
+   * DTAP Short Message Service Message Type
+   * 8 bits; enum sms_cp_message_type.
+   */
+  message_type: number;
+  /**
+   * Length
+   * 8 bits; length of rpdu: computed when absent.
+   * Present when message_type is 1.
+   */
+  user_data_length?: number;
+  /**
+   * RPDU
+   * Present when message_type is 1.
+   */
+  rpdu?: SmsRpMessage;
+  /**
+   * Cause
+   * 8 bits; enum sms_cp_cause.
+   * Present when message_type is 16.
+   */
+  cause?: number;
+}
+
+/**
+ * SMS RP-layer message: Octet 1 is the message type indicator (bits 3-1; bits 8-4 are spare, 0), octet 2 the message reference; the information elements of the message type follow. Each message type adds its name to the Info column; one of another value is kept as octets.
+ * TS 24.011 §7.3, §8.2.
+ */
+export interface SmsRpMessage extends StructExtras {
+  /**
+   * RP Message Type
+   * 8 bits; enum sms_rp_message_type.
+   */
+  message_type: number;
+  /**
+   * RP-Message Reference
+   * 8 bits.
+   * Present when message_type is 0, 1, 2, 3, 4, 5, 6.
+   */
+  message_reference?: number;
+  /** RP information elements */
+  elements: RpDataMsToNetwork | RpDataNetworkToMs | RpAckMsToNetwork | RpAckNetworkToMs | RpErrorMsToNetwork | RpErrorNetworkToMs | RpSmma | RpReserved | Raw;
+}
+
+/**
+ * RP-DATA (MS to Network): The originator address is empty (the MS), the destination address is the service centre's; the user data is an SMS-SUBMIT or SMS-COMMAND.
+ * TS 24.011 §7.3.1.2.
+ */
+export interface RpDataMsToNetwork extends StructExtras {
+  /**
+   * Length
+   * 8 bits; length of originator_address: computed when absent.
+   */
+  originator_address_length?: number;
+  /** RP-Originator Address */
+  originator_address: RpAddress;
+  /**
+   * Length
+   * 8 bits; length of destination_address: computed when absent.
+   */
+  destination_address_length?: number;
+  /** RP-Destination Address */
+  destination_address: RpAddress;
+  /**
+   * Length
+   * 8 bits; length of tpdu: computed when absent.
+   */
+  user_data_length?: number;
+  /** TPDU */
+  tpdu: SmsTpduSubmitOrCommand;
+}
+
+/**
+ * RP-DATA (Network to MS): The originator address is the service centre's, the destination address is empty (the MS); the user data is an SMS-DELIVER or SMS-STATUS-REPORT.
+ * TS 24.011 §7.3.1.1.
+ */
+export interface RpDataNetworkToMs extends StructExtras {
+  /**
+   * Length
+   * 8 bits; length of originator_address: computed when absent.
+   */
+  originator_address_length?: number;
+  /** RP-Originator Address */
+  originator_address: RpAddress;
+  /**
+   * Length
+   * 8 bits; length of destination_address: computed when absent.
+   */
+  destination_address_length?: number;
+  /** RP-Destination Address */
+  destination_address: RpAddress;
+  /**
+   * Length
+   * 8 bits; length of tpdu: computed when absent.
+   */
+  user_data_length?: number;
+  /** TPDU */
+  tpdu: SmsTpduDeliverOrStatusReport;
+}
+
+/**
+ * RP-ACK (MS to Network).
+ * TS 24.011 §7.3.3.
+ */
+export interface RpAckMsToNetwork extends StructExtras {
+  /** RP-User Data */
+  user_data?: RpUserDataDeliverReport;
+}
+
+/**
+ * RP-ACK (Network to MS).
+ * TS 24.011 §7.3.3.
+ */
+export interface RpAckNetworkToMs extends StructExtras {
+  /** RP-User Data */
+  user_data?: RpUserDataSubmitReport;
+}
+
+/**
+ * RP-ERROR (MS to Network).
+ * TS 24.011 §7.3.4.
+ */
+export interface RpErrorMsToNetwork extends StructExtras {
+  /**
+   * Length
+   * 8 bits; length of cause: computed when absent.
+   */
+  cause_length?: number;
+  /** RP-Cause */
+  cause: RpCause;
+  /** RP-User Data */
+  user_data?: RpUserDataDeliverReportError;
+}
+
+/**
+ * RP-ERROR (Network to MS).
+ * TS 24.011 §7.3.4.
+ */
+export interface RpErrorNetworkToMs extends StructExtras {
+  /**
+   * Length
+   * 8 bits; length of cause: computed when absent.
+   */
+  cause_length?: number;
+  /** RP-Cause */
+  cause: RpCause;
+  /** RP-User Data */
+  user_data?: RpUserDataSubmitReportError;
+}
+
+/**
+ * RP-SMMA (MS to Network): The message type and reference only.
+ * TS 24.011 §7.3.2.
+ */
+export interface RpSmma extends StructExtras {
+}
+
+/** RP message of a reserved type. */
+export interface RpReserved extends StructExtras {
+  /**
+   * RP-layer contents after the message type
+   * Hex octets.
+   */
+  contents: string;
+}
+
+/**
+ * RP address: Empty (the MS's own address), or the type of number and numbering plan octet and then BCD digits, low semi-octet first, 1111 after an odd number of them.
+ * TS 24.011 §8.2.5.1, §8.2.5.2 (TS 24.008 §10.5.4.7).
+ */
+export interface RpAddress extends StructExtras {
+  /** Type of number and numbering plan */
+  number_type?: RpAddressNumberType;
+  /** Called Party BCD Number */
+  digits?: string;
+}
+
+/** Type of number and numbering plan. */
+export interface RpAddressNumberType extends StructExtras {
+  /**
+   * Extension
+   * 1 bits.
+   */
+  extension: number;
+  /**
+   * Type of number
+   * 3 bits; enum type_of_number.
+   */
+  type_of_number: number;
+  /**
+   * Numbering plan identification
+   * 4 bits; enum numbering_plan_id.
+   */
+  numbering_plan: number;
+}
+
+/**
+ * RP-Cause.
+ * TS 24.011 §8.2.5.4.
+ */
+export interface RpCause extends StructExtras {
+  /**
+   * Extension
+   * 1 bits.
+   */
+  extension: number;
+  /**
+   * Cause
+   * 7 bits; enum sms_rp_cause.
+   */
+  cause: number;
+  /**
+   * Diagnostic field
+   * Hex octets.
+   */
+  diagnostic?: string;
+}
+
+/**
+ * RP-User Data.
+ * TS 24.011 §7.3.3, §8.2.5.3.
+ */
+export interface RpUserDataDeliverReport extends StructExtras {
+  /**
+   * Element ID
+   * 8 bits; constant 65.
+   */
+  element_id?: number;
+  /**
+   * Length
+   * 8 bits; length of tpdu: computed when absent.
+   */
+  length?: number;
+  /** TPDU */
+  tpdu: SmsTpduDeliverReport;
+}
+
+/**
+ * RP-User Data.
+ * TS 24.011 §7.3.4, §8.2.5.3.
+ */
+export interface RpUserDataDeliverReportError extends StructExtras {
+  /**
+   * Element ID
+   * 8 bits; constant 65.
+   */
+  element_id?: number;
+  /**
+   * Length
+   * 8 bits; length of tpdu: computed when absent.
+   */
+  length?: number;
+  /** TPDU */
+  tpdu: SmsTpduDeliverReportError;
+}
+
+/**
+ * RP-User Data.
+ * TS 24.011 §7.3.3, §8.2.5.3.
+ */
+export interface RpUserDataSubmitReport extends StructExtras {
+  /**
+   * Element ID
+   * 8 bits; constant 65.
+   */
+  element_id?: number;
+  /**
+   * Length
+   * 8 bits; length of tpdu: computed when absent.
+   */
+  length?: number;
+  /** TPDU */
+  tpdu: SmsTpduSubmitReport;
+}
+
+/**
+ * RP-User Data.
+ * TS 24.011 §7.3.4, §8.2.5.3.
+ */
+export interface RpUserDataSubmitReportError extends StructExtras {
+  /**
+   * Element ID
+   * 8 bits; constant 65.
+   */
+  element_id?: number;
+  /**
+   * Length
+   * 8 bits; length of tpdu: computed when absent.
+   */
+  length?: number;
+  /** TPDU */
+  tpdu: SmsTpduSubmitReportError;
+}
+
+/** TPDU (MS to SC): one of its cases, picked by `message_type_indicator`. */
+export type SmsTpduSubmitOrCommand =
+  | (SmsSubmit & { message_type_indicator: 1 })
+  | (SmsCommand & { message_type_indicator: 2 })
+  | (SmsTpduUnexpected & { message_type_indicator: number });
+
+/** TPDU (SC to MS): one of its cases, picked by `message_type_indicator`. */
+export type SmsTpduDeliverOrStatusReport =
+  | (SmsDeliver & { message_type_indicator: 0 })
+  | (SmsStatusReport & { message_type_indicator: 2 })
+  | (SmsTpduUnexpected & { message_type_indicator: number });
+
+/** TPDU (MS to SC): one of its cases, picked by `message_type_indicator`. */
+export type SmsTpduDeliverReport =
+  | (SmsDeliverReport & { message_type_indicator: 0 })
+  | (SmsTpduUnexpected & { message_type_indicator: number });
+
+/** TPDU (MS to SC): one of its cases, picked by `message_type_indicator`. */
+export type SmsTpduDeliverReportError =
+  | (SmsDeliverReportError & { message_type_indicator: 0 })
+  | (SmsTpduUnexpected & { message_type_indicator: number });
+
+/** TPDU (SC to MS): one of its cases, picked by `message_type_indicator`. */
+export type SmsTpduSubmitReport =
+  | (SmsSubmitReport & { message_type_indicator: 1 })
+  | (SmsTpduUnexpected & { message_type_indicator: number });
+
+/** TPDU (SC to MS): one of its cases, picked by `message_type_indicator`. */
+export type SmsTpduSubmitReportError =
+  | (SmsSubmitReportError & { message_type_indicator: 1 })
+  | (SmsTpduUnexpected & { message_type_indicator: number });
+
+/** TPDU of a type the RP message does not carry. */
+export interface SmsTpduUnexpected extends StructExtras {
+  /**
+   * Octet 1 bits 8-3
+   * 6 bits.
+   */
+  octet_1_bits: number;
+  /**
+   * TP-MTI of another TPDU
+   * 2 bits.
+   */
+  message_type_indicator: number;
+  /**
+   * TPDU contents
+   * Hex octets.
+   */
+  contents: string;
+}
+
+/**
+ * SMS-DELIVER.
+ * TS 23.040 §9.2.2.1.
+ */
+export interface SmsDeliver extends StructExtras {
+  /**
+   * TP-RP
+   * 1 bits.
+   */
+  reply_path: number;
+  /**
+   * TP-UDHI
+   * 1 bits.
+   */
+  user_data_header_indicator: number;
+  /**
+   * TP-SRI
+   * 1 bits.
+   */
+  status_report_indication: number;
+  /**
+   * Spare bit(s)
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_3?: number;
+  /**
+   * TP-LP
+   * 1 bits.
+   */
+  loop_prevention: number;
+  /**
+   * TP-MMS
+   * 1 bits.
+   */
+  more_messages_to_send: number;
+  /**
+   * TP-MTI
+   * 2 bits; enum sms_tp_mti_sc_to_ms.
+   */
+  message_type_indicator: number;
+  /** TP-Originating-Address */
+  originating_address: SmsAddressOa;
+  /**
+   * TP-PID
+   * 8 bits.
+   */
+  protocol_identifier: number;
+  /**
+   * TP-DCS
+   * 8 bits.
+   */
+  data_coding_scheme: number;
+  /** TP-Service-Centre-Time-Stamp */
+  service_centre_time_stamp: SmsTimeStamp;
+  /**
+   * TP-User-Data-Length
+   * 8 bits.
+   */
+  user_data_length: number;
+  /**
+   * User Data Header Length
+   * 8 bits; length of user_data_header: computed when absent.
+   * Present when user_data_header_indicator is 1.
+   */
+  user_data_header_length?: number;
+  /**
+   * User-Data Header
+   * Present when user_data_header_indicator is 1.
+   */
+  user_data_header?: SmsUdhIe[];
+  /**
+   * TP-User-Data
+   * Hex octets.
+   */
+  user_data: string;
+}
+
+/**
+ * SMS-SUBMIT.
+ * TS 23.040 §9.2.2.2.
+ */
+export interface SmsSubmit extends StructExtras {
+  /**
+   * TP-RP
+   * 1 bits.
+   */
+  reply_path: number;
+  /**
+   * TP-UDHI
+   * 1 bits.
+   */
+  user_data_header_indicator: number;
+  /**
+   * TP-SRR
+   * 1 bits.
+   */
+  status_report_request: number;
+  /**
+   * TP-VPF
+   * 2 bits; enum sms_tp_vpf.
+   */
+  validity_period_format: number;
+  /**
+   * TP-RD
+   * 1 bits.
+   */
+  reject_duplicates: number;
+  /**
+   * TP-MTI
+   * 2 bits; enum sms_tp_mti_ms_to_sc.
+   */
+  message_type_indicator: number;
+  /**
+   * TP-MR
+   * 8 bits.
+   */
+  message_reference: number;
+  /** TP-Destination-Address */
+  destination_address: SmsAddressDa;
+  /**
+   * TP-PID
+   * 8 bits.
+   */
+  protocol_identifier: number;
+  /**
+   * TP-DCS
+   * 8 bits.
+   */
+  data_coding_scheme: number;
+  /**
+   * TP-Validity-Period
+   * Present when validity_period_format is 1.
+   */
+  validity_period_enhanced?: SmsValidityPeriodEnhanced;
+  /**
+   * TP-Validity-Period
+   * 8 bits.
+   * Present when validity_period_format is 2.
+   */
+  validity_period?: number;
+  /**
+   * TP-Validity-Period: absolute
+   * Present when validity_period_format is 3.
+   */
+  validity_period_absolute?: SmsTimeStamp;
+  /**
+   * TP-User-Data-Length
+   * 8 bits.
+   */
+  user_data_length: number;
+  /**
+   * User Data Header Length
+   * 8 bits; length of user_data_header: computed when absent.
+   * Present when user_data_header_indicator is 1.
+   */
+  user_data_header_length?: number;
+  /**
+   * User-Data Header
+   * Present when user_data_header_indicator is 1.
+   */
+  user_data_header?: SmsUdhIe[];
+  /**
+   * TP-User-Data
+   * Hex octets.
+   */
+  user_data: string;
+}
+
+/**
+ * SMS-COMMAND.
+ * TS 23.040 §9.2.2.4.
+ */
+export interface SmsCommand extends StructExtras {
+  /**
+   * Spare bit(s)
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_0?: number;
+  /**
+   * TP-UDHI
+   * 1 bits.
+   */
+  user_data_header_indicator: number;
+  /**
+   * TP-SRR
+   * 1 bits.
+   */
+  status_report_request: number;
+  /**
+   * Spare bit(s)
+   * Spare (3 bits, 0); given only when it differs.
+   */
+  _spare_at_3?: number;
+  /**
+   * TP-MTI
+   * 2 bits; enum sms_tp_mti_ms_to_sc.
+   */
+  message_type_indicator: number;
+  /**
+   * TP-MR
+   * 8 bits.
+   */
+  message_reference: number;
+  /**
+   * TP-PID
+   * 8 bits.
+   */
+  protocol_identifier: number;
+  /**
+   * TP-Command-Type
+   * 8 bits; enum sms_command_type.
+   */
+  command_type: number;
+  /**
+   * TP-Message-Number
+   * 8 bits.
+   */
+  message_number: number;
+  /** TP-Destination-Address */
+  destination_address: SmsAddressDa;
+  /**
+   * TP-Command-Data-Length
+   * 8 bits; length of command_data: computed when absent.
+   */
+  command_data_length?: number;
+  /**
+   * TP-Command-Data
+   * Hex octets.
+   */
+  command_data: string;
+}
+
+/**
+ * SMS-STATUS-REPORT: The parameter indicator and the optional parameters it announces are there when octets remain; with TP-UDHI the user data starts with a header.
+ * TS 23.040 §9.2.2.3.
+ */
+export interface SmsStatusReport extends StructExtras {
+  /**
+   * Spare bit(s)
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_0?: number;
+  /**
+   * TP-UDHI
+   * 1 bits.
+   */
+  user_data_header_indicator: number;
+  /**
+   * TP-SRQ
+   * 1 bits.
+   */
+  status_report_qualifier: number;
+  /**
+   * Spare bit(s)
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_3?: number;
+  /**
+   * TP-LP
+   * 1 bits.
+   */
+  loop_prevention: number;
+  /**
+   * TP-MMS
+   * 1 bits.
+   */
+  more_messages_to_send: number;
+  /**
+   * TP-MTI
+   * 2 bits; enum sms_tp_mti_sc_to_ms.
+   */
+  message_type_indicator: number;
+  /**
+   * TP-MR
+   * 8 bits.
+   */
+  message_reference: number;
+  /** TP-Recipient-Address */
+  recipient_address: SmsAddressRa;
+  /** TP-Service-Centre-Time-Stamp */
+  service_centre_time_stamp: SmsTimeStamp;
+  /** TP-Discharge-Time */
+  discharge_time: SmsTimeStamp;
+  /** TP-Status */
+  status: SmsStatus;
+  /** Optional parameters */
+  parameters?: SmsReportParameters | SmsReportParametersWithHeader | Raw;
+}
+
+/**
+ * SMS-DELIVER-REPORT.
+ * TS 23.040 §9.2.2.1a (RP-ACK).
+ */
+export interface SmsDeliverReport extends StructExtras {
+  /**
+   * Spare bit(s)
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_0?: number;
+  /**
+   * TP-UDHI
+   * 1 bits.
+   */
+  user_data_header_indicator: number;
+  /**
+   * Spare bit(s)
+   * Spare (4 bits, 0); given only when it differs.
+   */
+  _spare_at_2?: number;
+  /**
+   * TP-MTI
+   * 2 bits; enum sms_tp_mti_ms_to_sc.
+   */
+  message_type_indicator: number;
+  /**
+   * Extension
+   * 1 bits.
+   */
+  pi_extension: number;
+  /**
+   * Reserved
+   * 4 bits.
+   */
+  pi_reserved: number;
+  /**
+   * TP-UDL
+   * 1 bits; present of user_data_length: computed when absent.
+   */
+  udl_present?: number;
+  /**
+   * TP-DCS
+   * 1 bits; present of data_coding_scheme: computed when absent.
+   */
+  dcs_present?: number;
+  /**
+   * TP-PID
+   * 1 bits; present of protocol_identifier: computed when absent.
+   */
+  pid_present?: number;
+  /**
+   * TP-PID
+   * 8 bits.
+   * Present when pid_present is set.
+   */
+  protocol_identifier?: number;
+  /**
+   * TP-DCS
+   * 8 bits.
+   * Present when dcs_present is set.
+   */
+  data_coding_scheme?: number;
+  /**
+   * TP-User-Data-Length
+   * 8 bits.
+   * Present when udl_present is set.
+   */
+  user_data_length?: number;
+  /**
+   * User Data Header Length
+   * 8 bits; length of user_data_header: computed when absent.
+   * Present when user_data_header_indicator is 1.
+   */
+  user_data_header_length?: number;
+  /**
+   * User-Data Header
+   * Present when user_data_header_indicator is 1.
+   */
+  user_data_header?: SmsUdhIe[];
+  /**
+   * TP-User-Data
+   * Hex octets.
+   */
+  user_data: string;
+}
+
+/**
+ * SMS-DELIVER-REPORT.
+ * TS 23.040 §9.2.2.1a (RP-ERROR).
+ */
+export interface SmsDeliverReportError extends StructExtras {
+  /**
+   * Spare bit(s)
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_0?: number;
+  /**
+   * TP-UDHI
+   * 1 bits.
+   */
+  user_data_header_indicator: number;
+  /**
+   * Spare bit(s)
+   * Spare (4 bits, 0); given only when it differs.
+   */
+  _spare_at_2?: number;
+  /**
+   * TP-MTI
+   * 2 bits; enum sms_tp_mti_ms_to_sc.
+   */
+  message_type_indicator: number;
+  /**
+   * TP-Failure-Cause (TP-FCS)
+   * 8 bits; enum sms_failure_cause.
+   */
+  failure_cause: number;
+  /**
+   * Extension
+   * 1 bits.
+   */
+  pi_extension: number;
+  /**
+   * Reserved
+   * 4 bits.
+   */
+  pi_reserved: number;
+  /**
+   * TP-UDL
+   * 1 bits; present of user_data_length: computed when absent.
+   */
+  udl_present?: number;
+  /**
+   * TP-DCS
+   * 1 bits; present of data_coding_scheme: computed when absent.
+   */
+  dcs_present?: number;
+  /**
+   * TP-PID
+   * 1 bits; present of protocol_identifier: computed when absent.
+   */
+  pid_present?: number;
+  /**
+   * TP-PID
+   * 8 bits.
+   * Present when pid_present is set.
+   */
+  protocol_identifier?: number;
+  /**
+   * TP-DCS
+   * 8 bits.
+   * Present when dcs_present is set.
+   */
+  data_coding_scheme?: number;
+  /**
+   * TP-User-Data-Length
+   * 8 bits.
+   * Present when udl_present is set.
+   */
+  user_data_length?: number;
+  /**
+   * User Data Header Length
+   * 8 bits; length of user_data_header: computed when absent.
+   * Present when user_data_header_indicator is 1.
+   */
+  user_data_header_length?: number;
+  /**
+   * User-Data Header
+   * Present when user_data_header_indicator is 1.
+   */
+  user_data_header?: SmsUdhIe[];
+  /**
+   * TP-User-Data
+   * Hex octets.
+   */
+  user_data: string;
+}
+
+/**
+ * SMS-SUBMIT-REPORT.
+ * TS 23.040 §9.2.2.2a (RP-ACK).
+ */
+export interface SmsSubmitReport extends StructExtras {
+  /**
+   * Spare bit(s)
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_0?: number;
+  /**
+   * TP-UDHI
+   * 1 bits.
+   */
+  user_data_header_indicator: number;
+  /**
+   * Spare bit(s)
+   * Spare (4 bits, 0); given only when it differs.
+   */
+  _spare_at_2?: number;
+  /**
+   * TP-MTI
+   * 2 bits; enum sms_tp_mti_sc_to_ms.
+   */
+  message_type_indicator: number;
+  /**
+   * Extension
+   * 1 bits.
+   */
+  pi_extension: number;
+  /**
+   * Reserved
+   * 4 bits.
+   */
+  pi_reserved: number;
+  /**
+   * TP-UDL
+   * 1 bits; present of user_data_length: computed when absent.
+   */
+  udl_present?: number;
+  /**
+   * TP-DCS
+   * 1 bits; present of data_coding_scheme: computed when absent.
+   */
+  dcs_present?: number;
+  /**
+   * TP-PID
+   * 1 bits; present of protocol_identifier: computed when absent.
+   */
+  pid_present?: number;
+  /** TP-Service-Centre-Time-Stamp */
+  service_centre_time_stamp: SmsTimeStamp;
+  /**
+   * TP-PID
+   * 8 bits.
+   * Present when pid_present is set.
+   */
+  protocol_identifier?: number;
+  /**
+   * TP-DCS
+   * 8 bits.
+   * Present when dcs_present is set.
+   */
+  data_coding_scheme?: number;
+  /**
+   * TP-User-Data-Length
+   * 8 bits.
+   * Present when udl_present is set.
+   */
+  user_data_length?: number;
+  /**
+   * User Data Header Length
+   * 8 bits; length of user_data_header: computed when absent.
+   * Present when user_data_header_indicator is 1.
+   */
+  user_data_header_length?: number;
+  /**
+   * User-Data Header
+   * Present when user_data_header_indicator is 1.
+   */
+  user_data_header?: SmsUdhIe[];
+  /**
+   * TP-User-Data
+   * Hex octets.
+   */
+  user_data: string;
+}
+
+/**
+ * SMS-SUBMIT-REPORT.
+ * TS 23.040 §9.2.2.2a (RP-ERROR).
+ */
+export interface SmsSubmitReportError extends StructExtras {
+  /**
+   * Spare bit(s)
+   * Spare (1 bits, 0); given only when it differs.
+   */
+  _spare_at_0?: number;
+  /**
+   * TP-UDHI
+   * 1 bits.
+   */
+  user_data_header_indicator: number;
+  /**
+   * Spare bit(s)
+   * Spare (4 bits, 0); given only when it differs.
+   */
+  _spare_at_2?: number;
+  /**
+   * TP-MTI
+   * 2 bits; enum sms_tp_mti_sc_to_ms.
+   */
+  message_type_indicator: number;
+  /**
+   * TP-Failure-Cause (TP-FCS)
+   * 8 bits; enum sms_failure_cause.
+   */
+  failure_cause: number;
+  /**
+   * Extension
+   * 1 bits.
+   */
+  pi_extension: number;
+  /**
+   * Reserved
+   * 4 bits.
+   */
+  pi_reserved: number;
+  /**
+   * TP-UDL
+   * 1 bits; present of user_data_length: computed when absent.
+   */
+  udl_present?: number;
+  /**
+   * TP-DCS
+   * 1 bits; present of data_coding_scheme: computed when absent.
+   */
+  dcs_present?: number;
+  /**
+   * TP-PID
+   * 1 bits; present of protocol_identifier: computed when absent.
+   */
+  pid_present?: number;
+  /** TP-Service-Centre-Time-Stamp */
+  service_centre_time_stamp: SmsTimeStamp;
+  /**
+   * TP-PID
+   * 8 bits.
+   * Present when pid_present is set.
+   */
+  protocol_identifier?: number;
+  /**
+   * TP-DCS
+   * 8 bits.
+   * Present when dcs_present is set.
+   */
+  data_coding_scheme?: number;
+  /**
+   * TP-User-Data-Length
+   * 8 bits.
+   * Present when udl_present is set.
+   */
+  user_data_length?: number;
+  /**
+   * User Data Header Length
+   * 8 bits; length of user_data_header: computed when absent.
+   * Present when user_data_header_indicator is 1.
+   */
+  user_data_header_length?: number;
+  /**
+   * User-Data Header
+   * Present when user_data_header_indicator is 1.
+   */
+  user_data_header?: SmsUdhIe[];
+  /**
+   * TP-User-Data
+   * Hex octets.
+   */
+  user_data: string;
+}
+
+/**
+ * Optional parameters.
+ * TS 23.040 §9.2.2.3, §9.2.3.27.
+ */
+export interface SmsReportParameters extends StructExtras {
+  /**
+   * Extension
+   * 1 bits.
+   */
+  pi_extension: number;
+  /**
+   * Reserved
+   * 4 bits.
+   */
+  pi_reserved: number;
+  /**
+   * TP-UDL
+   * 1 bits; present of user_data_length: computed when absent.
+   */
+  udl_present?: number;
+  /**
+   * TP-DCS
+   * 1 bits; present of data_coding_scheme: computed when absent.
+   */
+  dcs_present?: number;
+  /**
+   * TP-PID
+   * 1 bits; present of protocol_identifier: computed when absent.
+   */
+  pid_present?: number;
+  /**
+   * TP-PID
+   * 8 bits.
+   * Present when pid_present is set.
+   */
+  protocol_identifier?: number;
+  /**
+   * TP-DCS
+   * 8 bits.
+   * Present when dcs_present is set.
+   */
+  data_coding_scheme?: number;
+  /**
+   * TP-User-Data-Length
+   * 8 bits.
+   * Present when udl_present is set.
+   */
+  user_data_length?: number;
+  /**
+   * TP-User-Data
+   * Hex octets.
+   */
+  user_data: string;
+}
+
+/**
+ * Optional parameters.
+ * TS 23.040 §9.2.2.3, §9.2.3.27.
+ */
+export interface SmsReportParametersWithHeader extends StructExtras {
+  /**
+   * Extension
+   * 1 bits.
+   */
+  pi_extension: number;
+  /**
+   * Reserved
+   * 4 bits.
+   */
+  pi_reserved: number;
+  /**
+   * TP-UDL
+   * 1 bits; present of user_data_length: computed when absent.
+   */
+  udl_present?: number;
+  /**
+   * TP-DCS
+   * 1 bits; present of data_coding_scheme: computed when absent.
+   */
+  dcs_present?: number;
+  /**
+   * TP-PID
+   * 1 bits; present of protocol_identifier: computed when absent.
+   */
+  pid_present?: number;
+  /**
+   * TP-PID
+   * 8 bits.
+   * Present when pid_present is set.
+   */
+  protocol_identifier?: number;
+  /**
+   * TP-DCS
+   * 8 bits.
+   * Present when dcs_present is set.
+   */
+  data_coding_scheme?: number;
+  /**
+   * TP-User-Data-Length
+   * 8 bits.
+   * Present when udl_present is set.
+   */
+  user_data_length?: number;
+  /**
+   * User Data Header Length
+   * 8 bits; length of user_data_header: computed when absent.
+   */
+  user_data_header_length?: number;
+  /** User-Data Header */
+  user_data_header: SmsUdhIe[];
+  /**
+   * TP-User-Data
+   * Hex octets.
+   */
+  user_data: string;
+}
+
+/**
+ * TP-Originating-Address: The length counts the useful semi-octets of the address value; BCD digits (low semi-octet first, 1111 after an odd number), or GSM 7-bit packed text for an alphanumeric address.
+ * TS 23.040 §9.1.2.5, §9.2.3.7.
+ */
+export interface SmsAddressOa extends StructExtras {
+  /**
+   * Length
+   * 8 bits; length of digits, text: computed when absent.
+   */
+  length?: number;
+  /**
+   * Extension
+   * 1 bits.
+   */
+  extension: number;
+  /**
+   * Type of number
+   * 3 bits; enum sms_type_of_number.
+   */
+  type_of_number: number;
+  /**
+   * Numbering plan
+   * 4 bits; enum sms_numbering_plan.
+   */
+  numbering_plan: number;
+  /**
+   * TP-OA Digits
+   * Present when type_of_number is 0, 1, 2, 3, 4, 6, 7.
+   */
+  digits?: string;
+  /**
+   * Address (GSM 7-bit packed)
+   * Hex octets.
+   * Present when type_of_number is 5.
+   */
+  text?: string;
+}
+
+/**
+ * TP-Destination-Address: The length counts the useful semi-octets of the address value; BCD digits (low semi-octet first, 1111 after an odd number), or GSM 7-bit packed text for an alphanumeric address.
+ * TS 23.040 §9.1.2.5, §9.2.3.8.
+ */
+export interface SmsAddressDa extends StructExtras {
+  /**
+   * Length
+   * 8 bits; length of digits, text: computed when absent.
+   */
+  length?: number;
+  /**
+   * Extension
+   * 1 bits.
+   */
+  extension: number;
+  /**
+   * Type of number
+   * 3 bits; enum sms_type_of_number.
+   */
+  type_of_number: number;
+  /**
+   * Numbering plan
+   * 4 bits; enum sms_numbering_plan.
+   */
+  numbering_plan: number;
+  /**
+   * TP-DA Digits
+   * Present when type_of_number is 0, 1, 2, 3, 4, 6, 7.
+   */
+  digits?: string;
+  /**
+   * Address (GSM 7-bit packed)
+   * Hex octets.
+   * Present when type_of_number is 5.
+   */
+  text?: string;
+}
+
+/**
+ * TP-Recipient-Address: The length counts the useful semi-octets of the address value; BCD digits (low semi-octet first, 1111 after an odd number), or GSM 7-bit packed text for an alphanumeric address.
+ * TS 23.040 §9.1.2.5, §9.2.3.14.
+ */
+export interface SmsAddressRa extends StructExtras {
+  /**
+   * Length
+   * 8 bits; length of digits, text: computed when absent.
+   */
+  length?: number;
+  /**
+   * Extension
+   * 1 bits.
+   */
+  extension: number;
+  /**
+   * Type of number
+   * 3 bits; enum sms_type_of_number.
+   */
+  type_of_number: number;
+  /**
+   * Numbering plan
+   * 4 bits; enum sms_numbering_plan.
+   */
+  numbering_plan: number;
+  /**
+   * TP-RA Digits
+   * Present when type_of_number is 0, 1, 2, 3, 4, 6, 7.
+   */
+  digits?: string;
+  /**
+   * Address (GSM 7-bit packed)
+   * Hex octets.
+   * Present when type_of_number is 5.
+   */
+  text?: string;
+}
+
+/** TP-PID: one of its cases, picked by `message`. */
+export type SmsPid =
+  | SmsPidSme
+  | SmsPidMessageType
+  | SmsPidReserved
+  | SmsPidScSpecific;
+
+/** TP-PID. */
+export interface SmsPidSme extends StructExtras {
+  /**
+   * Defines formatting for subsequent bits
+   * 2 bits.
+   */
+  format: number;
+  /**
+   * Telematic interworking
+   * 1 bits.
+   */
+  telematic_interworking: number;
+  /**
+   * The SM-AL protocol being used between the SME and the MS
+   * 5 bits.
+   * Present when telematic_interworking is 0.
+   */
+  sm_al_protocol?: number;
+  /**
+   * Device type
+   * 5 bits; enum sms_pid_device_type.
+   * Present when telematic_interworking is 1.
+   */
+  device_type?: number;
+}
+
+/** TP-PID. */
+export interface SmsPidMessageType extends StructExtras {
+  /**
+   * Defines formatting for subsequent bits
+   * 2 bits.
+   */
+  format: number;
+  /**
+   * Message type
+   * 6 bits; enum sms_pid_message_type.
+   */
+  message_type: number;
+}
+
+/** TP-PID. */
+export interface SmsPidReserved extends StructExtras {
+  /**
+   * Reserved
+   * 2 bits.
+   */
+  reserved: number;
+  /**
+   * Undefined
+   * 6 bits.
+   */
+  undefined: number;
+}
+
+/** TP-PID. */
+export interface SmsPidScSpecific extends StructExtras {
+  /**
+   * Bits 0-5 for SC specific use
+   * 2 bits.
+   */
+  sc_specific_use: number;
+  /**
+   * SC specific
+   * 6 bits.
+   */
+  sc_specific: number;
+}
+
+/** TP-DCS: one of its cases, picked by `message`. */
+export type SmsDcs =
+  | SmsDcsDefaultAlphabet
+  | SmsDcsCoded;
+
+/** TP-DCS. */
+export interface SmsDcsDefaultAlphabet extends StructExtras {
+  /**
+   * Coding Group Bits
+   * 2 bits; enum sms_dcs_coding_group_2.
+   */
+  coding_group: number;
+  /**
+   * Special case, GSM 7 bit default alphabet
+   * Spare (6 bits, 0); given only when it differs.
+   */
+  _spare_at_2?: number;
+}
+
+/** TP-DCS: one of its cases, picked by `message`. */
+export type SmsDcsCoded =
+  | SmsDcsGeneral
+  | SmsDcsReserved
+  | SmsDcsMessageWaiting
+  | SmsDcsDataCoding;
+
+/** TP-DCS. */
+export interface SmsDcsGeneral extends StructExtras {
+  /**
+   * Coding Group Bits
+   * 2 bits; enum sms_dcs_coding_group_2.
+   */
+  coding_group: number;
+  /**
+   * Text
+   * 1 bits.
+   */
+  compressed: number;
+  /**
+   * Message Class
+   * 1 bits.
+   */
+  message_class_defined: number;
+  /**
+   * Character Set
+   * 2 bits; enum sms_dcs_character_set.
+   */
+  character_set: number;
+  /**
+   * Message Class
+   * 2 bits; enum sms_dcs_message_class.
+   */
+  message_class: number;
+}
+
+/** TP-DCS. */
+export interface SmsDcsReserved extends StructExtras {
+  /**
+   * Coding Group Bits
+   * 4 bits; enum sms_dcs_coding_group_4.
+   */
+  coding_group: number;
+  /**
+   * Bits 3-0 (reserved coding group)
+   * 4 bits.
+   */
+  rest: number;
+}
+
+/** TP-DCS. */
+export interface SmsDcsMessageWaiting extends StructExtras {
+  /**
+   * Coding Group Bits
+   * 4 bits; enum sms_dcs_coding_group_4.
+   */
+  coding_group: number;
+  /**
+   * Indication Sense
+   * 1 bits.
+   */
+  indication_sense: number;
+  /**
+   * Reserved
+   * 1 bits.
+   */
+  reserved: number;
+  /**
+   * Message Waiting
+   * 2 bits; enum sms_dcs_message_waiting.
+   */
+  message_waiting: number;
+}
+
+/** TP-DCS. */
+export interface SmsDcsDataCoding extends StructExtras {
+  /**
+   * Coding Group Bits
+   * 4 bits; enum sms_dcs_coding_group_4.
+   */
+  coding_group: number;
+  /**
+   * Reserved
+   * 1 bits.
+   */
+  reserved: number;
+  /**
+   * Message coding
+   * 1 bits.
+   */
+  message_coding: number;
+  /**
+   * Message Class
+   * 2 bits; enum sms_dcs_message_class.
+   */
+  message_class: number;
+}
+
+/**
+ * Time stamp.
+ * TS 23.040 §9.2.3.11.
+ */
+export interface SmsTimeStamp extends StructExtras {
+  /** Year */
+  year: string;
+  /** Month */
+  month: string;
+  /** Day */
+  day: string;
+  /** Hour */
+  hour: string;
+  /** Minutes */
+  minutes: string;
+  /** Seconds */
+  seconds: string;
+  /** Time zone */
+  time_zone: SmsTimeZone;
+}
+
+/** Time zone: Bits 8-5 the units digit, bit 4 the sign (1 = negative), bits 3-1 the tens digit of the offset from GMT in quarter hours. */
+export interface SmsTimeZone extends StructExtras {
+  /**
+   * Quarter hours (units digit)
+   * 4 bits.
+   */
+  units_digit: number;
+  /**
+   * Sign
+   * 1 bits.
+   */
+  negative: number;
+  /**
+   * Quarter hours (tens digit)
+   * 3 bits.
+   */
+  tens_digit: number;
+}
+
+/**
+ * TP-Validity-Period.
+ * TS 23.040 §9.2.3.12.3.
+ */
+export interface SmsValidityPeriodEnhanced extends StructExtras {
+  /**
+   * Extension
+   * 1 bits.
+   */
+  extension: number;
+  /** Validity period */
+  rest: SmsValidityPeriodFunctional | SmsValidityPeriodExtended | Raw;
+}
+
+/** Validity period (extended functionality indicator). */
+export interface SmsValidityPeriodExtended extends StructExtras {
+  /**
+   * Functionality indicator bits 7-1
+   * 7 bits.
+   */
+  indicator_bits: number;
+  /**
+   * Validity period octets
+   * Hex octets (6).
+   */
+  octets: string;
+}
+
+/** Validity period. */
+export interface SmsValidityPeriodFunctional extends StructExtras {
+  /**
+   * Single shot SM
+   * 1 bits.
+   */
+  single_shot: number;
+  /**
+   * Reserved
+   * 3 bits.
+   */
+  reserved: number;
+  /**
+   * Validity Period Format
+   * 3 bits; enum format.
+   */
+  format: number;
+  /** Validity period value */
+  value: SmsValidityPeriodRelative | SmsValidityPeriodSeconds | SmsValidityPeriodHhmmss | SmsValidityPeriodNone | Raw;
+}
+
+/** Validity period. */
+export interface SmsValidityPeriodNone extends StructExtras {
+  /**
+   * Validity period octets
+   * Hex octets (6).
+   */
+  octets: string;
+}
+
+/** Validity period. */
+export interface SmsValidityPeriodRelative extends StructExtras {
+  /**
+   * TP-Validity-Period
+   * 8 bits.
+   */
+  validity_period: number;
+  /**
+   * Validity period octets
+   * Hex octets (5).
+   */
+  octets: string;
+}
+
+/** Validity period. */
+export interface SmsValidityPeriodSeconds extends StructExtras {
+  /**
+   * TP-Validity-Period
+   * 8 bits.
+   */
+  validity_period: number;
+  /**
+   * Validity period octets
+   * Hex octets (5).
+   */
+  octets: string;
+}
+
+/** Validity period. */
+export interface SmsValidityPeriodHhmmss extends StructExtras {
+  /** Hour */
+  hour: string;
+  /** Minutes */
+  minutes: string;
+  /** Seconds */
+  seconds: string;
+  /**
+   * Validity period octets
+   * Hex octets (3).
+   */
+  octets: string;
+}
+
+/**
+ * TP-Status.
+ * TS 23.040 §9.2.3.15.
+ */
+export interface SmsStatus extends StructExtras {
+  /**
+   * Definition of bits 0-6
+   * 1 bits.
+   */
+  definition: number;
+  /**
+   * Error
+   * 2 bits; enum sms_st_error.
+   */
+  error: number;
+  /**
+   * Reason
+   * 5 bits.
+   */
+  reason: number;
+}
+
+/**
+ * IE.
+ * TS 23.040 §9.2.3.24.
+ */
+export interface SmsUdhIe extends StructExtras {
+  /**
+   * Information Element Identifier
+   * 8 bits; enum sms_udh_iei.
+   */
+  identifier: number;
+  /**
+   * Length
+   * 8 bits; length of data: computed when absent.
+   */
+  length?: number;
+  /** IE data */
+  data: SmsUdhConcatenated8 | SmsUdhSpecialMessage | SmsUdhPort8 | SmsUdhPort16 | SmsUdhConcatenated16 | SmsUdhSingleShift | SmsUdhLockingShift | SmsUdhIeData | Raw;
+}
+
+/** IE data. */
+export interface SmsUdhIeData extends StructExtras {
+  /**
+   * IE Data
+   * Hex octets.
+   */
+  data: string;
+}
+
+/**
+ * Concatenated short messages, 8-bit reference number.
+ * TS 23.040 §9.2.3.24.1.
+ */
+export interface SmsUdhConcatenated8 extends StructExtras {
+  /**
+   * Message identifier
+   * 8 bits.
+   */
+  message_identifier: number;
+  /**
+   * Message parts
+   * 8 bits.
+   */
+  message_parts: number;
+  /**
+   * Message part number
+   * 8 bits.
+   */
+  message_part: number;
+}
+
+/**
+ * Concatenated short messages, 16-bit reference number.
+ * TS 23.040 §9.2.3.24.8.
+ */
+export interface SmsUdhConcatenated16 extends StructExtras {
+  /**
+   * Message identifier
+   * 16 bits.
+   */
+  message_identifier: number;
+  /**
+   * Message parts
+   * 8 bits.
+   */
+  message_parts: number;
+  /**
+   * Message part number
+   * 8 bits.
+   */
+  message_part: number;
+}
+
+/**
+ * Special SMS Message Indication.
+ * TS 23.040 §9.2.3.24.2.
+ */
+export interface SmsUdhSpecialMessage extends StructExtras {
+  /**
+   * Message Indication type and Storage
+   * 1 bits.
+   */
+  store: number;
+  /**
+   * Multiple Subscriber Profile
+   * 2 bits; enum profile.
+   */
+  profile: number;
+  /**
+   * Extended Message Indication Type
+   * 3 bits; enum extended_type.
+   */
+  extended_type: number;
+  /**
+   * Message Indication Type
+   * 2 bits; enum type.
+   */
+  type: number;
+  /**
+   * Message Count
+   * 8 bits.
+   */
+  count: number;
+}
+
+/**
+ * Application port addressing scheme, 8 bit address.
+ * TS 23.040 §9.2.3.24.3.
+ */
+export interface SmsUdhPort8 extends StructExtras {
+  /**
+   * Destination port
+   * 8 bits.
+   */
+  destination_port: number;
+  /**
+   * Originator port
+   * 8 bits.
+   */
+  originator_port: number;
+}
+
+/**
+ * Application port addressing scheme, 16 bit address.
+ * TS 23.040 §9.2.3.24.4.
+ */
+export interface SmsUdhPort16 extends StructExtras {
+  /**
+   * Destination port
+   * 16 bits.
+   */
+  destination_port: number;
+  /**
+   * Originator port
+   * 16 bits.
+   */
+  originator_port: number;
+}
+
+/**
+ * National Language Single Shift.
+ * TS 23.040 §9.2.3.24.15.
+ */
+export interface SmsUdhSingleShift extends StructExtras {
+  /**
+   * Language (Single Shift)
+   * 8 bits.
+   */
+  language: number;
+}
+
+/**
+ * National Language Locking Shift.
+ * TS 23.040 §9.2.3.24.16.
+ */
+export interface SmsUdhLockingShift extends StructExtras {
+  /**
+   * Language (Locking Shift)
+   * 8 bits.
+   */
+  language: number;
 }
 
 /** Every message of protocol `diameter` (Diameter), discriminated by `message`. */

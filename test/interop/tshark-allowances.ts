@@ -23,15 +23,6 @@ const _num = (s: string) => (/^0x/i.test(s) ? parseInt(s, 16) : Number(s));
 export const allowances: Allowance[] = [
   // ---- (a) tshark shows it, mtcgk does not model it
   {
-    id: 'sms-in-nas-container',
-    kind: 'not modelled',
-    fields: ['gsm_a.dtap.*', 'gsm_a.rp.*', 'gsm_sms.*', 'e164.*', 'gsm_a.len', 'gsm_a.extension', 'gsm_a.L3_protocol_discriminator'],
-    reason:
-      'tshark dissects the NAS message container of UPLINK/DOWNLINK NAS TRANSPORT as SMS down to the TP layer; mtcgk decodes the CP-layer header and cause and the RP-layer message type and reference (compared), and keeps the RP addresses and user data (TPDU) as octets',
-    spec: 'TS 24.301 §9.9.3.22; TS 24.011 §7, TS 23.040 §9',
-    tshark: (f) => under(f, 'nas_eps.emm.nas_msg_cont_tree'),
-  },
-  {
     id: 'lpp-in-generic-container',
     kind: 'not modelled',
     fields: ['lpp.*', 'per.*'],
