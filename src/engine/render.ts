@@ -300,7 +300,8 @@ export function infoDetail(t: InfoTemplate, value: Obj, at: TreeNode): string | 
       if (p.ifSet) out += v ? p.ifSet[0] : p.ifSet[1];
       else if (typeof v !== 'number' && typeof v !== 'string') return undefined;
       else if (p.number) out += p.number === 'hex' ? BigInt(v).toString(16) : String(v);
-      else out += (typeof v === 'number' && enumLabel(p.enum!, v)) || 'Unknown';
+      // An empty label adds nothing (a value for which tshark appends no text).
+      else out += (typeof v === 'number' ? enumLabel(p.enum!, v) : undefined) ?? 'Unknown';
     }
   }
   return out;

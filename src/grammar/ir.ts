@@ -94,6 +94,11 @@ export interface DerivedIR {
   /** Ids of the struct's fields it is computed from, in the order the derivation takes them. */
   from: string[];
   /**
+   * The field whose bits it spans, and before whose node it is shown (PER's choice index before the
+   * protocol's own field for the same bits); without it, the struct's bits, after its fields.
+   */
+  at?: string;
+  /**
    * The derived number's bits shown under it, as Wireshark's bitmask fields: a one-bit mask as a
    * flag (1 or 0), a wider one as the masked bits shifted down, in hex.
    */
@@ -206,8 +211,14 @@ export interface StructType extends TypeRendering {
   label: string;
   fields: FieldIR[];
   protection?: ProtectionIR;
-  /** Padding after the fields to a multiple of this many bits from the struct's start (Diameter AVPs). */
+  /** Padding after the fields to a multiple of this many bits from the struct's start (Diameter AVPs, a PER encoding). */
   padTo?: { bits: number; filter: string };
+  /**
+   * A part the grammar does not decode (an ASN.1 extension, an alternative it leaves out), with the
+   * reason: the dissector stops there with a note and keeps the enclosing element as octets; the
+   * encoder and the arbitraries never produce it. Such a struct has no fields.
+   */
+  undecoded?: string;
   /** The value carries `message: name` (it is a message a user can name). */
   message?: boolean;
   specRef?: string;
@@ -221,6 +232,11 @@ export interface DispatchType extends TypeRendering {
   label: string;
   peekOffset: number;
   peekBits: number;
+  /**
+   * Instead of peeking: the case is picked by an integer field of an earlier IE of the enclosing L3
+   * message (the generic message container by its container type IE). Such a dispatch is an IE's type.
+   */
+  on?: { ie: string; field: string };
   /** Value key holding the dispatched value (the encoder picks the case by it); messages are picked by name instead. */
   key?: string;
   cases: Map<number, () => TypeIR>;

@@ -54,6 +54,10 @@ export function typeRendering(def: Obj, fields: readonly FieldIR[] | undefined, 
       const spec = DERIVATIONS[d.as];
       add({ filter: filter(d.filter, `derived/${i}/filter`), label: d.label, ftype: spec.ftype, base: spec.base });
       const out: DerivedIR = { filter: d.filter as string, label: d.label, as: d.as, from, where: `${file}:${at}` };
+      if (d.at !== undefined) {
+        if (typeof d.at !== 'string' || !fieldIds.includes(d.at)) throw new GrammarError(file, `${at}/at`, 'a field of this struct, whose bits the generated field spans');
+        out.at = d.at;
+      }
       if (d.when !== undefined) {
         const w = d.when;
         if (!isObj(w) || typeof w.field !== 'string' || !Array.isArray(w.in) || !w.in.every((n) => Number.isInteger(n)))
