@@ -32,14 +32,6 @@ export const allowances: Allowance[] = [
     tshark: (f) => under(f, 'nas_eps.emm.nas_msg_cont_tree'),
   },
   {
-    id: 'lpp-in-generic-container',
-    kind: 'not modelled',
-    fields: ['lpp.*', 'per.*'],
-    reason: 'tshark dissects the generic message container of type LPP as LPP (ASN.1 PER); mtcgk shows the container octets (nas_eps.emm.gen_msg_cont, compared)',
-    spec: 'TS 24.301 §9.9.3.43; TS 36.355',
-    tshark: (f) => under(f, 'nas_eps.emm.gen_msg_cont_tree'),
-  },
-  {
     id: 'ms-classmark-3-csn1',
     kind: 'not modelled',
     fields: ['gsm_a.classmark3.*', 'gsm_a.UCS2_treatment', 'gsm_a.spare_bits'],
