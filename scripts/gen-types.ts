@@ -161,7 +161,25 @@ class Generator {
   }
 
   private ieType(ie: IEIR): string {
-    return ie.format === 'T' ? 'true' : this.nameOf(ie.type!());
+    if (ie.format === 'T') return 'true';
+    const t = ie.type!();
+    // Where the grammar leaves a part undecoded, the IE keeps its octets instead.
+    return this.reachesUndecoded(t) ? `${this.nameOf(t)} | Raw` : this.nameOf(t);
+  }
+
+  private undecodedReach = new Map<TypeIR, boolean>();
+
+  /** Whether a value of the type can hold a part the grammar leaves undecoded (`undecoded:`), nested messages aside. */
+  private reachesUndecoded(t: TypeIR): boolean {
+    const known = this.undecodedReach.get(t);
+    if (known !== undefined) return known;
+    this.undecodedReach.set(t, false);
+    const types = (f: FieldIR): TypeIR[] =>
+      f.kind === 'ref' ? [f.type()] : f.kind === 'switch' ? [...f.cases.values(), ...(f.default ? [f.default] : [])].map((c) => c()) : f.kind === 'list' ? types(f.item) : [];
+    const inner = t.kind === 'struct' ? t.fields.flatMap(types) : t.kind === 'dispatch' ? [...dispatchCases(t).map(([, c]) => c()), ...(t.default ? [t.default()] : [])] : [];
+    const r = (t.kind === 'struct' && t.undecoded !== undefined) || inner.some((u) => u.kind !== 'l3' && !(u.kind === 'struct' && u.message) && this.reachesUndecoded(u));
+    this.undecodedReach.set(t, r);
+    return r;
   }
 
   private ieLines(t: L3MessageType): string {
@@ -189,7 +207,8 @@ class Generator {
         own += this.fieldLines(t.fields, new Map(), t.protection?.payload);
         if (t.protection) own += `  /** The payload's octets as on the wire when it was ciphered (decoded with keys, or to encode as is). */\n  _ciphered?: string;\n`;
         if (t.padTo) own += `  /** Padding octets, when not zero. */\n  _padding?: string;\n`;
-        const doc = docComment([t.label + (t.doc ? `: ${t.doc}` : '.'), t.specRef ? `${t.specRef}.` : undefined, t.message ? `Message \`${t.name}\`.` : undefined], '');
+        const undecoded = t.undecoded ? `Not decoded: ${t.undecoded}; the element holding it keeps its octets (\`_raw\`).` : undefined;
+        const doc = docComment([t.label + (t.doc ? `: ${t.doc}` : '.'), t.specRef ? `${t.specRef}.` : undefined, undecoded, t.message ? `Message \`${t.name}\`.` : undefined], '');
         return `${doc}export interface ${name} extends ${extras.join(', ')} {\n${own}}\n`;
       }
       case 'l3': {

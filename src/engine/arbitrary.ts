@@ -4,8 +4,8 @@
  */
 import * as fc from 'fast-check';
 import { CODEC_ARBITRARIES } from '../codecs/arbitraries.js';
-import type { FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR, UintField } from '../grammar/ir.js';
-import { messagesOf } from '../grammar/reach.js';
+import type { FieldIR, GrammarIR, IEIR, L3MessageType, StructType, TypeIR, UintField } from '../grammar/ir.js';
+import { alternatives, messagesOf } from '../grammar/reach.js';
 
 type Obj = Record<string, unknown>;
 
@@ -59,6 +59,11 @@ export class Arbitraries {
       case 'l3':
         return this.l3(t, depth);
       case 'dispatch': {
+        // A dispatch on an earlier IE's field is keyed in l3(); outside a message it takes its default.
+        if (t.on) {
+          if (!t.default) throw new Error(`${t.where}: a dispatch on an IE's field with no default is generated with its message only`);
+          return this.type(t.default(), depth);
+        }
         // One arbitrary per case type, with the dispatch value forced into the case's value.
         const byType = new Map<TypeIR, number[]>();
         for (const [k, c] of t.cases) byType.set(c(), [...(byType.get(c()) ?? []), k]);
@@ -68,7 +73,7 @@ export class Arbitraries {
           const others = Array.from({ length: 2 ** t.peekBits }, (_, k) => k).filter((k) => !t.cases.has(k));
           if (others.length) byType.set(t.default(), others);
         }
-        let entries = [...byType.entries()];
+        let entries = [...byType.entries()].filter(([c]) => this.generatable(c));
         if (only) entries = entries.filter(([c]) => messagesOf(c).has(only));
         if (depth >= MAX_DEPTH) entries = entries.filter(([c]) => c.kind === 'l3').concat(entries.every(([c]) => c.kind !== 'l3') ? entries : []);
         return fc.oneof(
@@ -104,6 +109,36 @@ export class Arbitraries {
     return this.type(t, depth);
   }
 
+  private known = new Map<TypeIR, boolean>();
+
+  /**
+   * Whether a type has values to generate: not a part the grammar leaves undecoded, nor a struct that
+   * always holds one, nor a dispatch whose every case is one.
+   */
+  generatable(t: TypeIR): boolean {
+    const seen = this.known.get(t);
+    if (seen !== undefined) return seen;
+    // Types refer to each other in cycles: a type being looked at counts as generatable.
+    this.known.set(t, true);
+    let ok = true;
+    if (t.kind === 'struct') ok = !t.undecoded && t.fields.every((f) => f.presence.kind !== 'always' || this.fieldGeneratable(f));
+    else if (t.kind === 'dispatch') ok = alternatives(t).some((c) => this.generatable(c()));
+    this.known.set(t, ok);
+    return ok;
+  }
+
+  private fieldGeneratable(f: FieldIR): boolean {
+    if (f.kind === 'ref') return this.generatable(f.type());
+    if (f.kind === 'switch') return [...f.cases.values(), ...(f.default ? [f.default] : [])].some((c) => this.generatable(c()));
+    if (f.kind === 'list') return f.minItems === 0 || this.fieldGeneratable(f.item);
+    return true;
+  }
+
+  /** Values of `f` that would make present a later field with nothing to generate (an undecoded part): never generated. */
+  private banned(f: FieldIR, fields: FieldIR[]): number[] {
+    return fields.flatMap((g) => (g.presence.kind === 'in' && g.presence.field === f.id && !this.fieldGeneratable(g) ? g.presence.values : []));
+  }
+
   /** Fields in order, each seeing the values before it (for presence and switches). */
   private struct(fields: FieldIR[], init: Obj, forced: Map<string, number>, depth: number, consts: ReadonlyMap<string, number> = new Map()): fc.Arbitrary<Obj> {
     // Optional trailing fields: a prefix of them is present.
@@ -121,7 +156,11 @@ export class Arbitraries {
         if (f.kind === 'spare' || (f.kind === 'uint' && (f.constValue !== undefined || consts.has(f.id)))) return fc.constant(st);
         if (f.kind === 'uint' && forced.has(f.id)) return fc.constant({ ...st, acc: { ...st.acc, [f.id]: forced.get(f.id) } });
         if (f.kind === 'uint' && this.derivable(f, fields, st.acc)) return fc.constant(st);
-        const fieldArb = this.field(f, fields, st.acc, forced, depth);
+        // An optional part the grammar leaves undecoded is left out.
+        if (p.kind === 'flag' && !this.fieldGeneratable(f)) return fc.constant(st);
+        const banned = f.kind === 'uint' ? this.banned(f, fields) : [];
+        const any = this.field(f, fields, st.acc, forced, depth);
+        const fieldArb = banned.length ? any.filter((v) => !banned.includes(v as number)) : any;
         const opt = p.kind === 'flag' ? fc.option(fieldArb, { nil: undefined }) : fieldArb;
         return opt.map((v) => (v === undefined ? st : { ...st, acc: { ...st.acc, [f.id]: v } }));
       });
@@ -180,8 +219,49 @@ export class Arbitraries {
   }
 
   private l3(t: L3MessageType, depth: number): fc.Arbitrary<Obj> {
+    const on = (ie: IEIR) => {
+      const d = ie.type?.();
+      return d?.kind === 'dispatch' ? d.on : undefined;
+    };
+    if (!t.ies.some(on)) return this.l3With(t, depth, new Map());
+    // An IE picked by an earlier IE's field (`dispatch: {ie, field}`): the key comes first, half the
+    // time one of the dispatch's cases, and the IE it is read from is generated with it.
+    const pairs = new Map<string, { ie: string; field: string; keys: Set<number>; others: Set<number> }>();
+    for (const ie of t.ies) {
+      const d = ie.type?.();
+      if (d?.kind !== 'dispatch' || !d.on) continue;
+      const k = `${d.on.ie}.${d.on.field}`;
+      const pair = pairs.get(k) ?? { ...d.on, keys: new Set<number>(), others: new Set<number>() };
+      pairs.set(k, pair);
+      for (const [key, c] of d.cases) if (this.generatable(c())) pair.keys.add(key);
+      const keyType = t.ies.find((x) => x.id === d.on!.ie)!.type!() as StructType;
+      const bits = (keyType.fields.find((f) => f.id === d.on!.field) as UintField).bits;
+      if (d.default && this.generatable(d.default()) && bits <= 16) for (let v = 0; v < 2 ** bits; v++) if (!d.cases.has(v)) pair.others.add(v);
+    }
+    const choices = [...pairs.values()].map((p) => {
+      const sets = [p.keys, p.others].filter((x) => x.size).map((x) => fc.constantFrom(...x));
+      return fc.oneof(...sets).map((key) => [p, key] as const);
+    });
+    return fc.tuple(...choices).chain((picked) => {
+      const keys = new Map<string, Map<string, number>>();
+      for (const [p, key] of picked) keys.set(p.ie, (keys.get(p.ie) ?? new Map()).set(p.field, key));
+      return this.l3With(t, depth, keys);
+    });
+  }
+
+  /** A message whose IEs named in `keys` carry the given field values, and whose IEs keyed by them follow. */
+  private l3With(t: L3MessageType, depth: number, keys: Map<string, Map<string, number>>): fc.Arbitrary<Obj> {
     const header = this.struct(t.header, { message: t.name }, new Map(), depth, t.set);
-    const ies = t.ies.map((ie) => this.ie(ie, depth));
+    const ies = t.ies.map((ie) => {
+      const forced = keys.get(ie.id);
+      if (forced) return this.forced(ie.type!(), forced, depth);
+      const d = ie.type?.();
+      if (d?.kind !== 'dispatch' || !d.on) return this.ie(ie, depth);
+      const key = keys.get(d.on.ie)?.get(d.on.field);
+      const next = (key === undefined ? undefined : d.cases.get(key)) ?? d.default;
+      const value = next ? this.type(next(), depth) : fc.constant(undefined);
+      return ie.iei === undefined ? value : fc.option(value, { nil: undefined, freq: 2 });
+    });
     return fc.tuple(header, ...ies).map(([h, ...vals]) => {
       const out: Obj = { ...h };
       t.ies.forEach((ie, i) => {

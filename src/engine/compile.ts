@@ -12,6 +12,7 @@
  */
 import { CODECS } from '../codecs/index.js';
 import type { BytesField, CodecField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, ProtectionIR, Relation, SpareField, StructType, TypeIR, UintField } from '../grammar/ir.js';
+import { ieField } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets } from './bits.js';
 import { extentBits, MAX_NESTING, semiOctetLength } from './dissect.js';
 import { spareShow, textOf, textValue, toHex, uintShow } from './format.js';
@@ -295,6 +296,8 @@ export class CompiledDecoder {
   }
 
   private struct(t: StructType): TypeFn {
+    // A part left undecoded: the dissector keeps the enclosing element's octets and notes it.
+    if (t.undecoded) return bail;
     const fields = this.fieldList(t.fields, new Map(), t.protection);
     const { name, message, padTo } = t;
     return (c, env) => {
@@ -313,7 +316,7 @@ export class CompiledDecoder {
   }
 
   private dispatch(t: Extract<TypeIR, { kind: 'dispatch' }>): TypeFn {
-    const { peekOffset, peekBits, key: valueKey } = t;
+    const { peekOffset, peekBits, key: valueKey, on } = t;
     const cases = new Map([...t.cases].map(([k, f]) => [k, this.lazy(f)]));
     const byDirection = new Map([...t.byDirection].map(([k, d]) => [k, { ul: this.lazy(d.ul), dl: this.lazy(d.dl) }]));
     // A default case is an unknown value the dissector flags, unless the grammar says it is quiet
@@ -321,7 +324,7 @@ export class CompiledDecoder {
     const quiet = t.quietDefault && t.default ? this.lazy(t.default) : undefined;
     return (c, env) => {
       if (c.end - c.pos < peekOffset + peekBits) broken();
-      const key = bitsAt(c.bytes, c.pos + peekOffset, peekBits);
+      const key = on ? (ieField(env.enclosing.at(-1), on) ?? -1) : bitsAt(c.bytes, c.pos + peekOffset, peekBits);
       const dir = env.direction;
       const next = (dir && byDirection.get(key)?.[dir]) || cases.get(key) || quiet || broken();
       const value = next()(c, env);

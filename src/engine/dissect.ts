@@ -5,6 +5,7 @@
  */
 import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
+import { ieField } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets } from './bits.js';
 import { bytesDisplay, enumLabel, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
@@ -22,6 +23,14 @@ interface Scope {
   defs: FieldIR[];
   /** Bit offsets where the present fields started (for length spans). */
   starts?: Map<string, number>;
+  spans?: Map<string, FieldSpan>;
+}
+
+/** Where a field was: its bits and the index of its node among its parent's children. */
+interface FieldSpan {
+  start: number;
+  end: number;
+  child: number;
 }
 
 export interface DissectResult {
@@ -137,9 +146,15 @@ export class Dissector {
     try {
       if (t.kind === 'l3' || !t.bytesField) return this.typeBody(t, r, parent, path);
       const holder = openBytesField(t, parent, r.pos);
-      const v = this.typeBody(t, r, holder, path);
-      closeBytesField(holder, r.bytes, r.pos);
-      return v;
+      let end = r.end;
+      try {
+        const v = this.typeBody(t, r, holder, path);
+        end = r.pos;
+        return v;
+      } finally {
+        // Cut short (a Stop), it shows the octets of the element that keeps them, to its end.
+        closeBytesField(holder, r.bytes, end);
+      }
     } finally {
       this.depth--;
     }
@@ -156,37 +171,51 @@ export class Dissector {
         const suffix = t.infoSuffix ? this.info.push({ suffix: '' }) - 1 : -1;
         const start = r.pos;
         let ints = new Map<string, number>();
-        const spans = t.derived ? new Map<string, [number, number]>() : undefined;
+        const spans = t.derived?.some((d) => d.at) ? new Map<string, FieldSpan>() : undefined;
         try {
+          if (t.undecoded) this.undecoded(t.label, t.undecoded, r, parent, path);
           ints = this.fields(t.fields, r, parent, value, path, new Map(), t.protection, spans);
         } finally {
           if (t.message) this.enclosing.pop();
+          // A type cut short still adds its text: the name of an LPP message whose body is not decoded.
+          if (suffix >= 0 && this.info[suffix]) this.info[suffix] = { suffix: infoDetail(t.infoSuffix!, value, parent) ?? '' };
         }
         if (t.padTo) this.padding(t.padTo, r.pos - start, r, parent, value, path);
         // Derivations see every integer field, those the value leaves out (flags, constants) too.
         for (const k of t.keep ?? []) if (ints.has(k.field)) this.kept.set(k.name, ints.get(k.field)!);
-        if (t.derived)
+        if (t.derived) {
+          const values = { ...Object.fromEntries(ints), ...value };
+          const ctx = { direction: this.linkDirection(), messages: this.enclosing, kept: this.kept };
+          const widths = widthsOf(t.fields);
           parent.children.push(
             ...derivedNodes(
-              t.derived,
-              { ...Object.fromEntries(ints), ...value },
+              t.derived.filter((d) => !d.at),
+              values,
               start,
               r.pos,
-              { direction: this.linkDirection(), messages: this.enclosing, kept: this.kept },
-              spans,
-              widthsOf(t.fields),
+              ctx,
+              widths,
             ),
           );
+          // One over fields' bits (the first present to the last) goes before the first one's node; the
+          // last placed first, so that the indices hold.
+          const placed = t.derived
+            .flatMap((d) => {
+              const over = (d.at ?? []).flatMap((id) => (spans!.has(id) ? [spans!.get(id)!] : []));
+              return over.length ? [{ d, first: over[0], last: over[over.length - 1] }] : [];
+            })
+            .sort((a, b) => b.first.child - a.first.child);
+          for (const { d, first, last } of placed) parent.children.splice(first.child, 0, ...derivedNodes([d], values, first.start, last.end, ctx, widths));
+        }
         const detail = t.info && infoDetail(t.info, value, parent);
         // A message's Info text stands for its name; another type's is a detail after the name.
         if (detail && named >= 0) this.info[named] = { message: detail };
         else if (detail) this.info.push({ detail });
-        if (suffix >= 0 && this.info[suffix]) this.info[suffix] = { suffix: infoDetail(t.infoSuffix!, value, parent) ?? '' };
         return value;
       }
       case 'dispatch': {
         need(r, t.peekOffset + t.peekBits, parent, parent.filter, parent.label, path);
-        const key = r.peek(t.peekBits, t.peekOffset);
+        const key = t.on ? (ieField(this.enclosing.at(-1), t.on) ?? -1) : r.peek(t.peekBits, t.peekOffset);
         const dir = this.ctx.direction;
         const next = (dir && t.byDirection.get(key)?.[dir]) || t.cases.get(key) || t.default;
         if (!next) {
@@ -210,22 +239,28 @@ export class Dissector {
     }
   }
 
-  /** Decodes a struct's fields; `scope` collects earlier values for relations, switches and presence; returns the integer values. */
-  fields(
-    fields: FieldIR[],
-    r: BitReader,
-    parent: TreeNode,
-    value: Obj,
-    path: string,
-    consts: Map<string, number>,
-    protection?: ProtectionIR,
-    spans?: Map<string, [number, number]>,
-  ): Map<string, number> {
+  /**
+   * A part the grammar leaves undecoded: a node over the rest of the element with a note, then a Stop,
+   * so that the element that holds it keeps its octets (an IE's value its `_raw`) and re-encodes as it came.
+   */
+  private undecoded(label: string, reason: string, r: BitReader, parent: TreeNode, path: string): never {
+    const n = node(parent.filter, `${label} (not decoded)`, r.pos, r.remaining);
+    const item = expertItem('not_decoded', `${label}: ${reason}; the enclosing element is kept as octets`, path, r.pos, r.remaining);
+    n.expert.push(item);
+    parent.children.push(n);
+    throw new Stop(item);
+  }
+
+  /**
+   * Decodes a struct's fields; `scope` collects earlier values for relations, switches and presence;
+   * returns the integer values. `spans` gets the bits and node index of each present field.
+   */
+  fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, protection?: ProtectionIR, spans?: Map<string, FieldSpan>): Map<string, number> {
     const starts = new Map<string, number>();
-    const scope: Scope = { values: new Map(), defs: fields, starts };
+    const scope: Scope = { values: new Map(), defs: fields, starts, spans };
     let closing: ((truncated?: boolean) => void) | undefined;
     try {
-      this.fieldList(fields, r, parent, value, path, consts, scope, protection, (c) => (closing = c), spans);
+      this.fieldList(fields, r, parent, value, path, consts, scope, protection, (c) => (closing = c));
     } catch (e) {
       // A cut protected struct still gets its verdict: a scheme holding keys must not call it unverified.
       if (e instanceof Stop && protection) {
@@ -253,7 +288,6 @@ export class Dissector {
     scope: Scope,
     protection: ProtectionIR | undefined,
     setClosing: (c: (truncated?: boolean) => void) => void,
-    spans?: Map<string, [number, number]>,
   ): void {
     const starts = scope.starts!;
     for (const f of fields) {
@@ -269,6 +303,7 @@ export class Dissector {
       const fpath = childPointer(path, f.id);
       const at = parent.children.length;
       const v = this.field(f, r, parent, fpath, scope, consts.get(f.id));
+      scope.spans?.set(f.id, { start: starts.get(f.id)!, end: r.pos, child: at });
       if (f.render) renderNode(f.render, parent.children[at], r.bytes);
       if (f.kind === 'uint' && typeof v === 'number') scope.values.set(f.id, v);
       if (f.kind === 'spare') {
@@ -279,7 +314,6 @@ export class Dissector {
       } else {
         value[f.id] = v;
       }
-      spans?.set(f.id, [starts.get(f.id)!, r.pos]);
       if (f.lengthFrom && semiOctetLength(f, fields)) this.keepSemiOctetLength(semiOctetLength(f, fields)!, r, scope, value);
     }
   }
@@ -364,10 +398,16 @@ export class Dissector {
         const n = node(f.filter, f.label, start, 0, f.label === t.label ? f.label : `${t.label} - ${f.label}`);
         parent.children.push(n);
         const bits = f.lengthFrom ? this.related(f, r, scope, parent, path) : f.rest ? r.remaining : undefined;
-        const v = this.windowed(r, bits, n, path, (w) => this.type(t, w, n, path));
-        n.bitLength = r.pos - start;
-        n.value = v;
-        return v;
+        try {
+          const v = this.windowed(r, bits, n, path, (w) => this.type(t, w, n, path));
+          n.bitLength = r.pos - start;
+          n.value = v;
+          return v;
+        } catch (e) {
+          // Cut short: the node still spans what it holds (the leaf that stopped it included).
+          if (e instanceof Stop) n.bitLength = Math.max(r.pos, ...n.children.map((c) => c.bitOffset + c.bitLength)) - start;
+          throw e;
+        }
       }
       case 'codec': {
         const codec = CODECS.get(f.codec)!;

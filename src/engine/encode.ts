@@ -5,7 +5,7 @@
  */
 import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR } from '../grammar/ir.js';
-import { caseFor } from '../grammar/reach.js';
+import { caseFor, ieField } from '../grammar/reach.js';
 import { BitWriter, semiOctets } from './bits.js';
 import { fromHex, textBytes } from './format.js';
 import { childPointer, showPointer } from './pointer.js';
@@ -66,6 +66,8 @@ export function measure(unitBits: number, w: BitWriter, start: number, end: numb
 export class Encoder {
   /** The sealers of the encode() call under way, by scheme name. */
   private sealers?: Readonly<Record<string, Sealer>>;
+  /** The L3 messages being written, outermost first (a dispatch on an earlier IE looks at the innermost). */
+  private messages: Obj[] = [];
 
   constructor(readonly ir: GrammarIR) {}
 
@@ -74,11 +76,14 @@ export class Encoder {
     if (!p) throw new EncodeError('', `no grammar for protocol "${protocol}"`);
     const w = new BitWriter();
     const outer = this.sealers;
+    const messages = this.messages;
     this.sealers = sealers;
+    this.messages = [];
     try {
       this.type(this.ir.types.get(p.root)!, value, w, '');
     } finally {
       this.sealers = outer;
+      this.messages = messages;
     }
     return w.finish();
   }
@@ -110,6 +115,7 @@ export class Encoder {
     if (!isObj(value)) throw new EncodeError(path, `expected an object for ${t.label}`);
     switch (t.kind) {
       case 'struct': {
+        if (t.undecoded) throw new EncodeError(path, `${t.label} is not decoded by the grammar (${t.undecoded}): give the enclosing element's octets as _raw`);
         const start = w.pos;
         const sealer = t.protection && this.sealers?.[t.protection.scheme];
         const spans = sealer ? new Map<string, [number, number]>() : undefined;
@@ -124,13 +130,19 @@ export class Encoder {
         }
         if (sealer) this.seal(t.protection!, sealer, value, w, spans!, path);
         const pad = t.padTo ? (t.padTo.bits - ((w.pos - start) % t.padTo.bits)) % t.padTo.bits : 0;
-        if (typeof value._padding === 'string') w.writeBytes(hexBytes(value._padding, childPointer(path, '_padding')));
-        else if (pad) w.write(0, pad);
+        if (typeof value._padding === 'string') {
+          const b = hexBytes(value._padding, childPointer(path, '_padding'));
+          // Padding short of an octet (a PER encoding's) is written to its length, its octets' high bits.
+          w.writeBytes(b, pad % 8 && b.length * 8 > pad ? pad : b.length * 8);
+        } else if (pad) w.write(0, pad);
         break;
       }
       case 'dispatch': {
         let next: TypeIR | undefined;
-        if (t.key) {
+        if (t.on) {
+          const k = ieField(this.messages.at(-1), t.on);
+          next = ((k === undefined ? undefined : t.cases.get(k)) ?? t.default)?.();
+        } else if (t.key) {
           const k = value[t.key];
           if (typeof k !== 'number') throw new EncodeError(childPointer(path, t.key), `required: selects the ${t.label} layout`);
           next = (t.cases.get(k) ?? t.default)?.();
@@ -270,6 +282,15 @@ export class Encoder {
   }
 
   private l3(t: L3MessageType, value: Obj, w: BitWriter, path: string): void {
+    this.messages.push(value);
+    try {
+      this.l3Body(t, value, w, path);
+    } finally {
+      this.messages.pop();
+    }
+  }
+
+  private l3Body(t: L3MessageType, value: Obj, w: BitWriter, path: string): void {
     this.fields(t.header, value, w, path, t.set);
     for (const [ie, second] of t.imperative) {
       if (second) {

@@ -46,6 +46,7 @@ export const ENGINE_EXPERT = {
   extraneous_data: { severity: 'note', group: 'protocol', summary: 'octets left after the last known field (later version of the specification?)' },
   missing_mandatory: { severity: 'error', group: 'protocol', summary: 'a mandatory element is absent' },
   unknown_iei: { severity: 'note', group: 'undecoded', summary: 'an optional IE this version does not know, skipped by TS 24.007 rules' },
+  not_decoded: { severity: 'note', group: 'undecoded', summary: 'a part the grammar leaves undecoded (an ASN.1 extension or alternative); the enclosing element is kept as octets' },
   ie_out_of_order: { severity: 'note', group: 'protocol', summary: 'an optional IE before one that precedes it in the message table' },
   ie_repeated: { severity: 'warn', group: 'protocol', summary: 'an IE that occurs more than once; only the first is used' },
   reserved_value: { severity: 'note', group: 'protocol', summary: 'a value the specification reserves' },

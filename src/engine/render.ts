@@ -497,18 +497,10 @@ function holds(w: WhenIR, value: Obj, ctx: DeriveContext): boolean {
 }
 
 /**
- * Generated nodes for a type's `derived:` declarations over its decoded value; [start, end) are its
- * bits, `spans` those of its present fields (for `at:`), `widths` the bit widths of its integer fields.
+ * Generated nodes for a type's `derived:` declarations over its decoded value; [start, end) are the bits
+ * they stand for (the struct's, or those `at:` names), `widths` the bit widths of its integer fields.
  */
-export function derivedNodes(
-  derived: readonly DerivedIR[],
-  value: Obj,
-  start: number,
-  end: number,
-  ctx: DeriveContext,
-  spans?: ReadonlyMap<string, readonly [number, number]>,
-  widths?: ReadonlyMap<string, number>,
-): TreeNode[] {
+export function derivedNodes(derived: readonly DerivedIR[], value: Obj, start: number, end: number, ctx: DeriveContext, widths?: ReadonlyMap<string, number>): TreeNode[] {
   const out: TreeNode[] = [];
   for (const d of derived) {
     if (d.when && !d.when.every((w) => holds(w, value, ctx))) continue;
@@ -516,11 +508,8 @@ export function derivedNodes(
       d.from.map((id) => value[id]),
       widths ? { ...ctx, widths: d.from.map((id) => widths.get(id)) } : ctx,
     );
-    let [from, to] = [start, end];
-    const at = d.at?.map((id) => spans?.get(id)).filter((x) => x !== undefined);
-    if (at?.length) [from, to] = [at[0][0], at[at.length - 1][1]];
     for (const one of Array.isArray(r) ? r : r ? [r] : []) {
-      const [pos, bits] = one.within ? [from + one.within.offset, one.within.bits] : [from, to - from];
+      const [pos, bits] = one.within ? [start + one.within.offset, one.within.bits] : [start, end - start];
       const n = leaf(d.filter, d.label, pos, bits, one.value, one.show);
       n.generated = true;
       if (one.children) n.children = one.children(pos, bits).map((c) => ({ ...c, generated: true }));
@@ -545,7 +534,8 @@ export function infoDetail(t: InfoTemplate, value: Obj, at: TreeNode): string | 
       if (p.ifSet) out += v ? p.ifSet[0] : p.ifSet[1];
       else if (typeof v !== 'number' && typeof v !== 'string') return undefined;
       else if (p.number) out += p.number === 'hex' ? BigInt(v).toString(16) : String(v);
-      else out += (typeof v === 'number' && enumLabel(p.enum!, v)) || 'Unknown';
+      // An empty label adds nothing (a value for which tshark appends no text).
+      else out += (typeof v === 'number' ? enumLabel(p.enum!, v) : undefined) ?? 'Unknown';
     }
   }
   return out;

@@ -5,7 +5,7 @@
  * Mutations pick a site by index, so fast-check can shrink the value and the mutation separately.
  */
 import type { BytesField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, SpareField, TypeIR, UintField } from '../grammar/ir.js';
-import { caseFor } from '../grammar/reach.js';
+import { caseFor, ieField } from '../grammar/reach.js';
 import { enumLabel } from '../engine/format.js';
 
 export type Obj = Record<string, unknown>;
@@ -81,7 +81,8 @@ export class SiteWalker {
     return out;
   }
 
-  private type(t: TypeIR, v: unknown, path: Path, out: Site[], depth: number): void {
+  /** `message`: the value of the message whose IE `v` is (a dispatch on an earlier IE reads its key there). */
+  private type(t: TypeIR, v: unknown, path: Path, out: Site[], depth: number, message?: Obj): void {
     if (!isObj(v) || typeof v._raw === 'string' || depth > 8) return;
     switch (t.kind) {
       case 'struct':
@@ -89,7 +90,10 @@ export class SiteWalker {
         return;
       case 'dispatch': {
         let next: TypeIR | undefined;
-        if (t.key) {
+        if (t.on) {
+          const k = ieField(message, t.on);
+          next = ((k === undefined ? undefined : t.cases.get(k)) ?? t.default)?.();
+        } else if (t.key) {
           const k = v[t.key];
           next = typeof k === 'number' ? (t.cases.get(k) ?? t.default)?.() : undefined;
         } else if (typeof v.message === 'string') {
@@ -105,7 +109,7 @@ export class SiteWalker {
           if (!(ie.id in v) || ie.format === 'T') continue;
           const iv = v[ie.id];
           if (isObj(iv) && ie.lengthBits) out.push({ kind: 'ie_length', path: [...path, ie.id], key: '_length', ie });
-          this.type(ie.type!(), iv, [...path, ie.id], out, depth + 1);
+          this.type(ie.type!(), iv, [...path, ie.id], out, depth + 1, v);
         }
     }
   }

@@ -118,7 +118,37 @@ class Builder {
     for (const p of this.ir.protocols.values()) {
       if (!this.ir.types.has(p.root)) throw new GrammarError(`protocol ${p.name}`, '/root', `unknown type "${p.root}"`);
     }
+    this.checkIeDispatches();
     return this.ir;
+  }
+
+  /**
+   * A dispatch on an earlier IE's field (`dispatch: {ie, field}`) is the type of IEs only, and every
+   * message that has such an IE has the named IE before it, with that integer field.
+   */
+  private checkIeDispatches(): void {
+    const onIe = (t: TypeIR | undefined) => t?.kind === 'dispatch' && t.on !== undefined;
+    const where = (at: string) => {
+      const [file, ...rest] = at.split(':');
+      return [file, rest.join(':')] as const;
+    };
+    const refs = (fields: FieldIR[]): TypeIR[] =>
+      fields.flatMap((f) => (f.kind === 'ref' ? [f.type()] : f.kind === 'switch' ? [...f.cases.values(), ...(f.default ? [f.default] : [])].map((c) => c()) : f.kind === 'list' ? refs([f.item]) : []));
+    for (const t of this.ir.types.values()) {
+      const used = t.kind === 'struct' ? refs(t.fields) : t.kind === 'dispatch' ? [...t.cases.values(), ...(t.default ? [t.default] : [])].map((c) => c()) : refs(t.header);
+      const bad = used.find(onIe);
+      if (bad) throw new GrammarError(...where(bad.where), `a dispatch on an IE's field is the type of an IE, not of a field or case of "${t.name}"`);
+      if (t.kind !== 'l3') continue;
+      t.ies.forEach((ie, i) => {
+        const d = ie.type?.();
+        if (d?.kind !== 'dispatch' || !d.on) return;
+        const { ie: id, field } = d.on;
+        const k = t.ies.findIndex((x) => x.id === id);
+        const kt = t.ies[k]?.type?.();
+        const ok = k >= 0 && k < i && kt?.kind === 'struct' && kt.fields.some((f) => f.id === field && f.kind === 'uint' && f.presence.kind === 'always');
+        if (!ok) throw new GrammarError(...where(ie.where), `IE "${ie.id}" is picked by "${id}.${field}", which must be an integer field of an earlier IE of this message`);
+      });
+    }
   }
 
   private collect({ file, data }: GrammarSource): void {
@@ -221,10 +251,17 @@ class Builder {
     const doc = typeof def.doc === 'string' ? def.doc : undefined;
     if (def.dispatch !== undefined) {
       const d = def.dispatch;
-      if (!isObj(d)) throw new GrammarError(file, `${path}/dispatch`, 'expected {offset, bits}');
+      if (!isObj(d)) throw new GrammarError(file, `${path}/dispatch`, 'expected {offset, bits} or {ie, field}');
+      let on: { ie: string; field: string } | undefined;
+      if (d.ie !== undefined || d.field !== undefined) {
+        if (typeof d.ie !== 'string' || !ID.test(d.ie) || typeof d.field !== 'string' || !ID.test(d.field) || d.offset !== undefined || d.bits !== undefined || d.key !== undefined) {
+          throw new GrammarError(file, `${path}/dispatch`, '{ie, field}: an earlier IE of the message and its integer field, without offset, bits or key');
+        }
+        on = { ie: d.ie, field: d.field };
+      }
       const offset = parseNumber(d.offset) ?? 0;
-      const bits = parseNumber(d.bits);
-      if (bits === undefined || bits < 1 || bits > 32) throw new GrammarError(file, `${path}/dispatch/bits`, '1 to 32 bits');
+      const bits = on ? 0 : parseNumber(d.bits);
+      if (bits === undefined || (!on && (bits < 1 || bits > 32))) throw new GrammarError(file, `${path}/dispatch/bits`, '1 to 32 bits');
       const { cases, caseNames } = this.cases(def.cases ?? {}, file, `${path}/cases`);
       const byDirection = new Map<number, { ul: () => TypeIR; dl: () => TypeIR }>();
       if (def.cases_from !== undefined) this.casesFrom(def.cases_from, cases, caseNames, byDirection, file, `${path}/cases_from`);
@@ -235,6 +272,7 @@ class Builder {
         label,
         peekOffset: offset,
         peekBits: bits,
+        on,
         key: d.key as string | undefined,
         cases,
         caseNames,
@@ -279,13 +317,18 @@ class Builder {
       this.ir.messages.set(name, t);
       return t;
     }
+    if (def.undecoded !== undefined) {
+      if (typeof def.undecoded !== 'string' || !def.undecoded) throw new GrammarError(file, `${path}/undecoded`, 'the reason the grammar does not decode this part');
+      if (def.fields !== undefined || raw.message) throw new GrammarError(file, `${path}/undecoded`, 'a part left undecoded has no fields and is no message');
+      return { kind: 'struct', name, label, fields: [], undecoded: def.undecoded, specRef, doc, where, ...typeRendering(def, [], file, path, raw.protocol, this.ir) };
+    }
     if (def.fields !== undefined) {
       const fields = this.fields(def.fields, file, `${path}/fields`, prefix, raw.protocol);
       const protection = def.protection === undefined ? undefined : this.protection(def.protection, fields, file, `${path}/protection`);
       const t: TypeIR = { kind: 'struct', name, label, fields, protection, message: raw.message, specRef, doc, where, ...typeRendering(def, fields, file, path, raw.protocol, this.ir) };
       if (def.pad_to !== undefined) {
         const octets = parseNumber(def.pad_to);
-        if (octets === undefined || octets < 2 || octets > 16) throw new GrammarError(file, `${path}/pad_to`, 'a number of octets, 2-16');
+        if (octets === undefined || octets < 1 || octets > 16) throw new GrammarError(file, `${path}/pad_to`, 'a number of octets, 1-16');
         const filter = typeof def.pad_filter === 'string' ? def.pad_filter : `${this.prefixOf(raw.protocol)}.padding`;
         this.ir.fields.set(filter, { filter, label: 'Padding', ftype: 'FT_BYTES', base: '', protocol: raw.protocol });
         t.padTo = { bits: octets * 8, filter };

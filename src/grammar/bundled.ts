@@ -4173,7 +4173,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "generic_message_container": {
           "label": "Generic message container",
           "spec_ref": "TS 24.301 §9.9.3.43",
-          "doc": "An LPP (TS 36.355) or location services (TS 24.080) message, kept as octets.",
+          "dispatch": {"ie":"generic_message_container_type","field":"value","quiet_default":true},
+          "cases": {"1":"lpp_pdu"},
+          "default": "generic_message_container_octets"
+        },
+        "generic_message_container_octets": {
+          "label": "Generic message container",
+          "spec_ref": "TS 24.301 §9.9.3.43",
+          "doc": "A location services message (TS 24.080) or a container of another type, kept as octets.",
           "fields": [{"id":"contents","bytes":"rest","filter":"nas_eps.emm.gen_msg_cont","label":"Generic message container content"}]
         },
         "voice_domain_preference": {
@@ -11199,6 +11206,360 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             }
           ]
         }
+      }
+    },
+  },
+  {
+    file: "grammars/nas-eps/lpp.yaml",
+    data: {
+      "protocol": "nas-eps",
+      "enums": {
+        "lpp_message_body": {"0":"c1","1":"messageClassExtension"},
+        "lpp_c1": {
+          "0": "requestCapabilities",
+          "1": "provideCapabilities",
+          "2": "requestAssistanceData",
+          "3": "provideAssistanceData",
+          "4": "requestLocationInformation",
+          "5": "provideLocationInformation",
+          "6": "abort",
+          "7": "error",
+          "8": "spare7",
+          "9": "spare6",
+          "10": "spare5",
+          "11": "spare4",
+          "12": "spare3",
+          "13": "spare2",
+          "14": "spare1",
+          "15": "spare0"
+        },
+        "lpp_c1_info": {
+          "0": ", Request Capabilities",
+          "1": ", Provide Capabilities",
+          "2": ", Request Assistance Data",
+          "3": ", Provide Assistance Data",
+          "4": ", Request Location Information",
+          "5": ", Provide Location Information",
+          "6": ", Abort",
+          "7": ", Error",
+          "_other": ""
+        },
+        "lpp_initiator": {"0":"locationServer","1":"targetDevice"},
+        "lpp_critical_extensions": {"0":"c1","1":"criticalExtensionsFuture"},
+        "lpp_request_capabilities_c1": {"0":"requestCapabilities-r9","1":"spare3","2":"spare2","3":"spare1"},
+        "lpp_error": {"0":"error-r9","1":"criticalExtensionsFuture"}
+      },
+      "types": {
+        "lpp_pdu": {
+          "label": "LTE Positioning Protocol (LPP)",
+          "spec_ref": "TS 36.355 §6.2",
+          "doc": "An LPP message in a generic message container of type 1, padded with zero bits to an octet (X.691 §11.1).",
+          "bytes_field": {"filter":"nas_eps.emm.gen_msg_cont","label":"Generic message container content"},
+          "pad_to": 1,
+          "pad_filter": "nas_eps.lpp.padding",
+          "fields": [{"id":"lpp_message","type":"lpp_message","filter":"lpp.LPP_Message_element","label":"LPP-Message"}]
+        },
+        "lpp_message": {
+          "label": "LPP-Message",
+          "spec_ref": "TS 36.355 §6.2",
+          "info_suffix": "{c1:lpp_c1_info}",
+          "derived": [
+            {"filter":"per.choice_index","label":"Choice Index","as":"decimal","from":["lpp_message_body"],"at":"lpp_message_body"},
+            {"filter":"per.choice_index","label":"Choice Index","as":"decimal","from":["c1"],"at":"c1"},
+            {"filter":"per.choice_index","label":"Choice Index","as":"decimal","from":["error"],"at":"error"}
+          ],
+          "fields": [
+            {"id":"transaction_id_present","bits":1,"tfs":["True","False"],"filter":"per.optional_field_bit","label":"Optional Field Bit"},
+            {"id":"sequence_number_present","bits":1,"tfs":["True","False"],"filter":"per.optional_field_bit","label":"Optional Field Bit"},
+            {"id":"acknowledgement_present","bits":1,"tfs":["True","False"],"filter":"per.optional_field_bit","label":"Optional Field Bit"},
+            {"id":"lpp_message_body_present","bits":1,"tfs":["True","False"],"filter":"per.optional_field_bit","label":"Optional Field Bit"},
+            {
+              "id": "transaction_id",
+              "type": "lpp_transaction_id",
+              "present_if": "transaction_id_present",
+              "filter": "lpp.transactionID_element",
+              "label": "transactionID"
+            },
+            {"id":"end_transaction","bits":1,"tfs":["True","False"],"filter":"lpp.endTransaction","label":"endTransaction"},
+            {
+              "id": "sequence_number",
+              "bits": 8,
+              "type_bits": 32,
+              "present_if": "sequence_number_present",
+              "filter": "lpp.sequenceNumber",
+              "label": "sequenceNumber"
+            },
+            {
+              "id": "acknowledgement",
+              "type": "lpp_acknowledgement",
+              "present_if": "acknowledgement_present",
+              "filter": "lpp.acknowledgement_element",
+              "label": "acknowledgement"
+            },
+            {
+              "id": "lpp_message_body",
+              "bits": 1,
+              "type_bits": 32,
+              "enum": "lpp_message_body",
+              "present_if": "lpp_message_body_present",
+              "filter": "lpp.lpp_MessageBody",
+              "label": "lpp-MessageBody"
+            },
+            {"id":"c1","bits":4,"type_bits":32,"enum":"lpp_c1","present_if":{"field":"lpp_message_body","in":[0]},"filter":"lpp.c1","label":"c1"},
+            {
+              "id": "request_capabilities",
+              "type": "lpp_request_capabilities",
+              "present_if": {"field":"c1","in":[0]},
+              "filter": "lpp.requestCapabilities_element",
+              "label": "requestCapabilities"
+            },
+            {
+              "id": "provide_capabilities",
+              "type": "lpp_provide_capabilities",
+              "present_if": {"field":"c1","in":[1]},
+              "filter": "lpp.provideCapabilities_element",
+              "label": "provideCapabilities"
+            },
+            {
+              "id": "request_assistance_data",
+              "type": "lpp_request_assistance_data",
+              "present_if": {"field":"c1","in":[2]},
+              "filter": "lpp.requestAssistanceData_element",
+              "label": "requestAssistanceData"
+            },
+            {
+              "id": "provide_assistance_data",
+              "type": "lpp_provide_assistance_data",
+              "present_if": {"field":"c1","in":[3]},
+              "filter": "lpp.provideAssistanceData_element",
+              "label": "provideAssistanceData"
+            },
+            {
+              "id": "request_location_information",
+              "type": "lpp_request_location_information",
+              "present_if": {"field":"c1","in":[4]},
+              "filter": "lpp.requestLocationInformation_element",
+              "label": "requestLocationInformation"
+            },
+            {
+              "id": "provide_location_information",
+              "type": "lpp_provide_location_information",
+              "present_if": {"field":"c1","in":[5]},
+              "filter": "lpp.provideLocationInformation_element",
+              "label": "provideLocationInformation"
+            },
+            {"id":"abort","type":"lpp_abort","present_if":{"field":"c1","in":[6]},"filter":"lpp.abort_element","label":"abort"},
+            {"id":"error","bits":1,"type_bits":32,"enum":"lpp_error","present_if":{"field":"c1","in":[7]},"filter":"lpp.error","label":"error"},
+            {"id":"error_r9","type":"lpp_error_r9","present_if":{"field":"error","in":[0]},"filter":"lpp.error_r9_element","label":"error-r9"}
+          ]
+        },
+        "lpp_transaction_id": {
+          "label": "transactionID",
+          "spec_ref": "TS 36.355 §6.2",
+          "derived": [{"filter":"per.enum_index","label":"Enumerated Index","as":"decimal","from":["initiator"],"at":"initiator"}],
+          "fields": [
+            {"id":"extension","bits":1,"tfs":["True","False"],"filter":"per.extension_bit","label":"Extension Bit"},
+            {"id":"initiator_extension","bits":1,"tfs":["True","False"],"filter":"per.extension_present_bit","label":"Extension Present Bit"},
+            {
+              "id": "initiator_addition",
+              "type": "per_enumerated_addition",
+              "present_if": {"field":"initiator_extension","in":[1]},
+              "filter": "nas_eps.lpp.enumerated_addition",
+              "label": "Enumerated addition"
+            },
+            {"id":"initiator","bits":1,"type_bits":32,"enum":"lpp_initiator","filter":"lpp.initiator","label":"initiator"},
+            {"id":"transaction_number","bits":8,"type_bits":32,"filter":"lpp.transactionNumber","label":"transactionNumber"},
+            {
+              "id": "extension_additions",
+              "type": "per_extension_additions",
+              "present_if": {"field":"extension","in":[1]},
+              "filter": "nas_eps.lpp.extension_additions",
+              "label": "Extension additions"
+            }
+          ]
+        },
+        "lpp_acknowledgement": {
+          "label": "acknowledgement",
+          "spec_ref": "TS 36.355 §6.2",
+          "fields": [
+            {"id":"ack_indicator_present","bits":1,"tfs":["True","False"],"filter":"per.optional_field_bit","label":"Optional Field Bit"},
+            {"id":"ack_requested","bits":1,"tfs":["True","False"],"filter":"lpp.ackRequested","label":"ackRequested"},
+            {"id":"ack_indicator","bits":8,"type_bits":32,"present_if":"ack_indicator_present","filter":"lpp.ackIndicator","label":"ackIndicator"}
+          ]
+        },
+        "lpp_request_capabilities": {
+          "label": "requestCapabilities",
+          "spec_ref": "TS 36.355 §6.3",
+          "derived": [
+            {"filter":"per.choice_index","label":"Choice Index","as":"decimal","from":["critical_extensions"],"at":"critical_extensions"},
+            {"filter":"per.choice_index","label":"Choice Index","as":"decimal","from":["c1"],"at":"c1"}
+          ],
+          "fields": [
+            {
+              "id": "critical_extensions",
+              "bits": 1,
+              "type_bits": 32,
+              "enum": "lpp_critical_extensions",
+              "filter": "lpp.criticalExtensions",
+              "label": "criticalExtensions"
+            },
+            {
+              "id": "c1",
+              "bits": 2,
+              "type_bits": 32,
+              "enum": "lpp_request_capabilities_c1",
+              "present_if": {"field":"critical_extensions","in":[0]},
+              "filter": "lpp.c1",
+              "label": "c1"
+            },
+            {
+              "id": "request_capabilities_r9",
+              "type": "lpp_request_capabilities_r9_ies",
+              "present_if": {"field":"c1","in":[0]},
+              "filter": "lpp.requestCapabilities_r9_element",
+              "label": "requestCapabilities-r9"
+            }
+          ]
+        },
+        "lpp_request_capabilities_r9_ies": {
+          "label": "requestCapabilities-r9",
+          "spec_ref": "TS 36.355 §6.3",
+          "fields": [
+            {"id":"extension","bits":1,"tfs":["True","False"],"filter":"per.extension_bit","label":"Extension Bit"},
+            {"id":"common_ies_present","bits":1,"tfs":["True","False"],"filter":"per.optional_field_bit","label":"Optional Field Bit"},
+            {"id":"a_gnss_present","bits":1,"tfs":["True","False"],"filter":"per.optional_field_bit","label":"Optional Field Bit"},
+            {"id":"otdoa_present","bits":1,"tfs":["True","False"],"filter":"per.optional_field_bit","label":"Optional Field Bit"},
+            {"id":"ecid_present","bits":1,"tfs":["True","False"],"filter":"per.optional_field_bit","label":"Optional Field Bit"},
+            {"id":"epdu_present","bits":1,"tfs":["True","False"],"filter":"per.optional_field_bit","label":"Optional Field Bit"},
+            {
+              "id": "common_ies_request_capabilities",
+              "type": "lpp_common_ies_request_capabilities",
+              "present_if": "common_ies_present",
+              "filter": "lpp.commonIEsRequestCapabilities_element",
+              "label": "commonIEsRequestCapabilities"
+            },
+            {
+              "id": "a_gnss_request_capabilities",
+              "type": "lpp_a_gnss_request_capabilities",
+              "present_if": "a_gnss_present",
+              "filter": "lpp.a_gnss_RequestCapabilities_element",
+              "label": "a-gnss-RequestCapabilities"
+            },
+            {
+              "id": "otdoa_request_capabilities",
+              "type": "lpp_otdoa_request_capabilities",
+              "present_if": "otdoa_present",
+              "filter": "lpp.otdoa_RequestCapabilities_element",
+              "label": "otdoa-RequestCapabilities"
+            },
+            {
+              "id": "ecid_request_capabilities",
+              "type": "lpp_ecid_request_capabilities",
+              "present_if": "ecid_present",
+              "filter": "lpp.ecid_RequestCapabilities_element",
+              "label": "ecid-RequestCapabilities"
+            },
+            {
+              "id": "epdu_request_capabilities",
+              "type": "lpp_epdu_sequence",
+              "present_if": "epdu_present",
+              "filter": "nas_eps.lpp.epdu_sequence",
+              "label": "EPDU-Sequence"
+            },
+            {
+              "id": "extension_additions",
+              "type": "per_extension_additions",
+              "present_if": {"field":"extension","in":[1]},
+              "filter": "nas_eps.lpp.extension_additions",
+              "label": "Extension additions"
+            }
+          ]
+        },
+        "lpp_common_ies_request_capabilities": {
+          "label": "commonIEsRequestCapabilities",
+          "spec_ref": "TS 36.355 §6.4.2",
+          "fields": [
+            {"id":"extension","bits":1,"tfs":["True","False"],"filter":"per.extension_bit","label":"Extension Bit"},
+            {
+              "id": "extension_additions",
+              "type": "per_extension_additions",
+              "present_if": {"field":"extension","in":[1]},
+              "filter": "nas_eps.lpp.extension_additions",
+              "label": "Extension additions"
+            }
+          ]
+        },
+        "lpp_a_gnss_request_capabilities": {
+          "label": "a-gnss-RequestCapabilities",
+          "spec_ref": "TS 36.355 §6.5.2.11",
+          "fields": [
+            {"id":"extension","bits":1,"tfs":["True","False"],"filter":"per.extension_bit","label":"Extension Bit"},
+            {"id":"gnss_support_list_req","bits":1,"tfs":["True","False"],"filter":"lpp.gnss_SupportListReq","label":"gnss-SupportListReq"},
+            {
+              "id": "assistance_data_support_list_req",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "filter": "lpp.assistanceDataSupportListReq",
+              "label": "assistanceDataSupportListReq"
+            },
+            {
+              "id": "location_velocity_types_req",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "filter": "lpp.locationVelocityTypesReq",
+              "label": "locationVelocityTypesReq"
+            },
+            {
+              "id": "extension_additions",
+              "type": "per_extension_additions",
+              "present_if": {"field":"extension","in":[1]},
+              "filter": "nas_eps.lpp.extension_additions",
+              "label": "Extension additions"
+            }
+          ]
+        },
+        "lpp_otdoa_request_capabilities": {
+          "label": "otdoa-RequestCapabilities",
+          "spec_ref": "TS 36.355 §6.5.1.7",
+          "fields": [
+            {"id":"extension","bits":1,"tfs":["True","False"],"filter":"per.extension_bit","label":"Extension Bit"},
+            {
+              "id": "extension_additions",
+              "type": "per_extension_additions",
+              "present_if": {"field":"extension","in":[1]},
+              "filter": "nas_eps.lpp.extension_additions",
+              "label": "Extension additions"
+            }
+          ]
+        },
+        "lpp_ecid_request_capabilities": {
+          "label": "ecid-RequestCapabilities",
+          "spec_ref": "TS 36.355 §6.5.3.5",
+          "fields": [
+            {"id":"extension","bits":1,"tfs":["True","False"],"filter":"per.extension_bit","label":"Extension Bit"},
+            {
+              "id": "extension_additions",
+              "type": "per_extension_additions",
+              "present_if": {"field":"extension","in":[1]},
+              "filter": "nas_eps.lpp.extension_additions",
+              "label": "Extension additions"
+            }
+          ]
+        },
+        "per_extension_additions": {
+          "label": "Extension additions",
+          "spec_ref": "X.691 §19.7",
+          "undecoded": "the extension bit is set; what a later release added (a bit map and open types) is not decoded"
+        },
+        "per_enumerated_addition": {"label":"Enumerated addition","spec_ref":"X.691 §14.3","undecoded":"a value a later release added to the enumeration is not decoded"},
+        "lpp_epdu_sequence": {"label":"EPDU-Sequence","spec_ref":"TS 36.355 §6.4.1","undecoded":"external protocol data units (OMA LPPe) are not decoded"},
+        "lpp_provide_capabilities": {"label":"provideCapabilities","spec_ref":"TS 36.355 §6.3","undecoded":"of the LPP message bodies only RequestCapabilities is decoded"},
+        "lpp_request_assistance_data": {"label":"requestAssistanceData","spec_ref":"TS 36.355 §6.3","undecoded":"of the LPP message bodies only RequestCapabilities is decoded"},
+        "lpp_provide_assistance_data": {"label":"provideAssistanceData","spec_ref":"TS 36.355 §6.3","undecoded":"of the LPP message bodies only RequestCapabilities is decoded"},
+        "lpp_request_location_information": {"label":"requestLocationInformation","spec_ref":"TS 36.355 §6.3","undecoded":"of the LPP message bodies only RequestCapabilities is decoded"},
+        "lpp_provide_location_information": {"label":"provideLocationInformation","spec_ref":"TS 36.355 §6.3","undecoded":"of the LPP message bodies only RequestCapabilities is decoded"},
+        "lpp_abort": {"label":"abort","spec_ref":"TS 36.355 §6.3","undecoded":"of the LPP message bodies only RequestCapabilities is decoded"},
+        "lpp_error_r9": {"label":"error-r9","spec_ref":"TS 36.355 §6.3","undecoded":"of the LPP message bodies only RequestCapabilities is decoded"}
       }
     },
   },

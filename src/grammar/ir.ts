@@ -106,7 +106,11 @@ export interface DerivedIR {
   when?: WhenIR[];
   /** Ids of the struct's fields it is computed from, in the order the derivation takes them. */
   from: string[];
-  /** Ids of the struct's fields whose bits the generated field spans (first to last present); the whole struct without. */
+  /**
+   * Ids of the struct's fields whose bits it spans (the first present to the last), shown before the
+   * first one's node (PER's choice index before the protocol's own field for the same bits); without
+   * it, the struct's bits, after its fields. Not shown when none of them is present.
+   */
   at?: string[];
   /**
    * The derived number's bits shown under it, as Wireshark's bitmask fields: a one-bit mask as a
@@ -229,8 +233,14 @@ export interface StructType extends TypeRendering {
   label: string;
   fields: FieldIR[];
   protection?: ProtectionIR;
-  /** Padding after the fields to a multiple of this many bits from the struct's start (Diameter AVPs). */
+  /** Padding after the fields to a multiple of this many bits from the struct's start (Diameter AVPs, a PER encoding). */
   padTo?: { bits: number; filter: string };
+  /**
+   * A part the grammar does not decode (an ASN.1 extension, an alternative it leaves out), with the
+   * reason: the dissector stops there with a note and keeps the enclosing element as octets; the
+   * encoder and the arbitraries never produce it. Such a struct has no fields.
+   */
+  undecoded?: string;
   /** The value carries `message: name` (it is a message a user can name). */
   message?: boolean;
   specRef?: string;
@@ -244,6 +254,11 @@ export interface DispatchType extends TypeRendering {
   label: string;
   peekOffset: number;
   peekBits: number;
+  /**
+   * Instead of peeking: the case is picked by an integer field of an earlier IE of the enclosing L3
+   * message (the generic message container by its container type IE). Such a dispatch is an IE's type.
+   */
+  on?: { ie: string; field: string };
   /** Value key holding the dispatched value (the encoder picks the case by it); messages are picked by name instead. */
   key?: string;
   cases: Map<number, () => TypeIR>;

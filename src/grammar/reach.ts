@@ -41,3 +41,10 @@ export function caseFor(t: DispatchType, message: string): TypeIR | undefined {
   known.set(message, found);
   return found;
 }
+
+/** The integer `field` of the IE `ie` in a message value: the key of a dispatch on an earlier IE (`dispatch: {ie, field}`). */
+export function ieField(message: Readonly<Record<string, unknown>> | undefined, on: { ie: string; field: string }): number | undefined {
+  const v = message?.[on.ie];
+  const k = v && typeof v === 'object' ? (v as Record<string, unknown>)[on.field] : undefined;
+  return typeof k === 'number' ? k : undefined;
+}

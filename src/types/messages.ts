@@ -4453,11 +4453,16 @@ export interface GenericMessageContainerType extends StructExtras {
   value: number;
 }
 
+/** Generic message container: one of its cases, picked by `message`. */
+export type GenericMessageContainer =
+  | LppPdu
+  | GenericMessageContainerOctets;
+
 /**
- * Generic message container: An LPP (TS 36.355) or location services (TS 24.080) message, kept as octets.
+ * Generic message container: A location services message (TS 24.080) or a container of another type, kept as octets.
  * TS 24.301 §9.9.3.43.
  */
-export interface GenericMessageContainer extends StructExtras {
+export interface GenericMessageContainerOctets extends StructExtras {
   /**
    * Generic message container content
    * Hex octets.
@@ -7684,7 +7689,7 @@ export interface DownlinkGenericNasTransport extends MessageExtras {
    * Generic message container (M, LV-E, 3-n octets).
    * TS 24.301 §9.9.3.43.
    */
-  generic_message_container: GenericMessageContainer;
+  generic_message_container: GenericMessageContainer | Raw;
   /**
    * Additional information (O, TLV, IEI 0x65, 3-n octets).
    * TS 24.301 §9.9.2.0.
@@ -7724,7 +7729,7 @@ export interface UplinkGenericNasTransport extends MessageExtras {
    * Generic message container (M, LV-E, 3-n octets).
    * TS 24.301 §9.9.3.43.
    */
-  generic_message_container: GenericMessageContainer;
+  generic_message_container: GenericMessageContainer | Raw;
   /**
    * Additional information (O, TLV, IEI 0x65, 3-n octets).
    * TS 24.301 §9.9.2.0.
@@ -12018,6 +12023,436 @@ export interface GroupKeyDistributionComplete extends MessageExtras {
   message_type?: number;
   /** Group key identity list (O, TLV-E, IEI 0x77, 13-n octets). */
   group_key_identity_list?: GroupKeyIdentityList;
+}
+
+/**
+ * LTE Positioning Protocol (LPP): An LPP message in a generic message container of type 1, padded with zero bits to an octet (X.691 §11.1).
+ * TS 36.355 §6.2.
+ */
+export interface LppPdu extends StructExtras {
+  /** LPP-Message */
+  lpp_message: LppMessage;
+  /** Padding octets, when not zero. */
+  _padding?: string;
+}
+
+/**
+ * LPP-Message.
+ * TS 36.355 §6.2.
+ */
+export interface LppMessage extends StructExtras {
+  /**
+   * Optional Field Bit
+   * 1 bits; present of transaction_id: computed when absent.
+   */
+  transaction_id_present?: number;
+  /**
+   * Optional Field Bit
+   * 1 bits; present of sequence_number: computed when absent.
+   */
+  sequence_number_present?: number;
+  /**
+   * Optional Field Bit
+   * 1 bits; present of acknowledgement: computed when absent.
+   */
+  acknowledgement_present?: number;
+  /**
+   * Optional Field Bit
+   * 1 bits; present of lpp_message_body: computed when absent.
+   */
+  lpp_message_body_present?: number;
+  /**
+   * transactionID
+   * Present when transaction_id_present is set.
+   */
+  transaction_id?: LppTransactionId;
+  /**
+   * endTransaction
+   * 1 bits.
+   */
+  end_transaction: number;
+  /**
+   * sequenceNumber
+   * 8 bits.
+   * Present when sequence_number_present is set.
+   */
+  sequence_number?: number;
+  /**
+   * acknowledgement
+   * Present when acknowledgement_present is set.
+   */
+  acknowledgement?: LppAcknowledgement;
+  /**
+   * lpp-MessageBody
+   * 1 bits; enum lpp_message_body.
+   * Present when lpp_message_body_present is set.
+   */
+  lpp_message_body?: number;
+  /**
+   * c1
+   * 4 bits; enum lpp_c1.
+   * Present when lpp_message_body is 0.
+   */
+  c1?: number;
+  /**
+   * requestCapabilities
+   * Present when c1 is 0.
+   */
+  request_capabilities?: LppRequestCapabilities;
+  /**
+   * provideCapabilities
+   * Present when c1 is 1.
+   */
+  provide_capabilities?: LppProvideCapabilities;
+  /**
+   * requestAssistanceData
+   * Present when c1 is 2.
+   */
+  request_assistance_data?: LppRequestAssistanceData;
+  /**
+   * provideAssistanceData
+   * Present when c1 is 3.
+   */
+  provide_assistance_data?: LppProvideAssistanceData;
+  /**
+   * requestLocationInformation
+   * Present when c1 is 4.
+   */
+  request_location_information?: LppRequestLocationInformation;
+  /**
+   * provideLocationInformation
+   * Present when c1 is 5.
+   */
+  provide_location_information?: LppProvideLocationInformation;
+  /**
+   * abort
+   * Present when c1 is 6.
+   */
+  abort?: LppAbort;
+  /**
+   * error
+   * 1 bits; enum lpp_error.
+   * Present when c1 is 7.
+   */
+  error?: number;
+  /**
+   * error-r9
+   * Present when error is 0.
+   */
+  error_r9?: LppErrorR9;
+}
+
+/**
+ * transactionID.
+ * TS 36.355 §6.2.
+ */
+export interface LppTransactionId extends StructExtras {
+  /**
+   * Extension Bit
+   * 1 bits.
+   */
+  extension: number;
+  /**
+   * Extension Present Bit
+   * 1 bits.
+   */
+  initiator_extension: number;
+  /**
+   * Enumerated addition
+   * Present when initiator_extension is 1.
+   */
+  initiator_addition?: PerEnumeratedAddition;
+  /**
+   * initiator
+   * 1 bits; enum lpp_initiator.
+   */
+  initiator: number;
+  /**
+   * transactionNumber
+   * 8 bits.
+   */
+  transaction_number: number;
+  /**
+   * Extension additions
+   * Present when extension is 1.
+   */
+  extension_additions?: PerExtensionAdditions;
+}
+
+/**
+ * acknowledgement.
+ * TS 36.355 §6.2.
+ */
+export interface LppAcknowledgement extends StructExtras {
+  /**
+   * Optional Field Bit
+   * 1 bits; present of ack_indicator: computed when absent.
+   */
+  ack_indicator_present?: number;
+  /**
+   * ackRequested
+   * 1 bits.
+   */
+  ack_requested: number;
+  /**
+   * ackIndicator
+   * 8 bits.
+   * Present when ack_indicator_present is set.
+   */
+  ack_indicator?: number;
+}
+
+/**
+ * requestCapabilities.
+ * TS 36.355 §6.3.
+ */
+export interface LppRequestCapabilities extends StructExtras {
+  /**
+   * criticalExtensions
+   * 1 bits; enum lpp_critical_extensions.
+   */
+  critical_extensions: number;
+  /**
+   * c1
+   * 2 bits; enum lpp_request_capabilities_c1.
+   * Present when critical_extensions is 0.
+   */
+  c1?: number;
+  /**
+   * requestCapabilities-r9
+   * Present when c1 is 0.
+   */
+  request_capabilities_r9?: LppRequestCapabilitiesR9Ies;
+}
+
+/**
+ * requestCapabilities-r9.
+ * TS 36.355 §6.3.
+ */
+export interface LppRequestCapabilitiesR9Ies extends StructExtras {
+  /**
+   * Extension Bit
+   * 1 bits.
+   */
+  extension: number;
+  /**
+   * Optional Field Bit
+   * 1 bits; present of common_ies_request_capabilities: computed when absent.
+   */
+  common_ies_present?: number;
+  /**
+   * Optional Field Bit
+   * 1 bits; present of a_gnss_request_capabilities: computed when absent.
+   */
+  a_gnss_present?: number;
+  /**
+   * Optional Field Bit
+   * 1 bits; present of otdoa_request_capabilities: computed when absent.
+   */
+  otdoa_present?: number;
+  /**
+   * Optional Field Bit
+   * 1 bits; present of ecid_request_capabilities: computed when absent.
+   */
+  ecid_present?: number;
+  /**
+   * Optional Field Bit
+   * 1 bits; present of epdu_request_capabilities: computed when absent.
+   */
+  epdu_present?: number;
+  /**
+   * commonIEsRequestCapabilities
+   * Present when common_ies_present is set.
+   */
+  common_ies_request_capabilities?: LppCommonIesRequestCapabilities;
+  /**
+   * a-gnss-RequestCapabilities
+   * Present when a_gnss_present is set.
+   */
+  a_gnss_request_capabilities?: LppAGnssRequestCapabilities;
+  /**
+   * otdoa-RequestCapabilities
+   * Present when otdoa_present is set.
+   */
+  otdoa_request_capabilities?: LppOtdoaRequestCapabilities;
+  /**
+   * ecid-RequestCapabilities
+   * Present when ecid_present is set.
+   */
+  ecid_request_capabilities?: LppEcidRequestCapabilities;
+  /**
+   * EPDU-Sequence
+   * Present when epdu_present is set.
+   */
+  epdu_request_capabilities?: LppEpduSequence;
+  /**
+   * Extension additions
+   * Present when extension is 1.
+   */
+  extension_additions?: PerExtensionAdditions;
+}
+
+/**
+ * commonIEsRequestCapabilities.
+ * TS 36.355 §6.4.2.
+ */
+export interface LppCommonIesRequestCapabilities extends StructExtras {
+  /**
+   * Extension Bit
+   * 1 bits.
+   */
+  extension: number;
+  /**
+   * Extension additions
+   * Present when extension is 1.
+   */
+  extension_additions?: PerExtensionAdditions;
+}
+
+/**
+ * a-gnss-RequestCapabilities.
+ * TS 36.355 §6.5.2.11.
+ */
+export interface LppAGnssRequestCapabilities extends StructExtras {
+  /**
+   * Extension Bit
+   * 1 bits.
+   */
+  extension: number;
+  /**
+   * gnss-SupportListReq
+   * 1 bits.
+   */
+  gnss_support_list_req: number;
+  /**
+   * assistanceDataSupportListReq
+   * 1 bits.
+   */
+  assistance_data_support_list_req: number;
+  /**
+   * locationVelocityTypesReq
+   * 1 bits.
+   */
+  location_velocity_types_req: number;
+  /**
+   * Extension additions
+   * Present when extension is 1.
+   */
+  extension_additions?: PerExtensionAdditions;
+}
+
+/**
+ * otdoa-RequestCapabilities.
+ * TS 36.355 §6.5.1.7.
+ */
+export interface LppOtdoaRequestCapabilities extends StructExtras {
+  /**
+   * Extension Bit
+   * 1 bits.
+   */
+  extension: number;
+  /**
+   * Extension additions
+   * Present when extension is 1.
+   */
+  extension_additions?: PerExtensionAdditions;
+}
+
+/**
+ * ecid-RequestCapabilities.
+ * TS 36.355 §6.5.3.5.
+ */
+export interface LppEcidRequestCapabilities extends StructExtras {
+  /**
+   * Extension Bit
+   * 1 bits.
+   */
+  extension: number;
+  /**
+   * Extension additions
+   * Present when extension is 1.
+   */
+  extension_additions?: PerExtensionAdditions;
+}
+
+/**
+ * Extension additions.
+ * X.691 §19.7.
+ * Not decoded: the extension bit is set; what a later release added (a bit map and open types) is not decoded; the element holding it keeps its octets (`_raw`).
+ */
+export interface PerExtensionAdditions extends StructExtras {
+}
+
+/**
+ * Enumerated addition.
+ * X.691 §14.3.
+ * Not decoded: a value a later release added to the enumeration is not decoded; the element holding it keeps its octets (`_raw`).
+ */
+export interface PerEnumeratedAddition extends StructExtras {
+}
+
+/**
+ * EPDU-Sequence.
+ * TS 36.355 §6.4.1.
+ * Not decoded: external protocol data units (OMA LPPe) are not decoded; the element holding it keeps its octets (`_raw`).
+ */
+export interface LppEpduSequence extends StructExtras {
+}
+
+/**
+ * provideCapabilities.
+ * TS 36.355 §6.3.
+ * Not decoded: of the LPP message bodies only RequestCapabilities is decoded; the element holding it keeps its octets (`_raw`).
+ */
+export interface LppProvideCapabilities extends StructExtras {
+}
+
+/**
+ * requestAssistanceData.
+ * TS 36.355 §6.3.
+ * Not decoded: of the LPP message bodies only RequestCapabilities is decoded; the element holding it keeps its octets (`_raw`).
+ */
+export interface LppRequestAssistanceData extends StructExtras {
+}
+
+/**
+ * provideAssistanceData.
+ * TS 36.355 §6.3.
+ * Not decoded: of the LPP message bodies only RequestCapabilities is decoded; the element holding it keeps its octets (`_raw`).
+ */
+export interface LppProvideAssistanceData extends StructExtras {
+}
+
+/**
+ * requestLocationInformation.
+ * TS 36.355 §6.3.
+ * Not decoded: of the LPP message bodies only RequestCapabilities is decoded; the element holding it keeps its octets (`_raw`).
+ */
+export interface LppRequestLocationInformation extends StructExtras {
+}
+
+/**
+ * provideLocationInformation.
+ * TS 36.355 §6.3.
+ * Not decoded: of the LPP message bodies only RequestCapabilities is decoded; the element holding it keeps its octets (`_raw`).
+ */
+export interface LppProvideLocationInformation extends StructExtras {
+}
+
+/**
+ * abort.
+ * TS 36.355 §6.3.
+ * Not decoded: of the LPP message bodies only RequestCapabilities is decoded; the element holding it keeps its octets (`_raw`).
+ */
+export interface LppAbort extends StructExtras {
+}
+
+/**
+ * error-r9.
+ * TS 36.355 §6.3.
+ * Not decoded: of the LPP message bodies only RequestCapabilities is decoded; the element holding it keeps its octets (`_raw`).
+ */
+export interface LppErrorR9 extends StructExtras {
 }
 
 /** NAS-EPS PDU: one of its cases, picked by `message`. */

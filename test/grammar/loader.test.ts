@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { buildGrammar } from '../../src/grammar/build.js';
 import { GrammarError } from '../../src/grammar/errors.js';
 import { parseGrammarText } from '../../src/grammar/load.js';
+import { Dissector } from '../../src/engine/dissect.js';
+import { Encoder } from '../../src/engine/encode.js';
+import { fromHex, toHex } from '../../src/engine/format.js';
+import { walk } from '../../src/engine/tree.js';
 
 const base = `
 protocol: demo
@@ -104,6 +108,88 @@ ${ies}`;
     expect(numeric.message).toContain('quoted hex string');
     const unpaired = errorOf(l3('      - {id: a, format: V, length: 1/2, type: v4}'));
     expect(unpaired.message).toContain('pairs');
+  });
+
+  describe('a dispatch on an earlier IE, a part left undecoded, a generated field at a field', () => {
+    const demo = (ies: string, extra = '') => `
+protocol: demo
+root: m
+types:
+  hdr:
+    fields:
+      - {id: t, bits: 8}
+  kind:
+    fields:
+      - {id: value, bits: 8}
+  body:
+    dispatch: {ie: kind, field: value, quiet_default: true}
+    cases: {1: one, 2: skipped}
+    default: other
+  one:
+    derived: [{filter: demo.index, label: Index, as: decimal, from: [a], at: a}]
+    fields:
+      - {id: e, bits: 4}
+      - {id: a, bits: 4}
+  other:
+    fields:
+      - {id: b, bytes: rest}
+  skipped:
+    label: Skipped
+    undecoded: not decoded in this demo
+${extra}
+messages:
+  m:
+    header: hdr
+    ies:
+${ies}`;
+    const ies = '      - {id: kind, format: V, length: 1, type: kind}\n      - {id: body, format: LV, length: 1-n, type: body}';
+    const ir = buildGrammar([parseGrammarText('grammars/demo.yaml', demo(ies))]);
+    const dissector = new Dissector(ir);
+    const encoder = new Encoder(ir);
+
+    it('picks the layout by the earlier IE, decoding and encoding', () => {
+      const one = dissector.dissect(fromHex('0001015a'), 'demo');
+      expect(one.value).toEqual({ message: 'm', t: 0, kind: { value: 1 }, body: { e: 5, a: 10 } });
+      expect(toHex(encoder.encode(one.value, 'demo'))).toBe('0001015a');
+      const other = dissector.dissect(fromHex('0007015a'), 'demo');
+      expect(other.value).toEqual({ message: 'm', t: 0, kind: { value: 7 }, body: { b: '5a' } });
+      expect(other.expert).toEqual([]);
+      expect(toHex(encoder.encode(other.value, 'demo'))).toBe('0007015a');
+    });
+
+    it('shows a generated field over the bits of the field it names, before its node', () => {
+      const body = [...walk(dissector.dissect(fromHex('0001015a'), 'demo').tree)].find((n) => n.filter === 'demo.ie.body')!;
+      expect(body.children.slice(1).map((n) => [n.filter, n.show, n.bitOffset, n.bitLength, n.generated ?? false])).toEqual([
+        ['demo.one.e', '5', 24, 4, false],
+        ['demo.index', '10', 28, 4, true],
+        ['demo.one.a', '10', 28, 4, false],
+      ]);
+    });
+
+    it('stops at a part left undecoded with a note, the IE keeping its octets', () => {
+      const r = dissector.dissect(fromHex('0002015a'), 'demo');
+      expect(r.expert.map((e) => [e.id, e.severity])).toEqual([['not_decoded', 'note']]);
+      expect(r.value).toEqual({ message: 'm', t: 0, kind: { value: 2 }, body: { _raw: '5a' } });
+      expect(toHex(encoder.encode(r.value, 'demo'))).toBe('0002015a');
+      expect(() => encoder.encode({ message: 'm', t: 0, kind: { value: 2 }, body: {} }, 'demo')).toThrow(/Skipped is not decoded by the grammar/);
+    });
+
+    it.each([
+      ['an IE picked by a later IE', '      - {id: body, format: LV, length: 1-n, type: body}\n      - {id: kind, format: V, length: 1, type: kind}', '', '/messages/m/ies/0', 'earlier IE'],
+      ['a dispatch on an IE used as a field', ies, '  holder:\n    fields:\n      - {id: x, type: body}', '/types/body', 'the type of an IE'],
+      ['an undecoded part with fields', ies, '  bad:\n    undecoded: why\n    fields: [{id: x, bits: 8}]', '/types/bad/undecoded', 'no fields'],
+      [
+        'a generated field at no field of the struct',
+        ies,
+        '  bad:\n    derived: [{filter: demo.x, label: X, as: decimal, from: [a], at: z}]\n    fields: [{id: a, bits: 8}]',
+        '/types/bad/derived/0/at',
+        'a field of this struct',
+      ],
+    ])('rejects %s', (_what, rows, extra, path, detail) => {
+      const e = errorOf(demo(rows, extra));
+      expect(e.path).toBe(path);
+      expect(e.message).toContain(detail);
+    });
   });
 
   it('reports YAML syntax errors with the line', () => {

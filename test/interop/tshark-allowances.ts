@@ -23,14 +23,6 @@ const _num = (s: string) => (/^0x/i.test(s) ? parseInt(s, 16) : Number(s));
 export const allowances: Allowance[] = [
   // ---- (a) tshark shows it, mtcgk does not model it
   {
-    id: 'lpp-in-generic-container',
-    kind: 'not modelled',
-    fields: ['lpp.*', 'per.*'],
-    reason: 'tshark dissects the generic message container of type LPP as LPP (ASN.1 PER); mtcgk shows the container octets (nas_eps.emm.gen_msg_cont, compared)',
-    spec: 'TS 24.301 §9.9.3.43; TS 36.355',
-    tshark: (f) => under(f, 'nas_eps.emm.gen_msg_cont_tree'),
-  },
-  {
     id: 'ms-classmark-3-csn1',
     kind: 'not modelled',
     fields: ['gsm_a.classmark3.*', 'gsm_a.UCS2_treatment', 'gsm_a.spare_bits'],

@@ -72,12 +72,20 @@ beforeAll(() => {
 
 /**
  * Info texts that may differ, with the reason: tshark stops at a plain ESM PDU's first octet (see the
- * allowance plain-esm-pdu: TS 24.301 §9.3.1) and so shows no Info; tshark adds the LPP (TS 36.355)
- * message inside a generic NAS container, which mtcgk does not model.
+ * allowance plain-esm-pdu: TS 24.301 §9.3.1) and so shows no Info; tshark reads the Additional
+ * information of a generic NAS transport with an LPP container as an LCS-AP Correlation-ID (TS 29.171,
+ * OCTET STRING (SIZE (4))) and marks a message whose Additional information has another length
+ * malformed, where mtcgk keeps the value as octets (nas_eps.cmn.add_info, compared).
  */
 const INFO_ALLOWED: Array<{ id: string; test: (tshark: string, ours: string, m: MessageContext) => boolean }> = [
   { id: 'plain-esm-pdu', test: (t, _o, m) => t === '' && inRanges(0, m.esm) },
-  { id: 'lpp-in-generic-container', test: (t, o) => t.startsWith(`${o}, `) && o.endsWith('generic NAS transport') },
+  {
+    id: 'lcsap-correlation-id',
+    test: (t, o, m) =>
+      t === `${o}[Malformed Packet]` &&
+      m.tshark.some((f) => f.name === 'nas_eps.cmn.add_info' && f.value.length !== 8) &&
+      m.tshark.some((f) => f.name === 'nas_eps.emm.gen_msg_cont_type' && f.value === '1'),
+  },
 ];
 
 const sum = (f: (r: MessageResult) => number) => results.reduce((n, r) => n + f(r), 0);
