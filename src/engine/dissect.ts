@@ -5,7 +5,7 @@
  */
 import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
-import { BitReader } from './bits.js';
+import { BitReader, bitsAt, tailNeed, toOctet } from './bits.js';
 import { bytesDisplay, enumLabel, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
 import { childPointer } from './pointer.js';
@@ -22,6 +22,8 @@ interface Scope {
   defs: FieldIR[];
   /** Bit offsets where the present fields started (for length spans). */
   starts?: Map<string, number>;
+  /** Where the struct starts (spare bits to an octet boundary count from it). */
+  origin?: number;
 }
 
 export interface DissectResult {
@@ -197,7 +199,7 @@ export class Dissector {
   /** Decodes a struct's fields; `scope` collects earlier values for relations, switches and presence; returns the integer values. */
   fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, protection?: ProtectionIR): Map<string, number> {
     const starts = new Map<string, number>();
-    const scope: Scope = { values: new Map(), defs: fields, starts };
+    const scope: Scope = { values: new Map(), defs: fields, starts, origin: r.pos };
     let closing: ((truncated?: boolean) => void) | undefined;
     try {
       this.fieldList(fields, r, parent, value, path, consts, scope, protection, (c) => (closing = c));
@@ -230,11 +232,20 @@ export class Dissector {
     setClosing: (c: (truncated?: boolean) => void) => void,
   ): void {
     const starts = scope.starts!;
-    for (const f of fields) {
+    // Tail fields: once one does not fit in what remains, the type ends there (a truncated CSN.1 string).
+    let cut = false;
+    let lastTail = -1;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
       const p = f.presence;
       if (p.kind === 'flag' && !scope.values.get(p.field)) continue;
       if (p.kind === 'in' && !p.values.includes(scope.values.get(p.field) ?? -1)) continue;
-      if (p.kind === 'tail' && r.remaining === 0) continue;
+      if (p.kind === 'tail' && (cut || r.remaining < tailNeed(f))) {
+        cut = true;
+        continue;
+      }
+      if (f.kind === 'spare' && f.bits === 'octet' && toOctet(scope.origin ?? 0, r.pos) === 0) continue;
+      if (p.kind === 'tail') lastTail = i;
       starts.set(f.id, r.pos);
       if (protection && f.id === protection.payload) {
         setClosing(this.protectedPayload(f, protection, r, parent, value, path, starts, scope));
@@ -254,6 +265,10 @@ export class Dissector {
         value[f.id] = v;
       }
     }
+    // The last tail field read is kept when nothing after it is in the value (a presence flag the
+    // encoder would derive): the encoder writes the tail fields up to it, so the value ends where the data did.
+    const last = fields[lastTail];
+    if (last && !(last.id in value) && scope.values.has(last.id) && !fields.slice(lastTail + 1).some((g) => g.presence.kind !== 'always' && g.id in value)) value[last.id] = scope.values.get(last.id);
   }
 
   /** A protected struct cut before its payload: the scheme judges what there is. */
@@ -294,17 +309,20 @@ export class Dissector {
         if (f.enum && typeof v === 'number' && enumLabel(f.enum, v) === undefined) {
           n.expert.push(expertItem('reserved_value', `${f.label}: reserved value ${v}`, path, start, f.bits));
         }
+        // The same bits through the bitfields type, shown under the field; the value stays the integer.
+        if (f.bitfields) this.type(f.bitfields(), new BitReader(r.bytes, start, start + f.bits), n, path);
         parent.children.push(n);
         return typeof v === 'bigint' ? v.toString() : v;
       }
       case 'spare': {
-        need(r, f.bits, parent, f.filter, f.label, path);
-        const v = r.read(f.bits);
-        const n = node(f.filter, f.label, start, f.bits, `${f.label}: ${v}`);
+        const bits = f.bits === 'octet' ? toOctet(scope.origin ?? 0, start) : f.bits;
+        need(r, bits, parent, f.filter, f.label, path);
+        const v = r.read(bits);
+        const n = node(f.filter, f.label, start, bits, `${f.label}: ${v}`);
         n.value = v;
         n.show = spareShow(f, v);
-        n.bitField = isBitField(start, f.bits);
-        if (v !== f.value) n.expert.push(expertItem('spare_not_zero', `spare bits are ${v}, expected ${f.value}`, path, start, f.bits));
+        n.bitField = isBitField(start, bits);
+        if (v !== f.value) n.expert.push(expertItem('spare_not_zero', `spare bits are ${v}, expected ${f.value}`, path, start, bits));
         parent.children.push(n);
         return v;
       }
@@ -326,6 +344,12 @@ export class Dissector {
         const v = this.windowed(r, bits, n, path, (w) => this.type(t, w, n, path));
         n.bitLength = r.pos - start;
         n.value = v;
+        if (f.asNumber && n.bitLength > 0 && n.bitLength <= 32) {
+          const num = bitsAt(r.bytes, start, n.bitLength);
+          n.show = f.asNumber.base === 'hex' ? `0x${num.toString(16).padStart(f.asNumber.typeBits / 4, '0')}` : String(num);
+          n.display = `${f.label}: ${n.show}`;
+          n.bitField = isBitField(start, n.bitLength);
+        }
         return v;
       }
       case 'codec': {

@@ -3,7 +3,7 @@
  * Every error names the file and the path inside it.
  */
 import { GrammarError } from './errors.js';
-import type { CodecField, EnumIR, FieldIR, GrammarIR, IEFormat, IEIR, Presence, ProtectionIR, ProtocolIR, Relation, TypeIR } from './ir.js';
+import type { Base, CodecField, EnumIR, FieldIR, GrammarIR, IEFormat, IEIR, Presence, ProtectionIR, ProtocolIR, Relation, TypeIR, UintField } from './ir.js';
 import { CODEC_DESCRIPTORS, codecLeaves, paramProblem } from '../codecs/descriptors.js';
 import { FILTER_NAME } from './names.js';
 import { fieldRendering, renderedFtype, typeRendering } from './rendering.js';
@@ -50,6 +50,7 @@ const FIELD_KEYS = new Set([
   'rest',
   'units',
   'render',
+  'bitfields',
 ]);
 const KINDS = ['bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch'] as const;
 const IE_KEYS = new Set(['id', 'name', 'label', 'filter', 'iei', 'format', 'length', 'type', 'presence', 'clause', 'spec_ref', 'bytes_field']);
@@ -95,6 +96,8 @@ class Builder {
   private rawTypes = new Map<string, { file: string; path: string; def: Obj; message: boolean; protocol: string }>();
   private protocolOfFile = new Map<string, string>();
   private codecFields: Array<{ f: CodecField; file: string; path: string; protocol: string }> = [];
+  /** Integer fields whose bits a type shows again (`bitfields:`), checked once every type is built. */
+  private bitfieldUses: Array<{ f: UintField; name: string; file: string; path: string }> = [];
   /** Code point assignments (`constants:`), referred to as "$name" by IEIs and message types. */
   private constants = new Map<string, unknown>();
 
@@ -113,6 +116,7 @@ class Builder {
     for (const ref of this.pendingTypes) {
       if (!this.ir.types.has(ref.name)) throw new GrammarError(ref.file, ref.path, `unknown type "${ref.name}"`);
     }
+    for (const u of this.bitfieldUses) this.checkBitfields(u);
     for (const p of this.ir.protocols.values()) {
       if (!this.ir.types.has(p.root)) throw new GrammarError(`protocol ${p.name}`, '/root', `unknown type "${p.root}"`);
     }
@@ -511,8 +515,8 @@ class Builder {
         break;
       }
       case 'spare': {
-        const bits = parseNumber(raw.spare);
-        if (bits === undefined || bits < 1 || bits > 64) throw new GrammarError(file, `${path}/spare`, '1 to 64 bits');
+        const bits = raw.spare === 'octet' ? 'octet' : parseNumber(raw.spare);
+        if (bits === undefined || (bits !== 'octet' && (bits < 1 || bits > 64))) throw new GrammarError(file, `${path}/spare`, '1 to 64 bits, or octet (to the next octet boundary)');
         const base = raw.base ?? 'hex';
         if (base !== 'dec' && base !== 'hex') throw new GrammarError(file, `${path}/base`, 'dec or hex');
         f = { ...meta, kind: 'spare', bits, value: parseNumber(raw.value) ?? 0, base };
@@ -548,6 +552,7 @@ class Builder {
       case 'list': {
         const itemRaw = isObj(raw.list) ? { id: 'item', ...raw.list } : { id: 'item', type: raw.list };
         const item = this.field(itemRaw, file, `${path}/list`, `${prefix}`, undefined, protocol);
+        if (item.kind === 'spare' && item.bits === 'octet') throw new GrammarError(file, `${path}/list/spare`, 'spare bits to an octet boundary are a field of a struct, not a list item');
         // 'rest' until a count_of or length_of relation on an earlier field says otherwise.
         f = { ...meta, kind: 'list', item, bound: 'rest', minItems: parseNumber(raw.min_items) ?? 0, maxItems: parseNumber(raw.max_items) };
         break;
@@ -563,7 +568,16 @@ class Builder {
       }
     }
     if (raw.tail === true) f.presence = { kind: 'tail' };
-    f.render = fieldRendering(raw.render, file, path);
+    if (f.kind === 'ref' && (raw.render === 'hex' || raw.render === 'dec')) {
+      const typeBits = parseNumber(raw.type_bits) ?? 8;
+      if (![8, 16, 24, 32].includes(typeBits)) throw new GrammarError(file, `${path}/type_bits`, '8, 16, 24 or 32');
+      f.asNumber = { base: raw.render as Base, typeBits };
+    } else f.render = fieldRendering(raw.render, file, path);
+    if (raw.bitfields !== undefined) {
+      if (f.kind !== 'uint' || typeof raw.bitfields !== 'string') throw new GrammarError(file, `${path}/bitfields`, 'a struct type, on an integer field (bits:)');
+      f.bitfields = this.typeRef(raw.bitfields, file, `${path}/bitfields`);
+      this.bitfieldUses.push({ f, name: raw.bitfields, file, path: `${path}/bitfields` });
+    }
     this.register(f, file, path, protocol);
     return f;
   }
@@ -582,6 +596,18 @@ class Builder {
     return `_spare_at_${offset}`;
   }
 
+  /** A `bitfields:` type: a struct of always-present integer and spare fields of fixed sizes, exactly as wide as the field. */
+  private checkBitfields({ f, name, file, path }: { f: UintField; name: string; file: string; path: string }): void {
+    const t = this.ir.types.get(name)!;
+    const sizes =
+      t.kind === 'struct' && !t.padTo
+        ? t.fields.map((g) => (g.presence.kind === 'always' && (g.kind === 'uint' || g.kind === 'spare') && typeof g.bits === 'number' && !(g.kind === 'uint' && g.bitfields) ? g.bits : undefined))
+        : [undefined];
+    if (sizes.some((b) => b === undefined) || sizes.reduce<number>((n, b) => n + b!, 0) !== f.bits) {
+      throw new GrammarError(file, path, `"${name}" must be a struct of always-present integer and spare fields of fixed sizes, ${f.bits} bits in all`);
+    }
+  }
+
   private presence(raw: Obj, file: string, path: string): Presence {
     const p = raw.present_if;
     if (p === undefined) return { kind: 'always' };
@@ -598,8 +624,19 @@ class Builder {
   private register(f: FieldIR, file: string, path: string, protocol: string): void {
     const ftype =
       renderedFtype(f.render) ??
-      (f.kind === 'uint' ? (f.tfs ? 'FT_BOOLEAN' : `FT_UINT${f.typeBits}`) : f.kind === 'bytes' || f.kind === 'codec' ? 'FT_BYTES' : f.kind === 'spare' ? 'FT_UINT8' : 'FT_NONE');
-    const base = f.kind === 'uint' ? (f.base === 'hex' ? 'BASE_HEX' : 'BASE_DEC') : '';
+      (f.kind === 'uint'
+        ? f.tfs
+          ? 'FT_BOOLEAN'
+          : `FT_UINT${f.typeBits}`
+        : f.kind === 'bytes' || f.kind === 'codec'
+          ? 'FT_BYTES'
+          : f.kind === 'spare'
+            ? 'FT_UINT8'
+            : f.kind === 'ref' && f.asNumber
+              ? `FT_UINT${f.asNumber.typeBits}`
+              : 'FT_NONE');
+    const numberBase = f.kind === 'uint' ? f.base : f.kind === 'ref' ? f.asNumber?.base : undefined;
+    const base = numberBase === undefined ? '' : numberBase === 'hex' ? 'BASE_HEX' : 'BASE_DEC';
     const prev = this.ir.fields.get(f.filter);
     // A codec field's type is its codec's (an IMSI's digits are text): another use of the name may give it.
     if (prev && f.kind !== 'spare' && (prev.label !== f.label || (prev.ftype !== ftype && f.kind !== 'codec'))) {
@@ -705,7 +742,7 @@ function fixedBits(f: FieldIR): number | undefined {
   switch (f.kind) {
     case 'uint':
     case 'spare':
-      return f.bits;
+      return typeof f.bits === 'number' ? f.bits : undefined;
     case 'bytes':
     case 'codec':
       return typeof f.size === 'number' ? f.size : undefined;

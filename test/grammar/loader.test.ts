@@ -52,6 +52,15 @@ describe('grammar loader', () => {
       '/types/msg/fields/1/params',
       '"demo.msg.len", which is already',
     ],
+    ['bitfields on a field that is not an integer', base.replace('bytes: var', 'bytes: var, bitfields: msg'), '/types/msg/fields/1/bitfields', 'on an integer field'],
+    [
+      'a bitfields type narrower than its field',
+      `${base.replace('length_of: body}', 'length_of: body, bitfields: half}')}  half:\n    fields: [{id: a, bits: 4}]\n`,
+      '/types/msg/fields/0/bitfields',
+      'fixed sizes, 8 bits in all',
+    ],
+    ['spare bits to an octet boundary as a list item', base.replace('bytes: var', 'list: {spare: octet}'), '/types/msg/fields/1/list/spare', 'not a list item'],
+    ['a nested type shown as a number of an odd width', base.replace('bytes: var', 'type: msg, render: hex, type_bits: 12'), '/types/msg/fields/1/type_bits', '8, 16, 24 or 32'],
   ])('names file and path for %s', (_what, text, path, detail) => {
     const e = errorOf(text);
     expect(e.file).toBe('grammars/demo.yaml');

@@ -40,14 +40,6 @@ export const allowances: Allowance[] = [
     tshark: (f) => under(f, 'nas_eps.emm.gen_msg_cont_tree'),
   },
   {
-    id: 'ms-classmark-3-csn1',
-    kind: 'not modelled',
-    fields: ['gsm_a.classmark3.*', 'gsm_a.UCS2_treatment', 'gsm_a.spare_bits'],
-    reason: 'MS classmark 3 is CSN.1 after its first octet; mtcgk decodes the first octet and keeps the rest as octets (nas_eps.emm.ms_cm3_csn1), so that re-encoding is exact',
-    spec: 'TS 24.008 §10.5.1.7',
-    tshark: (f) => under(f, 'Mobile station classmark 3'),
-  },
-  {
     id: 'generated-values',
     kind: 'not modelled',
     fields: ['nas_eps.emm.tai_tac', 'gsm_a.gm.sm.tft.packet_filter'],
