@@ -142,7 +142,8 @@ class Generator {
       lines.push(`${notes.join('; ')}.`);
     }
     if (f.kind === 'bytes') lines.push(f.text ? `Text (${f.text}).` : `Hex octets${typeof f.size === 'number' ? ` (${f.size / 8})` : ''}.`);
-    if (f.kind === 'spare') lines.push(`Spare (${f.bits} bits, ${f.value}); given only when it differs.`);
+    if (f.kind === 'spare') lines.push(`Spare (${f.bits === 'octet' ? 'to an octet boundary' : `${f.bits} bits`}, ${f.value}); given only when it differs.`);
+    if (f.presence.kind === 'tail') lines.push('At the optional end of the type: absent once a field before it is.');
     if (f.presence.kind === 'flag') lines.push(`Present when ${f.presence.field} is set.`);
     if (f.presence.kind === 'in') lines.push(`Present when ${f.presence.field} is ${f.presence.values.join(', ')}.`);
     return lines;

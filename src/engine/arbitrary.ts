@@ -6,6 +6,8 @@ import * as fc from 'fast-check';
 import { CODEC_ARBITRARIES } from '../codecs/arbitraries.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, StructType, TypeIR, UintField } from '../grammar/ir.js';
 import { alternatives, messagesOf } from '../grammar/reach.js';
+import { BitWriter, toOctet } from './bits.js';
+import { Encoder, lastConditional } from './encode.js';
 
 type Obj = Record<string, unknown>;
 
@@ -23,6 +25,8 @@ const isEmpty = (v: unknown) => typeof v === 'object' && v !== null && !Array.is
 export class Arbitraries {
   private maxBytes: number;
   private maxItems: number;
+  /** Measures generated values whose tail fields end inside an octet (completeTail). */
+  private encoder: Encoder;
 
   constructor(
     readonly ir: GrammarIR,
@@ -30,6 +34,7 @@ export class Arbitraries {
   ) {
     this.maxBytes = opts.maxBytes ?? 12;
     this.maxItems = opts.maxItems ?? 3;
+    this.encoder = new Encoder(ir);
   }
 
   /** Values of one message by name, reached through its protocol's dispatch so the keys agree. */
@@ -96,7 +101,7 @@ export class Arbitraries {
     if (t.kind !== 'struct') return undefined;
     let pos = 0;
     for (const f of t.fields) {
-      const size = f.kind === 'uint' || f.kind === 'spare' ? f.bits : undefined;
+      const size = (f.kind === 'uint' || f.kind === 'spare') && typeof f.bits === 'number' ? f.bits : undefined;
       if (size === undefined) return undefined;
       if (pos === offset && size === bits && f.kind === 'uint') return f.id;
       pos += size;
@@ -141,18 +146,26 @@ export class Arbitraries {
 
   /** Fields in order, each seeing the values before it (for presence and switches). */
   private struct(fields: FieldIR[], init: Obj, forced: Map<string, number>, depth: number, consts: ReadonlyMap<string, number> = new Map()): fc.Arbitrary<Obj> {
-    // Optional trailing fields: a prefix of them is present.
+    // Optional trailing fields: a prefix of them is present; what depends on one cut off is absent too.
     const tails = fields.filter((f) => f.presence.kind === 'tail');
-    const start = tails.length ? fc.nat({ max: tails.length }).map((n) => ({ acc: { ...init }, tail: n })) : fc.constant({ acc: { ...init }, tail: 0 });
-    let arb: fc.Arbitrary<{ acc: Obj; tail: number }> = start;
+    const init0 = { acc: { ...init }, tail: 0, cut: new Set<string>(), on: new Map<string, boolean>() };
+    const start = tails.length ? fc.nat({ max: tails.length }).map((n) => ({ ...init0, tail: n })) : fc.constant(init0);
+    // A flag that several fields share (a CSN.1 group {0 | 1 <a> <b>}) brings them all or none.
+    const flagged = new Map<string, number>();
+    for (const f of fields) if (f.presence.kind === 'flag') flagged.set(f.presence.field, (flagged.get(f.presence.field) ?? 0) + 1);
+    let arb: fc.Arbitrary<typeof init0> = start;
     let tailIndex = 0;
     for (const f of fields) {
       const myTail = f.presence.kind === 'tail' ? tailIndex++ : -1;
-      arb = arb.chain((st) => {
+      const step = (st: typeof init0): fc.Arbitrary<typeof init0> => {
         const p = f.presence;
         const get = (id: string) => (st.acc[id] as number | undefined) ?? forced.get(id) ?? consts.get(id);
+        const absent = () => fc.constant({ ...st, cut: new Set([...st.cut, f.id]) });
         if (p.kind === 'in' && !p.values.includes(get(p.field) ?? -1)) return fc.constant(st);
-        if (p.kind === 'tail' && myTail >= st.tail) return fc.constant(st);
+        if ((p.kind === 'tail' && myTail >= st.tail) || ((p.kind === 'flag' || p.kind === 'in') && st.cut.has(p.field))) return absent();
+        const group = p.kind === 'flag' && (flagged.get(p.field) ?? 0) > 1;
+        if (group && !st.on.has(p.field)) return fc.option(fc.constant(true), { nil: false }).chain((on) => step({ ...st, on: new Map([...st.on, [p.field, on]]) }));
+        if (group && !st.on.get(p.field)) return absent();
         if (f.kind === 'spare' || (f.kind === 'uint' && (f.constValue !== undefined || consts.has(f.id)))) return fc.constant(st);
         if (f.kind === 'uint' && forced.has(f.id)) return fc.constant({ ...st, acc: { ...st.acc, [f.id]: forced.get(f.id) } });
         if (f.kind === 'uint' && this.derivable(f, fields, st.acc)) return fc.constant(st);
@@ -161,11 +174,50 @@ export class Arbitraries {
         const banned = f.kind === 'uint' ? this.banned(f, fields) : [];
         const any = this.field(f, fields, st.acc, forced, depth);
         const fieldArb = banned.length ? any.filter((v) => !banned.includes(v as number)) : any;
-        const opt = p.kind === 'flag' ? fc.option(fieldArb, { nil: undefined }) : fieldArb;
+        const opt = p.kind === 'flag' && !group ? fc.option(fieldArb, { nil: undefined }) : fieldArb;
         return opt.map((v) => (v === undefined ? st : { ...st, acc: { ...st.acc, [f.id]: v } }));
-      });
+      };
+      arb = arb.chain(step);
     }
-    return arb.map((st) => st.acc);
+    const octetPad = fields.some((f) => f.kind === 'spare' && f.bits === 'octet');
+    return arb.map((st) => (octetPad ? this.completeTail(fields, st.acc, consts) : st.acc));
+  }
+
+  /**
+   * A CSN.1-like type ends with spare bits to an octet boundary, and the decoder, as tshark, reads tail
+   * fields for as long as they fit (TS 24.008 §10.5.1.7: the value may be truncated after any component).
+   * So where the generated fields stop short of an octet boundary, the fields that fit in the spare bits
+   * are added with the value 0, as the decoder reads them from zero padding; the last of them is kept
+   * even when the encoder would derive it (a presence flag), as the decoder keeps it. Integer tail
+   * fields only: a nested type in a tail position is left as generated.
+   */
+  private completeTail(fields: FieldIR[], acc: Obj, consts: ReadonlyMap<string, number>): Obj {
+    const out = { ...acc };
+    const last = lastConditional(fields, out);
+    const w = new BitWriter();
+    this.encoder.fields(
+      fields.filter((f) => !(f.kind === 'spare' && f.bits === 'octet')),
+      out,
+      w,
+      '',
+      new Map(consts),
+    );
+    let room = toOctet(0, w.pos);
+    let lastTail = -1;
+    fields.forEach((f, i) => {
+      if (i <= last && f.presence.kind === 'tail') lastTail = i;
+    });
+    for (let i = last + 1; i < fields.length && room > 0; i++) {
+      const g = fields[i];
+      if (g.presence.kind !== 'tail') continue;
+      if (g.kind !== 'uint' || g.bits > room) break;
+      room -= g.bits;
+      lastTail = i;
+      if (!this.derivable(g, fields, out) && g.constValue === undefined && !consts.has(g.id)) out[g.id] = 0;
+    }
+    const t = fields[lastTail];
+    if (t && !(t.id in out) && !fields.slice(lastTail + 1).some((g) => g.presence.kind !== 'always' && g.id in out)) out[t.id] = 0;
+    return out;
   }
 
   /**

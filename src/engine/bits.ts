@@ -158,3 +158,9 @@ export class BitWriter {
     return this.buf.slice(0, (this.pos + 7) >> 3);
   }
 }
+
+/** Bits from `at` up to the next octet boundary counted from `origin` (none when `at` is on one). */
+export const toOctet = (origin: number, at: number): number => (8 - ((at - origin) & 7)) & 7;
+
+/** How many bits a `tail` field needs to be present: its own fixed size, or at least one. */
+export const tailNeed = (f: { kind: string; bits?: number | 'octet' }): number => ((f.kind === 'uint' || f.kind === 'spare') && typeof f.bits === 'number' ? f.bits : 1);

@@ -13,7 +13,7 @@
 import { CODECS } from '../codecs/index.js';
 import type { BytesField, CodecField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, ProtectionIR, Relation, SpareField, StructType, TypeIR, UintField } from '../grammar/ir.js';
 import { ieField } from '../grammar/reach.js';
-import { BitReader, bitsAt, semiOctets } from './bits.js';
+import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { extentBits, MAX_NESTING, semiOctetLength } from './dissect.js';
 import { spareShow, textOf, textValue, toHex, uintShow } from './format.js';
 import type { Direction, ProtectionRequest, ProtectionScheme } from './protection.js';
@@ -100,6 +100,8 @@ interface Frame {
   vals: Array<number | undefined>;
   starts: Array<number | undefined>;
   value: Obj;
+  /** Where the struct starts (spare bits to an octet boundary count from it). */
+  origin: number;
   /** Verdicts to give once the struct's last field is read (a MAC may follow the payload). */
   closing?: Array<() => void>;
 }
@@ -352,6 +354,9 @@ export class CompiledDecoder {
         id: f.id,
         i,
         presence: p.kind,
+        need: tailNeed(f),
+        /** Spare bits to an octet boundary: none when the field starts on one. */
+        toOctet: f.kind === 'spare' && f.bits === 'octet',
         on: p.kind === 'flag' || p.kind === 'in' ? layout.index.get(p.field)! : -1,
         values: p.kind === 'in' ? p.values : [],
         decode: protection && f.id === protection.payload ? this.payload(f, protection, layout) : this.field(f, layout),
@@ -367,22 +372,41 @@ export class CompiledDecoder {
     const kept = defs.flatMap((f, i) => (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' ? [{ i, id: f.id, targets: f.relation.targets }] : []));
     const n = defs.length;
     const stateful = vals.size + starts.size > 0;
+    const tails = steps.some((s) => s.presence === 'tail');
     return (c, env, value) => {
-      const fr: Frame = stateful ? { vals: new Array(n), starts: new Array(n), value } : { vals: NONE, starts: NONE, value };
+      const fr: Frame = stateful ? { vals: new Array(n), starts: new Array(n), value, origin: c.pos } : { vals: NONE, starts: NONE, value, origin: c.pos };
+      // Tail fields (as the dissector): the first that does not fit ends them; the last read may join the value.
+      let cut = false;
+      let lastTail = -1;
+      let lastTailValue: unknown;
       for (let k = 0; k < steps.length; k++) {
         const s = steps[k];
         if (s.presence !== 'always') {
-          if (s.presence === 'flag' ? !fr.vals[s.on] : s.presence === 'in' ? !s.values.includes(fr.vals[s.on] ?? -1) : c.pos === c.end) continue;
+          if (s.presence === 'tail') {
+            if (cut || c.end - c.pos < s.need) {
+              cut = true;
+              continue;
+            }
+          } else if (s.presence === 'flag' ? !fr.vals[s.on] : !s.values.includes(fr.vals[s.on] ?? -1)) continue;
         }
+        if (s.toOctet && toOctet(fr.origin, c.pos) === 0) continue;
         if (s.start) fr.starts[s.i] = c.pos;
         const v = s.decode(c, env, fr);
         if (s.payload) continue;
         if (s.val) fr.vals[s.i] = v as number;
+        if (s.presence === 'tail') {
+          lastTail = k;
+          lastTailValue = v;
+        }
         if (s.keep === KEEP.always || (s.keep === KEEP.unexpected && v !== s.expected)) {
           if (s.audited) bail();
           value[s.id] = v;
         }
         if (s.semi) s.semi(c, fr, value);
+      }
+      if (tails && lastTail >= 0 && !(steps[lastTail].id in value) && !steps.some((s, k) => k > lastTail && s.presence !== 'always' && s.id in value)) {
+        if (steps[lastTail].audited) bail();
+        value[steps[lastTail].id] = lastTailValue;
       }
       if (fr.closing) for (const k of fr.closing) k();
       for (const k of kept) if (fr.vals[k.i] !== undefined && !k.targets.some((t) => t in value)) value[k.id] = fr.vals[k.i];
@@ -422,6 +446,7 @@ export class CompiledDecoder {
       }
       case 'spare': {
         const { bits } = f;
+        if (bits === 'octet') return (c, _env, fr) => read(c, toOctet(fr.origin, c.pos));
         return (c) => read(c, bits);
       }
       case 'bytes': {

@@ -6,7 +6,7 @@
 import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
 import { ieField } from '../grammar/reach.js';
-import { BitReader, bitsAt, semiOctets } from './bits.js';
+import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { bytesDisplay, enumLabel, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
 import { childPointer } from './pointer.js';
@@ -24,6 +24,8 @@ interface Scope {
   /** Bit offsets where the present fields started (for length spans). */
   starts?: Map<string, number>;
   spans?: Map<string, FieldSpan>;
+  /** Where the struct starts (spare bits to an octet boundary count from it). */
+  origin?: number;
 }
 
 /** Where a field was: its bits and the index of its node among its parent's children. */
@@ -257,7 +259,7 @@ export class Dissector {
    */
   fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, protection?: ProtectionIR, spans?: Map<string, FieldSpan>): Map<string, number> {
     const starts = new Map<string, number>();
-    const scope: Scope = { values: new Map(), defs: fields, starts, spans };
+    const scope: Scope = { values: new Map(), defs: fields, starts, spans, origin: r.pos };
     let closing: ((truncated?: boolean) => void) | undefined;
     try {
       this.fieldList(fields, r, parent, value, path, consts, scope, protection, (c) => (closing = c));
@@ -290,11 +292,20 @@ export class Dissector {
     setClosing: (c: (truncated?: boolean) => void) => void,
   ): void {
     const starts = scope.starts!;
-    for (const f of fields) {
+    // Tail fields: once one does not fit in what remains, the type ends there (a truncated CSN.1 string).
+    let cut = false;
+    let lastTail = -1;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
       const p = f.presence;
       if (p.kind === 'flag' && !scope.values.get(p.field)) continue;
       if (p.kind === 'in' && !p.values.includes(scope.values.get(p.field) ?? -1)) continue;
-      if (p.kind === 'tail' && r.remaining === 0) continue;
+      if (p.kind === 'tail' && (cut || r.remaining < tailNeed(f))) {
+        cut = true;
+        continue;
+      }
+      if (f.kind === 'spare' && f.bits === 'octet' && toOctet(scope.origin ?? 0, r.pos) === 0) continue;
+      if (p.kind === 'tail') lastTail = i;
       starts.set(f.id, r.pos);
       if (protection && f.id === protection.payload) {
         setClosing(this.protectedPayload(f, protection, r, parent, value, path, starts, scope));
@@ -316,6 +327,10 @@ export class Dissector {
       }
       if (f.lengthFrom && semiOctetLength(f, fields)) this.keepSemiOctetLength(semiOctetLength(f, fields)!, r, scope, value);
     }
+    // The last tail field read is kept when nothing after it is in the value (a presence flag the
+    // encoder would derive): the encoder writes the tail fields up to it, so the value ends where the data did.
+    const last = fields[lastTail];
+    if (last && !(last.id in value) && scope.values.has(last.id) && !fields.slice(lastTail + 1).some((g) => g.presence.kind !== 'always' && g.id in value)) value[last.id] = scope.values.get(last.id);
   }
 
   /**
@@ -373,13 +388,14 @@ export class Dissector {
         return typeof v === 'bigint' ? v.toString() : v;
       }
       case 'spare': {
-        need(r, f.bits, parent, f.filter, f.label, path);
-        const v = r.read(f.bits);
-        const n = node(f.filter, f.label, start, f.bits, `${f.label}: ${v}`);
+        const bits = f.bits === 'octet' ? toOctet(scope.origin ?? 0, start) : f.bits;
+        need(r, bits, parent, f.filter, f.label, path);
+        const v = r.read(bits);
+        const n = node(f.filter, f.label, start, bits, `${f.label}: ${v}`);
         n.value = v;
         n.show = spareShow(f, v);
-        n.bitField = isBitField(start, f.bits);
-        if (v !== f.value) n.expert.push(expertItem('spare_not_zero', `spare bits are ${v}, expected ${f.value}`, path, start, f.bits));
+        n.bitField = isBitField(start, bits);
+        if (v !== f.value) n.expert.push(expertItem('spare_not_zero', `spare bits are ${v}, expected ${f.value}`, path, start, bits));
         parent.children.push(n);
         return v;
       }
@@ -402,6 +418,12 @@ export class Dissector {
           const v = this.windowed(r, bits, n, path, (w) => this.type(t, w, n, path));
           n.bitLength = r.pos - start;
           n.value = v;
+          if (f.asNumber && n.bitLength > 0 && n.bitLength <= 32) {
+            const num = bitsAt(r.bytes, start, n.bitLength);
+            n.show = f.asNumber.base === 'hex' ? `0x${num.toString(16).padStart(f.asNumber.typeBits / 4, '0')}` : String(num);
+            n.display = `${f.label}: ${n.show}`;
+            n.bitField = isBitField(start, n.bitLength);
+          }
           return v;
         } catch (e) {
           // Cut short: the node still spans what it holds (the leaf that stopped it included).
@@ -825,7 +847,7 @@ const widths = new WeakMap<FieldIR[], Map<string, number>>();
 function widthsOf(fields: FieldIR[]): Map<string, number> {
   let m = widths.get(fields);
   if (!m) {
-    m = new Map(fields.flatMap((f) => (f.kind === 'uint' || f.kind === 'spare' ? [[f.id, f.bits] as const] : [])));
+    m = new Map(fields.flatMap((f) => ((f.kind === 'uint' || f.kind === 'spare') && typeof f.bits === 'number' ? [[f.id, f.bits] as const] : [])));
     widths.set(fields, m);
   }
   return m;

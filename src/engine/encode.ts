@@ -6,7 +6,7 @@
 import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR } from '../grammar/ir.js';
 import { caseFor, ieField } from '../grammar/reach.js';
-import { BitWriter, semiOctets } from './bits.js';
+import { BitWriter, semiOctets, toOctet } from './bits.js';
 import { fromHex, textBytes } from './format.js';
 import { childPointer, showPointer } from './pointer.js';
 
@@ -36,6 +36,17 @@ function flaggedBy(fields: FieldIR[], id: string): FieldIR[] {
 }
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const tailed = new WeakMap<FieldIR[], boolean>();
+
+/** Index of the last field with a presence condition that the value has (-1 when none, or no tail fields). */
+export function lastConditional(fields: FieldIR[], value: Obj): number {
+  let has = tailed.get(fields);
+  if (has === undefined) tailed.set(fields, (has = fields.some((f) => f.presence.kind === 'tail')));
+  if (!has) return -1;
+  for (let i = fields.length - 1; i >= 0; i--) if (fields[i].presence.kind !== 'always' && fields[i].id in value) return i;
+  return -1;
+}
 
 function hexBytes(v: unknown, path: string): Uint8Array {
   if (typeof v !== 'string') throw new EncodeError(path, 'expected a hex string');
@@ -171,11 +182,17 @@ export class Encoder {
     const scope = new Map<string, number>();
     // Length fields written as placeholders, patched once the span they measure has been written.
     const patches = new Map<string, { at: number; f: FieldIR & { kind: 'uint' }; from?: number }>();
-    for (const f of fields) {
+    const origin = w.pos;
+    // Tail fields are written up to the last conditional field the value has: a type cut short ends
+    // after a field, never in a gap (its presence flags computed as usual).
+    const lastGiven = lastConditional(fields, value);
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
       const p = f.presence;
       if (p.kind === 'flag' && !scope.get(p.field)) continue;
       if (p.kind === 'in' && !p.values.includes(scope.get(p.field) ?? -1)) continue;
-      if (p.kind === 'tail' && !(f.id in value)) continue;
+      if (p.kind === 'tail' && i > lastGiven) continue;
+      if (f.kind === 'spare' && f.bits === 'octet' && toOctet(origin, w.pos) === 0) continue;
       const start = w.pos;
       for (const p of patches.values()) if (p.from === undefined && p.f.relation!.targets.includes(f.id)) p.from = start;
       const ciphered = f.id === protectedPayload && typeof value._ciphered === 'string';
@@ -203,9 +220,10 @@ export class Encoder {
             break;
           }
           case 'spare': {
+            const bits = f.bits === 'octet' ? toOctet(origin, w.pos) : f.bits;
             const v = value[f.id] ?? f.value;
-            if (typeof v !== 'number' || v < 0 || v >= 2 ** f.bits) throw new EncodeError(childPointer(path, f.id), 'a spare override is an integer that fits');
-            w.write(v, f.bits);
+            if (typeof v !== 'number' || v < 0 || v >= 2 ** bits) throw new EncodeError(childPointer(path, f.id), 'a spare override is an integer that fits');
+            w.write(v, bits);
             break;
           }
           default:
@@ -245,7 +263,8 @@ export class Encoder {
         return;
       }
       case 'spare':
-        w.write(typeof v === 'number' ? v : f.value, f.bits);
+        // A list item: always of a fixed width (spare bits to an octet boundary are a struct field).
+        w.write(typeof v === 'number' ? v : f.value, typeof f.bits === 'number' ? f.bits : 0);
         return;
       case 'bytes': {
         const raw = isObj(v) && typeof v._raw === 'string' ? v._raw : undefined;

@@ -84,7 +84,7 @@ class Generator {
           ? `, pres = "flag", pres_field = ${lua(f.presence.field)}`
           : f.presence.kind === 'in'
             ? `, pres = "in", pres_field = ${lua(f.presence.field)}, pres_values = {${f.presence.values.join(', ')}}`
-            : ', pres = "tail"';
+            : `, pres = "tail", need = ${f.kind === 'uint' || f.kind === 'spare' ? f.bits : 1}`;
     const lengthFrom = f.lengthFrom ? `, len_from = ${lua(f.lengthFrom)}` : '';
     const common = `id = ${lua(f.id)}${presence}${lengthFrom}`;
     switch (f.kind) {
@@ -96,6 +96,7 @@ class Generator {
         return `{ kind = "uint", ${common}, bits = ${f.bits}, pf = ${lua(pf)}${rel} }`;
       }
       case 'spare': {
+        if (f.bits === 'octet') throw new Error(`${f.where}: spare bits to an octet boundary are not supported by the Lua export`);
         const pf = this.pf({ filter: f.filter, label: f.label, kind: 'uint', typeBits: f.bits > 16 ? 32 : f.bits > 8 ? 16 : 8, base: 'hex', valueString: 'nil' });
         return `{ kind = "uint", ${common}, bits = ${f.bits}, pf = ${lua(pf)}, spare = ${f.value} }`;
       }
@@ -363,11 +364,15 @@ end
 function dissect_struct(tname, tvb, bitpos, limit, tree)
   local t = T[tname]
   local vals, lens = {}, {}
+  local cut = false -- tail fields: the first that does not fit ends them
   for _, f in ipairs(t.fields) do
     local present = true
     if f.pres == "flag" then present = (vals[f.pres_field] or 0) ~= 0
     elseif f.pres == "in" then present = contains(f.pres_values, vals[f.pres_field])
-    elseif f.pres == "tail" then present = bitpos < limit end
+    elseif f.pres == "tail" then
+      present = not cut and bitpos + f.need <= limit
+      cut = not present
+    end
     if present then
       local ciphered = f.ciphered_pf and (f.ciphered == "always" or contains(f.ciphered_values, vals[f.ciphered_field]))
       local size

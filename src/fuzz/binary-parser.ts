@@ -42,7 +42,7 @@ export interface CompiledLayout {
 /** The fields a layout can take: integers and spare bits up to 32 bits, octets of a fixed size, always present. */
 function fixedField(f: FieldIR): { kind: FixedField['kind']; bits: number } | undefined {
   if (f.presence.kind !== 'always' || f.lengthFrom) return undefined;
-  if ((f.kind === 'uint' || f.kind === 'spare') && f.bits >= 1 && f.bits <= 32) return { kind: f.kind, bits: f.bits };
+  if ((f.kind === 'uint' || f.kind === 'spare') && typeof f.bits === 'number' && f.bits >= 1 && f.bits <= 32) return { kind: f.kind, bits: f.bits };
   if (f.kind === 'bytes' && typeof f.size === 'number' && f.size > 0 && f.size % 8 === 0) return { kind: 'bytes', bits: f.size };
   return undefined;
 }

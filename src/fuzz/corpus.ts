@@ -77,7 +77,7 @@ const token = (name: string) => name.toLowerCase().replace(/[^a-z0-9_]+/g, '_');
 function fixedPrefix(fields: FieldIR[], consts: ReadonlyMap<string, number>, maxOctets: number): Uint8Array {
   const w = new BitWriter();
   for (const f of fields) {
-    if (f.presence.kind !== 'always' || (f.kind !== 'uint' && f.kind !== 'spare') || f.bits > 32 || w.pos + f.bits > maxOctets * 8) break;
+    if (f.presence.kind !== 'always' || (f.kind !== 'uint' && f.kind !== 'spare') || typeof f.bits !== 'number' || f.bits > 32 || w.pos + f.bits > maxOctets * 8) break;
     w.write(f.kind === 'spare' ? f.value : (consts.get(f.id) ?? f.constValue ?? 0), f.bits);
   }
   const whole = w.pos - (w.pos % 8);

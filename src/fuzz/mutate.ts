@@ -289,7 +289,7 @@ export class Mutator {
       case 'spare': {
         const s = this.pick<Extract<Site, { kind: 'spare' }>>(sites, 'spare', m.site);
         if (!s) return { op: m.op, detail: 'no spare bits' };
-        const span = 2 ** Math.min(s.field.bits, 30);
+        const span = 2 ** Math.min(typeof s.field.bits === 'number' ? s.field.bits : 1, 30);
         const v = (s.field.value + 1 + (m.value % Math.max(1, span - 1))) % span;
         (container(s) as Obj)[s.key] = v;
         return { op: m.op, at: pathText(s.path, s.key), detail: `spare bits ${s.field.value} -> ${v}` };

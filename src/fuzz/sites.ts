@@ -7,6 +7,7 @@
 import type { BytesField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, SpareField, TypeIR, UintField } from '../grammar/ir.js';
 import { caseFor, ieField } from '../grammar/reach.js';
 import { enumLabel } from '../engine/format.js';
+import { lastConditional } from '../engine/encode.js';
 
 export type Obj = Record<string, unknown>;
 /** Keys from the root value to a container object or array. */
@@ -118,11 +119,12 @@ export class SiteWalker {
     const scope = new Map<string, number>();
     const sel = selectors(fields);
     const flags = new Set(fields.flatMap((f) => (f.presence.kind === 'flag' ? [f.presence.field] : [])));
-    for (const f of fields) {
+    const lastGiven = lastConditional(fields, v);
+    for (const [i, f] of fields.entries()) {
       const p = f.presence;
       if (p.kind === 'flag' && !(f.id in v)) continue;
       if (p.kind === 'in' && !p.values.includes(scope.get(p.field) ?? -1)) continue;
-      if (p.kind === 'tail' && !(f.id in v)) continue;
+      if (p.kind === 'tail' && i > lastGiven) continue;
       const val = v[f.id];
       switch (f.kind) {
         case 'uint': {
@@ -133,7 +135,8 @@ export class SiteWalker {
           break;
         }
         case 'spare':
-          out.push({ kind: 'spare', path, key: f.id, field: f });
+          // Spare bits to an octet boundary vary in width: nothing to set them to that surely fits.
+          if (typeof f.bits === 'number') out.push({ kind: 'spare', path, key: f.id, field: f });
           break;
         case 'bytes':
           if (typeof f.size !== 'number' && typeof val === 'string') out.push({ kind: 'bytes', path, key: f.id, field: f, maxBytes: this.maxBytes(f, fields) });

@@ -3,7 +3,7 @@
  * Every error names the file and the path inside it.
  */
 import { GrammarError } from './errors.js';
-import type { CodecField, EnumIR, FieldIR, GrammarIR, IEFormat, IEIR, Presence, ProtectionIR, ProtocolIR, Relation, TypeIR } from './ir.js';
+import type { Base, CodecField, EnumIR, FieldIR, GrammarIR, IEFormat, IEIR, Presence, ProtectionIR, ProtocolIR, Relation, TypeIR, UintField } from './ir.js';
 import { CODEC_DESCRIPTORS, codecLeaves, paramProblem } from '../codecs/descriptors.js';
 import { FILTER_NAME } from './names.js';
 import { fieldRendering, renderedFtype, typeRendering } from './rendering.js';
@@ -569,8 +569,8 @@ class Builder {
         break;
       }
       case 'spare': {
-        const bits = parseNumber(raw.spare);
-        if (bits === undefined || bits < 1 || bits > 64) throw new GrammarError(file, `${path}/spare`, '1 to 64 bits');
+        const bits = raw.spare === 'octet' ? 'octet' : parseNumber(raw.spare);
+        if (bits === undefined || (bits !== 'octet' && (bits < 1 || bits > 64))) throw new GrammarError(file, `${path}/spare`, '1 to 64 bits, or octet (to the next octet boundary)');
         const base = raw.base ?? 'hex';
         if (base !== 'dec' && base !== 'hex') throw new GrammarError(file, `${path}/base`, 'dec or hex');
         f = { ...meta, kind: 'spare', bits, value: parseNumber(raw.value) ?? 0, base };
@@ -606,6 +606,7 @@ class Builder {
       case 'list': {
         const itemRaw = isObj(raw.list) ? { id: 'item', ...raw.list } : { id: 'item', type: raw.list };
         const item = this.field(itemRaw, file, `${path}/list`, `${prefix}`, undefined, protocol);
+        if (item.kind === 'spare' && item.bits === 'octet') throw new GrammarError(file, `${path}/list/spare`, 'spare bits to an octet boundary are a field of a struct, not a list item');
         // 'rest' until a count_of or length_of relation on an earlier field says otherwise.
         f = { ...meta, kind: 'list', item, bound: 'rest', minItems: parseNumber(raw.min_items) ?? 0, maxItems: parseNumber(raw.max_items) };
         break;
@@ -622,7 +623,11 @@ class Builder {
     }
     if (raw.view !== undefined && f.kind !== 'uint') throw new GrammarError(file, `${path}/view`, 'a view shows the bits of an integer field (bits: N)');
     if (raw.tail === true) f.presence = { kind: 'tail' };
-    f.render = fieldRendering(raw.render, file, path);
+    if (f.kind === 'ref' && (raw.render === 'hex' || raw.render === 'dec')) {
+      const typeBits = parseNumber(raw.type_bits) ?? 8;
+      if (![8, 16, 24, 32].includes(typeBits)) throw new GrammarError(file, `${path}/type_bits`, '8, 16, 24 or 32');
+      f.asNumber = { base: raw.render as Base, typeBits };
+    } else f.render = fieldRendering(raw.render, file, path);
     if (raw.numbered !== undefined) {
       if (raw.numbered !== true || id !== 'item' || f.kind !== 'ref') throw new GrammarError(file, `${path}/numbered`, 'true, on the item of a list of a type');
       f.numbered = true;
@@ -661,8 +666,19 @@ class Builder {
   private register(f: FieldIR, file: string, path: string, protocol: string): void {
     const ftype =
       renderedFtype(f.render) ??
-      (f.kind === 'uint' ? (f.tfs ? 'FT_BOOLEAN' : `FT_UINT${f.typeBits}`) : f.kind === 'bytes' || f.kind === 'codec' ? 'FT_BYTES' : f.kind === 'spare' || f.numbered ? 'FT_UINT8' : 'FT_NONE');
-    const base = f.kind === 'uint' || f.numbered ? (f.kind === 'uint' && f.base === 'hex' ? 'BASE_HEX' : 'BASE_DEC') : '';
+      (f.kind === 'uint'
+        ? f.tfs
+          ? 'FT_BOOLEAN'
+          : `FT_UINT${f.typeBits}`
+        : f.kind === 'bytes' || f.kind === 'codec'
+          ? 'FT_BYTES'
+          : f.kind === 'spare' || f.numbered
+            ? 'FT_UINT8'
+            : f.kind === 'ref' && f.asNumber
+              ? `FT_UINT${f.asNumber.typeBits}`
+              : 'FT_NONE');
+    const numberBase = f.kind === 'uint' ? f.base : f.kind === 'ref' ? (f.asNumber?.base ?? (f.numbered ? 'dec' : undefined)) : undefined;
+    const base = numberBase === undefined ? '' : numberBase === 'hex' ? 'BASE_HEX' : 'BASE_DEC';
     const prev = this.ir.fields.get(f.filter);
     // A codec field's type is its codec's (an IMSI's digits are text): another use of the name may give it.
     if (prev && f.kind !== 'spare' && (prev.label !== f.label || (prev.ftype !== ftype && f.kind !== 'codec'))) {
@@ -775,7 +791,7 @@ function fixedBits(f: FieldIR): number | undefined {
   switch (f.kind) {
     case 'uint':
     case 'spare':
-      return f.bits;
+      return typeof f.bits === 'number' ? f.bits : undefined;
     case 'bytes':
     case 'codec':
       return typeof f.size === 'number' ? f.size : undefined;

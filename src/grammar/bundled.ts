@@ -2130,6 +2130,95 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "11": "Packet services via S1",
           "_other": "Unused"
         },
+        "ms_cm3_switching_time": {
+          "0": "1/4 timeslot (~144 microseconds)",
+          "1": "2/4 timeslot (~288 microseconds)",
+          "2": "3/4 timeslot (~433 microseconds)",
+          "3": "4/4 timeslot (~577 microseconds)",
+          "4": "5/4 timeslot (~721 microseconds)",
+          "5": "6/4 timeslot (~865 microseconds)",
+          "6": "7/4 timeslot (~1009 microseconds)",
+          "7": "8/4 timeslot (~1154 microseconds)",
+          "8": "9/4 timeslot (~1298 microseconds)",
+          "9": "10/4 timeslot (~1442 microseconds)",
+          "10": "11/4 timeslot (~1586 microseconds)",
+          "11": "12/4 timeslot (~1730 microseconds)",
+          "12": "13/4 timeslot (~1874 microseconds)",
+          "13": "14/4 timeslot (~2019 microseconds)",
+          "14": "15/4 timeslot (~2163 microseconds)",
+          "15": "16/4 timeslot (~2307 microseconds)"
+        },
+        "ms_cm3_8psk_power_class": {"0":"Reserved","1":"Power class E1","2":"Power class E2","3":"Power class E3"},
+        "ms_cm3_gsm_400_bands": {"1":"GSM 480 supported, GSM 450 not supported","2":"GSM 450 supported, GSM 480 not supported","3":"GSM 450 supported, GSM 480 supported"},
+        "ms_cm3_t_gsm_400_bands": {
+          "1": "T-GSM 380 supported, T-GSM 410 not supported",
+          "2": "T-GSM 410 supported, T-GSM 380 not supported",
+          "3": "T-GSM 410 supported, T-GSM 380 supported"
+        },
+        "ms_cm3_dtm_multislot_class": {
+          "0": "Unused. If received, the network shall interpret this as 1",
+          "1": "Multislot class 5 supported",
+          "2": "Multislot class 9 supported",
+          "3": "Multislot class 11 supported"
+        },
+        "ms_cm3_dtm_high_multislot_class": {
+          "0": "Unused. If received, the network shall interpret this as \"0 0 1\"",
+          "1": "Multislot class 31 or 36 supported",
+          "2": "Multislot class 32 or 37 supported",
+          "3": "Multislot class 33 or 38 supported",
+          "4": "Multislot class 41 supported",
+          "5": "Multislot class 42 supported",
+          "6": "Multislot class 43 supported",
+          "7": "Multislot class 44 supported"
+        },
+        "ms_cm3_gsm_band": {
+          "0": "E-GSM is supported",
+          "1": "P-GSM is supported",
+          "2": "GSM 1800 is supported",
+          "3": "GSM 450 is supported",
+          "4": "GSM 480 is supported",
+          "5": "GSM 850 is supported",
+          "6": "GSM 1900 is supported",
+          "7": "GSM 750 is supported",
+          "8": "GSM 710 is supported",
+          "9": "T-GSM 810 is supported"
+        },
+        "ms_cm3_gmsk_power_profile": {
+          "0": "GMSK_MULTISLOT_POWER_PROFILE 0",
+          "1": "GMSK_MULTISLOT_POWER_PROFILE 1",
+          "2": "GMSK_MULTISLOT_POWER_PROFILE 2",
+          "3": "GMSK_MULTISLOT_POWER_PROFILE 3"
+        },
+        "ms_cm3_8psk_power_profile": {
+          "0": "8-PSK_MULTISLOT_POWER_PROFILE 0",
+          "1": "8-PSK_MULTISLOT_POWER_PROFILE 1",
+          "2": "8-PSK_MULTISLOT_POWER_PROFILE 2",
+          "3": "8-PSK_MULTISLOT_POWER_PROFILE 3"
+        },
+        "ms_cm3_darp": {
+          "0": "Downlink Advanced Receiver Performance not supported",
+          "1": "Downlink Advanced Receiver Performance - phase I supported",
+          "2": "Downlink Advanced Receiver Performance - phase II supported"
+        },
+        "ms_cm3_vamos_level": {"0":"VAMOS not supported","1":"VAMOS I supported","2":"VAMOS II supported","3":"VAMOS III supported"},
+        "ms_cm3_tighter": {
+          "0": "TIGHTER not supported",
+          "1": "TIGHTER supported for speech and signalling channels only",
+          "2": "TIGHTER supported for speech and signalling channels and for GPRS and EGPRS, but not for EGPRS2",
+          "3": "TIGHTER supported for speech and signalling channels and for GPRS, EGPRS and EGPRS2"
+        },
+        "ms_cm3_srvcc_to_utra": {
+          "0": "CS to PS SRVCC from GERAN to UMTS FDD and 1.28 Mcps TDD not supported",
+          "1": "CS to PS SRVCC from GERAN to UMTS FDD supported",
+          "2": "CS to PS SRVCC from GERAN to UMTS 1.28 Mcps TDD supported",
+          "3": "CS to PS SRVCC from GERAN to UMTS FDD and 1.28 Mcps TDD supported"
+        },
+        "ms_cm3_srvcc_to_eutra": {
+          "0": "CS to PS SRVCC from GERAN to E-UTRA FDD and TDD not supported",
+          "1": "CS to PS SRVCC from GERAN to E-UTRA FDD supported",
+          "2": "CS to PS SRVCC from GERAN to E-UTRA TDD supported",
+          "3": "CS to PS SRVCC from GERAN to E-UTRA FDD and TDD supported"
+        },
         "rf_power_capability": {"0":"class 1","1":"class 2","2":"class 3","3":"class 4","4":"class 5","7":"RF Power capability is irrelevant in this information element"},
         "ss_screening_indicator": {
           "0": "Default value of phase 1",
@@ -2542,10 +2631,701 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "elem_id": "nas_eps.common.elem_id",
           "label": "Mobile station classmark 3",
           "spec_ref": "TS 24.008 §10.5.1.7 (TS 24.301 §9.9.2.5)",
-          "doc": "Only the first octet (spare bit, multiband supported field, A5/7-A5/4) is laid out: the rest is a CSN.1 bit stream whose layout depends on earlier flags, kept as octets (padded to an octet boundary by the sender; some senders pad with non-zero bits).",
+          "doc": "CSN.1: the multiband choice on the first bits, then components each either always there or led by a presence bit ({0 | 1 <fields>}). The description ends in the truncation operator (//): a sender stops after its last component and pads with spare bits to an octet boundary, and the receiver takes what is missing as 0. So every component after the first octets is a tail field, read while its bits remain (the presence bit of a group: one bit), as Wireshark 4.0 does; the spare bits to the octet boundary follow. The GERAN Iu mode and T-GSM 900 presence bits are 0 since Release 7 (\"the value 1 was allocated in an earlier version of the protocol\"); their earlier groups are decoded as Wireshark does.",
           "fields": [
             {"spare":1,"base":"dec","filter":"gsm_a.spare_bits","label":"Spare bit(s)"},
-            {"id":"multiband_supported","bits":3,"filter":"gsm_a.multi_bnd_sup_fields","label":"Multiband supported field"},
+            {"id":"multiband_supported","bits":3,"view":"ms_cm3_bands","filter":"gsm_a.multi_bnd_sup_fields","label":"Multiband supported field"},
+            {"id":"a5_bits","type":"ms_cm3_a5_bits","render":"hex","filter":"gsm_a.classmark3.a5_bits","label":"A5 bits"},
+            {
+              "id": "associated_radio_capability_2",
+              "bits": 4,
+              "present_if": {"field":"multiband_supported","in":[5,6]},
+              "filter": "gsm_a.classmark3.ass_radio_cap2",
+              "label": "Associated Radio Capability 2"
+            },
+            {
+              "spare": 4,
+              "id": "single_band",
+              "present_if": {"field":"multiband_supported","in":[1,2,4]},
+              "base": "dec",
+              "filter": "gsm_a.spare_bits",
+              "label": "Spare bit(s)"
+            },
+            {
+              "id": "associated_radio_capability_1",
+              "bits": 4,
+              "present_if": {"field":"multiband_supported","in":[1,2,4,5,6]},
+              "filter": "gsm_a.classmark3.ass_radio_cap1",
+              "label": "Associated Radio Capability 1"
+            },
+            {"id":"r_support","bits":1,"tfs":["True","False"],"tail":true,"filter":"gsm_a.classmark3.rsupport","label":"R Support"},
+            {
+              "id": "r_gsm_associated_radio_capability",
+              "bits": 3,
+              "present_if": "r_support",
+              "filter": "gsm_a.classmark3.r_capabilities",
+              "label": "R-GSM band Associated Radio Capability"
+            },
+            {
+              "id": "hscsd_multi_slot_capability",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.multislot_capabilities",
+              "label": "HSCSD Multi Slot Capability"
+            },
+            {
+              "id": "hscsd_multi_slot_class",
+              "bits": 5,
+              "present_if": "hscsd_multi_slot_capability",
+              "filter": "gsm_a.classmark3.multislot_cap",
+              "label": "HSCSD Multi Slot Class"
+            },
+            {
+              "id": "ucs2_treatment",
+              "bits": 1,
+              "tail": true,
+              "tfs": [
+                "the ME has no preference between the use of the default alphabet and the use of UCS2",
+                "the ME has a preference for the default alphabet"
+              ],
+              "filter": "gsm_a.UCS2_treatment",
+              "label": "UCS2 treatment"
+            },
+            {
+              "id": "extended_measurement_capability",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.ext_meas_cap",
+              "label": "Extended Measurement Capability"
+            },
+            {
+              "id": "ms_measurement_capability",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.ms_measurement_capability",
+              "label": "MS measurement capability"
+            },
+            {
+              "id": "sms_value",
+              "bits": 4,
+              "enum": "ms_cm3_switching_time",
+              "present_if": "ms_measurement_capability",
+              "filter": "gsm_a.classmark3.sms_value",
+              "label": "SMS_VALUE (Switch-Measure-Switch)"
+            },
+            {
+              "id": "sm_value",
+              "bits": 4,
+              "enum": "ms_cm3_switching_time",
+              "present_if": "ms_measurement_capability",
+              "filter": "gsm_a.classmark3.sm_value",
+              "label": "SM_VALUE (Switch-Measure)"
+            },
+            {
+              "id": "ms_positioning_method_capability",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.ms_pos_method_cap_present",
+              "label": "MS Positioning Method Capability present"
+            },
+            {
+              "id": "ms_positioning_method",
+              "type": "ms_cm3_positioning_method",
+              "render": "hex",
+              "present_if": "ms_positioning_method_capability",
+              "filter": "gsm_a.classmark3.ms_pos_method",
+              "label": "MS Positioning Method"
+            },
+            {
+              "id": "ecsd_multi_slot_capability",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.ecsd_multi_slot_capability",
+              "label": "ECSD Multi Slot Capability present"
+            },
+            {
+              "id": "ecsd_multi_slot_class",
+              "bits": 5,
+              "present_if": "ecsd_multi_slot_capability",
+              "filter": "gsm_a.classmark3.ecsd_multi_slot_class",
+              "label": "ECSD Multi Slot Class"
+            },
+            {
+              "id": "eight_psk_struct_present",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.8_psk_struct_present",
+              "label": "8-PSK Struct present"
+            },
+            {
+              "id": "eight_psk_struct",
+              "type": "ms_cm3_8psk_struct",
+              "render": "hex",
+              "present_if": "eight_psk_struct_present",
+              "filter": "gsm_a.classmark3.8_psk_struct",
+              "label": "8-PSK Struct"
+            },
+            {
+              "id": "gsm_400_band_information",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.gsm_400_band_info_present",
+              "label": "GSM 400 Band Information present"
+            },
+            {
+              "id": "gsm_400_bands_supported",
+              "bits": 2,
+              "base": "hex",
+              "enum": "ms_cm3_gsm_400_bands",
+              "present_if": "gsm_400_band_information",
+              "filter": "gsm_a.classmark3.gsm_400_bands_supported",
+              "label": "GSM 400 Bands Supported"
+            },
+            {
+              "id": "gsm_400_associated_radio_capability",
+              "bits": 4,
+              "base": "hex",
+              "present_if": "gsm_400_band_information",
+              "filter": "gsm_a.classmark3.gsm_400_assoc_radio_cap",
+              "label": "GSM 400 Associated Radio Capability"
+            },
+            {
+              "id": "gsm_850_associated_radio_capability_present",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.gsm_850_assoc_radio_cap_present",
+              "label": "GSM 850 Associated Radio Capability present"
+            },
+            {
+              "id": "gsm_850_associated_radio_capability",
+              "bits": 4,
+              "base": "hex",
+              "present_if": "gsm_850_associated_radio_capability_present",
+              "filter": "gsm_a.classmark3.gsm_850_assoc_radio_cap",
+              "label": "GSM 850 Associated Radio Capability"
+            },
+            {
+              "id": "gsm_1900_associated_radio_capability_present",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.gsm_1900_assoc_radio_cap_present",
+              "label": "GSM 1900 Associated Radio Capability present"
+            },
+            {
+              "id": "gsm_1900_associated_radio_capability",
+              "bits": 4,
+              "base": "hex",
+              "present_if": "gsm_1900_associated_radio_capability_present",
+              "filter": "gsm_a.classmark3.gsm_1900_assoc_radio_cap",
+              "label": "GSM 1900 Associated Radio Capability"
+            },
+            {
+              "id": "umts_fdd",
+              "bits": 1,
+              "tail": true,
+              "tfs": ["UMTS FDD supported","UMTS FDD not supported"],
+              "filter": "gsm_a.classmark3.umts_fdd_rat_cap",
+              "label": "UMTS FDD Radio Access Technology Capability"
+            },
+            {
+              "id": "umts_384_mcps_tdd",
+              "bits": 1,
+              "tail": true,
+              "tfs": ["UMTS 3.84 Mcps TDD supported","UMTS 3.84 Mcps TDD not supported"],
+              "filter": "gsm_a.classmark3.umts_384_mcps_tdd_rat_cap",
+              "label": "UMTS 3.84 Mcps TDD Radio Access Technology Capability"
+            },
+            {
+              "id": "cdma_2000",
+              "bits": 1,
+              "tail": true,
+              "tfs": ["CDMA 2000 supported","CDMA 2000 not supported"],
+              "filter": "gsm_a.classmark3.cdma_2000_rat_cap",
+              "label": "CDMA 2000 Radio Access Technology Capability"
+            },
+            {
+              "id": "dtm_multi_slot_information",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.dtm_e_gprs_multi_slot_info_present",
+              "label": "DTM E/GPRS Multi Slot Information present"
+            },
+            {
+              "id": "dtm_gprs_multi_slot_class",
+              "bits": 2,
+              "enum": "ms_cm3_dtm_multislot_class",
+              "present_if": "dtm_multi_slot_information",
+              "filter": "gsm_a.classmark3.dtm_gprs_multi_slot_class",
+              "label": "DTM GPRS Multi Slot Class"
+            },
+            {
+              "id": "single_slot_dtm",
+              "bits": 1,
+              "tfs": ["Single Slot DTM supported","Single Slot DTM not supported"],
+              "present_if": "dtm_multi_slot_information",
+              "filter": "gsm_a.classmark3.single_slot_dtm_supported",
+              "label": "Single Slot DTM"
+            },
+            {
+              "id": "dtm_egprs_multi_slot_class_present",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "present_if": "dtm_multi_slot_information",
+              "filter": "gsm_a.classmark3.dtm_egprs_multi_slot_class_present",
+              "label": "DTM EGPRS Multi Slot Class present"
+            },
+            {
+              "id": "dtm_egprs_multi_slot_class",
+              "bits": 2,
+              "enum": "ms_cm3_dtm_multislot_class",
+              "present_if": "dtm_egprs_multi_slot_class_present",
+              "filter": "gsm_a.classmark3.dtm_egprs_multi_slot_class",
+              "label": "DTM EGPRS Multi Slot Class"
+            },
+            {
+              "id": "single_band_support",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.single_band_support",
+              "label": "Single Band Support"
+            },
+            {
+              "id": "gsm_band",
+              "bits": 4,
+              "enum": "ms_cm3_gsm_band",
+              "present_if": "single_band_support",
+              "filter": "gsm_a.classmark3.gsm_band",
+              "label": "GSM Band"
+            },
+            {
+              "id": "gsm_750_associated_radio_capability_present",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.gsm_750_assoc_radio_cap_present",
+              "label": "GSM 750 Associated Radio Capability present"
+            },
+            {
+              "id": "gsm_750_associated_radio_capability",
+              "bits": 4,
+              "base": "hex",
+              "present_if": "gsm_750_associated_radio_capability_present",
+              "filter": "gsm_a.classmark3.gsm_750_assoc_radio_cap",
+              "label": "GSM 750 Associated Radio Capability"
+            },
+            {
+              "id": "umts_128_mcps_tdd",
+              "bits": 1,
+              "tail": true,
+              "tfs": ["UMTS 1.28 Mcps TDD supported","UMTS 1.28 Mcps TDD not supported"],
+              "filter": "gsm_a.classmark3.umts_128_mcps_tdd_rat_cap",
+              "label": "UMTS 1.28 Mcps TDD Radio Access Technology Capability"
+            },
+            {
+              "id": "geran_feature_package_1",
+              "bits": 1,
+              "tail": true,
+              "tfs": ["GERAN feature package 1 supported","GERAN feature package 1 not supported"],
+              "filter": "gsm_a.classmark3.geran_feature_package_1",
+              "label": "GERAN Feature Package 1"
+            },
+            {
+              "id": "extended_dtm_multi_slot_information",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.ext_dtm_e_gprs_info_present",
+              "label": "Extended DTM E/GPRS Multi Slot Information present"
+            },
+            {
+              "id": "extended_dtm_gprs_multi_slot_class",
+              "bits": 2,
+              "base": "hex",
+              "present_if": "extended_dtm_multi_slot_information",
+              "filter": "gsm_a.classmark3.ext_dtm_gprs_multi_slot_class",
+              "label": "Extended DTM GPRS Multi Slot Class"
+            },
+            {
+              "id": "extended_dtm_egprs_multi_slot_class",
+              "bits": 2,
+              "base": "hex",
+              "present_if": "extended_dtm_multi_slot_information",
+              "filter": "gsm_a.classmark3.ext_dtm_egprs_multi_slot_class",
+              "label": "Extended DTM EGPRS Multi Slot Class"
+            },
+            {
+              "id": "high_multislot_capability_present",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.high_multislot_cap_present",
+              "label": "High Multislot Capability present"
+            },
+            {
+              "id": "high_multislot_capability",
+              "bits": 2,
+              "base": "hex",
+              "present_if": "high_multislot_capability_present",
+              "filter": "gsm_a.classmark3.high_multislot_cap",
+              "label": "High Multislot Capability"
+            },
+            {
+              "id": "geran_iu_mode",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "doc": "0 since Release 7; 1 in earlier versions of the protocol, with the capabilities after it",
+              "filter": "gsm_a.classmark3.geran_iu_mode_support",
+              "label": "GERAN Iu Mode Support"
+            },
+            {
+              "id": "geran_iu_mode_capabilities",
+              "type": "ms_cm3_geran_iu_mode_capabilities",
+              "render": "hex",
+              "type_bits": 24,
+              "present_if": "geran_iu_mode",
+              "filter": "gsm_a.classmark3.geran_iu_mode_cap",
+              "label": "GERAN Iu Mode Capabilities"
+            },
+            {
+              "id": "geran_feature_package_2",
+              "bits": 1,
+              "tail": true,
+              "tfs": ["GERAN feature package 2 supported","GERAN feature package 2 not supported"],
+              "filter": "gsm_a.classmark3.geran_feature_package_2",
+              "label": "GERAN Feature Package 2"
+            },
+            {
+              "id": "gmsk_multislot_power_profile",
+              "bits": 2,
+              "tail": true,
+              "enum": "ms_cm3_gmsk_power_profile",
+              "filter": "gsm_a.classmark3.gmsk_multislot_power_prof",
+              "label": "GMSK Multislot Power Profile"
+            },
+            {
+              "id": "eight_psk_multislot_power_profile",
+              "bits": 2,
+              "tail": true,
+              "enum": "ms_cm3_8psk_power_profile",
+              "filter": "gsm_a.classmark3.8_psk_multislot_power_prof",
+              "label": "8-PSK Multislot Power Profile"
+            },
+            {
+              "id": "t_gsm_400_band_information",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "doc": "T-GSM 400 Band Information present (Wireshark 4.0 gives it the filter name of the GSM 400 one)",
+              "filter": "gsm_a.classmark3.gsm_400_band_info_present",
+              "label": "GSM 400 Band Information present"
+            },
+            {
+              "id": "t_gsm_400_bands_supported",
+              "bits": 2,
+              "base": "hex",
+              "enum": "ms_cm3_t_gsm_400_bands",
+              "present_if": "t_gsm_400_band_information",
+              "filter": "gsm_a.classmark3.t_gsm_400_bands_supported",
+              "label": "T-GSM 400 Bands Supported"
+            },
+            {
+              "id": "t_gsm_400_associated_radio_capability",
+              "bits": 4,
+              "base": "hex",
+              "present_if": "t_gsm_400_band_information",
+              "filter": "gsm_a.classmark3.t_gsm_400_assoc_radio_cap",
+              "label": "T-GSM 400 Associated Radio Capability"
+            },
+            {
+              "id": "t_gsm_900_associated_radio_capability_present",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "doc": "0 since Release 7; 1 in earlier versions of the protocol, with the capability after it",
+              "filter": "gsm_a.classmark3.t_gsm_900_assoc_radio_cap_present",
+              "label": "T-GSM 900 Associated Radio Capability present"
+            },
+            {
+              "id": "t_gsm_900_associated_radio_capability",
+              "bits": 4,
+              "base": "hex",
+              "present_if": "t_gsm_900_associated_radio_capability_present",
+              "filter": "gsm_a.classmark3.t_gsm_900_assoc_radio_cap",
+              "label": "T-GSM 900 Associated Radio Capability"
+            },
+            {
+              "id": "downlink_advanced_receiver_performance",
+              "bits": 2,
+              "tail": true,
+              "enum": "ms_cm3_darp",
+              "filter": "gsm_a.classmark3.downlink_adv_receiver_perf",
+              "label": "Downlink Advanced Receiver Performance"
+            },
+            {
+              "id": "dtm_enhancements_capability",
+              "bits": 1,
+              "tail": true,
+              "tfs": [
+                "The mobile station supports enhanced DTM CS establishment and release procedures",
+                "The mobile station does not support enhanced DTM CS establishment and release procedures"
+              ],
+              "filter": "gsm_a.classmark3.dtm_enhancements_capability",
+              "label": "DTM Enhancements Capability"
+            },
+            {
+              "id": "dtm_high_multi_slot_information",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.dtm_e_gprs_high_mutli_slot_info_present",
+              "label": "DTM E/GPRS High Multi Slot Information present"
+            },
+            {
+              "id": "dtm_gprs_high_multi_slot_class",
+              "bits": 3,
+              "enum": "ms_cm3_dtm_high_multislot_class",
+              "present_if": "dtm_high_multi_slot_information",
+              "doc": "DTM GPRS High Multi Slot Class (Wireshark 4.0 gives it the filter name and label of the DTM GPRS Multi Slot Class)",
+              "filter": "gsm_a.classmark3.dtm_gprs_multi_slot_class",
+              "label": "DTM GPRS Multi Slot Class"
+            },
+            {
+              "id": "offset_required",
+              "bits": 1,
+              "tfs": ["The mobile station requires the offset","The mobile station does not require the offset"],
+              "present_if": "dtm_high_multi_slot_information",
+              "filter": "gsm_a.classmark3.offset_required",
+              "label": "Offset required"
+            },
+            {
+              "id": "dtm_egprs_high_multi_slot_class_present",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "present_if": "dtm_high_multi_slot_information",
+              "filter": "gsm_a.classmark3.dtm_egprs_high_multi_slot_class_present",
+              "label": "DTM EGPRS High Multi Slot Class present"
+            },
+            {
+              "id": "dtm_egprs_high_multi_slot_class",
+              "bits": 3,
+              "enum": "ms_cm3_dtm_high_multislot_class",
+              "present_if": "dtm_egprs_high_multi_slot_class_present",
+              "filter": "gsm_a.classmark3.dtm_egprs_high_multi_slot_class",
+              "label": "DTM EGPRS High Multi Slot Class"
+            },
+            {
+              "id": "repeated_acch_capability",
+              "bits": 1,
+              "tail": true,
+              "tfs": ["The mobile station supports Repeated SACCH and Repeated Downlink FACCH","The mobile station does not support Repeated SACCH"],
+              "filter": "gsm_a.classmark3.repeated_acch_cap",
+              "label": "Repeated ACCH Capability"
+            },
+            {
+              "id": "gsm_710_associated_radio_capability_present",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.gsm_710_assoc_radio_cap_present",
+              "label": "GSM 710 Associated Radio Capability present"
+            },
+            {
+              "id": "gsm_710_associated_radio_capability",
+              "bits": 4,
+              "base": "hex",
+              "present_if": "gsm_710_associated_radio_capability_present",
+              "filter": "gsm_a.classmark3.gsm_710_assoc_radio_cap",
+              "label": "GSM 710 Associated Radio Capability"
+            },
+            {
+              "id": "t_gsm_810_associated_radio_capability_present",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.t_gsm_810_assoc_radio_cap_present",
+              "label": "T-GSM 810 Associated Radio Capability present"
+            },
+            {
+              "id": "t_gsm_810_associated_radio_capability",
+              "bits": 4,
+              "base": "hex",
+              "present_if": "t_gsm_810_associated_radio_capability_present",
+              "filter": "gsm_a.classmark3.t_gsm_810_assoc_radio_cap",
+              "label": "T-GSM 810 Associated Radio Capability"
+            },
+            {
+              "id": "ciphering_mode_setting_capability",
+              "bits": 1,
+              "tail": true,
+              "tfs": [
+                "The mobile station supports the Ciphering Mode Setting IE in the DTM ASSIGNMENT COMMAND message",
+                "The mobile station does not support the Ciphering Mode Setting IE in the DTM ASSIGNMENT COMMAND message"
+              ],
+              "filter": "gsm_a.classmark3.ciphering_mode_setting_cap",
+              "label": "Ciphering Mode Setting Capability"
+            },
+            {
+              "id": "additional_positioning_capabilities",
+              "bits": 1,
+              "tail": true,
+              "tfs": [
+                "The mobile station supports additional positioning capabilities which can be retrieved using RRLP",
+                "The mobile station does not support additional positioning capabilities which can be retrieved using RRLP"
+              ],
+              "filter": "gsm_a.classmark3.additional_positioning_caps",
+              "label": "Additional Positioning Capabilities"
+            },
+            {
+              "id": "e_utra_fdd",
+              "bits": 1,
+              "tail": true,
+              "tfs": ["E-UTRA FDD supported","E-UTRA FDD not supported"],
+              "filter": "gsm_a.classmark3.e_utra_fdd_support",
+              "label": "E-UTRA FDD support"
+            },
+            {
+              "id": "e_utra_tdd",
+              "bits": 1,
+              "tail": true,
+              "tfs": ["E-UTRA TDD supported","E-UTRA TDD not supported"],
+              "filter": "gsm_a.classmark3.e_utra_tdd_support",
+              "label": "E-UTRA TDD support"
+            },
+            {
+              "id": "e_utra_measurement_and_reporting",
+              "bits": 1,
+              "tail": true,
+              "tfs": [
+                "E-UTRAN Neighbour Cell measurements and measurement reporting while having an RR connection supported",
+                "E-UTRAN Neighbour Cell measurements and measurement reporting while having an RR connection not supported"
+              ],
+              "filter": "gsm_a.classmark3.e_utra_meas_and_report_support",
+              "label": "E-UTRA Measurement and Reporting support"
+            },
+            {
+              "id": "priority_based_reselection",
+              "bits": 1,
+              "tail": true,
+              "tfs": ["Priority-based cell reselection supported","Priority-based cell reselection not supported"],
+              "filter": "gsm_a.classmark3.prio_based_resel_support",
+              "label": "Priority-based reselection support"
+            },
+            {
+              "id": "utra_csg_cells_reporting",
+              "bits": 1,
+              "tail": true,
+              "tfs": ["Reporting of UTRAN CSG cells supported","Reporting of UTRAN CSG cells not supported"],
+              "filter": "gsm_a.classmark3.utra_csg_cells_reporting",
+              "label": "UTRA CSG Cells Reporting"
+            },
+            {"id":"vamos_level","bits":2,"tail":true,"enum":"ms_cm3_vamos_level","filter":"gsm_a.classmark3.vamos_level","label":"VAMOS Level"},
+            {
+              "id": "tighter_capability",
+              "bits": 2,
+              "tail": true,
+              "enum": "ms_cm3_tighter",
+              "filter": "gsm_a.classmark3.tighter_cap",
+              "label": "TIGHTER Capability"
+            },
+            {
+              "id": "selective_ciphering_of_downlink_sacch",
+              "bits": 1,
+              "tail": true,
+              "tfs": ["Supported","Not supported"],
+              "filter": "gsm_a.classmark3.selective_ciph_down_sacch",
+              "label": "Selective Ciphering of Downlink SACCH"
+            },
+            {
+              "id": "cs_to_ps_srvcc_from_geran_to_utra",
+              "bits": 2,
+              "tail": true,
+              "enum": "ms_cm3_srvcc_to_utra",
+              "filter": "gsm_a.classmark3.cs_to_ps_srvcc_geran_to_utra",
+              "label": "CS to PS SRVCC from GERAN to UTRA"
+            },
+            {
+              "id": "cs_to_ps_srvcc_from_geran_to_e_utra",
+              "bits": 2,
+              "tail": true,
+              "enum": "ms_cm3_srvcc_to_eutra",
+              "filter": "gsm_a.classmark3.cs_to_ps_srvcc_geran_to_eutra",
+              "label": "CS to PS SRVCC from GERAN to E-UTRA"
+            },
+            {
+              "id": "geran_network_sharing",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.geran_network_sharing_support",
+              "label": "GERAN Network Sharing support"
+            },
+            {
+              "id": "e_utra_wideband_rsrq_measurements",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.eutra_wb_rsrq_support",
+              "label": "E-UTRA Wideband RSRQ measurements support"
+            },
+            {"id":"er_band","bits":1,"tfs":["True","False"],"tail":true,"filter":"gsm_a.classmark3.er_band_support","label":"ER Band support"},
+            {
+              "id": "utra_multiple_frequency_band_indicators",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.utra_mfbi_support",
+              "label": "UTRA Multiple Frequency Band Indicators support"
+            },
+            {
+              "id": "e_utra_multiple_frequency_band_indicators",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.eutra_mfbi_support",
+              "label": "E-UTRA Multiple Frequency Band Indicators support"
+            },
+            {
+              "id": "extended_tsc_set_capability",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "tail": true,
+              "filter": "gsm_a.classmark3.ext_tsc_set_cap_support",
+              "label": "Extended TSC Set Capability support"
+            },
+            {
+              "id": "extended_earfcn_value_range",
+              "bits": 1,
+              "tail": true,
+              "tfs": ["Supported","Not supported"],
+              "filter": "gsm_a.classmark3.ext_earfcn_value_range",
+              "label": "Extended EARFCN value range"
+            },
+            {"spare":"octet","id":"padding","base":"dec","filter":"gsm_a.spare_bits","label":"Spare bit(s)"}
+          ]
+        },
+        "ms_cm3_bands": {
+          "label": "Multiband supported field",
+          "fields": [
+            {"id":"gsm_1800","bits":1,"tfs":["True","False"],"filter":"gsm_a.classmark3.gsm1800Supported","label":"GSM 1800 Supported"},
+            {"id":"e_gsm_or_r_gsm","bits":1,"tfs":["True","False"],"filter":"gsm_a.classmark3.egsmSupported","label":"E-GSM or R-GSM Supported"},
+            {"id":"p_gsm","bits":1,"tfs":["True","False"],"filter":"gsm_a.classmark3.pgsmSupported","label":"P-GSM Supported"}
+          ]
+        },
+        "ms_cm3_a5_bits": {
+          "label": "A5 bits",
+          "fields": [
             {
               "id": "a5_7",
               "bits": 1,
@@ -2573,8 +3353,122 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "tfs": ["encryption algorithm A5/4 available","encryption algorithm A5/4 not available"],
               "filter": "gsm_a.A5_4_algorithm_sup",
               "label": "A5/4 algorithm supported"
+            }
+          ]
+        },
+        "ms_cm3_positioning_method": {
+          "label": "MS Positioning Method",
+          "fields": [
+            {
+              "id": "ms_assisted_e_otd",
+              "bits": 1,
+              "tfs": ["MS assisted E-OTD supported","MS assisted E-OTD not supported"],
+              "filter": "gsm_a.classmark3.ms_assisted_e_otd",
+              "label": "MS assisted E-OTD"
             },
-            {"id":"csn1_data","bytes":"rest","filter":"nas_eps.emm.ms_cm3_csn1","label":"Classmark 3 CSN.1 data"}
+            {
+              "id": "ms_based_e_otd",
+              "bits": 1,
+              "tfs": ["MS based E-OTD supported","MS based E-OTD not supported"],
+              "filter": "gsm_a.classmark3.ms_based_e_otd",
+              "label": "MS based E-OTD"
+            },
+            {
+              "id": "ms_assisted_gps",
+              "bits": 1,
+              "tfs": ["MS assisted GPS supported","MS assisted GPS not supported"],
+              "filter": "gsm_a.classmark3.ms_assisted_gps",
+              "label": "MS assisted GPS"
+            },
+            {
+              "id": "ms_based_gps",
+              "bits": 1,
+              "tfs": ["MS based GPS supported","MS based GPS not supported"],
+              "filter": "gsm_a.classmark3.ms_based_gps",
+              "label": "MS based GPS"
+            },
+            {
+              "id": "ms_conventional_gps",
+              "bits": 1,
+              "tfs": ["Conventional GPS supported","Conventional GPS not supported"],
+              "filter": "gsm_a.classmark3.ms_conventional_gps",
+              "label": "MS Conventional GPS"
+            }
+          ]
+        },
+        "ms_cm3_8psk_struct": {
+          "label": "8-PSK Struct",
+          "fields": [
+            {
+              "id": "modulation_capability",
+              "bits": 1,
+              "tfs": ["8-PSK supported for uplink transmission and downlink reception","8-PSK supported for downlink reception only"],
+              "filter": "gsm_a.classmark3.modulation_capability",
+              "label": "Modulation Capability"
+            },
+            {
+              "id": "rf_power_capability_1_present",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "filter": "gsm_a.classmark3.8_psk_rf_power_capability_1_present",
+              "label": "8-PSK RF Power Capability 1 present"
+            },
+            {
+              "id": "rf_power_capability_1",
+              "bits": 2,
+              "base": "hex",
+              "enum": "ms_cm3_8psk_power_class",
+              "present_if": "rf_power_capability_1_present",
+              "filter": "gsm_a.classmark3.8_psk_rf_power_capability_1",
+              "label": "8-PSK RF Power Capability 1"
+            },
+            {
+              "id": "rf_power_capability_2_present",
+              "bits": 1,
+              "tfs": ["True","False"],
+              "filter": "gsm_a.classmark3.8_psk_rf_power_capability_2_present",
+              "label": "8-PSK RF Power Capability 2 present"
+            },
+            {
+              "id": "rf_power_capability_2",
+              "bits": 2,
+              "base": "hex",
+              "enum": "ms_cm3_8psk_power_class",
+              "present_if": "rf_power_capability_2_present",
+              "filter": "gsm_a.classmark3.8_psk_rf_power_capability_2",
+              "label": "8-PSK RF Power Capability 2"
+            }
+          ]
+        },
+        "ms_cm3_geran_iu_mode_capabilities": {
+          "label": "GERAN Iu Mode Capabilities",
+          "doc": "As TS 24.008 Release 6 and earlier had it; the length counts the bits after it.",
+          "fields": [
+            {"id":"length","bits":4,"length_of":"capabilities","unit":"bits","filter":"gsm_a.classmark3.geran_iu_mode_cap.length","label":"Length"},
+            {
+              "id": "capabilities",
+              "type": "ms_cm3_geran_iu_mode_capability_bits",
+              "filter": "nas_eps.emm.ms_cm3_geran_iu_mode_capabilities",
+              "label": "GERAN Iu Mode Capability bits"
+            }
+          ]
+        },
+        "ms_cm3_geran_iu_mode_capability_bits": {
+          "label": "GERAN Iu Mode Capability bits",
+          "fields": [
+            {
+              "id": "flo_iu_capability",
+              "bits": 1,
+              "tfs": ["FLO in GERAN Iu Mode supported","FLO in GERAN Iu Mode not supported"],
+              "filter": "gsm_a.classmark3.geran_iu_mode_cap.flo_iu_cap",
+              "label": "FLO Iu Capability"
+            },
+            {
+              "id": "spare_bits",
+              "list": {"spare":1,"base":"dec","filter":"gsm_a.spare_bits","label":"Spare bit(s)"},
+              "filter": "nas_eps.emm.ms_cm3_geran_iu_mode_spare",
+              "label": "Spare bits"
+            }
           ]
         },
         "plmn_list": {

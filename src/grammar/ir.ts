@@ -43,6 +43,11 @@ export interface Meta {
   where: string;
 }
 
+/**
+ * When a field is on the wire. `tail`: the optional end of a type (the spec's optional trailing octets,
+ * CSN.1 truncation `//`): present while its own fixed bits (at least one) remain, and once one is not,
+ * none after it is; the encoder writes the tail fields up to the last conditional field the value has.
+ */
 export type Presence = { kind: 'always' } | { kind: 'flag'; field: string } | { kind: 'in'; field: string; values: number[] } | { kind: 'tail' };
 
 export interface FieldBase extends Meta {
@@ -75,7 +80,11 @@ export interface UintField extends FieldBase {
 
 export interface SpareField extends FieldBase {
   kind: 'spare';
-  bits: number;
+  /**
+   * A fixed width, or 'octet': the bits up to the next octet boundary counted from the struct's start,
+   * none when the field starts on one (CSN.1 spare padding).
+   */
+  bits: number | 'octet';
   value: number;
   /** How `-T fields` shows it: Wireshark's nas_eps.spare_bits is hex, gsm_a's spare fields decimal. */
   base: Base;
@@ -153,6 +162,8 @@ export interface RefField extends FieldBase {
   typeName: string;
   /** Take the window to the end of the enclosing one. */
   rest: boolean;
+  /** The nested type's bits also shown as one number (`render: hex|dec`), as Wireshark's field over a CSN.1 struct. */
+  asNumber?: { base: Base; typeBits: number };
 }
 
 export interface CodecField extends FieldBase {

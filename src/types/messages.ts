@@ -2226,7 +2226,7 @@ export interface MsClassmark2 extends StructExtras {
 }
 
 /**
- * Mobile station classmark 3: Only the first octet (spare bit, multiband supported field, A5/7-A5/4) is laid out: the rest is a CSN.1 bit stream whose layout depends on earlier flags, kept as octets (padded to an octet boundary by the sender; some senders pad with non-zero bits).
+ * Mobile station classmark 3: CSN.1: the multiband choice on the first bits, then components each either always there or led by a presence bit ({0 | 1 <fields>}). The description ends in the truncation operator (//): a sender stops after its last component and pads with spare bits to an octet boundary, and the receiver takes what is missing as 0. So every component after the first octets is a tail field, read while its bits remain (the presence bit of a group: one bit), as Wireshark 4.0 does; the spare bits to the octet boundary follow. The GERAN Iu mode and T-GSM 900 presence bits are 0 since Release 7 ("the value 1 was allocated in an earlier version of the protocol"); their earlier groups are decoded as Wireshark does.
  * TS 24.008 §10.5.1.7 (TS 24.301 §9.9.2.5).
  */
 export interface MsClassmark3 extends StructExtras {
@@ -2240,6 +2240,543 @@ export interface MsClassmark3 extends StructExtras {
    * 3 bits.
    */
   multiband_supported: number;
+  /** A5 bits */
+  a5_bits: MsCm3A5Bits;
+  /**
+   * Associated Radio Capability 2
+   * 4 bits.
+   * Present when multiband_supported is 5, 6.
+   */
+  associated_radio_capability_2?: number;
+  /**
+   * Spare bit(s)
+   * Spare (4 bits, 0); given only when it differs.
+   * Present when multiband_supported is 1, 2, 4.
+   */
+  _spare_single_band?: number;
+  /**
+   * Associated Radio Capability 1
+   * 4 bits.
+   * Present when multiband_supported is 1, 2, 4, 5, 6.
+   */
+  associated_radio_capability_1?: number;
+  /**
+   * R Support
+   * 1 bits; present of r_gsm_associated_radio_capability: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  r_support?: number;
+  /**
+   * R-GSM band Associated Radio Capability
+   * 3 bits.
+   * Present when r_support is set.
+   */
+  r_gsm_associated_radio_capability?: number;
+  /**
+   * HSCSD Multi Slot Capability
+   * 1 bits; present of hscsd_multi_slot_class: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  hscsd_multi_slot_capability?: number;
+  /**
+   * HSCSD Multi Slot Class
+   * 5 bits.
+   * Present when hscsd_multi_slot_capability is set.
+   */
+  hscsd_multi_slot_class?: number;
+  /**
+   * UCS2 treatment
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  ucs2_treatment?: number;
+  /**
+   * Extended Measurement Capability
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  extended_measurement_capability?: number;
+  /**
+   * MS measurement capability
+   * 1 bits; present of sms_value: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  ms_measurement_capability?: number;
+  /**
+   * SMS_VALUE (Switch-Measure-Switch)
+   * 4 bits; enum ms_cm3_switching_time.
+   * Present when ms_measurement_capability is set.
+   */
+  sms_value?: number;
+  /**
+   * SM_VALUE (Switch-Measure)
+   * 4 bits; enum ms_cm3_switching_time.
+   * Present when ms_measurement_capability is set.
+   */
+  sm_value?: number;
+  /**
+   * MS Positioning Method Capability present
+   * 1 bits; present of ms_positioning_method: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  ms_positioning_method_capability?: number;
+  /**
+   * MS Positioning Method
+   * Present when ms_positioning_method_capability is set.
+   */
+  ms_positioning_method?: MsCm3PositioningMethod;
+  /**
+   * ECSD Multi Slot Capability present
+   * 1 bits; present of ecsd_multi_slot_class: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  ecsd_multi_slot_capability?: number;
+  /**
+   * ECSD Multi Slot Class
+   * 5 bits.
+   * Present when ecsd_multi_slot_capability is set.
+   */
+  ecsd_multi_slot_class?: number;
+  /**
+   * 8-PSK Struct present
+   * 1 bits; present of eight_psk_struct: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  eight_psk_struct_present?: number;
+  /**
+   * 8-PSK Struct
+   * Present when eight_psk_struct_present is set.
+   */
+  eight_psk_struct?: MsCm38pskStruct;
+  /**
+   * GSM 400 Band Information present
+   * 1 bits; present of gsm_400_bands_supported: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  gsm_400_band_information?: number;
+  /**
+   * GSM 400 Bands Supported
+   * 2 bits; enum ms_cm3_gsm_400_bands.
+   * Present when gsm_400_band_information is set.
+   */
+  gsm_400_bands_supported?: number;
+  /**
+   * GSM 400 Associated Radio Capability
+   * 4 bits.
+   * Present when gsm_400_band_information is set.
+   */
+  gsm_400_associated_radio_capability?: number;
+  /**
+   * GSM 850 Associated Radio Capability present
+   * 1 bits; present of gsm_850_associated_radio_capability: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  gsm_850_associated_radio_capability_present?: number;
+  /**
+   * GSM 850 Associated Radio Capability
+   * 4 bits.
+   * Present when gsm_850_associated_radio_capability_present is set.
+   */
+  gsm_850_associated_radio_capability?: number;
+  /**
+   * GSM 1900 Associated Radio Capability present
+   * 1 bits; present of gsm_1900_associated_radio_capability: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  gsm_1900_associated_radio_capability_present?: number;
+  /**
+   * GSM 1900 Associated Radio Capability
+   * 4 bits.
+   * Present when gsm_1900_associated_radio_capability_present is set.
+   */
+  gsm_1900_associated_radio_capability?: number;
+  /**
+   * UMTS FDD Radio Access Technology Capability
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  umts_fdd?: number;
+  /**
+   * UMTS 3.84 Mcps TDD Radio Access Technology Capability
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  umts_384_mcps_tdd?: number;
+  /**
+   * CDMA 2000 Radio Access Technology Capability
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  cdma_2000?: number;
+  /**
+   * DTM E/GPRS Multi Slot Information present
+   * 1 bits; present of dtm_gprs_multi_slot_class: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  dtm_multi_slot_information?: number;
+  /**
+   * DTM GPRS Multi Slot Class
+   * 2 bits; enum ms_cm3_dtm_multislot_class.
+   * Present when dtm_multi_slot_information is set.
+   */
+  dtm_gprs_multi_slot_class?: number;
+  /**
+   * Single Slot DTM
+   * 1 bits.
+   * Present when dtm_multi_slot_information is set.
+   */
+  single_slot_dtm?: number;
+  /**
+   * DTM EGPRS Multi Slot Class present
+   * 1 bits; present of dtm_egprs_multi_slot_class: computed when absent.
+   * Present when dtm_multi_slot_information is set.
+   */
+  dtm_egprs_multi_slot_class_present?: number;
+  /**
+   * DTM EGPRS Multi Slot Class
+   * 2 bits; enum ms_cm3_dtm_multislot_class.
+   * Present when dtm_egprs_multi_slot_class_present is set.
+   */
+  dtm_egprs_multi_slot_class?: number;
+  /**
+   * Single Band Support
+   * 1 bits; present of gsm_band: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  single_band_support?: number;
+  /**
+   * GSM Band
+   * 4 bits; enum ms_cm3_gsm_band.
+   * Present when single_band_support is set.
+   */
+  gsm_band?: number;
+  /**
+   * GSM 750 Associated Radio Capability present
+   * 1 bits; present of gsm_750_associated_radio_capability: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  gsm_750_associated_radio_capability_present?: number;
+  /**
+   * GSM 750 Associated Radio Capability
+   * 4 bits.
+   * Present when gsm_750_associated_radio_capability_present is set.
+   */
+  gsm_750_associated_radio_capability?: number;
+  /**
+   * UMTS 1.28 Mcps TDD Radio Access Technology Capability
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  umts_128_mcps_tdd?: number;
+  /**
+   * GERAN Feature Package 1
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  geran_feature_package_1?: number;
+  /**
+   * Extended DTM E/GPRS Multi Slot Information present
+   * 1 bits; present of extended_dtm_gprs_multi_slot_class: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  extended_dtm_multi_slot_information?: number;
+  /**
+   * Extended DTM GPRS Multi Slot Class
+   * 2 bits.
+   * Present when extended_dtm_multi_slot_information is set.
+   */
+  extended_dtm_gprs_multi_slot_class?: number;
+  /**
+   * Extended DTM EGPRS Multi Slot Class
+   * 2 bits.
+   * Present when extended_dtm_multi_slot_information is set.
+   */
+  extended_dtm_egprs_multi_slot_class?: number;
+  /**
+   * High Multislot Capability present
+   * 1 bits; present of high_multislot_capability: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  high_multislot_capability_present?: number;
+  /**
+   * High Multislot Capability
+   * 2 bits.
+   * Present when high_multislot_capability_present is set.
+   */
+  high_multislot_capability?: number;
+  /**
+   * GERAN Iu Mode Support: 0 since Release 7; 1 in earlier versions of the protocol, with the capabilities after it
+   * 1 bits; present of geran_iu_mode_capabilities: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  geran_iu_mode?: number;
+  /**
+   * GERAN Iu Mode Capabilities
+   * Present when geran_iu_mode is set.
+   */
+  geran_iu_mode_capabilities?: MsCm3GeranIuModeCapabilities;
+  /**
+   * GERAN Feature Package 2
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  geran_feature_package_2?: number;
+  /**
+   * GMSK Multislot Power Profile
+   * 2 bits; enum ms_cm3_gmsk_power_profile.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  gmsk_multislot_power_profile?: number;
+  /**
+   * 8-PSK Multislot Power Profile
+   * 2 bits; enum ms_cm3_8psk_power_profile.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  eight_psk_multislot_power_profile?: number;
+  /**
+   * GSM 400 Band Information present: T-GSM 400 Band Information present (Wireshark 4.0 gives it the filter name of the GSM 400 one)
+   * 1 bits; present of t_gsm_400_bands_supported: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  t_gsm_400_band_information?: number;
+  /**
+   * T-GSM 400 Bands Supported
+   * 2 bits; enum ms_cm3_t_gsm_400_bands.
+   * Present when t_gsm_400_band_information is set.
+   */
+  t_gsm_400_bands_supported?: number;
+  /**
+   * T-GSM 400 Associated Radio Capability
+   * 4 bits.
+   * Present when t_gsm_400_band_information is set.
+   */
+  t_gsm_400_associated_radio_capability?: number;
+  /**
+   * T-GSM 900 Associated Radio Capability present: 0 since Release 7; 1 in earlier versions of the protocol, with the capability after it
+   * 1 bits; present of t_gsm_900_associated_radio_capability: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  t_gsm_900_associated_radio_capability_present?: number;
+  /**
+   * T-GSM 900 Associated Radio Capability
+   * 4 bits.
+   * Present when t_gsm_900_associated_radio_capability_present is set.
+   */
+  t_gsm_900_associated_radio_capability?: number;
+  /**
+   * Downlink Advanced Receiver Performance
+   * 2 bits; enum ms_cm3_darp.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  downlink_advanced_receiver_performance?: number;
+  /**
+   * DTM Enhancements Capability
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  dtm_enhancements_capability?: number;
+  /**
+   * DTM E/GPRS High Multi Slot Information present
+   * 1 bits; present of dtm_gprs_high_multi_slot_class: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  dtm_high_multi_slot_information?: number;
+  /**
+   * DTM GPRS Multi Slot Class: DTM GPRS High Multi Slot Class (Wireshark 4.0 gives it the filter name and label of the DTM GPRS Multi Slot Class)
+   * 3 bits; enum ms_cm3_dtm_high_multislot_class.
+   * Present when dtm_high_multi_slot_information is set.
+   */
+  dtm_gprs_high_multi_slot_class?: number;
+  /**
+   * Offset required
+   * 1 bits.
+   * Present when dtm_high_multi_slot_information is set.
+   */
+  offset_required?: number;
+  /**
+   * DTM EGPRS High Multi Slot Class present
+   * 1 bits; present of dtm_egprs_high_multi_slot_class: computed when absent.
+   * Present when dtm_high_multi_slot_information is set.
+   */
+  dtm_egprs_high_multi_slot_class_present?: number;
+  /**
+   * DTM EGPRS High Multi Slot Class
+   * 3 bits; enum ms_cm3_dtm_high_multislot_class.
+   * Present when dtm_egprs_high_multi_slot_class_present is set.
+   */
+  dtm_egprs_high_multi_slot_class?: number;
+  /**
+   * Repeated ACCH Capability
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  repeated_acch_capability?: number;
+  /**
+   * GSM 710 Associated Radio Capability present
+   * 1 bits; present of gsm_710_associated_radio_capability: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  gsm_710_associated_radio_capability_present?: number;
+  /**
+   * GSM 710 Associated Radio Capability
+   * 4 bits.
+   * Present when gsm_710_associated_radio_capability_present is set.
+   */
+  gsm_710_associated_radio_capability?: number;
+  /**
+   * T-GSM 810 Associated Radio Capability present
+   * 1 bits; present of t_gsm_810_associated_radio_capability: computed when absent.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  t_gsm_810_associated_radio_capability_present?: number;
+  /**
+   * T-GSM 810 Associated Radio Capability
+   * 4 bits.
+   * Present when t_gsm_810_associated_radio_capability_present is set.
+   */
+  t_gsm_810_associated_radio_capability?: number;
+  /**
+   * Ciphering Mode Setting Capability
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  ciphering_mode_setting_capability?: number;
+  /**
+   * Additional Positioning Capabilities
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  additional_positioning_capabilities?: number;
+  /**
+   * E-UTRA FDD support
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  e_utra_fdd?: number;
+  /**
+   * E-UTRA TDD support
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  e_utra_tdd?: number;
+  /**
+   * E-UTRA Measurement and Reporting support
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  e_utra_measurement_and_reporting?: number;
+  /**
+   * Priority-based reselection support
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  priority_based_reselection?: number;
+  /**
+   * UTRA CSG Cells Reporting
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  utra_csg_cells_reporting?: number;
+  /**
+   * VAMOS Level
+   * 2 bits; enum ms_cm3_vamos_level.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  vamos_level?: number;
+  /**
+   * TIGHTER Capability
+   * 2 bits; enum ms_cm3_tighter.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  tighter_capability?: number;
+  /**
+   * Selective Ciphering of Downlink SACCH
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  selective_ciphering_of_downlink_sacch?: number;
+  /**
+   * CS to PS SRVCC from GERAN to UTRA
+   * 2 bits; enum ms_cm3_srvcc_to_utra.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  cs_to_ps_srvcc_from_geran_to_utra?: number;
+  /**
+   * CS to PS SRVCC from GERAN to E-UTRA
+   * 2 bits; enum ms_cm3_srvcc_to_eutra.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  cs_to_ps_srvcc_from_geran_to_e_utra?: number;
+  /**
+   * GERAN Network Sharing support
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  geran_network_sharing?: number;
+  /**
+   * E-UTRA Wideband RSRQ measurements support
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  e_utra_wideband_rsrq_measurements?: number;
+  /**
+   * ER Band support
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  er_band?: number;
+  /**
+   * UTRA Multiple Frequency Band Indicators support
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  utra_multiple_frequency_band_indicators?: number;
+  /**
+   * E-UTRA Multiple Frequency Band Indicators support
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  e_utra_multiple_frequency_band_indicators?: number;
+  /**
+   * Extended TSC Set Capability support
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  extended_tsc_set_capability?: number;
+  /**
+   * Extended EARFCN value range
+   * 1 bits.
+   * At the optional end of the type: absent once a field before it is.
+   */
+  extended_earfcn_value_range?: number;
+  /**
+   * Spare bit(s)
+   * Spare (to an octet boundary, 0); given only when it differs.
+   */
+  _spare_padding?: number;
+}
+
+/** Multiband supported field. */
+export interface MsCm3Bands extends StructExtras {
+  /**
+   * GSM 1800 Supported
+   * 1 bits.
+   */
+  gsm_1800: number;
+  /**
+   * E-GSM or R-GSM Supported
+   * 1 bits.
+   */
+  e_gsm_or_r_gsm: number;
+  /**
+   * P-GSM Supported
+   * 1 bits.
+   */
+  p_gsm: number;
+}
+
+/** A5 bits. */
+export interface MsCm3A5Bits extends StructExtras {
   /**
    * A5/7 algorithm supported
    * 1 bits.
@@ -2260,11 +2797,88 @@ export interface MsClassmark3 extends StructExtras {
    * 1 bits.
    */
   a5_4: number;
+}
+
+/** MS Positioning Method. */
+export interface MsCm3PositioningMethod extends StructExtras {
   /**
-   * Classmark 3 CSN.1 data
-   * Hex octets.
+   * MS assisted E-OTD
+   * 1 bits.
    */
-  csn1_data: string;
+  ms_assisted_e_otd: number;
+  /**
+   * MS based E-OTD
+   * 1 bits.
+   */
+  ms_based_e_otd: number;
+  /**
+   * MS assisted GPS
+   * 1 bits.
+   */
+  ms_assisted_gps: number;
+  /**
+   * MS based GPS
+   * 1 bits.
+   */
+  ms_based_gps: number;
+  /**
+   * MS Conventional GPS
+   * 1 bits.
+   */
+  ms_conventional_gps: number;
+}
+
+/** 8-PSK Struct. */
+export interface MsCm38pskStruct extends StructExtras {
+  /**
+   * Modulation Capability
+   * 1 bits.
+   */
+  modulation_capability: number;
+  /**
+   * 8-PSK RF Power Capability 1 present
+   * 1 bits; present of rf_power_capability_1: computed when absent.
+   */
+  rf_power_capability_1_present?: number;
+  /**
+   * 8-PSK RF Power Capability 1
+   * 2 bits; enum ms_cm3_8psk_power_class.
+   * Present when rf_power_capability_1_present is set.
+   */
+  rf_power_capability_1?: number;
+  /**
+   * 8-PSK RF Power Capability 2 present
+   * 1 bits; present of rf_power_capability_2: computed when absent.
+   */
+  rf_power_capability_2_present?: number;
+  /**
+   * 8-PSK RF Power Capability 2
+   * 2 bits; enum ms_cm3_8psk_power_class.
+   * Present when rf_power_capability_2_present is set.
+   */
+  rf_power_capability_2?: number;
+}
+
+/** GERAN Iu Mode Capabilities: As TS 24.008 Release 6 and earlier had it; the length counts the bits after it. */
+export interface MsCm3GeranIuModeCapabilities extends StructExtras {
+  /**
+   * Length
+   * 4 bits; length of capabilities: computed when absent.
+   */
+  length?: number;
+  /** GERAN Iu Mode Capability bits */
+  capabilities: MsCm3GeranIuModeCapabilityBits;
+}
+
+/** GERAN Iu Mode Capability bits. */
+export interface MsCm3GeranIuModeCapabilityBits extends StructExtras {
+  /**
+   * FLO Iu Capability
+   * 1 bits.
+   */
+  flo_iu_capability: number;
+  /** Spare bits */
+  spare_bits: number[];
 }
 
 /**
@@ -2343,7 +2957,10 @@ export interface CodecBitmap extends StructExtras {
    * 1 bits.
    */
   gsm_fr: number;
-  /** Codec Bitmap bits 9-16 */
+  /**
+   * Codec Bitmap bits 9-16
+   * At the optional end of the type: absent once a field before it is.
+   */
   bitmap_octet_2?: CodecBitmapOctet2;
 }
 
@@ -2486,13 +3103,20 @@ export interface AuthenticationParameterRand extends StructExtras {
  * TS 24.301 §9.9.3.3A.
  */
 export interface AccessTechnologyUtilizationControl extends StructExtras {
-  /** Type of access technology utilization control */
+  /**
+   * Type of access technology utilization control
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_3?: AtucOctet3;
-  /** Access technology restrictions */
+  /**
+   * Access technology restrictions
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_4?: AtucOctet4;
   /**
    * Spare octet
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   octet_5?: number;
 }
@@ -2839,9 +3463,15 @@ export interface EpsNetworkFeatureSupport extends StructExtras {
    * 1 bits.
    */
   ims_vops: number;
-  /** EPS network feature support octet 4 */
+  /**
+   * EPS network feature support octet 4
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_4?: EpsNfsOctet4;
-  /** EPS network feature support octet 5 */
+  /**
+   * EPS network feature support octet 5
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_5?: EpsNfsOctet5;
 }
 
@@ -3109,13 +3739,25 @@ export interface MsNetworkCapability extends StructExtras {
    * 1 bits.
    */
   revision_level: number;
-  /** Octet 4 */
+  /**
+   * Octet 4
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_4?: MsNetCapOctet4;
-  /** Octet 5 */
+  /**
+   * Octet 5
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_5?: MsNetCapOctet5;
-  /** Octet 6 */
+  /**
+   * Octet 6
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_6?: MsNetCapOctet6;
-  /** Spare octets */
+  /**
+   * Spare octets
+   * At the optional end of the type: absent once a field before it is.
+   */
   spare_octets?: number[];
 }
 
@@ -3688,21 +4330,45 @@ export interface UeNetworkCapability extends StructExtras {
    * 1 bits.
    */
   eps_upip: number;
-  /** Octet 5 */
+  /**
+   * Octet 5
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_5?: UeNetCapOctet5;
-  /** Octet 6 */
+  /**
+   * Octet 6
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_6?: UeNetCapOctet6;
-  /** Octet 7 */
+  /**
+   * Octet 7
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_7?: UeNetCapOctet7;
-  /** Octet 8 */
+  /**
+   * Octet 8
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_8?: UeNetCapOctet8;
-  /** Octet 9 */
+  /**
+   * Octet 9
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_9?: UeNetCapOctet9;
-  /** Octet 10 */
+  /**
+   * Octet 10
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_10?: UeNetCapOctet10;
-  /** Octet 11 */
+  /**
+   * Octet 11
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_11?: UeNetCapOctet11;
-  /** Spare octets */
+  /**
+   * Spare octets
+   * At the optional end of the type: absent once a field before it is.
+   */
   spare_octets?: number[];
 }
 
@@ -4116,11 +4782,20 @@ export interface UeSecurityCapability extends StructExtras {
    * 1 bits.
    */
   eps_upip: number;
-  /** Octet 5 */
+  /**
+   * Octet 5
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_5?: UeSecCapOctet5;
-  /** Octet 6 */
+  /**
+   * Octet 6
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_6?: UeSecCapOctet6;
-  /** Octet 7 */
+  /**
+   * Octet 7
+   * At the optional end of the type: absent once a field before it is.
+   */
   octet_7?: UeSecCapOctet7;
 }
 
@@ -5051,7 +5726,10 @@ export interface N1UeNetworkCapability extends StructExtras {
    * 1 bits.
    */
   cp_ciot_5g: number;
-  /** Spare octets */
+  /**
+   * Spare octets
+   * At the optional end of the type: absent once a field before it is.
+   */
   spare_octets?: number[];
 }
 
@@ -5196,7 +5874,10 @@ export interface PagingRestriction extends StructExtras {
    * 4 bits; enum paging_restriction_type.
    */
   type: number;
-  /** EBIs */
+  /**
+   * EBIs
+   * At the optional end of the type: absent once a field before it is.
+   */
   ebi_bitmap?: EbiBitmap;
 }
 
@@ -7929,21 +8610,25 @@ export interface EsmApnAmbr extends StructExtras {
   /**
    * APN-AMBR for downlink (extended)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   dl_ext?: number;
   /**
    * APN-AMBR for uplink (extended)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   ul_ext?: number;
   /**
    * APN-AMBR for downlink (extended-2)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   dl_ext2?: number;
   /**
    * APN-AMBR for uplink (extended-2)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   ul_ext2?: number;
 }
@@ -7973,61 +8658,73 @@ export interface EsmEpsQos extends StructExtras {
   /**
    * Maximum bit rate for uplink
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   mbr_ul?: number;
   /**
    * Maximum bit rate for downlink
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   mbr_dl?: number;
   /**
    * Guaranteed bit rate for uplink
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   gbr_ul?: number;
   /**
    * Guaranteed bit rate for downlink
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   gbr_dl?: number;
   /**
    * Maximum bit rate for uplink(ext)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   mbr_ul_ext?: number;
   /**
    * Maximum bit rate for downlink(ext)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   mbr_dl_ext?: number;
   /**
    * Guaranteed bit rate for uplink(ext)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   gbr_ul_ext?: number;
   /**
    * Guaranteed bit rate for downlink(ext)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   gbr_dl_ext?: number;
   /**
    * Maximum bit rate for uplink (extended-2)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   mbr_ul_ext2?: number;
   /**
    * Maximum bit rate for downlink (extended-2)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   mbr_dl_ext2?: number;
   /**
    * Guaranteed bit rate for uplink (extended-2)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   gbr_ul_ext2?: number;
   /**
    * Guaranteed bit rate for downlink (extended-2)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   gbr_dl_ext2?: number;
 }
@@ -8272,7 +8969,10 @@ export interface EsmTransactionIdentifier extends StructExtras {
    * Spare (4 bits, 0); given only when it differs.
    */
   _spare_at_4?: number;
-  /** TI extension octet */
+  /**
+   * TI extension octet
+   * At the optional end of the type: absent once a field before it is.
+   */
   extension?: EsmTransactionIdentifierExtension;
 }
 
@@ -8350,6 +9050,7 @@ export interface EsmNbifomVMode extends StructExtras {
   /**
    * NBIFOM mode
    * 8 bits; enum esm_nbifom_mode.
+   * At the optional end of the type: absent once a field before it is.
    */
   mode?: number;
 }
@@ -8375,6 +9076,7 @@ export interface EsmNbifomVDefaultAccess extends StructExtras {
   /**
    * NBIFOM default access
    * 8 bits; enum esm_nbifom_default_access.
+   * At the optional end of the type: absent once a field before it is.
    */
   default_access?: number;
 }
@@ -8400,6 +9102,7 @@ export interface EsmNbifomVStatus extends StructExtras {
   /**
    * NBIFOM status
    * 8 bits; enum esm_nbifom_status.
+   * At the optional end of the type: absent once a field before it is.
    */
   status?: number;
 }
@@ -8720,7 +9423,10 @@ export interface EsmHeaderCompressionConfiguration extends StructExtras {
    * 16 bits.
    */
   max_cid: number;
-  /** Additional header compression context setup parameters */
+  /**
+   * Additional header compression context setup parameters
+   * At the optional end of the type: absent once a field before it is.
+   */
   setup_parameters?: EsmHccSetupParameters;
 }
 
@@ -9000,41 +9706,49 @@ export interface EsmQualityOfService extends StructExtras {
   /**
    * Maximum bitrate for downlink (extended)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   max_bitrate_dl_ext?: number;
   /**
    * Guaranteed bitrate for downlink (extended)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   guaranteed_bitrate_dl_ext?: number;
   /**
    * Maximum bitrate for uplink (extended)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   max_bitrate_ul_ext?: number;
   /**
    * Guaranteed bitrate for uplink (extended)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   guaranteed_bitrate_ul_ext?: number;
   /**
    * Maximum bitrate for downlink (extended-2)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   max_bitrate_dl_ext2?: number;
   /**
    * Guaranteed bitrate for downlink (extended-2)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   guaranteed_bitrate_dl_ext2?: number;
   /**
    * Maximum bitrate for uplink (extended-2)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   max_bitrate_ul_ext2?: number;
   /**
    * Guaranteed bitrate for uplink (extended-2)
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   guaranteed_bitrate_ul_ext2?: number;
 }
@@ -9683,11 +10397,13 @@ export interface EsmPcoVHomeNetworkPrefix extends StructExtras {
   /**
    * IPv6
    * Hex octets (16).
+   * At the optional end of the type: absent once a field before it is.
    */
   address?: string;
   /**
    * Prefix length
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   prefix_length?: number;
 }
@@ -9708,6 +10424,7 @@ export interface EsmPcoVRejectCode extends StructExtras {
   /**
    * Reject Code
    * 8 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   reject_code?: number;
 }
@@ -9728,6 +10445,7 @@ export interface EsmPcoVSelBearerCtrlMode extends StructExtras {
   /**
    * Selected Bearer Control Mode
    * 8 bits; enum esm_pco_sel_bearer_ctrl_mode.
+   * At the optional end of the type: absent once a field before it is.
    */
   mode?: number;
 }
@@ -9748,6 +10466,7 @@ export interface EsmPcoVIpv4LinkMtu extends StructExtras {
   /**
    * IPv4 link MTU size
    * 16 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   mtu?: number;
 }
@@ -9768,6 +10487,7 @@ export interface EsmPcoVNbifomMode extends StructExtras {
   /**
    * NBIFOM mode
    * 8 bits; enum esm_pco_nbifom_mode.
+   * At the optional end of the type: absent once a field before it is.
    */
   mode?: number;
 }
@@ -9788,6 +10508,7 @@ export interface EsmPcoVNonIpLinkMtu extends StructExtras {
   /**
    * Non-IP link MTU size
    * 16 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   mtu?: number;
 }
@@ -9873,6 +10594,7 @@ export interface EsmPcoVPduSessionAddressLifetime extends StructExtras {
   /**
    * PDU session address lifetime
    * 16 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   lifetime?: number;
 }
@@ -9893,6 +10615,7 @@ export interface EsmPcoVEthernetMtu extends StructExtras {
   /**
    * Ethernet Frame Payload MTU
    * 16 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   mtu?: number;
 }
@@ -9913,6 +10636,7 @@ export interface EsmPcoVUnstructuredMtu extends StructExtras {
   /**
    * Unstructured Link MTU
    * 16 bits.
+   * At the optional end of the type: absent once a field before it is.
    */
   mtu?: number;
 }
@@ -9933,6 +10657,7 @@ export interface EsmPcoVDataOffUeStatus extends StructExtras {
   /**
    * 3GPP PS data off UE status
    * 8 bits; enum esm_pco_data_off_ue_status.
+   * At the optional end of the type: absent once a field before it is.
    */
   status?: number;
 }
@@ -9953,6 +10678,7 @@ export interface EsmPcoVPduSessionId extends StructExtras {
   /**
    * PDU session identity
    * 8 bits; enum esm_pco_pdu_session_id.
+   * At the optional end of the type: absent once a field before it is.
    */
   pdu_session_id?: number;
 }
@@ -9973,6 +10699,7 @@ export interface EsmPcoV5gsmCause extends StructExtras {
   /**
    * 5GSM cause
    * 8 bits; enum esm_5gsm_cause.
+   * At the optional end of the type: absent once a field before it is.
    */
   cause?: number;
 }
@@ -12888,7 +13615,10 @@ export interface RpDataNetworkToMs extends StructExtras {
  * TS 24.011 §7.3.3.
  */
 export interface RpAckMsToNetwork extends StructExtras {
-  /** RP-User Data */
+  /**
+   * RP-User Data
+   * At the optional end of the type: absent once a field before it is.
+   */
   user_data?: RpUserDataDeliverReport;
 }
 
@@ -12897,7 +13627,10 @@ export interface RpAckMsToNetwork extends StructExtras {
  * TS 24.011 §7.3.3.
  */
 export interface RpAckNetworkToMs extends StructExtras {
-  /** RP-User Data */
+  /**
+   * RP-User Data
+   * At the optional end of the type: absent once a field before it is.
+   */
   user_data?: RpUserDataSubmitReport;
 }
 
@@ -12913,7 +13646,10 @@ export interface RpErrorMsToNetwork extends StructExtras {
   cause_length?: number;
   /** RP-Cause */
   cause: RpCause;
-  /** RP-User Data */
+  /**
+   * RP-User Data
+   * At the optional end of the type: absent once a field before it is.
+   */
   user_data?: RpUserDataDeliverReportError;
 }
 
@@ -12929,7 +13665,10 @@ export interface RpErrorNetworkToMs extends StructExtras {
   cause_length?: number;
   /** RP-Cause */
   cause: RpCause;
-  /** RP-User Data */
+  /**
+   * RP-User Data
+   * At the optional end of the type: absent once a field before it is.
+   */
   user_data?: RpUserDataSubmitReportError;
 }
 
@@ -12954,9 +13693,15 @@ export interface RpReserved extends StructExtras {
  * TS 24.011 §8.2.5.1, §8.2.5.2 (TS 24.008 §10.5.4.7).
  */
 export interface RpAddress extends StructExtras {
-  /** Type of number and numbering plan */
+  /**
+   * Type of number and numbering plan
+   * At the optional end of the type: absent once a field before it is.
+   */
   number_type?: RpAddressNumberType;
-  /** Called Party BCD Number */
+  /**
+   * Called Party BCD Number
+   * At the optional end of the type: absent once a field before it is.
+   */
   digits?: string;
 }
 
@@ -12997,6 +13742,7 @@ export interface RpCause extends StructExtras {
   /**
    * Diagnostic field
    * Hex octets.
+   * At the optional end of the type: absent once a field before it is.
    */
   diagnostic?: string;
 }
@@ -13413,7 +14159,10 @@ export interface SmsStatusReport extends StructExtras {
   discharge_time: SmsTimeStamp;
   /** TP-Status */
   status: SmsStatus;
-  /** Optional parameters */
+  /**
+   * Optional parameters
+   * At the optional end of the type: absent once a field before it is.
+   */
   parameters?: SmsReportParameters | SmsReportParametersWithHeader | Raw;
 }
 

@@ -64,6 +64,8 @@ describe('grammar loader', () => {
       '/types/msg/derived/0/when/1',
       '{kept, in: [values]}',
     ],
+    ['spare bits to an octet boundary as a list item', base.replace('bytes: var', 'list: {spare: octet}'), '/types/msg/fields/1/list/spare', 'not a list item'],
+    ['a nested type shown as a number of an odd width', base.replace('bytes: var', 'type: msg, render: hex, type_bits: 12'), '/types/msg/fields/1/type_bits', '8, 16, 24 or 32'],
   ])('names file and path for %s', (_what, text, path, detail) => {
     const e = errorOf(text);
     expect(e.file).toBe('grammars/demo.yaml');

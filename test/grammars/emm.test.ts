@@ -89,18 +89,6 @@ describe('EMM messages of the corpus', () => {
     }
   });
 
-  it('re-encodes MS classmark 3 whose CSN.1 content is not a whole number of octets', () => {
-    const cm3 = emmLines.filter((l) => l.note.includes('MS Classmark 3'));
-    expect(cm3.length).toBeGreaterThan(0);
-    for (const l of cm3) {
-      const r = dissector.dissect(fromHex(l.hex), 'nas-eps');
-      const v = r.value as Obj;
-      const m = (v.nas_message ?? v) as Obj;
-      expect(m.mobile_station_classmark_3).toMatchObject({ multiband_supported: expect.any(Number), csn1_data: expect.stringMatching(/^[0-9a-f]+$/) });
-      expect(toHex(encoder.encode(v, 'nas-eps'))).toBe(l.hex);
-    }
-  });
-
   it('lays out the IEs that used to be opaque', () => {
     const value = (i: number) => {
       const v = dissector.dissect(fromHex(corpus[i].hex), 'nas-eps').value as Obj;
@@ -405,5 +393,100 @@ describe('detach request', () => {
   it('reads type 0x45 with no direction as the UE originating layout', () => {
     const r = dissector.dissect(fromHex('074501'), 'nas-eps');
     expect(r.expert.map((e) => e.id)).toEqual(['truncated']);
+  });
+});
+
+describe('MS classmark 3 (TS 24.008 §10.5.1.7): CSN.1 read while its bits remain, as tshark', () => {
+  // Attach request #13 of the corpus carries classmark 3 as 20 0a <value>; the value is swapped in.
+  const at = corpus[13].hex.indexOf('200a60140462918100127e00');
+  const withValue = (value: string) => `${corpus[13].hex.slice(0, at)}20${(value.length / 2).toString(16).padStart(2, '0')}${value}${corpus[13].hex.slice(at + 24)}`;
+  const cm3Of = (hex: string) => {
+    const r = dissector.dissect(fromHex(hex), 'nas-eps');
+    const node = [...walk(r.tree)].find((n) => n.filter === 'nas_eps.ie.mobile_station_classmark_3')!;
+    const fields = [...walk(node)].filter((n) => n.show !== undefined && n !== node);
+    return { r, value: (r.value as Obj).mobile_station_classmark_3 as Obj, fields, shows: (f: string) => fields.filter((n) => n.filter === f).map((n) => n.show) };
+  };
+  const roundTrip = (hex: string) => expect(toHex(encoder.encode(dissector.dissect(fromHex(hex), 'nas-eps').value, 'nas-eps'))).toBe(hex);
+
+  it('is in the corpus at #13', () => {
+    expect(at).toBeGreaterThan(0);
+    expect(withValue('60140462918100127e00')).toBe(corpus[13].hex);
+  });
+
+  it('decodes the corpus values to the component each sender stopped after, and re-encodes them exactly', () => {
+    const cases = [
+      // Stops after Selective Ciphering: tshark reads CS to PS SRVCC to UTRA from the padding, then one spare bit.
+      { i: 13, last: 'cs_to_ps_srvcc_from_geran_to_utra', spare: ['0', '0'] },
+      // Stops after VAMOS level with one bit to the boundary: TIGHTER (2 bits) does not fit.
+      { i: 45, last: 'vamos_level', spare: ['0', '0'] },
+      // Ends on the boundary after CS to PS SRVCC to E-UTRA: no padding.
+      { i: 46, last: 'cs_to_ps_srvcc_from_geran_to_e_utra', spare: ['0'] },
+    ];
+    for (const c of cases) {
+      const { r, value, shows } = cm3Of(corpus[c.i].hex);
+      const v = ((r.value as Obj).nas_message as Obj | undefined)?.mobile_station_classmark_3 ?? value;
+      expect(Object.keys(v as Obj).pop(), `#${c.i}`).toBe(c.last);
+      expect(shows('gsm_a.spare_bits'), `#${c.i}`).toEqual(c.spare);
+      expect(r.expert.filter((e) => e.severity !== 'chat')).toEqual([]);
+      roundTrip(corpus[c.i].hex);
+    }
+    const { value, shows } = cm3Of(corpus[13].hex);
+    expect(value).toMatchObject({ multiband_supported: 6, a5_bits: { a5_7: 0, a5_4: 0 }, associated_radio_capability_2: 1, associated_radio_capability_1: 4 });
+    expect(value).toMatchObject({ ms_positioning_method: { ms_based_gps: 1, ms_conventional_gps: 1 }, gsm_850_associated_radio_capability: 4, e_utra_fdd: 1 });
+    // The parents tshark shows over bits it also splits: the bands under the multiband field, A5 bits, 8-PSK Struct.
+    expect(shows('gsm_a.multi_bnd_sup_fields')).toEqual(['6']);
+    expect(['gsm1800Supported', 'egsmSupported', 'pgsmSupported'].map((f) => shows(`gsm_a.classmark3.${f}`)[0])).toEqual(['1', '1', '0']);
+    expect(shows('gsm_a.classmark3.a5_bits')).toEqual(['0x00']);
+    expect(shows('gsm_a.classmark3.ms_pos_method')).toEqual(['0x03']);
+    expect(cm3Of(corpus[46].hex).shows('gsm_a.classmark3.8_psk_struct')).toEqual(['0x76']);
+  });
+
+  it('ends where the value ends: at any component, a presence bit of 0 included', () => {
+    // Spare bit, multiband 110, A5 bits, the radio capabilities: nothing more.
+    expect(cm3Of(withValue('6014')).value).toEqual({ multiband_supported: 6, a5_bits: { a5_7: 0, a5_6: 0, a5_5: 0, a5_4: 0 }, associated_radio_capability_2: 1, associated_radio_capability_1: 4 });
+    // Then 8 zero bits: the components that fit, up to the 8-PSK Struct presence bit, which the value keeps (it ends there).
+    const { value, shows } = cm3Of(withValue('601400'));
+    expect(value).toMatchObject({ ucs2_treatment: 0, extended_measurement_capability: 0, eight_psk_struct_present: 0 });
+    expect(value).not.toHaveProperty('r_support');
+    expect(shows('gsm_a.classmark3.8_psk_struct_present')).toEqual(['0']);
+    for (const hex of ['6014', '601400', '60140000', '0000', '2000f0']) roundTrip(withValue(hex));
+  });
+
+  it('shows non-zero spare bits and keeps them, and extra octets as extraneous data', () => {
+    const odd = cm3Of(withValue('601404ef65233b8878d291'));
+    expect(odd.r.expert.map((e) => e.id)).toContain('spare_not_zero');
+    expect(odd.value._spare_padding).toBe(1);
+    roundTrip(withValue('601404ef65233b8878d291'));
+    // Every component through Extended EARFCN value range, a spare bit, then one octet too many.
+    const long = cm3Of(withValue('6014046f65230200243c200000'));
+    expect(long.value).toMatchObject({ extended_earfcn_value_range: 0, _trailing: '00' });
+    expect(long.r.expert.map((e) => e.id)).toContain('extraneous_data');
+    roundTrip(withValue('6014046f65230200243c200000'));
+  });
+
+  it('flags a group cut by the end of the value, or a length out of 2-34, without throwing', () => {
+    // The last bit says an 8-PSK Struct follows, and no bit is left for it.
+    const cut = cm3Of(withValue('601401'));
+    expect(cut.r.expert.map((e) => e.id)).toContain('element_too_short');
+    expect(cut.value).toEqual({ _raw: '601401' });
+    roundTrip(withValue('601401'));
+    const long = withValue(`6014${'00'.repeat(31)}`);
+    expect(cm3Of(long).r.expert.map((e) => e.id)).toContain('length_out_of_range');
+    roundTrip(long);
+  });
+
+  it('encodes a value given up to any component, its presence bits computed; the spare bits fill the octet', () => {
+    const base = { ...(dissector.dissect(fromHex(corpus[13].hex), 'nas-eps').value as Obj) };
+    const value = { multiband_supported: 0, a5_bits: { a5_7: 1, a5_6: 0, a5_5: 0, a5_4: 0 }, ucs2_treatment: 1, extended_measurement_capability: 0, gsm_850_associated_radio_capability: 4 };
+    const bytes = encoder.encode({ ...base, mobile_station_classmark_3: value }, 'nas-eps');
+    // 0 000 1000 | R 0, HSCSD 0, UCS2 1, ext 0, meas 0, pos 0, ECSD 0, 8-PSK 0 | GSM 400 0, GSM 850 1 0100, 2 spare bits
+    expect(toHex(bytes)).toBe(withValue('082050'));
+    // The two spare bits read back as the components that fit there (CSN.1 takes what is missing as 0):
+    // GSM 1900 presence 0 and UMTS FDD 0. The same octets again.
+    const back = cm3Of(toHex(bytes)).value;
+    expect(back).toEqual({ ...value, umts_fdd: 0 });
+    expect(toHex(encoder.encode({ ...base, mobile_station_classmark_3: back }, 'nas-eps'))).toBe(toHex(bytes));
+    // A component after a gap cannot be encoded: the value names the first one missing.
+    expect(() => encoder.encode({ ...base, mobile_station_classmark_3: { ...value, extended_measurement_capability: undefined } }, 'nas-eps')).toThrow(/extended_measurement_capability: required/);
   });
 });

@@ -23,14 +23,6 @@ const _num = (s: string) => (/^0x/i.test(s) ? parseInt(s, 16) : Number(s));
 export const allowances: Allowance[] = [
   // ---- (a) tshark shows it, mtcgk does not model it
   {
-    id: 'ms-classmark-3-csn1',
-    kind: 'not modelled',
-    fields: ['gsm_a.classmark3.*', 'gsm_a.UCS2_treatment', 'gsm_a.spare_bits'],
-    reason: 'MS classmark 3 is CSN.1 after its first octet; mtcgk decodes the first octet and keeps the rest as octets (nas_eps.emm.ms_cm3_csn1), so that re-encoding is exact',
-    spec: 'TS 24.008 §10.5.1.7',
-    tshark: (f) => under(f, 'Mobile station classmark 3'),
-  },
-  {
     id: 'mnc-length',
     kind: 'not modelled',
     fields: ['e212.mnc'],
