@@ -3,7 +3,7 @@
  * Every error names the file and the path inside it.
  */
 import { GrammarError } from './errors.js';
-import type { Base, CodecField, EnumIR, FieldIR, GrammarIR, IEFormat, IEIR, Presence, ProtectionIR, ProtocolIR, Relation, TypeIR, UintField } from './ir.js';
+import type { Base, CodecField, EnumIR, FieldIR, GrammarIR, IEFormat, IEIR, Presence, ProtectionIR, ProtocolIR, Relation, TypeIR } from './ir.js';
 import { CODEC_DESCRIPTORS, codecLeaves, paramProblem } from '../codecs/descriptors.js';
 import { FILTER_NAME } from './names.js';
 import { fieldRendering, renderedFtype, typeRendering } from './rendering.js';
