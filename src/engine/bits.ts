@@ -8,7 +8,7 @@ export function bitsAt(bytes: Uint8Array, pos: number, bits: number): number {
   let p = pos;
   for (let left = bits; left > 0; ) {
     const inByte = 8 - (p & 7);
-    const take = inByte < left ? inByte : left;
+    const take = Math.min(inByte, left);
     v = v * (1 << take) + ((bytes[p >> 3] >> (inByte - take)) & ((1 << take) - 1));
     p += take;
     left -= take;
