@@ -37,9 +37,7 @@ export type AllowanceKind =
   /** (b) tshark is wrong or incomplete by the spec (the clause is given). */
   | 'tshark differs from the spec'
   /** (c) mtcgk's engine or codecs (src/, not the grammar) cannot express tshark's rendering or name. */
-  | 'engine'
-  /** (d) a disagreement of the ESM grammars (grammars/nas-eps/esm-*.yaml), which are not finished yet. */
-  | 'ESM pending';
+  | 'engine';
 
 export interface Allowance {
   id: string;

@@ -2,8 +2,8 @@
  * The known differences between mtcgk's and tshark 4.0's dissection of the real corpus (used by
  * tshark.test.ts, listed in docs/tshark-agreement.md). Each entry says which occurrences it explains and
  * why; where it can, it checks that the value is there after all (under another name, rendering or
- * split). Kinds: (a) 'not modelled', (b) 'tshark differs from the spec', (c) 'engine' (src/, not the
- * grammar), (d) 'ESM pending' (grammars/nas-eps/esm-*.yaml, being finished).
+ * split), and the spec clause that decides it. Kinds: (a) 'not modelled', (b) 'tshark differs from the
+ * spec', (c) 'engine' (src/, not the grammar).
  */
 import { walk as walkTree } from '../../src/index.js';
 import { type Allowance, inRanges, type MessageContext, type OurField } from './agreement.js';
