@@ -151,8 +151,7 @@ export class Arbitraries {
     const init0 = { acc: { ...init }, tail: 0, cut: new Set<string>(), on: new Map<string, boolean>() };
     const start = tails.length ? fc.nat({ max: tails.length }).map((n) => ({ ...init0, tail: n })) : fc.constant(init0);
     // A flag that several fields share (a CSN.1 group {0 | 1 <a> <b>}) brings them all or none.
-    const flagged = new Map<string, number>();
-    for (const f of fields) if (f.presence.kind === 'flag') flagged.set(f.presence.field, (flagged.get(f.presence.field) ?? 0) + 1);
+    const flagOf = new Map(fields.flatMap((f) => (f.kind === 'uint' && f.flags ? [[f.id, f.flags.length] as const] : [])));
     let arb: fc.Arbitrary<typeof init0> = start;
     let tailIndex = 0;
     for (const f of fields) {
@@ -163,7 +162,7 @@ export class Arbitraries {
         const absent = () => fc.constant({ ...st, cut: new Set([...st.cut, f.id]) });
         if (p.kind === 'in' && !p.values.includes(get(p.field) ?? -1)) return fc.constant(st);
         if ((p.kind === 'tail' && myTail >= st.tail) || ((p.kind === 'flag' || p.kind === 'in') && st.cut.has(p.field))) return absent();
-        const group = p.kind === 'flag' && (flagged.get(p.field) ?? 0) > 1;
+        const group = p.kind === 'flag' && (flagOf.get(p.field) ?? 0) > 1;
         if (group && !st.on.has(p.field)) return fc.option(fc.constant(true), { nil: false }).chain((on) => step({ ...st, on: new Map([...st.on, [p.field, on]]) }));
         if (group && !st.on.get(p.field)) return absent();
         if (f.kind === 'spare' || (f.kind === 'uint' && (f.constValue !== undefined || consts.has(f.id)))) return fc.constant(st);
@@ -225,7 +224,7 @@ export class Arbitraries {
    * a flag is always derived. Relations whose targets are absent (by presence) are generated.
    */
   private derivable(f: UintField, fields: FieldIR[], acc: Obj): boolean {
-    if (fields.some((g) => g.presence.kind === 'flag' && g.presence.field === f.id)) return true;
+    if (f.flags) return true;
     if (!f.relation) return false;
     if (f.relation.kind === 'present_of') return true;
     return f.relation.targets.some((t) => {

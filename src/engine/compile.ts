@@ -139,7 +139,7 @@ function tracked(layout: Layout, protection?: ProtectionIR): { vals: Set<number>
   const starts = new Set<number>();
   const at = (id: string | undefined) => (id === undefined ? -1 : (layout.index.get(id) ?? -1));
   const visit = (f: FieldIR) => {
-    if (f.presence.kind === 'flag' || f.presence.kind === 'in') vals.add(at(f.presence.field));
+    if (f.kind === 'uint' && f.decides) vals.add(at(f.id));
     if (f.lengthFrom) {
       vals.add(at(f.lengthFrom));
       const rel = (layout.defs[at(f.lengthFrom)] as UintField | undefined)?.relation;

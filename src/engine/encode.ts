@@ -22,19 +22,6 @@ export class EncodeError extends Error {
   }
 }
 
-const flags = new WeakMap<FieldIR[], Map<string, FieldIR[]>>();
-
-/** The fields of a struct whose presence the flag `id` gives. */
-function flaggedBy(fields: FieldIR[], id: string): FieldIR[] {
-  let byFlag = flags.get(fields);
-  if (!byFlag) {
-    byFlag = new Map();
-    for (const g of fields) if (g.presence.kind === 'flag') byFlag.set(g.presence.field, [...(byFlag.get(g.presence.field) ?? []), g]);
-    flags.set(fields, byFlag);
-  }
-  return byFlag.get(id) ?? [];
-}
-
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const tailed = new WeakMap<FieldIR[], boolean>();
@@ -250,8 +237,7 @@ export class Encoder {
       return target === undefined ? undefined : (value[target] as unknown[]).length + rel.adjust;
     }
     if (rel?.kind === 'length_of') return undefined;
-    const flagged = flaggedBy(fields, f.id);
-    if (rel?.kind === 'present_of' || flagged.length) return flagged.some((g) => g.id in value) ? 1 : 0;
+    if (f.flags) return f.flags.some((id) => id in value) ? 1 : 0;
     return undefined;
   }
 

@@ -348,8 +348,8 @@ export class Mutator {
   /** The value the encoder computes for a derived field of a struct. */
   private derivedValue(f: UintField, fields: FieldIR[], c: Obj): number | undefined {
     const rel = f.relation;
-    if (!rel) return fields.some((g) => g.presence.kind === 'flag' && g.presence.field === f.id && g.id in c) ? 1 : 0;
-    if (rel.kind === 'present_of') return rel.targets.some((t) => t in c) ? 1 : 0;
+    if (f.flags) return f.flags.some((id) => id in c) ? 1 : 0;
+    if (!rel) return 0;
     if (rel.kind === 'count_of') {
       const t = rel.targets.find((x) => Array.isArray(c[x]));
       return t === undefined ? undefined : (c[t] as unknown[]).length + rel.adjust;

@@ -118,7 +118,6 @@ export class SiteWalker {
   private fields(fields: FieldIR[], v: Obj, path: Path, out: Site[], consts: ReadonlyMap<string, number>, depth: number): void {
     const scope = new Map<string, number>();
     const sel = selectors(fields);
-    const flags = new Set(fields.flatMap((f) => (f.presence.kind === 'flag' ? [f.presence.field] : [])));
     const lastGiven = lastConditional(fields, v);
     for (const [i, f] of fields.entries()) {
       const p = f.presence;
@@ -130,7 +129,7 @@ export class SiteWalker {
         case 'uint': {
           const n = typeof val === 'number' ? val : (consts.get(f.id) ?? f.constValue);
           if (n !== undefined) scope.set(f.id, n);
-          if (f.relation || flags.has(f.id)) out.push({ kind: 'derived', path, key: f.id, field: f, fields });
+          if (f.relation || f.flags) out.push({ kind: 'derived', path, key: f.id, field: f, fields });
           else if (f.enum && typeof val === 'number' && !sel.has(f.id) && reservedValues(f).length) out.push({ kind: 'enum', path, key: f.id, field: f });
           break;
         }

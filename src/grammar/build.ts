@@ -483,8 +483,11 @@ class Builder {
         const j = out.findIndex((g) => g.id === p.field);
         const flag = out[j];
         if (j < 0 || j >= i || flag.kind !== 'uint') throw new GrammarError(file, `${path}/${i}/present_if`, `"${p.field}" must be an earlier integer field`);
+        flag.decides = true;
+        if (p.kind === 'flag') flag.flags = [...(flag.flags ?? []), f.id];
         // A presence flag is derived: the encoder sets it from the value, the decoder leaves it out.
         if (p.kind === 'flag' && !flag.relation) flag.relation = { kind: 'present_of', targets: [f.id], unitBits: 1, adjust: 0 };
+        else if (p.kind === 'flag' && flag.relation?.kind === 'present_of') flag.relation.targets.push(f.id);
       }
       if (f.kind === 'switch') {
         const j = out.findIndex((g) => g.id === f.on);

@@ -76,6 +76,13 @@ export interface UintField extends FieldBase {
   /** The field's bits shown again as the fields of this type (a struct or dispatch), under the field's node; display only. */
   view?: () => TypeIR;
   viewName?: string;
+  /**
+   * Presence rules the builder works out once: the later fields this 1-bit flag gives presence to
+   * (`present_if: flag`), and whether a later field's presence depends on this field's value at all
+   * (a flag, or `present_if: {field, in}`).
+   */
+  flags?: string[];
+  decides?: boolean;
 }
 
 export interface SpareField extends FieldBase {

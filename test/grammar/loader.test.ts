@@ -28,6 +28,33 @@ function errorOf(text: string): GrammarError {
 }
 
 describe('grammar loader', () => {
+  it('works out the presence rules once: what a flag gives presence to, and which fields decide presence', () => {
+    const ir = buildGrammar([
+      parseGrammarText(
+        'grammars/demo.yaml',
+        `
+protocol: demo
+root: msg
+types:
+  msg:
+    fields:
+      - {id: flag, bits: 1}
+      - {id: kind, bits: 7}
+      - {id: a, bits: 8, present_if: flag}
+      - {id: b, bits: 8, present_if: flag}
+      - {id: c, bits: 8, present_if: {field: kind, in: [1-3]}}
+`,
+      ),
+    ]);
+    const t = ir.types.get('msg');
+    const field = (id: string) => (t?.kind === 'struct' ? t.fields.find((f) => f.id === id) : undefined);
+    const flag = field('flag');
+    expect(flag?.kind === 'uint' && [flag.flags, flag.decides, flag.relation?.targets]).toEqual([['a', 'b'], true, ['a', 'b']]);
+    const kind = field('kind');
+    expect(kind?.kind === 'uint' && [kind.flags, kind.decides]).toEqual([undefined, true]);
+    expect(field('c')?.presence).toEqual({ kind: 'in', field: 'kind', values: [1, 2, 3] });
+  });
+
   it('loads a well-formed grammar', () => {
     const ir = buildGrammar([parseGrammarText('grammars/demo.yaml', base)]);
     expect(ir.protocols.get('demo')?.root).toBe('msg');
