@@ -189,7 +189,7 @@ export class Encoder {
           case 'uint': {
             let v = value[f.id];
             if (v === undefined) {
-              v = consts.get(f.id) ?? f.constValue ?? this.derived(f, fields, value);
+              v = consts.get(f.id) ?? f.constValue ?? this.derived(f, value);
               if (v === undefined && f.relation?.kind === 'length_of') {
                 patches.set(f.id, { at: w.pos, f });
                 v = 0;
@@ -230,7 +230,7 @@ export class Encoder {
   }
 
   /** A count or presence flag computed from the value; lengths are patched after the target is written. */
-  private derived(f: FieldIR & { kind: 'uint' }, fields: FieldIR[], value: Obj): number | undefined {
+  private derived(f: FieldIR & { kind: 'uint' }, value: Obj): number | undefined {
     const rel = f.relation;
     if (rel?.kind === 'count_of') {
       const target = rel.targets.find((t) => Array.isArray(value[t]));
