@@ -17,6 +17,7 @@
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { loadGrammarDir } from '../src/grammar/load.js';
+import { switchCases } from '../src/grammar/ir.js';
 import type { DispatchType, FieldIR, GrammarIR, IEIR, L3MessageType, TypeIR } from '../src/grammar/ir.js';
 
 export const TYPES_FILE = new URL('../src/types/messages.ts', import.meta.url);
@@ -123,7 +124,7 @@ class Generator {
         return /^[A-Za-z0-9_]+$/.test(item) ? `${item}[]` : `Array<${item}>`;
       }
       case 'switch': {
-        const cases = [...new Set([...f.cases.values(), ...(f.default ? [f.default] : [])].map((c) => this.nameOf(c())))];
+        const cases = [...new Set(switchCases(f).map((c) => this.nameOf(c())))];
         return [...cases, 'Raw'].join(' | ');
       }
     }

@@ -5,6 +5,7 @@
 import * as fc from 'fast-check';
 import { CODEC_ARBITRARIES } from '../codecs/arbitraries.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, StructType, TypeIR, UintField } from '../grammar/ir.js';
+import { switchCase } from '../grammar/ir.js';
 import { alternatives, messagesOf } from '../grammar/reach.js';
 import { BitWriter, toOctet } from './bits.js';
 import { Encoder, lastConditional } from './encode.js';
@@ -262,8 +263,7 @@ export class Arbitraries {
         return fc.array(this.field(f.item, fields, acc, forced, depth), { minLength: min, maxLength: Math.max(min, Math.min(f.maxItems ?? this.maxItems, this.maxItems)) });
       }
       case 'switch': {
-        const key = acc[f.on] as number;
-        const next = f.cases.get(key) ?? f.default;
+        const next = switchCase(f, (id) => acc[id] as number | undefined);
         return next ? this.type(next(), depth) : fc.constant({ _raw: '' });
       }
     }

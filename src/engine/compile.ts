@@ -11,6 +11,7 @@
  * under a strict Content-Security-Policy, and a grammar built at run time compiles the same way.
  */
 import { CODECS } from '../codecs/index.js';
+import { switchCases } from '../grammar/ir.js';
 import type { BytesField, CodecField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, ProtectionIR, Relation, SpareField, StructType, TypeIR, UintField } from '../grammar/ir.js';
 import { ieField } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
@@ -145,7 +146,7 @@ function tracked(layout: Layout, protection?: ProtectionIR): { vals: Set<number>
       const rel = (layout.defs[at(f.lengthFrom)] as UintField | undefined)?.relation;
       for (const t of rel?.targets ?? []) starts.add(at(t));
     }
-    if (f.kind === 'switch') vals.add(at(f.on));
+    if (f.kind === 'switch') for (const id of [f.on, ...f.when.map((o) => o.field)]) vals.add(at(id));
     if (f.kind === 'list') visit(f.item);
   };
   layout.defs.forEach((f, i) => {
@@ -191,7 +192,7 @@ export function capturable(ir: GrammarIR): Set<string> {
     not.add(f.filter);
     if (f.kind === 'list') viewField(f.item);
     if (f.kind === 'ref') viewFilters(f.type());
-    if (f.kind === 'switch') for (const c of [...f.cases.values(), ...(f.default ? [f.default] : [])]) viewFilters(c());
+    if (f.kind === 'switch') for (const c of switchCases(f)) viewFilters(c());
   };
   const visitField = (f: FieldIR) => {
     if ((f.kind === 'uint' || f.kind === 'spare' || f.kind === 'bytes') && !f.render) ok.add(f.filter);
@@ -473,11 +474,20 @@ export class CompiledDecoder {
       case 'switch': {
         const on = layout.index.get(f.on)!;
         const cases = new Map([...f.cases].map(([k, t]) => [k, this.lazy(t)]));
+        const when = f.when.map((o) => ({ at: layout.index.get(o.field)!, values: o.values, cases: new Map([...o.cases].map(([k, t]) => [k, this.lazy(t)])) }));
         const fallback = f.default && this.lazy(f.default);
         const related = f.lengthFrom ? this.related(f, layout) : undefined;
+        const override = (key: number, fr: Frame) => {
+          for (const o of when) {
+            const v = fr.vals[o.at];
+            const c = v !== undefined && o.values.includes(v) ? o.cases.get(key) : undefined;
+            if (c) return c;
+          }
+          return undefined;
+        };
         return (c, env, fr) => {
           const key = fr.vals[on];
-          const next = (key !== undefined && cases.get(key)) || fallback || bail();
+          const next = (key !== undefined && ((when.length && override(key, fr)) || cases.get(key))) || fallback || bail();
           return windowed(c, related?.(c, fr), () => next()(c, env));
         };
       }

@@ -5,6 +5,7 @@
  */
 import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
+import { switchCase } from '../grammar/ir.js';
 import { ieField } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { bytesDisplay, enumLabel, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
@@ -469,7 +470,7 @@ export class Dissector {
       }
       case 'switch': {
         const key = scope.values.get(f.on)!;
-        const next = f.cases.get(key) ?? f.default;
+        const next = switchCase(f, (id) => scope.values.get(id));
         const n = node(f.filter, f.label, start);
         parent.children.push(n);
         const bits = f.lengthFrom ? this.related(f, r, scope, parent, path) : undefined;

@@ -5,6 +5,7 @@
  */
 import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR } from '../grammar/ir.js';
+import { switchCase } from '../grammar/ir.js';
 import { caseFor, ieField } from '../grammar/reach.js';
 import { BitWriter, semiOctets, toOctet } from './bits.js';
 import { fromHex, textBytes } from './format.js';
@@ -277,10 +278,9 @@ export class Encoder {
         v.forEach((item, i) => this.field(f.item, item, w, childPointer(path, i), scope));
         return;
       case 'switch': {
-        const key = scope.get(f.on);
-        const next = (key === undefined ? undefined : f.cases.get(key)) ?? f.default;
+        const next = switchCase(f, (id) => scope.get(id));
         if (isObj(v) && typeof v._raw === 'string') w.writeBytes(hexBytes(v._raw, path));
-        else if (!next) throw new EncodeError(path, `no layout for ${f.on} = ${key}`);
+        else if (!next) throw new EncodeError(path, `no layout for ${f.on} = ${scope.get(f.on)}`);
         else this.type(next(), v, w, path);
       }
     }

@@ -11,8 +11,8 @@
  * | 1.b Note x (c) | S6m, MTC-IWF -> HSS | Subscriber-Information (SIR/SIA): the serving MME |
  * | 5 | Tsp, SCS -> MTC-IWF | Device-Action (DAR/DAA), Action-Type Group Message Delivery (provisional) |
  *
- * AVPs the dictionary does not have (yet): S6a authentication vectors and Serving-Node are written as
- * the docs say for unknown codes, `{value: hex}` of their data (see groupedV3).
+ * S6a authentication vectors and Serving-Node are typed when the grammar's dictionary has their codes
+ * (the default one does) and written as the docs say for unknown codes otherwise (see groupedV3).
  */
 import { encode as encodeValue } from '../api.js';
 import { defaultGrammar } from '../grammar/default.js';

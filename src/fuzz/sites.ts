@@ -5,6 +5,7 @@
  * Mutations pick a site by index, so fast-check can shrink the value and the mutation separately.
  */
 import type { BytesField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, SpareField, TypeIR, UintField } from '../grammar/ir.js';
+import { switchCase } from '../grammar/ir.js';
 import { caseFor, ieField } from '../grammar/reach.js';
 import { enumLabel } from '../engine/format.js';
 import { lastConditional } from '../engine/encode.js';
@@ -62,7 +63,7 @@ export function reservedValues(f: UintField): number[] {
 function selectors(fields: FieldIR[]): Set<string> {
   const s = new Set<string>();
   for (const f of fields) {
-    if (f.kind === 'switch') s.add(f.on);
+    if (f.kind === 'switch') for (const id of [f.on, ...f.when.map((o) => o.field)]) s.add(id);
     if (f.presence.kind === 'in') s.add(f.presence.field);
     if (f.kind === 'list' && f.item.kind === 'switch') s.add(f.item.on);
   }
@@ -153,8 +154,7 @@ export class SiteWalker {
           });
           break;
         case 'switch': {
-          const key = scope.get(f.on);
-          const next = (key === undefined ? undefined : f.cases.get(key)) ?? f.default;
+          const next = switchCase(f, (id) => scope.get(id));
           if (next) this.type(next(), val, [...path, f.id], out, depth + 1);
           break;
         }

@@ -3,7 +3,7 @@
  * Every error names the file and the path inside it.
  */
 import { GrammarError } from './errors.js';
-import type { Base, CodecField, EnumIR, FieldIR, GrammarIR, IEFormat, IEIR, Presence, ProtectionIR, ProtocolIR, Relation, TypeIR } from './ir.js';
+import type { Base, CodecField, EnumIR, FieldIR, GrammarIR, IEFormat, IEIR, Presence, ProtectionIR, ProtocolIR, Relation, SwitchOverride, TypeIR } from './ir.js';
 import { CODEC_DESCRIPTORS, codecLeaves, paramProblem } from '../codecs/descriptors.js';
 import { FILTER_NAME } from './names.js';
 import { fieldRendering, renderedFtype, typeRendering } from './rendering.js';
@@ -52,6 +52,7 @@ const FIELD_KEYS = new Set([
   'render',
   'numbered',
   'view',
+  'cases_when',
 ]);
 const KINDS = ['bits', 'spare', 'bytes', 'type', 'codec', 'list', 'switch'] as const;
 const IE_KEYS = new Set(['id', 'name', 'label', 'filter', 'iei', 'format', 'length', 'type', 'presence', 'clause', 'spec_ref', 'bytes_field']);
@@ -429,6 +430,19 @@ class Builder {
     return { cases, caseNames };
   }
 
+  /** `cases_when: [{field, in: [values], cases}]` of a switch field: cases that win while `field` has one of the values. */
+  private casesWhen(raw: unknown, file: string, path: string): SwitchOverride[] {
+    if (raw === undefined) return [];
+    if (!Array.isArray(raw)) throw new GrammarError(file, path, 'a list of {field, in, cases}');
+    return raw.map((o, k) => {
+      if (!isObj(o) || typeof o.field !== 'string' || !Array.isArray(o.in) || o.in.some((v) => typeof v !== 'number') || !isObj(o.cases)) {
+        throw new GrammarError(file, `${path}/${k}`, 'expected {field, in: [values], cases}');
+      }
+      for (const key of Object.keys(o)) if (!['field', 'in', 'cases'].includes(key)) throw new GrammarError(file, `${path}/${k}/${key}`, 'unknown key');
+      return { field: o.field, values: o.in as number[], ...this.cases(o.cases, file, `${path}/${k}/cases`) };
+    });
+  }
+
   private fields(raw: unknown, file: string, path: string, prefix: string, protocol: string): FieldIR[] {
     if (raw === undefined) throw new GrammarError(file, path, 'required');
     if (!Array.isArray(raw)) throw new GrammarError(file, path, 'fields are a list');
@@ -492,6 +506,10 @@ class Builder {
       if (f.kind === 'switch') {
         const j = out.findIndex((g) => g.id === f.on);
         if (j < 0 || j >= i || out[j].kind !== 'uint') throw new GrammarError(file, `${path}/${i}/switch`, `"${f.on}" must be an earlier integer field`);
+        f.when.forEach((o, k) => {
+          const m = out.findIndex((g) => g.id === o.field);
+          if (m < 0 || m >= i || out[m].kind !== 'uint') throw new GrammarError(file, `${path}/${i}/cases_when/${k}/field`, `"${o.field}" must be an earlier integer field`);
+        });
       }
     });
     return out;
@@ -616,7 +634,7 @@ class Builder {
       }
       case 'switch': {
         const { cases, caseNames } = this.cases(raw.cases, file, `${path}/cases`);
-        f = { ...meta, kind: 'switch', on: String(raw.switch), cases, caseNames };
+        f = { ...meta, kind: 'switch', on: String(raw.switch), cases, caseNames, when: this.casesWhen(raw.cases_when, file, `${path}/cases_when`) };
         if (raw.default !== undefined) {
           f.default = this.typeRef(raw.default, file, `${path}/default`);
           f.defaultName = String(raw.default);

@@ -15,12 +15,21 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
       "enums": {
         "dia_avp_code": {
           "1": "User-Name",
+          "13": "3GPP-Charging-Characteristics",
+          "25": "Class",
+          "27": "Session-Timeout",
           "33": "Proxy-State",
+          "44": "Acct-Session-Id",
+          "50": "Acct-Multi-Session-Id",
           "55": "Event-Timestamp",
+          "85": "Acct-Interim-Interval",
+          "125": "MIP6-Home-Link-Prefix",
           "257": "Host-IP-Address",
           "258": "Auth-Application-Id",
           "259": "Acct-Application-Id",
           "260": "Vendor-Specific-Application-Id",
+          "261": "Redirect-Host-Usage",
+          "262": "Redirect-Max-Cache-Time",
           "263": "Session-Id",
           "264": "Origin-Host",
           "265": "Supported-Vendor-Id",
@@ -28,6 +37,12 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "267": "Firmware-Revision",
           "268": "Result-Code",
           "269": "Product-Name",
+          "270": "Session-Binding",
+          "271": "Session-Server-Failover",
+          "272": "Multi-Round-Time-Out",
+          "273": "Disconnect-Cause",
+          "274": "Auth-Request-Type",
+          "276": "Auth-Grace-Period",
           "277": "Auth-Session-State",
           "278": "Origin-State-Id",
           "279": "Failed-AVP",
@@ -36,21 +51,65 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "282": "Route-Record",
           "283": "Destination-Realm",
           "284": "Proxy-Info",
+          "285": "Re-Auth-Request-Type",
           "287": "Accounting-Sub-Session-Id",
+          "291": "Authorization-Lifetime",
+          "292": "Redirect-Host",
           "293": "Destination-Host",
           "294": "Error-Reporting-Host",
+          "295": "Termination-Cause",
           "296": "Origin-Realm",
           "297": "Experimental-Result",
           "298": "Experimental-Result-Code",
+          "299": "Inband-Security-Id",
           "301": "DRMP",
+          "318": "3GPP-AAA-Server-Name",
+          "334": "MIP-Home-Agent-Address",
+          "348": "MIP-Home-Agent-Host",
           "448": "Validity-Time",
+          "480": "Accounting-Record-Type",
+          "483": "Accounting-Realtime-Required",
+          "485": "Accounting-Record-Number",
+          "486": "MIP6-Agent-Info",
+          "493": "Service-Selection",
+          "515": "Max-Requested-Bandwidth-DL",
+          "516": "Max-Requested-Bandwidth-UL",
+          "554": "Extended-Max-Requested-BW-DL",
+          "555": "Extended-Max-Requested-BW-UL",
+          "561": "Time-Of-Day-Start",
+          "562": "Time-Of-Day-End",
+          "563": "Day-Of-Week-Mask",
+          "600": "Visited-Network-Identifier",
+          "621": "OC-Supported-Features",
+          "622": "OC-Feature-Vector",
+          "623": "OC-OLR",
+          "624": "OC-Sequence-Number",
+          "625": "OC-Validity-Duration / Confidentiality-Key",
+          "626": "OC-Report-Type / Integrity-Key",
+          "627": "OC-Reduction-Percentage",
           "628": "Supported-Features",
           "629": "Feature-List-ID",
           "630": "Feature-List",
+          "649": "SourceID",
+          "650": "Load",
+          "651": "Load-Type",
+          "652": "Load-Value",
           "701": "MSISDN",
+          "848": "Served-Party-IP-Address",
+          "857": "Charged-Party",
           "1020": "Bearer-Identifier",
+          "1028": "QoS-Class-Identifier",
           "1032": "RAT-Type",
+          "1034": "Allocation-Retention-Priority",
+          "1046": "Priority-Level",
+          "1047": "Pre-emption-Capability",
+          "1048": "Pre-emption-Vulnerability",
+          "1227": "PDP-Address",
           "1400": "Subscription-Data",
+          "1401": "Terminal-Information",
+          "1402": "IMEI",
+          "1403": "Software-Version",
+          "1404": "QoS-Subscribed",
           "1405": "ULR-Flags",
           "1406": "ULA-Flags",
           "1407": "Visited-PLMN-Id",
@@ -64,35 +123,213 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "1415": "UTRAN-Vector",
           "1416": "GERAN-Vector",
           "1417": "Network-Access-Mode",
+          "1418": "HPLMN-ODB",
           "1419": "Item-Number",
           "1420": "Cancellation-Type",
           "1421": "DSR-Flags",
           "1422": "DSA-Flags",
           "1423": "Context-Identifier",
           "1424": "Subscriber-Status",
+          "1425": "Operator-Determined-Barring",
+          "1426": "Access-Restriction-Data",
+          "1427": "APN-OI-Replacement",
+          "1428": "All-APN-Configurations-Included-Indicator",
+          "1429": "APN-Configuration-Profile",
+          "1430": "APN-Configuration",
+          "1431": "EPS-Subscribed-QoS-Profile",
+          "1432": "VPLMN-Dynamic-Address-Allowed",
+          "1433": "STN-SR",
+          "1434": "Alert-Reason",
+          "1435": "AMBR",
+          "1436": "CSG-Subscription-Data",
+          "1437": "CSG-Id",
+          "1438": "PDN-GW-Allocation-Type",
+          "1439": "Expiration-Date",
+          "1440": "RAT-Frequency-Selection-Priority-ID",
           "1441": "IDA-Flags",
           "1442": "PUA-Flags",
           "1443": "NOR-Flags",
+          "1444": "User-Id",
+          "1445": "Equipment-Status",
+          "1446": "Regional-Subscription-Zone-Code",
           "1447": "RAND",
           "1448": "XRES",
           "1449": "AUTN",
           "1450": "KASME",
+          "1452": "Trace-Collection-Entity",
+          "1453": "Kc",
+          "1454": "SRES",
+          "1456": "PDN-Type",
+          "1457": "Roaming-Restricted-Due-To-Unsupported-Feature",
+          "1458": "Trace-Data",
+          "1459": "Trace-Reference",
+          "1462": "Trace-Depth",
+          "1463": "Trace-NE-Type-List",
+          "1464": "Trace-Interface-List",
+          "1465": "Trace-Event-List",
+          "1466": "OMC-Id",
+          "1467": "GPRS-Subscription-Data",
+          "1468": "Complete-Data-List-Included-Indicator",
+          "1469": "PDP-Context",
+          "1470": "PDP-Type",
+          "1471": "3GPP2-MEID",
+          "1472": "Specific-APN-Info",
+          "1473": "LCS-Info",
+          "1474": "GMLC-Number",
+          "1475": "LCS-PrivacyException",
+          "1476": "SS-Code",
+          "1477": "SS-Status",
+          "1478": "Notification-To-UE-User",
+          "1479": "External-Client",
+          "1480": "Client-Identity",
+          "1481": "GMLC-Restriction",
+          "1482": "PLMN-Client",
+          "1483": "Service-Type",
+          "1484": "ServiceTypeIdentity",
+          "1485": "MO-LR",
+          "1486": "Teleservice-List",
+          "1487": "TS-Code",
+          "1488": "Call-Barring-Info",
+          "1489": "SGSN-Number",
           "1490": "IDR-Flags",
+          "1491": "ICS-Indicator",
+          "1492": "IMS-Voice-Over-PS-Sessions-Supported",
+          "1493": "Homogeneous-Support-of-IMS-Voice-Over-PS-Sessions",
+          "1494": "Last-UE-Activity-Time",
+          "1495": "EPS-User-State",
+          "1496": "EPS-Location-Information",
+          "1497": "MME-User-State",
+          "1498": "SGSN-User-State",
+          "1499": "User-State",
+          "1538": "Emergency-Services",
+          "1600": "MME-Location-Information",
+          "1601": "SGSN-Location-Information",
+          "1602": "E-UTRAN-Cell-Global-Identity",
+          "1603": "Tracking-Area-Identity",
+          "1604": "Cell-Global-Identity",
+          "1605": "Routing-Area-Identity",
+          "1606": "Location-Area-Identity",
+          "1607": "Service-Area-Identity",
+          "1608": "Geographical-Information",
+          "1609": "Geodetic-Information",
+          "1610": "Current-Location-Retrieved",
+          "1611": "Age-Of-Location-Information",
+          "1612": "Active-APN",
+          "1613": "SIPTO-Permission",
+          "1614": "Error-Diagnostic",
+          "1615": "UE-SRVCC-Capability",
+          "1616": "MPS-Priority",
+          "1617": "VPLMN-LIPA-Allowed",
+          "1618": "LIPA-Permission",
+          "1619": "Subscribed-Periodic-RAU-TAU-Timer",
+          "1620": "Ext-PDP-Type",
+          "1621": "Ext-PDP-Address",
+          "1622": "MDT-Configuration",
+          "1623": "Job-Type",
+          "1624": "Area-Scope",
+          "1625": "List-Of-Measurements",
+          "1626": "Reporting-Trigger",
+          "1627": "Report-Interval",
+          "1628": "Report-Amount",
+          "1629": "Event-Threshold-RSRP",
+          "1630": "Event-Threshold-RSRQ",
+          "1631": "Logging-Interval",
+          "1632": "Logging-Duration",
+          "1633": "Relay-Node-Indicator",
+          "1634": "MDT-User-Consent",
           "1635": "PUR-Flags",
+          "1636": "Subscribed-VSRVCC",
+          "1637": "Equivalent-PLMN-List",
           "1638": "CLR-Flags",
+          "1639": "UVR-Flags",
+          "1640": "UVA-Flags",
+          "1641": "VPLMN-CSG-Subscription-Data",
+          "1642": "Time-Zone",
+          "1643": "A-MSISDN",
+          "1645": "MME-Number-for-MT-SMS",
+          "1648": "SMS-Register-Request",
+          "1649": "Local-Time-Zone",
+          "1650": "Daylight-Saving-Time",
           "1654": "Subscription-Data-Flags",
+          "1655": "Measurement-Period-LTE",
+          "1656": "Measurement-Period-UMTS",
+          "1657": "Collection-Period-RRM-LTE",
+          "1658": "Collection-Period-RRM-UMTS",
+          "1659": "Positioning-Method",
+          "1660": "Measurement-Quantity",
+          "1661": "Event-Threshold-Event-1F",
+          "1662": "Event-Threshold-Event-1I",
+          "1663": "Restoration-Priority",
+          "1664": "SGs-MME-Identity",
+          "1665": "SIPTO-Local-Network-Permission",
+          "1666": "Coupled-Node-Diameter-ID",
+          "1667": "WLAN-offloadability",
+          "1668": "WLAN-offloadability-EUTRAN",
+          "1669": "WLAN-offloadability-UTRAN",
+          "1670": "Reset-ID",
+          "1671": "MDT-Allowed-PLMN-Id",
+          "1672": "Adjacent-PLMNs",
+          "1673": "Adjacent-Access-Restriction-Data",
+          "1674": "DL-Buffering-Suggested-Packet-Count",
           "1675": "IMSI-Group-Id",
           "1676": "Group-Service-Id",
           "1677": "Group-PLMN-Id",
           "1678": "Local-Group-Id",
           "1679": "AIR-Flags",
           "1680": "UE-Usage-Type",
+          "1681": "Non-IP-PDN-Type-Indicator",
+          "1682": "Non-IP-Data-Delivery-Mechanism",
+          "1683": "Additional-Context-Identifier",
+          "1684": "SCEF-Realm",
+          "1685": "Subscription-Data-Deletion",
+          "1686": "Preferred-Data-Mode",
+          "1687": "Emergency-Info",
+          "1688": "V2X-Subscription-Data",
+          "1689": "V2X-Permission",
+          "1690": "PDN-Connection-Continuity",
+          "1691": "eDRX-Cycle-Length",
+          "1692": "eDRX-Cycle-Length-Value",
+          "1693": "UE-PC5-AMBR",
+          "1694": "MBSFN-Area",
+          "1695": "MBSFN-Area-ID",
+          "1696": "Carrier-Frequency",
+          "1697": "RDS-Indicator",
+          "1698": "Service-Gap-Time",
+          "1699": "Aerial-UE-Subscription-Information",
+          "1700": "Broadcast-Location-Assistance-Data-Types",
+          "1701": "Paging-Time-Window",
+          "1702": "Operation-Mode",
+          "1703": "Paging-Time-Window-Length",
+          "1704": "Core-Network-Restrictions",
+          "1705": "eDRX-Related-RAT",
+          "1706": "Interworking-5GS-Indicator",
+          "1707": "Ethernet-PDN-Type-Indicator",
+          "1708": "Subscribed-ARPI",
+          "1709": "IAB-Operation-Permission",
+          "1710": "V2X-Subscription-Data-Nr",
+          "1711": "UE-PC5-QoS",
+          "1712": "PC5-QoS-Flow",
+          "1713": "5QI",
+          "1714": "PC5-Flow-Bitrates",
+          "1715": "Guaranteed-Flow-Bitrates",
+          "1716": "Maximum-Flow-Bitrates",
+          "1717": "PC5-Range",
+          "1718": "PC5-Link-AMBR",
+          "1719": "Third-Context-Identifier",
+          "2050": "PDN-Connection-Charging-ID",
+          "2317": "CSG-Access-Mode",
+          "2318": "CSG-Membership-Indication",
+          "2319": "User-CSG-Information",
           "2400": "LMSI",
           "2401": "Serving-Node",
           "2402": "MME-Name",
           "2403": "MSC-Number",
+          "2404": "LCS-Capabilities-Sets",
+          "2405": "GMLC-Address",
+          "2406": "Additional-Serving-Node",
           "2408": "MME-Realm",
           "2409": "SGSN-Name",
+          "2410": "SGSN-Realm",
           "3001": "Device-Action",
           "3002": "Device-Notification",
           "3003": "Trigger-Data",
@@ -105,18 +342,148 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "3010": "Application-Port-Identifier",
           "3011": "Old-Reference-Number",
           "3012": "Feature-Supported-In-Final-Target",
+          "3100": "IP-SM-GW-Number",
+          "3101": "IP-SM-GW-Name",
           "3102": "User-Identifier",
           "3103": "Service-ID",
           "3104": "SCS-Identity",
           "3105": "Service-Parameters",
+          "3106": "T4-Parameters",
           "3107": "Service-Data",
           "3108": "T4-Data",
           "3109": "HSS-Cause",
           "3110": "SIR-Flags",
           "3111": "External-Identifier",
+          "3112": "IP-SM-GW-Realm",
+          "3113": "AESE-Communication-Pattern",
+          "3114": "Communication-Pattern-Set",
+          "3115": "Periodic-Communication-Indicator",
+          "3116": "Communication-Duration-Time",
+          "3117": "Periodic-Time",
+          "3118": "Scheduled-Communication-Time",
+          "3119": "Stationary-Indication",
+          "3120": "AESE-Communication-Pattern-Config-Status",
+          "3121": "AESE-Error-Report",
+          "3122": "Monitoring-Event-Configuration",
+          "3123": "Monitoring-Event-Report",
+          "3124": "SCEF-Reference-ID",
+          "3125": "SCEF-ID",
+          "3126": "SCEF-Reference-ID-for-Deletion",
+          "3127": "Monitoring-Type",
+          "3128": "Maximum-Number-of-Reports",
+          "3129": "UE-Reachability-Configuration",
+          "3130": "Monitoring-Duration",
+          "3131": "Maximum-Detection-Time",
+          "3132": "Reachability-Type",
+          "3133": "Maximum-Latency",
+          "3134": "Maximum-Response-Time",
+          "3135": "Location-Information-Configuration",
+          "3136": "MONTE-Location-Type",
+          "3137": "Accuracy",
+          "3138": "Association-Type",
+          "3139": "Roaming-Information",
+          "3140": "Reachability-Information",
+          "3141": "IMEI-Change",
+          "3142": "Monitoring-Event-Config-Status",
+          "3143": "Supported-Services",
+          "3144": "Supported-Monitoring-Events",
+          "3145": "CIR-Flags",
+          "3146": "Service-Result",
+          "3147": "Service-Result-Code",
+          "3148": "Reference-ID-Validity-Time",
+          "3149": "Event-Handling",
+          "3150": "NIDD-Authorization-Request",
+          "3151": "NIDD-Authorization-Response",
+          "3152": "Service-Report",
+          "3153": "Node-Type",
+          "3154": "S6t-HSS-Cause",
+          "3155": "Enhanced-Coverage-Restriction",
+          "3156": "Enhanced-Coverage-Restriction-Data",
+          "3157": "Restricted-PLMN-List",
+          "3158": "Allowed-PLMN-List",
+          "3159": "Requested-Validity-Time",
+          "3160": "Granted-Validity-Time",
+          "3161": "NIDD-Authorization-Update",
+          "3162": "Loss-Of-Connectivity-Reason",
+          "3163": "Group-Reporting-Guard-Timer",
+          "3164": "CIA-Flags",
+          "3165": "Group-Report",
+          "3166": "Group-Report-Item",
+          "3167": "RIR-Flags",
+          "3168": "Type-Of-External-Identifier",
+          "3169": "APN-Validity-Time",
+          "3170": "Suggested-Network-Configuration",
+          "3171": "Monitoring-Event-Report-Status",
+          "3172": "PLMN-ID-Requested",
+          "3173": "AdditionalIdentifiers",
+          "3174": "NIR-Flags",
+          "3175": "Reporting-Time-Stamp",
+          "3176": "NIA-Flags",
+          "3177": "Group-User-Identifier",
+          "3178": "MTC-Provider-Info",
+          "3179": "MTC-Provider-ID",
+          "3180": "PDN-Connectivity-Status-Configuration",
+          "3181": "PDN-Connectivity-Status-Report",
+          "3182": "PDN-Connectivity-Status-Type",
+          "3183": "Traffic-Profile",
+          "3184": "Updated-Network-Configuration",
+          "3185": "Battery-Indicator",
+          "3186": "SCEF-Reference-ID-Ext",
+          "3187": "SCEF-Reference-ID-for-Deletion-Ext",
+          "3188": "Exclude-Identifiers",
+          "3189": "Include-Identifiers",
           "3203": "MTC-Error-Diagnostic",
           "3301": "SM-RP-UI",
-          "4315": "Non-IP-Data"
+          "3309": "SM-RP-SMEA",
+          "3329": "Maximum-UE-Availability-Time",
+          "3330": "Maximum-Retransmission-Time",
+          "3331": "Requested-Retransmission-Time",
+          "3338": "SMSF-3GPP-Number",
+          "3339": "SMSF-Non-3GPP-Number",
+          "3340": "SMSF-3GPP-Name",
+          "3341": "SMSF-Non-3GPP-Name",
+          "3342": "SMSF-3GPP-Realm",
+          "3343": "SMSF-Non-3GPP-Realm",
+          "3348": "IP-SM-GW-SBI-Support-Indicator",
+          "3701": "ProSe-Subscription-Data",
+          "3702": "ProSe-Permission",
+          "3703": "ProSe-Allowed-PLMN",
+          "3704": "ProSe-Direct-Allowed",
+          "3708": "Authorized-Discovery-Range",
+          "4008": "eNodeB-ID",
+          "4013": "Extended-eNodeB-ID",
+          "4209": "Number-Of-UEs",
+          "4300": "Communication-Failure-Information",
+          "4301": "Cause-Type",
+          "4302": "S1AP-Cause",
+          "4303": "RANAP-Cause",
+          "4304": "GMM-Cause",
+          "4305": "SM-Cause",
+          "4306": "Number-Of-UE-Per-Location-Configuration",
+          "4307": "Number-Of-UE-Per-Location-Report",
+          "4308": "UE-Count",
+          "4309": "BSSGP-Cause",
+          "4310": "Serving-PLMN-Rate-Control",
+          "4311": "Uplink-Rate-Limit",
+          "4312": "Downlink-Rate-Limit",
+          "4313": "Extended-PCO",
+          "4314": "Connection-Action",
+          "4315": "Non-IP-Data",
+          "4316": "SCEF-Wait-Time",
+          "4317": "CMR-Flags",
+          "4318": "RRC-Cause-Counter",
+          "4319": "Counter-Value",
+          "4320": "RRC-Counter-Timestamp",
+          "4321": "TDA-Flags",
+          "4322": "Idle-Status-Indication",
+          "4323": "Idle-Status-Timestamp",
+          "4324": "Active-Time",
+          "4325": "Reachability-Cause",
+          "4326": "APN-Rate-Control-Status",
+          "4327": "Uplink-Number-Of-Packets-Allowed",
+          "4328": "Number-Of-Additional-Exception-Reports",
+          "4329": "Downlink-Number-Of-Packets-Allowed",
+          "4330": "APN-Rate-Control-Status-Validity-Time"
         }
       },
       "types": {
@@ -127,12 +494,21 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "cases_from": {"header":"dia_avp_header","field":"code"},
           "cases": {
             "1": "dia_avp_std",
+            "13": "dia_avp_std",
+            "25": "dia_avp_std",
+            "27": "dia_avp_std",
             "33": "dia_avp_std",
+            "44": "dia_avp_std",
+            "50": "dia_avp_std",
             "55": "dia_avp_std",
+            "85": "dia_avp_std",
+            "125": "dia_avp_std",
             "257": "dia_avp_std",
             "258": "dia_avp_std",
             "259": "dia_avp_std",
             "260": "dia_avp_std",
+            "261": "dia_avp_std",
+            "262": "dia_avp_std",
             "263": "dia_avp_std",
             "264": "dia_avp_std",
             "265": "dia_avp_std",
@@ -140,6 +516,12 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             "267": "dia_avp_std",
             "268": "dia_avp_std",
             "269": "dia_avp_std",
+            "270": "dia_avp_std",
+            "271": "dia_avp_std",
+            "272": "dia_avp_std",
+            "273": "dia_avp_std",
+            "274": "dia_avp_std",
+            "276": "dia_avp_std",
             "277": "dia_avp_std",
             "278": "dia_avp_std",
             "279": "dia_avp_std",
@@ -148,21 +530,65 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             "282": "dia_avp_std",
             "283": "dia_avp_std",
             "284": "dia_avp_std",
+            "285": "dia_avp_std",
             "287": "dia_avp_std",
+            "291": "dia_avp_std",
+            "292": "dia_avp_std",
             "293": "dia_avp_std",
             "294": "dia_avp_std",
+            "295": "dia_avp_std",
             "296": "dia_avp_std",
             "297": "dia_avp_std",
             "298": "dia_avp_std",
+            "299": "dia_avp_std",
             "301": "dia_avp_std",
+            "318": "dia_avp_std",
+            "334": "dia_avp_std",
+            "348": "dia_avp_std",
             "448": "dia_avp_std",
+            "480": "dia_avp_std",
+            "483": "dia_avp_std",
+            "485": "dia_avp_std",
+            "486": "dia_avp_std",
+            "493": "dia_avp_std",
+            "515": "dia_avp_std",
+            "516": "dia_avp_std",
+            "554": "dia_avp_std",
+            "555": "dia_avp_std",
+            "561": "dia_avp_std",
+            "562": "dia_avp_std",
+            "563": "dia_avp_std",
+            "600": "dia_avp_std",
+            "621": "dia_avp_std",
+            "622": "dia_avp_std",
+            "623": "dia_avp_std",
+            "624": "dia_avp_std",
+            "625": "dia_avp_std",
+            "626": "dia_avp_std",
+            "627": "dia_avp_std",
             "628": "dia_avp_std",
             "629": "dia_avp_std",
             "630": "dia_avp_std",
+            "649": "dia_avp_std",
+            "650": "dia_avp_std",
+            "651": "dia_avp_std",
+            "652": "dia_avp_std",
             "701": "dia_avp_std",
+            "848": "dia_avp_std",
+            "857": "dia_avp_std",
             "1020": "dia_avp_std",
+            "1028": "dia_avp_std",
             "1032": "dia_avp_std",
+            "1034": "dia_avp_std",
+            "1046": "dia_avp_std",
+            "1047": "dia_avp_std",
+            "1048": "dia_avp_std",
+            "1227": "dia_avp_std",
             "1400": "dia_avp_std",
+            "1401": "dia_avp_std",
+            "1402": "dia_avp_std",
+            "1403": "dia_avp_std",
+            "1404": "dia_avp_std",
             "1405": "dia_avp_std",
             "1406": "dia_avp_std",
             "1407": "dia_avp_std",
@@ -176,35 +602,213 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             "1415": "dia_avp_std",
             "1416": "dia_avp_std",
             "1417": "dia_avp_std",
+            "1418": "dia_avp_std",
             "1419": "dia_avp_std",
             "1420": "dia_avp_std",
             "1421": "dia_avp_std",
             "1422": "dia_avp_std",
             "1423": "dia_avp_std",
             "1424": "dia_avp_std",
+            "1425": "dia_avp_std",
+            "1426": "dia_avp_std",
+            "1427": "dia_avp_std",
+            "1428": "dia_avp_std",
+            "1429": "dia_avp_std",
+            "1430": "dia_avp_std",
+            "1431": "dia_avp_std",
+            "1432": "dia_avp_std",
+            "1433": "dia_avp_std",
+            "1434": "dia_avp_std",
+            "1435": "dia_avp_std",
+            "1436": "dia_avp_std",
+            "1437": "dia_avp_std",
+            "1438": "dia_avp_std",
+            "1439": "dia_avp_std",
+            "1440": "dia_avp_std",
             "1441": "dia_avp_std",
             "1442": "dia_avp_std",
             "1443": "dia_avp_std",
+            "1444": "dia_avp_std",
+            "1445": "dia_avp_std",
+            "1446": "dia_avp_std",
             "1447": "dia_avp_std",
             "1448": "dia_avp_std",
             "1449": "dia_avp_std",
             "1450": "dia_avp_std",
+            "1452": "dia_avp_std",
+            "1453": "dia_avp_std",
+            "1454": "dia_avp_std",
+            "1456": "dia_avp_std",
+            "1457": "dia_avp_std",
+            "1458": "dia_avp_std",
+            "1459": "dia_avp_std",
+            "1462": "dia_avp_std",
+            "1463": "dia_avp_std",
+            "1464": "dia_avp_std",
+            "1465": "dia_avp_std",
+            "1466": "dia_avp_std",
+            "1467": "dia_avp_std",
+            "1468": "dia_avp_std",
+            "1469": "dia_avp_std",
+            "1470": "dia_avp_std",
+            "1471": "dia_avp_std",
+            "1472": "dia_avp_std",
+            "1473": "dia_avp_std",
+            "1474": "dia_avp_std",
+            "1475": "dia_avp_std",
+            "1476": "dia_avp_std",
+            "1477": "dia_avp_std",
+            "1478": "dia_avp_std",
+            "1479": "dia_avp_std",
+            "1480": "dia_avp_std",
+            "1481": "dia_avp_std",
+            "1482": "dia_avp_std",
+            "1483": "dia_avp_std",
+            "1484": "dia_avp_std",
+            "1485": "dia_avp_std",
+            "1486": "dia_avp_std",
+            "1487": "dia_avp_std",
+            "1488": "dia_avp_std",
+            "1489": "dia_avp_std",
             "1490": "dia_avp_std",
+            "1491": "dia_avp_std",
+            "1492": "dia_avp_std",
+            "1493": "dia_avp_std",
+            "1494": "dia_avp_std",
+            "1495": "dia_avp_std",
+            "1496": "dia_avp_std",
+            "1497": "dia_avp_std",
+            "1498": "dia_avp_std",
+            "1499": "dia_avp_std",
+            "1538": "dia_avp_std",
+            "1600": "dia_avp_std",
+            "1601": "dia_avp_std",
+            "1602": "dia_avp_std",
+            "1603": "dia_avp_std",
+            "1604": "dia_avp_std",
+            "1605": "dia_avp_std",
+            "1606": "dia_avp_std",
+            "1607": "dia_avp_std",
+            "1608": "dia_avp_std",
+            "1609": "dia_avp_std",
+            "1610": "dia_avp_std",
+            "1611": "dia_avp_std",
+            "1612": "dia_avp_std",
+            "1613": "dia_avp_std",
+            "1614": "dia_avp_std",
+            "1615": "dia_avp_std",
+            "1616": "dia_avp_std",
+            "1617": "dia_avp_std",
+            "1618": "dia_avp_std",
+            "1619": "dia_avp_std",
+            "1620": "dia_avp_std",
+            "1621": "dia_avp_std",
+            "1622": "dia_avp_std",
+            "1623": "dia_avp_std",
+            "1624": "dia_avp_std",
+            "1625": "dia_avp_std",
+            "1626": "dia_avp_std",
+            "1627": "dia_avp_std",
+            "1628": "dia_avp_std",
+            "1629": "dia_avp_std",
+            "1630": "dia_avp_std",
+            "1631": "dia_avp_std",
+            "1632": "dia_avp_std",
+            "1633": "dia_avp_std",
+            "1634": "dia_avp_std",
             "1635": "dia_avp_std",
+            "1636": "dia_avp_std",
+            "1637": "dia_avp_std",
             "1638": "dia_avp_std",
+            "1639": "dia_avp_std",
+            "1640": "dia_avp_std",
+            "1641": "dia_avp_std",
+            "1642": "dia_avp_std",
+            "1643": "dia_avp_std",
+            "1645": "dia_avp_std",
+            "1648": "dia_avp_std",
+            "1649": "dia_avp_std",
+            "1650": "dia_avp_std",
             "1654": "dia_avp_std",
+            "1655": "dia_avp_std",
+            "1656": "dia_avp_std",
+            "1657": "dia_avp_std",
+            "1658": "dia_avp_std",
+            "1659": "dia_avp_std",
+            "1660": "dia_avp_std",
+            "1661": "dia_avp_std",
+            "1662": "dia_avp_std",
+            "1663": "dia_avp_std",
+            "1664": "dia_avp_std",
+            "1665": "dia_avp_std",
+            "1666": "dia_avp_std",
+            "1667": "dia_avp_std",
+            "1668": "dia_avp_std",
+            "1669": "dia_avp_std",
+            "1670": "dia_avp_std",
+            "1671": "dia_avp_std",
+            "1672": "dia_avp_std",
+            "1673": "dia_avp_std",
+            "1674": "dia_avp_std",
             "1675": "dia_avp_std",
             "1676": "dia_avp_std",
             "1677": "dia_avp_std",
             "1678": "dia_avp_std",
             "1679": "dia_avp_std",
             "1680": "dia_avp_std",
+            "1681": "dia_avp_std",
+            "1682": "dia_avp_std",
+            "1683": "dia_avp_std",
+            "1684": "dia_avp_std",
+            "1685": "dia_avp_std",
+            "1686": "dia_avp_std",
+            "1687": "dia_avp_std",
+            "1688": "dia_avp_std",
+            "1689": "dia_avp_std",
+            "1690": "dia_avp_std",
+            "1691": "dia_avp_std",
+            "1692": "dia_avp_std",
+            "1693": "dia_avp_std",
+            "1694": "dia_avp_std",
+            "1695": "dia_avp_std",
+            "1696": "dia_avp_std",
+            "1697": "dia_avp_std",
+            "1698": "dia_avp_std",
+            "1699": "dia_avp_std",
+            "1700": "dia_avp_std",
+            "1701": "dia_avp_std",
+            "1702": "dia_avp_std",
+            "1703": "dia_avp_std",
+            "1704": "dia_avp_std",
+            "1705": "dia_avp_std",
+            "1706": "dia_avp_std",
+            "1707": "dia_avp_std",
+            "1708": "dia_avp_std",
+            "1709": "dia_avp_std",
+            "1710": "dia_avp_std",
+            "1711": "dia_avp_std",
+            "1712": "dia_avp_std",
+            "1713": "dia_avp_std",
+            "1714": "dia_avp_std",
+            "1715": "dia_avp_std",
+            "1716": "dia_avp_std",
+            "1717": "dia_avp_std",
+            "1718": "dia_avp_std",
+            "1719": "dia_avp_std",
+            "2050": "dia_avp_std",
+            "2317": "dia_avp_std",
+            "2318": "dia_avp_std",
+            "2319": "dia_avp_std",
             "2400": "dia_avp_std",
             "2401": "dia_avp_std",
             "2402": "dia_avp_std",
             "2403": "dia_avp_std",
+            "2404": "dia_avp_std",
+            "2405": "dia_avp_std",
+            "2406": "dia_avp_std",
             "2408": "dia_avp_std",
             "2409": "dia_avp_std",
+            "2410": "dia_avp_std",
             "3001": "dia_avp_std",
             "3002": "dia_avp_std",
             "3003": "dia_avp_std",
@@ -217,18 +821,148 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             "3010": "dia_avp_std",
             "3011": "dia_avp_std",
             "3012": "dia_avp_std",
+            "3100": "dia_avp_std",
+            "3101": "dia_avp_std",
             "3102": "dia_avp_std",
             "3103": "dia_avp_std",
             "3104": "dia_avp_std",
             "3105": "dia_avp_std",
+            "3106": "dia_avp_std",
             "3107": "dia_avp_std",
             "3108": "dia_avp_std",
             "3109": "dia_avp_std",
             "3110": "dia_avp_std",
             "3111": "dia_avp_std",
+            "3112": "dia_avp_std",
+            "3113": "dia_avp_std",
+            "3114": "dia_avp_std",
+            "3115": "dia_avp_std",
+            "3116": "dia_avp_std",
+            "3117": "dia_avp_std",
+            "3118": "dia_avp_std",
+            "3119": "dia_avp_std",
+            "3120": "dia_avp_std",
+            "3121": "dia_avp_std",
+            "3122": "dia_avp_std",
+            "3123": "dia_avp_std",
+            "3124": "dia_avp_std",
+            "3125": "dia_avp_std",
+            "3126": "dia_avp_std",
+            "3127": "dia_avp_std",
+            "3128": "dia_avp_std",
+            "3129": "dia_avp_std",
+            "3130": "dia_avp_std",
+            "3131": "dia_avp_std",
+            "3132": "dia_avp_std",
+            "3133": "dia_avp_std",
+            "3134": "dia_avp_std",
+            "3135": "dia_avp_std",
+            "3136": "dia_avp_std",
+            "3137": "dia_avp_std",
+            "3138": "dia_avp_std",
+            "3139": "dia_avp_std",
+            "3140": "dia_avp_std",
+            "3141": "dia_avp_std",
+            "3142": "dia_avp_std",
+            "3143": "dia_avp_std",
+            "3144": "dia_avp_std",
+            "3145": "dia_avp_std",
+            "3146": "dia_avp_std",
+            "3147": "dia_avp_std",
+            "3148": "dia_avp_std",
+            "3149": "dia_avp_std",
+            "3150": "dia_avp_std",
+            "3151": "dia_avp_std",
+            "3152": "dia_avp_std",
+            "3153": "dia_avp_std",
+            "3154": "dia_avp_std",
+            "3155": "dia_avp_std",
+            "3156": "dia_avp_std",
+            "3157": "dia_avp_std",
+            "3158": "dia_avp_std",
+            "3159": "dia_avp_std",
+            "3160": "dia_avp_std",
+            "3161": "dia_avp_std",
+            "3162": "dia_avp_std",
+            "3163": "dia_avp_std",
+            "3164": "dia_avp_std",
+            "3165": "dia_avp_std",
+            "3166": "dia_avp_std",
+            "3167": "dia_avp_std",
+            "3168": "dia_avp_std",
+            "3169": "dia_avp_std",
+            "3170": "dia_avp_std",
+            "3171": "dia_avp_std",
+            "3172": "dia_avp_std",
+            "3173": "dia_avp_std",
+            "3174": "dia_avp_std",
+            "3175": "dia_avp_std",
+            "3176": "dia_avp_std",
+            "3177": "dia_avp_std",
+            "3178": "dia_avp_std",
+            "3179": "dia_avp_std",
+            "3180": "dia_avp_std",
+            "3181": "dia_avp_std",
+            "3182": "dia_avp_std",
+            "3183": "dia_avp_std",
+            "3184": "dia_avp_std",
+            "3185": "dia_avp_std",
+            "3186": "dia_avp_std",
+            "3187": "dia_avp_std",
+            "3188": "dia_avp_std",
+            "3189": "dia_avp_std",
             "3203": "dia_avp_std",
             "3301": "dia_avp_std",
-            "4315": "dia_avp_std"
+            "3309": "dia_avp_std",
+            "3329": "dia_avp_std",
+            "3330": "dia_avp_std",
+            "3331": "dia_avp_std",
+            "3338": "dia_avp_std",
+            "3339": "dia_avp_std",
+            "3340": "dia_avp_std",
+            "3341": "dia_avp_std",
+            "3342": "dia_avp_std",
+            "3343": "dia_avp_std",
+            "3348": "dia_avp_std",
+            "3701": "dia_avp_std",
+            "3702": "dia_avp_std",
+            "3703": "dia_avp_std",
+            "3704": "dia_avp_std",
+            "3708": "dia_avp_std",
+            "4008": "dia_avp_std",
+            "4013": "dia_avp_std",
+            "4209": "dia_avp_std",
+            "4300": "dia_avp_std",
+            "4301": "dia_avp_std",
+            "4302": "dia_avp_std",
+            "4303": "dia_avp_std",
+            "4304": "dia_avp_std",
+            "4305": "dia_avp_std",
+            "4306": "dia_avp_std",
+            "4307": "dia_avp_std",
+            "4308": "dia_avp_std",
+            "4309": "dia_avp_std",
+            "4310": "dia_avp_std",
+            "4311": "dia_avp_std",
+            "4312": "dia_avp_std",
+            "4313": "dia_avp_std",
+            "4314": "dia_avp_std",
+            "4315": "dia_avp_std",
+            "4316": "dia_avp_std",
+            "4317": "dia_avp_std",
+            "4318": "dia_avp_std",
+            "4319": "dia_avp_std",
+            "4320": "dia_avp_std",
+            "4321": "dia_avp_std",
+            "4322": "dia_avp_std",
+            "4323": "dia_avp_std",
+            "4324": "dia_avp_std",
+            "4325": "dia_avp_std",
+            "4326": "dia_avp_std",
+            "4327": "dia_avp_std",
+            "4328": "dia_avp_std",
+            "4329": "dia_avp_std",
+            "4330": "dia_avp_std"
           },
           "default": "dia_avp_unknown"
         },
@@ -269,12 +1003,21 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
               "default": "dia_unknown",
               "cases": {
                 "1": "dia_user_name",
+                "13": "dia_3gpp_charging_characteristics",
+                "25": "dia_class",
+                "27": "dia_session_timeout",
                 "33": "dia_proxy_state",
+                "44": "dia_acct_session_id",
+                "50": "dia_acct_multi_session_id",
                 "55": "dia_event_timestamp",
+                "85": "dia_acct_interim_interval",
+                "125": "dia_mip6_home_link_prefix",
                 "257": "dia_host_ip_address",
                 "258": "dia_auth_application_id",
                 "259": "dia_acct_application_id",
                 "260": "dia_vendor_specific_application_id",
+                "261": "dia_redirect_host_usage",
+                "262": "dia_redirect_max_cache_time",
                 "263": "dia_session_id",
                 "264": "dia_origin_host",
                 "265": "dia_supported_vendor_id",
@@ -282,6 +1025,12 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
                 "267": "dia_firmware_revision",
                 "268": "dia_result_code",
                 "269": "dia_product_name",
+                "270": "dia_session_binding",
+                "271": "dia_session_server_failover",
+                "272": "dia_multi_round_time_out",
+                "273": "dia_disconnect_cause",
+                "274": "dia_auth_request_type",
+                "276": "dia_auth_grace_period",
                 "277": "dia_auth_session_state",
                 "278": "dia_origin_state_id",
                 "279": "dia_failed_avp",
@@ -290,21 +1039,65 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
                 "282": "dia_route_record",
                 "283": "dia_destination_realm",
                 "284": "dia_proxy_info",
+                "285": "dia_re_auth_request_type",
                 "287": "dia_accounting_sub_session_id",
+                "291": "dia_authorization_lifetime",
+                "292": "dia_redirect_host",
                 "293": "dia_destination_host",
                 "294": "dia_error_reporting_host",
+                "295": "dia_termination_cause",
                 "296": "dia_origin_realm",
                 "297": "dia_experimental_result",
                 "298": "dia_experimental_result_code",
+                "299": "dia_inband_security_id",
                 "301": "dia_drmp",
+                "318": "dia_3gpp_aaa_server_name",
+                "334": "dia_mip_home_agent_address",
+                "348": "dia_mip_home_agent_host",
                 "448": "dia_validity_time",
+                "480": "dia_accounting_record_type",
+                "483": "dia_accounting_realtime_required",
+                "485": "dia_accounting_record_number",
+                "486": "dia_mip6_agent_info",
+                "493": "dia_service_selection",
+                "515": "dia_max_requested_bandwidth_dl",
+                "516": "dia_max_requested_bandwidth_ul",
+                "554": "dia_extended_max_requested_bw_dl",
+                "555": "dia_extended_max_requested_bw_ul",
+                "561": "dia_time_of_day_start",
+                "562": "dia_time_of_day_end",
+                "563": "dia_day_of_week_mask",
+                "600": "dia_visited_network_identifier",
+                "621": "dia_oc_supported_features",
+                "622": "dia_oc_feature_vector",
+                "623": "dia_oc_olr",
+                "624": "dia_oc_sequence_number",
+                "625": "dia_oc_validity_duration",
+                "626": "dia_oc_report_type",
+                "627": "dia_oc_reduction_percentage",
                 "628": "dia_supported_features",
                 "629": "dia_feature_list_id",
                 "630": "dia_feature_list",
+                "649": "dia_sourceid",
+                "650": "dia_load",
+                "651": "dia_load_type",
+                "652": "dia_load_value",
                 "701": "dia_msisdn",
+                "848": "dia_served_party_ip_address",
+                "857": "dia_charged_party",
                 "1020": "dia_bearer_identifier",
+                "1028": "dia_qos_class_identifier",
                 "1032": "dia_rat_type",
+                "1034": "dia_allocation_retention_priority",
+                "1046": "dia_priority_level",
+                "1047": "dia_pre_emption_capability",
+                "1048": "dia_pre_emption_vulnerability",
+                "1227": "dia_pdp_address",
                 "1400": "dia_subscription_data",
+                "1401": "dia_terminal_information",
+                "1402": "dia_imei",
+                "1403": "dia_software_version",
+                "1404": "dia_qos_subscribed",
                 "1405": "dia_ulr_flags",
                 "1406": "dia_ula_flags",
                 "1407": "dia_visited_plmn_id",
@@ -318,35 +1111,213 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
                 "1415": "dia_utran_vector",
                 "1416": "dia_geran_vector",
                 "1417": "dia_network_access_mode",
+                "1418": "dia_hplmn_odb",
                 "1419": "dia_item_number",
                 "1420": "dia_cancellation_type",
                 "1421": "dia_dsr_flags",
                 "1422": "dia_dsa_flags",
                 "1423": "dia_context_identifier",
                 "1424": "dia_subscriber_status",
+                "1425": "dia_operator_determined_barring",
+                "1426": "dia_access_restriction_data",
+                "1427": "dia_apn_oi_replacement",
+                "1428": "dia_all_apn_configurations_included_indicator",
+                "1429": "dia_apn_configuration_profile",
+                "1430": "dia_apn_configuration",
+                "1431": "dia_eps_subscribed_qos_profile",
+                "1432": "dia_vplmn_dynamic_address_allowed",
+                "1433": "dia_stn_sr",
+                "1434": "dia_alert_reason",
+                "1435": "dia_ambr",
+                "1436": "dia_csg_subscription_data",
+                "1437": "dia_csg_id",
+                "1438": "dia_pdn_gw_allocation_type",
+                "1439": "dia_expiration_date",
+                "1440": "dia_rat_frequency_selection_priority_id",
                 "1441": "dia_ida_flags",
                 "1442": "dia_pua_flags",
                 "1443": "dia_nor_flags",
+                "1444": "dia_user_id",
+                "1445": "dia_equipment_status",
+                "1446": "dia_regional_subscription_zone_code",
                 "1447": "dia_rand",
                 "1448": "dia_xres",
                 "1449": "dia_autn",
                 "1450": "dia_kasme",
+                "1452": "dia_trace_collection_entity",
+                "1453": "dia_kc",
+                "1454": "dia_sres",
+                "1456": "dia_pdn_type",
+                "1457": "dia_roaming_restricted_due_to_unsupported_feature",
+                "1458": "dia_trace_data",
+                "1459": "dia_trace_reference",
+                "1462": "dia_trace_depth",
+                "1463": "dia_trace_ne_type_list",
+                "1464": "dia_trace_interface_list",
+                "1465": "dia_trace_event_list",
+                "1466": "dia_omc_id",
+                "1467": "dia_gprs_subscription_data",
+                "1468": "dia_complete_data_list_included_indicator",
+                "1469": "dia_pdp_context",
+                "1470": "dia_pdp_type",
+                "1471": "dia_3gpp2_meid",
+                "1472": "dia_specific_apn_info",
+                "1473": "dia_lcs_info",
+                "1474": "dia_gmlc_number",
+                "1475": "dia_lcs_privacyexception",
+                "1476": "dia_ss_code",
+                "1477": "dia_ss_status",
+                "1478": "dia_notification_to_ue_user",
+                "1479": "dia_external_client",
+                "1480": "dia_client_identity",
+                "1481": "dia_gmlc_restriction",
+                "1482": "dia_plmn_client",
+                "1483": "dia_service_type",
+                "1484": "dia_servicetypeidentity",
+                "1485": "dia_mo_lr",
+                "1486": "dia_teleservice_list",
+                "1487": "dia_ts_code",
+                "1488": "dia_call_barring_info",
+                "1489": "dia_sgsn_number",
                 "1490": "dia_idr_flags",
+                "1491": "dia_ics_indicator",
+                "1492": "dia_ims_voice_over_ps_sessions_supported",
+                "1493": "dia_homogeneous_support_of_ims_voice_over_ps_sessions",
+                "1494": "dia_last_ue_activity_time",
+                "1495": "dia_eps_user_state",
+                "1496": "dia_eps_location_information",
+                "1497": "dia_mme_user_state",
+                "1498": "dia_sgsn_user_state",
+                "1499": "dia_user_state",
+                "1538": "dia_emergency_services",
+                "1600": "dia_mme_location_information",
+                "1601": "dia_sgsn_location_information",
+                "1602": "dia_e_utran_cell_global_identity",
+                "1603": "dia_tracking_area_identity",
+                "1604": "dia_cell_global_identity",
+                "1605": "dia_routing_area_identity",
+                "1606": "dia_location_area_identity",
+                "1607": "dia_service_area_identity",
+                "1608": "dia_geographical_information",
+                "1609": "dia_geodetic_information",
+                "1610": "dia_current_location_retrieved",
+                "1611": "dia_age_of_location_information",
+                "1612": "dia_active_apn",
+                "1613": "dia_sipto_permission",
+                "1614": "dia_error_diagnostic",
+                "1615": "dia_ue_srvcc_capability",
+                "1616": "dia_mps_priority",
+                "1617": "dia_vplmn_lipa_allowed",
+                "1618": "dia_lipa_permission",
+                "1619": "dia_subscribed_periodic_rau_tau_timer",
+                "1620": "dia_ext_pdp_type",
+                "1621": "dia_ext_pdp_address",
+                "1622": "dia_mdt_configuration",
+                "1623": "dia_job_type",
+                "1624": "dia_area_scope",
+                "1625": "dia_list_of_measurements",
+                "1626": "dia_reporting_trigger",
+                "1627": "dia_report_interval",
+                "1628": "dia_report_amount",
+                "1629": "dia_event_threshold_rsrp",
+                "1630": "dia_event_threshold_rsrq",
+                "1631": "dia_logging_interval",
+                "1632": "dia_logging_duration",
+                "1633": "dia_relay_node_indicator",
+                "1634": "dia_mdt_user_consent",
                 "1635": "dia_pur_flags",
+                "1636": "dia_subscribed_vsrvcc",
+                "1637": "dia_equivalent_plmn_list",
                 "1638": "dia_clr_flags",
+                "1639": "dia_uvr_flags",
+                "1640": "dia_uva_flags",
+                "1641": "dia_vplmn_csg_subscription_data",
+                "1642": "dia_time_zone",
+                "1643": "dia_a_msisdn",
+                "1645": "dia_mme_number_for_mt_sms",
+                "1648": "dia_sms_register_request",
+                "1649": "dia_local_time_zone",
+                "1650": "dia_daylight_saving_time",
                 "1654": "dia_subscription_data_flags",
+                "1655": "dia_measurement_period_lte",
+                "1656": "dia_measurement_period_umts",
+                "1657": "dia_collection_period_rrm_lte",
+                "1658": "dia_collection_period_rrm_umts",
+                "1659": "dia_positioning_method",
+                "1660": "dia_measurement_quantity",
+                "1661": "dia_event_threshold_event_1f",
+                "1662": "dia_event_threshold_event_1i",
+                "1663": "dia_restoration_priority",
+                "1664": "dia_sgs_mme_identity",
+                "1665": "dia_sipto_local_network_permission",
+                "1666": "dia_coupled_node_diameter_id",
+                "1667": "dia_wlan_offloadability",
+                "1668": "dia_wlan_offloadability_eutran",
+                "1669": "dia_wlan_offloadability_utran",
+                "1670": "dia_reset_id",
+                "1671": "dia_mdt_allowed_plmn_id",
+                "1672": "dia_adjacent_plmns",
+                "1673": "dia_adjacent_access_restriction_data",
+                "1674": "dia_dl_buffering_suggested_packet_count",
                 "1675": "dia_imsi_group_id",
                 "1676": "dia_group_service_id",
                 "1677": "dia_group_plmn_id",
                 "1678": "dia_local_group_id",
                 "1679": "dia_air_flags",
                 "1680": "dia_ue_usage_type",
+                "1681": "dia_non_ip_pdn_type_indicator",
+                "1682": "dia_non_ip_data_delivery_mechanism",
+                "1683": "dia_additional_context_identifier",
+                "1684": "dia_scef_realm",
+                "1685": "dia_subscription_data_deletion",
+                "1686": "dia_preferred_data_mode",
+                "1687": "dia_emergency_info",
+                "1688": "dia_v2x_subscription_data",
+                "1689": "dia_v2x_permission",
+                "1690": "dia_pdn_connection_continuity",
+                "1691": "dia_edrx_cycle_length",
+                "1692": "dia_edrx_cycle_length_value",
+                "1693": "dia_ue_pc5_ambr",
+                "1694": "dia_mbsfn_area",
+                "1695": "dia_mbsfn_area_id",
+                "1696": "dia_carrier_frequency",
+                "1697": "dia_rds_indicator",
+                "1698": "dia_service_gap_time",
+                "1699": "dia_aerial_ue_subscription_information",
+                "1700": "dia_broadcast_location_assistance_data_types",
+                "1701": "dia_paging_time_window",
+                "1702": "dia_operation_mode",
+                "1703": "dia_paging_time_window_length",
+                "1704": "dia_core_network_restrictions",
+                "1705": "dia_edrx_related_rat",
+                "1706": "dia_interworking_5gs_indicator",
+                "1707": "dia_ethernet_pdn_type_indicator",
+                "1708": "dia_subscribed_arpi",
+                "1709": "dia_iab_operation_permission",
+                "1710": "dia_v2x_subscription_data_nr",
+                "1711": "dia_ue_pc5_qos",
+                "1712": "dia_pc5_qos_flow",
+                "1713": "dia_5qi",
+                "1714": "dia_pc5_flow_bitrates",
+                "1715": "dia_guaranteed_flow_bitrates",
+                "1716": "dia_maximum_flow_bitrates",
+                "1717": "dia_pc5_range",
+                "1718": "dia_pc5_link_ambr",
+                "1719": "dia_third_context_identifier",
+                "2050": "dia_pdn_connection_charging_id",
+                "2317": "dia_csg_access_mode",
+                "2318": "dia_csg_membership_indication",
+                "2319": "dia_user_csg_information",
                 "2400": "dia_lmsi",
                 "2401": "dia_serving_node",
                 "2402": "dia_mme_name",
                 "2403": "dia_msc_number",
+                "2404": "dia_lcs_capabilities_sets",
+                "2405": "dia_gmlc_address",
+                "2406": "dia_additional_serving_node",
                 "2408": "dia_mme_realm",
                 "2409": "dia_sgsn_name",
+                "2410": "dia_sgsn_realm",
                 "3001": "dia_device_action",
                 "3002": "dia_device_notification",
                 "3003": "dia_trigger_data",
@@ -359,19 +1330,150 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
                 "3010": "dia_application_port_identifier",
                 "3011": "dia_old_reference_number",
                 "3012": "dia_feature_supported_in_final_target",
+                "3100": "dia_ip_sm_gw_number",
+                "3101": "dia_ip_sm_gw_name",
                 "3102": "dia_user_identifier",
                 "3103": "dia_service_id",
                 "3104": "dia_scs_identity",
                 "3105": "dia_service_parameters",
+                "3106": "dia_t4_parameters",
                 "3107": "dia_service_data",
                 "3108": "dia_t4_data",
                 "3109": "dia_hss_cause",
                 "3110": "dia_sir_flags",
                 "3111": "dia_external_identifier",
+                "3112": "dia_ip_sm_gw_realm",
+                "3113": "dia_aese_communication_pattern",
+                "3114": "dia_communication_pattern_set",
+                "3115": "dia_periodic_communication_indicator",
+                "3116": "dia_communication_duration_time",
+                "3117": "dia_periodic_time",
+                "3118": "dia_scheduled_communication_time",
+                "3119": "dia_stationary_indication",
+                "3120": "dia_aese_communication_pattern_config_status",
+                "3121": "dia_aese_error_report",
+                "3122": "dia_monitoring_event_configuration",
+                "3123": "dia_monitoring_event_report",
+                "3124": "dia_scef_reference_id",
+                "3125": "dia_scef_id",
+                "3126": "dia_scef_reference_id_for_deletion",
+                "3127": "dia_monitoring_type",
+                "3128": "dia_maximum_number_of_reports",
+                "3129": "dia_ue_reachability_configuration",
+                "3130": "dia_monitoring_duration",
+                "3131": "dia_maximum_detection_time",
+                "3132": "dia_reachability_type",
+                "3133": "dia_maximum_latency",
+                "3134": "dia_maximum_response_time",
+                "3135": "dia_location_information_configuration",
+                "3136": "dia_monte_location_type",
+                "3137": "dia_accuracy",
+                "3138": "dia_association_type",
+                "3139": "dia_roaming_information",
+                "3140": "dia_reachability_information",
+                "3141": "dia_imei_change",
+                "3142": "dia_monitoring_event_config_status",
+                "3143": "dia_supported_services",
+                "3144": "dia_supported_monitoring_events",
+                "3145": "dia_cir_flags",
+                "3146": "dia_service_result",
+                "3147": "dia_service_result_code",
+                "3148": "dia_reference_id_validity_time",
+                "3149": "dia_event_handling",
+                "3150": "dia_nidd_authorization_request",
+                "3151": "dia_nidd_authorization_response",
+                "3152": "dia_service_report",
+                "3153": "dia_node_type",
+                "3154": "dia_s6t_hss_cause",
+                "3155": "dia_enhanced_coverage_restriction",
+                "3156": "dia_enhanced_coverage_restriction_data",
+                "3157": "dia_restricted_plmn_list",
+                "3158": "dia_allowed_plmn_list",
+                "3159": "dia_requested_validity_time",
+                "3160": "dia_granted_validity_time",
+                "3161": "dia_nidd_authorization_update",
+                "3162": "dia_loss_of_connectivity_reason",
+                "3163": "dia_group_reporting_guard_timer",
+                "3164": "dia_cia_flags",
+                "3165": "dia_group_report",
+                "3166": "dia_group_report_item",
+                "3167": "dia_rir_flags",
+                "3168": "dia_type_of_external_identifier",
+                "3169": "dia_apn_validity_time",
+                "3170": "dia_suggested_network_configuration",
+                "3171": "dia_monitoring_event_report_status",
+                "3172": "dia_plmn_id_requested",
+                "3173": "dia_additionalidentifiers",
+                "3174": "dia_nir_flags",
+                "3175": "dia_reporting_time_stamp",
+                "3176": "dia_nia_flags",
+                "3177": "dia_group_user_identifier",
+                "3178": "dia_mtc_provider_info",
+                "3179": "dia_mtc_provider_id",
+                "3180": "dia_pdn_connectivity_status_configuration",
+                "3181": "dia_pdn_connectivity_status_report",
+                "3182": "dia_pdn_connectivity_status_type",
+                "3183": "dia_traffic_profile",
+                "3184": "dia_updated_network_configuration",
+                "3185": "dia_battery_indicator",
+                "3186": "dia_scef_reference_id_ext",
+                "3187": "dia_scef_reference_id_for_deletion_ext",
+                "3188": "dia_exclude_identifiers",
+                "3189": "dia_include_identifiers",
                 "3203": "dia_mtc_error_diagnostic",
                 "3301": "dia_sm_rp_ui",
-                "4315": "dia_non_ip_data"
-              }
+                "3309": "dia_sm_rp_smea",
+                "3329": "dia_maximum_ue_availability_time",
+                "3330": "dia_maximum_retransmission_time",
+                "3331": "dia_requested_retransmission_time",
+                "3338": "dia_smsf_3gpp_number",
+                "3339": "dia_smsf_non_3gpp_number",
+                "3340": "dia_smsf_3gpp_name",
+                "3341": "dia_smsf_non_3gpp_name",
+                "3342": "dia_smsf_3gpp_realm",
+                "3343": "dia_smsf_non_3gpp_realm",
+                "3348": "dia_ip_sm_gw_sbi_support_indicator",
+                "3701": "dia_prose_subscription_data",
+                "3702": "dia_prose_permission",
+                "3703": "dia_prose_allowed_plmn",
+                "3704": "dia_prose_direct_allowed",
+                "3708": "dia_authorized_discovery_range",
+                "4008": "dia_enodeb_id",
+                "4013": "dia_extended_enodeb_id",
+                "4209": "dia_number_of_ues",
+                "4300": "dia_communication_failure_information",
+                "4301": "dia_cause_type",
+                "4302": "dia_s1ap_cause",
+                "4303": "dia_ranap_cause",
+                "4304": "dia_gmm_cause",
+                "4305": "dia_sm_cause",
+                "4306": "dia_number_of_ue_per_location_configuration",
+                "4307": "dia_number_of_ue_per_location_report",
+                "4308": "dia_ue_count",
+                "4309": "dia_bssgp_cause",
+                "4310": "dia_serving_plmn_rate_control",
+                "4311": "dia_uplink_rate_limit",
+                "4312": "dia_downlink_rate_limit",
+                "4313": "dia_extended_pco",
+                "4314": "dia_connection_action",
+                "4315": "dia_non_ip_data",
+                "4316": "dia_scef_wait_time",
+                "4317": "dia_cmr_flags",
+                "4318": "dia_rrc_cause_counter",
+                "4319": "dia_counter_value",
+                "4320": "dia_rrc_counter_timestamp",
+                "4321": "dia_tda_flags",
+                "4322": "dia_idle_status_indication",
+                "4323": "dia_idle_status_timestamp",
+                "4324": "dia_active_time",
+                "4325": "dia_reachability_cause",
+                "4326": "dia_apn_rate_control_status",
+                "4327": "dia_uplink_number_of_packets_allowed",
+                "4328": "dia_number_of_additional_exception_reports",
+                "4329": "dia_downlink_number_of_packets_allowed",
+                "4330": "dia_apn_rate_control_status_validity_time"
+              },
+              "cases_when": [{"field":"vendor_id","in":[10415],"cases":{"625":"dia_confidentiality_key","626":"dia_integrity_key"}}]
             }
           ]
         },
@@ -498,11 +1600,41 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             [5000,5999,"Permanent failure"]
           ],
           "_other": "Unknown"
-        }
+        },
+        "dia_redirect_host_usage": {
+          "0": "DONT_CACHE",
+          "1": "ALL_SESSION",
+          "2": "ALL_REALM",
+          "3": "REALM_AND_APPLICATION",
+          "4": "ALL_APPLICATION",
+          "5": "ALL_HOST",
+          "6": "ALL_USER",
+          "_other": "Unknown"
+        },
+        "dia_session_server_failover": {"0":"REFUSE_SERVICE","1":"TRY_AGAIN","2":"ALLOW_SERVICE","3":"TRY_AGAIN_ALLOW_SERVICE","_other":"Unknown"},
+        "dia_disconnect_cause": {"0":"REBOOTING","1":"BUSY","2":"DO_NOT_WANT_TO_TALK_TO_YOU","_other":"Unknown"},
+        "dia_auth_request_type": {"1":"AUTHENTICATE_ONLY","2":"AUTHORIZE_ONLY","3":"AUTHORIZE_AUTHENTICATE","_other":"Unknown"},
+        "dia_re_auth_request_type": {"0":"AUTHORIZE_ONLY","1":"AUTHORIZE_AUTHENTICATE","_other":"Unknown"},
+        "dia_termination_cause": {
+          "1": "DIAMETER_LOGOUT",
+          "2": "DIAMETER_SERVICE_NOT_PROVIDED",
+          "3": "DIAMETER_BAD_ANSWER",
+          "4": "DIAMETER_ADMINISTRATIVE",
+          "5": "DIAMETER_LINK_BROKEN",
+          "6": "DIAMETER_AUTH_EXPIRED",
+          "7": "DIAMETER_USER_MOVED",
+          "8": "DIAMETER_SESSION_TIMEOUT",
+          "_other": "Unknown"
+        },
+        "dia_accounting_record_type": {"1":"EVENT_RECORD","2":"START_RECORD","3":"INTERIM_RECORD","4":"STOP_RECORD","_other":"Unknown"},
+        "dia_accounting_realtime_required": {"1":"DELIVER_AND_GRANT","2":"GRANT_AND_STORE","3":"GRANT_AND_LOSE","_other":"Unknown"},
+        "dia_oc_report_type": {"0":"HOST_REPORT","1":"REALM_REPORT","_other":"Unknown"},
+        "dia_load_type": {"0":"HOST","1":"PEER","_other":"Unknown"}
       },
       "types": {
         "dia_user_name": {
           "label": "User-Name (1, UTF8String)",
+          "spec_ref": "RFC 6733 §8.14",
           "doc": "In S6a/S6d (application 16777251) User-Name holds the IMSI (TS 29.272 §5.2, the IMSI information element of each command's table; format of TS 23.003 §2.1): shown again as the E.212 IMSI, with its MCC and MNC (the MNC length by the MCC's numbering plan, TS 23.003 §2.2).",
           "derived": [
             {"filter":"e212.imsi","label":"IMSI","as":"text","from":"value","when":{"field":"application_id","in":[16777251]}},
@@ -510,13 +1642,19 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ],
           "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.User-Name","label":"User-Name"}]
         },
-        "dia_proxy_state": {"label":"Proxy-State (33, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.Proxy-State","label":"Proxy-State"}]},
+        "dia_proxy_state": {
+          "label": "Proxy-State (33, OctetString)",
+          "spec_ref": "RFC 6733 §6.7.4",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Proxy-State","label":"Proxy-State"}]
+        },
         "dia_event_timestamp": {
           "label": "Event-Timestamp (55, Time)",
+          "spec_ref": "RFC 6733 §8.21",
           "fields": [{"id":"value","bits":32,"units":"s since 1900-01-01 UTC","filter":"diameter.Event-Timestamp","label":"Event-Timestamp"}]
         },
         "dia_host_ip_address": {
           "label": "Host-IP-Address (257, Address)",
+          "spec_ref": "RFC 6733 §5.3.5",
           "fields": [
             {
               "id": "family",
@@ -530,14 +1668,17 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_auth_application_id": {
           "label": "Auth-Application-Id (258, Unsigned32)",
+          "spec_ref": "RFC 6733 §6.8",
           "fields": [{"id":"value","bits":32,"enum":"dia_application_id","filter":"diameter.Auth-Application-Id","label":"Auth-Application-Id"}]
         },
         "dia_acct_application_id": {
           "label": "Acct-Application-Id (259, Unsigned32)",
+          "spec_ref": "RFC 6733 §6.9",
           "fields": [{"id":"value","bits":32,"enum":"dia_application_id","filter":"diameter.Acct-Application-Id","label":"Acct-Application-Id"}]
         },
         "dia_vendor_specific_application_id": {
           "label": "Vendor-Specific-Application-Id (260, Grouped)",
+          "spec_ref": "RFC 6733 §6.11",
           "fields": [
             {
               "id": "avps",
@@ -550,43 +1691,53 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_session_id": {
           "label": "Session-Id (263, UTF8String)",
+          "spec_ref": "RFC 6733 §8.8",
           "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.Session-Id","label":"Session-Id"}]
         },
         "dia_origin_host": {
           "label": "Origin-Host (264, DiameterIdentity)",
+          "spec_ref": "RFC 6733 §6.3",
           "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.Origin-Host","label":"Origin-Host"}]
         },
         "dia_supported_vendor_id": {
           "label": "Supported-Vendor-Id (265, Unsigned32)",
+          "spec_ref": "RFC 6733 §5.3.6",
           "fields": [{"id":"value","bits":32,"enum":"dia_vendor_id","filter":"diameter.Supported-Vendor-Id","label":"Supported-Vendor-Id"}]
         },
         "dia_vendor_id": {
           "label": "Vendor-Id (266, Unsigned32)",
+          "spec_ref": "RFC 6733 §5.3.3",
           "derived": [{"filter":"diameter.vendorId","label":"VendorId","as":"decimal","from":["value"]}],
           "fields": [{"id":"value","bits":32,"enum":"dia_vendor_id","filter":"diameter.Vendor-Id","label":"Vendor-Id"}]
         },
         "dia_firmware_revision": {
           "label": "Firmware-Revision (267, Unsigned32)",
+          "spec_ref": "RFC 6733 §5.3.4",
           "fields": [{"id":"value","bits":32,"filter":"diameter.Firmware-Revision","label":"Firmware-Revision"}]
         },
         "dia_result_code": {
           "label": "Result-Code (268, Unsigned32)",
+          "spec_ref": "RFC 6733 §7.1",
           "fields": [{"id":"value","bits":32,"enum":"dia_result_code","filter":"diameter.Result-Code","label":"Result-Code"}]
         },
         "dia_product_name": {
           "label": "Product-Name (269, UTF8String)",
+          "spec_ref": "RFC 6733 §5.3.7",
           "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.Product-Name","label":"Product-Name"}]
         },
         "dia_auth_session_state": {
           "label": "Auth-Session-State (277, Enumerated)",
+          "spec_ref": "RFC 6733 §8.11",
           "fields": [{"id":"value","bits":32,"enum":"dia_auth_session_state","filter":"diameter.Auth-Session-State","label":"Auth-Session-State"}]
         },
         "dia_origin_state_id": {
           "label": "Origin-State-Id (278, Unsigned32)",
+          "spec_ref": "RFC 6733 §8.16",
           "fields": [{"id":"value","bits":32,"filter":"diameter.Origin-State-Id","label":"Origin-State-Id"}]
         },
         "dia_failed_avp": {
           "label": "Failed-AVP (279, Grouped)",
+          "spec_ref": "RFC 6733 §7.5",
           "fields": [
             {
               "id": "avps",
@@ -599,22 +1750,27 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_proxy_host": {
           "label": "Proxy-Host (280, DiameterIdentity)",
+          "spec_ref": "RFC 6733 §6.7.3",
           "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.Proxy-Host","label":"Proxy-Host"}]
         },
         "dia_error_message": {
           "label": "Error-Message (281, UTF8String)",
+          "spec_ref": "RFC 6733 §7.3",
           "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.Error-Message","label":"Error-Message"}]
         },
         "dia_route_record": {
           "label": "Route-Record (282, DiameterIdentity)",
+          "spec_ref": "RFC 6733 §6.7.1",
           "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.Route-Record","label":"Route-Record"}]
         },
         "dia_destination_realm": {
           "label": "Destination-Realm (283, DiameterIdentity)",
+          "spec_ref": "RFC 6733 §6.6",
           "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.Destination-Realm","label":"Destination-Realm"}]
         },
         "dia_proxy_info": {
           "label": "Proxy-Info (284, Grouped)",
+          "spec_ref": "RFC 6733 §6.7.2",
           "fields": [
             {
               "id": "avps",
@@ -627,22 +1783,27 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_accounting_sub_session_id": {
           "label": "Accounting-Sub-Session-Id (287, Unsigned64)",
+          "spec_ref": "RFC 6733 §9.8.6",
           "fields": [{"id":"value","bits":64,"filter":"diameter.Accounting-Sub-Session-Id","label":"Accounting-Sub-Session-Id"}]
         },
         "dia_destination_host": {
           "label": "Destination-Host (293, DiameterIdentity)",
+          "spec_ref": "RFC 6733 §6.5",
           "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.Destination-Host","label":"Destination-Host"}]
         },
         "dia_error_reporting_host": {
           "label": "Error-Reporting-Host (294, DiameterIdentity)",
+          "spec_ref": "RFC 6733 §7.4",
           "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.Error-Reporting-Host","label":"Error-Reporting-Host"}]
         },
         "dia_origin_realm": {
           "label": "Origin-Realm (296, DiameterIdentity)",
+          "spec_ref": "RFC 6733 §6.4",
           "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.Origin-Realm","label":"Origin-Realm"}]
         },
         "dia_experimental_result": {
           "label": "Experimental-Result (297, Grouped)",
+          "spec_ref": "RFC 6733 §7.6",
           "fields": [
             {
               "id": "avps",
@@ -655,6 +1816,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         },
         "dia_experimental_result_code": {
           "label": "Experimental-Result-Code (298, Unsigned32)",
+          "spec_ref": "RFC 6733 §7.7",
           "fields": [
             {
               "id": "value",
@@ -665,8 +1827,281 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             }
           ]
         },
-        "dia_drmp": {"label":"DRMP (301, Enumerated)","fields":[{"id":"value","bits":32,"enum":"dia_drmp","filter":"diameter.DRMP","label":"DRMP"}]},
-        "dia_validity_time": {"label":"Validity-Time (448, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.Validity-Time","label":"Validity-Time"}]}
+        "dia_drmp": {
+          "label": "DRMP (301, Enumerated)",
+          "spec_ref": "RFC 7944 §9.1",
+          "fields": [{"id":"value","bits":32,"enum":"dia_drmp","filter":"diameter.DRMP","label":"DRMP"}]
+        },
+        "dia_validity_time": {
+          "label": "Validity-Time (448, Unsigned32)",
+          "spec_ref": "RFC 4006 §8.33",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Validity-Time","label":"Validity-Time"}]
+        },
+        "dia_class": {
+          "label": "Class (25, OctetString)",
+          "spec_ref": "RFC 6733 §8.20",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Class","label":"Class"}]
+        },
+        "dia_session_timeout": {
+          "label": "Session-Timeout (27, Unsigned32)",
+          "spec_ref": "RFC 6733 §8.13",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Session-Timeout","label":"Session-Timeout"}]
+        },
+        "dia_acct_session_id": {
+          "label": "Acct-Session-Id (44, OctetString)",
+          "spec_ref": "RFC 6733 §9.8.4",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Acct-Session-Id","label":"Acct-Session-Id"}]
+        },
+        "dia_acct_multi_session_id": {
+          "label": "Acct-Multi-Session-Id (50, UTF8String)",
+          "spec_ref": "RFC 6733 §9.8.5",
+          "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.Accounting-Multi-Session-Id","label":"Accounting-Multi-Session-Id"}]
+        },
+        "dia_acct_interim_interval": {
+          "label": "Acct-Interim-Interval (85, Unsigned32)",
+          "spec_ref": "RFC 6733 §9.8.2",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Acct-Interim-Interval","label":"Acct-Interim-Interval"}]
+        },
+        "dia_mip6_home_link_prefix": {
+          "label": "MIP6-Home-Link-Prefix (125, OctetString)",
+          "spec_ref": "RFC 5447 §4.2.4",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.MIP6-Home-Link-Prefix","label":"MIP6-Home-Link-Prefix"}]
+        },
+        "dia_redirect_host_usage": {
+          "label": "Redirect-Host-Usage (261, Enumerated)",
+          "spec_ref": "RFC 6733 §6.13",
+          "fields": [{"id":"value","bits":32,"enum":"dia_redirect_host_usage","filter":"diameter.Redirect-Host-Usage","label":"Redirect-Host-Usage"}]
+        },
+        "dia_redirect_max_cache_time": {
+          "label": "Redirect-Max-Cache-Time (262, Unsigned32)",
+          "spec_ref": "RFC 6733 §6.14",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Redirect-Max-Cache-Time","label":"Redirect-Max-Cache-Time"}]
+        },
+        "dia_session_binding": {
+          "label": "Session-Binding (270, Unsigned32)",
+          "spec_ref": "RFC 6733 §8.17",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Session-Binding","label":"Session-Binding"}]
+        },
+        "dia_session_server_failover": {
+          "label": "Session-Server-Failover (271, Enumerated)",
+          "spec_ref": "RFC 6733 §8.18",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_session_server_failover",
+              "filter": "diameter.Session-Server-Failover",
+              "label": "Session-Server-Failover"
+            }
+          ]
+        },
+        "dia_multi_round_time_out": {
+          "label": "Multi-Round-Time-Out (272, Unsigned32)",
+          "spec_ref": "RFC 6733 §8.19",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Multi-Round-Time-Out","label":"Multi-Round-Time-Out"}]
+        },
+        "dia_disconnect_cause": {
+          "label": "Disconnect-Cause (273, Enumerated)",
+          "spec_ref": "RFC 6733 §5.4.3",
+          "fields": [{"id":"value","bits":32,"enum":"dia_disconnect_cause","filter":"diameter.Disconnect-Cause","label":"Disconnect-Cause"}]
+        },
+        "dia_auth_request_type": {
+          "label": "Auth-Request-Type (274, Enumerated)",
+          "spec_ref": "RFC 6733 §8.7",
+          "fields": [{"id":"value","bits":32,"enum":"dia_auth_request_type","filter":"diameter.Auth-Request-Type","label":"Auth-Request-Type"}]
+        },
+        "dia_auth_grace_period": {
+          "label": "Auth-Grace-Period (276, Unsigned32)",
+          "spec_ref": "RFC 6733 §8.10",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Auth-Grace-Period","label":"Auth-Grace-Period"}]
+        },
+        "dia_re_auth_request_type": {
+          "label": "Re-Auth-Request-Type (285, Enumerated)",
+          "spec_ref": "RFC 6733 §8.12",
+          "fields": [{"id":"value","bits":32,"enum":"dia_re_auth_request_type","filter":"diameter.Re-Auth-Request-Type","label":"Re-Auth-Request-Type"}]
+        },
+        "dia_authorization_lifetime": {
+          "label": "Authorization-Lifetime (291, Unsigned32)",
+          "spec_ref": "RFC 6733 §8.9",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Authorization-Lifetime","label":"Authorization-Lifetime"}]
+        },
+        "dia_redirect_host": {
+          "label": "Redirect-Host (292, DiameterURI)",
+          "spec_ref": "RFC 6733 §6.12",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.Redirect-Host","label":"Redirect-Host"}]
+        },
+        "dia_termination_cause": {
+          "label": "Termination-Cause (295, Enumerated)",
+          "spec_ref": "RFC 6733 §8.15",
+          "fields": [{"id":"value","bits":32,"enum":"dia_termination_cause","filter":"diameter.Termination-Cause","label":"Termination-Cause"}]
+        },
+        "dia_inband_security_id": {
+          "label": "Inband-Security-Id (299, Unsigned32)",
+          "spec_ref": "RFC 6733 §6.10",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Inband-Security-Id","label":"Inband-Security-Id"}]
+        },
+        "dia_mip_home_agent_address": {
+          "label": "MIP-Home-Agent-Address (334, Address)",
+          "spec_ref": "RFC 4004 §7.4",
+          "fields": [
+            {
+              "id": "family",
+              "bits": 16,
+              "enum": "dia_address_family",
+              "filter": "diameter.MIP-Home-Agent-Address.addr_family",
+              "label": "MIP-Home-Agent-Address Address Family"
+            },
+            {"id":"address","bytes":"rest","filter":"diameter.MIP-Home-Agent-Address.address","label":"MIP-Home-Agent-Address Address"}
+          ]
+        },
+        "dia_mip_home_agent_host": {
+          "label": "MIP-Home-Agent-Host (348, Grouped)",
+          "spec_ref": "RFC 4004 §7.11",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.MIP-Home-Agent-Host",
+              "label": "MIP-Home-Agent-Host",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_accounting_record_type": {
+          "label": "Accounting-Record-Type (480, Enumerated)",
+          "spec_ref": "RFC 6733 §9.8.1",
+          "fields": [{"id":"value","bits":32,"enum":"dia_accounting_record_type","filter":"diameter.Accounting-Record-Type","label":"Accounting-Record-Type"}]
+        },
+        "dia_accounting_realtime_required": {
+          "label": "Accounting-Realtime-Required (483, Enumerated)",
+          "spec_ref": "RFC 6733 §9.8.7",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_accounting_realtime_required",
+              "filter": "diameter.Accounting-Realtime-Required",
+              "label": "Accounting-Realtime-Required"
+            }
+          ]
+        },
+        "dia_accounting_record_number": {
+          "label": "Accounting-Record-Number (485, Unsigned32)",
+          "spec_ref": "RFC 6733 §9.8.3",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Accounting-Record-Number","label":"Accounting-Record-Number"}]
+        },
+        "dia_mip6_agent_info": {
+          "label": "MIP6-Agent-Info (486, Grouped)",
+          "spec_ref": "RFC 5447 §4.2.1",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.MIP6-Agent-Info",
+              "label": "MIP6-Agent-Info",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_service_selection": {
+          "label": "Service-Selection (493, UTF8String)",
+          "spec_ref": "RFC 5778 §6.2",
+          "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.Service-Selection","label":"Service-Selection"}]
+        },
+        "dia_time_of_day_start": {
+          "label": "Time-Of-Day-Start (561, Unsigned32)",
+          "spec_ref": "RFC 5777 §4.2.2",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Time-Of-Day-Start","label":"Time-Of-Day-Start"}]
+        },
+        "dia_time_of_day_end": {
+          "label": "Time-Of-Day-End (562, Unsigned32)",
+          "spec_ref": "RFC 5777 §4.2.3",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Time-Of-Day-End","label":"Time-Of-Day-End"}]
+        },
+        "dia_day_of_week_mask": {
+          "label": "Day-Of-Week-Mask (563, Unsigned32)",
+          "spec_ref": "RFC 5777 §4.2.4",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Day-Of-Week-Mask","label":"Day-Of-Week-Mask"}]
+        },
+        "dia_oc_supported_features": {
+          "label": "OC-Supported-Features (621, Grouped)",
+          "spec_ref": "RFC 7683 §7.1",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.OC-Supported-Features",
+              "label": "OC-Supported-Features",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_oc_feature_vector": {
+          "label": "OC-Feature-Vector (622, Unsigned64)",
+          "spec_ref": "RFC 7683 §7.2",
+          "fields": [{"id":"value","bits":64,"filter":"diameter.OC-Feature-Vector","label":"OC-Feature-Vector"}]
+        },
+        "dia_oc_olr": {
+          "label": "OC-OLR (623, Grouped)",
+          "spec_ref": "RFC 7683 §7.3",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.OC-OLR",
+              "label": "OC-OLR",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_oc_sequence_number": {
+          "label": "OC-Sequence-Number (624, Unsigned64)",
+          "spec_ref": "RFC 7683 §7.4",
+          "fields": [{"id":"value","bits":64,"filter":"diameter.OC-Sequence-Number","label":"OC-Sequence-Number"}]
+        },
+        "dia_oc_validity_duration": {
+          "label": "OC-Validity-Duration (625, Unsigned32)",
+          "spec_ref": "RFC 7683 §7.5",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.OC-Validity-Duration","label":"OC-Validity-Duration"}]
+        },
+        "dia_oc_report_type": {
+          "label": "OC-Report-Type (626, Enumerated)",
+          "spec_ref": "RFC 7683 §7.6",
+          "fields": [{"id":"value","bits":32,"enum":"dia_oc_report_type","filter":"diameter.OC-Report-Type","label":"OC-Report-Type"}]
+        },
+        "dia_oc_reduction_percentage": {
+          "label": "OC-Reduction-Percentage (627, Unsigned32)",
+          "spec_ref": "RFC 7683 §7.7",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.OC-Reduction-Percentage","label":"OC-Reduction-Percentage"}]
+        },
+        "dia_sourceid": {
+          "label": "SourceID (649, DiameterIdentity)",
+          "spec_ref": "RFC 8583 §7.4",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.SourceID","label":"SourceID"}]
+        },
+        "dia_load": {
+          "label": "Load (650, Grouped)",
+          "spec_ref": "RFC 8583 §7.1",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Load",
+              "label": "Load",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_load_type": {
+          "label": "Load-Type (651, Enumerated)",
+          "spec_ref": "RFC 8583 §7.2",
+          "fields": [{"id":"value","bits":32,"enum":"dia_load_type","filter":"diameter.Load-Type","label":"Load-Type"}]
+        },
+        "dia_load_value": {
+          "label": "Load-Value (652, Unsigned64)",
+          "spec_ref": "RFC 8583 §7.3",
+          "fields": [{"id":"value","bits":64,"filter":"diameter.Load-Value","label":"Load-Value"}]
+        }
       }
     },
   },
@@ -1065,11 +2500,197 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "2": "SUBSCRIPTION_WITHDRAWAL",
           "3": "UPDATE_PROCEDURE_IWF",
           "4": "INITIAL_ATTACH_PROCEDURE"
-        }
+        },
+        "dia_all_apn_configurations_included_indicator": {"0":"All_APN_CONFIGURATIONS_INCLUDED","1":"MODIFIED_ADDED_APN_CONFIGURATIONS_INCLUDED","_other":"Unknown"},
+        "dia_vplmn_dynamic_address_allowed": {"0":"NOTALLOWED","1":"ALLOWED","_other":"Unknown"},
+        "dia_alert_reason": {"0":"UE_PRESENT","1":"UE_MEMORY_AVAILABLE","_other":"Unknown"},
+        "dia_pdn_gw_allocation_type": {"0":"STATIC","1":"DYNAMIC","_other":"Unknown"},
+        "dia_equipment_status": {"0":"PERMITTEDLISTED","1":"PROHIBITEDLISTED","_other":"Unknown"},
+        "dia_pdn_type": {"0":"IPv4","1":"IPv6","2":"IPv4v6","3":"IPv4_OR_IPv6","_other":"Unknown"},
+        "dia_roaming_restricted_due_to_unsupported_feature": {"0":"Roaming-Restricted-Due-To-Unsupported-Feature","_other":"Unknown"},
+        "dia_trace_depth": {
+          "0": "Minimum",
+          "1": "Medium",
+          "2": "Maximum",
+          "3": "MinimumWithoutVendorSpecificExtension",
+          "4": "MediumWithoutVendorSpecificExtension",
+          "5": "MaximumWithoutVendorSpecificExtension",
+          "_other": "Unknown"
+        },
+        "dia_complete_data_list_included_indicator": {"0":"All_PDP_CONTEXTS_INCLUDED","1":"MODIFIED_ADDED_PDP_CONTEXTS_INCLUDED","_other":"Unknown"},
+        "dia_notification_to_ue_user": {
+          "0": "NOTIFY_LOCATION_ALLOWED",
+          "1": "NOTIFYANDVERIFY_LOCATION_ALLOWED_IF_NO_RESPONSE",
+          "2": "NOTIFYANDVERIFY_LOCATION_NOT_ALLOWED_IF_NO_RESPONSE",
+          "3": "LOCATION_NOT_ALLOWED",
+          "_other": "Unknown"
+        },
+        "dia_gmlc_restriction": {"0":"GMLC_LIST","1":"HOME_COUNTRY","_other":"Unknown"},
+        "dia_plmn_client": {
+          "0": "BROADCAST_SERVICE",
+          "1": "O_AND_M_HPLMN",
+          "2": "O_AND_M_VPLMN",
+          "3": "ANONYMOUS_LOCATION",
+          "4": "TARGET_UE_SUBSCRIBED_SERVICE",
+          "_other": "Unknown"
+        },
+        "dia_ics_indicator": {"0":"FALSE","1":"TRUE","_other":"Unknown"},
+        "dia_ims_voice_over_ps_sessions_supported": {"0":"NOT_SUPPORTED","1":"SUPPORTED","_other":"Unknown"},
+        "dia_homogeneous_support_of_ims_voice_over_ps_sessions": {"0":"NOT_SUPPORTED","1":"SUPPORTED","_other":"Unknown"},
+        "dia_user_state": {
+          "0": "DETACHED",
+          "1": "ATTACHED_NOT_REACHABLE_FOR_PAGING",
+          "2": "ATTACHED_REACHABLE_FOR_PAGING",
+          "3": "CONNECTED_NOT_REACHABLE_FOR_PAGING",
+          "4": "CONNECTED_REACHABLE_FOR_PAGING",
+          "5": "RESERVED",
+          "_other": "Unknown"
+        },
+        "dia_current_location_retrieved": {"0":"ACTIVE-LOCATION-RETRIEVAL","_other":"Unknown"},
+        "dia_sipto_permission": {"0":"SIPTO_above_RAN_ALLOWED","1":"SIPTO_above_RAN_NOTALLOWED","_other":"Unknown"},
+        "dia_error_diagnostic": {"0":"GPRS_DATA_SUBSCRIBED","1":"NO_GPRS_DATA_SUBSCRIBED","2":"ODB_ALL_APN","3":"ODB_HPLMN_APN","4":"ODB_VPLMN_APN","_other":"Unknown"},
+        "dia_ue_srvcc_capability": {"0":"UE-SRVCC-NOT-SUPPORTED","1":"UE-SRVCC-SUPPORTED","_other":"Unknown"},
+        "dia_vplmn_lipa_allowed": {"0":"LIPA_NOTALLOWED","1":"LIPA_ALLOWED","_other":"Unknown"},
+        "dia_lipa_permission": {"0":"LIPA_PROHIBITED","1":"LIPA_ONLY","2":"LIPA_CONDITIONAL","_other":"Unknown"},
+        "dia_job_type": {
+          "0": "Immediate MDT only",
+          "1": "Logged MDT only",
+          "2": "Trace only",
+          "3": "Immediate MDT and Trace",
+          "4": "RLF reports only",
+          "5": "RCEF reports only",
+          "6": "Logged MBSFN MDT",
+          "_other": "Unknown"
+        },
+        "dia_report_interval": {
+          "0": "250 ms",
+          "1": "500 ms",
+          "2": "1000 ms",
+          "3": "2000 ms",
+          "4": "3000 ms",
+          "5": "4000 ms",
+          "6": "6000 ms",
+          "7": "8000 ms",
+          "8": "12000 ms",
+          "9": "16000 ms",
+          "10": "20000 ms",
+          "11": "24000 ms",
+          "12": "28000 ms",
+          "13": "32000 ms",
+          "14": "64000 ms",
+          "15": "120 ms",
+          "16": "240 ms",
+          "17": "480 ms",
+          "18": "640 ms",
+          "19": "1024 ms",
+          "20": "2048 ms",
+          "21": "5120 ms",
+          "22": "10240ms",
+          "23": "1 min=60000 ms",
+          "24": "6 min=360000 ms",
+          "25": "12 min=720000 ms",
+          "26": "30 min=1800000 ms",
+          "27": "60 min=3600000 ms",
+          "28": "120 ms",
+          "29": "240 ms",
+          "30": "480 ms",
+          "31": "640 ms",
+          "32": "1024 ms",
+          "33": "2048 ms",
+          "34": "5120 ms",
+          "35": "10240 ms",
+          "36": "20480 ms",
+          "37": "40960 ms",
+          "38": "1 min=60000 ms",
+          "39": "6 min=360000 ms",
+          "40": "12 min=720000 ms",
+          "41": "30 min=1800000 ms",
+          "42": "60 min=3600000 ms",
+          "_other": "Unknown"
+        },
+        "dia_report_amount": {"0":"1","1":"2","2":"4","3":"8","4":"16","5":"32","6":"64","7":"infinity","_other":"Unknown"},
+        "dia_logging_interval": {
+          "0": "1280 ms",
+          "1": "2560 ms",
+          "2": "5120 ms",
+          "3": "10240 ms",
+          "4": "20480 ms",
+          "5": "30720 ms",
+          "6": "40960 ms",
+          "7": "61440 ms",
+          "8": "320 ms",
+          "9": "640 ms",
+          "10": "Infinity",
+          "_other": "Unknown"
+        },
+        "dia_logging_duration": {
+          "0": "600 sec",
+          "1": "1200 sec",
+          "2": "2400 sec",
+          "3": "3600 sec",
+          "4": "5400 sec",
+          "5": "7200 sec",
+          "6": "600 sec",
+          "7": "1200 sec",
+          "8": "2400 sec",
+          "9": "3600 sec",
+          "10": "5400 sec",
+          "11": "7200 sec",
+          "_other": "Unknown"
+        },
+        "dia_relay_node_indicator": {"0":"NOT_RELAY_NODE","1":"RELAY_NODE","_other":"Unknown"},
+        "dia_mdt_user_consent": {"0":"CONSENT_NOT_GIVEN","1":"CONSENT_GIVEN","_other":"Unknown"},
+        "dia_subscribed_vsrvcc": {"0":"VSRVCC_SUBSCRIBED","_other":"Unknown"},
+        "dia_sms_register_request": {"0":"SMS_REGISTRATION_REQUIRED","1":"SMS_REGISTRATION_NOT_PREFERRED","2":"NO_PREFERENCE","_other":"Unknown"},
+        "dia_daylight_saving_time": {"0":"NO_ADJUSTMENT","1":"PLUS_ONE_HOUR_ADJUSTMENT","2":"PLUS_TWO_HOURS_ADJUSTMENT","_other":"Unknown"},
+        "dia_measurement_period_lte": {"0":"1024 ms","1":"1280 ms","2":"2048 ms","3":"2560 ms","4":"5120 ms","5":"10240 ms","6":"1 min","_other":"Unknown"},
+        "dia_measurement_period_umts": {
+          "0": "250 ms",
+          "1": "500 ms",
+          "2": "1000 ms",
+          "3": "2000 ms",
+          "4": "3000 ms",
+          "5": "4000 ms",
+          "6": "6000 ms",
+          "7": "8000 ms",
+          "8": "12000 ms",
+          "9": "16000 ms",
+          "10": "20000 ms",
+          "11": "24000 ms",
+          "12": "28000 ms",
+          "13": "32000 ms",
+          "14": "64000 ms",
+          "_other": "Unknown"
+        },
+        "dia_collection_period_rrm_lte": {"0":"1024 ms","1":"1280 ms","2":"2048 ms","3":"2560 ms","4":"5120 ms","5":"10240 ms","6":"1 min","_other":"Unknown"},
+        "dia_collection_period_rrm_umts": {
+          "0": "250 ms",
+          "1": "500 ms",
+          "2": "1000 ms",
+          "3": "2000 ms",
+          "4": "3000 ms",
+          "5": "4000 ms",
+          "6": "6000 ms",
+          "7": "8000 ms",
+          "8": "12000 ms",
+          "9": "16000 ms",
+          "10": "20000 ms",
+          "11": "24000 ms",
+          "12": "28000 ms",
+          "13": "32000 ms",
+          "14": "64000 ms",
+          "_other": "Unknown"
+        },
+        "dia_non_ip_pdn_type_indicator": {"0":"FALSE","1":"TRUE","_other":"Unknown"},
+        "dia_rds_indicator": {"0":"DISABLED","1":"ENABLED","_other":"Unknown"},
+        "dia_interworking_5gs_indicator": {"0":"NOT-SUBSCRIBED","1":"SUBSCRIBED","_other":"Unknown"},
+        "dia_ethernet_pdn_type_indicator": {"0":"FALSE","1":"TRUE","_other":"Unknown"},
+        "dia_iab_operation_permission": {"0":"IAB_OPERATION_ALLOWED","1":"IAB_OPERATION_NOTALLOWED","_other":"Unknown"}
       },
       "types": {
         "dia_subscription_data": {
-          "label": "Subscription-Data (1400, Grouped)",
+          "label": "Subscription-Data (1400, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.2",
           "fields": [
             {
               "id": "avps",
@@ -1081,7 +2702,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_ulr_flags": {
-          "label": "ULR-Flags (1405, Unsigned32)",
+          "label": "ULR-Flags (1405, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.7",
           "derived": [
             {
               "filter": "diameter.3gpp.ulr_flags",
@@ -1105,7 +2727,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":32,"filter":"diameter.ULR-Flags","label":"ULR-Flags"}]
         },
         "dia_ula_flags": {
-          "label": "ULA-Flags (1406, Unsigned32)",
+          "label": "ULA-Flags (1406, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.8",
           "derived": [
             {
               "filter": "diameter.3gpp.ula_flags",
@@ -1122,7 +2745,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":32,"filter":"diameter.ULA-Flags","label":"ULA-Flags"}]
         },
         "dia_visited_plmn_id": {
-          "label": "Visited-PLMN-Id (1407, OctetString)",
+          "label": "Visited-PLMN-Id (1407, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.9",
           "derived": [
             {"filter":"e212.mcc","label":"Mobile Country Code (MCC)","as":"plmn_mcc","from":["value"]},
             {"filter":"e212.mnc","label":"Mobile Network Code (MNC)","as":"plmn_mnc","from":["value"]}
@@ -1130,11 +2754,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bytes":3,"filter":"diameter.Visited-PLMN-Id","label":"Visited-PLMN-Id"}]
         },
         "dia_subscriber_status": {
-          "label": "Subscriber-Status (1424, Enumerated)",
+          "label": "Subscriber-Status (1424, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.29",
           "fields": [{"id":"value","bits":32,"enum":"dia_subscriber_status","filter":"diameter.Subscriber-Status","label":"Subscriber-Status"}]
         },
         "dia_idr_flags": {
-          "label": "IDR-Flags (1490, Unsigned32)",
+          "label": "IDR-Flags (1490, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.103",
           "derived": [
             {
               "filter": "diameter.3gpp.idr_flags",
@@ -1158,7 +2784,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":32,"filter":"diameter.IDR-Flags","label":"IDR-Flags"}]
         },
         "dia_subscription_data_flags": {
-          "label": "Subscription-Data-Flags (1654, Unsigned32)",
+          "label": "Subscription-Data-Flags (1654, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.165",
           "derived": [
             {
               "filter": "diameter.3gpp.subscription_data_flags",
@@ -1177,7 +2804,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":32,"filter":"diameter.Subscription-Data-Flags","label":"Subscription-Data-Flags"}]
         },
         "dia_imsi_group_id": {
-          "label": "IMSI-Group-Id (1675, Grouped)",
+          "label": "IMSI-Group-Id (1675, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.189",
           "fields": [
             {
               "id": "avps",
@@ -1189,11 +2817,13 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_group_service_id": {
-          "label": "Group-Service-Id (1676, Unsigned32)",
+          "label": "Group-Service-Id (1676, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.190",
           "fields": [{"id":"value","bits":32,"filter":"diameter.Group-Service-Id","label":"Group-Service-Id"}]
         },
         "dia_group_plmn_id": {
-          "label": "Group-PLMN-Id (1677, OctetString)",
+          "label": "Group-PLMN-Id (1677, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.191",
           "derived": [
             {"filter":"e212.mcc","label":"Mobile Country Code (MCC)","as":"plmn_mcc","from":["value"]},
             {"filter":"e212.mnc","label":"Mobile Network Code (MNC)","as":"plmn_mnc","from":["value"]}
@@ -1201,12 +2831,17 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bytes":3,"filter":"diameter.Group-PLMN-Id","label":"Group-PLMN-Id"}]
         },
         "dia_local_group_id": {
-          "label": "Local-Group-Id (1678, OctetString)",
+          "label": "Local-Group-Id (1678, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.192",
           "fields": [{"id":"value","bytes":"rest","filter":"diameter.Local-Group-Id","label":"Local-Group-Id"}]
         },
-        "dia_ue_usage_type": {"label":"UE-Usage-Type (1680, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.UE-Usage-Type","label":"UE-Usage-Type"}]},
+        "dia_ue_usage_type": {
+          "label": "UE-Usage-Type (1680, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.202",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.UE-Usage-Type","label":"UE-Usage-Type"}]
+        },
         "dia_requested_eutran_authentication_info": {
-          "label": "Requested-EUTRAN-Authentication-Info (1408, Grouped)",
+          "label": "Requested-EUTRAN-Authentication-Info (1408, vendor 10415, Grouped)",
           "spec_ref": "TS 29.272 §7.3.11",
           "fields": [
             {
@@ -1219,7 +2854,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_requested_utran_geran_authentication_info": {
-          "label": "Requested-UTRAN-GERAN-Authentication-Info (1409, Grouped)",
+          "label": "Requested-UTRAN-GERAN-Authentication-Info (1409, vendor 10415, Grouped)",
           "spec_ref": "TS 29.272 §7.3.12",
           "fields": [
             {
@@ -1232,22 +2867,22 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_number_of_requested_vectors": {
-          "label": "Number-Of-Requested-Vectors (1410, Unsigned32)",
+          "label": "Number-Of-Requested-Vectors (1410, vendor 10415, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.14",
           "fields": [{"id":"value","bits":32,"filter":"diameter.Number-Of-Requested-Vectors","label":"Number-Of-Requested-Vectors"}]
         },
         "dia_re_synchronization_info": {
-          "label": "Re-Synchronization-Info (1411, OctetString)",
+          "label": "Re-Synchronization-Info (1411, vendor 10415, OctetString)",
           "spec_ref": "TS 29.272 §7.3.15",
           "fields": [{"id":"value","bytes":"rest","filter":"diameter.Re-Synchronization-Info","label":"Re-Synchronization-Info"}]
         },
         "dia_immediate_response_preferred": {
-          "label": "Immediate-Response-Preferred (1412, Unsigned32)",
+          "label": "Immediate-Response-Preferred (1412, vendor 10415, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.16",
           "fields": [{"id":"value","bits":32,"filter":"diameter.Immediate-Response-Preferred","label":"Immediate-Response-Preferred"}]
         },
         "dia_authentication_info": {
-          "label": "Authentication-Info (1413, Grouped)",
+          "label": "Authentication-Info (1413, vendor 10415, Grouped)",
           "spec_ref": "TS 29.272 §7.3.17",
           "fields": [
             {
@@ -1260,7 +2895,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_e_utran_vector": {
-          "label": "E-UTRAN-Vector (1414, Grouped)",
+          "label": "E-UTRAN-Vector (1414, vendor 10415, Grouped)",
           "spec_ref": "TS 29.272 §7.3.18",
           "fields": [
             {
@@ -1273,7 +2908,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_utran_vector": {
-          "label": "UTRAN-Vector (1415, Grouped)",
+          "label": "UTRAN-Vector (1415, vendor 10415, Grouped)",
           "spec_ref": "TS 29.272 §7.3.19",
           "fields": [
             {
@@ -1286,7 +2921,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_geran_vector": {
-          "label": "GERAN-Vector (1416, Grouped)",
+          "label": "GERAN-Vector (1416, vendor 10415, Grouped)",
           "spec_ref": "TS 29.272 §7.3.20",
           "fields": [
             {
@@ -1299,47 +2934,47 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_network_access_mode": {
-          "label": "Network-Access-Mode (1417, Enumerated)",
+          "label": "Network-Access-Mode (1417, vendor 10415, Enumerated)",
           "spec_ref": "TS 29.272 §7.3.21",
           "fields": [{"id":"value","bits":32,"enum":"dia_network_access_mode","filter":"diameter.Network-Access-Mode","label":"Network-Access-Mode"}]
         },
         "dia_item_number": {
-          "label": "Item-Number (1419, Unsigned32)",
+          "label": "Item-Number (1419, vendor 10415, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.23",
           "fields": [{"id":"value","bits":32,"filter":"diameter.Item-Number","label":"Item-Number"}]
         },
         "dia_cancellation_type": {
-          "label": "Cancellation-Type (1420, Enumerated)",
+          "label": "Cancellation-Type (1420, vendor 10415, Enumerated)",
           "spec_ref": "TS 29.272 §7.3.24",
           "fields": [{"id":"value","bits":32,"enum":"dia_cancellation_type","filter":"diameter.Cancellation-Type","label":"Cancellation-Type"}]
         },
         "dia_context_identifier": {
-          "label": "Context-Identifier (1423, Unsigned32)",
+          "label": "Context-Identifier (1423, vendor 10415, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.27",
           "fields": [{"id":"value","bits":32,"filter":"diameter.Context-Identifier","label":"Context-Identifier"}]
         },
         "dia_rand": {
-          "label": "RAND (1447, OctetString)",
+          "label": "RAND (1447, vendor 10415, OctetString)",
           "spec_ref": "TS 29.272 §7.3.53",
           "fields": [{"id":"value","bytes":"rest","filter":"diameter.RAND","label":"RAND"}]
         },
         "dia_xres": {
-          "label": "XRES (1448, OctetString)",
+          "label": "XRES (1448, vendor 10415, OctetString)",
           "spec_ref": "TS 29.272 §7.3.54",
           "fields": [{"id":"value","bytes":"rest","filter":"diameter.XRES","label":"XRES"}]
         },
         "dia_autn": {
-          "label": "AUTN (1449, OctetString)",
+          "label": "AUTN (1449, vendor 10415, OctetString)",
           "spec_ref": "TS 29.272 §7.3.55",
           "fields": [{"id":"value","bytes":"rest","filter":"diameter.AUTN","label":"AUTN"}]
         },
         "dia_kasme": {
-          "label": "KASME (1450, OctetString)",
+          "label": "KASME (1450, vendor 10415, OctetString)",
           "spec_ref": "TS 29.272 §7.3.56",
           "fields": [{"id":"value","bytes":"rest","filter":"diameter.KASME","label":"KASME"}]
         },
         "dia_pur_flags": {
-          "label": "PUR-Flags (1635, Unsigned32)",
+          "label": "PUR-Flags (1635, vendor 10415, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.149",
           "derived": [
             {
@@ -1357,7 +2992,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":32,"filter":"diameter.PUR-Flags","label":"PUR-Flags"}]
         },
         "dia_clr_flags": {
-          "label": "CLR-Flags (1638, Unsigned32)",
+          "label": "CLR-Flags (1638, vendor 10415, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.152",
           "derived": [
             {
@@ -1375,7 +3010,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":32,"filter":"diameter.CLR-Flags","label":"CLR-Flags"}]
         },
         "dia_dsr_flags": {
-          "label": "DSR-Flags (1421, Unsigned32)",
+          "label": "DSR-Flags (1421, vendor 10415, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.25",
           "derived": [
             {
@@ -1422,7 +3057,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":32,"filter":"diameter.DSR-Flags","label":"DSR-Flags"}]
         },
         "dia_dsa_flags": {
-          "label": "DSA-Flags (1422, Unsigned32)",
+          "label": "DSA-Flags (1422, vendor 10415, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.26",
           "derived": [
             {
@@ -1439,7 +3074,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":32,"filter":"diameter.DSA-Flags","label":"DSA-Flags"}]
         },
         "dia_ida_flags": {
-          "label": "IDA-Flags (1441, Unsigned32)",
+          "label": "IDA-Flags (1441, vendor 10415, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.47",
           "derived": [
             {
@@ -1456,7 +3091,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":32,"filter":"diameter.IDA-Flags","label":"IDA-Flags"}]
         },
         "dia_pua_flags": {
-          "label": "PUA-Flags (1442, Unsigned32)",
+          "label": "PUA-Flags (1442, vendor 10415, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.48",
           "derived": [
             {
@@ -1474,7 +3109,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":32,"filter":"diameter.PUA-Flags","label":"PUA-Flags"}]
         },
         "dia_nor_flags": {
-          "label": "NOR-Flags (1443, Unsigned32)",
+          "label": "NOR-Flags (1443, vendor 10415, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.49",
           "derived": [
             {
@@ -1500,7 +3135,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":32,"filter":"diameter.NOR-Flags","label":"NOR-Flags"}]
         },
         "dia_air_flags": {
-          "label": "AIR-Flags (1679, Unsigned32)",
+          "label": "AIR-Flags (1679, vendor 10415, Unsigned32)",
           "spec_ref": "TS 29.272 §7.3.201",
           "derived": [
             {
@@ -1515,6 +3150,1353 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             }
           ],
           "fields": [{"id":"value","bits":32,"filter":"diameter.AIR-Flags","label":"AIR-Flags"}]
+        },
+        "dia_terminal_information": {
+          "label": "Terminal-Information (1401, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.3",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Terminal-Information",
+              "label": "Terminal-Information",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_imei": {
+          "label": "IMEI (1402, vendor 10415, UTF8String)",
+          "spec_ref": "TS 29.272 §7.3.4",
+          "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.IMEI","label":"IMEI"}]
+        },
+        "dia_software_version": {
+          "label": "Software-Version (1403, vendor 10415, UTF8String)",
+          "spec_ref": "TS 29.272 §7.3.5",
+          "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.Software-Version","label":"Software-Version"}]
+        },
+        "dia_qos_subscribed": {
+          "label": "QoS-Subscribed (1404, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.77",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.QoS-Subscribed","label":"QoS-Subscribed"}]
+        },
+        "dia_hplmn_odb": {
+          "label": "HPLMN-ODB (1418, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.22",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.HPLMN-ODB","label":"HPLMN-ODB"}]
+        },
+        "dia_operator_determined_barring": {
+          "label": "Operator-Determined-Barring (1425, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.30",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Operator-Determined-Barring","label":"Operator-Determined-Barring"}]
+        },
+        "dia_access_restriction_data": {
+          "label": "Access-Restriction-Data (1426, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.31",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Access-Restriction-Data","label":"Access-Restriction-Data"}]
+        },
+        "dia_apn_oi_replacement": {
+          "label": "APN-OI-Replacement (1427, vendor 10415, UTF8String)",
+          "spec_ref": "TS 29.272 §7.3.32",
+          "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.APN-OI-Replacement","label":"APN-OI-Replacement"}]
+        },
+        "dia_all_apn_configurations_included_indicator": {
+          "label": "All-APN-Configurations-Included-Indicator (1428, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.33",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_all_apn_configurations_included_indicator",
+              "filter": "diameter.All-APN-Configurations-Included-Indicator",
+              "label": "All-APN-Configurations-Included-Indicator"
+            }
+          ]
+        },
+        "dia_apn_configuration_profile": {
+          "label": "APN-Configuration-Profile (1429, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.34",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.APN-Configuration-Profile",
+              "label": "APN-Configuration-Profile",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_apn_configuration": {
+          "label": "APN-Configuration (1430, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.35",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.APN-Configuration",
+              "label": "APN-Configuration",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_eps_subscribed_qos_profile": {
+          "label": "EPS-Subscribed-QoS-Profile (1431, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.37",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.EPS-Subscribed-QoS-Profile",
+              "label": "EPS-Subscribed-QoS-Profile",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_vplmn_dynamic_address_allowed": {
+          "label": "VPLMN-Dynamic-Address-Allowed (1432, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.38",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_vplmn_dynamic_address_allowed",
+              "filter": "diameter.VPLMN-Dynamic-Address-Allowed",
+              "label": "VPLMN-Dynamic-Address-Allowed"
+            }
+          ]
+        },
+        "dia_stn_sr": {
+          "label": "STN-SR (1433, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.39",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.STN-SR","label":"STN-SR"}]
+        },
+        "dia_alert_reason": {
+          "label": "Alert-Reason (1434, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.83",
+          "fields": [{"id":"value","bits":32,"enum":"dia_alert_reason","filter":"diameter.Alert-Reason","label":"Alert-Reason"}]
+        },
+        "dia_ambr": {
+          "label": "AMBR (1435, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.41",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.AMBR",
+              "label": "AMBR",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_csg_subscription_data": {
+          "label": "CSG-Subscription-Data (1436, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.78",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.CSG-Subscription-Data",
+              "label": "CSG-Subscription-Data",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_csg_id": {
+          "label": "CSG-Id (1437, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.79",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.CSG-Id","label":"CSG-Id"}]
+        },
+        "dia_pdn_gw_allocation_type": {
+          "label": "PDN-GW-Allocation-Type (1438, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.44",
+          "fields": [{"id":"value","bits":32,"enum":"dia_pdn_gw_allocation_type","filter":"diameter.PDN-GW-Allocation-Type","label":"PDN-GW-Allocation-Type"}]
+        },
+        "dia_expiration_date": {
+          "label": "Expiration-Date (1439, vendor 10415, Time)",
+          "spec_ref": "TS 29.272 §7.3.80",
+          "fields": [{"id":"value","bits":32,"units":"s since 1900-01-01 UTC","filter":"diameter.Expiration-Date","label":"Expiration-Date"}]
+        },
+        "dia_rat_frequency_selection_priority_id": {
+          "label": "RAT-Frequency-Selection-Priority-ID (1440, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.46",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.RAT-Frequency-Selection-Priority-ID","label":"RAT-Frequency-Selection-Priority-ID"}]
+        },
+        "dia_user_id": {
+          "label": "User-Id (1444, vendor 10415, UTF8String)",
+          "spec_ref": "TS 29.272 §7.3.50",
+          "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.User-Id","label":"User-Id"}]
+        },
+        "dia_equipment_status": {
+          "label": "Equipment-Status (1445, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.51",
+          "fields": [{"id":"value","bits":32,"enum":"dia_equipment_status","filter":"diameter.Equipment-Status","label":"Equipment-Status"}]
+        },
+        "dia_regional_subscription_zone_code": {
+          "label": "Regional-Subscription-Zone-Code (1446, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.52",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Regional-Subscription-Zone-Code","label":"Regional-Subscription-Zone-Code"}]
+        },
+        "dia_trace_collection_entity": {
+          "label": "Trace-Collection-Entity (1452, vendor 10415, Address)",
+          "spec_ref": "TS 29.272 §7.3.98",
+          "fields": [
+            {
+              "id": "family",
+              "bits": 16,
+              "enum": "dia_address_family",
+              "filter": "diameter.Trace-Collection-Entity.addr_family",
+              "label": "Trace-Collection-Entity Address Family"
+            },
+            {"id":"address","bytes":"rest","filter":"diameter.Trace-Collection-Entity.address","label":"Trace-Collection-Entity Address"}
+          ]
+        },
+        "dia_kc": {
+          "label": "Kc (1453, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.59",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Kc","label":"Kc"}]
+        },
+        "dia_sres": {
+          "label": "SRES (1454, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.60",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.SRES","label":"SRES"}]
+        },
+        "dia_pdn_type": {
+          "label": "PDN-Type (1456, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.62",
+          "fields": [{"id":"value","bits":32,"enum":"dia_pdn_type","filter":"diameter.PDN-Type","label":"PDN-Type"}]
+        },
+        "dia_roaming_restricted_due_to_unsupported_feature": {
+          "label": "Roaming-Restricted-Due-To-Unsupported-Feature (1457, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.81",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_roaming_restricted_due_to_unsupported_feature",
+              "filter": "diameter.Roaming-Restricted-Due-To-Unsupported-Feature",
+              "label": "Roaming-Restricted-Due-To-Unsupported-Feature"
+            }
+          ]
+        },
+        "dia_trace_data": {
+          "label": "Trace-Data (1458, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.63",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Trace-Data",
+              "label": "Trace-Data",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_trace_reference": {
+          "label": "Trace-Reference (1459, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.64",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Trace-Reference","label":"Trace-Reference"}]
+        },
+        "dia_trace_depth": {
+          "label": "Trace-Depth (1462, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.67",
+          "fields": [{"id":"value","bits":32,"enum":"dia_trace_depth","filter":"diameter.Trace-Depth","label":"Trace-Depth"}]
+        },
+        "dia_trace_ne_type_list": {
+          "label": "Trace-NE-Type-List (1463, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.68",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Trace-NE-Type-List","label":"Trace-NE-Type-List"}]
+        },
+        "dia_trace_interface_list": {
+          "label": "Trace-Interface-List (1464, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.69",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Trace-Interface-List","label":"Trace-Interface-List"}]
+        },
+        "dia_trace_event_list": {
+          "label": "Trace-Event-List (1465, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.70",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Trace-Event-List","label":"Trace-Event-List"}]
+        },
+        "dia_omc_id": {
+          "label": "OMC-Id (1466, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.71",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.OMC-Id","label":"OMC-Id"}]
+        },
+        "dia_gprs_subscription_data": {
+          "label": "GPRS-Subscription-Data (1467, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.72",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.GPRS-Subscription-Data",
+              "label": "GPRS-Subscription-Data",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_complete_data_list_included_indicator": {
+          "label": "Complete-Data-List-Included-Indicator (1468, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.73",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_complete_data_list_included_indicator",
+              "filter": "diameter.Complete-Data-List-Included-Indicator",
+              "label": "Complete-Data-List-Included-Indicator"
+            }
+          ]
+        },
+        "dia_pdp_context": {
+          "label": "PDP-Context (1469, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.74",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.PDP-Context",
+              "label": "PDP-Context",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_pdp_type": {
+          "label": "PDP-Type (1470, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.75",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.PDP-Type","label":"PDP-Type"}]
+        },
+        "dia_3gpp2_meid": {
+          "label": "3GPP2-MEID (1471, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.6",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.3GPP2-MEID","label":"3GPP2-MEID"}]
+        },
+        "dia_specific_apn_info": {
+          "label": "Specific-APN-Info (1472, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.82",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Specific-APN-Info",
+              "label": "Specific-APN-Info",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_lcs_info": {
+          "label": "LCS-Info (1473, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.84",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.LCS-Info",
+              "label": "LCS-Info",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_gmlc_number": {
+          "label": "GMLC-Number (1474, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.85",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.GMLC-Number","label":"GMLC-Number"}]
+        },
+        "dia_lcs_privacyexception": {
+          "label": "LCS-PrivacyException (1475, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.86",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.LCS-PrivacyException",
+              "label": "LCS-PrivacyException",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_ss_code": {
+          "label": "SS-Code (1476, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.87",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.SS-Code","label":"SS-Code"}]
+        },
+        "dia_ss_status": {
+          "label": "SS-Status (1477, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.88",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.SS-Status","label":"SS-Status"}]
+        },
+        "dia_notification_to_ue_user": {
+          "label": "Notification-To-UE-User (1478, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.89",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_notification_to_ue_user",
+              "filter": "diameter.Notification-To-UE-User",
+              "label": "Notification-To-UE-User"
+            }
+          ]
+        },
+        "dia_external_client": {
+          "label": "External-Client (1479, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.90",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.External-Client",
+              "label": "External-Client",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_client_identity": {
+          "label": "Client-Identity (1480, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.91",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Client-Identity","label":"Client-Identity"}]
+        },
+        "dia_gmlc_restriction": {
+          "label": "GMLC-Restriction (1481, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.92",
+          "fields": [{"id":"value","bits":32,"enum":"dia_gmlc_restriction","filter":"diameter.GMLC-Restriction","label":"GMLC-Restriction"}]
+        },
+        "dia_plmn_client": {
+          "label": "PLMN-Client (1482, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.93",
+          "fields": [{"id":"value","bits":32,"enum":"dia_plmn_client","filter":"diameter.PLMN-Client","label":"PLMN-Client"}]
+        },
+        "dia_service_type": {
+          "label": "Service-Type (1483, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.94",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.3GPP-Service-Type",
+              "label": "3GPP-Service-Type",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_servicetypeidentity": {
+          "label": "ServiceTypeIdentity (1484, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.95",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.ServiceTypeIdentity","label":"ServiceTypeIdentity"}]
+        },
+        "dia_mo_lr": {
+          "label": "MO-LR (1485, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.96",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.MO-LR",
+              "label": "MO-LR",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_teleservice_list": {
+          "label": "Teleservice-List (1486, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.99",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Teleservice-List",
+              "label": "Teleservice-List",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_ts_code": {
+          "label": "TS-Code (1487, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.100",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.TS-Code","label":"TS-Code"}]
+        },
+        "dia_call_barring_info": {
+          "label": "Call-Barring-Info (1488, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.101",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Call-Barring-Infor-List",
+              "label": "Call-Barring-Infor-List",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_sgsn_number": {
+          "label": "SGSN-Number (1489, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.102",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.SGSN-Number","label":"SGSN-Number"}]
+        },
+        "dia_ics_indicator": {
+          "label": "ICS-Indicator (1491, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.104",
+          "fields": [{"id":"value","bits":32,"enum":"dia_ics_indicator","filter":"diameter.ICS-Indicator","label":"ICS-Indicator"}]
+        },
+        "dia_ims_voice_over_ps_sessions_supported": {
+          "label": "IMS-Voice-Over-PS-Sessions-Supported (1492, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.106",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_ims_voice_over_ps_sessions_supported",
+              "filter": "diameter.IMS-Voice-Over-PS-Sessions-Supported",
+              "label": "IMS-Voice-Over-PS-Sessions-Supported"
+            }
+          ]
+        },
+        "dia_homogeneous_support_of_ims_voice_over_ps_sessions": {
+          "label": "Homogeneous-Support-of-IMS-Voice-Over-PS-Sessions (1493, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.107",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_homogeneous_support_of_ims_voice_over_ps_sessions",
+              "filter": "diameter.Homogeneous-Support-of-IMS-Voice-Over-PS-Sessions",
+              "label": "Homogeneous-Support-of-IMS-Voice-Over-PS-Sessions"
+            }
+          ]
+        },
+        "dia_last_ue_activity_time": {
+          "label": "Last-UE-Activity-Time (1494, vendor 10415, Time)",
+          "spec_ref": "TS 29.272 §7.3.108",
+          "fields": [{"id":"value","bits":32,"units":"s since 1900-01-01 UTC","filter":"diameter.Last-UE-Activity-Time","label":"Last-UE-Activity-Time"}]
+        },
+        "dia_eps_user_state": {
+          "label": "EPS-User-State (1495, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.110",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.EPS-User-State",
+              "label": "EPS-User-State",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_eps_location_information": {
+          "label": "EPS-Location-Information (1496, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.111",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.EPS-Location-Information",
+              "label": "EPS-Location-Information",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_mme_user_state": {
+          "label": "MME-User-State (1497, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.112",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.MME-User-State",
+              "label": "MME-User-State",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_sgsn_user_state": {
+          "label": "SGSN-User-State (1498, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.113",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.SGSN-User-State",
+              "label": "SGSN-User-State",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_user_state": {
+          "label": "User-State (1499, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.114",
+          "fields": [{"id":"value","bits":32,"enum":"dia_user_state","filter":"diameter.User-State","label":"User-State"}]
+        },
+        "dia_mme_location_information": {
+          "label": "MME-Location-Information (1600, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.115",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.MME-Location-Information",
+              "label": "MME-Location-Information",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_sgsn_location_information": {
+          "label": "SGSN-Location-Information (1601, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.116",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.SGSN-Location-Information",
+              "label": "SGSN-Location-Information",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_e_utran_cell_global_identity": {
+          "label": "E-UTRAN-Cell-Global-Identity (1602, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.117",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.E-UTRAN-Cell-Global-Identity","label":"E-UTRAN-Cell-Global-Identity"}]
+        },
+        "dia_tracking_area_identity": {
+          "label": "Tracking-Area-Identity (1603, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.118",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Tracking-Area-Identity","label":"Tracking-Area-Identity"}]
+        },
+        "dia_cell_global_identity": {
+          "label": "Cell-Global-Identity (1604, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.119",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Cell-Global-Identity","label":"Cell-Global-Identity"}]
+        },
+        "dia_routing_area_identity": {
+          "label": "Routing-Area-Identity (1605, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.120",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Routing-Area-Identity","label":"Routing-Area-Identity"}]
+        },
+        "dia_location_area_identity": {
+          "label": "Location-Area-Identity (1606, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.121",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Location-Area-Identity","label":"Location-Area-Identity"}]
+        },
+        "dia_service_area_identity": {
+          "label": "Service-Area-Identity (1607, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.122",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Service-Area-Identity","label":"Service-Area-Identity"}]
+        },
+        "dia_geographical_information": {
+          "label": "Geographical-Information (1608, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.123",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Geographical-Information","label":"Geographical-Information"}]
+        },
+        "dia_geodetic_information": {
+          "label": "Geodetic-Information (1609, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.124",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Geodetic-Information","label":"Geodetic-Information"}]
+        },
+        "dia_current_location_retrieved": {
+          "label": "Current-Location-Retrieved (1610, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.125",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_current_location_retrieved",
+              "filter": "diameter.Current-Location-Retrieved",
+              "label": "Current-Location-Retrieved"
+            }
+          ]
+        },
+        "dia_age_of_location_information": {
+          "label": "Age-Of-Location-Information (1611, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.126",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Age-Of-Location-Information","label":"Age-Of-Location-Information"}]
+        },
+        "dia_active_apn": {
+          "label": "Active-APN (1612, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.127",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Active-APN",
+              "label": "Active-APN",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_sipto_permission": {
+          "label": "SIPTO-Permission (1613, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.135",
+          "fields": [{"id":"value","bits":32,"enum":"dia_sipto_permission","filter":"diameter.SIPTO-Permission","label":"SIPTO-Permission"}]
+        },
+        "dia_error_diagnostic": {
+          "label": "Error-Diagnostic (1614, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.128",
+          "fields": [{"id":"value","bits":32,"enum":"dia_error_diagnostic","filter":"diameter.Error-Diagnostic","label":"Error-Diagnostic"}]
+        },
+        "dia_ue_srvcc_capability": {
+          "label": "UE-SRVCC-Capability (1615, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.130",
+          "fields": [{"id":"value","bits":32,"enum":"dia_ue_srvcc_capability","filter":"diameter.UE-SRVCC-Capability","label":"UE-SRVCC-Capability"}]
+        },
+        "dia_mps_priority": {
+          "label": "MPS-Priority (1616, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.131",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.MPS-Priority","label":"MPS-Priority"}]
+        },
+        "dia_vplmn_lipa_allowed": {
+          "label": "VPLMN-LIPA-Allowed (1617, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.132",
+          "fields": [{"id":"value","bits":32,"enum":"dia_vplmn_lipa_allowed","filter":"diameter.VPLMN-LIPA-Allowed","label":"VPLMN-LIPA-Allowed"}]
+        },
+        "dia_lipa_permission": {
+          "label": "LIPA-Permission (1618, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.133",
+          "fields": [{"id":"value","bits":32,"enum":"dia_lipa_permission","filter":"diameter.LIPA-Permission","label":"LIPA-Permission"}]
+        },
+        "dia_subscribed_periodic_rau_tau_timer": {
+          "label": "Subscribed-Periodic-RAU-TAU-Timer (1619, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.134",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Subscribed-Periodic-RAU-TAU-Timer","label":"Subscribed-Periodic-RAU-TAU-Timer"}]
+        },
+        "dia_ext_pdp_type": {
+          "label": "Ext-PDP-Type (1620, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.75A",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Ext-PDP-Type","label":"Ext-PDP-Type"}]
+        },
+        "dia_ext_pdp_address": {
+          "label": "Ext-PDP-Address (1621, vendor 10415, Address)",
+          "spec_ref": "TS 29.272 §7.3.129",
+          "fields": [
+            {
+              "id": "family",
+              "bits": 16,
+              "enum": "dia_address_family",
+              "filter": "diameter.Ext-PDP-Address.addr_family",
+              "label": "Ext-PDP-Address Address Family"
+            },
+            {"id":"address","bytes":"rest","filter":"diameter.Ext-PDP-Address.address","label":"Ext-PDP-Address Address"}
+          ]
+        },
+        "dia_mdt_configuration": {
+          "label": "MDT-Configuration (1622, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.136",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.MDT-Configuration",
+              "label": "MDT-Configuration",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_job_type": {
+          "label": "Job-Type (1623, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.137",
+          "fields": [{"id":"value","bits":32,"enum":"dia_job_type","filter":"diameter.Job-Type","label":"Job-Type"}]
+        },
+        "dia_area_scope": {
+          "label": "Area-Scope (1624, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.138",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Area-Scope",
+              "label": "Area-Scope",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_list_of_measurements": {
+          "label": "List-Of-Measurements (1625, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.139",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.List-Of-Measurements","label":"List-Of-Measurements"}]
+        },
+        "dia_reporting_trigger": {
+          "label": "Reporting-Trigger (1626, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.140",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Reporting-Trigger","label":"Reporting-Trigger"}]
+        },
+        "dia_report_interval": {
+          "label": "Report-Interval (1627, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.141",
+          "fields": [{"id":"value","bits":32,"enum":"dia_report_interval","filter":"diameter.Report-Interval","label":"Report-Interval"}]
+        },
+        "dia_report_amount": {
+          "label": "Report-Amount (1628, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.142",
+          "fields": [{"id":"value","bits":32,"enum":"dia_report_amount","filter":"diameter.Report-Amount","label":"Report-Amount"}]
+        },
+        "dia_event_threshold_rsrp": {
+          "label": "Event-Threshold-RSRP (1629, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.143",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Event-Threshold-RSRP","label":"Event-Threshold-RSRP"}]
+        },
+        "dia_event_threshold_rsrq": {
+          "label": "Event-Threshold-RSRQ (1630, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.144",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Event-Threshold-RSRQ","label":"Event-Threshold-RSRQ"}]
+        },
+        "dia_logging_interval": {
+          "label": "Logging-Interval (1631, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.145",
+          "fields": [{"id":"value","bits":32,"enum":"dia_logging_interval","filter":"diameter.Logging-Interval","label":"Logging-Interval"}]
+        },
+        "dia_logging_duration": {
+          "label": "Logging-Duration (1632, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.146",
+          "fields": [{"id":"value","bits":32,"enum":"dia_logging_duration","filter":"diameter.Logging-Duration","label":"Logging-Duration"}]
+        },
+        "dia_relay_node_indicator": {
+          "label": "Relay-Node-Indicator (1633, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.147",
+          "fields": [{"id":"value","bits":32,"enum":"dia_relay_node_indicator","filter":"diameter.Relay-Node-Indicator","label":"Relay-Node-Indicator"}]
+        },
+        "dia_mdt_user_consent": {
+          "label": "MDT-User-Consent (1634, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.148",
+          "fields": [{"id":"value","bits":32,"enum":"dia_mdt_user_consent","filter":"diameter.MDT-User-Consent","label":"MDT-User-Consent"}]
+        },
+        "dia_subscribed_vsrvcc": {
+          "label": "Subscribed-VSRVCC (1636, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.150",
+          "fields": [{"id":"value","bits":32,"enum":"dia_subscribed_vsrvcc","filter":"diameter.Subscribed-VSRVCC","label":"Subscribed-VSRVCC"}]
+        },
+        "dia_equivalent_plmn_list": {
+          "label": "Equivalent-PLMN-List (1637, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.151",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Equivalent-PLMN-List",
+              "label": "Equivalent-PLMN-List",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_uvr_flags": {
+          "label": "UVR-Flags (1639, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.153",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.UVR-Flags","label":"UVR-Flags"}]
+        },
+        "dia_uva_flags": {
+          "label": "UVA-Flags (1640, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.154",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.UVA-Flags","label":"UVA-Flags"}]
+        },
+        "dia_vplmn_csg_subscription_data": {
+          "label": "VPLMN-CSG-Subscription-Data (1641, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.155",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.VPLMN-CSG-Subscription-Data",
+              "label": "VPLMN-CSG-Subscription-Data",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_time_zone": {
+          "label": "Time-Zone (1642, vendor 10415, UTF8String)",
+          "spec_ref": "TS 29.272 §7.3.163",
+          "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.Time-Zone","label":"Time-Zone"}]
+        },
+        "dia_a_msisdn": {
+          "label": "A-MSISDN (1643, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.157",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.A-MSISDN","label":"A-MSISDN"}]
+        },
+        "dia_mme_number_for_mt_sms": {
+          "label": "MME-Number-for-MT-SMS (1645, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.159",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.MME-Number-for-MT-SMS","label":"MME-Number-for-MT-SMS"}]
+        },
+        "dia_sms_register_request": {
+          "label": "SMS-Register-Request (1648, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.162",
+          "fields": [{"id":"value","bits":32,"enum":"dia_sms_register_request","filter":"diameter.SMS-Register-Request","label":"SMS-Register-Request"}]
+        },
+        "dia_local_time_zone": {
+          "label": "Local-Time-Zone (1649, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.156",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Local-Time-Zone",
+              "label": "Local-Time-Zone",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_daylight_saving_time": {
+          "label": "Daylight-Saving-Time (1650, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.164",
+          "fields": [{"id":"value","bits":32,"enum":"dia_daylight_saving_time","filter":"diameter.Daylight-Saving-Time","label":"Daylight-Saving-Time"}]
+        },
+        "dia_measurement_period_lte": {
+          "label": "Measurement-Period-LTE (1655, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.166",
+          "fields": [{"id":"value","bits":32,"enum":"dia_measurement_period_lte","filter":"diameter.Measurement-Period-LTE","label":"Measurement-Period-LTE"}]
+        },
+        "dia_measurement_period_umts": {
+          "label": "Measurement-Period-UMTS (1656, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.167",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_measurement_period_umts",
+              "filter": "diameter.Measurement-Period-UMTS",
+              "label": "Measurement-Period-UMTS"
+            }
+          ]
+        },
+        "dia_collection_period_rrm_lte": {
+          "label": "Collection-Period-RRM-LTE (1657, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.168",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_collection_period_rrm_lte",
+              "filter": "diameter.Collection-Period-RRM-LTE",
+              "label": "Collection-Period-RRM-LTE"
+            }
+          ]
+        },
+        "dia_collection_period_rrm_umts": {
+          "label": "Collection-Period-RRM-UMTS (1658, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.169",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_collection_period_rrm_umts",
+              "filter": "diameter.Collection-Period-RRM-UMTS",
+              "label": "Collection-Period-RRM-UMTS"
+            }
+          ]
+        },
+        "dia_positioning_method": {
+          "label": "Positioning-Method (1659, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.170",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Positioning-Method","label":"Positioning-Method"}]
+        },
+        "dia_measurement_quantity": {
+          "label": "Measurement-Quantity (1660, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.171",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Measurement-Quantity","label":"Measurement-Quantity"}]
+        },
+        "dia_event_threshold_event_1f": {
+          "label": "Event-Threshold-Event-1F (1661, vendor 10415, Integer32)",
+          "spec_ref": "TS 29.272 §7.3.172",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Event-Threshold-Event-1F","label":"Event-Threshold-Event-1F"}]
+        },
+        "dia_event_threshold_event_1i": {
+          "label": "Event-Threshold-Event-1I (1662, vendor 10415, Integer32)",
+          "spec_ref": "TS 29.272 §7.3.173",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Event-Threshold-Event-1I","label":"Event-Threshold-Event-1I"}]
+        },
+        "dia_restoration_priority": {
+          "label": "Restoration-Priority (1663, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.174",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Restoration-Priority","label":"Restoration-Priority"}]
+        },
+        "dia_sgs_mme_identity": {
+          "label": "SGs-MME-Identity (1664, vendor 10415, UTF8String)",
+          "spec_ref": "TS 29.272 §7.3.175",
+          "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.SGs-MME-Identity","label":"SGs-MME-Identity"}]
+        },
+        "dia_sipto_local_network_permission": {
+          "label": "SIPTO-Local-Network-Permission (1665, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.176",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.SIPTO-Local-Network-Permission","label":"SIPTO-Local-Network-Permission"}]
+        },
+        "dia_coupled_node_diameter_id": {
+          "label": "Coupled-Node-Diameter-ID (1666, vendor 10415, DiameterIdentity)",
+          "spec_ref": "TS 29.272 §7.3.177",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.Coupled-Node-Diameter-ID","label":"Coupled-Node-Diameter-ID"}]
+        },
+        "dia_wlan_offloadability": {
+          "label": "WLAN-offloadability (1667, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.181",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.WLAN-offloadability",
+              "label": "WLAN-offloadability",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_wlan_offloadability_eutran": {
+          "label": "WLAN-offloadability-EUTRAN (1668, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.182",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.WLAN-offloadability-EUTRAN","label":"WLAN-offloadability-EUTRAN"}]
+        },
+        "dia_wlan_offloadability_utran": {
+          "label": "WLAN-offloadability-UTRAN (1669, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.183",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.WLAN-offloadability-UTRAN","label":"WLAN-offloadability-UTRAN"}]
+        },
+        "dia_reset_id": {
+          "label": "Reset-ID (1670, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.184",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Reset-ID","label":"Reset-ID"}]
+        },
+        "dia_mdt_allowed_plmn_id": {
+          "label": "MDT-Allowed-PLMN-Id (1671, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.185",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.MDT-Allowed-PLMN-Id","label":"MDT-Allowed-PLMN-Id"}]
+        },
+        "dia_adjacent_plmns": {
+          "label": "Adjacent-PLMNs (1672, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.186",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Adjacent-PLMNs",
+              "label": "Adjacent-PLMNs",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_adjacent_access_restriction_data": {
+          "label": "Adjacent-Access-Restriction-Data (1673, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.187",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Adjacent-Access-Restriction-Data",
+              "label": "Adjacent-Access-Restriction-Data",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_dl_buffering_suggested_packet_count": {
+          "label": "DL-Buffering-Suggested-Packet-Count (1674, vendor 10415, Integer32)",
+          "spec_ref": "TS 29.272 §7.3.188",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.DL-Buffering-Suggested-Packet-Count","label":"DL-Buffering-Suggested-Packet-Count"}]
+        },
+        "dia_non_ip_pdn_type_indicator": {
+          "label": "Non-IP-PDN-Type-Indicator (1681, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.204",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_non_ip_pdn_type_indicator",
+              "filter": "diameter.Non-IP-PDN-Type-Indicator",
+              "label": "Non-IP-PDN-Type-Indicator"
+            }
+          ]
+        },
+        "dia_non_ip_data_delivery_mechanism": {
+          "label": "Non-IP-Data-Delivery-Mechanism (1682, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.205",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Non-IP-Data-Delivery-Mechanism","label":"Non-IP-Data-Delivery-Mechanism"}]
+        },
+        "dia_additional_context_identifier": {
+          "label": "Additional-Context-Identifier (1683, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.206",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Additional-Context-Identifier","label":"Additional-Context-Identifier"}]
+        },
+        "dia_scef_realm": {
+          "label": "SCEF-Realm (1684, vendor 10415, DiameterIdentity)",
+          "spec_ref": "TS 29.272 §7.3.207",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.SCEF-Realm","label":"SCEF-Realm"}]
+        },
+        "dia_subscription_data_deletion": {
+          "label": "Subscription-Data-Deletion (1685, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.208",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Subscription-Data-Deletion",
+              "label": "Subscription-Data-Deletion",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_preferred_data_mode": {
+          "label": "Preferred-Data-Mode (1686, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.209",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Preferred-Data-Mode","label":"Preferred-Data-Mode"}]
+        },
+        "dia_emergency_info": {
+          "label": "Emergency-Info (1687, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.210",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Emergency-Info",
+              "label": "Emergency-Info",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_v2x_subscription_data": {
+          "label": "V2X-Subscription-Data (1688, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.212",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.V2X-Subscription-Data",
+              "label": "V2X-Subscription-Data",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_v2x_permission": {
+          "label": "V2X-Permission (1689, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.213",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.V2X-Permission","label":"V2X-Permission"}]
+        },
+        "dia_pdn_connection_continuity": {
+          "label": "PDN-Connection-Continuity (1690, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.214",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.PDN-Connection-Continuity","label":"PDN-Connection-Continuity"}]
+        },
+        "dia_edrx_cycle_length": {
+          "label": "eDRX-Cycle-Length (1691, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.215",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.eDRX-Cycle-Length",
+              "label": "eDRX-Cycle-Length",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_edrx_cycle_length_value": {
+          "label": "eDRX-Cycle-Length-Value (1692, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.216",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.eDRX-Cycle-Length-Value","label":"eDRX-Cycle-Length-Value"}]
+        },
+        "dia_ue_pc5_ambr": {
+          "label": "UE-PC5-AMBR (1693, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.217",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.UE-PC5-AMBR","label":"UE-PC5-AMBR"}]
+        },
+        "dia_mbsfn_area": {
+          "label": "MBSFN-Area (1694, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.219",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.MBSFN-Area",
+              "label": "MBSFN-Area",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_mbsfn_area_id": {
+          "label": "MBSFN-Area-ID (1695, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.220",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.MBSFN-Area-ID","label":"MBSFN-Area-ID"}]
+        },
+        "dia_carrier_frequency": {
+          "label": "Carrier-Frequency (1696, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.221",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Carrier-Frequency","label":"Carrier-Frequency"}]
+        },
+        "dia_rds_indicator": {
+          "label": "RDS-Indicator (1697, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.222",
+          "fields": [{"id":"value","bits":32,"enum":"dia_rds_indicator","filter":"diameter.RDS-Indicator","label":"RDS-Indicator"}]
+        },
+        "dia_service_gap_time": {
+          "label": "Service-Gap-Time (1698, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.223",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Service-Gap-Time","label":"Service-Gap-Time"}]
+        },
+        "dia_aerial_ue_subscription_information": {
+          "label": "Aerial-UE-Subscription-Information (1699, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.224",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Aerial-UE-Subscription-Information","label":"Aerial-UE-Subscription-Information"}]
+        },
+        "dia_broadcast_location_assistance_data_types": {
+          "label": "Broadcast-Location-Assistance-Data-Types (1700, vendor 10415, Unsigned64)",
+          "spec_ref": "TS 29.272 §7.3.225",
+          "fields": [{"id":"value","bits":64,"filter":"diameter.Broadcast-Location-Assistance-Data-Types","label":"Broadcast-Location-Assistance-Data-Types"}]
+        },
+        "dia_paging_time_window": {
+          "label": "Paging-Time-Window (1701, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.226",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Paging-Time-Window",
+              "label": "Paging-Time-Window",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_operation_mode": {
+          "label": "Operation-Mode (1702, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.227",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Operation-Mode","label":"Operation-Mode"}]
+        },
+        "dia_paging_time_window_length": {
+          "label": "Paging-Time-Window-Length (1703, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.272 §7.3.228",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Paging-Time-Window-Length","label":"Paging-Time-Window-Length"}]
+        },
+        "dia_core_network_restrictions": {
+          "label": "Core-Network-Restrictions (1704, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.230",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Core-Network-Restrictions","label":"Core-Network-Restrictions"}]
+        },
+        "dia_edrx_related_rat": {
+          "label": "eDRX-Related-RAT (1705, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.229",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.eDRX-Related-RAT",
+              "label": "eDRX-Related-RAT",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_interworking_5gs_indicator": {
+          "label": "Interworking-5GS-Indicator (1706, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.231",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_interworking_5gs_indicator",
+              "filter": "diameter.Interworking-5GS-Indicator",
+              "label": "Interworking-5GS-Indicator"
+            }
+          ]
+        },
+        "dia_ethernet_pdn_type_indicator": {
+          "label": "Ethernet-PDN-Type-Indicator (1707, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.232",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_ethernet_pdn_type_indicator",
+              "filter": "diameter.Ethernet-PDN-Type-Indicator",
+              "label": "Ethernet-PDN-Type-Indicator"
+            }
+          ]
+        },
+        "dia_subscribed_arpi": {
+          "label": "Subscribed-ARPI (1708, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.233",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Subscribed-ARPI","label":"Subscribed-ARPI"}]
+        },
+        "dia_iab_operation_permission": {
+          "label": "IAB-Operation-Permission (1709, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.272 §7.3.234",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_iab_operation_permission",
+              "filter": "diameter.IAB-Operation-Permission",
+              "label": "IAB-Operation-Permission"
+            }
+          ]
+        },
+        "dia_v2x_subscription_data_nr": {
+          "label": "V2X-Subscription-Data-Nr (1710, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.235",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.V2X-Subscription-Data-Nr",
+              "label": "V2X-Subscription-Data-Nr",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_ue_pc5_qos": {
+          "label": "UE-PC5-QoS (1711, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.236",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.UE-PC5-QoS",
+              "label": "UE-PC5-QoS",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_pc5_qos_flow": {
+          "label": "PC5-QoS-Flow (1712, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.237",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.PC5-QoS-Flow",
+              "label": "PC5-QoS-Flow",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_5qi": {
+          "label": "5QI (1713, vendor 10415, Integer32)",
+          "spec_ref": "TS 29.272 §7.3.238",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.5QI","label":"5QI"}]
+        },
+        "dia_pc5_flow_bitrates": {
+          "label": "PC5-Flow-Bitrates (1714, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.272 §7.3.239",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.PC5-Flow-Bitrates",
+              "label": "PC5-Flow-Bitrates",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_guaranteed_flow_bitrates": {
+          "label": "Guaranteed-Flow-Bitrates (1715, vendor 10415, Integer32)",
+          "spec_ref": "TS 29.272 §7.3.240",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Guaranteed-Flow-Bitrates","label":"Guaranteed-Flow-Bitrates"}]
+        },
+        "dia_maximum_flow_bitrates": {
+          "label": "Maximum-Flow-Bitrates (1716, vendor 10415, Integer32)",
+          "spec_ref": "TS 29.272 §7.3.241",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Maximum-Flow-Bitrates","label":"Maximum-Flow-Bitrates"}]
+        },
+        "dia_pc5_range": {
+          "label": "PC5-Range (1717, vendor 10415, Integer32)",
+          "spec_ref": "TS 29.272 §7.3.242",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.PC5-Range","label":"PC5-Range"}]
+        },
+        "dia_pc5_link_ambr": {
+          "label": "PC5-Link-AMBR (1718, vendor 10415, Integer32)",
+          "spec_ref": "TS 29.272 §7.3.243",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.PC5-Link-AMBR","label":"PC5-Link-AMBR"}]
+        },
+        "dia_third_context_identifier": {
+          "label": "Third-Context-Identifier (1719, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.272 §7.3.244",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Third-Context-Identifier","label":"Third-Context-Identifier"}]
         }
       }
     },
@@ -1524,10 +4506,11 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
     data: {
       "protocol": "diameter",
       "spec_ref": "TS 29.336",
-      "enums": {"dia_service_id":{"0":"DEVICE_TRIGGER","1":"SMS_MO"}},
+      "enums": {"dia_service_id":{"0":"DEVICE_TRIGGER","1":"SMS_MO"},"dia_plmn_id_requested":{"0":"TRUE","1":"FALSE","_other":"Unknown"}},
       "types": {
         "dia_user_identifier": {
-          "label": "User-Identifier (3102, Grouped)",
+          "label": "User-Identifier (3102, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §6.4.2",
           "fields": [
             {
               "id": "avps",
@@ -1539,12 +4522,18 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_service_id": {
-          "label": "Service-ID (3103, Enumerated)",
+          "label": "Service-ID (3103, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.336 §6.4.3",
           "fields": [{"id":"value","bits":32,"enum":"dia_service_id","filter":"diameter.S6-Service-ID","label":"S6-Service-ID"}]
         },
-        "dia_scs_identity": {"label":"SCS-Identity (3104, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.SCS-Identity","label":"SCS-Identity"}]},
+        "dia_scs_identity": {
+          "label": "SCS-Identity (3104, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.336 §6.4.4",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.SCS-Identity","label":"SCS-Identity"}]
+        },
         "dia_service_parameters": {
-          "label": "Service-Parameters (3105, Grouped)",
+          "label": "Service-Parameters (3105, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §6.4.5",
           "fields": [
             {
               "id": "avps",
@@ -1556,7 +4545,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_service_data": {
-          "label": "Service-Data (3107, Grouped)",
+          "label": "Service-Data (3107, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §6.4.7",
           "fields": [
             {
               "id": "avps",
@@ -1568,7 +4558,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_t4_data": {
-          "label": "T4-Data (3108, Grouped)",
+          "label": "T4-Data (3108, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §6.4.8",
           "fields": [
             {
               "id": "avps",
@@ -1579,15 +4570,930 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             }
           ]
         },
-        "dia_hss_cause": {"label":"HSS-Cause (3109, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.HSS-Cause","label":"HSS-Cause"}]},
-        "dia_sir_flags": {"label":"SIR-Flags (3110, Unsigned32)","fields":[{"id":"value","bits":32,"filter":"diameter.SIR-Flags","label":"SIR-Flags"}]},
+        "dia_hss_cause": {
+          "label": "HSS-Cause (3109, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §6.4.9",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.HSS-Cause","label":"HSS-Cause"}]
+        },
+        "dia_sir_flags": {
+          "label": "SIR-Flags (3110, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §6.4.10",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.SIR-Flags","label":"SIR-Flags"}]
+        },
         "dia_external_identifier": {
-          "label": "External-Identifier (3111, UTF8String)",
+          "label": "External-Identifier (3111, vendor 10415, UTF8String)",
+          "spec_ref": "TS 29.336 §6.4.11",
           "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.External-Identifier","label":"External-Identifier"}]
         },
         "dia_mtc_error_diagnostic": {
-          "label": "MTC-Error-Diagnostic (3203, Unsigned32)",
+          "label": "MTC-Error-Diagnostic (3203, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.337 §6.3.7",
           "fields": [{"id":"value","bits":32,"filter":"diameter.MTC-Error-Diagnostic","label":"MTC-Error-Diagnostic"}]
+        },
+        "dia_ip_sm_gw_number": {
+          "label": "IP-SM-GW-Number (3100, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.336 §6.4.14",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.IP-SM-GW-Number","label":"IP-SM-GW-Number"}]
+        },
+        "dia_ip_sm_gw_name": {
+          "label": "IP-SM-GW-Name (3101, vendor 10415, DiameterIdentity)",
+          "spec_ref": "TS 29.336 §6.4.15",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.IP-SM-GW-Name","label":"IP-SM-GW-Name"}]
+        },
+        "dia_t4_parameters": {
+          "label": "T4-Parameters (3106, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §6.4.6",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.T4-Parameters",
+              "label": "T4-Parameters",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_ip_sm_gw_realm": {
+          "label": "IP-SM-GW-Realm (3112, vendor 10415, DiameterIdentity)",
+          "spec_ref": "TS 29.336 §6.4.18",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.IP-SM-GW-Realm","label":"IP-SM-GW-Realm"}]
+        },
+        "dia_aese_communication_pattern": {
+          "label": "AESE-Communication-Pattern (3113, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.25",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.AESE-Communication-Pattern",
+              "label": "AESE-Communication-Pattern",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_communication_pattern_set": {
+          "label": "Communication-Pattern-Set (3114, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.26",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Communication-Pattern-Set",
+              "label": "Communication-Pattern-Set",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_periodic_communication_indicator": {
+          "label": "Periodic-Communication-Indicator (3115, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.27",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Periodic-Communication-Indicator","label":"Periodic-Communication-Indicator"}]
+        },
+        "dia_communication_duration_time": {
+          "label": "Communication-Duration-Time (3116, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.28",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Communication-Duration-Time","label":"Communication-Duration-Time"}]
+        },
+        "dia_periodic_time": {
+          "label": "Periodic-Time (3117, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.29",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Periodic-Time","label":"Periodic-Time"}]
+        },
+        "dia_scheduled_communication_time": {
+          "label": "Scheduled-Communication-Time (3118, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.30",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Scheduled-Communication-Time",
+              "label": "Scheduled-Communication-Time",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_stationary_indication": {
+          "label": "Stationary-Indication (3119, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.31",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Stationary-Indication","label":"Stationary-Indication"}]
+        },
+        "dia_aese_communication_pattern_config_status": {
+          "label": "AESE-Communication-Pattern-Config-Status (3120, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.32",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.AESE-Communication-Pattern-Config-Status",
+              "label": "AESE-Communication-Pattern-Config-Status",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_aese_error_report": {
+          "label": "AESE-Error-Report (3121, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.33",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.AESE-Error-Report",
+              "label": "AESE-Error-Report",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_monitoring_event_configuration": {
+          "label": "Monitoring-Event-Configuration (3122, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.2",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Monitoring-Event-Configuration",
+              "label": "Monitoring-Event-Configuration",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_monitoring_event_report": {
+          "label": "Monitoring-Event-Report (3123, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.3",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Monitoring-Event-Report",
+              "label": "Monitoring-Event-Report",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_scef_reference_id": {
+          "label": "SCEF-Reference-ID (3124, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.4",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.SCEF-Reference-ID","label":"SCEF-Reference-ID"}]
+        },
+        "dia_scef_id": {
+          "label": "SCEF-ID (3125, vendor 10415, DiameterIdentity)",
+          "spec_ref": "TS 29.336 §8.4.5",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.SCEF-ID","label":"SCEF-ID"}]
+        },
+        "dia_scef_reference_id_for_deletion": {
+          "label": "SCEF-Reference-ID-for-Deletion (3126, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.6",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.SCEF-Reference-ID-for-Deletion","label":"SCEF-Reference-ID-for-Deletion"}]
+        },
+        "dia_monitoring_type": {
+          "label": "Monitoring-Type (3127, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.7",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Monitoring-Type","label":"Monitoring-Type"}]
+        },
+        "dia_maximum_number_of_reports": {
+          "label": "Maximum-Number-of-Reports (3128, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.8",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Maximum-Number-of-Reports","label":"Maximum-Number-of-Reports"}]
+        },
+        "dia_ue_reachability_configuration": {
+          "label": "UE-Reachability-Configuration (3129, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.9",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.UE-Reachability-Configuration",
+              "label": "UE-Reachability-Configuration",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_monitoring_duration": {
+          "label": "Monitoring-Duration (3130, vendor 10415, Time)",
+          "spec_ref": "TS 29.336 §8.4.10",
+          "fields": [{"id":"value","bits":32,"units":"s since 1900-01-01 UTC","filter":"diameter.Monitoring-Duration","label":"Monitoring-Duration"}]
+        },
+        "dia_maximum_detection_time": {
+          "label": "Maximum-Detection-Time (3131, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.11",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Maximum-Detection-Time","label":"Maximum-Detection-Time"}]
+        },
+        "dia_reachability_type": {
+          "label": "Reachability-Type (3132, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.12",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Reachability-Type","label":"Reachability-Type"}]
+        },
+        "dia_maximum_latency": {
+          "label": "Maximum-Latency (3133, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.13",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Maximum-Latency","label":"Maximum-Latency"}]
+        },
+        "dia_maximum_response_time": {
+          "label": "Maximum-Response-Time (3134, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.14",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Maximum-Response-Time","label":"Maximum-Response-Time"}]
+        },
+        "dia_location_information_configuration": {
+          "label": "Location-Information-Configuration (3135, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.15",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Location-Information-Configuration",
+              "label": "Location-Information-Configuration",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_monte_location_type": {
+          "label": "MONTE-Location-Type (3136, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.16",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.MONTE-Location-Type","label":"MONTE-Location-Type"}]
+        },
+        "dia_accuracy": {
+          "label": "Accuracy (3137, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.17",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Accuracy","label":"Accuracy"}]
+        },
+        "dia_association_type": {
+          "label": "Association-Type (3138, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.18",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Association-Type","label":"Association-Type"}]
+        },
+        "dia_roaming_information": {
+          "label": "Roaming-Information (3139, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.19",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Roaming-Information","label":"Roaming-Information"}]
+        },
+        "dia_reachability_information": {
+          "label": "Reachability-Information (3140, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.20",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Reachability-Information","label":"Reachability-Information"}]
+        },
+        "dia_imei_change": {
+          "label": "IMEI-Change (3141, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.22",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.IMEI-Change","label":"IMEI-Change"}]
+        },
+        "dia_monitoring_event_config_status": {
+          "label": "Monitoring-Event-Config-Status (3142, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.24",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Monitoring-Event-Config-Status",
+              "label": "Monitoring-Event-Config-Status",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_supported_services": {
+          "label": "Supported-Services (3143, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.40",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Supported-Services",
+              "label": "Supported-Services",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_supported_monitoring_events": {
+          "label": "Supported-Monitoring-Events (3144, vendor 10415, Unsigned64)",
+          "spec_ref": "TS 29.336 §8.4.41",
+          "fields": [{"id":"value","bits":64,"filter":"diameter.Supported-Monitoring-Events","label":"Supported-Monitoring-Events"}]
+        },
+        "dia_cir_flags": {
+          "label": "CIR-Flags (3145, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.39",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.CIR-Flags","label":"CIR-Flags"}]
+        },
+        "dia_service_result": {
+          "label": "Service-Result (3146, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.37",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Service-Result",
+              "label": "Service-Result",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_service_result_code": {
+          "label": "Service-Result-Code (3147, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.38",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Service-Result-Code","label":"Service-Result-Code"}]
+        },
+        "dia_reference_id_validity_time": {
+          "label": "Reference-ID-Validity-Time (3148, vendor 10415, Time)",
+          "spec_ref": "TS 29.336 §8.4.42",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "units": "s since 1900-01-01 UTC",
+              "filter": "diameter.Reference-ID-Validity-Time",
+              "label": "Reference-ID-Validity-Time"
+            }
+          ]
+        },
+        "dia_event_handling": {
+          "label": "Event-Handling (3149, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.43",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Event-Handling","label":"Event-Handling"}]
+        },
+        "dia_nidd_authorization_request": {
+          "label": "NIDD-Authorization-Request (3150, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.44",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.NIDD-Authorization-Request",
+              "label": "NIDD-Authorization-Request",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_nidd_authorization_response": {
+          "label": "NIDD-Authorization-Response (3151, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.45",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.NIDD-Authorization-Response",
+              "label": "NIDD-Authorization-Response",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_service_report": {
+          "label": "Service-Report (3152, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.47",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Service-Report",
+              "label": "Service-Report",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_node_type": {
+          "label": "Node-Type (3153, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.48",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Node-Type","label":"Node-Type"}]
+        },
+        "dia_s6t_hss_cause": {
+          "label": "S6t-HSS-Cause (3154, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.50",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.S6t-HSS-Cause","label":"S6t-HSS-Cause"}]
+        },
+        "dia_enhanced_coverage_restriction": {
+          "label": "Enhanced-Coverage-Restriction (3155, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.51",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Enhanced-Coverage-Restriction",
+              "label": "Enhanced-Coverage-Restriction",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_enhanced_coverage_restriction_data": {
+          "label": "Enhanced-Coverage-Restriction-Data (3156, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.52",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Enhanced-Coverage-Restriction-Data",
+              "label": "Enhanced-Coverage-Restriction-Data",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_restricted_plmn_list": {
+          "label": "Restricted-PLMN-List (3157, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.53",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Restricted-PLMN-List",
+              "label": "Restricted-PLMN-List",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_allowed_plmn_list": {
+          "label": "Allowed-PLMN-List (3158, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.54",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Allowed-PLMN-List",
+              "label": "Allowed-PLMN-List",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_requested_validity_time": {
+          "label": "Requested-Validity-Time (3159, vendor 10415, Time)",
+          "spec_ref": "TS 29.336 §8.4.55",
+          "fields": [{"id":"value","bits":32,"units":"s since 1900-01-01 UTC","filter":"diameter.Requested-Validity-Time","label":"Requested-Validity-Time"}]
+        },
+        "dia_granted_validity_time": {
+          "label": "Granted-Validity-Time (3160, vendor 10415, Time)",
+          "spec_ref": "TS 29.336 §8.4.56",
+          "fields": [{"id":"value","bits":32,"units":"s since 1900-01-01 UTC","filter":"diameter.Granted-Validity-Time","label":"Granted-Validity-Time"}]
+        },
+        "dia_nidd_authorization_update": {
+          "label": "NIDD-Authorization-Update (3161, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.57",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.NIDD-Authorization-Update",
+              "label": "NIDD-Authorization-Update",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_loss_of_connectivity_reason": {
+          "label": "Loss-Of-Connectivity-Reason (3162, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.58",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Loss-Of-Connectivity-Reason","label":"Loss-Of-Connectivity-Reason"}]
+        },
+        "dia_group_reporting_guard_timer": {
+          "label": "Group-Reporting-Guard-Timer (3163, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.59",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Group-Reporting-Guard-Timer","label":"Group-Reporting-Guard-Timer"}]
+        },
+        "dia_cia_flags": {
+          "label": "CIA-Flags (3164, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.60",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.CIA-Flags","label":"CIA-Flags"}]
+        },
+        "dia_group_report": {
+          "label": "Group-Report (3165, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.61",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Group-Monitoring-Event-Report",
+              "label": "Group-Monitoring-Event-Report",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_group_report_item": {
+          "label": "Group-Report-Item (3166, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.62",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Group-Monitoring-Event-Report-Item",
+              "label": "Group-Monitoring-Event-Report-Item",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_rir_flags": {
+          "label": "RIR-Flags (3167, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.63",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.RIR-Flags","label":"RIR-Flags"}]
+        },
+        "dia_type_of_external_identifier": {
+          "label": "Type-Of-External-Identifier (3168, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.64",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Type-Of-External-Identifier","label":"Type-Of-External-Identifier"}]
+        },
+        "dia_apn_validity_time": {
+          "label": "APN-Validity-Time (3169, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.65",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.APN-Validity-Time",
+              "label": "APN-Validity-Time",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_suggested_network_configuration": {
+          "label": "Suggested-Network-Configuration (3170, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.66",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Suggested-Network-Configuration",
+              "label": "Suggested-Network-Configuration",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_monitoring_event_report_status": {
+          "label": "Monitoring-Event-Report-Status (3171, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.67",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Monitoring-Event-Report-Status",
+              "label": "Monitoring-Event-Report-Status",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_plmn_id_requested": {
+          "label": "PLMN-ID-Requested (3172, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.336 §8.4.68",
+          "fields": [{"id":"value","bits":32,"enum":"dia_plmn_id_requested","filter":"diameter.PLMN-ID-Requested","label":"PLMN-ID-Requested"}]
+        },
+        "dia_additionalidentifiers": {
+          "label": "AdditionalIdentifiers (3173, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.69",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.AdditionalIdentifiers",
+              "label": "AdditionalIdentifiers",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_nir_flags": {
+          "label": "NIR-Flags (3174, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.70",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.NIR-Flags","label":"NIR-Flags"}]
+        },
+        "dia_reporting_time_stamp": {
+          "label": "Reporting-Time-Stamp (3175, vendor 10415, Time)",
+          "spec_ref": "TS 29.336 §8.4.71",
+          "fields": [{"id":"value","bits":32,"units":"s since 1900-01-01 UTC","filter":"diameter.Reporting-Time-Stamp","label":"Reporting-Time-Stamp"}]
+        },
+        "dia_nia_flags": {
+          "label": "NIA-Flags (3176, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.72",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.NIA-Flags","label":"NIA-Flags"}]
+        },
+        "dia_group_user_identifier": {
+          "label": "Group-User-Identifier (3177, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.73",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Group-User-Identifier",
+              "label": "Group-User-Identifier",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_mtc_provider_info": {
+          "label": "MTC-Provider-Info (3178, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.74",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.MTC-Provider-Info",
+              "label": "MTC-Provider-Info",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_mtc_provider_id": {
+          "label": "MTC-Provider-ID (3179, vendor 10415, UTF8String)",
+          "spec_ref": "TS 29.336 §8.4.75",
+          "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.MTC-Provider-ID","label":"MTC-Provider-ID"}]
+        },
+        "dia_pdn_connectivity_status_configuration": {
+          "label": "PDN-Connectivity-Status-Configuration (3180, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.76",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.PDN-Connectivity-Status-Configuration",
+              "label": "PDN-Connectivity-Status-Configuration",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_pdn_connectivity_status_report": {
+          "label": "PDN-Connectivity-Status-Report (3181, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.77",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.PDN-Connectivity-Status-Report",
+              "label": "PDN-Connectivity-Status-Report",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_pdn_connectivity_status_type": {
+          "label": "PDN-Connectivity-Status-Type (3182, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.78",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.PDN-Connectivity-Status-Type","label":"PDN-Connectivity-Status-Type"}]
+        },
+        "dia_traffic_profile": {
+          "label": "Traffic-Profile (3183, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.79",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Traffic-Profile","label":"Traffic-Profile"}]
+        },
+        "dia_updated_network_configuration": {
+          "label": "Updated-Network-Configuration (3184, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.80",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Updated-Network-Configuration",
+              "label": "Updated-Network-Configuration",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_battery_indicator": {
+          "label": "Battery-Indicator (3185, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.336 §8.4.81",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Battery-Indicator","label":"Battery-Indicator"}]
+        },
+        "dia_scef_reference_id_ext": {
+          "label": "SCEF-Reference-ID-Ext (3186, vendor 10415, Unsigned64)",
+          "spec_ref": "TS 29.336 §8.4.82",
+          "fields": [{"id":"value","bits":64,"filter":"diameter.SCEF-Reference-ID-Ext","label":"SCEF-Reference-ID-Ext"}]
+        },
+        "dia_scef_reference_id_for_deletion_ext": {
+          "label": "SCEF-Reference-ID-for-Deletion-Ext (3187, vendor 10415, Unsigned64)",
+          "spec_ref": "TS 29.336 §8.4.83",
+          "fields": [{"id":"value","bits":64,"filter":"diameter.SCEF-Reference-ID-for-Deletion-Ext","label":"SCEF-Reference-ID-for-Deletion-Ext"}]
+        },
+        "dia_exclude_identifiers": {
+          "label": "Exclude-Identifiers (3188, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.84",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Exclude-Identifiers",
+              "label": "Exclude-Identifiers",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_include_identifiers": {
+          "label": "Include-Identifiers (3189, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.336 §8.4.85",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Include-Identifiers",
+              "label": "Include-Identifiers",
+              "render": "bytes"
+            }
+          ]
+        }
+      }
+    },
+  },
+  {
+    file: "grammars/diameter/t6a-avps.yaml",
+    data: {
+      "protocol": "diameter",
+      "spec_ref": "TS 29.128",
+      "types": {
+        "dia_communication_failure_information": {
+          "label": "Communication-Failure-Information (4300, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.128 §6.4.4",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Communication-Failure-Information",
+              "label": "Communication-Failure-Information",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_cause_type": {
+          "label": "Cause-Type (4301, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.5",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Cause-Type","label":"Cause-Type"}]
+        },
+        "dia_s1ap_cause": {
+          "label": "S1AP-Cause (4302, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.6",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.S1AP-Cause","label":"S1AP-Cause"}]
+        },
+        "dia_ranap_cause": {
+          "label": "RANAP-Cause (4303, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.7",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.RANAP-Cause","label":"RANAP-Cause"}]
+        },
+        "dia_gmm_cause": {
+          "label": "GMM-Cause (4304, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.9",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.GMM-Cause","label":"GMM-Cause"}]
+        },
+        "dia_sm_cause": {
+          "label": "SM-Cause (4305, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.10",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.SM-Cause","label":"SM-Cause"}]
+        },
+        "dia_number_of_ue_per_location_configuration": {
+          "label": "Number-Of-UE-Per-Location-Configuration (4306, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.128 §6.4.11",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Number-Of-UE-Per-Location-Configuration",
+              "label": "Number-Of-UE-Per-Location-Configuration",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_number_of_ue_per_location_report": {
+          "label": "Number-Of-UE-Per-Location-Report (4307, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.128 §6.4.12",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Number-Of-UE-Per-Location-Report",
+              "label": "Number-Of-UE-Per-Location-Report",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_ue_count": {
+          "label": "UE-Count (4308, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.13",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.UE-Count","label":"UE-Count"}]
+        },
+        "dia_bssgp_cause": {
+          "label": "BSSGP-Cause (4309, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.8",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.BSSGP-Cause","label":"BSSGP-Cause"}]
+        },
+        "dia_serving_plmn_rate_control": {
+          "label": "Serving-PLMN-Rate-Control (4310, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.128 §6.4.21",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Serving-PLMN-Rate-Control",
+              "label": "Serving-PLMN-Rate-Control",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_uplink_rate_limit": {
+          "label": "Uplink-Rate-Limit (4311, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.23",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Uplink-Rate-Limit","label":"Uplink-Rate-Limit"}]
+        },
+        "dia_downlink_rate_limit": {
+          "label": "Downlink-Rate-Limit (4312, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.22",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Downlink-Rate-Limit","label":"Downlink-Rate-Limit"}]
+        },
+        "dia_extended_pco": {
+          "label": "Extended-PCO (4313, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.128 §6.4.26",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Extended-PCO","label":"Extended-PCO"}]
+        },
+        "dia_connection_action": {
+          "label": "Connection-Action (4314, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.18",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Connection-Action","label":"Connection-Action"}]
+        },
+        "dia_non_ip_data": {
+          "label": "Non-IP-Data (4315, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.128 §6.4.19",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Non-IP-Data","label":"Non-IP-Data"}]
+        },
+        "dia_scef_wait_time": {
+          "label": "SCEF-Wait-Time (4316, vendor 10415, Time)",
+          "spec_ref": "TS 29.128 §6.4.24",
+          "fields": [{"id":"value","bits":32,"units":"s since 1900-01-01 UTC","filter":"diameter.SCEF-Wait-Time","label":"SCEF-Wait-Time"}]
+        },
+        "dia_cmr_flags": {
+          "label": "CMR-Flags (4317, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.25",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.CMR-Flags","label":"CMR-Flags"}]
+        },
+        "dia_rrc_cause_counter": {
+          "label": "RRC-Cause-Counter (4318, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.128 §6.4.27",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.RRC-Cause-Counter",
+              "label": "RRC-Cause-Counter",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_counter_value": {
+          "label": "Counter-Value (4319, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.28",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Counter-Value","label":"Counter-Value"}]
+        },
+        "dia_rrc_counter_timestamp": {
+          "label": "RRC-Counter-Timestamp (4320, vendor 10415, Time)",
+          "spec_ref": "TS 29.128 §6.4.29",
+          "fields": [{"id":"value","bits":32,"units":"s since 1900-01-01 UTC","filter":"diameter.RRC-Counter-Timestamp","label":"RRC-Counter-Timestamp"}]
+        },
+        "dia_tda_flags": {
+          "label": "TDA-Flags (4321, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.31",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.TDA-Flags","label":"TDA-Flags"}]
+        },
+        "dia_idle_status_indication": {
+          "label": "Idle-Status-Indication (4322, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.128 §6.4.32",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Idle-Status-Indication",
+              "label": "Idle-Status-Indication",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_idle_status_timestamp": {
+          "label": "Idle-Status-Timestamp (4323, vendor 10415, Time)",
+          "spec_ref": "TS 29.128 §6.4.33",
+          "fields": [{"id":"value","bits":32,"units":"s since 1900-01-01 UTC","filter":"diameter.Idle-Status-Timestamp","label":"Idle-Status-Timestamp"}]
+        },
+        "dia_active_time": {
+          "label": "Active-Time (4324, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.34",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Active-Time","label":"Active-Time"}]
+        },
+        "dia_reachability_cause": {
+          "label": "Reachability-Cause (4325, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.35",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Reachability-Cause","label":"Reachability-Cause"}]
+        },
+        "dia_apn_rate_control_status": {
+          "label": "APN-Rate-Control-Status (4326, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.128 §6.4.36",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.APN-Rate-Control-Status",
+              "label": "APN-Rate-Control-Status",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_uplink_number_of_packets_allowed": {
+          "label": "Uplink-Number-Of-Packets-Allowed (4327, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.37",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Uplink-Number-Of-Packets-Allowed","label":"Uplink-Number-Of-Packets-Allowed"}]
+        },
+        "dia_number_of_additional_exception_reports": {
+          "label": "Number-Of-Additional-Exception-Reports (4328, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.38",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Number-Of-Additional-Exception-Reports","label":"Number-Of-Additional-Exception-Reports"}]
+        },
+        "dia_downlink_number_of_packets_allowed": {
+          "label": "Downlink-Number-Of-Packets-Allowed (4329, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.128 §6.4.39",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Downlink-Number-Of-Packets-Allowed","label":"Downlink-Number-Of-Packets-Allowed"}]
+        },
+        "dia_apn_rate_control_status_validity_time": {
+          "label": "APN-Rate-Control-Status-Validity-Time (4330, vendor 10415, Unsigned64)",
+          "spec_ref": "TS 29.128 §6.4.40",
+          "fields": [{"id":"value","bits":64,"filter":"diameter.APN-Rate-Control-Status-Validity-Time","label":"APN-Rate-Control-Status-Validity-Time"}]
         }
       }
     },
@@ -1600,6 +5506,10 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
         "dia_rat_type": {
           "0": "WLAN",
           "1": "VIRTUAL",
+          "2": "TRUSTED-N3GA",
+          "3": "WIRELINE",
+          "4": "WIRELINE-CABLE",
+          "5": "WIRELINE-BBF",
           "1000": "UTRAN",
           "1001": "GERAN",
           "1002": "GAN",
@@ -1608,15 +5518,63 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "1005": "EUTRAN-NB-IoT",
           "1006": "NR",
           "1007": "LTE-M",
+          "1008": "NR-U",
+          "1011": "EUTRAN(LEO)",
+          "1012": "EUTRAN(MEO)",
+          "1013": "EUTRAN(GEO)",
+          "1014": "EUTRAN(OTHERSAT)",
+          "1021": "EUTRAN-NB-IoT(LEO)",
+          "1022": "EUTRAN-NB-IoT(MEO)",
+          "1023": "EUTRAN-NB-IoT(GEO)",
+          "1024": "EUTRAN-NB-IoT(OTHERSAT)",
+          "1031": "LTE-M(LEO)",
+          "1032": "LTE-M(MEO)",
+          "1033": "LTE-M(GEO)",
+          "1034": "LTE-M(OTHERSAT)",
           "2000": "CDMA2000_1X",
           "2001": "HRPD",
           "2002": "UMB",
           "2003": "EHRPD"
-        }
+        },
+        "dia_qos_class_identifier": {
+          "1": "QCI_1",
+          "2": "QCI_2",
+          "3": "QCI_3",
+          "4": "QCI_4",
+          "5": "QCI_5",
+          "6": "QCI_6",
+          "7": "QCI_7",
+          "8": "QCI_8",
+          "9": "QCI_9",
+          "65": "QCI_65",
+          "66": "QCI_66",
+          "67": "QCI_67",
+          "69": "QCI_69",
+          "70": "QCI_70",
+          "71": "QCI_71",
+          "72": "QCI_72",
+          "73": "QCI_73",
+          "74": "QCI_74",
+          "75": "QCI_75",
+          "76": "QCI_76",
+          "79": "QCI_79",
+          "80": "QCI_80",
+          "82": "QCI_82",
+          "83": "QCI_83",
+          "84": "QCI_84",
+          "85": "QCI_85",
+          "_other": "Unknown"
+        },
+        "dia_pre_emption_capability": {"0":"PRE-EMPTION_CAPABILITY_ENABLED","1":"PRE-EMPTION_CAPABILITY_DISABLED","_other":"Unknown"},
+        "dia_pre_emption_vulnerability": {"0":"PRE-EMPTION_VULNERABILITY_ENABLED","1":"PRE-EMPTION_VULNERABILITY_DISABLED","_other":"Unknown"},
+        "dia_ip_sm_gw_sbi_support_indicator": {"0":"NOT_SUPPORT_SBI","1":"SUPPORT_SBI","_other":"Unknown"},
+        "dia_csg_access_mode": {"0":"Closed mode","1":"Hybrid Mode","_other":"Unknown"},
+        "dia_csg_membership_indication": {"0":"Not CSG member","1":"CSG Member","_other":"Unknown"}
       },
       "types": {
         "dia_supported_features": {
-          "label": "Supported-Features (628, Grouped)",
+          "label": "Supported-Features (628, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.229 §6.3.29",
           "fields": [
             {
               "id": "avps",
@@ -1628,12 +5586,14 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_feature_list_id": {
-          "label": "Feature-List-ID (629, Unsigned32)",
+          "label": "Feature-List-ID (629, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.229 §6.3.30",
           "keep": {"feature_list_id":"value"},
           "fields": [{"id":"value","bits":32,"filter":"diameter.Feature-List-ID","label":"Feature-List-ID"}]
         },
         "dia_feature_list": {
-          "label": "Feature-List (630, Unsigned32)",
+          "label": "Feature-List (630, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.229 §6.3.31",
           "derived": [
             {
               "filter": "diameter.3gpp.feature_list_flags",
@@ -1770,23 +5730,33 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "fields": [{"id":"value","bits":32,"filter":"diameter.Feature-List","label":"Feature-List"}]
         },
         "dia_msisdn": {
-          "label": "MSISDN (701, OctetString)",
+          "label": "MSISDN (701, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.329 §6.3.2",
           "derived": [{"filter":"e164.msisdn","label":"E.164 number (MSISDN)","as":"tbcd_e164","from":["value"]}],
           "fields": [{"id":"value","bytes":"rest","filter":"diameter.MSISDN","label":"MSISDN"}]
         },
         "dia_bearer_identifier": {
-          "label": "Bearer-Identifier (1020, OctetString)",
+          "label": "Bearer-Identifier (1020, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.212 §5.3.20",
           "fields": [{"id":"value","bytes":"rest","filter":"diameter.Bearer-Identifier","label":"Bearer-Identifier"}]
         },
         "dia_rat_type": {
-          "label": "RAT-Type (1032, Enumerated)",
+          "label": "RAT-Type (1032, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.212 §5.3.31",
           "fields": [{"id":"value","bits":32,"enum":"dia_rat_type","filter":"diameter.RAT-Type","label":"RAT-Type"}]
         },
-        "dia_lmsi": {"label":"LMSI (2400, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.LMSI","label":"LMSI"}]},
-        "dia_sm_rp_ui": {"label":"SM-RP-UI (3301, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.SM-RP-UI","label":"SM-RP-UI"}]},
-        "dia_non_ip_data": {"label":"Non-IP-Data (4315, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.Non-IP-Data","label":"Non-IP-Data"}]},
+        "dia_lmsi": {
+          "label": "LMSI (2400, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.173 §6.4.2",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.LMSI","label":"LMSI"}]
+        },
+        "dia_sm_rp_ui": {
+          "label": "SM-RP-UI (3301, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.338 §6.3.3.3",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.SM-RP-UI","label":"SM-RP-UI"}]
+        },
         "dia_serving_node": {
-          "label": "Serving-Node (2401, Grouped)",
+          "label": "Serving-Node (2401, vendor 10415, Grouped)",
           "spec_ref": "TS 29.173 §6.4.3",
           "fields": [
             {
@@ -1799,24 +5769,352 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_mme_name": {
-          "label": "MME-Name (2402, DiameterIdentity)",
+          "label": "MME-Name (2402, vendor 10415, DiameterIdentity)",
           "spec_ref": "TS 29.173 §6.4.4",
           "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.MME-Name","label":"MME-Name"}]
         },
         "dia_msc_number": {
-          "label": "MSC-Number (2403, OctetString)",
+          "label": "MSC-Number (2403, vendor 10415, OctetString)",
           "spec_ref": "TS 29.173 §6.4.5",
           "fields": [{"id":"value","bytes":"rest","filter":"diameter.MSC-Number","label":"MSC-Number"}]
         },
         "dia_mme_realm": {
-          "label": "MME-Realm (2408, DiameterIdentity)",
+          "label": "MME-Realm (2408, vendor 10415, DiameterIdentity)",
           "spec_ref": "TS 29.173 §6.4.12",
           "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.MME-Realm","label":"MME-Realm"}]
         },
         "dia_sgsn_name": {
-          "label": "SGSN-Name (2409, DiameterIdentity)",
+          "label": "SGSN-Name (2409, vendor 10415, DiameterIdentity)",
           "spec_ref": "TS 29.173 §6.4.13",
           "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.SGSN-Name","label":"SGSN-Name"}]
+        },
+        "dia_3gpp_charging_characteristics": {
+          "label": "3GPP-Charging-Characteristics (13, vendor 10415, UTF8String)",
+          "spec_ref": "TS 29.061 §16.4.7.2",
+          "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.3GPP-Charging-Characteristics","label":"3GPP-Charging-Characteristics"}]
+        },
+        "dia_3gpp_aaa_server_name": {
+          "label": "3GPP-AAA-Server-Name (318, vendor 10415, DiameterIdentity)",
+          "spec_ref": "TS 29.273 §8.2.3.24",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.3GPP-AAA-Server-Name","label":"3GPP-AAA-Server-Name"}]
+        },
+        "dia_max_requested_bandwidth_dl": {
+          "label": "Max-Requested-Bandwidth-DL (515, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.214 §5.3.14",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Max-Requested-Bandwidth-DL","label":"Max-Requested-Bandwidth-DL"}]
+        },
+        "dia_max_requested_bandwidth_ul": {
+          "label": "Max-Requested-Bandwidth-UL (516, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.214 §5.3.15",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Max-Requested-Bandwidth-UL","label":"Max-Requested-Bandwidth-UL"}]
+        },
+        "dia_extended_max_requested_bw_dl": {
+          "label": "Extended-Max-Requested-BW-DL (554, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.214 §5.3.52",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Extended-Max-Requested-BW-DL","label":"Extended-Max-Requested-BW-DL"}]
+        },
+        "dia_extended_max_requested_bw_ul": {
+          "label": "Extended-Max-Requested-BW-UL (555, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.214 §5.3.53",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Extended-Max-Requested-BW-UL","label":"Extended-Max-Requested-BW-UL"}]
+        },
+        "dia_visited_network_identifier": {
+          "label": "Visited-Network-Identifier (600, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.229 §6.3.1",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Visited-Network-Identifier","label":"Visited-Network-Identifier"}]
+        },
+        "dia_confidentiality_key": {
+          "label": "Confidentiality-Key (625, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.229 §6.3.27",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Confidentiality-Key","label":"Confidentiality-Key"}]
+        },
+        "dia_integrity_key": {
+          "label": "Integrity-Key (626, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.229 §6.3.28",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Integrity-Key","label":"Integrity-Key"}]
+        },
+        "dia_served_party_ip_address": {
+          "label": "Served-Party-IP-Address (848, vendor 10415, Address)",
+          "spec_ref": "TS 32.299 §7.2.187",
+          "fields": [
+            {
+              "id": "family",
+              "bits": 16,
+              "enum": "dia_address_family",
+              "filter": "diameter.Served-Party-IP-Address.addr_family",
+              "label": "Served-Party-IP-Address Address Family"
+            },
+            {"id":"address","bytes":"rest","filter":"diameter.Served-Party-IP-Address.address","label":"Served-Party-IP-Address Address"}
+          ]
+        },
+        "dia_charged_party": {
+          "label": "Charged-Party (857, vendor 10415, UTF8String)",
+          "spec_ref": "TS 32.299 §7.2.39",
+          "fields": [{"id":"value","bytes":"rest","text":"utf8","filter":"diameter.Charged-Party","label":"Charged-Party"}]
+        },
+        "dia_qos_class_identifier": {
+          "label": "QoS-Class-Identifier (1028, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.212 §5.3.17",
+          "fields": [{"id":"value","bits":32,"enum":"dia_qos_class_identifier","filter":"diameter.QoS-Class-Identifier","label":"QoS-Class-Identifier"}]
+        },
+        "dia_allocation_retention_priority": {
+          "label": "Allocation-Retention-Priority (1034, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.212 §5.3.32",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Allocation-Retention-Priority",
+              "label": "Allocation-Retention-Priority",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_priority_level": {
+          "label": "Priority-Level (1046, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.212 §5.3.45",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Priority-Level","label":"Priority-Level"}]
+        },
+        "dia_pre_emption_capability": {
+          "label": "Pre-emption-Capability (1047, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.212 §5.3.46",
+          "fields": [{"id":"value","bits":32,"enum":"dia_pre_emption_capability","filter":"diameter.Pre-emption-Capability","label":"Pre-emption-Capability"}]
+        },
+        "dia_pre_emption_vulnerability": {
+          "label": "Pre-emption-Vulnerability (1048, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.212 §5.3.47",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_pre_emption_vulnerability",
+              "filter": "diameter.Pre-emption-Vulnerability",
+              "label": "Pre-emption-Vulnerability"
+            }
+          ]
+        },
+        "dia_pdp_address": {
+          "label": "PDP-Address (1227, vendor 10415, Address)",
+          "spec_ref": "TS 32.299 §7.2.137",
+          "fields": [
+            {"id":"family","bits":16,"enum":"dia_address_family","filter":"diameter.PDP-Address.addr_family","label":"PDP-Address Address Family"},
+            {"id":"address","bytes":"rest","filter":"diameter.PDP-Address.address","label":"PDP-Address Address"}
+          ]
+        },
+        "dia_emergency_services": {
+          "label": "Emergency-Services (1538, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.273 §7.2.3.4",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Emergency-Services","label":"Emergency-Services"}]
+        },
+        "dia_pdn_connection_charging_id": {
+          "label": "PDN-Connection-Charging-ID (2050, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 32.299 §7.2.136",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.PDN-Connection-Charging-ID","label":"PDN-Connection-Charging-ID"}]
+        },
+        "dia_csg_access_mode": {
+          "label": "CSG-Access-Mode (2317, vendor 10415, Enumerated)",
+          "spec_ref": "TS 32.299 §7.2.46A",
+          "fields": [{"id":"value","bits":32,"enum":"dia_csg_access_mode","filter":"diameter.CSG-Access-Mode","label":"CSG-Access-Mode"}]
+        },
+        "dia_csg_membership_indication": {
+          "label": "CSG-Membership-Indication (2318, vendor 10415, Enumerated)",
+          "spec_ref": "TS 32.299 §7.2.46B",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_csg_membership_indication",
+              "filter": "diameter.CSG-Membership-Indication",
+              "label": "CSG-Membership-Indication"
+            }
+          ]
+        },
+        "dia_user_csg_information": {
+          "label": "User-CSG-Information (2319, vendor 10415, Grouped)",
+          "spec_ref": "TS 32.299 §7.2.240A",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.User-CSG-Information",
+              "label": "User-CSG-Information",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_lcs_capabilities_sets": {
+          "label": "LCS-Capabilities-Sets (2404, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.173 §6.4.6",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.LCS-Capabilities-Sets","label":"LCS-Capabilities-Sets"}]
+        },
+        "dia_gmlc_address": {
+          "label": "GMLC-Address (2405, vendor 10415, Address)",
+          "spec_ref": "TS 29.173 §6.4.7",
+          "fields": [
+            {"id":"family","bits":16,"enum":"dia_address_family","filter":"diameter.GMLC-Address.addr_family","label":"GMLC-Address Address Family"},
+            {"id":"address","bytes":"rest","filter":"diameter.GMLC-Address.address","label":"GMLC-Address Address"}
+          ]
+        },
+        "dia_additional_serving_node": {
+          "label": "Additional-Serving-Node (2406, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.173 §6.4.8",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.Additional-Serving-Node",
+              "label": "Additional-Serving-Node",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_sgsn_realm": {
+          "label": "SGSN-Realm (2410, vendor 10415, DiameterIdentity)",
+          "spec_ref": "TS 29.173 §6.4.14",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.SGSN-Realm","label":"SGSN-Realm"}]
+        },
+        "dia_sm_rp_smea": {
+          "label": "SM-RP-SMEA (3309, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.338 §5.3.3.3",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.SM-RP-SMEA","label":"SM-RP-SMEA"}]
+        },
+        "dia_maximum_ue_availability_time": {
+          "label": "Maximum-UE-Availability-Time (3329, vendor 10415, Time)",
+          "spec_ref": "TS 29.338 §5.3.3.22",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "units": "s since 1900-01-01 UTC",
+              "filter": "diameter.Maximum-UE-Availability-Time",
+              "label": "Maximum-UE-Availability-Time"
+            }
+          ]
+        },
+        "dia_maximum_retransmission_time": {
+          "label": "Maximum-Retransmission-Time (3330, vendor 10415, Time)",
+          "spec_ref": "TS 29.338 §6.3.3.17",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "units": "s since 1900-01-01 UTC",
+              "filter": "diameter.Maximum-Retransmission-Time",
+              "label": "Maximum-Retransmission-Time"
+            }
+          ]
+        },
+        "dia_requested_retransmission_time": {
+          "label": "Requested-Retransmission-Time (3331, vendor 10415, Time)",
+          "spec_ref": "TS 29.338 §6.3.3.18",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "units": "s since 1900-01-01 UTC",
+              "filter": "diameter.Requested-Retransmission-Time",
+              "label": "Requested-Retransmission-Time"
+            }
+          ]
+        },
+        "dia_smsf_3gpp_number": {
+          "label": "SMSF-3GPP-Number (3338, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.338 §5.3.3.29",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.SMSF-3GPP-Number","label":"SMSF-3GPP-Number"}]
+        },
+        "dia_smsf_non_3gpp_number": {
+          "label": "SMSF-Non-3GPP-Number (3339, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.338 §5.3.3.30",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.SMSF-Non-3GPP-Number","label":"SMSF-Non-3GPP-Number"}]
+        },
+        "dia_smsf_3gpp_name": {
+          "label": "SMSF-3GPP-Name (3340, vendor 10415, DiameterIdentity)",
+          "spec_ref": "TS 29.338 §5.3.3.31",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.SMSF-3GPP-Name","label":"SMSF-3GPP-Name"}]
+        },
+        "dia_smsf_non_3gpp_name": {
+          "label": "SMSF-Non-3GPP-Name (3341, vendor 10415, DiameterIdentity)",
+          "spec_ref": "TS 29.338 §5.3.3.32",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.SMSF-Non-3GPP-Name","label":"SMSF-Non-3GPP-Name"}]
+        },
+        "dia_smsf_3gpp_realm": {
+          "label": "SMSF-3GPP-Realm (3342, vendor 10415, DiameterIdentity)",
+          "spec_ref": "TS 29.338 §5.3.3.33",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.SMSF-3GPP-Realm","label":"SMSF-3GPP-Realm"}]
+        },
+        "dia_smsf_non_3gpp_realm": {
+          "label": "SMSF-Non-3GPP-Realm (3343, vendor 10415, DiameterIdentity)",
+          "spec_ref": "TS 29.338 §5.3.3.34",
+          "fields": [{"id":"value","bytes":"rest","text":"ascii","filter":"diameter.SMSF-Non-3GPP-Realm","label":"SMSF-Non-3GPP-Realm"}]
+        },
+        "dia_ip_sm_gw_sbi_support_indicator": {
+          "label": "IP-SM-GW-SBI-Support-Indicator (3348, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.338 §5.3.3.39",
+          "fields": [
+            {
+              "id": "value",
+              "bits": 32,
+              "enum": "dia_ip_sm_gw_sbi_support_indicator",
+              "filter": "diameter.IP-SM-GW-SBI-Support-Indicator",
+              "label": "IP-SM-GW-SBI-Support-Indicator"
+            }
+          ]
+        },
+        "dia_prose_subscription_data": {
+          "label": "ProSe-Subscription-Data (3701, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.344 §6.3.2",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.ProSe-Subscription-Data",
+              "label": "ProSe-Subscription-Data",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_prose_permission": {
+          "label": "ProSe-Permission (3702, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.344 §6.3.3",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.ProSe-Permission","label":"ProSe-Permission"}]
+        },
+        "dia_prose_allowed_plmn": {
+          "label": "ProSe-Allowed-PLMN (3703, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.344 §6.3.4",
+          "fields": [
+            {
+              "id": "avps",
+              "list": {"type":"dia_avp","filter":"diameter.avp","label":"AVP","render":"bytes"},
+              "filter": "diameter.ProSe-Allowed-PLMN",
+              "label": "ProSe-Allowed-PLMN",
+              "render": "bytes"
+            }
+          ]
+        },
+        "dia_prose_direct_allowed": {
+          "label": "ProSe-Direct-Allowed (3704, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.344 §6.3.5",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.ProSe-Direct-Allowed","label":"ProSe-Direct-Allowed"}]
+        },
+        "dia_authorized_discovery_range": {
+          "label": "Authorized-Discovery-Range (3708, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.344 §6.3.13",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Authorized-Discovery-Range","label":"Authorized-Discovery-Range"}]
+        },
+        "dia_enodeb_id": {
+          "label": "eNodeB-ID (4008, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.217 §5.3.9",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.eNodeB-ID","label":"eNodeB-ID"}]
+        },
+        "dia_extended_enodeb_id": {
+          "label": "Extended-eNodeB-ID (4013, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.217 §5.3.14",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Extended-eNodeB-ID","label":"Extended-eNodeB-ID"}]
+        },
+        "dia_number_of_ues": {
+          "label": "Number-Of-UEs (4209, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.154 §5.3.10",
+          "fields": [{"id":"value","bits":32,"filter":"diameter.Number-Of-UEs","label":"Number-Of-UEs"}]
         }
       }
     },
@@ -1848,13 +6146,15 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           "109": "RATEEXCEEDED",
           "110": "REPLACEFAIL",
           "111": "RECALLFAIL",
+          "112": "ORIGINALMESSAGESENT",
           "201": "TEMPORARYERROR"
         },
         "dia_delivery_outcome": {"0":"SUCCESS","1":"EXPIRED","2":"TEMPORARYERROR","3":"UNDELIVERABLE","4":"UNCONFIRMED"}
       },
       "types": {
         "dia_device_action": {
-          "label": "Device-Action (3001, Grouped)",
+          "label": "Device-Action (3001, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.368 §6.4.2",
           "fields": [
             {
               "id": "avps",
@@ -1866,7 +6166,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_device_notification": {
-          "label": "Device-Notification (3002, Grouped)",
+          "label": "Device-Notification (3002, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.368 §6.4.3",
           "fields": [
             {
               "id": "avps",
@@ -1878,7 +6179,8 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
           ]
         },
         "dia_trigger_data": {
-          "label": "Trigger-Data (3003, Grouped)",
+          "label": "Trigger-Data (3003, vendor 10415, Grouped)",
+          "spec_ref": "TS 29.368 §6.4.4",
           "fields": [
             {
               "id": "avps",
@@ -1889,37 +6191,49 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             }
           ]
         },
-        "dia_payload": {"label":"Payload (3004, OctetString)","fields":[{"id":"value","bytes":"rest","filter":"diameter.Payload","label":"Payload"}]},
+        "dia_payload": {
+          "label": "Payload (3004, vendor 10415, OctetString)",
+          "spec_ref": "TS 29.368 §6.4.5",
+          "fields": [{"id":"value","bytes":"rest","filter":"diameter.Payload","label":"Payload"}]
+        },
         "dia_action_type": {
-          "label": "Action-Type (3005, Enumerated)",
+          "label": "Action-Type (3005, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.368 §6.4.6",
           "fields": [{"id":"value","bits":32,"enum":"dia_action_type","filter":"diameter.Action-Type","label":"Action-Type"}]
         },
         "dia_priority_indication": {
-          "label": "Priority-Indication (3006, Enumerated)",
+          "label": "Priority-Indication (3006, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.368 §6.4.7",
           "fields": [{"id":"value","bits":32,"enum":"dia_priority_indication","filter":"diameter.Priority-Indication","label":"Priority-Indication"}]
         },
         "dia_reference_number": {
-          "label": "Reference-Number (3007, Unsigned32)",
+          "label": "Reference-Number (3007, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.368 §6.4.8",
           "fields": [{"id":"value","bits":32,"filter":"diameter.Reference-Number","label":"Reference-Number"}]
         },
         "dia_request_status": {
-          "label": "Request-Status (3008, Enumerated)",
+          "label": "Request-Status (3008, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.368 §6.4.9",
           "fields": [{"id":"value","bits":32,"enum":"dia_request_status","filter":"diameter.Request-Status","label":"Request-Status"}]
         },
         "dia_delivery_outcome": {
-          "label": "Delivery-Outcome (3009, Enumerated)",
+          "label": "Delivery-Outcome (3009, vendor 10415, Enumerated)",
+          "spec_ref": "TS 29.368 §6.4.10",
           "fields": [{"id":"value","bits":32,"enum":"dia_delivery_outcome","filter":"diameter.Delivery-Outcome","label":"Delivery-Outcome"}]
         },
         "dia_application_port_identifier": {
-          "label": "Application-Port-Identifier (3010, Unsigned32)",
+          "label": "Application-Port-Identifier (3010, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.368 §6.4.11",
           "fields": [{"id":"value","bits":32,"filter":"diameter.Application-Port-Identifier","label":"Application-Port-Identifier"}]
         },
         "dia_old_reference_number": {
-          "label": "Old-Reference-Number (3011, Unsigned32)",
+          "label": "Old-Reference-Number (3011, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.368 §6.4.12",
           "fields": [{"id":"value","bits":32,"filter":"diameter.Old-Reference-Number","label":"Old-Reference-Number"}]
         },
         "dia_feature_supported_in_final_target": {
-          "label": "Feature-Supported-In-Final-Target (3012, Unsigned32)",
+          "label": "Feature-Supported-In-Final-Target (3012, vendor 10415, Unsigned32)",
+          "spec_ref": "TS 29.368 §6.4.13",
           "fields": [{"id":"value","bits":32,"filter":"diameter.Feature-Supported-In-Final-Target","label":"Feature-Supported-In-Final-Target"}]
         }
       }

@@ -200,7 +200,36 @@ export interface SwitchField extends FieldBase {
   caseNames: Map<number, string>;
   default?: () => TypeIR;
   defaultName?: string;
+  /**
+   * Cases that take precedence while another earlier integer field has one of `values` (`cases_when`):
+   * the same key in a second namespace, as a Diameter AVP code under a Vendor-ID.
+   */
+  when: SwitchOverride[];
 }
+
+export interface SwitchOverride {
+  field: string;
+  values: number[];
+  cases: Map<number, () => TypeIR>;
+  caseNames: Map<number, string>;
+}
+
+/** The layout a switch field takes, given the values of the fields before it; undefined when it has none. */
+export function switchCase(f: SwitchField, get: (id: string) => number | undefined): (() => TypeIR) | undefined {
+  const key = get(f.on);
+  if (key === undefined) return f.default;
+  for (const o of f.when) {
+    const v = get(o.field);
+    if (v !== undefined && o.values.includes(v)) {
+      const c = o.cases.get(key);
+      if (c) return c;
+    }
+  }
+  return f.cases.get(key) ?? f.default;
+}
+
+/** Every layout a switch field can take. */
+export const switchCases = (f: SwitchField): Array<() => TypeIR> => [...f.cases.values(), ...f.when.flatMap((o) => [...o.cases.values()]), ...(f.default ? [f.default] : [])];
 
 export type FieldIR = UintField | SpareField | BytesField | RefField | CodecField | ListField | SwitchField;
 

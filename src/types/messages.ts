@@ -45,7 +45,7 @@ export interface MessageExtras extends StructExtras {
 
 /** AVP: one of its cases, picked by `code`. */
 export type DiaAvp =
-  | (DiaAvpStd & { code: 1 | 33 | 55 | 257 | 258 | 259 | 260 | 263 | 264 | 265 | 266 | 267 | 268 | 269 | 277 | 278 | 279 | 280 | 281 | 282 | 283 | 284 | 287 | 293 | 294 | 296 | 297 | 298 | 301 | 448 | 628 | 629 | 630 | 701 | 1020 | 1032 | 1400 | 1405 | 1406 | 1407 | 1408 | 1409 | 1410 | 1411 | 1412 | 1413 | 1414 | 1415 | 1416 | 1417 | 1419 | 1420 | 1421 | 1422 | 1423 | 1424 | 1441 | 1442 | 1443 | 1447 | 1448 | 1449 | 1450 | 1490 | 1635 | 1638 | 1654 | 1675 | 1676 | 1677 | 1678 | 1679 | 1680 | 2400 | 2401 | 2402 | 2403 | 2408 | 2409 | 3001 | 3002 | 3003 | 3004 | 3005 | 3006 | 3007 | 3008 | 3009 | 3010 | 3011 | 3012 | 3102 | 3103 | 3104 | 3105 | 3107 | 3108 | 3109 | 3110 | 3111 | 3203 | 3301 | 4315 })
+  | (DiaAvpStd & { code: 1 | 13 | 25 | 27 | 33 | 44 | 50 | 55 | 85 | 125 | 257 | 258 | 259 | 260 | 261 | 262 | 263 | 264 | 265 | 266 | 267 | 268 | 269 | 270 | 271 | 272 | 273 | 274 | 276 | 277 | 278 | 279 | 280 | 281 | 282 | 283 | 284 | 285 | 287 | 291 | 292 | 293 | 294 | 295 | 296 | 297 | 298 | 299 | 301 | 318 | 334 | 348 | 448 | 480 | 483 | 485 | 486 | 493 | 515 | 516 | 554 | 555 | 561 | 562 | 563 | 600 | 621 | 622 | 623 | 624 | 625 | 626 | 627 | 628 | 629 | 630 | 649 | 650 | 651 | 652 | 701 | 848 | 857 | 1020 | 1028 | 1032 | 1034 | 1046 | 1047 | 1048 | 1227 | 1400 | 1401 | 1402 | 1403 | 1404 | 1405 | 1406 | 1407 | 1408 | 1409 | 1410 | 1411 | 1412 | 1413 | 1414 | 1415 | 1416 | 1417 | 1418 | 1419 | 1420 | 1421 | 1422 | 1423 | 1424 | 1425 | 1426 | 1427 | 1428 | 1429 | 1430 | 1431 | 1432 | 1433 | 1434 | 1435 | 1436 | 1437 | 1438 | 1439 | 1440 | 1441 | 1442 | 1443 | 1444 | 1445 | 1446 | 1447 | 1448 | 1449 | 1450 | 1452 | 1453 | 1454 | 1456 | 1457 | 1458 | 1459 | 1462 | 1463 | 1464 | 1465 | 1466 | 1467 | 1468 | 1469 | 1470 | 1471 | 1472 | 1473 | 1474 | 1475 | 1476 | 1477 | 1478 | 1479 | 1480 | 1481 | 1482 | 1483 | 1484 | 1485 | 1486 | 1487 | 1488 | 1489 | 1490 | 1491 | 1492 | 1493 | 1494 | 1495 | 1496 | 1497 | 1498 | 1499 | 1538 | 1600 | 1601 | 1602 | 1603 | 1604 | 1605 | 1606 | 1607 | 1608 | 1609 | 1610 | 1611 | 1612 | 1613 | 1614 | 1615 | 1616 | 1617 | 1618 | 1619 | 1620 | 1621 | 1622 | 1623 | 1624 | 1625 | 1626 | 1627 | 1628 | 1629 | 1630 | 1631 | 1632 | 1633 | 1634 | 1635 | 1636 | 1637 | 1638 | 1639 | 1640 | 1641 | 1642 | 1643 | 1645 | 1648 | 1649 | 1650 | 1654 | 1655 | 1656 | 1657 | 1658 | 1659 | 1660 | 1661 | 1662 | 1663 | 1664 | 1665 | 1666 | 1667 | 1668 | 1669 | 1670 | 1671 | 1672 | 1673 | 1674 | 1675 | 1676 | 1677 | 1678 | 1679 | 1680 | 1681 | 1682 | 1683 | 1684 | 1685 | 1686 | 1687 | 1688 | 1689 | 1690 | 1691 | 1692 | 1693 | 1694 | 1695 | 1696 | 1697 | 1698 | 1699 | 1700 | 1701 | 1702 | 1703 | 1704 | 1705 | 1706 | 1707 | 1708 | 1709 | 1710 | 1711 | 1712 | 1713 | 1714 | 1715 | 1716 | 1717 | 1718 | 1719 | 2050 | 2317 | 2318 | 2319 | 2400 | 2401 | 2402 | 2403 | 2404 | 2405 | 2406 | 2408 | 2409 | 2410 | 3001 | 3002 | 3003 | 3004 | 3005 | 3006 | 3007 | 3008 | 3009 | 3010 | 3011 | 3012 | 3100 | 3101 | 3102 | 3103 | 3104 | 3105 | 3106 | 3107 | 3108 | 3109 | 3110 | 3111 | 3112 | 3113 | 3114 | 3115 | 3116 | 3117 | 3118 | 3119 | 3120 | 3121 | 3122 | 3123 | 3124 | 3125 | 3126 | 3127 | 3128 | 3129 | 3130 | 3131 | 3132 | 3133 | 3134 | 3135 | 3136 | 3137 | 3138 | 3139 | 3140 | 3141 | 3142 | 3143 | 3144 | 3145 | 3146 | 3147 | 3148 | 3149 | 3150 | 3151 | 3152 | 3153 | 3154 | 3155 | 3156 | 3157 | 3158 | 3159 | 3160 | 3161 | 3162 | 3163 | 3164 | 3165 | 3166 | 3167 | 3168 | 3169 | 3170 | 3171 | 3172 | 3173 | 3174 | 3175 | 3176 | 3177 | 3178 | 3179 | 3180 | 3181 | 3182 | 3183 | 3184 | 3185 | 3186 | 3187 | 3188 | 3189 | 3203 | 3301 | 3309 | 3329 | 3330 | 3331 | 3338 | 3339 | 3340 | 3341 | 3342 | 3343 | 3348 | 3701 | 3702 | 3703 | 3704 | 3708 | 4008 | 4013 | 4209 | 4300 | 4301 | 4302 | 4303 | 4304 | 4305 | 4306 | 4307 | 4308 | 4309 | 4310 | 4311 | 4312 | 4313 | 4314 | 4315 | 4316 | 4317 | 4318 | 4319 | 4320 | 4321 | 4322 | 4323 | 4324 | 4325 | 4326 | 4327 | 4328 | 4329 | 4330 })
   | (DiaGroupKeyInfoAvp & { code: 9000 })
   | (DiaGkiAvp & { code: 9001 })
   | (DiaGroupCipheringAlgorithmAvp & { code: 9002 })
@@ -126,7 +126,7 @@ export interface DiaAvpStd extends StructExtras {
    */
   vendor_id?: number;
   /** AVP Data */
-  data: DiaUserName | DiaProxyState | DiaEventTimestamp | DiaHostIpAddress | DiaAuthApplicationId | DiaAcctApplicationId | DiaVendorSpecificApplicationId | DiaSessionId | DiaOriginHost | DiaSupportedVendorId | DiaVendorId | DiaFirmwareRevision | DiaResultCode | DiaProductName | DiaAuthSessionState | DiaOriginStateId | DiaFailedAvp | DiaProxyHost | DiaErrorMessage | DiaRouteRecord | DiaDestinationRealm | DiaProxyInfo | DiaAccountingSubSessionId | DiaDestinationHost | DiaErrorReportingHost | DiaOriginRealm | DiaExperimentalResult | DiaExperimentalResultCode | DiaDrmp | DiaValidityTime | DiaSupportedFeatures | DiaFeatureListId | DiaFeatureList | DiaMsisdn | DiaBearerIdentifier | DiaRatType | DiaSubscriptionData | DiaUlrFlags | DiaUlaFlags | DiaVisitedPlmnId | DiaRequestedEutranAuthenticationInfo | DiaRequestedUtranGeranAuthenticationInfo | DiaNumberOfRequestedVectors | DiaReSynchronizationInfo | DiaImmediateResponsePreferred | DiaAuthenticationInfo | DiaEUtranVector | DiaUtranVector | DiaGeranVector | DiaNetworkAccessMode | DiaItemNumber | DiaCancellationType | DiaDsrFlags | DiaDsaFlags | DiaContextIdentifier | DiaSubscriberStatus | DiaIdaFlags | DiaPuaFlags | DiaNorFlags | DiaRand | DiaXres | DiaAutn | DiaKasme | DiaIdrFlags | DiaPurFlags | DiaClrFlags | DiaSubscriptionDataFlags | DiaImsiGroupId | DiaGroupServiceId | DiaGroupPlmnId | DiaLocalGroupId | DiaAirFlags | DiaUeUsageType | DiaLmsi | DiaServingNode | DiaMmeName | DiaMscNumber | DiaMmeRealm | DiaSgsnName | DiaDeviceAction | DiaDeviceNotification | DiaTriggerData | DiaPayload | DiaActionType | DiaPriorityIndication | DiaReferenceNumber | DiaRequestStatus | DiaDeliveryOutcome | DiaApplicationPortIdentifier | DiaOldReferenceNumber | DiaFeatureSupportedInFinalTarget | DiaUserIdentifier | DiaServiceId | DiaScsIdentity | DiaServiceParameters | DiaServiceData | DiaT4Data | DiaHssCause | DiaSirFlags | DiaExternalIdentifier | DiaMtcErrorDiagnostic | DiaSmRpUi | DiaNonIpData | DiaUnknown | Raw;
+  data: DiaUserName | Dia3gppChargingCharacteristics | DiaClass | DiaSessionTimeout | DiaProxyState | DiaAcctSessionId | DiaAcctMultiSessionId | DiaEventTimestamp | DiaAcctInterimInterval | DiaMip6HomeLinkPrefix | DiaHostIpAddress | DiaAuthApplicationId | DiaAcctApplicationId | DiaVendorSpecificApplicationId | DiaRedirectHostUsage | DiaRedirectMaxCacheTime | DiaSessionId | DiaOriginHost | DiaSupportedVendorId | DiaVendorId | DiaFirmwareRevision | DiaResultCode | DiaProductName | DiaSessionBinding | DiaSessionServerFailover | DiaMultiRoundTimeOut | DiaDisconnectCause | DiaAuthRequestType | DiaAuthGracePeriod | DiaAuthSessionState | DiaOriginStateId | DiaFailedAvp | DiaProxyHost | DiaErrorMessage | DiaRouteRecord | DiaDestinationRealm | DiaProxyInfo | DiaReAuthRequestType | DiaAccountingSubSessionId | DiaAuthorizationLifetime | DiaRedirectHost | DiaDestinationHost | DiaErrorReportingHost | DiaTerminationCause | DiaOriginRealm | DiaExperimentalResult | DiaExperimentalResultCode | DiaInbandSecurityId | DiaDrmp | Dia3gppAaaServerName | DiaMipHomeAgentAddress | DiaMipHomeAgentHost | DiaValidityTime | DiaAccountingRecordType | DiaAccountingRealtimeRequired | DiaAccountingRecordNumber | DiaMip6AgentInfo | DiaServiceSelection | DiaMaxRequestedBandwidthDl | DiaMaxRequestedBandwidthUl | DiaExtendedMaxRequestedBwDl | DiaExtendedMaxRequestedBwUl | DiaTimeOfDayStart | DiaTimeOfDayEnd | DiaDayOfWeekMask | DiaVisitedNetworkIdentifier | DiaOcSupportedFeatures | DiaOcFeatureVector | DiaOcOlr | DiaOcSequenceNumber | DiaOcValidityDuration | DiaOcReportType | DiaOcReductionPercentage | DiaSupportedFeatures | DiaFeatureListId | DiaFeatureList | DiaSourceid | DiaLoad | DiaLoadType | DiaLoadValue | DiaMsisdn | DiaServedPartyIpAddress | DiaChargedParty | DiaBearerIdentifier | DiaQosClassIdentifier | DiaRatType | DiaAllocationRetentionPriority | DiaPriorityLevel | DiaPreEmptionCapability | DiaPreEmptionVulnerability | DiaPdpAddress | DiaSubscriptionData | DiaTerminalInformation | DiaImei | DiaSoftwareVersion | DiaQosSubscribed | DiaUlrFlags | DiaUlaFlags | DiaVisitedPlmnId | DiaRequestedEutranAuthenticationInfo | DiaRequestedUtranGeranAuthenticationInfo | DiaNumberOfRequestedVectors | DiaReSynchronizationInfo | DiaImmediateResponsePreferred | DiaAuthenticationInfo | DiaEUtranVector | DiaUtranVector | DiaGeranVector | DiaNetworkAccessMode | DiaHplmnOdb | DiaItemNumber | DiaCancellationType | DiaDsrFlags | DiaDsaFlags | DiaContextIdentifier | DiaSubscriberStatus | DiaOperatorDeterminedBarring | DiaAccessRestrictionData | DiaApnOiReplacement | DiaAllApnConfigurationsIncludedIndicator | DiaApnConfigurationProfile | DiaApnConfiguration | DiaEpsSubscribedQosProfile | DiaVplmnDynamicAddressAllowed | DiaStnSr | DiaAlertReason | DiaAmbr | DiaCsgSubscriptionData | DiaCsgId | DiaPdnGwAllocationType | DiaExpirationDate | DiaRatFrequencySelectionPriorityId | DiaIdaFlags | DiaPuaFlags | DiaNorFlags | DiaUserId | DiaEquipmentStatus | DiaRegionalSubscriptionZoneCode | DiaRand | DiaXres | DiaAutn | DiaKasme | DiaTraceCollectionEntity | DiaKc | DiaSres | DiaPdnType | DiaRoamingRestrictedDueToUnsupportedFeature | DiaTraceData | DiaTraceReference | DiaTraceDepth | DiaTraceNeTypeList | DiaTraceInterfaceList | DiaTraceEventList | DiaOmcId | DiaGprsSubscriptionData | DiaCompleteDataListIncludedIndicator | DiaPdpContext | DiaPdpType | Dia3gpp2Meid | DiaSpecificApnInfo | DiaLcsInfo | DiaGmlcNumber | DiaLcsPrivacyexception | DiaSsCode | DiaSsStatus | DiaNotificationToUeUser | DiaExternalClient | DiaClientIdentity | DiaGmlcRestriction | DiaPlmnClient | DiaServiceType | DiaServicetypeidentity | DiaMoLr | DiaTeleserviceList | DiaTsCode | DiaCallBarringInfo | DiaSgsnNumber | DiaIdrFlags | DiaIcsIndicator | DiaImsVoiceOverPsSessionsSupported | DiaHomogeneousSupportOfImsVoiceOverPsSessions | DiaLastUeActivityTime | DiaEpsUserState | DiaEpsLocationInformation | DiaMmeUserState | DiaSgsnUserState | DiaUserState | DiaEmergencyServices | DiaMmeLocationInformation | DiaSgsnLocationInformation | DiaEUtranCellGlobalIdentity | DiaTrackingAreaIdentity | DiaCellGlobalIdentity | DiaRoutingAreaIdentity | DiaLocationAreaIdentity | DiaServiceAreaIdentity | DiaGeographicalInformation | DiaGeodeticInformation | DiaCurrentLocationRetrieved | DiaAgeOfLocationInformation | DiaActiveApn | DiaSiptoPermission | DiaErrorDiagnostic | DiaUeSrvccCapability | DiaMpsPriority | DiaVplmnLipaAllowed | DiaLipaPermission | DiaSubscribedPeriodicRauTauTimer | DiaExtPdpType | DiaExtPdpAddress | DiaMdtConfiguration | DiaJobType | DiaAreaScope | DiaListOfMeasurements | DiaReportingTrigger | DiaReportInterval | DiaReportAmount | DiaEventThresholdRsrp | DiaEventThresholdRsrq | DiaLoggingInterval | DiaLoggingDuration | DiaRelayNodeIndicator | DiaMdtUserConsent | DiaPurFlags | DiaSubscribedVsrvcc | DiaEquivalentPlmnList | DiaClrFlags | DiaUvrFlags | DiaUvaFlags | DiaVplmnCsgSubscriptionData | DiaTimeZone | DiaAMsisdn | DiaMmeNumberForMtSms | DiaSmsRegisterRequest | DiaLocalTimeZone | DiaDaylightSavingTime | DiaSubscriptionDataFlags | DiaMeasurementPeriodLte | DiaMeasurementPeriodUmts | DiaCollectionPeriodRrmLte | DiaCollectionPeriodRrmUmts | DiaPositioningMethod | DiaMeasurementQuantity | DiaEventThresholdEvent1f | DiaEventThresholdEvent1i | DiaRestorationPriority | DiaSgsMmeIdentity | DiaSiptoLocalNetworkPermission | DiaCoupledNodeDiameterId | DiaWlanOffloadability | DiaWlanOffloadabilityEutran | DiaWlanOffloadabilityUtran | DiaResetId | DiaMdtAllowedPlmnId | DiaAdjacentPlmns | DiaAdjacentAccessRestrictionData | DiaDlBufferingSuggestedPacketCount | DiaImsiGroupId | DiaGroupServiceId | DiaGroupPlmnId | DiaLocalGroupId | DiaAirFlags | DiaUeUsageType | DiaNonIpPdnTypeIndicator | DiaNonIpDataDeliveryMechanism | DiaAdditionalContextIdentifier | DiaScefRealm | DiaSubscriptionDataDeletion | DiaPreferredDataMode | DiaEmergencyInfo | DiaV2xSubscriptionData | DiaV2xPermission | DiaPdnConnectionContinuity | DiaEdrxCycleLength | DiaEdrxCycleLengthValue | DiaUePc5Ambr | DiaMbsfnArea | DiaMbsfnAreaId | DiaCarrierFrequency | DiaRdsIndicator | DiaServiceGapTime | DiaAerialUeSubscriptionInformation | DiaBroadcastLocationAssistanceDataTypes | DiaPagingTimeWindow | DiaOperationMode | DiaPagingTimeWindowLength | DiaCoreNetworkRestrictions | DiaEdrxRelatedRat | DiaInterworking5gsIndicator | DiaEthernetPdnTypeIndicator | DiaSubscribedArpi | DiaIabOperationPermission | DiaV2xSubscriptionDataNr | DiaUePc5Qos | DiaPc5QosFlow | Dia5qi | DiaPc5FlowBitrates | DiaGuaranteedFlowBitrates | DiaMaximumFlowBitrates | DiaPc5Range | DiaPc5LinkAmbr | DiaThirdContextIdentifier | DiaPdnConnectionChargingId | DiaCsgAccessMode | DiaCsgMembershipIndication | DiaUserCsgInformation | DiaLmsi | DiaServingNode | DiaMmeName | DiaMscNumber | DiaLcsCapabilitiesSets | DiaGmlcAddress | DiaAdditionalServingNode | DiaMmeRealm | DiaSgsnName | DiaSgsnRealm | DiaDeviceAction | DiaDeviceNotification | DiaTriggerData | DiaPayload | DiaActionType | DiaPriorityIndication | DiaReferenceNumber | DiaRequestStatus | DiaDeliveryOutcome | DiaApplicationPortIdentifier | DiaOldReferenceNumber | DiaFeatureSupportedInFinalTarget | DiaIpSmGwNumber | DiaIpSmGwName | DiaUserIdentifier | DiaServiceId | DiaScsIdentity | DiaServiceParameters | DiaT4Parameters | DiaServiceData | DiaT4Data | DiaHssCause | DiaSirFlags | DiaExternalIdentifier | DiaIpSmGwRealm | DiaAeseCommunicationPattern | DiaCommunicationPatternSet | DiaPeriodicCommunicationIndicator | DiaCommunicationDurationTime | DiaPeriodicTime | DiaScheduledCommunicationTime | DiaStationaryIndication | DiaAeseCommunicationPatternConfigStatus | DiaAeseErrorReport | DiaMonitoringEventConfiguration | DiaMonitoringEventReport | DiaScefReferenceId | DiaScefId | DiaScefReferenceIdForDeletion | DiaMonitoringType | DiaMaximumNumberOfReports | DiaUeReachabilityConfiguration | DiaMonitoringDuration | DiaMaximumDetectionTime | DiaReachabilityType | DiaMaximumLatency | DiaMaximumResponseTime | DiaLocationInformationConfiguration | DiaMonteLocationType | DiaAccuracy | DiaAssociationType | DiaRoamingInformation | DiaReachabilityInformation | DiaImeiChange | DiaMonitoringEventConfigStatus | DiaSupportedServices | DiaSupportedMonitoringEvents | DiaCirFlags | DiaServiceResult | DiaServiceResultCode | DiaReferenceIdValidityTime | DiaEventHandling | DiaNiddAuthorizationRequest | DiaNiddAuthorizationResponse | DiaServiceReport | DiaNodeType | DiaS6tHssCause | DiaEnhancedCoverageRestriction | DiaEnhancedCoverageRestrictionData | DiaRestrictedPlmnList | DiaAllowedPlmnList | DiaRequestedValidityTime | DiaGrantedValidityTime | DiaNiddAuthorizationUpdate | DiaLossOfConnectivityReason | DiaGroupReportingGuardTimer | DiaCiaFlags | DiaGroupReport | DiaGroupReportItem | DiaRirFlags | DiaTypeOfExternalIdentifier | DiaApnValidityTime | DiaSuggestedNetworkConfiguration | DiaMonitoringEventReportStatus | DiaPlmnIdRequested | DiaAdditionalidentifiers | DiaNirFlags | DiaReportingTimeStamp | DiaNiaFlags | DiaGroupUserIdentifier | DiaMtcProviderInfo | DiaMtcProviderId | DiaPdnConnectivityStatusConfiguration | DiaPdnConnectivityStatusReport | DiaPdnConnectivityStatusType | DiaTrafficProfile | DiaUpdatedNetworkConfiguration | DiaBatteryIndicator | DiaScefReferenceIdExt | DiaScefReferenceIdForDeletionExt | DiaExcludeIdentifiers | DiaIncludeIdentifiers | DiaMtcErrorDiagnostic | DiaSmRpUi | DiaSmRpSmea | DiaMaximumUeAvailabilityTime | DiaMaximumRetransmissionTime | DiaRequestedRetransmissionTime | DiaSmsf3gppNumber | DiaSmsfNon3gppNumber | DiaSmsf3gppName | DiaSmsfNon3gppName | DiaSmsf3gppRealm | DiaSmsfNon3gppRealm | DiaIpSmGwSbiSupportIndicator | DiaProseSubscriptionData | DiaProsePermission | DiaProseAllowedPlmn | DiaProseDirectAllowed | DiaAuthorizedDiscoveryRange | DiaEnodebId | DiaExtendedEnodebId | DiaNumberOfUes | DiaCommunicationFailureInformation | DiaCauseType | DiaS1apCause | DiaRanapCause | DiaGmmCause | DiaSmCause | DiaNumberOfUePerLocationConfiguration | DiaNumberOfUePerLocationReport | DiaUeCount | DiaBssgpCause | DiaServingPlmnRateControl | DiaUplinkRateLimit | DiaDownlinkRateLimit | DiaExtendedPco | DiaConnectionAction | DiaNonIpData | DiaScefWaitTime | DiaCmrFlags | DiaRrcCauseCounter | DiaCounterValue | DiaRrcCounterTimestamp | DiaTdaFlags | DiaIdleStatusIndication | DiaIdleStatusTimestamp | DiaActiveTime | DiaReachabilityCause | DiaApnRateControlStatus | DiaUplinkNumberOfPacketsAllowed | DiaNumberOfAdditionalExceptionReports | DiaDownlinkNumberOfPacketsAllowed | DiaApnRateControlStatusValidityTime | DiaConfidentialityKey | DiaIntegrityKey | DiaUnknown | Raw;
   /** Padding octets, when not zero. */
   _padding?: string;
 }
@@ -207,7 +207,10 @@ export interface DiaUnknown extends StructExtras {
   value: string;
 }
 
-/** User-Name (1, UTF8String): In S6a/S6d (application 16777251) User-Name holds the IMSI (TS 29.272 §5.2, the IMSI information element of each command's table; format of TS 23.003 §2.1): shown again as the E.212 IMSI, with its MCC and MNC (the MNC length by the MCC's numbering plan, TS 23.003 §2.2). */
+/**
+ * User-Name (1, UTF8String): In S6a/S6d (application 16777251) User-Name holds the IMSI (TS 29.272 §5.2, the IMSI information element of each command's table; format of TS 23.003 §2.1): shown again as the E.212 IMSI, with its MCC and MNC (the MNC length by the MCC's numbering plan, TS 23.003 §2.2).
+ * RFC 6733 §8.14.
+ */
 export interface DiaUserName extends StructExtras {
   /**
    * User-Name
@@ -216,7 +219,10 @@ export interface DiaUserName extends StructExtras {
   value: string;
 }
 
-/** Proxy-State (33, OctetString). */
+/**
+ * Proxy-State (33, OctetString).
+ * RFC 6733 §6.7.4.
+ */
 export interface DiaProxyState extends StructExtras {
   /**
    * Proxy-State
@@ -225,7 +231,10 @@ export interface DiaProxyState extends StructExtras {
   value: string;
 }
 
-/** Event-Timestamp (55, Time). */
+/**
+ * Event-Timestamp (55, Time).
+ * RFC 6733 §8.21.
+ */
 export interface DiaEventTimestamp extends StructExtras {
   /**
    * Event-Timestamp
@@ -234,7 +243,10 @@ export interface DiaEventTimestamp extends StructExtras {
   value: number;
 }
 
-/** Host-IP-Address (257, Address). */
+/**
+ * Host-IP-Address (257, Address).
+ * RFC 6733 §5.3.5.
+ */
 export interface DiaHostIpAddress extends StructExtras {
   /**
    * Host-IP-Address Address Family
@@ -248,7 +260,10 @@ export interface DiaHostIpAddress extends StructExtras {
   address: string;
 }
 
-/** Auth-Application-Id (258, Unsigned32). */
+/**
+ * Auth-Application-Id (258, Unsigned32).
+ * RFC 6733 §6.8.
+ */
 export interface DiaAuthApplicationId extends StructExtras {
   /**
    * Auth-Application-Id
@@ -257,7 +272,10 @@ export interface DiaAuthApplicationId extends StructExtras {
   value: number;
 }
 
-/** Acct-Application-Id (259, Unsigned32). */
+/**
+ * Acct-Application-Id (259, Unsigned32).
+ * RFC 6733 §6.9.
+ */
 export interface DiaAcctApplicationId extends StructExtras {
   /**
    * Acct-Application-Id
@@ -266,13 +284,19 @@ export interface DiaAcctApplicationId extends StructExtras {
   value: number;
 }
 
-/** Vendor-Specific-Application-Id (260, Grouped). */
+/**
+ * Vendor-Specific-Application-Id (260, Grouped).
+ * RFC 6733 §6.11.
+ */
 export interface DiaVendorSpecificApplicationId extends StructExtras {
   /** Vendor-Specific-Application-Id */
   avps: DiaAvp[];
 }
 
-/** Session-Id (263, UTF8String). */
+/**
+ * Session-Id (263, UTF8String).
+ * RFC 6733 §8.8.
+ */
 export interface DiaSessionId extends StructExtras {
   /**
    * Session-Id
@@ -281,7 +305,10 @@ export interface DiaSessionId extends StructExtras {
   value: string;
 }
 
-/** Origin-Host (264, DiameterIdentity). */
+/**
+ * Origin-Host (264, DiameterIdentity).
+ * RFC 6733 §6.3.
+ */
 export interface DiaOriginHost extends StructExtras {
   /**
    * Origin-Host
@@ -290,7 +317,10 @@ export interface DiaOriginHost extends StructExtras {
   value: string;
 }
 
-/** Supported-Vendor-Id (265, Unsigned32). */
+/**
+ * Supported-Vendor-Id (265, Unsigned32).
+ * RFC 6733 §5.3.6.
+ */
 export interface DiaSupportedVendorId extends StructExtras {
   /**
    * Supported-Vendor-Id
@@ -299,7 +329,10 @@ export interface DiaSupportedVendorId extends StructExtras {
   value: number;
 }
 
-/** Vendor-Id (266, Unsigned32). */
+/**
+ * Vendor-Id (266, Unsigned32).
+ * RFC 6733 §5.3.3.
+ */
 export interface DiaVendorId extends StructExtras {
   /**
    * Vendor-Id
@@ -308,7 +341,10 @@ export interface DiaVendorId extends StructExtras {
   value: number;
 }
 
-/** Firmware-Revision (267, Unsigned32). */
+/**
+ * Firmware-Revision (267, Unsigned32).
+ * RFC 6733 §5.3.4.
+ */
 export interface DiaFirmwareRevision extends StructExtras {
   /**
    * Firmware-Revision
@@ -317,7 +353,10 @@ export interface DiaFirmwareRevision extends StructExtras {
   value: number;
 }
 
-/** Result-Code (268, Unsigned32). */
+/**
+ * Result-Code (268, Unsigned32).
+ * RFC 6733 §7.1.
+ */
 export interface DiaResultCode extends StructExtras {
   /**
    * Result-Code
@@ -326,7 +365,10 @@ export interface DiaResultCode extends StructExtras {
   value: number;
 }
 
-/** Product-Name (269, UTF8String). */
+/**
+ * Product-Name (269, UTF8String).
+ * RFC 6733 §5.3.7.
+ */
 export interface DiaProductName extends StructExtras {
   /**
    * Product-Name
@@ -335,7 +377,10 @@ export interface DiaProductName extends StructExtras {
   value: string;
 }
 
-/** Auth-Session-State (277, Enumerated). */
+/**
+ * Auth-Session-State (277, Enumerated).
+ * RFC 6733 §8.11.
+ */
 export interface DiaAuthSessionState extends StructExtras {
   /**
    * Auth-Session-State
@@ -344,7 +389,10 @@ export interface DiaAuthSessionState extends StructExtras {
   value: number;
 }
 
-/** Origin-State-Id (278, Unsigned32). */
+/**
+ * Origin-State-Id (278, Unsigned32).
+ * RFC 6733 §8.16.
+ */
 export interface DiaOriginStateId extends StructExtras {
   /**
    * Origin-State-Id
@@ -353,13 +401,19 @@ export interface DiaOriginStateId extends StructExtras {
   value: number;
 }
 
-/** Failed-AVP (279, Grouped). */
+/**
+ * Failed-AVP (279, Grouped).
+ * RFC 6733 §7.5.
+ */
 export interface DiaFailedAvp extends StructExtras {
   /** Failed-AVP */
   avps: DiaAvp[];
 }
 
-/** Proxy-Host (280, DiameterIdentity). */
+/**
+ * Proxy-Host (280, DiameterIdentity).
+ * RFC 6733 §6.7.3.
+ */
 export interface DiaProxyHost extends StructExtras {
   /**
    * Proxy-Host
@@ -368,7 +422,10 @@ export interface DiaProxyHost extends StructExtras {
   value: string;
 }
 
-/** Error-Message (281, UTF8String). */
+/**
+ * Error-Message (281, UTF8String).
+ * RFC 6733 §7.3.
+ */
 export interface DiaErrorMessage extends StructExtras {
   /**
    * Error-Message
@@ -377,7 +434,10 @@ export interface DiaErrorMessage extends StructExtras {
   value: string;
 }
 
-/** Route-Record (282, DiameterIdentity). */
+/**
+ * Route-Record (282, DiameterIdentity).
+ * RFC 6733 §6.7.1.
+ */
 export interface DiaRouteRecord extends StructExtras {
   /**
    * Route-Record
@@ -386,7 +446,10 @@ export interface DiaRouteRecord extends StructExtras {
   value: string;
 }
 
-/** Destination-Realm (283, DiameterIdentity). */
+/**
+ * Destination-Realm (283, DiameterIdentity).
+ * RFC 6733 §6.6.
+ */
 export interface DiaDestinationRealm extends StructExtras {
   /**
    * Destination-Realm
@@ -395,13 +458,19 @@ export interface DiaDestinationRealm extends StructExtras {
   value: string;
 }
 
-/** Proxy-Info (284, Grouped). */
+/**
+ * Proxy-Info (284, Grouped).
+ * RFC 6733 §6.7.2.
+ */
 export interface DiaProxyInfo extends StructExtras {
   /** Proxy-Info */
   avps: DiaAvp[];
 }
 
-/** Accounting-Sub-Session-Id (287, Unsigned64). */
+/**
+ * Accounting-Sub-Session-Id (287, Unsigned64).
+ * RFC 6733 §9.8.6.
+ */
 export interface DiaAccountingSubSessionId extends StructExtras {
   /**
    * Accounting-Sub-Session-Id
@@ -410,7 +479,10 @@ export interface DiaAccountingSubSessionId extends StructExtras {
   value: string;
 }
 
-/** Destination-Host (293, DiameterIdentity). */
+/**
+ * Destination-Host (293, DiameterIdentity).
+ * RFC 6733 §6.5.
+ */
 export interface DiaDestinationHost extends StructExtras {
   /**
    * Destination-Host
@@ -419,7 +491,10 @@ export interface DiaDestinationHost extends StructExtras {
   value: string;
 }
 
-/** Error-Reporting-Host (294, DiameterIdentity). */
+/**
+ * Error-Reporting-Host (294, DiameterIdentity).
+ * RFC 6733 §7.4.
+ */
 export interface DiaErrorReportingHost extends StructExtras {
   /**
    * Error-Reporting-Host
@@ -428,7 +503,10 @@ export interface DiaErrorReportingHost extends StructExtras {
   value: string;
 }
 
-/** Origin-Realm (296, DiameterIdentity). */
+/**
+ * Origin-Realm (296, DiameterIdentity).
+ * RFC 6733 §6.4.
+ */
 export interface DiaOriginRealm extends StructExtras {
   /**
    * Origin-Realm
@@ -437,13 +515,19 @@ export interface DiaOriginRealm extends StructExtras {
   value: string;
 }
 
-/** Experimental-Result (297, Grouped). */
+/**
+ * Experimental-Result (297, Grouped).
+ * RFC 6733 §7.6.
+ */
 export interface DiaExperimentalResult extends StructExtras {
   /** Experimental-Result */
   avps: DiaAvp[];
 }
 
-/** Experimental-Result-Code (298, Unsigned32). */
+/**
+ * Experimental-Result-Code (298, Unsigned32).
+ * RFC 6733 §7.7.
+ */
 export interface DiaExperimentalResultCode extends StructExtras {
   /**
    * Experimental-Result-Code
@@ -452,7 +536,10 @@ export interface DiaExperimentalResultCode extends StructExtras {
   value: number;
 }
 
-/** DRMP (301, Enumerated). */
+/**
+ * DRMP (301, Enumerated).
+ * RFC 7944 §9.1.
+ */
 export interface DiaDrmp extends StructExtras {
   /**
    * DRMP
@@ -461,13 +548,486 @@ export interface DiaDrmp extends StructExtras {
   value: number;
 }
 
-/** Validity-Time (448, Unsigned32). */
+/**
+ * Validity-Time (448, Unsigned32).
+ * RFC 4006 §8.33.
+ */
 export interface DiaValidityTime extends StructExtras {
   /**
    * Validity-Time
    * 32 bits.
    */
   value: number;
+}
+
+/**
+ * Class (25, OctetString).
+ * RFC 6733 §8.20.
+ */
+export interface DiaClass extends StructExtras {
+  /**
+   * Class
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Session-Timeout (27, Unsigned32).
+ * RFC 6733 §8.13.
+ */
+export interface DiaSessionTimeout extends StructExtras {
+  /**
+   * Session-Timeout
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Acct-Session-Id (44, OctetString).
+ * RFC 6733 §9.8.4.
+ */
+export interface DiaAcctSessionId extends StructExtras {
+  /**
+   * Acct-Session-Id
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Acct-Multi-Session-Id (50, UTF8String).
+ * RFC 6733 §9.8.5.
+ */
+export interface DiaAcctMultiSessionId extends StructExtras {
+  /**
+   * Accounting-Multi-Session-Id
+   * Text (utf8).
+   */
+  value: string;
+}
+
+/**
+ * Acct-Interim-Interval (85, Unsigned32).
+ * RFC 6733 §9.8.2.
+ */
+export interface DiaAcctInterimInterval extends StructExtras {
+  /**
+   * Acct-Interim-Interval
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * MIP6-Home-Link-Prefix (125, OctetString).
+ * RFC 5447 §4.2.4.
+ */
+export interface DiaMip6HomeLinkPrefix extends StructExtras {
+  /**
+   * MIP6-Home-Link-Prefix
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Redirect-Host-Usage (261, Enumerated).
+ * RFC 6733 §6.13.
+ */
+export interface DiaRedirectHostUsage extends StructExtras {
+  /**
+   * Redirect-Host-Usage
+   * 32 bits; enum dia_redirect_host_usage.
+   */
+  value: number;
+}
+
+/**
+ * Redirect-Max-Cache-Time (262, Unsigned32).
+ * RFC 6733 §6.14.
+ */
+export interface DiaRedirectMaxCacheTime extends StructExtras {
+  /**
+   * Redirect-Max-Cache-Time
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Session-Binding (270, Unsigned32).
+ * RFC 6733 §8.17.
+ */
+export interface DiaSessionBinding extends StructExtras {
+  /**
+   * Session-Binding
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Session-Server-Failover (271, Enumerated).
+ * RFC 6733 §8.18.
+ */
+export interface DiaSessionServerFailover extends StructExtras {
+  /**
+   * Session-Server-Failover
+   * 32 bits; enum dia_session_server_failover.
+   */
+  value: number;
+}
+
+/**
+ * Multi-Round-Time-Out (272, Unsigned32).
+ * RFC 6733 §8.19.
+ */
+export interface DiaMultiRoundTimeOut extends StructExtras {
+  /**
+   * Multi-Round-Time-Out
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Disconnect-Cause (273, Enumerated).
+ * RFC 6733 §5.4.3.
+ */
+export interface DiaDisconnectCause extends StructExtras {
+  /**
+   * Disconnect-Cause
+   * 32 bits; enum dia_disconnect_cause.
+   */
+  value: number;
+}
+
+/**
+ * Auth-Request-Type (274, Enumerated).
+ * RFC 6733 §8.7.
+ */
+export interface DiaAuthRequestType extends StructExtras {
+  /**
+   * Auth-Request-Type
+   * 32 bits; enum dia_auth_request_type.
+   */
+  value: number;
+}
+
+/**
+ * Auth-Grace-Period (276, Unsigned32).
+ * RFC 6733 §8.10.
+ */
+export interface DiaAuthGracePeriod extends StructExtras {
+  /**
+   * Auth-Grace-Period
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Re-Auth-Request-Type (285, Enumerated).
+ * RFC 6733 §8.12.
+ */
+export interface DiaReAuthRequestType extends StructExtras {
+  /**
+   * Re-Auth-Request-Type
+   * 32 bits; enum dia_re_auth_request_type.
+   */
+  value: number;
+}
+
+/**
+ * Authorization-Lifetime (291, Unsigned32).
+ * RFC 6733 §8.9.
+ */
+export interface DiaAuthorizationLifetime extends StructExtras {
+  /**
+   * Authorization-Lifetime
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Redirect-Host (292, DiameterURI).
+ * RFC 6733 §6.12.
+ */
+export interface DiaRedirectHost extends StructExtras {
+  /**
+   * Redirect-Host
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * Termination-Cause (295, Enumerated).
+ * RFC 6733 §8.15.
+ */
+export interface DiaTerminationCause extends StructExtras {
+  /**
+   * Termination-Cause
+   * 32 bits; enum dia_termination_cause.
+   */
+  value: number;
+}
+
+/**
+ * Inband-Security-Id (299, Unsigned32).
+ * RFC 6733 §6.10.
+ */
+export interface DiaInbandSecurityId extends StructExtras {
+  /**
+   * Inband-Security-Id
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * MIP-Home-Agent-Address (334, Address).
+ * RFC 4004 §7.4.
+ */
+export interface DiaMipHomeAgentAddress extends StructExtras {
+  /**
+   * MIP-Home-Agent-Address Address Family
+   * 16 bits; enum dia_address_family.
+   */
+  family: number;
+  /**
+   * MIP-Home-Agent-Address Address
+   * Hex octets.
+   */
+  address: string;
+}
+
+/**
+ * MIP-Home-Agent-Host (348, Grouped).
+ * RFC 4004 §7.11.
+ */
+export interface DiaMipHomeAgentHost extends StructExtras {
+  /** MIP-Home-Agent-Host */
+  avps: DiaAvp[];
+}
+
+/**
+ * Accounting-Record-Type (480, Enumerated).
+ * RFC 6733 §9.8.1.
+ */
+export interface DiaAccountingRecordType extends StructExtras {
+  /**
+   * Accounting-Record-Type
+   * 32 bits; enum dia_accounting_record_type.
+   */
+  value: number;
+}
+
+/**
+ * Accounting-Realtime-Required (483, Enumerated).
+ * RFC 6733 §9.8.7.
+ */
+export interface DiaAccountingRealtimeRequired extends StructExtras {
+  /**
+   * Accounting-Realtime-Required
+   * 32 bits; enum dia_accounting_realtime_required.
+   */
+  value: number;
+}
+
+/**
+ * Accounting-Record-Number (485, Unsigned32).
+ * RFC 6733 §9.8.3.
+ */
+export interface DiaAccountingRecordNumber extends StructExtras {
+  /**
+   * Accounting-Record-Number
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * MIP6-Agent-Info (486, Grouped).
+ * RFC 5447 §4.2.1.
+ */
+export interface DiaMip6AgentInfo extends StructExtras {
+  /** MIP6-Agent-Info */
+  avps: DiaAvp[];
+}
+
+/**
+ * Service-Selection (493, UTF8String).
+ * RFC 5778 §6.2.
+ */
+export interface DiaServiceSelection extends StructExtras {
+  /**
+   * Service-Selection
+   * Text (utf8).
+   */
+  value: string;
+}
+
+/**
+ * Time-Of-Day-Start (561, Unsigned32).
+ * RFC 5777 §4.2.2.
+ */
+export interface DiaTimeOfDayStart extends StructExtras {
+  /**
+   * Time-Of-Day-Start
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Time-Of-Day-End (562, Unsigned32).
+ * RFC 5777 §4.2.3.
+ */
+export interface DiaTimeOfDayEnd extends StructExtras {
+  /**
+   * Time-Of-Day-End
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Day-Of-Week-Mask (563, Unsigned32).
+ * RFC 5777 §4.2.4.
+ */
+export interface DiaDayOfWeekMask extends StructExtras {
+  /**
+   * Day-Of-Week-Mask
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * OC-Supported-Features (621, Grouped).
+ * RFC 7683 §7.1.
+ */
+export interface DiaOcSupportedFeatures extends StructExtras {
+  /** OC-Supported-Features */
+  avps: DiaAvp[];
+}
+
+/**
+ * OC-Feature-Vector (622, Unsigned64).
+ * RFC 7683 §7.2.
+ */
+export interface DiaOcFeatureVector extends StructExtras {
+  /**
+   * OC-Feature-Vector
+   * 64 bits; a decimal string.
+   */
+  value: string;
+}
+
+/**
+ * OC-OLR (623, Grouped).
+ * RFC 7683 §7.3.
+ */
+export interface DiaOcOlr extends StructExtras {
+  /** OC-OLR */
+  avps: DiaAvp[];
+}
+
+/**
+ * OC-Sequence-Number (624, Unsigned64).
+ * RFC 7683 §7.4.
+ */
+export interface DiaOcSequenceNumber extends StructExtras {
+  /**
+   * OC-Sequence-Number
+   * 64 bits; a decimal string.
+   */
+  value: string;
+}
+
+/**
+ * OC-Validity-Duration (625, Unsigned32).
+ * RFC 7683 §7.5.
+ */
+export interface DiaOcValidityDuration extends StructExtras {
+  /**
+   * OC-Validity-Duration
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * OC-Report-Type (626, Enumerated).
+ * RFC 7683 §7.6.
+ */
+export interface DiaOcReportType extends StructExtras {
+  /**
+   * OC-Report-Type
+   * 32 bits; enum dia_oc_report_type.
+   */
+  value: number;
+}
+
+/**
+ * OC-Reduction-Percentage (627, Unsigned32).
+ * RFC 7683 §7.7.
+ */
+export interface DiaOcReductionPercentage extends StructExtras {
+  /**
+   * OC-Reduction-Percentage
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * SourceID (649, DiameterIdentity).
+ * RFC 8583 §7.4.
+ */
+export interface DiaSourceid extends StructExtras {
+  /**
+   * SourceID
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * Load (650, Grouped).
+ * RFC 8583 §7.1.
+ */
+export interface DiaLoad extends StructExtras {
+  /** Load */
+  avps: DiaAvp[];
+}
+
+/**
+ * Load-Type (651, Enumerated).
+ * RFC 8583 §7.2.
+ */
+export interface DiaLoadType extends StructExtras {
+  /**
+   * Load-Type
+   * 32 bits; enum dia_load_type.
+   */
+  value: number;
+}
+
+/**
+ * Load-Value (652, Unsigned64).
+ * RFC 8583 §7.3.
+ */
+export interface DiaLoadValue extends StructExtras {
+  /**
+   * Load-Value
+   * 64 bits; a decimal string.
+   */
+  value: string;
 }
 
 /**
@@ -1115,13 +1675,19 @@ export type DiaProvisionalActionTypes =
 export interface DiaTspGroupMessageDelivery extends StructExtras {
 }
 
-/** Subscription-Data (1400, Grouped). */
+/**
+ * Subscription-Data (1400, vendor 10415, Grouped).
+ * TS 29.272 §7.3.2.
+ */
 export interface DiaSubscriptionData extends StructExtras {
   /** Subscription-Data */
   avps: DiaAvp[];
 }
 
-/** ULR-Flags (1405, Unsigned32). */
+/**
+ * ULR-Flags (1405, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.7.
+ */
 export interface DiaUlrFlags extends StructExtras {
   /**
    * ULR-Flags
@@ -1130,7 +1696,10 @@ export interface DiaUlrFlags extends StructExtras {
   value: number;
 }
 
-/** ULA-Flags (1406, Unsigned32). */
+/**
+ * ULA-Flags (1406, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.8.
+ */
 export interface DiaUlaFlags extends StructExtras {
   /**
    * ULA-Flags
@@ -1139,7 +1708,10 @@ export interface DiaUlaFlags extends StructExtras {
   value: number;
 }
 
-/** Visited-PLMN-Id (1407, OctetString). */
+/**
+ * Visited-PLMN-Id (1407, vendor 10415, OctetString).
+ * TS 29.272 §7.3.9.
+ */
 export interface DiaVisitedPlmnId extends StructExtras {
   /**
    * Visited-PLMN-Id
@@ -1148,7 +1720,10 @@ export interface DiaVisitedPlmnId extends StructExtras {
   value: string;
 }
 
-/** Subscriber-Status (1424, Enumerated). */
+/**
+ * Subscriber-Status (1424, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.29.
+ */
 export interface DiaSubscriberStatus extends StructExtras {
   /**
    * Subscriber-Status
@@ -1157,7 +1732,10 @@ export interface DiaSubscriberStatus extends StructExtras {
   value: number;
 }
 
-/** IDR-Flags (1490, Unsigned32). */
+/**
+ * IDR-Flags (1490, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.103.
+ */
 export interface DiaIdrFlags extends StructExtras {
   /**
    * IDR-Flags
@@ -1166,7 +1744,10 @@ export interface DiaIdrFlags extends StructExtras {
   value: number;
 }
 
-/** Subscription-Data-Flags (1654, Unsigned32). */
+/**
+ * Subscription-Data-Flags (1654, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.165.
+ */
 export interface DiaSubscriptionDataFlags extends StructExtras {
   /**
    * Subscription-Data-Flags
@@ -1175,13 +1756,19 @@ export interface DiaSubscriptionDataFlags extends StructExtras {
   value: number;
 }
 
-/** IMSI-Group-Id (1675, Grouped). */
+/**
+ * IMSI-Group-Id (1675, vendor 10415, Grouped).
+ * TS 29.272 §7.3.189.
+ */
 export interface DiaImsiGroupId extends StructExtras {
   /** IMSI-Group-Id */
   avps: DiaAvp[];
 }
 
-/** Group-Service-Id (1676, Unsigned32). */
+/**
+ * Group-Service-Id (1676, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.190.
+ */
 export interface DiaGroupServiceId extends StructExtras {
   /**
    * Group-Service-Id
@@ -1190,7 +1777,10 @@ export interface DiaGroupServiceId extends StructExtras {
   value: number;
 }
 
-/** Group-PLMN-Id (1677, OctetString). */
+/**
+ * Group-PLMN-Id (1677, vendor 10415, OctetString).
+ * TS 29.272 §7.3.191.
+ */
 export interface DiaGroupPlmnId extends StructExtras {
   /**
    * Group-PLMN-Id
@@ -1199,7 +1789,10 @@ export interface DiaGroupPlmnId extends StructExtras {
   value: string;
 }
 
-/** Local-Group-Id (1678, OctetString). */
+/**
+ * Local-Group-Id (1678, vendor 10415, OctetString).
+ * TS 29.272 §7.3.192.
+ */
 export interface DiaLocalGroupId extends StructExtras {
   /**
    * Local-Group-Id
@@ -1208,7 +1801,10 @@ export interface DiaLocalGroupId extends StructExtras {
   value: string;
 }
 
-/** UE-Usage-Type (1680, Unsigned32). */
+/**
+ * UE-Usage-Type (1680, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.202.
+ */
 export interface DiaUeUsageType extends StructExtras {
   /**
    * UE-Usage-Type
@@ -1218,7 +1814,7 @@ export interface DiaUeUsageType extends StructExtras {
 }
 
 /**
- * Requested-EUTRAN-Authentication-Info (1408, Grouped).
+ * Requested-EUTRAN-Authentication-Info (1408, vendor 10415, Grouped).
  * TS 29.272 §7.3.11.
  */
 export interface DiaRequestedEutranAuthenticationInfo extends StructExtras {
@@ -1227,7 +1823,7 @@ export interface DiaRequestedEutranAuthenticationInfo extends StructExtras {
 }
 
 /**
- * Requested-UTRAN-GERAN-Authentication-Info (1409, Grouped).
+ * Requested-UTRAN-GERAN-Authentication-Info (1409, vendor 10415, Grouped).
  * TS 29.272 §7.3.12.
  */
 export interface DiaRequestedUtranGeranAuthenticationInfo extends StructExtras {
@@ -1236,7 +1832,7 @@ export interface DiaRequestedUtranGeranAuthenticationInfo extends StructExtras {
 }
 
 /**
- * Number-Of-Requested-Vectors (1410, Unsigned32).
+ * Number-Of-Requested-Vectors (1410, vendor 10415, Unsigned32).
  * TS 29.272 §7.3.14.
  */
 export interface DiaNumberOfRequestedVectors extends StructExtras {
@@ -1248,7 +1844,7 @@ export interface DiaNumberOfRequestedVectors extends StructExtras {
 }
 
 /**
- * Re-Synchronization-Info (1411, OctetString).
+ * Re-Synchronization-Info (1411, vendor 10415, OctetString).
  * TS 29.272 §7.3.15.
  */
 export interface DiaReSynchronizationInfo extends StructExtras {
@@ -1260,7 +1856,7 @@ export interface DiaReSynchronizationInfo extends StructExtras {
 }
 
 /**
- * Immediate-Response-Preferred (1412, Unsigned32).
+ * Immediate-Response-Preferred (1412, vendor 10415, Unsigned32).
  * TS 29.272 §7.3.16.
  */
 export interface DiaImmediateResponsePreferred extends StructExtras {
@@ -1272,7 +1868,7 @@ export interface DiaImmediateResponsePreferred extends StructExtras {
 }
 
 /**
- * Authentication-Info (1413, Grouped).
+ * Authentication-Info (1413, vendor 10415, Grouped).
  * TS 29.272 §7.3.17.
  */
 export interface DiaAuthenticationInfo extends StructExtras {
@@ -1281,7 +1877,7 @@ export interface DiaAuthenticationInfo extends StructExtras {
 }
 
 /**
- * E-UTRAN-Vector (1414, Grouped).
+ * E-UTRAN-Vector (1414, vendor 10415, Grouped).
  * TS 29.272 §7.3.18.
  */
 export interface DiaEUtranVector extends StructExtras {
@@ -1290,7 +1886,7 @@ export interface DiaEUtranVector extends StructExtras {
 }
 
 /**
- * UTRAN-Vector (1415, Grouped).
+ * UTRAN-Vector (1415, vendor 10415, Grouped).
  * TS 29.272 §7.3.19.
  */
 export interface DiaUtranVector extends StructExtras {
@@ -1299,7 +1895,7 @@ export interface DiaUtranVector extends StructExtras {
 }
 
 /**
- * GERAN-Vector (1416, Grouped).
+ * GERAN-Vector (1416, vendor 10415, Grouped).
  * TS 29.272 §7.3.20.
  */
 export interface DiaGeranVector extends StructExtras {
@@ -1308,7 +1904,7 @@ export interface DiaGeranVector extends StructExtras {
 }
 
 /**
- * Network-Access-Mode (1417, Enumerated).
+ * Network-Access-Mode (1417, vendor 10415, Enumerated).
  * TS 29.272 §7.3.21.
  */
 export interface DiaNetworkAccessMode extends StructExtras {
@@ -1320,7 +1916,7 @@ export interface DiaNetworkAccessMode extends StructExtras {
 }
 
 /**
- * Item-Number (1419, Unsigned32).
+ * Item-Number (1419, vendor 10415, Unsigned32).
  * TS 29.272 §7.3.23.
  */
 export interface DiaItemNumber extends StructExtras {
@@ -1332,7 +1928,7 @@ export interface DiaItemNumber extends StructExtras {
 }
 
 /**
- * Cancellation-Type (1420, Enumerated).
+ * Cancellation-Type (1420, vendor 10415, Enumerated).
  * TS 29.272 §7.3.24.
  */
 export interface DiaCancellationType extends StructExtras {
@@ -1344,7 +1940,7 @@ export interface DiaCancellationType extends StructExtras {
 }
 
 /**
- * Context-Identifier (1423, Unsigned32).
+ * Context-Identifier (1423, vendor 10415, Unsigned32).
  * TS 29.272 §7.3.27.
  */
 export interface DiaContextIdentifier extends StructExtras {
@@ -1356,7 +1952,7 @@ export interface DiaContextIdentifier extends StructExtras {
 }
 
 /**
- * RAND (1447, OctetString).
+ * RAND (1447, vendor 10415, OctetString).
  * TS 29.272 §7.3.53.
  */
 export interface DiaRand extends StructExtras {
@@ -1368,7 +1964,7 @@ export interface DiaRand extends StructExtras {
 }
 
 /**
- * XRES (1448, OctetString).
+ * XRES (1448, vendor 10415, OctetString).
  * TS 29.272 §7.3.54.
  */
 export interface DiaXres extends StructExtras {
@@ -1380,7 +1976,7 @@ export interface DiaXres extends StructExtras {
 }
 
 /**
- * AUTN (1449, OctetString).
+ * AUTN (1449, vendor 10415, OctetString).
  * TS 29.272 §7.3.55.
  */
 export interface DiaAutn extends StructExtras {
@@ -1392,7 +1988,7 @@ export interface DiaAutn extends StructExtras {
 }
 
 /**
- * KASME (1450, OctetString).
+ * KASME (1450, vendor 10415, OctetString).
  * TS 29.272 §7.3.56.
  */
 export interface DiaKasme extends StructExtras {
@@ -1404,7 +2000,7 @@ export interface DiaKasme extends StructExtras {
 }
 
 /**
- * PUR-Flags (1635, Unsigned32).
+ * PUR-Flags (1635, vendor 10415, Unsigned32).
  * TS 29.272 §7.3.149.
  */
 export interface DiaPurFlags extends StructExtras {
@@ -1416,7 +2012,7 @@ export interface DiaPurFlags extends StructExtras {
 }
 
 /**
- * CLR-Flags (1638, Unsigned32).
+ * CLR-Flags (1638, vendor 10415, Unsigned32).
  * TS 29.272 §7.3.152.
  */
 export interface DiaClrFlags extends StructExtras {
@@ -1428,7 +2024,7 @@ export interface DiaClrFlags extends StructExtras {
 }
 
 /**
- * DSR-Flags (1421, Unsigned32).
+ * DSR-Flags (1421, vendor 10415, Unsigned32).
  * TS 29.272 §7.3.25.
  */
 export interface DiaDsrFlags extends StructExtras {
@@ -1440,7 +2036,7 @@ export interface DiaDsrFlags extends StructExtras {
 }
 
 /**
- * DSA-Flags (1422, Unsigned32).
+ * DSA-Flags (1422, vendor 10415, Unsigned32).
  * TS 29.272 §7.3.26.
  */
 export interface DiaDsaFlags extends StructExtras {
@@ -1452,7 +2048,7 @@ export interface DiaDsaFlags extends StructExtras {
 }
 
 /**
- * IDA-Flags (1441, Unsigned32).
+ * IDA-Flags (1441, vendor 10415, Unsigned32).
  * TS 29.272 §7.3.47.
  */
 export interface DiaIdaFlags extends StructExtras {
@@ -1464,7 +2060,7 @@ export interface DiaIdaFlags extends StructExtras {
 }
 
 /**
- * PUA-Flags (1442, Unsigned32).
+ * PUA-Flags (1442, vendor 10415, Unsigned32).
  * TS 29.272 §7.3.48.
  */
 export interface DiaPuaFlags extends StructExtras {
@@ -1476,7 +2072,7 @@ export interface DiaPuaFlags extends StructExtras {
 }
 
 /**
- * NOR-Flags (1443, Unsigned32).
+ * NOR-Flags (1443, vendor 10415, Unsigned32).
  * TS 29.272 §7.3.49.
  */
 export interface DiaNorFlags extends StructExtras {
@@ -1488,7 +2084,7 @@ export interface DiaNorFlags extends StructExtras {
 }
 
 /**
- * AIR-Flags (1679, Unsigned32).
+ * AIR-Flags (1679, vendor 10415, Unsigned32).
  * TS 29.272 §7.3.201.
  */
 export interface DiaAirFlags extends StructExtras {
@@ -1499,13 +2095,1976 @@ export interface DiaAirFlags extends StructExtras {
   value: number;
 }
 
-/** User-Identifier (3102, Grouped). */
+/**
+ * Terminal-Information (1401, vendor 10415, Grouped).
+ * TS 29.272 §7.3.3.
+ */
+export interface DiaTerminalInformation extends StructExtras {
+  /** Terminal-Information */
+  avps: DiaAvp[];
+}
+
+/**
+ * IMEI (1402, vendor 10415, UTF8String).
+ * TS 29.272 §7.3.4.
+ */
+export interface DiaImei extends StructExtras {
+  /**
+   * IMEI
+   * Text (utf8).
+   */
+  value: string;
+}
+
+/**
+ * Software-Version (1403, vendor 10415, UTF8String).
+ * TS 29.272 §7.3.5.
+ */
+export interface DiaSoftwareVersion extends StructExtras {
+  /**
+   * Software-Version
+   * Text (utf8).
+   */
+  value: string;
+}
+
+/**
+ * QoS-Subscribed (1404, vendor 10415, OctetString).
+ * TS 29.272 §7.3.77.
+ */
+export interface DiaQosSubscribed extends StructExtras {
+  /**
+   * QoS-Subscribed
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * HPLMN-ODB (1418, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.22.
+ */
+export interface DiaHplmnOdb extends StructExtras {
+  /**
+   * HPLMN-ODB
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Operator-Determined-Barring (1425, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.30.
+ */
+export interface DiaOperatorDeterminedBarring extends StructExtras {
+  /**
+   * Operator-Determined-Barring
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Access-Restriction-Data (1426, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.31.
+ */
+export interface DiaAccessRestrictionData extends StructExtras {
+  /**
+   * Access-Restriction-Data
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * APN-OI-Replacement (1427, vendor 10415, UTF8String).
+ * TS 29.272 §7.3.32.
+ */
+export interface DiaApnOiReplacement extends StructExtras {
+  /**
+   * APN-OI-Replacement
+   * Text (utf8).
+   */
+  value: string;
+}
+
+/**
+ * All-APN-Configurations-Included-Indicator (1428, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.33.
+ */
+export interface DiaAllApnConfigurationsIncludedIndicator extends StructExtras {
+  /**
+   * All-APN-Configurations-Included-Indicator
+   * 32 bits; enum dia_all_apn_configurations_included_indicator.
+   */
+  value: number;
+}
+
+/**
+ * APN-Configuration-Profile (1429, vendor 10415, Grouped).
+ * TS 29.272 §7.3.34.
+ */
+export interface DiaApnConfigurationProfile extends StructExtras {
+  /** APN-Configuration-Profile */
+  avps: DiaAvp[];
+}
+
+/**
+ * APN-Configuration (1430, vendor 10415, Grouped).
+ * TS 29.272 §7.3.35.
+ */
+export interface DiaApnConfiguration extends StructExtras {
+  /** APN-Configuration */
+  avps: DiaAvp[];
+}
+
+/**
+ * EPS-Subscribed-QoS-Profile (1431, vendor 10415, Grouped).
+ * TS 29.272 §7.3.37.
+ */
+export interface DiaEpsSubscribedQosProfile extends StructExtras {
+  /** EPS-Subscribed-QoS-Profile */
+  avps: DiaAvp[];
+}
+
+/**
+ * VPLMN-Dynamic-Address-Allowed (1432, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.38.
+ */
+export interface DiaVplmnDynamicAddressAllowed extends StructExtras {
+  /**
+   * VPLMN-Dynamic-Address-Allowed
+   * 32 bits; enum dia_vplmn_dynamic_address_allowed.
+   */
+  value: number;
+}
+
+/**
+ * STN-SR (1433, vendor 10415, OctetString).
+ * TS 29.272 §7.3.39.
+ */
+export interface DiaStnSr extends StructExtras {
+  /**
+   * STN-SR
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Alert-Reason (1434, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.83.
+ */
+export interface DiaAlertReason extends StructExtras {
+  /**
+   * Alert-Reason
+   * 32 bits; enum dia_alert_reason.
+   */
+  value: number;
+}
+
+/**
+ * AMBR (1435, vendor 10415, Grouped).
+ * TS 29.272 §7.3.41.
+ */
+export interface DiaAmbr extends StructExtras {
+  /** AMBR */
+  avps: DiaAvp[];
+}
+
+/**
+ * CSG-Subscription-Data (1436, vendor 10415, Grouped).
+ * TS 29.272 §7.3.78.
+ */
+export interface DiaCsgSubscriptionData extends StructExtras {
+  /** CSG-Subscription-Data */
+  avps: DiaAvp[];
+}
+
+/**
+ * CSG-Id (1437, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.79.
+ */
+export interface DiaCsgId extends StructExtras {
+  /**
+   * CSG-Id
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * PDN-GW-Allocation-Type (1438, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.44.
+ */
+export interface DiaPdnGwAllocationType extends StructExtras {
+  /**
+   * PDN-GW-Allocation-Type
+   * 32 bits; enum dia_pdn_gw_allocation_type.
+   */
+  value: number;
+}
+
+/**
+ * Expiration-Date (1439, vendor 10415, Time).
+ * TS 29.272 §7.3.80.
+ */
+export interface DiaExpirationDate extends StructExtras {
+  /**
+   * Expiration-Date
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * RAT-Frequency-Selection-Priority-ID (1440, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.46.
+ */
+export interface DiaRatFrequencySelectionPriorityId extends StructExtras {
+  /**
+   * RAT-Frequency-Selection-Priority-ID
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * User-Id (1444, vendor 10415, UTF8String).
+ * TS 29.272 §7.3.50.
+ */
+export interface DiaUserId extends StructExtras {
+  /**
+   * User-Id
+   * Text (utf8).
+   */
+  value: string;
+}
+
+/**
+ * Equipment-Status (1445, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.51.
+ */
+export interface DiaEquipmentStatus extends StructExtras {
+  /**
+   * Equipment-Status
+   * 32 bits; enum dia_equipment_status.
+   */
+  value: number;
+}
+
+/**
+ * Regional-Subscription-Zone-Code (1446, vendor 10415, OctetString).
+ * TS 29.272 §7.3.52.
+ */
+export interface DiaRegionalSubscriptionZoneCode extends StructExtras {
+  /**
+   * Regional-Subscription-Zone-Code
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Trace-Collection-Entity (1452, vendor 10415, Address).
+ * TS 29.272 §7.3.98.
+ */
+export interface DiaTraceCollectionEntity extends StructExtras {
+  /**
+   * Trace-Collection-Entity Address Family
+   * 16 bits; enum dia_address_family.
+   */
+  family: number;
+  /**
+   * Trace-Collection-Entity Address
+   * Hex octets.
+   */
+  address: string;
+}
+
+/**
+ * Kc (1453, vendor 10415, OctetString).
+ * TS 29.272 §7.3.59.
+ */
+export interface DiaKc extends StructExtras {
+  /**
+   * Kc
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * SRES (1454, vendor 10415, OctetString).
+ * TS 29.272 §7.3.60.
+ */
+export interface DiaSres extends StructExtras {
+  /**
+   * SRES
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * PDN-Type (1456, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.62.
+ */
+export interface DiaPdnType extends StructExtras {
+  /**
+   * PDN-Type
+   * 32 bits; enum dia_pdn_type.
+   */
+  value: number;
+}
+
+/**
+ * Roaming-Restricted-Due-To-Unsupported-Feature (1457, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.81.
+ */
+export interface DiaRoamingRestrictedDueToUnsupportedFeature extends StructExtras {
+  /**
+   * Roaming-Restricted-Due-To-Unsupported-Feature
+   * 32 bits; enum dia_roaming_restricted_due_to_unsupported_feature.
+   */
+  value: number;
+}
+
+/**
+ * Trace-Data (1458, vendor 10415, Grouped).
+ * TS 29.272 §7.3.63.
+ */
+export interface DiaTraceData extends StructExtras {
+  /** Trace-Data */
+  avps: DiaAvp[];
+}
+
+/**
+ * Trace-Reference (1459, vendor 10415, OctetString).
+ * TS 29.272 §7.3.64.
+ */
+export interface DiaTraceReference extends StructExtras {
+  /**
+   * Trace-Reference
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Trace-Depth (1462, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.67.
+ */
+export interface DiaTraceDepth extends StructExtras {
+  /**
+   * Trace-Depth
+   * 32 bits; enum dia_trace_depth.
+   */
+  value: number;
+}
+
+/**
+ * Trace-NE-Type-List (1463, vendor 10415, OctetString).
+ * TS 29.272 §7.3.68.
+ */
+export interface DiaTraceNeTypeList extends StructExtras {
+  /**
+   * Trace-NE-Type-List
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Trace-Interface-List (1464, vendor 10415, OctetString).
+ * TS 29.272 §7.3.69.
+ */
+export interface DiaTraceInterfaceList extends StructExtras {
+  /**
+   * Trace-Interface-List
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Trace-Event-List (1465, vendor 10415, OctetString).
+ * TS 29.272 §7.3.70.
+ */
+export interface DiaTraceEventList extends StructExtras {
+  /**
+   * Trace-Event-List
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * OMC-Id (1466, vendor 10415, OctetString).
+ * TS 29.272 §7.3.71.
+ */
+export interface DiaOmcId extends StructExtras {
+  /**
+   * OMC-Id
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * GPRS-Subscription-Data (1467, vendor 10415, Grouped).
+ * TS 29.272 §7.3.72.
+ */
+export interface DiaGprsSubscriptionData extends StructExtras {
+  /** GPRS-Subscription-Data */
+  avps: DiaAvp[];
+}
+
+/**
+ * Complete-Data-List-Included-Indicator (1468, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.73.
+ */
+export interface DiaCompleteDataListIncludedIndicator extends StructExtras {
+  /**
+   * Complete-Data-List-Included-Indicator
+   * 32 bits; enum dia_complete_data_list_included_indicator.
+   */
+  value: number;
+}
+
+/**
+ * PDP-Context (1469, vendor 10415, Grouped).
+ * TS 29.272 §7.3.74.
+ */
+export interface DiaPdpContext extends StructExtras {
+  /** PDP-Context */
+  avps: DiaAvp[];
+}
+
+/**
+ * PDP-Type (1470, vendor 10415, OctetString).
+ * TS 29.272 §7.3.75.
+ */
+export interface DiaPdpType extends StructExtras {
+  /**
+   * PDP-Type
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * 3GPP2-MEID (1471, vendor 10415, OctetString).
+ * TS 29.272 §7.3.6.
+ */
+export interface Dia3gpp2Meid extends StructExtras {
+  /**
+   * 3GPP2-MEID
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Specific-APN-Info (1472, vendor 10415, Grouped).
+ * TS 29.272 §7.3.82.
+ */
+export interface DiaSpecificApnInfo extends StructExtras {
+  /** Specific-APN-Info */
+  avps: DiaAvp[];
+}
+
+/**
+ * LCS-Info (1473, vendor 10415, Grouped).
+ * TS 29.272 §7.3.84.
+ */
+export interface DiaLcsInfo extends StructExtras {
+  /** LCS-Info */
+  avps: DiaAvp[];
+}
+
+/**
+ * GMLC-Number (1474, vendor 10415, OctetString).
+ * TS 29.272 §7.3.85.
+ */
+export interface DiaGmlcNumber extends StructExtras {
+  /**
+   * GMLC-Number
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * LCS-PrivacyException (1475, vendor 10415, Grouped).
+ * TS 29.272 §7.3.86.
+ */
+export interface DiaLcsPrivacyexception extends StructExtras {
+  /** LCS-PrivacyException */
+  avps: DiaAvp[];
+}
+
+/**
+ * SS-Code (1476, vendor 10415, OctetString).
+ * TS 29.272 §7.3.87.
+ */
+export interface DiaSsCode extends StructExtras {
+  /**
+   * SS-Code
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * SS-Status (1477, vendor 10415, OctetString).
+ * TS 29.272 §7.3.88.
+ */
+export interface DiaSsStatus extends StructExtras {
+  /**
+   * SS-Status
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Notification-To-UE-User (1478, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.89.
+ */
+export interface DiaNotificationToUeUser extends StructExtras {
+  /**
+   * Notification-To-UE-User
+   * 32 bits; enum dia_notification_to_ue_user.
+   */
+  value: number;
+}
+
+/**
+ * External-Client (1479, vendor 10415, Grouped).
+ * TS 29.272 §7.3.90.
+ */
+export interface DiaExternalClient extends StructExtras {
+  /** External-Client */
+  avps: DiaAvp[];
+}
+
+/**
+ * Client-Identity (1480, vendor 10415, OctetString).
+ * TS 29.272 §7.3.91.
+ */
+export interface DiaClientIdentity extends StructExtras {
+  /**
+   * Client-Identity
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * GMLC-Restriction (1481, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.92.
+ */
+export interface DiaGmlcRestriction extends StructExtras {
+  /**
+   * GMLC-Restriction
+   * 32 bits; enum dia_gmlc_restriction.
+   */
+  value: number;
+}
+
+/**
+ * PLMN-Client (1482, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.93.
+ */
+export interface DiaPlmnClient extends StructExtras {
+  /**
+   * PLMN-Client
+   * 32 bits; enum dia_plmn_client.
+   */
+  value: number;
+}
+
+/**
+ * Service-Type (1483, vendor 10415, Grouped).
+ * TS 29.272 §7.3.94.
+ */
+export interface DiaServiceType extends StructExtras {
+  /** 3GPP-Service-Type */
+  avps: DiaAvp[];
+}
+
+/**
+ * ServiceTypeIdentity (1484, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.95.
+ */
+export interface DiaServicetypeidentity extends StructExtras {
+  /**
+   * ServiceTypeIdentity
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * MO-LR (1485, vendor 10415, Grouped).
+ * TS 29.272 §7.3.96.
+ */
+export interface DiaMoLr extends StructExtras {
+  /** MO-LR */
+  avps: DiaAvp[];
+}
+
+/**
+ * Teleservice-List (1486, vendor 10415, Grouped).
+ * TS 29.272 §7.3.99.
+ */
+export interface DiaTeleserviceList extends StructExtras {
+  /** Teleservice-List */
+  avps: DiaAvp[];
+}
+
+/**
+ * TS-Code (1487, vendor 10415, OctetString).
+ * TS 29.272 §7.3.100.
+ */
+export interface DiaTsCode extends StructExtras {
+  /**
+   * TS-Code
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Call-Barring-Info (1488, vendor 10415, Grouped).
+ * TS 29.272 §7.3.101.
+ */
+export interface DiaCallBarringInfo extends StructExtras {
+  /** Call-Barring-Infor-List */
+  avps: DiaAvp[];
+}
+
+/**
+ * SGSN-Number (1489, vendor 10415, OctetString).
+ * TS 29.272 §7.3.102.
+ */
+export interface DiaSgsnNumber extends StructExtras {
+  /**
+   * SGSN-Number
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * ICS-Indicator (1491, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.104.
+ */
+export interface DiaIcsIndicator extends StructExtras {
+  /**
+   * ICS-Indicator
+   * 32 bits; enum dia_ics_indicator.
+   */
+  value: number;
+}
+
+/**
+ * IMS-Voice-Over-PS-Sessions-Supported (1492, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.106.
+ */
+export interface DiaImsVoiceOverPsSessionsSupported extends StructExtras {
+  /**
+   * IMS-Voice-Over-PS-Sessions-Supported
+   * 32 bits; enum dia_ims_voice_over_ps_sessions_supported.
+   */
+  value: number;
+}
+
+/**
+ * Homogeneous-Support-of-IMS-Voice-Over-PS-Sessions (1493, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.107.
+ */
+export interface DiaHomogeneousSupportOfImsVoiceOverPsSessions extends StructExtras {
+  /**
+   * Homogeneous-Support-of-IMS-Voice-Over-PS-Sessions
+   * 32 bits; enum dia_homogeneous_support_of_ims_voice_over_ps_sessions.
+   */
+  value: number;
+}
+
+/**
+ * Last-UE-Activity-Time (1494, vendor 10415, Time).
+ * TS 29.272 §7.3.108.
+ */
+export interface DiaLastUeActivityTime extends StructExtras {
+  /**
+   * Last-UE-Activity-Time
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * EPS-User-State (1495, vendor 10415, Grouped).
+ * TS 29.272 §7.3.110.
+ */
+export interface DiaEpsUserState extends StructExtras {
+  /** EPS-User-State */
+  avps: DiaAvp[];
+}
+
+/**
+ * EPS-Location-Information (1496, vendor 10415, Grouped).
+ * TS 29.272 §7.3.111.
+ */
+export interface DiaEpsLocationInformation extends StructExtras {
+  /** EPS-Location-Information */
+  avps: DiaAvp[];
+}
+
+/**
+ * MME-User-State (1497, vendor 10415, Grouped).
+ * TS 29.272 §7.3.112.
+ */
+export interface DiaMmeUserState extends StructExtras {
+  /** MME-User-State */
+  avps: DiaAvp[];
+}
+
+/**
+ * SGSN-User-State (1498, vendor 10415, Grouped).
+ * TS 29.272 §7.3.113.
+ */
+export interface DiaSgsnUserState extends StructExtras {
+  /** SGSN-User-State */
+  avps: DiaAvp[];
+}
+
+/**
+ * User-State (1499, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.114.
+ */
+export interface DiaUserState extends StructExtras {
+  /**
+   * User-State
+   * 32 bits; enum dia_user_state.
+   */
+  value: number;
+}
+
+/**
+ * MME-Location-Information (1600, vendor 10415, Grouped).
+ * TS 29.272 §7.3.115.
+ */
+export interface DiaMmeLocationInformation extends StructExtras {
+  /** MME-Location-Information */
+  avps: DiaAvp[];
+}
+
+/**
+ * SGSN-Location-Information (1601, vendor 10415, Grouped).
+ * TS 29.272 §7.3.116.
+ */
+export interface DiaSgsnLocationInformation extends StructExtras {
+  /** SGSN-Location-Information */
+  avps: DiaAvp[];
+}
+
+/**
+ * E-UTRAN-Cell-Global-Identity (1602, vendor 10415, OctetString).
+ * TS 29.272 §7.3.117.
+ */
+export interface DiaEUtranCellGlobalIdentity extends StructExtras {
+  /**
+   * E-UTRAN-Cell-Global-Identity
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Tracking-Area-Identity (1603, vendor 10415, OctetString).
+ * TS 29.272 §7.3.118.
+ */
+export interface DiaTrackingAreaIdentity extends StructExtras {
+  /**
+   * Tracking-Area-Identity
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Cell-Global-Identity (1604, vendor 10415, OctetString).
+ * TS 29.272 §7.3.119.
+ */
+export interface DiaCellGlobalIdentity extends StructExtras {
+  /**
+   * Cell-Global-Identity
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Routing-Area-Identity (1605, vendor 10415, OctetString).
+ * TS 29.272 §7.3.120.
+ */
+export interface DiaRoutingAreaIdentity extends StructExtras {
+  /**
+   * Routing-Area-Identity
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Location-Area-Identity (1606, vendor 10415, OctetString).
+ * TS 29.272 §7.3.121.
+ */
+export interface DiaLocationAreaIdentity extends StructExtras {
+  /**
+   * Location-Area-Identity
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Service-Area-Identity (1607, vendor 10415, OctetString).
+ * TS 29.272 §7.3.122.
+ */
+export interface DiaServiceAreaIdentity extends StructExtras {
+  /**
+   * Service-Area-Identity
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Geographical-Information (1608, vendor 10415, OctetString).
+ * TS 29.272 §7.3.123.
+ */
+export interface DiaGeographicalInformation extends StructExtras {
+  /**
+   * Geographical-Information
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Geodetic-Information (1609, vendor 10415, OctetString).
+ * TS 29.272 §7.3.124.
+ */
+export interface DiaGeodeticInformation extends StructExtras {
+  /**
+   * Geodetic-Information
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Current-Location-Retrieved (1610, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.125.
+ */
+export interface DiaCurrentLocationRetrieved extends StructExtras {
+  /**
+   * Current-Location-Retrieved
+   * 32 bits; enum dia_current_location_retrieved.
+   */
+  value: number;
+}
+
+/**
+ * Age-Of-Location-Information (1611, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.126.
+ */
+export interface DiaAgeOfLocationInformation extends StructExtras {
+  /**
+   * Age-Of-Location-Information
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Active-APN (1612, vendor 10415, Grouped).
+ * TS 29.272 §7.3.127.
+ */
+export interface DiaActiveApn extends StructExtras {
+  /** Active-APN */
+  avps: DiaAvp[];
+}
+
+/**
+ * SIPTO-Permission (1613, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.135.
+ */
+export interface DiaSiptoPermission extends StructExtras {
+  /**
+   * SIPTO-Permission
+   * 32 bits; enum dia_sipto_permission.
+   */
+  value: number;
+}
+
+/**
+ * Error-Diagnostic (1614, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.128.
+ */
+export interface DiaErrorDiagnostic extends StructExtras {
+  /**
+   * Error-Diagnostic
+   * 32 bits; enum dia_error_diagnostic.
+   */
+  value: number;
+}
+
+/**
+ * UE-SRVCC-Capability (1615, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.130.
+ */
+export interface DiaUeSrvccCapability extends StructExtras {
+  /**
+   * UE-SRVCC-Capability
+   * 32 bits; enum dia_ue_srvcc_capability.
+   */
+  value: number;
+}
+
+/**
+ * MPS-Priority (1616, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.131.
+ */
+export interface DiaMpsPriority extends StructExtras {
+  /**
+   * MPS-Priority
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * VPLMN-LIPA-Allowed (1617, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.132.
+ */
+export interface DiaVplmnLipaAllowed extends StructExtras {
+  /**
+   * VPLMN-LIPA-Allowed
+   * 32 bits; enum dia_vplmn_lipa_allowed.
+   */
+  value: number;
+}
+
+/**
+ * LIPA-Permission (1618, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.133.
+ */
+export interface DiaLipaPermission extends StructExtras {
+  /**
+   * LIPA-Permission
+   * 32 bits; enum dia_lipa_permission.
+   */
+  value: number;
+}
+
+/**
+ * Subscribed-Periodic-RAU-TAU-Timer (1619, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.134.
+ */
+export interface DiaSubscribedPeriodicRauTauTimer extends StructExtras {
+  /**
+   * Subscribed-Periodic-RAU-TAU-Timer
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Ext-PDP-Type (1620, vendor 10415, OctetString).
+ * TS 29.272 §7.3.75A.
+ */
+export interface DiaExtPdpType extends StructExtras {
+  /**
+   * Ext-PDP-Type
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Ext-PDP-Address (1621, vendor 10415, Address).
+ * TS 29.272 §7.3.129.
+ */
+export interface DiaExtPdpAddress extends StructExtras {
+  /**
+   * Ext-PDP-Address Address Family
+   * 16 bits; enum dia_address_family.
+   */
+  family: number;
+  /**
+   * Ext-PDP-Address Address
+   * Hex octets.
+   */
+  address: string;
+}
+
+/**
+ * MDT-Configuration (1622, vendor 10415, Grouped).
+ * TS 29.272 §7.3.136.
+ */
+export interface DiaMdtConfiguration extends StructExtras {
+  /** MDT-Configuration */
+  avps: DiaAvp[];
+}
+
+/**
+ * Job-Type (1623, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.137.
+ */
+export interface DiaJobType extends StructExtras {
+  /**
+   * Job-Type
+   * 32 bits; enum dia_job_type.
+   */
+  value: number;
+}
+
+/**
+ * Area-Scope (1624, vendor 10415, Grouped).
+ * TS 29.272 §7.3.138.
+ */
+export interface DiaAreaScope extends StructExtras {
+  /** Area-Scope */
+  avps: DiaAvp[];
+}
+
+/**
+ * List-Of-Measurements (1625, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.139.
+ */
+export interface DiaListOfMeasurements extends StructExtras {
+  /**
+   * List-Of-Measurements
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Reporting-Trigger (1626, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.140.
+ */
+export interface DiaReportingTrigger extends StructExtras {
+  /**
+   * Reporting-Trigger
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Report-Interval (1627, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.141.
+ */
+export interface DiaReportInterval extends StructExtras {
+  /**
+   * Report-Interval
+   * 32 bits; enum dia_report_interval.
+   */
+  value: number;
+}
+
+/**
+ * Report-Amount (1628, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.142.
+ */
+export interface DiaReportAmount extends StructExtras {
+  /**
+   * Report-Amount
+   * 32 bits; enum dia_report_amount.
+   */
+  value: number;
+}
+
+/**
+ * Event-Threshold-RSRP (1629, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.143.
+ */
+export interface DiaEventThresholdRsrp extends StructExtras {
+  /**
+   * Event-Threshold-RSRP
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Event-Threshold-RSRQ (1630, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.144.
+ */
+export interface DiaEventThresholdRsrq extends StructExtras {
+  /**
+   * Event-Threshold-RSRQ
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Logging-Interval (1631, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.145.
+ */
+export interface DiaLoggingInterval extends StructExtras {
+  /**
+   * Logging-Interval
+   * 32 bits; enum dia_logging_interval.
+   */
+  value: number;
+}
+
+/**
+ * Logging-Duration (1632, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.146.
+ */
+export interface DiaLoggingDuration extends StructExtras {
+  /**
+   * Logging-Duration
+   * 32 bits; enum dia_logging_duration.
+   */
+  value: number;
+}
+
+/**
+ * Relay-Node-Indicator (1633, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.147.
+ */
+export interface DiaRelayNodeIndicator extends StructExtras {
+  /**
+   * Relay-Node-Indicator
+   * 32 bits; enum dia_relay_node_indicator.
+   */
+  value: number;
+}
+
+/**
+ * MDT-User-Consent (1634, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.148.
+ */
+export interface DiaMdtUserConsent extends StructExtras {
+  /**
+   * MDT-User-Consent
+   * 32 bits; enum dia_mdt_user_consent.
+   */
+  value: number;
+}
+
+/**
+ * Subscribed-VSRVCC (1636, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.150.
+ */
+export interface DiaSubscribedVsrvcc extends StructExtras {
+  /**
+   * Subscribed-VSRVCC
+   * 32 bits; enum dia_subscribed_vsrvcc.
+   */
+  value: number;
+}
+
+/**
+ * Equivalent-PLMN-List (1637, vendor 10415, Grouped).
+ * TS 29.272 §7.3.151.
+ */
+export interface DiaEquivalentPlmnList extends StructExtras {
+  /** Equivalent-PLMN-List */
+  avps: DiaAvp[];
+}
+
+/**
+ * UVR-Flags (1639, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.153.
+ */
+export interface DiaUvrFlags extends StructExtras {
+  /**
+   * UVR-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * UVA-Flags (1640, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.154.
+ */
+export interface DiaUvaFlags extends StructExtras {
+  /**
+   * UVA-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * VPLMN-CSG-Subscription-Data (1641, vendor 10415, Grouped).
+ * TS 29.272 §7.3.155.
+ */
+export interface DiaVplmnCsgSubscriptionData extends StructExtras {
+  /** VPLMN-CSG-Subscription-Data */
+  avps: DiaAvp[];
+}
+
+/**
+ * Time-Zone (1642, vendor 10415, UTF8String).
+ * TS 29.272 §7.3.163.
+ */
+export interface DiaTimeZone extends StructExtras {
+  /**
+   * Time-Zone
+   * Text (utf8).
+   */
+  value: string;
+}
+
+/**
+ * A-MSISDN (1643, vendor 10415, OctetString).
+ * TS 29.272 §7.3.157.
+ */
+export interface DiaAMsisdn extends StructExtras {
+  /**
+   * A-MSISDN
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * MME-Number-for-MT-SMS (1645, vendor 10415, OctetString).
+ * TS 29.272 §7.3.159.
+ */
+export interface DiaMmeNumberForMtSms extends StructExtras {
+  /**
+   * MME-Number-for-MT-SMS
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * SMS-Register-Request (1648, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.162.
+ */
+export interface DiaSmsRegisterRequest extends StructExtras {
+  /**
+   * SMS-Register-Request
+   * 32 bits; enum dia_sms_register_request.
+   */
+  value: number;
+}
+
+/**
+ * Local-Time-Zone (1649, vendor 10415, Grouped).
+ * TS 29.272 §7.3.156.
+ */
+export interface DiaLocalTimeZone extends StructExtras {
+  /** Local-Time-Zone */
+  avps: DiaAvp[];
+}
+
+/**
+ * Daylight-Saving-Time (1650, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.164.
+ */
+export interface DiaDaylightSavingTime extends StructExtras {
+  /**
+   * Daylight-Saving-Time
+   * 32 bits; enum dia_daylight_saving_time.
+   */
+  value: number;
+}
+
+/**
+ * Measurement-Period-LTE (1655, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.166.
+ */
+export interface DiaMeasurementPeriodLte extends StructExtras {
+  /**
+   * Measurement-Period-LTE
+   * 32 bits; enum dia_measurement_period_lte.
+   */
+  value: number;
+}
+
+/**
+ * Measurement-Period-UMTS (1656, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.167.
+ */
+export interface DiaMeasurementPeriodUmts extends StructExtras {
+  /**
+   * Measurement-Period-UMTS
+   * 32 bits; enum dia_measurement_period_umts.
+   */
+  value: number;
+}
+
+/**
+ * Collection-Period-RRM-LTE (1657, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.168.
+ */
+export interface DiaCollectionPeriodRrmLte extends StructExtras {
+  /**
+   * Collection-Period-RRM-LTE
+   * 32 bits; enum dia_collection_period_rrm_lte.
+   */
+  value: number;
+}
+
+/**
+ * Collection-Period-RRM-UMTS (1658, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.169.
+ */
+export interface DiaCollectionPeriodRrmUmts extends StructExtras {
+  /**
+   * Collection-Period-RRM-UMTS
+   * 32 bits; enum dia_collection_period_rrm_umts.
+   */
+  value: number;
+}
+
+/**
+ * Positioning-Method (1659, vendor 10415, OctetString).
+ * TS 29.272 §7.3.170.
+ */
+export interface DiaPositioningMethod extends StructExtras {
+  /**
+   * Positioning-Method
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Measurement-Quantity (1660, vendor 10415, OctetString).
+ * TS 29.272 §7.3.171.
+ */
+export interface DiaMeasurementQuantity extends StructExtras {
+  /**
+   * Measurement-Quantity
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Event-Threshold-Event-1F (1661, vendor 10415, Integer32).
+ * TS 29.272 §7.3.172.
+ */
+export interface DiaEventThresholdEvent1f extends StructExtras {
+  /**
+   * Event-Threshold-Event-1F
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Event-Threshold-Event-1I (1662, vendor 10415, Integer32).
+ * TS 29.272 §7.3.173.
+ */
+export interface DiaEventThresholdEvent1i extends StructExtras {
+  /**
+   * Event-Threshold-Event-1I
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Restoration-Priority (1663, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.174.
+ */
+export interface DiaRestorationPriority extends StructExtras {
+  /**
+   * Restoration-Priority
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * SGs-MME-Identity (1664, vendor 10415, UTF8String).
+ * TS 29.272 §7.3.175.
+ */
+export interface DiaSgsMmeIdentity extends StructExtras {
+  /**
+   * SGs-MME-Identity
+   * Text (utf8).
+   */
+  value: string;
+}
+
+/**
+ * SIPTO-Local-Network-Permission (1665, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.176.
+ */
+export interface DiaSiptoLocalNetworkPermission extends StructExtras {
+  /**
+   * SIPTO-Local-Network-Permission
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Coupled-Node-Diameter-ID (1666, vendor 10415, DiameterIdentity).
+ * TS 29.272 §7.3.177.
+ */
+export interface DiaCoupledNodeDiameterId extends StructExtras {
+  /**
+   * Coupled-Node-Diameter-ID
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * WLAN-offloadability (1667, vendor 10415, Grouped).
+ * TS 29.272 §7.3.181.
+ */
+export interface DiaWlanOffloadability extends StructExtras {
+  /** WLAN-offloadability */
+  avps: DiaAvp[];
+}
+
+/**
+ * WLAN-offloadability-EUTRAN (1668, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.182.
+ */
+export interface DiaWlanOffloadabilityEutran extends StructExtras {
+  /**
+   * WLAN-offloadability-EUTRAN
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * WLAN-offloadability-UTRAN (1669, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.183.
+ */
+export interface DiaWlanOffloadabilityUtran extends StructExtras {
+  /**
+   * WLAN-offloadability-UTRAN
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Reset-ID (1670, vendor 10415, OctetString).
+ * TS 29.272 §7.3.184.
+ */
+export interface DiaResetId extends StructExtras {
+  /**
+   * Reset-ID
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * MDT-Allowed-PLMN-Id (1671, vendor 10415, OctetString).
+ * TS 29.272 §7.3.185.
+ */
+export interface DiaMdtAllowedPlmnId extends StructExtras {
+  /**
+   * MDT-Allowed-PLMN-Id
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Adjacent-PLMNs (1672, vendor 10415, Grouped).
+ * TS 29.272 §7.3.186.
+ */
+export interface DiaAdjacentPlmns extends StructExtras {
+  /** Adjacent-PLMNs */
+  avps: DiaAvp[];
+}
+
+/**
+ * Adjacent-Access-Restriction-Data (1673, vendor 10415, Grouped).
+ * TS 29.272 §7.3.187.
+ */
+export interface DiaAdjacentAccessRestrictionData extends StructExtras {
+  /** Adjacent-Access-Restriction-Data */
+  avps: DiaAvp[];
+}
+
+/**
+ * DL-Buffering-Suggested-Packet-Count (1674, vendor 10415, Integer32).
+ * TS 29.272 §7.3.188.
+ */
+export interface DiaDlBufferingSuggestedPacketCount extends StructExtras {
+  /**
+   * DL-Buffering-Suggested-Packet-Count
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Non-IP-PDN-Type-Indicator (1681, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.204.
+ */
+export interface DiaNonIpPdnTypeIndicator extends StructExtras {
+  /**
+   * Non-IP-PDN-Type-Indicator
+   * 32 bits; enum dia_non_ip_pdn_type_indicator.
+   */
+  value: number;
+}
+
+/**
+ * Non-IP-Data-Delivery-Mechanism (1682, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.205.
+ */
+export interface DiaNonIpDataDeliveryMechanism extends StructExtras {
+  /**
+   * Non-IP-Data-Delivery-Mechanism
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Additional-Context-Identifier (1683, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.206.
+ */
+export interface DiaAdditionalContextIdentifier extends StructExtras {
+  /**
+   * Additional-Context-Identifier
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * SCEF-Realm (1684, vendor 10415, DiameterIdentity).
+ * TS 29.272 §7.3.207.
+ */
+export interface DiaScefRealm extends StructExtras {
+  /**
+   * SCEF-Realm
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * Subscription-Data-Deletion (1685, vendor 10415, Grouped).
+ * TS 29.272 §7.3.208.
+ */
+export interface DiaSubscriptionDataDeletion extends StructExtras {
+  /** Subscription-Data-Deletion */
+  avps: DiaAvp[];
+}
+
+/**
+ * Preferred-Data-Mode (1686, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.209.
+ */
+export interface DiaPreferredDataMode extends StructExtras {
+  /**
+   * Preferred-Data-Mode
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Emergency-Info (1687, vendor 10415, Grouped).
+ * TS 29.272 §7.3.210.
+ */
+export interface DiaEmergencyInfo extends StructExtras {
+  /** Emergency-Info */
+  avps: DiaAvp[];
+}
+
+/**
+ * V2X-Subscription-Data (1688, vendor 10415, Grouped).
+ * TS 29.272 §7.3.212.
+ */
+export interface DiaV2xSubscriptionData extends StructExtras {
+  /** V2X-Subscription-Data */
+  avps: DiaAvp[];
+}
+
+/**
+ * V2X-Permission (1689, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.213.
+ */
+export interface DiaV2xPermission extends StructExtras {
+  /**
+   * V2X-Permission
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * PDN-Connection-Continuity (1690, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.214.
+ */
+export interface DiaPdnConnectionContinuity extends StructExtras {
+  /**
+   * PDN-Connection-Continuity
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * eDRX-Cycle-Length (1691, vendor 10415, Grouped).
+ * TS 29.272 §7.3.215.
+ */
+export interface DiaEdrxCycleLength extends StructExtras {
+  /** eDRX-Cycle-Length */
+  avps: DiaAvp[];
+}
+
+/**
+ * eDRX-Cycle-Length-Value (1692, vendor 10415, OctetString).
+ * TS 29.272 §7.3.216.
+ */
+export interface DiaEdrxCycleLengthValue extends StructExtras {
+  /**
+   * eDRX-Cycle-Length-Value
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * UE-PC5-AMBR (1693, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.217.
+ */
+export interface DiaUePc5Ambr extends StructExtras {
+  /**
+   * UE-PC5-AMBR
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * MBSFN-Area (1694, vendor 10415, Grouped).
+ * TS 29.272 §7.3.219.
+ */
+export interface DiaMbsfnArea extends StructExtras {
+  /** MBSFN-Area */
+  avps: DiaAvp[];
+}
+
+/**
+ * MBSFN-Area-ID (1695, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.220.
+ */
+export interface DiaMbsfnAreaId extends StructExtras {
+  /**
+   * MBSFN-Area-ID
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Carrier-Frequency (1696, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.221.
+ */
+export interface DiaCarrierFrequency extends StructExtras {
+  /**
+   * Carrier-Frequency
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * RDS-Indicator (1697, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.222.
+ */
+export interface DiaRdsIndicator extends StructExtras {
+  /**
+   * RDS-Indicator
+   * 32 bits; enum dia_rds_indicator.
+   */
+  value: number;
+}
+
+/**
+ * Service-Gap-Time (1698, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.223.
+ */
+export interface DiaServiceGapTime extends StructExtras {
+  /**
+   * Service-Gap-Time
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Aerial-UE-Subscription-Information (1699, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.224.
+ */
+export interface DiaAerialUeSubscriptionInformation extends StructExtras {
+  /**
+   * Aerial-UE-Subscription-Information
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Broadcast-Location-Assistance-Data-Types (1700, vendor 10415, Unsigned64).
+ * TS 29.272 §7.3.225.
+ */
+export interface DiaBroadcastLocationAssistanceDataTypes extends StructExtras {
+  /**
+   * Broadcast-Location-Assistance-Data-Types
+   * 64 bits; a decimal string.
+   */
+  value: string;
+}
+
+/**
+ * Paging-Time-Window (1701, vendor 10415, Grouped).
+ * TS 29.272 §7.3.226.
+ */
+export interface DiaPagingTimeWindow extends StructExtras {
+  /** Paging-Time-Window */
+  avps: DiaAvp[];
+}
+
+/**
+ * Operation-Mode (1702, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.227.
+ */
+export interface DiaOperationMode extends StructExtras {
+  /**
+   * Operation-Mode
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Paging-Time-Window-Length (1703, vendor 10415, OctetString).
+ * TS 29.272 §7.3.228.
+ */
+export interface DiaPagingTimeWindowLength extends StructExtras {
+  /**
+   * Paging-Time-Window-Length
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Core-Network-Restrictions (1704, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.230.
+ */
+export interface DiaCoreNetworkRestrictions extends StructExtras {
+  /**
+   * Core-Network-Restrictions
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * eDRX-Related-RAT (1705, vendor 10415, Grouped).
+ * TS 29.272 §7.3.229.
+ */
+export interface DiaEdrxRelatedRat extends StructExtras {
+  /** eDRX-Related-RAT */
+  avps: DiaAvp[];
+}
+
+/**
+ * Interworking-5GS-Indicator (1706, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.231.
+ */
+export interface DiaInterworking5gsIndicator extends StructExtras {
+  /**
+   * Interworking-5GS-Indicator
+   * 32 bits; enum dia_interworking_5gs_indicator.
+   */
+  value: number;
+}
+
+/**
+ * Ethernet-PDN-Type-Indicator (1707, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.232.
+ */
+export interface DiaEthernetPdnTypeIndicator extends StructExtras {
+  /**
+   * Ethernet-PDN-Type-Indicator
+   * 32 bits; enum dia_ethernet_pdn_type_indicator.
+   */
+  value: number;
+}
+
+/**
+ * Subscribed-ARPI (1708, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.233.
+ */
+export interface DiaSubscribedArpi extends StructExtras {
+  /**
+   * Subscribed-ARPI
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * IAB-Operation-Permission (1709, vendor 10415, Enumerated).
+ * TS 29.272 §7.3.234.
+ */
+export interface DiaIabOperationPermission extends StructExtras {
+  /**
+   * IAB-Operation-Permission
+   * 32 bits; enum dia_iab_operation_permission.
+   */
+  value: number;
+}
+
+/**
+ * V2X-Subscription-Data-Nr (1710, vendor 10415, Grouped).
+ * TS 29.272 §7.3.235.
+ */
+export interface DiaV2xSubscriptionDataNr extends StructExtras {
+  /** V2X-Subscription-Data-Nr */
+  avps: DiaAvp[];
+}
+
+/**
+ * UE-PC5-QoS (1711, vendor 10415, Grouped).
+ * TS 29.272 §7.3.236.
+ */
+export interface DiaUePc5Qos extends StructExtras {
+  /** UE-PC5-QoS */
+  avps: DiaAvp[];
+}
+
+/**
+ * PC5-QoS-Flow (1712, vendor 10415, Grouped).
+ * TS 29.272 §7.3.237.
+ */
+export interface DiaPc5QosFlow extends StructExtras {
+  /** PC5-QoS-Flow */
+  avps: DiaAvp[];
+}
+
+/**
+ * 5QI (1713, vendor 10415, Integer32).
+ * TS 29.272 §7.3.238.
+ */
+export interface Dia5qi extends StructExtras {
+  /**
+   * 5QI
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * PC5-Flow-Bitrates (1714, vendor 10415, Grouped).
+ * TS 29.272 §7.3.239.
+ */
+export interface DiaPc5FlowBitrates extends StructExtras {
+  /** PC5-Flow-Bitrates */
+  avps: DiaAvp[];
+}
+
+/**
+ * Guaranteed-Flow-Bitrates (1715, vendor 10415, Integer32).
+ * TS 29.272 §7.3.240.
+ */
+export interface DiaGuaranteedFlowBitrates extends StructExtras {
+  /**
+   * Guaranteed-Flow-Bitrates
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Maximum-Flow-Bitrates (1716, vendor 10415, Integer32).
+ * TS 29.272 §7.3.241.
+ */
+export interface DiaMaximumFlowBitrates extends StructExtras {
+  /**
+   * Maximum-Flow-Bitrates
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * PC5-Range (1717, vendor 10415, Integer32).
+ * TS 29.272 §7.3.242.
+ */
+export interface DiaPc5Range extends StructExtras {
+  /**
+   * PC5-Range
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * PC5-Link-AMBR (1718, vendor 10415, Integer32).
+ * TS 29.272 §7.3.243.
+ */
+export interface DiaPc5LinkAmbr extends StructExtras {
+  /**
+   * PC5-Link-AMBR
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Third-Context-Identifier (1719, vendor 10415, Unsigned32).
+ * TS 29.272 §7.3.244.
+ */
+export interface DiaThirdContextIdentifier extends StructExtras {
+  /**
+   * Third-Context-Identifier
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * User-Identifier (3102, vendor 10415, Grouped).
+ * TS 29.336 §6.4.2.
+ */
 export interface DiaUserIdentifier extends StructExtras {
   /** User-Identifier */
   avps: DiaAvp[];
 }
 
-/** Service-ID (3103, Enumerated). */
+/**
+ * Service-ID (3103, vendor 10415, Enumerated).
+ * TS 29.336 §6.4.3.
+ */
 export interface DiaServiceId extends StructExtras {
   /**
    * S6-Service-ID
@@ -1514,7 +4073,10 @@ export interface DiaServiceId extends StructExtras {
   value: number;
 }
 
-/** SCS-Identity (3104, OctetString). */
+/**
+ * SCS-Identity (3104, vendor 10415, OctetString).
+ * TS 29.336 §6.4.4.
+ */
 export interface DiaScsIdentity extends StructExtras {
   /**
    * SCS-Identity
@@ -1523,25 +4085,37 @@ export interface DiaScsIdentity extends StructExtras {
   value: string;
 }
 
-/** Service-Parameters (3105, Grouped). */
+/**
+ * Service-Parameters (3105, vendor 10415, Grouped).
+ * TS 29.336 §6.4.5.
+ */
 export interface DiaServiceParameters extends StructExtras {
   /** Service-Parameters */
   avps: DiaAvp[];
 }
 
-/** Service-Data (3107, Grouped). */
+/**
+ * Service-Data (3107, vendor 10415, Grouped).
+ * TS 29.336 §6.4.7.
+ */
 export interface DiaServiceData extends StructExtras {
   /** Service-Data */
   avps: DiaAvp[];
 }
 
-/** T4-Data (3108, Grouped). */
+/**
+ * T4-Data (3108, vendor 10415, Grouped).
+ * TS 29.336 §6.4.8.
+ */
 export interface DiaT4Data extends StructExtras {
   /** T4-Data */
   avps: DiaAvp[];
 }
 
-/** HSS-Cause (3109, Unsigned32). */
+/**
+ * HSS-Cause (3109, vendor 10415, Unsigned32).
+ * TS 29.336 §6.4.9.
+ */
 export interface DiaHssCause extends StructExtras {
   /**
    * HSS-Cause
@@ -1550,7 +4124,10 @@ export interface DiaHssCause extends StructExtras {
   value: number;
 }
 
-/** SIR-Flags (3110, Unsigned32). */
+/**
+ * SIR-Flags (3110, vendor 10415, Unsigned32).
+ * TS 29.336 §6.4.10.
+ */
 export interface DiaSirFlags extends StructExtras {
   /**
    * SIR-Flags
@@ -1559,7 +4136,10 @@ export interface DiaSirFlags extends StructExtras {
   value: number;
 }
 
-/** External-Identifier (3111, UTF8String). */
+/**
+ * External-Identifier (3111, vendor 10415, UTF8String).
+ * TS 29.336 §6.4.11.
+ */
 export interface DiaExternalIdentifier extends StructExtras {
   /**
    * External-Identifier
@@ -1568,7 +4148,10 @@ export interface DiaExternalIdentifier extends StructExtras {
   value: string;
 }
 
-/** MTC-Error-Diagnostic (3203, Unsigned32). */
+/**
+ * MTC-Error-Diagnostic (3203, vendor 10415, Unsigned32).
+ * TS 29.337 §6.3.7.
+ */
 export interface DiaMtcErrorDiagnostic extends StructExtras {
   /**
    * MTC-Error-Diagnostic
@@ -1577,76 +4160,1048 @@ export interface DiaMtcErrorDiagnostic extends StructExtras {
   value: number;
 }
 
-/** Supported-Features (628, Grouped). */
-export interface DiaSupportedFeatures extends StructExtras {
-  /** Supported-Features */
+/**
+ * IP-SM-GW-Number (3100, vendor 10415, OctetString).
+ * TS 29.336 §6.4.14.
+ */
+export interface DiaIpSmGwNumber extends StructExtras {
+  /**
+   * IP-SM-GW-Number
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * IP-SM-GW-Name (3101, vendor 10415, DiameterIdentity).
+ * TS 29.336 §6.4.15.
+ */
+export interface DiaIpSmGwName extends StructExtras {
+  /**
+   * IP-SM-GW-Name
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * T4-Parameters (3106, vendor 10415, Grouped).
+ * TS 29.336 §6.4.6.
+ */
+export interface DiaT4Parameters extends StructExtras {
+  /** T4-Parameters */
   avps: DiaAvp[];
 }
 
-/** Feature-List-ID (629, Unsigned32). */
-export interface DiaFeatureListId extends StructExtras {
+/**
+ * IP-SM-GW-Realm (3112, vendor 10415, DiameterIdentity).
+ * TS 29.336 §6.4.18.
+ */
+export interface DiaIpSmGwRealm extends StructExtras {
   /**
-   * Feature-List-ID
+   * IP-SM-GW-Realm
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * AESE-Communication-Pattern (3113, vendor 10415, Grouped).
+ * TS 29.336 §8.4.25.
+ */
+export interface DiaAeseCommunicationPattern extends StructExtras {
+  /** AESE-Communication-Pattern */
+  avps: DiaAvp[];
+}
+
+/**
+ * Communication-Pattern-Set (3114, vendor 10415, Grouped).
+ * TS 29.336 §8.4.26.
+ */
+export interface DiaCommunicationPatternSet extends StructExtras {
+  /** Communication-Pattern-Set */
+  avps: DiaAvp[];
+}
+
+/**
+ * Periodic-Communication-Indicator (3115, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.27.
+ */
+export interface DiaPeriodicCommunicationIndicator extends StructExtras {
+  /**
+   * Periodic-Communication-Indicator
    * 32 bits.
    */
   value: number;
 }
 
-/** Feature-List (630, Unsigned32). */
-export interface DiaFeatureList extends StructExtras {
+/**
+ * Communication-Duration-Time (3116, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.28.
+ */
+export interface DiaCommunicationDurationTime extends StructExtras {
   /**
-   * Feature-List
+   * Communication-Duration-Time
    * 32 bits.
    */
   value: number;
 }
 
-/** MSISDN (701, OctetString). */
-export interface DiaMsisdn extends StructExtras {
+/**
+ * Periodic-Time (3117, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.29.
+ */
+export interface DiaPeriodicTime extends StructExtras {
   /**
-   * MSISDN
-   * Hex octets.
-   */
-  value: string;
-}
-
-/** Bearer-Identifier (1020, OctetString). */
-export interface DiaBearerIdentifier extends StructExtras {
-  /**
-   * Bearer-Identifier
-   * Hex octets.
-   */
-  value: string;
-}
-
-/** RAT-Type (1032, Enumerated). */
-export interface DiaRatType extends StructExtras {
-  /**
-   * RAT-Type
-   * 32 bits; enum dia_rat_type.
+   * Periodic-Time
+   * 32 bits.
    */
   value: number;
 }
 
-/** LMSI (2400, OctetString). */
-export interface DiaLmsi extends StructExtras {
+/**
+ * Scheduled-Communication-Time (3118, vendor 10415, Grouped).
+ * TS 29.336 §8.4.30.
+ */
+export interface DiaScheduledCommunicationTime extends StructExtras {
+  /** Scheduled-Communication-Time */
+  avps: DiaAvp[];
+}
+
+/**
+ * Stationary-Indication (3119, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.31.
+ */
+export interface DiaStationaryIndication extends StructExtras {
   /**
-   * LMSI
+   * Stationary-Indication
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * AESE-Communication-Pattern-Config-Status (3120, vendor 10415, Grouped).
+ * TS 29.336 §8.4.32.
+ */
+export interface DiaAeseCommunicationPatternConfigStatus extends StructExtras {
+  /** AESE-Communication-Pattern-Config-Status */
+  avps: DiaAvp[];
+}
+
+/**
+ * AESE-Error-Report (3121, vendor 10415, Grouped).
+ * TS 29.336 §8.4.33.
+ */
+export interface DiaAeseErrorReport extends StructExtras {
+  /** AESE-Error-Report */
+  avps: DiaAvp[];
+}
+
+/**
+ * Monitoring-Event-Configuration (3122, vendor 10415, Grouped).
+ * TS 29.336 §8.4.2.
+ */
+export interface DiaMonitoringEventConfiguration extends StructExtras {
+  /** Monitoring-Event-Configuration */
+  avps: DiaAvp[];
+}
+
+/**
+ * Monitoring-Event-Report (3123, vendor 10415, Grouped).
+ * TS 29.336 §8.4.3.
+ */
+export interface DiaMonitoringEventReport extends StructExtras {
+  /** Monitoring-Event-Report */
+  avps: DiaAvp[];
+}
+
+/**
+ * SCEF-Reference-ID (3124, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.4.
+ */
+export interface DiaScefReferenceId extends StructExtras {
+  /**
+   * SCEF-Reference-ID
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * SCEF-ID (3125, vendor 10415, DiameterIdentity).
+ * TS 29.336 §8.4.5.
+ */
+export interface DiaScefId extends StructExtras {
+  /**
+   * SCEF-ID
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * SCEF-Reference-ID-for-Deletion (3126, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.6.
+ */
+export interface DiaScefReferenceIdForDeletion extends StructExtras {
+  /**
+   * SCEF-Reference-ID-for-Deletion
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Monitoring-Type (3127, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.7.
+ */
+export interface DiaMonitoringType extends StructExtras {
+  /**
+   * Monitoring-Type
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Maximum-Number-of-Reports (3128, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.8.
+ */
+export interface DiaMaximumNumberOfReports extends StructExtras {
+  /**
+   * Maximum-Number-of-Reports
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * UE-Reachability-Configuration (3129, vendor 10415, Grouped).
+ * TS 29.336 §8.4.9.
+ */
+export interface DiaUeReachabilityConfiguration extends StructExtras {
+  /** UE-Reachability-Configuration */
+  avps: DiaAvp[];
+}
+
+/**
+ * Monitoring-Duration (3130, vendor 10415, Time).
+ * TS 29.336 §8.4.10.
+ */
+export interface DiaMonitoringDuration extends StructExtras {
+  /**
+   * Monitoring-Duration
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Maximum-Detection-Time (3131, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.11.
+ */
+export interface DiaMaximumDetectionTime extends StructExtras {
+  /**
+   * Maximum-Detection-Time
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Reachability-Type (3132, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.12.
+ */
+export interface DiaReachabilityType extends StructExtras {
+  /**
+   * Reachability-Type
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Maximum-Latency (3133, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.13.
+ */
+export interface DiaMaximumLatency extends StructExtras {
+  /**
+   * Maximum-Latency
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Maximum-Response-Time (3134, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.14.
+ */
+export interface DiaMaximumResponseTime extends StructExtras {
+  /**
+   * Maximum-Response-Time
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Location-Information-Configuration (3135, vendor 10415, Grouped).
+ * TS 29.336 §8.4.15.
+ */
+export interface DiaLocationInformationConfiguration extends StructExtras {
+  /** Location-Information-Configuration */
+  avps: DiaAvp[];
+}
+
+/**
+ * MONTE-Location-Type (3136, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.16.
+ */
+export interface DiaMonteLocationType extends StructExtras {
+  /**
+   * MONTE-Location-Type
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Accuracy (3137, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.17.
+ */
+export interface DiaAccuracy extends StructExtras {
+  /**
+   * Accuracy
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Association-Type (3138, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.18.
+ */
+export interface DiaAssociationType extends StructExtras {
+  /**
+   * Association-Type
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Roaming-Information (3139, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.19.
+ */
+export interface DiaRoamingInformation extends StructExtras {
+  /**
+   * Roaming-Information
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Reachability-Information (3140, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.20.
+ */
+export interface DiaReachabilityInformation extends StructExtras {
+  /**
+   * Reachability-Information
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * IMEI-Change (3141, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.22.
+ */
+export interface DiaImeiChange extends StructExtras {
+  /**
+   * IMEI-Change
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Monitoring-Event-Config-Status (3142, vendor 10415, Grouped).
+ * TS 29.336 §8.4.24.
+ */
+export interface DiaMonitoringEventConfigStatus extends StructExtras {
+  /** Monitoring-Event-Config-Status */
+  avps: DiaAvp[];
+}
+
+/**
+ * Supported-Services (3143, vendor 10415, Grouped).
+ * TS 29.336 §8.4.40.
+ */
+export interface DiaSupportedServices extends StructExtras {
+  /** Supported-Services */
+  avps: DiaAvp[];
+}
+
+/**
+ * Supported-Monitoring-Events (3144, vendor 10415, Unsigned64).
+ * TS 29.336 §8.4.41.
+ */
+export interface DiaSupportedMonitoringEvents extends StructExtras {
+  /**
+   * Supported-Monitoring-Events
+   * 64 bits; a decimal string.
+   */
+  value: string;
+}
+
+/**
+ * CIR-Flags (3145, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.39.
+ */
+export interface DiaCirFlags extends StructExtras {
+  /**
+   * CIR-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Service-Result (3146, vendor 10415, Grouped).
+ * TS 29.336 §8.4.37.
+ */
+export interface DiaServiceResult extends StructExtras {
+  /** Service-Result */
+  avps: DiaAvp[];
+}
+
+/**
+ * Service-Result-Code (3147, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.38.
+ */
+export interface DiaServiceResultCode extends StructExtras {
+  /**
+   * Service-Result-Code
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Reference-ID-Validity-Time (3148, vendor 10415, Time).
+ * TS 29.336 §8.4.42.
+ */
+export interface DiaReferenceIdValidityTime extends StructExtras {
+  /**
+   * Reference-ID-Validity-Time
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Event-Handling (3149, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.43.
+ */
+export interface DiaEventHandling extends StructExtras {
+  /**
+   * Event-Handling
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * NIDD-Authorization-Request (3150, vendor 10415, Grouped).
+ * TS 29.336 §8.4.44.
+ */
+export interface DiaNiddAuthorizationRequest extends StructExtras {
+  /** NIDD-Authorization-Request */
+  avps: DiaAvp[];
+}
+
+/**
+ * NIDD-Authorization-Response (3151, vendor 10415, Grouped).
+ * TS 29.336 §8.4.45.
+ */
+export interface DiaNiddAuthorizationResponse extends StructExtras {
+  /** NIDD-Authorization-Response */
+  avps: DiaAvp[];
+}
+
+/**
+ * Service-Report (3152, vendor 10415, Grouped).
+ * TS 29.336 §8.4.47.
+ */
+export interface DiaServiceReport extends StructExtras {
+  /** Service-Report */
+  avps: DiaAvp[];
+}
+
+/**
+ * Node-Type (3153, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.48.
+ */
+export interface DiaNodeType extends StructExtras {
+  /**
+   * Node-Type
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * S6t-HSS-Cause (3154, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.50.
+ */
+export interface DiaS6tHssCause extends StructExtras {
+  /**
+   * S6t-HSS-Cause
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Enhanced-Coverage-Restriction (3155, vendor 10415, Grouped).
+ * TS 29.336 §8.4.51.
+ */
+export interface DiaEnhancedCoverageRestriction extends StructExtras {
+  /** Enhanced-Coverage-Restriction */
+  avps: DiaAvp[];
+}
+
+/**
+ * Enhanced-Coverage-Restriction-Data (3156, vendor 10415, Grouped).
+ * TS 29.336 §8.4.52.
+ */
+export interface DiaEnhancedCoverageRestrictionData extends StructExtras {
+  /** Enhanced-Coverage-Restriction-Data */
+  avps: DiaAvp[];
+}
+
+/**
+ * Restricted-PLMN-List (3157, vendor 10415, Grouped).
+ * TS 29.336 §8.4.53.
+ */
+export interface DiaRestrictedPlmnList extends StructExtras {
+  /** Restricted-PLMN-List */
+  avps: DiaAvp[];
+}
+
+/**
+ * Allowed-PLMN-List (3158, vendor 10415, Grouped).
+ * TS 29.336 §8.4.54.
+ */
+export interface DiaAllowedPlmnList extends StructExtras {
+  /** Allowed-PLMN-List */
+  avps: DiaAvp[];
+}
+
+/**
+ * Requested-Validity-Time (3159, vendor 10415, Time).
+ * TS 29.336 §8.4.55.
+ */
+export interface DiaRequestedValidityTime extends StructExtras {
+  /**
+   * Requested-Validity-Time
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Granted-Validity-Time (3160, vendor 10415, Time).
+ * TS 29.336 §8.4.56.
+ */
+export interface DiaGrantedValidityTime extends StructExtras {
+  /**
+   * Granted-Validity-Time
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * NIDD-Authorization-Update (3161, vendor 10415, Grouped).
+ * TS 29.336 §8.4.57.
+ */
+export interface DiaNiddAuthorizationUpdate extends StructExtras {
+  /** NIDD-Authorization-Update */
+  avps: DiaAvp[];
+}
+
+/**
+ * Loss-Of-Connectivity-Reason (3162, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.58.
+ */
+export interface DiaLossOfConnectivityReason extends StructExtras {
+  /**
+   * Loss-Of-Connectivity-Reason
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Group-Reporting-Guard-Timer (3163, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.59.
+ */
+export interface DiaGroupReportingGuardTimer extends StructExtras {
+  /**
+   * Group-Reporting-Guard-Timer
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * CIA-Flags (3164, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.60.
+ */
+export interface DiaCiaFlags extends StructExtras {
+  /**
+   * CIA-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Group-Report (3165, vendor 10415, Grouped).
+ * TS 29.336 §8.4.61.
+ */
+export interface DiaGroupReport extends StructExtras {
+  /** Group-Monitoring-Event-Report */
+  avps: DiaAvp[];
+}
+
+/**
+ * Group-Report-Item (3166, vendor 10415, Grouped).
+ * TS 29.336 §8.4.62.
+ */
+export interface DiaGroupReportItem extends StructExtras {
+  /** Group-Monitoring-Event-Report-Item */
+  avps: DiaAvp[];
+}
+
+/**
+ * RIR-Flags (3167, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.63.
+ */
+export interface DiaRirFlags extends StructExtras {
+  /**
+   * RIR-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Type-Of-External-Identifier (3168, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.64.
+ */
+export interface DiaTypeOfExternalIdentifier extends StructExtras {
+  /**
+   * Type-Of-External-Identifier
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * APN-Validity-Time (3169, vendor 10415, Grouped).
+ * TS 29.336 §8.4.65.
+ */
+export interface DiaApnValidityTime extends StructExtras {
+  /** APN-Validity-Time */
+  avps: DiaAvp[];
+}
+
+/**
+ * Suggested-Network-Configuration (3170, vendor 10415, Grouped).
+ * TS 29.336 §8.4.66.
+ */
+export interface DiaSuggestedNetworkConfiguration extends StructExtras {
+  /** Suggested-Network-Configuration */
+  avps: DiaAvp[];
+}
+
+/**
+ * Monitoring-Event-Report-Status (3171, vendor 10415, Grouped).
+ * TS 29.336 §8.4.67.
+ */
+export interface DiaMonitoringEventReportStatus extends StructExtras {
+  /** Monitoring-Event-Report-Status */
+  avps: DiaAvp[];
+}
+
+/**
+ * PLMN-ID-Requested (3172, vendor 10415, Enumerated).
+ * TS 29.336 §8.4.68.
+ */
+export interface DiaPlmnIdRequested extends StructExtras {
+  /**
+   * PLMN-ID-Requested
+   * 32 bits; enum dia_plmn_id_requested.
+   */
+  value: number;
+}
+
+/**
+ * AdditionalIdentifiers (3173, vendor 10415, Grouped).
+ * TS 29.336 §8.4.69.
+ */
+export interface DiaAdditionalidentifiers extends StructExtras {
+  /** AdditionalIdentifiers */
+  avps: DiaAvp[];
+}
+
+/**
+ * NIR-Flags (3174, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.70.
+ */
+export interface DiaNirFlags extends StructExtras {
+  /**
+   * NIR-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Reporting-Time-Stamp (3175, vendor 10415, Time).
+ * TS 29.336 §8.4.71.
+ */
+export interface DiaReportingTimeStamp extends StructExtras {
+  /**
+   * Reporting-Time-Stamp
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * NIA-Flags (3176, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.72.
+ */
+export interface DiaNiaFlags extends StructExtras {
+  /**
+   * NIA-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Group-User-Identifier (3177, vendor 10415, Grouped).
+ * TS 29.336 §8.4.73.
+ */
+export interface DiaGroupUserIdentifier extends StructExtras {
+  /** Group-User-Identifier */
+  avps: DiaAvp[];
+}
+
+/**
+ * MTC-Provider-Info (3178, vendor 10415, Grouped).
+ * TS 29.336 §8.4.74.
+ */
+export interface DiaMtcProviderInfo extends StructExtras {
+  /** MTC-Provider-Info */
+  avps: DiaAvp[];
+}
+
+/**
+ * MTC-Provider-ID (3179, vendor 10415, UTF8String).
+ * TS 29.336 §8.4.75.
+ */
+export interface DiaMtcProviderId extends StructExtras {
+  /**
+   * MTC-Provider-ID
+   * Text (utf8).
+   */
+  value: string;
+}
+
+/**
+ * PDN-Connectivity-Status-Configuration (3180, vendor 10415, Grouped).
+ * TS 29.336 §8.4.76.
+ */
+export interface DiaPdnConnectivityStatusConfiguration extends StructExtras {
+  /** PDN-Connectivity-Status-Configuration */
+  avps: DiaAvp[];
+}
+
+/**
+ * PDN-Connectivity-Status-Report (3181, vendor 10415, Grouped).
+ * TS 29.336 §8.4.77.
+ */
+export interface DiaPdnConnectivityStatusReport extends StructExtras {
+  /** PDN-Connectivity-Status-Report */
+  avps: DiaAvp[];
+}
+
+/**
+ * PDN-Connectivity-Status-Type (3182, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.78.
+ */
+export interface DiaPdnConnectivityStatusType extends StructExtras {
+  /**
+   * PDN-Connectivity-Status-Type
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Traffic-Profile (3183, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.79.
+ */
+export interface DiaTrafficProfile extends StructExtras {
+  /**
+   * Traffic-Profile
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Updated-Network-Configuration (3184, vendor 10415, Grouped).
+ * TS 29.336 §8.4.80.
+ */
+export interface DiaUpdatedNetworkConfiguration extends StructExtras {
+  /** Updated-Network-Configuration */
+  avps: DiaAvp[];
+}
+
+/**
+ * Battery-Indicator (3185, vendor 10415, Unsigned32).
+ * TS 29.336 §8.4.81.
+ */
+export interface DiaBatteryIndicator extends StructExtras {
+  /**
+   * Battery-Indicator
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * SCEF-Reference-ID-Ext (3186, vendor 10415, Unsigned64).
+ * TS 29.336 §8.4.82.
+ */
+export interface DiaScefReferenceIdExt extends StructExtras {
+  /**
+   * SCEF-Reference-ID-Ext
+   * 64 bits; a decimal string.
+   */
+  value: string;
+}
+
+/**
+ * SCEF-Reference-ID-for-Deletion-Ext (3187, vendor 10415, Unsigned64).
+ * TS 29.336 §8.4.83.
+ */
+export interface DiaScefReferenceIdForDeletionExt extends StructExtras {
+  /**
+   * SCEF-Reference-ID-for-Deletion-Ext
+   * 64 bits; a decimal string.
+   */
+  value: string;
+}
+
+/**
+ * Exclude-Identifiers (3188, vendor 10415, Grouped).
+ * TS 29.336 §8.4.84.
+ */
+export interface DiaExcludeIdentifiers extends StructExtras {
+  /** Exclude-Identifiers */
+  avps: DiaAvp[];
+}
+
+/**
+ * Include-Identifiers (3189, vendor 10415, Grouped).
+ * TS 29.336 §8.4.85.
+ */
+export interface DiaIncludeIdentifiers extends StructExtras {
+  /** Include-Identifiers */
+  avps: DiaAvp[];
+}
+
+/**
+ * Communication-Failure-Information (4300, vendor 10415, Grouped).
+ * TS 29.128 §6.4.4.
+ */
+export interface DiaCommunicationFailureInformation extends StructExtras {
+  /** Communication-Failure-Information */
+  avps: DiaAvp[];
+}
+
+/**
+ * Cause-Type (4301, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.5.
+ */
+export interface DiaCauseType extends StructExtras {
+  /**
+   * Cause-Type
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * S1AP-Cause (4302, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.6.
+ */
+export interface DiaS1apCause extends StructExtras {
+  /**
+   * S1AP-Cause
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * RANAP-Cause (4303, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.7.
+ */
+export interface DiaRanapCause extends StructExtras {
+  /**
+   * RANAP-Cause
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * GMM-Cause (4304, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.9.
+ */
+export interface DiaGmmCause extends StructExtras {
+  /**
+   * GMM-Cause
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * SM-Cause (4305, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.10.
+ */
+export interface DiaSmCause extends StructExtras {
+  /**
+   * SM-Cause
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Number-Of-UE-Per-Location-Configuration (4306, vendor 10415, Grouped).
+ * TS 29.128 §6.4.11.
+ */
+export interface DiaNumberOfUePerLocationConfiguration extends StructExtras {
+  /** Number-Of-UE-Per-Location-Configuration */
+  avps: DiaAvp[];
+}
+
+/**
+ * Number-Of-UE-Per-Location-Report (4307, vendor 10415, Grouped).
+ * TS 29.128 §6.4.12.
+ */
+export interface DiaNumberOfUePerLocationReport extends StructExtras {
+  /** Number-Of-UE-Per-Location-Report */
+  avps: DiaAvp[];
+}
+
+/**
+ * UE-Count (4308, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.13.
+ */
+export interface DiaUeCount extends StructExtras {
+  /**
+   * UE-Count
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * BSSGP-Cause (4309, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.8.
+ */
+export interface DiaBssgpCause extends StructExtras {
+  /**
+   * BSSGP-Cause
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Serving-PLMN-Rate-Control (4310, vendor 10415, Grouped).
+ * TS 29.128 §6.4.21.
+ */
+export interface DiaServingPlmnRateControl extends StructExtras {
+  /** Serving-PLMN-Rate-Control */
+  avps: DiaAvp[];
+}
+
+/**
+ * Uplink-Rate-Limit (4311, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.23.
+ */
+export interface DiaUplinkRateLimit extends StructExtras {
+  /**
+   * Uplink-Rate-Limit
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Downlink-Rate-Limit (4312, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.22.
+ */
+export interface DiaDownlinkRateLimit extends StructExtras {
+  /**
+   * Downlink-Rate-Limit
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Extended-PCO (4313, vendor 10415, OctetString).
+ * TS 29.128 §6.4.26.
+ */
+export interface DiaExtendedPco extends StructExtras {
+  /**
+   * Extended-PCO
    * Hex octets.
    */
   value: string;
 }
 
-/** SM-RP-UI (3301, OctetString). */
-export interface DiaSmRpUi extends StructExtras {
+/**
+ * Connection-Action (4314, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.18.
+ */
+export interface DiaConnectionAction extends StructExtras {
   /**
-   * SM-RP-UI
-   * Hex octets.
+   * Connection-Action
+   * 32 bits.
    */
-  value: string;
+  value: number;
 }
 
-/** Non-IP-Data (4315, OctetString). */
+/**
+ * Non-IP-Data (4315, vendor 10415, OctetString).
+ * TS 29.128 §6.4.19.
+ */
 export interface DiaNonIpData extends StructExtras {
   /**
    * Non-IP-Data
@@ -1656,7 +5211,271 @@ export interface DiaNonIpData extends StructExtras {
 }
 
 /**
- * Serving-Node (2401, Grouped).
+ * SCEF-Wait-Time (4316, vendor 10415, Time).
+ * TS 29.128 §6.4.24.
+ */
+export interface DiaScefWaitTime extends StructExtras {
+  /**
+   * SCEF-Wait-Time
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * CMR-Flags (4317, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.25.
+ */
+export interface DiaCmrFlags extends StructExtras {
+  /**
+   * CMR-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * RRC-Cause-Counter (4318, vendor 10415, Grouped).
+ * TS 29.128 §6.4.27.
+ */
+export interface DiaRrcCauseCounter extends StructExtras {
+  /** RRC-Cause-Counter */
+  avps: DiaAvp[];
+}
+
+/**
+ * Counter-Value (4319, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.28.
+ */
+export interface DiaCounterValue extends StructExtras {
+  /**
+   * Counter-Value
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * RRC-Counter-Timestamp (4320, vendor 10415, Time).
+ * TS 29.128 §6.4.29.
+ */
+export interface DiaRrcCounterTimestamp extends StructExtras {
+  /**
+   * RRC-Counter-Timestamp
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * TDA-Flags (4321, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.31.
+ */
+export interface DiaTdaFlags extends StructExtras {
+  /**
+   * TDA-Flags
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Idle-Status-Indication (4322, vendor 10415, Grouped).
+ * TS 29.128 §6.4.32.
+ */
+export interface DiaIdleStatusIndication extends StructExtras {
+  /** Idle-Status-Indication */
+  avps: DiaAvp[];
+}
+
+/**
+ * Idle-Status-Timestamp (4323, vendor 10415, Time).
+ * TS 29.128 §6.4.33.
+ */
+export interface DiaIdleStatusTimestamp extends StructExtras {
+  /**
+   * Idle-Status-Timestamp
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Active-Time (4324, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.34.
+ */
+export interface DiaActiveTime extends StructExtras {
+  /**
+   * Active-Time
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Reachability-Cause (4325, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.35.
+ */
+export interface DiaReachabilityCause extends StructExtras {
+  /**
+   * Reachability-Cause
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * APN-Rate-Control-Status (4326, vendor 10415, Grouped).
+ * TS 29.128 §6.4.36.
+ */
+export interface DiaApnRateControlStatus extends StructExtras {
+  /** APN-Rate-Control-Status */
+  avps: DiaAvp[];
+}
+
+/**
+ * Uplink-Number-Of-Packets-Allowed (4327, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.37.
+ */
+export interface DiaUplinkNumberOfPacketsAllowed extends StructExtras {
+  /**
+   * Uplink-Number-Of-Packets-Allowed
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Number-Of-Additional-Exception-Reports (4328, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.38.
+ */
+export interface DiaNumberOfAdditionalExceptionReports extends StructExtras {
+  /**
+   * Number-Of-Additional-Exception-Reports
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Downlink-Number-Of-Packets-Allowed (4329, vendor 10415, Unsigned32).
+ * TS 29.128 §6.4.39.
+ */
+export interface DiaDownlinkNumberOfPacketsAllowed extends StructExtras {
+  /**
+   * Downlink-Number-Of-Packets-Allowed
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * APN-Rate-Control-Status-Validity-Time (4330, vendor 10415, Unsigned64).
+ * TS 29.128 §6.4.40.
+ */
+export interface DiaApnRateControlStatusValidityTime extends StructExtras {
+  /**
+   * APN-Rate-Control-Status-Validity-Time
+   * 64 bits; a decimal string.
+   */
+  value: string;
+}
+
+/**
+ * Supported-Features (628, vendor 10415, Grouped).
+ * TS 29.229 §6.3.29.
+ */
+export interface DiaSupportedFeatures extends StructExtras {
+  /** Supported-Features */
+  avps: DiaAvp[];
+}
+
+/**
+ * Feature-List-ID (629, vendor 10415, Unsigned32).
+ * TS 29.229 §6.3.30.
+ */
+export interface DiaFeatureListId extends StructExtras {
+  /**
+   * Feature-List-ID
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Feature-List (630, vendor 10415, Unsigned32).
+ * TS 29.229 §6.3.31.
+ */
+export interface DiaFeatureList extends StructExtras {
+  /**
+   * Feature-List
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * MSISDN (701, vendor 10415, OctetString).
+ * TS 29.329 §6.3.2.
+ */
+export interface DiaMsisdn extends StructExtras {
+  /**
+   * MSISDN
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Bearer-Identifier (1020, vendor 10415, OctetString).
+ * TS 29.212 §5.3.20.
+ */
+export interface DiaBearerIdentifier extends StructExtras {
+  /**
+   * Bearer-Identifier
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * RAT-Type (1032, vendor 10415, Enumerated).
+ * TS 29.212 §5.3.31.
+ */
+export interface DiaRatType extends StructExtras {
+  /**
+   * RAT-Type
+   * 32 bits; enum dia_rat_type.
+   */
+  value: number;
+}
+
+/**
+ * LMSI (2400, vendor 10415, OctetString).
+ * TS 29.173 §6.4.2.
+ */
+export interface DiaLmsi extends StructExtras {
+  /**
+   * LMSI
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * SM-RP-UI (3301, vendor 10415, OctetString).
+ * TS 29.338 §6.3.3.3.
+ */
+export interface DiaSmRpUi extends StructExtras {
+  /**
+   * SM-RP-UI
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Serving-Node (2401, vendor 10415, Grouped).
  * TS 29.173 §6.4.3.
  */
 export interface DiaServingNode extends StructExtras {
@@ -1665,7 +5484,7 @@ export interface DiaServingNode extends StructExtras {
 }
 
 /**
- * MME-Name (2402, DiameterIdentity).
+ * MME-Name (2402, vendor 10415, DiameterIdentity).
  * TS 29.173 §6.4.4.
  */
 export interface DiaMmeName extends StructExtras {
@@ -1677,7 +5496,7 @@ export interface DiaMmeName extends StructExtras {
 }
 
 /**
- * MSC-Number (2403, OctetString).
+ * MSC-Number (2403, vendor 10415, OctetString).
  * TS 29.173 §6.4.5.
  */
 export interface DiaMscNumber extends StructExtras {
@@ -1689,7 +5508,7 @@ export interface DiaMscNumber extends StructExtras {
 }
 
 /**
- * MME-Realm (2408, DiameterIdentity).
+ * MME-Realm (2408, vendor 10415, DiameterIdentity).
  * TS 29.173 §6.4.12.
  */
 export interface DiaMmeRealm extends StructExtras {
@@ -1701,7 +5520,7 @@ export interface DiaMmeRealm extends StructExtras {
 }
 
 /**
- * SGSN-Name (2409, DiameterIdentity).
+ * SGSN-Name (2409, vendor 10415, DiameterIdentity).
  * TS 29.173 §6.4.13.
  */
 export interface DiaSgsnName extends StructExtras {
@@ -1712,25 +5531,577 @@ export interface DiaSgsnName extends StructExtras {
   value: string;
 }
 
-/** Device-Action (3001, Grouped). */
+/**
+ * 3GPP-Charging-Characteristics (13, vendor 10415, UTF8String).
+ * TS 29.061 §16.4.7.2.
+ */
+export interface Dia3gppChargingCharacteristics extends StructExtras {
+  /**
+   * 3GPP-Charging-Characteristics
+   * Text (utf8).
+   */
+  value: string;
+}
+
+/**
+ * 3GPP-AAA-Server-Name (318, vendor 10415, DiameterIdentity).
+ * TS 29.273 §8.2.3.24.
+ */
+export interface Dia3gppAaaServerName extends StructExtras {
+  /**
+   * 3GPP-AAA-Server-Name
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * Max-Requested-Bandwidth-DL (515, vendor 10415, Unsigned32).
+ * TS 29.214 §5.3.14.
+ */
+export interface DiaMaxRequestedBandwidthDl extends StructExtras {
+  /**
+   * Max-Requested-Bandwidth-DL
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Max-Requested-Bandwidth-UL (516, vendor 10415, Unsigned32).
+ * TS 29.214 §5.3.15.
+ */
+export interface DiaMaxRequestedBandwidthUl extends StructExtras {
+  /**
+   * Max-Requested-Bandwidth-UL
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Extended-Max-Requested-BW-DL (554, vendor 10415, Unsigned32).
+ * TS 29.214 §5.3.52.
+ */
+export interface DiaExtendedMaxRequestedBwDl extends StructExtras {
+  /**
+   * Extended-Max-Requested-BW-DL
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Extended-Max-Requested-BW-UL (555, vendor 10415, Unsigned32).
+ * TS 29.214 §5.3.53.
+ */
+export interface DiaExtendedMaxRequestedBwUl extends StructExtras {
+  /**
+   * Extended-Max-Requested-BW-UL
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Visited-Network-Identifier (600, vendor 10415, OctetString).
+ * TS 29.229 §6.3.1.
+ */
+export interface DiaVisitedNetworkIdentifier extends StructExtras {
+  /**
+   * Visited-Network-Identifier
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Confidentiality-Key (625, vendor 10415, OctetString).
+ * TS 29.229 §6.3.27.
+ */
+export interface DiaConfidentialityKey extends StructExtras {
+  /**
+   * Confidentiality-Key
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Integrity-Key (626, vendor 10415, OctetString).
+ * TS 29.229 §6.3.28.
+ */
+export interface DiaIntegrityKey extends StructExtras {
+  /**
+   * Integrity-Key
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Served-Party-IP-Address (848, vendor 10415, Address).
+ * TS 32.299 §7.2.187.
+ */
+export interface DiaServedPartyIpAddress extends StructExtras {
+  /**
+   * Served-Party-IP-Address Address Family
+   * 16 bits; enum dia_address_family.
+   */
+  family: number;
+  /**
+   * Served-Party-IP-Address Address
+   * Hex octets.
+   */
+  address: string;
+}
+
+/**
+ * Charged-Party (857, vendor 10415, UTF8String).
+ * TS 32.299 §7.2.39.
+ */
+export interface DiaChargedParty extends StructExtras {
+  /**
+   * Charged-Party
+   * Text (utf8).
+   */
+  value: string;
+}
+
+/**
+ * QoS-Class-Identifier (1028, vendor 10415, Enumerated).
+ * TS 29.212 §5.3.17.
+ */
+export interface DiaQosClassIdentifier extends StructExtras {
+  /**
+   * QoS-Class-Identifier
+   * 32 bits; enum dia_qos_class_identifier.
+   */
+  value: number;
+}
+
+/**
+ * Allocation-Retention-Priority (1034, vendor 10415, Grouped).
+ * TS 29.212 §5.3.32.
+ */
+export interface DiaAllocationRetentionPriority extends StructExtras {
+  /** Allocation-Retention-Priority */
+  avps: DiaAvp[];
+}
+
+/**
+ * Priority-Level (1046, vendor 10415, Unsigned32).
+ * TS 29.212 §5.3.45.
+ */
+export interface DiaPriorityLevel extends StructExtras {
+  /**
+   * Priority-Level
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Pre-emption-Capability (1047, vendor 10415, Enumerated).
+ * TS 29.212 §5.3.46.
+ */
+export interface DiaPreEmptionCapability extends StructExtras {
+  /**
+   * Pre-emption-Capability
+   * 32 bits; enum dia_pre_emption_capability.
+   */
+  value: number;
+}
+
+/**
+ * Pre-emption-Vulnerability (1048, vendor 10415, Enumerated).
+ * TS 29.212 §5.3.47.
+ */
+export interface DiaPreEmptionVulnerability extends StructExtras {
+  /**
+   * Pre-emption-Vulnerability
+   * 32 bits; enum dia_pre_emption_vulnerability.
+   */
+  value: number;
+}
+
+/**
+ * PDP-Address (1227, vendor 10415, Address).
+ * TS 32.299 §7.2.137.
+ */
+export interface DiaPdpAddress extends StructExtras {
+  /**
+   * PDP-Address Address Family
+   * 16 bits; enum dia_address_family.
+   */
+  family: number;
+  /**
+   * PDP-Address Address
+   * Hex octets.
+   */
+  address: string;
+}
+
+/**
+ * Emergency-Services (1538, vendor 10415, Unsigned32).
+ * TS 29.273 §7.2.3.4.
+ */
+export interface DiaEmergencyServices extends StructExtras {
+  /**
+   * Emergency-Services
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * PDN-Connection-Charging-ID (2050, vendor 10415, Unsigned32).
+ * TS 32.299 §7.2.136.
+ */
+export interface DiaPdnConnectionChargingId extends StructExtras {
+  /**
+   * PDN-Connection-Charging-ID
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * CSG-Access-Mode (2317, vendor 10415, Enumerated).
+ * TS 32.299 §7.2.46A.
+ */
+export interface DiaCsgAccessMode extends StructExtras {
+  /**
+   * CSG-Access-Mode
+   * 32 bits; enum dia_csg_access_mode.
+   */
+  value: number;
+}
+
+/**
+ * CSG-Membership-Indication (2318, vendor 10415, Enumerated).
+ * TS 32.299 §7.2.46B.
+ */
+export interface DiaCsgMembershipIndication extends StructExtras {
+  /**
+   * CSG-Membership-Indication
+   * 32 bits; enum dia_csg_membership_indication.
+   */
+  value: number;
+}
+
+/**
+ * User-CSG-Information (2319, vendor 10415, Grouped).
+ * TS 32.299 §7.2.240A.
+ */
+export interface DiaUserCsgInformation extends StructExtras {
+  /** User-CSG-Information */
+  avps: DiaAvp[];
+}
+
+/**
+ * LCS-Capabilities-Sets (2404, vendor 10415, Unsigned32).
+ * TS 29.173 §6.4.6.
+ */
+export interface DiaLcsCapabilitiesSets extends StructExtras {
+  /**
+   * LCS-Capabilities-Sets
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * GMLC-Address (2405, vendor 10415, Address).
+ * TS 29.173 §6.4.7.
+ */
+export interface DiaGmlcAddress extends StructExtras {
+  /**
+   * GMLC-Address Address Family
+   * 16 bits; enum dia_address_family.
+   */
+  family: number;
+  /**
+   * GMLC-Address Address
+   * Hex octets.
+   */
+  address: string;
+}
+
+/**
+ * Additional-Serving-Node (2406, vendor 10415, Grouped).
+ * TS 29.173 §6.4.8.
+ */
+export interface DiaAdditionalServingNode extends StructExtras {
+  /** Additional-Serving-Node */
+  avps: DiaAvp[];
+}
+
+/**
+ * SGSN-Realm (2410, vendor 10415, DiameterIdentity).
+ * TS 29.173 §6.4.14.
+ */
+export interface DiaSgsnRealm extends StructExtras {
+  /**
+   * SGSN-Realm
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * SM-RP-SMEA (3309, vendor 10415, OctetString).
+ * TS 29.338 §5.3.3.3.
+ */
+export interface DiaSmRpSmea extends StructExtras {
+  /**
+   * SM-RP-SMEA
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Maximum-UE-Availability-Time (3329, vendor 10415, Time).
+ * TS 29.338 §5.3.3.22.
+ */
+export interface DiaMaximumUeAvailabilityTime extends StructExtras {
+  /**
+   * Maximum-UE-Availability-Time
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Maximum-Retransmission-Time (3330, vendor 10415, Time).
+ * TS 29.338 §6.3.3.17.
+ */
+export interface DiaMaximumRetransmissionTime extends StructExtras {
+  /**
+   * Maximum-Retransmission-Time
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Requested-Retransmission-Time (3331, vendor 10415, Time).
+ * TS 29.338 §6.3.3.18.
+ */
+export interface DiaRequestedRetransmissionTime extends StructExtras {
+  /**
+   * Requested-Retransmission-Time
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * SMSF-3GPP-Number (3338, vendor 10415, OctetString).
+ * TS 29.338 §5.3.3.29.
+ */
+export interface DiaSmsf3gppNumber extends StructExtras {
+  /**
+   * SMSF-3GPP-Number
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * SMSF-Non-3GPP-Number (3339, vendor 10415, OctetString).
+ * TS 29.338 §5.3.3.30.
+ */
+export interface DiaSmsfNon3gppNumber extends StructExtras {
+  /**
+   * SMSF-Non-3GPP-Number
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * SMSF-3GPP-Name (3340, vendor 10415, DiameterIdentity).
+ * TS 29.338 §5.3.3.31.
+ */
+export interface DiaSmsf3gppName extends StructExtras {
+  /**
+   * SMSF-3GPP-Name
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * SMSF-Non-3GPP-Name (3341, vendor 10415, DiameterIdentity).
+ * TS 29.338 §5.3.3.32.
+ */
+export interface DiaSmsfNon3gppName extends StructExtras {
+  /**
+   * SMSF-Non-3GPP-Name
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * SMSF-3GPP-Realm (3342, vendor 10415, DiameterIdentity).
+ * TS 29.338 §5.3.3.33.
+ */
+export interface DiaSmsf3gppRealm extends StructExtras {
+  /**
+   * SMSF-3GPP-Realm
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * SMSF-Non-3GPP-Realm (3343, vendor 10415, DiameterIdentity).
+ * TS 29.338 §5.3.3.34.
+ */
+export interface DiaSmsfNon3gppRealm extends StructExtras {
+  /**
+   * SMSF-Non-3GPP-Realm
+   * Text (ascii).
+   */
+  value: string;
+}
+
+/**
+ * IP-SM-GW-SBI-Support-Indicator (3348, vendor 10415, Enumerated).
+ * TS 29.338 §5.3.3.39.
+ */
+export interface DiaIpSmGwSbiSupportIndicator extends StructExtras {
+  /**
+   * IP-SM-GW-SBI-Support-Indicator
+   * 32 bits; enum dia_ip_sm_gw_sbi_support_indicator.
+   */
+  value: number;
+}
+
+/**
+ * ProSe-Subscription-Data (3701, vendor 10415, Grouped).
+ * TS 29.344 §6.3.2.
+ */
+export interface DiaProseSubscriptionData extends StructExtras {
+  /** ProSe-Subscription-Data */
+  avps: DiaAvp[];
+}
+
+/**
+ * ProSe-Permission (3702, vendor 10415, Unsigned32).
+ * TS 29.344 §6.3.3.
+ */
+export interface DiaProsePermission extends StructExtras {
+  /**
+   * ProSe-Permission
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * ProSe-Allowed-PLMN (3703, vendor 10415, Grouped).
+ * TS 29.344 §6.3.4.
+ */
+export interface DiaProseAllowedPlmn extends StructExtras {
+  /** ProSe-Allowed-PLMN */
+  avps: DiaAvp[];
+}
+
+/**
+ * ProSe-Direct-Allowed (3704, vendor 10415, Unsigned32).
+ * TS 29.344 §6.3.5.
+ */
+export interface DiaProseDirectAllowed extends StructExtras {
+  /**
+   * ProSe-Direct-Allowed
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Authorized-Discovery-Range (3708, vendor 10415, Unsigned32).
+ * TS 29.344 §6.3.13.
+ */
+export interface DiaAuthorizedDiscoveryRange extends StructExtras {
+  /**
+   * Authorized-Discovery-Range
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * eNodeB-ID (4008, vendor 10415, OctetString).
+ * TS 29.217 §5.3.9.
+ */
+export interface DiaEnodebId extends StructExtras {
+  /**
+   * eNodeB-ID
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Extended-eNodeB-ID (4013, vendor 10415, OctetString).
+ * TS 29.217 §5.3.14.
+ */
+export interface DiaExtendedEnodebId extends StructExtras {
+  /**
+   * Extended-eNodeB-ID
+   * Hex octets.
+   */
+  value: string;
+}
+
+/**
+ * Number-Of-UEs (4209, vendor 10415, Unsigned32).
+ * TS 29.154 §5.3.10.
+ */
+export interface DiaNumberOfUes extends StructExtras {
+  /**
+   * Number-Of-UEs
+   * 32 bits.
+   */
+  value: number;
+}
+
+/**
+ * Device-Action (3001, vendor 10415, Grouped).
+ * TS 29.368 §6.4.2.
+ */
 export interface DiaDeviceAction extends StructExtras {
   /** Device-Action */
   avps: DiaAvp[];
 }
 
-/** Device-Notification (3002, Grouped). */
+/**
+ * Device-Notification (3002, vendor 10415, Grouped).
+ * TS 29.368 §6.4.3.
+ */
 export interface DiaDeviceNotification extends StructExtras {
   /** Device-Notification */
   avps: DiaAvp[];
 }
 
-/** Trigger-Data (3003, Grouped). */
+/**
+ * Trigger-Data (3003, vendor 10415, Grouped).
+ * TS 29.368 §6.4.4.
+ */
 export interface DiaTriggerData extends StructExtras {
   /** Trigger-Data */
   avps: DiaAvp[];
 }
 
-/** Payload (3004, OctetString). */
+/**
+ * Payload (3004, vendor 10415, OctetString).
+ * TS 29.368 §6.4.5.
+ */
 export interface DiaPayload extends StructExtras {
   /**
    * Payload
@@ -1739,7 +6110,10 @@ export interface DiaPayload extends StructExtras {
   value: string;
 }
 
-/** Action-Type (3005, Enumerated). */
+/**
+ * Action-Type (3005, vendor 10415, Enumerated).
+ * TS 29.368 §6.4.6.
+ */
 export interface DiaActionType extends StructExtras {
   /**
    * Action-Type
@@ -1748,7 +6122,10 @@ export interface DiaActionType extends StructExtras {
   value: number;
 }
 
-/** Priority-Indication (3006, Enumerated). */
+/**
+ * Priority-Indication (3006, vendor 10415, Enumerated).
+ * TS 29.368 §6.4.7.
+ */
 export interface DiaPriorityIndication extends StructExtras {
   /**
    * Priority-Indication
@@ -1757,7 +6134,10 @@ export interface DiaPriorityIndication extends StructExtras {
   value: number;
 }
 
-/** Reference-Number (3007, Unsigned32). */
+/**
+ * Reference-Number (3007, vendor 10415, Unsigned32).
+ * TS 29.368 §6.4.8.
+ */
 export interface DiaReferenceNumber extends StructExtras {
   /**
    * Reference-Number
@@ -1766,7 +6146,10 @@ export interface DiaReferenceNumber extends StructExtras {
   value: number;
 }
 
-/** Request-Status (3008, Enumerated). */
+/**
+ * Request-Status (3008, vendor 10415, Enumerated).
+ * TS 29.368 §6.4.9.
+ */
 export interface DiaRequestStatus extends StructExtras {
   /**
    * Request-Status
@@ -1775,7 +6158,10 @@ export interface DiaRequestStatus extends StructExtras {
   value: number;
 }
 
-/** Delivery-Outcome (3009, Enumerated). */
+/**
+ * Delivery-Outcome (3009, vendor 10415, Enumerated).
+ * TS 29.368 §6.4.10.
+ */
 export interface DiaDeliveryOutcome extends StructExtras {
   /**
    * Delivery-Outcome
@@ -1784,7 +6170,10 @@ export interface DiaDeliveryOutcome extends StructExtras {
   value: number;
 }
 
-/** Application-Port-Identifier (3010, Unsigned32). */
+/**
+ * Application-Port-Identifier (3010, vendor 10415, Unsigned32).
+ * TS 29.368 §6.4.11.
+ */
 export interface DiaApplicationPortIdentifier extends StructExtras {
   /**
    * Application-Port-Identifier
@@ -1793,7 +6182,10 @@ export interface DiaApplicationPortIdentifier extends StructExtras {
   value: number;
 }
 
-/** Old-Reference-Number (3011, Unsigned32). */
+/**
+ * Old-Reference-Number (3011, vendor 10415, Unsigned32).
+ * TS 29.368 §6.4.12.
+ */
 export interface DiaOldReferenceNumber extends StructExtras {
   /**
    * Old-Reference-Number
@@ -1802,7 +6194,10 @@ export interface DiaOldReferenceNumber extends StructExtras {
   value: number;
 }
 
-/** Feature-Supported-In-Final-Target (3012, Unsigned32). */
+/**
+ * Feature-Supported-In-Final-Target (3012, vendor 10415, Unsigned32).
+ * TS 29.368 §6.4.13.
+ */
 export interface DiaFeatureSupportedInFinalTarget extends StructExtras {
   /**
    * Feature-Supported-In-Final-Target
@@ -2298,7 +6693,7 @@ export interface MsClassmark3 extends StructExtras {
   extended_measurement_capability?: number;
   /**
    * MS measurement capability
-   * 1 bits; present of sms_value: computed when absent.
+   * 1 bits; present of sms_value, sm_value: computed when absent.
    * At the optional end of the type: absent once a field before it is.
    */
   ms_measurement_capability?: number;
@@ -2350,7 +6745,7 @@ export interface MsClassmark3 extends StructExtras {
   eight_psk_struct?: MsCm38pskStruct;
   /**
    * GSM 400 Band Information present
-   * 1 bits; present of gsm_400_bands_supported: computed when absent.
+   * 1 bits; present of gsm_400_bands_supported, gsm_400_associated_radio_capability: computed when absent.
    * At the optional end of the type: absent once a field before it is.
    */
   gsm_400_band_information?: number;
@@ -2410,7 +6805,7 @@ export interface MsClassmark3 extends StructExtras {
   cdma_2000?: number;
   /**
    * DTM E/GPRS Multi Slot Information present
-   * 1 bits; present of dtm_gprs_multi_slot_class: computed when absent.
+   * 1 bits; present of dtm_gprs_multi_slot_class, single_slot_dtm, dtm_egprs_multi_slot_class_present: computed when absent.
    * At the optional end of the type: absent once a field before it is.
    */
   dtm_multi_slot_information?: number;
@@ -2476,7 +6871,7 @@ export interface MsClassmark3 extends StructExtras {
   geran_feature_package_1?: number;
   /**
    * Extended DTM E/GPRS Multi Slot Information present
-   * 1 bits; present of extended_dtm_gprs_multi_slot_class: computed when absent.
+   * 1 bits; present of extended_dtm_gprs_multi_slot_class, extended_dtm_egprs_multi_slot_class: computed when absent.
    * At the optional end of the type: absent once a field before it is.
    */
   extended_dtm_multi_slot_information?: number;
@@ -2535,7 +6930,7 @@ export interface MsClassmark3 extends StructExtras {
   eight_psk_multislot_power_profile?: number;
   /**
    * GSM 400 Band Information present: T-GSM 400 Band Information present (Wireshark 4.0 gives it the filter name of the GSM 400 one)
-   * 1 bits; present of t_gsm_400_bands_supported: computed when absent.
+   * 1 bits; present of t_gsm_400_bands_supported, t_gsm_400_associated_radio_capability: computed when absent.
    * At the optional end of the type: absent once a field before it is.
    */
   t_gsm_400_band_information?: number;
@@ -2577,7 +6972,7 @@ export interface MsClassmark3 extends StructExtras {
   dtm_enhancements_capability?: number;
   /**
    * DTM E/GPRS High Multi Slot Information present
-   * 1 bits; present of dtm_gprs_high_multi_slot_class: computed when absent.
+   * 1 bits; present of dtm_gprs_high_multi_slot_class, offset_required, dtm_egprs_high_multi_slot_class_present: computed when absent.
    * At the optional end of the type: absent once a field before it is.
    */
   dtm_high_multi_slot_information?: number;

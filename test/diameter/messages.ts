@@ -1,5 +1,5 @@
 /**
- * Hand-built Diameter messages in the value shapes of docs/diameter.md: S6a ULR/ULA/IDR/IDA, S6m
+ * Hand-built Diameter messages in the value shapes of docs/diameter.md: S6a ULR/ULA/AIA/IDR/IDA, S6m
  * SIR/SIA, Tsp DAR/DAA, a CER with the remaining base data types, and the provisional T5 and group
  * key AVPs. Shared by the round-trip and tshark tests.
  */
@@ -102,6 +102,38 @@ export const ula = message(
   0x1000 + 316,
   0x20000 + 316,
 );
+
+/**
+ * AIA: an E-UTRAN and a UTRAN vector, an overload report and a load report. The UTRAN vector's
+ * Confidentiality-Key and Integrity-Key (3GPP, TS 29.229) have the codes of DOIC's OC-Validity-Duration
+ * and OC-Report-Type (IETF, RFC 7683), 625 and 626: the Vendor-ID tells them apart.
+ */
+export const aia = message(318, S6A, 0, [
+  session(MME, 2),
+  base(268, v(2001)),
+  stateless,
+  ...origin(HSS, REALM),
+  base(621, g(base(622, v('1'), 0)), 0),
+  base(623, g(base(624, v('7'), 0), base(626, v(1), 0), base(627, v(40), 0), base(625, v(30), 0)), 0),
+  tgpp(
+    1413,
+    g(
+      tgpp(1414, g(tgpp(1447, v('00112233445566778899aabbccddeeff')), tgpp(1448, v('0102030405060708')), tgpp(1449, v('ffeeddccbbaa99887766554433221100')), tgpp(1450, v('a0'.repeat(32))))),
+      tgpp(
+        1415,
+        g(
+          tgpp(1419, v(2)),
+          tgpp(1447, v('101112131415161718191a1b1c1d1e1f')),
+          tgpp(1448, v('2122232425262728')),
+          tgpp(1449, v('303132333435363738393a3b3c3d3e3f')),
+          tgpp(625, v('404142434445464748494a4b4c4d4e4f')),
+          tgpp(626, v('505152535455565758595a5b5c5d5e5f')),
+        ),
+      ),
+    ),
+  ),
+  base(650, g(base(651, v(0), 0), base(652, v('64'), 0), base(649, v(HSS), 0)), 0),
+]);
 
 /** IDR: the HSS hands the MME a group's keys inside Subscription-Data (provisional Group-Key-Info in its *[AVP]). */
 export const idr = message(319, S6A, 1, [
@@ -231,6 +263,6 @@ export const gdr = message(16777215, T5, 1, [
 
 export const gka = message(16777214, T5, 0, [session(IWF, 21), base(268, v(2001)), stateless, ...origin(MME, REALM)]);
 
-export const STANDARD = { ulr, ula, idr, ida, sir, sia, dar, daa, cer } as const;
+export const STANDARD = { ulr, ula, aia, idr, ida, sir, sia, dar, daa, cer } as const;
 export const PROVISIONAL = { darGroup, gkr, gka, gdr } as const;
 export const ALL = { ...STANDARD, ...PROVISIONAL } as const;

@@ -4,7 +4,7 @@ import { Arbitraries } from '../../src/engine/arbitrary.js';
 import { fromHex, toHex } from '../../src/engine/format.js';
 import { walk as walkNodes } from '../../src/index.js';
 import type { DispatchType, StructType, SwitchField } from '../../src/grammar/ir.js';
-import { ALL, base, decode, dissect, encode, ir, message, S6A, tgpp, ula } from './messages.js';
+import { aia, ALL, base, decode, dissect, encode, ir, message, S6A, tgpp, ula } from './messages.js';
 
 describe('Diameter round trip', () => {
   it.each(Object.entries(ALL))('%s: decode(encode(v)) = v, with a clean dissection', (_name, v) => {
@@ -36,6 +36,23 @@ describe('Diameter round trip', () => {
         '000028af' +
         '00000022', // ULR-Flags: V and M, length 16, vendor 10415
     );
+  });
+
+  it('types 625 and 626 by the Vendor-ID: OC-Validity-Duration and OC-Report-Type without, Confidentiality-Key and Integrity-Key with 10415', () => {
+    const bytes = encode(aia);
+    const filters: string[] = [];
+    for (const n of walkNodes(dissect(bytes).tree)) {
+      if (/^diameter\.(OC-Validity-Duration|OC-Report-Type|Confidentiality-Key|Integrity-Key)$/.test(n.filter)) filters.push(`${n.filter}=${n.show}`);
+    }
+    expect(filters).toEqual([
+      'diameter.OC-Report-Type=1',
+      'diameter.OC-Validity-Duration=30',
+      'diameter.Confidentiality-Key=404142434445464748494a4b4c4d4e4f',
+      'diameter.Integrity-Key=505152535455565758595a5b5c5d5e5f',
+    ]);
+    // The same codes under another vendor take the IETF layout (the dictionary's code alone).
+    const other = message(318, S6A, 0, [{ code: 625, vendor_id: 5535, mandatory: 0, data: { value: 30 } }]);
+    expect(decode(encode(other))).toEqual(other);
   });
 
   it('keeps unknown AVPs with their code, flags, vendor and data', () => {

@@ -10,8 +10,9 @@ import { buildGrammar } from '../../src/grammar/build.js';
 import { parseGrammarText } from '../../src/grammar/load.js';
 
 // The shapes Diameter needs (RFC 6733 §4.1): a 24-bit length over an optional Vendor-ID and the data,
-// the Vendor-ID present when the V flag is set, data typed by the AVP code, padding to 4 octets that
-// the length does not count, and grouped AVPs nesting recursively.
+// the Vendor-ID present when the V flag is set, data typed by the AVP code (and by code and Vendor-ID
+// where a vendor reuses a code: cases_when), padding to 4 octets that the length does not count, and
+// grouped AVPs nesting recursively.
 const ir = buildGrammar([
   parseGrammarText(
     'grammars/avp-demo.yaml',
@@ -31,7 +32,7 @@ types:
       - {spare: 6}
       - {id: length, bits: 24, length_of: [vendor_id, data], adjust: 8}
       - {id: vendor_id, bits: 32, present_if: vendor_specific}
-      - {id: data, switch: code, cases: {1: utf8, 2: unsigned32, 3: grouped}, default: octets}
+      - {id: data, switch: code, cases: {1: utf8, 2: unsigned32, 3: grouped}, default: octets, cases_when: [{field: vendor_id, in: [10415], cases: {2: key}}]}
   utf8:
     fields:
       - {id: text, bytes: rest, text: utf8}
@@ -44,6 +45,9 @@ types:
   octets:
     fields:
       - {id: data, bytes: rest}
+  key:
+    fields:
+      - {id: key, bytes: rest}
 `,
   ),
 ]);
@@ -64,6 +68,24 @@ describe('Diameter-shaped grammar', () => {
       ],
     });
     expect(toHex(e.encode(r.value, 'avp-demo'))).toBe(hex);
+  });
+
+  it('types code 2 by its Vendor-ID where cases_when says so, by its code otherwise', () => {
+    const avp = (vendor: string, data: string) => `00000002${vendor ? '80' : '00'}${(8 + vendor.length / 2 + data.length / 2).toString(16).padStart(6, '0')}${vendor}${data}`;
+    const cases: Array<[string, unknown]> = [
+      [avp('', '00000007'), { code: 2, mandatory: 0, data: { value: 7 } }],
+      [avp('000028af', '00112233'), { code: 2, mandatory: 0, vendor_id: 10415, data: { key: '00112233' } }],
+      [avp('0000159f', '00000007'), { code: 2, mandatory: 0, vendor_id: 5535, data: { value: 7 } }],
+    ];
+    for (const [hex, value] of cases) {
+      const r = d.dissect(fromHex(hex), 'avp-demo');
+      expect(r.expert).toEqual([]);
+      expect(r.value).toEqual({ avps: [value] });
+      expect(compiled.decode(fromHex(hex), 'avp-demo')).toEqual({ avps: [value] });
+      expect(toHex(e.encode({ avps: [value] }, 'avp-demo'))).toBe(hex);
+    }
+    // The encoder picks the layout by the value's Vendor-ID: a number is no key.
+    expect(() => e.encode({ avps: [{ code: 2, mandatory: 0, vendor_id: 10415, data: { value: 7 } }] }, 'avp-demo')).toThrow(/key/);
   });
 
   it('round-trips generated AVP trees and keeps nonzero padding', () => {

@@ -84,6 +84,18 @@ types:
       '"demo.msg.len", which is already',
     ],
     ['a case range upside down', base.replace('{id: body, bytes: var}', '{id: body, switch: len, cases: {"9-3": msg}}'), '/types/msg/fields/1/cases/9-3', 'ranges "lo-hi"'],
+    [
+      'a cases_when on a later field',
+      base.replace('{id: body, bytes: var}', '{id: body, switch: len, cases: {1: msg}, cases_when: [{field: body, in: [1], cases: {1: msg}}]}'),
+      '/types/msg/fields/1/cases_when/0/field',
+      'earlier integer field',
+    ],
+    [
+      'a cases_when without its values',
+      base.replace('{id: body, bytes: var}', '{id: body, switch: len, cases: {1: msg}, cases_when: [{field: len, cases: {1: msg}}]}'),
+      '/types/msg/fields/1/cases_when/0',
+      '{field, in: [values], cases}',
+    ],
     ['a keep: naming no integer field', base.replace('  msg:\n', '  msg:\n    keep: {n: body}\n'), '/types/msg/keep', 'integer fields of this struct'],
     [
       'a when: condition with neither field nor kept',
