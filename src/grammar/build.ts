@@ -7,6 +7,7 @@ import type { Base, CodecField, EnumIR, FieldIR, GrammarIR, IEFormat, IEIR, Pres
 import { CODEC_DESCRIPTORS, codecLeaves, paramProblem } from '../codecs/descriptors.js';
 import { FILTER_NAME } from './names.js';
 import { fieldRendering, renderedFtype, typeRendering } from './rendering.js';
+import { canonicalFieldShapes } from './shapes.js';
 
 export interface GrammarSource {
   file: string;
@@ -120,6 +121,7 @@ class Builder {
       if (!this.ir.types.has(p.root)) throw new GrammarError(`protocol ${p.name}`, '/root', `unknown type "${p.root}"`);
     }
     this.checkIeDispatches();
+    canonicalFieldShapes(this.ir);
     return this.ir;
   }
 
