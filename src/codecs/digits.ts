@@ -2,23 +2,16 @@
 import type { BitReader, BitWriter } from '../engine/bits.js';
 import { need } from '../engine/stop.js';
 import { expertItem } from '../engine/expert.js';
-import type { TreeNode } from '../engine/tree.js';
+import { treeNode, type TreeNode } from '../engine/tree.js';
 import type { Codec, CodecSite } from './codec.js';
 import type { CodecLeaf } from './descriptors.js';
 
 /** A leaf node its descriptor declares; `text` follows the label in the display. */
-const leaf = (l: CodecLeaf, bitOffset: number, bitLength: number, value: unknown, text: string, bitField = false): TreeNode => ({
-  filter: l.filter,
-  label: l.label,
-  bitOffset,
-  bitLength,
-  value,
-  display: `${l.label}: ${text}`,
-  show: String(value),
-  children: [],
-  expert: [],
-  bitField,
-});
+const leaf = (l: CodecLeaf, bitOffset: number, bitLength: number, value: unknown, text: string, bitField = false): TreeNode => {
+  const n = treeNode(l.filter, l.label, bitOffset, bitLength, `${l.label}: ${text}`, value, String(value));
+  n.bitField = bitField;
+  return n;
+};
 
 /** The digits of a number with keypad characters (TS 24.008 Table 10.5.118, TS 23.040 §9.1.2.3): 1010 is *, 1011 #, 1100-1110 a-c. */
 const KEYPAD = '0123456789*#abc';

@@ -7,6 +7,7 @@ import type { BitWriter } from '../engine/bits.js';
 import { toHex } from '../engine/format.js';
 import { need } from '../engine/stop.js';
 import { expertItem } from '../engine/expert.js';
+import { treeNode } from '../engine/tree.js';
 import type { Codec } from './codec.js';
 import type { CodecLeaf } from './descriptors.js';
 import { plmn, type Plmn } from './digits.js';
@@ -24,8 +25,7 @@ export const imsiGroupId: Codec = {
     const start = r.pos;
     need(r, 8 * 8, site.node, site.filter, site.label, site.path);
     const gsi = r.read(32);
-    const leaf = ({ filter, label }: CodecLeaf, at: number, bits: number, value: unknown, show: string) =>
-      site.node.children.push({ filter, label, bitOffset: at, bitLength: bits, value, show, display: `${label}: ${show}`, children: [], expert: [] });
+    const leaf = ({ filter, label }: CodecLeaf, at: number, bits: number, value: unknown, show: string) => site.node.children.push(treeNode(filter, label, at, bits, `${label}: ${show}`, value, show));
     leaf(site.leaves.gsi, start, 32, gsi, `0x${gsi.toString(16).padStart(8, '0')}`);
     const p = plmn.decode(r, params, site) as Plmn;
     const at = r.pos;

@@ -14,7 +14,7 @@ import { childPointer } from './pointer.js';
 import { closeBytesField, derivedNodes, infoDetail, type InfoPart, numberNode, openBytesField, renderNode } from './render.js';
 import { need, Stop } from './stop.js';
 import { expertItem, type ExpertItem } from './expert.js';
-import { expertOf, walk, type TreeNode } from './tree.js';
+import { expertOf, treeNode, walk, type TreeNode } from './tree.js';
 
 type Obj = Record<string, unknown>;
 
@@ -50,15 +50,7 @@ export interface DissectResult {
   info?: InfoPart[];
 }
 
-const node = (filter: string, label: string, bitOffset: number, bitLength = 0, display = label): TreeNode => ({
-  filter,
-  label,
-  bitOffset,
-  bitLength,
-  display,
-  children: [],
-  expert: [],
-});
+const node = (filter: string, label: string, bitOffset: number, bitLength = 0, display = label): TreeNode => treeNode(filter, label, bitOffset, bitLength, display);
 
 /** Without a scheme for it, a protected payload is unverified and a ciphered one stays ciphered. */
 const NO_SCHEME: ProtectionScheme = { open: () => ({}), close: () => [] };

@@ -3,7 +3,7 @@
  * hands its payload to the named scheme, which may decipher it and adds generated nodes (MAC status,
  * COUNT used) once the payload is decoded. Keys and state live in the scheme instance, per call.
  */
-import type { TreeNode } from './tree.js';
+import { treeNode, type TreeNode } from './tree.js';
 
 /** Direction of a message: 'ul' from the UE, 'dl' to it. */
 export type Direction = 'ul' | 'dl';
@@ -56,5 +56,7 @@ export interface DissectContext {
 
 /** A generated leaf: computed, not on the wire (bracketed in the tree). */
 export function generated(filter: string, label: string, value: unknown, show: string, at: number, display = `${label}: ${show}`): TreeNode {
-  return { filter, label, bitOffset: at, bitLength: 0, value, display, show, children: [], expert: [], generated: true };
+  const n = treeNode(filter, label, at, 0, display, value, show);
+  n.generated = true;
+  return n;
 }

@@ -9,21 +9,12 @@ import type { BytesRendering, DerivedIR, InfoTemplate, TypeRendering, WhenIR } f
 import { plmnDigits } from '../codecs/digits.js';
 import { enumLabel } from './format.js';
 import { toHex } from './format.js';
-import { walk, type TreeNode } from './tree.js';
+import { treeNode, walk, type TreeNode } from './tree.js';
 
 type Obj = Record<string, unknown>;
 
-const leaf = (filter: string, label: string, bitOffset: number, bitLength: number, value: unknown, show: string, display = `${label}: ${show}`): TreeNode => ({
-  filter,
-  label,
-  bitOffset,
-  bitLength,
-  value,
-  show,
-  display,
-  children: [],
-  expert: [],
-});
+const leaf = (filter: string, label: string, bitOffset: number, bitLength: number, value: unknown, show: string, display = `${label}: ${show}`): TreeNode =>
+  treeNode(filter, label, bitOffset, bitLength, display, value, show);
 
 /** IPv6 text as RFC 5952 (and Wireshark) writes it: the longest run of two or more zero groups as `::`. */
 function ipv6(data: Uint8Array): string {

@@ -1,6 +1,6 @@
 import type { BitReader } from './bits.js';
 import { expertItem, type ExpertItem } from './expert.js';
-import type { TreeNode } from './tree.js';
+import { treeNode, type TreeNode } from './tree.js';
 
 /**
  * Unwinds decoding to the nearest enclosing window (an IE, a length-bound field, the message),
@@ -23,6 +23,8 @@ export function need(r: BitReader, bits: number, parent: TreeNode, filter: strin
   const item = dataEnds
     ? expertItem('truncated', `${label}: needs ${bits} bits, ${r.remaining} left`, path, r.pos, bits)
     : expertItem('element_too_short', `${label}: needs ${bits} bits, its element has ${r.remaining} left`, path, r.pos, r.remaining);
-  parent.children.push({ filter, label, bitOffset: r.pos, bitLength: item.bitLength, display: `${label}: [${dataEnds ? 'truncated' : 'element too short'}]`, children: [], expert: [item] });
+  const n = treeNode(filter, label, r.pos, item.bitLength, `${label}: [${dataEnds ? 'truncated' : 'element too short'}]`);
+  n.expert.push(item);
+  parent.children.push(n);
   throw new Stop(item);
 }

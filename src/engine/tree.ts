@@ -26,6 +26,25 @@ export interface TreeNode {
   bitField?: boolean;
 }
 
+/**
+ * A node with every property of TreeNode in one order (the optional ones undefined until set): all
+ * nodes share one shape, so the code that builds and walks trees stays monomorphic.
+ */
+export const treeNode = (filter: string, label: string, bitOffset: number, bitLength: number, display: string, value?: unknown, show?: string): TreeNode => ({
+  filter,
+  label,
+  bitOffset,
+  bitLength,
+  value,
+  display,
+  show,
+  children: [],
+  expert: [],
+  generated: undefined,
+  source: undefined,
+  bitField: undefined,
+});
+
 /** Every expert item of a tree, in tree order (a plain loop: it runs once per dissected message). */
 export function expertOf(root: TreeNode): ExpertItem[] {
   const out: ExpertItem[] = [];
