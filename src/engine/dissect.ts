@@ -318,7 +318,8 @@ export class Dissector {
       } else {
         value[f.id] = v;
       }
-      if (f.lengthFrom && semiOctetLength(f, fields)) this.keepSemiOctetLength(semiOctetLength(f, fields)!, r, scope, value);
+      const semi = f.lengthFrom ? semiOctetLength(f, fields) : undefined;
+      if (semi) this.keepSemiOctetLength(semi, r, scope, value);
     }
     // The last tail field read is kept when nothing after it is in the value (a presence flag the
     // encoder would derive): the encoder writes the tail fields up to it, so the value ends where the data did.

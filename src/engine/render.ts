@@ -331,16 +331,6 @@ export const DERIVATIONS: Record<string, { ftype: string; base: string; derive(f
       return { show: `0x${v.toString(16).padStart(2, '0')}`, value: v };
     },
   },
-  /** One-bit fields read as one number, the first the most significant (a field over bits tshark also splits). */
-  bit_group: {
-    ftype: 'FT_UINT8',
-    base: 'BASE_HEX',
-    derive: (from) => {
-      if (!from.every((b) => b === 0 || b === 1)) return undefined;
-      const v = from.reduce<number>((n, b) => (n << 1) | (b as number), 0);
-      return { show: `0x${v.toString(16).padStart(2, '0')}`, value: v };
-    },
-  },
   /** Time stamp from [year, month, day, hour, minute, second] digit pairs (TS 23.040 §9.2.3.11), as FT_ABSOLUTE_TIME in UTC. */
   absolute_time: {
     ftype: 'FT_ABSOLUTE_TIME',

@@ -8454,7 +8454,7 @@ export const BUNDLED_GRAMMARS: readonly BundledGrammar[] = [
             {
               "filter": "gsm_a.gm.gmm.net_cap.ext_gea_bits",
               "label": "Extended GEA bits",
-              "as": "bit_group",
+              "as": "packed",
               "from": ["gea2","gea3","gea4","gea5","gea6","gea7"]
             }
           ],
