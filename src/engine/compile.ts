@@ -13,7 +13,7 @@
 import { CODECS } from '../codecs/index.js';
 import { switchCases } from '../grammar/ir.js';
 import type { BytesField, CodecField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, ProtectionIR, Relation, SpareField, StructType, TypeIR, UintField } from '../grammar/ir.js';
-import { ieField } from '../grammar/reach.js';
+import { ieField, typesUnder } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { extentBits, MAX_NESTING, semiOctetLength } from './dissect.js';
 import { spareShow, textOf, textValue, toHex, uintShow } from './format.js';
@@ -94,6 +94,8 @@ interface Env {
   schemes: Readonly<Record<string, ProtectionScheme>>;
   /** `-T fields` values of the captured filters, in tree order. */
   captured?: Map<string, string[]>;
+  /** Inside a ciphered payload read as plain: whether it decodes cleanly decides what it shows. */
+  tentative: number;
 }
 
 /** A struct's decoding state: its earlier integer values and where its present fields started. */
@@ -241,6 +243,7 @@ function flagged(nodes: TreeNode[], severe: boolean): boolean {
 export class CompiledDecoder {
   private types = new Map<TypeIR, { fn?: TypeFn }>();
   private bailOn: ReadonlySet<string>;
+  private onIes?: Set<string>;
 
   constructor(
     readonly ir: GrammarIR,
@@ -266,7 +269,7 @@ export class CompiledDecoder {
     const root = this.type(this.ir.types.get(p.root)!);
     const c = new Cursor(bytes, 0, bytes.length * 8);
     try {
-      const value = root.fn!(c, { direction, depth: 0, enclosing: [], schemes: this.opts.schemes, captured });
+      const value = root.fn!(c, { direction, depth: 0, enclosing: [], schemes: this.opts.schemes, captured, tentative: 0 });
       return c.pos === c.end ? value : BAILED;
     } catch (e) {
       if (e === BAIL || e === BROKEN) return BAILED;
@@ -638,12 +641,15 @@ export class CompiledDecoder {
       else if (opened.assumed && opened.plaintext) {
         // Ciphertext taken as plain rarely decodes cleanly; when it does not, it stays ciphered.
         const undo = savepoint(c, env);
+        env.tentative++;
         try {
           payload = value[f.id] = decode(c, env, fr);
         } catch (e) {
           if (e !== BROKEN) throw e;
           undo();
           keepCiphered();
+        } finally {
+          env.tentative--;
         }
       } else if (opened.plaintext) bail();
       else keepCiphered();
@@ -703,6 +709,28 @@ export class CompiledDecoder {
     };
   }
 
+  /**
+   * Collecting fields, an IE that holds none of them is stepped over by its length, as tshark skips
+   * what no filter asks for. What happens inside its window stays there in the dissector too, unless
+   * a later rule reads its value (a dispatch on it, an audited key) or it holds a protected payload.
+   */
+  private skippable(ie: IEIR): boolean {
+    const capture = this.opts.capture;
+    if (!capture || !ie.type || this.bailOn.has(ie.id) || this.dispatchedOn().has(ie.id)) return false;
+    const named = (fields: FieldIR[]): boolean => fields.some((f) => capture.has(f.filter) || this.bailOn.has(f.id) || (f.kind === 'list' && named([f.item])));
+    for (const t of typesUnder(ie.type())) {
+      if (t.kind === 'struct' && (t.protection || named(t.fields))) return false;
+      if (t.kind === 'l3' && (named(t.header) || t.ies.some((i) => this.bailOn.has(i.id)))) return false;
+    }
+    return true;
+  }
+
+  /** The IEs whose values a dispatch reads (`dispatch: {ie, field}`). */
+  private dispatchedOn(): Set<string> {
+    this.onIes ??= new Set([...this.ir.types.values()].flatMap((t) => (t.kind === 'dispatch' && t.on ? [t.on.ie] : [])));
+    return this.onIes;
+  }
+
   private halfIe(ie: IEIR): (c: Cursor, env: Env, value: Obj) => void {
     const type = this.lazy(ie.type!);
     const { id } = ie;
@@ -728,6 +756,7 @@ export class CompiledDecoder {
     const hasIei = ie.iei !== undefined;
     const keepEmpty = ie.presence !== 'M';
     const audited = this.bailOn.has(id);
+    const skip = lenBits > 0 && this.skippable(ie);
     const set = (value: Obj, v: unknown) => {
       if (audited) bail();
       value[id] = v;
@@ -753,6 +782,11 @@ export class CompiledDecoder {
       let bits: number | undefined;
       if (lenBits) {
         const len = read(c, lenBits);
+        if (skip && env.captured && !env.tentative) {
+          // Whatever the dissector finds inside (a length out of range, octets cut short) stays there: it takes the octets there are.
+          c.pos = Math.min(c.end, c.pos + len * 8);
+          return set(value, OCTETS);
+        }
         const total = len + lenBits / 8 + (hasIei ? 1 : 0);
         if (len * 8 > c.end - c.pos) broken();
         if (total < minLen || (maxLen !== undefined && total > maxLen)) bail();

@@ -519,8 +519,7 @@ export class Dissector {
     const payloadBits = f.lengthFrom ? this.related(f, r, scope, parent, path) : r.remaining;
     const payloadEnd = r.pos + payloadBits;
     const fpath = childPointer(path, f.id);
-    // Deciphered bytes are the whole payload: the field takes them all.
-    const whole: FieldIR = f.kind === 'bytes' ? { ...f, size: 'rest', lengthFrom: undefined } : f.kind === 'ref' ? { ...f, rest: true, lengthFrom: undefined } : f;
+    const whole = wholePayload(f);
     const next = scope.defs[scope.defs.indexOf(f) + 1];
     const macField = next && next.id === p.mac && next.kind === 'uint' ? { start: payloadEnd, bits: next.bits } : undefined;
     const plainBytes = r.bytes.subarray(r.pos >> 3, payloadEnd >> 3);
@@ -821,6 +820,15 @@ export class Dissector {
 
 /** The bits a length of `units` gives its target: semi-octets round up to whole octets (TS 23.040 §9.1.2.5). */
 export const extentBits = (units: number, unitBits: number): number => (unitBits === 4 ? Math.ceil((units * unitBits) / 8) * 8 : units * unitBits);
+
+const wholes = new WeakMap<FieldIR, FieldIR>();
+
+/** A payload field as it reads deciphered bytes: they are the whole payload, so it takes them all. */
+function wholePayload(f: FieldIR): FieldIR {
+  let w = wholes.get(f);
+  if (!w) wholes.set(f, (w = f.kind === 'bytes' ? { ...f, size: 'rest', lengthFrom: undefined } : f.kind === 'ref' ? { ...f, rest: true, lengthFrom: undefined } : f));
+  return w;
+}
 
 const semiLengths = new WeakMap<FieldIR, UintField | null>();
 

@@ -3,27 +3,51 @@
  * arbitraries and the fuzz site walker pick a case by when a value names its message. Cases told
  * apart only by direction (TS 24.301's two Detach requests) count as cases like the others.
  */
-import type { DispatchType, TypeIR } from './ir.js';
+import { switchCases, type DispatchType, type FieldIR, type TypeIR } from './ir.js';
 
 /** Every type a dispatch can continue with. */
 export const alternatives = (t: DispatchType): Array<() => TypeIR> => [...t.cases.values(), ...[...t.byDirection.values()].flatMap((d) => [d.ul, d.dl]), ...(t.default ? [t.default] : [])];
 
-const reached = new WeakMap<TypeIR, ReadonlySet<string>>();
+/** The types a field continues with: what it refers to, switches to, lists or views. */
+function typesOfField(f: FieldIR): TypeIR[] {
+  if (f.kind === 'ref') return [f.type()];
+  if (f.kind === 'switch') return switchCases(f).map((c) => c());
+  if (f.kind === 'list') return typesOfField(f.item);
+  if (f.kind === 'uint' && f.view) return [f.view()];
+  return [];
+}
 
-/** Message names a type can produce (types refer to each other in cycles: each is visited once). */
-export function messagesOf(t: TypeIR): ReadonlySet<string> {
-  const known = reached.get(t);
-  if (known) return known;
-  const out = new Set<string>();
+/** `t` and every type `next` leads to from it (types refer to each other in cycles: each is visited once). */
+function closure(t: TypeIR, next: (u: TypeIR) => TypeIR[]): Set<TypeIR> {
   const seen = new Set<TypeIR>();
   const stack = [t];
   while (stack.length) {
     const u = stack.pop()!;
     if (seen.has(u)) continue;
     seen.add(u);
-    if (u.kind === 'l3' || (u.kind === 'struct' && u.message)) out.add(u.name);
-    if (u.kind === 'dispatch') for (const c of alternatives(u)) stack.push(c());
+    stack.push(...next(u));
   }
+  return seen;
+}
+
+const dispatched = (u: TypeIR): TypeIR[] => (u.kind === 'dispatch' ? alternatives(u).map((c) => c()) : []);
+
+/** Every type a value of `t` can hold, `t` included. */
+export const typesUnder = (t: TypeIR): Set<TypeIR> =>
+  closure(t, (u) => {
+    if (u.kind === 'struct') return u.fields.flatMap(typesOfField);
+    if (u.kind === 'l3') return [...u.header.flatMap(typesOfField), ...u.ies.flatMap((ie) => (ie.type ? [ie.type()] : []))];
+    return dispatched(u);
+  });
+
+const reached = new WeakMap<TypeIR, ReadonlySet<string>>();
+
+/** Message names a type can produce. */
+export function messagesOf(t: TypeIR): ReadonlySet<string> {
+  const known = reached.get(t);
+  if (known) return known;
+  const out = new Set<string>();
+  for (const u of closure(t, dispatched)) if (u.kind === 'l3' || (u.kind === 'struct' && u.message)) out.add(u.name);
   reached.set(t, out);
   return out;
 }
