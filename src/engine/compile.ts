@@ -13,7 +13,7 @@
 import { CODECS } from '../codecs/index.js';
 import { switchCases } from '../grammar/ir.js';
 import type { BytesField, CodecField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, ProtectionIR, Relation, SpareField, StructType, TypeIR, UintField } from '../grammar/ir.js';
-import { ieField, typesUnder } from '../grammar/reach.js';
+import { alternatives, ieField, typesUnder } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { extentBits, MAX_NESTING, semiOctetLength } from './dissect.js';
 import { spareShow, textOf, textValue, toHex, uintShow } from './format.js';
@@ -188,7 +188,7 @@ export function capturable(ir: GrammarIR): Set<string> {
     if (viewed.has(t)) return;
     viewed.add(t);
     if (t.kind === 'struct') for (const f of t.fields) viewField(f);
-    if (t.kind === 'dispatch') for (const c of [...t.cases.values(), ...(t.default ? [t.default] : [])]) viewFilters(c());
+    if (t.kind === 'dispatch') for (const c of alternatives(t)) viewFilters(c());
   };
   const viewField = (f: FieldIR) => {
     not.add(f.filter);
