@@ -4,12 +4,11 @@ import { treeNode, type TreeNode } from './tree.js';
 
 /**
  * Unwinds decoding to the nearest enclosing window (an IE, a length-bound field, the message),
- * which records the item and resumes after itself. Never escapes dissect().
+ * which records the item and resumes after itself. Never escapes dissect(), so it is not an Error:
+ * no stack is captured on a path that malformed input takes at every cut.
  */
-export class Stop extends Error {
-  constructor(readonly item: ExpertItem) {
-    super(item.message);
-  }
+export class Stop {
+  constructor(readonly item: ExpertItem) {}
 }
 
 /**

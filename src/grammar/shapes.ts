@@ -18,13 +18,14 @@ export function canonicalFieldShapes(ir: GrammarIR): void {
     if (f.kind === 'list') collect(f.item);
   };
   for (const a of arrays) a.forEach(collect);
-  const order = [...keys].sort();
+  // Copies of one template share its shape; storing into properties it has keeps that shape.
+  const template = Object.fromEntries([...keys].sort().map((k) => [k, undefined]));
   const done = new Map<FieldIR, FieldIR>();
   const canonical = (f: FieldIR): FieldIR => {
     let c = done.get(f);
     if (c) return c;
-    const o: Record<string, unknown> = {};
-    for (const k of order) o[k] = (f as unknown as Record<string, unknown>)[k];
+    const o: Record<string, unknown> = { ...template };
+    for (const k of Object.keys(f)) o[k] = (f as unknown as Record<string, unknown>)[k];
     if (f.kind === 'list') o.item = canonical(f.item);
     c = o as unknown as FieldIR;
     done.set(f, c);

@@ -13,15 +13,22 @@ export function nodeText(n: TreeNode, bytes: Uint8Array | undefined): string {
 
 export const expertText = (e: ExpertItem): string => `[Expert Info (${SEVERITY_NAME[e.severity]}/${GROUP_NAME[e.group]}): ${e.message}]`;
 
-/** The tree as tshark -V prints it: 4 spaces a level, expert items under their node. */
-export function treeText(root: TreeNode, bytesOf: (source?: string) => Uint8Array): string {
-  const lines: string[] = [];
+/** Indents by depth: 4 spaces a level (made once per depth, not per line). */
+const PADS: string[] = [''];
+const pad = (depth: number): string => {
+  while (PADS.length <= depth) PADS.push(PADS[PADS.length - 1] + '    ');
+  return PADS[depth];
+};
+
+/** The tree as tshark -V prints it, a line each: 4 spaces a level, expert items under their node. */
+export function treeLines(root: TreeNode, bytesOf: (source?: string) => Uint8Array, lines: string[] = []): string[] {
   const visit = (n: TreeNode, depth: number) => {
-    const pad = '    '.repeat(depth);
-    lines.push(pad + nodeText(n, bytesOf(n.source)));
-    for (const e of n.expert) lines.push(`${pad}    ${expertText(e)}`);
+    lines.push(pad(depth) + nodeText(n, bytesOf(n.source)));
+    for (const e of n.expert) lines.push(pad(depth + 1) + expertText(e));
     for (const c of n.children) visit(c, depth + 1);
   };
   visit(root, 0);
-  return lines.join('\n');
+  return lines;
 }
+
+export const treeText = (root: TreeNode, bytesOf: (source?: string) => Uint8Array): string => treeLines(root, bytesOf).join('\n');
