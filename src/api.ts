@@ -10,6 +10,7 @@ import type { TreeNode } from './engine/tree.js';
 import { defaultGrammar } from './grammar/default.js';
 import type { GrammarIR } from './grammar/ir.js';
 import type { Direction } from './io/frame.js';
+import { AUDITED_KEYS } from './groupkeys/audit.js';
 import { keylessDecoder } from './security/keyless.js';
 import { SecuritySession } from './security/session.js';
 import type { MessageName, MessageValue, ProtocolMessages, ProtocolName } from './types/messages.js';
@@ -17,7 +18,7 @@ import type { MessageName, MessageValue, ProtocolMessages, ProtocolName } from '
 const faces = new WeakMap<GrammarIR, { dissector: Dissector; encoder: Encoder; compiled: CompiledDecoder }>();
 function facesOf(ir: GrammarIR) {
   let f = faces.get(ir);
-  if (!f) faces.set(ir, (f = { dissector: new Dissector(ir), encoder: new Encoder(ir), compiled: keylessDecoder(ir) }));
+  if (!f) faces.set(ir, (f = { dissector: new Dissector(ir, AUDITED_KEYS), encoder: new Encoder(ir), compiled: keylessDecoder(ir) }));
   return f;
 }
 

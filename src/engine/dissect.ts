@@ -44,6 +44,11 @@ export interface DissectResult {
   expert: ExpertItem[];
   /** Bits the root consumed. */
   bitLength: number;
+  /**
+   * With watched value keys: whether a struct or message that can hold one was decoded (false: the
+   * value holds none). Undefined when the dissector watches none.
+   */
+  watched?: boolean;
   /** Data sources: 'frame' and any deciphered payloads, by the name nodes carry in `source`. */
   sources: Map<string, Uint8Array>;
   /** Message names and causes for the Info column, in dissection order (src/output/info.ts). */
@@ -72,8 +77,24 @@ export class Dissector {
   private info: InfoPart[] = [];
   /** Values kept by `keep:` in this message (what later siblings' derived fields depend on). */
   private kept = new Map<string, number>();
+  private watched = false;
+  /** Per struct or message type: whether one of its own fields (a message's header) is a watched key. */
+  private watching = new WeakMap<TypeIR, boolean>();
 
-  constructor(readonly ir: GrammarIR) {}
+  /** `watch`: value keys whose presence a later look at the value needs (the group key audit's). */
+  constructor(
+    readonly ir: GrammarIR,
+    private readonly watch: ReadonlySet<string> = new Set(),
+  ) {}
+
+  private watches(t: TypeIR): boolean {
+    let w = this.watching.get(t);
+    if (w === undefined) {
+      const ids = t.kind === 'struct' ? t.fields : t.kind === 'l3' ? t.header : [];
+      this.watching.set(t, (w = ids.some((f) => this.watch.has(f.id))));
+    }
+    return w;
+  }
 
   dissect(bytes: Uint8Array, protocol: string, ctx: DissectContext = {}): DissectResult {
     this.ctx = ctx;
@@ -82,11 +103,12 @@ export class Dissector {
     this.depth = 0;
     this.info = [];
     this.kept = new Map();
+    this.watched = false;
     const p = this.ir.protocols.get(protocol);
     const root = node(protocol, p?.label ?? protocol, 0, bytes.length * 8);
     if (!p) {
       root.expert.push(expertItem('unknown_message_type', `no grammar for protocol "${protocol}"`, '', 0, bytes.length * 8));
-      return { protocol, tree: root, value: undefined, expert: root.expert, bitLength: 0, sources: this.sources };
+      return { protocol, tree: root, value: undefined, expert: root.expert, bitLength: 0, sources: this.sources, watched: this.watch.size ? false : undefined };
     }
     const r = new BitReader(bytes);
     let value: unknown;
@@ -101,7 +123,7 @@ export class Dissector {
     }
     root.value = value;
     const expert = expertOf(root);
-    return { protocol, tree: root, value, expert, bitLength: r.pos, sources: this.sources, info: this.info };
+    return { protocol, tree: root, value, expert, bitLength: r.pos, sources: this.sources, info: this.info, watched: this.watch.size ? this.watched : undefined };
   }
 
   /** Padding to a multiple of `pad.bits` (from the struct's start); nonzero padding is kept in the value. */
@@ -138,6 +160,7 @@ export class Dissector {
       throw new Stop(item);
     }
     this.depth++;
+    if (this.watch.size && t.kind !== 'dispatch' && !this.watched && this.watches(t)) this.watched = true;
     try {
       if (t.kind === 'l3' || !t.bytesField) return this.typeBody(t, r, parent, path);
       const holder = openBytesField(t, parent, r.pos);
@@ -673,6 +696,7 @@ export class Dissector {
   }
 
   private halfIe(ie: IEIR, r: BitReader, parent: TreeNode, value: Obj, path: string): void {
+    if (this.watch.has(ie.id)) this.watched = true;
     const t = ie.type!();
     const n = node(ie.filter, ie.label, r.pos, 4, ie.label === t.label ? ie.label : `${t.label} - ${ie.label}`);
     parent.children.push(n);
@@ -684,6 +708,7 @@ export class Dissector {
 
   /** One IE of any format at r; errors inside the IE stay in it. */
   private ie(ie: IEIR, r: BitReader, parent: TreeNode, value: Obj, path: string, msg: L3MessageType): void {
+    if (this.watch.has(ie.id)) this.watched = true;
     const start = r.pos;
     const ipath = childPointer(path, ie.id);
     const t = ie.type?.();

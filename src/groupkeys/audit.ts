@@ -41,6 +41,8 @@ export class GroupKeyAudit {
   /** Adds the audit's findings to the tree; true when it added any. */
   check(r: DissectResult, nas: ProtectionSummary | undefined): boolean {
     let flagged = false;
+    // The dissector watched the audited keys and decoded nothing that can hold one.
+    if (r.watched === false) return false;
     for (const { holder, sets, cipheredForm } of keySets(r.value)) {
       const node = [...walk(r.tree)].find((n) => n.value === holder) ?? r.tree;
       const flag = (id: AuditExpertId, message: string, n: TreeNode = node) => {

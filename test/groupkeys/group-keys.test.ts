@@ -2,12 +2,14 @@ import * as fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import type { DissectResult } from '../../src/engine/dissect.js';
 import { walk } from '../../src/engine/tree.js';
 import { MAX_GROUP_COUNT, protectGroupMessage, verifyGroupMessage } from '../../src/groupkeys/protect.js';
 import { ReplayWindow } from '../../src/security/replay.js';
 import { deriveGroupKeys, GROUP_KEY_FC, rollover } from '../../src/groupkeys/schedule.js';
 import { dissectFull, encrypt, fromHex, parseKeys, SecuritySession, type AlgId, type GroupKeyRecord } from '../../src/index.js';
 import { GROUP_KEY_IE_BEARER } from '../../src/security/group-key-ie.js';
+import { realCorpus } from '../helpers/fixtures.js';
 
 const params = { seed: 20261129, numRuns: process.env.MTCGK_DEEP === '1' ? 1000 : 60 };
 const keysText = readFileSync('captures/group-keys.keys.json', 'utf8');
@@ -54,6 +56,23 @@ describe('group keys in NAS', () => {
         .sort(),
     );
     expect(ids).toEqual([['keys_before_security_mode', 'keys_in_clear'], ['keys_in_clear'], [], [], ['gki_reused'], ['group_key_conflict']]);
+  });
+
+  it('audits a message that can hold group keys, skips only those that cannot, and walks a value whose types were not watched', () => {
+    const results = playNas('captures/group-keys-audit.txt');
+    // Watched exactly where the value holds keys (all but the Security Mode Complete); no real message holds any.
+    const holdsKeys = (r: ReturnType<typeof dissectFull>) => /"(ciphered_)?group_key_information"/.test(JSON.stringify(r.value));
+    expect(results.filter(holdsKeys)).toHaveLength(5);
+    expect(results.map((r) => r.watched)).toEqual(results.map(holdsKeys));
+    expect(realCorpus().filter((l) => dissectFull(fromHex(l.hex)).watched !== false)).toEqual([]);
+    // A result without the flag (a dissector watching no key) is walked: its keys are still found.
+    const session = new SecuritySession();
+    const [first] = lines('captures/group-keys-audit.txt');
+    const r = dissectFull(first.bytes, 'nas-eps', { direction: first.dir });
+    const unflagged: DissectResult = { ...r, watched: undefined, expert: [] };
+    for (const n of walk(unflagged.tree)) n.expert = n.expert.filter((e) => e.group !== 'security');
+    session.finish(unflagged);
+    expect(unflagged.expert.map((e) => e.id)).toContain('keys_in_clear');
   });
 
   it('ciphers the IE with a keystream no NAS message uses (BEARER 1, NAS uses 0)', () => {
