@@ -96,6 +96,13 @@ export class BitWriter {
 
   write(value: number, bits: number): void {
     this.ensure(bits);
+    const room = 8 - (this.pos & 7);
+    if (bits <= room) {
+      // Within one octet (most fields): one OR, no loop.
+      this.buf[this.pos >> 3] |= value << (room - bits);
+      this.pos += bits;
+      return;
+    }
     for (let left = bits; left > 0; ) {
       const inByte = 8 - (this.pos & 7);
       const take = Math.min(inByte, left);
@@ -117,7 +124,11 @@ export class BitWriter {
   writeBytes(bytes: Uint8Array, bits = bytes.length * 8): void {
     this.ensure(bits);
     if ((this.pos & 7) === 0 && (bits & 7) === 0) {
-      this.buf.set(bytes.subarray(0, bits >> 3), this.pos >> 3);
+      const n = bits >> 3;
+      const at = this.pos >> 3;
+      // A few octets are copied faster one by one than through a subarray.
+      if (n <= 16) for (let i = 0; i < n; i++) this.buf[at + i] = bytes[i];
+      else this.buf.set(bytes.subarray(0, n), at);
       this.pos += bits;
       return;
     }

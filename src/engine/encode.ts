@@ -23,6 +23,9 @@ export class EncodeError extends Error {
   }
 }
 
+/** 2^bits for each field width (0 to 64 bits): the first value that does not fit. */
+const LIMIT = Array.from({ length: 65 }, (_, bits) => 2 ** bits);
+
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const tailed = new WeakMap<FieldIR[], boolean>();
@@ -182,7 +185,7 @@ export class Encoder {
       if (p.kind === 'tail' && i > lastGiven) continue;
       if (f.kind === 'spare' && f.bits === 'octet' && toOctet(origin, w.pos) === 0) continue;
       const start = w.pos;
-      for (const p of patches.values()) if (p.from === undefined && p.f.relation!.targets.includes(f.id)) p.from = start;
+      if (patches.size) for (const p of patches.values()) if (p.from === undefined && p.f.relation!.targets.includes(f.id)) p.from = start;
       const ciphered = f.id === protectedPayload && typeof value._ciphered === 'string';
       if (ciphered) w.writeBytes(hexBytes(value._ciphered as string, childPointer(path, '_ciphered')));
       else
@@ -200,7 +203,7 @@ export class Encoder {
               w.writeBig(BigInt(v), f.bits);
               break;
             }
-            if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** f.bits) {
+            if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= LIMIT[f.bits]) {
               throw new EncodeError(childPointer(path, f.id), v === undefined ? 'required' : `expected an integer in 0..${2 ** f.bits - 1}, got ${JSON.stringify(v)}`);
             }
             w.write(v, f.bits);
@@ -245,7 +248,7 @@ export class Encoder {
   private field(f: FieldIR, v: unknown, w: BitWriter, path: string, scope: Map<string, number>): void {
     switch (f.kind) {
       case 'uint': {
-        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** f.bits) throw new EncodeError(path, `expected an integer in 0..${2 ** f.bits - 1}`);
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= LIMIT[f.bits]) throw new EncodeError(path, `expected an integer in 0..${LIMIT[f.bits] - 1}`);
         w.write(v, f.bits);
         return;
       }

@@ -21,8 +21,23 @@ export function pushHexRun(text: string, start: number, end: number, out: number
   }
 }
 
+/** Bytes of text[start..] when it is hex digits alone (what toHex gives), else undefined. */
+function plainHex(text: string, start: number): Uint8Array | undefined {
+  if ((text.length - start) % 2 !== 0) return undefined;
+  const out = new Uint8Array((text.length - start) / 2);
+  for (let i = 0, at = start; i < out.length; i++, at += 2) {
+    const hi = hexValue(text.charCodeAt(at));
+    const lo = hexValue(text.charCodeAt(at + 1));
+    if (hi < 0 || lo < 0) return undefined;
+    out[i] = hi * 16 + lo;
+  }
+  return out;
+}
+
 /** Bytes of free-form hex from text[start]: `07 55 01`, `075501`, `07:55:01`, `0x07,0x55,0x01`. */
 export function parseHex(text: string, fail: Fail, start = 0): Uint8Array {
+  const plain = plainHex(text, start);
+  if (plain) return plain;
   const out: number[] = [];
   const token = /[^\s,:]+/g;
   token.lastIndex = start;
