@@ -4,7 +4,7 @@
  * the enclosing window. Values are built with the tree (each node's value is its subtree's).
  */
 import { CODECS } from '../codecs/index.js';
-import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
+import type { DerivedIR, FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
 import { switchCase } from '../grammar/ir.js';
 import { ieField } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
@@ -54,6 +54,9 @@ export interface DissectResult {
   /** Message names and causes for the Info column, in dissection order (src/output/info.ts). */
   info?: InfoPart[];
 }
+
+/** No values: a struct's constants when its type sets none, its integers before it is read. */
+const NONE: ReadonlyMap<string, number> = new Map();
 
 const node = (filter: string, label: string, bitOffset: number, bitLength = 0, display = label): TreeNode => treeNode(filter, label, bitOffset, bitLength, display);
 
@@ -188,11 +191,12 @@ export class Dissector {
         // A suffix keeps its place before what the type contains adds (a CP layer's text, then its RP layer's).
         const suffix = t.infoSuffix ? this.info.push({ suffix: '' }) - 1 : -1;
         const start = r.pos;
-        let ints = new Map<string, number>();
-        const spans = t.derived?.some((d) => d.at) ? new Map<string, FieldSpan>() : undefined;
+        let ints: ReadonlyMap<string, number> = NONE;
+        const derived = t.derived && derivedParts(t.derived);
+        const spans = derived?.at.length ? new Map<string, FieldSpan>() : undefined;
         try {
           if (t.undecoded) this.undecoded(t.label, t.undecoded, r, parent, path);
-          ints = this.fields(t.fields, r, parent, value, path, new Map(), t.protection, spans);
+          ints = this.fields(t.fields, r, parent, value, path, NONE, t.protection, spans);
         } finally {
           if (t.message) this.enclosing.pop();
           // A type cut short still adds its text: the name of an LPP message whose body is not decoded.
@@ -201,23 +205,14 @@ export class Dissector {
         if (t.padTo) this.padding(t.padTo, r.pos - start, r, parent, value, path);
         // Derivations see every integer field, those the value leaves out (flags, constants) too.
         for (const k of t.keep ?? []) if (ints.has(k.field)) this.kept.set(k.name, ints.get(k.field)!);
-        if (t.derived) {
+        if (derived) {
           const values = { ...Object.fromEntries(ints), ...value };
           const ctx = { direction: this.linkDirection(), messages: this.enclosing, kept: this.kept };
           const widths = widthsOf(t.fields);
-          parent.children.push(
-            ...derivedNodes(
-              t.derived.filter((d) => !d.at),
-              values,
-              start,
-              r.pos,
-              ctx,
-              widths,
-            ),
-          );
+          parent.children.push(...derivedNodes(derived.whole, values, start, r.pos, ctx, widths));
           // One over fields' bits (the first present to the last) goes before the first one's node; the
           // last placed first, so that the indices hold.
-          const placed = t.derived
+          const placed = derived.at
             .flatMap((d) => {
               const over = (d.at ?? []).flatMap((id) => (spans!.has(id) ? [spans!.get(id)!] : []));
               return over.length ? [{ d, first: over[0], last: over[over.length - 1] }] : [];
@@ -273,7 +268,16 @@ export class Dissector {
    * Decodes a struct's fields; `scope` collects earlier values for relations, switches and presence;
    * returns the integer values. `spans` gets the bits and node index of each present field.
    */
-  fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: Map<string, number>, protection?: ProtectionIR, spans?: Map<string, FieldSpan>): Map<string, number> {
+  fields(
+    fields: FieldIR[],
+    r: BitReader,
+    parent: TreeNode,
+    value: Obj,
+    path: string,
+    consts: ReadonlyMap<string, number>,
+    protection?: ProtectionIR,
+    spans?: Map<string, FieldSpan>,
+  ): Map<string, number> {
     const starts = new Map<string, number>();
     const scope: Scope = { values: new Map(), defs: fields, starts, spans, origin: r.pos };
     let closing: ((truncated?: boolean) => void) | undefined;
@@ -302,7 +306,7 @@ export class Dissector {
     parent: TreeNode,
     value: Obj,
     path: string,
-    consts: Map<string, number>,
+    consts: ReadonlyMap<string, number>,
     scope: Scope,
     protection: ProtectionIR | undefined,
     setClosing: (c: (truncated?: boolean) => void) => void,
@@ -636,9 +640,10 @@ export class Dissector {
   /** Bits given by the length relation of `f`; checks them against what is left. */
   private related(f: FieldIR, r: BitReader, scope: Scope, parent: TreeNode, path: string): number {
     const len = scope.values.get(f.lengthFrom!)!;
-    const rel = (scope.defs.find((d) => d.id === f.lengthFrom) as UintField).relation!;
+    const rel = lengthField(f, scope.defs).relation!;
     // A span: the fields before the last target already took their part of the length.
-    const spanStart = Math.min(...rel.targets.map((t) => scope.starts?.get(t) ?? Infinity));
+    let spanStart = Infinity;
+    for (const t of rel.targets) spanStart = Math.min(spanStart, scope.starts?.get(t) ?? Infinity);
     const taken = Number.isFinite(spanStart) ? r.pos - spanStart : 0;
     const bits = Math.max(0, extentBits(len - rel.adjust, rel.unitBits) - taken);
     // Past the end of the data: truncation. Past the end of an enclosing element only: a bad length.
@@ -855,22 +860,32 @@ function wholePayload(f: FieldIR): FieldIR {
   return w;
 }
 
-const semiLengths = new WeakMap<FieldIR, UintField | null>();
+const lengthFields = new WeakMap<FieldIR, UintField>();
+
+/** The integer field that gives the length of `f` (its `length_from`), found once per field. */
+function lengthField(f: FieldIR, fields: FieldIR[]): UintField {
+  let lf = lengthFields.get(f);
+  if (!lf) lengthFields.set(f, (lf = fields.find((g) => g.id === f.lengthFrom) as UintField));
+  return lf;
+}
 
 /** The length field in semi-octets that sizes `f`, if that is what sizes it. */
 export function semiOctetLength(f: FieldIR, fields: FieldIR[]): UintField | undefined {
-  let lf = semiLengths.get(f);
-  if (lf === undefined) {
-    const d = fields.find((g) => g.id === f.lengthFrom);
-    lf = d?.kind === 'uint' && d.relation?.unitBits === 4 ? d : null;
-    semiLengths.set(f, lf);
-  }
-  return lf ?? undefined;
+  const lf = f.lengthFrom ? lengthField(f, fields) : undefined;
+  return lf?.kind === 'uint' && lf.relation?.unitBits === 4 ? lf : undefined;
 }
 
 const widths = new WeakMap<FieldIR[], Map<string, number>>();
 
 /** The bit widths of a struct's integer and spare fields, by id. */
+/** A struct's derived fields over the whole struct, and those over named fields (`at:`), split once per type. */
+const derivedSplit = new WeakMap<DerivedIR[], { whole: DerivedIR[]; at: DerivedIR[] }>();
+function derivedParts(derived: DerivedIR[]): { whole: DerivedIR[]; at: DerivedIR[] } {
+  let parts = derivedSplit.get(derived);
+  if (!parts) derivedSplit.set(derived, (parts = { whole: derived.filter((d) => !d.at), at: derived.filter((d) => d.at) }));
+  return parts;
+}
+
 function widthsOf(fields: FieldIR[]): Map<string, number> {
   let m = widths.get(fields);
   if (!m) {

@@ -242,7 +242,9 @@ class Builder {
   private typeRef(name: unknown, file: string, path: string): () => TypeIR {
     if (typeof name !== 'string') throw new GrammarError(file, path, 'a type name');
     this.pendingTypes.push({ name, file, path });
-    return () => this.ir.types.get(name)!;
+    // Looked up on first use (types refer to each other before all are built), then kept.
+    let t: TypeIR | undefined;
+    return () => (t ??= this.ir.types.get(name)!);
   }
 
   private buildType(name: string, raw: { file: string; path: string; def: Obj; message: boolean; protocol: string }): TypeIR {
