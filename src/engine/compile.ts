@@ -13,7 +13,7 @@
 import { CODECS } from '../codecs/index.js';
 import { switchCases } from '../grammar/ir.js';
 import type { BytesField, CodecField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, ProtectionIR, Relation, SpareField, StructType, TypeIR, UintField } from '../grammar/ir.js';
-import { alternatives, ieField, typesUnder } from '../grammar/reach.js';
+import { alternatives, ieField, startsRead, typesUnder } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { extentBits, MAX_NESTING, semiOctetLength } from './dissect.js';
 import { spareShow, textOf, textValue, toHex, uintShow } from './format.js';
@@ -143,11 +143,7 @@ function tracked(layout: Layout, protection?: ProtectionIR): { vals: Set<number>
   const at = (id: string | undefined) => (id === undefined ? -1 : (layout.index.get(id) ?? -1));
   const visit = (f: FieldIR) => {
     if (f.kind === 'uint' && f.decides) vals.add(at(f.id));
-    if (f.lengthFrom) {
-      vals.add(at(f.lengthFrom));
-      const rel = (layout.defs[at(f.lengthFrom)] as UintField | undefined)?.relation;
-      for (const t of rel?.targets ?? []) starts.add(at(t));
-    }
+    if (f.lengthFrom) vals.add(at(f.lengthFrom));
     if (f.kind === 'switch') for (const id of [f.on, ...f.when.map((o) => o.field)]) vals.add(at(id));
     if (f.kind === 'list') visit(f.item);
   };
@@ -155,10 +151,7 @@ function tracked(layout: Layout, protection?: ProtectionIR): { vals: Set<number>
     visit(f);
     if (f.kind === 'uint' && f.relation) vals.add(i);
   });
-  if (protection) {
-    starts.add(at(protection.coversFrom));
-    starts.add(at(protection.mac));
-  }
+  for (const id of startsRead(layout.defs, protection)) starts.add(at(id));
   vals.delete(-1);
   starts.delete(-1);
   return { vals, starts };

@@ -6,7 +6,7 @@
 import { CODECS } from '../codecs/index.js';
 import type { DerivedIR, FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
 import { switchCase } from '../grammar/ir.js';
-import { ieField } from '../grammar/reach.js';
+import { ieField, startsRead } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { bytesDisplay, enumLabel, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
@@ -312,6 +312,7 @@ export class Dissector {
     setClosing: (c: (truncated?: boolean) => void) => void,
   ): void {
     const starts = scope.starts!;
+    const measured = measuredAt(fields, protection);
     // Tail fields: once one does not fit in what remains, the type ends there (a truncated CSN.1 string).
     let cut = false;
     let lastTail = -1;
@@ -326,7 +327,8 @@ export class Dissector {
       }
       if (f.kind === 'spare' && f.bits === 'octet' && toOctet(scope.origin ?? 0, r.pos) === 0) continue;
       if (p.kind === 'tail') lastTail = i;
-      starts.set(f.id, r.pos);
+      const start = r.pos;
+      if (measured[i]) starts.set(f.id, start);
       if (protection && f.id === protection.payload) {
         setClosing(this.protectedPayload(f, protection, r, parent, value, path, starts, scope));
         continue;
@@ -334,7 +336,7 @@ export class Dissector {
       const fpath = childPointer(path, f.id);
       const at = parent.children.length;
       const v = this.field(f, r, parent, fpath, scope, consts.get(f.id));
-      scope.spans?.set(f.id, { start: starts.get(f.id)!, end: r.pos, child: at });
+      scope.spans?.set(f.id, { start, end: r.pos, child: at });
       if (f.render) renderNode(f.render, parent.children[at], r.bytes);
       if (f.kind === 'uint' && typeof v === 'number') scope.values.set(f.id, v);
       if (f.kind === 'spare') {
@@ -350,7 +352,7 @@ export class Dissector {
     }
     // The last tail field read is kept when nothing after it is in the value (a presence flag the
     // encoder would derive): the encoder writes the tail fields up to it, so the value ends where the data did.
-    const last = fields[lastTail];
+    const last = lastTail >= 0 ? fields[lastTail] : undefined;
     if (last && !(last.id in value) && scope.values.has(last.id) && !fields.slice(lastTail + 1).some((g) => g.presence.kind !== 'always' && g.id in value)) value[last.id] = scope.values.get(last.id);
   }
 
@@ -362,7 +364,7 @@ export class Dissector {
     const rel = lf.relation!;
     const len = scope.values.get(lf.id);
     if (len === undefined) return;
-    const spanStart = Math.min(...rel.targets.map((t) => scope.starts?.get(t) ?? Infinity));
+    const spanStart = spanStartOf(rel.targets, scope);
     if (semiOctets((pos, bits) => bitsAt(r.bytes, pos, bits), spanStart, r.pos) + rel.adjust !== len) value[lf.id] = len;
   }
 
@@ -642,8 +644,7 @@ export class Dissector {
     const len = scope.values.get(f.lengthFrom!)!;
     const rel = lengthField(f, scope.defs).relation!;
     // A span: the fields before the last target already took their part of the length.
-    let spanStart = Infinity;
-    for (const t of rel.targets) spanStart = Math.min(spanStart, scope.starts?.get(t) ?? Infinity);
+    const spanStart = spanStartOf(rel.targets, scope);
     const taken = Number.isFinite(spanStart) ? r.pos - spanStart : 0;
     const bits = Math.max(0, extentBits(len - rel.adjust, rel.unitBits) - taken);
     // Past the end of the data: truncation. Past the end of an enclosing element only: a bad length.
@@ -858,6 +859,25 @@ function wholePayload(f: FieldIR): FieldIR {
   let w = wholes.get(f);
   if (!w) wholes.set(f, (w = f.kind === 'bytes' ? { ...f, size: 'rest', lengthFrom: undefined } : f.kind === 'ref' ? { ...f, rest: true, lengthFrom: undefined } : f));
   return w;
+}
+
+/** Where the first of a relation's targets present started (Infinity when none is). */
+function spanStartOf(targets: string[], scope: Scope): number {
+  let start = Infinity;
+  for (const t of targets) start = Math.min(start, scope.starts?.get(t) ?? Infinity);
+  return start;
+}
+
+const measuredStarts = new WeakMap<FieldIR[], boolean[]>();
+
+/** startsRead() by field index. */
+function measuredAt(fields: FieldIR[], protection?: ProtectionIR): boolean[] {
+  let read = measuredStarts.get(fields);
+  if (!read) {
+    const ids = startsRead(fields, protection);
+    measuredStarts.set(fields, (read = fields.map((f) => ids.has(f.id))));
+  }
+  return read;
 }
 
 const lengthFields = new WeakMap<FieldIR, UintField>();

@@ -9,7 +9,8 @@ import type { BytesRendering, DerivedIR, InfoTemplate, TypeRendering, WhenIR } f
 import { plmnDigits } from '../codecs/digits.js';
 import { enumLabel } from './format.js';
 import { toHex } from './format.js';
-import { treeNode, walk, type TreeNode } from './tree.js';
+import { plainHex } from './hex.js';
+import { findNode, treeNode, type TreeNode } from './tree.js';
 
 type Obj = Record<string, unknown>;
 
@@ -86,7 +87,7 @@ export function numberNode(n: TreeNode | undefined, index: number): void {
 /** The field type a rendering gives a bytes field in the catalogue. */
 export const RENDERING_FTYPE: Record<BytesRendering, string> = { ipv4: 'FT_IPv4', ipv6: 'FT_IPv6', apn: 'FT_STRING', bcd: 'FT_STRING', bytes: 'FT_BYTES' };
 
-const fromHexValue = (v: unknown): Uint8Array | undefined => (typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v) ? Uint8Array.from(v.match(/../g) ?? [], (h) => parseInt(h, 16)) : undefined);
+const fromHexValue = (v: unknown): Uint8Array | undefined => (typeof v === 'string' ? plainHex(v) : undefined);
 
 /** GSM 7-bit default alphabet (TS 23.038 §6.2.1), the characters at 0x00-0x7f; 0x1b escapes. */
 const GSM7 = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u00a0ÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
@@ -509,7 +510,7 @@ export function infoDetail(t: InfoTemplate, value: Obj, at: TreeNode): string | 
   let out = '';
   for (const p of t) {
     if ('text' in p) out += p.text;
-    else if ('generated' in p) out += [...walk(at)].find((n) => n.filter === p.generated)?.show ?? '';
+    else if ('generated' in p) out += findNode(at, (n) => n.filter === p.generated)?.show ?? '';
     else {
       const v = value[p.field];
       if (p.ifSet) out += v ? p.ifSet[0] : p.ifSet[1];

@@ -57,6 +57,17 @@ export function expertOf(root: TreeNode): ExpertItem[] {
   return out;
 }
 
+/** The first node in depth-first order that `test` accepts. */
+export function findNode(root: TreeNode, test: (n: TreeNode) => boolean): TreeNode | undefined {
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (test(n)) return n;
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+  }
+  return undefined;
+}
+
 /** Depth-first walk over every node. */
 export function* walk(node: TreeNode): Generator<TreeNode> {
   // An explicit stack: nested `yield*` costs a step per level for every node.

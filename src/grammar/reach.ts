@@ -1,9 +1,10 @@
 /**
  * Which messages a type leads to, and through which dispatch case: the one rule the encoder, the
  * arbitraries and the fuzz site walker pick a case by when a value names its message. Cases told
- * apart only by direction (TS 24.301's two Detach requests) count as cases like the others.
+ * apart only by direction (TS 24.301's two Detach requests) count as cases like the others. Also the
+ * fields whose start a later rule measures from, which the decoders track.
  */
-import { switchCases, type DispatchType, type FieldIR, type TypeIR } from './ir.js';
+import { switchCases, type DispatchType, type FieldIR, type ProtectionIR, type TypeIR } from './ir.js';
 
 /** Every type a dispatch can continue with. */
 export const alternatives = (t: DispatchType): Array<() => TypeIR> => [...t.cases.values(), ...[...t.byDirection.values()].flatMap((d) => [d.ul, d.dl]), ...(t.default ? [t.default] : [])];
@@ -71,4 +72,20 @@ export function ieField(message: Readonly<Record<string, unknown>> | undefined, 
   const v = message?.[on.ie];
   const k = v && typeof v === 'object' ? (v as Record<string, unknown>)[on.field] : undefined;
   return typeof k === 'number' ? k : undefined;
+}
+
+const measured = new WeakMap<FieldIR[], ReadonlySet<string>>();
+
+/**
+ * Ids of the fields of a list whose start a later rule reads: the targets of a length (a span's
+ * first target starts it), where MAC coverage starts, and the MAC. Worked out once per list.
+ */
+export function startsRead(fields: FieldIR[], protection?: ProtectionIR): ReadonlySet<string> {
+  let ids = measured.get(fields);
+  if (!ids) {
+    const set = new Set(fields.flatMap((f) => (f.kind === 'uint' && f.relation?.kind === 'length_of' ? f.relation.targets : [])));
+    if (protection) for (const id of [protection.coversFrom, protection.mac]) if (id) set.add(id);
+    measured.set(fields, (ids = set));
+  }
+  return ids;
 }

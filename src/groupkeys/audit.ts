@@ -4,7 +4,7 @@
  * with two sets of keys; a Gki reused after the group moved on to another.
  */
 import type { DissectResult } from '../engine/dissect.js';
-import { walk, type TreeNode } from '../engine/tree.js';
+import { findNode, type TreeNode } from '../engine/tree.js';
 import { auditExpert, type AuditExpertId } from './expert.js';
 import type { ProtectionSummary } from '../security/nas-scheme.js';
 
@@ -44,7 +44,7 @@ export class GroupKeyAudit {
     // The dissector watched the audited keys and decoded nothing that can hold one.
     if (r.watched === false) return false;
     for (const { holder, sets, cipheredForm } of keySets(r.value)) {
-      const node = [...walk(r.tree)].find((n) => n.value === holder) ?? r.tree;
+      const node = findNode(r.tree, (n) => n.value === holder) ?? r.tree;
       const flag = (id: AuditExpertId, message: string, n: TreeNode = node) => {
         flagged = true;
         n.expert.push(auditExpert(id, message, '', n.bitOffset, n.bitLength));
