@@ -8,13 +8,13 @@ import type { DerivedIR, FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, 
 import { switchCase } from '../grammar/ir.js';
 import { ieField, startsRead } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
-import { bytesDisplay, enumLabel, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
+import { bytesDisplay, enumLabel, hexDisplay, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
 import { childPointer } from './pointer.js';
 import { closeBytesField, derivedNodes, infoDetail, type InfoPart, numberNode, openBytesField, renderNode } from './render.js';
 import { need, Stop } from './stop.js';
 import { expertItem, type ExpertItem } from './expert.js';
-import { expertOf, treeNode, walk, type TreeNode } from './tree.js';
+import { expertOf, findNode, treeNode, walk, type TreeNode } from './tree.js';
 
 type Obj = Record<string, unknown>;
 
@@ -426,9 +426,11 @@ export class Dissector {
         const bits = f.size === 'rest' ? r.remaining : f.size === 'related' ? this.related(f, r, scope, parent, path) : f.size;
         need(r, bits, parent, f.filter, f.label, path);
         const data = r.readBytes(bits);
-        const n = node(f.filter, f.label, start, bits, bytesDisplay(f.label, data, f.text));
-        n.value = f.text ? textValue(data, f.text) : toHex(data);
-        n.show = f.text ? textOf(data, f.text) : toHex(data);
+        // The text or hex made once: the value, the -T fields text and the tree text share it.
+        const show = f.text ? textOf(data, f.text) : toHex(data);
+        const n = node(f.filter, f.label, start, bits, f.text ? `${f.label}: ${show}` : hexDisplay(f.label, show));
+        n.value = f.text === 'utf8' ? textValue(data, f.text) : show;
+        n.show = show;
         parent.children.push(n);
         return n.value;
       }
@@ -597,7 +599,7 @@ export class Dissector {
       try {
         payload = this.field(f, r, parent, fpath, scope);
         // Ciphertext taken as plain rarely decodes without an error or an unknown message type.
-        clean = !ciphered || ![...parent.children.slice(before)].some((n) => [...walk(n)].some((m) => m.expert.some((e) => e.severity === 'error' || e.id === 'unknown_message_type')));
+        clean = !ciphered || !parent.children.slice(before).some((n) => findNode(n, (m) => m.expert.some((e) => e.severity === 'error' || e.id === 'unknown_message_type')));
       } catch (e) {
         if (!(e instanceof Stop) || !ciphered) throw e;
         clean = false;

@@ -76,9 +76,11 @@ export function textBytes(value: string, text: 'ascii' | 'utf8'): Uint8Array {
 /** Bytes in the tree: hex cut with an ellipsis past 24 octets, or the text they carry. */
 export function bytesDisplay(label: string, bytes: Uint8Array, text?: 'ascii' | 'utf8'): string {
   if (text) return `${label}: ${textOf(bytes, text)}`;
-  const hex = toHex(bytes.subarray(0, 24));
-  return `${label}: ${hex}${bytes.length > 24 ? '…' : ''}`;
+  return hexDisplay(label, toHex(bytes.subarray(0, 25)));
 }
+
+/** The tree text of octets given as hex: past 24 octets, cut with an ellipsis. */
+export const hexDisplay = (label: string, hex: string): string => `${label}: ${hex.length > 48 ? `${hex.slice(0, 48)}…` : hex}`;
 
 /** The nibble/bit prefix tshark puts before bit fields: `.... 0111`. */
 export function bitPrefix(bytes: Uint8Array, bitOffset: number, bitLength: number): string {
