@@ -8,7 +8,7 @@ import { BUNDLED_GRAMMARS } from './bundled.js';
 import type { GrammarIR } from './ir.js';
 
 /** The parsed grammar files the package ships, `[{file, data}]`, in path order. */
-export const bundledGrammarSources = (): GrammarSource[] => BUNDLED_GRAMMARS.map(({ file, data }) => ({ file, data: structuredClone(data) }));
+export const bundledGrammarSources = (): GrammarSource[] => BUNDLED_GRAMMARS.map(({ file, json }) => ({ file, data: JSON.parse(json) }));
 
 let cached: GrammarIR | undefined;
 /** The bundled grammars, built once. */
