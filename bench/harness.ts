@@ -5,8 +5,9 @@ export interface Rate {
   unit: string;
 }
 
+/** The steady rate of `body` (which returns the units it did): run for `minMs` to warm up (the JIT's tiers), then timed for `minMs`. */
 export function measure(name: string, unit: string, body: () => number, minMs = 400): Rate {
-  body(); // warm-up
+  for (const warm = performance.now(); performance.now() - warm < minMs; ) body();
   let units = 0;
   const t0 = performance.now();
   let elapsed = 0;

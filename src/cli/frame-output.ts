@@ -14,7 +14,7 @@ import { ekLines } from '../output/ek.js';
 import { hexDump } from '../output/hexdump.js';
 import { infoColumn } from '../output/info.js';
 import { packetJson } from '../output/json.js';
-import { treeLines } from '../output/text.js';
+import { treeText } from '../output/text.js';
 import type { Options } from './args.js';
 import { catalogue } from './catalogue.js';
 
@@ -91,7 +91,7 @@ export function renderFrame(o: Options, f: Frame, num: number, protocol: string,
     return [o.output === 'jsonl' ? JSON.stringify(p) : JSON.stringify(p, null, 2)];
   }
   const lines = [`${String(num).padStart(5)} ${f.source} ${(f.direction ?? '-').toUpperCase()} ${protocol.toUpperCase()} ${f.bytes.length} ${infoColumn(r)}`];
-  if (o.verbose && (!o.onlyProtocols || o.onlyProtocols.includes(protocol))) treeLines(r.tree, (source) => r.sources.get(source ?? 'frame') ?? f.bytes, lines);
+  if (o.verbose && (!o.onlyProtocols || o.onlyProtocols.includes(protocol))) lines.push(treeText(r.tree, (source) => r.sources.get(source ?? 'frame') ?? f.bytes));
   if (o.hexDump) lines.push(sourcesDump(r));
   if (o.verbose || o.hexDump) lines.push('');
   return lines;

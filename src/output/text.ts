@@ -20,15 +20,14 @@ const pad = (depth: number): string => {
   return PADS[depth];
 };
 
-/** The tree as tshark -V prints it, a line each: 4 spaces a level, expert items under their node. */
-export function treeLines(root: TreeNode, bytesOf: (source?: string) => Uint8Array, lines: string[] = []): string[] {
+/** The tree as tshark -V prints it: 4 spaces a level, expert items under their node. */
+export function treeText(root: TreeNode, bytesOf: (source?: string) => Uint8Array): string {
+  const lines: string[] = [];
   const visit = (n: TreeNode, depth: number) => {
     lines.push(pad(depth) + nodeText(n, bytesOf(n.source)));
     for (const e of n.expert) lines.push(pad(depth + 1) + expertText(e));
     for (const c of n.children) visit(c, depth + 1);
   };
   visit(root, 0);
-  return lines;
+  return lines.join('\n');
 }
-
-export const treeText = (root: TreeNode, bytesOf: (source?: string) => Uint8Array): string => treeLines(root, bytesOf).join('\n');
