@@ -50,7 +50,7 @@ function topFrame(e: unknown): string {
  * the bits it holds.
  */
 export function tilingError(root: TreeNode, inputBits: number): string | undefined {
-  const leaves = [...walk(root)].filter((n) => n !== root && n.children.length === 0 && !n.generated && (n.source === undefined || n.source === 'frame') && n.bitLength > 0);
+  const leaves = walk(root).filter((n) => n !== root && n.children.length === 0 && !n.generated && (n.source === undefined || n.source === 'frame') && n.bitLength > 0);
   leaves.sort((a, b) => a.bitOffset - b.bitOffset || a.bitLength - b.bitLength);
   let end = 0;
   let prev: TreeNode | undefined;

@@ -83,7 +83,7 @@ const bytesOf = (v: unknown) => (typeof v === 'string' ? fromHex(v) : undefined)
 /** Verifies group messages in order against a session (its replay windows persist across calls). */
 export function verifyGroupMessage(bytes: Uint8Array, session: SecuritySession): GroupMessageVerdict {
   const r = dissectFull(bytes, 'gmsg', { session });
-  const nodes = [...walk(r.tree)];
+  const nodes = walk(r.tree);
   const generatedValue = (filter: string) => nodes.find((n) => n.filter === filter)?.value;
   const mac = (generatedValue('gmsg.mac.status') ?? 'unverified') as GroupMessageVerdict['mac'];
   // A payload left ciphered is kept as its octets; a deciphered one has them in _ciphered.
