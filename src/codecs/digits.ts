@@ -6,15 +6,18 @@ import { treeNode, type TreeNode } from '../engine/tree.js';
 import type { Codec, CodecSite } from './codec.js';
 import type { CodecLeaf } from './descriptors.js';
 
-/** A leaf node its descriptor declares; `text` follows the label in the display. */
-const leaf = (l: CodecLeaf, bitOffset: number, bitLength: number, value: unknown, text: string, bitField = false): TreeNode => {
-  const n = treeNode(l.filter, l.label, bitOffset, bitLength, `${l.label}: ${text}`, value, String(value));
+/** A leaf node its descriptor declares; `text` follows the label in the display, `show` is its -T fields text. */
+const leaf = (l: CodecLeaf, bitOffset: number, bitLength: number, value: unknown, text: string, bitField = false, show = String(value)): TreeNode => {
+  const n = treeNode(l.filter, l.label, bitOffset, bitLength, `${l.label}: ${text}`, value, show);
   n.bitField = bitField;
   return n;
 };
 
 /** The digits of a number with keypad characters (TS 24.008 Table 10.5.118, TS 23.040 §9.1.2.3): 1010 is *, 1011 #, 1100-1110 a-c. */
 const KEYPAD = '0123456789*#abc';
+
+/** A nibble's hex digit. */
+const HEX = '0123456789abcdef';
 
 /**
  * Reads nibble pairs (low nibble first) to the end of the window; 0xF ends the string (filler). A
@@ -23,14 +26,15 @@ const KEYPAD = '0123456789*#abc';
 function readPairs(r: BitReader, site: CodecSite, digits: string[], keypad = false): void {
   while (r.remaining >= 8) {
     const byte = r.read(8);
-    for (const nib of [byte & 0xf, byte >> 4]) {
+    for (let k = 0; k < 2; k++) {
+      const nib = k ? byte >> 4 : byte & 0xf;
       if (nib === 0xf) continue;
       if (keypad) {
         digits.push(KEYPAD[nib]);
         continue;
       }
-      if (nib > 9) site.node.expert.push(expertItem('invalid_value', `${site.label}: nibble 0x${nib.toString(16)} is not a BCD digit`, site.path, r.pos - 8, 8));
-      digits.push(nib.toString(16));
+      if (nib > 9) site.node.expert.push(expertItem('invalid_value', `${site.label}: nibble 0x${HEX[nib]} is not a BCD digit`, site.path, r.pos - 8, 8));
+      digits.push(HEX[nib]);
     }
   }
 }
@@ -111,15 +115,11 @@ export interface Plmn {
 
 /** The MCC and MNC of a PLMN identity's three octets; `bcd` is false when a digit is not BCD. */
 export function plmnDigits(a: number, b: number, c: number): Plmn & { bcd: boolean } {
-  const nib = [a & 0xf, a >> 4, b & 0xf, c & 0xf, c >> 4, b >> 4];
-  const hex = (n: number) => n.toString(16);
+  const [mcc1, mcc2, mcc3, mnc1, mnc2, mnc3] = [a & 0xf, a >> 4, b & 0xf, c & 0xf, c >> 4, b >> 4];
   return {
-    mcc: nib.slice(0, 3).map(hex).join(''),
-    mnc: nib
-      .slice(3, nib[5] === 0xf ? 5 : 6)
-      .map(hex)
-      .join(''),
-    bcd: !nib.some((n, i) => n > 9 && !(i === 5 && n === 0xf)),
+    mcc: HEX[mcc1] + HEX[mcc2] + HEX[mcc3],
+    mnc: HEX[mnc1] + HEX[mnc2] + (mnc3 === 0xf ? '' : HEX[mnc3]),
+    bcd: mcc1 < 10 && mcc2 < 10 && mcc3 < 10 && mnc1 < 10 && mnc2 < 10 && (mnc3 < 10 || mnc3 === 0xf),
   };
 }
 
@@ -131,8 +131,8 @@ export const plmn: Codec = {
     const { mcc, mnc, bcd } = plmnDigits(r.read(8), r.read(8), r.read(8));
     if (!bcd) site.node.expert.push(expertItem('invalid_value', `${site.label}: a digit is not BCD`, site.path, start, 24));
     // -T fields shows them as numbers, as Wireshark's e212.mcc and e212.mnc (FT_UINT16).
-    site.node.children.push({ ...leaf(site.leaves.mcc, start, 16, mcc, mcc), show: String(Number(mcc)) });
-    site.node.children.push({ ...leaf(site.leaves.mnc, start + 16, 8, mnc, mnc), show: String(Number(mnc)) });
+    site.node.children.push(leaf(site.leaves.mcc, start, 16, mcc, mcc, false, String(Number(mcc))));
+    site.node.children.push(leaf(site.leaves.mnc, start + 16, 8, mnc, mnc, false, String(Number(mnc))));
     return { mcc, mnc };
   },
   encode(w, value) {
