@@ -98,8 +98,8 @@ export class BitWriter {
     this.ensure(bits);
     const room = 8 - (this.pos & 7);
     if (bits <= room) {
-      // Within one octet (most fields): one OR, no loop.
-      this.buf[this.pos >> 3] |= value << (room - bits);
+      // Within one octet (most fields): one OR, no loop; the value cut to its width, as the loop cuts it.
+      this.buf[this.pos >> 3] |= (value & ((1 << bits) - 1)) << (room - bits);
       this.pos += bits;
       return;
     }

@@ -347,6 +347,8 @@ export class CompiledDecoder {
     const { vals, starts } = tracked(layout, protection);
     const steps = defs.map((f, i) => {
       const p = f.presence;
+      // Every step has the same properties (expected is undefined when none): one shape for the loop's loads.
+      const { keep, expected } = keeping(f, consts);
       return {
         id: f.id,
         i,
@@ -360,7 +362,8 @@ export class CompiledDecoder {
         payload: !!protection && f.id === protection.payload,
         val: vals.has(i),
         start: starts.has(i),
-        ...keeping(f, consts),
+        keep,
+        expected,
         audited: this.bailOn.has(f.id),
         semi: this.semiLength(f, layout),
       };

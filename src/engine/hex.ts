@@ -23,7 +23,7 @@ export function pushHexRun(text: string, start: number, end: number, out: number
 
 /** Bytes of text[start..] when it is hex digits alone (what toHex gives), else undefined. */
 export function plainHex(text: string, start = 0): Uint8Array | undefined {
-  if ((text.length - start) % 2 !== 0) return undefined;
+  if (start > text.length || (text.length - start) % 2 !== 0) return undefined;
   const out = new Uint8Array((text.length - start) / 2);
   for (let i = 0, at = start; i < out.length; i++, at += 2) {
     const hi = hexValue(text.charCodeAt(at));

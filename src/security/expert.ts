@@ -14,6 +14,7 @@ export const NAS_EXPERT = {
   null_ciphering: { severity: 'note', group: 'security', summary: 'ciphering with the null algorithm (EEA0)' },
   replayed_count: { severity: 'warn', group: 'sequence', summary: 'a COUNT already used in this direction: replayed or out of order' },
   keys_in_clear: { severity: 'error', group: 'security', summary: 'group keys in a message that is not ciphered (or under EEA0)' },
+  unknown_algorithm: { severity: 'error', group: 'security', summary: 'a Security Mode Command selects an algorithm identity with no algorithm (4-7): it cannot verify' },
   keystream_reused: { severity: 'error', group: 'security', summary: 'two ciphered elements of one message under the same keystream' },
 } as const satisfies ExpertCatalogue;
 

@@ -57,7 +57,12 @@ interface Verdict {
   /** EIA0 where the record does not allow null integrity. */
   nullIntegrity?: boolean;
   truncated?: boolean;
+  /** A Security Mode Command selects an algorithm identity that names no algorithm (EEA4-7, EIA4-7). */
+  unknownAlgorithm?: string;
 }
+
+/** An identity that names none of the algorithms (TS 33.401 §5.1.3 reserves 4-7), as text; undefined when known. */
+const unknownAlgorithm = (alg: number | undefined, names: readonly string[], kind: string): string | undefined => (alg === undefined || names[alg] !== undefined ? undefined : `${kind}${alg}`);
 
 function keysOf(c: NasContext, eea: AlgId, eia: AlgId): { knasenc: Uint8Array; knasint: Uint8Array } {
   const r = c.record;
@@ -148,6 +153,9 @@ export class NasSecurity implements ProtectionScheme {
     const covered = req.bytes.subarray(req.coverStart >> 3, req.coverEnd >> 3);
     const smc = req.value.security_header_type === SECURITY_MODE_COMMAND;
     const selected = smc ? ((req.peek() as { selected_nas_security_algorithms?: Selected } | undefined)?.selected_nas_security_algorithms ?? undefined) : undefined;
+    // An attacker picks these octets: an identity with no algorithm cannot verify (nor switch the context).
+    const reserved = smc && selected && (unknownAlgorithm(selected.integrity, EIA_NAMES, 'EIA') ?? unknownAlgorithm(selected.ciphering, EEA_NAMES, 'EEA'));
+    if (reserved) return { status: 'bad', unknownAlgorithm: reserved };
     let first: Verdict | undefined;
     for (const c of this.contexts) {
       const eea = (smc ? selected?.ciphering : c.eea) as AlgId | undefined;
@@ -192,6 +200,8 @@ export class NasSecurity implements ProtectionScheme {
       status.expert.push(nasExpert('mac_not_verified', 'no NAS security context: MAC not verified', req.path, macAt, 32));
     } else if (v.truncated) {
       status.expert.push(nasExpert('mac_truncated', 'the message ends inside its security header', req.path, req.coverStart, 0));
+    } else if (v.unknownAlgorithm) {
+      status.expert.push(nasExpert('unknown_algorithm', `the Security Mode Command selects ${v.unknownAlgorithm}, which names no algorithm: the MAC cannot verify`, req.path, macAt, 32));
     } else {
       const calc = u32(v.calculated!);
       out.push(generated('nas_eps.msg_auth_code.calculated', 'Calculated MAC', calc, hex32(calc), at));

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bitsAt } from '../../src/engine/bits.js';
+import { BitWriter, bitsAt } from '../../src/engine/bits.js';
 
 /** One bit at a time, MSB first: the definition bitsAt's fast paths must keep. */
 const reference = (bytes: Uint8Array, pos: number, bits: number) => {
@@ -20,6 +20,28 @@ describe('bitsAt', () => {
       fc.property(input, ({ bytes, pos, bits }) => {
         if (pos + bits > bytes.length * 8) return;
         expect(bitsAt(bytes, pos, bits)).toBe(reference(bytes, pos, bits));
+      }),
+      { seed: 20261205, numRuns: 2000 },
+    );
+  });
+});
+
+describe('BitWriter', () => {
+  it('writes the low bits of any value (too wide or negative ones cut to their width) as a bit-by-bit writer does', () => {
+    const write = fc.record({ value: fc.oneof(fc.integer({ min: -300, max: 300 }), fc.integer({ min: 0, max: 2 ** 32 - 1 })), bits: fc.integer({ min: 0, max: 32 }) });
+    fc.assert(
+      fc.property(fc.array(write, { maxLength: 12 }), (writes) => {
+        const w = new BitWriter();
+        const bits: number[] = [];
+        for (const { value, bits: n } of writes) {
+          w.write(value, n);
+          for (let i = n - 1; i >= 0; i--) bits.push(Math.floor(value / 2 ** i) & 1);
+        }
+        const expected = new Uint8Array(Math.ceil(bits.length / 8));
+        bits.forEach((b, i) => {
+          expected[i >> 3] |= b << (7 - (i & 7));
+        });
+        expect(w.finish()).toEqual(expected);
       }),
       { seed: 20261205, numRuns: 2000 },
     );

@@ -208,6 +208,17 @@ describe('NAS: no downgrade to EIA0', () => {
     expect(status(session({}), Uint8Array.of(0x17, 0, 0, 0, 0, 0, 0x07, 0x55, 0x01)).mac).toBe('bad');
   });
 
+  it('an SMC selecting a reserved algorithm identity (4-7) is bad, names it, and leaves the context as it was', () => {
+    const s = session({});
+    for (const sel of [0x06, 0x26, 0x42, 0x77]) {
+      const d = dissectFull(smcProtected(sel, [0, 0, 0, 0]), 'nas-eps', { session: s, direction: 'dl' });
+      expect(field(d.tree, 'nas_eps.msg_auth_code.status')).toBe('bad');
+      expect(d.expert.find((e) => e.id === 'unknown_algorithm')?.message).toContain((sel & 7) > 3 ? `EIA${sel & 7}` : `EEA${sel >> 4}`);
+    }
+    // The context still verifies the genuine SMC and follows it.
+    expect(status(s, genuineSmc(0x22, 0)).mac).toBe('good');
+  });
+
   it("an SMC verifies under the algorithms it selects, not under the record's", () => {
     expect(status(session({ eea: 1, eia: 1 }), genuineSmc(0x33, 0)).mac).toBe('good');
     expect(status(session({}), genuineSmc(0x11, 0)).mac).toBe('good');
