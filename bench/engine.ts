@@ -118,9 +118,14 @@ function fuzzing({ dissectFull }: Built): Row {
   const n = 20_000;
   const out = mkdtempSync(join(tmpdir(), 'mtcgk-fuzz-'));
   const t0 = performance.now();
-  execFileSync(process.execPath, [join(ROOT, 'bin/mtcgk.js'), 'fuzz', '--target', 'self', '-n', String(n), '--seed', '1', '--out', out], { stdio: 'ignore' });
+  const printed = execFileSync(process.execPath, [join(ROOT, 'bin/mtcgk.js'), 'fuzz', '--target', 'self', '-n', String(n), '--seed', '1', '--out', out], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const perSecond = n / ((performance.now() - t0) / 1000);
   rmSync(out, { recursive: true, force: true });
+  // The run's own rate (its `time ..., N inputs/s` line): the fuzzing loop without start-up.
+  const loop = Number(/([\d.]+) inputs\/s/.exec(printed)?.[1] ?? Number.NaN);
   const plain = measure('dissect', 'msg', () => {
     for (const b of corpus) dissectFull(b);
     return corpus.length;
@@ -128,7 +133,7 @@ function fuzzing({ dissectFull }: Built): Row {
   return {
     what: `fuzz --target self (${n} inputs, whole process)`,
     measured: rate(perSecond),
-    reference: `its target, dissect alone: ${rate(plain.perSecond)}`,
+    reference: `the loop alone ${rate(loop)}; its target, dissect alone: ${rate(plain.perSecond)}`,
     target: '>= 50,000/s',
     met: perSecond >= 5e4,
   };
