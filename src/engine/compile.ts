@@ -13,7 +13,7 @@
 import { CODECS } from '../codecs/index.js';
 import { switchCases } from '../grammar/ir.js';
 import type { BytesField, CodecField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, ProtectionIR, Relation, SpareField, StructType, TypeIR, UintField } from '../grammar/ir.js';
-import { alternatives, ieField, startsRead, typesUnder } from '../grammar/reach.js';
+import { alternatives, ieField, ieiIndex, startsRead, typesUnder } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { extentBits, MAX_NESTING, semiOctetLength } from './dissect.js';
 import { spareShow, textOf, textValue, toHex, uintShow } from './format.js';
@@ -671,6 +671,7 @@ export class CompiledDecoder {
       };
     });
     const optional = t.optional.map((ie) => ({ ie, decode: this.ie(ie) }));
+    const iei = ieiIndex(t.optional);
     const { name } = t;
     return (c, env) => {
       const value: Obj = { message: name };
@@ -682,15 +683,7 @@ export class CompiledDecoder {
       let shuffled = false;
       const order: string[] = [];
       while (c.end - c.pos >= 8) {
-        const octet = c.bytes[c.pos >> 3];
-        let idx = -1;
-        for (let k = 0; k < optional.length; k++) {
-          const ie = optional[k].ie;
-          if ((ie.half ? octet >> 4 === ie.iei : octet === ie.iei) && !(ie.half && octet < 0x80)) {
-            idx = k;
-            break;
-          }
-        }
+        const idx = iei[c.bytes[c.pos >> 3]];
         // Unknown or repeated: the dissector shows it and keeps its octets.
         if (idx < 0 || optional[idx].ie.id in value) bail();
         if (idx < last) shuffled = true;

@@ -6,7 +6,7 @@
 import { CODECS } from '../codecs/index.js';
 import type { DerivedIR, FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
 import { switchCase } from '../grammar/ir.js';
-import { ieField, startsRead } from '../grammar/reach.js';
+import { ieField, ieiIndex, startsRead } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { bytesDisplay, enumLabel, hexDisplay, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
@@ -797,10 +797,11 @@ export class Dissector {
     const order: string[] = [];
     const extra: Array<{ iei: number; hex: string }> = [];
     let lastIndex = -1;
+    const iei = ieiIndex(ies);
     while (r.remaining >= 8) {
       const start = r.pos;
       const octet = r.peek(8);
-      const idx = ies.findIndex((ie) => (ie.half ? octet >> 4 === ie.iei : octet === ie.iei) && !(ie.half && octet < 0x80));
+      const idx = iei[octet];
       const ie = ies[idx];
       if (ie && !(ie.id in value)) {
         if (idx < lastIndex) parent.expert.push(expertItem('ie_out_of_order', `${ie.name} comes after an IE that follows it in the table`, childPointer(path, ie.id), start, 8));

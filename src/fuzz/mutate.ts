@@ -9,6 +9,7 @@ import { Encoder, measure } from '../engine/encode.js';
 import { toHex } from '../engine/format.js';
 import { walk, type TreeNode } from '../engine/tree.js';
 import type { FieldIR, GrammarIR, L3MessageType, TypeIR, UintField } from '../grammar/ir.js';
+import { ieiIndex } from '../grammar/reach.js';
 import { getAt, pathText, reservedValues, SiteWalker, type Obj, type Path, type Site } from './sites.js';
 
 export type FuzzMode = 'valid' | 'edge' | 'malformed';
@@ -389,9 +390,9 @@ const freeCache = new WeakMap<L3MessageType, number[]>();
 export function freeIeis(t: L3MessageType): number[] {
   let out = freeCache.get(t);
   if (out) return out;
-  const opt = t.ies.filter((ie) => ie.iei !== undefined);
+  const iei = ieiIndex(t.optional);
   out = [];
-  for (let o = 0; o < 256; o++) if (!opt.some((ie) => (ie.half ? o >> 4 === ie.iei && o >= 0x80 : o === ie.iei))) out.push(o);
+  for (let o = 0; o < 256; o++) if (iei[o] < 0) out.push(o);
   freeCache.set(t, out);
   return out;
 }

@@ -2,9 +2,10 @@
  * Which messages a type leads to, and through which dispatch case: the one rule the encoder, the
  * arbitraries and the fuzz site walker pick a case by when a value names its message. Cases told
  * apart only by direction (TS 24.301's two Detach requests) count as cases like the others. Also the
- * fields whose start a later rule measures from, which the decoders track.
+ * fields whose start a later rule measures from, which the decoders track, and which optional IE an
+ * IEI introduces.
  */
-import { switchCases, type DispatchType, type FieldIR, type ProtectionIR, type TypeIR } from './ir.js';
+import { switchCases, type DispatchType, type FieldIR, type IEIR, type ProtectionIR, type TypeIR } from './ir.js';
 
 /** Every type a dispatch can continue with. */
 export const alternatives = (t: DispatchType): Array<() => TypeIR> => [...t.cases.values(), ...[...t.byDirection.values()].flatMap((d) => [d.ul, d.dl]), ...(t.default ? [t.default] : [])];
@@ -88,4 +89,21 @@ export function startsRead(fields: FieldIR[], protection?: ProtectionIR): Readon
     measured.set(fields, (ids = set));
   }
   return ids;
+}
+
+const ieiTables = new WeakMap<readonly IEIR[], Int16Array>();
+
+/**
+ * For each first octet of an IE, the index in a message's optional IEs of the one it introduces, or
+ * -1: a full-octet IEI, or the high nibble of a type 1 IE (bit 8 set; TS 24.007 §11.2.4 gives other
+ * octets to longer IEs). The one rule the decoders and the mutators match IEIs by, worked out once.
+ */
+export function ieiIndex(optional: readonly IEIR[]): Int16Array {
+  let table = ieiTables.get(optional);
+  if (!table) {
+    table = new Int16Array(256);
+    for (let octet = 0; octet < 256; octet++) table[octet] = optional.findIndex((ie) => (ie.half ? octet >= 0x80 && octet >> 4 === ie.iei : octet === ie.iei));
+    ieiTables.set(optional, table);
+  }
+  return table;
 }
