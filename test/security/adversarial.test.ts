@@ -258,6 +258,35 @@ describe('NAS: no downgrade to EIA0', () => {
   });
 });
 
+describe('dissecting with keys never throws', () => {
+  // The protected NAS messages of the group key captures, each with octets changed and possibly cut:
+  // the octets a scheme reads (algorithm selections, sequence numbers, lengths) are the attacker's.
+  const captured = ['captures/group-keys-nas.txt', 'captures/group-keys-audit.txt'].flatMap((f) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .flatMap((l) => {
+        const m = /^(UL|DL) [^:]*: ([0-9a-f]+)$/.exec(l);
+        return m ? [{ direction: m[1].toLowerCase() as 'ul' | 'dl', bytes: fromHex(m[2]) }] : [];
+      }),
+  );
+  const keys = parseKeys(readFileSync(KEYS, 'utf8'), KEYS);
+  const edit = fc.record({ at: fc.nat(), octet: fc.integer({ min: 0, max: 255 }) });
+
+  it('on the captures with octets changed and cut: a tree, never an exception', () => {
+    expect(captured.length).toBeGreaterThan(8);
+    fc.assert(
+      fc.property(fc.nat({ max: captured.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 3 }), fc.option(fc.nat()), (i, edits, cut) => {
+        const { direction, bytes } = captured[i];
+        const b = Uint8Array.from(bytes);
+        for (const e of edits) b[e.at % b.length] = e.octet;
+        const input = cut === null ? b : b.subarray(0, cut % (b.length + 1));
+        expect(dissectFull(input, 'nas-eps', { session: new SecuritySession(keys), direction }).tree).toBeDefined();
+      }),
+      { seed: 20261205, numRuns: process.env.MTCGK_DEEP === '1' ? 100000 : 3000 },
+    );
+  });
+});
+
 describe('nothing changes its inputs', () => {
   /** Data inside a larger buffer, with guard bytes on both sides, as a Node Buffer or a plain view. */
   const framed = fc.record({
