@@ -206,7 +206,9 @@ export class Dissector {
         // Derivations see every integer field, those the value leaves out (flags, constants) too.
         for (const k of t.keep ?? []) if (ints.has(k.field)) this.kept.set(k.name, ints.get(k.field)!);
         if (derived) {
-          const values = { ...Object.fromEntries(ints), ...value };
+          // The value's keys, and the integers it leaves out.
+          const values: Obj = { ...value };
+          for (const [k, v] of ints) if (!(k in values)) values[k] = v;
           const ctx = { direction: this.linkDirection(), messages: this.enclosing, kept: this.kept };
           const widths = widthsOf(t.fields);
           parent.children.push(...derivedNodes(derived.whole, values, start, r.pos, ctx, widths));
