@@ -6,7 +6,7 @@
 import { CODECS } from '../codecs/index.js';
 import type { DerivedIR, FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
 import { switchCase } from '../grammar/ir.js';
-import { ieField, ieiIndex, startsRead } from '../grammar/reach.js';
+import { ieField, ieiIndex, startsRead, unknownIeLengthOctets } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { bytesDisplay, enumLabel, hexDisplay, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
@@ -844,9 +844,8 @@ export class Dissector {
 
   /** Length in bits of an unknown IE at r: one octet (bit 8 set), TLV-E (0111xxxx) or TLV. */
   private skipLength(r: BitReader, parent: TreeNode, path: string): number {
-    const iei = r.peek(8);
-    if (iei & 0x80) return 8;
-    const lenBytes = (iei & 0x70) === 0x70 ? 2 : 1;
+    const lenBytes = unknownIeLengthOctets(r.peek(8));
+    if (!lenBytes) return 8;
     need(r, 8 + lenBytes * 8, parent, 'nas_eps.unknown_ie', 'Unknown IE', path);
     const bits = 8 + lenBytes * 8 + r.peek(lenBytes * 8, 8) * 8;
     need(r, bits, parent, 'nas_eps.unknown_ie', 'Unknown IE', path);

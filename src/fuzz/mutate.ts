@@ -9,7 +9,7 @@ import { Encoder, measure } from '../engine/encode.js';
 import { toHex } from '../engine/format.js';
 import { walk, type TreeNode } from '../engine/tree.js';
 import type { FieldIR, GrammarIR, L3MessageType, TypeIR, UintField } from '../grammar/ir.js';
-import { ieiIndex } from '../grammar/reach.js';
+import { ieiIndex, unknownIeLengthOctets } from '../grammar/reach.js';
 import { getAt, pathText, reservedValues, SiteWalker, type Obj, type Path, type Site } from './sites.js';
 
 export type FuzzMode = 'valid' | 'edge' | 'malformed';
@@ -236,9 +236,10 @@ export class Mutator {
           const iei = free[m.iei % free.length];
           const len = m.len;
           const content = Array.from({ length: len }, (_, i) => (m.fill + i) & 0xff);
-          const body = iei & 0x80 ? [] : (iei & 0x70) === 0x70 ? [len >> 8, len & 0xff, ...content] : [len, ...content];
+          const lengthOctets = unknownIeLengthOctets(iei);
+          const body = [[], [len, ...content], [len >> 8, len & 0xff, ...content]][lengthOctets];
           entry = { iei, hex: toHex(Uint8Array.from([iei, ...body])) };
-          what = `unknown IEI 0x${iei.toString(16).padStart(2, '0')} (${iei & 0x80 ? 'type 1/2, one octet' : (iei & 0x70) === 0x70 ? 'TLV-E' : 'TLV'}): ${entry.hex}`;
+          what = `unknown IEI 0x${iei.toString(16).padStart(2, '0')} (${['type 1/2, one octet', 'TLV', 'TLV-E'][lengthOctets]}): ${entry.hex}`;
         }
         const at = m.at % (order.length + 1);
         msg._extra = [...extra, entry];

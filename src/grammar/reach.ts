@@ -107,3 +107,9 @@ export function ieiIndex(optional: readonly IEIR[]): Int16Array {
   }
   return table;
 }
+
+/**
+ * The length-field octets of an IE whose IEI no table of the message knows (TS 24.007 §11.2.4):
+ * none with bit 8 set (a one-octet type 1 or 2 IE), 2 for 0111xxxx (TLV-E), else 1 (TLV).
+ */
+export const unknownIeLengthOctets = (iei: number): 0 | 1 | 2 => (iei & 0x80 ? 0 : (iei & 0x70) === 0x70 ? 2 : 1);
