@@ -100,6 +100,9 @@ export function renderFrame(o: Options, f: Frame, num: number, protocol: string,
 /** Packets' JSON texts (renderFrame with -T json) as one array, the same text as JSON.stringify(packets, null, 2). */
 export const jsonArray = (packets: string[]): string => (packets.length ? `[\n${packets.map((p) => '  ' + p.replace(/\n/g, '\n  ')).join(',\n')}\n]` : '[]');
 
+/** The frame with the direction -D gives when it has none of its own (the same frame when nothing changes: no copy per frame). */
+export const withDirection = (f: Frame, direction: Frame['direction']): Frame => (f.direction !== undefined || direction === undefined ? f : { ...f, direction });
+
 export type Sink = (line: string) => void;
 
 /** The default output: one line a call. The streamed path (src/stream/cli.ts) hands it many lines at once. */

@@ -11,7 +11,7 @@ import { allFields, catalogue } from './catalogue.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
 import { runCapture } from '../stream/cli.js';
 import { dissectFrame } from '../stream/index.js';
-import { displayFilter, Exit, hexFrames, readOptions, type Sink, stdoutSink } from './frame-output.js';
+import { displayFilter, Exit, hexFrames, readOptions, type Sink, stdoutSink, withDirection } from './frame-output.js';
 import { keysSession, readInput } from './input.js';
 import { defaultGrammar } from '../grammar/default.js';
 import { quickValues } from '../output/quick-values.js';
@@ -23,7 +23,7 @@ function frames(o: Options): Frame[] {
   // concat, not push(...): a spread of 100,000s of frames overflows the stack
   if (file !== undefined) out = out.concat(readFrames(readInput(file), readOptions(o, file === '-' ? 'stdin' : file)));
   if (!out.length) throw file === undefined ? new Exit(1, 'no input: give -r FILE, --hex HEX or a FILE') : new Exit(2, `${file}: has no messages`);
-  return out.map((f) => ({ ...f, direction: f.direction ?? o.direction }));
+  return out.map((f) => withDirection(f, o.direction));
 }
 
 async function run(o: Options, out: Sink, err: Sink): Promise<number | void> {

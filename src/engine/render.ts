@@ -488,13 +488,17 @@ export function derivedNodes(derived: readonly DerivedIR[], value: Obj, start: n
     if (d.when && !d.when.every((w) => holds(w, value, ctx))) continue;
     const r = DERIVATIONS[d.as].derive(
       d.from.map((id) => value[id]),
-      widths ? { ...ctx, widths: d.from.map((id) => widths.get(id)) } : ctx,
+      widths ? { direction: ctx.direction, messages: ctx.messages, kept: ctx.kept, widths: d.from.map((id) => widths.get(id)) } : ctx,
     );
     for (const one of Array.isArray(r) ? r : r ? [r] : []) {
       const [pos, bits] = one.within ? [start + one.within.offset, one.within.bits] : [start, end - start];
       const n = leaf(d.filter, d.label, pos, bits, one.value, one.show);
       n.generated = true;
-      if (one.children) n.children = one.children(pos, bits).map((c) => ({ ...c, generated: true }));
+      if (one.children) {
+        // Fresh nodes each call: marked in place.
+        n.children = one.children(pos, bits);
+        for (const c of n.children) c.generated = true;
+      }
       if (d.bits && typeof one.value === 'number') n.children.push(...bitNodes(d.bits, one.value, pos, bits));
       out.push(n);
     }

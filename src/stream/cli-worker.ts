@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Options } from '../cli/args.js';
-import { displayFilter, quickFrame, renderFrame, valuesOf } from '../cli/frame-output.js';
+import { displayFilter, quickFrame, renderFrame, valuesOf, withDirection } from '../cli/frame-output.js';
 import { dissectFull } from '../api.js';
 import type { Frame } from '../io/frame.js';
 import { readHexLines } from '../io/hexlines.js';
@@ -20,12 +20,12 @@ function run(job: CaptureJob): JobResult {
   const frames: Frame[] = job.kind === 'lines' ? readHexLines(job.text, job.source, job.firstLine) : job.frames;
   const result: JobResult = { entries: [], keyed: [] };
   frames.forEach((f, i) => {
-    const frame = { ...f, direction: f.direction ?? o.direction };
+    const frame = withDirection(f, o.direction);
     const protocol = frame.protocol ?? o.protocol;
     const settled = quick?.(frame, job.firstNumber + i, protocol);
     if (settled) return void result.entries.push(settled.lines);
     const r = dissectFull(frame.bytes, protocol, { session, direction: frame.direction, receiver: frame.destination });
-    if (frame.error !== undefined || carriesGroupKeys(r.value)) {
+    if (frame.error !== undefined || (r.watched !== false && carriesGroupKeys(r.value))) {
       // The group key audit follows the whole capture, and unreadable lines are counted: the main thread dissects this frame in order.
       result.keyed.push({ i, frame });
       result.entries.push(null);

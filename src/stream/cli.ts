@@ -8,7 +8,7 @@
  * again here, in order, through the one session, so -j N prints what -j 1 prints.
  */
 import { once } from 'node:events';
-import { displayFilter, Exit, hexFrames as givenHex, quickFrame, readOptions, renderFrame, stdoutSink, valuesOf } from '../cli/frame-output.js';
+import { displayFilter, Exit, hexFrames as givenHex, quickFrame, readOptions, renderFrame, stdoutSink, valuesOf, withDirection } from '../cli/frame-output.js';
 import type { Options } from '../cli/args.js';
 import { ExpertStats } from '../output/expert-stats.js';
 import { fieldsHeader } from '../output/fields.js';
@@ -160,7 +160,7 @@ export async function runCapture(o: Options, out: Sink, err: Sink, session: Secu
   /** One frame through the session, on this thread: its output, or null when -Y leaves it out. */
   const here = (f: Frame, num: number): { lines: string[] | null; readable: boolean } => {
     const protocol = f.protocol ?? o.protocol;
-    const frame = { ...f, direction: f.direction ?? o.direction };
+    const frame = withDirection(f, o.direction);
     if (f.error !== undefined) badLines.push(f.error);
     const settled = quick?.(frame, num, protocol);
     if (settled) return { lines: settled.lines, readable: true };
