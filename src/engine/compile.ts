@@ -151,7 +151,7 @@ function tracked(layout: Layout, protection?: ProtectionIR): { vals: Set<number>
     visit(f);
     if (f.kind === 'uint' && f.relation) vals.add(i);
   });
-  for (const id of startsRead(layout.defs, protection)) starts.add(at(id));
+  startsRead(layout.defs, protection).forEach((read, i) => read && starts.add(i));
   vals.delete(-1);
   starts.delete(-1);
   return { vals, starts };

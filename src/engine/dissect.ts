@@ -6,6 +6,7 @@
 import { CODECS } from '../codecs/index.js';
 import type { DerivedIR, FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
 import { switchCase } from '../grammar/ir.js';
+import { perKey } from '../grammar/memo.js';
 import { ieField, ieiIndex, startsRead, unknownIeLengthOctets } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { bytesDisplay, enumLabel, hexDisplay, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
@@ -314,7 +315,7 @@ export class Dissector {
     setClosing: (c: (truncated?: boolean) => void) => void,
   ): void {
     const starts = scope.starts!;
-    const measured = measuredAt(fields, protection);
+    const measured = startsRead(fields, protection);
     // Tail fields: once one does not fit in what remains, the type ends there (a truncated CSN.1 string).
     let cut = false;
     let lastTail = -1;
@@ -856,32 +857,14 @@ export class Dissector {
 /** The bits a length of `units` gives its target: semi-octets round up to whole octets (TS 23.040 §9.1.2.5). */
 export const extentBits = (units: number, unitBits: number): number => (unitBits === 4 ? Math.ceil((units * unitBits) / 8) * 8 : units * unitBits);
 
-const wholes = new WeakMap<FieldIR, FieldIR>();
-
 /** A payload field as it reads deciphered bytes: they are the whole payload, so it takes them all. */
-function wholePayload(f: FieldIR): FieldIR {
-  let w = wholes.get(f);
-  if (!w) wholes.set(f, (w = f.kind === 'bytes' ? { ...f, size: 'rest', lengthFrom: undefined } : f.kind === 'ref' ? { ...f, rest: true, lengthFrom: undefined } : f));
-  return w;
-}
+const wholePayload = perKey((f: FieldIR): FieldIR => (f.kind === 'bytes' ? { ...f, size: 'rest', lengthFrom: undefined } : f.kind === 'ref' ? { ...f, rest: true, lengthFrom: undefined } : f));
 
 /** Where the first of a relation's targets present started (Infinity when none is). */
 function spanStartOf(targets: string[], scope: Scope): number {
   let start = Infinity;
   for (const t of targets) start = Math.min(start, scope.starts?.get(t) ?? Infinity);
   return start;
-}
-
-const measuredStarts = new WeakMap<FieldIR[], boolean[]>();
-
-/** startsRead() by field index. */
-function measuredAt(fields: FieldIR[], protection?: ProtectionIR): boolean[] {
-  let read = measuredStarts.get(fields);
-  if (!read) {
-    const ids = startsRead(fields, protection);
-    measuredStarts.set(fields, (read = fields.map((f) => ids.has(f.id))));
-  }
-  return read;
 }
 
 const lengthFields = new WeakMap<FieldIR, UintField>();
@@ -901,15 +884,10 @@ export function semiOctetLength(f: FieldIR, fields: FieldIR[]): UintField | unde
 
 const widths = new WeakMap<FieldIR[], Map<string, number>>();
 
-/** The bit widths of a struct's integer and spare fields, by id. */
 /** A struct's derived fields over the whole struct, and those over named fields (`at:`), split once per type. */
-const derivedSplit = new WeakMap<DerivedIR[], { whole: DerivedIR[]; at: DerivedIR[] }>();
-function derivedParts(derived: DerivedIR[]): { whole: DerivedIR[]; at: DerivedIR[] } {
-  let parts = derivedSplit.get(derived);
-  if (!parts) derivedSplit.set(derived, (parts = { whole: derived.filter((d) => !d.at), at: derived.filter((d) => d.at) }));
-  return parts;
-}
+const derivedParts = perKey((derived: DerivedIR[]) => ({ whole: derived.filter((d) => !d.at), at: derived.filter((d) => d.at) }));
 
+/** The bit widths of a struct's integer and spare fields, by id. */
 function widthsOf(fields: FieldIR[]): Map<string, number> {
   let m = widths.get(fields);
   if (!m) {

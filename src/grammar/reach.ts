@@ -5,6 +5,7 @@
  * fields whose start a later rule measures from, which the decoders track, and which optional IE an
  * IEI introduces.
  */
+import { perKey } from './memo.js';
 import { switchCases, type DispatchType, type FieldIR, type IEIR, type ProtectionIR, type TypeIR } from './ir.js';
 
 /** Every type a dispatch can continue with. */
@@ -75,38 +76,31 @@ export function ieField(message: Readonly<Record<string, unknown>> | undefined, 
   return typeof k === 'number' ? k : undefined;
 }
 
-const measured = new WeakMap<FieldIR[], ReadonlySet<string>>();
+const measured = new WeakMap<FieldIR[], boolean[]>();
 
 /**
- * Ids of the fields of a list whose start a later rule reads: the targets of a length (a span's
- * first target starts it), where MAC coverage starts, and the MAC. Worked out once per list.
+ * By index, the fields of a list whose start a later rule reads: the targets of a length (a span's
+ * first target starts it), where MAC coverage starts, and the MAC. Worked out once per list (a list
+ * belongs to one struct, so to one protection block).
  */
-export function startsRead(fields: FieldIR[], protection?: ProtectionIR): ReadonlySet<string> {
-  let ids = measured.get(fields);
-  if (!ids) {
-    const set = new Set(fields.flatMap((f) => (f.kind === 'uint' && f.relation?.kind === 'length_of' ? f.relation.targets : [])));
-    if (protection) for (const id of [protection.coversFrom, protection.mac]) if (id) set.add(id);
-    measured.set(fields, (ids = set));
+export function startsRead(fields: FieldIR[], protection?: ProtectionIR): boolean[] {
+  let read = measured.get(fields);
+  if (!read) {
+    const ids = new Set(fields.flatMap((f) => (f.kind === 'uint' && f.relation?.kind === 'length_of' ? f.relation.targets : [])));
+    if (protection) for (const id of [protection.coversFrom, protection.mac]) if (id) ids.add(id);
+    measured.set(fields, (read = fields.map((f) => ids.has(f.id))));
   }
-  return ids;
+  return read;
 }
-
-const ieiTables = new WeakMap<readonly IEIR[], Int16Array>();
 
 /**
  * For each first octet of an IE, the index in a message's optional IEs of the one it introduces, or
  * -1: a full-octet IEI, or the high nibble of a type 1 IE (bit 8 set; TS 24.007 §11.2.4 gives other
  * octets to longer IEs). The one rule the decoders and the mutators match IEIs by, worked out once.
  */
-export function ieiIndex(optional: readonly IEIR[]): Int16Array {
-  let table = ieiTables.get(optional);
-  if (!table) {
-    table = new Int16Array(256);
-    for (let octet = 0; octet < 256; octet++) table[octet] = optional.findIndex((ie) => (ie.half ? octet >= 0x80 && octet >> 4 === ie.iei : octet === ie.iei));
-    ieiTables.set(optional, table);
-  }
-  return table;
-}
+export const ieiIndex = perKey(
+  (optional: readonly IEIR[]): Int16Array => Int16Array.from({ length: 256 }, (_, octet) => optional.findIndex((ie) => (ie.half ? octet >= 0x80 && octet >> 4 === ie.iei : octet === ie.iei))),
+);
 
 /**
  * The length-field octets of an IE whose IEI no table of the message knows (TS 24.007 §11.2.4):
