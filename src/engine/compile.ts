@@ -17,63 +17,12 @@ import { alternatives, ieField, ieiIndex, startsRead, typesUnder } from '../gram
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { extentBits, MAX_NESTING, semiOctetLength } from './dissect.js';
 import { spareShow, textOf, textValue, toHex, uintShow } from './format.js';
+import { BAIL, bail, BROKEN, broken, Cursor, type Env, type FieldFn, type Frame, type ListLink, type Obj, read, readBytes, type TypeFn, type TypeLink, type TypeMaker, windowed } from './cursor.js';
 import type { Direction, ProtectionRequest, ProtectionScheme } from './protection.js';
 import type { TreeNode } from './tree.js';
 
-type Obj = Record<string, unknown>;
-
 /** What decode() gives when the message needs the full dissection. */
 export const BAILED: unique symbol = Symbol('bailed');
-
-/**
- * Thrown (never an Error: no stack is captured) to leave the fast path. BROKEN is for what the
- * dissector reports as an error or an unknown message type: a ciphered payload read as plain is
- * then kept as ciphered octets, as the dissector does.
- */
-const BAIL = { bail: true } as const;
-const BROKEN = { broken: true } as const;
-const bail = (): never => {
-  throw BAIL;
-};
-const broken = (): never => {
-  throw BROKEN;
-};
-
-/** A bit cursor whose end moves in and out as windows open and close (no reader per window). */
-class Cursor {
-  constructor(
-    public bytes: Uint8Array,
-    public pos: number,
-    public end: number,
-  ) {}
-}
-
-/** Reads `bits` (<= 52) MSB first, or leaves the fast path when fewer remain. */
-function read(c: Cursor, bits: number): number {
-  const pos = c.pos;
-  if (c.end - pos < bits) broken();
-  c.pos = pos + bits;
-  const b = c.bytes;
-  const shift = 8 - (pos & 7) - bits;
-  if (shift >= 0) return (b[pos >> 3] >> shift) & ((1 << bits) - 1);
-  if ((pos & 7) === 0) {
-    const i = pos >> 3;
-    if (bits === 16) return (b[i] << 8) | b[i + 1];
-    if (bits === 24) return (b[i] << 16) | (b[i + 1] << 8) | b[i + 2];
-    if (bits === 32) return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
-  }
-  return bitsAt(b, pos, bits);
-}
-
-/** Octets of the next `bits`, as BitReader.readBytes gives them (a view when they are whole octets: never kept). */
-function readBytes(c: Cursor, bits: number): Uint8Array {
-  if (c.end - c.pos < bits) broken();
-  if (((c.pos | bits) & 7) === 0) return c.bytes.subarray(c.pos >> 3, (c.pos += bits) >> 3);
-  const r = new BitReader(c.bytes, c.pos, c.end);
-  const out = r.readBytes(bits);
-  c.pos = r.pos;
-  return out;
-}
 
 /** The `-T fields` text of a leaf field, as the dissector's node shows it. */
 function showOf(f: UintField | SpareField | BytesField): (v: unknown, bytes: Uint8Array, start: number, end: number) => string {
@@ -86,31 +35,13 @@ function showOf(f: UintField | SpareField | BytesField): (v: unknown, bytes: Uin
   };
 }
 
-/** Per message: the link direction, nesting depth, the enclosing messages' values, the schemes. */
-interface Env {
-  direction?: Direction;
-  depth: number;
-  enclosing: Obj[];
-  schemes: Readonly<Record<string, ProtectionScheme>>;
-  /** `-T fields` values of the captured filters, in tree order. */
-  captured?: Map<string, string[]>;
-  /** Inside a ciphered payload read as plain: whether it decodes cleanly decides what it shows. */
-  tentative: number;
+/** The value of the octet string in the next `bits`: hex, or text. */
+export function octetsValue(c: Cursor, env: Env, bits: number, text: BytesField['text']): string | { _raw: string } {
+  const data = readBytes(c, bits);
+  // Collecting fields, the value is dropped: no rule looks into an octet string's value.
+  if (env.captured) return OCTETS;
+  return text ? textValue(data, text) : toHex(data);
 }
-
-/** A struct's decoding state: its earlier integer values and where its present fields started. */
-interface Frame {
-  vals: Array<number | undefined>;
-  starts: Array<number | undefined>;
-  value: Obj;
-  /** Where the struct starts (spare bits to an octet boundary count from it). */
-  origin: number;
-  /** Verdicts to give once the struct's last field is read (a MAC may follow the payload). */
-  closing?: Array<() => void>;
-}
-
-type TypeFn = (c: Cursor, env: Env) => unknown;
-type FieldFn = (c: Cursor, env: Env, fr: Frame) => unknown;
 
 /** The fields of one struct, by id: for presence, lengths, counts and switches. */
 interface Layout {
@@ -124,7 +55,7 @@ const NONE: never[] = [];
 const OCTETS = '';
 
 /** When a field's value joins the struct's: always, never (the encoder derives it), or when it is not the expected one. */
-const KEEP = { always: 0, never: 1, unexpected: 2 } as const;
+export const KEEP = { always: 0, never: 1, unexpected: 2 } as const;
 
 function keeping(f: FieldIR, consts: Map<string, number>): { keep: number; expected?: number } {
   if (f.kind === 'spare') return { keep: KEEP.unexpected, expected: f.value };
@@ -157,6 +88,78 @@ function tracked(layout: Layout, protection?: ProtectionIR): { vals: Set<number>
   return { vals, starts };
 }
 
+/** One field of a struct's list, as the decoder steps through it. */
+export interface Step {
+  id: string;
+  i: number;
+  presence: 'always' | 'flag' | 'in' | 'tail';
+  /** Tail fields: the bits that must remain for the field to be there. */
+  need: number;
+  /** Spare bits to an octet boundary: none when the field starts on one. */
+  toOctet: boolean;
+  /** The field a flag or `in` presence looks at (-1: none). */
+  on: number;
+  values: number[];
+  /** The protected payload: its decoder puts it in the value itself. */
+  payload: boolean;
+  /** A later field looks at its integer value (`val`) or where it starts (`start`). */
+  val: boolean;
+  start: boolean;
+  keep: number;
+  /** Every step has the same properties (expected is undefined when none): one shape for the loop's loads. */
+  expected: number | undefined;
+  /** Sized by a length in semi-octets that the value may have to keep. */
+  semi: boolean;
+}
+
+/** How a field list decodes, worked out once: by the closures below and by the generator of bundled-decoders.ts. */
+export interface ListPlan {
+  steps: Step[];
+  /** Relations whose targets may all be absent: then the value keeps the length or count. */
+  kept: Array<{ i: number; id: string; targets: string[] }>;
+  /** Some field's value or start is kept while the struct decodes. */
+  stateful: boolean;
+  tails: boolean;
+}
+
+export function listPlan(defs: FieldIR[], consts: Map<string, number>, protection?: ProtectionIR): ListPlan {
+  const layout: Layout = { index: new Map(defs.map((f, i) => [f.id, i])), defs };
+  const { vals, starts } = tracked(layout, protection);
+  const steps = defs.map((f, i): Step => {
+    const p = f.presence;
+    const { keep, expected } = keeping(f, consts);
+    return {
+      id: f.id,
+      i,
+      presence: p.kind,
+      need: tailNeed(f),
+      toOctet: f.kind === 'spare' && f.bits === 'octet',
+      on: p.kind === 'flag' || p.kind === 'in' ? layout.index.get(p.field)! : -1,
+      values: p.kind === 'in' ? p.values : [],
+      payload: !!protection && f.id === protection.payload,
+      val: vals.has(i),
+      start: starts.has(i),
+      keep,
+      expected,
+      semi: !!semiOctetLength(f, defs),
+    };
+  });
+  // A relation whose targets are all absent is not derivable: its value is kept.
+  const kept = defs.flatMap((f, i) => (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' ? [{ i, id: f.id, targets: f.relation.targets }] : []));
+  return { steps, kept, stateful: vals.size + starts.size > 0, tails: steps.some((s) => s.presence === 'tail') };
+}
+
+/**
+ * After a list with tail fields: the last tail field read joins the value (as the dissector keeps it)
+ * unless it or a later conditional field already did.
+ */
+export function lastTailJoins(plan: ListPlan, audited: boolean[], value: Obj, lastTail: number, lastTailValue: unknown): void {
+  const { steps } = plan;
+  if (lastTail < 0 || steps[lastTail].id in value || steps.some((s, k) => k > lastTail && s.presence !== 'always' && s.id in value)) return;
+  if (audited[lastTail]) bail();
+  value[steps[lastTail].id] = lastTailValue;
+}
+
 export interface CompileOptions {
   /** The schemes protected structs go to (keyless: they never decipher). */
   schemes: Readonly<Record<string, ProtectionScheme>>;
@@ -164,6 +167,8 @@ export interface CompileOptions {
   bailOn?: ReadonlySet<string>;
   /** Filter names whose `-T fields` text to collect while decoding; each must be capturable(). */
   capture?: ReadonlySet<string>;
+  /** Functions generated ahead of time for this grammar's types (not used while capturing). */
+  types?: TypeMaker;
 }
 
 /**
@@ -222,7 +227,14 @@ export function capturable(ir: GrammarIR): Set<string> {
   return ok;
 }
 
-const isEmpty = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+/** Padding to a multiple of `bits` from the struct's `start`; bits that are not zero are kept. */
+export function padding(c: Cursor, start: number, bits: number, value: Obj): void {
+  const pad = (bits - ((c.pos - start) % bits)) % bits;
+  const data = pad ? readBytes(c, pad) : undefined;
+  if (data?.some((b) => b !== 0)) value._padding = toHex(data);
+}
+
+export const isEmpty = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 
 /** True when some node carries an expert item (a codec's leaves, a scheme's verdict). */
 function flagged(nodes: TreeNode[], severe: boolean): boolean {
@@ -235,6 +247,7 @@ function flagged(nodes: TreeNode[], severe: boolean): boolean {
 
 export class CompiledDecoder {
   private types = new Map<TypeIR, { fn?: TypeFn }>();
+  private generated?: Readonly<Record<string, TypeFn>>;
   private bailOn: ReadonlySet<string>;
   private onIes?: Set<string>;
 
@@ -274,8 +287,10 @@ export class CompiledDecoder {
   private type(t: TypeIR): { fn?: TypeFn } {
     let slot = this.types.get(t);
     if (slot) return slot;
-    slot = {};
+    const made = this.opts.types && !this.opts.capture ? (this.generated ??= this.opts.types(this.typeLink()))[t.name] : undefined;
+    slot = made ? { fn: made } : {};
     this.types.set(t, slot);
+    if (made) return slot;
     let body: TypeFn;
     try {
       body = t.kind === 'struct' ? this.struct(t) : t.kind === 'dispatch' ? this.dispatch(t) : this.l3(t);
@@ -305,11 +320,7 @@ export class CompiledDecoder {
       if (message) env.enclosing.push(value);
       fields(c, env, value);
       if (message) env.enclosing.pop();
-      if (padTo) {
-        const bits = (padTo.bits - ((c.pos - start) % padTo.bits)) % padTo.bits;
-        const data = bits ? readBytes(c, bits) : undefined;
-        if (data?.some((b) => b !== 0)) value._padding = toHex(data);
-      }
+      if (padTo) padding(c, start, padTo.bits, value);
       return value;
     };
   }
@@ -344,35 +355,14 @@ export class CompiledDecoder {
    */
   private fieldList(defs: FieldIR[], consts: Map<string, number>, protection?: ProtectionIR): (c: Cursor, env: Env, value: Obj) => void {
     const layout: Layout = { index: new Map(defs.map((f, i) => [f.id, i])), defs };
-    const { vals, starts } = tracked(layout, protection);
-    const steps = defs.map((f, i) => {
-      const p = f.presence;
-      // Every step has the same properties (expected is undefined when none): one shape for the loop's loads.
-      const { keep, expected } = keeping(f, consts);
-      return {
-        id: f.id,
-        i,
-        presence: p.kind,
-        need: tailNeed(f),
-        /** Spare bits to an octet boundary: none when the field starts on one. */
-        toOctet: f.kind === 'spare' && f.bits === 'octet',
-        on: p.kind === 'flag' || p.kind === 'in' ? layout.index.get(p.field)! : -1,
-        values: p.kind === 'in' ? p.values : [],
-        decode: protection && f.id === protection.payload ? this.payload(f, protection, layout) : this.field(f, layout),
-        payload: !!protection && f.id === protection.payload,
-        val: vals.has(i),
-        start: starts.has(i),
-        keep,
-        expected,
-        audited: this.bailOn.has(f.id),
-        semi: this.semiLength(f, layout),
-      };
+    const plan = listPlan(defs, consts, protection);
+    const steps = plan.steps.map((s, i) => {
+      const f = defs[i];
+      return { ...s, decode: s.payload ? this.payload(f, protection!, layout) : this.field(f, layout), audited: this.bailOn.has(f.id), semi: s.semi ? this.semiLength(f, layout) : undefined };
     });
-    // A relation whose targets are all absent is not derivable: its value is kept.
-    const kept = defs.flatMap((f, i) => (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' ? [{ i, id: f.id, targets: f.relation.targets }] : []));
+    const { kept, stateful, tails } = plan;
     const n = defs.length;
-    const stateful = vals.size + starts.size > 0;
-    const tails = steps.some((s) => s.presence === 'tail');
+    const audited = steps.map((s) => s.audited);
     return (c, env, value) => {
       const fr: Frame = stateful ? { vals: new Array(n), starts: new Array(n), value, origin: c.pos } : { vals: NONE, starts: NONE, value, origin: c.pos };
       // Tail fields (as the dissector): the first that does not fit ends them; the last read may join the value.
@@ -402,14 +392,37 @@ export class CompiledDecoder {
           if (s.audited) bail();
           value[s.id] = v;
         }
-        if (s.semi) s.semi(c, fr, value);
+        s.semi?.(c, fr, value);
       }
-      if (tails && lastTail >= 0 && !(steps[lastTail].id in value) && !steps.some((s, k) => k > lastTail && s.presence !== 'always' && s.id in value)) {
-        if (steps[lastTail].audited) bail();
-        value[steps[lastTail].id] = lastTailValue;
-      }
+      if (tails) lastTailJoins(plan, audited, value, lastTail, lastTailValue);
       if (fr.closing) for (const k of fr.closing) k();
       for (const k of kept) if (fr.vals[k.i] !== undefined && !k.targets.some((t) => t in value)) value[k.id] = fr.vals[k.i];
+    };
+  }
+
+  /** What the generated functions take from this compiler. */
+  private typeLink(): TypeLink {
+    return {
+      list: (name) => {
+        const t = this.ir.types.get(name)!;
+        if (t.kind === 'dispatch') throw new Error(`${t.where}: a dispatch has no field list`);
+        const [defs, consts, protection] = t.kind === 'l3' ? [t.header, t.set, undefined] : [t.fields, new Map<string, number>(), t.protection];
+        return this.listLink(defs, listPlan(defs, consts, protection), protection);
+      },
+      audited: (id) => this.bailOn.has(id),
+    };
+  }
+
+  /** What a generated function takes for one field list. */
+  private listLink(defs: FieldIR[], plan: ListPlan, protection?: ProtectionIR): ListLink {
+    const layout: Layout = { index: new Map(defs.map((f, i) => [f.id, i])), defs };
+    const audited = defs.map((f) => this.bailOn.has(f.id));
+    return {
+      tailJoins: (value, lastTail, lastTailValue) => lastTailJoins(plan, audited, value, lastTail, lastTailValue),
+      field: (i) => (protection && defs[i].id === protection.payload ? this.payload(defs[i], protection, layout) : this.field(defs[i], layout)),
+      related: (i) => this.related(defs[i], layout),
+      semi: (i) => this.semiLength(defs[i], layout)!,
+      audited: (i) => audited[i],
     };
   }
 
@@ -453,12 +466,7 @@ export class CompiledDecoder {
         const size = f.size;
         const related = size === 'related' ? this.related(f, layout) : undefined;
         const text = f.text;
-        return (c, env, fr) => {
-          const data = readBytes(c, size === 'rest' ? c.end - c.pos : related ? related(c, fr) : (size as number));
-          // Collecting fields, the value is dropped: no rule looks into an octet string's value.
-          if (env.captured) return OCTETS;
-          return text ? textValue(data, text) : toHex(data);
-        };
+        return (c, env, fr) => octetsValue(c, env, size === 'rest' ? c.end - c.pos : related ? related(c, fr) : (size as number), text);
       }
       case 'ref': {
         const inner = this.lazy(f.type);
@@ -805,16 +813,4 @@ function savepoint(c: Cursor, env: Env): () => void {
       else env.captured!.delete(k);
     }
   };
-}
-
-/** Runs `body` inside a window of `bits` (or the current one); the window must be used up. */
-function windowed<T>(c: Cursor, bits: number | undefined, body: () => T): T {
-  if (bits === undefined) return body();
-  const end = c.end;
-  const wend = Math.min(end, c.pos + bits);
-  c.end = wend;
-  const v = body();
-  if (c.pos < wend) bail();
-  c.end = end;
-  return v;
 }

@@ -13,3 +13,5 @@ export const bundledGrammarSources = (): GrammarSource[] => BUNDLED_GRAMMARS.map
 let cached: GrammarIR | undefined;
 /** The bundled grammars, built once. */
 export const defaultGrammar = (): GrammarIR => (cached ??= buildGrammar(bundledGrammarSources()));
+/** Whether `ir` is the bundled grammar defaultGrammar() built (code generated from it applies). */
+export const isDefaultGrammar = (ir: GrammarIR): boolean => ir === cached;

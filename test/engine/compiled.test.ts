@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dissectFull } from '../../src/api.js';
+import { bundledTypes } from '../../src/engine/bundled-decoders.js';
 import { BAILED, CompiledDecoder, capturable } from '../../src/engine/compile.js';
 import { fromHex } from '../../src/engine/format.js';
 import { fuzzArbitrary } from '../../src/fuzz/arbitraries.js';
@@ -14,6 +15,8 @@ import { realCorpus } from '../helpers/fixtures.js';
 // wherever it does not hand the message over (BAILED), and a hand-over wherever the dissector reports.
 const ir = defaultGrammar();
 const compiled = new CompiledDecoder(ir, { schemes: new SecuritySession().schemes, bailOn: AUDITED_KEYS });
+// The same with the functions generated ahead of time (scripts/gen-decoders.ts): it must give what the closures give.
+const generated = new CompiledDecoder(ir, { schemes: new SecuritySession().schemes, bailOn: AUDITED_KEYS, types: bundledTypes });
 // Every filter it can collect, collected at once: each must come out as the tree shows it.
 const leaves = capturable(ir);
 const capturing = new CompiledDecoder(ir, { schemes: new SecuritySession().schemes, bailOn: AUDITED_KEYS, capture: leaves });
@@ -28,6 +31,8 @@ const ordered = (v: unknown): unknown => (Array.isArray(v) ? v.map(ordered) : v 
 /** Compares one input; returns whether the compiled path took it. */
 function agree(bytes: Uint8Array, protocol: string, direction?: 'ul' | 'dl'): boolean {
   const fast = compiled.decode(bytes, protocol, direction);
+  const aot = generated.decode(bytes, protocol, direction);
+  expect(aot === BAILED ? aot : ordered(aot)).toEqual(fast === BAILED ? fast : ordered(fast));
   const full = dissectFull(bytes, protocol, { direction });
   if (fast === BAILED) return false;
   // Taken: the dissector found nothing but what leaves the value whole (or unverifiable MACs).
@@ -75,8 +80,10 @@ describe('compiled decoder', () => {
     const identityRequest = Uint8Array.of(0x07, 0x55, 0x01);
     expect(compiled.decode(identityRequest, 'no-such-protocol')).toBe(BAILED);
     expect(compiled.decode(identityRequest, 'nas-eps')).toEqual({ message: 'identity_request', identity_type: { type: 1 } });
-    const audited = new CompiledDecoder(ir, { schemes: new SecuritySession().schemes, bailOn: new Set(['identity_type']) });
-    expect(audited.decode(identityRequest, 'nas-eps')).toBe(BAILED);
+    for (const types of [undefined, bundledTypes]) {
+      const audited = new CompiledDecoder(ir, { schemes: new SecuritySession().schemes, bailOn: new Set(['identity_type']), types });
+      expect(audited.decode(identityRequest, 'nas-eps')).toBe(BAILED);
+    }
   });
 
   it('takes an unknown AVP without the M bit, which the dissector decodes generically without a word', () => {

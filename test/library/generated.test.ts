@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_FILE, bundleGrammarsSource } from '../../scripts/bundle-grammars.js';
+import { DECODERS_FILE, generateDecoders } from '../../scripts/gen-decoders.js';
 import { generateTypes, TYPES_FILE } from '../../scripts/gen-types.js';
 import { BUNDLED_GRAMMARS } from '../../src/grammar/bundled.js';
 import { readGrammarSources } from '../../src/grammar/load.js';
@@ -22,5 +23,11 @@ describe('generated files', () => {
     expect(readFileSync(TYPES_FILE, 'utf8')).toBe(text);
     // deterministic: a second run writes the same text
     expect(generateTypes()).toBe(text);
+  });
+
+  it('the decoders generated ahead of time are what scripts/gen-decoders.ts writes now (else: npm run generate)', () => {
+    const text = generateDecoders();
+    expect(readFileSync(DECODERS_FILE, 'utf8')).toBe(text);
+    expect(generateDecoders()).toBe(text);
   });
 });
