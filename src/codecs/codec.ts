@@ -11,6 +11,8 @@ export interface CodecSite {
   node: TreeNode;
   /** The leaves its descriptor declares, named for this field, by key. */
   leaves: Readonly<Record<string, CodecLeaf>>;
+  /** Only the value is wanted (the compiled decoder): no leaves are made; expert items still are. */
+  valueOnly?: boolean;
 }
 
 /**

@@ -65,13 +65,15 @@ export const bcdIdentity: Codec = {
     const odd = r.read(1);
     const type = r.read(3);
     const { node, leaves } = site;
-    node.children.push(leaf(leaves.digit1, start, 4, d1, String(d1), true));
-    node.children.push(leaf(leaves.odd_even, start + 4, 1, odd, odd ? 'Odd number of identity digits' : 'Even number of identity digits', true));
-    node.children.push(leaf(leaves.type, start + 5, 3, type, `${String(params.type_label ?? type)} (${type})`, true));
+    if (!site.valueOnly) {
+      node.children.push(leaf(leaves.digit1, start, 4, d1, String(d1), true));
+      node.children.push(leaf(leaves.odd_even, start + 4, 1, odd, odd ? 'Odd number of identity digits' : 'Even number of identity digits', true));
+      node.children.push(leaf(leaves.type, start + 5, 3, type, `${String(params.type_label ?? type)} (${type})`, true));
+    }
     const digits = [d1.toString(16)];
     const rest = r.pos;
     readPairs(r, site, digits);
-    if (r.pos > rest) node.children.push(leaf(leaves.digits, rest, r.pos - rest, digits.slice(1).join(''), digits.slice(1).join('')));
+    if (r.pos > rest && !site.valueOnly) node.children.push(leaf(leaves.digits, rest, r.pos - rest, digits.slice(1).join(''), digits.slice(1).join('')));
     const value = digits.join('');
     const expectOdd = value.length % 2;
     if (odd !== expectOdd) node.expert.push(expertItem('invalid_value', `odd/even indication ${odd} does not match ${value.length} digits`, site.path, start + 4, 1));
@@ -130,9 +132,11 @@ export const plmn: Codec = {
     const start = r.pos;
     const { mcc, mnc, bcd } = plmnDigits(r.read(8), r.read(8), r.read(8));
     if (!bcd) site.node.expert.push(expertItem('invalid_value', `${site.label}: a digit is not BCD`, site.path, start, 24));
-    // -T fields shows them as numbers, as Wireshark's e212.mcc and e212.mnc (FT_UINT16).
-    site.node.children.push(leaf(site.leaves.mcc, start, 16, mcc, mcc, false, String(Number(mcc))));
-    site.node.children.push(leaf(site.leaves.mnc, start + 16, 8, mnc, mnc, false, String(Number(mnc))));
+    if (!site.valueOnly) {
+      // -T fields shows them as numbers, as Wireshark's e212.mcc and e212.mnc (FT_UINT16).
+      site.node.children.push(leaf(site.leaves.mcc, start, 16, mcc, mcc, false, String(Number(mcc))));
+      site.node.children.push(leaf(site.leaves.mnc, start + 16, 8, mnc, mnc, false, String(Number(mnc))));
+    }
     return { mcc, mnc };
   },
   encode(w, value) {

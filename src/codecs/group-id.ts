@@ -25,13 +25,17 @@ export const imsiGroupId: Codec = {
     const start = r.pos;
     need(r, 8 * 8, site.node, site.filter, site.label, site.path);
     const gsi = r.read(32);
-    const leaf = ({ filter, label }: CodecLeaf, at: number, bits: number, value: unknown, show: string) => site.node.children.push(treeNode(filter, label, at, bits, `${label}: ${show}`, value, show));
-    leaf(site.leaves.gsi, start, 32, gsi, `0x${gsi.toString(16).padStart(8, '0')}`);
+    const leaf = ({ filter, label }: CodecLeaf, at: number, bits: number, value: unknown, show: () => string) => {
+      if (site.valueOnly) return;
+      const text = show();
+      site.node.children.push(treeNode(filter, label, at, bits, `${label}: ${text}`, value, text));
+    };
+    leaf(site.leaves.gsi, start, 32, gsi, () => `0x${gsi.toString(16).padStart(8, '0')}`);
     const p = plmn.decode(r, params, site) as Plmn;
     const at = r.pos;
     const lgiBits = r.remaining;
     const lgi = toHex(r.readBytes(lgiBits));
-    leaf(site.leaves.lgi, at, lgiBits, lgi, lgi);
+    leaf(site.leaves.lgi, at, lgiBits, lgi, () => lgi);
     if (lgiBits > 80) site.node.expert.push(expertItem('length_out_of_range', `Local Group Id of ${lgiBits / 8} octets: TS 23.003 allows 1-10`, site.path, at, lgiBits));
     return `${gsi.toString(16).padStart(8, '0')}-${p.mcc}-${p.mnc}-${lgi}`;
   },

@@ -9,6 +9,7 @@ import { switchCase } from '../grammar/ir.js';
 import { alternatives, messagesOf } from '../grammar/reach.js';
 import { BitWriter, toOctet } from './bits.js';
 import { Encoder, lastConditional } from './encode.js';
+import { isEmpty } from './format.js';
 
 type Obj = Record<string, unknown>;
 
@@ -20,8 +21,6 @@ export interface ArbitraryOptions {
 
 /** Messages nest (ESM in EMM, plain in protected); past this depth only plain L3 messages are generated. */
 const MAX_DEPTH = 2;
-
-const isEmpty = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 
 export class Arbitraries {
   private maxBytes: number;

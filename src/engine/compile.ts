@@ -16,7 +16,7 @@ import type { BytesField, CodecField, FieldIR, GrammarIR, IEIR, L3MessageType, L
 import { alternatives, ieField, ieiIndex, startsRead, typesUnder } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { extentBits, MAX_NESTING, semiOctetLength } from './dissect.js';
-import { spareShow, textOf, textValue, toHex, uintShow } from './format.js';
+import { isEmpty, spareShow, textOf, textValue, toHex, uintShow } from './format.js';
 import { BAIL, bail, BROKEN, broken, Cursor, type Env, type FieldFn, type Frame, type ListLink, type Obj, read, readBytes, type TypeFn, type TypeLink, type TypeMaker, windowed } from './cursor.js';
 import type { Direction, ProtectionRequest, ProtectionScheme } from './protection.js';
 import type { TreeNode } from './tree.js';
@@ -233,8 +233,6 @@ export function padding(c: Cursor, start: number, bits: number, value: Obj): voi
   const data = pad ? readBytes(c, pad) : undefined;
   if (data?.some((b) => b !== 0)) value._padding = toHex(data);
 }
-
-export const isEmpty = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 
 /** True when some node carries an expert item (a codec's leaves, a scheme's verdict). */
 function flagged(nodes: TreeNode[], severe: boolean): boolean {
@@ -508,12 +506,12 @@ export class CompiledDecoder {
     return (c, _env, fr) => {
       const bits = related ? related(c, fr) : size === 'rest' ? c.end - c.pos : typeof size === 'number' ? size : undefined;
       const end = bits === undefined ? c.end : Math.min(c.end, c.pos + bits);
-      // Codecs write their leaves into a node: a scratch one, looked at only for expert items.
+      // Codecs write expert items into a node: a scratch one, looked at only for them.
       const node: TreeNode = { filter, label, bitOffset: c.pos, bitLength: 0, display: '', children: [], expert: [] };
       const r = new BitReader(c.bytes, c.pos, end);
       let v: unknown;
       try {
-        v = codec.decode(r, params, { filter, label, path: '', node, leaves });
+        v = codec.decode(r, params, { filter, label, path: '', node, leaves, valueOnly: true });
       } catch {
         broken();
       }

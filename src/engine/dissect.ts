@@ -9,7 +9,7 @@ import { switchCase } from '../grammar/ir.js';
 import { perKey } from '../grammar/memo.js';
 import { ieField, ieiIndex, startsRead, unknownIeLengthOctets } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
-import { bytesDisplay, enumLabel, hexDisplay, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
+import { bytesDisplay, enumLabel, hexDisplay, isEmpty, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
 import { childPointer } from './pointer.js';
 import { closeBytesField, derivedNodes, infoDetail, type InfoPart, numberNode, openBytesField, renderNode } from './render.js';
@@ -895,8 +895,4 @@ function widthsOf(fields: FieldIR[]): Map<string, number> {
     widths.set(fields, m);
   }
   return m;
-}
-
-function isEmpty(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 }
