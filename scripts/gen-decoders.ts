@@ -13,7 +13,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { KEEP, listPlan } from '../src/engine/compile.js';
+import { KEEP, listPlan, type Step } from '../src/engine/compile.js';
+import { AUDITED_KEYS } from '../src/groupkeys/audit.js';
 import { MAX_NESTING } from '../src/engine/dissect.js';
 import type { DispatchType, FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, StructType, TypeIR } from '../src/grammar/ir.js';
 import { loadGrammarDir } from '../src/grammar/load.js';
@@ -26,6 +27,43 @@ const str = (s: string) => JSON.stringify(s);
 /** The read function for a field of `bits` (a spare field to an octet boundary is at most 7). */
 const reader = (bits: number) => (bits <= 8 ? 'readSmall' : 'read');
 const indent = (lines: string[], by = '  ') => lines.map((l) => by + l);
+
+/** The bits at `off` of the octets from `b[o]` on, with constant shifts; undefined past what one number op holds. */
+function alignedBits(off: number, bits: number): string | undefined {
+  const first = off >> 3;
+  const n = ((off + bits - 1) >> 3) - first + 1;
+  const octets = Array.from({ length: n }, (_, k) => `b[o + ${first + k}]`);
+  const tail = 8 * n - (off & 7) - bits;
+  if (n === 4 && tail === 0 && bits === 32) return `${octets[0]} * 16777216 + ((${octets[1]} << 16) | (${octets[2]} << 8) | ${octets[3]})`;
+  if (n > 3) return undefined;
+  const joined = n === 1 ? octets[0] : `(${octets.map((x, k) => (k < n - 1 ? `(${x} << ${8 * (n - 1 - k)})` : x)).join(' | ')})`;
+  const shifted = tail ? `(${joined} >> ${tail})` : joined;
+  return bits === 8 * n ? shifted : `${shifted} & ${2 ** bits - 1}`;
+}
+
+/**
+ * The runs of always-present fixed-width integer and spare fields (2 or more, at most 32 bits each)
+ * that no audit looks at, by the index of their first step.
+ */
+function bitRuns(steps: Step[], defs: FieldIR[], audits: ReadonlySet<string>): Map<number, Array<{ step: Step; bits: number; off: number }>> {
+  const runs = new Map<number, Array<{ step: Step; bits: number; off: number }>>();
+  let run: Array<{ step: Step; bits: number; off: number }> = [];
+  let first = 0;
+  const close = () => {
+    if (run.length >= 2) runs.set(first, run);
+    run = [];
+  };
+  steps.forEach((s, k) => {
+    const f = defs[s.i];
+    const bits = (f.kind === 'uint' || f.kind === 'spare') && typeof f.bits === 'number' ? f.bits : 0;
+    if (!bits || bits > 32 || s.presence !== 'always' || s.toOctet || s.payload || s.semi || audits.has(s.id)) return close();
+    if (!run.length) first = k;
+    const last = run.at(-1);
+    run.push({ step: s, bits, off: last ? last.off + last.bits : 0 });
+  });
+  close();
+  return runs;
+}
 
 /** What the code of one field list shares: its fields, frame, link constants and origin. */
 interface ListCtx {
@@ -42,7 +80,11 @@ class Generator {
   /** Module-level constants the functions share (links, tables), in order. */
   private head: string[] = [];
 
-  constructor(private ir: GrammarIR) {
+  constructor(
+    private ir: GrammarIR,
+    /** The value keys a decoder may be asked to hand over (bailOn): only they are checked. */
+    private audits: ReadonlySet<string>,
+  ) {
     let n = 0;
     for (const t of ir.types.values()) this.names.set(t, `t${n++}`);
   }
@@ -68,13 +110,16 @@ class Generator {
 import { bitsAt, toOctet } from './bits.js';
 import { octetsValue, padding } from './compile.js';
 import { isEmpty } from './format.js';
-import { bail, broken, type Cursor, type Env, type Frame, type Obj, read, readSmall, type TypeFn, type TypeLink } from './cursor.js';
+import { bail, broken, type Cursor, type Env, type Frame, type GeneratedTypes, type Obj, read, readSmall, type TypeFn, type TypeLink } from './cursor.js';
 import { ieField } from '../grammar/reach.js';
 
 const NONE: never[] = [];
 
+/** The bundled grammars' types as functions; they check only these keys for a hand-over. */
+export const bundledDecoders: GeneratedTypes = { audited: new Set(${JSON.stringify([...this.audits])}), make: bundledTypes };
+
 /** The types of the bundled grammars as functions, by type name, linked to the closure compiler. */
-export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => unknown> {
+function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => unknown> {
 ${indent(this.head).join('\n')}
 ${indent(fns).join('\n')}
   return {
@@ -171,13 +216,10 @@ ${table.join('\n')}
     return name;
   }
 
-  private audited(ie: IEIR, owner: string): string {
-    return this.constant(`${owner}_${ie.id.replace(/\W/g, '_')}`, `link.audited(${str(ie.id)})`);
-  }
-
   /** Joins an IE's value to the message's (an audited key hands the message over). */
   private set(ie: IEIR, v: string): string[] {
-    return [`if (${this.audited(ie, 'au')}) bail();`, `value${prop(ie.id)} = ${v};`];
+    const audited = this.audits.has(ie.id) ? [`if (${this.constant(`au_${ie.id.replace(/\W/g, '_')}`, `link.audited(${str(ie.id)})`)}) bail();`] : [];
+    return [...audited, `value${prop(ie.id)} = ${v};`];
   }
 
   /** One half of an octet shared by two IEs: 4 bits, joined unless empty. */
@@ -320,6 +362,23 @@ ${table.join('\n')}
     return { at, adjust: rel.adjust };
   }
 
+  /**
+   * Fixed-width fields in a row, read at once: one bounds check, then each field's bits from the
+   * octets, with constant shifts when the run starts on an octet boundary (most do). Nothing between
+   * them can hand the message over, so running out of bits anywhere in the run is the same outcome
+   * as the closures' field by field.
+   */
+  private run(run: Array<{ step: Step; bits: number; off: number }>, after: (s: Step) => string[], frame: () => string): string[] {
+    const total = run.at(-1)!.off + run.at(-1)!.bits;
+    const out = ['const p = c.pos;', `if (c.end - p < ${total}) broken();`, `c.pos = p + ${total};`, 'const b = c.bytes;', 'const o = p >> 3;', 'const aligned = (p & 7) === 0;'];
+    for (const { step, bits, off } of run) {
+      if (step.start) out.push(`${frame()}.starts[${step.i}] = p + ${off};`);
+      const fast = alignedBits(off, bits);
+      out.push(`v = ${fast ? `aligned ? ${fast} : ` : ''}bitsAt(b, p + ${off}, ${bits});`, ...after(step));
+    }
+    return ['{', ...indent(out), '}'];
+  }
+
   /** A field list unrolled into `value` (the closure loop of CompiledDecoder.fieldList). */
   private list(link: string, defs: FieldIR[], consts: Map<string, number>, protection?: ProtectionIR): string[] {
     const plan = listPlan(defs, consts, protection);
@@ -328,25 +387,37 @@ ${table.join('\n')}
     const local = (name: string, expr: string) => this.constant(`${link}_${name}`, expr);
     const ctx: ListCtx = { defs, frame, local, link, origin: () => ((uses.origin = true), 'origin') };
     const body: string[] = [];
-    for (const s of plan.steps) {
+    /** What follows a field's read: the value kept for later fields, joined to the struct's. */
+    const after = (s: Step): string[] => {
+      const lines: string[] = [];
+      uses.v = true;
+      if (s.val) lines.push(`${frame()}.vals[${s.i}] = v as number;`);
+      if (s.presence === 'tail') lines.push(`lastTail = ${s.i};`, 'lastTailValue = v;');
+      if (s.keep !== KEEP.never) {
+        const keep = [...(this.audits.has(s.id) ? [`if (${local(`a${s.i}`, `${link}.audited(${s.i})`)}) bail();`] : []), `value${prop(s.id)} = v;`];
+        if (s.keep === KEEP.always) lines.push(...keep);
+        else lines.push(`if (v !== ${s.expected}) {`, ...indent(keep), '}');
+      }
+      if (s.semi) lines.push(`${local(`s${s.i}`, `${link}.semi(${s.i})`)}(c, ${frame()}, value);`);
+      return lines;
+    };
+    const runs = bitRuns(plan.steps, defs, this.audits);
+    for (let k = 0; k < plan.steps.length; k++) {
+      const s = plan.steps[k];
       const f = defs[s.i];
       const i = s.i;
+      const run = runs.get(k);
+      if (run) {
+        body.push(`// ${run.map((r) => r.step.id).join(', ')}: bits read at once`, ...this.run(run, after, frame));
+        k += run.length - 1;
+        continue;
+      }
       const lines: string[] = [];
       if (s.start) lines.push(`${frame()}.starts[${i}] = c.pos;`);
       const read = s.payload ? undefined : this.value(f, i, 'v', ctx);
       if (read) lines.push(...read);
       else lines.push(`${s.payload ? '' : 'v = '}${local(`f${i}`, `${link}.field(${i})`)}(c, env, ${frame()});`);
-      if (!s.payload) {
-        uses.v = true;
-        if (s.val) lines.push(`${frame()}.vals[${i}] = v as number;`);
-        if (s.presence === 'tail') lines.push(`lastTail = ${i};`, 'lastTailValue = v;');
-        if (s.keep !== KEEP.never) {
-          const keep = [`if (${local(`a${i}`, `${link}.audited(${i})`)}) bail();`, `value${prop(s.id)} = v;`];
-          if (s.keep === KEEP.always) lines.push(...keep);
-          else lines.push(`if (v !== ${s.expected}) {`, ...indent(keep), '}');
-        }
-        if (s.semi) lines.push(`${local(`s${i}`, `${link}.semi(${i})`)}(c, ${frame()}, value);`);
-      }
+      if (!s.payload) lines.push(...after(s));
       // The guards, innermost first: an octet's spare bits, then the field's presence.
       let guarded = lines;
       const wrap = (test: string, orElse?: string) => {
@@ -380,7 +451,7 @@ ${table.join('\n')}
 }
 
 export function generateDecoders(ir: GrammarIR = loadGrammarDir()): string {
-  return new Generator(ir).generate();
+  return new Generator(ir, AUDITED_KEYS).generate();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -3,3499 +3,1175 @@
 import { bitsAt, toOctet } from './bits.js';
 import { octetsValue, padding } from './compile.js';
 import { isEmpty } from './format.js';
-import { bail, broken, type Cursor, type Env, type Frame, type Obj, read, readSmall, type TypeFn, type TypeLink } from './cursor.js';
+import { bail, broken, type Cursor, type Env, type Frame, type GeneratedTypes, type Obj, read, readSmall, type TypeFn, type TypeLink } from './cursor.js';
 import { ieField } from '../grammar/reach.js';
 
 const NONE: never[] = [];
 
+/** The bundled grammars' types as functions; they check only these keys for a hand-over. */
+export const bundledDecoders: GeneratedTypes = { audited: new Set(["group_key_information","ciphered_group_key_information"]), make: bundledTypes };
+
 /** The types of the bundled grammars as functions, by type name, linked to the closure compiler. */
-export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => unknown> {
+function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => unknown> {
   const k1 = link.list("dia_avp_header");
-  const k1_a0 = k1.audited(0);
   const k2 = link.list("dia_avp_std");
-  const k2_a0 = k2.audited(0);
-  const k2_a2 = k2.audited(2);
-  const k2_a3 = k2.audited(3);
-  const k2_a4 = k2.audited(4);
-  const k2_a5 = k2.audited(5);
-  const k2_a6 = k2.audited(6);
-  const k2_a7 = k2.audited(7);
-  const k2_a8 = k2.audited(8);
-  const k2_a10 = k2.audited(10);
   const k2_w11_0 = [10415];
   const k2_r11 = k2.related(11);
-  const k2_a11 = k2.audited(11);
   const k3 = link.list("dia_avp_unknown");
-  const k3_a0 = k3.audited(0);
-  const k3_a2 = k3.audited(2);
-  const k3_a3 = k3.audited(3);
-  const k3_a4 = k3.audited(4);
-  const k3_a5 = k3.audited(5);
-  const k3_a6 = k3.audited(6);
-  const k3_a7 = k3.audited(7);
-  const k3_a8 = k3.audited(8);
-  const k3_a10 = k3.audited(10);
   const k3_r11 = k3.related(11);
-  const k3_a11 = k3.audited(11);
   const k4 = link.list("dia_unknown");
-  const k4_a0 = k4.audited(0);
   const k5 = link.list("dia_user_name");
-  const k5_a0 = k5.audited(0);
   const k6 = link.list("dia_proxy_state");
-  const k6_a0 = k6.audited(0);
   const k7 = link.list("dia_event_timestamp");
-  const k7_a0 = k7.audited(0);
   const k8 = link.list("dia_host_ip_address");
-  const k8_a0 = k8.audited(0);
-  const k8_a1 = k8.audited(1);
   const k9 = link.list("dia_auth_application_id");
-  const k9_a0 = k9.audited(0);
   const k10 = link.list("dia_acct_application_id");
-  const k10_a0 = k10.audited(0);
   const k11 = link.list("dia_vendor_specific_application_id");
-  const k11_a0 = k11.audited(0);
   const k12 = link.list("dia_session_id");
-  const k12_a0 = k12.audited(0);
   const k13 = link.list("dia_origin_host");
-  const k13_a0 = k13.audited(0);
   const k14 = link.list("dia_supported_vendor_id");
-  const k14_a0 = k14.audited(0);
   const k15 = link.list("dia_vendor_id");
-  const k15_a0 = k15.audited(0);
   const k16 = link.list("dia_firmware_revision");
-  const k16_a0 = k16.audited(0);
   const k17 = link.list("dia_result_code");
-  const k17_a0 = k17.audited(0);
   const k18 = link.list("dia_product_name");
-  const k18_a0 = k18.audited(0);
   const k19 = link.list("dia_auth_session_state");
-  const k19_a0 = k19.audited(0);
   const k20 = link.list("dia_origin_state_id");
-  const k20_a0 = k20.audited(0);
   const k21 = link.list("dia_failed_avp");
-  const k21_a0 = k21.audited(0);
   const k22 = link.list("dia_proxy_host");
-  const k22_a0 = k22.audited(0);
   const k23 = link.list("dia_error_message");
-  const k23_a0 = k23.audited(0);
   const k24 = link.list("dia_route_record");
-  const k24_a0 = k24.audited(0);
   const k25 = link.list("dia_destination_realm");
-  const k25_a0 = k25.audited(0);
   const k26 = link.list("dia_proxy_info");
-  const k26_a0 = k26.audited(0);
   const k27 = link.list("dia_accounting_sub_session_id");
   const k27_f0 = k27.field(0);
-  const k27_a0 = k27.audited(0);
   const k28 = link.list("dia_destination_host");
-  const k28_a0 = k28.audited(0);
   const k29 = link.list("dia_error_reporting_host");
-  const k29_a0 = k29.audited(0);
   const k30 = link.list("dia_origin_realm");
-  const k30_a0 = k30.audited(0);
   const k31 = link.list("dia_experimental_result");
-  const k31_a0 = k31.audited(0);
   const k32 = link.list("dia_experimental_result_code");
-  const k32_a0 = k32.audited(0);
   const k33 = link.list("dia_drmp");
-  const k33_a0 = k33.audited(0);
   const k34 = link.list("dia_validity_time");
-  const k34_a0 = k34.audited(0);
   const k35 = link.list("dia_class");
-  const k35_a0 = k35.audited(0);
   const k36 = link.list("dia_session_timeout");
-  const k36_a0 = k36.audited(0);
   const k37 = link.list("dia_acct_session_id");
-  const k37_a0 = k37.audited(0);
   const k38 = link.list("dia_acct_multi_session_id");
-  const k38_a0 = k38.audited(0);
   const k39 = link.list("dia_acct_interim_interval");
-  const k39_a0 = k39.audited(0);
   const k40 = link.list("dia_mip6_home_link_prefix");
-  const k40_a0 = k40.audited(0);
   const k41 = link.list("dia_redirect_host_usage");
-  const k41_a0 = k41.audited(0);
   const k42 = link.list("dia_redirect_max_cache_time");
-  const k42_a0 = k42.audited(0);
   const k43 = link.list("dia_session_binding");
-  const k43_a0 = k43.audited(0);
   const k44 = link.list("dia_session_server_failover");
-  const k44_a0 = k44.audited(0);
   const k45 = link.list("dia_multi_round_time_out");
-  const k45_a0 = k45.audited(0);
   const k46 = link.list("dia_disconnect_cause");
-  const k46_a0 = k46.audited(0);
   const k47 = link.list("dia_auth_request_type");
-  const k47_a0 = k47.audited(0);
   const k48 = link.list("dia_auth_grace_period");
-  const k48_a0 = k48.audited(0);
   const k49 = link.list("dia_re_auth_request_type");
-  const k49_a0 = k49.audited(0);
   const k50 = link.list("dia_authorization_lifetime");
-  const k50_a0 = k50.audited(0);
   const k51 = link.list("dia_redirect_host");
-  const k51_a0 = k51.audited(0);
   const k52 = link.list("dia_termination_cause");
-  const k52_a0 = k52.audited(0);
   const k53 = link.list("dia_inband_security_id");
-  const k53_a0 = k53.audited(0);
   const k54 = link.list("dia_mip_home_agent_address");
-  const k54_a0 = k54.audited(0);
-  const k54_a1 = k54.audited(1);
   const k55 = link.list("dia_mip_home_agent_host");
-  const k55_a0 = k55.audited(0);
   const k56 = link.list("dia_accounting_record_type");
-  const k56_a0 = k56.audited(0);
   const k57 = link.list("dia_accounting_realtime_required");
-  const k57_a0 = k57.audited(0);
   const k58 = link.list("dia_accounting_record_number");
-  const k58_a0 = k58.audited(0);
   const k59 = link.list("dia_mip6_agent_info");
-  const k59_a0 = k59.audited(0);
   const k60 = link.list("dia_service_selection");
-  const k60_a0 = k60.audited(0);
   const k61 = link.list("dia_time_of_day_start");
-  const k61_a0 = k61.audited(0);
   const k62 = link.list("dia_time_of_day_end");
-  const k62_a0 = k62.audited(0);
   const k63 = link.list("dia_day_of_week_mask");
-  const k63_a0 = k63.audited(0);
   const k64 = link.list("dia_oc_supported_features");
-  const k64_a0 = k64.audited(0);
   const k65 = link.list("dia_oc_feature_vector");
   const k65_f0 = k65.field(0);
-  const k65_a0 = k65.audited(0);
   const k66 = link.list("dia_oc_olr");
-  const k66_a0 = k66.audited(0);
   const k67 = link.list("dia_oc_sequence_number");
   const k67_f0 = k67.field(0);
-  const k67_a0 = k67.audited(0);
   const k68 = link.list("dia_oc_validity_duration");
-  const k68_a0 = k68.audited(0);
   const k69 = link.list("dia_oc_report_type");
-  const k69_a0 = k69.audited(0);
   const k70 = link.list("dia_oc_reduction_percentage");
-  const k70_a0 = k70.audited(0);
   const k71 = link.list("dia_sourceid");
-  const k71_a0 = k71.audited(0);
   const k72 = link.list("dia_load");
-  const k72_a0 = k72.audited(0);
   const k73 = link.list("dia_load_type");
-  const k73_a0 = k73.audited(0);
   const k74 = link.list("dia_load_value");
   const k74_f0 = k74.field(0);
-  const k74_a0 = k74.audited(0);
   const k75 = link.list("diameter_message");
-  const k75_a0 = k75.audited(0);
-  const k75_a2 = k75.audited(2);
-  const k75_a3 = k75.audited(3);
-  const k75_a4 = k75.audited(4);
-  const k75_a5 = k75.audited(5);
-  const k75_a6 = k75.audited(6);
-  const k75_a7 = k75.audited(7);
-  const k75_a8 = k75.audited(8);
-  const k75_a9 = k75.audited(9);
-  const k75_a10 = k75.audited(10);
-  const k75_a11 = k75.audited(11);
-  const k75_a12 = k75.audited(12);
-  const k75_a13 = k75.audited(13);
   const k75_r14 = k75.related(14);
-  const k75_a14 = k75.audited(14);
   const k76 = link.list("dia_group_key_info_avp");
-  const k76_a0 = k76.audited(0);
-  const k76_a2 = k76.audited(2);
-  const k76_a3 = k76.audited(3);
-  const k76_a4 = k76.audited(4);
-  const k76_a5 = k76.audited(5);
-  const k76_a6 = k76.audited(6);
-  const k76_a7 = k76.audited(7);
-  const k76_a8 = k76.audited(8);
-  const k76_a10 = k76.audited(10);
   const k76_r11 = k76.related(11);
-  const k76_a11 = k76.audited(11);
   const k77 = link.list("dia_gki_avp");
-  const k77_a0 = k77.audited(0);
-  const k77_a2 = k77.audited(2);
-  const k77_a3 = k77.audited(3);
-  const k77_a4 = k77.audited(4);
-  const k77_a5 = k77.audited(5);
-  const k77_a6 = k77.audited(6);
-  const k77_a7 = k77.audited(7);
-  const k77_a8 = k77.audited(8);
-  const k77_a10 = k77.audited(10);
   const k77_r11 = k77.related(11);
-  const k77_a11 = k77.audited(11);
   const k78 = link.list("dia_group_ciphering_algorithm_avp");
-  const k78_a0 = k78.audited(0);
-  const k78_a2 = k78.audited(2);
-  const k78_a3 = k78.audited(3);
-  const k78_a4 = k78.audited(4);
-  const k78_a5 = k78.audited(5);
-  const k78_a6 = k78.audited(6);
-  const k78_a7 = k78.audited(7);
-  const k78_a8 = k78.audited(8);
-  const k78_a10 = k78.audited(10);
   const k78_r11 = k78.related(11);
-  const k78_a11 = k78.audited(11);
   const k79 = link.list("dia_group_integrity_algorithm_avp");
-  const k79_a0 = k79.audited(0);
-  const k79_a2 = k79.audited(2);
-  const k79_a3 = k79.audited(3);
-  const k79_a4 = k79.audited(4);
-  const k79_a5 = k79.audited(5);
-  const k79_a6 = k79.audited(6);
-  const k79_a7 = k79.audited(7);
-  const k79_a8 = k79.audited(8);
-  const k79_a10 = k79.audited(10);
   const k79_r11 = k79.related(11);
-  const k79_a11 = k79.audited(11);
   const k80 = link.list("dia_gk_conf_avp");
-  const k80_a0 = k80.audited(0);
-  const k80_a2 = k80.audited(2);
-  const k80_a3 = k80.audited(3);
-  const k80_a4 = k80.audited(4);
-  const k80_a5 = k80.audited(5);
-  const k80_a6 = k80.audited(6);
-  const k80_a7 = k80.audited(7);
-  const k80_a8 = k80.audited(8);
-  const k80_a10 = k80.audited(10);
   const k80_r11 = k80.related(11);
-  const k80_a11 = k80.audited(11);
   const k81 = link.list("dia_gk_integ_avp");
-  const k81_a0 = k81.audited(0);
-  const k81_a2 = k81.audited(2);
-  const k81_a3 = k81.audited(3);
-  const k81_a4 = k81.audited(4);
-  const k81_a5 = k81.audited(5);
-  const k81_a6 = k81.audited(6);
-  const k81_a7 = k81.audited(7);
-  const k81_a8 = k81.audited(8);
-  const k81_a10 = k81.audited(10);
   const k81_r11 = k81.related(11);
-  const k81_a11 = k81.audited(11);
   const k82 = link.list("dia_gk_lifetime_avp");
-  const k82_a0 = k82.audited(0);
-  const k82_a2 = k82.audited(2);
-  const k82_a3 = k82.audited(3);
-  const k82_a4 = k82.audited(4);
-  const k82_a5 = k82.audited(5);
-  const k82_a6 = k82.audited(6);
-  const k82_a7 = k82.audited(7);
-  const k82_a8 = k82.audited(8);
-  const k82_a10 = k82.audited(10);
   const k82_r11 = k82.related(11);
-  const k82_a11 = k82.audited(11);
   const k83 = link.list("dia_group_key_info");
-  const k83_a0 = k83.audited(0);
   const k84 = link.list("dia_gki");
-  const k84_a0 = k84.audited(0);
   const k85 = link.list("dia_group_ciphering_algorithm");
-  const k85_a0 = k85.audited(0);
   const k86 = link.list("dia_group_integrity_algorithm");
-  const k86_a0 = k86.audited(0);
   const k87 = link.list("dia_gk_conf");
-  const k87_a0 = k87.audited(0);
   const k88 = link.list("dia_gk_integ");
-  const k88_a0 = k88.audited(0);
   const k89 = link.list("dia_gk_lifetime");
-  const k89_a0 = k89.audited(0);
   const k90 = link.list("dia_command_code_name");
-  const k90_a0 = k90.audited(0);
   const k92 = link.list("dia_t5_group_key_provisioning");
   const k93 = link.list("dia_t5_mt_group_data");
   const k94 = link.list("dia_application_id_name");
-  const k94_a0 = k94.audited(0);
   const k96 = link.list("dia_t5_application");
   const k97 = link.list("dia_action_type_name");
-  const k97_a0 = k97.audited(0);
   const k99 = link.list("dia_tsp_group_message_delivery");
   const k100 = link.list("dia_subscription_data");
-  const k100_a0 = k100.audited(0);
   const k101 = link.list("dia_ulr_flags");
-  const k101_a0 = k101.audited(0);
   const k102 = link.list("dia_ula_flags");
-  const k102_a0 = k102.audited(0);
   const k103 = link.list("dia_visited_plmn_id");
-  const k103_a0 = k103.audited(0);
   const k104 = link.list("dia_subscriber_status");
-  const k104_a0 = k104.audited(0);
   const k105 = link.list("dia_idr_flags");
-  const k105_a0 = k105.audited(0);
   const k106 = link.list("dia_subscription_data_flags");
-  const k106_a0 = k106.audited(0);
   const k107 = link.list("dia_imsi_group_id");
-  const k107_a0 = k107.audited(0);
   const k108 = link.list("dia_group_service_id");
-  const k108_a0 = k108.audited(0);
   const k109 = link.list("dia_group_plmn_id");
-  const k109_a0 = k109.audited(0);
   const k110 = link.list("dia_local_group_id");
-  const k110_a0 = k110.audited(0);
   const k111 = link.list("dia_ue_usage_type");
-  const k111_a0 = k111.audited(0);
   const k112 = link.list("dia_requested_eutran_authentication_info");
-  const k112_a0 = k112.audited(0);
   const k113 = link.list("dia_requested_utran_geran_authentication_info");
-  const k113_a0 = k113.audited(0);
   const k114 = link.list("dia_number_of_requested_vectors");
-  const k114_a0 = k114.audited(0);
   const k115 = link.list("dia_re_synchronization_info");
-  const k115_a0 = k115.audited(0);
   const k116 = link.list("dia_immediate_response_preferred");
-  const k116_a0 = k116.audited(0);
   const k117 = link.list("dia_authentication_info");
-  const k117_a0 = k117.audited(0);
   const k118 = link.list("dia_e_utran_vector");
-  const k118_a0 = k118.audited(0);
   const k119 = link.list("dia_utran_vector");
-  const k119_a0 = k119.audited(0);
   const k120 = link.list("dia_geran_vector");
-  const k120_a0 = k120.audited(0);
   const k121 = link.list("dia_network_access_mode");
-  const k121_a0 = k121.audited(0);
   const k122 = link.list("dia_item_number");
-  const k122_a0 = k122.audited(0);
   const k123 = link.list("dia_cancellation_type");
-  const k123_a0 = k123.audited(0);
   const k124 = link.list("dia_context_identifier");
-  const k124_a0 = k124.audited(0);
   const k125 = link.list("dia_rand");
-  const k125_a0 = k125.audited(0);
   const k126 = link.list("dia_xres");
-  const k126_a0 = k126.audited(0);
   const k127 = link.list("dia_autn");
-  const k127_a0 = k127.audited(0);
   const k128 = link.list("dia_kasme");
-  const k128_a0 = k128.audited(0);
   const k129 = link.list("dia_pur_flags");
-  const k129_a0 = k129.audited(0);
   const k130 = link.list("dia_clr_flags");
-  const k130_a0 = k130.audited(0);
   const k131 = link.list("dia_dsr_flags");
-  const k131_a0 = k131.audited(0);
   const k132 = link.list("dia_dsa_flags");
-  const k132_a0 = k132.audited(0);
   const k133 = link.list("dia_ida_flags");
-  const k133_a0 = k133.audited(0);
   const k134 = link.list("dia_pua_flags");
-  const k134_a0 = k134.audited(0);
   const k135 = link.list("dia_nor_flags");
-  const k135_a0 = k135.audited(0);
   const k136 = link.list("dia_air_flags");
-  const k136_a0 = k136.audited(0);
   const k137 = link.list("dia_terminal_information");
-  const k137_a0 = k137.audited(0);
   const k138 = link.list("dia_imei");
-  const k138_a0 = k138.audited(0);
   const k139 = link.list("dia_software_version");
-  const k139_a0 = k139.audited(0);
   const k140 = link.list("dia_qos_subscribed");
-  const k140_a0 = k140.audited(0);
   const k141 = link.list("dia_hplmn_odb");
-  const k141_a0 = k141.audited(0);
   const k142 = link.list("dia_operator_determined_barring");
-  const k142_a0 = k142.audited(0);
   const k143 = link.list("dia_access_restriction_data");
-  const k143_a0 = k143.audited(0);
   const k144 = link.list("dia_apn_oi_replacement");
-  const k144_a0 = k144.audited(0);
   const k145 = link.list("dia_all_apn_configurations_included_indicator");
-  const k145_a0 = k145.audited(0);
   const k146 = link.list("dia_apn_configuration_profile");
-  const k146_a0 = k146.audited(0);
   const k147 = link.list("dia_apn_configuration");
-  const k147_a0 = k147.audited(0);
   const k148 = link.list("dia_eps_subscribed_qos_profile");
-  const k148_a0 = k148.audited(0);
   const k149 = link.list("dia_vplmn_dynamic_address_allowed");
-  const k149_a0 = k149.audited(0);
   const k150 = link.list("dia_stn_sr");
-  const k150_a0 = k150.audited(0);
   const k151 = link.list("dia_alert_reason");
-  const k151_a0 = k151.audited(0);
   const k152 = link.list("dia_ambr");
-  const k152_a0 = k152.audited(0);
   const k153 = link.list("dia_csg_subscription_data");
-  const k153_a0 = k153.audited(0);
   const k154 = link.list("dia_csg_id");
-  const k154_a0 = k154.audited(0);
   const k155 = link.list("dia_pdn_gw_allocation_type");
-  const k155_a0 = k155.audited(0);
   const k156 = link.list("dia_expiration_date");
-  const k156_a0 = k156.audited(0);
   const k157 = link.list("dia_rat_frequency_selection_priority_id");
-  const k157_a0 = k157.audited(0);
   const k158 = link.list("dia_user_id");
-  const k158_a0 = k158.audited(0);
   const k159 = link.list("dia_equipment_status");
-  const k159_a0 = k159.audited(0);
   const k160 = link.list("dia_regional_subscription_zone_code");
-  const k160_a0 = k160.audited(0);
   const k161 = link.list("dia_trace_collection_entity");
-  const k161_a0 = k161.audited(0);
-  const k161_a1 = k161.audited(1);
   const k162 = link.list("dia_kc");
-  const k162_a0 = k162.audited(0);
   const k163 = link.list("dia_sres");
-  const k163_a0 = k163.audited(0);
   const k164 = link.list("dia_pdn_type");
-  const k164_a0 = k164.audited(0);
   const k165 = link.list("dia_roaming_restricted_due_to_unsupported_feature");
-  const k165_a0 = k165.audited(0);
   const k166 = link.list("dia_trace_data");
-  const k166_a0 = k166.audited(0);
   const k167 = link.list("dia_trace_reference");
-  const k167_a0 = k167.audited(0);
   const k168 = link.list("dia_trace_depth");
-  const k168_a0 = k168.audited(0);
   const k169 = link.list("dia_trace_ne_type_list");
-  const k169_a0 = k169.audited(0);
   const k170 = link.list("dia_trace_interface_list");
-  const k170_a0 = k170.audited(0);
   const k171 = link.list("dia_trace_event_list");
-  const k171_a0 = k171.audited(0);
   const k172 = link.list("dia_omc_id");
-  const k172_a0 = k172.audited(0);
   const k173 = link.list("dia_gprs_subscription_data");
-  const k173_a0 = k173.audited(0);
   const k174 = link.list("dia_complete_data_list_included_indicator");
-  const k174_a0 = k174.audited(0);
   const k175 = link.list("dia_pdp_context");
-  const k175_a0 = k175.audited(0);
   const k176 = link.list("dia_pdp_type");
-  const k176_a0 = k176.audited(0);
   const k177 = link.list("dia_3gpp2_meid");
-  const k177_a0 = k177.audited(0);
   const k178 = link.list("dia_specific_apn_info");
-  const k178_a0 = k178.audited(0);
   const k179 = link.list("dia_lcs_info");
-  const k179_a0 = k179.audited(0);
   const k180 = link.list("dia_gmlc_number");
-  const k180_a0 = k180.audited(0);
   const k181 = link.list("dia_lcs_privacyexception");
-  const k181_a0 = k181.audited(0);
   const k182 = link.list("dia_ss_code");
-  const k182_a0 = k182.audited(0);
   const k183 = link.list("dia_ss_status");
-  const k183_a0 = k183.audited(0);
   const k184 = link.list("dia_notification_to_ue_user");
-  const k184_a0 = k184.audited(0);
   const k185 = link.list("dia_external_client");
-  const k185_a0 = k185.audited(0);
   const k186 = link.list("dia_client_identity");
-  const k186_a0 = k186.audited(0);
   const k187 = link.list("dia_gmlc_restriction");
-  const k187_a0 = k187.audited(0);
   const k188 = link.list("dia_plmn_client");
-  const k188_a0 = k188.audited(0);
   const k189 = link.list("dia_service_type");
-  const k189_a0 = k189.audited(0);
   const k190 = link.list("dia_servicetypeidentity");
-  const k190_a0 = k190.audited(0);
   const k191 = link.list("dia_mo_lr");
-  const k191_a0 = k191.audited(0);
   const k192 = link.list("dia_teleservice_list");
-  const k192_a0 = k192.audited(0);
   const k193 = link.list("dia_ts_code");
-  const k193_a0 = k193.audited(0);
   const k194 = link.list("dia_call_barring_info");
-  const k194_a0 = k194.audited(0);
   const k195 = link.list("dia_sgsn_number");
-  const k195_a0 = k195.audited(0);
   const k196 = link.list("dia_ics_indicator");
-  const k196_a0 = k196.audited(0);
   const k197 = link.list("dia_ims_voice_over_ps_sessions_supported");
-  const k197_a0 = k197.audited(0);
   const k198 = link.list("dia_homogeneous_support_of_ims_voice_over_ps_sessions");
-  const k198_a0 = k198.audited(0);
   const k199 = link.list("dia_last_ue_activity_time");
-  const k199_a0 = k199.audited(0);
   const k200 = link.list("dia_eps_user_state");
-  const k200_a0 = k200.audited(0);
   const k201 = link.list("dia_eps_location_information");
-  const k201_a0 = k201.audited(0);
   const k202 = link.list("dia_mme_user_state");
-  const k202_a0 = k202.audited(0);
   const k203 = link.list("dia_sgsn_user_state");
-  const k203_a0 = k203.audited(0);
   const k204 = link.list("dia_user_state");
-  const k204_a0 = k204.audited(0);
   const k205 = link.list("dia_mme_location_information");
-  const k205_a0 = k205.audited(0);
   const k206 = link.list("dia_sgsn_location_information");
-  const k206_a0 = k206.audited(0);
   const k207 = link.list("dia_e_utran_cell_global_identity");
-  const k207_a0 = k207.audited(0);
   const k208 = link.list("dia_tracking_area_identity");
-  const k208_a0 = k208.audited(0);
   const k209 = link.list("dia_cell_global_identity");
-  const k209_a0 = k209.audited(0);
   const k210 = link.list("dia_routing_area_identity");
-  const k210_a0 = k210.audited(0);
   const k211 = link.list("dia_location_area_identity");
-  const k211_a0 = k211.audited(0);
   const k212 = link.list("dia_service_area_identity");
-  const k212_a0 = k212.audited(0);
   const k213 = link.list("dia_geographical_information");
-  const k213_a0 = k213.audited(0);
   const k214 = link.list("dia_geodetic_information");
-  const k214_a0 = k214.audited(0);
   const k215 = link.list("dia_current_location_retrieved");
-  const k215_a0 = k215.audited(0);
   const k216 = link.list("dia_age_of_location_information");
-  const k216_a0 = k216.audited(0);
   const k217 = link.list("dia_active_apn");
-  const k217_a0 = k217.audited(0);
   const k218 = link.list("dia_sipto_permission");
-  const k218_a0 = k218.audited(0);
   const k219 = link.list("dia_error_diagnostic");
-  const k219_a0 = k219.audited(0);
   const k220 = link.list("dia_ue_srvcc_capability");
-  const k220_a0 = k220.audited(0);
   const k221 = link.list("dia_mps_priority");
-  const k221_a0 = k221.audited(0);
   const k222 = link.list("dia_vplmn_lipa_allowed");
-  const k222_a0 = k222.audited(0);
   const k223 = link.list("dia_lipa_permission");
-  const k223_a0 = k223.audited(0);
   const k224 = link.list("dia_subscribed_periodic_rau_tau_timer");
-  const k224_a0 = k224.audited(0);
   const k225 = link.list("dia_ext_pdp_type");
-  const k225_a0 = k225.audited(0);
   const k226 = link.list("dia_ext_pdp_address");
-  const k226_a0 = k226.audited(0);
-  const k226_a1 = k226.audited(1);
   const k227 = link.list("dia_mdt_configuration");
-  const k227_a0 = k227.audited(0);
   const k228 = link.list("dia_job_type");
-  const k228_a0 = k228.audited(0);
   const k229 = link.list("dia_area_scope");
-  const k229_a0 = k229.audited(0);
   const k230 = link.list("dia_list_of_measurements");
-  const k230_a0 = k230.audited(0);
   const k231 = link.list("dia_reporting_trigger");
-  const k231_a0 = k231.audited(0);
   const k232 = link.list("dia_report_interval");
-  const k232_a0 = k232.audited(0);
   const k233 = link.list("dia_report_amount");
-  const k233_a0 = k233.audited(0);
   const k234 = link.list("dia_event_threshold_rsrp");
-  const k234_a0 = k234.audited(0);
   const k235 = link.list("dia_event_threshold_rsrq");
-  const k235_a0 = k235.audited(0);
   const k236 = link.list("dia_logging_interval");
-  const k236_a0 = k236.audited(0);
   const k237 = link.list("dia_logging_duration");
-  const k237_a0 = k237.audited(0);
   const k238 = link.list("dia_relay_node_indicator");
-  const k238_a0 = k238.audited(0);
   const k239 = link.list("dia_mdt_user_consent");
-  const k239_a0 = k239.audited(0);
   const k240 = link.list("dia_subscribed_vsrvcc");
-  const k240_a0 = k240.audited(0);
   const k241 = link.list("dia_equivalent_plmn_list");
-  const k241_a0 = k241.audited(0);
   const k242 = link.list("dia_uvr_flags");
-  const k242_a0 = k242.audited(0);
   const k243 = link.list("dia_uva_flags");
-  const k243_a0 = k243.audited(0);
   const k244 = link.list("dia_vplmn_csg_subscription_data");
-  const k244_a0 = k244.audited(0);
   const k245 = link.list("dia_time_zone");
-  const k245_a0 = k245.audited(0);
   const k246 = link.list("dia_a_msisdn");
-  const k246_a0 = k246.audited(0);
   const k247 = link.list("dia_mme_number_for_mt_sms");
-  const k247_a0 = k247.audited(0);
   const k248 = link.list("dia_sms_register_request");
-  const k248_a0 = k248.audited(0);
   const k249 = link.list("dia_local_time_zone");
-  const k249_a0 = k249.audited(0);
   const k250 = link.list("dia_daylight_saving_time");
-  const k250_a0 = k250.audited(0);
   const k251 = link.list("dia_measurement_period_lte");
-  const k251_a0 = k251.audited(0);
   const k252 = link.list("dia_measurement_period_umts");
-  const k252_a0 = k252.audited(0);
   const k253 = link.list("dia_collection_period_rrm_lte");
-  const k253_a0 = k253.audited(0);
   const k254 = link.list("dia_collection_period_rrm_umts");
-  const k254_a0 = k254.audited(0);
   const k255 = link.list("dia_positioning_method");
-  const k255_a0 = k255.audited(0);
   const k256 = link.list("dia_measurement_quantity");
-  const k256_a0 = k256.audited(0);
   const k257 = link.list("dia_event_threshold_event_1f");
-  const k257_a0 = k257.audited(0);
   const k258 = link.list("dia_event_threshold_event_1i");
-  const k258_a0 = k258.audited(0);
   const k259 = link.list("dia_restoration_priority");
-  const k259_a0 = k259.audited(0);
   const k260 = link.list("dia_sgs_mme_identity");
-  const k260_a0 = k260.audited(0);
   const k261 = link.list("dia_sipto_local_network_permission");
-  const k261_a0 = k261.audited(0);
   const k262 = link.list("dia_coupled_node_diameter_id");
-  const k262_a0 = k262.audited(0);
   const k263 = link.list("dia_wlan_offloadability");
-  const k263_a0 = k263.audited(0);
   const k264 = link.list("dia_wlan_offloadability_eutran");
-  const k264_a0 = k264.audited(0);
   const k265 = link.list("dia_wlan_offloadability_utran");
-  const k265_a0 = k265.audited(0);
   const k266 = link.list("dia_reset_id");
-  const k266_a0 = k266.audited(0);
   const k267 = link.list("dia_mdt_allowed_plmn_id");
-  const k267_a0 = k267.audited(0);
   const k268 = link.list("dia_adjacent_plmns");
-  const k268_a0 = k268.audited(0);
   const k269 = link.list("dia_adjacent_access_restriction_data");
-  const k269_a0 = k269.audited(0);
   const k270 = link.list("dia_dl_buffering_suggested_packet_count");
-  const k270_a0 = k270.audited(0);
   const k271 = link.list("dia_non_ip_pdn_type_indicator");
-  const k271_a0 = k271.audited(0);
   const k272 = link.list("dia_non_ip_data_delivery_mechanism");
-  const k272_a0 = k272.audited(0);
   const k273 = link.list("dia_additional_context_identifier");
-  const k273_a0 = k273.audited(0);
   const k274 = link.list("dia_scef_realm");
-  const k274_a0 = k274.audited(0);
   const k275 = link.list("dia_subscription_data_deletion");
-  const k275_a0 = k275.audited(0);
   const k276 = link.list("dia_preferred_data_mode");
-  const k276_a0 = k276.audited(0);
   const k277 = link.list("dia_emergency_info");
-  const k277_a0 = k277.audited(0);
   const k278 = link.list("dia_v2x_subscription_data");
-  const k278_a0 = k278.audited(0);
   const k279 = link.list("dia_v2x_permission");
-  const k279_a0 = k279.audited(0);
   const k280 = link.list("dia_pdn_connection_continuity");
-  const k280_a0 = k280.audited(0);
   const k281 = link.list("dia_edrx_cycle_length");
-  const k281_a0 = k281.audited(0);
   const k282 = link.list("dia_edrx_cycle_length_value");
-  const k282_a0 = k282.audited(0);
   const k283 = link.list("dia_ue_pc5_ambr");
-  const k283_a0 = k283.audited(0);
   const k284 = link.list("dia_mbsfn_area");
-  const k284_a0 = k284.audited(0);
   const k285 = link.list("dia_mbsfn_area_id");
-  const k285_a0 = k285.audited(0);
   const k286 = link.list("dia_carrier_frequency");
-  const k286_a0 = k286.audited(0);
   const k287 = link.list("dia_rds_indicator");
-  const k287_a0 = k287.audited(0);
   const k288 = link.list("dia_service_gap_time");
-  const k288_a0 = k288.audited(0);
   const k289 = link.list("dia_aerial_ue_subscription_information");
-  const k289_a0 = k289.audited(0);
   const k290 = link.list("dia_broadcast_location_assistance_data_types");
   const k290_f0 = k290.field(0);
-  const k290_a0 = k290.audited(0);
   const k291 = link.list("dia_paging_time_window");
-  const k291_a0 = k291.audited(0);
   const k292 = link.list("dia_operation_mode");
-  const k292_a0 = k292.audited(0);
   const k293 = link.list("dia_paging_time_window_length");
-  const k293_a0 = k293.audited(0);
   const k294 = link.list("dia_core_network_restrictions");
-  const k294_a0 = k294.audited(0);
   const k295 = link.list("dia_edrx_related_rat");
-  const k295_a0 = k295.audited(0);
   const k296 = link.list("dia_interworking_5gs_indicator");
-  const k296_a0 = k296.audited(0);
   const k297 = link.list("dia_ethernet_pdn_type_indicator");
-  const k297_a0 = k297.audited(0);
   const k298 = link.list("dia_subscribed_arpi");
-  const k298_a0 = k298.audited(0);
   const k299 = link.list("dia_iab_operation_permission");
-  const k299_a0 = k299.audited(0);
   const k300 = link.list("dia_v2x_subscription_data_nr");
-  const k300_a0 = k300.audited(0);
   const k301 = link.list("dia_ue_pc5_qos");
-  const k301_a0 = k301.audited(0);
   const k302 = link.list("dia_pc5_qos_flow");
-  const k302_a0 = k302.audited(0);
   const k303 = link.list("dia_5qi");
-  const k303_a0 = k303.audited(0);
   const k304 = link.list("dia_pc5_flow_bitrates");
-  const k304_a0 = k304.audited(0);
   const k305 = link.list("dia_guaranteed_flow_bitrates");
-  const k305_a0 = k305.audited(0);
   const k306 = link.list("dia_maximum_flow_bitrates");
-  const k306_a0 = k306.audited(0);
   const k307 = link.list("dia_pc5_range");
-  const k307_a0 = k307.audited(0);
   const k308 = link.list("dia_pc5_link_ambr");
-  const k308_a0 = k308.audited(0);
   const k309 = link.list("dia_third_context_identifier");
-  const k309_a0 = k309.audited(0);
   const k310 = link.list("dia_user_identifier");
-  const k310_a0 = k310.audited(0);
   const k311 = link.list("dia_service_id");
-  const k311_a0 = k311.audited(0);
   const k312 = link.list("dia_scs_identity");
-  const k312_a0 = k312.audited(0);
   const k313 = link.list("dia_service_parameters");
-  const k313_a0 = k313.audited(0);
   const k314 = link.list("dia_service_data");
-  const k314_a0 = k314.audited(0);
   const k315 = link.list("dia_t4_data");
-  const k315_a0 = k315.audited(0);
   const k316 = link.list("dia_hss_cause");
-  const k316_a0 = k316.audited(0);
   const k317 = link.list("dia_sir_flags");
-  const k317_a0 = k317.audited(0);
   const k318 = link.list("dia_external_identifier");
-  const k318_a0 = k318.audited(0);
   const k319 = link.list("dia_mtc_error_diagnostic");
-  const k319_a0 = k319.audited(0);
   const k320 = link.list("dia_ip_sm_gw_number");
-  const k320_a0 = k320.audited(0);
   const k321 = link.list("dia_ip_sm_gw_name");
-  const k321_a0 = k321.audited(0);
   const k322 = link.list("dia_t4_parameters");
-  const k322_a0 = k322.audited(0);
   const k323 = link.list("dia_ip_sm_gw_realm");
-  const k323_a0 = k323.audited(0);
   const k324 = link.list("dia_aese_communication_pattern");
-  const k324_a0 = k324.audited(0);
   const k325 = link.list("dia_communication_pattern_set");
-  const k325_a0 = k325.audited(0);
   const k326 = link.list("dia_periodic_communication_indicator");
-  const k326_a0 = k326.audited(0);
   const k327 = link.list("dia_communication_duration_time");
-  const k327_a0 = k327.audited(0);
   const k328 = link.list("dia_periodic_time");
-  const k328_a0 = k328.audited(0);
   const k329 = link.list("dia_scheduled_communication_time");
-  const k329_a0 = k329.audited(0);
   const k330 = link.list("dia_stationary_indication");
-  const k330_a0 = k330.audited(0);
   const k331 = link.list("dia_aese_communication_pattern_config_status");
-  const k331_a0 = k331.audited(0);
   const k332 = link.list("dia_aese_error_report");
-  const k332_a0 = k332.audited(0);
   const k333 = link.list("dia_monitoring_event_configuration");
-  const k333_a0 = k333.audited(0);
   const k334 = link.list("dia_monitoring_event_report");
-  const k334_a0 = k334.audited(0);
   const k335 = link.list("dia_scef_reference_id");
-  const k335_a0 = k335.audited(0);
   const k336 = link.list("dia_scef_id");
-  const k336_a0 = k336.audited(0);
   const k337 = link.list("dia_scef_reference_id_for_deletion");
-  const k337_a0 = k337.audited(0);
   const k338 = link.list("dia_monitoring_type");
-  const k338_a0 = k338.audited(0);
   const k339 = link.list("dia_maximum_number_of_reports");
-  const k339_a0 = k339.audited(0);
   const k340 = link.list("dia_ue_reachability_configuration");
-  const k340_a0 = k340.audited(0);
   const k341 = link.list("dia_monitoring_duration");
-  const k341_a0 = k341.audited(0);
   const k342 = link.list("dia_maximum_detection_time");
-  const k342_a0 = k342.audited(0);
   const k343 = link.list("dia_reachability_type");
-  const k343_a0 = k343.audited(0);
   const k344 = link.list("dia_maximum_latency");
-  const k344_a0 = k344.audited(0);
   const k345 = link.list("dia_maximum_response_time");
-  const k345_a0 = k345.audited(0);
   const k346 = link.list("dia_location_information_configuration");
-  const k346_a0 = k346.audited(0);
   const k347 = link.list("dia_monte_location_type");
-  const k347_a0 = k347.audited(0);
   const k348 = link.list("dia_accuracy");
-  const k348_a0 = k348.audited(0);
   const k349 = link.list("dia_association_type");
-  const k349_a0 = k349.audited(0);
   const k350 = link.list("dia_roaming_information");
-  const k350_a0 = k350.audited(0);
   const k351 = link.list("dia_reachability_information");
-  const k351_a0 = k351.audited(0);
   const k352 = link.list("dia_imei_change");
-  const k352_a0 = k352.audited(0);
   const k353 = link.list("dia_monitoring_event_config_status");
-  const k353_a0 = k353.audited(0);
   const k354 = link.list("dia_supported_services");
-  const k354_a0 = k354.audited(0);
   const k355 = link.list("dia_supported_monitoring_events");
   const k355_f0 = k355.field(0);
-  const k355_a0 = k355.audited(0);
   const k356 = link.list("dia_cir_flags");
-  const k356_a0 = k356.audited(0);
   const k357 = link.list("dia_service_result");
-  const k357_a0 = k357.audited(0);
   const k358 = link.list("dia_service_result_code");
-  const k358_a0 = k358.audited(0);
   const k359 = link.list("dia_reference_id_validity_time");
-  const k359_a0 = k359.audited(0);
   const k360 = link.list("dia_event_handling");
-  const k360_a0 = k360.audited(0);
   const k361 = link.list("dia_nidd_authorization_request");
-  const k361_a0 = k361.audited(0);
   const k362 = link.list("dia_nidd_authorization_response");
-  const k362_a0 = k362.audited(0);
   const k363 = link.list("dia_service_report");
-  const k363_a0 = k363.audited(0);
   const k364 = link.list("dia_node_type");
-  const k364_a0 = k364.audited(0);
   const k365 = link.list("dia_s6t_hss_cause");
-  const k365_a0 = k365.audited(0);
   const k366 = link.list("dia_enhanced_coverage_restriction");
-  const k366_a0 = k366.audited(0);
   const k367 = link.list("dia_enhanced_coverage_restriction_data");
-  const k367_a0 = k367.audited(0);
   const k368 = link.list("dia_restricted_plmn_list");
-  const k368_a0 = k368.audited(0);
   const k369 = link.list("dia_allowed_plmn_list");
-  const k369_a0 = k369.audited(0);
   const k370 = link.list("dia_requested_validity_time");
-  const k370_a0 = k370.audited(0);
   const k371 = link.list("dia_granted_validity_time");
-  const k371_a0 = k371.audited(0);
   const k372 = link.list("dia_nidd_authorization_update");
-  const k372_a0 = k372.audited(0);
   const k373 = link.list("dia_loss_of_connectivity_reason");
-  const k373_a0 = k373.audited(0);
   const k374 = link.list("dia_group_reporting_guard_timer");
-  const k374_a0 = k374.audited(0);
   const k375 = link.list("dia_cia_flags");
-  const k375_a0 = k375.audited(0);
   const k376 = link.list("dia_group_report");
-  const k376_a0 = k376.audited(0);
   const k377 = link.list("dia_group_report_item");
-  const k377_a0 = k377.audited(0);
   const k378 = link.list("dia_rir_flags");
-  const k378_a0 = k378.audited(0);
   const k379 = link.list("dia_type_of_external_identifier");
-  const k379_a0 = k379.audited(0);
   const k380 = link.list("dia_apn_validity_time");
-  const k380_a0 = k380.audited(0);
   const k381 = link.list("dia_suggested_network_configuration");
-  const k381_a0 = k381.audited(0);
   const k382 = link.list("dia_monitoring_event_report_status");
-  const k382_a0 = k382.audited(0);
   const k383 = link.list("dia_plmn_id_requested");
-  const k383_a0 = k383.audited(0);
   const k384 = link.list("dia_additionalidentifiers");
-  const k384_a0 = k384.audited(0);
   const k385 = link.list("dia_nir_flags");
-  const k385_a0 = k385.audited(0);
   const k386 = link.list("dia_reporting_time_stamp");
-  const k386_a0 = k386.audited(0);
   const k387 = link.list("dia_nia_flags");
-  const k387_a0 = k387.audited(0);
   const k388 = link.list("dia_group_user_identifier");
-  const k388_a0 = k388.audited(0);
   const k389 = link.list("dia_mtc_provider_info");
-  const k389_a0 = k389.audited(0);
   const k390 = link.list("dia_mtc_provider_id");
-  const k390_a0 = k390.audited(0);
   const k391 = link.list("dia_pdn_connectivity_status_configuration");
-  const k391_a0 = k391.audited(0);
   const k392 = link.list("dia_pdn_connectivity_status_report");
-  const k392_a0 = k392.audited(0);
   const k393 = link.list("dia_pdn_connectivity_status_type");
-  const k393_a0 = k393.audited(0);
   const k394 = link.list("dia_traffic_profile");
-  const k394_a0 = k394.audited(0);
   const k395 = link.list("dia_updated_network_configuration");
-  const k395_a0 = k395.audited(0);
   const k396 = link.list("dia_battery_indicator");
-  const k396_a0 = k396.audited(0);
   const k397 = link.list("dia_scef_reference_id_ext");
   const k397_f0 = k397.field(0);
-  const k397_a0 = k397.audited(0);
   const k398 = link.list("dia_scef_reference_id_for_deletion_ext");
   const k398_f0 = k398.field(0);
-  const k398_a0 = k398.audited(0);
   const k399 = link.list("dia_exclude_identifiers");
-  const k399_a0 = k399.audited(0);
   const k400 = link.list("dia_include_identifiers");
-  const k400_a0 = k400.audited(0);
   const k401 = link.list("dia_communication_failure_information");
-  const k401_a0 = k401.audited(0);
   const k402 = link.list("dia_cause_type");
-  const k402_a0 = k402.audited(0);
   const k403 = link.list("dia_s1ap_cause");
-  const k403_a0 = k403.audited(0);
   const k404 = link.list("dia_ranap_cause");
-  const k404_a0 = k404.audited(0);
   const k405 = link.list("dia_gmm_cause");
-  const k405_a0 = k405.audited(0);
   const k406 = link.list("dia_sm_cause");
-  const k406_a0 = k406.audited(0);
   const k407 = link.list("dia_number_of_ue_per_location_configuration");
-  const k407_a0 = k407.audited(0);
   const k408 = link.list("dia_number_of_ue_per_location_report");
-  const k408_a0 = k408.audited(0);
   const k409 = link.list("dia_ue_count");
-  const k409_a0 = k409.audited(0);
   const k410 = link.list("dia_bssgp_cause");
-  const k410_a0 = k410.audited(0);
   const k411 = link.list("dia_serving_plmn_rate_control");
-  const k411_a0 = k411.audited(0);
   const k412 = link.list("dia_uplink_rate_limit");
-  const k412_a0 = k412.audited(0);
   const k413 = link.list("dia_downlink_rate_limit");
-  const k413_a0 = k413.audited(0);
   const k414 = link.list("dia_extended_pco");
-  const k414_a0 = k414.audited(0);
   const k415 = link.list("dia_connection_action");
-  const k415_a0 = k415.audited(0);
   const k416 = link.list("dia_non_ip_data");
-  const k416_a0 = k416.audited(0);
   const k417 = link.list("dia_scef_wait_time");
-  const k417_a0 = k417.audited(0);
   const k418 = link.list("dia_cmr_flags");
-  const k418_a0 = k418.audited(0);
   const k419 = link.list("dia_rrc_cause_counter");
-  const k419_a0 = k419.audited(0);
   const k420 = link.list("dia_counter_value");
-  const k420_a0 = k420.audited(0);
   const k421 = link.list("dia_rrc_counter_timestamp");
-  const k421_a0 = k421.audited(0);
   const k422 = link.list("dia_tda_flags");
-  const k422_a0 = k422.audited(0);
   const k423 = link.list("dia_idle_status_indication");
-  const k423_a0 = k423.audited(0);
   const k424 = link.list("dia_idle_status_timestamp");
-  const k424_a0 = k424.audited(0);
   const k425 = link.list("dia_active_time");
-  const k425_a0 = k425.audited(0);
   const k426 = link.list("dia_reachability_cause");
-  const k426_a0 = k426.audited(0);
   const k427 = link.list("dia_apn_rate_control_status");
-  const k427_a0 = k427.audited(0);
   const k428 = link.list("dia_uplink_number_of_packets_allowed");
-  const k428_a0 = k428.audited(0);
   const k429 = link.list("dia_number_of_additional_exception_reports");
-  const k429_a0 = k429.audited(0);
   const k430 = link.list("dia_downlink_number_of_packets_allowed");
-  const k430_a0 = k430.audited(0);
   const k431 = link.list("dia_apn_rate_control_status_validity_time");
   const k431_f0 = k431.field(0);
-  const k431_a0 = k431.audited(0);
   const k432 = link.list("dia_supported_features");
-  const k432_a0 = k432.audited(0);
   const k433 = link.list("dia_feature_list_id");
-  const k433_a0 = k433.audited(0);
   const k434 = link.list("dia_feature_list");
-  const k434_a0 = k434.audited(0);
   const k435 = link.list("dia_msisdn");
-  const k435_a0 = k435.audited(0);
   const k436 = link.list("dia_bearer_identifier");
-  const k436_a0 = k436.audited(0);
   const k437 = link.list("dia_rat_type");
-  const k437_a0 = k437.audited(0);
   const k438 = link.list("dia_lmsi");
-  const k438_a0 = k438.audited(0);
   const k439 = link.list("dia_sm_rp_ui");
-  const k439_a0 = k439.audited(0);
   const k440 = link.list("dia_serving_node");
-  const k440_a0 = k440.audited(0);
   const k441 = link.list("dia_mme_name");
-  const k441_a0 = k441.audited(0);
   const k442 = link.list("dia_msc_number");
-  const k442_a0 = k442.audited(0);
   const k443 = link.list("dia_mme_realm");
-  const k443_a0 = k443.audited(0);
   const k444 = link.list("dia_sgsn_name");
-  const k444_a0 = k444.audited(0);
   const k445 = link.list("dia_3gpp_charging_characteristics");
-  const k445_a0 = k445.audited(0);
   const k446 = link.list("dia_3gpp_aaa_server_name");
-  const k446_a0 = k446.audited(0);
   const k447 = link.list("dia_max_requested_bandwidth_dl");
-  const k447_a0 = k447.audited(0);
   const k448 = link.list("dia_max_requested_bandwidth_ul");
-  const k448_a0 = k448.audited(0);
   const k449 = link.list("dia_extended_max_requested_bw_dl");
-  const k449_a0 = k449.audited(0);
   const k450 = link.list("dia_extended_max_requested_bw_ul");
-  const k450_a0 = k450.audited(0);
   const k451 = link.list("dia_visited_network_identifier");
-  const k451_a0 = k451.audited(0);
   const k452 = link.list("dia_confidentiality_key");
-  const k452_a0 = k452.audited(0);
   const k453 = link.list("dia_integrity_key");
-  const k453_a0 = k453.audited(0);
   const k454 = link.list("dia_served_party_ip_address");
-  const k454_a0 = k454.audited(0);
-  const k454_a1 = k454.audited(1);
   const k455 = link.list("dia_charged_party");
-  const k455_a0 = k455.audited(0);
   const k456 = link.list("dia_qos_class_identifier");
-  const k456_a0 = k456.audited(0);
   const k457 = link.list("dia_allocation_retention_priority");
-  const k457_a0 = k457.audited(0);
   const k458 = link.list("dia_priority_level");
-  const k458_a0 = k458.audited(0);
   const k459 = link.list("dia_pre_emption_capability");
-  const k459_a0 = k459.audited(0);
   const k460 = link.list("dia_pre_emption_vulnerability");
-  const k460_a0 = k460.audited(0);
   const k461 = link.list("dia_pdp_address");
-  const k461_a0 = k461.audited(0);
-  const k461_a1 = k461.audited(1);
   const k462 = link.list("dia_emergency_services");
-  const k462_a0 = k462.audited(0);
   const k463 = link.list("dia_pdn_connection_charging_id");
-  const k463_a0 = k463.audited(0);
   const k464 = link.list("dia_csg_access_mode");
-  const k464_a0 = k464.audited(0);
   const k465 = link.list("dia_csg_membership_indication");
-  const k465_a0 = k465.audited(0);
   const k466 = link.list("dia_user_csg_information");
-  const k466_a0 = k466.audited(0);
   const k467 = link.list("dia_lcs_capabilities_sets");
-  const k467_a0 = k467.audited(0);
   const k468 = link.list("dia_gmlc_address");
-  const k468_a0 = k468.audited(0);
-  const k468_a1 = k468.audited(1);
   const k469 = link.list("dia_additional_serving_node");
-  const k469_a0 = k469.audited(0);
   const k470 = link.list("dia_sgsn_realm");
-  const k470_a0 = k470.audited(0);
   const k471 = link.list("dia_sm_rp_smea");
-  const k471_a0 = k471.audited(0);
   const k472 = link.list("dia_maximum_ue_availability_time");
-  const k472_a0 = k472.audited(0);
   const k473 = link.list("dia_maximum_retransmission_time");
-  const k473_a0 = k473.audited(0);
   const k474 = link.list("dia_requested_retransmission_time");
-  const k474_a0 = k474.audited(0);
   const k475 = link.list("dia_smsf_3gpp_number");
-  const k475_a0 = k475.audited(0);
   const k476 = link.list("dia_smsf_non_3gpp_number");
-  const k476_a0 = k476.audited(0);
   const k477 = link.list("dia_smsf_3gpp_name");
-  const k477_a0 = k477.audited(0);
   const k478 = link.list("dia_smsf_non_3gpp_name");
-  const k478_a0 = k478.audited(0);
   const k479 = link.list("dia_smsf_3gpp_realm");
-  const k479_a0 = k479.audited(0);
   const k480 = link.list("dia_smsf_non_3gpp_realm");
-  const k480_a0 = k480.audited(0);
   const k481 = link.list("dia_ip_sm_gw_sbi_support_indicator");
-  const k481_a0 = k481.audited(0);
   const k482 = link.list("dia_prose_subscription_data");
-  const k482_a0 = k482.audited(0);
   const k483 = link.list("dia_prose_permission");
-  const k483_a0 = k483.audited(0);
   const k484 = link.list("dia_prose_allowed_plmn");
-  const k484_a0 = k484.audited(0);
   const k485 = link.list("dia_prose_direct_allowed");
-  const k485_a0 = k485.audited(0);
   const k486 = link.list("dia_authorized_discovery_range");
-  const k486_a0 = k486.audited(0);
   const k487 = link.list("dia_enodeb_id");
-  const k487_a0 = k487.audited(0);
   const k488 = link.list("dia_extended_enodeb_id");
-  const k488_a0 = k488.audited(0);
   const k489 = link.list("dia_number_of_ues");
-  const k489_a0 = k489.audited(0);
   const k490 = link.list("dia_device_action");
-  const k490_a0 = k490.audited(0);
   const k491 = link.list("dia_device_notification");
-  const k491_a0 = k491.audited(0);
   const k492 = link.list("dia_trigger_data");
-  const k492_a0 = k492.audited(0);
   const k493 = link.list("dia_payload");
-  const k493_a0 = k493.audited(0);
   const k494 = link.list("dia_action_type");
-  const k494_a0 = k494.audited(0);
   const k495 = link.list("dia_priority_indication");
-  const k495_a0 = k495.audited(0);
   const k496 = link.list("dia_reference_number");
-  const k496_a0 = k496.audited(0);
   const k497 = link.list("dia_request_status");
-  const k497_a0 = k497.audited(0);
   const k498 = link.list("dia_delivery_outcome");
-  const k498_a0 = k498.audited(0);
   const k499 = link.list("dia_application_port_identifier");
-  const k499_a0 = k499.audited(0);
   const k500 = link.list("dia_old_reference_number");
-  const k500_a0 = k500.audited(0);
   const k501 = link.list("dia_feature_supported_in_final_target");
-  const k501_a0 = k501.audited(0);
   const k502 = link.list("group_message");
-  const k502_a0 = k502.audited(0);
-  const k502_a1 = k502.audited(1);
-  const k502_a2 = k502.audited(2);
-  const k502_a3 = k502.audited(3);
-  const k502_a4 = k502.audited(4);
-  const k502_a5 = k502.audited(5);
   const k502_f7 = k502.field(7);
-  const k502_a7 = k502.audited(7);
-  const k502_a8 = k502.audited(8);
-  const k502_a9 = k502.audited(9);
   const k502_f11 = k502.field(11);
-  const k502_a12 = k502.audited(12);
   const k503 = link.list("octets");
-  const k503_a0 = k503.audited(0);
   const k504 = link.list("spare_half_octet");
-  const k504_a0 = k504.audited(0);
   const k505 = link.list("half_octet_value");
-  const k505_a0 = k505.audited(0);
   const k506 = link.list("additional_information");
-  const k506_a0 = k506.audited(0);
   const k507 = link.list("device_properties");
-  const k507_a0 = k507.audited(0);
-  const k507_a1 = k507.audited(1);
   const k508 = link.list("eps_bearer_context_status");
-  const k508_a0 = k508.audited(0);
-  const k508_a1 = k508.audited(1);
-  const k508_a2 = k508.audited(2);
-  const k508_a3 = k508.audited(3);
-  const k508_a4 = k508.audited(4);
-  const k508_a5 = k508.audited(5);
-  const k508_a6 = k508.audited(6);
-  const k508_a7 = k508.audited(7);
-  const k508_a8 = k508.audited(8);
-  const k508_a9 = k508.audited(9);
-  const k508_a10 = k508.audited(10);
-  const k508_a11 = k508.audited(11);
-  const k508_a12 = k508.audited(12);
-  const k508_a13 = k508.audited(13);
-  const k508_a14 = k508.audited(14);
-  const k508_a15 = k508.audited(15);
   const k509 = link.list("location_area_identification");
   const k509_f0 = k509.field(0);
-  const k509_a0 = k509.audited(0);
-  const k509_a1 = k509.audited(1);
   const k511 = link.list("mobile_identity_imsi");
   const k511_f0 = k511.field(0);
-  const k511_a0 = k511.audited(0);
   const k512 = link.list("mobile_identity_imei");
   const k512_f0 = k512.field(0);
-  const k512_a0 = k512.audited(0);
   const k513 = link.list("mobile_identity_imeisv");
   const k513_f0 = k513.field(0);
-  const k513_a0 = k513.audited(0);
   const k514 = link.list("mobile_identity_tmsi");
-  const k514_a0 = k514.audited(0);
-  const k514_a1 = k514.audited(1);
-  const k514_a2 = k514.audited(2);
-  const k514_a3 = k514.audited(3);
   const k515 = link.list("mobile_identity_other");
-  const k515_a0 = k515.audited(0);
-  const k515_a1 = k515.audited(1);
-  const k515_a2 = k515.audited(2);
-  const k515_a3 = k515.audited(3);
   const k516 = link.list("ms_classmark_2");
-  const k516_a0 = k516.audited(0);
-  const k516_a1 = k516.audited(1);
-  const k516_a2 = k516.audited(2);
-  const k516_a3 = k516.audited(3);
-  const k516_a4 = k516.audited(4);
-  const k516_a5 = k516.audited(5);
-  const k516_a6 = k516.audited(6);
-  const k516_a7 = k516.audited(7);
-  const k516_a8 = k516.audited(8);
-  const k516_a9 = k516.audited(9);
-  const k516_a10 = k516.audited(10);
-  const k516_a11 = k516.audited(11);
-  const k516_a12 = k516.audited(12);
-  const k516_a13 = k516.audited(13);
-  const k516_a14 = k516.audited(14);
-  const k516_a15 = k516.audited(15);
-  const k516_a16 = k516.audited(16);
-  const k516_a17 = k516.audited(17);
-  const k516_a18 = k516.audited(18);
-  const k516_a19 = k516.audited(19);
   const k517 = link.list("ms_classmark_3");
-  const k517_a0 = k517.audited(0);
-  const k517_a1 = k517.audited(1);
-  const k517_a2 = k517.audited(2);
-  const k517_a3 = k517.audited(3);
   const k517_in3 = [5,6];
-  const k517_a4 = k517.audited(4);
   const k517_in4 = [1,2,4];
-  const k517_a5 = k517.audited(5);
   const k517_in5 = [1,2,4,5,6];
-  const k517_a7 = k517.audited(7);
-  const k517_a9 = k517.audited(9);
-  const k517_a10 = k517.audited(10);
-  const k517_a11 = k517.audited(11);
-  const k517_a13 = k517.audited(13);
-  const k517_a14 = k517.audited(14);
-  const k517_a16 = k517.audited(16);
-  const k517_a18 = k517.audited(18);
-  const k517_a20 = k517.audited(20);
-  const k517_a22 = k517.audited(22);
-  const k517_a23 = k517.audited(23);
-  const k517_a25 = k517.audited(25);
-  const k517_a27 = k517.audited(27);
-  const k517_a28 = k517.audited(28);
-  const k517_a29 = k517.audited(29);
-  const k517_a30 = k517.audited(30);
-  const k517_a32 = k517.audited(32);
-  const k517_a33 = k517.audited(33);
-  const k517_a35 = k517.audited(35);
-  const k517_a37 = k517.audited(37);
-  const k517_a39 = k517.audited(39);
-  const k517_a40 = k517.audited(40);
-  const k517_a41 = k517.audited(41);
-  const k517_a43 = k517.audited(43);
-  const k517_a44 = k517.audited(44);
-  const k517_a46 = k517.audited(46);
-  const k517_a48 = k517.audited(48);
-  const k517_a49 = k517.audited(49);
-  const k517_a50 = k517.audited(50);
-  const k517_a51 = k517.audited(51);
-  const k517_a53 = k517.audited(53);
-  const k517_a54 = k517.audited(54);
-  const k517_a56 = k517.audited(56);
-  const k517_a57 = k517.audited(57);
-  const k517_a58 = k517.audited(58);
-  const k517_a60 = k517.audited(60);
-  const k517_a61 = k517.audited(61);
-  const k517_a63 = k517.audited(63);
-  const k517_a64 = k517.audited(64);
-  const k517_a66 = k517.audited(66);
-  const k517_a68 = k517.audited(68);
-  const k517_a69 = k517.audited(69);
-  const k517_a70 = k517.audited(70);
-  const k517_a71 = k517.audited(71);
-  const k517_a72 = k517.audited(72);
-  const k517_a73 = k517.audited(73);
-  const k517_a74 = k517.audited(74);
-  const k517_a75 = k517.audited(75);
-  const k517_a76 = k517.audited(76);
-  const k517_a77 = k517.audited(77);
-  const k517_a78 = k517.audited(78);
-  const k517_a79 = k517.audited(79);
-  const k517_a80 = k517.audited(80);
-  const k517_a81 = k517.audited(81);
-  const k517_a82 = k517.audited(82);
-  const k517_a83 = k517.audited(83);
-  const k517_a84 = k517.audited(84);
-  const k517_a85 = k517.audited(85);
-  const k517_a86 = k517.audited(86);
-  const k517_a87 = k517.audited(87);
-  const k517_a88 = k517.audited(88);
   const k518 = link.list("ms_cm3_bands");
-  const k518_a0 = k518.audited(0);
-  const k518_a1 = k518.audited(1);
-  const k518_a2 = k518.audited(2);
   const k519 = link.list("ms_cm3_a5_bits");
-  const k519_a0 = k519.audited(0);
-  const k519_a1 = k519.audited(1);
-  const k519_a2 = k519.audited(2);
-  const k519_a3 = k519.audited(3);
   const k520 = link.list("ms_cm3_positioning_method");
-  const k520_a0 = k520.audited(0);
-  const k520_a1 = k520.audited(1);
-  const k520_a2 = k520.audited(2);
-  const k520_a3 = k520.audited(3);
-  const k520_a4 = k520.audited(4);
   const k521 = link.list("ms_cm3_8psk_struct");
-  const k521_a0 = k521.audited(0);
-  const k521_a2 = k521.audited(2);
-  const k521_a4 = k521.audited(4);
   const k522 = link.list("ms_cm3_geran_iu_mode_capabilities");
   const k522_r1 = k522.related(1);
-  const k522_a1 = k522.audited(1);
   const k523 = link.list("ms_cm3_geran_iu_mode_capability_bits");
-  const k523_a0 = k523.audited(0);
-  const k523_a1 = k523.audited(1);
   const k524 = link.list("plmn_list");
   const k524_f0 = k524.field(0);
-  const k524_a0 = k524.audited(0);
   const k525 = link.list("supported_codec_list");
-  const k525_a0 = k525.audited(0);
   const k526 = link.list("supported_codec");
-  const k526_a0 = k526.audited(0);
   const k526_r2 = k526.related(2);
-  const k526_a2 = k526.audited(2);
   const k527 = link.list("codec_bitmap");
-  const k527_a0 = k527.audited(0);
-  const k527_a1 = k527.audited(1);
-  const k527_a2 = k527.audited(2);
-  const k527_a3 = k527.audited(3);
-  const k527_a4 = k527.audited(4);
-  const k527_a5 = k527.audited(5);
-  const k527_a6 = k527.audited(6);
-  const k527_a7 = k527.audited(7);
-  const k527_a8 = k527.audited(8);
   const k528 = link.list("codec_bitmap_octet_2");
-  const k528_a0 = k528.audited(0);
-  const k528_a1 = k528.audited(1);
-  const k528_a2 = k528.audited(2);
-  const k528_a3 = k528.audited(3);
-  const k528_a4 = k528.audited(4);
-  const k528_a5 = k528.audited(5);
-  const k528_a6 = k528.audited(6);
-  const k528_a7 = k528.audited(7);
   const k529 = link.list("additional_update_result");
-  const k529_a0 = k529.audited(0);
-  const k529_a1 = k529.audited(1);
   const k530 = link.list("additional_update_type");
-  const k530_a0 = k530.audited(0);
-  const k530_a1 = k530.audited(1);
-  const k530_a2 = k530.audited(2);
   const k531 = link.list("authentication_failure_parameter");
-  const k531_a0 = k531.audited(0);
-  const k531_a1 = k531.audited(1);
   const k532 = link.list("authentication_parameter_autn");
-  const k532_a0 = k532.audited(0);
-  const k532_a1 = k532.audited(1);
-  const k532_a2 = k532.audited(2);
   const k533 = link.list("authentication_parameter_rand");
-  const k533_a0 = k533.audited(0);
   const k534 = link.list("access_technology_utilization_control");
-  const k534_a0 = k534.audited(0);
-  const k534_a1 = k534.audited(1);
-  const k534_a2 = k534.audited(2);
   const k535 = link.list("atuc_octet_3");
-  const k535_a0 = k535.audited(0);
-  const k535_a1 = k535.audited(1);
   const k536 = link.list("atuc_octet_4");
-  const k536_a0 = k536.audited(0);
-  const k536_a1 = k536.audited(1);
-  const k536_a2 = k536.audited(2);
-  const k536_a3 = k536.audited(3);
-  const k536_a4 = k536.audited(4);
-  const k536_a5 = k536.audited(5);
-  const k536_a6 = k536.audited(6);
   const k537 = link.list("authentication_response_parameter");
-  const k537_a0 = k537.audited(0);
   const k538 = link.list("ciphering_key_sequence_number");
-  const k538_a0 = k538.audited(0);
-  const k538_a1 = k538.audited(1);
   const k539 = link.list("sms_services_status");
-  const k539_a0 = k539.audited(0);
-  const k539_a1 = k539.audited(1);
   const k540 = link.list("csfb_response");
-  const k540_a0 = k540.audited(0);
-  const k540_a1 = k540.audited(1);
   const k541 = link.list("daylight_saving_time");
-  const k541_a0 = k541.audited(0);
-  const k541_a1 = k541.audited(1);
   const k542 = link.list("detach_type");
-  const k542_a0 = k542.audited(0);
-  const k542_a1 = k542.audited(1);
   const k543 = link.list("drx_parameter");
-  const k543_a0 = k543.audited(0);
-  const k543_a1 = k543.audited(1);
-  const k543_a2 = k543.audited(2);
-  const k543_a3 = k543.audited(3);
   const k544 = link.list("emm_cause");
-  const k544_a0 = k544.audited(0);
   const k545 = link.list("eps_attach_result");
-  const k545_a0 = k545.audited(0);
-  const k545_a1 = k545.audited(1);
   const k546 = link.list("eps_attach_type");
-  const k546_a0 = k546.audited(0);
-  const k546_a1 = k546.audited(1);
   const k548 = link.list("eps_identity_imsi");
   const k548_f0 = k548.field(0);
-  const k548_a0 = k548.audited(0);
   const k549 = link.list("eps_identity_imei");
   const k549_f0 = k549.field(0);
-  const k549_a0 = k549.audited(0);
   const k550 = link.list("eps_identity_guti");
-  const k550_a0 = k550.audited(0);
-  const k550_a1 = k550.audited(1);
-  const k550_a2 = k550.audited(2);
   const k550_f3 = k550.field(3);
-  const k550_a3 = k550.audited(3);
-  const k550_a4 = k550.audited(4);
-  const k550_a5 = k550.audited(5);
-  const k550_a6 = k550.audited(6);
   const k551 = link.list("eps_identity_unknown");
-  const k551_a0 = k551.audited(0);
-  const k551_a1 = k551.audited(1);
-  const k551_a2 = k551.audited(2);
-  const k551_a3 = k551.audited(3);
   const k552 = link.list("eps_network_feature_support");
-  const k552_a0 = k552.audited(0);
-  const k552_a1 = k552.audited(1);
-  const k552_a2 = k552.audited(2);
-  const k552_a3 = k552.audited(3);
-  const k552_a4 = k552.audited(4);
-  const k552_a5 = k552.audited(5);
-  const k552_a6 = k552.audited(6);
-  const k552_a7 = k552.audited(7);
-  const k552_a8 = k552.audited(8);
   const k553 = link.list("eps_nfs_octet_4");
-  const k553_a0 = k553.audited(0);
-  const k553_a1 = k553.audited(1);
-  const k553_a2 = k553.audited(2);
-  const k553_a3 = k553.audited(3);
-  const k553_a4 = k553.audited(4);
-  const k553_a5 = k553.audited(5);
-  const k553_a6 = k553.audited(6);
-  const k553_a7 = k553.audited(7);
   const k554 = link.list("eps_nfs_octet_5");
-  const k554_a0 = k554.audited(0);
-  const k554_a1 = k554.audited(1);
-  const k554_a2 = k554.audited(2);
-  const k554_a3 = k554.audited(3);
-  const k554_a4 = k554.audited(4);
-  const k554_a5 = k554.audited(5);
-  const k554_a6 = k554.audited(6);
-  const k554_a7 = k554.audited(7);
   const k555 = link.list("eps_update_result");
-  const k555_a0 = k555.audited(0);
-  const k555_a1 = k555.audited(1);
   const k556 = link.list("eps_update_type");
-  const k556_a0 = k556.audited(0);
-  const k556_a1 = k556.audited(1);
   const k557 = link.list("gprs_timer");
-  const k557_a0 = k557.audited(0);
-  const k557_a1 = k557.audited(1);
   const k558 = link.list("gprs_timer_2");
-  const k558_a0 = k558.audited(0);
-  const k558_a1 = k558.audited(1);
   const k559 = link.list("gprs_timer_3");
-  const k559_a0 = k559.audited(0);
-  const k559_a1 = k559.audited(1);
   const k560 = link.list("identity_type_2");
-  const k560_a0 = k560.audited(0);
-  const k560_a1 = k560.audited(1);
   const k561 = link.list("imeisv_request");
-  const k561_a0 = k561.audited(0);
-  const k561_a1 = k561.audited(1);
   const k562 = link.list("ksi_and_sequence_number");
-  const k562_a0 = k562.audited(0);
-  const k562_a1 = k562.audited(1);
   const k563 = link.list("ms_network_capability");
-  const k563_a0 = k563.audited(0);
-  const k563_a1 = k563.audited(1);
-  const k563_a2 = k563.audited(2);
-  const k563_a3 = k563.audited(3);
-  const k563_a4 = k563.audited(4);
-  const k563_a5 = k563.audited(5);
-  const k563_a6 = k563.audited(6);
-  const k563_a7 = k563.audited(7);
-  const k563_a8 = k563.audited(8);
-  const k563_a9 = k563.audited(9);
-  const k563_a10 = k563.audited(10);
   const k564 = link.list("ms_net_cap_octet_4");
-  const k564_a0 = k564.audited(0);
-  const k564_a1 = k564.audited(1);
-  const k564_a2 = k564.audited(2);
-  const k564_a3 = k564.audited(3);
-  const k564_a4 = k564.audited(4);
-  const k564_a5 = k564.audited(5);
-  const k564_a6 = k564.audited(6);
-  const k564_a7 = k564.audited(7);
   const k565 = link.list("ms_net_cap_octet_5");
-  const k565_a0 = k565.audited(0);
-  const k565_a1 = k565.audited(1);
-  const k565_a2 = k565.audited(2);
-  const k565_a3 = k565.audited(3);
-  const k565_a4 = k565.audited(4);
-  const k565_a5 = k565.audited(5);
-  const k565_a6 = k565.audited(6);
-  const k565_a7 = k565.audited(7);
   const k566 = link.list("ms_net_cap_octet_6");
-  const k566_a0 = k566.audited(0);
-  const k566_a1 = k566.audited(1);
-  const k566_a2 = k566.audited(2);
-  const k566_a3 = k566.audited(3);
-  const k566_a4 = k566.audited(4);
-  const k566_a5 = k566.audited(5);
-  const k566_a6 = k566.audited(6);
-  const k566_a7 = k566.audited(7);
   const k567 = link.list("ms_network_feature_support");
-  const k567_a0 = k567.audited(0);
-  const k567_a1 = k567.audited(1);
   const k568 = link.list("nas_key_set_identifier");
-  const k568_a0 = k568.audited(0);
-  const k568_a1 = k568.audited(1);
   const k569 = link.list("nas_message_container");
-  const k569_a0 = k569.audited(0);
   const k570 = link.list("nas_security_algorithms");
-  const k570_a0 = k570.audited(0);
-  const k570_a1 = k570.audited(1);
-  const k570_a2 = k570.audited(2);
-  const k570_a3 = k570.audited(3);
   const k571 = link.list("network_name");
-  const k571_a0 = k571.audited(0);
-  const k571_a1 = k571.audited(1);
-  const k571_a2 = k571.audited(2);
-  const k571_a3 = k571.audited(3);
-  const k571_a4 = k571.audited(4);
   const k572 = link.list("network_resource_identifier_container");
-  const k572_a0 = k572.audited(0);
-  const k572_a1 = k572.audited(1);
   const k573 = link.list("nonce");
-  const k573_a0 = k573.audited(0);
   const k574 = link.list("nonce_mme");
-  const k574_a0 = k574.audited(0);
   const k575 = link.list("paging_identity");
-  const k575_a0 = k575.audited(0);
-  const k575_a1 = k575.audited(1);
   const k576 = link.list("p_tmsi_signature");
-  const k576_a0 = k576.audited(0);
   const k577 = link.list("extended_emm_cause");
-  const k577_a0 = k577.audited(0);
-  const k577_a1 = k577.audited(1);
-  const k577_a2 = k577.audited(2);
-  const k577_a3 = k577.audited(3);
   const k578 = link.list("service_type");
-  const k578_a0 = k578.audited(0);
   const k579 = link.list("short_mac");
-  const k579_a0 = k579.audited(0);
   const k580 = link.list("time_zone");
-  const k580_a0 = k580.audited(0);
   const k581 = link.list("time_zone_value");
-  const k581_a0 = k581.audited(0);
-  const k581_a1 = k581.audited(1);
-  const k581_a2 = k581.audited(2);
   const k582 = link.list("time_zone_and_time");
   const k582_f0 = k582.field(0);
-  const k582_a0 = k582.audited(0);
   const k582_f1 = k582.field(1);
-  const k582_a1 = k582.audited(1);
   const k582_f2 = k582.field(2);
-  const k582_a2 = k582.audited(2);
   const k582_f3 = k582.field(3);
-  const k582_a3 = k582.audited(3);
   const k582_f4 = k582.field(4);
-  const k582_a4 = k582.audited(4);
   const k582_f5 = k582.field(5);
-  const k582_a5 = k582.audited(5);
-  const k582_a6 = k582.audited(6);
   const k583 = link.list("tmsi_status");
-  const k583_a0 = k583.audited(0);
-  const k583_a1 = k583.audited(1);
   const k584 = link.list("tai");
   const k584_f0 = k584.field(0);
-  const k584_a0 = k584.audited(0);
-  const k584_a1 = k584.audited(1);
   const k585 = link.list("tai_list");
-  const k585_a0 = k585.audited(0);
   const k586 = link.list("partial_tai_list");
-  const k586_a0 = k586.audited(0);
-  const k586_a1 = k586.audited(1);
   const k586_f3 = k586.field(3);
-  const k586_a3 = k586.audited(3);
   const k586_in3 = [0,1];
-  const k586_a4 = k586.audited(4);
   const k586_in4 = [0];
-  const k586_a5 = k586.audited(5);
   const k586_in5 = [1];
-  const k586_a6 = k586.audited(6);
   const k586_in6 = [2,3];
   const k587 = link.list("ue_network_capability");
-  const k587_a0 = k587.audited(0);
-  const k587_a1 = k587.audited(1);
-  const k587_a2 = k587.audited(2);
-  const k587_a3 = k587.audited(3);
-  const k587_a4 = k587.audited(4);
-  const k587_a5 = k587.audited(5);
-  const k587_a6 = k587.audited(6);
-  const k587_a7 = k587.audited(7);
-  const k587_a8 = k587.audited(8);
-  const k587_a9 = k587.audited(9);
-  const k587_a10 = k587.audited(10);
-  const k587_a11 = k587.audited(11);
-  const k587_a12 = k587.audited(12);
-  const k587_a13 = k587.audited(13);
-  const k587_a14 = k587.audited(14);
-  const k587_a15 = k587.audited(15);
-  const k587_a16 = k587.audited(16);
-  const k587_a17 = k587.audited(17);
-  const k587_a18 = k587.audited(18);
-  const k587_a19 = k587.audited(19);
-  const k587_a20 = k587.audited(20);
-  const k587_a21 = k587.audited(21);
-  const k587_a22 = k587.audited(22);
-  const k587_a23 = k587.audited(23);
   const k588 = link.list("ue_net_cap_octet_5");
-  const k588_a0 = k588.audited(0);
-  const k588_a1 = k588.audited(1);
-  const k588_a2 = k588.audited(2);
-  const k588_a3 = k588.audited(3);
-  const k588_a4 = k588.audited(4);
-  const k588_a5 = k588.audited(5);
-  const k588_a6 = k588.audited(6);
-  const k588_a7 = k588.audited(7);
   const k589 = link.list("ue_net_cap_octet_6");
-  const k589_a0 = k589.audited(0);
-  const k589_a1 = k589.audited(1);
-  const k589_a2 = k589.audited(2);
-  const k589_a3 = k589.audited(3);
-  const k589_a4 = k589.audited(4);
-  const k589_a5 = k589.audited(5);
-  const k589_a6 = k589.audited(6);
-  const k589_a7 = k589.audited(7);
   const k590 = link.list("ue_net_cap_octet_7");
-  const k590_a0 = k590.audited(0);
-  const k590_a1 = k590.audited(1);
-  const k590_a2 = k590.audited(2);
-  const k590_a3 = k590.audited(3);
-  const k590_a4 = k590.audited(4);
-  const k590_a5 = k590.audited(5);
-  const k590_a6 = k590.audited(6);
-  const k590_a7 = k590.audited(7);
   const k591 = link.list("ue_net_cap_octet_8");
-  const k591_a0 = k591.audited(0);
-  const k591_a1 = k591.audited(1);
-  const k591_a2 = k591.audited(2);
-  const k591_a3 = k591.audited(3);
-  const k591_a4 = k591.audited(4);
-  const k591_a5 = k591.audited(5);
-  const k591_a6 = k591.audited(6);
-  const k591_a7 = k591.audited(7);
   const k592 = link.list("ue_net_cap_octet_9");
-  const k592_a0 = k592.audited(0);
-  const k592_a1 = k592.audited(1);
-  const k592_a2 = k592.audited(2);
-  const k592_a3 = k592.audited(3);
-  const k592_a4 = k592.audited(4);
-  const k592_a5 = k592.audited(5);
-  const k592_a6 = k592.audited(6);
-  const k592_a7 = k592.audited(7);
   const k593 = link.list("ue_net_cap_octet_10");
-  const k593_a0 = k593.audited(0);
-  const k593_a1 = k593.audited(1);
-  const k593_a2 = k593.audited(2);
-  const k593_a3 = k593.audited(3);
-  const k593_a4 = k593.audited(4);
-  const k593_a5 = k593.audited(5);
-  const k593_a6 = k593.audited(6);
-  const k593_a7 = k593.audited(7);
   const k594 = link.list("ue_net_cap_octet_11");
-  const k594_a0 = k594.audited(0);
-  const k594_a1 = k594.audited(1);
-  const k594_a2 = k594.audited(2);
-  const k594_a3 = k594.audited(3);
-  const k594_a4 = k594.audited(4);
-  const k594_a5 = k594.audited(5);
-  const k594_a6 = k594.audited(6);
-  const k594_a7 = k594.audited(7);
   const k595 = link.list("ue_radio_capability_information_update_needed");
-  const k595_a0 = k595.audited(0);
-  const k595_a1 = k595.audited(1);
   const k596 = link.list("ue_security_capability");
-  const k596_a0 = k596.audited(0);
-  const k596_a1 = k596.audited(1);
-  const k596_a2 = k596.audited(2);
-  const k596_a3 = k596.audited(3);
-  const k596_a4 = k596.audited(4);
-  const k596_a5 = k596.audited(5);
-  const k596_a6 = k596.audited(6);
-  const k596_a7 = k596.audited(7);
-  const k596_a8 = k596.audited(8);
-  const k596_a9 = k596.audited(9);
-  const k596_a10 = k596.audited(10);
-  const k596_a11 = k596.audited(11);
-  const k596_a12 = k596.audited(12);
-  const k596_a13 = k596.audited(13);
-  const k596_a14 = k596.audited(14);
-  const k596_a15 = k596.audited(15);
-  const k596_a16 = k596.audited(16);
-  const k596_a17 = k596.audited(17);
-  const k596_a18 = k596.audited(18);
   const k597 = link.list("ue_sec_cap_octet_5");
-  const k597_a0 = k597.audited(0);
-  const k597_a1 = k597.audited(1);
-  const k597_a2 = k597.audited(2);
-  const k597_a3 = k597.audited(3);
-  const k597_a4 = k597.audited(4);
-  const k597_a5 = k597.audited(5);
-  const k597_a6 = k597.audited(6);
-  const k597_a7 = k597.audited(7);
   const k598 = link.list("ue_sec_cap_octet_6");
-  const k598_a0 = k598.audited(0);
-  const k598_a1 = k598.audited(1);
-  const k598_a2 = k598.audited(2);
-  const k598_a3 = k598.audited(3);
-  const k598_a4 = k598.audited(4);
-  const k598_a5 = k598.audited(5);
-  const k598_a6 = k598.audited(6);
-  const k598_a7 = k598.audited(7);
   const k599 = link.list("ue_sec_cap_octet_7");
-  const k599_a0 = k599.audited(0);
-  const k599_a1 = k599.audited(1);
-  const k599_a2 = k599.audited(2);
-  const k599_a3 = k599.audited(3);
-  const k599_a4 = k599.audited(4);
-  const k599_a5 = k599.audited(5);
-  const k599_a6 = k599.audited(6);
-  const k599_a7 = k599.audited(7);
   const k600 = link.list("emergency_number_list");
-  const k600_a0 = k600.audited(0);
   const k601 = link.list("emergency_number");
   const k601_r1 = k601.related(1);
-  const k601_a1 = k601.audited(1);
   const k602 = link.list("emergency_number_body");
-  const k602_a0 = k602.audited(0);
-  const k602_a1 = k602.audited(1);
-  const k602_a2 = k602.audited(2);
-  const k602_a3 = k602.audited(3);
-  const k602_a4 = k602.audited(4);
-  const k602_a5 = k602.audited(5);
   const k602_f6 = k602.field(6);
-  const k602_a6 = k602.audited(6);
   const k603 = link.list("extended_emergency_number_list");
-  const k603_a0 = k603.audited(0);
-  const k603_a1 = k603.audited(1);
-  const k603_a2 = k603.audited(2);
   const k604 = link.list("extended_emergency_number");
   const k604_f1 = k604.field(1);
-  const k604_a1 = k604.audited(1);
   const k604_r3 = k604.related(3);
-  const k604_a3 = k604.audited(3);
   const k605 = link.list("cli");
-  const k605_a0 = k605.audited(0);
-  const k605_a1 = k605.audited(1);
-  const k605_a2 = k605.audited(2);
-  const k605_a3 = k605.audited(3);
   const k605_in3 = [0];
   const k605_f4 = k605.field(4);
-  const k605_a4 = k605.audited(4);
   const k606 = link.list("cli_octet_3a");
-  const k606_a0 = k606.audited(0);
-  const k606_a1 = k606.audited(1);
-  const k606_a2 = k606.audited(2);
-  const k606_a3 = k606.audited(3);
   const k607 = link.list("ss_code");
-  const k607_a0 = k607.audited(0);
   const k608 = link.list("lcs_indicator");
-  const k608_a0 = k608.audited(0);
   const k609 = link.list("lcs_client_identity");
-  const k609_a0 = k609.audited(0);
   const k610 = link.list("generic_message_container_type");
-  const k610_a0 = k610.audited(0);
   const on611 = {"ie":"generic_message_container_type","field":"value"};
   const k612 = link.list("generic_message_container_octets");
-  const k612_a0 = k612.audited(0);
   const k613 = link.list("voice_domain_preference");
-  const k613_a0 = k613.audited(0);
-  const k613_a1 = k613.audited(1);
-  const k613_a2 = k613.audited(2);
   const k614 = link.list("guti_type");
-  const k614_a0 = k614.audited(0);
-  const k614_a1 = k614.audited(1);
   const k615 = link.list("extended_drx_parameters");
-  const k615_a0 = k615.audited(0);
-  const k615_a1 = k615.audited(1);
   const k616 = link.list("control_plane_service_type");
-  const k616_a0 = k616.audited(0);
-  const k616_a1 = k616.audited(1);
   const k617 = link.list("dcn_id");
-  const k617_a0 = k617.audited(0);
   const k618 = link.list("non_3gpp_nw_provided_policies");
-  const k618_a0 = k618.audited(0);
-  const k618_a1 = k618.audited(1);
   const k619 = link.list("hash_mme");
-  const k619_a0 = k619.audited(0);
   const k620 = link.list("replayed_nas_message");
-  const k620_a0 = k620.audited(0);
   const k621 = link.list("network_policy");
-  const k621_a0 = k621.audited(0);
-  const k621_a1 = k621.audited(1);
   const k622 = link.list("ue_additional_security_capability");
-  const k622_a0 = k622.audited(0);
-  const k622_a1 = k622.audited(1);
-  const k622_a2 = k622.audited(2);
-  const k622_a3 = k622.audited(3);
-  const k622_a4 = k622.audited(4);
-  const k622_a5 = k622.audited(5);
-  const k622_a6 = k622.audited(6);
-  const k622_a7 = k622.audited(7);
-  const k622_a8 = k622.audited(8);
-  const k622_a9 = k622.audited(9);
-  const k622_a10 = k622.audited(10);
-  const k622_a11 = k622.audited(11);
-  const k622_a12 = k622.audited(12);
-  const k622_a13 = k622.audited(13);
-  const k622_a14 = k622.audited(14);
-  const k622_a15 = k622.audited(15);
-  const k622_a16 = k622.audited(16);
-  const k622_a17 = k622.audited(17);
-  const k622_a18 = k622.audited(18);
-  const k622_a19 = k622.audited(19);
-  const k622_a20 = k622.audited(20);
-  const k622_a21 = k622.audited(21);
-  const k622_a22 = k622.audited(22);
-  const k622_a23 = k622.audited(23);
-  const k622_a24 = k622.audited(24);
-  const k622_a25 = k622.audited(25);
-  const k622_a26 = k622.audited(26);
-  const k622_a27 = k622.audited(27);
-  const k622_a28 = k622.audited(28);
-  const k622_a29 = k622.audited(29);
-  const k622_a30 = k622.audited(30);
-  const k622_a31 = k622.audited(31);
   const k623 = link.list("ue_status");
-  const k623_a0 = k623.audited(0);
-  const k623_a1 = k623.audited(1);
-  const k623_a2 = k623.audited(2);
   const k624 = link.list("additional_information_requested");
-  const k624_a0 = k624.audited(0);
-  const k624_a1 = k624.audited(1);
   const k625 = link.list("ciphering_key_data");
-  const k625_a0 = k625.audited(0);
   const k626 = link.list("ciphering_data_set");
-  const k626_a0 = k626.audited(0);
-  const k626_a1 = k626.audited(1);
-  const k626_a2 = k626.audited(2);
   const k626_r4 = k626.related(4);
-  const k626_a4 = k626.audited(4);
-  const k626_a5 = k626.audited(5);
-  const k626_a6 = k626.audited(6);
-  const k626_a7 = k626.audited(7);
-  const k626_a8 = k626.audited(8);
-  const k626_a9 = k626.audited(9);
-  const k626_a10 = k626.audited(10);
-  const k626_a11 = k626.audited(11);
-  const k626_a12 = k626.audited(12);
-  const k626_a13 = k626.audited(13);
-  const k626_a14 = k626.audited(14);
-  const k626_a15 = k626.audited(15);
-  const k626_a16 = k626.audited(16);
-  const k626_a17 = k626.audited(17);
-  const k626_a18 = k626.audited(18);
-  const k626_a19 = k626.audited(19);
-  const k626_a20 = k626.audited(20);
-  const k626_a21 = k626.audited(21);
-  const k626_a22 = k626.audited(22);
-  const k626_a23 = k626.audited(23);
-  const k626_a24 = k626.audited(24);
-  const k626_a25 = k626.audited(25);
-  const k626_a26 = k626.audited(26);
-  const k626_a27 = k626.audited(27);
-  const k626_a28 = k626.audited(28);
-  const k626_a29 = k626.audited(29);
-  const k626_a30 = k626.audited(30);
-  const k626_a31 = k626.audited(31);
-  const k626_a32 = k626.audited(32);
-  const k626_a33 = k626.audited(33);
-  const k626_a34 = k626.audited(34);
   const k626_r36 = k626.related(36);
-  const k626_a36 = k626.audited(36);
   const k627 = link.list("n1_ue_network_capability");
-  const k627_a0 = k627.audited(0);
-  const k627_a1 = k627.audited(1);
-  const k627_a2 = k627.audited(2);
-  const k627_a3 = k627.audited(3);
-  const k627_a4 = k627.audited(4);
-  const k627_a5 = k627.audited(5);
-  const k627_a6 = k627.audited(6);
-  const k627_a7 = k627.audited(7);
   const k628 = link.list("ue_radio_capability_id_availability");
-  const k628_a0 = k628.audited(0);
-  const k628_a1 = k628.audited(1);
   const k629 = link.list("ue_radio_capability_id_request");
-  const k629_a0 = k629.audited(0);
-  const k629_a1 = k629.audited(1);
   const k630 = link.list("ue_radio_capability_id");
-  const k630_a0 = k630.audited(0);
   const k631 = link.list("ue_radio_capability_id_deletion_indication");
-  const k631_a0 = k631.audited(0);
-  const k631_a1 = k631.audited(1);
   const k632 = link.list("wus_assistance_information");
-  const k632_a0 = k632.audited(0);
-  const k632_a1 = k632.audited(1);
   const k633 = link.list("nb_s1_drx_parameter");
-  const k633_a0 = k633.audited(0);
-  const k633_a1 = k633.audited(1);
   const k634 = link.list("imsi_offset");
-  const k634_a0 = k634.audited(0);
   const k635 = link.list("ue_request_type");
-  const k635_a0 = k635.audited(0);
-  const k635_a1 = k635.audited(1);
   const k636 = link.list("paging_restriction");
-  const k636_a0 = k636.audited(0);
-  const k636_a1 = k636.audited(1);
-  const k636_a2 = k636.audited(2);
   const k637 = link.list("ebi_bitmap");
-  const k637_a0 = k637.audited(0);
-  const k637_a1 = k637.audited(1);
-  const k637_a2 = k637.audited(2);
-  const k637_a3 = k637.audited(3);
-  const k637_a4 = k637.audited(4);
-  const k637_a5 = k637.audited(5);
-  const k637_a6 = k637.audited(6);
-  const k637_a7 = k637.audited(7);
-  const k637_a8 = k637.audited(8);
-  const k637_a9 = k637.audited(9);
-  const k637_a10 = k637.audited(10);
-  const k637_a11 = k637.audited(11);
-  const k637_a12 = k637.audited(12);
-  const k637_a13 = k637.audited(13);
-  const k637_a14 = k637.audited(14);
-  const k637_a15 = k637.audited(15);
   const k638 = link.list("eps_additional_request_result");
-  const k638_a0 = k638.audited(0);
-  const k638_a1 = k638.audited(1);
   const k639 = link.list("time_duration");
-  const k639_a0 = k639.audited(0);
   const k640 = link.list("unavailability_information");
-  const k640_a0 = k640.audited(0);
-  const k640_a1 = k640.audited(1);
-  const k640_a2 = k640.audited(2);
-  const k640_a3 = k640.audited(3);
-  const k640_a4 = k640.audited(4);
   const k640_in4 = [1];
-  const k640_a5 = k640.audited(5);
   const k640_in5 = [1];
   const k641 = link.list("unavailability_configuration");
-  const k641_a0 = k641.audited(0);
-  const k641_a1 = k641.audited(1);
-  const k641_a2 = k641.audited(2);
-  const k641_a3 = k641.audited(3);
-  const k641_a4 = k641.audited(4);
   const k641_in4 = [1];
-  const k641_a5 = k641.audited(5);
   const k641_in5 = [1];
   const k642 = link.list("ue_information_request");
-  const k642_a0 = k642.audited(0);
-  const k642_a1 = k642.audited(1);
   const k643 = link.list("ue_coarse_location_information");
-  const k643_a0 = k643.audited(0);
   const k644 = link.list("sf_satellite_operation_parameters");
-  const k644_a0 = k644.audited(0);
-  const k644_a1 = k644.audited(1);
-  const k644_a2 = k644.audited(2);
-  const k644_a3 = k644.audited(3);
-  const k644_a4 = k644.audited(4);
   const k644_in4 = [1];
-  const k644_a5 = k644.audited(5);
   const k644_in5 = [1];
   const k644_in6 = [2];
-  const k644_a7 = k644.audited(7);
   const k644_in7 = [2];
   const k645 = link.list("data_container");
-  const k645_a0 = k645.audited(0);
-  const k645_a1 = k645.audited(1);
   const k646 = link.list("data_container_user_data");
-  const k646_a0 = k646.audited(0);
-  const k646_a1 = k646.audited(1);
-  const k646_a2 = k646.audited(2);
   const k647 = link.list("data_container_location");
-  const k647_a0 = k647.audited(0);
-  const k647_a1 = k647.audited(1);
   const k647_r3 = k647.related(3);
-  const k647_a3 = k647.audited(3);
-  const k647_a4 = k647.audited(4);
   const k648 = link.list("data_container_sms");
-  const k648_a0 = k648.audited(0);
-  const k648_a1 = k648.audited(1);
   const k649 = link.list("data_container_other");
-  const k649_a0 = k649.audited(0);
-  const k649_a1 = k649.audited(1);
   const k650 = link.list("registration_wait_range");
-  const k650_a0 = k650.audited(0);
-  const k650_a1 = k650.audited(1);
   const k651 = link.list("plmn_identity");
   const k651_f0 = k651.field(0);
-  const k651_a0 = k651.audited(0);
   const k652 = link.list("header_compression_configuration_status");
-  const k652_a0 = k652.audited(0);
-  const k652_a1 = k652.audited(1);
-  const k652_a2 = k652.audited(2);
-  const k652_a3 = k652.audited(3);
-  const k652_a4 = k652.audited(4);
-  const k652_a5 = k652.audited(5);
-  const k652_a6 = k652.audited(6);
-  const k652_a7 = k652.audited(7);
-  const k652_a8 = k652.audited(8);
-  const k652_a9 = k652.audited(9);
-  const k652_a10 = k652.audited(10);
-  const k652_a11 = k652.audited(11);
-  const k652_a12 = k652.audited(12);
-  const k652_a13 = k652.audited(13);
-  const k652_a14 = k652.audited(14);
-  const k652_a15 = k652.audited(15);
   const k653 = link.list("attach_accept");
-  const k653_a0 = k653.audited(0);
-  const k653_a1 = k653.audited(1);
-  const k653_a2 = k653.audited(2);
-  const au_spare_half_octet = link.audited("spare_half_octet");
-  const au_eps_attach_result = link.audited("eps_attach_result");
-  const au_t3412_value = link.audited("t3412_value");
-  const au_tai_list = link.audited("tai_list");
-  const au_esm_message_container = link.audited("esm_message_container");
-  const au_guti = link.audited("guti");
-  const au_location_area_identification = link.audited("location_area_identification");
-  const au_ms_identity = link.audited("ms_identity");
-  const au_emm_cause = link.audited("emm_cause");
-  const au_t3402_value = link.audited("t3402_value");
-  const au_t3423_value = link.audited("t3423_value");
-  const au_equivalent_plmns = link.audited("equivalent_plmns");
-  const au_emergency_number_list = link.audited("emergency_number_list");
-  const au_eps_network_feature_support = link.audited("eps_network_feature_support");
-  const au_additional_update_result = link.audited("additional_update_result");
-  const au_t3412_extended_value = link.audited("t3412_extended_value");
-  const au_t3324_value = link.audited("t3324_value");
-  const au_extended_drx_parameters = link.audited("extended_drx_parameters");
-  const au_dcn_id = link.audited("dcn_id");
-  const au_sms_services_status = link.audited("sms_services_status");
-  const au_non_3gpp_nw_provided_policies = link.audited("non_3gpp_nw_provided_policies");
-  const au_t3448_value = link.audited("t3448_value");
-  const au_network_policy = link.audited("network_policy");
-  const au_t3447_value = link.audited("t3447_value");
-  const au_extended_emergency_number_list = link.audited("extended_emergency_number_list");
-  const au_ciphering_key_data = link.audited("ciphering_key_data");
-  const au_ue_radio_capability_id = link.audited("ue_radio_capability_id");
-  const au_ue_radio_capability_id_deletion_indication = link.audited("ue_radio_capability_id_deletion_indication");
-  const au_negotiated_wus_assistance_information = link.audited("negotiated_wus_assistance_information");
-  const au_negotiated_drx_parameter_in_nb_s1_mode = link.audited("negotiated_drx_parameter_in_nb_s1_mode");
-  const au_negotiated_imsi_offset = link.audited("negotiated_imsi_offset");
-  const au_forbidden_tais_for_roaming = link.audited("forbidden_tais_for_roaming");
-  const au_forbidden_tais_for_regional_provision = link.audited("forbidden_tais_for_regional_provision");
-  const au_unavailability_configuration = link.audited("unavailability_configuration");
-  const au_access_technology_utilization_control = link.audited("access_technology_utilization_control");
-  const au_sf_satellite_operation_parameters = link.audited("sf_satellite_operation_parameters");
-  const au_disaster_roaming_wait_range = link.audited("disaster_roaming_wait_range");
-  const au_disaster_return_wait_range = link.audited("disaster_return_wait_range");
-  const au_list_of_plmns_to_be_used_in_disaster_condition = link.audited("list_of_plmns_to_be_used_in_disaster_condition");
   const au_group_key_information = link.audited("group_key_information");
   const au_ciphered_group_key_information = link.audited("ciphered_group_key_information");
   const k654 = link.list("attach_complete");
-  const k654_a0 = k654.audited(0);
-  const k654_a1 = k654.audited(1);
-  const k654_a2 = k654.audited(2);
   const k655 = link.list("attach_reject");
-  const k655_a0 = k655.audited(0);
-  const k655_a1 = k655.audited(1);
-  const k655_a2 = k655.audited(2);
-  const au_t3346_value = link.audited("t3346_value");
-  const au_extended_emm_cause = link.audited("extended_emm_cause");
-  const au_lower_bound_timer_value = link.audited("lower_bound_timer_value");
   const k656 = link.list("attach_request");
-  const k656_a0 = k656.audited(0);
-  const k656_a1 = k656.audited(1);
-  const k656_a2 = k656.audited(2);
-  const au_nas_key_set_identifier = link.audited("nas_key_set_identifier");
-  const au_eps_attach_type = link.audited("eps_attach_type");
-  const au_eps_mobile_identity = link.audited("eps_mobile_identity");
-  const au_ue_network_capability = link.audited("ue_network_capability");
-  const au_old_p_tmsi_signature = link.audited("old_p_tmsi_signature");
-  const au_additional_guti = link.audited("additional_guti");
-  const au_last_visited_registered_tai = link.audited("last_visited_registered_tai");
-  const au_drx_parameter = link.audited("drx_parameter");
-  const au_ms_network_capability = link.audited("ms_network_capability");
-  const au_old_location_area_identification = link.audited("old_location_area_identification");
-  const au_tmsi_status = link.audited("tmsi_status");
-  const au_mobile_station_classmark_2 = link.audited("mobile_station_classmark_2");
-  const au_mobile_station_classmark_3 = link.audited("mobile_station_classmark_3");
-  const au_supported_codecs = link.audited("supported_codecs");
-  const au_additional_update_type = link.audited("additional_update_type");
-  const au_voice_domain_preference_and_ue_usage_setting = link.audited("voice_domain_preference_and_ue_usage_setting");
-  const au_device_properties = link.audited("device_properties");
-  const au_old_guti_type = link.audited("old_guti_type");
-  const au_ms_network_feature_support = link.audited("ms_network_feature_support");
-  const au_tmsi_based_nri_container = link.audited("tmsi_based_nri_container");
-  const au_ue_additional_security_capability = link.audited("ue_additional_security_capability");
-  const au_ue_status = link.audited("ue_status");
-  const au_additional_information_requested = link.audited("additional_information_requested");
-  const au_n1_ue_network_capability = link.audited("n1_ue_network_capability");
-  const au_ue_radio_capability_id_availability = link.audited("ue_radio_capability_id_availability");
-  const au_requested_wus_assistance_information = link.audited("requested_wus_assistance_information");
-  const au_drx_parameter_in_nb_s1_mode = link.audited("drx_parameter_in_nb_s1_mode");
-  const au_requested_imsi_offset = link.audited("requested_imsi_offset");
-  const au_ue_determined_plmn_with_disaster_condition = link.audited("ue_determined_plmn_with_disaster_condition");
   const k657 = link.list("authentication_failure");
-  const k657_a0 = k657.audited(0);
-  const k657_a1 = k657.audited(1);
-  const k657_a2 = k657.audited(2);
-  const au_authentication_failure_parameter = link.audited("authentication_failure_parameter");
   const k658 = link.list("authentication_reject");
-  const k658_a0 = k658.audited(0);
-  const k658_a1 = k658.audited(1);
-  const k658_a2 = k658.audited(2);
   const k659 = link.list("authentication_request");
-  const k659_a0 = k659.audited(0);
-  const k659_a1 = k659.audited(1);
-  const k659_a2 = k659.audited(2);
-  const au_authentication_parameter_rand = link.audited("authentication_parameter_rand");
-  const au_authentication_parameter_autn = link.audited("authentication_parameter_autn");
   const k660 = link.list("authentication_response");
-  const k660_a0 = k660.audited(0);
-  const k660_a1 = k660.audited(1);
-  const k660_a2 = k660.audited(2);
-  const au_authentication_response_parameter = link.audited("authentication_response_parameter");
   const k661 = link.list("cs_service_notification");
-  const k661_a0 = k661.audited(0);
-  const k661_a1 = k661.audited(1);
-  const k661_a2 = k661.audited(2);
-  const au_paging_identity = link.audited("paging_identity");
-  const au_cli = link.audited("cli");
-  const au_ss_code = link.audited("ss_code");
-  const au_lcs_indicator = link.audited("lcs_indicator");
-  const au_lcs_client_identity = link.audited("lcs_client_identity");
   const k662 = link.list("detach_accept");
-  const k662_a0 = k662.audited(0);
-  const k662_a1 = k662.audited(1);
-  const k662_a2 = k662.audited(2);
   const k663 = link.list("detach_request");
-  const k663_a0 = k663.audited(0);
-  const k663_a1 = k663.audited(1);
-  const k663_a2 = k663.audited(2);
-  const au_detach_type = link.audited("detach_type");
   const k664 = link.list("detach_request_network");
-  const k664_a0 = k664.audited(0);
-  const k664_a1 = k664.audited(1);
-  const k664_a2 = k664.audited(2);
   const k665 = link.list("downlink_nas_transport");
-  const k665_a0 = k665.audited(0);
-  const k665_a1 = k665.audited(1);
-  const k665_a2 = k665.audited(2);
-  const au_nas_message_container = link.audited("nas_message_container");
   const k666 = link.list("emm_information");
-  const k666_a0 = k666.audited(0);
-  const k666_a1 = k666.audited(1);
-  const k666_a2 = k666.audited(2);
-  const au_full_name_for_network = link.audited("full_name_for_network");
-  const au_short_name_for_network = link.audited("short_name_for_network");
-  const au_local_time_zone = link.audited("local_time_zone");
-  const au_universal_time_and_local_time_zone = link.audited("universal_time_and_local_time_zone");
-  const au_network_daylight_saving_time = link.audited("network_daylight_saving_time");
   const k667 = link.list("emm_status");
-  const k667_a0 = k667.audited(0);
-  const k667_a1 = k667.audited(1);
-  const k667_a2 = k667.audited(2);
   const k668 = link.list("extended_service_request");
-  const k668_a0 = k668.audited(0);
-  const k668_a1 = k668.audited(1);
-  const k668_a2 = k668.audited(2);
-  const au_service_type = link.audited("service_type");
-  const au_m_tmsi = link.audited("m_tmsi");
-  const au_csfb_response = link.audited("csfb_response");
-  const au_eps_bearer_context_status = link.audited("eps_bearer_context_status");
-  const au_ue_request_type = link.audited("ue_request_type");
-  const au_paging_restriction = link.audited("paging_restriction");
   const k669 = link.list("guti_reallocation_command");
-  const k669_a0 = k669.audited(0);
-  const k669_a1 = k669.audited(1);
-  const k669_a2 = k669.audited(2);
   const k670 = link.list("guti_reallocation_complete");
-  const k670_a0 = k670.audited(0);
-  const k670_a1 = k670.audited(1);
-  const k670_a2 = k670.audited(2);
   const k671 = link.list("identity_request");
-  const k671_a0 = k671.audited(0);
-  const k671_a1 = k671.audited(1);
-  const k671_a2 = k671.audited(2);
-  const au_identity_type = link.audited("identity_type");
   const k672 = link.list("identity_response");
-  const k672_a0 = k672.audited(0);
-  const k672_a1 = k672.audited(1);
-  const k672_a2 = k672.audited(2);
-  const au_mobile_identity = link.audited("mobile_identity");
   const k673 = link.list("security_mode_command");
-  const k673_a0 = k673.audited(0);
-  const k673_a1 = k673.audited(1);
-  const k673_a2 = k673.audited(2);
-  const au_selected_nas_security_algorithms = link.audited("selected_nas_security_algorithms");
-  const au_replayed_ue_security_capabilities = link.audited("replayed_ue_security_capabilities");
-  const au_imeisv_request = link.audited("imeisv_request");
-  const au_replayed_nonce_ue = link.audited("replayed_nonce_ue");
-  const au_nonce_mme = link.audited("nonce_mme");
-  const au_hash_mme = link.audited("hash_mme");
-  const au_replayed_ue_additional_security_capability = link.audited("replayed_ue_additional_security_capability");
-  const au_ue_radio_capability_id_request = link.audited("ue_radio_capability_id_request");
-  const au_ue_coarse_location_information_request = link.audited("ue_coarse_location_information_request");
   const k674 = link.list("security_mode_complete");
-  const k674_a0 = k674.audited(0);
-  const k674_a1 = k674.audited(1);
-  const k674_a2 = k674.audited(2);
-  const au_imeisv = link.audited("imeisv");
-  const au_replayed_nas_message_container = link.audited("replayed_nas_message_container");
-  const au_ue_coarse_location_information = link.audited("ue_coarse_location_information");
   const k675 = link.list("security_mode_reject");
-  const k675_a0 = k675.audited(0);
-  const k675_a1 = k675.audited(1);
-  const k675_a2 = k675.audited(2);
   const k676 = link.list("service_reject");
-  const k676_a0 = k676.audited(0);
-  const k676_a1 = k676.audited(1);
-  const k676_a2 = k676.audited(2);
-  const au_t3442_value = link.audited("t3442_value");
   const k677 = link.list("tracking_area_update_accept");
-  const k677_a0 = k677.audited(0);
-  const k677_a1 = k677.audited(1);
-  const k677_a2 = k677.audited(2);
-  const au_eps_update_result = link.audited("eps_update_result");
-  const au_header_compression_configuration_status = link.audited("header_compression_configuration_status");
-  const au_eps_additional_request_result = link.audited("eps_additional_request_result");
-  const au_maximum_time_offset = link.audited("maximum_time_offset");
   const k678 = link.list("tracking_area_update_complete");
-  const k678_a0 = k678.audited(0);
-  const k678_a1 = k678.audited(1);
-  const k678_a2 = k678.audited(2);
   const k679 = link.list("tracking_area_update_reject");
-  const k679_a0 = k679.audited(0);
-  const k679_a1 = k679.audited(1);
-  const k679_a2 = k679.audited(2);
   const k680 = link.list("tracking_area_update_request");
-  const k680_a0 = k680.audited(0);
-  const k680_a1 = k680.audited(1);
-  const k680_a2 = k680.audited(2);
-  const au_eps_update_type = link.audited("eps_update_type");
-  const au_old_guti = link.audited("old_guti");
-  const au_non_current_native_nas_key_set_identifier = link.audited("non_current_native_nas_key_set_identifier");
-  const au_gprs_ciphering_key_sequence_number = link.audited("gprs_ciphering_key_sequence_number");
-  const au_nonce_ue = link.audited("nonce_ue");
-  const au_ue_radio_capability_information_update_needed = link.audited("ue_radio_capability_information_update_needed");
-  const au_unavailability_information = link.audited("unavailability_information");
   const k681 = link.list("uplink_nas_transport");
-  const k681_a0 = k681.audited(0);
-  const k681_a1 = k681.audited(1);
-  const k681_a2 = k681.audited(2);
   const k682 = link.list("downlink_generic_nas_transport");
-  const k682_a0 = k682.audited(0);
-  const k682_a1 = k682.audited(1);
-  const k682_a2 = k682.audited(2);
-  const au_generic_message_container_type = link.audited("generic_message_container_type");
-  const au_generic_message_container = link.audited("generic_message_container");
-  const au_additional_information = link.audited("additional_information");
   const k683 = link.list("uplink_generic_nas_transport");
-  const k683_a0 = k683.audited(0);
-  const k683_a1 = k683.audited(1);
-  const k683_a2 = k683.audited(2);
   const k684 = link.list("control_plane_service_request");
-  const k684_a0 = k684.audited(0);
-  const k684_a1 = k684.audited(1);
-  const k684_a2 = k684.audited(2);
-  const au_control_plane_service_type = link.audited("control_plane_service_type");
   const k685 = link.list("service_accept");
-  const k685_a0 = k685.audited(0);
-  const k685_a1 = k685.audited(1);
-  const k685_a2 = k685.audited(2);
   const k686 = link.list("emm_transport");
-  const k686_a0 = k686.audited(0);
-  const k686_a1 = k686.audited(1);
-  const k686_a2 = k686.audited(2);
-  const k686_a3 = k686.audited(3);
-  const k686_a4 = k686.audited(4);
   const k687 = link.list("esm_access_point_name");
-  const k687_a0 = k687.audited(0);
   const k688 = link.list("esm_apn_label");
   const k688_r1 = k688.related(1);
-  const k688_a1 = k688.audited(1);
   const k689 = link.list("esm_apn_ambr");
-  const k689_a0 = k689.audited(0);
-  const k689_a1 = k689.audited(1);
-  const k689_a2 = k689.audited(2);
-  const k689_a3 = k689.audited(3);
-  const k689_a4 = k689.audited(4);
-  const k689_a5 = k689.audited(5);
   const k690 = link.list("esm_connectivity_type");
-  const k690_a0 = k690.audited(0);
   const k691 = link.list("esm_eps_qos");
-  const k691_a0 = k691.audited(0);
-  const k691_a1 = k691.audited(1);
-  const k691_a2 = k691.audited(2);
-  const k691_a3 = k691.audited(3);
-  const k691_a4 = k691.audited(4);
-  const k691_a5 = k691.audited(5);
-  const k691_a6 = k691.audited(6);
-  const k691_a7 = k691.audited(7);
-  const k691_a8 = k691.audited(8);
-  const k691_a9 = k691.audited(9);
-  const k691_a10 = k691.audited(10);
-  const k691_a11 = k691.audited(11);
-  const k691_a12 = k691.audited(12);
   const k692 = link.list("esm_cause");
-  const k692_a0 = k692.audited(0);
   const k693 = link.list("esm_information_transfer_flag");
-  const k693_a0 = k693.audited(0);
-  const k693_a1 = k693.audited(1);
   const k694 = link.list("esm_linked_eps_bearer_identity");
-  const k694_a0 = k694.audited(0);
   const k695 = link.list("esm_llc_sapi");
-  const k695_a0 = k695.audited(0);
-  const k695_a1 = k695.audited(1);
   const k696 = link.list("esm_notification_indicator");
-  const k696_a0 = k696.audited(0);
   const k697 = link.list("esm_packet_flow_identifier");
-  const k697_a0 = k697.audited(0);
-  const k697_a1 = k697.audited(1);
   const k698 = link.list("esm_pdn_address");
-  const k698_a0 = k698.audited(0);
-  const k698_a1 = k698.audited(1);
-  const k698_a2 = k698.audited(2);
   const k699 = link.list("esm_pdn_address_ipv4");
-  const k699_a0 = k699.audited(0);
   const k700 = link.list("esm_pdn_address_ipv6");
-  const k700_a0 = k700.audited(0);
   const k701 = link.list("esm_pdn_address_ipv4v6");
-  const k701_a0 = k701.audited(0);
-  const k701_a1 = k701.audited(1);
   const k702 = link.list("esm_pdn_address_other");
-  const k702_a0 = k702.audited(0);
   const k703 = link.list("esm_pdn_type");
-  const k703_a0 = k703.audited(0);
-  const k703_a1 = k703.audited(1);
   const k704 = link.list("esm_radio_priority");
-  const k704_a0 = k704.audited(0);
-  const k704_a1 = k704.audited(1);
   const k705 = link.list("esm_re_attempt_indicator");
-  const k705_a0 = k705.audited(0);
-  const k705_a1 = k705.audited(1);
-  const k705_a2 = k705.audited(2);
   const k706 = link.list("esm_request_type");
-  const k706_a0 = k706.audited(0);
-  const k706_a1 = k706.audited(1);
   const k707 = link.list("esm_transaction_identifier");
-  const k707_a0 = k707.audited(0);
-  const k707_a1 = k707.audited(1);
-  const k707_a2 = k707.audited(2);
-  const k707_a3 = k707.audited(3);
   const k708 = link.list("esm_transaction_identifier_extension");
-  const k708_a0 = k708.audited(0);
-  const k708_a1 = k708.audited(1);
   const k709 = link.list("esm_wlan_offload_acceptability");
-  const k709_a0 = k709.audited(0);
-  const k709_a1 = k709.audited(1);
-  const k709_a2 = k709.audited(2);
   const k710 = link.list("esm_nbifom_container");
-  const k710_a0 = k710.audited(0);
   const k712 = link.list("esm_nbifom_mode");
-  const k712_a0 = k712.audited(0);
   const k712_r2 = k712.related(2);
-  const k712_a2 = k712.audited(2);
   const k713 = link.list("esm_nbifom_v_mode");
-  const k713_a0 = k713.audited(0);
   const k714 = link.list("esm_nbifom_default_access");
-  const k714_a0 = k714.audited(0);
   const k714_r2 = k714.related(2);
-  const k714_a2 = k714.audited(2);
   const k715 = link.list("esm_nbifom_v_default_access");
-  const k715_a0 = k715.audited(0);
   const k716 = link.list("esm_nbifom_status");
-  const k716_a0 = k716.audited(0);
   const k716_r2 = k716.related(2);
-  const k716_a2 = k716.audited(2);
   const k717 = link.list("esm_nbifom_v_status");
-  const k717_a0 = k717.audited(0);
   const k718 = link.list("esm_nbifom_other");
-  const k718_a0 = k718.audited(0);
   const k718_r2 = k718.related(2);
-  const k718_a2 = k718.audited(2);
   const k719 = link.list("esm_remote_ue_context_list");
-  const k719_a1 = k719.audited(1);
   const k720 = link.list("esm_remote_ue_context");
   const k720_r1 = k720.related(1);
-  const k720_a1 = k720.audited(1);
   const k721 = link.list("esm_remote_ue_context_body");
-  const k721_a1 = k721.audited(1);
-  const k721_a2 = k721.audited(2);
-  const k721_a3 = k721.audited(3);
-  const k721_a4 = k721.audited(4);
-  const k721_a5 = k721.audited(5);
-  const k721_a6 = k721.audited(6);
-  const k721_a7 = k721.audited(7);
   const k721_in7 = [1];
-  const k721_a8 = k721.audited(8);
   const k721_in8 = [1];
   const k722 = link.list("esm_remote_ue_user_identity");
   const k722_r1 = k722.related(1);
-  const k722_a1 = k722.audited(1);
   const k724 = link.list("esm_remote_ue_encrypted_imsi");
-  const k724_a0 = k724.audited(0);
-  const k724_a1 = k724.audited(1);
-  const k724_a2 = k724.audited(2);
-  const k724_a3 = k724.audited(3);
   const k725 = link.list("esm_remote_ue_imsi");
   const k725_f0 = k725.field(0);
-  const k725_a0 = k725.audited(0);
   const k726 = link.list("esm_remote_ue_msisdn");
   const k726_f0 = k726.field(0);
-  const k726_a0 = k726.audited(0);
   const k727 = link.list("esm_remote_ue_imei");
   const k727_f0 = k727.field(0);
-  const k727_a0 = k727.audited(0);
   const k728 = link.list("esm_remote_ue_imeisv");
   const k728_f0 = k728.field(0);
-  const k728_a0 = k728.audited(0);
   const k729 = link.list("esm_remote_ue_identity_other");
-  const k729_a0 = k729.audited(0);
-  const k729_a1 = k729.audited(1);
-  const k729_a2 = k729.audited(2);
-  const k729_a3 = k729.audited(3);
   const k730 = link.list("esm_remote_ue_ipv4");
-  const k730_a0 = k730.audited(0);
-  const k730_a1 = k730.audited(1);
   const k731 = link.list("esm_remote_ue_ipv6");
-  const k731_a0 = k731.audited(0);
   const k732 = link.list("esm_port_range");
-  const k732_a0 = k732.audited(0);
-  const k732_a1 = k732.audited(1);
   const k733 = link.list("esm_empty");
   const k734 = link.list("esm_pkmf_address");
-  const k734_a0 = k734.audited(0);
-  const k734_a1 = k734.audited(1);
-  const k734_a2 = k734.audited(2);
   const k735 = link.list("esm_pkmf_ipv4");
-  const k735_a0 = k735.audited(0);
   const k736 = link.list("esm_pkmf_ipv6");
-  const k736_a0 = k736.audited(0);
   const k737 = link.list("esm_pkmf_other");
-  const k737_a0 = k737.audited(0);
   const k738 = link.list("esm_header_compression_configuration");
-  const k738_a0 = k738.audited(0);
-  const k738_a1 = k738.audited(1);
-  const k738_a2 = k738.audited(2);
-  const k738_a3 = k738.audited(3);
-  const k738_a4 = k738.audited(4);
-  const k738_a5 = k738.audited(5);
-  const k738_a6 = k738.audited(6);
-  const k738_a7 = k738.audited(7);
-  const k738_a8 = k738.audited(8);
-  const k738_a9 = k738.audited(9);
   const k739 = link.list("esm_hcc_setup_parameters");
-  const k739_a0 = k739.audited(0);
-  const k739_a1 = k739.audited(1);
   const k740 = link.list("esm_control_plane_only_indication");
-  const k740_a0 = k740.audited(0);
-  const k740_a1 = k740.audited(1);
   const k741 = link.list("esm_user_data_container");
-  const k741_a0 = k741.audited(0);
   const k742 = link.list("esm_release_assistance_indication");
-  const k742_a0 = k742.audited(0);
-  const k742_a1 = k742.audited(1);
   const k743 = link.list("esm_serving_plmn_rate_control");
-  const k743_a0 = k743.audited(0);
   const k744 = link.list("esm_extended_apn_ambr");
-  const k744_a0 = k744.audited(0);
-  const k744_a1 = k744.audited(1);
-  const k744_a2 = k744.audited(2);
-  const k744_a3 = k744.audited(3);
   const k745 = link.list("esm_extended_qos");
-  const k745_a0 = k745.audited(0);
-  const k745_a1 = k745.audited(1);
-  const k745_a2 = k745.audited(2);
-  const k745_a3 = k745.audited(3);
-  const k745_a4 = k745.audited(4);
-  const k745_a5 = k745.audited(5);
   const k746 = link.list("esm_device_properties");
-  const k746_a0 = k746.audited(0);
-  const k746_a1 = k746.audited(1);
   const k747 = link.list("esm_quality_of_service");
-  const k747_a0 = k747.audited(0);
-  const k747_a1 = k747.audited(1);
-  const k747_a2 = k747.audited(2);
-  const k747_a3 = k747.audited(3);
-  const k747_a4 = k747.audited(4);
-  const k747_a5 = k747.audited(5);
-  const k747_a6 = k747.audited(6);
-  const k747_a7 = k747.audited(7);
-  const k747_a8 = k747.audited(8);
-  const k747_a9 = k747.audited(9);
-  const k747_a10 = k747.audited(10);
-  const k747_a11 = k747.audited(11);
-  const k747_a12 = k747.audited(12);
-  const k747_a13 = k747.audited(13);
-  const k747_a14 = k747.audited(14);
-  const k747_a15 = k747.audited(15);
-  const k747_a16 = k747.audited(16);
-  const k747_a17 = k747.audited(17);
-  const k747_a18 = k747.audited(18);
-  const k747_a19 = k747.audited(19);
-  const k747_a20 = k747.audited(20);
-  const k747_a21 = k747.audited(21);
-  const k747_a22 = k747.audited(22);
-  const k747_a23 = k747.audited(23);
-  const k747_a24 = k747.audited(24);
-  const k747_a25 = k747.audited(25);
-  const k747_a26 = k747.audited(26);
-  const k747_a27 = k747.audited(27);
-  const k747_a28 = k747.audited(28);
-  const k747_a29 = k747.audited(29);
-  const k747_a30 = k747.audited(30);
   const k748 = link.list("esm_traffic_flow_template");
-  const k748_a0 = k748.audited(0);
-  const k748_a1 = k748.audited(1);
-  const k748_a3 = k748.audited(3);
   const k748_in3 = [1,3,4];
-  const k748_a4 = k748.audited(4);
   const k748_in4 = [5];
-  const k748_a5 = k748.audited(5);
   const k748_in5 = [1];
   const k749 = link.list("esm_tft_packet_filter_id");
-  const k749_a0 = k749.audited(0);
-  const k749_a1 = k749.audited(1);
   const k750 = link.list("esm_tft_packet_filter");
-  const k750_a0 = k750.audited(0);
-  const k750_a1 = k750.audited(1);
-  const k750_a2 = k750.audited(2);
-  const k750_a3 = k750.audited(3);
   const k750_r5 = k750.related(5);
-  const k750_a5 = k750.audited(5);
   const k752 = link.list("esm_tft_ipv4_address");
-  const k752_a0 = k752.audited(0);
-  const k752_a1 = k752.audited(1);
-  const k752_a2 = k752.audited(2);
   const k753 = link.list("esm_tft_ipv6_address");
-  const k753_a0 = k753.audited(0);
-  const k753_a1 = k753.audited(1);
-  const k753_a2 = k753.audited(2);
   const k754 = link.list("esm_tft_ipv6_prefix");
-  const k754_a0 = k754.audited(0);
-  const k754_a1 = k754.audited(1);
-  const k754_a2 = k754.audited(2);
   const k755 = link.list("esm_tft_protocol");
-  const k755_a0 = k755.audited(0);
-  const k755_a1 = k755.audited(1);
   const k756 = link.list("esm_tft_port");
-  const k756_a0 = k756.audited(0);
-  const k756_a1 = k756.audited(1);
   const k757 = link.list("esm_tft_port_range");
-  const k757_a0 = k757.audited(0);
-  const k757_a1 = k757.audited(1);
-  const k757_a2 = k757.audited(2);
   const k758 = link.list("esm_tft_spi");
-  const k758_a0 = k758.audited(0);
-  const k758_a1 = k758.audited(1);
   const k759 = link.list("esm_tft_traffic_class");
-  const k759_a0 = k759.audited(0);
-  const k759_a1 = k759.audited(1);
-  const k759_a2 = k759.audited(2);
   const k760 = link.list("esm_tft_flow_label");
-  const k760_a0 = k760.audited(0);
-  const k760_a1 = k760.audited(1);
-  const k760_a2 = k760.audited(2);
   const k761 = link.list("esm_tft_mac_address");
-  const k761_a0 = k761.audited(0);
-  const k761_a1 = k761.audited(1);
   const k762 = link.list("esm_tft_vlan_vid");
-  const k762_a0 = k762.audited(0);
-  const k762_a1 = k762.audited(1);
-  const k762_a2 = k762.audited(2);
   const k763 = link.list("esm_tft_vlan_pcp_dei");
-  const k763_a0 = k763.audited(0);
-  const k763_a1 = k763.audited(1);
-  const k763_a2 = k763.audited(2);
-  const k763_a3 = k763.audited(3);
   const k764 = link.list("esm_tft_ethertype");
-  const k764_a0 = k764.audited(0);
-  const k764_a1 = k764.audited(1);
   const k766 = link.list("esm_tft_authorization_token");
-  const k766_a0 = k766.audited(0);
   const k766_r2 = k766.related(2);
-  const k766_a2 = k766.audited(2);
   const k767 = link.list("esm_tft_flow_identifier");
-  const k767_a0 = k767.audited(0);
   const k767_r2 = k767.related(2);
-  const k767_a2 = k767.audited(2);
   const k768 = link.list("esm_tft_flow_identifier_value");
-  const k768_a0 = k768.audited(0);
-  const k768_a1 = k768.audited(1);
   const k769 = link.list("esm_tft_packet_filter_identifiers");
-  const k769_a0 = k769.audited(0);
   const k769_r2 = k769.related(2);
-  const k769_a2 = k769.audited(2);
   const k770 = link.list("esm_tft_parameter_filter_id");
-  const k770_a0 = k770.audited(0);
-  const k770_a1 = k770.audited(1);
   const k771 = link.list("esm_tft_parameter_other");
-  const k771_a0 = k771.audited(0);
   const k771_r2 = k771.related(2);
-  const k771_a2 = k771.audited(2);
   const k772 = link.list("esm_pco_ul");
-  const k772_a0 = k772.audited(0);
-  const k772_a1 = k772.audited(1);
-  const k772_a2 = k772.audited(2);
-  const k772_a3 = k772.audited(3);
   const k773 = link.list("esm_pco_dl");
-  const k773_a0 = k773.audited(0);
-  const k773_a1 = k773.audited(1);
-  const k773_a2 = k773.audited(2);
-  const k773_a3 = k773.audited(3);
   const k774 = link.list("esm_pco_container_ul");
-  const k774_a0 = k774.audited(0);
-  const k774_a1 = k774.audited(1);
   const k775 = link.list("esm_pco_container_dl");
-  const k775_a0 = k775.audited(0);
-  const k775_a1 = k775.audited(1);
   const k776 = link.list("esm_pco_c_other");
   const k776_r1 = k776.related(1);
-  const k776_a1 = k776.audited(1);
   const k777 = link.list("esm_pco_c_operator");
   const k777_f1 = k777.field(1);
-  const k777_a1 = k777.audited(1);
   const k777_r2 = k777.related(2);
-  const k777_a2 = k777.audited(2);
   const k778 = link.list("esm_pco_c_long");
   const k778_r1 = k778.related(1);
-  const k778_a1 = k778.audited(1);
   const k779 = link.list("esm_pco_c_pcscf_ipv6");
   const k779_r1 = k779.related(1);
-  const k779_a1 = k779.audited(1);
   const k780 = link.list("esm_pco_c_dns_ipv6");
   const k780_r1 = k780.related(1);
-  const k780_a1 = k780.audited(1);
   const k781 = link.list("esm_pco_c_dsmipv6_home_agent_ipv6");
   const k781_r1 = k781.related(1);
-  const k781_a1 = k781.audited(1);
   const k782 = link.list("esm_pco_c_dsmipv6_home_agent_ipv4");
   const k782_r1 = k782.related(1);
-  const k782_a1 = k782.audited(1);
   const k783 = link.list("esm_pco_c_pcscf_ipv4");
   const k783_r1 = k783.related(1);
-  const k783_a1 = k783.audited(1);
   const k784 = link.list("esm_pco_c_dns_ipv4");
   const k784_r1 = k784.related(1);
-  const k784_a1 = k784.audited(1);
   const k785 = link.list("esm_pco_c_dsmipv6_home_network_prefix");
   const k785_r1 = k785.related(1);
-  const k785_a1 = k785.audited(1);
   const k786 = link.list("esm_pco_v_home_network_prefix");
-  const k786_a0 = k786.audited(0);
-  const k786_a1 = k786.audited(1);
   const k787 = link.list("esm_pco_c_reject_code");
   const k787_r1 = k787.related(1);
-  const k787_a1 = k787.audited(1);
   const k788 = link.list("esm_pco_v_reject_code");
-  const k788_a0 = k788.audited(0);
   const k789 = link.list("esm_pco_c_sel_bearer_ctrl_mode");
   const k789_r1 = k789.related(1);
-  const k789_a1 = k789.audited(1);
   const k790 = link.list("esm_pco_v_sel_bearer_ctrl_mode");
-  const k790_a0 = k790.audited(0);
   const k791 = link.list("esm_pco_c_ipv4_link_mtu");
   const k791_r1 = k791.related(1);
-  const k791_a1 = k791.audited(1);
   const k792 = link.list("esm_pco_v_ipv4_link_mtu");
-  const k792_a0 = k792.audited(0);
   const k793 = link.list("esm_pco_c_nbifom_mode");
   const k793_r1 = k793.related(1);
-  const k793_a1 = k793.audited(1);
   const k794 = link.list("esm_pco_v_nbifom_mode");
-  const k794_a0 = k794.audited(0);
   const k795 = link.list("esm_pco_c_non_ip_link_mtu");
   const k795_r1 = k795.related(1);
-  const k795_a1 = k795.audited(1);
   const k796 = link.list("esm_pco_v_non_ip_link_mtu");
-  const k796_a0 = k796.audited(0);
   const k797 = link.list("esm_pco_c_apn_rate_control");
   const k797_r1 = k797.related(1);
-  const k797_a1 = k797.audited(1);
   const k798 = link.list("esm_pco_v_apn_rate_control");
-  const k798_a0 = k798.audited(0);
-  const k798_a1 = k798.audited(1);
-  const k798_a2 = k798.audited(2);
-  const k798_a3 = k798.audited(3);
   const k799 = link.list("esm_pco_c_additional_apn_rate_control");
   const k799_r1 = k799.related(1);
-  const k799_a1 = k799.audited(1);
   const k800 = link.list("esm_pco_v_additional_apn_rate_control");
-  const k800_a0 = k800.audited(0);
-  const k800_a1 = k800.audited(1);
-  const k800_a2 = k800.audited(2);
   const k801 = link.list("esm_pco_c_pdu_session_address_lifetime");
   const k801_r1 = k801.related(1);
-  const k801_a1 = k801.audited(1);
   const k802 = link.list("esm_pco_v_pdu_session_address_lifetime");
-  const k802_a0 = k802.audited(0);
   const k803 = link.list("esm_pco_c_ethernet_mtu");
   const k803_r1 = k803.related(1);
-  const k803_a1 = k803.audited(1);
   const k804 = link.list("esm_pco_v_ethernet_mtu");
-  const k804_a0 = k804.audited(0);
   const k805 = link.list("esm_pco_c_unstructured_mtu");
   const k805_r1 = k805.related(1);
-  const k805_a1 = k805.audited(1);
   const k806 = link.list("esm_pco_v_unstructured_mtu");
-  const k806_a0 = k806.audited(0);
   const k807 = link.list("esm_pco_c_data_off_ue_status");
   const k807_r1 = k807.related(1);
-  const k807_a1 = k807.audited(1);
   const k808 = link.list("esm_pco_v_data_off_ue_status");
-  const k808_a0 = k808.audited(0);
   const k809 = link.list("esm_pco_c_pdu_session_id");
   const k809_r1 = k809.related(1);
-  const k809_a1 = k809.audited(1);
   const k810 = link.list("esm_pco_v_pdu_session_id");
-  const k810_a0 = k810.audited(0);
   const k811 = link.list("esm_pco_c_5gsm_cause");
   const k811_r1 = k811.related(1);
-  const k811_a1 = k811.audited(1);
   const k812 = link.list("esm_pco_v_5gsm_cause");
-  const k812_a0 = k812.audited(0);
   const k813 = link.list("esm_pco_c_ipcp");
   const k813_r1 = k813.related(1);
-  const k813_a1 = k813.audited(1);
   const k814 = link.list("esm_pco_c_pap");
   const k814_r1 = k814.related(1);
-  const k814_a1 = k814.audited(1);
   const k815 = link.list("esm_pco_c_chap");
   const k815_r1 = k815.related(1);
-  const k815_a1 = k815.audited(1);
   const k816 = link.list("esm_ipcp_packet");
-  const k816_a0 = k816.audited(0);
-  const k816_a1 = k816.audited(1);
   const k816_r3 = k816.related(3);
-  const k816_a3 = k816.audited(3);
   const k818 = link.list("esm_ipcp_opt_ip_address");
-  const k818_a0 = k818.audited(0);
   const k818_r2 = k818.related(2);
-  const k818_a2 = k818.audited(2);
   const k819 = link.list("esm_ipcp_opt_pri_dns");
-  const k819_a0 = k819.audited(0);
   const k819_r2 = k819.related(2);
-  const k819_a2 = k819.audited(2);
   const k820 = link.list("esm_ipcp_opt_pri_nbns");
-  const k820_a0 = k820.audited(0);
   const k820_r2 = k820.related(2);
-  const k820_a2 = k820.audited(2);
   const k821 = link.list("esm_ipcp_opt_sec_dns");
-  const k821_a0 = k821.audited(0);
   const k821_r2 = k821.related(2);
-  const k821_a2 = k821.audited(2);
   const k822 = link.list("esm_ipcp_opt_sec_nbns");
-  const k822_a0 = k822.audited(0);
   const k822_r2 = k822.related(2);
-  const k822_a2 = k822.audited(2);
   const k823 = link.list("esm_ipcp_opt_other");
-  const k823_a0 = k823.audited(0);
   const k823_r2 = k823.related(2);
-  const k823_a2 = k823.audited(2);
   const k825 = link.list("esm_pap_request");
-  const k825_a0 = k825.audited(0);
-  const k825_a1 = k825.audited(1);
   const k825_r3 = k825.related(3);
-  const k825_a3 = k825.audited(3);
   const k826 = link.list("esm_pap_request_data");
   const k826_r1 = k826.related(1);
-  const k826_a1 = k826.audited(1);
   const k826_r3 = k826.related(3);
-  const k826_a3 = k826.audited(3);
   const k827 = link.list("esm_pap_reply");
-  const k827_a0 = k827.audited(0);
-  const k827_a1 = k827.audited(1);
   const k827_r3 = k827.related(3);
-  const k827_a3 = k827.audited(3);
   const k828 = link.list("esm_pap_reply_data");
   const k828_r1 = k828.related(1);
-  const k828_a1 = k828.audited(1);
   const k829 = link.list("esm_pap_other");
-  const k829_a0 = k829.audited(0);
-  const k829_a1 = k829.audited(1);
   const k829_r3 = k829.related(3);
-  const k829_a3 = k829.audited(3);
   const k831 = link.list("esm_chap_challenge_response");
-  const k831_a0 = k831.audited(0);
-  const k831_a1 = k831.audited(1);
   const k831_r3 = k831.related(3);
-  const k831_a3 = k831.audited(3);
   const k832 = link.list("esm_chap_value_name");
   const k832_r1 = k832.related(1);
-  const k832_a1 = k832.audited(1);
-  const k832_a2 = k832.audited(2);
   const k833 = link.list("esm_chap_result");
-  const k833_a0 = k833.audited(0);
-  const k833_a1 = k833.audited(1);
   const k833_r3 = k833.related(3);
-  const k833_a3 = k833.audited(3);
   const k834 = link.list("esm_chap_other");
-  const k834_a0 = k834.audited(0);
-  const k834_a1 = k834.audited(1);
   const k834_r3 = k834.related(3);
-  const k834_a3 = k834.audited(3);
   const k835 = link.list("activate_dedicated_eps_bearer_context_accept");
-  const k835_a0 = k835.audited(0);
-  const k835_a1 = k835.audited(1);
-  const k835_a2 = k835.audited(2);
-  const k835_a3 = k835.audited(3);
-  const au_protocol_configuration_options = link.audited("protocol_configuration_options");
-  const au_nbifom_container = link.audited("nbifom_container");
-  const au_extended_protocol_configuration_options = link.audited("extended_protocol_configuration_options");
   const k836 = link.list("activate_dedicated_eps_bearer_context_reject");
-  const k836_a0 = k836.audited(0);
-  const k836_a1 = k836.audited(1);
-  const k836_a2 = k836.audited(2);
-  const k836_a3 = k836.audited(3);
-  const au_esm_cause = link.audited("esm_cause");
   const k837 = link.list("activate_dedicated_eps_bearer_context_request");
-  const k837_a0 = k837.audited(0);
-  const k837_a1 = k837.audited(1);
-  const k837_a2 = k837.audited(2);
-  const k837_a3 = k837.audited(3);
-  const au_linked_eps_bearer_identity = link.audited("linked_eps_bearer_identity");
-  const au_eps_qos = link.audited("eps_qos");
-  const au_tft = link.audited("tft");
-  const au_transaction_identifier = link.audited("transaction_identifier");
-  const au_negotiated_qos = link.audited("negotiated_qos");
-  const au_negotiated_llc_sapi = link.audited("negotiated_llc_sapi");
-  const au_radio_priority = link.audited("radio_priority");
-  const au_packet_flow_identifier = link.audited("packet_flow_identifier");
-  const au_wlan_offload_indication = link.audited("wlan_offload_indication");
-  const au_extended_eps_qos = link.audited("extended_eps_qos");
   const k838 = link.list("activate_default_eps_bearer_context_accept");
-  const k838_a0 = k838.audited(0);
-  const k838_a1 = k838.audited(1);
-  const k838_a2 = k838.audited(2);
-  const k838_a3 = k838.audited(3);
   const k839 = link.list("activate_default_eps_bearer_context_reject");
-  const k839_a0 = k839.audited(0);
-  const k839_a1 = k839.audited(1);
-  const k839_a2 = k839.audited(2);
-  const k839_a3 = k839.audited(3);
   const k840 = link.list("activate_default_eps_bearer_context_request");
-  const k840_a0 = k840.audited(0);
-  const k840_a1 = k840.audited(1);
-  const k840_a2 = k840.audited(2);
-  const k840_a3 = k840.audited(3);
-  const au_access_point_name = link.audited("access_point_name");
-  const au_pdn_address = link.audited("pdn_address");
-  const au_apn_ambr = link.audited("apn_ambr");
-  const au_connectivity_type = link.audited("connectivity_type");
-  const au_header_compression_configuration = link.audited("header_compression_configuration");
-  const au_control_plane_only_indication = link.audited("control_plane_only_indication");
-  const au_serving_plmn_rate_control = link.audited("serving_plmn_rate_control");
-  const au_extended_apn_ambr = link.audited("extended_apn_ambr");
   const k841 = link.list("bearer_resource_allocation_reject");
-  const k841_a0 = k841.audited(0);
-  const k841_a1 = k841.audited(1);
-  const k841_a2 = k841.audited(2);
-  const k841_a3 = k841.audited(3);
-  const au_back_off_timer_value = link.audited("back_off_timer_value");
-  const au_re_attempt_indicator = link.audited("re_attempt_indicator");
   const k842 = link.list("bearer_resource_allocation_request");
-  const k842_a0 = k842.audited(0);
-  const k842_a1 = k842.audited(1);
-  const k842_a2 = k842.audited(2);
-  const k842_a3 = k842.audited(3);
-  const au_traffic_flow_aggregate = link.audited("traffic_flow_aggregate");
-  const au_required_traffic_flow_qos = link.audited("required_traffic_flow_qos");
   const k843 = link.list("bearer_resource_modification_reject");
-  const k843_a0 = k843.audited(0);
-  const k843_a1 = k843.audited(1);
-  const k843_a2 = k843.audited(2);
-  const k843_a3 = k843.audited(3);
   const k844 = link.list("bearer_resource_modification_request");
-  const k844_a0 = k844.audited(0);
-  const k844_a1 = k844.audited(1);
-  const k844_a2 = k844.audited(2);
-  const k844_a3 = k844.audited(3);
-  const au_eps_bearer_identity_for_packet_filter = link.audited("eps_bearer_identity_for_packet_filter");
   const k845 = link.list("deactivate_eps_bearer_context_accept");
-  const k845_a0 = k845.audited(0);
-  const k845_a1 = k845.audited(1);
-  const k845_a2 = k845.audited(2);
-  const k845_a3 = k845.audited(3);
   const k846 = link.list("deactivate_eps_bearer_context_request");
-  const k846_a0 = k846.audited(0);
-  const k846_a1 = k846.audited(1);
-  const k846_a2 = k846.audited(2);
-  const k846_a3 = k846.audited(3);
-  const au_t3396_value = link.audited("t3396_value");
   const k847 = link.list("esm_dummy_message");
-  const k847_a0 = k847.audited(0);
-  const k847_a1 = k847.audited(1);
-  const k847_a2 = k847.audited(2);
-  const k847_a3 = k847.audited(3);
   const k848 = link.list("esm_information_request");
-  const k848_a0 = k848.audited(0);
-  const k848_a1 = k848.audited(1);
-  const k848_a2 = k848.audited(2);
-  const k848_a3 = k848.audited(3);
   const k849 = link.list("esm_information_response");
-  const k849_a0 = k849.audited(0);
-  const k849_a1 = k849.audited(1);
-  const k849_a2 = k849.audited(2);
-  const k849_a3 = k849.audited(3);
   const k850 = link.list("esm_status");
-  const k850_a0 = k850.audited(0);
-  const k850_a1 = k850.audited(1);
-  const k850_a2 = k850.audited(2);
-  const k850_a3 = k850.audited(3);
   const k851 = link.list("modify_eps_bearer_context_accept");
-  const k851_a0 = k851.audited(0);
-  const k851_a1 = k851.audited(1);
-  const k851_a2 = k851.audited(2);
-  const k851_a3 = k851.audited(3);
   const k852 = link.list("modify_eps_bearer_context_reject");
-  const k852_a0 = k852.audited(0);
-  const k852_a1 = k852.audited(1);
-  const k852_a2 = k852.audited(2);
-  const k852_a3 = k852.audited(3);
   const k853 = link.list("modify_eps_bearer_context_request");
-  const k853_a0 = k853.audited(0);
-  const k853_a1 = k853.audited(1);
-  const k853_a2 = k853.audited(2);
-  const k853_a3 = k853.audited(3);
-  const au_new_eps_qos = link.audited("new_eps_qos");
-  const au_new_qos = link.audited("new_qos");
   const k854 = link.list("notification");
-  const k854_a0 = k854.audited(0);
-  const k854_a1 = k854.audited(1);
-  const k854_a2 = k854.audited(2);
-  const k854_a3 = k854.audited(3);
-  const au_notification_indicator = link.audited("notification_indicator");
   const k855 = link.list("pdn_connectivity_reject");
-  const k855_a0 = k855.audited(0);
-  const k855_a1 = k855.audited(1);
-  const k855_a2 = k855.audited(2);
-  const k855_a3 = k855.audited(3);
   const k856 = link.list("pdn_connectivity_request");
-  const k856_a0 = k856.audited(0);
-  const k856_a1 = k856.audited(1);
-  const k856_a2 = k856.audited(2);
-  const k856_a3 = k856.audited(3);
-  const au_pdn_type = link.audited("pdn_type");
-  const au_request_type = link.audited("request_type");
-  const au_esm_information_transfer_flag = link.audited("esm_information_transfer_flag");
   const k857 = link.list("pdn_disconnect_reject");
-  const k857_a0 = k857.audited(0);
-  const k857_a1 = k857.audited(1);
-  const k857_a2 = k857.audited(2);
-  const k857_a3 = k857.audited(3);
   const k858 = link.list("pdn_disconnect_request");
-  const k858_a0 = k858.audited(0);
-  const k858_a1 = k858.audited(1);
-  const k858_a2 = k858.audited(2);
-  const k858_a3 = k858.audited(3);
   const k859 = link.list("remote_ue_report");
-  const k859_a0 = k859.audited(0);
-  const k859_a1 = k859.audited(1);
-  const k859_a2 = k859.audited(2);
-  const k859_a3 = k859.audited(3);
-  const au_remote_ue_context_connected = link.audited("remote_ue_context_connected");
-  const au_remote_ue_context_disconnected = link.audited("remote_ue_context_disconnected");
-  const au_prose_key_management_function_address = link.audited("prose_key_management_function_address");
   const k860 = link.list("remote_ue_report_response");
-  const k860_a0 = k860.audited(0);
-  const k860_a1 = k860.audited(1);
-  const k860_a2 = k860.audited(2);
-  const k860_a3 = k860.audited(3);
   const k861 = link.list("esm_data_transport");
-  const k861_a0 = k861.audited(0);
-  const k861_a1 = k861.audited(1);
-  const k861_a2 = k861.audited(2);
-  const k861_a3 = k861.audited(3);
-  const au_user_data_container = link.audited("user_data_container");
-  const au_release_assistance_indication = link.audited("release_assistance_indication");
   const k862 = link.list("group_key_information");
-  const k862_a0 = k862.audited(0);
   const k863 = link.list("group_key_set");
   const k863_f1 = k863.field(1);
-  const k863_a1 = k863.audited(1);
-  const k863_a2 = k863.audited(2);
-  const k863_a3 = k863.audited(3);
-  const k863_a4 = k863.audited(4);
-  const k863_a5 = k863.audited(5);
-  const k863_a6 = k863.audited(6);
-  const k863_a7 = k863.audited(7);
-  const k863_a10 = k863.audited(10);
-  const k863_a11 = k863.audited(11);
-  const k863_a12 = k863.audited(12);
-  const k863_a13 = k863.audited(13);
   const k864 = link.list("ciphered_group_key_information");
   const k864_f0 = k864.field(0);
   const k865 = link.list("group_key_identity_list");
-  const k865_a0 = k865.audited(0);
   const k866 = link.list("group_key_identity");
   const k866_f1 = k866.field(1);
-  const k866_a1 = k866.audited(1);
-  const k866_a2 = k866.audited(2);
   const k867 = link.list("group_key_distribution");
-  const k867_a0 = k867.audited(0);
-  const k867_a1 = k867.audited(1);
-  const k867_a2 = k867.audited(2);
   const k868 = link.list("group_key_distribution_complete");
-  const k868_a0 = k868.audited(0);
-  const k868_a1 = k868.audited(1);
-  const k868_a2 = k868.audited(2);
-  const au_group_key_identity_list = link.audited("group_key_identity_list");
   const k869 = link.list("lpp_pdu");
-  const k869_a0 = k869.audited(0);
   const k870 = link.list("lpp_message");
-  const k870_a4 = k870.audited(4);
-  const k870_a5 = k870.audited(5);
-  const k870_a6 = k870.audited(6);
-  const k870_a7 = k870.audited(7);
-  const k870_a8 = k870.audited(8);
-  const k870_a9 = k870.audited(9);
   const k870_in9 = [0];
-  const k870_a10 = k870.audited(10);
   const k870_in10 = [0];
-  const k870_a11 = k870.audited(11);
   const k870_in11 = [1];
-  const k870_a12 = k870.audited(12);
   const k870_in12 = [2];
-  const k870_a13 = k870.audited(13);
   const k870_in13 = [3];
-  const k870_a14 = k870.audited(14);
   const k870_in14 = [4];
-  const k870_a15 = k870.audited(15);
   const k870_in15 = [5];
-  const k870_a16 = k870.audited(16);
   const k870_in16 = [6];
-  const k870_a17 = k870.audited(17);
   const k870_in17 = [7];
-  const k870_a18 = k870.audited(18);
   const k870_in18 = [0];
   const k871 = link.list("lpp_transaction_id");
-  const k871_a0 = k871.audited(0);
-  const k871_a1 = k871.audited(1);
-  const k871_a2 = k871.audited(2);
   const k871_in2 = [1];
-  const k871_a3 = k871.audited(3);
-  const k871_a4 = k871.audited(4);
-  const k871_a5 = k871.audited(5);
   const k871_in5 = [1];
   const k872 = link.list("lpp_acknowledgement");
-  const k872_a1 = k872.audited(1);
-  const k872_a2 = k872.audited(2);
   const k873 = link.list("lpp_request_capabilities");
-  const k873_a0 = k873.audited(0);
-  const k873_a1 = k873.audited(1);
   const k873_in1 = [0];
-  const k873_a2 = k873.audited(2);
   const k873_in2 = [0];
   const k874 = link.list("lpp_request_capabilities_r9_ies");
-  const k874_a0 = k874.audited(0);
-  const k874_a6 = k874.audited(6);
-  const k874_a7 = k874.audited(7);
-  const k874_a8 = k874.audited(8);
-  const k874_a9 = k874.audited(9);
-  const k874_a10 = k874.audited(10);
-  const k874_a11 = k874.audited(11);
   const k874_in11 = [1];
   const k875 = link.list("lpp_common_ies_request_capabilities");
-  const k875_a0 = k875.audited(0);
-  const k875_a1 = k875.audited(1);
   const k875_in1 = [1];
   const k876 = link.list("lpp_a_gnss_request_capabilities");
-  const k876_a0 = k876.audited(0);
-  const k876_a1 = k876.audited(1);
-  const k876_a2 = k876.audited(2);
-  const k876_a3 = k876.audited(3);
-  const k876_a4 = k876.audited(4);
   const k876_in4 = [1];
   const k877 = link.list("lpp_otdoa_request_capabilities");
-  const k877_a0 = k877.audited(0);
-  const k877_a1 = k877.audited(1);
   const k877_in1 = [1];
   const k878 = link.list("lpp_ecid_request_capabilities");
-  const k878_a0 = k878.audited(0);
-  const k878_a1 = k878.audited(1);
   const k878_in1 = [1];
   const k893 = link.list("emm_header");
-  const k893_a0 = k893.audited(0);
-  const k893_a1 = k893.audited(1);
-  const k893_a2 = k893.audited(2);
   const k894 = link.list("esm_header");
-  const k894_a0 = k894.audited(0);
-  const k894_a1 = k894.audited(1);
-  const k894_a2 = k894.audited(2);
-  const k894_a3 = k894.audited(3);
   const k895 = link.list("security_protected_nas_message");
-  const k895_a0 = k895.audited(0);
-  const k895_a1 = k895.audited(1);
-  const k895_a2 = k895.audited(2);
-  const k895_a3 = k895.audited(3);
   const k895_f4 = k895.field(4);
   const k896 = link.list("service_request");
-  const k896_a0 = k896.audited(0);
-  const k896_a1 = k896.audited(1);
-  const k896_a2 = k896.audited(2);
-  const k896_a3 = k896.audited(3);
-  const k896_a4 = k896.audited(4);
   const k897 = link.list("unknown_pd_message");
-  const k897_a0 = k897.audited(0);
-  const k897_a1 = k897.audited(1);
-  const k897_a2 = k897.audited(2);
   const k898 = link.list("unknown_security_header_message");
-  const k898_a0 = k898.audited(0);
-  const k898_a1 = k898.audited(1);
-  const k898_a2 = k898.audited(2);
   const k899 = link.list("unknown_emm_message");
-  const k899_a0 = k899.audited(0);
-  const k899_a1 = k899.audited(1);
-  const k899_a2 = k899.audited(2);
-  const k899_a3 = k899.audited(3);
   const k900 = link.list("unknown_esm_message");
-  const k900_a0 = k900.audited(0);
-  const k900_a1 = k900.audited(1);
-  const k900_a2 = k900.audited(2);
-  const k900_a3 = k900.audited(3);
-  const k900_a4 = k900.audited(4);
   const k901 = link.list("sms_cp_message");
-  const k901_a0 = k901.audited(0);
-  const k901_a1 = k901.audited(1);
-  const k901_a2 = k901.audited(2);
-  const k901_a3 = k901.audited(3);
   const k901_in4 = [1];
   const k901_r5 = k901.related(5);
-  const k901_a5 = k901.audited(5);
   const k901_in5 = [1];
-  const k901_a6 = k901.audited(6);
   const k901_in6 = [16];
   const k902 = link.list("sms_rp_message");
-  const k902_a0 = k902.audited(0);
-  const k902_a1 = k902.audited(1);
   const k902_in1 = [0,1,2,3,4,5,6];
-  const k902_a2 = k902.audited(2);
   const k903 = link.list("rp_data_ms_to_network");
   const k903_r1 = k903.related(1);
-  const k903_a1 = k903.audited(1);
   const k903_r3 = k903.related(3);
-  const k903_a3 = k903.audited(3);
   const k903_r5 = k903.related(5);
-  const k903_a5 = k903.audited(5);
   const k904 = link.list("rp_data_network_to_ms");
   const k904_r1 = k904.related(1);
-  const k904_a1 = k904.audited(1);
   const k904_r3 = k904.related(3);
-  const k904_a3 = k904.audited(3);
   const k904_r5 = k904.related(5);
-  const k904_a5 = k904.audited(5);
   const k905 = link.list("rp_ack_ms_to_network");
-  const k905_a0 = k905.audited(0);
   const k906 = link.list("rp_ack_network_to_ms");
-  const k906_a0 = k906.audited(0);
   const k907 = link.list("rp_error_ms_to_network");
   const k907_r1 = k907.related(1);
-  const k907_a1 = k907.audited(1);
-  const k907_a2 = k907.audited(2);
   const k908 = link.list("rp_error_network_to_ms");
   const k908_r1 = k908.related(1);
-  const k908_a1 = k908.audited(1);
-  const k908_a2 = k908.audited(2);
   const k909 = link.list("rp_smma");
   const k910 = link.list("rp_reserved");
-  const k910_a0 = k910.audited(0);
   const k911 = link.list("rp_address");
-  const k911_a0 = k911.audited(0);
   const k911_f1 = k911.field(1);
-  const k911_a1 = k911.audited(1);
   const k912 = link.list("rp_address_number_type");
-  const k912_a0 = k912.audited(0);
-  const k912_a1 = k912.audited(1);
-  const k912_a2 = k912.audited(2);
   const k913 = link.list("rp_cause");
-  const k913_a0 = k913.audited(0);
-  const k913_a1 = k913.audited(1);
-  const k913_a2 = k913.audited(2);
   const k914 = link.list("rp_user_data_deliver_report");
-  const k914_a0 = k914.audited(0);
   const k914_r2 = k914.related(2);
-  const k914_a2 = k914.audited(2);
   const k915 = link.list("rp_user_data_deliver_report_error");
-  const k915_a0 = k915.audited(0);
   const k915_r2 = k915.related(2);
-  const k915_a2 = k915.audited(2);
   const k916 = link.list("rp_user_data_submit_report");
-  const k916_a0 = k916.audited(0);
   const k916_r2 = k916.related(2);
-  const k916_a2 = k916.audited(2);
   const k917 = link.list("rp_user_data_submit_report_error");
-  const k917_a0 = k917.audited(0);
   const k917_r2 = k917.related(2);
-  const k917_a2 = k917.audited(2);
   const k924 = link.list("sms_tpdu_unexpected");
-  const k924_a0 = k924.audited(0);
-  const k924_a1 = k924.audited(1);
-  const k924_a2 = k924.audited(2);
   const k925 = link.list("sms_deliver");
-  const k925_a0 = k925.audited(0);
-  const k925_a1 = k925.audited(1);
-  const k925_a2 = k925.audited(2);
-  const k925_a3 = k925.audited(3);
-  const k925_a4 = k925.audited(4);
-  const k925_a5 = k925.audited(5);
-  const k925_a6 = k925.audited(6);
-  const k925_a7 = k925.audited(7);
-  const k925_a8 = k925.audited(8);
-  const k925_a9 = k925.audited(9);
-  const k925_a10 = k925.audited(10);
-  const k925_a11 = k925.audited(11);
   const k925_in12 = [1];
   const k925_r13 = k925.related(13);
-  const k925_a13 = k925.audited(13);
   const k925_in13 = [1];
-  const k925_a14 = k925.audited(14);
   const k926 = link.list("sms_submit");
-  const k926_a0 = k926.audited(0);
-  const k926_a1 = k926.audited(1);
-  const k926_a2 = k926.audited(2);
-  const k926_a3 = k926.audited(3);
-  const k926_a4 = k926.audited(4);
-  const k926_a5 = k926.audited(5);
-  const k926_a6 = k926.audited(6);
-  const k926_a7 = k926.audited(7);
-  const k926_a8 = k926.audited(8);
-  const k926_a9 = k926.audited(9);
-  const k926_a10 = k926.audited(10);
   const k926_in10 = [1];
-  const k926_a11 = k926.audited(11);
   const k926_in11 = [2];
-  const k926_a12 = k926.audited(12);
   const k926_in12 = [3];
-  const k926_a13 = k926.audited(13);
   const k926_in14 = [1];
   const k926_r15 = k926.related(15);
-  const k926_a15 = k926.audited(15);
   const k926_in15 = [1];
-  const k926_a16 = k926.audited(16);
   const k927 = link.list("sms_command");
-  const k927_a0 = k927.audited(0);
-  const k927_a1 = k927.audited(1);
-  const k927_a2 = k927.audited(2);
-  const k927_a3 = k927.audited(3);
-  const k927_a4 = k927.audited(4);
-  const k927_a5 = k927.audited(5);
-  const k927_a6 = k927.audited(6);
-  const k927_a7 = k927.audited(7);
-  const k927_a8 = k927.audited(8);
-  const k927_a9 = k927.audited(9);
   const k927_r11 = k927.related(11);
-  const k927_a11 = k927.audited(11);
   const k928 = link.list("sms_status_report");
-  const k928_a0 = k928.audited(0);
-  const k928_a1 = k928.audited(1);
-  const k928_a2 = k928.audited(2);
-  const k928_a3 = k928.audited(3);
-  const k928_a4 = k928.audited(4);
-  const k928_a5 = k928.audited(5);
-  const k928_a6 = k928.audited(6);
-  const k928_a7 = k928.audited(7);
-  const k928_a8 = k928.audited(8);
-  const k928_a9 = k928.audited(9);
-  const k928_a10 = k928.audited(10);
-  const k928_a11 = k928.audited(11);
-  const k928_a12 = k928.audited(12);
   const k929 = link.list("sms_deliver_report");
-  const k929_a0 = k929.audited(0);
-  const k929_a1 = k929.audited(1);
-  const k929_a2 = k929.audited(2);
-  const k929_a3 = k929.audited(3);
-  const k929_a4 = k929.audited(4);
-  const k929_a5 = k929.audited(5);
-  const k929_a9 = k929.audited(9);
-  const k929_a10 = k929.audited(10);
-  const k929_a11 = k929.audited(11);
   const k929_in12 = [1];
   const k929_r13 = k929.related(13);
-  const k929_a13 = k929.audited(13);
   const k929_in13 = [1];
-  const k929_a14 = k929.audited(14);
   const k930 = link.list("sms_deliver_report_error");
-  const k930_a0 = k930.audited(0);
-  const k930_a1 = k930.audited(1);
-  const k930_a2 = k930.audited(2);
-  const k930_a3 = k930.audited(3);
-  const k930_a4 = k930.audited(4);
-  const k930_a5 = k930.audited(5);
-  const k930_a6 = k930.audited(6);
-  const k930_a10 = k930.audited(10);
-  const k930_a11 = k930.audited(11);
-  const k930_a12 = k930.audited(12);
   const k930_in13 = [1];
   const k930_r14 = k930.related(14);
-  const k930_a14 = k930.audited(14);
   const k930_in14 = [1];
-  const k930_a15 = k930.audited(15);
   const k931 = link.list("sms_submit_report");
-  const k931_a0 = k931.audited(0);
-  const k931_a1 = k931.audited(1);
-  const k931_a2 = k931.audited(2);
-  const k931_a3 = k931.audited(3);
-  const k931_a4 = k931.audited(4);
-  const k931_a5 = k931.audited(5);
-  const k931_a9 = k931.audited(9);
-  const k931_a10 = k931.audited(10);
-  const k931_a11 = k931.audited(11);
-  const k931_a12 = k931.audited(12);
   const k931_in13 = [1];
   const k931_r14 = k931.related(14);
-  const k931_a14 = k931.audited(14);
   const k931_in14 = [1];
-  const k931_a15 = k931.audited(15);
   const k932 = link.list("sms_submit_report_error");
-  const k932_a0 = k932.audited(0);
-  const k932_a1 = k932.audited(1);
-  const k932_a2 = k932.audited(2);
-  const k932_a3 = k932.audited(3);
-  const k932_a4 = k932.audited(4);
-  const k932_a5 = k932.audited(5);
-  const k932_a6 = k932.audited(6);
-  const k932_a10 = k932.audited(10);
-  const k932_a11 = k932.audited(11);
-  const k932_a12 = k932.audited(12);
-  const k932_a13 = k932.audited(13);
   const k932_in14 = [1];
   const k932_r15 = k932.related(15);
-  const k932_a15 = k932.audited(15);
   const k932_in15 = [1];
-  const k932_a16 = k932.audited(16);
   const k933 = link.list("sms_report_parameters");
-  const k933_a0 = k933.audited(0);
-  const k933_a1 = k933.audited(1);
-  const k933_a5 = k933.audited(5);
-  const k933_a6 = k933.audited(6);
-  const k933_a7 = k933.audited(7);
-  const k933_a8 = k933.audited(8);
   const k934 = link.list("sms_report_parameters_with_header");
-  const k934_a0 = k934.audited(0);
-  const k934_a1 = k934.audited(1);
-  const k934_a5 = k934.audited(5);
-  const k934_a6 = k934.audited(6);
-  const k934_a7 = k934.audited(7);
   const k934_r9 = k934.related(9);
-  const k934_a9 = k934.audited(9);
-  const k934_a10 = k934.audited(10);
   const k935 = link.list("sms_address_oa");
-  const k935_a1 = k935.audited(1);
-  const k935_a2 = k935.audited(2);
-  const k935_a3 = k935.audited(3);
   const k935_f4 = k935.field(4);
-  const k935_a4 = k935.audited(4);
   const k935_s4 = k935.semi(4);
   const k935_in4 = [0,1,2,3,4,6,7];
   const k935_r5 = k935.related(5);
-  const k935_a5 = k935.audited(5);
   const k935_s5 = k935.semi(5);
   const k935_in5 = [5];
   const k936 = link.list("sms_address_da");
-  const k936_a1 = k936.audited(1);
-  const k936_a2 = k936.audited(2);
-  const k936_a3 = k936.audited(3);
   const k936_f4 = k936.field(4);
-  const k936_a4 = k936.audited(4);
   const k936_s4 = k936.semi(4);
   const k936_in4 = [0,1,2,3,4,6,7];
   const k936_r5 = k936.related(5);
-  const k936_a5 = k936.audited(5);
   const k936_s5 = k936.semi(5);
   const k936_in5 = [5];
   const k937 = link.list("sms_address_ra");
-  const k937_a1 = k937.audited(1);
-  const k937_a2 = k937.audited(2);
-  const k937_a3 = k937.audited(3);
   const k937_f4 = k937.field(4);
-  const k937_a4 = k937.audited(4);
   const k937_s4 = k937.semi(4);
   const k937_in4 = [0,1,2,3,4,6,7];
   const k937_r5 = k937.related(5);
-  const k937_a5 = k937.audited(5);
   const k937_s5 = k937.semi(5);
   const k937_in5 = [5];
   const k939 = link.list("sms_pid_sme");
-  const k939_a0 = k939.audited(0);
-  const k939_a1 = k939.audited(1);
-  const k939_a2 = k939.audited(2);
   const k939_in2 = [0];
-  const k939_a3 = k939.audited(3);
   const k939_in3 = [1];
   const k940 = link.list("sms_pid_message_type");
-  const k940_a0 = k940.audited(0);
-  const k940_a1 = k940.audited(1);
   const k941 = link.list("sms_pid_reserved");
-  const k941_a0 = k941.audited(0);
-  const k941_a1 = k941.audited(1);
   const k942 = link.list("sms_pid_sc_specific");
-  const k942_a0 = k942.audited(0);
-  const k942_a1 = k942.audited(1);
   const k944 = link.list("sms_dcs_default_alphabet");
-  const k944_a0 = k944.audited(0);
-  const k944_a1 = k944.audited(1);
   const k946 = link.list("sms_dcs_general");
-  const k946_a0 = k946.audited(0);
-  const k946_a1 = k946.audited(1);
-  const k946_a2 = k946.audited(2);
-  const k946_a3 = k946.audited(3);
-  const k946_a4 = k946.audited(4);
   const k947 = link.list("sms_dcs_reserved");
-  const k947_a0 = k947.audited(0);
-  const k947_a1 = k947.audited(1);
   const k948 = link.list("sms_dcs_message_waiting");
-  const k948_a0 = k948.audited(0);
-  const k948_a1 = k948.audited(1);
-  const k948_a2 = k948.audited(2);
-  const k948_a3 = k948.audited(3);
   const k949 = link.list("sms_dcs_data_coding");
-  const k949_a0 = k949.audited(0);
-  const k949_a1 = k949.audited(1);
-  const k949_a2 = k949.audited(2);
-  const k949_a3 = k949.audited(3);
   const k950 = link.list("sms_time_stamp");
   const k950_f0 = k950.field(0);
-  const k950_a0 = k950.audited(0);
   const k950_f1 = k950.field(1);
-  const k950_a1 = k950.audited(1);
   const k950_f2 = k950.field(2);
-  const k950_a2 = k950.audited(2);
   const k950_f3 = k950.field(3);
-  const k950_a3 = k950.audited(3);
   const k950_f4 = k950.field(4);
-  const k950_a4 = k950.audited(4);
   const k950_f5 = k950.field(5);
-  const k950_a5 = k950.audited(5);
-  const k950_a6 = k950.audited(6);
   const k951 = link.list("sms_time_zone");
-  const k951_a0 = k951.audited(0);
-  const k951_a1 = k951.audited(1);
-  const k951_a2 = k951.audited(2);
   const k952 = link.list("sms_validity_period_enhanced");
-  const k952_a0 = k952.audited(0);
-  const k952_a1 = k952.audited(1);
   const k953 = link.list("sms_validity_period_extended");
-  const k953_a0 = k953.audited(0);
-  const k953_a1 = k953.audited(1);
   const k954 = link.list("sms_validity_period_functional");
-  const k954_a0 = k954.audited(0);
-  const k954_a1 = k954.audited(1);
-  const k954_a2 = k954.audited(2);
-  const k954_a3 = k954.audited(3);
   const k955 = link.list("sms_validity_period_none");
-  const k955_a0 = k955.audited(0);
   const k956 = link.list("sms_validity_period_relative");
-  const k956_a0 = k956.audited(0);
-  const k956_a1 = k956.audited(1);
   const k957 = link.list("sms_validity_period_seconds");
-  const k957_a0 = k957.audited(0);
-  const k957_a1 = k957.audited(1);
   const k958 = link.list("sms_validity_period_hhmmss");
   const k958_f0 = k958.field(0);
-  const k958_a0 = k958.audited(0);
   const k958_f1 = k958.field(1);
-  const k958_a1 = k958.audited(1);
   const k958_f2 = k958.field(2);
-  const k958_a2 = k958.audited(2);
-  const k958_a3 = k958.audited(3);
   const k959 = link.list("sms_status");
-  const k959_a0 = k959.audited(0);
-  const k959_a1 = k959.audited(1);
-  const k959_a2 = k959.audited(2);
   const k960 = link.list("sms_udh_ie");
-  const k960_a0 = k960.audited(0);
   const k960_r2 = k960.related(2);
-  const k960_a2 = k960.audited(2);
   const k961 = link.list("sms_udh_ie_data");
-  const k961_a0 = k961.audited(0);
   const k962 = link.list("sms_udh_concatenated_8");
-  const k962_a0 = k962.audited(0);
-  const k962_a1 = k962.audited(1);
-  const k962_a2 = k962.audited(2);
   const k963 = link.list("sms_udh_concatenated_16");
-  const k963_a0 = k963.audited(0);
-  const k963_a1 = k963.audited(1);
-  const k963_a2 = k963.audited(2);
   const k964 = link.list("sms_udh_special_message");
-  const k964_a0 = k964.audited(0);
-  const k964_a1 = k964.audited(1);
-  const k964_a2 = k964.audited(2);
-  const k964_a3 = k964.audited(3);
-  const k964_a4 = k964.audited(4);
   const k965 = link.list("sms_udh_port_8");
-  const k965_a0 = k965.audited(0);
-  const k965_a1 = k965.audited(1);
   const k966 = link.list("sms_udh_port_16");
-  const k966_a0 = k966.audited(0);
-  const k966_a1 = k966.audited(1);
   const k967 = link.list("sms_udh_single_shift");
-  const k967_a0 = k967.audited(0);
   const k968 = link.list("sms_udh_locking_shift");
-  const k968_a0 = k968.audited(0);
   function t0(c: Cursor, env: Env): unknown {
     if (env.depth >= 48) broken();
     env.depth++;
@@ -4949,7 +2625,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // code: uint
       v = read(c, 32);
-      if (k1_a0) bail();
       value.code = v;
     }
     env.depth--;
@@ -4963,63 +2638,53 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(12), starts: new Array(12), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = read(c, 32);
-      fr.vals[0] = v as number;
-      if (k2_a0) bail();
-      value.code = v;
-      // vendor_specific: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      // mandatory: uint
-      v = readSmall(c, 1);
-      if (k2_a2) bail();
-      value.mandatory = v;
-      // protected: uint
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k2_a3) bail();
-        value.protected = v;
+      // code, vendor_specific, mandatory, protected, _spare_at_35, _spare_at_36, _spare_at_37, _spare_at_38, _spare_at_39, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 64) broken();
+        c.pos = p + 64;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] * 16777216 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 0, 32);
+        fr.vals[0] = v as number;
+        value.code = v;
+        v = aligned ? (b[o + 4] >> 7) & 1 : bitsAt(b, p + 32, 1);
+        fr.vals[1] = v as number;
+        v = aligned ? (b[o + 4] >> 6) & 1 : bitsAt(b, p + 33, 1);
+        value.mandatory = v;
+        v = aligned ? (b[o + 4] >> 5) & 1 : bitsAt(b, p + 34, 1);
+        if (v !== 0) {
+          value.protected = v;
+        }
+        v = aligned ? (b[o + 4] >> 4) & 1 : bitsAt(b, p + 35, 1);
+        if (v !== 0) {
+          value._spare_at_35 = v;
+        }
+        v = aligned ? (b[o + 4] >> 3) & 1 : bitsAt(b, p + 36, 1);
+        if (v !== 0) {
+          value._spare_at_36 = v;
+        }
+        v = aligned ? (b[o + 4] >> 2) & 1 : bitsAt(b, p + 37, 1);
+        if (v !== 0) {
+          value._spare_at_37 = v;
+        }
+        v = aligned ? (b[o + 4] >> 1) & 1 : bitsAt(b, p + 38, 1);
+        if (v !== 0) {
+          value._spare_at_38 = v;
+        }
+        v = aligned ? b[o + 4] & 1 : bitsAt(b, p + 39, 1);
+        if (v !== 0) {
+          value._spare_at_39 = v;
+        }
+        v = aligned ? ((b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) : bitsAt(b, p + 40, 24);
+        fr.vals[9] = v as number;
       }
-      // _spare_at_35: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k2_a4) bail();
-        value._spare_at_35 = v;
-      }
-      // _spare_at_36: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k2_a5) bail();
-        value._spare_at_36 = v;
-      }
-      // _spare_at_37: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k2_a6) bail();
-        value._spare_at_37 = v;
-      }
-      // _spare_at_38: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k2_a7) bail();
-        value._spare_at_38 = v;
-      }
-      // _spare_at_39: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k2_a8) bail();
-        value._spare_at_39 = v;
-      }
-      // length: uint
-      v = read(c, 24);
-      fr.vals[9] = v as number;
       // vendor_id: uint
       if (fr.vals[1]) {
         fr.starts[10] = c.pos;
         v = read(c, 32);
         fr.vals[10] = v as number;
-        if (k2_a10) bail();
         value.vendor_id = v;
       }
       // data: switch
@@ -6464,7 +4129,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           c.end = e;
         }
       }
-      if (k2_a11) bail();
       value.data = v;
       if (fr.vals[9] !== undefined && !("vendor_id" in value) && !("data" in value)) value.length = fr.vals[9];
     }
@@ -6480,63 +4144,53 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(12), starts: new Array(12), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = read(c, 32);
-      if (k3_a0) bail();
-      value.code = v;
-      // vendor_specific: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      // mandatory: uint
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k3_a2) bail();
-        value.mandatory = v;
+      // code, vendor_specific, mandatory, protected, _spare_at_35, _spare_at_36, _spare_at_37, _spare_at_38, _spare_at_39, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 64) broken();
+        c.pos = p + 64;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] * 16777216 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 0, 32);
+        value.code = v;
+        v = aligned ? (b[o + 4] >> 7) & 1 : bitsAt(b, p + 32, 1);
+        fr.vals[1] = v as number;
+        v = aligned ? (b[o + 4] >> 6) & 1 : bitsAt(b, p + 33, 1);
+        if (v !== 0) {
+          value.mandatory = v;
+        }
+        v = aligned ? (b[o + 4] >> 5) & 1 : bitsAt(b, p + 34, 1);
+        if (v !== 0) {
+          value.protected = v;
+        }
+        v = aligned ? (b[o + 4] >> 4) & 1 : bitsAt(b, p + 35, 1);
+        if (v !== 0) {
+          value._spare_at_35 = v;
+        }
+        v = aligned ? (b[o + 4] >> 3) & 1 : bitsAt(b, p + 36, 1);
+        if (v !== 0) {
+          value._spare_at_36 = v;
+        }
+        v = aligned ? (b[o + 4] >> 2) & 1 : bitsAt(b, p + 37, 1);
+        if (v !== 0) {
+          value._spare_at_37 = v;
+        }
+        v = aligned ? (b[o + 4] >> 1) & 1 : bitsAt(b, p + 38, 1);
+        if (v !== 0) {
+          value._spare_at_38 = v;
+        }
+        v = aligned ? b[o + 4] & 1 : bitsAt(b, p + 39, 1);
+        if (v !== 0) {
+          value._spare_at_39 = v;
+        }
+        v = aligned ? ((b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) : bitsAt(b, p + 40, 24);
+        fr.vals[9] = v as number;
       }
-      // protected: uint
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k3_a3) bail();
-        value.protected = v;
-      }
-      // _spare_at_35: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k3_a4) bail();
-        value._spare_at_35 = v;
-      }
-      // _spare_at_36: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k3_a5) bail();
-        value._spare_at_36 = v;
-      }
-      // _spare_at_37: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k3_a6) bail();
-        value._spare_at_37 = v;
-      }
-      // _spare_at_38: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k3_a7) bail();
-        value._spare_at_38 = v;
-      }
-      // _spare_at_39: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k3_a8) bail();
-        value._spare_at_39 = v;
-      }
-      // length: uint
-      v = read(c, 24);
-      fr.vals[9] = v as number;
       // vendor_id: uint
       if (fr.vals[1]) {
         fr.starts[10] = c.pos;
         v = read(c, 32);
-        if (k3_a10) bail();
         value.vendor_id = v;
       }
       // data: ref
@@ -6549,7 +4203,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k3_a11) bail();
       value.data = v;
       if (fr.vals[9] !== undefined && !("vendor_id" in value) && !("data" in value)) value.length = fr.vals[9];
     }
@@ -6565,7 +4218,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k4_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6579,7 +4231,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k5_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6593,7 +4244,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k6_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6607,7 +4257,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k7_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6621,11 +4270,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // family: uint
       v = read(c, 16);
-      if (k8_a0) bail();
       value.family = v;
       // address: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k8_a1) bail();
       value.address = v;
     }
     env.depth--;
@@ -6639,7 +4286,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k9_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6653,7 +4299,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k10_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6679,7 +4324,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k11_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -6693,7 +4337,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k12_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6707,7 +4350,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k13_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6721,7 +4363,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k14_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6735,7 +4376,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k15_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6749,7 +4389,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k16_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6763,7 +4402,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k17_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6777,7 +4415,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k18_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6791,7 +4428,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k19_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6805,7 +4441,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k20_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6831,7 +4466,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k21_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -6845,7 +4479,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k22_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6859,7 +4492,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k23_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6873,7 +4505,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k24_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6887,7 +4518,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k25_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6913,7 +4543,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k26_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -6928,7 +4557,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = k27_f0(c, env, fr);
-      if (k27_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6942,7 +4570,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k28_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6956,7 +4583,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k29_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6970,7 +4596,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k30_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -6996,7 +4621,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k31_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -7010,7 +4634,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k32_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7024,7 +4647,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k33_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7038,7 +4660,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k34_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7052,7 +4673,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k35_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7066,7 +4686,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k36_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7080,7 +4699,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k37_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7094,7 +4712,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k38_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7108,7 +4725,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k39_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7122,7 +4738,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k40_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7136,7 +4751,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k41_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7150,7 +4764,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k42_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7164,7 +4777,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k43_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7178,7 +4790,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k44_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7192,7 +4803,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k45_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7206,7 +4816,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k46_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7220,7 +4829,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k47_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7234,7 +4842,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k48_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7248,7 +4855,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k49_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7262,7 +4868,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k50_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7276,7 +4881,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k51_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7290,7 +4894,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k52_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7304,7 +4907,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k53_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7318,11 +4920,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // family: uint
       v = read(c, 16);
-      if (k54_a0) bail();
       value.family = v;
       // address: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k54_a1) bail();
       value.address = v;
     }
     env.depth--;
@@ -7348,7 +4948,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k55_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -7362,7 +4961,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k56_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7376,7 +4974,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k57_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7390,7 +4987,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k58_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7416,7 +5012,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k59_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -7430,7 +5025,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k60_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7444,7 +5038,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k61_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7458,7 +5051,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k62_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7472,7 +5064,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k63_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7498,7 +5089,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k64_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -7513,7 +5103,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = k65_f0(c, env, fr);
-      if (k65_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7539,7 +5128,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k66_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -7554,7 +5142,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = k67_f0(c, env, fr);
-      if (k67_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7568,7 +5155,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k68_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7582,7 +5168,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k69_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7596,7 +5181,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k70_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7610,7 +5194,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k71_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7636,7 +5219,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k72_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -7650,7 +5232,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k73_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7665,7 +5246,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = k74_f0(c, env, fr);
-      if (k74_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -7679,72 +5259,54 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(15), starts: new Array(15), value, origin: c.pos };
       let v: unknown;
-      // version: uint
-      v = readSmall(c, 8);
-      if (v !== 1) {
-        if (k75_a0) bail();
-        value.version = v;
+      // version, length, request, proxiable, error, retransmitted, _spare_at_36, _spare_at_37, _spare_at_38, _spare_at_39, command_code, application_id, hop_by_hop_id, end_to_end_id: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 160) broken();
+        c.pos = p + 160;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        if (v !== 1) {
+          value.version = v;
+        }
+        v = aligned ? ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 8, 24);
+        fr.vals[1] = v as number;
+        fr.starts[2] = p + 32;
+        v = aligned ? (b[o + 4] >> 7) & 1 : bitsAt(b, p + 32, 1);
+        value.request = v;
+        v = aligned ? (b[o + 4] >> 6) & 1 : bitsAt(b, p + 33, 1);
+        value.proxiable = v;
+        v = aligned ? (b[o + 4] >> 5) & 1 : bitsAt(b, p + 34, 1);
+        value.error = v;
+        v = aligned ? (b[o + 4] >> 4) & 1 : bitsAt(b, p + 35, 1);
+        value.retransmitted = v;
+        v = aligned ? (b[o + 4] >> 3) & 1 : bitsAt(b, p + 36, 1);
+        if (v !== 0) {
+          value._spare_at_36 = v;
+        }
+        v = aligned ? (b[o + 4] >> 2) & 1 : bitsAt(b, p + 37, 1);
+        if (v !== 0) {
+          value._spare_at_37 = v;
+        }
+        v = aligned ? (b[o + 4] >> 1) & 1 : bitsAt(b, p + 38, 1);
+        if (v !== 0) {
+          value._spare_at_38 = v;
+        }
+        v = aligned ? b[o + 4] & 1 : bitsAt(b, p + 39, 1);
+        if (v !== 0) {
+          value._spare_at_39 = v;
+        }
+        v = aligned ? ((b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) : bitsAt(b, p + 40, 24);
+        value.command_code = v;
+        v = aligned ? b[o + 8] * 16777216 + ((b[o + 9] << 16) | (b[o + 10] << 8) | b[o + 11]) : bitsAt(b, p + 64, 32);
+        value.application_id = v;
+        v = aligned ? b[o + 12] * 16777216 + ((b[o + 13] << 16) | (b[o + 14] << 8) | b[o + 15]) : bitsAt(b, p + 96, 32);
+        value.hop_by_hop_id = v;
+        v = aligned ? b[o + 16] * 16777216 + ((b[o + 17] << 16) | (b[o + 18] << 8) | b[o + 19]) : bitsAt(b, p + 128, 32);
+        value.end_to_end_id = v;
       }
-      // length: uint
-      v = read(c, 24);
-      fr.vals[1] = v as number;
-      // request: uint
-      fr.starts[2] = c.pos;
-      v = readSmall(c, 1);
-      if (k75_a2) bail();
-      value.request = v;
-      // proxiable: uint
-      v = readSmall(c, 1);
-      if (k75_a3) bail();
-      value.proxiable = v;
-      // error: uint
-      v = readSmall(c, 1);
-      if (k75_a4) bail();
-      value.error = v;
-      // retransmitted: uint
-      v = readSmall(c, 1);
-      if (k75_a5) bail();
-      value.retransmitted = v;
-      // _spare_at_36: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k75_a6) bail();
-        value._spare_at_36 = v;
-      }
-      // _spare_at_37: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k75_a7) bail();
-        value._spare_at_37 = v;
-      }
-      // _spare_at_38: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k75_a8) bail();
-        value._spare_at_38 = v;
-      }
-      // _spare_at_39: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k75_a9) bail();
-        value._spare_at_39 = v;
-      }
-      // command_code: uint
-      v = read(c, 24);
-      if (k75_a10) bail();
-      value.command_code = v;
-      // application_id: uint
-      v = read(c, 32);
-      if (k75_a11) bail();
-      value.application_id = v;
-      // hop_by_hop_id: uint
-      v = read(c, 32);
-      if (k75_a12) bail();
-      value.hop_by_hop_id = v;
-      // end_to_end_id: uint
-      v = read(c, 32);
-      if (k75_a13) bail();
-      value.end_to_end_id = v;
       // avps: list
       fr.starts[14] = c.pos;
       {
@@ -7766,7 +5328,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k75_a14) bail();
       value.avps = v;
       if (fr.vals[1] !== undefined && !("request" in value) && !("avps" in value)) value.length = fr.vals[1];
     }
@@ -7782,62 +5343,52 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(12), starts: new Array(12), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = read(c, 32);
-      fr.vals[0] = v as number;
-      if (k76_a0) bail();
-      value.code = v;
-      // vendor_specific: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      // mandatory: uint
-      v = readSmall(c, 1);
-      if (k76_a2) bail();
-      value.mandatory = v;
-      // protected: uint
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k76_a3) bail();
-        value.protected = v;
+      // code, vendor_specific, mandatory, protected, _spare_at_35, _spare_at_36, _spare_at_37, _spare_at_38, _spare_at_39, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 64) broken();
+        c.pos = p + 64;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] * 16777216 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 0, 32);
+        fr.vals[0] = v as number;
+        value.code = v;
+        v = aligned ? (b[o + 4] >> 7) & 1 : bitsAt(b, p + 32, 1);
+        fr.vals[1] = v as number;
+        v = aligned ? (b[o + 4] >> 6) & 1 : bitsAt(b, p + 33, 1);
+        value.mandatory = v;
+        v = aligned ? (b[o + 4] >> 5) & 1 : bitsAt(b, p + 34, 1);
+        if (v !== 0) {
+          value.protected = v;
+        }
+        v = aligned ? (b[o + 4] >> 4) & 1 : bitsAt(b, p + 35, 1);
+        if (v !== 0) {
+          value._spare_at_35 = v;
+        }
+        v = aligned ? (b[o + 4] >> 3) & 1 : bitsAt(b, p + 36, 1);
+        if (v !== 0) {
+          value._spare_at_36 = v;
+        }
+        v = aligned ? (b[o + 4] >> 2) & 1 : bitsAt(b, p + 37, 1);
+        if (v !== 0) {
+          value._spare_at_37 = v;
+        }
+        v = aligned ? (b[o + 4] >> 1) & 1 : bitsAt(b, p + 38, 1);
+        if (v !== 0) {
+          value._spare_at_38 = v;
+        }
+        v = aligned ? b[o + 4] & 1 : bitsAt(b, p + 39, 1);
+        if (v !== 0) {
+          value._spare_at_39 = v;
+        }
+        v = aligned ? ((b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) : bitsAt(b, p + 40, 24);
+        fr.vals[9] = v as number;
       }
-      // _spare_at_35: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k76_a4) bail();
-        value._spare_at_35 = v;
-      }
-      // _spare_at_36: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k76_a5) bail();
-        value._spare_at_36 = v;
-      }
-      // _spare_at_37: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k76_a6) bail();
-        value._spare_at_37 = v;
-      }
-      // _spare_at_38: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k76_a7) bail();
-        value._spare_at_38 = v;
-      }
-      // _spare_at_39: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k76_a8) bail();
-        value._spare_at_39 = v;
-      }
-      // length: uint
-      v = read(c, 24);
-      fr.vals[9] = v as number;
       // vendor_id: uint
       if (fr.vals[1]) {
         fr.starts[10] = c.pos;
         v = read(c, 32);
-        if (k76_a10) bail();
         value.vendor_id = v;
       }
       // data: switch
@@ -7859,7 +5410,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           c.end = e;
         }
       }
-      if (k76_a11) bail();
       value.data = v;
       if (fr.vals[9] !== undefined && !("vendor_id" in value) && !("data" in value)) value.length = fr.vals[9];
     }
@@ -7875,62 +5425,52 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(12), starts: new Array(12), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = read(c, 32);
-      fr.vals[0] = v as number;
-      if (k77_a0) bail();
-      value.code = v;
-      // vendor_specific: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      // mandatory: uint
-      v = readSmall(c, 1);
-      if (k77_a2) bail();
-      value.mandatory = v;
-      // protected: uint
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k77_a3) bail();
-        value.protected = v;
+      // code, vendor_specific, mandatory, protected, _spare_at_35, _spare_at_36, _spare_at_37, _spare_at_38, _spare_at_39, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 64) broken();
+        c.pos = p + 64;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] * 16777216 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 0, 32);
+        fr.vals[0] = v as number;
+        value.code = v;
+        v = aligned ? (b[o + 4] >> 7) & 1 : bitsAt(b, p + 32, 1);
+        fr.vals[1] = v as number;
+        v = aligned ? (b[o + 4] >> 6) & 1 : bitsAt(b, p + 33, 1);
+        value.mandatory = v;
+        v = aligned ? (b[o + 4] >> 5) & 1 : bitsAt(b, p + 34, 1);
+        if (v !== 0) {
+          value.protected = v;
+        }
+        v = aligned ? (b[o + 4] >> 4) & 1 : bitsAt(b, p + 35, 1);
+        if (v !== 0) {
+          value._spare_at_35 = v;
+        }
+        v = aligned ? (b[o + 4] >> 3) & 1 : bitsAt(b, p + 36, 1);
+        if (v !== 0) {
+          value._spare_at_36 = v;
+        }
+        v = aligned ? (b[o + 4] >> 2) & 1 : bitsAt(b, p + 37, 1);
+        if (v !== 0) {
+          value._spare_at_37 = v;
+        }
+        v = aligned ? (b[o + 4] >> 1) & 1 : bitsAt(b, p + 38, 1);
+        if (v !== 0) {
+          value._spare_at_38 = v;
+        }
+        v = aligned ? b[o + 4] & 1 : bitsAt(b, p + 39, 1);
+        if (v !== 0) {
+          value._spare_at_39 = v;
+        }
+        v = aligned ? ((b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) : bitsAt(b, p + 40, 24);
+        fr.vals[9] = v as number;
       }
-      // _spare_at_35: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k77_a4) bail();
-        value._spare_at_35 = v;
-      }
-      // _spare_at_36: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k77_a5) bail();
-        value._spare_at_36 = v;
-      }
-      // _spare_at_37: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k77_a6) bail();
-        value._spare_at_37 = v;
-      }
-      // _spare_at_38: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k77_a7) bail();
-        value._spare_at_38 = v;
-      }
-      // _spare_at_39: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k77_a8) bail();
-        value._spare_at_39 = v;
-      }
-      // length: uint
-      v = read(c, 24);
-      fr.vals[9] = v as number;
       // vendor_id: uint
       if (fr.vals[1]) {
         fr.starts[10] = c.pos;
         v = read(c, 32);
-        if (k77_a10) bail();
         value.vendor_id = v;
       }
       // data: switch
@@ -7952,7 +5492,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           c.end = e;
         }
       }
-      if (k77_a11) bail();
       value.data = v;
       if (fr.vals[9] !== undefined && !("vendor_id" in value) && !("data" in value)) value.length = fr.vals[9];
     }
@@ -7968,62 +5507,52 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(12), starts: new Array(12), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = read(c, 32);
-      fr.vals[0] = v as number;
-      if (k78_a0) bail();
-      value.code = v;
-      // vendor_specific: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      // mandatory: uint
-      v = readSmall(c, 1);
-      if (k78_a2) bail();
-      value.mandatory = v;
-      // protected: uint
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k78_a3) bail();
-        value.protected = v;
+      // code, vendor_specific, mandatory, protected, _spare_at_35, _spare_at_36, _spare_at_37, _spare_at_38, _spare_at_39, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 64) broken();
+        c.pos = p + 64;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] * 16777216 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 0, 32);
+        fr.vals[0] = v as number;
+        value.code = v;
+        v = aligned ? (b[o + 4] >> 7) & 1 : bitsAt(b, p + 32, 1);
+        fr.vals[1] = v as number;
+        v = aligned ? (b[o + 4] >> 6) & 1 : bitsAt(b, p + 33, 1);
+        value.mandatory = v;
+        v = aligned ? (b[o + 4] >> 5) & 1 : bitsAt(b, p + 34, 1);
+        if (v !== 0) {
+          value.protected = v;
+        }
+        v = aligned ? (b[o + 4] >> 4) & 1 : bitsAt(b, p + 35, 1);
+        if (v !== 0) {
+          value._spare_at_35 = v;
+        }
+        v = aligned ? (b[o + 4] >> 3) & 1 : bitsAt(b, p + 36, 1);
+        if (v !== 0) {
+          value._spare_at_36 = v;
+        }
+        v = aligned ? (b[o + 4] >> 2) & 1 : bitsAt(b, p + 37, 1);
+        if (v !== 0) {
+          value._spare_at_37 = v;
+        }
+        v = aligned ? (b[o + 4] >> 1) & 1 : bitsAt(b, p + 38, 1);
+        if (v !== 0) {
+          value._spare_at_38 = v;
+        }
+        v = aligned ? b[o + 4] & 1 : bitsAt(b, p + 39, 1);
+        if (v !== 0) {
+          value._spare_at_39 = v;
+        }
+        v = aligned ? ((b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) : bitsAt(b, p + 40, 24);
+        fr.vals[9] = v as number;
       }
-      // _spare_at_35: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k78_a4) bail();
-        value._spare_at_35 = v;
-      }
-      // _spare_at_36: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k78_a5) bail();
-        value._spare_at_36 = v;
-      }
-      // _spare_at_37: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k78_a6) bail();
-        value._spare_at_37 = v;
-      }
-      // _spare_at_38: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k78_a7) bail();
-        value._spare_at_38 = v;
-      }
-      // _spare_at_39: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k78_a8) bail();
-        value._spare_at_39 = v;
-      }
-      // length: uint
-      v = read(c, 24);
-      fr.vals[9] = v as number;
       // vendor_id: uint
       if (fr.vals[1]) {
         fr.starts[10] = c.pos;
         v = read(c, 32);
-        if (k78_a10) bail();
         value.vendor_id = v;
       }
       // data: switch
@@ -8045,7 +5574,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           c.end = e;
         }
       }
-      if (k78_a11) bail();
       value.data = v;
       if (fr.vals[9] !== undefined && !("vendor_id" in value) && !("data" in value)) value.length = fr.vals[9];
     }
@@ -8061,62 +5589,52 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(12), starts: new Array(12), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = read(c, 32);
-      fr.vals[0] = v as number;
-      if (k79_a0) bail();
-      value.code = v;
-      // vendor_specific: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      // mandatory: uint
-      v = readSmall(c, 1);
-      if (k79_a2) bail();
-      value.mandatory = v;
-      // protected: uint
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k79_a3) bail();
-        value.protected = v;
+      // code, vendor_specific, mandatory, protected, _spare_at_35, _spare_at_36, _spare_at_37, _spare_at_38, _spare_at_39, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 64) broken();
+        c.pos = p + 64;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] * 16777216 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 0, 32);
+        fr.vals[0] = v as number;
+        value.code = v;
+        v = aligned ? (b[o + 4] >> 7) & 1 : bitsAt(b, p + 32, 1);
+        fr.vals[1] = v as number;
+        v = aligned ? (b[o + 4] >> 6) & 1 : bitsAt(b, p + 33, 1);
+        value.mandatory = v;
+        v = aligned ? (b[o + 4] >> 5) & 1 : bitsAt(b, p + 34, 1);
+        if (v !== 0) {
+          value.protected = v;
+        }
+        v = aligned ? (b[o + 4] >> 4) & 1 : bitsAt(b, p + 35, 1);
+        if (v !== 0) {
+          value._spare_at_35 = v;
+        }
+        v = aligned ? (b[o + 4] >> 3) & 1 : bitsAt(b, p + 36, 1);
+        if (v !== 0) {
+          value._spare_at_36 = v;
+        }
+        v = aligned ? (b[o + 4] >> 2) & 1 : bitsAt(b, p + 37, 1);
+        if (v !== 0) {
+          value._spare_at_37 = v;
+        }
+        v = aligned ? (b[o + 4] >> 1) & 1 : bitsAt(b, p + 38, 1);
+        if (v !== 0) {
+          value._spare_at_38 = v;
+        }
+        v = aligned ? b[o + 4] & 1 : bitsAt(b, p + 39, 1);
+        if (v !== 0) {
+          value._spare_at_39 = v;
+        }
+        v = aligned ? ((b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) : bitsAt(b, p + 40, 24);
+        fr.vals[9] = v as number;
       }
-      // _spare_at_35: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k79_a4) bail();
-        value._spare_at_35 = v;
-      }
-      // _spare_at_36: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k79_a5) bail();
-        value._spare_at_36 = v;
-      }
-      // _spare_at_37: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k79_a6) bail();
-        value._spare_at_37 = v;
-      }
-      // _spare_at_38: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k79_a7) bail();
-        value._spare_at_38 = v;
-      }
-      // _spare_at_39: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k79_a8) bail();
-        value._spare_at_39 = v;
-      }
-      // length: uint
-      v = read(c, 24);
-      fr.vals[9] = v as number;
       // vendor_id: uint
       if (fr.vals[1]) {
         fr.starts[10] = c.pos;
         v = read(c, 32);
-        if (k79_a10) bail();
         value.vendor_id = v;
       }
       // data: switch
@@ -8138,7 +5656,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           c.end = e;
         }
       }
-      if (k79_a11) bail();
       value.data = v;
       if (fr.vals[9] !== undefined && !("vendor_id" in value) && !("data" in value)) value.length = fr.vals[9];
     }
@@ -8154,62 +5671,52 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(12), starts: new Array(12), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = read(c, 32);
-      fr.vals[0] = v as number;
-      if (k80_a0) bail();
-      value.code = v;
-      // vendor_specific: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      // mandatory: uint
-      v = readSmall(c, 1);
-      if (k80_a2) bail();
-      value.mandatory = v;
-      // protected: uint
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k80_a3) bail();
-        value.protected = v;
+      // code, vendor_specific, mandatory, protected, _spare_at_35, _spare_at_36, _spare_at_37, _spare_at_38, _spare_at_39, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 64) broken();
+        c.pos = p + 64;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] * 16777216 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 0, 32);
+        fr.vals[0] = v as number;
+        value.code = v;
+        v = aligned ? (b[o + 4] >> 7) & 1 : bitsAt(b, p + 32, 1);
+        fr.vals[1] = v as number;
+        v = aligned ? (b[o + 4] >> 6) & 1 : bitsAt(b, p + 33, 1);
+        value.mandatory = v;
+        v = aligned ? (b[o + 4] >> 5) & 1 : bitsAt(b, p + 34, 1);
+        if (v !== 0) {
+          value.protected = v;
+        }
+        v = aligned ? (b[o + 4] >> 4) & 1 : bitsAt(b, p + 35, 1);
+        if (v !== 0) {
+          value._spare_at_35 = v;
+        }
+        v = aligned ? (b[o + 4] >> 3) & 1 : bitsAt(b, p + 36, 1);
+        if (v !== 0) {
+          value._spare_at_36 = v;
+        }
+        v = aligned ? (b[o + 4] >> 2) & 1 : bitsAt(b, p + 37, 1);
+        if (v !== 0) {
+          value._spare_at_37 = v;
+        }
+        v = aligned ? (b[o + 4] >> 1) & 1 : bitsAt(b, p + 38, 1);
+        if (v !== 0) {
+          value._spare_at_38 = v;
+        }
+        v = aligned ? b[o + 4] & 1 : bitsAt(b, p + 39, 1);
+        if (v !== 0) {
+          value._spare_at_39 = v;
+        }
+        v = aligned ? ((b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) : bitsAt(b, p + 40, 24);
+        fr.vals[9] = v as number;
       }
-      // _spare_at_35: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k80_a4) bail();
-        value._spare_at_35 = v;
-      }
-      // _spare_at_36: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k80_a5) bail();
-        value._spare_at_36 = v;
-      }
-      // _spare_at_37: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k80_a6) bail();
-        value._spare_at_37 = v;
-      }
-      // _spare_at_38: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k80_a7) bail();
-        value._spare_at_38 = v;
-      }
-      // _spare_at_39: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k80_a8) bail();
-        value._spare_at_39 = v;
-      }
-      // length: uint
-      v = read(c, 24);
-      fr.vals[9] = v as number;
       // vendor_id: uint
       if (fr.vals[1]) {
         fr.starts[10] = c.pos;
         v = read(c, 32);
-        if (k80_a10) bail();
         value.vendor_id = v;
       }
       // data: switch
@@ -8231,7 +5738,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           c.end = e;
         }
       }
-      if (k80_a11) bail();
       value.data = v;
       if (fr.vals[9] !== undefined && !("vendor_id" in value) && !("data" in value)) value.length = fr.vals[9];
     }
@@ -8247,62 +5753,52 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(12), starts: new Array(12), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = read(c, 32);
-      fr.vals[0] = v as number;
-      if (k81_a0) bail();
-      value.code = v;
-      // vendor_specific: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      // mandatory: uint
-      v = readSmall(c, 1);
-      if (k81_a2) bail();
-      value.mandatory = v;
-      // protected: uint
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k81_a3) bail();
-        value.protected = v;
+      // code, vendor_specific, mandatory, protected, _spare_at_35, _spare_at_36, _spare_at_37, _spare_at_38, _spare_at_39, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 64) broken();
+        c.pos = p + 64;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] * 16777216 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 0, 32);
+        fr.vals[0] = v as number;
+        value.code = v;
+        v = aligned ? (b[o + 4] >> 7) & 1 : bitsAt(b, p + 32, 1);
+        fr.vals[1] = v as number;
+        v = aligned ? (b[o + 4] >> 6) & 1 : bitsAt(b, p + 33, 1);
+        value.mandatory = v;
+        v = aligned ? (b[o + 4] >> 5) & 1 : bitsAt(b, p + 34, 1);
+        if (v !== 0) {
+          value.protected = v;
+        }
+        v = aligned ? (b[o + 4] >> 4) & 1 : bitsAt(b, p + 35, 1);
+        if (v !== 0) {
+          value._spare_at_35 = v;
+        }
+        v = aligned ? (b[o + 4] >> 3) & 1 : bitsAt(b, p + 36, 1);
+        if (v !== 0) {
+          value._spare_at_36 = v;
+        }
+        v = aligned ? (b[o + 4] >> 2) & 1 : bitsAt(b, p + 37, 1);
+        if (v !== 0) {
+          value._spare_at_37 = v;
+        }
+        v = aligned ? (b[o + 4] >> 1) & 1 : bitsAt(b, p + 38, 1);
+        if (v !== 0) {
+          value._spare_at_38 = v;
+        }
+        v = aligned ? b[o + 4] & 1 : bitsAt(b, p + 39, 1);
+        if (v !== 0) {
+          value._spare_at_39 = v;
+        }
+        v = aligned ? ((b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) : bitsAt(b, p + 40, 24);
+        fr.vals[9] = v as number;
       }
-      // _spare_at_35: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k81_a4) bail();
-        value._spare_at_35 = v;
-      }
-      // _spare_at_36: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k81_a5) bail();
-        value._spare_at_36 = v;
-      }
-      // _spare_at_37: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k81_a6) bail();
-        value._spare_at_37 = v;
-      }
-      // _spare_at_38: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k81_a7) bail();
-        value._spare_at_38 = v;
-      }
-      // _spare_at_39: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k81_a8) bail();
-        value._spare_at_39 = v;
-      }
-      // length: uint
-      v = read(c, 24);
-      fr.vals[9] = v as number;
       // vendor_id: uint
       if (fr.vals[1]) {
         fr.starts[10] = c.pos;
         v = read(c, 32);
-        if (k81_a10) bail();
         value.vendor_id = v;
       }
       // data: switch
@@ -8324,7 +5820,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           c.end = e;
         }
       }
-      if (k81_a11) bail();
       value.data = v;
       if (fr.vals[9] !== undefined && !("vendor_id" in value) && !("data" in value)) value.length = fr.vals[9];
     }
@@ -8340,62 +5835,52 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(12), starts: new Array(12), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = read(c, 32);
-      fr.vals[0] = v as number;
-      if (k82_a0) bail();
-      value.code = v;
-      // vendor_specific: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      // mandatory: uint
-      v = readSmall(c, 1);
-      if (k82_a2) bail();
-      value.mandatory = v;
-      // protected: uint
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k82_a3) bail();
-        value.protected = v;
+      // code, vendor_specific, mandatory, protected, _spare_at_35, _spare_at_36, _spare_at_37, _spare_at_38, _spare_at_39, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 64) broken();
+        c.pos = p + 64;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] * 16777216 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 0, 32);
+        fr.vals[0] = v as number;
+        value.code = v;
+        v = aligned ? (b[o + 4] >> 7) & 1 : bitsAt(b, p + 32, 1);
+        fr.vals[1] = v as number;
+        v = aligned ? (b[o + 4] >> 6) & 1 : bitsAt(b, p + 33, 1);
+        value.mandatory = v;
+        v = aligned ? (b[o + 4] >> 5) & 1 : bitsAt(b, p + 34, 1);
+        if (v !== 0) {
+          value.protected = v;
+        }
+        v = aligned ? (b[o + 4] >> 4) & 1 : bitsAt(b, p + 35, 1);
+        if (v !== 0) {
+          value._spare_at_35 = v;
+        }
+        v = aligned ? (b[o + 4] >> 3) & 1 : bitsAt(b, p + 36, 1);
+        if (v !== 0) {
+          value._spare_at_36 = v;
+        }
+        v = aligned ? (b[o + 4] >> 2) & 1 : bitsAt(b, p + 37, 1);
+        if (v !== 0) {
+          value._spare_at_37 = v;
+        }
+        v = aligned ? (b[o + 4] >> 1) & 1 : bitsAt(b, p + 38, 1);
+        if (v !== 0) {
+          value._spare_at_38 = v;
+        }
+        v = aligned ? b[o + 4] & 1 : bitsAt(b, p + 39, 1);
+        if (v !== 0) {
+          value._spare_at_39 = v;
+        }
+        v = aligned ? ((b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) : bitsAt(b, p + 40, 24);
+        fr.vals[9] = v as number;
       }
-      // _spare_at_35: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k82_a4) bail();
-        value._spare_at_35 = v;
-      }
-      // _spare_at_36: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k82_a5) bail();
-        value._spare_at_36 = v;
-      }
-      // _spare_at_37: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k82_a6) bail();
-        value._spare_at_37 = v;
-      }
-      // _spare_at_38: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k82_a7) bail();
-        value._spare_at_38 = v;
-      }
-      // _spare_at_39: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k82_a8) bail();
-        value._spare_at_39 = v;
-      }
-      // length: uint
-      v = read(c, 24);
-      fr.vals[9] = v as number;
       // vendor_id: uint
       if (fr.vals[1]) {
         fr.starts[10] = c.pos;
         v = read(c, 32);
-        if (k82_a10) bail();
         value.vendor_id = v;
       }
       // data: switch
@@ -8417,7 +5902,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           c.end = e;
         }
       }
-      if (k82_a11) bail();
       value.data = v;
       if (fr.vals[9] !== undefined && !("vendor_id" in value) && !("data" in value)) value.length = fr.vals[9];
     }
@@ -8445,7 +5929,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k83_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -8459,7 +5942,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k84_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8473,7 +5955,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k85_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8487,7 +5968,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k86_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8501,7 +5981,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, 128, undefined);
-      if (k87_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8515,7 +5994,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, 128, undefined);
-      if (k88_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8529,7 +6007,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k89_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8543,7 +6020,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // command_code: uint
       v = read(c, 24);
-      if (k90_a0) bail();
       value.command_code = v;
     }
     env.depth--;
@@ -8594,7 +6070,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // application_id: uint
       v = read(c, 32);
-      if (k94_a0) bail();
       value.application_id = v;
     }
     env.depth--;
@@ -8633,7 +6108,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k97_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8684,7 +6158,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k100_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -8698,7 +6171,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k101_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8712,7 +6184,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k102_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8726,7 +6197,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, 24, undefined);
-      if (k103_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8740,7 +6210,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k104_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8754,7 +6223,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k105_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8768,7 +6236,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k106_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8794,7 +6261,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k107_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -8808,7 +6274,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k108_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8822,7 +6287,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, 24, undefined);
-      if (k109_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8836,7 +6300,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k110_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8850,7 +6313,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k111_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8876,7 +6338,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k112_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -8902,7 +6363,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k113_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -8916,7 +6376,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k114_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8930,7 +6389,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k115_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8944,7 +6402,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k116_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -8970,7 +6427,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k117_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -8996,7 +6452,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k118_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -9022,7 +6477,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k119_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -9048,7 +6502,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k120_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -9062,7 +6515,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k121_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9076,7 +6528,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k122_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9090,7 +6541,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k123_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9104,7 +6554,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k124_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9118,7 +6567,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k125_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9132,7 +6580,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k126_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9146,7 +6593,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k127_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9160,7 +6606,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k128_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9174,7 +6619,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k129_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9188,7 +6632,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k130_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9202,7 +6645,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k131_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9216,7 +6658,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k132_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9230,7 +6671,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k133_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9244,7 +6684,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k134_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9258,7 +6697,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k135_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9272,7 +6710,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k136_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9298,7 +6735,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k137_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -9312,7 +6748,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k138_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9326,7 +6761,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k139_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9340,7 +6774,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k140_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9354,7 +6787,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k141_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9368,7 +6800,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k142_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9382,7 +6813,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k143_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9396,7 +6826,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k144_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9410,7 +6839,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k145_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9436,7 +6864,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k146_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -9462,7 +6889,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k147_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -9488,7 +6914,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k148_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -9502,7 +6927,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k149_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9516,7 +6940,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k150_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9530,7 +6953,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k151_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9556,7 +6978,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k152_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -9582,7 +7003,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k153_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -9596,7 +7016,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k154_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9610,7 +7029,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k155_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9624,7 +7042,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k156_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9638,7 +7055,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k157_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9652,7 +7068,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k158_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9666,7 +7081,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k159_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9680,7 +7094,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k160_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9694,11 +7107,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // family: uint
       v = read(c, 16);
-      if (k161_a0) bail();
       value.family = v;
       // address: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k161_a1) bail();
       value.address = v;
     }
     env.depth--;
@@ -9712,7 +7123,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k162_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9726,7 +7136,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k163_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9740,7 +7149,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k164_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9754,7 +7162,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k165_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9780,7 +7187,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k166_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -9794,7 +7200,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k167_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9808,7 +7213,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k168_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9822,7 +7226,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k169_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9836,7 +7239,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k170_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9850,7 +7252,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k171_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9864,7 +7265,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k172_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9890,7 +7290,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k173_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -9904,7 +7303,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k174_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9930,7 +7328,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k175_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -9944,7 +7341,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k176_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9958,7 +7354,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k177_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -9984,7 +7379,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k178_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10010,7 +7404,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k179_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10024,7 +7417,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k180_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10050,7 +7442,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k181_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10064,7 +7455,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k182_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10078,7 +7468,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k183_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10092,7 +7481,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k184_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10118,7 +7506,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k185_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10132,7 +7519,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k186_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10146,7 +7532,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k187_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10160,7 +7545,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k188_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10186,7 +7570,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k189_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10200,7 +7583,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k190_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10226,7 +7608,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k191_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10252,7 +7633,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k192_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10266,7 +7646,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k193_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10292,7 +7671,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k194_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10306,7 +7684,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k195_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10320,7 +7697,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k196_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10334,7 +7710,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k197_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10348,7 +7723,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k198_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10362,7 +7736,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k199_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10388,7 +7761,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k200_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10414,7 +7786,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k201_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10440,7 +7811,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k202_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10466,7 +7836,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k203_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10480,7 +7849,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k204_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10506,7 +7874,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k205_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10532,7 +7899,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k206_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10546,7 +7912,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k207_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10560,7 +7925,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k208_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10574,7 +7938,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k209_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10588,7 +7951,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k210_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10602,7 +7964,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k211_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10616,7 +7977,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k212_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10630,7 +7990,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k213_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10644,7 +8003,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k214_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10658,7 +8016,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k215_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10672,7 +8029,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k216_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10698,7 +8054,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k217_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10712,7 +8067,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k218_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10726,7 +8080,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k219_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10740,7 +8093,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k220_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10754,7 +8106,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k221_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10768,7 +8119,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k222_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10782,7 +8132,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k223_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10796,7 +8145,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k224_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10810,7 +8158,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k225_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10824,11 +8171,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // family: uint
       v = read(c, 16);
-      if (k226_a0) bail();
       value.family = v;
       // address: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k226_a1) bail();
       value.address = v;
     }
     env.depth--;
@@ -10854,7 +8199,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k227_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10868,7 +8212,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k228_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10894,7 +8237,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k229_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -10908,7 +8250,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k230_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10922,7 +8263,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k231_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10936,7 +8276,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k232_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10950,7 +8289,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k233_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10964,7 +8302,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k234_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10978,7 +8315,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k235_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -10992,7 +8328,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k236_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11006,7 +8341,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k237_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11020,7 +8354,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k238_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11034,7 +8367,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k239_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11048,7 +8380,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k240_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11074,7 +8405,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k241_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -11088,7 +8418,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k242_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11102,7 +8431,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k243_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11128,7 +8456,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k244_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -11142,7 +8469,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k245_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11156,7 +8482,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k246_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11170,7 +8495,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k247_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11184,7 +8508,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k248_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11210,7 +8533,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k249_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -11224,7 +8546,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k250_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11238,7 +8559,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k251_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11252,7 +8572,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k252_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11266,7 +8585,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k253_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11280,7 +8598,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k254_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11294,7 +8611,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k255_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11308,7 +8624,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k256_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11322,7 +8637,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k257_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11336,7 +8650,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k258_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11350,7 +8663,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k259_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11364,7 +8676,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k260_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11378,7 +8689,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k261_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11392,7 +8702,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k262_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11418,7 +8727,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k263_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -11432,7 +8740,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k264_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11446,7 +8753,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k265_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11460,7 +8766,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k266_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11474,7 +8779,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k267_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11500,7 +8804,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k268_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -11526,7 +8829,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k269_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -11540,7 +8842,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k270_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11554,7 +8855,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k271_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11568,7 +8868,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k272_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11582,7 +8881,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k273_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11596,7 +8894,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k274_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11622,7 +8919,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k275_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -11636,7 +8932,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k276_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11662,7 +8957,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k277_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -11688,7 +8982,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k278_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -11702,7 +8995,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k279_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11716,7 +9008,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k280_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11742,7 +9033,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k281_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -11756,7 +9046,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k282_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11770,7 +9059,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k283_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11796,7 +9084,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k284_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -11810,7 +9097,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k285_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11824,7 +9110,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k286_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11838,7 +9123,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k287_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11852,7 +9136,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k288_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11866,7 +9149,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k289_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11881,7 +9163,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = k290_f0(c, env, fr);
-      if (k290_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11907,7 +9188,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k291_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -11921,7 +9201,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k292_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11935,7 +9214,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k293_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11949,7 +9227,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k294_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -11975,7 +9252,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k295_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -11989,7 +9265,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k296_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12003,7 +9278,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k297_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12017,7 +9291,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k298_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12031,7 +9304,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k299_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12057,7 +9329,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k300_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12083,7 +9354,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k301_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12109,7 +9379,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k302_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12123,7 +9392,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k303_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12149,7 +9417,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k304_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12163,7 +9430,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k305_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12177,7 +9443,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k306_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12191,7 +9456,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k307_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12205,7 +9469,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k308_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12219,7 +9482,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k309_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12245,7 +9507,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k310_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12259,7 +9520,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k311_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12273,7 +9533,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k312_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12299,7 +9558,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k313_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12325,7 +9583,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k314_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12351,7 +9608,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k315_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12365,7 +9621,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k316_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12379,7 +9634,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k317_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12393,7 +9647,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k318_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12407,7 +9660,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k319_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12421,7 +9673,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k320_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12435,7 +9686,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k321_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12461,7 +9711,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k322_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12475,7 +9724,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k323_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12501,7 +9749,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k324_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12527,7 +9774,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k325_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12541,7 +9787,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k326_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12555,7 +9800,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k327_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12569,7 +9813,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k328_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12595,7 +9838,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k329_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12609,7 +9851,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k330_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12635,7 +9876,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k331_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12661,7 +9901,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k332_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12687,7 +9926,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k333_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12713,7 +9951,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k334_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12727,7 +9964,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k335_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12741,7 +9977,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k336_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12755,7 +9990,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k337_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12769,7 +10003,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k338_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12783,7 +10016,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k339_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12809,7 +10041,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k340_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12823,7 +10054,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k341_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12837,7 +10067,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k342_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12851,7 +10080,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k343_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12865,7 +10093,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k344_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12879,7 +10106,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k345_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12905,7 +10131,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k346_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -12919,7 +10144,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k347_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12933,7 +10157,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k348_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12947,7 +10170,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k349_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12961,7 +10183,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k350_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12975,7 +10196,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k351_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -12989,7 +10209,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k352_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13015,7 +10234,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k353_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13041,7 +10259,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k354_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13056,7 +10273,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = k355_f0(c, env, fr);
-      if (k355_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13070,7 +10286,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k356_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13096,7 +10311,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k357_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13110,7 +10324,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k358_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13124,7 +10337,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k359_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13138,7 +10350,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k360_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13164,7 +10375,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k361_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13190,7 +10400,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k362_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13216,7 +10425,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k363_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13230,7 +10438,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k364_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13244,7 +10451,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k365_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13270,7 +10476,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k366_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13296,7 +10501,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k367_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13322,7 +10526,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k368_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13348,7 +10551,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k369_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13362,7 +10564,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k370_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13376,7 +10577,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k371_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13402,7 +10602,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k372_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13416,7 +10615,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k373_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13430,7 +10628,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k374_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13444,7 +10641,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k375_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13470,7 +10666,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k376_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13496,7 +10691,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k377_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13510,7 +10704,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k378_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13524,7 +10717,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k379_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13550,7 +10742,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k380_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13576,7 +10767,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k381_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13602,7 +10792,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k382_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13616,7 +10805,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k383_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13642,7 +10830,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k384_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13656,7 +10843,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k385_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13670,7 +10856,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k386_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13684,7 +10869,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k387_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13710,7 +10894,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k388_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13736,7 +10919,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k389_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13750,7 +10932,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k390_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13776,7 +10957,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k391_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13802,7 +10982,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k392_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13816,7 +10995,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k393_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13830,7 +11008,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k394_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13856,7 +11033,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k395_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13870,7 +11046,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k396_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13885,7 +11060,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = k397_f0(c, env, fr);
-      if (k397_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13900,7 +11074,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = k398_f0(c, env, fr);
-      if (k398_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -13926,7 +11099,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k399_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13952,7 +11124,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k400_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13978,7 +11149,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k401_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -13992,7 +11162,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k402_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14006,7 +11175,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k403_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14020,7 +11188,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k404_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14034,7 +11201,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k405_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14048,7 +11214,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k406_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14074,7 +11239,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k407_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -14100,7 +11264,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k408_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -14114,7 +11277,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k409_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14128,7 +11290,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k410_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14154,7 +11315,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k411_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -14168,7 +11328,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k412_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14182,7 +11341,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k413_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14196,7 +11354,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k414_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14210,7 +11367,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k415_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14224,7 +11380,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k416_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14238,7 +11393,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k417_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14252,7 +11406,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k418_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14278,7 +11431,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k419_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -14292,7 +11444,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k420_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14306,7 +11457,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k421_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14320,7 +11470,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k422_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14346,7 +11495,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k423_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -14360,7 +11508,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k424_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14374,7 +11521,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k425_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14388,7 +11534,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k426_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14414,7 +11559,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k427_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -14428,7 +11572,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k428_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14442,7 +11585,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k429_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14456,7 +11598,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k430_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14471,7 +11612,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = k431_f0(c, env, fr);
-      if (k431_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14497,7 +11637,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k432_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -14511,7 +11650,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k433_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14525,7 +11663,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k434_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14539,7 +11676,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k435_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14553,7 +11689,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k436_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14567,7 +11702,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k437_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14581,7 +11715,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k438_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14595,7 +11728,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k439_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14621,7 +11753,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k440_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -14635,7 +11766,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k441_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14649,7 +11779,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k442_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14663,7 +11792,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k443_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14677,7 +11805,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k444_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14691,7 +11818,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k445_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14705,7 +11831,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k446_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14719,7 +11844,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k447_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14733,7 +11857,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k448_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14747,7 +11870,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k449_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14761,7 +11883,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k450_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14775,7 +11896,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k451_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14789,7 +11909,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k452_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14803,7 +11922,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k453_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14817,11 +11935,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // family: uint
       v = read(c, 16);
-      if (k454_a0) bail();
       value.family = v;
       // address: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k454_a1) bail();
       value.address = v;
     }
     env.depth--;
@@ -14835,7 +11951,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'utf8');
-      if (k455_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14849,7 +11964,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k456_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14875,7 +11989,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k457_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -14889,7 +12002,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k458_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14903,7 +12015,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k459_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14917,7 +12028,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k460_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14931,11 +12041,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // family: uint
       v = read(c, 16);
-      if (k461_a0) bail();
       value.family = v;
       // address: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k461_a1) bail();
       value.address = v;
     }
     env.depth--;
@@ -14949,7 +12057,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k462_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14963,7 +12070,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k463_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14977,7 +12083,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k464_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -14991,7 +12096,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k465_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15017,7 +12121,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k466_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -15031,7 +12134,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k467_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15045,11 +12147,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // family: uint
       v = read(c, 16);
-      if (k468_a0) bail();
       value.family = v;
       // address: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k468_a1) bail();
       value.address = v;
     }
     env.depth--;
@@ -15075,7 +12175,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k469_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -15089,7 +12188,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k470_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15103,7 +12201,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k471_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15117,7 +12214,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k472_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15131,7 +12227,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k473_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15145,7 +12240,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k474_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15159,7 +12253,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k475_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15173,7 +12266,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k476_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15187,7 +12279,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k477_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15201,7 +12292,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k478_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15215,7 +12305,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k479_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15229,7 +12318,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k480_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15243,7 +12331,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k481_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15269,7 +12356,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k482_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -15283,7 +12369,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k483_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15309,7 +12394,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k484_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -15323,7 +12407,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k485_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15337,7 +12420,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k486_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15351,7 +12433,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k487_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15365,7 +12446,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k488_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15379,7 +12459,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k489_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15405,7 +12484,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k490_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -15431,7 +12509,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k491_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -15457,7 +12534,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k492_a0) bail();
       value.avps = v;
     }
     env.depth--;
@@ -15471,7 +12547,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k493_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15485,7 +12560,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k494_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15499,7 +12573,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k495_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15513,7 +12586,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k496_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15527,7 +12599,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k497_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15541,7 +12612,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k498_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15555,7 +12625,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k499_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15569,7 +12638,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k500_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15583,7 +12651,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k501_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15597,65 +12664,63 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(13), starts: new Array(13), value, origin: c.pos };
       let v: unknown;
-      // version: uint
-      fr.starts[0] = c.pos;
-      v = readSmall(c, 4);
-      if (v !== 1) {
-        if (k502_a0) bail();
-        value.version = v;
+      // version, _spare_at_4, _spare_at_8, ciphering, _spare_at_12, integrity, gid_length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        fr.starts[0] = p + 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 1) {
+          value.version = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 0) {
+          value._spare_at_4 = v;
+        }
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        if (v !== 0) {
+          value._spare_at_8 = v;
+        }
+        v = aligned ? (b[o + 1] >> 4) & 7 : bitsAt(b, p + 9, 3);
+        value.ciphering = v;
+        v = aligned ? (b[o + 1] >> 3) & 1 : bitsAt(b, p + 12, 1);
+        if (v !== 0) {
+          value._spare_at_12 = v;
+        }
+        v = aligned ? b[o + 1] & 7 : bitsAt(b, p + 13, 3);
+        value.integrity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        fr.vals[6] = v as number;
       }
-      // _spare_at_4: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k502_a1) bail();
-        value._spare_at_4 = v;
-      }
-      // _spare_at_8: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k502_a2) bail();
-        value._spare_at_8 = v;
-      }
-      // ciphering: uint
-      v = readSmall(c, 3);
-      if (k502_a3) bail();
-      value.ciphering = v;
-      // _spare_at_12: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k502_a4) bail();
-        value._spare_at_12 = v;
-      }
-      // integrity: uint
-      v = readSmall(c, 3);
-      if (k502_a5) bail();
-      value.integrity = v;
-      // gid_length: uint
-      v = readSmall(c, 8);
-      fr.vals[6] = v as number;
       // gid: codec
       fr.starts[7] = c.pos;
       v = k502_f7(c, env, fr);
-      if (k502_a7) bail();
       value.gid = v;
-      // gki: uint
-      v = readSmall(c, 8);
-      if (k502_a8) bail();
-      value.gki = v;
-      // sequence_number: uint
-      v = read(c, 32);
-      if (k502_a9) bail();
-      value.sequence_number = v;
-      // payload_length: uint
-      v = read(c, 16);
-      fr.vals[10] = v as number;
+      // gki, sequence_number, payload_length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 56) broken();
+        c.pos = p + 56;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.gki = v;
+        v = aligned ? b[o + 1] * 16777216 + ((b[o + 2] << 16) | (b[o + 3] << 8) | b[o + 4]) : bitsAt(b, p + 8, 32);
+        value.sequence_number = v;
+        v = aligned ? ((b[o + 5] << 8) | b[o + 6]) : bitsAt(b, p + 40, 16);
+        fr.vals[10] = v as number;
+      }
       // payload: bytes
       fr.starts[11] = c.pos;
       k502_f11(c, env, fr);
       // mac: uint
       fr.starts[12] = c.pos;
       v = read(c, 32);
-      if (k502_a12) bail();
       value.mac = v;
       if (fr.closing) for (const k of fr.closing!) k();
       if (fr.vals[6] !== undefined && !("gid" in value)) value.gid_length = fr.vals[6];
@@ -15673,7 +12738,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k503_a0) bail();
       value.data = v;
     }
     env.depth--;
@@ -15688,7 +12752,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // _spare_at_0: spare
       v = readSmall(c, 4);
       if (v !== 0) {
-        if (k504_a0) bail();
         value._spare_at_0 = v;
       }
     }
@@ -15703,7 +12766,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = readSmall(c, 4);
-      if (k505_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15717,7 +12779,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k506_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -15729,16 +12790,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k507_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, low_priority: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.low_priority = v;
       }
-      // low_priority: uint
-      v = readSmall(c, 1);
-      if (k507_a1) bail();
-      value.low_priority = v;
     }
     env.depth--;
     return value;
@@ -15749,70 +12815,47 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // ebi7: uint
-      v = readSmall(c, 1);
-      if (k508_a0) bail();
-      value.ebi7 = v;
-      // ebi6: uint
-      v = readSmall(c, 1);
-      if (k508_a1) bail();
-      value.ebi6 = v;
-      // ebi5: uint
-      v = readSmall(c, 1);
-      if (k508_a2) bail();
-      value.ebi5 = v;
-      // ebi4: uint
-      v = readSmall(c, 1);
-      if (k508_a3) bail();
-      value.ebi4 = v;
-      // ebi3: uint
-      v = readSmall(c, 1);
-      if (k508_a4) bail();
-      value.ebi3 = v;
-      // ebi2: uint
-      v = readSmall(c, 1);
-      if (k508_a5) bail();
-      value.ebi2 = v;
-      // ebi1: uint
-      v = readSmall(c, 1);
-      if (k508_a6) bail();
-      value.ebi1 = v;
-      // ebi0: uint
-      v = readSmall(c, 1);
-      if (k508_a7) bail();
-      value.ebi0 = v;
-      // ebi15: uint
-      v = readSmall(c, 1);
-      if (k508_a8) bail();
-      value.ebi15 = v;
-      // ebi14: uint
-      v = readSmall(c, 1);
-      if (k508_a9) bail();
-      value.ebi14 = v;
-      // ebi13: uint
-      v = readSmall(c, 1);
-      if (k508_a10) bail();
-      value.ebi13 = v;
-      // ebi12: uint
-      v = readSmall(c, 1);
-      if (k508_a11) bail();
-      value.ebi12 = v;
-      // ebi11: uint
-      v = readSmall(c, 1);
-      if (k508_a12) bail();
-      value.ebi11 = v;
-      // ebi10: uint
-      v = readSmall(c, 1);
-      if (k508_a13) bail();
-      value.ebi10 = v;
-      // ebi9: uint
-      v = readSmall(c, 1);
-      if (k508_a14) bail();
-      value.ebi9 = v;
-      // ebi8: uint
-      v = readSmall(c, 1);
-      if (k508_a15) bail();
-      value.ebi8 = v;
+      // ebi7, ebi6, ebi5, ebi4, ebi3, ebi2, ebi1, ebi0, ebi15, ebi14, ebi13, ebi12, ebi11, ebi10, ebi9, ebi8: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.ebi7 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.ebi6 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.ebi5 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.ebi4 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.ebi3 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.ebi2 = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.ebi1 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.ebi0 = v;
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        value.ebi15 = v;
+        v = aligned ? (b[o + 1] >> 6) & 1 : bitsAt(b, p + 9, 1);
+        value.ebi14 = v;
+        v = aligned ? (b[o + 1] >> 5) & 1 : bitsAt(b, p + 10, 1);
+        value.ebi13 = v;
+        v = aligned ? (b[o + 1] >> 4) & 1 : bitsAt(b, p + 11, 1);
+        value.ebi12 = v;
+        v = aligned ? (b[o + 1] >> 3) & 1 : bitsAt(b, p + 12, 1);
+        value.ebi11 = v;
+        v = aligned ? (b[o + 1] >> 2) & 1 : bitsAt(b, p + 13, 1);
+        value.ebi10 = v;
+        v = aligned ? (b[o + 1] >> 1) & 1 : bitsAt(b, p + 14, 1);
+        value.ebi9 = v;
+        v = aligned ? b[o + 1] & 1 : bitsAt(b, p + 15, 1);
+        value.ebi8 = v;
+      }
     }
     env.depth--;
     return value;
@@ -15826,11 +12869,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // plmn: codec
       v = k509_f0(c, env, fr);
-      if (k509_a0) bail();
       value.plmn = v;
       // lac: uint
       v = read(c, 16);
-      if (k509_a1) bail();
       value.lac = v;
     }
     env.depth--;
@@ -15871,7 +12912,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // imsi: codec
       v = k511_f0(c, env, fr);
-      if (k511_a0) bail();
       value.imsi = v;
     }
     env.depth--;
@@ -15886,7 +12926,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // imei: codec
       v = k512_f0(c, env, fr);
-      if (k512_a0) bail();
       value.imei = v;
     }
     env.depth--;
@@ -15901,7 +12940,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // imeisv: codec
       v = k513_f0(c, env, fr);
-      if (k513_a0) bail();
       value.imeisv = v;
     }
     env.depth--;
@@ -15913,26 +12951,27 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 4);
-      if (v !== 15) {
-        if (k514_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, odd_even, type_of_identity, tmsi: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 40) broken();
+        c.pos = p + 40;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 15) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        if (v !== 0) {
+          value.odd_even = v;
+        }
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.type_of_identity = v;
+        v = aligned ? b[o + 1] * 16777216 + ((b[o + 2] << 16) | (b[o + 3] << 8) | b[o + 4]) : bitsAt(b, p + 8, 32);
+        value.tmsi = v;
       }
-      // odd_even: uint
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k514_a1) bail();
-        value.odd_even = v;
-      }
-      // type_of_identity: uint
-      v = readSmall(c, 3);
-      if (k514_a2) bail();
-      value.type_of_identity = v;
-      // tmsi: uint
-      v = read(c, 32);
-      if (k514_a3) bail();
-      value.tmsi = v;
     }
     env.depth--;
     return value;
@@ -15943,21 +12982,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // identity_digit_1: uint
-      v = readSmall(c, 4);
-      if (k515_a0) bail();
-      value.identity_digit_1 = v;
-      // odd_even: uint
-      v = readSmall(c, 1);
-      if (k515_a1) bail();
-      value.odd_even = v;
-      // type_of_identity: uint
-      v = readSmall(c, 3);
-      if (k515_a2) bail();
-      value.type_of_identity = v;
+      // identity_digit_1, odd_even, type_of_identity: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.identity_digit_1 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.odd_even = v;
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.type_of_identity = v;
+      }
       // data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k515_a3) bail();
       value.data = v;
     }
     env.depth--;
@@ -15969,92 +13010,61 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k516_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, revision_level, es_ind, a5_1, rf_power_capability, _spare_at_8, ps_capability, ss_screening_indicator, sm_capability, vbs, vgcs, fc, cm3, _spare_at_17, lcs_va_capability, ucs2, solsa, cmsp, a5_3, a5_2: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 5) & 3 : bitsAt(b, p + 1, 2);
+        value.revision_level = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.es_ind = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.a5_1 = v;
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.rf_power_capability = v;
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        if (v !== 0) {
+          value._spare_at_8 = v;
+        }
+        v = aligned ? (b[o + 1] >> 6) & 1 : bitsAt(b, p + 9, 1);
+        value.ps_capability = v;
+        v = aligned ? (b[o + 1] >> 4) & 3 : bitsAt(b, p + 10, 2);
+        value.ss_screening_indicator = v;
+        v = aligned ? (b[o + 1] >> 3) & 1 : bitsAt(b, p + 12, 1);
+        value.sm_capability = v;
+        v = aligned ? (b[o + 1] >> 2) & 1 : bitsAt(b, p + 13, 1);
+        value.vbs = v;
+        v = aligned ? (b[o + 1] >> 1) & 1 : bitsAt(b, p + 14, 1);
+        value.vgcs = v;
+        v = aligned ? b[o + 1] & 1 : bitsAt(b, p + 15, 1);
+        value.fc = v;
+        v = aligned ? (b[o + 2] >> 7) & 1 : bitsAt(b, p + 16, 1);
+        value.cm3 = v;
+        v = aligned ? (b[o + 2] >> 6) & 1 : bitsAt(b, p + 17, 1);
+        if (v !== 0) {
+          value._spare_at_17 = v;
+        }
+        v = aligned ? (b[o + 2] >> 5) & 1 : bitsAt(b, p + 18, 1);
+        value.lcs_va_capability = v;
+        v = aligned ? (b[o + 2] >> 4) & 1 : bitsAt(b, p + 19, 1);
+        value.ucs2 = v;
+        v = aligned ? (b[o + 2] >> 3) & 1 : bitsAt(b, p + 20, 1);
+        value.solsa = v;
+        v = aligned ? (b[o + 2] >> 2) & 1 : bitsAt(b, p + 21, 1);
+        value.cmsp = v;
+        v = aligned ? (b[o + 2] >> 1) & 1 : bitsAt(b, p + 22, 1);
+        value.a5_3 = v;
+        v = aligned ? b[o + 2] & 1 : bitsAt(b, p + 23, 1);
+        value.a5_2 = v;
       }
-      // revision_level: uint
-      v = readSmall(c, 2);
-      if (k516_a1) bail();
-      value.revision_level = v;
-      // es_ind: uint
-      v = readSmall(c, 1);
-      if (k516_a2) bail();
-      value.es_ind = v;
-      // a5_1: uint
-      v = readSmall(c, 1);
-      if (k516_a3) bail();
-      value.a5_1 = v;
-      // rf_power_capability: uint
-      v = readSmall(c, 3);
-      if (k516_a4) bail();
-      value.rf_power_capability = v;
-      // _spare_at_8: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k516_a5) bail();
-        value._spare_at_8 = v;
-      }
-      // ps_capability: uint
-      v = readSmall(c, 1);
-      if (k516_a6) bail();
-      value.ps_capability = v;
-      // ss_screening_indicator: uint
-      v = readSmall(c, 2);
-      if (k516_a7) bail();
-      value.ss_screening_indicator = v;
-      // sm_capability: uint
-      v = readSmall(c, 1);
-      if (k516_a8) bail();
-      value.sm_capability = v;
-      // vbs: uint
-      v = readSmall(c, 1);
-      if (k516_a9) bail();
-      value.vbs = v;
-      // vgcs: uint
-      v = readSmall(c, 1);
-      if (k516_a10) bail();
-      value.vgcs = v;
-      // fc: uint
-      v = readSmall(c, 1);
-      if (k516_a11) bail();
-      value.fc = v;
-      // cm3: uint
-      v = readSmall(c, 1);
-      if (k516_a12) bail();
-      value.cm3 = v;
-      // _spare_at_17: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k516_a13) bail();
-        value._spare_at_17 = v;
-      }
-      // lcs_va_capability: uint
-      v = readSmall(c, 1);
-      if (k516_a14) bail();
-      value.lcs_va_capability = v;
-      // ucs2: uint
-      v = readSmall(c, 1);
-      if (k516_a15) bail();
-      value.ucs2 = v;
-      // solsa: uint
-      v = readSmall(c, 1);
-      if (k516_a16) bail();
-      value.solsa = v;
-      // cmsp: uint
-      v = readSmall(c, 1);
-      if (k516_a17) bail();
-      value.cmsp = v;
-      // a5_3: uint
-      v = readSmall(c, 1);
-      if (k516_a18) bail();
-      value.a5_3 = v;
-      // a5_2: uint
-      v = readSmall(c, 1);
-      if (k516_a19) bail();
-      value.a5_2 = v;
     }
     env.depth--;
     return value;
@@ -16070,39 +13080,40 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let cut = false;
       let lastTail = -1;
       let lastTailValue: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k517_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, multiband_supported: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        fr.vals[1] = v as number;
+        value.multiband_supported = v;
       }
-      // multiband_supported: uint
-      v = readSmall(c, 3);
-      fr.vals[1] = v as number;
-      if (k517_a1) bail();
-      value.multiband_supported = v;
       // a5_bits: ref
       v = t519(c, env);
-      if (k517_a2) bail();
       value.a5_bits = v;
       // associated_radio_capability_2: uint
       if (k517_in3.includes(fr.vals[1] ?? -1)) {
         v = readSmall(c, 4);
-        if (k517_a3) bail();
         value.associated_radio_capability_2 = v;
       }
       // _spare_single_band: spare
       if (k517_in4.includes(fr.vals[1] ?? -1)) {
         v = readSmall(c, 4);
         if (v !== 0) {
-          if (k517_a4) bail();
           value._spare_single_band = v;
         }
       }
       // associated_radio_capability_1: uint
       if (k517_in5.includes(fr.vals[1] ?? -1)) {
         v = readSmall(c, 4);
-        if (k517_a5) bail();
         value.associated_radio_capability_1 = v;
       }
       // r_support: uint
@@ -16115,7 +13126,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // r_gsm_associated_radio_capability: uint
       if (fr.vals[6]) {
         v = readSmall(c, 3);
-        if (k517_a7) bail();
         value.r_gsm_associated_radio_capability = v;
       }
       // hscsd_multi_slot_capability: uint
@@ -16128,7 +13138,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // hscsd_multi_slot_class: uint
       if (fr.vals[8]) {
         v = readSmall(c, 5);
-        if (k517_a9) bail();
         value.hscsd_multi_slot_class = v;
       }
       // ucs2_treatment: uint
@@ -16136,7 +13145,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 10;
         lastTailValue = v;
-        if (k517_a10) bail();
         value.ucs2_treatment = v;
       } else cut = true;
       // extended_measurement_capability: uint
@@ -16144,7 +13152,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 11;
         lastTailValue = v;
-        if (k517_a11) bail();
         value.extended_measurement_capability = v;
       } else cut = true;
       // ms_measurement_capability: uint
@@ -16157,13 +13164,11 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // sms_value: uint
       if (fr.vals[12]) {
         v = readSmall(c, 4);
-        if (k517_a13) bail();
         value.sms_value = v;
       }
       // sm_value: uint
       if (fr.vals[12]) {
         v = readSmall(c, 4);
-        if (k517_a14) bail();
         value.sm_value = v;
       }
       // ms_positioning_method_capability: uint
@@ -16176,7 +13181,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // ms_positioning_method: ref
       if (fr.vals[15]) {
         v = t520(c, env);
-        if (k517_a16) bail();
         value.ms_positioning_method = v;
       }
       // ecsd_multi_slot_capability: uint
@@ -16189,7 +13193,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // ecsd_multi_slot_class: uint
       if (fr.vals[17]) {
         v = readSmall(c, 5);
-        if (k517_a18) bail();
         value.ecsd_multi_slot_class = v;
       }
       // eight_psk_struct_present: uint
@@ -16202,7 +13205,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // eight_psk_struct: ref
       if (fr.vals[19]) {
         v = t521(c, env);
-        if (k517_a20) bail();
         value.eight_psk_struct = v;
       }
       // gsm_400_band_information: uint
@@ -16215,13 +13217,11 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // gsm_400_bands_supported: uint
       if (fr.vals[21]) {
         v = readSmall(c, 2);
-        if (k517_a22) bail();
         value.gsm_400_bands_supported = v;
       }
       // gsm_400_associated_radio_capability: uint
       if (fr.vals[21]) {
         v = readSmall(c, 4);
-        if (k517_a23) bail();
         value.gsm_400_associated_radio_capability = v;
       }
       // gsm_850_associated_radio_capability_present: uint
@@ -16234,7 +13234,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // gsm_850_associated_radio_capability: uint
       if (fr.vals[24]) {
         v = readSmall(c, 4);
-        if (k517_a25) bail();
         value.gsm_850_associated_radio_capability = v;
       }
       // gsm_1900_associated_radio_capability_present: uint
@@ -16247,7 +13246,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // gsm_1900_associated_radio_capability: uint
       if (fr.vals[26]) {
         v = readSmall(c, 4);
-        if (k517_a27) bail();
         value.gsm_1900_associated_radio_capability = v;
       }
       // umts_fdd: uint
@@ -16255,7 +13253,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 28;
         lastTailValue = v;
-        if (k517_a28) bail();
         value.umts_fdd = v;
       } else cut = true;
       // umts_384_mcps_tdd: uint
@@ -16263,7 +13260,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 29;
         lastTailValue = v;
-        if (k517_a29) bail();
         value.umts_384_mcps_tdd = v;
       } else cut = true;
       // cdma_2000: uint
@@ -16271,7 +13267,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 30;
         lastTailValue = v;
-        if (k517_a30) bail();
         value.cdma_2000 = v;
       } else cut = true;
       // dtm_multi_slot_information: uint
@@ -16284,13 +13279,11 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // dtm_gprs_multi_slot_class: uint
       if (fr.vals[31]) {
         v = readSmall(c, 2);
-        if (k517_a32) bail();
         value.dtm_gprs_multi_slot_class = v;
       }
       // single_slot_dtm: uint
       if (fr.vals[31]) {
         v = readSmall(c, 1);
-        if (k517_a33) bail();
         value.single_slot_dtm = v;
       }
       // dtm_egprs_multi_slot_class_present: uint
@@ -16301,7 +13294,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // dtm_egprs_multi_slot_class: uint
       if (fr.vals[34]) {
         v = readSmall(c, 2);
-        if (k517_a35) bail();
         value.dtm_egprs_multi_slot_class = v;
       }
       // single_band_support: uint
@@ -16314,7 +13306,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // gsm_band: uint
       if (fr.vals[36]) {
         v = readSmall(c, 4);
-        if (k517_a37) bail();
         value.gsm_band = v;
       }
       // gsm_750_associated_radio_capability_present: uint
@@ -16327,7 +13318,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // gsm_750_associated_radio_capability: uint
       if (fr.vals[38]) {
         v = readSmall(c, 4);
-        if (k517_a39) bail();
         value.gsm_750_associated_radio_capability = v;
       }
       // umts_128_mcps_tdd: uint
@@ -16335,7 +13325,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 40;
         lastTailValue = v;
-        if (k517_a40) bail();
         value.umts_128_mcps_tdd = v;
       } else cut = true;
       // geran_feature_package_1: uint
@@ -16343,7 +13332,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 41;
         lastTailValue = v;
-        if (k517_a41) bail();
         value.geran_feature_package_1 = v;
       } else cut = true;
       // extended_dtm_multi_slot_information: uint
@@ -16356,13 +13344,11 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // extended_dtm_gprs_multi_slot_class: uint
       if (fr.vals[42]) {
         v = readSmall(c, 2);
-        if (k517_a43) bail();
         value.extended_dtm_gprs_multi_slot_class = v;
       }
       // extended_dtm_egprs_multi_slot_class: uint
       if (fr.vals[42]) {
         v = readSmall(c, 2);
-        if (k517_a44) bail();
         value.extended_dtm_egprs_multi_slot_class = v;
       }
       // high_multislot_capability_present: uint
@@ -16375,7 +13361,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // high_multislot_capability: uint
       if (fr.vals[45]) {
         v = readSmall(c, 2);
-        if (k517_a46) bail();
         value.high_multislot_capability = v;
       }
       // geran_iu_mode: uint
@@ -16388,7 +13373,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // geran_iu_mode_capabilities: ref
       if (fr.vals[47]) {
         v = t522(c, env);
-        if (k517_a48) bail();
         value.geran_iu_mode_capabilities = v;
       }
       // geran_feature_package_2: uint
@@ -16396,7 +13380,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 49;
         lastTailValue = v;
-        if (k517_a49) bail();
         value.geran_feature_package_2 = v;
       } else cut = true;
       // gmsk_multislot_power_profile: uint
@@ -16404,7 +13387,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 2);
         lastTail = 50;
         lastTailValue = v;
-        if (k517_a50) bail();
         value.gmsk_multislot_power_profile = v;
       } else cut = true;
       // eight_psk_multislot_power_profile: uint
@@ -16412,7 +13394,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 2);
         lastTail = 51;
         lastTailValue = v;
-        if (k517_a51) bail();
         value.eight_psk_multislot_power_profile = v;
       } else cut = true;
       // t_gsm_400_band_information: uint
@@ -16425,13 +13406,11 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // t_gsm_400_bands_supported: uint
       if (fr.vals[52]) {
         v = readSmall(c, 2);
-        if (k517_a53) bail();
         value.t_gsm_400_bands_supported = v;
       }
       // t_gsm_400_associated_radio_capability: uint
       if (fr.vals[52]) {
         v = readSmall(c, 4);
-        if (k517_a54) bail();
         value.t_gsm_400_associated_radio_capability = v;
       }
       // t_gsm_900_associated_radio_capability_present: uint
@@ -16444,7 +13423,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // t_gsm_900_associated_radio_capability: uint
       if (fr.vals[55]) {
         v = readSmall(c, 4);
-        if (k517_a56) bail();
         value.t_gsm_900_associated_radio_capability = v;
       }
       // downlink_advanced_receiver_performance: uint
@@ -16452,7 +13430,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 2);
         lastTail = 57;
         lastTailValue = v;
-        if (k517_a57) bail();
         value.downlink_advanced_receiver_performance = v;
       } else cut = true;
       // dtm_enhancements_capability: uint
@@ -16460,7 +13437,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 58;
         lastTailValue = v;
-        if (k517_a58) bail();
         value.dtm_enhancements_capability = v;
       } else cut = true;
       // dtm_high_multi_slot_information: uint
@@ -16473,13 +13449,11 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // dtm_gprs_high_multi_slot_class: uint
       if (fr.vals[59]) {
         v = readSmall(c, 3);
-        if (k517_a60) bail();
         value.dtm_gprs_high_multi_slot_class = v;
       }
       // offset_required: uint
       if (fr.vals[59]) {
         v = readSmall(c, 1);
-        if (k517_a61) bail();
         value.offset_required = v;
       }
       // dtm_egprs_high_multi_slot_class_present: uint
@@ -16490,7 +13464,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // dtm_egprs_high_multi_slot_class: uint
       if (fr.vals[62]) {
         v = readSmall(c, 3);
-        if (k517_a63) bail();
         value.dtm_egprs_high_multi_slot_class = v;
       }
       // repeated_acch_capability: uint
@@ -16498,7 +13471,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 64;
         lastTailValue = v;
-        if (k517_a64) bail();
         value.repeated_acch_capability = v;
       } else cut = true;
       // gsm_710_associated_radio_capability_present: uint
@@ -16511,7 +13483,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // gsm_710_associated_radio_capability: uint
       if (fr.vals[65]) {
         v = readSmall(c, 4);
-        if (k517_a66) bail();
         value.gsm_710_associated_radio_capability = v;
       }
       // t_gsm_810_associated_radio_capability_present: uint
@@ -16524,7 +13495,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // t_gsm_810_associated_radio_capability: uint
       if (fr.vals[67]) {
         v = readSmall(c, 4);
-        if (k517_a68) bail();
         value.t_gsm_810_associated_radio_capability = v;
       }
       // ciphering_mode_setting_capability: uint
@@ -16532,7 +13502,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 69;
         lastTailValue = v;
-        if (k517_a69) bail();
         value.ciphering_mode_setting_capability = v;
       } else cut = true;
       // additional_positioning_capabilities: uint
@@ -16540,7 +13509,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 70;
         lastTailValue = v;
-        if (k517_a70) bail();
         value.additional_positioning_capabilities = v;
       } else cut = true;
       // e_utra_fdd: uint
@@ -16548,7 +13516,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 71;
         lastTailValue = v;
-        if (k517_a71) bail();
         value.e_utra_fdd = v;
       } else cut = true;
       // e_utra_tdd: uint
@@ -16556,7 +13523,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 72;
         lastTailValue = v;
-        if (k517_a72) bail();
         value.e_utra_tdd = v;
       } else cut = true;
       // e_utra_measurement_and_reporting: uint
@@ -16564,7 +13530,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 73;
         lastTailValue = v;
-        if (k517_a73) bail();
         value.e_utra_measurement_and_reporting = v;
       } else cut = true;
       // priority_based_reselection: uint
@@ -16572,7 +13537,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 74;
         lastTailValue = v;
-        if (k517_a74) bail();
         value.priority_based_reselection = v;
       } else cut = true;
       // utra_csg_cells_reporting: uint
@@ -16580,7 +13544,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 75;
         lastTailValue = v;
-        if (k517_a75) bail();
         value.utra_csg_cells_reporting = v;
       } else cut = true;
       // vamos_level: uint
@@ -16588,7 +13551,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 2);
         lastTail = 76;
         lastTailValue = v;
-        if (k517_a76) bail();
         value.vamos_level = v;
       } else cut = true;
       // tighter_capability: uint
@@ -16596,7 +13558,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 2);
         lastTail = 77;
         lastTailValue = v;
-        if (k517_a77) bail();
         value.tighter_capability = v;
       } else cut = true;
       // selective_ciphering_of_downlink_sacch: uint
@@ -16604,7 +13565,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 78;
         lastTailValue = v;
-        if (k517_a78) bail();
         value.selective_ciphering_of_downlink_sacch = v;
       } else cut = true;
       // cs_to_ps_srvcc_from_geran_to_utra: uint
@@ -16612,7 +13572,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 2);
         lastTail = 79;
         lastTailValue = v;
-        if (k517_a79) bail();
         value.cs_to_ps_srvcc_from_geran_to_utra = v;
       } else cut = true;
       // cs_to_ps_srvcc_from_geran_to_e_utra: uint
@@ -16620,7 +13579,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 2);
         lastTail = 80;
         lastTailValue = v;
-        if (k517_a80) bail();
         value.cs_to_ps_srvcc_from_geran_to_e_utra = v;
       } else cut = true;
       // geran_network_sharing: uint
@@ -16628,7 +13586,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 81;
         lastTailValue = v;
-        if (k517_a81) bail();
         value.geran_network_sharing = v;
       } else cut = true;
       // e_utra_wideband_rsrq_measurements: uint
@@ -16636,7 +13593,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 82;
         lastTailValue = v;
-        if (k517_a82) bail();
         value.e_utra_wideband_rsrq_measurements = v;
       } else cut = true;
       // er_band: uint
@@ -16644,7 +13600,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 83;
         lastTailValue = v;
-        if (k517_a83) bail();
         value.er_band = v;
       } else cut = true;
       // utra_multiple_frequency_band_indicators: uint
@@ -16652,7 +13607,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 84;
         lastTailValue = v;
-        if (k517_a84) bail();
         value.utra_multiple_frequency_band_indicators = v;
       } else cut = true;
       // e_utra_multiple_frequency_band_indicators: uint
@@ -16660,7 +13614,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 85;
         lastTailValue = v;
-        if (k517_a85) bail();
         value.e_utra_multiple_frequency_band_indicators = v;
       } else cut = true;
       // extended_tsc_set_capability: uint
@@ -16668,7 +13621,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 86;
         lastTailValue = v;
-        if (k517_a86) bail();
         value.extended_tsc_set_capability = v;
       } else cut = true;
       // extended_earfcn_value_range: uint
@@ -16676,14 +13628,12 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 1);
         lastTail = 87;
         lastTailValue = v;
-        if (k517_a87) bail();
         value.extended_earfcn_value_range = v;
       } else cut = true;
       // _spare_padding: spare
       if (toOctet(origin, c.pos) !== 0) {
         v = readSmall(c, toOctet(origin, c.pos));
         if (v !== 0) {
-          if (k517_a88) bail();
           value._spare_padding = v;
         }
       }
@@ -16698,18 +13648,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // gsm_1800: uint
-      v = readSmall(c, 1);
-      if (k518_a0) bail();
-      value.gsm_1800 = v;
-      // e_gsm_or_r_gsm: uint
-      v = readSmall(c, 1);
-      if (k518_a1) bail();
-      value.e_gsm_or_r_gsm = v;
-      // p_gsm: uint
-      v = readSmall(c, 1);
-      if (k518_a2) bail();
-      value.p_gsm = v;
+      // gsm_1800, e_gsm_or_r_gsm, p_gsm: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 3) broken();
+        c.pos = p + 3;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.gsm_1800 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.e_gsm_or_r_gsm = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.p_gsm = v;
+      }
     }
     env.depth--;
     return value;
@@ -16720,22 +13673,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // a5_7: uint
-      v = readSmall(c, 1);
-      if (k519_a0) bail();
-      value.a5_7 = v;
-      // a5_6: uint
-      v = readSmall(c, 1);
-      if (k519_a1) bail();
-      value.a5_6 = v;
-      // a5_5: uint
-      v = readSmall(c, 1);
-      if (k519_a2) bail();
-      value.a5_5 = v;
-      // a5_4: uint
-      v = readSmall(c, 1);
-      if (k519_a3) bail();
-      value.a5_4 = v;
+      // a5_7, a5_6, a5_5, a5_4: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.a5_7 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.a5_6 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.a5_5 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.a5_4 = v;
+      }
     }
     env.depth--;
     return value;
@@ -16746,26 +13700,25 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // ms_assisted_e_otd: uint
-      v = readSmall(c, 1);
-      if (k520_a0) bail();
-      value.ms_assisted_e_otd = v;
-      // ms_based_e_otd: uint
-      v = readSmall(c, 1);
-      if (k520_a1) bail();
-      value.ms_based_e_otd = v;
-      // ms_assisted_gps: uint
-      v = readSmall(c, 1);
-      if (k520_a2) bail();
-      value.ms_assisted_gps = v;
-      // ms_based_gps: uint
-      v = readSmall(c, 1);
-      if (k520_a3) bail();
-      value.ms_based_gps = v;
-      // ms_conventional_gps: uint
-      v = readSmall(c, 1);
-      if (k520_a4) bail();
-      value.ms_conventional_gps = v;
+      // ms_assisted_e_otd, ms_based_e_otd, ms_assisted_gps, ms_based_gps, ms_conventional_gps: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 5) broken();
+        c.pos = p + 5;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.ms_assisted_e_otd = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.ms_based_e_otd = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.ms_assisted_gps = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.ms_based_gps = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.ms_conventional_gps = v;
+      }
     }
     env.depth--;
     return value;
@@ -16777,17 +13730,22 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(5), starts: new Array(5), value, origin: c.pos };
       let v: unknown;
-      // modulation_capability: uint
-      v = readSmall(c, 1);
-      if (k521_a0) bail();
-      value.modulation_capability = v;
-      // rf_power_capability_1_present: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
+      // modulation_capability, rf_power_capability_1_present: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 2) broken();
+        c.pos = p + 2;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.modulation_capability = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        fr.vals[1] = v as number;
+      }
       // rf_power_capability_1: uint
       if (fr.vals[1]) {
         v = readSmall(c, 2);
-        if (k521_a2) bail();
         value.rf_power_capability_1 = v;
       }
       // rf_power_capability_2_present: uint
@@ -16796,7 +13754,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // rf_power_capability_2: uint
       if (fr.vals[3]) {
         v = readSmall(c, 2);
-        if (k521_a4) bail();
         value.rf_power_capability_2 = v;
       }
     }
@@ -16823,7 +13780,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k522_a1) bail();
       value.capabilities = v;
       if (fr.vals[0] !== undefined && !("capabilities" in value)) value.length = fr.vals[0];
     }
@@ -16838,7 +13794,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // flo_iu_capability: uint
       v = readSmall(c, 1);
-      if (k523_a0) bail();
       value.flo_iu_capability = v;
       // spare_bits: list
       {
@@ -16854,7 +13809,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k523_a1) bail();
       value.spare_bits = v;
     }
     env.depth--;
@@ -16869,7 +13823,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // plmns: list
       v = k524_f0(c, env, fr);
-      if (k524_a0) bail();
       value.plmns = v;
     }
     env.depth--;
@@ -16895,7 +13848,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 1) bail();
         v = items;
       }
-      if (k525_a0) bail();
       value.codecs = v;
     }
     env.depth--;
@@ -16908,13 +13860,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // sysid: uint
-      v = readSmall(c, 8);
-      if (k526_a0) bail();
-      value.sysid = v;
-      // bitmap_length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // sysid, bitmap_length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.sysid = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // bitmap: ref
       fr.starts[2] = c.pos;
       {
@@ -16925,7 +13883,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k526_a2) bail();
       value.bitmap = v;
       if (fr.vals[1] !== undefined && !("bitmap" in value)) value.bitmap_length = fr.vals[1];
     }
@@ -16941,44 +13898,36 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let cut = false;
       let lastTail = -1;
       let lastTailValue: unknown;
-      // tdma_efr: uint
-      v = readSmall(c, 1);
-      if (k527_a0) bail();
-      value.tdma_efr = v;
-      // umts_amr_2: uint
-      v = readSmall(c, 1);
-      if (k527_a1) bail();
-      value.umts_amr_2 = v;
-      // umts_amr: uint
-      v = readSmall(c, 1);
-      if (k527_a2) bail();
-      value.umts_amr = v;
-      // hr_amr: uint
-      v = readSmall(c, 1);
-      if (k527_a3) bail();
-      value.hr_amr = v;
-      // fr_amr: uint
-      v = readSmall(c, 1);
-      if (k527_a4) bail();
-      value.fr_amr = v;
-      // gsm_efr: uint
-      v = readSmall(c, 1);
-      if (k527_a5) bail();
-      value.gsm_efr = v;
-      // gsm_hr: uint
-      v = readSmall(c, 1);
-      if (k527_a6) bail();
-      value.gsm_hr = v;
-      // gsm_fr: uint
-      v = readSmall(c, 1);
-      if (k527_a7) bail();
-      value.gsm_fr = v;
+      // tdma_efr, umts_amr_2, umts_amr, hr_amr, fr_amr, gsm_efr, gsm_hr, gsm_fr: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.tdma_efr = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.umts_amr_2 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.umts_amr = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.hr_amr = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.fr_amr = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.gsm_efr = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.gsm_hr = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.gsm_fr = v;
+      }
       // bitmap_octet_2: ref
       if (!cut && c.end - c.pos >= 1) {
         v = t528(c, env);
         lastTail = 8;
         lastTailValue = v;
-        if (k527_a8) bail();
         value.bitmap_octet_2 = v;
       } else cut = true;
       k527.tailJoins(value, lastTail, lastTailValue);
@@ -16992,40 +13941,33 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k528_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, umts_evs, ohr_amr_wb, ofr_amr_wb, ohr_amr, umts_amr_wb, fr_amr_wb, pdc_efr: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.umts_evs = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.ohr_amr_wb = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.ofr_amr_wb = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.ohr_amr = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.umts_amr_wb = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.fr_amr_wb = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.pdc_efr = v;
       }
-      // umts_evs: uint
-      v = readSmall(c, 1);
-      if (k528_a1) bail();
-      value.umts_evs = v;
-      // ohr_amr_wb: uint
-      v = readSmall(c, 1);
-      if (k528_a2) bail();
-      value.ohr_amr_wb = v;
-      // ofr_amr_wb: uint
-      v = readSmall(c, 1);
-      if (k528_a3) bail();
-      value.ofr_amr_wb = v;
-      // ohr_amr: uint
-      v = readSmall(c, 1);
-      if (k528_a4) bail();
-      value.ohr_amr = v;
-      // umts_amr_wb: uint
-      v = readSmall(c, 1);
-      if (k528_a5) bail();
-      value.umts_amr_wb = v;
-      // fr_amr_wb: uint
-      v = readSmall(c, 1);
-      if (k528_a6) bail();
-      value.fr_amr_wb = v;
-      // pdc_efr: uint
-      v = readSmall(c, 1);
-      if (k528_a7) bail();
-      value.pdc_efr = v;
     }
     env.depth--;
     return value;
@@ -17036,16 +13978,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 2);
-      if (v !== 0) {
-        if (k529_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 3 : bitsAt(b, p + 2, 2);
+        value.value = v;
       }
-      // value: uint
-      v = readSmall(c, 2);
-      if (k529_a1) bail();
-      value.value = v;
     }
     env.depth--;
     return value;
@@ -17056,18 +14003,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // pnb_ciot: uint
-      v = readSmall(c, 2);
-      if (k530_a0) bail();
-      value.pnb_ciot = v;
-      // saf: uint
-      v = readSmall(c, 1);
-      if (k530_a1) bail();
-      value.saf = v;
-      // autv: uint
-      v = readSmall(c, 1);
-      if (k530_a2) bail();
-      value.autv = v;
+      // pnb_ciot, saf, autv: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        value.pnb_ciot = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.saf = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.autv = v;
+      }
     }
     env.depth--;
     return value;
@@ -17080,11 +14030,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // sqn_ms_xor_ak: bytes
       v = octetsValue(c, env, 48, undefined);
-      if (k531_a0) bail();
       value.sqn_ms_xor_ak = v;
       // mac_s: bytes
       v = octetsValue(c, env, 64, undefined);
-      if (k531_a1) bail();
       value.mac_s = v;
     }
     env.depth--;
@@ -17098,15 +14046,12 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // sqn_xor_ak: bytes
       v = octetsValue(c, env, 48, undefined);
-      if (k532_a0) bail();
       value.sqn_xor_ak = v;
       // amf: bytes
       v = octetsValue(c, env, 16, undefined);
-      if (k532_a1) bail();
       value.amf = v;
       // mac: bytes
       v = octetsValue(c, env, 64, undefined);
-      if (k532_a2) bail();
       value.mac = v;
     }
     env.depth--;
@@ -17120,7 +14065,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // rand: bytes
       v = octetsValue(c, env, 128, undefined);
-      if (k533_a0) bail();
       value.rand = v;
     }
     env.depth--;
@@ -17140,7 +14084,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t535(c, env);
         lastTail = 0;
         lastTailValue = v;
-        if (k534_a0) bail();
         value.octet_3 = v;
       } else cut = true;
       // octet_4: ref
@@ -17148,7 +14091,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t536(c, env);
         lastTail = 1;
         lastTailValue = v;
-        if (k534_a1) bail();
         value.octet_4 = v;
       } else cut = true;
       // octet_5: uint
@@ -17156,7 +14098,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 2;
         lastTailValue = v;
-        if (k534_a2) bail();
         value.octet_5 = v;
       } else cut = true;
       k534.tailJoins(value, lastTail, lastTailValue);
@@ -17170,16 +14111,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 6);
-      if (v !== 0) {
-        if (k535_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 2) & 63 : bitsAt(b, p + 0, 6);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.type = v;
       }
-      // type: uint
-      v = readSmall(c, 2);
-      if (k535_a1) bail();
-      value.type = v;
     }
     env.depth--;
     return value;
@@ -17190,36 +14136,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 2);
-      if (v !== 0) {
-        if (k536_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, sat_ng_ran, sat_e_utran, ng_ran, e_utran, utran, geran: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.sat_ng_ran = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.sat_e_utran = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.ng_ran = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.e_utran = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.utran = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.geran = v;
       }
-      // sat_ng_ran: uint
-      v = readSmall(c, 1);
-      if (k536_a1) bail();
-      value.sat_ng_ran = v;
-      // sat_e_utran: uint
-      v = readSmall(c, 1);
-      if (k536_a2) bail();
-      value.sat_e_utran = v;
-      // ng_ran: uint
-      v = readSmall(c, 1);
-      if (k536_a3) bail();
-      value.ng_ran = v;
-      // e_utran: uint
-      v = readSmall(c, 1);
-      if (k536_a4) bail();
-      value.e_utran = v;
-      // utran: uint
-      v = readSmall(c, 1);
-      if (k536_a5) bail();
-      value.utran = v;
-      // geran: uint
-      v = readSmall(c, 1);
-      if (k536_a6) bail();
-      value.geran = v;
     }
     env.depth--;
     return value;
@@ -17232,7 +14173,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // res: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k537_a0) bail();
       value.res = v;
     }
     env.depth--;
@@ -17244,16 +14184,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k538_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, key_sequence: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.key_sequence = v;
       }
-      // key_sequence: uint
-      v = readSmall(c, 3);
-      if (k538_a1) bail();
-      value.key_sequence = v;
     }
     env.depth--;
     return value;
@@ -17264,16 +14209,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k539_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.value = v;
       }
-      // value: uint
-      v = readSmall(c, 3);
-      if (k539_a1) bail();
-      value.value = v;
     }
     env.depth--;
     return value;
@@ -17284,16 +14234,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k540_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.value = v;
       }
-      // value: uint
-      v = readSmall(c, 3);
-      if (k540_a1) bail();
-      value.value = v;
     }
     env.depth--;
     return value;
@@ -17304,16 +14259,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 6);
-      if (v !== 0) {
-        if (k541_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, dst_adjustment: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 2) & 63 : bitsAt(b, p + 0, 6);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.dst_adjustment = v;
       }
-      // dst_adjustment: uint
-      v = readSmall(c, 2);
-      if (k541_a1) bail();
-      value.dst_adjustment = v;
     }
     env.depth--;
     return value;
@@ -17324,14 +14284,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // switch_off: uint
-      v = readSmall(c, 1);
-      if (k542_a0) bail();
-      value.switch_off = v;
-      // type_of_detach: uint
-      v = readSmall(c, 3);
-      if (k542_a1) bail();
-      value.type_of_detach = v;
+      // switch_off, type_of_detach: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.switch_off = v;
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.type_of_detach = v;
+      }
     }
     env.depth--;
     return value;
@@ -17342,22 +14307,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // split_pg_cycle_code: uint
-      v = readSmall(c, 8);
-      if (k543_a0) bail();
-      value.split_pg_cycle_code = v;
-      // cn_specific_drx_cycle_length_coefficient: uint
-      v = readSmall(c, 4);
-      if (k543_a1) bail();
-      value.cn_specific_drx_cycle_length_coefficient = v;
-      // split_on_ccch: uint
-      v = readSmall(c, 1);
-      if (k543_a2) bail();
-      value.split_on_ccch = v;
-      // non_drx_timer: uint
-      v = readSmall(c, 3);
-      if (k543_a3) bail();
-      value.non_drx_timer = v;
+      // split_pg_cycle_code, cn_specific_drx_cycle_length_coefficient, split_on_ccch, non_drx_timer: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.split_pg_cycle_code = v;
+        v = aligned ? (b[o + 1] >> 4) & 15 : bitsAt(b, p + 8, 4);
+        value.cn_specific_drx_cycle_length_coefficient = v;
+        v = aligned ? (b[o + 1] >> 3) & 1 : bitsAt(b, p + 12, 1);
+        value.split_on_ccch = v;
+        v = aligned ? b[o + 1] & 7 : bitsAt(b, p + 13, 3);
+        value.non_drx_timer = v;
+      }
     }
     env.depth--;
     return value;
@@ -17370,7 +14336,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // cause: uint
       v = readSmall(c, 8);
-      if (k544_a0) bail();
       value.cause = v;
     }
     env.depth--;
@@ -17382,16 +14347,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k545_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, result: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.result = v;
       }
-      // result: uint
-      v = readSmall(c, 3);
-      if (k545_a1) bail();
-      value.result = v;
     }
     env.depth--;
     return value;
@@ -17402,16 +14372,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k546_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.type = v;
       }
-      // type: uint
-      v = readSmall(c, 3);
-      if (k546_a1) bail();
-      value.type = v;
     }
     env.depth--;
     return value;
@@ -17448,7 +14423,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // imsi: codec
       v = k548_f0(c, env, fr);
-      if (k548_a0) bail();
       value.imsi = v;
     }
     env.depth--;
@@ -17463,7 +14437,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // imei: codec
       v = k549_f0(c, env, fr);
-      if (k549_a0) bail();
       value.imei = v;
     }
     env.depth--;
@@ -17476,38 +14449,43 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: NONE, starts: NONE, value, origin: c.pos };
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 4);
-      if (v !== 15) {
-        if (k550_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, odd_even, type_of_identity: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 15) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        if (v !== 0) {
+          value.odd_even = v;
+        }
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.type_of_identity = v;
       }
-      // odd_even: uint
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k550_a1) bail();
-        value.odd_even = v;
-      }
-      // type_of_identity: uint
-      v = readSmall(c, 3);
-      if (k550_a2) bail();
-      value.type_of_identity = v;
       // plmn: codec
       v = k550_f3(c, env, fr);
-      if (k550_a3) bail();
       value.plmn = v;
-      // mme_group_id: uint
-      v = read(c, 16);
-      if (k550_a4) bail();
-      value.mme_group_id = v;
-      // mme_code: uint
-      v = readSmall(c, 8);
-      if (k550_a5) bail();
-      value.mme_code = v;
-      // m_tmsi: uint
-      v = read(c, 32);
-      if (k550_a6) bail();
-      value.m_tmsi = v;
+      // mme_group_id, mme_code, m_tmsi: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 56) broken();
+        c.pos = p + 56;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? ((b[o + 0] << 8) | b[o + 1]) : bitsAt(b, p + 0, 16);
+        value.mme_group_id = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        value.mme_code = v;
+        v = aligned ? b[o + 3] * 16777216 + ((b[o + 4] << 16) | (b[o + 5] << 8) | b[o + 6]) : bitsAt(b, p + 24, 32);
+        value.m_tmsi = v;
+      }
     }
     env.depth--;
     return value;
@@ -17518,21 +14496,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // identity_digit_1: uint
-      v = readSmall(c, 4);
-      if (k551_a0) bail();
-      value.identity_digit_1 = v;
-      // odd_even: uint
-      v = readSmall(c, 1);
-      if (k551_a1) bail();
-      value.odd_even = v;
-      // type_of_identity: uint
-      v = readSmall(c, 3);
-      if (k551_a2) bail();
-      value.type_of_identity = v;
+      // identity_digit_1, odd_even, type_of_identity: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.identity_digit_1 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.odd_even = v;
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.type_of_identity = v;
+      }
       // data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k551_a3) bail();
       value.data = v;
     }
     env.depth--;
@@ -17547,40 +14527,34 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let cut = false;
       let lastTail = -1;
       let lastTailValue: unknown;
-      // cp_ciot: uint
-      v = readSmall(c, 1);
-      if (k552_a0) bail();
-      value.cp_ciot = v;
-      // erw_opdn: uint
-      v = readSmall(c, 1);
-      if (k552_a1) bail();
-      value.erw_opdn = v;
-      // esr_ps: uint
-      v = readSmall(c, 1);
-      if (k552_a2) bail();
-      value.esr_ps = v;
-      // cs_lcs: uint
-      v = readSmall(c, 2);
-      if (k552_a3) bail();
-      value.cs_lcs = v;
-      // epc_lcs: uint
-      v = readSmall(c, 1);
-      if (k552_a4) bail();
-      value.epc_lcs = v;
-      // emc_bs: uint
-      v = readSmall(c, 1);
-      if (k552_a5) bail();
-      value.emc_bs = v;
-      // ims_vops: uint
-      v = readSmall(c, 1);
-      if (k552_a6) bail();
-      value.ims_vops = v;
+      // cp_ciot, erw_opdn, esr_ps, cs_lcs, epc_lcs, emc_bs, ims_vops: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.cp_ciot = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.erw_opdn = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.esr_ps = v;
+        v = aligned ? (b[o + 0] >> 3) & 3 : bitsAt(b, p + 3, 2);
+        value.cs_lcs = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.epc_lcs = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.emc_bs = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.ims_vops = v;
+      }
       // octet_4: ref
       if (!cut && c.end - c.pos >= 1) {
         v = t553(c, env);
         lastTail = 7;
         lastTailValue = v;
-        if (k552_a7) bail();
         value.octet_4 = v;
       } else cut = true;
       // octet_5: ref
@@ -17588,7 +14562,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t554(c, env);
         lastTail = 8;
         lastTailValue = v;
-        if (k552_a8) bail();
         value.octet_5 = v;
       } else cut = true;
       k552.tailJoins(value, lastTail, lastTailValue);
@@ -17602,38 +14575,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // bearers_15: uint
-      v = readSmall(c, 1);
-      if (k553_a0) bail();
-      value.bearers_15 = v;
-      // iwk_n26: uint
-      v = readSmall(c, 1);
-      if (k553_a1) bail();
-      value.iwk_n26 = v;
-      // restrict_dcnr: uint
-      v = readSmall(c, 1);
-      if (k553_a2) bail();
-      value.restrict_dcnr = v;
-      // restrict_ec: uint
-      v = readSmall(c, 1);
-      if (k553_a3) bail();
-      value.restrict_ec = v;
-      // epco: uint
-      v = readSmall(c, 1);
-      if (k553_a4) bail();
-      value.epco = v;
-      // hc_cp_ciot: uint
-      v = readSmall(c, 1);
-      if (k553_a5) bail();
-      value.hc_cp_ciot = v;
-      // s1_u_data: uint
-      v = readSmall(c, 1);
-      if (k553_a6) bail();
-      value.s1_u_data = v;
-      // up_ciot: uint
-      v = readSmall(c, 1);
-      if (k553_a7) bail();
-      value.up_ciot = v;
+      // bearers_15, iwk_n26, restrict_dcnr, restrict_ec, epco, hc_cp_ciot, s1_u_data, up_ciot: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.bearers_15 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.iwk_n26 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.restrict_dcnr = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.restrict_ec = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.epco = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.hc_cp_ciot = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.s1_u_data = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.up_ciot = v;
+      }
     }
     env.depth--;
     return value;
@@ -17644,40 +14610,33 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k554_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, ohr_cp_ciot, edc, ptcc, pr, rpr, piv, ncr: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.ohr_cp_ciot = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.edc = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.ptcc = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.pr = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.rpr = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.piv = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.ncr = v;
       }
-      // ohr_cp_ciot: uint
-      v = readSmall(c, 1);
-      if (k554_a1) bail();
-      value.ohr_cp_ciot = v;
-      // edc: uint
-      v = readSmall(c, 1);
-      if (k554_a2) bail();
-      value.edc = v;
-      // ptcc: uint
-      v = readSmall(c, 1);
-      if (k554_a3) bail();
-      value.ptcc = v;
-      // pr: uint
-      v = readSmall(c, 1);
-      if (k554_a4) bail();
-      value.pr = v;
-      // rpr: uint
-      v = readSmall(c, 1);
-      if (k554_a5) bail();
-      value.rpr = v;
-      // piv: uint
-      v = readSmall(c, 1);
-      if (k554_a6) bail();
-      value.piv = v;
-      // ncr: uint
-      v = readSmall(c, 1);
-      if (k554_a7) bail();
-      value.ncr = v;
     }
     env.depth--;
     return value;
@@ -17688,16 +14647,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k555_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.value = v;
       }
-      // value: uint
-      v = readSmall(c, 3);
-      if (k555_a1) bail();
-      value.value = v;
     }
     env.depth--;
     return value;
@@ -17708,14 +14672,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // active_flag: uint
-      v = readSmall(c, 1);
-      if (k556_a0) bail();
-      value.active_flag = v;
-      // value: uint
-      v = readSmall(c, 3);
-      if (k556_a1) bail();
-      value.value = v;
+      // active_flag, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.active_flag = v;
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.value = v;
+      }
     }
     env.depth--;
     return value;
@@ -17726,14 +14695,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // unit: uint
-      v = readSmall(c, 3);
-      if (k557_a0) bail();
-      value.unit = v;
-      // value: uint
-      v = readSmall(c, 5);
-      if (k557_a1) bail();
-      value.value = v;
+      // unit, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        value.unit = v;
+        v = aligned ? b[o + 0] & 31 : bitsAt(b, p + 3, 5);
+        value.value = v;
+      }
     }
     env.depth--;
     return value;
@@ -17744,14 +14718,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // unit: uint
-      v = readSmall(c, 3);
-      if (k558_a0) bail();
-      value.unit = v;
-      // value: uint
-      v = readSmall(c, 5);
-      if (k558_a1) bail();
-      value.value = v;
+      // unit, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        value.unit = v;
+        v = aligned ? b[o + 0] & 31 : bitsAt(b, p + 3, 5);
+        value.value = v;
+      }
     }
     env.depth--;
     return value;
@@ -17762,14 +14741,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // unit: uint
-      v = readSmall(c, 3);
-      if (k559_a0) bail();
-      value.unit = v;
-      // value: uint
-      v = readSmall(c, 5);
-      if (k559_a1) bail();
-      value.value = v;
+      // unit, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        value.unit = v;
+        v = aligned ? b[o + 0] & 31 : bitsAt(b, p + 3, 5);
+        value.value = v;
+      }
     }
     env.depth--;
     return value;
@@ -17780,16 +14764,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k560_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.type = v;
       }
-      // type: uint
-      v = readSmall(c, 3);
-      if (k560_a1) bail();
-      value.type = v;
     }
     env.depth--;
     return value;
@@ -17800,16 +14789,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k561_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.value = v;
       }
-      // value: uint
-      v = readSmall(c, 3);
-      if (k561_a1) bail();
-      value.value = v;
     }
     env.depth--;
     return value;
@@ -17820,14 +14814,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // ksi: uint
-      v = readSmall(c, 3);
-      if (k562_a0) bail();
-      value.ksi = v;
-      // sequence_number_short: uint
-      v = readSmall(c, 5);
-      if (k562_a1) bail();
-      value.sequence_number_short = v;
+      // ksi, sequence_number_short: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        value.ksi = v;
+        v = aligned ? b[o + 0] & 31 : bitsAt(b, p + 3, 5);
+        value.sequence_number_short = v;
+      }
     }
     env.depth--;
     return value;
@@ -17841,40 +14840,34 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let cut = false;
       let lastTail = -1;
       let lastTailValue: unknown;
-      // gea1: uint
-      v = readSmall(c, 1);
-      if (k563_a0) bail();
-      value.gea1 = v;
-      // sm_dedicated: uint
-      v = readSmall(c, 1);
-      if (k563_a1) bail();
-      value.sm_dedicated = v;
-      // sm_gprs: uint
-      v = readSmall(c, 1);
-      if (k563_a2) bail();
-      value.sm_gprs = v;
-      // ucs2: uint
-      v = readSmall(c, 1);
-      if (k563_a3) bail();
-      value.ucs2 = v;
-      // ss_screening_indicator: uint
-      v = readSmall(c, 2);
-      if (k563_a4) bail();
-      value.ss_screening_indicator = v;
-      // solsa: uint
-      v = readSmall(c, 1);
-      if (k563_a5) bail();
-      value.solsa = v;
-      // revision_level: uint
-      v = readSmall(c, 1);
-      if (k563_a6) bail();
-      value.revision_level = v;
+      // gea1, sm_dedicated, sm_gprs, ucs2, ss_screening_indicator, solsa, revision_level: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.gea1 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.sm_dedicated = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.sm_gprs = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.ucs2 = v;
+        v = aligned ? (b[o + 0] >> 2) & 3 : bitsAt(b, p + 4, 2);
+        value.ss_screening_indicator = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.solsa = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.revision_level = v;
+      }
       // octet_4: ref
       if (!cut && c.end - c.pos >= 1) {
         v = t564(c, env);
         lastTail = 7;
         lastTailValue = v;
-        if (k563_a7) bail();
         value.octet_4 = v;
       } else cut = true;
       // octet_5: ref
@@ -17882,7 +14875,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t565(c, env);
         lastTail = 8;
         lastTailValue = v;
-        if (k563_a8) bail();
         value.octet_5 = v;
       } else cut = true;
       // octet_6: ref
@@ -17890,7 +14882,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t566(c, env);
         lastTail = 9;
         lastTailValue = v;
-        if (k563_a9) bail();
         value.octet_6 = v;
       } else cut = true;
       // spare_octets: list
@@ -17910,7 +14901,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         }
         lastTail = 10;
         lastTailValue = v;
-        if (k563_a10) bail();
         value.spare_octets = v;
       } else cut = true;
       k563.tailJoins(value, lastTail, lastTailValue);
@@ -17924,38 +14914,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // pfc: uint
-      v = readSmall(c, 1);
-      if (k564_a0) bail();
-      value.pfc = v;
-      // gea2: uint
-      v = readSmall(c, 1);
-      if (k564_a1) bail();
-      value.gea2 = v;
-      // gea3: uint
-      v = readSmall(c, 1);
-      if (k564_a2) bail();
-      value.gea3 = v;
-      // gea4: uint
-      v = readSmall(c, 1);
-      if (k564_a3) bail();
-      value.gea4 = v;
-      // gea5: uint
-      v = readSmall(c, 1);
-      if (k564_a4) bail();
-      value.gea5 = v;
-      // gea6: uint
-      v = readSmall(c, 1);
-      if (k564_a5) bail();
-      value.gea6 = v;
-      // gea7: uint
-      v = readSmall(c, 1);
-      if (k564_a6) bail();
-      value.gea7 = v;
-      // lcs_va: uint
-      v = readSmall(c, 1);
-      if (k564_a7) bail();
-      value.lcs_va = v;
+      // pfc, gea2, gea3, gea4, gea5, gea6, gea7, lcs_va: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.pfc = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.gea2 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.gea3 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.gea4 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.gea5 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.gea6 = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.gea7 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.lcs_va = v;
+      }
     }
     env.depth--;
     return value;
@@ -17966,38 +14949,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // ps_irat_iu: uint
-      v = readSmall(c, 1);
-      if (k565_a0) bail();
-      value.ps_irat_iu = v;
-      // ps_irat_s1: uint
-      v = readSmall(c, 1);
-      if (k565_a1) bail();
-      value.ps_irat_s1 = v;
-      // emm_combined: uint
-      v = readSmall(c, 1);
-      if (k565_a2) bail();
-      value.emm_combined = v;
-      // isr: uint
-      v = readSmall(c, 1);
-      if (k565_a3) bail();
-      value.isr = v;
-      // srvcc: uint
-      v = readSmall(c, 1);
-      if (k565_a4) bail();
-      value.srvcc = v;
-      // epc: uint
-      v = readSmall(c, 1);
-      if (k565_a5) bail();
-      value.epc = v;
-      // nf: uint
-      v = readSmall(c, 1);
-      if (k565_a6) bail();
-      value.nf = v;
-      // geran_network_sharing: uint
-      v = readSmall(c, 1);
-      if (k565_a7) bail();
-      value.geran_network_sharing = v;
+      // ps_irat_iu, ps_irat_s1, emm_combined, isr, srvcc, epc, nf, geran_network_sharing: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.ps_irat_iu = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.ps_irat_s1 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.emm_combined = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.isr = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.srvcc = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.epc = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.nf = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.geran_network_sharing = v;
+      }
     }
     env.depth--;
     return value;
@@ -18008,38 +14984,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // up_integrity: uint
-      v = readSmall(c, 1);
-      if (k566_a0) bail();
-      value.up_integrity = v;
-      // gia4: uint
-      v = readSmall(c, 1);
-      if (k566_a1) bail();
-      value.gia4 = v;
-      // gia5: uint
-      v = readSmall(c, 1);
-      if (k566_a2) bail();
-      value.gia5 = v;
-      // gia6: uint
-      v = readSmall(c, 1);
-      if (k566_a3) bail();
-      value.gia6 = v;
-      // gia7: uint
-      v = readSmall(c, 1);
-      if (k566_a4) bail();
-      value.gia7 = v;
-      // epco_ie_indicator: uint
-      v = readSmall(c, 1);
-      if (k566_a5) bail();
-      value.epco_ie_indicator = v;
-      // restrict_ec: uint
-      v = readSmall(c, 1);
-      if (k566_a6) bail();
-      value.restrict_ec = v;
-      // dcnr: uint
-      v = readSmall(c, 1);
-      if (k566_a7) bail();
-      value.dcnr = v;
+      // up_integrity, gia4, gia5, gia6, gia7, epco_ie_indicator, restrict_ec, dcnr: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.up_integrity = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.gia4 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.gia5 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.gia6 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.gia7 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.epco_ie_indicator = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.restrict_ec = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.dcnr = v;
+      }
     }
     env.depth--;
     return value;
@@ -18050,16 +15019,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k567_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, extended_periodic_timers: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.extended_periodic_timers = v;
       }
-      // extended_periodic_timers: uint
-      v = readSmall(c, 1);
-      if (k567_a1) bail();
-      value.extended_periodic_timers = v;
     }
     env.depth--;
     return value;
@@ -18070,14 +15044,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // tsc: uint
-      v = readSmall(c, 1);
-      if (k568_a0) bail();
-      value.tsc = v;
-      // ksi: uint
-      v = readSmall(c, 3);
-      if (k568_a1) bail();
-      value.ksi = v;
+      // tsc, ksi: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.tsc = v;
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.ksi = v;
+      }
     }
     env.depth--;
     return value;
@@ -18090,7 +15069,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // contents: ref
       v = t901(c, env);
-      if (k569_a0) bail();
       value.contents = v;
     }
     env.depth--;
@@ -18102,26 +15080,27 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k570_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, ciphering, _spare_at_4, integrity: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.ciphering = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        if (v !== 0) {
+          value._spare_at_4 = v;
+        }
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.integrity = v;
       }
-      // ciphering: uint
-      v = readSmall(c, 3);
-      if (k570_a1) bail();
-      value.ciphering = v;
-      // _spare_at_4: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k570_a2) bail();
-        value._spare_at_4 = v;
-      }
-      // integrity: uint
-      v = readSmall(c, 3);
-      if (k570_a3) bail();
-      value.integrity = v;
     }
     env.depth--;
     return value;
@@ -18132,25 +15111,25 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // extension: uint
-      v = readSmall(c, 1);
-      if (k571_a0) bail();
-      value.extension = v;
-      // coding_scheme: uint
-      v = readSmall(c, 3);
-      if (k571_a1) bail();
-      value.coding_scheme = v;
-      // add_ci: uint
-      v = readSmall(c, 1);
-      if (k571_a2) bail();
-      value.add_ci = v;
-      // number_of_spare_bits: uint
-      v = readSmall(c, 3);
-      if (k571_a3) bail();
-      value.number_of_spare_bits = v;
+      // extension, coding_scheme, add_ci, number_of_spare_bits: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.extension = v;
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.coding_scheme = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.add_ci = v;
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.number_of_spare_bits = v;
+      }
       // text: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k571_a4) bail();
       value.text = v;
     }
     env.depth--;
@@ -18162,15 +15141,20 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // nri_container_value: uint
-      v = read(c, 10);
-      if (k572_a0) bail();
-      value.nri_container_value = v;
-      // _spare_at_10: spare
-      v = readSmall(c, 6);
-      if (v !== 0) {
-        if (k572_a1) bail();
-        value._spare_at_10 = v;
+      // nri_container_value, _spare_at_10: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (((b[o + 0] << 8) | b[o + 1]) >> 6) & 1023 : bitsAt(b, p + 0, 10);
+        value.nri_container_value = v;
+        v = aligned ? b[o + 1] & 63 : bitsAt(b, p + 10, 6);
+        if (v !== 0) {
+          value._spare_at_10 = v;
+        }
       }
     }
     env.depth--;
@@ -18184,7 +15168,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k573_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -18198,7 +15181,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 32);
-      if (k574_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -18210,16 +15192,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 7);
-      if (v !== 0) {
-        if (k575_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 1) & 127 : bitsAt(b, p + 0, 7);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.value = v;
       }
-      // value: uint
-      v = readSmall(c, 1);
-      if (k575_a1) bail();
-      value.value = v;
     }
     env.depth--;
     return value;
@@ -18232,7 +15219,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 24);
-      if (k576_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -18244,22 +15230,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // sat_e_utran: uint
-      v = readSmall(c, 1);
-      if (k577_a0) bail();
-      value.sat_e_utran = v;
-      // nb_iot: uint
-      v = readSmall(c, 1);
-      if (k577_a1) bail();
-      value.nb_iot = v;
-      // eps_optimization: uint
-      v = readSmall(c, 1);
-      if (k577_a2) bail();
-      value.eps_optimization = v;
-      // e_utran: uint
-      v = readSmall(c, 1);
-      if (k577_a3) bail();
-      value.e_utran = v;
+      // sat_e_utran, nb_iot, eps_optimization, e_utran: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.sat_e_utran = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.nb_iot = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.eps_optimization = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.e_utran = v;
+      }
     }
     env.depth--;
     return value;
@@ -18272,7 +15259,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = readSmall(c, 4);
-      if (k578_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -18286,7 +15272,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 16);
-      if (k579_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -18300,7 +15285,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // time_zone: ref
       v = t581(c, env);
-      if (k580_a0) bail();
       value.time_zone = v;
     }
     env.depth--;
@@ -18312,18 +15296,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // units_digit: uint
-      v = readSmall(c, 4);
-      if (k581_a0) bail();
-      value.units_digit = v;
-      // negative: uint
-      v = readSmall(c, 1);
-      if (k581_a1) bail();
-      value.negative = v;
-      // tens_digit: uint
-      v = readSmall(c, 3);
-      if (k581_a2) bail();
-      value.tens_digit = v;
+      // units_digit, negative, tens_digit: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.units_digit = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.negative = v;
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.tens_digit = v;
+      }
     }
     env.depth--;
     return value;
@@ -18337,31 +15324,24 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // year: codec
       v = k582_f0(c, env, fr);
-      if (k582_a0) bail();
       value.year = v;
       // month: codec
       v = k582_f1(c, env, fr);
-      if (k582_a1) bail();
       value.month = v;
       // day: codec
       v = k582_f2(c, env, fr);
-      if (k582_a2) bail();
       value.day = v;
       // hour: codec
       v = k582_f3(c, env, fr);
-      if (k582_a3) bail();
       value.hour = v;
       // minute: codec
       v = k582_f4(c, env, fr);
-      if (k582_a4) bail();
       value.minute = v;
       // second: codec
       v = k582_f5(c, env, fr);
-      if (k582_a5) bail();
       value.second = v;
       // time_zone: ref
       v = t581(c, env);
-      if (k582_a6) bail();
       value.time_zone = v;
     }
     env.depth--;
@@ -18373,16 +15353,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k583_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, tmsi_flag: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.tmsi_flag = v;
       }
-      // tmsi_flag: uint
-      v = readSmall(c, 1);
-      if (k583_a1) bail();
-      value.tmsi_flag = v;
     }
     env.depth--;
     return value;
@@ -18396,11 +15381,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // plmn: codec
       v = k584_f0(c, env, fr);
-      if (k584_a0) bail();
       value.plmn = v;
       // tac: uint
       v = read(c, 16);
-      if (k584_a1) bail();
       value.tac = v;
     }
     env.depth--;
@@ -18426,7 +15409,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 1 || items.length > 16) bail();
         v = items;
       }
-      if (k585_a0) bail();
       value.partial_lists = v;
     }
     env.depth--;
@@ -18439,24 +15421,27 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(7), starts: new Array(7), value, origin: c.pos };
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k586_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, type_of_list, number_of_elements: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 5) & 3 : bitsAt(b, p + 1, 2);
+        fr.vals[1] = v as number;
+        value.type_of_list = v;
+        v = aligned ? b[o + 0] & 31 : bitsAt(b, p + 3, 5);
+        fr.vals[2] = v as number;
       }
-      // type_of_list: uint
-      v = readSmall(c, 2);
-      fr.vals[1] = v as number;
-      if (k586_a1) bail();
-      value.type_of_list = v;
-      // number_of_elements: uint
-      v = readSmall(c, 5);
-      fr.vals[2] = v as number;
       // plmn: codec
       if (k586_in3.includes(fr.vals[1] ?? -1)) {
         v = k586_f3(c, env, fr);
-        if (k586_a3) bail();
         value.plmn = v;
       }
       // tacs: list
@@ -18474,13 +15459,11 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           if (items.length < 0) bail();
           v = items;
         }
-        if (k586_a4) bail();
         value.tacs = v;
       }
       // tac: uint
       if (k586_in5.includes(fr.vals[1] ?? -1)) {
         v = read(c, 16);
-        if (k586_a5) bail();
         value.tac = v;
       }
       // tais: list
@@ -18498,7 +15481,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           if (items.length < 0) bail();
           v = items;
         }
-        if (k586_a6) bail();
         value.tais = v;
       }
       if (fr.vals[2] !== undefined && !("tacs" in value) && !("tais" in value)) value.number_of_elements = fr.vals[2];
@@ -18515,76 +15497,52 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let cut = false;
       let lastTail = -1;
       let lastTailValue: unknown;
-      // eea0: uint
-      v = readSmall(c, 1);
-      if (k587_a0) bail();
-      value.eea0 = v;
-      // eea1: uint
-      v = readSmall(c, 1);
-      if (k587_a1) bail();
-      value.eea1 = v;
-      // eea2: uint
-      v = readSmall(c, 1);
-      if (k587_a2) bail();
-      value.eea2 = v;
-      // eea3: uint
-      v = readSmall(c, 1);
-      if (k587_a3) bail();
-      value.eea3 = v;
-      // eea4: uint
-      v = readSmall(c, 1);
-      if (k587_a4) bail();
-      value.eea4 = v;
-      // eea5: uint
-      v = readSmall(c, 1);
-      if (k587_a5) bail();
-      value.eea5 = v;
-      // eea6: uint
-      v = readSmall(c, 1);
-      if (k587_a6) bail();
-      value.eea6 = v;
-      // eea7: uint
-      v = readSmall(c, 1);
-      if (k587_a7) bail();
-      value.eea7 = v;
-      // eia0: uint
-      v = readSmall(c, 1);
-      if (k587_a8) bail();
-      value.eia0 = v;
-      // eia1: uint
-      v = readSmall(c, 1);
-      if (k587_a9) bail();
-      value.eia1 = v;
-      // eia2: uint
-      v = readSmall(c, 1);
-      if (k587_a10) bail();
-      value.eia2 = v;
-      // eia3: uint
-      v = readSmall(c, 1);
-      if (k587_a11) bail();
-      value.eia3 = v;
-      // eia4: uint
-      v = readSmall(c, 1);
-      if (k587_a12) bail();
-      value.eia4 = v;
-      // eia5: uint
-      v = readSmall(c, 1);
-      if (k587_a13) bail();
-      value.eia5 = v;
-      // eia6: uint
-      v = readSmall(c, 1);
-      if (k587_a14) bail();
-      value.eia6 = v;
-      // eps_upip: uint
-      v = readSmall(c, 1);
-      if (k587_a15) bail();
-      value.eps_upip = v;
+      // eea0, eea1, eea2, eea3, eea4, eea5, eea6, eea7, eia0, eia1, eia2, eia3, eia4, eia5, eia6, eps_upip: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.eea0 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.eea1 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.eea2 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.eea3 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.eea4 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.eea5 = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.eea6 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.eea7 = v;
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        value.eia0 = v;
+        v = aligned ? (b[o + 1] >> 6) & 1 : bitsAt(b, p + 9, 1);
+        value.eia1 = v;
+        v = aligned ? (b[o + 1] >> 5) & 1 : bitsAt(b, p + 10, 1);
+        value.eia2 = v;
+        v = aligned ? (b[o + 1] >> 4) & 1 : bitsAt(b, p + 11, 1);
+        value.eia3 = v;
+        v = aligned ? (b[o + 1] >> 3) & 1 : bitsAt(b, p + 12, 1);
+        value.eia4 = v;
+        v = aligned ? (b[o + 1] >> 2) & 1 : bitsAt(b, p + 13, 1);
+        value.eia5 = v;
+        v = aligned ? (b[o + 1] >> 1) & 1 : bitsAt(b, p + 14, 1);
+        value.eia6 = v;
+        v = aligned ? b[o + 1] & 1 : bitsAt(b, p + 15, 1);
+        value.eps_upip = v;
+      }
       // octet_5: ref
       if (!cut && c.end - c.pos >= 1) {
         v = t588(c, env);
         lastTail = 16;
         lastTailValue = v;
-        if (k587_a16) bail();
         value.octet_5 = v;
       } else cut = true;
       // octet_6: ref
@@ -18592,7 +15550,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t589(c, env);
         lastTail = 17;
         lastTailValue = v;
-        if (k587_a17) bail();
         value.octet_6 = v;
       } else cut = true;
       // octet_7: ref
@@ -18600,7 +15557,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t590(c, env);
         lastTail = 18;
         lastTailValue = v;
-        if (k587_a18) bail();
         value.octet_7 = v;
       } else cut = true;
       // octet_8: ref
@@ -18608,7 +15564,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t591(c, env);
         lastTail = 19;
         lastTailValue = v;
-        if (k587_a19) bail();
         value.octet_8 = v;
       } else cut = true;
       // octet_9: ref
@@ -18616,7 +15571,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t592(c, env);
         lastTail = 20;
         lastTailValue = v;
-        if (k587_a20) bail();
         value.octet_9 = v;
       } else cut = true;
       // octet_10: ref
@@ -18624,7 +15578,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t593(c, env);
         lastTail = 21;
         lastTailValue = v;
-        if (k587_a21) bail();
         value.octet_10 = v;
       } else cut = true;
       // octet_11: ref
@@ -18632,7 +15585,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t594(c, env);
         lastTail = 22;
         lastTailValue = v;
-        if (k587_a22) bail();
         value.octet_11 = v;
       } else cut = true;
       // spare_octets: list
@@ -18652,7 +15604,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         }
         lastTail = 23;
         lastTailValue = v;
-        if (k587_a23) bail();
         value.spare_octets = v;
       } else cut = true;
       k587.tailJoins(value, lastTail, lastTailValue);
@@ -18666,38 +15617,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // uea0: uint
-      v = readSmall(c, 1);
-      if (k588_a0) bail();
-      value.uea0 = v;
-      // uea1: uint
-      v = readSmall(c, 1);
-      if (k588_a1) bail();
-      value.uea1 = v;
-      // uea2: uint
-      v = readSmall(c, 1);
-      if (k588_a2) bail();
-      value.uea2 = v;
-      // uea3: uint
-      v = readSmall(c, 1);
-      if (k588_a3) bail();
-      value.uea3 = v;
-      // uea4: uint
-      v = readSmall(c, 1);
-      if (k588_a4) bail();
-      value.uea4 = v;
-      // uea5: uint
-      v = readSmall(c, 1);
-      if (k588_a5) bail();
-      value.uea5 = v;
-      // uea6: uint
-      v = readSmall(c, 1);
-      if (k588_a6) bail();
-      value.uea6 = v;
-      // uea7: uint
-      v = readSmall(c, 1);
-      if (k588_a7) bail();
-      value.uea7 = v;
+      // uea0, uea1, uea2, uea3, uea4, uea5, uea6, uea7: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.uea0 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.uea1 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.uea2 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.uea3 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.uea4 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.uea5 = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.uea6 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.uea7 = v;
+      }
     }
     env.depth--;
     return value;
@@ -18708,38 +15652,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // ucs2: uint
-      v = readSmall(c, 1);
-      if (k589_a0) bail();
-      value.ucs2 = v;
-      // uia1: uint
-      v = readSmall(c, 1);
-      if (k589_a1) bail();
-      value.uia1 = v;
-      // uia2: uint
-      v = readSmall(c, 1);
-      if (k589_a2) bail();
-      value.uia2 = v;
-      // uia3: uint
-      v = readSmall(c, 1);
-      if (k589_a3) bail();
-      value.uia3 = v;
-      // uia4: uint
-      v = readSmall(c, 1);
-      if (k589_a4) bail();
-      value.uia4 = v;
-      // uia5: uint
-      v = readSmall(c, 1);
-      if (k589_a5) bail();
-      value.uia5 = v;
-      // uia6: uint
-      v = readSmall(c, 1);
-      if (k589_a6) bail();
-      value.uia6 = v;
-      // uia7: uint
-      v = readSmall(c, 1);
-      if (k589_a7) bail();
-      value.uia7 = v;
+      // ucs2, uia1, uia2, uia3, uia4, uia5, uia6, uia7: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.ucs2 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.uia1 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.uia2 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.uia3 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.uia4 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.uia5 = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.uia6 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.uia7 = v;
+      }
     }
     env.depth--;
     return value;
@@ -18750,38 +15687,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // prose_dd: uint
-      v = readSmall(c, 1);
-      if (k590_a0) bail();
-      value.prose_dd = v;
-      // prose: uint
-      v = readSmall(c, 1);
-      if (k590_a1) bail();
-      value.prose = v;
-      // h245_ash: uint
-      v = readSmall(c, 1);
-      if (k590_a2) bail();
-      value.h245_ash = v;
-      // acc_csfb: uint
-      v = readSmall(c, 1);
-      if (k590_a3) bail();
-      value.acc_csfb = v;
-      // lpp: uint
-      v = readSmall(c, 1);
-      if (k590_a4) bail();
-      value.lpp = v;
-      // lcs: uint
-      v = readSmall(c, 1);
-      if (k590_a5) bail();
-      value.lcs = v;
-      // srvcc_1x: uint
-      v = readSmall(c, 1);
-      if (k590_a6) bail();
-      value.srvcc_1x = v;
-      // nf: uint
-      v = readSmall(c, 1);
-      if (k590_a7) bail();
-      value.nf = v;
+      // prose_dd, prose, h245_ash, acc_csfb, lpp, lcs, srvcc_1x, nf: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.prose_dd = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.prose = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.h245_ash = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.acc_csfb = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.lpp = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.lcs = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.srvcc_1x = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.nf = v;
+      }
     }
     env.depth--;
     return value;
@@ -18792,38 +15722,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // epco: uint
-      v = readSmall(c, 1);
-      if (k591_a0) bail();
-      value.epco = v;
-      // hc_cp_ciot: uint
-      v = readSmall(c, 1);
-      if (k591_a1) bail();
-      value.hc_cp_ciot = v;
-      // erw_opdn: uint
-      v = readSmall(c, 1);
-      if (k591_a2) bail();
-      value.erw_opdn = v;
-      // s1u_data: uint
-      v = readSmall(c, 1);
-      if (k591_a3) bail();
-      value.s1u_data = v;
-      // up_ciot: uint
-      v = readSmall(c, 1);
-      if (k591_a4) bail();
-      value.up_ciot = v;
-      // cp_ciot: uint
-      v = readSmall(c, 1);
-      if (k591_a5) bail();
-      value.cp_ciot = v;
-      // prose_relay: uint
-      v = readSmall(c, 1);
-      if (k591_a6) bail();
-      value.prose_relay = v;
-      // prose_dc: uint
-      v = readSmall(c, 1);
-      if (k591_a7) bail();
-      value.prose_dc = v;
+      // epco, hc_cp_ciot, erw_opdn, s1u_data, up_ciot, cp_ciot, prose_relay, prose_dc: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.epco = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.hc_cp_ciot = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.erw_opdn = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.s1u_data = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.up_ciot = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.cp_ciot = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.prose_relay = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.prose_dc = v;
+      }
     }
     env.depth--;
     return value;
@@ -18834,38 +15757,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // bearers_15: uint
-      v = readSmall(c, 1);
-      if (k592_a0) bail();
-      value.bearers_15 = v;
-      // sgc: uint
-      v = readSmall(c, 1);
-      if (k592_a1) bail();
-      value.sgc = v;
-      // n1mode: uint
-      v = readSmall(c, 1);
-      if (k592_a2) bail();
-      value.n1mode = v;
-      // dcnr: uint
-      v = readSmall(c, 1);
-      if (k592_a3) bail();
-      value.dcnr = v;
-      // cp_backoff: uint
-      v = readSmall(c, 1);
-      if (k592_a4) bail();
-      value.cp_backoff = v;
-      // restrict_ec: uint
-      v = readSmall(c, 1);
-      if (k592_a5) bail();
-      value.restrict_ec = v;
-      // v2x_pc5: uint
-      v = readSmall(c, 1);
-      if (k592_a6) bail();
-      value.v2x_pc5 = v;
-      // multiple_drb: uint
-      v = readSmall(c, 1);
-      if (k592_a7) bail();
-      value.multiple_drb = v;
+      // bearers_15, sgc, n1mode, dcnr, cp_backoff, restrict_ec, v2x_pc5, multiple_drb: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.bearers_15 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.sgc = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.n1mode = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.dcnr = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.cp_backoff = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.restrict_ec = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.v2x_pc5 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.multiple_drb = v;
+      }
     }
     env.depth--;
     return value;
@@ -18876,38 +15792,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // rpr: uint
-      v = readSmall(c, 1);
-      if (k593_a0) bail();
-      value.rpr = v;
-      // piv: uint
-      v = readSmall(c, 1);
-      if (k593_a1) bail();
-      value.piv = v;
-      // ncr: uint
-      v = readSmall(c, 1);
-      if (k593_a2) bail();
-      value.ncr = v;
-      // v2x_nr_pc5: uint
-      v = readSmall(c, 1);
-      if (k593_a3) bail();
-      value.v2x_nr_pc5 = v;
-      // up_mt_edt: uint
-      v = readSmall(c, 1);
-      if (k593_a4) bail();
-      value.up_mt_edt = v;
-      // cp_mt_edt: uint
-      v = readSmall(c, 1);
-      if (k593_a5) bail();
-      value.cp_mt_edt = v;
-      // wusa: uint
-      v = readSmall(c, 1);
-      if (k593_a6) bail();
-      value.wusa = v;
-      // racs: uint
-      v = readSmall(c, 1);
-      if (k593_a7) bail();
-      value.racs = v;
+      // rpr, piv, ncr, v2x_nr_pc5, up_mt_edt, cp_mt_edt, wusa, racs: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.rpr = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.piv = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.ncr = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.v2x_nr_pc5 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.up_mt_edt = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.cp_mt_edt = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.wusa = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.racs = v;
+      }
     }
     env.depth--;
     return value;
@@ -18918,38 +15827,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // mint_eps: uint
-      v = readSmall(c, 1);
-      if (k594_a0) bail();
-      value.mint_eps = v;
-      // ohr_cp_ciot: uint
-      v = readSmall(c, 1);
-      if (k594_a1) bail();
-      value.ohr_cp_ciot = v;
-      // sfso: uint
-      v = readSmall(c, 1);
-      if (k594_a2) bail();
-      value.sfso = v;
-      // atuc: uint
-      v = readSmall(c, 1);
-      if (k594_a3) bail();
-      value.atuc = v;
-      // rclin: uint
-      v = readSmall(c, 1);
-      if (k594_a4) bail();
-      value.rclin = v;
-      // edc: uint
-      v = readSmall(c, 1);
-      if (k594_a5) bail();
-      value.edc = v;
-      // ptcc: uint
-      v = readSmall(c, 1);
-      if (k594_a6) bail();
-      value.ptcc = v;
-      // pr: uint
-      v = readSmall(c, 1);
-      if (k594_a7) bail();
-      value.pr = v;
+      // mint_eps, ohr_cp_ciot, sfso, atuc, rclin, edc, ptcc, pr: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.mint_eps = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.ohr_cp_ciot = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.sfso = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.atuc = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.rclin = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.edc = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.ptcc = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.pr = v;
+      }
     }
     env.depth--;
     return value;
@@ -18960,16 +15862,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k595_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, urc_upd: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.urc_upd = v;
       }
-      // urc_upd: uint
-      v = readSmall(c, 1);
-      if (k595_a1) bail();
-      value.urc_upd = v;
     }
     env.depth--;
     return value;
@@ -18983,76 +15890,52 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let cut = false;
       let lastTail = -1;
       let lastTailValue: unknown;
-      // eea0: uint
-      v = readSmall(c, 1);
-      if (k596_a0) bail();
-      value.eea0 = v;
-      // eea1: uint
-      v = readSmall(c, 1);
-      if (k596_a1) bail();
-      value.eea1 = v;
-      // eea2: uint
-      v = readSmall(c, 1);
-      if (k596_a2) bail();
-      value.eea2 = v;
-      // eea3: uint
-      v = readSmall(c, 1);
-      if (k596_a3) bail();
-      value.eea3 = v;
-      // eea4: uint
-      v = readSmall(c, 1);
-      if (k596_a4) bail();
-      value.eea4 = v;
-      // eea5: uint
-      v = readSmall(c, 1);
-      if (k596_a5) bail();
-      value.eea5 = v;
-      // eea6: uint
-      v = readSmall(c, 1);
-      if (k596_a6) bail();
-      value.eea6 = v;
-      // eea7: uint
-      v = readSmall(c, 1);
-      if (k596_a7) bail();
-      value.eea7 = v;
-      // eia0: uint
-      v = readSmall(c, 1);
-      if (k596_a8) bail();
-      value.eia0 = v;
-      // eia1: uint
-      v = readSmall(c, 1);
-      if (k596_a9) bail();
-      value.eia1 = v;
-      // eia2: uint
-      v = readSmall(c, 1);
-      if (k596_a10) bail();
-      value.eia2 = v;
-      // eia3: uint
-      v = readSmall(c, 1);
-      if (k596_a11) bail();
-      value.eia3 = v;
-      // eia4: uint
-      v = readSmall(c, 1);
-      if (k596_a12) bail();
-      value.eia4 = v;
-      // eia5: uint
-      v = readSmall(c, 1);
-      if (k596_a13) bail();
-      value.eia5 = v;
-      // eia6: uint
-      v = readSmall(c, 1);
-      if (k596_a14) bail();
-      value.eia6 = v;
-      // eps_upip: uint
-      v = readSmall(c, 1);
-      if (k596_a15) bail();
-      value.eps_upip = v;
+      // eea0, eea1, eea2, eea3, eea4, eea5, eea6, eea7, eia0, eia1, eia2, eia3, eia4, eia5, eia6, eps_upip: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.eea0 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.eea1 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.eea2 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.eea3 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.eea4 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.eea5 = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.eea6 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.eea7 = v;
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        value.eia0 = v;
+        v = aligned ? (b[o + 1] >> 6) & 1 : bitsAt(b, p + 9, 1);
+        value.eia1 = v;
+        v = aligned ? (b[o + 1] >> 5) & 1 : bitsAt(b, p + 10, 1);
+        value.eia2 = v;
+        v = aligned ? (b[o + 1] >> 4) & 1 : bitsAt(b, p + 11, 1);
+        value.eia3 = v;
+        v = aligned ? (b[o + 1] >> 3) & 1 : bitsAt(b, p + 12, 1);
+        value.eia4 = v;
+        v = aligned ? (b[o + 1] >> 2) & 1 : bitsAt(b, p + 13, 1);
+        value.eia5 = v;
+        v = aligned ? (b[o + 1] >> 1) & 1 : bitsAt(b, p + 14, 1);
+        value.eia6 = v;
+        v = aligned ? b[o + 1] & 1 : bitsAt(b, p + 15, 1);
+        value.eps_upip = v;
+      }
       // octet_5: ref
       if (!cut && c.end - c.pos >= 1) {
         v = t597(c, env);
         lastTail = 16;
         lastTailValue = v;
-        if (k596_a16) bail();
         value.octet_5 = v;
       } else cut = true;
       // octet_6: ref
@@ -19060,7 +15943,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t598(c, env);
         lastTail = 17;
         lastTailValue = v;
-        if (k596_a17) bail();
         value.octet_6 = v;
       } else cut = true;
       // octet_7: ref
@@ -19068,7 +15950,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t599(c, env);
         lastTail = 18;
         lastTailValue = v;
-        if (k596_a18) bail();
         value.octet_7 = v;
       } else cut = true;
       k596.tailJoins(value, lastTail, lastTailValue);
@@ -19082,38 +15963,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // uea0: uint
-      v = readSmall(c, 1);
-      if (k597_a0) bail();
-      value.uea0 = v;
-      // uea1: uint
-      v = readSmall(c, 1);
-      if (k597_a1) bail();
-      value.uea1 = v;
-      // uea2: uint
-      v = readSmall(c, 1);
-      if (k597_a2) bail();
-      value.uea2 = v;
-      // uea3: uint
-      v = readSmall(c, 1);
-      if (k597_a3) bail();
-      value.uea3 = v;
-      // uea4: uint
-      v = readSmall(c, 1);
-      if (k597_a4) bail();
-      value.uea4 = v;
-      // uea5: uint
-      v = readSmall(c, 1);
-      if (k597_a5) bail();
-      value.uea5 = v;
-      // uea6: uint
-      v = readSmall(c, 1);
-      if (k597_a6) bail();
-      value.uea6 = v;
-      // uea7: uint
-      v = readSmall(c, 1);
-      if (k597_a7) bail();
-      value.uea7 = v;
+      // uea0, uea1, uea2, uea3, uea4, uea5, uea6, uea7: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.uea0 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.uea1 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.uea2 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.uea3 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.uea4 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.uea5 = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.uea6 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.uea7 = v;
+      }
     }
     env.depth--;
     return value;
@@ -19124,40 +15998,33 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k598_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, uia1, uia2, uia3, uia4, uia5, uia6, uia7: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.uia1 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.uia2 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.uia3 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.uia4 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.uia5 = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.uia6 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.uia7 = v;
       }
-      // uia1: uint
-      v = readSmall(c, 1);
-      if (k598_a1) bail();
-      value.uia1 = v;
-      // uia2: uint
-      v = readSmall(c, 1);
-      if (k598_a2) bail();
-      value.uia2 = v;
-      // uia3: uint
-      v = readSmall(c, 1);
-      if (k598_a3) bail();
-      value.uia3 = v;
-      // uia4: uint
-      v = readSmall(c, 1);
-      if (k598_a4) bail();
-      value.uia4 = v;
-      // uia5: uint
-      v = readSmall(c, 1);
-      if (k598_a5) bail();
-      value.uia5 = v;
-      // uia6: uint
-      v = readSmall(c, 1);
-      if (k598_a6) bail();
-      value.uia6 = v;
-      // uia7: uint
-      v = readSmall(c, 1);
-      if (k598_a7) bail();
-      value.uia7 = v;
     }
     env.depth--;
     return value;
@@ -19168,40 +16035,33 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k599_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, gea1, gea2, gea3, gea4, gea5, gea6, gea7: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.gea1 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.gea2 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.gea3 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.gea4 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.gea5 = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.gea6 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.gea7 = v;
       }
-      // gea1: uint
-      v = readSmall(c, 1);
-      if (k599_a1) bail();
-      value.gea1 = v;
-      // gea2: uint
-      v = readSmall(c, 1);
-      if (k599_a2) bail();
-      value.gea2 = v;
-      // gea3: uint
-      v = readSmall(c, 1);
-      if (k599_a3) bail();
-      value.gea3 = v;
-      // gea4: uint
-      v = readSmall(c, 1);
-      if (k599_a4) bail();
-      value.gea4 = v;
-      // gea5: uint
-      v = readSmall(c, 1);
-      if (k599_a5) bail();
-      value.gea5 = v;
-      // gea6: uint
-      v = readSmall(c, 1);
-      if (k599_a6) bail();
-      value.gea6 = v;
-      // gea7: uint
-      v = readSmall(c, 1);
-      if (k599_a7) bail();
-      value.gea7 = v;
     }
     env.depth--;
     return value;
@@ -19226,7 +16086,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k600_a0) bail();
       value.numbers = v;
     }
     env.depth--;
@@ -19252,7 +16111,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k601_a1) bail();
       value.body = v;
       if (fr.vals[0] !== undefined && !("body" in value)) value.length = fr.vals[0];
     }
@@ -19266,35 +16124,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: NONE, starts: NONE, value, origin: c.pos };
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k602_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, mountain_rescue, marine_guard, fire_brigade, ambulance, police: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.mountain_rescue = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.marine_guard = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.fire_brigade = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.ambulance = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.police = v;
       }
-      // mountain_rescue: uint
-      v = readSmall(c, 1);
-      if (k602_a1) bail();
-      value.mountain_rescue = v;
-      // marine_guard: uint
-      v = readSmall(c, 1);
-      if (k602_a2) bail();
-      value.marine_guard = v;
-      // fire_brigade: uint
-      v = readSmall(c, 1);
-      if (k602_a3) bail();
-      value.fire_brigade = v;
-      // ambulance: uint
-      v = readSmall(c, 1);
-      if (k602_a4) bail();
-      value.ambulance = v;
-      // police: uint
-      v = readSmall(c, 1);
-      if (k602_a5) bail();
-      value.police = v;
       // number: codec
       v = k602_f6(c, env, fr);
-      if (k602_a6) bail();
       value.number = v;
     }
     env.depth--;
@@ -19306,16 +16160,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 7);
-      if (v !== 0) {
-        if (k603_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, eenlv: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 1) & 127 : bitsAt(b, p + 0, 7);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.eenlv = v;
       }
-      // eenlv: uint
-      v = readSmall(c, 1);
-      if (k603_a1) bail();
-      value.eenlv = v;
       // numbers: list
       {
         const items: unknown[] = [];
@@ -19330,7 +16189,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 1) bail();
         v = items;
       }
-      if (k603_a2) bail();
       value.numbers = v;
     }
     env.depth--;
@@ -19349,7 +16207,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // number: codec
       fr.starts[1] = c.pos;
       v = k604_f1(c, env, fr);
-      if (k604_a1) bail();
       value.number = v;
       // sub_services_length: uint
       v = readSmall(c, 8);
@@ -19357,7 +16214,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // sub_services: bytes
       fr.starts[3] = c.pos;
       v = octetsValue(c, env, k604_r3(c, fr), undefined);
-      if (k604_a3) bail();
       value.sub_services = v;
       if (fr.vals[0] !== undefined && !("number" in value)) value.number_length = fr.vals[0];
       if (fr.vals[2] !== undefined && !("sub_services" in value)) value.sub_services_length = fr.vals[2];
@@ -19372,28 +16228,29 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(5), starts: new Array(5), value, origin: c.pos };
       let v: unknown;
-      // extension: uint
-      v = readSmall(c, 1);
-      fr.vals[0] = v as number;
-      if (k605_a0) bail();
-      value.extension = v;
-      // type_of_number: uint
-      v = readSmall(c, 3);
-      if (k605_a1) bail();
-      value.type_of_number = v;
-      // numbering_plan: uint
-      v = readSmall(c, 4);
-      if (k605_a2) bail();
-      value.numbering_plan = v;
+      // extension, type_of_number, numbering_plan: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        fr.vals[0] = v as number;
+        value.extension = v;
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.type_of_number = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        value.numbering_plan = v;
+      }
       // octet_3a: ref
       if (k605_in3.includes(fr.vals[0] ?? -1)) {
         v = t606(c, env);
-        if (k605_a3) bail();
         value.octet_3a = v;
       }
       // number: codec
       v = k605_f4(c, env, fr);
-      if (k605_a4) bail();
       value.number = v;
     }
     env.depth--;
@@ -19405,24 +16262,25 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // extension: uint
-      v = readSmall(c, 1);
-      if (k606_a0) bail();
-      value.extension = v;
-      // presentation_indicator: uint
-      v = readSmall(c, 2);
-      if (k606_a1) bail();
-      value.presentation_indicator = v;
-      // _spare_at_3: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k606_a2) bail();
-        value._spare_at_3 = v;
+      // extension, presentation_indicator, _spare_at_3, screening_indicator: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.extension = v;
+        v = aligned ? (b[o + 0] >> 5) & 3 : bitsAt(b, p + 1, 2);
+        value.presentation_indicator = v;
+        v = aligned ? (b[o + 0] >> 2) & 7 : bitsAt(b, p + 3, 3);
+        if (v !== 0) {
+          value._spare_at_3 = v;
+        }
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.screening_indicator = v;
       }
-      // screening_indicator: uint
-      v = readSmall(c, 2);
-      if (k606_a3) bail();
-      value.screening_indicator = v;
     }
     env.depth--;
     return value;
@@ -19435,7 +16293,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = readSmall(c, 8);
-      if (k607_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -19449,7 +16306,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = readSmall(c, 8);
-      if (k608_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -19463,7 +16319,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k609_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -19477,7 +16332,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = readSmall(c, 8);
-      if (k610_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -19507,7 +16361,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // contents: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k612_a0) bail();
       value.contents = v;
     }
     env.depth--;
@@ -19519,20 +16372,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 5);
-      if (v !== 0) {
-        if (k613_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, ue_usage_setting, voice_domain_preference: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 3) & 31 : bitsAt(b, p + 0, 5);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.ue_usage_setting = v;
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.voice_domain_preference = v;
       }
-      // ue_usage_setting: uint
-      v = readSmall(c, 1);
-      if (k613_a1) bail();
-      value.ue_usage_setting = v;
-      // voice_domain_preference: uint
-      v = readSmall(c, 2);
-      if (k613_a2) bail();
-      value.voice_domain_preference = v;
     }
     env.depth--;
     return value;
@@ -19543,16 +16399,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k614_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, guti_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.guti_type = v;
       }
-      // guti_type: uint
-      v = readSmall(c, 1);
-      if (k614_a1) bail();
-      value.guti_type = v;
     }
     env.depth--;
     return value;
@@ -19563,14 +16424,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // paging_time_window: uint
-      v = readSmall(c, 4);
-      if (k615_a0) bail();
-      value.paging_time_window = v;
-      // edrx_value: uint
-      v = readSmall(c, 4);
-      if (k615_a1) bail();
-      value.edrx_value = v;
+      // paging_time_window, edrx_value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.paging_time_window = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        value.edrx_value = v;
+      }
     }
     env.depth--;
     return value;
@@ -19581,14 +16447,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // active_flag: uint
-      v = readSmall(c, 1);
-      if (k616_a0) bail();
-      value.active_flag = v;
-      // value: uint
-      v = readSmall(c, 3);
-      if (k616_a1) bail();
-      value.value = v;
+      // active_flag, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.active_flag = v;
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.value = v;
+      }
     }
     env.depth--;
     return value;
@@ -19601,7 +16472,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 16);
-      if (k617_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -19613,16 +16483,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k618_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, n3en: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.n3en = v;
       }
-      // n3en: uint
-      v = readSmall(c, 1);
-      if (k618_a1) bail();
-      value.n3en = v;
     }
     env.depth--;
     return value;
@@ -19635,7 +16510,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, 64, undefined);
-      if (k619_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -19650,7 +16524,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // nas_message: ref
       v = t889(c, env);
       if (c.pos < c.end) bail();
-      if (k620_a0) bail();
       value.nas_message = v;
     }
     env.depth--;
@@ -19662,16 +16535,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k621_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, redir_policy: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.redir_policy = v;
       }
-      // redir_policy: uint
-      v = readSmall(c, 1);
-      if (k621_a1) bail();
-      value.redir_policy = v;
     }
     env.depth--;
     return value;
@@ -19682,134 +16560,79 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // ea0: uint
-      v = readSmall(c, 1);
-      if (k622_a0) bail();
-      value.ea0 = v;
-      // ea1: uint
-      v = readSmall(c, 1);
-      if (k622_a1) bail();
-      value.ea1 = v;
-      // ea2: uint
-      v = readSmall(c, 1);
-      if (k622_a2) bail();
-      value.ea2 = v;
-      // ea3: uint
-      v = readSmall(c, 1);
-      if (k622_a3) bail();
-      value.ea3 = v;
-      // ea4: uint
-      v = readSmall(c, 1);
-      if (k622_a4) bail();
-      value.ea4 = v;
-      // ea5: uint
-      v = readSmall(c, 1);
-      if (k622_a5) bail();
-      value.ea5 = v;
-      // ea6: uint
-      v = readSmall(c, 1);
-      if (k622_a6) bail();
-      value.ea6 = v;
-      // ea7: uint
-      v = readSmall(c, 1);
-      if (k622_a7) bail();
-      value.ea7 = v;
-      // ea8: uint
-      v = readSmall(c, 1);
-      if (k622_a8) bail();
-      value.ea8 = v;
-      // ea9: uint
-      v = readSmall(c, 1);
-      if (k622_a9) bail();
-      value.ea9 = v;
-      // ea10: uint
-      v = readSmall(c, 1);
-      if (k622_a10) bail();
-      value.ea10 = v;
-      // ea11: uint
-      v = readSmall(c, 1);
-      if (k622_a11) bail();
-      value.ea11 = v;
-      // ea12: uint
-      v = readSmall(c, 1);
-      if (k622_a12) bail();
-      value.ea12 = v;
-      // ea13: uint
-      v = readSmall(c, 1);
-      if (k622_a13) bail();
-      value.ea13 = v;
-      // ea14: uint
-      v = readSmall(c, 1);
-      if (k622_a14) bail();
-      value.ea14 = v;
-      // ea15: uint
-      v = readSmall(c, 1);
-      if (k622_a15) bail();
-      value.ea15 = v;
-      // ia0: uint
-      v = readSmall(c, 1);
-      if (k622_a16) bail();
-      value.ia0 = v;
-      // ia1: uint
-      v = readSmall(c, 1);
-      if (k622_a17) bail();
-      value.ia1 = v;
-      // ia2: uint
-      v = readSmall(c, 1);
-      if (k622_a18) bail();
-      value.ia2 = v;
-      // ia3: uint
-      v = readSmall(c, 1);
-      if (k622_a19) bail();
-      value.ia3 = v;
-      // ia4: uint
-      v = readSmall(c, 1);
-      if (k622_a20) bail();
-      value.ia4 = v;
-      // ia5: uint
-      v = readSmall(c, 1);
-      if (k622_a21) bail();
-      value.ia5 = v;
-      // ia6: uint
-      v = readSmall(c, 1);
-      if (k622_a22) bail();
-      value.ia6 = v;
-      // ia7: uint
-      v = readSmall(c, 1);
-      if (k622_a23) bail();
-      value.ia7 = v;
-      // ia8: uint
-      v = readSmall(c, 1);
-      if (k622_a24) bail();
-      value.ia8 = v;
-      // ia9: uint
-      v = readSmall(c, 1);
-      if (k622_a25) bail();
-      value.ia9 = v;
-      // ia10: uint
-      v = readSmall(c, 1);
-      if (k622_a26) bail();
-      value.ia10 = v;
-      // ia11: uint
-      v = readSmall(c, 1);
-      if (k622_a27) bail();
-      value.ia11 = v;
-      // ia12: uint
-      v = readSmall(c, 1);
-      if (k622_a28) bail();
-      value.ia12 = v;
-      // ia13: uint
-      v = readSmall(c, 1);
-      if (k622_a29) bail();
-      value.ia13 = v;
-      // ia14: uint
-      v = readSmall(c, 1);
-      if (k622_a30) bail();
-      value.ia14 = v;
-      // ia15: uint
-      v = readSmall(c, 1);
-      if (k622_a31) bail();
-      value.ia15 = v;
+      // ea0, ea1, ea2, ea3, ea4, ea5, ea6, ea7, ea8, ea9, ea10, ea11, ea12, ea13, ea14, ea15, ia0, ia1, ia2, ia3, ia4, ia5, ia6, ia7, ia8, ia9, ia10, ia11, ia12, ia13, ia14, ia15: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.ea0 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.ea1 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.ea2 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.ea3 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.ea4 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.ea5 = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.ea6 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.ea7 = v;
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        value.ea8 = v;
+        v = aligned ? (b[o + 1] >> 6) & 1 : bitsAt(b, p + 9, 1);
+        value.ea9 = v;
+        v = aligned ? (b[o + 1] >> 5) & 1 : bitsAt(b, p + 10, 1);
+        value.ea10 = v;
+        v = aligned ? (b[o + 1] >> 4) & 1 : bitsAt(b, p + 11, 1);
+        value.ea11 = v;
+        v = aligned ? (b[o + 1] >> 3) & 1 : bitsAt(b, p + 12, 1);
+        value.ea12 = v;
+        v = aligned ? (b[o + 1] >> 2) & 1 : bitsAt(b, p + 13, 1);
+        value.ea13 = v;
+        v = aligned ? (b[o + 1] >> 1) & 1 : bitsAt(b, p + 14, 1);
+        value.ea14 = v;
+        v = aligned ? b[o + 1] & 1 : bitsAt(b, p + 15, 1);
+        value.ea15 = v;
+        v = aligned ? (b[o + 2] >> 7) & 1 : bitsAt(b, p + 16, 1);
+        value.ia0 = v;
+        v = aligned ? (b[o + 2] >> 6) & 1 : bitsAt(b, p + 17, 1);
+        value.ia1 = v;
+        v = aligned ? (b[o + 2] >> 5) & 1 : bitsAt(b, p + 18, 1);
+        value.ia2 = v;
+        v = aligned ? (b[o + 2] >> 4) & 1 : bitsAt(b, p + 19, 1);
+        value.ia3 = v;
+        v = aligned ? (b[o + 2] >> 3) & 1 : bitsAt(b, p + 20, 1);
+        value.ia4 = v;
+        v = aligned ? (b[o + 2] >> 2) & 1 : bitsAt(b, p + 21, 1);
+        value.ia5 = v;
+        v = aligned ? (b[o + 2] >> 1) & 1 : bitsAt(b, p + 22, 1);
+        value.ia6 = v;
+        v = aligned ? b[o + 2] & 1 : bitsAt(b, p + 23, 1);
+        value.ia7 = v;
+        v = aligned ? (b[o + 3] >> 7) & 1 : bitsAt(b, p + 24, 1);
+        value.ia8 = v;
+        v = aligned ? (b[o + 3] >> 6) & 1 : bitsAt(b, p + 25, 1);
+        value.ia9 = v;
+        v = aligned ? (b[o + 3] >> 5) & 1 : bitsAt(b, p + 26, 1);
+        value.ia10 = v;
+        v = aligned ? (b[o + 3] >> 4) & 1 : bitsAt(b, p + 27, 1);
+        value.ia11 = v;
+        v = aligned ? (b[o + 3] >> 3) & 1 : bitsAt(b, p + 28, 1);
+        value.ia12 = v;
+        v = aligned ? (b[o + 3] >> 2) & 1 : bitsAt(b, p + 29, 1);
+        value.ia13 = v;
+        v = aligned ? (b[o + 3] >> 1) & 1 : bitsAt(b, p + 30, 1);
+        value.ia14 = v;
+        v = aligned ? b[o + 3] & 1 : bitsAt(b, p + 31, 1);
+        value.ia15 = v;
+      }
     }
     env.depth--;
     return value;
@@ -19820,20 +16643,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 6);
-      if (v !== 0) {
-        if (k623_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, n1_mode_reg, s1_mode_reg: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 2) & 63 : bitsAt(b, p + 0, 6);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.n1_mode_reg = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.s1_mode_reg = v;
       }
-      // n1_mode_reg: uint
-      v = readSmall(c, 1);
-      if (k623_a1) bail();
-      value.n1_mode_reg = v;
-      // s1_mode_reg: uint
-      v = readSmall(c, 1);
-      if (k623_a2) bail();
-      value.s1_mode_reg = v;
     }
     env.depth--;
     return value;
@@ -19844,16 +16670,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 7);
-      if (v !== 0) {
-        if (k624_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, cipher_key: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 1) & 127 : bitsAt(b, p + 0, 7);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.cipher_key = v;
       }
-      // cipher_key: uint
-      v = readSmall(c, 1);
-      if (k624_a1) bail();
-      value.cipher_key = v;
     }
     env.depth--;
     return value;
@@ -19878,7 +16709,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 1 || items.length > 16) bail();
         v = items;
       }
-      if (k625_a0) bail();
       value.data_sets = v;
     }
     env.depth--;
@@ -19893,151 +16723,112 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // ciphering_set_id: uint
       v = read(c, 16);
-      if (k626_a0) bail();
       value.ciphering_set_id = v;
       // ciphering_key: bytes
       v = octetsValue(c, env, 128, undefined);
-      if (k626_a1) bail();
       value.ciphering_key = v;
-      // _spare_at_144: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k626_a2) bail();
-        value._spare_at_144 = v;
+      // _spare_at_144, c0_length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_at_144 = v;
+        }
+        v = aligned ? b[o + 0] & 31 : bitsAt(b, p + 3, 5);
+        fr.vals[3] = v as number;
       }
-      // c0_length: uint
-      v = readSmall(c, 5);
-      fr.vals[3] = v as number;
       // c0: bytes
       fr.starts[4] = c.pos;
       v = octetsValue(c, env, k626_r4(c, fr), undefined);
-      if (k626_a4) bail();
       value.c0 = v;
-      // pos_sib_type_1_1: uint
-      v = readSmall(c, 1);
-      if (k626_a5) bail();
-      value.pos_sib_type_1_1 = v;
-      // pos_sib_type_1_2: uint
-      v = readSmall(c, 1);
-      if (k626_a6) bail();
-      value.pos_sib_type_1_2 = v;
-      // pos_sib_type_1_3: uint
-      v = readSmall(c, 1);
-      if (k626_a7) bail();
-      value.pos_sib_type_1_3 = v;
-      // pos_sib_type_1_4: uint
-      v = readSmall(c, 1);
-      if (k626_a8) bail();
-      value.pos_sib_type_1_4 = v;
-      // pos_sib_type_1_5: uint
-      v = readSmall(c, 1);
-      if (k626_a9) bail();
-      value.pos_sib_type_1_5 = v;
-      // pos_sib_type_1_6: uint
-      v = readSmall(c, 1);
-      if (k626_a10) bail();
-      value.pos_sib_type_1_6 = v;
-      // pos_sib_type_1_7: uint
-      v = readSmall(c, 1);
-      if (k626_a11) bail();
-      value.pos_sib_type_1_7 = v;
-      // pos_sib_type_2_1: uint
-      v = readSmall(c, 1);
-      if (k626_a12) bail();
-      value.pos_sib_type_2_1 = v;
-      // pos_sib_type_2_2: uint
-      v = readSmall(c, 1);
-      if (k626_a13) bail();
-      value.pos_sib_type_2_2 = v;
-      // pos_sib_type_2_3: uint
-      v = readSmall(c, 1);
-      if (k626_a14) bail();
-      value.pos_sib_type_2_3 = v;
-      // pos_sib_type_2_4: uint
-      v = readSmall(c, 1);
-      if (k626_a15) bail();
-      value.pos_sib_type_2_4 = v;
-      // pos_sib_type_2_5: uint
-      v = readSmall(c, 1);
-      if (k626_a16) bail();
-      value.pos_sib_type_2_5 = v;
-      // pos_sib_type_2_6: uint
-      v = readSmall(c, 1);
-      if (k626_a17) bail();
-      value.pos_sib_type_2_6 = v;
-      // pos_sib_type_2_7: uint
-      v = readSmall(c, 1);
-      if (k626_a18) bail();
-      value.pos_sib_type_2_7 = v;
-      // pos_sib_type_2_8: uint
-      v = readSmall(c, 1);
-      if (k626_a19) bail();
-      value.pos_sib_type_2_8 = v;
-      // pos_sib_type_2_9: uint
-      v = readSmall(c, 1);
-      if (k626_a20) bail();
-      value.pos_sib_type_2_9 = v;
-      // pos_sib_type_2_10: uint
-      v = readSmall(c, 1);
-      if (k626_a21) bail();
-      value.pos_sib_type_2_10 = v;
-      // pos_sib_type_2_11: uint
-      v = readSmall(c, 1);
-      if (k626_a22) bail();
-      value.pos_sib_type_2_11 = v;
-      // pos_sib_type_2_12: uint
-      v = readSmall(c, 1);
-      if (k626_a23) bail();
-      value.pos_sib_type_2_12 = v;
-      // pos_sib_type_2_13: uint
-      v = readSmall(c, 1);
-      if (k626_a24) bail();
-      value.pos_sib_type_2_13 = v;
-      // pos_sib_type_2_14: uint
-      v = readSmall(c, 1);
-      if (k626_a25) bail();
-      value.pos_sib_type_2_14 = v;
-      // pos_sib_type_2_15: uint
-      v = readSmall(c, 1);
-      if (k626_a26) bail();
-      value.pos_sib_type_2_15 = v;
-      // pos_sib_type_2_16: uint
-      v = readSmall(c, 1);
-      if (k626_a27) bail();
-      value.pos_sib_type_2_16 = v;
-      // pos_sib_type_2_17: uint
-      v = readSmall(c, 1);
-      if (k626_a28) bail();
-      value.pos_sib_type_2_17 = v;
-      // pos_sib_type_2_18: uint
-      v = readSmall(c, 1);
-      if (k626_a29) bail();
-      value.pos_sib_type_2_18 = v;
-      // pos_sib_type_2_19: uint
-      v = readSmall(c, 1);
-      if (k626_a30) bail();
-      value.pos_sib_type_2_19 = v;
-      // pos_sib_type_3_1: uint
-      v = readSmall(c, 1);
-      if (k626_a31) bail();
-      value.pos_sib_type_3_1 = v;
-      // _spare_pos_sib_octet: spare
-      v = readSmall(c, 5);
-      if (v !== 0) {
-        if (k626_a32) bail();
-        value._spare_pos_sib_octet = v;
+      // pos_sib_type_1_1, pos_sib_type_1_2, pos_sib_type_1_3, pos_sib_type_1_4, pos_sib_type_1_5, pos_sib_type_1_6, pos_sib_type_1_7, pos_sib_type_2_1, pos_sib_type_2_2, pos_sib_type_2_3, pos_sib_type_2_4, pos_sib_type_2_5, pos_sib_type_2_6, pos_sib_type_2_7, pos_sib_type_2_8, pos_sib_type_2_9, pos_sib_type_2_10, pos_sib_type_2_11, pos_sib_type_2_12, pos_sib_type_2_13, pos_sib_type_2_14, pos_sib_type_2_15, pos_sib_type_2_16, pos_sib_type_2_17, pos_sib_type_2_18, pos_sib_type_2_19, pos_sib_type_3_1, _spare_pos_sib_octet: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.pos_sib_type_1_1 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.pos_sib_type_1_2 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.pos_sib_type_1_3 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.pos_sib_type_1_4 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.pos_sib_type_1_5 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.pos_sib_type_1_6 = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.pos_sib_type_1_7 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.pos_sib_type_2_1 = v;
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        value.pos_sib_type_2_2 = v;
+        v = aligned ? (b[o + 1] >> 6) & 1 : bitsAt(b, p + 9, 1);
+        value.pos_sib_type_2_3 = v;
+        v = aligned ? (b[o + 1] >> 5) & 1 : bitsAt(b, p + 10, 1);
+        value.pos_sib_type_2_4 = v;
+        v = aligned ? (b[o + 1] >> 4) & 1 : bitsAt(b, p + 11, 1);
+        value.pos_sib_type_2_5 = v;
+        v = aligned ? (b[o + 1] >> 3) & 1 : bitsAt(b, p + 12, 1);
+        value.pos_sib_type_2_6 = v;
+        v = aligned ? (b[o + 1] >> 2) & 1 : bitsAt(b, p + 13, 1);
+        value.pos_sib_type_2_7 = v;
+        v = aligned ? (b[o + 1] >> 1) & 1 : bitsAt(b, p + 14, 1);
+        value.pos_sib_type_2_8 = v;
+        v = aligned ? b[o + 1] & 1 : bitsAt(b, p + 15, 1);
+        value.pos_sib_type_2_9 = v;
+        v = aligned ? (b[o + 2] >> 7) & 1 : bitsAt(b, p + 16, 1);
+        value.pos_sib_type_2_10 = v;
+        v = aligned ? (b[o + 2] >> 6) & 1 : bitsAt(b, p + 17, 1);
+        value.pos_sib_type_2_11 = v;
+        v = aligned ? (b[o + 2] >> 5) & 1 : bitsAt(b, p + 18, 1);
+        value.pos_sib_type_2_12 = v;
+        v = aligned ? (b[o + 2] >> 4) & 1 : bitsAt(b, p + 19, 1);
+        value.pos_sib_type_2_13 = v;
+        v = aligned ? (b[o + 2] >> 3) & 1 : bitsAt(b, p + 20, 1);
+        value.pos_sib_type_2_14 = v;
+        v = aligned ? (b[o + 2] >> 2) & 1 : bitsAt(b, p + 21, 1);
+        value.pos_sib_type_2_15 = v;
+        v = aligned ? (b[o + 2] >> 1) & 1 : bitsAt(b, p + 22, 1);
+        value.pos_sib_type_2_16 = v;
+        v = aligned ? b[o + 2] & 1 : bitsAt(b, p + 23, 1);
+        value.pos_sib_type_2_17 = v;
+        v = aligned ? (b[o + 3] >> 7) & 1 : bitsAt(b, p + 24, 1);
+        value.pos_sib_type_2_18 = v;
+        v = aligned ? (b[o + 3] >> 6) & 1 : bitsAt(b, p + 25, 1);
+        value.pos_sib_type_2_19 = v;
+        v = aligned ? (b[o + 3] >> 5) & 1 : bitsAt(b, p + 26, 1);
+        value.pos_sib_type_3_1 = v;
+        v = aligned ? b[o + 3] & 31 : bitsAt(b, p + 27, 5);
+        if (v !== 0) {
+          value._spare_pos_sib_octet = v;
+        }
       }
       // validity_start_time: uint
       v = read(c, 40);
-      if (k626_a33) bail();
       value.validity_start_time = v;
-      // validity_duration: uint
-      v = read(c, 16);
-      if (k626_a34) bail();
-      value.validity_duration = v;
-      // tais_list_length: uint
-      v = readSmall(c, 8);
-      fr.vals[35] = v as number;
+      // validity_duration, tais_list_length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? ((b[o + 0] << 8) | b[o + 1]) : bitsAt(b, p + 0, 16);
+        value.validity_duration = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        fr.vals[35] = v as number;
+      }
       // tais_list: list
       fr.starts[36] = c.pos;
       {
@@ -20059,7 +16850,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0 || items.length > 16) bail();
         v = items;
       }
-      if (k626_a36) bail();
       value.tais_list = v;
       if (fr.vals[3] !== undefined && !("c0" in value)) value.c0_length = fr.vals[3];
       if (fr.vals[35] !== undefined && !("tais_list" in value)) value.tais_list_length = fr.vals[35];
@@ -20076,36 +16866,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let cut = false;
       let lastTail = -1;
       let lastTailValue: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k627_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, ehc_cp_ciot_5g, pnb_ciot_5gs, up_ciot_5g, hc_cp_ciot_5g, n3_data, cp_ciot_5g: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.ehc_cp_ciot_5g = v;
+        v = aligned ? (b[o + 0] >> 4) & 3 : bitsAt(b, p + 2, 2);
+        value.pnb_ciot_5gs = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.up_ciot_5g = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.hc_cp_ciot_5g = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.n3_data = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.cp_ciot_5g = v;
       }
-      // ehc_cp_ciot_5g: uint
-      v = readSmall(c, 1);
-      if (k627_a1) bail();
-      value.ehc_cp_ciot_5g = v;
-      // pnb_ciot_5gs: uint
-      v = readSmall(c, 2);
-      if (k627_a2) bail();
-      value.pnb_ciot_5gs = v;
-      // up_ciot_5g: uint
-      v = readSmall(c, 1);
-      if (k627_a3) bail();
-      value.up_ciot_5g = v;
-      // hc_cp_ciot_5g: uint
-      v = readSmall(c, 1);
-      if (k627_a4) bail();
-      value.hc_cp_ciot_5g = v;
-      // n3_data: uint
-      v = readSmall(c, 1);
-      if (k627_a5) bail();
-      value.n3_data = v;
-      // cp_ciot_5g: uint
-      v = readSmall(c, 1);
-      if (k627_a6) bail();
-      value.cp_ciot_5g = v;
       // spare_octets: list
       if (!cut && c.end - c.pos >= 1) {
         {
@@ -20123,7 +16908,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         }
         lastTail = 7;
         lastTailValue = v;
-        if (k627_a7) bail();
         value.spare_octets = v;
       } else cut = true;
       k627.tailJoins(value, lastTail, lastTailValue);
@@ -20137,16 +16921,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 5);
-      if (v !== 0) {
-        if (k628_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 3) & 31 : bitsAt(b, p + 0, 5);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.value = v;
       }
-      // value: uint
-      v = readSmall(c, 3);
-      if (k628_a1) bail();
-      value.value = v;
     }
     env.depth--;
     return value;
@@ -20157,16 +16946,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 7);
-      if (v !== 0) {
-        if (k629_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, urcidr: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 1) & 127 : bitsAt(b, p + 0, 7);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.urcidr = v;
       }
-      // urcidr: uint
-      v = readSmall(c, 1);
-      if (k629_a1) bail();
-      value.urcidr = v;
     }
     env.depth--;
     return value;
@@ -20179,7 +16973,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k630_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -20191,16 +16984,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k631_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.value = v;
       }
-      // value: uint
-      v = readSmall(c, 3);
-      if (k631_a1) bail();
-      value.value = v;
     }
     env.depth--;
     return value;
@@ -20211,14 +17009,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // type: uint
-      v = readSmall(c, 3);
-      if (k632_a0) bail();
-      value.type = v;
-      // ue_paging_probability: uint
-      v = readSmall(c, 5);
-      if (k632_a1) bail();
-      value.ue_paging_probability = v;
+      // type, ue_paging_probability: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        value.type = v;
+        v = aligned ? b[o + 0] & 31 : bitsAt(b, p + 3, 5);
+        value.ue_paging_probability = v;
+      }
     }
     env.depth--;
     return value;
@@ -20229,16 +17032,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k633_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        value.value = v;
       }
-      // value: uint
-      v = readSmall(c, 4);
-      if (k633_a1) bail();
-      value.value = v;
     }
     env.depth--;
     return value;
@@ -20251,7 +17059,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 16);
-      if (k634_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -20263,16 +17070,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k635_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, request_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        value.request_type = v;
       }
-      // request_type: uint
-      v = readSmall(c, 4);
-      if (k635_a1) bail();
-      value.request_type = v;
     }
     env.depth--;
     return value;
@@ -20286,22 +17098,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let cut = false;
       let lastTail = -1;
       let lastTailValue: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k636_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        value.type = v;
       }
-      // type: uint
-      v = readSmall(c, 4);
-      if (k636_a1) bail();
-      value.type = v;
       // ebi_bitmap: ref
       if (!cut && c.end - c.pos >= 1) {
         v = t637(c, env);
         lastTail = 2;
         lastTailValue = v;
-        if (k636_a2) bail();
         value.ebi_bitmap = v;
       } else cut = true;
       k636.tailJoins(value, lastTail, lastTailValue);
@@ -20315,70 +17131,47 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // ebi7: uint
-      v = readSmall(c, 1);
-      if (k637_a0) bail();
-      value.ebi7 = v;
-      // ebi6: uint
-      v = readSmall(c, 1);
-      if (k637_a1) bail();
-      value.ebi6 = v;
-      // ebi5: uint
-      v = readSmall(c, 1);
-      if (k637_a2) bail();
-      value.ebi5 = v;
-      // ebi4: uint
-      v = readSmall(c, 1);
-      if (k637_a3) bail();
-      value.ebi4 = v;
-      // ebi3: uint
-      v = readSmall(c, 1);
-      if (k637_a4) bail();
-      value.ebi3 = v;
-      // ebi2: uint
-      v = readSmall(c, 1);
-      if (k637_a5) bail();
-      value.ebi2 = v;
-      // ebi1: uint
-      v = readSmall(c, 1);
-      if (k637_a6) bail();
-      value.ebi1 = v;
-      // ebi0: uint
-      v = readSmall(c, 1);
-      if (k637_a7) bail();
-      value.ebi0 = v;
-      // ebi15: uint
-      v = readSmall(c, 1);
-      if (k637_a8) bail();
-      value.ebi15 = v;
-      // ebi14: uint
-      v = readSmall(c, 1);
-      if (k637_a9) bail();
-      value.ebi14 = v;
-      // ebi13: uint
-      v = readSmall(c, 1);
-      if (k637_a10) bail();
-      value.ebi13 = v;
-      // ebi12: uint
-      v = readSmall(c, 1);
-      if (k637_a11) bail();
-      value.ebi12 = v;
-      // ebi11: uint
-      v = readSmall(c, 1);
-      if (k637_a12) bail();
-      value.ebi11 = v;
-      // ebi10: uint
-      v = readSmall(c, 1);
-      if (k637_a13) bail();
-      value.ebi10 = v;
-      // ebi9: uint
-      v = readSmall(c, 1);
-      if (k637_a14) bail();
-      value.ebi9 = v;
-      // ebi8: uint
-      v = readSmall(c, 1);
-      if (k637_a15) bail();
-      value.ebi8 = v;
+      // ebi7, ebi6, ebi5, ebi4, ebi3, ebi2, ebi1, ebi0, ebi15, ebi14, ebi13, ebi12, ebi11, ebi10, ebi9, ebi8: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.ebi7 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.ebi6 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.ebi5 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.ebi4 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.ebi3 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.ebi2 = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.ebi1 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.ebi0 = v;
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        value.ebi15 = v;
+        v = aligned ? (b[o + 1] >> 6) & 1 : bitsAt(b, p + 9, 1);
+        value.ebi14 = v;
+        v = aligned ? (b[o + 1] >> 5) & 1 : bitsAt(b, p + 10, 1);
+        value.ebi13 = v;
+        v = aligned ? (b[o + 1] >> 4) & 1 : bitsAt(b, p + 11, 1);
+        value.ebi12 = v;
+        v = aligned ? (b[o + 1] >> 3) & 1 : bitsAt(b, p + 12, 1);
+        value.ebi11 = v;
+        v = aligned ? (b[o + 1] >> 2) & 1 : bitsAt(b, p + 13, 1);
+        value.ebi10 = v;
+        v = aligned ? (b[o + 1] >> 1) & 1 : bitsAt(b, p + 14, 1);
+        value.ebi9 = v;
+        v = aligned ? b[o + 1] & 1 : bitsAt(b, p + 15, 1);
+        value.ebi8 = v;
+      }
     }
     env.depth--;
     return value;
@@ -20389,16 +17182,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 6);
-      if (v !== 0) {
-        if (k638_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, prd: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 2) & 63 : bitsAt(b, p + 0, 6);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.prd = v;
       }
-      // prd: uint
-      v = readSmall(c, 2);
-      if (k638_a1) bail();
-      value.prd = v;
     }
     env.depth--;
     return value;
@@ -20411,7 +17209,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // seconds: uint
       v = read(c, 24);
-      if (k639_a0) bail();
       value.seconds = v;
     }
     env.depth--;
@@ -20424,36 +17221,35 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(6), starts: new Array(6), value, origin: c.pos };
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k640_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, suppi, updpi, type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        fr.vals[1] = v as number;
+        value.suppi = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        fr.vals[2] = v as number;
+        value.updpi = v;
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.type = v;
       }
-      // suppi: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      if (k640_a1) bail();
-      value.suppi = v;
-      // updpi: uint
-      v = readSmall(c, 1);
-      fr.vals[2] = v as number;
-      if (k640_a2) bail();
-      value.updpi = v;
-      // type: uint
-      v = readSmall(c, 3);
-      if (k640_a3) bail();
-      value.type = v;
       // unavailability_period_duration: uint
       if (k640_in4.includes(fr.vals[2] ?? -1)) {
         v = read(c, 24);
-        if (k640_a4) bail();
         value.unavailability_period_duration = v;
       }
       // start_of_unavailability_period: uint
       if (k640_in5.includes(fr.vals[1] ?? -1)) {
         v = read(c, 24);
-        if (k640_a5) bail();
         value.start_of_unavailability_period = v;
       }
     }
@@ -20467,36 +17263,35 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(6), starts: new Array(6), value, origin: c.pos };
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 5);
-      if (v !== 0) {
-        if (k641_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, suppi, updpi, eupr: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 3) & 31 : bitsAt(b, p + 0, 5);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        fr.vals[1] = v as number;
+        value.suppi = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        fr.vals[2] = v as number;
+        value.updpi = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.eupr = v;
       }
-      // suppi: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      if (k641_a1) bail();
-      value.suppi = v;
-      // updpi: uint
-      v = readSmall(c, 1);
-      fr.vals[2] = v as number;
-      if (k641_a2) bail();
-      value.updpi = v;
-      // eupr: uint
-      v = readSmall(c, 1);
-      if (k641_a3) bail();
-      value.eupr = v;
       // unavailability_period_duration: uint
       if (k641_in4.includes(fr.vals[2] ?? -1)) {
         v = read(c, 24);
-        if (k641_a4) bail();
         value.unavailability_period_duration = v;
       }
       // start_of_unavailability_period: uint
       if (k641_in5.includes(fr.vals[1] ?? -1)) {
         v = read(c, 24);
-        if (k641_a5) bail();
         value.start_of_unavailability_period = v;
       }
     }
@@ -20509,16 +17304,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k642_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, uclir: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.uclir = v;
       }
-      // uclir: uint
-      v = readSmall(c, 1);
-      if (k642_a1) bail();
-      value.uclir = v;
     }
     env.depth--;
     return value;
@@ -20531,7 +17331,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k643_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -20544,37 +17343,36 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(8), starts: new Array(8), value, origin: c.pos };
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k644_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, sfmli, esfudtpi, sfwtpi: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 2) & 3 : bitsAt(b, p + 4, 2);
+        fr.vals[1] = v as number;
+        value.sfmli = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        fr.vals[2] = v as number;
+        value.esfudtpi = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        fr.vals[3] = v as number;
+        value.sfwtpi = v;
       }
-      // sfmli: uint
-      v = readSmall(c, 2);
-      fr.vals[1] = v as number;
-      if (k644_a1) bail();
-      value.sfmli = v;
-      // esfudtpi: uint
-      v = readSmall(c, 1);
-      fr.vals[2] = v as number;
-      if (k644_a2) bail();
-      value.esfudtpi = v;
-      // sfwtpi: uint
-      v = readSmall(c, 1);
-      fr.vals[3] = v as number;
-      if (k644_a3) bail();
-      value.sfwtpi = v;
       // wait_time: uint
       if (k644_in4.includes(fr.vals[3] ?? -1)) {
         v = read(c, 16);
-        if (k644_a4) bail();
         value.wait_time = v;
       }
       // estimated_uplink_delivery_time: uint
       if (k644_in5.includes(fr.vals[2] ?? -1)) {
         v = read(c, 24);
-        if (k644_a5) bail();
         value.estimated_uplink_delivery_time = v;
       }
       // number_of_satellite_ids: uint
@@ -20597,7 +17395,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           if (items.length < 0) bail();
           v = items;
         }
-        if (k644_a7) bail();
         value.satellite_ids = v;
       }
       if (fr.vals[6] !== undefined && !("satellite_ids" in value)) value.number_of_satellite_ids = fr.vals[6];
@@ -20615,7 +17412,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // data_type: uint
       v = readSmall(c, 3);
       fr.vals[0] = v as number;
-      if (k645_a0) bail();
       value.data_type = v;
       // body: switch
       {
@@ -20637,7 +17433,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         fn ??= t649;
         v = fn!(c, env);
       }
-      if (k645_a1) bail();
       value.body = v;
     }
     env.depth--;
@@ -20649,17 +17444,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // ddx: uint
-      v = readSmall(c, 2);
-      if (k646_a0) bail();
-      value.ddx = v;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 3);
-      if (k646_a1) bail();
-      value.eps_bearer_identity = v;
+      // ddx, eps_bearer_identity: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 5) broken();
+        c.pos = p + 5;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        value.ddx = v;
+        v = aligned ? (b[o + 0] >> 3) & 7 : bitsAt(b, p + 2, 3);
+        value.eps_bearer_identity = v;
+      }
       // payload: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k646_a2) bail();
       value.payload = v;
     }
     env.depth--;
@@ -20672,27 +17471,29 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(5), starts: new Array(5), value, origin: c.pos };
       let v: unknown;
-      // ddx: uint
-      v = readSmall(c, 2);
-      if (k647_a0) bail();
-      value.ddx = v;
-      // _spare_at_2: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k647_a1) bail();
-        value._spare_at_2 = v;
+      // ddx, _spare_at_2, additional_information_length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 13) broken();
+        c.pos = p + 13;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        value.ddx = v;
+        v = aligned ? (b[o + 0] >> 3) & 7 : bitsAt(b, p + 2, 3);
+        if (v !== 0) {
+          value._spare_at_2 = v;
+        }
+        v = aligned ? (((b[o + 0] << 8) | b[o + 1]) >> 3) & 255 : bitsAt(b, p + 5, 8);
+        fr.vals[2] = v as number;
       }
-      // additional_information_length: uint
-      v = readSmall(c, 8);
-      fr.vals[2] = v as number;
       // additional_information: bytes
       fr.starts[3] = c.pos;
       v = octetsValue(c, env, k647_r3(c, fr), undefined);
-      if (k647_a3) bail();
       value.additional_information = v;
       // payload: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k647_a4) bail();
       value.payload = v;
       if (fr.vals[2] !== undefined && !("additional_information" in value)) value.additional_information_length = fr.vals[2];
     }
@@ -20708,12 +17509,10 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // _spare_at_0: spare
       v = readSmall(c, 5);
       if (v !== 0) {
-        if (k648_a0) bail();
         value._spare_at_0 = v;
       }
       // payload: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k648_a1) bail();
       value.payload = v;
     }
     env.depth--;
@@ -20727,11 +17526,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // octet_1_bits: uint
       v = readSmall(c, 5);
-      if (k649_a0) bail();
       value.octet_1_bits = v;
       // payload: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k649_a1) bail();
       value.payload = v;
     }
     env.depth--;
@@ -20745,11 +17542,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // minimum: ref
       v = t558(c, env);
-      if (k650_a0) bail();
       value.minimum = v;
       // maximum: ref
       v = t558(c, env);
-      if (k650_a1) bail();
       value.maximum = v;
     }
     env.depth--;
@@ -20764,7 +17559,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // plmn: codec
       v = k651_f0(c, env, fr);
-      if (k651_a0) bail();
       value.plmn = v;
     }
     env.depth--;
@@ -20776,70 +17570,47 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // ebi7: uint
-      v = readSmall(c, 1);
-      if (k652_a0) bail();
-      value.ebi7 = v;
-      // ebi6: uint
-      v = readSmall(c, 1);
-      if (k652_a1) bail();
-      value.ebi6 = v;
-      // ebi5: uint
-      v = readSmall(c, 1);
-      if (k652_a2) bail();
-      value.ebi5 = v;
-      // ebi4: uint
-      v = readSmall(c, 1);
-      if (k652_a3) bail();
-      value.ebi4 = v;
-      // ebi3: uint
-      v = readSmall(c, 1);
-      if (k652_a4) bail();
-      value.ebi3 = v;
-      // ebi2: uint
-      v = readSmall(c, 1);
-      if (k652_a5) bail();
-      value.ebi2 = v;
-      // ebi1: uint
-      v = readSmall(c, 1);
-      if (k652_a6) bail();
-      value.ebi1 = v;
-      // ebi0: uint
-      v = readSmall(c, 1);
-      if (k652_a7) bail();
-      value.ebi0 = v;
-      // ebi15: uint
-      v = readSmall(c, 1);
-      if (k652_a8) bail();
-      value.ebi15 = v;
-      // ebi14: uint
-      v = readSmall(c, 1);
-      if (k652_a9) bail();
-      value.ebi14 = v;
-      // ebi13: uint
-      v = readSmall(c, 1);
-      if (k652_a10) bail();
-      value.ebi13 = v;
-      // ebi12: uint
-      v = readSmall(c, 1);
-      if (k652_a11) bail();
-      value.ebi12 = v;
-      // ebi11: uint
-      v = readSmall(c, 1);
-      if (k652_a12) bail();
-      value.ebi11 = v;
-      // ebi10: uint
-      v = readSmall(c, 1);
-      if (k652_a13) bail();
-      value.ebi10 = v;
-      // ebi9: uint
-      v = readSmall(c, 1);
-      if (k652_a14) bail();
-      value.ebi9 = v;
-      // ebi8: uint
-      v = readSmall(c, 1);
-      if (k652_a15) bail();
-      value.ebi8 = v;
+      // ebi7, ebi6, ebi5, ebi4, ebi3, ebi2, ebi1, ebi0, ebi15, ebi14, ebi13, ebi12, ebi11, ebi10, ebi9, ebi8: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.ebi7 = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.ebi6 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.ebi5 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.ebi4 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.ebi3 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.ebi2 = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.ebi1 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.ebi0 = v;
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        value.ebi15 = v;
+        v = aligned ? (b[o + 1] >> 6) & 1 : bitsAt(b, p + 9, 1);
+        value.ebi14 = v;
+        v = aligned ? (b[o + 1] >> 5) & 1 : bitsAt(b, p + 10, 1);
+        value.ebi13 = v;
+        v = aligned ? (b[o + 1] >> 4) & 1 : bitsAt(b, p + 11, 1);
+        value.ebi12 = v;
+        v = aligned ? (b[o + 1] >> 3) & 1 : bitsAt(b, p + 12, 1);
+        value.ebi11 = v;
+        v = aligned ? (b[o + 1] >> 2) & 1 : bitsAt(b, p + 13, 1);
+        value.ebi10 = v;
+        v = aligned ? (b[o + 1] >> 1) & 1 : bitsAt(b, p + 14, 1);
+        value.ebi9 = v;
+        v = aligned ? b[o + 1] & 1 : bitsAt(b, p + 15, 1);
+        value.ebi8 = v;
+      }
     }
     env.depth--;
     return value;
@@ -20851,23 +17622,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k653_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k653_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 66) {
-        if (k653_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 66) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -20879,7 +17653,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_spare_half_octet) bail();
         value.spare_half_octet = v;
       }
     }
@@ -20891,14 +17664,12 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_eps_attach_result) bail();
         value.eps_attach_result = v;
       }
     }
     {
       const v = t557(c, env);
       if (!isEmpty(v)) {
-        if (au_t3412_value) bail();
         value.t3412_value = v;
       }
     }
@@ -20913,7 +17684,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_tai_list) bail();
         value.tai_list = v;
       }
     }
@@ -20928,7 +17698,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_esm_message_container) bail();
         value.esm_message_container = v;
       }
     }
@@ -20953,7 +17722,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t547(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_guti) bail();
             value.guti = v;
           }
           order.push("guti");
@@ -20967,7 +17735,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t509(c, env);
-            if (au_location_area_identification) bail();
             value.location_area_identification = v;
           }
           order.push("location_area_identification");
@@ -20989,7 +17756,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t510(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ms_identity) bail();
             value.ms_identity = v;
           }
           order.push("ms_identity");
@@ -21003,7 +17769,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t544(c, env);
-            if (au_emm_cause) bail();
             value.emm_cause = v;
           }
           order.push("emm_cause");
@@ -21017,7 +17782,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t557(c, env);
-            if (au_t3402_value) bail();
             value.t3402_value = v;
           }
           order.push("t3402_value");
@@ -21031,7 +17795,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t557(c, env);
-            if (au_t3423_value) bail();
             value.t3423_value = v;
           }
           order.push("t3423_value");
@@ -21053,7 +17816,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t524(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_equivalent_plmns) bail();
             value.equivalent_plmns = v;
           }
           order.push("equivalent_plmns");
@@ -21075,7 +17837,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t600(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_emergency_number_list) bail();
             value.emergency_number_list = v;
           }
           order.push("emergency_number_list");
@@ -21097,7 +17858,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t552(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_eps_network_feature_support) bail();
             value.eps_network_feature_support = v;
           }
           order.push("eps_network_feature_support");
@@ -21132,7 +17892,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t529(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_additional_update_result) bail();
             value.additional_update_result = v;
           }
           order.push("additional_update_result");
@@ -21154,7 +17913,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3412_extended_value) bail();
             value.t3412_extended_value = v;
           }
           order.push("t3412_extended_value");
@@ -21176,7 +17934,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t558(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3324_value) bail();
             value.t3324_value = v;
           }
           order.push("t3324_value");
@@ -21198,7 +17955,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t615(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_drx_parameters) bail();
             value.extended_drx_parameters = v;
           }
           order.push("extended_drx_parameters");
@@ -21220,7 +17976,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t617(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_dcn_id) bail();
             value.dcn_id = v;
           }
           order.push("dcn_id");
@@ -21255,7 +18010,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t539(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_sms_services_status) bail();
             value.sms_services_status = v;
           }
           order.push("sms_services_status");
@@ -21290,7 +18044,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t618(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_non_3gpp_nw_provided_policies) bail();
             value.non_3gpp_nw_provided_policies = v;
           }
           order.push("non_3gpp_nw_provided_policies");
@@ -21312,7 +18065,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t558(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3448_value) bail();
             value.t3448_value = v;
           }
           order.push("t3448_value");
@@ -21347,7 +18099,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t621(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_network_policy) bail();
             value.network_policy = v;
           }
           order.push("network_policy");
@@ -21369,7 +18120,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3447_value) bail();
             value.t3447_value = v;
           }
           order.push("t3447_value");
@@ -21391,7 +18141,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t603(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_emergency_number_list) bail();
             value.extended_emergency_number_list = v;
           }
           order.push("extended_emergency_number_list");
@@ -21413,7 +18162,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t625(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ciphering_key_data) bail();
             value.ciphering_key_data = v;
           }
           order.push("ciphering_key_data");
@@ -21435,7 +18183,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t630(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_radio_capability_id) bail();
             value.ue_radio_capability_id = v;
           }
           order.push("ue_radio_capability_id");
@@ -21470,7 +18217,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t631(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_ue_radio_capability_id_deletion_indication) bail();
             value.ue_radio_capability_id_deletion_indication = v;
           }
           order.push("ue_radio_capability_id_deletion_indication");
@@ -21492,7 +18238,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t632(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_negotiated_wus_assistance_information) bail();
             value.negotiated_wus_assistance_information = v;
           }
           order.push("negotiated_wus_assistance_information");
@@ -21514,7 +18259,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t633(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_negotiated_drx_parameter_in_nb_s1_mode) bail();
             value.negotiated_drx_parameter_in_nb_s1_mode = v;
           }
           order.push("negotiated_drx_parameter_in_nb_s1_mode");
@@ -21536,7 +18280,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t634(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_negotiated_imsi_offset) bail();
             value.negotiated_imsi_offset = v;
           }
           order.push("negotiated_imsi_offset");
@@ -21558,7 +18301,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_forbidden_tais_for_roaming) bail();
             value.forbidden_tais_for_roaming = v;
           }
           order.push("forbidden_tais_for_roaming");
@@ -21580,7 +18322,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_forbidden_tais_for_regional_provision) bail();
             value.forbidden_tais_for_regional_provision = v;
           }
           order.push("forbidden_tais_for_regional_provision");
@@ -21602,7 +18343,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t641(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_unavailability_configuration) bail();
             value.unavailability_configuration = v;
           }
           order.push("unavailability_configuration");
@@ -21624,7 +18364,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t534(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_access_technology_utilization_control) bail();
             value.access_technology_utilization_control = v;
           }
           order.push("access_technology_utilization_control");
@@ -21646,7 +18385,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t644(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_sf_satellite_operation_parameters) bail();
             value.sf_satellite_operation_parameters = v;
           }
           order.push("sf_satellite_operation_parameters");
@@ -21668,7 +18406,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t650(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_disaster_roaming_wait_range) bail();
             value.disaster_roaming_wait_range = v;
           }
           order.push("disaster_roaming_wait_range");
@@ -21690,7 +18427,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t650(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_disaster_return_wait_range) bail();
             value.disaster_return_wait_range = v;
           }
           order.push("disaster_return_wait_range");
@@ -21712,7 +18448,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t524(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_list_of_plmns_to_be_used_in_disaster_condition) bail();
             value.list_of_plmns_to_be_used_in_disaster_condition = v;
           }
           order.push("list_of_plmns_to_be_used_in_disaster_condition");
@@ -21779,23 +18514,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k654_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k654_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 67) {
-        if (k654_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 67) {
+          value.message_type = v;
+        }
       }
     }
     {
@@ -21809,7 +18547,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_esm_message_container) bail();
         value.esm_message_container = v;
       }
     }
@@ -21826,29 +18563,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k655_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k655_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 68) {
-        if (k655_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 68) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t544(c, env);
       if (!isEmpty(v)) {
-        if (au_emm_cause) bail();
         value.emm_cause = v;
       }
     }
@@ -21873,7 +18612,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t892(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_esm_message_container) bail();
             value.esm_message_container = v;
           }
           order.push("esm_message_container");
@@ -21895,7 +18633,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t558(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3346_value) bail();
             value.t3346_value = v;
           }
           order.push("t3346_value");
@@ -21917,7 +18654,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t558(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3402_value) bail();
             value.t3402_value = v;
           }
           order.push("t3402_value");
@@ -21952,7 +18688,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t577(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_extended_emm_cause) bail();
             value.extended_emm_cause = v;
           }
           order.push("extended_emm_cause");
@@ -21974,7 +18709,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_lower_bound_timer_value) bail();
             value.lower_bound_timer_value = v;
           }
           order.push("lower_bound_timer_value");
@@ -21996,7 +18730,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_forbidden_tais_for_roaming) bail();
             value.forbidden_tais_for_roaming = v;
           }
           order.push("forbidden_tais_for_roaming");
@@ -22018,7 +18751,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_forbidden_tais_for_regional_provision) bail();
             value.forbidden_tais_for_regional_provision = v;
           }
           order.push("forbidden_tais_for_regional_provision");
@@ -22040,7 +18772,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t534(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_access_technology_utilization_control) bail();
             value.access_technology_utilization_control = v;
           }
           order.push("access_technology_utilization_control");
@@ -22062,7 +18793,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t644(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_sf_satellite_operation_parameters) bail();
             value.sf_satellite_operation_parameters = v;
           }
           order.push("sf_satellite_operation_parameters");
@@ -22085,23 +18815,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k656_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k656_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 65) {
-        if (k656_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 65) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -22113,7 +18846,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_nas_key_set_identifier) bail();
         value.nas_key_set_identifier = v;
       }
     }
@@ -22125,7 +18857,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_eps_attach_type) bail();
         value.eps_attach_type = v;
       }
     }
@@ -22140,7 +18871,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_eps_mobile_identity) bail();
         value.eps_mobile_identity = v;
       }
     }
@@ -22155,7 +18885,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_ue_network_capability) bail();
         value.ue_network_capability = v;
       }
     }
@@ -22170,7 +18899,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_esm_message_container) bail();
         value.esm_message_container = v;
       }
     }
@@ -22187,7 +18915,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t576(c, env);
-            if (au_old_p_tmsi_signature) bail();
             value.old_p_tmsi_signature = v;
           }
           order.push("old_p_tmsi_signature");
@@ -22209,7 +18936,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t547(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_additional_guti) bail();
             value.additional_guti = v;
           }
           order.push("additional_guti");
@@ -22223,7 +18949,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t584(c, env);
-            if (au_last_visited_registered_tai) bail();
             value.last_visited_registered_tai = v;
           }
           order.push("last_visited_registered_tai");
@@ -22237,7 +18962,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t543(c, env);
-            if (au_drx_parameter) bail();
             value.drx_parameter = v;
           }
           order.push("drx_parameter");
@@ -22259,7 +18983,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t563(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ms_network_capability) bail();
             value.ms_network_capability = v;
           }
           order.push("ms_network_capability");
@@ -22273,7 +18996,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t509(c, env);
-            if (au_old_location_area_identification) bail();
             value.old_location_area_identification = v;
           }
           order.push("old_location_area_identification");
@@ -22308,7 +19030,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t583(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_tmsi_status) bail();
             value.tmsi_status = v;
           }
           order.push("tmsi_status");
@@ -22330,7 +19051,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t516(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_mobile_station_classmark_2) bail();
             value.mobile_station_classmark_2 = v;
           }
           order.push("mobile_station_classmark_2");
@@ -22352,7 +19072,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t517(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_mobile_station_classmark_3) bail();
             value.mobile_station_classmark_3 = v;
           }
           order.push("mobile_station_classmark_3");
@@ -22374,7 +19093,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t525(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_supported_codecs) bail();
             value.supported_codecs = v;
           }
           order.push("supported_codecs");
@@ -22409,7 +19127,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t530(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_additional_update_type) bail();
             value.additional_update_type = v;
           }
           order.push("additional_update_type");
@@ -22431,7 +19148,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t613(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_voice_domain_preference_and_ue_usage_setting) bail();
             value.voice_domain_preference_and_ue_usage_setting = v;
           }
           order.push("voice_domain_preference_and_ue_usage_setting");
@@ -22466,7 +19182,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t507(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_device_properties) bail();
             value.device_properties = v;
           }
           order.push("device_properties");
@@ -22501,7 +19216,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t614(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_old_guti_type) bail();
             value.old_guti_type = v;
           }
           order.push("old_guti_type");
@@ -22536,7 +19250,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t567(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_ms_network_feature_support) bail();
             value.ms_network_feature_support = v;
           }
           order.push("ms_network_feature_support");
@@ -22558,7 +19271,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t572(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_tmsi_based_nri_container) bail();
             value.tmsi_based_nri_container = v;
           }
           order.push("tmsi_based_nri_container");
@@ -22580,7 +19292,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t558(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3324_value) bail();
             value.t3324_value = v;
           }
           order.push("t3324_value");
@@ -22602,7 +19313,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3412_extended_value) bail();
             value.t3412_extended_value = v;
           }
           order.push("t3412_extended_value");
@@ -22624,7 +19334,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t615(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_drx_parameters) bail();
             value.extended_drx_parameters = v;
           }
           order.push("extended_drx_parameters");
@@ -22646,7 +19355,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t622(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_additional_security_capability) bail();
             value.ue_additional_security_capability = v;
           }
           order.push("ue_additional_security_capability");
@@ -22668,7 +19376,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t623(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_status) bail();
             value.ue_status = v;
           }
           order.push("ue_status");
@@ -22682,7 +19389,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t624(c, env);
-            if (au_additional_information_requested) bail();
             value.additional_information_requested = v;
           }
           order.push("additional_information_requested");
@@ -22704,7 +19410,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t627(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_n1_ue_network_capability) bail();
             value.n1_ue_network_capability = v;
           }
           order.push("n1_ue_network_capability");
@@ -22726,7 +19431,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t628(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_radio_capability_id_availability) bail();
             value.ue_radio_capability_id_availability = v;
           }
           order.push("ue_radio_capability_id_availability");
@@ -22748,7 +19452,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t632(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_requested_wus_assistance_information) bail();
             value.requested_wus_assistance_information = v;
           }
           order.push("requested_wus_assistance_information");
@@ -22770,7 +19473,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t633(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_drx_parameter_in_nb_s1_mode) bail();
             value.drx_parameter_in_nb_s1_mode = v;
           }
           order.push("drx_parameter_in_nb_s1_mode");
@@ -22792,7 +19494,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t634(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_requested_imsi_offset) bail();
             value.requested_imsi_offset = v;
           }
           order.push("requested_imsi_offset");
@@ -22814,7 +19515,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t651(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_determined_plmn_with_disaster_condition) bail();
             value.ue_determined_plmn_with_disaster_condition = v;
           }
           order.push("ue_determined_plmn_with_disaster_condition");
@@ -22837,29 +19537,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k657_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k657_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 92) {
-        if (k657_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 92) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t544(c, env);
       if (!isEmpty(v)) {
-        if (au_emm_cause) bail();
         value.emm_cause = v;
       }
     }
@@ -22884,7 +19586,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t531(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_authentication_failure_parameter) bail();
             value.authentication_failure_parameter = v;
           }
           order.push("authentication_failure_parameter");
@@ -22907,23 +19608,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k658_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k658_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 84) {
-        if (k658_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 84) {
+          value.message_type = v;
+        }
       }
     }
     // No IE follows: an octet more is for the dissector to show.
@@ -22939,23 +19643,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k659_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k659_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 82) {
-        if (k659_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 82) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -22967,7 +19674,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_spare_half_octet) bail();
         value.spare_half_octet = v;
       }
     }
@@ -22979,14 +19685,12 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_nas_key_set_identifier) bail();
         value.nas_key_set_identifier = v;
       }
     }
     {
       const v = t533(c, env);
       if (!isEmpty(v)) {
-        if (au_authentication_parameter_rand) bail();
         value.authentication_parameter_rand = v;
       }
     }
@@ -23001,7 +19705,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_authentication_parameter_autn) bail();
         value.authentication_parameter_autn = v;
       }
     }
@@ -23018,23 +19721,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k660_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k660_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 83) {
-        if (k660_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 83) {
+          value.message_type = v;
+        }
       }
     }
     {
@@ -23048,7 +19754,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_authentication_response_parameter) bail();
         value.authentication_response_parameter = v;
       }
     }
@@ -23065,29 +19770,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k661_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k661_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 100) {
-        if (k661_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 100) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t575(c, env);
       if (!isEmpty(v)) {
-        if (au_paging_identity) bail();
         value.paging_identity = v;
       }
     }
@@ -23112,7 +19819,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t605(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_cli) bail();
             value.cli = v;
           }
           order.push("cli");
@@ -23126,7 +19832,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t607(c, env);
-            if (au_ss_code) bail();
             value.ss_code = v;
           }
           order.push("ss_code");
@@ -23140,7 +19845,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t608(c, env);
-            if (au_lcs_indicator) bail();
             value.lcs_indicator = v;
           }
           order.push("lcs_indicator");
@@ -23162,7 +19866,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t609(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_lcs_client_identity) bail();
             value.lcs_client_identity = v;
           }
           order.push("lcs_client_identity");
@@ -23185,23 +19888,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k662_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k662_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 70) {
-        if (k662_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 70) {
+          value.message_type = v;
+        }
       }
     }
     // No IE follows: an octet more is for the dissector to show.
@@ -23217,23 +19923,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k663_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k663_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 69) {
-        if (k663_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 69) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -23245,7 +19954,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_nas_key_set_identifier) bail();
         value.nas_key_set_identifier = v;
       }
     }
@@ -23257,7 +19965,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_detach_type) bail();
         value.detach_type = v;
       }
     }
@@ -23272,7 +19979,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_eps_mobile_identity) bail();
         value.eps_mobile_identity = v;
       }
     }
@@ -23289,23 +19995,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k664_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k664_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 69) {
-        if (k664_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 69) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -23317,7 +20026,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_spare_half_octet) bail();
         value.spare_half_octet = v;
       }
     }
@@ -23329,7 +20037,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_detach_type) bail();
         value.detach_type = v;
       }
     }
@@ -23346,7 +20053,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t544(c, env);
-            if (au_emm_cause) bail();
             value.emm_cause = v;
           }
           order.push("emm_cause");
@@ -23368,7 +20074,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_lower_bound_timer_value) bail();
             value.lower_bound_timer_value = v;
           }
           order.push("lower_bound_timer_value");
@@ -23390,7 +20095,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_forbidden_tais_for_roaming) bail();
             value.forbidden_tais_for_roaming = v;
           }
           order.push("forbidden_tais_for_roaming");
@@ -23412,7 +20116,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_forbidden_tais_for_regional_provision) bail();
             value.forbidden_tais_for_regional_provision = v;
           }
           order.push("forbidden_tais_for_regional_provision");
@@ -23434,7 +20137,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t534(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_access_technology_utilization_control) bail();
             value.access_technology_utilization_control = v;
           }
           order.push("access_technology_utilization_control");
@@ -23456,7 +20158,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t644(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_sf_satellite_operation_parameters) bail();
             value.sf_satellite_operation_parameters = v;
           }
           order.push("sf_satellite_operation_parameters");
@@ -23478,7 +20179,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t650(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_disaster_return_wait_range) bail();
             value.disaster_return_wait_range = v;
           }
           order.push("disaster_return_wait_range");
@@ -23501,23 +20201,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k665_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k665_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 98) {
-        if (k665_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 98) {
+          value.message_type = v;
+        }
       }
     }
     {
@@ -23531,7 +20234,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_nas_message_container) bail();
         value.nas_message_container = v;
       }
     }
@@ -23548,23 +20250,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k666_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k666_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 97) {
-        if (k666_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 97) {
+          value.message_type = v;
+        }
       }
     }
     let last = -1;
@@ -23588,7 +20293,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t571(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_full_name_for_network) bail();
             value.full_name_for_network = v;
           }
           order.push("full_name_for_network");
@@ -23610,7 +20314,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t571(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_short_name_for_network) bail();
             value.short_name_for_network = v;
           }
           order.push("short_name_for_network");
@@ -23624,7 +20327,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t580(c, env);
-            if (au_local_time_zone) bail();
             value.local_time_zone = v;
           }
           order.push("local_time_zone");
@@ -23638,7 +20340,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t582(c, env);
-            if (au_universal_time_and_local_time_zone) bail();
             value.universal_time_and_local_time_zone = v;
           }
           order.push("universal_time_and_local_time_zone");
@@ -23660,7 +20361,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t541(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_network_daylight_saving_time) bail();
             value.network_daylight_saving_time = v;
           }
           order.push("network_daylight_saving_time");
@@ -23683,29 +20383,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k667_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k667_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 96) {
-        if (k667_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 96) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t544(c, env);
       if (!isEmpty(v)) {
-        if (au_emm_cause) bail();
         value.emm_cause = v;
       }
     }
@@ -23722,23 +20424,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k668_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k668_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 76) {
-        if (k668_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 76) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -23750,7 +20455,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_nas_key_set_identifier) bail();
         value.nas_key_set_identifier = v;
       }
     }
@@ -23762,7 +20466,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_service_type) bail();
         value.service_type = v;
       }
     }
@@ -23777,7 +20480,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_m_tmsi) bail();
         value.m_tmsi = v;
       }
     }
@@ -23815,7 +20517,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t540(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_csfb_response) bail();
             value.csfb_response = v;
           }
           order.push("csfb_response");
@@ -23837,7 +20538,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t508(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_eps_bearer_context_status) bail();
             value.eps_bearer_context_status = v;
           }
           order.push("eps_bearer_context_status");
@@ -23872,7 +20572,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t507(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_device_properties) bail();
             value.device_properties = v;
           }
           order.push("device_properties");
@@ -23894,7 +20593,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t635(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_request_type) bail();
             value.ue_request_type = v;
           }
           order.push("ue_request_type");
@@ -23916,7 +20614,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t636(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_paging_restriction) bail();
             value.paging_restriction = v;
           }
           order.push("paging_restriction");
@@ -23939,23 +20636,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k669_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k669_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 80) {
-        if (k669_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 80) {
+          value.message_type = v;
+        }
       }
     }
     {
@@ -23969,7 +20669,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_guti) bail();
         value.guti = v;
       }
     }
@@ -23994,7 +20693,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_tai_list) bail();
             value.tai_list = v;
           }
           order.push("tai_list");
@@ -24016,7 +20714,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t617(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_dcn_id) bail();
             value.dcn_id = v;
           }
           order.push("dcn_id");
@@ -24038,7 +20735,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t630(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_radio_capability_id) bail();
             value.ue_radio_capability_id = v;
           }
           order.push("ue_radio_capability_id");
@@ -24073,7 +20769,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t631(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_ue_radio_capability_id_deletion_indication) bail();
             value.ue_radio_capability_id_deletion_indication = v;
           }
           order.push("ue_radio_capability_id_deletion_indication");
@@ -24095,7 +20790,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t534(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_access_technology_utilization_control) bail();
             value.access_technology_utilization_control = v;
           }
           order.push("access_technology_utilization_control");
@@ -24118,23 +20812,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k670_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k670_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 81) {
-        if (k670_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 81) {
+          value.message_type = v;
+        }
       }
     }
     // No IE follows: an octet more is for the dissector to show.
@@ -24150,23 +20847,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k671_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k671_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 85) {
-        if (k671_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 85) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -24178,7 +20878,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_spare_half_octet) bail();
         value.spare_half_octet = v;
       }
     }
@@ -24190,7 +20889,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_identity_type) bail();
         value.identity_type = v;
       }
     }
@@ -24207,23 +20905,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k672_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k672_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 86) {
-        if (k672_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 86) {
+          value.message_type = v;
+        }
       }
     }
     {
@@ -24237,7 +20938,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_mobile_identity) bail();
         value.mobile_identity = v;
       }
     }
@@ -24254,29 +20954,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k673_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k673_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 93) {
-        if (k673_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 93) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t570(c, env);
       if (!isEmpty(v)) {
-        if (au_selected_nas_security_algorithms) bail();
         value.selected_nas_security_algorithms = v;
       }
     }
@@ -24289,7 +20991,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_spare_half_octet) bail();
         value.spare_half_octet = v;
       }
     }
@@ -24301,7 +21002,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_nas_key_set_identifier) bail();
         value.nas_key_set_identifier = v;
       }
     }
@@ -24316,7 +21016,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_replayed_ue_security_capabilities) bail();
         value.replayed_ue_security_capabilities = v;
       }
     }
@@ -24354,7 +21053,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t561(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_imeisv_request) bail();
             value.imeisv_request = v;
           }
           order.push("imeisv_request");
@@ -24368,7 +21066,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t573(c, env);
-            if (au_replayed_nonce_ue) bail();
             value.replayed_nonce_ue = v;
           }
           order.push("replayed_nonce_ue");
@@ -24382,7 +21079,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t574(c, env);
-            if (au_nonce_mme) bail();
             value.nonce_mme = v;
           }
           order.push("nonce_mme");
@@ -24404,7 +21100,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t619(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_hash_mme) bail();
             value.hash_mme = v;
           }
           order.push("hash_mme");
@@ -24426,7 +21121,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t622(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_replayed_ue_additional_security_capability) bail();
             value.replayed_ue_additional_security_capability = v;
           }
           order.push("replayed_ue_additional_security_capability");
@@ -24448,7 +21142,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t629(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_radio_capability_id_request) bail();
             value.ue_radio_capability_id_request = v;
           }
           order.push("ue_radio_capability_id_request");
@@ -24483,7 +21176,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t642(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_ue_coarse_location_information_request) bail();
             value.ue_coarse_location_information_request = v;
           }
           order.push("ue_coarse_location_information_request");
@@ -24550,23 +21242,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k674_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k674_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 94) {
-        if (k674_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 94) {
+          value.message_type = v;
+        }
       }
     }
     let last = -1;
@@ -24590,7 +21285,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t510(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_imeisv) bail();
             value.imeisv = v;
           }
           order.push("imeisv");
@@ -24612,7 +21306,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t620(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_replayed_nas_message_container) bail();
             value.replayed_nas_message_container = v;
           }
           order.push("replayed_nas_message_container");
@@ -24634,7 +21327,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t630(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_radio_capability_id) bail();
             value.ue_radio_capability_id = v;
           }
           order.push("ue_radio_capability_id");
@@ -24656,7 +21348,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t643(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_coarse_location_information) bail();
             value.ue_coarse_location_information = v;
           }
           order.push("ue_coarse_location_information");
@@ -24679,29 +21370,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k675_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k675_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 95) {
-        if (k675_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 95) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t544(c, env);
       if (!isEmpty(v)) {
-        if (au_emm_cause) bail();
         value.emm_cause = v;
       }
     }
@@ -24718,29 +21411,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k676_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k676_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 78) {
-        if (k676_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 78) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t544(c, env);
       if (!isEmpty(v)) {
-        if (au_emm_cause) bail();
         value.emm_cause = v;
       }
     }
@@ -24757,7 +21452,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t557(c, env);
-            if (au_t3442_value) bail();
             value.t3442_value = v;
           }
           order.push("t3442_value");
@@ -24779,7 +21473,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t558(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3346_value) bail();
             value.t3346_value = v;
           }
           order.push("t3346_value");
@@ -24801,7 +21494,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t558(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3448_value) bail();
             value.t3448_value = v;
           }
           order.push("t3448_value");
@@ -24823,7 +21515,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_lower_bound_timer_value) bail();
             value.lower_bound_timer_value = v;
           }
           order.push("lower_bound_timer_value");
@@ -24845,7 +21536,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_forbidden_tais_for_roaming) bail();
             value.forbidden_tais_for_roaming = v;
           }
           order.push("forbidden_tais_for_roaming");
@@ -24867,7 +21557,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_forbidden_tais_for_regional_provision) bail();
             value.forbidden_tais_for_regional_provision = v;
           }
           order.push("forbidden_tais_for_regional_provision");
@@ -24889,7 +21578,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t534(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_access_technology_utilization_control) bail();
             value.access_technology_utilization_control = v;
           }
           order.push("access_technology_utilization_control");
@@ -24911,7 +21599,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t644(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_sf_satellite_operation_parameters) bail();
             value.sf_satellite_operation_parameters = v;
           }
           order.push("sf_satellite_operation_parameters");
@@ -24933,7 +21620,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t650(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_disaster_return_wait_range) bail();
             value.disaster_return_wait_range = v;
           }
           order.push("disaster_return_wait_range");
@@ -24956,23 +21642,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k677_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k677_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 73) {
-        if (k677_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 73) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -24984,7 +21673,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_spare_half_octet) bail();
         value.spare_half_octet = v;
       }
     }
@@ -24996,7 +21684,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_eps_update_result) bail();
         value.eps_update_result = v;
       }
     }
@@ -25013,7 +21700,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t557(c, env);
-            if (au_t3412_value) bail();
             value.t3412_value = v;
           }
           order.push("t3412_value");
@@ -25035,7 +21721,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t547(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_guti) bail();
             value.guti = v;
           }
           order.push("guti");
@@ -25057,7 +21742,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_tai_list) bail();
             value.tai_list = v;
           }
           order.push("tai_list");
@@ -25079,7 +21763,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t508(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_eps_bearer_context_status) bail();
             value.eps_bearer_context_status = v;
           }
           order.push("eps_bearer_context_status");
@@ -25093,7 +21776,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t509(c, env);
-            if (au_location_area_identification) bail();
             value.location_area_identification = v;
           }
           order.push("location_area_identification");
@@ -25115,7 +21797,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t510(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ms_identity) bail();
             value.ms_identity = v;
           }
           order.push("ms_identity");
@@ -25129,7 +21810,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t544(c, env);
-            if (au_emm_cause) bail();
             value.emm_cause = v;
           }
           order.push("emm_cause");
@@ -25143,7 +21823,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t557(c, env);
-            if (au_t3402_value) bail();
             value.t3402_value = v;
           }
           order.push("t3402_value");
@@ -25157,7 +21836,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t557(c, env);
-            if (au_t3423_value) bail();
             value.t3423_value = v;
           }
           order.push("t3423_value");
@@ -25179,7 +21857,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t524(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_equivalent_plmns) bail();
             value.equivalent_plmns = v;
           }
           order.push("equivalent_plmns");
@@ -25201,7 +21878,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t600(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_emergency_number_list) bail();
             value.emergency_number_list = v;
           }
           order.push("emergency_number_list");
@@ -25223,7 +21899,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t552(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_eps_network_feature_support) bail();
             value.eps_network_feature_support = v;
           }
           order.push("eps_network_feature_support");
@@ -25258,7 +21933,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t529(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_additional_update_result) bail();
             value.additional_update_result = v;
           }
           order.push("additional_update_result");
@@ -25280,7 +21954,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3412_extended_value) bail();
             value.t3412_extended_value = v;
           }
           order.push("t3412_extended_value");
@@ -25302,7 +21975,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t558(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3324_value) bail();
             value.t3324_value = v;
           }
           order.push("t3324_value");
@@ -25324,7 +21996,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t615(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_drx_parameters) bail();
             value.extended_drx_parameters = v;
           }
           order.push("extended_drx_parameters");
@@ -25346,7 +22017,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t652(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_header_compression_configuration_status) bail();
             value.header_compression_configuration_status = v;
           }
           order.push("header_compression_configuration_status");
@@ -25368,7 +22038,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t617(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_dcn_id) bail();
             value.dcn_id = v;
           }
           order.push("dcn_id");
@@ -25403,7 +22072,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t539(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_sms_services_status) bail();
             value.sms_services_status = v;
           }
           order.push("sms_services_status");
@@ -25438,7 +22106,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t618(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_non_3gpp_nw_provided_policies) bail();
             value.non_3gpp_nw_provided_policies = v;
           }
           order.push("non_3gpp_nw_provided_policies");
@@ -25460,7 +22127,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t558(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3448_value) bail();
             value.t3448_value = v;
           }
           order.push("t3448_value");
@@ -25495,7 +22161,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t621(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_network_policy) bail();
             value.network_policy = v;
           }
           order.push("network_policy");
@@ -25517,7 +22182,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3447_value) bail();
             value.t3447_value = v;
           }
           order.push("t3447_value");
@@ -25539,7 +22203,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t603(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_emergency_number_list) bail();
             value.extended_emergency_number_list = v;
           }
           order.push("extended_emergency_number_list");
@@ -25561,7 +22224,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t625(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ciphering_key_data) bail();
             value.ciphering_key_data = v;
           }
           order.push("ciphering_key_data");
@@ -25583,7 +22245,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t630(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_radio_capability_id) bail();
             value.ue_radio_capability_id = v;
           }
           order.push("ue_radio_capability_id");
@@ -25618,7 +22279,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t631(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_ue_radio_capability_id_deletion_indication) bail();
             value.ue_radio_capability_id_deletion_indication = v;
           }
           order.push("ue_radio_capability_id_deletion_indication");
@@ -25640,7 +22300,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t632(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_negotiated_wus_assistance_information) bail();
             value.negotiated_wus_assistance_information = v;
           }
           order.push("negotiated_wus_assistance_information");
@@ -25662,7 +22321,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t633(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_negotiated_drx_parameter_in_nb_s1_mode) bail();
             value.negotiated_drx_parameter_in_nb_s1_mode = v;
           }
           order.push("negotiated_drx_parameter_in_nb_s1_mode");
@@ -25684,7 +22342,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t634(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_negotiated_imsi_offset) bail();
             value.negotiated_imsi_offset = v;
           }
           order.push("negotiated_imsi_offset");
@@ -25706,7 +22363,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t638(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_eps_additional_request_result) bail();
             value.eps_additional_request_result = v;
           }
           order.push("eps_additional_request_result");
@@ -25728,7 +22384,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_forbidden_tais_for_roaming) bail();
             value.forbidden_tais_for_roaming = v;
           }
           order.push("forbidden_tais_for_roaming");
@@ -25750,7 +22405,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_forbidden_tais_for_regional_provision) bail();
             value.forbidden_tais_for_regional_provision = v;
           }
           order.push("forbidden_tais_for_regional_provision");
@@ -25772,7 +22426,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_maximum_time_offset) bail();
             value.maximum_time_offset = v;
           }
           order.push("maximum_time_offset");
@@ -25794,7 +22447,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t641(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_unavailability_configuration) bail();
             value.unavailability_configuration = v;
           }
           order.push("unavailability_configuration");
@@ -25816,7 +22468,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t534(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_access_technology_utilization_control) bail();
             value.access_technology_utilization_control = v;
           }
           order.push("access_technology_utilization_control");
@@ -25838,7 +22489,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t644(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_sf_satellite_operation_parameters) bail();
             value.sf_satellite_operation_parameters = v;
           }
           order.push("sf_satellite_operation_parameters");
@@ -25860,7 +22510,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t650(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_disaster_roaming_wait_range) bail();
             value.disaster_roaming_wait_range = v;
           }
           order.push("disaster_roaming_wait_range");
@@ -25882,7 +22531,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t650(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_disaster_return_wait_range) bail();
             value.disaster_return_wait_range = v;
           }
           order.push("disaster_return_wait_range");
@@ -25904,7 +22552,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t524(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_list_of_plmns_to_be_used_in_disaster_condition) bail();
             value.list_of_plmns_to_be_used_in_disaster_condition = v;
           }
           order.push("list_of_plmns_to_be_used_in_disaster_condition");
@@ -25927,23 +22574,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k678_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k678_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 74) {
-        if (k678_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 74) {
+          value.message_type = v;
+        }
       }
     }
     // No IE follows: an octet more is for the dissector to show.
@@ -25959,29 +22609,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k679_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k679_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 75) {
-        if (k679_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 75) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t544(c, env);
       if (!isEmpty(v)) {
-        if (au_emm_cause) bail();
         value.emm_cause = v;
       }
     }
@@ -26006,7 +22658,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t558(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3346_value) bail();
             value.t3346_value = v;
           }
           order.push("t3346_value");
@@ -26041,7 +22692,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t577(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_extended_emm_cause) bail();
             value.extended_emm_cause = v;
           }
           order.push("extended_emm_cause");
@@ -26063,7 +22713,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_lower_bound_timer_value) bail();
             value.lower_bound_timer_value = v;
           }
           order.push("lower_bound_timer_value");
@@ -26085,7 +22734,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_forbidden_tais_for_roaming) bail();
             value.forbidden_tais_for_roaming = v;
           }
           order.push("forbidden_tais_for_roaming");
@@ -26107,7 +22755,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_forbidden_tais_for_regional_provision) bail();
             value.forbidden_tais_for_regional_provision = v;
           }
           order.push("forbidden_tais_for_regional_provision");
@@ -26129,7 +22776,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t534(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_access_technology_utilization_control) bail();
             value.access_technology_utilization_control = v;
           }
           order.push("access_technology_utilization_control");
@@ -26151,7 +22797,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t644(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_sf_satellite_operation_parameters) bail();
             value.sf_satellite_operation_parameters = v;
           }
           order.push("sf_satellite_operation_parameters");
@@ -26173,7 +22818,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t650(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_disaster_return_wait_range) bail();
             value.disaster_return_wait_range = v;
           }
           order.push("disaster_return_wait_range");
@@ -26196,23 +22840,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k680_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k680_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 72) {
-        if (k680_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 72) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -26224,7 +22871,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_nas_key_set_identifier) bail();
         value.nas_key_set_identifier = v;
       }
     }
@@ -26236,7 +22882,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_eps_update_type) bail();
         value.eps_update_type = v;
       }
     }
@@ -26251,7 +22896,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_old_guti) bail();
         value.old_guti = v;
       }
     }
@@ -26289,7 +22933,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t568(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_non_current_native_nas_key_set_identifier) bail();
             value.non_current_native_nas_key_set_identifier = v;
           }
           order.push("non_current_native_nas_key_set_identifier");
@@ -26324,7 +22967,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t538(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_gprs_ciphering_key_sequence_number) bail();
             value.gprs_ciphering_key_sequence_number = v;
           }
           order.push("gprs_ciphering_key_sequence_number");
@@ -26338,7 +22980,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t576(c, env);
-            if (au_old_p_tmsi_signature) bail();
             value.old_p_tmsi_signature = v;
           }
           order.push("old_p_tmsi_signature");
@@ -26360,7 +23001,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t547(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_additional_guti) bail();
             value.additional_guti = v;
           }
           order.push("additional_guti");
@@ -26374,7 +23014,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t573(c, env);
-            if (au_nonce_ue) bail();
             value.nonce_ue = v;
           }
           order.push("nonce_ue");
@@ -26396,7 +23035,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t587(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_network_capability) bail();
             value.ue_network_capability = v;
           }
           order.push("ue_network_capability");
@@ -26410,7 +23048,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t584(c, env);
-            if (au_last_visited_registered_tai) bail();
             value.last_visited_registered_tai = v;
           }
           order.push("last_visited_registered_tai");
@@ -26424,7 +23061,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t543(c, env);
-            if (au_drx_parameter) bail();
             value.drx_parameter = v;
           }
           order.push("drx_parameter");
@@ -26459,7 +23095,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t595(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_ue_radio_capability_information_update_needed) bail();
             value.ue_radio_capability_information_update_needed = v;
           }
           order.push("ue_radio_capability_information_update_needed");
@@ -26481,7 +23116,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t508(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_eps_bearer_context_status) bail();
             value.eps_bearer_context_status = v;
           }
           order.push("eps_bearer_context_status");
@@ -26503,7 +23137,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t563(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ms_network_capability) bail();
             value.ms_network_capability = v;
           }
           order.push("ms_network_capability");
@@ -26517,7 +23150,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t509(c, env);
-            if (au_old_location_area_identification) bail();
             value.old_location_area_identification = v;
           }
           order.push("old_location_area_identification");
@@ -26552,7 +23184,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t583(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_tmsi_status) bail();
             value.tmsi_status = v;
           }
           order.push("tmsi_status");
@@ -26574,7 +23205,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t516(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_mobile_station_classmark_2) bail();
             value.mobile_station_classmark_2 = v;
           }
           order.push("mobile_station_classmark_2");
@@ -26596,7 +23226,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t517(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_mobile_station_classmark_3) bail();
             value.mobile_station_classmark_3 = v;
           }
           order.push("mobile_station_classmark_3");
@@ -26618,7 +23247,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t525(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_supported_codecs) bail();
             value.supported_codecs = v;
           }
           order.push("supported_codecs");
@@ -26653,7 +23281,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t530(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_additional_update_type) bail();
             value.additional_update_type = v;
           }
           order.push("additional_update_type");
@@ -26675,7 +23302,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t613(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_voice_domain_preference_and_ue_usage_setting) bail();
             value.voice_domain_preference_and_ue_usage_setting = v;
           }
           order.push("voice_domain_preference_and_ue_usage_setting");
@@ -26710,7 +23336,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t614(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_old_guti_type) bail();
             value.old_guti_type = v;
           }
           order.push("old_guti_type");
@@ -26745,7 +23370,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t507(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_device_properties) bail();
             value.device_properties = v;
           }
           order.push("device_properties");
@@ -26780,7 +23404,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t567(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_ms_network_feature_support) bail();
             value.ms_network_feature_support = v;
           }
           order.push("ms_network_feature_support");
@@ -26802,7 +23425,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t572(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_tmsi_based_nri_container) bail();
             value.tmsi_based_nri_container = v;
           }
           order.push("tmsi_based_nri_container");
@@ -26824,7 +23446,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t558(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3324_value) bail();
             value.t3324_value = v;
           }
           order.push("t3324_value");
@@ -26846,7 +23467,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3412_extended_value) bail();
             value.t3412_extended_value = v;
           }
           order.push("t3412_extended_value");
@@ -26868,7 +23488,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t615(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_drx_parameters) bail();
             value.extended_drx_parameters = v;
           }
           order.push("extended_drx_parameters");
@@ -26890,7 +23509,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t622(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_additional_security_capability) bail();
             value.ue_additional_security_capability = v;
           }
           order.push("ue_additional_security_capability");
@@ -26912,7 +23530,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t623(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_status) bail();
             value.ue_status = v;
           }
           order.push("ue_status");
@@ -26926,7 +23543,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t624(c, env);
-            if (au_additional_information_requested) bail();
             value.additional_information_requested = v;
           }
           order.push("additional_information_requested");
@@ -26948,7 +23564,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t627(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_n1_ue_network_capability) bail();
             value.n1_ue_network_capability = v;
           }
           order.push("n1_ue_network_capability");
@@ -26970,7 +23585,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t628(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_radio_capability_id_availability) bail();
             value.ue_radio_capability_id_availability = v;
           }
           order.push("ue_radio_capability_id_availability");
@@ -26992,7 +23606,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t632(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_requested_wus_assistance_information) bail();
             value.requested_wus_assistance_information = v;
           }
           order.push("requested_wus_assistance_information");
@@ -27014,7 +23627,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t633(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_drx_parameter_in_nb_s1_mode) bail();
             value.drx_parameter_in_nb_s1_mode = v;
           }
           order.push("drx_parameter_in_nb_s1_mode");
@@ -27036,7 +23648,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t634(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_requested_imsi_offset) bail();
             value.requested_imsi_offset = v;
           }
           order.push("requested_imsi_offset");
@@ -27058,7 +23669,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t635(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_request_type) bail();
             value.ue_request_type = v;
           }
           order.push("ue_request_type");
@@ -27080,7 +23690,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t636(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_paging_restriction) bail();
             value.paging_restriction = v;
           }
           order.push("paging_restriction");
@@ -27102,7 +23711,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t640(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_unavailability_information) bail();
             value.unavailability_information = v;
           }
           order.push("unavailability_information");
@@ -27124,7 +23732,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t651(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_determined_plmn_with_disaster_condition) bail();
             value.ue_determined_plmn_with_disaster_condition = v;
           }
           order.push("ue_determined_plmn_with_disaster_condition");
@@ -27147,23 +23754,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k681_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k681_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 99) {
-        if (k681_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 99) {
+          value.message_type = v;
+        }
       }
     }
     {
@@ -27177,7 +23787,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_nas_message_container) bail();
         value.nas_message_container = v;
       }
     }
@@ -27194,29 +23803,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k682_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k682_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 104) {
-        if (k682_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 104) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t610(c, env);
       if (!isEmpty(v)) {
-        if (au_generic_message_container_type) bail();
         value.generic_message_container_type = v;
       }
     }
@@ -27231,7 +23842,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_generic_message_container) bail();
         value.generic_message_container = v;
       }
     }
@@ -27256,7 +23866,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t506(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_additional_information) bail();
             value.additional_information = v;
           }
           order.push("additional_information");
@@ -27279,29 +23888,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k683_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k683_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 105) {
-        if (k683_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 105) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t610(c, env);
       if (!isEmpty(v)) {
-        if (au_generic_message_container_type) bail();
         value.generic_message_container_type = v;
       }
     }
@@ -27316,7 +23927,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_generic_message_container) bail();
         value.generic_message_container = v;
       }
     }
@@ -27341,7 +23951,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t506(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_additional_information) bail();
             value.additional_information = v;
           }
           order.push("additional_information");
@@ -27364,23 +23973,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k684_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k684_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 77) {
-        if (k684_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 77) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -27392,7 +24004,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_nas_key_set_identifier) bail();
         value.nas_key_set_identifier = v;
       }
     }
@@ -27404,7 +24015,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_control_plane_service_type) bail();
         value.control_plane_service_type = v;
       }
     }
@@ -27429,7 +24039,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t892(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_esm_message_container) bail();
             value.esm_message_container = v;
           }
           order.push("esm_message_container");
@@ -27451,7 +24060,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t569(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nas_message_container) bail();
             value.nas_message_container = v;
           }
           order.push("nas_message_container");
@@ -27473,7 +24081,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t508(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_eps_bearer_context_status) bail();
             value.eps_bearer_context_status = v;
           }
           order.push("eps_bearer_context_status");
@@ -27508,7 +24115,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t507(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_device_properties) bail();
             value.device_properties = v;
           }
           order.push("device_properties");
@@ -27530,7 +24136,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t635(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_ue_request_type) bail();
             value.ue_request_type = v;
           }
           order.push("ue_request_type");
@@ -27552,7 +24157,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t636(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_paging_restriction) bail();
             value.paging_restriction = v;
           }
           order.push("paging_restriction");
@@ -27575,23 +24179,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k685_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k685_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 79) {
-        if (k685_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 79) {
+          value.message_type = v;
+        }
       }
     }
     let last = -1;
@@ -27615,7 +24222,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t508(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_eps_bearer_context_status) bail();
             value.eps_bearer_context_status = v;
           }
           order.push("eps_bearer_context_status");
@@ -27637,7 +24243,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t558(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3448_value) bail();
             value.t3448_value = v;
           }
           order.push("t3448_value");
@@ -27659,7 +24264,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t638(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_eps_additional_request_result) bail();
             value.eps_additional_request_result = v;
           }
           order.push("eps_additional_request_result");
@@ -27681,7 +24285,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_forbidden_tais_for_roaming) bail();
             value.forbidden_tais_for_roaming = v;
           }
           order.push("forbidden_tais_for_roaming");
@@ -27703,7 +24306,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t585(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_forbidden_tais_for_regional_provision) bail();
             value.forbidden_tais_for_regional_provision = v;
           }
           order.push("forbidden_tais_for_regional_provision");
@@ -27725,7 +24327,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t644(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_sf_satellite_operation_parameters) bail();
             value.sf_satellite_operation_parameters = v;
           }
           order.push("sf_satellite_operation_parameters");
@@ -27748,30 +24349,30 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 11) {
-        if (k686_a0) bail();
-        value.security_header_type = v;
+      // security_header_type, protocol_discriminator, message_authentication_code, sequence_number: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 48) broken();
+        c.pos = p + 48;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 11) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] * 16777216 + ((b[o + 2] << 16) | (b[o + 3] << 8) | b[o + 4]) : bitsAt(b, p + 8, 32);
+        value.message_authentication_code = v;
+        v = aligned ? b[o + 5] : bitsAt(b, p + 40, 8);
+        value.sequence_number = v;
       }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k686_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_authentication_code: uint
-      v = read(c, 32);
-      if (k686_a2) bail();
-      value.message_authentication_code = v;
-      // sequence_number: uint
-      v = readSmall(c, 8);
-      if (k686_a3) bail();
-      value.sequence_number = v;
       // data_container: ref
       v = t645(c, env);
       if (c.pos < c.end) bail();
-      if (k686_a4) bail();
       value.data_container = v;
     }
     env.enclosing.pop();
@@ -27798,7 +24399,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k687_a0) bail();
       value.labels = v;
     }
     env.depth--;
@@ -27817,7 +24417,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // label: bytes
       fr.starts[1] = c.pos;
       v = octetsValue(c, env, k688_r1(c, fr), 'ascii');
-      if (k688_a1) bail();
       value.label = v;
       if (fr.vals[0] !== undefined && !("label" in value)) value.length = fr.vals[0];
     }
@@ -27833,20 +24432,24 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let cut = false;
       let lastTail = -1;
       let lastTailValue: unknown;
-      // dl: uint
-      v = readSmall(c, 8);
-      if (k689_a0) bail();
-      value.dl = v;
-      // ul: uint
-      v = readSmall(c, 8);
-      if (k689_a1) bail();
-      value.ul = v;
+      // dl, ul: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.dl = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.ul = v;
+      }
       // dl_ext: uint
       if (!cut && c.end - c.pos >= 8) {
         v = readSmall(c, 8);
         lastTail = 2;
         lastTailValue = v;
-        if (k689_a2) bail();
         value.dl_ext = v;
       } else cut = true;
       // ul_ext: uint
@@ -27854,7 +24457,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 3;
         lastTailValue = v;
-        if (k689_a3) bail();
         value.ul_ext = v;
       } else cut = true;
       // dl_ext2: uint
@@ -27862,7 +24464,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 4;
         lastTailValue = v;
-        if (k689_a4) bail();
         value.dl_ext2 = v;
       } else cut = true;
       // ul_ext2: uint
@@ -27870,7 +24471,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 5;
         lastTailValue = v;
-        if (k689_a5) bail();
         value.ul_ext2 = v;
       } else cut = true;
       k689.tailJoins(value, lastTail, lastTailValue);
@@ -27886,7 +24486,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = readSmall(c, 4);
-      if (k690_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -27903,14 +24502,12 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let lastTailValue: unknown;
       // qci: uint
       v = readSmall(c, 8);
-      if (k691_a0) bail();
       value.qci = v;
       // mbr_ul: uint
       if (!cut && c.end - c.pos >= 8) {
         v = readSmall(c, 8);
         lastTail = 1;
         lastTailValue = v;
-        if (k691_a1) bail();
         value.mbr_ul = v;
       } else cut = true;
       // mbr_dl: uint
@@ -27918,7 +24515,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 2;
         lastTailValue = v;
-        if (k691_a2) bail();
         value.mbr_dl = v;
       } else cut = true;
       // gbr_ul: uint
@@ -27926,7 +24522,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 3;
         lastTailValue = v;
-        if (k691_a3) bail();
         value.gbr_ul = v;
       } else cut = true;
       // gbr_dl: uint
@@ -27934,7 +24529,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 4;
         lastTailValue = v;
-        if (k691_a4) bail();
         value.gbr_dl = v;
       } else cut = true;
       // mbr_ul_ext: uint
@@ -27942,7 +24536,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 5;
         lastTailValue = v;
-        if (k691_a5) bail();
         value.mbr_ul_ext = v;
       } else cut = true;
       // mbr_dl_ext: uint
@@ -27950,7 +24543,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 6;
         lastTailValue = v;
-        if (k691_a6) bail();
         value.mbr_dl_ext = v;
       } else cut = true;
       // gbr_ul_ext: uint
@@ -27958,7 +24550,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 7;
         lastTailValue = v;
-        if (k691_a7) bail();
         value.gbr_ul_ext = v;
       } else cut = true;
       // gbr_dl_ext: uint
@@ -27966,7 +24557,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 8;
         lastTailValue = v;
-        if (k691_a8) bail();
         value.gbr_dl_ext = v;
       } else cut = true;
       // mbr_ul_ext2: uint
@@ -27974,7 +24564,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 9;
         lastTailValue = v;
-        if (k691_a9) bail();
         value.mbr_ul_ext2 = v;
       } else cut = true;
       // mbr_dl_ext2: uint
@@ -27982,7 +24571,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 10;
         lastTailValue = v;
-        if (k691_a10) bail();
         value.mbr_dl_ext2 = v;
       } else cut = true;
       // gbr_ul_ext2: uint
@@ -27990,7 +24578,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 11;
         lastTailValue = v;
-        if (k691_a11) bail();
         value.gbr_ul_ext2 = v;
       } else cut = true;
       // gbr_dl_ext2: uint
@@ -27998,7 +24585,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 12;
         lastTailValue = v;
-        if (k691_a12) bail();
         value.gbr_dl_ext2 = v;
       } else cut = true;
       k691.tailJoins(value, lastTail, lastTailValue);
@@ -28014,7 +24600,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // cause: uint
       v = readSmall(c, 8);
-      if (k692_a0) bail();
       value.cause = v;
     }
     env.depth--;
@@ -28026,16 +24611,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k693_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, eit: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.eit = v;
       }
-      // eit: uint
-      v = readSmall(c, 1);
-      if (k693_a1) bail();
-      value.eit = v;
     }
     env.depth--;
     return value;
@@ -28048,7 +24638,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = readSmall(c, 4);
-      if (k694_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -28060,16 +24649,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k695_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        value.value = v;
       }
-      // value: uint
-      v = readSmall(c, 4);
-      if (k695_a1) bail();
-      value.value = v;
     }
     env.depth--;
     return value;
@@ -28082,7 +24676,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = readSmall(c, 8);
-      if (k696_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -28094,16 +24687,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k697_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 127 : bitsAt(b, p + 1, 7);
+        value.value = v;
       }
-      // value: uint
-      v = readSmall(c, 7);
-      if (k697_a1) bail();
-      value.value = v;
     }
     env.depth--;
     return value;
@@ -28115,17 +24713,22 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 5);
-      if (v !== 0) {
-        if (k698_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, pdn_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 3) & 31 : bitsAt(b, p + 0, 5);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        fr.vals[1] = v as number;
+        value.pdn_type = v;
       }
-      // pdn_type: uint
-      v = readSmall(c, 3);
-      fr.vals[1] = v as number;
-      if (k698_a1) bail();
-      value.pdn_type = v;
       // address: switch
       {
         const key = fr.vals[1];
@@ -28146,7 +24749,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         fn ??= t702;
         v = fn!(c, env);
       }
-      if (k698_a2) bail();
       value.address = v;
     }
     env.depth--;
@@ -28160,7 +24762,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // ipv4: bytes
       v = octetsValue(c, env, 32, undefined);
-      if (k699_a0) bail();
       value.ipv4 = v;
     }
     env.depth--;
@@ -28174,7 +24775,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // ipv6_interface_id: bytes
       v = octetsValue(c, env, 64, undefined);
-      if (k700_a0) bail();
       value.ipv6_interface_id = v;
     }
     env.depth--;
@@ -28188,11 +24788,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // ipv6_interface_id: bytes
       v = octetsValue(c, env, 64, undefined);
-      if (k701_a0) bail();
       value.ipv6_interface_id = v;
       // ipv4: bytes
       v = octetsValue(c, env, 32, undefined);
-      if (k701_a1) bail();
       value.ipv4 = v;
     }
     env.depth--;
@@ -28206,7 +24804,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k702_a0) bail();
       value.data = v;
     }
     env.depth--;
@@ -28218,16 +24815,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k703_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.value = v;
       }
-      // value: uint
-      v = readSmall(c, 3);
-      if (k703_a1) bail();
-      value.value = v;
     }
     env.depth--;
     return value;
@@ -28238,16 +24840,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k704_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, level: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.level = v;
       }
-      // level: uint
-      v = readSmall(c, 3);
-      if (k704_a1) bail();
-      value.level = v;
     }
     env.depth--;
     return value;
@@ -28258,20 +24865,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 6);
-      if (v !== 0) {
-        if (k705_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, eplmnc, ratc: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 2) & 63 : bitsAt(b, p + 0, 6);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.eplmnc = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.ratc = v;
       }
-      // eplmnc: uint
-      v = readSmall(c, 1);
-      if (k705_a1) bail();
-      value.eplmnc = v;
-      // ratc: uint
-      v = readSmall(c, 1);
-      if (k705_a2) bail();
-      value.ratc = v;
     }
     env.depth--;
     return value;
@@ -28282,16 +24892,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k706_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, value: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.value = v;
       }
-      // value: uint
-      v = readSmall(c, 3);
-      if (k706_a1) bail();
-      value.value = v;
     }
     env.depth--;
     return value;
@@ -28305,26 +24920,28 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let cut = false;
       let lastTail = -1;
       let lastTailValue: unknown;
-      // ti_flag: uint
-      v = readSmall(c, 1);
-      if (k707_a0) bail();
-      value.ti_flag = v;
-      // tio: uint
-      v = readSmall(c, 3);
-      if (k707_a1) bail();
-      value.tio = v;
-      // _spare_at_4: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k707_a2) bail();
-        value._spare_at_4 = v;
+      // ti_flag, tio, _spare_at_4: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.ti_flag = v;
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.tio = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 0) {
+          value._spare_at_4 = v;
+        }
       }
       // extension: ref
       if (!cut && c.end - c.pos >= 1) {
         v = t708(c, env);
         lastTail = 3;
         lastTailValue = v;
-        if (k707_a3) bail();
         value.extension = v;
       } else cut = true;
       k707.tailJoins(value, lastTail, lastTailValue);
@@ -28338,14 +24955,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // ext: uint
-      v = readSmall(c, 1);
-      if (k708_a0) bail();
-      value.ext = v;
-      // tie: uint
-      v = readSmall(c, 7);
-      if (k708_a1) bail();
-      value.tie = v;
+      // ext, tie: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.ext = v;
+        v = aligned ? b[o + 0] & 127 : bitsAt(b, p + 1, 7);
+        value.tie = v;
+      }
     }
     env.depth--;
     return value;
@@ -28356,20 +24978,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 2);
-      if (v !== 0) {
-        if (k709_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, utran, eutran: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.utran = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.eutran = v;
       }
-      // utran: uint
-      v = readSmall(c, 1);
-      if (k709_a1) bail();
-      value.utran = v;
-      // eutran: uint
-      v = readSmall(c, 1);
-      if (k709_a2) bail();
-      value.eutran = v;
     }
     env.depth--;
     return value;
@@ -28394,7 +25019,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k710_a0) bail();
       value.parameters = v;
     }
     env.depth--;
@@ -28445,13 +25069,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // parameter_identifier: uint
-      v = readSmall(c, 8);
-      if (k712_a0) bail();
-      value.parameter_identifier = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // parameter_identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.parameter_identifier = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // contents: ref
       fr.starts[2] = c.pos;
       {
@@ -28462,7 +25092,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k712_a2) bail();
       value.contents = v;
       if (fr.vals[1] !== undefined && !("contents" in value)) value.length = fr.vals[1];
     }
@@ -28483,7 +25112,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 0;
         lastTailValue = v;
-        if (k713_a0) bail();
         value.mode = v;
       } else cut = true;
       k713.tailJoins(value, lastTail, lastTailValue);
@@ -28498,13 +25126,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // parameter_identifier: uint
-      v = readSmall(c, 8);
-      if (k714_a0) bail();
-      value.parameter_identifier = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // parameter_identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.parameter_identifier = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // contents: ref
       fr.starts[2] = c.pos;
       {
@@ -28515,7 +25149,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k714_a2) bail();
       value.contents = v;
       if (fr.vals[1] !== undefined && !("contents" in value)) value.length = fr.vals[1];
     }
@@ -28536,7 +25169,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 0;
         lastTailValue = v;
-        if (k715_a0) bail();
         value.default_access = v;
       } else cut = true;
       k715.tailJoins(value, lastTail, lastTailValue);
@@ -28551,13 +25183,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // parameter_identifier: uint
-      v = readSmall(c, 8);
-      if (k716_a0) bail();
-      value.parameter_identifier = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // parameter_identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.parameter_identifier = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // contents: ref
       fr.starts[2] = c.pos;
       {
@@ -28568,7 +25206,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k716_a2) bail();
       value.contents = v;
       if (fr.vals[1] !== undefined && !("contents" in value)) value.length = fr.vals[1];
     }
@@ -28589,7 +25226,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 0;
         lastTailValue = v;
-        if (k717_a0) bail();
         value.status = v;
       } else cut = true;
       k717.tailJoins(value, lastTail, lastTailValue);
@@ -28604,17 +25240,22 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // parameter_identifier: uint
-      v = readSmall(c, 8);
-      if (k718_a0) bail();
-      value.parameter_identifier = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // parameter_identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.parameter_identifier = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // contents: bytes
       fr.starts[2] = c.pos;
       v = octetsValue(c, env, k718_r2(c, fr), undefined);
-      if (k718_a2) bail();
       value.contents = v;
       if (fr.vals[1] !== undefined && !("contents" in value)) value.length = fr.vals[1];
     }
@@ -28645,7 +25286,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k719_a1) bail();
       value.contexts = v;
       if (fr.vals[0] !== undefined && !("contexts" in value)) value.number_of_contexts = fr.vals[0];
     }
@@ -28672,7 +25312,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k720_a1) bail();
       value.context = v;
       if (fr.vals[0] !== undefined && !("context" in value)) value.length = fr.vals[0];
     }
@@ -28703,29 +25342,29 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k721_a1) bail();
       value.user_identities = v;
-      // _spare_port_range_flags: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k721_a2) bail();
-        value._spare_port_range_flags = v;
+      // _spare_port_range_flags, upri4, tpri4i, address_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_port_range_flags = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        fr.vals[3] = v as number;
+        value.upri4 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        fr.vals[4] = v as number;
+        value.tpri4i = v;
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        fr.vals[5] = v as number;
+        value.address_type = v;
       }
-      // upri4: uint
-      v = readSmall(c, 1);
-      fr.vals[3] = v as number;
-      if (k721_a3) bail();
-      value.upri4 = v;
-      // tpri4i: uint
-      v = readSmall(c, 1);
-      fr.vals[4] = v as number;
-      if (k721_a4) bail();
-      value.tpri4i = v;
-      // address_type: uint
-      v = readSmall(c, 3);
-      fr.vals[5] = v as number;
-      if (k721_a5) bail();
-      value.address_type = v;
       // address: switch
       {
         const key = fr.vals[5];
@@ -28746,18 +25385,15 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         fn ??= t733;
         v = fn!(c, env);
       }
-      if (k721_a6) bail();
       value.address = v;
       // udp_port_range: ref
       if (k721_in7.includes(fr.vals[3] ?? -1)) {
         v = t732(c, env);
-        if (k721_a7) bail();
         value.udp_port_range = v;
       }
       // tcp_port_range: ref
       if (k721_in8.includes(fr.vals[4] ?? -1)) {
         v = t732(c, env);
-        if (k721_a8) bail();
         value.tcp_port_range = v;
       }
       if (fr.vals[0] !== undefined && !("user_identities" in value)) value.number_of_user_identities = fr.vals[0];
@@ -28785,7 +25421,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k722_a1) bail();
       value.identity = v;
       if (fr.vals[0] !== undefined && !("identity" in value)) value.length = fr.vals[0];
     }
@@ -28827,23 +25462,25 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k724_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, odd_even, type_of_user_identity: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.odd_even = v;
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.type_of_user_identity = v;
       }
-      // odd_even: uint
-      v = readSmall(c, 1);
-      if (k724_a1) bail();
-      value.odd_even = v;
-      // type_of_user_identity: uint
-      v = readSmall(c, 3);
-      if (k724_a2) bail();
-      value.type_of_user_identity = v;
       // encrypted_imsi: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k724_a3) bail();
       value.encrypted_imsi = v;
     }
     env.depth--;
@@ -28858,7 +25495,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // imsi: codec
       v = k725_f0(c, env, fr);
-      if (k725_a0) bail();
       value.imsi = v;
     }
     env.depth--;
@@ -28873,7 +25509,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // msisdn: codec
       v = k726_f0(c, env, fr);
-      if (k726_a0) bail();
       value.msisdn = v;
     }
     env.depth--;
@@ -28888,7 +25523,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // imei: codec
       v = k727_f0(c, env, fr);
-      if (k727_a0) bail();
       value.imei = v;
     }
     env.depth--;
@@ -28903,7 +25537,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // imeisv: codec
       v = k728_f0(c, env, fr);
-      if (k728_a0) bail();
       value.imeisv = v;
     }
     env.depth--;
@@ -28915,21 +25548,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // digit_1: uint
-      v = readSmall(c, 4);
-      if (k729_a0) bail();
-      value.digit_1 = v;
-      // odd_even: uint
-      v = readSmall(c, 1);
-      if (k729_a1) bail();
-      value.odd_even = v;
-      // type_of_user_identity: uint
-      v = readSmall(c, 3);
-      if (k729_a2) bail();
-      value.type_of_user_identity = v;
+      // digit_1, odd_even, type_of_user_identity: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.digit_1 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.odd_even = v;
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.type_of_user_identity = v;
+      }
       // data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k729_a3) bail();
       value.data = v;
     }
     env.depth--;
@@ -28943,11 +25578,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // ipv4: bytes
       v = octetsValue(c, env, 32, undefined);
-      if (k730_a0) bail();
       value.ipv4 = v;
       // port: uint
       v = read(c, 16);
-      if (k730_a1) bail();
       value.port = v;
     }
     env.depth--;
@@ -28961,7 +25594,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // ipv6_prefix: bytes
       v = octetsValue(c, env, 64, undefined);
-      if (k731_a0) bail();
       value.ipv6_prefix = v;
     }
     env.depth--;
@@ -28973,14 +25605,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // low: uint
-      v = read(c, 16);
-      if (k732_a0) bail();
-      value.low = v;
-      // high: uint
-      v = read(c, 16);
-      if (k732_a1) bail();
-      value.high = v;
+      // low, high: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? ((b[o + 0] << 8) | b[o + 1]) : bitsAt(b, p + 0, 16);
+        value.low = v;
+        v = aligned ? ((b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 16, 16);
+        value.high = v;
+      }
     }
     env.depth--;
     return value;
@@ -29001,17 +25638,22 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 5);
-      if (v !== 0) {
-        if (k734_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, address_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 3) & 31 : bitsAt(b, p + 0, 5);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        fr.vals[1] = v as number;
+        value.address_type = v;
       }
-      // address_type: uint
-      v = readSmall(c, 3);
-      fr.vals[1] = v as number;
-      if (k734_a1) bail();
-      value.address_type = v;
       // address: switch
       {
         const key = fr.vals[1];
@@ -29029,7 +25671,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         fn ??= t737;
         v = fn!(c, env);
       }
-      if (k734_a2) bail();
       value.address = v;
     }
     env.depth--;
@@ -29043,7 +25684,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // ipv4: bytes
       v = octetsValue(c, env, 32, undefined);
-      if (k735_a0) bail();
       value.ipv4 = v;
     }
     env.depth--;
@@ -29057,7 +25697,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // ipv6: bytes
       v = octetsValue(c, env, 128, undefined);
-      if (k736_a0) bail();
       value.ipv6 = v;
     }
     env.depth--;
@@ -29071,7 +25710,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k737_a0) bail();
       value.data = v;
     }
     env.depth--;
@@ -29086,50 +25724,40 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let cut = false;
       let lastTail = -1;
       let lastTailValue: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k738_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, p0x0104, p0x0103, p0x0102, p0x0006, p0x0004, p0x0003, p0x0002, max_cid: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.p0x0104 = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.p0x0103 = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.p0x0102 = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.p0x0006 = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.p0x0004 = v;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        value.p0x0003 = v;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        value.p0x0002 = v;
+        v = aligned ? ((b[o + 1] << 8) | b[o + 2]) : bitsAt(b, p + 8, 16);
+        value.max_cid = v;
       }
-      // p0x0104: uint
-      v = readSmall(c, 1);
-      if (k738_a1) bail();
-      value.p0x0104 = v;
-      // p0x0103: uint
-      v = readSmall(c, 1);
-      if (k738_a2) bail();
-      value.p0x0103 = v;
-      // p0x0102: uint
-      v = readSmall(c, 1);
-      if (k738_a3) bail();
-      value.p0x0102 = v;
-      // p0x0006: uint
-      v = readSmall(c, 1);
-      if (k738_a4) bail();
-      value.p0x0006 = v;
-      // p0x0004: uint
-      v = readSmall(c, 1);
-      if (k738_a5) bail();
-      value.p0x0004 = v;
-      // p0x0003: uint
-      v = readSmall(c, 1);
-      if (k738_a6) bail();
-      value.p0x0003 = v;
-      // p0x0002: uint
-      v = readSmall(c, 1);
-      if (k738_a7) bail();
-      value.p0x0002 = v;
-      // max_cid: uint
-      v = read(c, 16);
-      if (k738_a8) bail();
-      value.max_cid = v;
       // setup_parameters: ref
       if (!cut && c.end - c.pos >= 1) {
         v = t739(c, env);
         lastTail = 9;
         lastTailValue = v;
-        if (k738_a9) bail();
         value.setup_parameters = v;
       } else cut = true;
       k738.tailJoins(value, lastTail, lastTailValue);
@@ -29145,11 +25773,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // type: uint
       v = readSmall(c, 8);
-      if (k739_a0) bail();
       value.type = v;
       // container: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k739_a1) bail();
       value.container = v;
     }
     env.depth--;
@@ -29161,16 +25787,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k740_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, cpoi: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.cpoi = v;
       }
-      // cpoi: uint
-      v = readSmall(c, 1);
-      if (k740_a1) bail();
-      value.cpoi = v;
     }
     env.depth--;
     return value;
@@ -29183,7 +25814,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // contents: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k741_a0) bail();
       value.contents = v;
     }
     env.depth--;
@@ -29195,16 +25825,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 2);
-      if (v !== 0) {
-        if (k742_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, ddx: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 3 : bitsAt(b, p + 2, 2);
+        value.ddx = v;
       }
-      // ddx: uint
-      v = readSmall(c, 2);
-      if (k742_a1) bail();
-      value.ddx = v;
     }
     env.depth--;
     return value;
@@ -29217,7 +25852,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // value: uint
       v = read(c, 16);
-      if (k743_a0) bail();
       value.value = v;
     }
     env.depth--;
@@ -29229,22 +25863,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // dl_unit: uint
-      v = readSmall(c, 8);
-      if (k744_a0) bail();
-      value.dl_unit = v;
-      // dl: uint
-      v = read(c, 16);
-      if (k744_a1) bail();
-      value.dl = v;
-      // ul_unit: uint
-      v = readSmall(c, 8);
-      if (k744_a2) bail();
-      value.ul_unit = v;
-      // ul: uint
-      v = read(c, 16);
-      if (k744_a3) bail();
-      value.ul = v;
+      // dl_unit, dl, ul_unit, ul: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 48) broken();
+        c.pos = p + 48;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.dl_unit = v;
+        v = aligned ? ((b[o + 1] << 8) | b[o + 2]) : bitsAt(b, p + 8, 16);
+        value.dl = v;
+        v = aligned ? b[o + 3] : bitsAt(b, p + 24, 8);
+        value.ul_unit = v;
+        v = aligned ? ((b[o + 4] << 8) | b[o + 5]) : bitsAt(b, p + 32, 16);
+        value.ul = v;
+      }
     }
     env.depth--;
     return value;
@@ -29255,30 +25890,27 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // mbr_unit: uint
-      v = readSmall(c, 8);
-      if (k745_a0) bail();
-      value.mbr_unit = v;
-      // mbr_ul: uint
-      v = read(c, 16);
-      if (k745_a1) bail();
-      value.mbr_ul = v;
-      // mbr_dl: uint
-      v = read(c, 16);
-      if (k745_a2) bail();
-      value.mbr_dl = v;
-      // gbr_unit: uint
-      v = readSmall(c, 8);
-      if (k745_a3) bail();
-      value.gbr_unit = v;
-      // gbr_ul: uint
-      v = read(c, 16);
-      if (k745_a4) bail();
-      value.gbr_ul = v;
-      // gbr_dl: uint
-      v = read(c, 16);
-      if (k745_a5) bail();
-      value.gbr_dl = v;
+      // mbr_unit, mbr_ul, mbr_dl, gbr_unit, gbr_ul, gbr_dl: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 80) broken();
+        c.pos = p + 80;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.mbr_unit = v;
+        v = aligned ? ((b[o + 1] << 8) | b[o + 2]) : bitsAt(b, p + 8, 16);
+        value.mbr_ul = v;
+        v = aligned ? ((b[o + 3] << 8) | b[o + 4]) : bitsAt(b, p + 24, 16);
+        value.mbr_dl = v;
+        v = aligned ? b[o + 5] : bitsAt(b, p + 40, 8);
+        value.gbr_unit = v;
+        v = aligned ? ((b[o + 6] << 8) | b[o + 7]) : bitsAt(b, p + 48, 16);
+        value.gbr_ul = v;
+        v = aligned ? ((b[o + 8] << 8) | b[o + 9]) : bitsAt(b, p + 64, 16);
+        value.gbr_dl = v;
+      }
     }
     env.depth--;
     return value;
@@ -29289,16 +25921,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k746_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, low_priority: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.low_priority = v;
       }
-      // low_priority: uint
-      v = readSmall(c, 1);
-      if (k746_a1) bail();
-      value.low_priority = v;
     }
     env.depth--;
     return value;
@@ -29312,112 +25949,74 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let cut = false;
       let lastTail = -1;
       let lastTailValue: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 2);
-      if (v !== 0) {
-        if (k747_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, delay_class, reliability_class, peak_throughput, _spare_at_12, precedence_class, _spare_at_16, mean_throughput, traffic_class, delivery_order, delivery_of_erroneous_sdu, maximum_sdu_size, max_bitrate_ul, max_bitrate_dl, residual_ber, sdu_error_ratio, transfer_delay, traffic_handling_priority, guaranteed_bitrate_ul, guaranteed_bitrate_dl, _spare_at_88, signalling_indication, source_statistics_descriptor: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 96) broken();
+        c.pos = p + 96;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 3) & 7 : bitsAt(b, p + 2, 3);
+        value.delay_class = v;
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.reliability_class = v;
+        v = aligned ? (b[o + 1] >> 4) & 15 : bitsAt(b, p + 8, 4);
+        value.peak_throughput = v;
+        v = aligned ? (b[o + 1] >> 3) & 1 : bitsAt(b, p + 12, 1);
+        if (v !== 0) {
+          value._spare_at_12 = v;
+        }
+        v = aligned ? b[o + 1] & 7 : bitsAt(b, p + 13, 3);
+        value.precedence_class = v;
+        v = aligned ? (b[o + 2] >> 5) & 7 : bitsAt(b, p + 16, 3);
+        if (v !== 0) {
+          value._spare_at_16 = v;
+        }
+        v = aligned ? b[o + 2] & 31 : bitsAt(b, p + 19, 5);
+        value.mean_throughput = v;
+        v = aligned ? (b[o + 3] >> 5) & 7 : bitsAt(b, p + 24, 3);
+        value.traffic_class = v;
+        v = aligned ? (b[o + 3] >> 3) & 3 : bitsAt(b, p + 27, 2);
+        value.delivery_order = v;
+        v = aligned ? b[o + 3] & 7 : bitsAt(b, p + 29, 3);
+        value.delivery_of_erroneous_sdu = v;
+        v = aligned ? b[o + 4] : bitsAt(b, p + 32, 8);
+        value.maximum_sdu_size = v;
+        v = aligned ? b[o + 5] : bitsAt(b, p + 40, 8);
+        value.max_bitrate_ul = v;
+        v = aligned ? b[o + 6] : bitsAt(b, p + 48, 8);
+        value.max_bitrate_dl = v;
+        v = aligned ? (b[o + 7] >> 4) & 15 : bitsAt(b, p + 56, 4);
+        value.residual_ber = v;
+        v = aligned ? b[o + 7] & 15 : bitsAt(b, p + 60, 4);
+        value.sdu_error_ratio = v;
+        v = aligned ? (b[o + 8] >> 2) & 63 : bitsAt(b, p + 64, 6);
+        value.transfer_delay = v;
+        v = aligned ? b[o + 8] & 3 : bitsAt(b, p + 70, 2);
+        value.traffic_handling_priority = v;
+        v = aligned ? b[o + 9] : bitsAt(b, p + 72, 8);
+        value.guaranteed_bitrate_ul = v;
+        v = aligned ? b[o + 10] : bitsAt(b, p + 80, 8);
+        value.guaranteed_bitrate_dl = v;
+        v = aligned ? (b[o + 11] >> 5) & 7 : bitsAt(b, p + 88, 3);
+        if (v !== 0) {
+          value._spare_at_88 = v;
+        }
+        v = aligned ? (b[o + 11] >> 4) & 1 : bitsAt(b, p + 91, 1);
+        value.signalling_indication = v;
+        v = aligned ? b[o + 11] & 15 : bitsAt(b, p + 92, 4);
+        value.source_statistics_descriptor = v;
       }
-      // delay_class: uint
-      v = readSmall(c, 3);
-      if (k747_a1) bail();
-      value.delay_class = v;
-      // reliability_class: uint
-      v = readSmall(c, 3);
-      if (k747_a2) bail();
-      value.reliability_class = v;
-      // peak_throughput: uint
-      v = readSmall(c, 4);
-      if (k747_a3) bail();
-      value.peak_throughput = v;
-      // _spare_at_12: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k747_a4) bail();
-        value._spare_at_12 = v;
-      }
-      // precedence_class: uint
-      v = readSmall(c, 3);
-      if (k747_a5) bail();
-      value.precedence_class = v;
-      // _spare_at_16: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k747_a6) bail();
-        value._spare_at_16 = v;
-      }
-      // mean_throughput: uint
-      v = readSmall(c, 5);
-      if (k747_a7) bail();
-      value.mean_throughput = v;
-      // traffic_class: uint
-      v = readSmall(c, 3);
-      if (k747_a8) bail();
-      value.traffic_class = v;
-      // delivery_order: uint
-      v = readSmall(c, 2);
-      if (k747_a9) bail();
-      value.delivery_order = v;
-      // delivery_of_erroneous_sdu: uint
-      v = readSmall(c, 3);
-      if (k747_a10) bail();
-      value.delivery_of_erroneous_sdu = v;
-      // maximum_sdu_size: uint
-      v = readSmall(c, 8);
-      if (k747_a11) bail();
-      value.maximum_sdu_size = v;
-      // max_bitrate_ul: uint
-      v = readSmall(c, 8);
-      if (k747_a12) bail();
-      value.max_bitrate_ul = v;
-      // max_bitrate_dl: uint
-      v = readSmall(c, 8);
-      if (k747_a13) bail();
-      value.max_bitrate_dl = v;
-      // residual_ber: uint
-      v = readSmall(c, 4);
-      if (k747_a14) bail();
-      value.residual_ber = v;
-      // sdu_error_ratio: uint
-      v = readSmall(c, 4);
-      if (k747_a15) bail();
-      value.sdu_error_ratio = v;
-      // transfer_delay: uint
-      v = readSmall(c, 6);
-      if (k747_a16) bail();
-      value.transfer_delay = v;
-      // traffic_handling_priority: uint
-      v = readSmall(c, 2);
-      if (k747_a17) bail();
-      value.traffic_handling_priority = v;
-      // guaranteed_bitrate_ul: uint
-      v = readSmall(c, 8);
-      if (k747_a18) bail();
-      value.guaranteed_bitrate_ul = v;
-      // guaranteed_bitrate_dl: uint
-      v = readSmall(c, 8);
-      if (k747_a19) bail();
-      value.guaranteed_bitrate_dl = v;
-      // _spare_at_88: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k747_a20) bail();
-        value._spare_at_88 = v;
-      }
-      // signalling_indication: uint
-      v = readSmall(c, 1);
-      if (k747_a21) bail();
-      value.signalling_indication = v;
-      // source_statistics_descriptor: uint
-      v = readSmall(c, 4);
-      if (k747_a22) bail();
-      value.source_statistics_descriptor = v;
       // max_bitrate_dl_ext: uint
       if (!cut && c.end - c.pos >= 8) {
         v = readSmall(c, 8);
         lastTail = 23;
         lastTailValue = v;
-        if (k747_a23) bail();
         value.max_bitrate_dl_ext = v;
       } else cut = true;
       // guaranteed_bitrate_dl_ext: uint
@@ -29425,7 +26024,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 24;
         lastTailValue = v;
-        if (k747_a24) bail();
         value.guaranteed_bitrate_dl_ext = v;
       } else cut = true;
       // max_bitrate_ul_ext: uint
@@ -29433,7 +26031,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 25;
         lastTailValue = v;
-        if (k747_a25) bail();
         value.max_bitrate_ul_ext = v;
       } else cut = true;
       // guaranteed_bitrate_ul_ext: uint
@@ -29441,7 +26038,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 26;
         lastTailValue = v;
-        if (k747_a26) bail();
         value.guaranteed_bitrate_ul_ext = v;
       } else cut = true;
       // max_bitrate_dl_ext2: uint
@@ -29449,7 +26045,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 27;
         lastTailValue = v;
-        if (k747_a27) bail();
         value.max_bitrate_dl_ext2 = v;
       } else cut = true;
       // guaranteed_bitrate_dl_ext2: uint
@@ -29457,7 +26052,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 28;
         lastTailValue = v;
-        if (k747_a28) bail();
         value.guaranteed_bitrate_dl_ext2 = v;
       } else cut = true;
       // max_bitrate_ul_ext2: uint
@@ -29465,7 +26059,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 29;
         lastTailValue = v;
-        if (k747_a29) bail();
         value.max_bitrate_ul_ext2 = v;
       } else cut = true;
       // guaranteed_bitrate_ul_ext2: uint
@@ -29473,7 +26066,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 30;
         lastTailValue = v;
-        if (k747_a30) bail();
         value.guaranteed_bitrate_ul_ext2 = v;
       } else cut = true;
       k747.tailJoins(value, lastTail, lastTailValue);
@@ -29488,19 +26080,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(6), starts: new Array(6), value, origin: c.pos };
       let v: unknown;
-      // operation_code: uint
-      v = readSmall(c, 3);
-      fr.vals[0] = v as number;
-      if (k748_a0) bail();
-      value.operation_code = v;
-      // e_bit: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      if (k748_a1) bail();
-      value.e_bit = v;
-      // number_of_packet_filters: uint
-      v = readSmall(c, 4);
-      fr.vals[2] = v as number;
+      // operation_code, e_bit, number_of_packet_filters: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 5) & 7 : bitsAt(b, p + 0, 3);
+        fr.vals[0] = v as number;
+        value.operation_code = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        fr.vals[1] = v as number;
+        value.e_bit = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        fr.vals[2] = v as number;
+      }
       // packet_filters: list
       if (k748_in3.includes(fr.vals[0] ?? -1)) {
         {
@@ -29516,7 +26112,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           if (items.length < 0) bail();
           v = items;
         }
-        if (k748_a3) bail();
         value.packet_filters = v;
       }
       // packet_filter_identifiers: list
@@ -29534,7 +26129,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           if (items.length < 0) bail();
           v = items;
         }
-        if (k748_a4) bail();
         value.packet_filter_identifiers = v;
       }
       // parameters: list
@@ -29552,7 +26146,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           if (items.length < 0) bail();
           v = items;
         }
-        if (k748_a5) bail();
         value.parameters = v;
       }
       if (fr.vals[2] !== undefined && !("packet_filters" in value) && !("packet_filter_identifiers" in value)) value.number_of_packet_filters = fr.vals[2];
@@ -29566,16 +26159,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k749_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, identifier: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        value.identifier = v;
       }
-      // identifier: uint
-      v = readSmall(c, 4);
-      if (k749_a1) bail();
-      value.identifier = v;
     }
     env.depth--;
     return value;
@@ -29587,27 +26185,27 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(6), starts: new Array(6), value, origin: c.pos };
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 2);
-      if (v !== 0) {
-        if (k750_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, direction, identifier, precedence, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 4) & 3 : bitsAt(b, p + 2, 2);
+        value.direction = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        value.identifier = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.precedence = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        fr.vals[4] = v as number;
       }
-      // direction: uint
-      v = readSmall(c, 2);
-      if (k750_a1) bail();
-      value.direction = v;
-      // identifier: uint
-      v = readSmall(c, 4);
-      if (k750_a2) bail();
-      value.identifier = v;
-      // precedence: uint
-      v = readSmall(c, 8);
-      if (k750_a3) bail();
-      value.precedence = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[4] = v as number;
       // components: list
       fr.starts[5] = c.pos;
       {
@@ -29629,7 +26227,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k750_a5) bail();
       value.components = v;
       if (fr.vals[4] !== undefined && !("components" in value)) value.length = fr.vals[4];
     }
@@ -29718,15 +26315,12 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // component_type: uint
       v = readSmall(c, 8);
-      if (k752_a0) bail();
       value.component_type = v;
       // address: bytes
       v = octetsValue(c, env, 32, undefined);
-      if (k752_a1) bail();
       value.address = v;
       // mask: bytes
       v = octetsValue(c, env, 32, undefined);
-      if (k752_a2) bail();
       value.mask = v;
     }
     env.depth--;
@@ -29740,15 +26334,12 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // component_type: uint
       v = readSmall(c, 8);
-      if (k753_a0) bail();
       value.component_type = v;
       // address: bytes
       v = octetsValue(c, env, 128, undefined);
-      if (k753_a1) bail();
       value.address = v;
       // mask: bytes
       v = octetsValue(c, env, 128, undefined);
-      if (k753_a2) bail();
       value.mask = v;
     }
     env.depth--;
@@ -29762,15 +26353,12 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // component_type: uint
       v = readSmall(c, 8);
-      if (k754_a0) bail();
       value.component_type = v;
       // address: bytes
       v = octetsValue(c, env, 128, undefined);
-      if (k754_a1) bail();
       value.address = v;
       // prefix_length: uint
       v = readSmall(c, 8);
-      if (k754_a2) bail();
       value.prefix_length = v;
     }
     env.depth--;
@@ -29782,14 +26370,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // component_type: uint
-      v = readSmall(c, 8);
-      if (k755_a0) bail();
-      value.component_type = v;
-      // protocol: uint
-      v = readSmall(c, 8);
-      if (k755_a1) bail();
-      value.protocol = v;
+      // component_type, protocol: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.component_type = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.protocol = v;
+      }
     }
     env.depth--;
     return value;
@@ -29800,14 +26393,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // component_type: uint
-      v = readSmall(c, 8);
-      if (k756_a0) bail();
-      value.component_type = v;
-      // port: uint
-      v = read(c, 16);
-      if (k756_a1) bail();
-      value.port = v;
+      // component_type, port: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.component_type = v;
+        v = aligned ? ((b[o + 1] << 8) | b[o + 2]) : bitsAt(b, p + 8, 16);
+        value.port = v;
+      }
     }
     env.depth--;
     return value;
@@ -29818,18 +26416,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // component_type: uint
-      v = readSmall(c, 8);
-      if (k757_a0) bail();
-      value.component_type = v;
-      // low: uint
-      v = read(c, 16);
-      if (k757_a1) bail();
-      value.low = v;
-      // high: uint
-      v = read(c, 16);
-      if (k757_a2) bail();
-      value.high = v;
+      // component_type, low, high: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 40) broken();
+        c.pos = p + 40;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.component_type = v;
+        v = aligned ? ((b[o + 1] << 8) | b[o + 2]) : bitsAt(b, p + 8, 16);
+        value.low = v;
+        v = aligned ? ((b[o + 3] << 8) | b[o + 4]) : bitsAt(b, p + 24, 16);
+        value.high = v;
+      }
     }
     env.depth--;
     return value;
@@ -29840,14 +26441,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // component_type: uint
-      v = readSmall(c, 8);
-      if (k758_a0) bail();
-      value.component_type = v;
-      // spi: uint
-      v = read(c, 32);
-      if (k758_a1) bail();
-      value.spi = v;
+      // component_type, spi: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 40) broken();
+        c.pos = p + 40;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.component_type = v;
+        v = aligned ? b[o + 1] * 16777216 + ((b[o + 2] << 16) | (b[o + 3] << 8) | b[o + 4]) : bitsAt(b, p + 8, 32);
+        value.spi = v;
+      }
     }
     env.depth--;
     return value;
@@ -29858,18 +26464,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // component_type: uint
-      v = readSmall(c, 8);
-      if (k759_a0) bail();
-      value.component_type = v;
-      // traffic_class: uint
-      v = readSmall(c, 8);
-      if (k759_a1) bail();
-      value.traffic_class = v;
-      // mask: uint
-      v = readSmall(c, 8);
-      if (k759_a2) bail();
-      value.mask = v;
+      // component_type, traffic_class, mask: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.component_type = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.traffic_class = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        value.mask = v;
+      }
     }
     env.depth--;
     return value;
@@ -29880,20 +26489,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // component_type: uint
-      v = readSmall(c, 8);
-      if (k760_a0) bail();
-      value.component_type = v;
-      // _spare_at_8: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k760_a1) bail();
-        value._spare_at_8 = v;
+      // component_type, _spare_at_8, flow_label: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.component_type = v;
+        v = aligned ? (b[o + 1] >> 4) & 15 : bitsAt(b, p + 8, 4);
+        if (v !== 0) {
+          value._spare_at_8 = v;
+        }
+        v = aligned ? ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) & 1048575 : bitsAt(b, p + 12, 20);
+        value.flow_label = v;
       }
-      // flow_label: uint
-      v = read(c, 20);
-      if (k760_a2) bail();
-      value.flow_label = v;
     }
     env.depth--;
     return value;
@@ -29906,11 +26518,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // component_type: uint
       v = readSmall(c, 8);
-      if (k761_a0) bail();
       value.component_type = v;
       // mac_address: bytes
       v = octetsValue(c, env, 48, undefined);
-      if (k761_a1) bail();
       value.mac_address = v;
     }
     env.depth--;
@@ -29922,20 +26532,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // component_type: uint
-      v = readSmall(c, 8);
-      if (k762_a0) bail();
-      value.component_type = v;
-      // _spare_at_8: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k762_a1) bail();
-        value._spare_at_8 = v;
+      // component_type, _spare_at_8, vid: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.component_type = v;
+        v = aligned ? (b[o + 1] >> 4) & 15 : bitsAt(b, p + 8, 4);
+        if (v !== 0) {
+          value._spare_at_8 = v;
+        }
+        v = aligned ? ((b[o + 1] << 8) | b[o + 2]) & 4095 : bitsAt(b, p + 12, 12);
+        value.vid = v;
       }
-      // vid: uint
-      v = read(c, 12);
-      if (k762_a2) bail();
-      value.vid = v;
     }
     env.depth--;
     return value;
@@ -29946,24 +26559,25 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // component_type: uint
-      v = readSmall(c, 8);
-      if (k763_a0) bail();
-      value.component_type = v;
-      // _spare_at_8: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k763_a1) bail();
-        value._spare_at_8 = v;
+      // component_type, _spare_at_8, pcp, dei: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.component_type = v;
+        v = aligned ? (b[o + 1] >> 4) & 15 : bitsAt(b, p + 8, 4);
+        if (v !== 0) {
+          value._spare_at_8 = v;
+        }
+        v = aligned ? (b[o + 1] >> 1) & 7 : bitsAt(b, p + 12, 3);
+        value.pcp = v;
+        v = aligned ? b[o + 1] & 1 : bitsAt(b, p + 15, 1);
+        value.dei = v;
       }
-      // pcp: uint
-      v = readSmall(c, 3);
-      if (k763_a2) bail();
-      value.pcp = v;
-      // dei: uint
-      v = readSmall(c, 1);
-      if (k763_a3) bail();
-      value.dei = v;
     }
     env.depth--;
     return value;
@@ -29974,14 +26588,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // component_type: uint
-      v = readSmall(c, 8);
-      if (k764_a0) bail();
-      value.component_type = v;
-      // ethertype: uint
-      v = read(c, 16);
-      if (k764_a1) bail();
-      value.ethertype = v;
+      // component_type, ethertype: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.component_type = v;
+        v = aligned ? ((b[o + 1] << 8) | b[o + 2]) : bitsAt(b, p + 8, 16);
+        value.ethertype = v;
+      }
     }
     env.depth--;
     return value;
@@ -30016,17 +26635,22 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // parameter_identifier: uint
-      v = readSmall(c, 8);
-      if (k766_a0) bail();
-      value.parameter_identifier = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // parameter_identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.parameter_identifier = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // token: bytes
       fr.starts[2] = c.pos;
       v = octetsValue(c, env, k766_r2(c, fr), undefined);
-      if (k766_a2) bail();
       value.token = v;
       if (fr.vals[1] !== undefined && !("token" in value)) value.length = fr.vals[1];
     }
@@ -30040,13 +26664,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // parameter_identifier: uint
-      v = readSmall(c, 8);
-      if (k767_a0) bail();
-      value.parameter_identifier = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // parameter_identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.parameter_identifier = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // flow: ref
       fr.starts[2] = c.pos;
       {
@@ -30057,7 +26687,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k767_a2) bail();
       value.flow = v;
       if (fr.vals[1] !== undefined && !("flow" in value)) value.length = fr.vals[1];
     }
@@ -30070,14 +26699,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // media_component_number: uint
-      v = read(c, 16);
-      if (k768_a0) bail();
-      value.media_component_number = v;
-      // ip_flow_number: uint
-      v = read(c, 16);
-      if (k768_a1) bail();
-      value.ip_flow_number = v;
+      // media_component_number, ip_flow_number: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? ((b[o + 0] << 8) | b[o + 1]) : bitsAt(b, p + 0, 16);
+        value.media_component_number = v;
+        v = aligned ? ((b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 16, 16);
+        value.ip_flow_number = v;
+      }
     }
     env.depth--;
     return value;
@@ -30089,13 +26723,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // parameter_identifier: uint
-      v = readSmall(c, 8);
-      if (k769_a0) bail();
-      value.parameter_identifier = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // parameter_identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.parameter_identifier = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // identifiers: list
       fr.starts[2] = c.pos;
       {
@@ -30117,7 +26757,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k769_a2) bail();
       value.identifiers = v;
       if (fr.vals[1] !== undefined && !("identifiers" in value)) value.length = fr.vals[1];
     }
@@ -30130,16 +26769,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k770_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, identifier: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        value.identifier = v;
       }
-      // identifier: uint
-      v = readSmall(c, 4);
-      if (k770_a1) bail();
-      value.identifier = v;
     }
     env.depth--;
     return value;
@@ -30151,17 +26795,22 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // parameter_identifier: uint
-      v = readSmall(c, 8);
-      if (k771_a0) bail();
-      value.parameter_identifier = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // parameter_identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.parameter_identifier = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // content: bytes
       fr.starts[2] = c.pos;
       v = octetsValue(c, env, k771_r2(c, fr), undefined);
-      if (k771_a2) bail();
       value.content = v;
       if (fr.vals[1] !== undefined && !("content" in value)) value.length = fr.vals[1];
     }
@@ -30174,22 +26823,25 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // ext: uint
-      v = readSmall(c, 1);
-      if (v !== 1) {
-        if (k772_a0) bail();
-        value.ext = v;
+      // ext, _spare_at_1, configuration_protocol: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 1) {
+          value.ext = v;
+        }
+        v = aligned ? (b[o + 0] >> 3) & 15 : bitsAt(b, p + 1, 4);
+        if (v !== 0) {
+          value._spare_at_1 = v;
+        }
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.configuration_protocol = v;
       }
-      // _spare_at_1: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k772_a1) bail();
-        value._spare_at_1 = v;
-      }
-      // configuration_protocol: uint
-      v = readSmall(c, 3);
-      if (k772_a2) bail();
-      value.configuration_protocol = v;
       // containers: list
       {
         const items: unknown[] = [];
@@ -30204,7 +26856,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k772_a3) bail();
       value.containers = v;
     }
     env.depth--;
@@ -30216,22 +26867,25 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // ext: uint
-      v = readSmall(c, 1);
-      if (v !== 1) {
-        if (k773_a0) bail();
-        value.ext = v;
+      // ext, _spare_at_1, configuration_protocol: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 1) {
+          value.ext = v;
+        }
+        v = aligned ? (b[o + 0] >> 3) & 15 : bitsAt(b, p + 1, 4);
+        if (v !== 0) {
+          value._spare_at_1 = v;
+        }
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.configuration_protocol = v;
       }
-      // _spare_at_1: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k773_a1) bail();
-        value._spare_at_1 = v;
-      }
-      // configuration_protocol: uint
-      v = readSmall(c, 3);
-      if (k773_a2) bail();
-      value.configuration_protocol = v;
       // containers: list
       {
         const items: unknown[] = [];
@@ -30246,7 +26900,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k773_a3) bail();
       value.containers = v;
     }
     env.depth--;
@@ -30262,7 +26915,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // id: uint
       v = read(c, 16);
       fr.vals[0] = v as number;
-      if (k774_a0) bail();
       value.id = v;
       // contents: switch
       {
@@ -31061,7 +27713,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         fn ??= t776;
         v = fn!(c, env);
       }
-      if (k774_a1) bail();
       value.contents = v;
     }
     env.depth--;
@@ -31077,7 +27728,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // id: uint
       v = read(c, 16);
       fr.vals[0] = v as number;
-      if (k775_a0) bail();
       value.id = v;
       // contents: switch
       {
@@ -31924,7 +28574,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         fn ??= t776;
         v = fn!(c, env);
       }
-      if (k775_a1) bail();
       value.contents = v;
     }
     env.depth--;
@@ -31943,7 +28592,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // data: bytes
       fr.starts[1] = c.pos;
       v = octetsValue(c, env, k776_r1(c, fr), undefined);
-      if (k776_a1) bail();
       value.data = v;
       if (fr.vals[0] !== undefined && !("data" in value)) value.length = fr.vals[0];
     }
@@ -31963,12 +28611,10 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // plmn: codec
       fr.starts[1] = c.pos;
       v = k777_f1(c, env, fr);
-      if (k777_a1) bail();
       value.plmn = v;
       // data: bytes
       fr.starts[2] = c.pos;
       v = octetsValue(c, env, k777_r2(c, fr), undefined);
-      if (k777_a2) bail();
       value.data = v;
       if (fr.vals[0] !== undefined && !("plmn" in value) && !("data" in value)) value.length = fr.vals[0];
     }
@@ -31988,7 +28634,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // data: bytes
       fr.starts[1] = c.pos;
       v = octetsValue(c, env, k778_r1(c, fr), undefined);
-      if (k778_a1) bail();
       value.data = v;
       if (fr.vals[0] !== undefined && !("data" in value)) value.length = fr.vals[0];
     }
@@ -32008,7 +28653,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // address: bytes
       fr.starts[1] = c.pos;
       v = octetsValue(c, env, k779_r1(c, fr), undefined);
-      if (k779_a1) bail();
       value.address = v;
       if (fr.vals[0] !== undefined && !("address" in value)) value.length = fr.vals[0];
     }
@@ -32028,7 +28672,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // address: bytes
       fr.starts[1] = c.pos;
       v = octetsValue(c, env, k780_r1(c, fr), undefined);
-      if (k780_a1) bail();
       value.address = v;
       if (fr.vals[0] !== undefined && !("address" in value)) value.length = fr.vals[0];
     }
@@ -32048,7 +28691,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // address: bytes
       fr.starts[1] = c.pos;
       v = octetsValue(c, env, k781_r1(c, fr), undefined);
-      if (k781_a1) bail();
       value.address = v;
       if (fr.vals[0] !== undefined && !("address" in value)) value.length = fr.vals[0];
     }
@@ -32068,7 +28710,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // address: bytes
       fr.starts[1] = c.pos;
       v = octetsValue(c, env, k782_r1(c, fr), undefined);
-      if (k782_a1) bail();
       value.address = v;
       if (fr.vals[0] !== undefined && !("address" in value)) value.length = fr.vals[0];
     }
@@ -32088,7 +28729,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // address: bytes
       fr.starts[1] = c.pos;
       v = octetsValue(c, env, k783_r1(c, fr), undefined);
-      if (k783_a1) bail();
       value.address = v;
       if (fr.vals[0] !== undefined && !("address" in value)) value.length = fr.vals[0];
     }
@@ -32108,7 +28748,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // address: bytes
       fr.starts[1] = c.pos;
       v = octetsValue(c, env, k784_r1(c, fr), undefined);
-      if (k784_a1) bail();
       value.address = v;
       if (fr.vals[0] !== undefined && !("address" in value)) value.length = fr.vals[0];
     }
@@ -32135,7 +28774,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k785_a1) bail();
       value.prefix = v;
       if (fr.vals[0] !== undefined && !("prefix" in value)) value.length = fr.vals[0];
     }
@@ -32156,7 +28794,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = octetsValue(c, env, 128, undefined);
         lastTail = 0;
         lastTailValue = v;
-        if (k786_a0) bail();
         value.address = v;
       } else cut = true;
       // prefix_length: uint
@@ -32164,7 +28801,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 1;
         lastTailValue = v;
-        if (k786_a1) bail();
         value.prefix_length = v;
       } else cut = true;
       k786.tailJoins(value, lastTail, lastTailValue);
@@ -32192,7 +28828,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k787_a1) bail();
       value.value = v;
       if (fr.vals[0] !== undefined && !("value" in value)) value.length = fr.vals[0];
     }
@@ -32213,7 +28848,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 0;
         lastTailValue = v;
-        if (k788_a0) bail();
         value.reject_code = v;
       } else cut = true;
       k788.tailJoins(value, lastTail, lastTailValue);
@@ -32241,7 +28875,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k789_a1) bail();
       value.value = v;
       if (fr.vals[0] !== undefined && !("value" in value)) value.length = fr.vals[0];
     }
@@ -32262,7 +28895,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 0;
         lastTailValue = v;
-        if (k790_a0) bail();
         value.mode = v;
       } else cut = true;
       k790.tailJoins(value, lastTail, lastTailValue);
@@ -32290,7 +28922,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k791_a1) bail();
       value.value = v;
       if (fr.vals[0] !== undefined && !("value" in value)) value.length = fr.vals[0];
     }
@@ -32311,7 +28942,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = read(c, 16);
         lastTail = 0;
         lastTailValue = v;
-        if (k792_a0) bail();
         value.mtu = v;
       } else cut = true;
       k792.tailJoins(value, lastTail, lastTailValue);
@@ -32339,7 +28969,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k793_a1) bail();
       value.value = v;
       if (fr.vals[0] !== undefined && !("value" in value)) value.length = fr.vals[0];
     }
@@ -32360,7 +28989,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 0;
         lastTailValue = v;
-        if (k794_a0) bail();
         value.mode = v;
       } else cut = true;
       k794.tailJoins(value, lastTail, lastTailValue);
@@ -32388,7 +29016,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k795_a1) bail();
       value.value = v;
       if (fr.vals[0] !== undefined && !("value" in value)) value.length = fr.vals[0];
     }
@@ -32409,7 +29036,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = read(c, 16);
         lastTail = 0;
         lastTailValue = v;
-        if (k796_a0) bail();
         value.mtu = v;
       } else cut = true;
       k796.tailJoins(value, lastTail, lastTailValue);
@@ -32437,7 +29063,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k797_a1) bail();
       value.value = v;
       if (fr.vals[0] !== undefined && !("value" in value)) value.length = fr.vals[0];
     }
@@ -32450,24 +29075,25 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k798_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, aer, ul_time_unit, max_ul_rate: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.aer = v;
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.ul_time_unit = v;
+        v = aligned ? ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 8, 24);
+        value.max_ul_rate = v;
       }
-      // aer: uint
-      v = readSmall(c, 1);
-      if (k798_a1) bail();
-      value.aer = v;
-      // ul_time_unit: uint
-      v = readSmall(c, 3);
-      if (k798_a2) bail();
-      value.ul_time_unit = v;
-      // max_ul_rate: uint
-      v = read(c, 24);
-      if (k798_a3) bail();
-      value.max_ul_rate = v;
     }
     env.depth--;
     return value;
@@ -32492,7 +29118,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k799_a1) bail();
       value.value = v;
       if (fr.vals[0] !== undefined && !("value" in value)) value.length = fr.vals[0];
     }
@@ -32505,20 +29130,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 5);
-      if (v !== 0) {
-        if (k800_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, ul_time_unit, max_ul_rate: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 3) & 31 : bitsAt(b, p + 0, 5);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.ul_time_unit = v;
+        v = aligned ? ((b[o + 1] << 8) | b[o + 2]) : bitsAt(b, p + 8, 16);
+        value.max_ul_rate = v;
       }
-      // ul_time_unit: uint
-      v = readSmall(c, 3);
-      if (k800_a1) bail();
-      value.ul_time_unit = v;
-      // max_ul_rate: uint
-      v = read(c, 16);
-      if (k800_a2) bail();
-      value.max_ul_rate = v;
     }
     env.depth--;
     return value;
@@ -32543,7 +29171,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k801_a1) bail();
       value.value = v;
       if (fr.vals[0] !== undefined && !("value" in value)) value.length = fr.vals[0];
     }
@@ -32564,7 +29191,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = read(c, 16);
         lastTail = 0;
         lastTailValue = v;
-        if (k802_a0) bail();
         value.lifetime = v;
       } else cut = true;
       k802.tailJoins(value, lastTail, lastTailValue);
@@ -32592,7 +29218,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k803_a1) bail();
       value.value = v;
       if (fr.vals[0] !== undefined && !("value" in value)) value.length = fr.vals[0];
     }
@@ -32613,7 +29238,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = read(c, 16);
         lastTail = 0;
         lastTailValue = v;
-        if (k804_a0) bail();
         value.mtu = v;
       } else cut = true;
       k804.tailJoins(value, lastTail, lastTailValue);
@@ -32641,7 +29265,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k805_a1) bail();
       value.value = v;
       if (fr.vals[0] !== undefined && !("value" in value)) value.length = fr.vals[0];
     }
@@ -32662,7 +29285,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = read(c, 16);
         lastTail = 0;
         lastTailValue = v;
-        if (k806_a0) bail();
         value.mtu = v;
       } else cut = true;
       k806.tailJoins(value, lastTail, lastTailValue);
@@ -32690,7 +29312,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k807_a1) bail();
       value.value = v;
       if (fr.vals[0] !== undefined && !("value" in value)) value.length = fr.vals[0];
     }
@@ -32711,7 +29332,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 0;
         lastTailValue = v;
-        if (k808_a0) bail();
         value.status = v;
       } else cut = true;
       k808.tailJoins(value, lastTail, lastTailValue);
@@ -32739,7 +29359,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k809_a1) bail();
       value.value = v;
       if (fr.vals[0] !== undefined && !("value" in value)) value.length = fr.vals[0];
     }
@@ -32760,7 +29379,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 0;
         lastTailValue = v;
-        if (k810_a0) bail();
         value.pdu_session_id = v;
       } else cut = true;
       k810.tailJoins(value, lastTail, lastTailValue);
@@ -32788,7 +29406,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k811_a1) bail();
       value.value = v;
       if (fr.vals[0] !== undefined && !("value" in value)) value.length = fr.vals[0];
     }
@@ -32809,7 +29426,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = readSmall(c, 8);
         lastTail = 0;
         lastTailValue = v;
-        if (k812_a0) bail();
         value.cause = v;
       } else cut = true;
       k812.tailJoins(value, lastTail, lastTailValue);
@@ -32837,7 +29453,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k813_a1) bail();
       value.packet = v;
       if (fr.vals[0] !== undefined && !("packet" in value)) value.length = fr.vals[0];
     }
@@ -32864,7 +29479,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k814_a1) bail();
       value.packet = v;
       if (fr.vals[0] !== undefined && !("packet" in value)) value.length = fr.vals[0];
     }
@@ -32891,7 +29505,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k815_a1) bail();
       value.packet = v;
       if (fr.vals[0] !== undefined && !("packet" in value)) value.length = fr.vals[0];
     }
@@ -32905,17 +29518,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(4), starts: new Array(4), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = readSmall(c, 8);
-      if (k816_a0) bail();
-      value.code = v;
-      // identifier: uint
-      v = readSmall(c, 8);
-      if (k816_a1) bail();
-      value.identifier = v;
-      // length: uint
-      v = read(c, 16);
-      fr.vals[2] = v as number;
+      // code, identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.code = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.identifier = v;
+        v = aligned ? ((b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 16, 16);
+        fr.vals[2] = v as number;
+      }
       // options: list
       fr.starts[3] = c.pos;
       {
@@ -32937,7 +29554,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k816_a3) bail();
       value.options = v;
       if (fr.vals[2] !== undefined && !("options" in value)) value.length = fr.vals[2];
     }
@@ -32989,17 +29605,22 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // type: uint
-      v = readSmall(c, 8);
-      if (k818_a0) bail();
-      value.type = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // type, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.type = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // address: bytes
       fr.starts[2] = c.pos;
       v = octetsValue(c, env, k818_r2(c, fr), undefined);
-      if (k818_a2) bail();
       value.address = v;
       if (fr.vals[1] !== undefined && !("address" in value)) value.length = fr.vals[1];
     }
@@ -33013,17 +29634,22 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // type: uint
-      v = readSmall(c, 8);
-      if (k819_a0) bail();
-      value.type = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // type, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.type = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // address: bytes
       fr.starts[2] = c.pos;
       v = octetsValue(c, env, k819_r2(c, fr), undefined);
-      if (k819_a2) bail();
       value.address = v;
       if (fr.vals[1] !== undefined && !("address" in value)) value.length = fr.vals[1];
     }
@@ -33037,17 +29663,22 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // type: uint
-      v = readSmall(c, 8);
-      if (k820_a0) bail();
-      value.type = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // type, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.type = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // address: bytes
       fr.starts[2] = c.pos;
       v = octetsValue(c, env, k820_r2(c, fr), undefined);
-      if (k820_a2) bail();
       value.address = v;
       if (fr.vals[1] !== undefined && !("address" in value)) value.length = fr.vals[1];
     }
@@ -33061,17 +29692,22 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // type: uint
-      v = readSmall(c, 8);
-      if (k821_a0) bail();
-      value.type = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // type, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.type = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // address: bytes
       fr.starts[2] = c.pos;
       v = octetsValue(c, env, k821_r2(c, fr), undefined);
-      if (k821_a2) bail();
       value.address = v;
       if (fr.vals[1] !== undefined && !("address" in value)) value.length = fr.vals[1];
     }
@@ -33085,17 +29721,22 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // type: uint
-      v = readSmall(c, 8);
-      if (k822_a0) bail();
-      value.type = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // type, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.type = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // address: bytes
       fr.starts[2] = c.pos;
       v = octetsValue(c, env, k822_r2(c, fr), undefined);
-      if (k822_a2) bail();
       value.address = v;
       if (fr.vals[1] !== undefined && !("address" in value)) value.length = fr.vals[1];
     }
@@ -33109,17 +29750,22 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // type: uint
-      v = readSmall(c, 8);
-      if (k823_a0) bail();
-      value.type = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // type, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.type = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // data: bytes
       fr.starts[2] = c.pos;
       v = octetsValue(c, env, k823_r2(c, fr), undefined);
-      if (k823_a2) bail();
       value.data = v;
       if (fr.vals[1] !== undefined && !("data" in value)) value.length = fr.vals[1];
     }
@@ -33156,17 +29802,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(4), starts: new Array(4), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = readSmall(c, 8);
-      if (k825_a0) bail();
-      value.code = v;
-      // identifier: uint
-      v = readSmall(c, 8);
-      if (k825_a1) bail();
-      value.identifier = v;
-      // length: uint
-      v = read(c, 16);
-      fr.vals[2] = v as number;
+      // code, identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.code = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.identifier = v;
+        v = aligned ? ((b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 16, 16);
+        fr.vals[2] = v as number;
+      }
       // data: ref
       fr.starts[3] = c.pos;
       {
@@ -33177,7 +29827,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k825_a3) bail();
       value.data = v;
       if (fr.vals[2] !== undefined && !("data" in value)) value.length = fr.vals[2];
     }
@@ -33197,7 +29846,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // peer_id: bytes
       fr.starts[1] = c.pos;
       v = octetsValue(c, env, k826_r1(c, fr), 'ascii');
-      if (k826_a1) bail();
       value.peer_id = v;
       // password_length: uint
       v = readSmall(c, 8);
@@ -33205,7 +29853,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // password: bytes
       fr.starts[3] = c.pos;
       v = octetsValue(c, env, k826_r3(c, fr), 'ascii');
-      if (k826_a3) bail();
       value.password = v;
       if (fr.vals[0] !== undefined && !("peer_id" in value)) value.peer_id_length = fr.vals[0];
       if (fr.vals[2] !== undefined && !("password" in value)) value.password_length = fr.vals[2];
@@ -33220,17 +29867,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(4), starts: new Array(4), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = readSmall(c, 8);
-      if (k827_a0) bail();
-      value.code = v;
-      // identifier: uint
-      v = readSmall(c, 8);
-      if (k827_a1) bail();
-      value.identifier = v;
-      // length: uint
-      v = read(c, 16);
-      fr.vals[2] = v as number;
+      // code, identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.code = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.identifier = v;
+        v = aligned ? ((b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 16, 16);
+        fr.vals[2] = v as number;
+      }
       // data: ref
       fr.starts[3] = c.pos;
       {
@@ -33241,7 +29892,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k827_a3) bail();
       value.data = v;
       if (fr.vals[2] !== undefined && !("data" in value)) value.length = fr.vals[2];
     }
@@ -33261,7 +29911,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // message: bytes
       fr.starts[1] = c.pos;
       v = octetsValue(c, env, k828_r1(c, fr), 'ascii');
-      if (k828_a1) bail();
       value.message = v;
       if (fr.vals[0] !== undefined && !("message" in value)) value.message_length = fr.vals[0];
     }
@@ -33275,21 +29924,24 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(4), starts: new Array(4), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = readSmall(c, 8);
-      if (k829_a0) bail();
-      value.code = v;
-      // identifier: uint
-      v = readSmall(c, 8);
-      if (k829_a1) bail();
-      value.identifier = v;
-      // length: uint
-      v = read(c, 16);
-      fr.vals[2] = v as number;
+      // code, identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.code = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.identifier = v;
+        v = aligned ? ((b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 16, 16);
+        fr.vals[2] = v as number;
+      }
       // data: bytes
       fr.starts[3] = c.pos;
       v = octetsValue(c, env, k829_r3(c, fr), undefined);
-      if (k829_a3) bail();
       value.data = v;
       if (fr.vals[2] !== undefined && !("data" in value)) value.length = fr.vals[2];
     }
@@ -33329,17 +29981,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(4), starts: new Array(4), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = readSmall(c, 8);
-      if (k831_a0) bail();
-      value.code = v;
-      // identifier: uint
-      v = readSmall(c, 8);
-      if (k831_a1) bail();
-      value.identifier = v;
-      // length: uint
-      v = read(c, 16);
-      fr.vals[2] = v as number;
+      // code, identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.code = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.identifier = v;
+        v = aligned ? ((b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 16, 16);
+        fr.vals[2] = v as number;
+      }
       // data: ref
       fr.starts[3] = c.pos;
       {
@@ -33350,7 +30006,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k831_a3) bail();
       value.data = v;
       if (fr.vals[2] !== undefined && !("data" in value)) value.length = fr.vals[2];
     }
@@ -33370,11 +30025,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // value: bytes
       fr.starts[1] = c.pos;
       v = octetsValue(c, env, k832_r1(c, fr), undefined);
-      if (k832_a1) bail();
       value.value = v;
       // name: bytes
       v = octetsValue(c, env, c.end - c.pos, 'ascii');
-      if (k832_a2) bail();
       value.name = v;
       if (fr.vals[0] !== undefined && !("value" in value)) value.value_size = fr.vals[0];
     }
@@ -33388,21 +30041,24 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(4), starts: new Array(4), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = readSmall(c, 8);
-      if (k833_a0) bail();
-      value.code = v;
-      // identifier: uint
-      v = readSmall(c, 8);
-      if (k833_a1) bail();
-      value.identifier = v;
-      // length: uint
-      v = read(c, 16);
-      fr.vals[2] = v as number;
+      // code, identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.code = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.identifier = v;
+        v = aligned ? ((b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 16, 16);
+        fr.vals[2] = v as number;
+      }
       // message: bytes
       fr.starts[3] = c.pos;
       v = octetsValue(c, env, k833_r3(c, fr), 'ascii');
-      if (k833_a3) bail();
       value.message = v;
       if (fr.vals[2] !== undefined && !("message" in value)) value.length = fr.vals[2];
     }
@@ -33416,21 +30072,24 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(4), starts: new Array(4), value, origin: c.pos };
       let v: unknown;
-      // code: uint
-      v = readSmall(c, 8);
-      if (k834_a0) bail();
-      value.code = v;
-      // identifier: uint
-      v = readSmall(c, 8);
-      if (k834_a1) bail();
-      value.identifier = v;
-      // length: uint
-      v = read(c, 16);
-      fr.vals[2] = v as number;
+      // code, identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.code = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.identifier = v;
+        v = aligned ? ((b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 16, 16);
+        fr.vals[2] = v as number;
+      }
       // data: bytes
       fr.starts[3] = c.pos;
       v = octetsValue(c, env, k834_r3(c, fr), undefined);
-      if (k834_a3) bail();
       value.data = v;
       if (fr.vals[2] !== undefined && !("data" in value)) value.length = fr.vals[2];
     }
@@ -33444,25 +30103,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k835_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k835_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k835_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 198) {
-        if (k835_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 198) {
+          value.message_type = v;
+        }
       }
     }
     let last = -1;
@@ -33486,7 +30146,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -33508,7 +30167,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t710(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nbifom_container) bail();
             value.nbifom_container = v;
           }
           order.push("nbifom_container");
@@ -33530,7 +30188,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -33553,31 +30210,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k836_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k836_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k836_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 199) {
-        if (k836_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 199) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t692(c, env);
       if (!isEmpty(v)) {
-        if (au_esm_cause) bail();
         value.esm_cause = v;
       }
     }
@@ -33602,7 +30259,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -33624,7 +30280,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t710(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nbifom_container) bail();
             value.nbifom_container = v;
           }
           order.push("nbifom_container");
@@ -33646,7 +30301,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -33669,25 +30323,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k837_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k837_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k837_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 197) {
-        if (k837_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 197) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -33699,7 +30354,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_spare_half_octet) bail();
         value.spare_half_octet = v;
       }
     }
@@ -33711,7 +30365,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_linked_eps_bearer_identity) bail();
         value.linked_eps_bearer_identity = v;
       }
     }
@@ -33726,7 +30379,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_eps_qos) bail();
         value.eps_qos = v;
       }
     }
@@ -33741,7 +30393,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_tft) bail();
         value.tft = v;
       }
     }
@@ -33766,7 +30417,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t707(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_transaction_identifier) bail();
             value.transaction_identifier = v;
           }
           order.push("transaction_identifier");
@@ -33788,7 +30438,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t747(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_negotiated_qos) bail();
             value.negotiated_qos = v;
           }
           order.push("negotiated_qos");
@@ -33802,7 +30451,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t695(c, env);
-            if (au_negotiated_llc_sapi) bail();
             value.negotiated_llc_sapi = v;
           }
           order.push("negotiated_llc_sapi");
@@ -33837,7 +30485,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t704(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_radio_priority) bail();
             value.radio_priority = v;
           }
           order.push("radio_priority");
@@ -33859,7 +30506,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t697(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_packet_flow_identifier) bail();
             value.packet_flow_identifier = v;
           }
           order.push("packet_flow_identifier");
@@ -33881,7 +30527,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -33916,7 +30561,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t709(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_wlan_offload_indication) bail();
             value.wlan_offload_indication = v;
           }
           order.push("wlan_offload_indication");
@@ -33938,7 +30582,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t710(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nbifom_container) bail();
             value.nbifom_container = v;
           }
           order.push("nbifom_container");
@@ -33960,7 +30603,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -33982,7 +30624,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t745(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_eps_qos) bail();
             value.extended_eps_qos = v;
           }
           order.push("extended_eps_qos");
@@ -34005,25 +30646,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k838_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k838_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k838_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 194) {
-        if (k838_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 194) {
+          value.message_type = v;
+        }
       }
     }
     let last = -1;
@@ -34047,7 +30689,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -34069,7 +30710,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -34092,31 +30732,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k839_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k839_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k839_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 195) {
-        if (k839_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 195) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t692(c, env);
       if (!isEmpty(v)) {
-        if (au_esm_cause) bail();
         value.esm_cause = v;
       }
     }
@@ -34141,7 +30781,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -34163,7 +30802,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -34186,25 +30824,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k840_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k840_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k840_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 193) {
-        if (k840_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 193) {
+          value.message_type = v;
+        }
       }
     }
     {
@@ -34218,7 +30857,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_eps_qos) bail();
         value.eps_qos = v;
       }
     }
@@ -34233,7 +30871,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_access_point_name) bail();
         value.access_point_name = v;
       }
     }
@@ -34248,7 +30885,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_pdn_address) bail();
         value.pdn_address = v;
       }
     }
@@ -34273,7 +30909,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t707(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_transaction_identifier) bail();
             value.transaction_identifier = v;
           }
           order.push("transaction_identifier");
@@ -34295,7 +30930,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t747(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_negotiated_qos) bail();
             value.negotiated_qos = v;
           }
           order.push("negotiated_qos");
@@ -34309,7 +30943,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t695(c, env);
-            if (au_negotiated_llc_sapi) bail();
             value.negotiated_llc_sapi = v;
           }
           order.push("negotiated_llc_sapi");
@@ -34344,7 +30977,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t704(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_radio_priority) bail();
             value.radio_priority = v;
           }
           order.push("radio_priority");
@@ -34366,7 +30998,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t697(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_packet_flow_identifier) bail();
             value.packet_flow_identifier = v;
           }
           order.push("packet_flow_identifier");
@@ -34388,7 +31019,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t689(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_apn_ambr) bail();
             value.apn_ambr = v;
           }
           order.push("apn_ambr");
@@ -34402,7 +31032,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t692(c, env);
-            if (au_esm_cause) bail();
             value.esm_cause = v;
           }
           order.push("esm_cause");
@@ -34424,7 +31053,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -34459,7 +31087,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t690(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_connectivity_type) bail();
             value.connectivity_type = v;
           }
           order.push("connectivity_type");
@@ -34494,7 +31121,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t709(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_wlan_offload_indication) bail();
             value.wlan_offload_indication = v;
           }
           order.push("wlan_offload_indication");
@@ -34516,7 +31142,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t710(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nbifom_container) bail();
             value.nbifom_container = v;
           }
           order.push("nbifom_container");
@@ -34538,7 +31163,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t738(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_header_compression_configuration) bail();
             value.header_compression_configuration = v;
           }
           order.push("header_compression_configuration");
@@ -34573,7 +31197,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t740(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_control_plane_only_indication) bail();
             value.control_plane_only_indication = v;
           }
           order.push("control_plane_only_indication");
@@ -34595,7 +31218,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -34617,7 +31239,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t743(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_serving_plmn_rate_control) bail();
             value.serving_plmn_rate_control = v;
           }
           order.push("serving_plmn_rate_control");
@@ -34639,7 +31260,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t744(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_apn_ambr) bail();
             value.extended_apn_ambr = v;
           }
           order.push("extended_apn_ambr");
@@ -34662,31 +31282,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k841_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k841_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k841_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 213) {
-        if (k841_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 213) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t692(c, env);
       if (!isEmpty(v)) {
-        if (au_esm_cause) bail();
         value.esm_cause = v;
       }
     }
@@ -34711,7 +31331,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -34733,7 +31352,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_back_off_timer_value) bail();
             value.back_off_timer_value = v;
           }
           order.push("back_off_timer_value");
@@ -34755,7 +31373,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t705(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_re_attempt_indicator) bail();
             value.re_attempt_indicator = v;
           }
           order.push("re_attempt_indicator");
@@ -34777,7 +31394,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t710(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nbifom_container) bail();
             value.nbifom_container = v;
           }
           order.push("nbifom_container");
@@ -34799,7 +31415,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -34822,25 +31437,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k842_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k842_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k842_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 212) {
-        if (k842_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 212) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -34852,7 +31468,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_spare_half_octet) bail();
         value.spare_half_octet = v;
       }
     }
@@ -34864,7 +31479,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_linked_eps_bearer_identity) bail();
         value.linked_eps_bearer_identity = v;
       }
     }
@@ -34879,7 +31493,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_traffic_flow_aggregate) bail();
         value.traffic_flow_aggregate = v;
       }
     }
@@ -34894,7 +31507,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_required_traffic_flow_qos) bail();
         value.required_traffic_flow_qos = v;
       }
     }
@@ -34919,7 +31531,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -34954,7 +31565,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t746(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_device_properties) bail();
             value.device_properties = v;
           }
           order.push("device_properties");
@@ -34976,7 +31586,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t710(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nbifom_container) bail();
             value.nbifom_container = v;
           }
           order.push("nbifom_container");
@@ -34998,7 +31607,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -35020,7 +31628,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t745(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_eps_qos) bail();
             value.extended_eps_qos = v;
           }
           order.push("extended_eps_qos");
@@ -35043,31 +31650,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k843_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k843_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k843_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 215) {
-        if (k843_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 215) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t692(c, env);
       if (!isEmpty(v)) {
-        if (au_esm_cause) bail();
         value.esm_cause = v;
       }
     }
@@ -35092,7 +31699,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -35114,7 +31720,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_back_off_timer_value) bail();
             value.back_off_timer_value = v;
           }
           order.push("back_off_timer_value");
@@ -35136,7 +31741,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t705(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_re_attempt_indicator) bail();
             value.re_attempt_indicator = v;
           }
           order.push("re_attempt_indicator");
@@ -35158,7 +31762,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t710(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nbifom_container) bail();
             value.nbifom_container = v;
           }
           order.push("nbifom_container");
@@ -35180,7 +31783,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -35203,25 +31805,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k844_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k844_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k844_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 214) {
-        if (k844_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 214) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -35233,7 +31836,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_spare_half_octet) bail();
         value.spare_half_octet = v;
       }
     }
@@ -35245,7 +31847,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_eps_bearer_identity_for_packet_filter) bail();
         value.eps_bearer_identity_for_packet_filter = v;
       }
     }
@@ -35260,7 +31861,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_traffic_flow_aggregate) bail();
         value.traffic_flow_aggregate = v;
       }
     }
@@ -35285,7 +31885,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t691(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_required_traffic_flow_qos) bail();
             value.required_traffic_flow_qos = v;
           }
           order.push("required_traffic_flow_qos");
@@ -35299,7 +31898,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t692(c, env);
-            if (au_esm_cause) bail();
             value.esm_cause = v;
           }
           order.push("esm_cause");
@@ -35321,7 +31919,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -35356,7 +31953,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t746(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_device_properties) bail();
             value.device_properties = v;
           }
           order.push("device_properties");
@@ -35378,7 +31974,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t710(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nbifom_container) bail();
             value.nbifom_container = v;
           }
           order.push("nbifom_container");
@@ -35400,7 +31995,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t738(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_header_compression_configuration) bail();
             value.header_compression_configuration = v;
           }
           order.push("header_compression_configuration");
@@ -35422,7 +32016,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -35444,7 +32037,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t745(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_eps_qos) bail();
             value.extended_eps_qos = v;
           }
           order.push("extended_eps_qos");
@@ -35467,25 +32059,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k845_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k845_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k845_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 206) {
-        if (k845_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 206) {
+          value.message_type = v;
+        }
       }
     }
     let last = -1;
@@ -35509,7 +32102,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -35531,7 +32123,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -35554,31 +32145,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k846_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k846_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k846_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 205) {
-        if (k846_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 205) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t692(c, env);
       if (!isEmpty(v)) {
-        if (au_esm_cause) bail();
         value.esm_cause = v;
       }
     }
@@ -35603,7 +32194,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -35625,7 +32215,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_t3396_value) bail();
             value.t3396_value = v;
           }
           order.push("t3396_value");
@@ -35660,7 +32249,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t709(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_wlan_offload_indication) bail();
             value.wlan_offload_indication = v;
           }
           order.push("wlan_offload_indication");
@@ -35682,7 +32270,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t710(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nbifom_container) bail();
             value.nbifom_container = v;
           }
           order.push("nbifom_container");
@@ -35704,7 +32291,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -35727,25 +32313,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k847_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k847_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k847_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 220) {
-        if (k847_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 220) {
+          value.message_type = v;
+        }
       }
     }
     // No IE follows: an octet more is for the dissector to show.
@@ -35761,25 +32348,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k848_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k848_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k848_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 217) {
-        if (k848_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 217) {
+          value.message_type = v;
+        }
       }
     }
     // No IE follows: an octet more is for the dissector to show.
@@ -35795,25 +32383,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k849_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k849_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k849_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 218) {
-        if (k849_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 218) {
+          value.message_type = v;
+        }
       }
     }
     let last = -1;
@@ -35837,7 +32426,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t687(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_access_point_name) bail();
             value.access_point_name = v;
           }
           order.push("access_point_name");
@@ -35859,7 +32447,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -35881,7 +32468,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -35904,31 +32490,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k850_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k850_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k850_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 232) {
-        if (k850_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 232) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t692(c, env);
       if (!isEmpty(v)) {
-        if (au_esm_cause) bail();
         value.esm_cause = v;
       }
     }
@@ -35945,25 +32531,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k851_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k851_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k851_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 202) {
-        if (k851_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 202) {
+          value.message_type = v;
+        }
       }
     }
     let last = -1;
@@ -35987,7 +32574,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -36009,7 +32595,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t710(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nbifom_container) bail();
             value.nbifom_container = v;
           }
           order.push("nbifom_container");
@@ -36031,7 +32616,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -36054,31 +32638,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k852_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k852_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k852_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 203) {
-        if (k852_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 203) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t692(c, env);
       if (!isEmpty(v)) {
-        if (au_esm_cause) bail();
         value.esm_cause = v;
       }
     }
@@ -36103,7 +32687,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -36125,7 +32708,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t710(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nbifom_container) bail();
             value.nbifom_container = v;
           }
           order.push("nbifom_container");
@@ -36147,7 +32729,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -36170,25 +32751,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k853_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k853_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k853_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 201) {
-        if (k853_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 201) {
+          value.message_type = v;
+        }
       }
     }
     let last = -1;
@@ -36212,7 +32794,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t691(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_new_eps_qos) bail();
             value.new_eps_qos = v;
           }
           order.push("new_eps_qos");
@@ -36234,7 +32815,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t748(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_tft) bail();
             value.tft = v;
           }
           order.push("tft");
@@ -36256,7 +32836,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t747(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_new_qos) bail();
             value.new_qos = v;
           }
           order.push("new_qos");
@@ -36270,7 +32849,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           {
             readSmall(c, 8);
             const v = t695(c, env);
-            if (au_negotiated_llc_sapi) bail();
             value.negotiated_llc_sapi = v;
           }
           order.push("negotiated_llc_sapi");
@@ -36305,7 +32883,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t704(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_radio_priority) bail();
             value.radio_priority = v;
           }
           order.push("radio_priority");
@@ -36327,7 +32904,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t697(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_packet_flow_identifier) bail();
             value.packet_flow_identifier = v;
           }
           order.push("packet_flow_identifier");
@@ -36349,7 +32925,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t689(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_apn_ambr) bail();
             value.apn_ambr = v;
           }
           order.push("apn_ambr");
@@ -36371,7 +32946,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -36406,7 +32980,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t709(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_wlan_offload_indication) bail();
             value.wlan_offload_indication = v;
           }
           order.push("wlan_offload_indication");
@@ -36428,7 +33001,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t710(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nbifom_container) bail();
             value.nbifom_container = v;
           }
           order.push("nbifom_container");
@@ -36450,7 +33022,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t738(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_header_compression_configuration) bail();
             value.header_compression_configuration = v;
           }
           order.push("header_compression_configuration");
@@ -36472,7 +33043,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -36494,7 +33064,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t744(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_apn_ambr) bail();
             value.extended_apn_ambr = v;
           }
           order.push("extended_apn_ambr");
@@ -36516,7 +33085,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t745(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_eps_qos) bail();
             value.extended_eps_qos = v;
           }
           order.push("extended_eps_qos");
@@ -36539,25 +33107,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k854_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k854_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k854_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 219) {
-        if (k854_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 219) {
+          value.message_type = v;
+        }
       }
     }
     {
@@ -36571,7 +33140,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_notification_indicator) bail();
         value.notification_indicator = v;
       }
     }
@@ -36588,31 +33156,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k855_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k855_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k855_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 209) {
-        if (k855_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 209) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t692(c, env);
       if (!isEmpty(v)) {
-        if (au_esm_cause) bail();
         value.esm_cause = v;
       }
     }
@@ -36637,7 +33205,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -36659,7 +33226,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t559(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_back_off_timer_value) bail();
             value.back_off_timer_value = v;
           }
           order.push("back_off_timer_value");
@@ -36681,7 +33247,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t705(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_re_attempt_indicator) bail();
             value.re_attempt_indicator = v;
           }
           order.push("re_attempt_indicator");
@@ -36703,7 +33268,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t710(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nbifom_container) bail();
             value.nbifom_container = v;
           }
           order.push("nbifom_container");
@@ -36725,7 +33289,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -36748,25 +33311,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k856_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k856_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k856_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 208) {
-        if (k856_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 208) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -36778,7 +33342,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_pdn_type) bail();
         value.pdn_type = v;
       }
     }
@@ -36790,7 +33353,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_request_type) bail();
         value.request_type = v;
       }
     }
@@ -36828,7 +33390,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t693(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_esm_information_transfer_flag) bail();
             value.esm_information_transfer_flag = v;
           }
           order.push("esm_information_transfer_flag");
@@ -36850,7 +33411,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t687(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_access_point_name) bail();
             value.access_point_name = v;
           }
           order.push("access_point_name");
@@ -36872,7 +33432,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -36907,7 +33466,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t746(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_device_properties) bail();
             value.device_properties = v;
           }
           order.push("device_properties");
@@ -36929,7 +33487,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t710(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_nbifom_container) bail();
             value.nbifom_container = v;
           }
           order.push("nbifom_container");
@@ -36951,7 +33508,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t738(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_header_compression_configuration) bail();
             value.header_compression_configuration = v;
           }
           order.push("header_compression_configuration");
@@ -36973,7 +33529,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -36996,31 +33551,31 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k857_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k857_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k857_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 211) {
-        if (k857_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 211) {
+          value.message_type = v;
+        }
       }
     }
     {
       const v = t692(c, env);
       if (!isEmpty(v)) {
-        if (au_esm_cause) bail();
         value.esm_cause = v;
       }
     }
@@ -37045,7 +33600,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -37067,7 +33621,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t773(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -37090,25 +33643,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k858_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k858_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k858_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 210) {
-        if (k858_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 210) {
+          value.message_type = v;
+        }
       }
     }
     if (c.end - c.pos < 8) broken();
@@ -37120,7 +33674,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_spare_half_octet) bail();
         value.spare_half_octet = v;
       }
     }
@@ -37132,7 +33685,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       c.end = e;
       c.pos = at + 4;
       if (!isEmpty(v)) {
-        if (au_linked_eps_bearer_identity) bail();
         value.linked_eps_bearer_identity = v;
       }
     }
@@ -37157,7 +33709,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_protocol_configuration_options) bail();
             value.protocol_configuration_options = v;
           }
           order.push("protocol_configuration_options");
@@ -37179,7 +33730,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t772(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_extended_protocol_configuration_options) bail();
             value.extended_protocol_configuration_options = v;
           }
           order.push("extended_protocol_configuration_options");
@@ -37202,25 +33752,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k859_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k859_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k859_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 233) {
-        if (k859_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 233) {
+          value.message_type = v;
+        }
       }
     }
     let last = -1;
@@ -37244,7 +33795,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t719(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_remote_ue_context_connected) bail();
             value.remote_ue_context_connected = v;
           }
           order.push("remote_ue_context_connected");
@@ -37266,7 +33816,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t719(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_remote_ue_context_disconnected) bail();
             value.remote_ue_context_disconnected = v;
           }
           order.push("remote_ue_context_disconnected");
@@ -37288,7 +33837,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t734(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_prose_key_management_function_address) bail();
             value.prose_key_management_function_address = v;
           }
           order.push("prose_key_management_function_address");
@@ -37311,25 +33859,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k860_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k860_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k860_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 234) {
-        if (k860_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 234) {
+          value.message_type = v;
+        }
       }
     }
     // No IE follows: an octet more is for the dissector to show.
@@ -37345,25 +33894,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k861_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k861_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k861_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 235) {
-        if (k861_a3) bail();
-        value.message_type = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        if (v !== 235) {
+          value.message_type = v;
+        }
       }
     }
     {
@@ -37377,7 +33927,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (c.pos < w) bail();
       c.end = e;
       if (!isEmpty(v)) {
-        if (au_user_data_container) bail();
         value.user_data_container = v;
       }
     }
@@ -37415,7 +33964,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t742(c, env);
             c.end = e;
             c.pos = at + 4;
-            if (au_release_assistance_indication) bail();
             value.release_assistance_indication = v;
           }
           order.push("release_assistance_indication");
@@ -37451,7 +33999,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 1) bail();
         v = items;
       }
-      if (k862_a0) bail();
       value.groups = v;
     }
     env.depth--;
@@ -37470,62 +34017,52 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // gid: codec
       fr.starts[1] = c.pos;
       v = k863_f1(c, env, fr);
-      if (k863_a1) bail();
       value.gid = v;
-      // gki: uint
-      v = readSmall(c, 8);
-      if (k863_a2) bail();
-      value.gki = v;
-      // _spare_before_ciphering: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k863_a3) bail();
-        value._spare_before_ciphering = v;
+      // gki, _spare_before_ciphering, ciphering, _spare_before_integrity, integrity, _spare_presence_flags, has_lifetime, has_start_count: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.gki = v;
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        if (v !== 0) {
+          value._spare_before_ciphering = v;
+        }
+        v = aligned ? (b[o + 1] >> 4) & 7 : bitsAt(b, p + 9, 3);
+        value.ciphering = v;
+        v = aligned ? (b[o + 1] >> 3) & 1 : bitsAt(b, p + 12, 1);
+        if (v !== 0) {
+          value._spare_before_integrity = v;
+        }
+        v = aligned ? b[o + 1] & 7 : bitsAt(b, p + 13, 3);
+        value.integrity = v;
+        v = aligned ? (b[o + 2] >> 2) & 63 : bitsAt(b, p + 16, 6);
+        if (v !== 0) {
+          value._spare_presence_flags = v;
+        }
+        v = aligned ? (b[o + 2] >> 1) & 1 : bitsAt(b, p + 22, 1);
+        fr.vals[8] = v as number;
+        v = aligned ? b[o + 2] & 1 : bitsAt(b, p + 23, 1);
+        fr.vals[9] = v as number;
       }
-      // ciphering: uint
-      v = readSmall(c, 3);
-      if (k863_a4) bail();
-      value.ciphering = v;
-      // _spare_before_integrity: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k863_a5) bail();
-        value._spare_before_integrity = v;
-      }
-      // integrity: uint
-      v = readSmall(c, 3);
-      if (k863_a6) bail();
-      value.integrity = v;
-      // _spare_presence_flags: spare
-      v = readSmall(c, 6);
-      if (v !== 0) {
-        if (k863_a7) bail();
-        value._spare_presence_flags = v;
-      }
-      // has_lifetime: uint
-      v = readSmall(c, 1);
-      fr.vals[8] = v as number;
-      // has_start_count: uint
-      v = readSmall(c, 1);
-      fr.vals[9] = v as number;
       // gk_conf: bytes
       v = octetsValue(c, env, 128, undefined);
-      if (k863_a10) bail();
       value.gk_conf = v;
       // gk_integ: bytes
       v = octetsValue(c, env, 128, undefined);
-      if (k863_a11) bail();
       value.gk_integ = v;
       // lifetime: uint
       if (fr.vals[8]) {
         v = read(c, 32);
-        if (k863_a12) bail();
         value.lifetime = v;
       }
       // start_count: uint
       if (fr.vals[9]) {
         v = read(c, 32);
-        if (k863_a13) bail();
         value.start_count = v;
       }
       if (fr.vals[0] !== undefined && !("gid" in value)) value.gid_length = fr.vals[0];
@@ -37567,7 +34104,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 1) bail();
         v = items;
       }
-      if (k865_a0) bail();
       value.identities = v;
     }
     env.depth--;
@@ -37586,11 +34122,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // gid: codec
       fr.starts[1] = c.pos;
       v = k866_f1(c, env, fr);
-      if (k866_a1) bail();
       value.gid = v;
       // gki: uint
       v = readSmall(c, 8);
-      if (k866_a2) bail();
       value.gki = v;
       if (fr.vals[0] !== undefined && !("gid" in value)) value.gid_length = fr.vals[0];
     }
@@ -37604,23 +34138,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k867_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k867_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 106) {
-        if (k867_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 106) {
+          value.message_type = v;
+        }
       }
     }
     {
@@ -37651,23 +34188,26 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k868_a0) bail();
-        value.security_header_type = v;
-      }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k868_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (v !== 107) {
-        if (k868_a2) bail();
-        value.message_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        if (v !== 107) {
+          value.message_type = v;
+        }
       }
     }
     let last = -1;
@@ -37691,7 +34231,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
             const v = t865(c, env);
             if (c.pos < w) bail();
             c.end = e;
-            if (au_group_key_identity_list) bail();
             value.group_key_identity_list = v;
           }
           order.push("group_key_identity_list");
@@ -37716,7 +34255,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // lpp_message: ref
       v = t870(c, env);
-      if (k869_a0) bail();
       value.lpp_message = v;
     }
     padding(c, start, 8, value);
@@ -37730,107 +34268,97 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(19), starts: new Array(19), value, origin: c.pos };
       let v: unknown;
-      // transaction_id_present: uint
-      v = readSmall(c, 1);
-      fr.vals[0] = v as number;
-      // sequence_number_present: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      // acknowledgement_present: uint
-      v = readSmall(c, 1);
-      fr.vals[2] = v as number;
-      // lpp_message_body_present: uint
-      v = readSmall(c, 1);
-      fr.vals[3] = v as number;
+      // transaction_id_present, sequence_number_present, acknowledgement_present, lpp_message_body_present: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        fr.vals[0] = v as number;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        fr.vals[1] = v as number;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        fr.vals[2] = v as number;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        fr.vals[3] = v as number;
+      }
       // transaction_id: ref
       if (fr.vals[0]) {
         v = t871(c, env);
-        if (k870_a4) bail();
         value.transaction_id = v;
       }
       // end_transaction: uint
       v = readSmall(c, 1);
-      if (k870_a5) bail();
       value.end_transaction = v;
       // sequence_number: uint
       if (fr.vals[1]) {
         v = readSmall(c, 8);
-        if (k870_a6) bail();
         value.sequence_number = v;
       }
       // acknowledgement: ref
       if (fr.vals[2]) {
         v = t872(c, env);
-        if (k870_a7) bail();
         value.acknowledgement = v;
       }
       // lpp_message_body: uint
       if (fr.vals[3]) {
         v = readSmall(c, 1);
         fr.vals[8] = v as number;
-        if (k870_a8) bail();
         value.lpp_message_body = v;
       }
       // c1: uint
       if (k870_in9.includes(fr.vals[8] ?? -1)) {
         v = readSmall(c, 4);
         fr.vals[9] = v as number;
-        if (k870_a9) bail();
         value.c1 = v;
       }
       // request_capabilities: ref
       if (k870_in10.includes(fr.vals[9] ?? -1)) {
         v = t873(c, env);
-        if (k870_a10) bail();
         value.request_capabilities = v;
       }
       // provide_capabilities: ref
       if (k870_in11.includes(fr.vals[9] ?? -1)) {
         v = t882(c, env);
-        if (k870_a11) bail();
         value.provide_capabilities = v;
       }
       // request_assistance_data: ref
       if (k870_in12.includes(fr.vals[9] ?? -1)) {
         v = t883(c, env);
-        if (k870_a12) bail();
         value.request_assistance_data = v;
       }
       // provide_assistance_data: ref
       if (k870_in13.includes(fr.vals[9] ?? -1)) {
         v = t884(c, env);
-        if (k870_a13) bail();
         value.provide_assistance_data = v;
       }
       // request_location_information: ref
       if (k870_in14.includes(fr.vals[9] ?? -1)) {
         v = t885(c, env);
-        if (k870_a14) bail();
         value.request_location_information = v;
       }
       // provide_location_information: ref
       if (k870_in15.includes(fr.vals[9] ?? -1)) {
         v = t886(c, env);
-        if (k870_a15) bail();
         value.provide_location_information = v;
       }
       // abort: ref
       if (k870_in16.includes(fr.vals[9] ?? -1)) {
         v = t887(c, env);
-        if (k870_a16) bail();
         value.abort = v;
       }
       // error: uint
       if (k870_in17.includes(fr.vals[9] ?? -1)) {
         v = readSmall(c, 1);
         fr.vals[17] = v as number;
-        if (k870_a17) bail();
         value.error = v;
       }
       // error_r9: ref
       if (k870_in18.includes(fr.vals[17] ?? -1)) {
         v = t888(c, env);
-        if (k870_a18) bail();
         value.error_r9 = v;
       }
     }
@@ -37844,34 +34372,42 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(6), starts: new Array(6), value, origin: c.pos };
       let v: unknown;
-      // extension: uint
-      v = readSmall(c, 1);
-      fr.vals[0] = v as number;
-      if (k871_a0) bail();
-      value.extension = v;
-      // initiator_extension: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      if (k871_a1) bail();
-      value.initiator_extension = v;
+      // extension, initiator_extension: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 2) broken();
+        c.pos = p + 2;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        fr.vals[0] = v as number;
+        value.extension = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        fr.vals[1] = v as number;
+        value.initiator_extension = v;
+      }
       // initiator_addition: ref
       if (k871_in2.includes(fr.vals[1] ?? -1)) {
         v = t880(c, env);
-        if (k871_a2) bail();
         value.initiator_addition = v;
       }
-      // initiator: uint
-      v = readSmall(c, 1);
-      if (k871_a3) bail();
-      value.initiator = v;
-      // transaction_number: uint
-      v = readSmall(c, 8);
-      if (k871_a4) bail();
-      value.transaction_number = v;
+      // initiator, transaction_number: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 9) broken();
+        c.pos = p + 9;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.initiator = v;
+        v = aligned ? (((b[o + 0] << 8) | b[o + 1]) >> 7) & 255 : bitsAt(b, p + 1, 8);
+        value.transaction_number = v;
+      }
       // extension_additions: ref
       if (k871_in5.includes(fr.vals[0] ?? -1)) {
         v = t879(c, env);
-        if (k871_a5) bail();
         value.extension_additions = v;
       }
     }
@@ -37885,17 +34421,22 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // ack_indicator_present: uint
-      v = readSmall(c, 1);
-      fr.vals[0] = v as number;
-      // ack_requested: uint
-      v = readSmall(c, 1);
-      if (k872_a1) bail();
-      value.ack_requested = v;
+      // ack_indicator_present, ack_requested: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 2) broken();
+        c.pos = p + 2;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        fr.vals[0] = v as number;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.ack_requested = v;
+      }
       // ack_indicator: uint
       if (fr.vals[0]) {
         v = readSmall(c, 8);
-        if (k872_a2) bail();
         value.ack_indicator = v;
       }
     }
@@ -37912,19 +34453,16 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // critical_extensions: uint
       v = readSmall(c, 1);
       fr.vals[0] = v as number;
-      if (k873_a0) bail();
       value.critical_extensions = v;
       // c1: uint
       if (k873_in1.includes(fr.vals[0] ?? -1)) {
         v = readSmall(c, 2);
         fr.vals[1] = v as number;
-        if (k873_a1) bail();
         value.c1 = v;
       }
       // request_capabilities_r9: ref
       if (k873_in2.includes(fr.vals[1] ?? -1)) {
         v = t874(c, env);
-        if (k873_a2) bail();
         value.request_capabilities_r9 = v;
       }
     }
@@ -37938,60 +34476,56 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(12), starts: new Array(12), value, origin: c.pos };
       let v: unknown;
-      // extension: uint
-      v = readSmall(c, 1);
-      fr.vals[0] = v as number;
-      if (k874_a0) bail();
-      value.extension = v;
-      // common_ies_present: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      // a_gnss_present: uint
-      v = readSmall(c, 1);
-      fr.vals[2] = v as number;
-      // otdoa_present: uint
-      v = readSmall(c, 1);
-      fr.vals[3] = v as number;
-      // ecid_present: uint
-      v = readSmall(c, 1);
-      fr.vals[4] = v as number;
-      // epdu_present: uint
-      v = readSmall(c, 1);
-      fr.vals[5] = v as number;
+      // extension, common_ies_present, a_gnss_present, otdoa_present, ecid_present, epdu_present: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 6) broken();
+        c.pos = p + 6;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        fr.vals[0] = v as number;
+        value.extension = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        fr.vals[1] = v as number;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        fr.vals[2] = v as number;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        fr.vals[3] = v as number;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        fr.vals[4] = v as number;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        fr.vals[5] = v as number;
+      }
       // common_ies_request_capabilities: ref
       if (fr.vals[1]) {
         v = t875(c, env);
-        if (k874_a6) bail();
         value.common_ies_request_capabilities = v;
       }
       // a_gnss_request_capabilities: ref
       if (fr.vals[2]) {
         v = t876(c, env);
-        if (k874_a7) bail();
         value.a_gnss_request_capabilities = v;
       }
       // otdoa_request_capabilities: ref
       if (fr.vals[3]) {
         v = t877(c, env);
-        if (k874_a8) bail();
         value.otdoa_request_capabilities = v;
       }
       // ecid_request_capabilities: ref
       if (fr.vals[4]) {
         v = t878(c, env);
-        if (k874_a9) bail();
         value.ecid_request_capabilities = v;
       }
       // epdu_request_capabilities: ref
       if (fr.vals[5]) {
         v = t881(c, env);
-        if (k874_a10) bail();
         value.epdu_request_capabilities = v;
       }
       // extension_additions: ref
       if (k874_in11.includes(fr.vals[0] ?? -1)) {
         v = t879(c, env);
-        if (k874_a11) bail();
         value.extension_additions = v;
       }
     }
@@ -38008,12 +34542,10 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // extension: uint
       v = readSmall(c, 1);
       fr.vals[0] = v as number;
-      if (k875_a0) bail();
       value.extension = v;
       // extension_additions: ref
       if (k875_in1.includes(fr.vals[0] ?? -1)) {
         v = t879(c, env);
-        if (k875_a1) bail();
         value.extension_additions = v;
       }
     }
@@ -38027,27 +34559,27 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(5), starts: new Array(5), value, origin: c.pos };
       let v: unknown;
-      // extension: uint
-      v = readSmall(c, 1);
-      fr.vals[0] = v as number;
-      if (k876_a0) bail();
-      value.extension = v;
-      // gnss_support_list_req: uint
-      v = readSmall(c, 1);
-      if (k876_a1) bail();
-      value.gnss_support_list_req = v;
-      // assistance_data_support_list_req: uint
-      v = readSmall(c, 1);
-      if (k876_a2) bail();
-      value.assistance_data_support_list_req = v;
-      // location_velocity_types_req: uint
-      v = readSmall(c, 1);
-      if (k876_a3) bail();
-      value.location_velocity_types_req = v;
+      // extension, gnss_support_list_req, assistance_data_support_list_req, location_velocity_types_req: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 4) broken();
+        c.pos = p + 4;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        fr.vals[0] = v as number;
+        value.extension = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.gnss_support_list_req = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.assistance_data_support_list_req = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.location_velocity_types_req = v;
+      }
       // extension_additions: ref
       if (k876_in4.includes(fr.vals[0] ?? -1)) {
         v = t879(c, env);
-        if (k876_a4) bail();
         value.extension_additions = v;
       }
     }
@@ -38064,12 +34596,10 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // extension: uint
       v = readSmall(c, 1);
       fr.vals[0] = v as number;
-      if (k877_a0) bail();
       value.extension = v;
       // extension_additions: ref
       if (k877_in1.includes(fr.vals[0] ?? -1)) {
         v = t879(c, env);
-        if (k877_a1) bail();
         value.extension_additions = v;
       }
     }
@@ -38086,12 +34616,10 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // extension: uint
       v = readSmall(c, 1);
       fr.vals[0] = v as number;
-      if (k878_a0) bail();
       value.extension = v;
       // extension_additions: ref
       if (k878_in1.includes(fr.vals[0] ?? -1)) {
         v = t879(c, env);
-        if (k878_a1) bail();
         value.extension_additions = v;
       }
     }
@@ -38425,22 +34953,25 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k893_a0) bail();
-        value.security_header_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.message_type = v;
       }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k893_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (k893_a2) bail();
-      value.message_type = v;
     }
     env.depth--;
     return value;
@@ -38451,24 +34982,25 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k894_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k894_a1) bail();
-        value.protocol_discriminator = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        value.message_type = v;
       }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k894_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (k894_a3) bail();
-      value.message_type = v;
     }
     env.depth--;
     return value;
@@ -38481,26 +35013,27 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(5), starts: new Array(5), value, origin: c.pos };
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (k895_a0) bail();
-      value.security_header_type = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k895_a1) bail();
-        value.protocol_discriminator = v;
+      // security_header_type, protocol_discriminator, message_authentication_code, sequence_number: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 48) broken();
+        c.pos = p + 48;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.security_header_type = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        fr.starts[2] = p + 8;
+        v = aligned ? b[o + 1] * 16777216 + ((b[o + 2] << 16) | (b[o + 3] << 8) | b[o + 4]) : bitsAt(b, p + 8, 32);
+        value.message_authentication_code = v;
+        fr.starts[3] = p + 40;
+        v = aligned ? b[o + 5] : bitsAt(b, p + 40, 8);
+        value.sequence_number = v;
       }
-      // message_authentication_code: uint
-      fr.starts[2] = c.pos;
-      v = read(c, 32);
-      if (k895_a2) bail();
-      value.message_authentication_code = v;
-      // sequence_number: uint
-      fr.starts[3] = c.pos;
-      v = readSmall(c, 8);
-      if (k895_a3) bail();
-      value.sequence_number = v;
       // nas_message: ref
       k895_f4(c, env, fr);
       if (fr.closing) for (const k of fr.closing!) k();
@@ -38516,28 +35049,27 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (k896_a0) bail();
-      value.security_header_type = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k896_a1) bail();
-        value.protocol_discriminator = v;
+      // security_header_type, protocol_discriminator, ksi, sequence_number_short, short_mac: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.security_header_type = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? (b[o + 1] >> 5) & 7 : bitsAt(b, p + 8, 3);
+        value.ksi = v;
+        v = aligned ? b[o + 1] & 31 : bitsAt(b, p + 11, 5);
+        value.sequence_number_short = v;
+        v = aligned ? ((b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 16, 16);
+        value.short_mac = v;
       }
-      // ksi: uint
-      v = readSmall(c, 3);
-      if (k896_a2) bail();
-      value.ksi = v;
-      // sequence_number_short: uint
-      v = readSmall(c, 5);
-      if (k896_a3) bail();
-      value.sequence_number_short = v;
-      // short_mac: uint
-      v = read(c, 16);
-      if (k896_a4) bail();
-      value.short_mac = v;
     }
     env.enclosing.pop();
     env.depth--;
@@ -38550,17 +35082,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // high_nibble: uint
-      v = readSmall(c, 4);
-      if (k897_a0) bail();
-      value.high_nibble = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (k897_a1) bail();
-      value.protocol_discriminator = v;
+      // high_nibble, protocol_discriminator: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.high_nibble = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        value.protocol_discriminator = v;
+      }
       // data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k897_a2) bail();
       value.data = v;
     }
     env.enclosing.pop();
@@ -38574,19 +35110,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (k898_a0) bail();
-      value.security_header_type = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k898_a1) bail();
-        value.protocol_discriminator = v;
+      // security_header_type, protocol_discriminator: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.security_header_type = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
       }
       // data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k898_a2) bail();
       value.data = v;
     }
     env.enclosing.pop();
@@ -38600,25 +35140,27 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // security_header_type: uint
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k899_a0) bail();
-        value.security_header_type = v;
+      // security_header_type, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        if (v !== 0) {
+          value.security_header_type = v;
+        }
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 7) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.message_type = v;
       }
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 7) {
-        if (k899_a1) bail();
-        value.protocol_discriminator = v;
-      }
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (k899_a2) bail();
-      value.message_type = v;
       // data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k899_a3) bail();
       value.data = v;
     }
     env.enclosing.pop();
@@ -38632,27 +35174,27 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     env.enclosing.push(value);
     {
       let v: unknown;
-      // eps_bearer_identity: uint
-      v = readSmall(c, 4);
-      if (k900_a0) bail();
-      value.eps_bearer_identity = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (v !== 2) {
-        if (k900_a1) bail();
-        value.protocol_discriminator = v;
+      // eps_bearer_identity, protocol_discriminator, procedure_transaction_identity, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.eps_bearer_identity = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        if (v !== 2) {
+          value.protocol_discriminator = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.procedure_transaction_identity = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        value.message_type = v;
       }
-      // procedure_transaction_identity: uint
-      v = readSmall(c, 8);
-      if (k900_a2) bail();
-      value.procedure_transaction_identity = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      if (k900_a3) bail();
-      value.message_type = v;
       // data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k900_a4) bail();
       value.data = v;
     }
     env.enclosing.pop();
@@ -38666,23 +35208,24 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(7), starts: new Array(7), value, origin: c.pos };
       let v: unknown;
-      // ti_flag: uint
-      v = readSmall(c, 1);
-      if (k901_a0) bail();
-      value.ti_flag = v;
-      // tio: uint
-      v = readSmall(c, 3);
-      if (k901_a1) bail();
-      value.tio = v;
-      // protocol_discriminator: uint
-      v = readSmall(c, 4);
-      if (k901_a2) bail();
-      value.protocol_discriminator = v;
-      // message_type: uint
-      v = readSmall(c, 8);
-      fr.vals[3] = v as number;
-      if (k901_a3) bail();
-      value.message_type = v;
+      // ti_flag, tio, protocol_discriminator, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.ti_flag = v;
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.tio = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        value.protocol_discriminator = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[3] = v as number;
+        value.message_type = v;
+      }
       // user_data_length: uint
       if (k901_in4.includes(fr.vals[3] ?? -1)) {
         v = readSmall(c, 8);
@@ -38699,13 +35242,11 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           if (c.pos < w) bail();
           c.end = e;
         }
-        if (k901_a5) bail();
         value.rpdu = v;
       }
       // cause: uint
       if (k901_in6.includes(fr.vals[3] ?? -1)) {
         v = readSmall(c, 8);
-        if (k901_a6) bail();
         value.cause = v;
       }
       if (fr.vals[4] !== undefined && !("rpdu" in value)) value.user_data_length = fr.vals[4];
@@ -38723,12 +35264,10 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // message_type: uint
       v = readSmall(c, 8);
       fr.vals[0] = v as number;
-      if (k902_a0) bail();
       value.message_type = v;
       // message_reference: uint
       if (k902_in1.includes(fr.vals[0] ?? -1)) {
         v = readSmall(c, 8);
-        if (k902_a1) bail();
         value.message_reference = v;
       }
       // elements: switch
@@ -38763,7 +35302,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         fn ??= t910;
         v = fn!(c, env);
       }
-      if (k902_a2) bail();
       value.elements = v;
     }
     env.depth--;
@@ -38789,7 +35327,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k903_a1) bail();
       value.originator_address = v;
       // destination_address_length: uint
       v = readSmall(c, 8);
@@ -38804,7 +35341,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k903_a3) bail();
       value.destination_address = v;
       // user_data_length: uint
       v = readSmall(c, 8);
@@ -38819,7 +35355,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k903_a5) bail();
       value.tpdu = v;
       if (fr.vals[0] !== undefined && !("originator_address" in value)) value.originator_address_length = fr.vals[0];
       if (fr.vals[2] !== undefined && !("destination_address" in value)) value.destination_address_length = fr.vals[2];
@@ -38848,7 +35383,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k904_a1) bail();
       value.originator_address = v;
       // destination_address_length: uint
       v = readSmall(c, 8);
@@ -38863,7 +35397,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k904_a3) bail();
       value.destination_address = v;
       // user_data_length: uint
       v = readSmall(c, 8);
@@ -38878,7 +35411,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k904_a5) bail();
       value.tpdu = v;
       if (fr.vals[0] !== undefined && !("originator_address" in value)) value.originator_address_length = fr.vals[0];
       if (fr.vals[2] !== undefined && !("destination_address" in value)) value.destination_address_length = fr.vals[2];
@@ -38901,7 +35433,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t914(c, env);
         lastTail = 0;
         lastTailValue = v;
-        if (k905_a0) bail();
         value.user_data = v;
       } else cut = true;
       k905.tailJoins(value, lastTail, lastTailValue);
@@ -38923,7 +35454,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t916(c, env);
         lastTail = 0;
         lastTailValue = v;
-        if (k906_a0) bail();
         value.user_data = v;
       } else cut = true;
       k906.tailJoins(value, lastTail, lastTailValue);
@@ -38954,14 +35484,12 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k907_a1) bail();
       value.cause = v;
       // user_data: ref
       if (!cut && c.end - c.pos >= 1) {
         v = t915(c, env);
         lastTail = 2;
         lastTailValue = v;
-        if (k907_a2) bail();
         value.user_data = v;
       } else cut = true;
       k907.tailJoins(value, lastTail, lastTailValue);
@@ -38993,14 +35521,12 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k908_a1) bail();
       value.cause = v;
       // user_data: ref
       if (!cut && c.end - c.pos >= 1) {
         v = t917(c, env);
         lastTail = 2;
         lastTailValue = v;
-        if (k908_a2) bail();
         value.user_data = v;
       } else cut = true;
       k908.tailJoins(value, lastTail, lastTailValue);
@@ -39026,7 +35552,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // contents: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k910_a0) bail();
       value.contents = v;
     }
     env.depth--;
@@ -39047,7 +35572,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = t912(c, env);
         lastTail = 0;
         lastTailValue = v;
-        if (k911_a0) bail();
         value.number_type = v;
       } else cut = true;
       // digits: codec
@@ -39055,7 +35579,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         v = k911_f1(c, env, fr);
         lastTail = 1;
         lastTailValue = v;
-        if (k911_a1) bail();
         value.digits = v;
       } else cut = true;
       k911.tailJoins(value, lastTail, lastTailValue);
@@ -39069,18 +35592,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // extension: uint
-      v = readSmall(c, 1);
-      if (k912_a0) bail();
-      value.extension = v;
-      // type_of_number: uint
-      v = readSmall(c, 3);
-      if (k912_a1) bail();
-      value.type_of_number = v;
-      // numbering_plan: uint
-      v = readSmall(c, 4);
-      if (k912_a2) bail();
-      value.numbering_plan = v;
+      // extension, type_of_number, numbering_plan: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.extension = v;
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.type_of_number = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        value.numbering_plan = v;
+      }
     }
     env.depth--;
     return value;
@@ -39094,20 +35620,24 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let cut = false;
       let lastTail = -1;
       let lastTailValue: unknown;
-      // extension: uint
-      v = readSmall(c, 1);
-      if (k913_a0) bail();
-      value.extension = v;
-      // cause: uint
-      v = readSmall(c, 7);
-      if (k913_a1) bail();
-      value.cause = v;
+      // extension, cause: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.extension = v;
+        v = aligned ? b[o + 0] & 127 : bitsAt(b, p + 1, 7);
+        value.cause = v;
+      }
       // diagnostic: bytes
       if (!cut && c.end - c.pos >= 1) {
         v = octetsValue(c, env, c.end - c.pos, undefined);
         lastTail = 2;
         lastTailValue = v;
-        if (k913_a2) bail();
         value.diagnostic = v;
       } else cut = true;
       k913.tailJoins(value, lastTail, lastTailValue);
@@ -39122,15 +35652,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // element_id: uint
-      v = readSmall(c, 8);
-      if (v !== 65) {
-        if (k914_a0) bail();
-        value.element_id = v;
+      // element_id, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        if (v !== 65) {
+          value.element_id = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
       }
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
       // tpdu: ref
       fr.starts[2] = c.pos;
       {
@@ -39141,7 +35677,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k914_a2) bail();
       value.tpdu = v;
       if (fr.vals[1] !== undefined && !("tpdu" in value)) value.length = fr.vals[1];
     }
@@ -39155,15 +35690,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // element_id: uint
-      v = readSmall(c, 8);
-      if (v !== 65) {
-        if (k915_a0) bail();
-        value.element_id = v;
+      // element_id, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        if (v !== 65) {
+          value.element_id = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
       }
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
       // tpdu: ref
       fr.starts[2] = c.pos;
       {
@@ -39174,7 +35715,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k915_a2) bail();
       value.tpdu = v;
       if (fr.vals[1] !== undefined && !("tpdu" in value)) value.length = fr.vals[1];
     }
@@ -39188,15 +35728,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // element_id: uint
-      v = readSmall(c, 8);
-      if (v !== 65) {
-        if (k916_a0) bail();
-        value.element_id = v;
+      // element_id, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        if (v !== 65) {
+          value.element_id = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
       }
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
       // tpdu: ref
       fr.starts[2] = c.pos;
       {
@@ -39207,7 +35753,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k916_a2) bail();
       value.tpdu = v;
       if (fr.vals[1] !== undefined && !("tpdu" in value)) value.length = fr.vals[1];
     }
@@ -39221,15 +35766,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // element_id: uint
-      v = readSmall(c, 8);
-      if (v !== 65) {
-        if (k917_a0) bail();
-        value.element_id = v;
+      // element_id, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        if (v !== 65) {
+          value.element_id = v;
+        }
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
       }
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
       // tpdu: ref
       fr.starts[2] = c.pos;
       {
@@ -39240,7 +35791,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (c.pos < w) bail();
         c.end = e;
       }
-      if (k917_a2) bail();
       value.tpdu = v;
       if (fr.vals[1] !== undefined && !("tpdu" in value)) value.length = fr.vals[1];
     }
@@ -39361,17 +35911,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // octet_1_bits: uint
-      v = readSmall(c, 6);
-      if (k924_a0) bail();
-      value.octet_1_bits = v;
-      // message_type_indicator: uint
-      v = readSmall(c, 2);
-      if (k924_a1) bail();
-      value.message_type_indicator = v;
+      // octet_1_bits, message_type_indicator: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 2) & 63 : bitsAt(b, p + 0, 6);
+        value.octet_1_bits = v;
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.message_type_indicator = v;
+      }
       // contents: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k924_a2) bail();
       value.contents = v;
     }
     env.depth--;
@@ -39384,56 +35938,53 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(15), starts: new Array(15), value, origin: c.pos };
       let v: unknown;
-      // reply_path: uint
-      v = readSmall(c, 1);
-      if (k925_a0) bail();
-      value.reply_path = v;
-      // user_data_header_indicator: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      if (k925_a1) bail();
-      value.user_data_header_indicator = v;
-      // status_report_indication: uint
-      v = readSmall(c, 1);
-      if (k925_a2) bail();
-      value.status_report_indication = v;
-      // _spare_at_3: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k925_a3) bail();
-        value._spare_at_3 = v;
+      // reply_path, user_data_header_indicator, status_report_indication, _spare_at_3, loop_prevention, more_messages_to_send, message_type_indicator: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.reply_path = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        fr.vals[1] = v as number;
+        value.user_data_header_indicator = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.status_report_indication = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        if (v !== 0) {
+          value._spare_at_3 = v;
+        }
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.loop_prevention = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.more_messages_to_send = v;
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.message_type_indicator = v;
       }
-      // loop_prevention: uint
-      v = readSmall(c, 1);
-      if (k925_a4) bail();
-      value.loop_prevention = v;
-      // more_messages_to_send: uint
-      v = readSmall(c, 1);
-      if (k925_a5) bail();
-      value.more_messages_to_send = v;
-      // message_type_indicator: uint
-      v = readSmall(c, 2);
-      if (k925_a6) bail();
-      value.message_type_indicator = v;
       // originating_address: ref
       v = t935(c, env);
-      if (k925_a7) bail();
       value.originating_address = v;
-      // protocol_identifier: uint
-      v = readSmall(c, 8);
-      if (k925_a8) bail();
-      value.protocol_identifier = v;
-      // data_coding_scheme: uint
-      v = readSmall(c, 8);
-      if (k925_a9) bail();
-      value.data_coding_scheme = v;
+      // protocol_identifier, data_coding_scheme: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.protocol_identifier = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.data_coding_scheme = v;
+      }
       // service_centre_time_stamp: ref
       v = t950(c, env);
-      if (k925_a10) bail();
       value.service_centre_time_stamp = v;
       // user_data_length: uint
       v = readSmall(c, 8);
-      if (k925_a11) bail();
       value.user_data_length = v;
       // user_data_header_length: uint
       if (k925_in12.includes(fr.vals[1] ?? -1)) {
@@ -39462,12 +36013,10 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           if (items.length < 0) bail();
           v = items;
         }
-        if (k925_a13) bail();
         value.user_data_header = v;
       }
       // user_data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k925_a14) bail();
       value.user_data = v;
       if (fr.vals[12] !== undefined && !("user_data_header" in value)) value.user_data_header_length = fr.vals[12];
     }
@@ -39481,69 +36030,64 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(17), starts: new Array(17), value, origin: c.pos };
       let v: unknown;
-      // reply_path: uint
-      v = readSmall(c, 1);
-      if (k926_a0) bail();
-      value.reply_path = v;
-      // user_data_header_indicator: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      if (k926_a1) bail();
-      value.user_data_header_indicator = v;
-      // status_report_request: uint
-      v = readSmall(c, 1);
-      if (k926_a2) bail();
-      value.status_report_request = v;
-      // validity_period_format: uint
-      v = readSmall(c, 2);
-      fr.vals[3] = v as number;
-      if (k926_a3) bail();
-      value.validity_period_format = v;
-      // reject_duplicates: uint
-      v = readSmall(c, 1);
-      if (k926_a4) bail();
-      value.reject_duplicates = v;
-      // message_type_indicator: uint
-      v = readSmall(c, 2);
-      if (k926_a5) bail();
-      value.message_type_indicator = v;
-      // message_reference: uint
-      v = readSmall(c, 8);
-      if (k926_a6) bail();
-      value.message_reference = v;
+      // reply_path, user_data_header_indicator, status_report_request, validity_period_format, reject_duplicates, message_type_indicator, message_reference: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.reply_path = v;
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        fr.vals[1] = v as number;
+        value.user_data_header_indicator = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.status_report_request = v;
+        v = aligned ? (b[o + 0] >> 3) & 3 : bitsAt(b, p + 3, 2);
+        fr.vals[3] = v as number;
+        value.validity_period_format = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.reject_duplicates = v;
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.message_type_indicator = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.message_reference = v;
+      }
       // destination_address: ref
       v = t936(c, env);
-      if (k926_a7) bail();
       value.destination_address = v;
-      // protocol_identifier: uint
-      v = readSmall(c, 8);
-      if (k926_a8) bail();
-      value.protocol_identifier = v;
-      // data_coding_scheme: uint
-      v = readSmall(c, 8);
-      if (k926_a9) bail();
-      value.data_coding_scheme = v;
+      // protocol_identifier, data_coding_scheme: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.protocol_identifier = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.data_coding_scheme = v;
+      }
       // validity_period_enhanced: ref
       if (k926_in10.includes(fr.vals[3] ?? -1)) {
         v = t952(c, env);
-        if (k926_a10) bail();
         value.validity_period_enhanced = v;
       }
       // validity_period: uint
       if (k926_in11.includes(fr.vals[3] ?? -1)) {
         v = readSmall(c, 8);
-        if (k926_a11) bail();
         value.validity_period = v;
       }
       // validity_period_absolute: ref
       if (k926_in12.includes(fr.vals[3] ?? -1)) {
         v = t950(c, env);
-        if (k926_a12) bail();
         value.validity_period_absolute = v;
       }
       // user_data_length: uint
       v = readSmall(c, 8);
-      if (k926_a13) bail();
       value.user_data_length = v;
       // user_data_header_length: uint
       if (k926_in14.includes(fr.vals[1] ?? -1)) {
@@ -39572,12 +36116,10 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           if (items.length < 0) bail();
           v = items;
         }
-        if (k926_a15) bail();
         value.user_data_header = v;
       }
       // user_data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k926_a16) bail();
       value.user_data = v;
       if (fr.vals[14] !== undefined && !("user_data_header" in value)) value.user_data_header_length = fr.vals[14];
     }
@@ -39591,49 +36133,39 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(12), starts: new Array(12), value, origin: c.pos };
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k927_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, user_data_header_indicator, status_report_request, _spare_at_3, message_type_indicator, message_reference, protocol_identifier, command_type, message_number: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 40) broken();
+        c.pos = p + 40;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        value.user_data_header_indicator = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.status_report_request = v;
+        v = aligned ? (b[o + 0] >> 2) & 7 : bitsAt(b, p + 3, 3);
+        if (v !== 0) {
+          value._spare_at_3 = v;
+        }
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.message_type_indicator = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.message_reference = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        value.protocol_identifier = v;
+        v = aligned ? b[o + 3] : bitsAt(b, p + 24, 8);
+        value.command_type = v;
+        v = aligned ? b[o + 4] : bitsAt(b, p + 32, 8);
+        value.message_number = v;
       }
-      // user_data_header_indicator: uint
-      v = readSmall(c, 1);
-      if (k927_a1) bail();
-      value.user_data_header_indicator = v;
-      // status_report_request: uint
-      v = readSmall(c, 1);
-      if (k927_a2) bail();
-      value.status_report_request = v;
-      // _spare_at_3: spare
-      v = readSmall(c, 3);
-      if (v !== 0) {
-        if (k927_a3) bail();
-        value._spare_at_3 = v;
-      }
-      // message_type_indicator: uint
-      v = readSmall(c, 2);
-      if (k927_a4) bail();
-      value.message_type_indicator = v;
-      // message_reference: uint
-      v = readSmall(c, 8);
-      if (k927_a5) bail();
-      value.message_reference = v;
-      // protocol_identifier: uint
-      v = readSmall(c, 8);
-      if (k927_a6) bail();
-      value.protocol_identifier = v;
-      // command_type: uint
-      v = readSmall(c, 8);
-      if (k927_a7) bail();
-      value.command_type = v;
-      // message_number: uint
-      v = readSmall(c, 8);
-      if (k927_a8) bail();
-      value.message_number = v;
       // destination_address: ref
       v = t936(c, env);
-      if (k927_a9) bail();
       value.destination_address = v;
       // command_data_length: uint
       v = readSmall(c, 8);
@@ -39641,7 +36173,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // command_data: bytes
       fr.starts[11] = c.pos;
       v = octetsValue(c, env, k927_r11(c, fr), undefined);
-      if (k927_a11) bail();
       value.command_data = v;
       if (fr.vals[10] !== undefined && !("command_data" in value)) value.command_data_length = fr.vals[10];
     }
@@ -39658,58 +36189,47 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let cut = false;
       let lastTail = -1;
       let lastTailValue: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k928_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, user_data_header_indicator, status_report_qualifier, _spare_at_3, loop_prevention, more_messages_to_send, message_type_indicator, message_reference: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        fr.vals[1] = v as number;
+        value.user_data_header_indicator = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.status_report_qualifier = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        if (v !== 0) {
+          value._spare_at_3 = v;
+        }
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.loop_prevention = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.more_messages_to_send = v;
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.message_type_indicator = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.message_reference = v;
       }
-      // user_data_header_indicator: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      if (k928_a1) bail();
-      value.user_data_header_indicator = v;
-      // status_report_qualifier: uint
-      v = readSmall(c, 1);
-      if (k928_a2) bail();
-      value.status_report_qualifier = v;
-      // _spare_at_3: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k928_a3) bail();
-        value._spare_at_3 = v;
-      }
-      // loop_prevention: uint
-      v = readSmall(c, 1);
-      if (k928_a4) bail();
-      value.loop_prevention = v;
-      // more_messages_to_send: uint
-      v = readSmall(c, 1);
-      if (k928_a5) bail();
-      value.more_messages_to_send = v;
-      // message_type_indicator: uint
-      v = readSmall(c, 2);
-      if (k928_a6) bail();
-      value.message_type_indicator = v;
-      // message_reference: uint
-      v = readSmall(c, 8);
-      if (k928_a7) bail();
-      value.message_reference = v;
       // recipient_address: ref
       v = t937(c, env);
-      if (k928_a8) bail();
       value.recipient_address = v;
       // service_centre_time_stamp: ref
       v = t950(c, env);
-      if (k928_a9) bail();
       value.service_centre_time_stamp = v;
       // discharge_time: ref
       v = t950(c, env);
-      if (k928_a10) bail();
       value.discharge_time = v;
       // status: ref
       v = t959(c, env);
-      if (k928_a11) bail();
       value.status = v;
       // parameters: switch
       if (!cut && c.end - c.pos >= 1) {
@@ -39731,7 +36251,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         }
         lastTail = 12;
         lastTailValue = v;
-        if (k928_a12) bail();
         value.parameters = v;
       } else cut = true;
       k928.tailJoins(value, lastTail, lastTailValue);
@@ -39746,60 +36265,51 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(15), starts: new Array(15), value, origin: c.pos };
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k929_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, user_data_header_indicator, _spare_at_2, message_type_indicator, pi_extension, pi_reserved, udl_present, dcs_present, pid_present: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        fr.vals[1] = v as number;
+        value.user_data_header_indicator = v;
+        v = aligned ? (b[o + 0] >> 2) & 15 : bitsAt(b, p + 2, 4);
+        if (v !== 0) {
+          value._spare_at_2 = v;
+        }
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.message_type_indicator = v;
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        value.pi_extension = v;
+        v = aligned ? (b[o + 1] >> 3) & 15 : bitsAt(b, p + 9, 4);
+        value.pi_reserved = v;
+        v = aligned ? (b[o + 1] >> 2) & 1 : bitsAt(b, p + 13, 1);
+        fr.vals[6] = v as number;
+        v = aligned ? (b[o + 1] >> 1) & 1 : bitsAt(b, p + 14, 1);
+        fr.vals[7] = v as number;
+        v = aligned ? b[o + 1] & 1 : bitsAt(b, p + 15, 1);
+        fr.vals[8] = v as number;
       }
-      // user_data_header_indicator: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      if (k929_a1) bail();
-      value.user_data_header_indicator = v;
-      // _spare_at_2: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k929_a2) bail();
-        value._spare_at_2 = v;
-      }
-      // message_type_indicator: uint
-      v = readSmall(c, 2);
-      if (k929_a3) bail();
-      value.message_type_indicator = v;
-      // pi_extension: uint
-      v = readSmall(c, 1);
-      if (k929_a4) bail();
-      value.pi_extension = v;
-      // pi_reserved: uint
-      v = readSmall(c, 4);
-      if (k929_a5) bail();
-      value.pi_reserved = v;
-      // udl_present: uint
-      v = readSmall(c, 1);
-      fr.vals[6] = v as number;
-      // dcs_present: uint
-      v = readSmall(c, 1);
-      fr.vals[7] = v as number;
-      // pid_present: uint
-      v = readSmall(c, 1);
-      fr.vals[8] = v as number;
       // protocol_identifier: uint
       if (fr.vals[8]) {
         v = readSmall(c, 8);
-        if (k929_a9) bail();
         value.protocol_identifier = v;
       }
       // data_coding_scheme: uint
       if (fr.vals[7]) {
         v = readSmall(c, 8);
-        if (k929_a10) bail();
         value.data_coding_scheme = v;
       }
       // user_data_length: uint
       if (fr.vals[6]) {
         v = readSmall(c, 8);
-        if (k929_a11) bail();
         value.user_data_length = v;
       }
       // user_data_header_length: uint
@@ -39829,12 +36339,10 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           if (items.length < 0) bail();
           v = items;
         }
-        if (k929_a13) bail();
         value.user_data_header = v;
       }
       // user_data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k929_a14) bail();
       value.user_data = v;
       if (fr.vals[12] !== undefined && !("user_data_header" in value)) value.user_data_header_length = fr.vals[12];
     }
@@ -39848,64 +36356,53 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(16), starts: new Array(16), value, origin: c.pos };
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k930_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, user_data_header_indicator, _spare_at_2, message_type_indicator, failure_cause, pi_extension, pi_reserved, udl_present, dcs_present, pid_present: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        fr.vals[1] = v as number;
+        value.user_data_header_indicator = v;
+        v = aligned ? (b[o + 0] >> 2) & 15 : bitsAt(b, p + 2, 4);
+        if (v !== 0) {
+          value._spare_at_2 = v;
+        }
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.message_type_indicator = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.failure_cause = v;
+        v = aligned ? (b[o + 2] >> 7) & 1 : bitsAt(b, p + 16, 1);
+        value.pi_extension = v;
+        v = aligned ? (b[o + 2] >> 3) & 15 : bitsAt(b, p + 17, 4);
+        value.pi_reserved = v;
+        v = aligned ? (b[o + 2] >> 2) & 1 : bitsAt(b, p + 21, 1);
+        fr.vals[7] = v as number;
+        v = aligned ? (b[o + 2] >> 1) & 1 : bitsAt(b, p + 22, 1);
+        fr.vals[8] = v as number;
+        v = aligned ? b[o + 2] & 1 : bitsAt(b, p + 23, 1);
+        fr.vals[9] = v as number;
       }
-      // user_data_header_indicator: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      if (k930_a1) bail();
-      value.user_data_header_indicator = v;
-      // _spare_at_2: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k930_a2) bail();
-        value._spare_at_2 = v;
-      }
-      // message_type_indicator: uint
-      v = readSmall(c, 2);
-      if (k930_a3) bail();
-      value.message_type_indicator = v;
-      // failure_cause: uint
-      v = readSmall(c, 8);
-      if (k930_a4) bail();
-      value.failure_cause = v;
-      // pi_extension: uint
-      v = readSmall(c, 1);
-      if (k930_a5) bail();
-      value.pi_extension = v;
-      // pi_reserved: uint
-      v = readSmall(c, 4);
-      if (k930_a6) bail();
-      value.pi_reserved = v;
-      // udl_present: uint
-      v = readSmall(c, 1);
-      fr.vals[7] = v as number;
-      // dcs_present: uint
-      v = readSmall(c, 1);
-      fr.vals[8] = v as number;
-      // pid_present: uint
-      v = readSmall(c, 1);
-      fr.vals[9] = v as number;
       // protocol_identifier: uint
       if (fr.vals[9]) {
         v = readSmall(c, 8);
-        if (k930_a10) bail();
         value.protocol_identifier = v;
       }
       // data_coding_scheme: uint
       if (fr.vals[8]) {
         v = readSmall(c, 8);
-        if (k930_a11) bail();
         value.data_coding_scheme = v;
       }
       // user_data_length: uint
       if (fr.vals[7]) {
         v = readSmall(c, 8);
-        if (k930_a12) bail();
         value.user_data_length = v;
       }
       // user_data_header_length: uint
@@ -39935,12 +36432,10 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           if (items.length < 0) bail();
           v = items;
         }
-        if (k930_a14) bail();
         value.user_data_header = v;
       }
       // user_data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k930_a15) bail();
       value.user_data = v;
       if (fr.vals[13] !== undefined && !("user_data_header" in value)) value.user_data_header_length = fr.vals[13];
     }
@@ -39954,64 +36449,54 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(16), starts: new Array(16), value, origin: c.pos };
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k931_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, user_data_header_indicator, _spare_at_2, message_type_indicator, pi_extension, pi_reserved, udl_present, dcs_present, pid_present: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        fr.vals[1] = v as number;
+        value.user_data_header_indicator = v;
+        v = aligned ? (b[o + 0] >> 2) & 15 : bitsAt(b, p + 2, 4);
+        if (v !== 0) {
+          value._spare_at_2 = v;
+        }
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.message_type_indicator = v;
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        value.pi_extension = v;
+        v = aligned ? (b[o + 1] >> 3) & 15 : bitsAt(b, p + 9, 4);
+        value.pi_reserved = v;
+        v = aligned ? (b[o + 1] >> 2) & 1 : bitsAt(b, p + 13, 1);
+        fr.vals[6] = v as number;
+        v = aligned ? (b[o + 1] >> 1) & 1 : bitsAt(b, p + 14, 1);
+        fr.vals[7] = v as number;
+        v = aligned ? b[o + 1] & 1 : bitsAt(b, p + 15, 1);
+        fr.vals[8] = v as number;
       }
-      // user_data_header_indicator: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      if (k931_a1) bail();
-      value.user_data_header_indicator = v;
-      // _spare_at_2: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k931_a2) bail();
-        value._spare_at_2 = v;
-      }
-      // message_type_indicator: uint
-      v = readSmall(c, 2);
-      if (k931_a3) bail();
-      value.message_type_indicator = v;
-      // pi_extension: uint
-      v = readSmall(c, 1);
-      if (k931_a4) bail();
-      value.pi_extension = v;
-      // pi_reserved: uint
-      v = readSmall(c, 4);
-      if (k931_a5) bail();
-      value.pi_reserved = v;
-      // udl_present: uint
-      v = readSmall(c, 1);
-      fr.vals[6] = v as number;
-      // dcs_present: uint
-      v = readSmall(c, 1);
-      fr.vals[7] = v as number;
-      // pid_present: uint
-      v = readSmall(c, 1);
-      fr.vals[8] = v as number;
       // service_centre_time_stamp: ref
       v = t950(c, env);
-      if (k931_a9) bail();
       value.service_centre_time_stamp = v;
       // protocol_identifier: uint
       if (fr.vals[8]) {
         v = readSmall(c, 8);
-        if (k931_a10) bail();
         value.protocol_identifier = v;
       }
       // data_coding_scheme: uint
       if (fr.vals[7]) {
         v = readSmall(c, 8);
-        if (k931_a11) bail();
         value.data_coding_scheme = v;
       }
       // user_data_length: uint
       if (fr.vals[6]) {
         v = readSmall(c, 8);
-        if (k931_a12) bail();
         value.user_data_length = v;
       }
       // user_data_header_length: uint
@@ -40041,12 +36526,10 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           if (items.length < 0) bail();
           v = items;
         }
-        if (k931_a14) bail();
         value.user_data_header = v;
       }
       // user_data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k931_a15) bail();
       value.user_data = v;
       if (fr.vals[13] !== undefined && !("user_data_header" in value)) value.user_data_header_length = fr.vals[13];
     }
@@ -40060,68 +36543,56 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(17), starts: new Array(17), value, origin: c.pos };
       let v: unknown;
-      // _spare_at_0: spare
-      v = readSmall(c, 1);
-      if (v !== 0) {
-        if (k932_a0) bail();
-        value._spare_at_0 = v;
+      // _spare_at_0, user_data_header_indicator, _spare_at_2, message_type_indicator, failure_cause, pi_extension, pi_reserved, udl_present, dcs_present, pid_present: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        if (v !== 0) {
+          value._spare_at_0 = v;
+        }
+        v = aligned ? (b[o + 0] >> 6) & 1 : bitsAt(b, p + 1, 1);
+        fr.vals[1] = v as number;
+        value.user_data_header_indicator = v;
+        v = aligned ? (b[o + 0] >> 2) & 15 : bitsAt(b, p + 2, 4);
+        if (v !== 0) {
+          value._spare_at_2 = v;
+        }
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.message_type_indicator = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.failure_cause = v;
+        v = aligned ? (b[o + 2] >> 7) & 1 : bitsAt(b, p + 16, 1);
+        value.pi_extension = v;
+        v = aligned ? (b[o + 2] >> 3) & 15 : bitsAt(b, p + 17, 4);
+        value.pi_reserved = v;
+        v = aligned ? (b[o + 2] >> 2) & 1 : bitsAt(b, p + 21, 1);
+        fr.vals[7] = v as number;
+        v = aligned ? (b[o + 2] >> 1) & 1 : bitsAt(b, p + 22, 1);
+        fr.vals[8] = v as number;
+        v = aligned ? b[o + 2] & 1 : bitsAt(b, p + 23, 1);
+        fr.vals[9] = v as number;
       }
-      // user_data_header_indicator: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      if (k932_a1) bail();
-      value.user_data_header_indicator = v;
-      // _spare_at_2: spare
-      v = readSmall(c, 4);
-      if (v !== 0) {
-        if (k932_a2) bail();
-        value._spare_at_2 = v;
-      }
-      // message_type_indicator: uint
-      v = readSmall(c, 2);
-      if (k932_a3) bail();
-      value.message_type_indicator = v;
-      // failure_cause: uint
-      v = readSmall(c, 8);
-      if (k932_a4) bail();
-      value.failure_cause = v;
-      // pi_extension: uint
-      v = readSmall(c, 1);
-      if (k932_a5) bail();
-      value.pi_extension = v;
-      // pi_reserved: uint
-      v = readSmall(c, 4);
-      if (k932_a6) bail();
-      value.pi_reserved = v;
-      // udl_present: uint
-      v = readSmall(c, 1);
-      fr.vals[7] = v as number;
-      // dcs_present: uint
-      v = readSmall(c, 1);
-      fr.vals[8] = v as number;
-      // pid_present: uint
-      v = readSmall(c, 1);
-      fr.vals[9] = v as number;
       // service_centre_time_stamp: ref
       v = t950(c, env);
-      if (k932_a10) bail();
       value.service_centre_time_stamp = v;
       // protocol_identifier: uint
       if (fr.vals[9]) {
         v = readSmall(c, 8);
-        if (k932_a11) bail();
         value.protocol_identifier = v;
       }
       // data_coding_scheme: uint
       if (fr.vals[8]) {
         v = readSmall(c, 8);
-        if (k932_a12) bail();
         value.data_coding_scheme = v;
       }
       // user_data_length: uint
       if (fr.vals[7]) {
         v = readSmall(c, 8);
-        if (k932_a13) bail();
         value.user_data_length = v;
       }
       // user_data_header_length: uint
@@ -40151,12 +36622,10 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           if (items.length < 0) bail();
           v = items;
         }
-        if (k932_a15) bail();
         value.user_data_header = v;
       }
       // user_data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k932_a16) bail();
       value.user_data = v;
       if (fr.vals[14] !== undefined && !("user_data_header" in value)) value.user_data_header_length = fr.vals[14];
     }
@@ -40170,44 +36639,42 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(9), starts: new Array(9), value, origin: c.pos };
       let v: unknown;
-      // pi_extension: uint
-      v = readSmall(c, 1);
-      if (k933_a0) bail();
-      value.pi_extension = v;
-      // pi_reserved: uint
-      v = readSmall(c, 4);
-      if (k933_a1) bail();
-      value.pi_reserved = v;
-      // udl_present: uint
-      v = readSmall(c, 1);
-      fr.vals[2] = v as number;
-      // dcs_present: uint
-      v = readSmall(c, 1);
-      fr.vals[3] = v as number;
-      // pid_present: uint
-      v = readSmall(c, 1);
-      fr.vals[4] = v as number;
+      // pi_extension, pi_reserved, udl_present, dcs_present, pid_present: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.pi_extension = v;
+        v = aligned ? (b[o + 0] >> 3) & 15 : bitsAt(b, p + 1, 4);
+        value.pi_reserved = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        fr.vals[2] = v as number;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        fr.vals[3] = v as number;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        fr.vals[4] = v as number;
+      }
       // protocol_identifier: uint
       if (fr.vals[4]) {
         v = readSmall(c, 8);
-        if (k933_a5) bail();
         value.protocol_identifier = v;
       }
       // data_coding_scheme: uint
       if (fr.vals[3]) {
         v = readSmall(c, 8);
-        if (k933_a6) bail();
         value.data_coding_scheme = v;
       }
       // user_data_length: uint
       if (fr.vals[2]) {
         v = readSmall(c, 8);
-        if (k933_a7) bail();
         value.user_data_length = v;
       }
       // user_data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k933_a8) bail();
       value.user_data = v;
     }
     env.depth--;
@@ -40220,39 +36687,38 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(11), starts: new Array(11), value, origin: c.pos };
       let v: unknown;
-      // pi_extension: uint
-      v = readSmall(c, 1);
-      if (k934_a0) bail();
-      value.pi_extension = v;
-      // pi_reserved: uint
-      v = readSmall(c, 4);
-      if (k934_a1) bail();
-      value.pi_reserved = v;
-      // udl_present: uint
-      v = readSmall(c, 1);
-      fr.vals[2] = v as number;
-      // dcs_present: uint
-      v = readSmall(c, 1);
-      fr.vals[3] = v as number;
-      // pid_present: uint
-      v = readSmall(c, 1);
-      fr.vals[4] = v as number;
+      // pi_extension, pi_reserved, udl_present, dcs_present, pid_present: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.pi_extension = v;
+        v = aligned ? (b[o + 0] >> 3) & 15 : bitsAt(b, p + 1, 4);
+        value.pi_reserved = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        fr.vals[2] = v as number;
+        v = aligned ? (b[o + 0] >> 1) & 1 : bitsAt(b, p + 6, 1);
+        fr.vals[3] = v as number;
+        v = aligned ? b[o + 0] & 1 : bitsAt(b, p + 7, 1);
+        fr.vals[4] = v as number;
+      }
       // protocol_identifier: uint
       if (fr.vals[4]) {
         v = readSmall(c, 8);
-        if (k934_a5) bail();
         value.protocol_identifier = v;
       }
       // data_coding_scheme: uint
       if (fr.vals[3]) {
         v = readSmall(c, 8);
-        if (k934_a6) bail();
         value.data_coding_scheme = v;
       }
       // user_data_length: uint
       if (fr.vals[2]) {
         v = readSmall(c, 8);
-        if (k934_a7) bail();
         value.user_data_length = v;
       }
       // user_data_header_length: uint
@@ -40279,11 +36745,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (items.length < 0) bail();
         v = items;
       }
-      if (k934_a9) bail();
       value.user_data_header = v;
       // user_data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k934_a10) bail();
       value.user_data = v;
       if (fr.vals[8] !== undefined && !("user_data_header" in value)) value.user_data_header_length = fr.vals[8];
     }
@@ -40297,27 +36761,28 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(6), starts: new Array(6), value, origin: c.pos };
       let v: unknown;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[0] = v as number;
-      // extension: uint
-      v = readSmall(c, 1);
-      if (k935_a1) bail();
-      value.extension = v;
-      // type_of_number: uint
-      v = readSmall(c, 3);
-      fr.vals[2] = v as number;
-      if (k935_a2) bail();
-      value.type_of_number = v;
-      // numbering_plan: uint
-      v = readSmall(c, 4);
-      if (k935_a3) bail();
-      value.numbering_plan = v;
+      // length, extension, type_of_number, numbering_plan: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        fr.vals[0] = v as number;
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        value.extension = v;
+        v = aligned ? (b[o + 1] >> 4) & 7 : bitsAt(b, p + 9, 3);
+        fr.vals[2] = v as number;
+        value.type_of_number = v;
+        v = aligned ? b[o + 1] & 15 : bitsAt(b, p + 12, 4);
+        value.numbering_plan = v;
+      }
       // digits: codec
       if (k935_in4.includes(fr.vals[2] ?? -1)) {
         fr.starts[4] = c.pos;
         v = k935_f4(c, env, fr);
-        if (k935_a4) bail();
         value.digits = v;
         k935_s4(c, fr, value);
       }
@@ -40325,7 +36790,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (k935_in5.includes(fr.vals[2] ?? -1)) {
         fr.starts[5] = c.pos;
         v = octetsValue(c, env, k935_r5(c, fr), undefined);
-        if (k935_a5) bail();
         value.text = v;
         k935_s5(c, fr, value);
       }
@@ -40341,27 +36805,28 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(6), starts: new Array(6), value, origin: c.pos };
       let v: unknown;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[0] = v as number;
-      // extension: uint
-      v = readSmall(c, 1);
-      if (k936_a1) bail();
-      value.extension = v;
-      // type_of_number: uint
-      v = readSmall(c, 3);
-      fr.vals[2] = v as number;
-      if (k936_a2) bail();
-      value.type_of_number = v;
-      // numbering_plan: uint
-      v = readSmall(c, 4);
-      if (k936_a3) bail();
-      value.numbering_plan = v;
+      // length, extension, type_of_number, numbering_plan: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        fr.vals[0] = v as number;
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        value.extension = v;
+        v = aligned ? (b[o + 1] >> 4) & 7 : bitsAt(b, p + 9, 3);
+        fr.vals[2] = v as number;
+        value.type_of_number = v;
+        v = aligned ? b[o + 1] & 15 : bitsAt(b, p + 12, 4);
+        value.numbering_plan = v;
+      }
       // digits: codec
       if (k936_in4.includes(fr.vals[2] ?? -1)) {
         fr.starts[4] = c.pos;
         v = k936_f4(c, env, fr);
-        if (k936_a4) bail();
         value.digits = v;
         k936_s4(c, fr, value);
       }
@@ -40369,7 +36834,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (k936_in5.includes(fr.vals[2] ?? -1)) {
         fr.starts[5] = c.pos;
         v = octetsValue(c, env, k936_r5(c, fr), undefined);
-        if (k936_a5) bail();
         value.text = v;
         k936_s5(c, fr, value);
       }
@@ -40385,27 +36849,28 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(6), starts: new Array(6), value, origin: c.pos };
       let v: unknown;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[0] = v as number;
-      // extension: uint
-      v = readSmall(c, 1);
-      if (k937_a1) bail();
-      value.extension = v;
-      // type_of_number: uint
-      v = readSmall(c, 3);
-      fr.vals[2] = v as number;
-      if (k937_a2) bail();
-      value.type_of_number = v;
-      // numbering_plan: uint
-      v = readSmall(c, 4);
-      if (k937_a3) bail();
-      value.numbering_plan = v;
+      // length, extension, type_of_number, numbering_plan: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        fr.vals[0] = v as number;
+        v = aligned ? (b[o + 1] >> 7) & 1 : bitsAt(b, p + 8, 1);
+        value.extension = v;
+        v = aligned ? (b[o + 1] >> 4) & 7 : bitsAt(b, p + 9, 3);
+        fr.vals[2] = v as number;
+        value.type_of_number = v;
+        v = aligned ? b[o + 1] & 15 : bitsAt(b, p + 12, 4);
+        value.numbering_plan = v;
+      }
       // digits: codec
       if (k937_in4.includes(fr.vals[2] ?? -1)) {
         fr.starts[4] = c.pos;
         v = k937_f4(c, env, fr);
-        if (k937_a4) bail();
         value.digits = v;
         k937_s4(c, fr, value);
       }
@@ -40413,7 +36878,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       if (k937_in5.includes(fr.vals[2] ?? -1)) {
         fr.starts[5] = c.pos;
         v = octetsValue(c, env, k937_r5(c, fr), undefined);
-        if (k937_a5) bail();
         value.text = v;
         k937_s5(c, fr, value);
       }
@@ -40454,25 +36918,28 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(4), starts: new Array(4), value, origin: c.pos };
       let v: unknown;
-      // format: uint
-      v = readSmall(c, 2);
-      if (k939_a0) bail();
-      value.format = v;
-      // telematic_interworking: uint
-      v = readSmall(c, 1);
-      fr.vals[1] = v as number;
-      if (k939_a1) bail();
-      value.telematic_interworking = v;
+      // format, telematic_interworking: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 3) broken();
+        c.pos = p + 3;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        value.format = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        fr.vals[1] = v as number;
+        value.telematic_interworking = v;
+      }
       // sm_al_protocol: uint
       if (k939_in2.includes(fr.vals[1] ?? -1)) {
         v = readSmall(c, 5);
-        if (k939_a2) bail();
         value.sm_al_protocol = v;
       }
       // device_type: uint
       if (k939_in3.includes(fr.vals[1] ?? -1)) {
         v = readSmall(c, 5);
-        if (k939_a3) bail();
         value.device_type = v;
       }
     }
@@ -40485,14 +36952,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // format: uint
-      v = readSmall(c, 2);
-      if (k940_a0) bail();
-      value.format = v;
-      // message_type: uint
-      v = readSmall(c, 6);
-      if (k940_a1) bail();
-      value.message_type = v;
+      // format, message_type: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        value.format = v;
+        v = aligned ? b[o + 0] & 63 : bitsAt(b, p + 2, 6);
+        value.message_type = v;
+      }
     }
     env.depth--;
     return value;
@@ -40503,14 +36975,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // reserved: uint
-      v = readSmall(c, 2);
-      if (k941_a0) bail();
-      value.reserved = v;
-      // undefined: uint
-      v = readSmall(c, 6);
-      if (k941_a1) bail();
-      value.undefined = v;
+      // reserved, undefined: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        value.reserved = v;
+        v = aligned ? b[o + 0] & 63 : bitsAt(b, p + 2, 6);
+        value.undefined = v;
+      }
     }
     env.depth--;
     return value;
@@ -40521,14 +36998,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // sc_specific_use: uint
-      v = readSmall(c, 2);
-      if (k942_a0) bail();
-      value.sc_specific_use = v;
-      // sc_specific: uint
-      v = readSmall(c, 6);
-      if (k942_a1) bail();
-      value.sc_specific = v;
+      // sc_specific_use, sc_specific: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        value.sc_specific_use = v;
+        v = aligned ? b[o + 0] & 63 : bitsAt(b, p + 2, 6);
+        value.sc_specific = v;
+      }
     }
     env.depth--;
     return value;
@@ -40555,15 +37037,20 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // coding_group: uint
-      v = readSmall(c, 2);
-      if (k944_a0) bail();
-      value.coding_group = v;
-      // _spare_at_2: spare
-      v = readSmall(c, 6);
-      if (v !== 0) {
-        if (k944_a1) bail();
-        value._spare_at_2 = v;
+      // coding_group, _spare_at_2: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        value.coding_group = v;
+        v = aligned ? b[o + 0] & 63 : bitsAt(b, p + 2, 6);
+        if (v !== 0) {
+          value._spare_at_2 = v;
+        }
       }
     }
     env.depth--;
@@ -40636,26 +37123,25 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // coding_group: uint
-      v = readSmall(c, 2);
-      if (k946_a0) bail();
-      value.coding_group = v;
-      // compressed: uint
-      v = readSmall(c, 1);
-      if (k946_a1) bail();
-      value.compressed = v;
-      // message_class_defined: uint
-      v = readSmall(c, 1);
-      if (k946_a2) bail();
-      value.message_class_defined = v;
-      // character_set: uint
-      v = readSmall(c, 2);
-      if (k946_a3) bail();
-      value.character_set = v;
-      // message_class: uint
-      v = readSmall(c, 2);
-      if (k946_a4) bail();
-      value.message_class = v;
+      // coding_group, compressed, message_class_defined, character_set, message_class: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 6) & 3 : bitsAt(b, p + 0, 2);
+        value.coding_group = v;
+        v = aligned ? (b[o + 0] >> 5) & 1 : bitsAt(b, p + 2, 1);
+        value.compressed = v;
+        v = aligned ? (b[o + 0] >> 4) & 1 : bitsAt(b, p + 3, 1);
+        value.message_class_defined = v;
+        v = aligned ? (b[o + 0] >> 2) & 3 : bitsAt(b, p + 4, 2);
+        value.character_set = v;
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.message_class = v;
+      }
     }
     env.depth--;
     return value;
@@ -40666,14 +37152,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // coding_group: uint
-      v = readSmall(c, 4);
-      if (k947_a0) bail();
-      value.coding_group = v;
-      // rest: uint
-      v = readSmall(c, 4);
-      if (k947_a1) bail();
-      value.rest = v;
+      // coding_group, rest: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.coding_group = v;
+        v = aligned ? b[o + 0] & 15 : bitsAt(b, p + 4, 4);
+        value.rest = v;
+      }
     }
     env.depth--;
     return value;
@@ -40684,22 +37175,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // coding_group: uint
-      v = readSmall(c, 4);
-      if (k948_a0) bail();
-      value.coding_group = v;
-      // indication_sense: uint
-      v = readSmall(c, 1);
-      if (k948_a1) bail();
-      value.indication_sense = v;
-      // reserved: uint
-      v = readSmall(c, 1);
-      if (k948_a2) bail();
-      value.reserved = v;
-      // message_waiting: uint
-      v = readSmall(c, 2);
-      if (k948_a3) bail();
-      value.message_waiting = v;
+      // coding_group, indication_sense, reserved, message_waiting: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.coding_group = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.indication_sense = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.reserved = v;
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.message_waiting = v;
+      }
     }
     env.depth--;
     return value;
@@ -40710,22 +37202,23 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // coding_group: uint
-      v = readSmall(c, 4);
-      if (k949_a0) bail();
-      value.coding_group = v;
-      // reserved: uint
-      v = readSmall(c, 1);
-      if (k949_a1) bail();
-      value.reserved = v;
-      // message_coding: uint
-      v = readSmall(c, 1);
-      if (k949_a2) bail();
-      value.message_coding = v;
-      // message_class: uint
-      v = readSmall(c, 2);
-      if (k949_a3) bail();
-      value.message_class = v;
+      // coding_group, reserved, message_coding, message_class: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.coding_group = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.reserved = v;
+        v = aligned ? (b[o + 0] >> 2) & 1 : bitsAt(b, p + 5, 1);
+        value.message_coding = v;
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.message_class = v;
+      }
     }
     env.depth--;
     return value;
@@ -40739,31 +37232,24 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // year: codec
       v = k950_f0(c, env, fr);
-      if (k950_a0) bail();
       value.year = v;
       // month: codec
       v = k950_f1(c, env, fr);
-      if (k950_a1) bail();
       value.month = v;
       // day: codec
       v = k950_f2(c, env, fr);
-      if (k950_a2) bail();
       value.day = v;
       // hour: codec
       v = k950_f3(c, env, fr);
-      if (k950_a3) bail();
       value.hour = v;
       // minutes: codec
       v = k950_f4(c, env, fr);
-      if (k950_a4) bail();
       value.minutes = v;
       // seconds: codec
       v = k950_f5(c, env, fr);
-      if (k950_a5) bail();
       value.seconds = v;
       // time_zone: ref
       v = t951(c, env);
-      if (k950_a6) bail();
       value.time_zone = v;
     }
     env.depth--;
@@ -40775,18 +37261,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // units_digit: uint
-      v = readSmall(c, 4);
-      if (k951_a0) bail();
-      value.units_digit = v;
-      // negative: uint
-      v = readSmall(c, 1);
-      if (k951_a1) bail();
-      value.negative = v;
-      // tens_digit: uint
-      v = readSmall(c, 3);
-      if (k951_a2) bail();
-      value.tens_digit = v;
+      // units_digit, negative, tens_digit: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 4) & 15 : bitsAt(b, p + 0, 4);
+        value.units_digit = v;
+        v = aligned ? (b[o + 0] >> 3) & 1 : bitsAt(b, p + 4, 1);
+        value.negative = v;
+        v = aligned ? b[o + 0] & 7 : bitsAt(b, p + 5, 3);
+        value.tens_digit = v;
+      }
     }
     env.depth--;
     return value;
@@ -40801,7 +37290,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       // extension: uint
       v = readSmall(c, 1);
       fr.vals[0] = v as number;
-      if (k952_a0) bail();
       value.extension = v;
       // rest: switch
       {
@@ -40820,7 +37308,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         if (fn === undefined) bail();
         v = fn!(c, env);
       }
-      if (k952_a1) bail();
       value.rest = v;
     }
     env.depth--;
@@ -40834,11 +37321,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // indicator_bits: uint
       v = readSmall(c, 7);
-      if (k953_a0) bail();
       value.indicator_bits = v;
       // octets: bytes
       v = octetsValue(c, env, 48, undefined);
-      if (k953_a1) bail();
       value.octets = v;
     }
     env.depth--;
@@ -40851,19 +37336,22 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(4), starts: new Array(4), value, origin: c.pos };
       let v: unknown;
-      // single_shot: uint
-      v = readSmall(c, 1);
-      if (k954_a0) bail();
-      value.single_shot = v;
-      // reserved: uint
-      v = readSmall(c, 3);
-      if (k954_a1) bail();
-      value.reserved = v;
-      // format: uint
-      v = readSmall(c, 3);
-      fr.vals[2] = v as number;
-      if (k954_a2) bail();
-      value.format = v;
+      // single_shot, reserved, format: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 7) broken();
+        c.pos = p + 7;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.single_shot = v;
+        v = aligned ? (b[o + 0] >> 4) & 7 : bitsAt(b, p + 1, 3);
+        value.reserved = v;
+        v = aligned ? (b[o + 0] >> 1) & 7 : bitsAt(b, p + 4, 3);
+        fr.vals[2] = v as number;
+        value.format = v;
+      }
       // value: switch
       {
         const key = fr.vals[2];
@@ -40884,7 +37372,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
         fn ??= t955;
         v = fn!(c, env);
       }
-      if (k954_a3) bail();
       value.value = v;
     }
     env.depth--;
@@ -40898,7 +37385,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // octets: bytes
       v = octetsValue(c, env, 48, undefined);
-      if (k955_a0) bail();
       value.octets = v;
     }
     env.depth--;
@@ -40912,11 +37398,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // validity_period: uint
       v = readSmall(c, 8);
-      if (k956_a0) bail();
       value.validity_period = v;
       // octets: bytes
       v = octetsValue(c, env, 40, undefined);
-      if (k956_a1) bail();
       value.octets = v;
     }
     env.depth--;
@@ -40930,11 +37414,9 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // validity_period: uint
       v = readSmall(c, 8);
-      if (k957_a0) bail();
       value.validity_period = v;
       // octets: bytes
       v = octetsValue(c, env, 40, undefined);
-      if (k957_a1) bail();
       value.octets = v;
     }
     env.depth--;
@@ -40949,19 +37431,15 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // hour: codec
       v = k958_f0(c, env, fr);
-      if (k958_a0) bail();
       value.hour = v;
       // minutes: codec
       v = k958_f1(c, env, fr);
-      if (k958_a1) bail();
       value.minutes = v;
       // seconds: codec
       v = k958_f2(c, env, fr);
-      if (k958_a2) bail();
       value.seconds = v;
       // octets: bytes
       v = octetsValue(c, env, 24, undefined);
-      if (k958_a3) bail();
       value.octets = v;
     }
     env.depth--;
@@ -40973,18 +37451,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // definition: uint
-      v = readSmall(c, 1);
-      if (k959_a0) bail();
-      value.definition = v;
-      // error: uint
-      v = readSmall(c, 2);
-      if (k959_a1) bail();
-      value.error = v;
-      // reason: uint
-      v = readSmall(c, 5);
-      if (k959_a2) bail();
-      value.reason = v;
+      // definition, error, reason: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 8) broken();
+        c.pos = p + 8;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.definition = v;
+        v = aligned ? (b[o + 0] >> 5) & 3 : bitsAt(b, p + 1, 2);
+        value.error = v;
+        v = aligned ? b[o + 0] & 31 : bitsAt(b, p + 3, 5);
+        value.reason = v;
+      }
     }
     env.depth--;
     return value;
@@ -40996,14 +37477,20 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     {
       const fr: Frame = { vals: new Array(3), starts: new Array(3), value, origin: c.pos };
       let v: unknown;
-      // identifier: uint
-      v = readSmall(c, 8);
-      fr.vals[0] = v as number;
-      if (k960_a0) bail();
-      value.identifier = v;
-      // length: uint
-      v = readSmall(c, 8);
-      fr.vals[1] = v as number;
+      // identifier, length: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        fr.vals[0] = v as number;
+        value.identifier = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        fr.vals[1] = v as number;
+      }
       // data: switch
       fr.starts[2] = c.pos;
       {
@@ -41044,7 +37531,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
           c.end = e;
         }
       }
-      if (k960_a2) bail();
       value.data = v;
       if (fr.vals[1] !== undefined && !("data" in value)) value.length = fr.vals[1];
     }
@@ -41059,7 +37545,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // data: bytes
       v = octetsValue(c, env, c.end - c.pos, undefined);
-      if (k961_a0) bail();
       value.data = v;
     }
     env.depth--;
@@ -41071,18 +37556,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // message_identifier: uint
-      v = readSmall(c, 8);
-      if (k962_a0) bail();
-      value.message_identifier = v;
-      // message_parts: uint
-      v = readSmall(c, 8);
-      if (k962_a1) bail();
-      value.message_parts = v;
-      // message_part: uint
-      v = readSmall(c, 8);
-      if (k962_a2) bail();
-      value.message_part = v;
+      // message_identifier, message_parts, message_part: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 24) broken();
+        c.pos = p + 24;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.message_identifier = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.message_parts = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        value.message_part = v;
+      }
     }
     env.depth--;
     return value;
@@ -41093,18 +37581,21 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // message_identifier: uint
-      v = read(c, 16);
-      if (k963_a0) bail();
-      value.message_identifier = v;
-      // message_parts: uint
-      v = readSmall(c, 8);
-      if (k963_a1) bail();
-      value.message_parts = v;
-      // message_part: uint
-      v = readSmall(c, 8);
-      if (k963_a2) bail();
-      value.message_part = v;
+      // message_identifier, message_parts, message_part: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? ((b[o + 0] << 8) | b[o + 1]) : bitsAt(b, p + 0, 16);
+        value.message_identifier = v;
+        v = aligned ? b[o + 2] : bitsAt(b, p + 16, 8);
+        value.message_parts = v;
+        v = aligned ? b[o + 3] : bitsAt(b, p + 24, 8);
+        value.message_part = v;
+      }
     }
     env.depth--;
     return value;
@@ -41115,26 +37606,25 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // store: uint
-      v = readSmall(c, 1);
-      if (k964_a0) bail();
-      value.store = v;
-      // profile: uint
-      v = readSmall(c, 2);
-      if (k964_a1) bail();
-      value.profile = v;
-      // extended_type: uint
-      v = readSmall(c, 3);
-      if (k964_a2) bail();
-      value.extended_type = v;
-      // type: uint
-      v = readSmall(c, 2);
-      if (k964_a3) bail();
-      value.type = v;
-      // count: uint
-      v = readSmall(c, 8);
-      if (k964_a4) bail();
-      value.count = v;
+      // store, profile, extended_type, type, count: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? (b[o + 0] >> 7) & 1 : bitsAt(b, p + 0, 1);
+        value.store = v;
+        v = aligned ? (b[o + 0] >> 5) & 3 : bitsAt(b, p + 1, 2);
+        value.profile = v;
+        v = aligned ? (b[o + 0] >> 2) & 7 : bitsAt(b, p + 3, 3);
+        value.extended_type = v;
+        v = aligned ? b[o + 0] & 3 : bitsAt(b, p + 6, 2);
+        value.type = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.count = v;
+      }
     }
     env.depth--;
     return value;
@@ -41145,14 +37635,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // destination_port: uint
-      v = readSmall(c, 8);
-      if (k965_a0) bail();
-      value.destination_port = v;
-      // originator_port: uint
-      v = readSmall(c, 8);
-      if (k965_a1) bail();
-      value.originator_port = v;
+      // destination_port, originator_port: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 16) broken();
+        c.pos = p + 16;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? b[o + 0] : bitsAt(b, p + 0, 8);
+        value.destination_port = v;
+        v = aligned ? b[o + 1] : bitsAt(b, p + 8, 8);
+        value.originator_port = v;
+      }
     }
     env.depth--;
     return value;
@@ -41163,14 +37658,19 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
     const value: Obj = {};
     {
       let v: unknown;
-      // destination_port: uint
-      v = read(c, 16);
-      if (k966_a0) bail();
-      value.destination_port = v;
-      // originator_port: uint
-      v = read(c, 16);
-      if (k966_a1) bail();
-      value.originator_port = v;
+      // destination_port, originator_port: bits read at once
+      {
+        const p = c.pos;
+        if (c.end - p < 32) broken();
+        c.pos = p + 32;
+        const b = c.bytes;
+        const o = p >> 3;
+        const aligned = (p & 7) === 0;
+        v = aligned ? ((b[o + 0] << 8) | b[o + 1]) : bitsAt(b, p + 0, 16);
+        value.destination_port = v;
+        v = aligned ? ((b[o + 2] << 8) | b[o + 3]) : bitsAt(b, p + 16, 16);
+        value.originator_port = v;
+      }
     }
     env.depth--;
     return value;
@@ -41183,7 +37683,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // language: uint
       v = readSmall(c, 8);
-      if (k967_a0) bail();
       value.language = v;
     }
     env.depth--;
@@ -41197,7 +37696,6 @@ export function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: En
       let v: unknown;
       // language: uint
       v = readSmall(c, 8);
-      if (k968_a0) bail();
       value.language = v;
     }
     env.depth--;

@@ -17,7 +17,24 @@ import { alternatives, ieField, ieiIndex, startsRead, typesUnder } from '../gram
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { extentBits, MAX_NESTING, semiOctetLength } from './dissect.js';
 import { isEmpty, spareShow, textOf, textValue, toHex, uintShow } from './format.js';
-import { BAIL, bail, BROKEN, broken, Cursor, type Env, type FieldFn, type Frame, type ListLink, type Obj, read, readBytes, type TypeFn, type TypeLink, type TypeMaker, windowed } from './cursor.js';
+import {
+  BAIL,
+  bail,
+  BROKEN,
+  broken,
+  Cursor,
+  type Env,
+  type FieldFn,
+  type Frame,
+  type ListLink,
+  type Obj,
+  read,
+  readBytes,
+  type TypeFn,
+  type GeneratedTypes,
+  type TypeLink,
+  windowed,
+} from './cursor.js';
 import type { Direction, ProtectionRequest, ProtectionScheme } from './protection.js';
 import type { TreeNode } from './tree.js';
 
@@ -168,7 +185,7 @@ export interface CompileOptions {
   /** Filter names whose `-T fields` text to collect while decoding; each must be capturable(). */
   capture?: ReadonlySet<string>;
   /** Functions generated ahead of time for this grammar's types (not used while capturing). */
-  types?: TypeMaker;
+  types?: GeneratedTypes;
 }
 
 /**
@@ -285,7 +302,7 @@ export class CompiledDecoder {
   private type(t: TypeIR): { fn?: TypeFn } {
     let slot = this.types.get(t);
     if (slot) return slot;
-    const made = this.opts.types && !this.opts.capture ? (this.generated ??= this.opts.types(this.typeLink()))[t.name] : undefined;
+    const made = this.generatedTypes()?.[t.name];
     slot = made ? { fn: made } : {};
     this.types.set(t, slot);
     if (made) return slot;
@@ -396,6 +413,13 @@ export class CompiledDecoder {
       if (fr.closing) for (const k of fr.closing) k();
       for (const k of kept) if (fr.vals[k.i] !== undefined && !k.targets.some((t) => t in value)) value[k.id] = fr.vals[k.i];
     };
+  }
+
+  /** The generated functions, when they do what this decoder must: no fields collected, no other keys handed over. */
+  private generatedTypes(): Readonly<Record<string, TypeFn>> | undefined {
+    const g = this.opts.types;
+    if (!g || this.opts.capture || [...this.bailOn].some((k) => !g.audited.has(k))) return undefined;
+    return (this.generated ??= g.make(this.typeLink()));
   }
 
   /** What the generated functions take from this compiler. */

@@ -126,4 +126,8 @@ export interface TypeLink {
   audited(id: string): boolean;
 }
 /** Functions generated ahead of time for a grammar's types, by type name. */
-export type TypeMaker = (link: TypeLink) => Readonly<Record<string, TypeFn>>;
+export interface GeneratedTypes {
+  /** The value keys the code checks for a hand-over: a decoder handing over others cannot use it. */
+  audited: ReadonlySet<string>;
+  make: (link: TypeLink) => Readonly<Record<string, TypeFn>>;
+}

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dissectFull } from '../../src/api.js';
-import { bundledTypes } from '../../src/engine/bundled-decoders.js';
+import { bundledDecoders } from '../../src/engine/bundled-decoders.js';
 import { BAILED, CompiledDecoder, capturable } from '../../src/engine/compile.js';
 import { fromHex } from '../../src/engine/format.js';
 import { fuzzArbitrary } from '../../src/fuzz/arbitraries.js';
@@ -16,7 +16,7 @@ import { realCorpus } from '../helpers/fixtures.js';
 const ir = defaultGrammar();
 const compiled = new CompiledDecoder(ir, { schemes: new SecuritySession().schemes, bailOn: AUDITED_KEYS });
 // The same with the functions generated ahead of time (scripts/gen-decoders.ts): it must give what the closures give.
-const generated = new CompiledDecoder(ir, { schemes: new SecuritySession().schemes, bailOn: AUDITED_KEYS, types: bundledTypes });
+const generated = new CompiledDecoder(ir, { schemes: new SecuritySession().schemes, bailOn: AUDITED_KEYS, types: bundledDecoders });
 // Every filter it can collect, collected at once: each must come out as the tree shows it.
 const leaves = capturable(ir);
 const capturing = new CompiledDecoder(ir, { schemes: new SecuritySession().schemes, bailOn: AUDITED_KEYS, capture: leaves });
@@ -80,7 +80,7 @@ describe('compiled decoder', () => {
     const identityRequest = Uint8Array.of(0x07, 0x55, 0x01);
     expect(compiled.decode(identityRequest, 'no-such-protocol')).toBe(BAILED);
     expect(compiled.decode(identityRequest, 'nas-eps')).toEqual({ message: 'identity_request', identity_type: { type: 1 } });
-    for (const types of [undefined, bundledTypes]) {
+    for (const types of [undefined, bundledDecoders]) {
       const audited = new CompiledDecoder(ir, { schemes: new SecuritySession().schemes, bailOn: new Set(['identity_type']), types });
       expect(audited.decode(identityRequest, 'nas-eps')).toBe(BAILED);
     }
