@@ -17,6 +17,7 @@ import { alternatives, ieField, ieiIndex, startsRead, typesUnder } from '../gram
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { extentBits, MAX_NESTING, semiOctetLength } from './dissect.js';
 import { isEmpty, spareShow, textOf, textValue, toHex, uintShow } from './format.js';
+import { hexOf } from './hex.js';
 import {
   BAIL,
   bail,
@@ -54,10 +55,27 @@ function showOf(f: UintField | SpareField | BytesField): (v: unknown, bytes: Uin
 
 /** The value of the octet string in the next `bits`: hex, or text. */
 export function octetsValue(c: Cursor, env: Env, bits: number, text: BytesField['text']): string | { _raw: string } {
+  if (!text && ((c.pos | bits) & 7) === 0 && c.end - c.pos >= bits) {
+    const from = c.pos >> 3;
+    c.pos += bits;
+    return env.captured ? OCTETS : hexOf(c.bytes, from, c.pos >> 3);
+  }
   const data = readBytes(c, bits);
   // Collecting fields, the value is dropped: no rule looks into an octet string's value.
   if (env.captured) return OCTETS;
   return text ? textValue(data, text) : toHex(data);
+}
+
+/**
+ * The bits a length relation gives the field at the cursor: `len` (undefined: hand over) less
+ * `adjust`, in units of `unitBits`, less what the span's earlier targets took since `spanStart`
+ * (Infinity: none of them is present).
+ */
+export function relatedBits(c: Cursor, len: number | undefined, adjust: number, unitBits: number, spanStart: number): number {
+  if (len === undefined) bail();
+  const taken = spanStart === Number.POSITIVE_INFINITY ? 0 : c.pos - spanStart;
+  const bits = Math.max(0, extentBits(len! - adjust, unitBits) - taken);
+  return bits > c.end - c.pos ? broken() : bits;
 }
 
 /** The fields of one struct, by id: for presence, lengths, counts and switches. */
@@ -442,7 +460,6 @@ export class CompiledDecoder {
     return {
       tailJoins: (value, lastTail, lastTailValue) => lastTailJoins(plan, audited, value, lastTail, lastTailValue),
       field: (i) => (protection && defs[i].id === protection.payload ? this.payload(defs[i], protection, layout) : this.field(defs[i], layout)),
-      related: (i) => this.related(defs[i], layout),
       semi: (i) => this.semiLength(defs[i], layout)!,
       audited: (i) => audited[i],
     };
@@ -606,16 +623,12 @@ export class CompiledDecoder {
     const { at, rel, targets } = this.relationOf(f, layout);
     const { adjust, unitBits } = rel;
     return (c, fr) => {
-      const len = fr.vals[at];
-      if (len === undefined) bail();
       let spanStart = Number.POSITIVE_INFINITY;
       for (const t of targets) {
         const s = t < 0 ? undefined : fr.starts[t];
         if (s !== undefined && s < spanStart) spanStart = s;
       }
-      const taken = Number.isFinite(spanStart) ? c.pos - spanStart : 0;
-      const bits = Math.max(0, extentBits(len! - adjust, unitBits) - taken);
-      return bits > c.end - c.pos ? broken() : bits;
+      return relatedBits(c, fr.vals[at], adjust, unitBits, spanStart);
     };
   }
 

@@ -107,11 +107,10 @@ export type FieldFn = (c: Cursor, env: Env, fr: Frame) => unknown;
 
 /**
  * What code generated for one field list takes from the closure compiler, by field index: the
- * decoders of the fields it does not inline, lengths from relations, audited keys.
+ * decoders of the fields it does not inline, audited keys.
  */
 export interface ListLink {
   field(i: number): FieldFn;
-  related(i: number): (c: Cursor, fr: Frame) => number;
   semi(i: number): (c: Cursor, fr: Frame, value: Obj) => void;
   audited(i: number): boolean;
   /** After a list with tail fields: the last one read joins the value unless a later one did. */

@@ -52,7 +52,15 @@ export function parseHex(text: string, fail: Fail, start = 0): Uint8Array {
 
 const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
+/** The hex of octets [from, to) of `bytes`, without a view over them. */
+export function hexOf(bytes: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += HEX_PAIRS[bytes[i]];
+  return s;
+}
+
 export function toHex(bytes: Uint8Array, separator = ''): string {
+  if (!separator) return hexOf(bytes, 0, bytes.length);
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += i && separator ? separator + HEX_PAIRS[bytes[i]] : HEX_PAIRS[bytes[i]];
   return s;
