@@ -1,24 +1,22 @@
 /**
- * The codec functions of the package root: dissect, decode and encode by protocol, with the bundled
- * grammar or a given one. src/index.ts re-exports them; code inside the package imports them here.
+ * The codec functions of the package root: dissect and encode by protocol, with the bundled grammar
+ * or a given one (decode is src/decode.ts). src/index.ts re-exports them; code inside the package
+ * imports them here.
  */
-import { BAILED, type CompiledDecoder } from './engine/compile.js';
 import { Dissector, type DissectResult } from './engine/dissect.js';
-import { DecodeError } from './engine/decode.js';
 import { Encoder, type Sealer } from './engine/encode.js';
 import type { TreeNode } from './engine/tree.js';
 import { defaultGrammar } from './grammar/default.js';
 import type { GrammarIR } from './grammar/ir.js';
 import type { Direction } from './io/frame.js';
 import { AUDITED_KEYS } from './groupkeys/audit.js';
-import { keylessDecoder } from './security/keyless.js';
 import { SecuritySession } from './security/session.js';
-import type { MessageName, MessageValue, ProtocolMessages, ProtocolName } from './types/messages.js';
+import type { MessageName, MessageValue, ProtocolName } from './types/messages.js';
 
-const faces = new WeakMap<GrammarIR, { dissector: Dissector; encoder: Encoder; compiled: CompiledDecoder }>();
+const faces = new WeakMap<GrammarIR, { dissector: Dissector; encoder: Encoder }>();
 function facesOf(ir: GrammarIR) {
   let f = faces.get(ir);
-  if (!f) faces.set(ir, (f = { dissector: new Dissector(ir, AUDITED_KEYS), encoder: new Encoder(ir), compiled: keylessDecoder(ir) }));
+  if (!f) faces.set(ir, (f = { dissector: new Dissector(ir, AUDITED_KEYS), encoder: new Encoder(ir) }));
   return f;
 }
 
@@ -61,25 +59,6 @@ export function dissectFull(bytes: Uint8Array, protocol = 'nas-eps', opts: Disse
  */
 export function dissect(bytes: Uint8Array, protocol = 'nas-eps', opts: DissectOptions = {}): TreeNode {
   return dissectFull(bytes, protocol, opts).tree;
-}
-
-/**
- * The decoded value; throws a DecodeError ({path, bitOffset}) on the first error-level expert item.
- * Typed by protocol: `decode(b)` is an `AnyNasEpsMessage`, `decode(b, 'gmsg')` a `GroupMessage`.
- */
-export function decode(bytes: Uint8Array): ProtocolMessages['nas-eps'];
-export function decode<P extends ProtocolName>(bytes: Uint8Array, protocol: P, opts?: DissectOptions): ProtocolMessages[P];
-export function decode(bytes: Uint8Array, protocol?: string, opts?: DissectOptions): unknown;
-export function decode(bytes: Uint8Array, protocol = 'nas-eps', opts: DissectOptions = {}): unknown {
-  // Well-formed messages without keys take the compiled path; the rest are dissected in full.
-  if (!opts.session) {
-    const v = facesOf(opts.grammar ?? defaultGrammar()).compiled.decode(bytes, protocol, opts.direction);
-    if (v !== BAILED) return v;
-  }
-  const r = dissectFull(bytes, protocol, opts);
-  const bad = r.expert.find((e) => e.severity === 'error');
-  if (bad) throw new DecodeError(bad);
-  return r.value;
 }
 
 /** A type built (within a few levels) from loosely typed parts: `unknown`, `any` or string-indexed records. */

@@ -13,7 +13,8 @@
  * @packageDocumentation
  */
 // Dissect, decode and encode by protocol
-export { decode, dissect, dissectFull, encode, type CodecOptions, type DissectOptions, type EncodeOptions } from './api.js';
+export { dissect, dissectFull, encode, type CodecOptions, type DissectOptions, type EncodeOptions } from './api.js';
+export { decode } from './decode.js';
 
 // Dissection tree, errors, hex
 export { DecodeError } from './engine/decode.js';

@@ -28,7 +28,7 @@ export function quickValues(ir: GrammarIR, names: Iterable<string>): QuickValues
     else if (ok.has(n)) wanted.add(n);
     else if (!ir.protocols.has(n)) return undefined;
   }
-  const decoder = keylessDecoder(ir, wanted);
+  const decoder = keylessDecoder(ir, { capture: wanted });
   return (frame, number, protocol) => {
     if (frame.error !== undefined) return undefined;
     const values = decoder.fields(frame.bytes, protocol, frame.direction);

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decode } from '../../src/api.js';
+import { decode } from '../../src/decode.js';
 import { keylessDecoder } from '../../src/security/keyless.js';
 import { Arbitraries } from '../../src/engine/arbitrary.js';
 import { Dissector } from '../../src/engine/dissect.js';
