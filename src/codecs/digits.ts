@@ -23,20 +23,22 @@ const HEX = '0123456789abcdef';
  * Reads nibble pairs (low nibble first) to the end of the window; 0xF ends the string (filler). A
  * nibble above 9 is a keypad character with `keypad`, else a hex digit and a note.
  */
-function readPairs(r: BitReader, site: CodecSite, digits: string[], keypad = false): void {
+function readPairs(r: BitReader, site: CodecSite, keypad = false): string {
+  let digits = '';
   while (r.remaining >= 8) {
     const byte = r.read(8);
     for (let k = 0; k < 2; k++) {
       const nib = k ? byte >> 4 : byte & 0xf;
       if (nib === 0xf) continue;
       if (keypad) {
-        digits.push(KEYPAD[nib]);
+        digits += KEYPAD[nib];
         continue;
       }
       if (nib > 9) site.node.expert.push(expertItem('invalid_value', `${site.label}: nibble 0x${HEX[nib]} is not a BCD digit`, site.path, r.pos - 8, 8));
-      digits.push(HEX[nib]);
+      digits += HEX[nib];
     }
   }
+  return digits;
 }
 
 function writePairs(w: BitWriter, digits: string, keypad = false): void {
@@ -70,11 +72,10 @@ export const bcdIdentity: Codec = {
       node.children.push(leaf(leaves.odd_even, start + 4, 1, odd, odd ? 'Odd number of identity digits' : 'Even number of identity digits', true));
       node.children.push(leaf(leaves.type, start + 5, 3, type, `${String(params.type_label ?? type)} (${type})`, true));
     }
-    const digits = [d1.toString(16)];
     const rest = r.pos;
-    readPairs(r, site, digits);
-    if (r.pos > rest && !site.valueOnly) node.children.push(leaf(leaves.digits, rest, r.pos - rest, digits.slice(1).join(''), digits.slice(1).join('')));
-    const value = digits.join('');
+    const more = readPairs(r, site);
+    if (r.pos > rest && !site.valueOnly) node.children.push(leaf(leaves.digits, rest, r.pos - rest, more, more));
+    const value = d1.toString(16) + more;
     const expectOdd = value.length % 2;
     if (odd !== expectOdd) node.expert.push(expertItem('invalid_value', `odd/even indication ${odd} does not match ${value.length} digits`, site.path, start + 4, 1));
     return value;
@@ -96,9 +97,7 @@ export const bcdIdentity: Codec = {
  */
 export const bcdDigits: Codec = {
   decode(r, params, site) {
-    const digits: string[] = [];
-    readPairs(r, site, digits, params.keypad === 1);
-    return digits.join('');
+    return readPairs(r, site, params.keypad === 1);
   },
   encode(w, value, params) {
     const keypad = params.keypad === 1;

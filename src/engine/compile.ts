@@ -544,15 +544,19 @@ export class CompiledDecoder {
     const codec = CODECS.get(f.codec)!;
     const related = f.lengthFrom ? this.related(f, layout) : undefined;
     const { size, params, filter, label, leaves } = f;
+    // Codecs write expert items into a node: a scratch one, emptied before each call and looked at only for them.
+    const node: TreeNode = { filter, label, bitOffset: 0, bitLength: 0, display: '', children: [], expert: [] };
+    const site = { filter, label, path: '', node, leaves, valueOnly: true };
     return (c, _env, fr) => {
       const bits = related ? related(c, fr) : size === 'rest' ? c.end - c.pos : typeof size === 'number' ? size : undefined;
       const end = bits === undefined ? c.end : Math.min(c.end, c.pos + bits);
-      // Codecs write expert items into a node: a scratch one, looked at only for them.
-      const node: TreeNode = { filter, label, bitOffset: c.pos, bitLength: 0, display: '', children: [], expert: [] };
+      node.bitOffset = c.pos;
+      node.children.length = 0;
+      node.expert.length = 0;
       const r = new BitReader(c.bytes, c.pos, end);
       let v: unknown;
       try {
-        v = codec.decode(r, params, { filter, label, path: '', node, leaves, valueOnly: true });
+        v = codec.decode(r, params, site);
       } catch {
         broken();
       }
