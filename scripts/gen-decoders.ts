@@ -1,13 +1,15 @@
 /**
  * Writes src/engine/bundled-decoders.ts: every type of the bundled grammars as a straight-line
- * function, ahead of time (Kaitai Struct's way), for the compiled decoder.
+ * function, ahead of time, for the compiled decoder.
  *
  * Each function does what CompiledDecoder's closures do for its type (listPlan gives both the same
- * steps), unrolled: presence tests, integer and spare reads, octet strings, nested types in their
- * windows, dispatch cases and a message's IEs are inlined with their constants, and types call each
- * other directly; codecs, lists, switches, protected payloads and wide integers call the closure
- * compiler's own decoders (ListLink). The code is TypeScript in the package: nothing is evaluated at
- * run time. test/library/generated.test.ts fails when the file is stale, and
+ * steps), unrolled: presence tests, integer and spare reads (fixed-width fields in a row at once),
+ * octet strings, nested types in their windows, lists, switches and dispatch cases are inlined with
+ * their constants, types call each other directly, and a message's IEs go through readers shared by
+ * the IEs read the same way. Codecs, protected payloads, integers wider than 52 bits and list items
+ * sized by a relation call the closure compiler's own decoders (ListLink). The code is TypeScript in
+ * the package: nothing is evaluated at run time. It is made from the bundled grammars as the library
+ * builds them; test/library/generated.test.ts fails when the file is stale, and
  * test/engine/compiled.test.ts runs it against the closures and the dissector.
  * Run: npm run generate (or npx tsx scripts/gen-decoders.ts)
  */
@@ -17,7 +19,7 @@ import { KEEP, listPlan, type ListPlan, type Step } from '../src/engine/compile.
 import { AUDITED_KEYS } from '../src/groupkeys/audit.js';
 import { MAX_NESTING } from '../src/engine/dissect.js';
 import type { DispatchType, FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, Relation, StructType, TypeIR, UintField } from '../src/grammar/ir.js';
-import { loadGrammarDir } from '../src/grammar/load.js';
+import { defaultGrammar } from '../src/grammar/default.js';
 import { ieiIndex } from '../src/grammar/reach.js';
 
 export const DECODERS_FILE = new URL('../src/engine/bundled-decoders.ts', import.meta.url);
@@ -68,11 +70,9 @@ function bitRuns(steps: Step[], defs: FieldIR[], audits: ReadonlySet<string>): M
   return runs;
 }
 
-/** What the code of one field list shares: its fields, frame, link constants and origin. */
+/** What the code of one field list shares: its fields, where values and starts are kept, link constants, origin. */
 interface ListCtx {
   defs: FieldIR[];
-  /** The frame, for the closures' decoders (the fields' values and starts are in it then). */
-  frame: () => string;
   /** Where a field's integer value and start are kept: the frame's arrays, or locals. */
   val: (i: number) => string;
   start: (i: number) => string;
@@ -166,7 +166,7 @@ ${table.join('\n')}
     if (keys.size > SWITCH_MAX) {
       // Many cases: a table made once (a long switch costs more to load than the lookup does to run).
       out.push(`let fn = ${this.table(`d${this.fn(t).slice(1)}`, t.cases)}.get(key);`);
-      for (const [k, d] of t.byDirection) out.push(`if (key === ${k} && env.direction) fn = env.direction === 'ul' ? ${this.fn(d.ul())} : ${this.fn(d.dl())};`);
+      for (const [k, d] of t.byDirection) out.push(`if (key === ${k}) fn = env.direction === 'ul' ? ${this.fn(d.ul())} : env.direction === 'dl' ? ${this.fn(d.dl())} : fn;`);
       out.push(`const value = fn ? fn(c, env) : ${fallback};`);
     } else {
       out.push('let value: unknown;', 'switch (key) {');
@@ -340,7 +340,7 @@ ${table.join('\n')}
       case 'bytes': {
         if (f.size === 'related' && i < 0) return undefined;
         const bits = f.size === 'rest' ? 'c.end - c.pos' : f.size === 'related' ? related() : String(f.size);
-        return [`${target} = octetsValue(c, env, ${bits}, ${f.text ? `'${f.text}'` : 'undefined'});`];
+        return [`${target} = octetsValue(c, env, ${bits}, ${f.text ? str(f.text) : 'undefined'});`];
       }
       case 'ref': {
         if (f.lengthFrom && i < 0) return undefined;
@@ -356,15 +356,16 @@ ${table.join('\n')}
         const out = ['const items: unknown[] = [];'];
         if (f.bound === 'count') {
           const { at, rel } = this.relation(f, ctx.defs);
-          out.push(`const count = ${ctx.val(at)};`, 'if (count === undefined) bail();', `const n = Math.max(0, count! - ${rel.adjust});`);
+          out.push(`const count = ${ctx.val(at)};`, 'if (count === undefined) bail();', `const n = Math.max(0, count! ${rel.adjust < 0 ? '+' : '-'} ${Math.abs(rel.adjust)});`);
         }
         const loop =
           f.bound === 'count'
             ? ['while (items.length < n) {', '  let x: unknown;', ...indent(item), '  items.push(x);', '}']
             : ['while (c.pos < c.end) {', '  const at = c.pos;', '  let x: unknown;', ...indent(item), '  items.push(x);', '  if (c.pos === at) bail();', '}'];
         out.push(...(f.bound === 'length' ? windowed(related(), loop) : f.bound === 'rest' ? [...loop, 'if (c.pos < c.end) bail();'] : loop));
-        const range = [`items.length < ${f.minItems}`, ...(f.maxItems !== undefined ? [`items.length > ${f.maxItems}`] : [])].join(' || ');
-        out.push(`if (${range}) bail();`, `${target} = items;`);
+        const range = [...(f.minItems > 0 ? [`items.length < ${f.minItems}`] : []), ...(f.maxItems !== undefined ? [`items.length > ${f.maxItems}`] : [])].join(' || ');
+        if (range) out.push(`if (${range}) bail();`);
+        out.push(`${target} = items;`);
         return ['{', ...indent(out), '}'];
       }
       case 'switch': {
@@ -378,7 +379,7 @@ ${table.join('\n')}
         const out = [`const key = ${ctx.val(index(f.on))};`, 'let fn: TypeFn | undefined;', 'if (key !== undefined) {'];
         f.when.forEach((o, j) => {
           const values = ctx.local(`w${i}_${j}`, JSON.stringify(o.values));
-          out.push(`  const w${j} = ${ctx.val(index(o.field))};`, `  if (w${j} !== undefined && ${values}.includes(w${j})) {`, ...indent(pick(o.cases), '    '), '  }');
+          out.push(`  const w${j} = ${ctx.val(index(o.field))};`, `  if (fn === undefined && w${j} !== undefined && ${values}.includes(w${j})) {`, ...indent(pick(o.cases), '    '), '  }');
         });
         out.push(...indent(f.when.length ? ['if (fn === undefined) {', ...indent(pick(f.cases)), '}'] : pick(f.cases)), '}');
         out.push(f.default ? `fn ??= ${this.fn(f.default())};` : 'if (fn === undefined) bail();');
@@ -430,7 +431,6 @@ ${table.join('\n')}
     const local = (name: string, expr: string) => this.constant(`${link}_${name}`, expr);
     const ctx: ListCtx = {
       defs,
-      frame,
       val: (i) => (locals ? `val${i}` : `${frame()}.vals[${i}]`),
       start: (i) => (locals ? `start${i}` : `${frame()}.starts[${i}]`),
       tracked: (i) => plan.steps[i].start,
@@ -504,7 +504,8 @@ ${table.join('\n')}
   }
 }
 
-export function generateDecoders(ir: GrammarIR = loadGrammarDir()): string {
+/** The code for `ir`: by default the bundled grammars as the library builds them (src/grammar/bundled.ts). */
+export function generateDecoders(ir: GrammarIR = defaultGrammar()): string {
   return new Generator(ir, AUDITED_KEYS).generate();
 }
 

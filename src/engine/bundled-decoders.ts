@@ -1175,7 +1175,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         let fn: TypeFn | undefined;
         if (key !== undefined) {
           const w0 = val10;
-          if (w0 !== undefined && k2_w11_0.includes(w0)) {
+          if (fn === undefined && w0 !== undefined && k2_w11_0.includes(w0)) {
             switch (key) {
               case 625:
                 fn = t452;
@@ -1303,7 +1303,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -1394,7 +1394,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -1409,7 +1408,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -1422,7 +1421,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -1487,7 +1486,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -1536,7 +1535,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -1551,7 +1549,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -1564,7 +1562,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -1577,7 +1575,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -1590,7 +1588,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -1613,7 +1611,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -1642,7 +1639,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -1655,7 +1652,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -1668,7 +1665,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -1691,7 +1688,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -1784,7 +1780,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -1953,7 +1949,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -2018,7 +2014,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -2082,7 +2077,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -2097,7 +2091,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -2159,7 +2153,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -2198,7 +2191,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -2266,7 +2258,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -2289,7 +2281,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -2400,7 +2391,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos < w) bail();
           c.end = e;
         }
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -3029,7 +3019,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -3258,7 +3247,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -3361,7 +3349,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -3438,7 +3425,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -3463,7 +3449,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -3527,7 +3512,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -3552,7 +3536,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -3577,7 +3560,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -3602,7 +3584,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -3835,7 +3816,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -3850,7 +3830,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -3863,7 +3843,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -3928,7 +3908,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -3964,7 +3944,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -3989,7 +3968,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4014,7 +3992,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4078,7 +4055,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4103,7 +4079,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4170,7 +4145,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -4287,7 +4262,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4390,7 +4364,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4428,7 +4401,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4479,7 +4451,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4504,7 +4475,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4542,7 +4512,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4606,7 +4575,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4670,7 +4638,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4708,7 +4675,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4733,7 +4699,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4771,7 +4736,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4861,7 +4825,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4886,7 +4849,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4911,7 +4873,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4936,7 +4897,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4974,7 +4934,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -4999,7 +4958,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -5154,7 +5112,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -5299,7 +5256,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -5337,7 +5293,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -5505,7 +5460,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -5556,7 +5510,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -5571,7 +5524,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -5633,7 +5586,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -5778,7 +5730,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -5804,7 +5756,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -5827,7 +5779,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -5904,7 +5855,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -5929,7 +5879,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -5996,7 +5945,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -6019,7 +5968,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6057,7 +6005,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6082,7 +6029,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6133,7 +6079,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6184,7 +6129,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6288,7 +6232,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6352,7 +6295,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6429,7 +6371,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6454,7 +6395,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6479,7 +6419,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6517,7 +6456,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6607,7 +6545,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6658,7 +6595,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6683,7 +6619,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6708,7 +6643,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6749,7 +6683,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -6788,7 +6722,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -6811,7 +6745,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6826,7 +6759,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -6849,7 +6782,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6874,7 +6806,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6938,7 +6869,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -6976,7 +6906,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7001,7 +6930,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7026,7 +6954,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7051,7 +6978,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7079,7 +7005,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -7141,7 +7067,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7231,7 +7156,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7334,7 +7258,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7359,7 +7282,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7411,7 +7333,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7475,7 +7396,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7500,7 +7420,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7525,7 +7444,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7576,7 +7494,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7601,7 +7518,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7626,7 +7542,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7651,7 +7566,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7702,7 +7616,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7766,7 +7679,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7791,7 +7703,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7842,7 +7753,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7867,7 +7777,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7892,7 +7801,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7930,7 +7838,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -7994,7 +7901,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8019,7 +7925,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8034,7 +7939,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -8057,7 +7962,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8082,7 +7986,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8133,7 +8036,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8199,7 +8101,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8224,7 +8125,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8249,7 +8149,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8339,7 +8238,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8364,7 +8262,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8415,7 +8312,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8531,7 +8427,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8595,7 +8490,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8659,7 +8553,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8737,7 +8630,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8853,7 +8745,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -8868,7 +8759,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -8894,7 +8785,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -8907,7 +8798,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -8920,7 +8811,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -8933,7 +8824,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -9053,7 +8944,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'utf8');
+      v = octetsValue(c, env, c.end - c.pos, "utf8");
       value.value = v;
     }
     env.depth--;
@@ -9089,7 +8980,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -9221,7 +9111,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -9275,7 +9164,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -9290,7 +9178,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -9381,7 +9269,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -9394,7 +9282,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -9407,7 +9295,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -9420,7 +9308,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     {
       let v: unknown;
       // value: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.value = v;
     }
     env.depth--;
@@ -9456,7 +9344,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -9494,7 +9381,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -9584,7 +9470,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -9609,7 +9494,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -9634,7 +9518,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.avps = v;
@@ -10933,7 +10816,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.spare_bits = v;
@@ -12578,13 +12460,12 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           const items: unknown[] = [];
           const count = fr.vals[2];
           if (count === undefined) bail();
-          const n = Math.max(0, count! - -1);
+          const n = Math.max(0, count! + 1);
           while (items.length < n) {
             let x: unknown;
             x = read(c, 16);
             items.push(x);
           }
-          if (items.length < 0) bail();
           v = items;
         }
         value.tacs = v;
@@ -12600,13 +12481,12 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           const items: unknown[] = [];
           const count = fr.vals[2];
           if (count === undefined) bail();
-          const n = Math.max(0, count! - -1);
+          const n = Math.max(0, count! + 1);
           while (items.length < n) {
             let x: unknown;
             x = t584(c, env);
             items.push(x);
           }
-          if (items.length < 0) bail();
           v = items;
         }
         value.tais = v;
@@ -13211,7 +13091,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.numbers = v;
@@ -13979,7 +13858,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos < w) bail();
           c.end = e;
         }
-        if (items.length < 0 || items.length > 16) bail();
+        if (items.length > 16) bail();
         v = items;
       }
       value.tais_list = v;
@@ -14529,7 +14408,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
             x = readSmall(c, 8);
             items.push(x);
           }
-          if (items.length < 0) bail();
           v = items;
         }
         value.satellite_ids = v;
@@ -19687,7 +19565,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.labels = v;
@@ -19708,7 +19585,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
       val0 = v as number;
       // label: bytes
       start1 = c.pos;
-      v = octetsValue(c, env, relatedBits(c, val0, 0, 8, start1 ?? Infinity), 'ascii');
+      v = octetsValue(c, env, relatedBits(c, val0, 0, 8, start1 ?? Infinity), "ascii");
       value.label = v;
       if (val0 !== undefined && !("label" in value)) value.length = val0;
     }
@@ -20308,7 +20185,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.parameters = v;
@@ -20579,7 +20455,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           x = t720(c, env);
           items.push(x);
         }
-        if (items.length < 0) bail();
         v = items;
       }
       value.contexts = v;
@@ -20639,7 +20514,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           x = t722(c, env);
           items.push(x);
         }
-        if (items.length < 0) bail();
         v = items;
       }
       value.user_identities = v;
@@ -21412,7 +21286,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
             x = t750(c, env);
             items.push(x);
           }
-          if (items.length < 0) bail();
           v = items;
         }
         value.packet_filters = v;
@@ -21429,7 +21302,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
             x = t749(c, env);
             items.push(x);
           }
-          if (items.length < 0) bail();
           v = items;
         }
         value.packet_filter_identifiers = v;
@@ -21446,7 +21318,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
             if (c.pos === at) bail();
           }
           if (c.pos < c.end) bail();
-          if (items.length < 0) bail();
           v = items;
         }
         value.parameters = v;
@@ -21528,7 +21399,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos < w) bail();
           c.end = e;
         }
-        if (items.length < 0) bail();
         v = items;
       }
       value.components = v;
@@ -21998,7 +21868,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos < w) bail();
           c.end = e;
         }
-        if (items.length < 0) bail();
         v = items;
       }
       value.identifiers = v;
@@ -22098,7 +21967,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.containers = v;
@@ -22142,7 +22010,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos === at) bail();
         }
         if (c.pos < c.end) bail();
-        if (items.length < 0) bail();
         v = items;
       }
       value.containers = v;
@@ -23200,7 +23067,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos < w) bail();
           c.end = e;
         }
-        if (items.length < 0) bail();
         v = items;
       }
       value.options = v;
@@ -23504,14 +23370,14 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
       val0 = v as number;
       // peer_id: bytes
       start1 = c.pos;
-      v = octetsValue(c, env, relatedBits(c, val0, 0, 8, start1 ?? Infinity), 'ascii');
+      v = octetsValue(c, env, relatedBits(c, val0, 0, 8, start1 ?? Infinity), "ascii");
       value.peer_id = v;
       // password_length: uint
       v = readSmall(c, 8);
       val2 = v as number;
       // password: bytes
       start3 = c.pos;
-      v = octetsValue(c, env, relatedBits(c, val2, 0, 8, start3 ?? Infinity), 'ascii');
+      v = octetsValue(c, env, relatedBits(c, val2, 0, 8, start3 ?? Infinity), "ascii");
       value.password = v;
       if (val0 !== undefined && !("peer_id" in value)) value.peer_id_length = val0;
       if (val2 !== undefined && !("password" in value)) value.password_length = val2;
@@ -23571,7 +23437,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
       val0 = v as number;
       // message: bytes
       start1 = c.pos;
-      v = octetsValue(c, env, relatedBits(c, val0, 0, 8, start1 ?? Infinity), 'ascii');
+      v = octetsValue(c, env, relatedBits(c, val0, 0, 8, start1 ?? Infinity), "ascii");
       value.message = v;
       if (val0 !== undefined && !("message" in value)) value.message_length = val0;
     }
@@ -23691,7 +23557,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
       v = octetsValue(c, env, relatedBits(c, val0, 0, 8, start1 ?? Infinity), undefined);
       value.value = v;
       // name: bytes
-      v = octetsValue(c, env, c.end - c.pos, 'ascii');
+      v = octetsValue(c, env, c.end - c.pos, "ascii");
       value.name = v;
       if (val0 !== undefined && !("value" in value)) value.value_size = val0;
     }
@@ -23723,7 +23589,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
       }
       // message: bytes
       start3 = c.pos;
-      v = octetsValue(c, env, relatedBits(c, val2, 4, 8, start3 ?? Infinity), 'ascii');
+      v = octetsValue(c, env, relatedBits(c, val2, 4, 8, start3 ?? Infinity), "ascii");
       value.message = v;
       if (val2 !== undefined && !("message" in value)) value.length = val2;
     }
@@ -27413,7 +27279,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
     if (c.end - c.pos < 16) broken();
     const key = bitsAt(c.bytes, c.pos + 8, 8);
     let fn = d891.get(key);
-    if (key === 69 && env.direction) fn = env.direction === 'ul' ? t663 : t664;
+    if (key === 69) fn = env.direction === 'ul' ? t663 : env.direction === 'dl' ? t664 : fn;
     const value = fn ? fn(c, env) : broken();
     env.depth--;
     return value;
@@ -28511,7 +28377,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
             if (c.pos < w) bail();
             c.end = e;
           }
-          if (items.length < 0) bail();
           v = items;
         }
         value.user_data_header = v;
@@ -28617,7 +28482,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
             if (c.pos < w) bail();
             c.end = e;
           }
-          if (items.length < 0) bail();
           v = items;
         }
         value.user_data_header = v;
@@ -28846,7 +28710,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
             if (c.pos < w) bail();
             c.end = e;
           }
-          if (items.length < 0) bail();
           v = items;
         }
         value.user_data_header = v;
@@ -28944,7 +28807,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
             if (c.pos < w) bail();
             c.end = e;
           }
-          if (items.length < 0) bail();
           v = items;
         }
         value.user_data_header = v;
@@ -29043,7 +28905,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
             if (c.pos < w) bail();
             c.end = e;
           }
-          if (items.length < 0) bail();
           v = items;
         }
         value.user_data_header = v;
@@ -29144,7 +29005,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
             if (c.pos < w) bail();
             c.end = e;
           }
-          if (items.length < 0) bail();
           v = items;
         }
         value.user_data_header = v;
@@ -29273,7 +29133,6 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
           if (c.pos < w) bail();
           c.end = e;
         }
-        if (items.length < 0) bail();
         v = items;
       }
       value.user_data_header = v;

@@ -66,6 +66,16 @@ export function octetsValue(c: Cursor, env: Env, bits: number, text: BytesField[
   return text ? textValue(data, text) : toHex(data);
 }
 
+/** Where the first present of a relation's targets started (Infinity: none is present). */
+function spanStart(fr: Frame, targets: number[]): number {
+  let start = Number.POSITIVE_INFINITY;
+  for (const t of targets) {
+    const s = t < 0 ? undefined : fr.starts[t];
+    if (s !== undefined && s < start) start = s;
+  }
+  return start;
+}
+
 /**
  * The bits a length relation gives the field at the cursor: `len` (undefined: hand over) less
  * `adjust`, in units of `unitBits`, less what the span's earlier targets took since `spanStart`
@@ -280,7 +290,8 @@ function flagged(nodes: TreeNode[], severe: boolean): boolean {
 
 export class CompiledDecoder {
   private types = new Map<TypeIR, { fn?: TypeFn }>();
-  private generated?: Readonly<Record<string, TypeFn>>;
+  /** The generated functions once linked; false when this decoder cannot use them. */
+  private generated?: Readonly<Record<string, TypeFn>> | false;
   private bailOn: ReadonlySet<string>;
   private onIes?: Set<string>;
 
@@ -408,7 +419,7 @@ export class CompiledDecoder {
         expected: s.expected,
         decode: s.payload ? this.payload(f, protection!, layout) : this.field(f, layout),
         audited: this.bailOn.has(f.id),
-        semi: s.semi ? this.semiLength(f, layout) : undefined,
+        keepSemi: s.semi ? this.semiLength(f, layout) : undefined,
       };
     });
     const { kept, stateful, tails } = plan;
@@ -443,7 +454,7 @@ export class CompiledDecoder {
           if (s.audited) bail();
           value[s.id] = v;
         }
-        s.semi?.(c, fr, value);
+        s.keepSemi?.(c, fr, value);
       }
       if (tails) lastTailJoins(plan, audited, value, lastTail, lastTailValue);
       if (fr.closing) for (const k of fr.closing) k();
@@ -453,9 +464,11 @@ export class CompiledDecoder {
 
   /** The generated functions, when they do what this decoder must: no fields collected, no other keys handed over. */
   private generatedTypes(): Readonly<Record<string, TypeFn>> | undefined {
-    const g = this.opts.types;
-    if (!g || this.opts.capture || [...this.bailOn].some((k) => !g.audited.has(k))) return undefined;
-    return (this.generated ??= g.make(this.typeLink()));
+    if (this.generated === undefined) {
+      const g = this.opts.types;
+      this.generated = !!g && !this.opts.capture && [...this.bailOn].every((k) => g.audited.has(k)) && g.make(this.typeLink());
+    }
+    return this.generated || undefined;
   }
 
   /** What the generated functions take from this compiler. */
@@ -616,12 +629,7 @@ export class CompiledDecoder {
     return (c, fr, value) => {
       const len = fr.vals[at];
       if (len === undefined) return;
-      let spanStart = Number.POSITIVE_INFINITY;
-      for (const t of targets) {
-        const st = t < 0 ? undefined : fr.starts[t];
-        if (st !== undefined && st < spanStart) spanStart = st;
-      }
-      if (semiOctets((pos, bits) => bitsAt(c.bytes, pos, bits), spanStart, c.pos) + rel.adjust !== len) value[id] = len;
+      if (semiOctets((pos, bits) => bitsAt(c.bytes, pos, bits), spanStart(fr, targets), c.pos) + rel.adjust !== len) value[id] = len;
     };
   }
 
@@ -644,14 +652,7 @@ export class CompiledDecoder {
   private related(f: FieldIR, layout: Layout): (c: Cursor, fr: Frame) => number {
     const { at, rel, targets } = this.relationOf(f, layout);
     const { adjust, unitBits } = rel;
-    return (c, fr) => {
-      let spanStart = Number.POSITIVE_INFINITY;
-      for (const t of targets) {
-        const s = t < 0 ? undefined : fr.starts[t];
-        if (s !== undefined && s < spanStart) spanStart = s;
-      }
-      return relatedBits(c, fr.vals[at], adjust, unitBits, spanStart);
-    };
+    return (c, fr) => relatedBits(c, fr.vals[at], adjust, unitBits, spanStart(fr, targets));
   }
 
   /**

@@ -47,7 +47,7 @@ export const spareShow = (f: Pick<SpareField, 'base'>, v: number): string => (f.
 /** Octets as latin1 text, one character each, in chunks (spreading a long array overflows the stack). */
 function latin1(bytes: Uint8Array): string {
   let s = '';
-  // Short texts (APN labels) a character at a time: about 6x faster than spreading them.
+  // Short texts (APN labels) a character at a time: spreading a small array costs more than the loop.
   if (bytes.length < 64) {
     for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
     return s;

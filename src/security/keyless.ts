@@ -10,4 +10,5 @@ import { SecuritySession } from './session.js';
 /** Keyless schemes verify and decipher nothing and keep no state a value depends on: one set serves every message. */
 const KEYLESS = new SecuritySession().schemes;
 
-export const keylessDecoder = (ir: GrammarIR, opts: Pick<CompileOptions, 'capture' | 'types'> = {}): CompiledDecoder => new CompiledDecoder(ir, { schemes: KEYLESS, bailOn: AUDITED_KEYS, ...opts });
+export const keylessDecoder = (ir: GrammarIR, opts: Pick<CompileOptions, 'capture' | 'types'> = {}): CompiledDecoder =>
+  new CompiledDecoder(ir, { capture: opts.capture, types: opts.types, schemes: KEYLESS, bailOn: AUDITED_KEYS });

@@ -86,6 +86,16 @@ describe('compiled decoder', () => {
     }
   });
 
+  it('picks a by-direction layout only for the directions there are, generated or not', () => {
+    // Detach request: the same message type from the UE and from the network; an untyped caller may pass anything.
+    const detach = Uint8Array.of(0x07, 0x45, 0x0d);
+    for (const direction of ['ul', 'dl', undefined, 'UL'] as Array<'ul' | 'dl' | undefined>) {
+      const closures = compiled.decode(detach, 'nas-eps', direction);
+      expect(generated.decode(detach, 'nas-eps', direction), String(direction)).toEqual(closures);
+    }
+    expect(generated.decode(detach, 'nas-eps', 'UL' as 'ul')).toBe(BAILED);
+  });
+
   it('takes an unknown AVP without the M bit, which the dissector decodes generically without a word', () => {
     // RFC 6733 header (AIR, 318), then AVP code 0xffff, flags 0, length 12, data "abcd".
     const msg = fromHex('010000200000013e0000000000000000000000000000ffff0000000c61626364');
