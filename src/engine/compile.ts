@@ -694,9 +694,9 @@ export class CompiledDecoder {
       };
       const opened = scheme.open(req);
       let payload: unknown;
+      // Kept as ciphered octets: an octet string's value, or a struct's raw form.
       const keepCiphered = () => {
-        const data = readBytes(c, payloadBits);
-        const hex = env.captured ? OCTETS : toHex(data);
+        const hex = octetsValue(c, env, payloadBits, undefined);
         value[f.id] = opaque ? hex : { _raw: hex };
       };
       if (!ciphered) payload = value[f.id] = decode(c, env, fr);
