@@ -8,17 +8,13 @@ import { bundledDecoders } from './engine/bundled-decoders.js';
 import { BAILED, type CompiledDecoder } from './engine/compile.js';
 import { DecodeError } from './engine/decode.js';
 import { defaultGrammar, isDefaultGrammar } from './grammar/default.js';
+import { perKey } from './grammar/memo.js';
 import type { GrammarIR } from './grammar/ir.js';
 import { keylessDecoder } from './security/keyless.js';
 import type { ProtocolMessages, ProtocolName } from './types/messages.js';
 
-const compiled = new WeakMap<GrammarIR, CompiledDecoder>();
-function compiledOf(ir: GrammarIR): CompiledDecoder {
-  let c = compiled.get(ir);
-  // The bundled grammar runs as code generated ahead of time; any other grammar as closures.
-  if (!c) compiled.set(ir, (c = keylessDecoder(ir, { types: isDefaultGrammar(ir) ? bundledDecoders : undefined })));
-  return c;
-}
+/** The bundled grammar runs as code generated ahead of time; any other grammar as closures. */
+const compiledOf = perKey((ir: GrammarIR): CompiledDecoder => keylessDecoder(ir, { types: isDefaultGrammar(ir) ? bundledDecoders : undefined }));
 
 /**
  * The decoded value; throws a DecodeError ({path, bitOffset}) on the first error-level expert item.

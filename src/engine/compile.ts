@@ -13,6 +13,7 @@
 import { CODECS } from '../codecs/index.js';
 import { switchCases } from '../grammar/ir.js';
 import type { BytesField, CodecField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, ProtectionIR, Relation, SpareField, StructType, TypeIR, UintField } from '../grammar/ir.js';
+import { perKey } from '../grammar/memo.js';
 import { alternatives, ieField, ieiIndex, startsRead, typesUnder } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { extentBits, MAX_NESTING, semiOctetLength } from './dissect.js';
@@ -89,9 +90,20 @@ export function relatedBits(c: Cursor, len: number | undefined, adjust: number, 
 }
 
 /** The fields of one struct, by id: for presence, lengths, counts and switches. */
-interface Layout {
+export interface Layout {
   index: Map<string, number>;
   defs: FieldIR[];
+}
+
+/** A field list's layout, made once per list. */
+export const layoutOf = perKey((defs: FieldIR[]): Layout => ({ index: new Map(defs.map((f, i) => [f.id, i])), defs }));
+
+/** The length or count relation `f` is sized by: where its value is, the relation, its targets' indices (-1: not in the struct). */
+export function relationOf(f: FieldIR, layout: Layout): { at: number; rel: Relation; targets: number[] } {
+  const at = layout.index.get(f.lengthFrom!);
+  const rel = at === undefined ? undefined : (layout.defs[at] as UintField).relation;
+  if (at === undefined || !rel) throw new Error(`${f.where}: no length relation "${f.lengthFrom}" in its struct`);
+  return { at, rel, targets: rel.targets.map((t) => layout.index.get(t) ?? -1) };
 }
 
 const NONE: never[] = [];
@@ -168,7 +180,7 @@ export interface ListPlan {
 }
 
 export function listPlan(defs: FieldIR[], consts: Map<string, number>, protection?: ProtectionIR): ListPlan {
-  const layout: Layout = { index: new Map(defs.map((f, i) => [f.id, i])), defs };
+  const layout = layoutOf(defs);
   const { vals, starts } = tracked(layout, protection);
   const steps = defs.map((f, i): Step => {
     const p = f.presence;
@@ -398,33 +410,14 @@ export class CompiledDecoder {
    * relation or a fixed value stays out of the value (the encoder computes it).
    */
   private fieldList(defs: FieldIR[], consts: Map<string, number>, protection?: ProtectionIR): (c: Cursor, env: Env, value: Obj) => void {
-    const layout: Layout = { index: new Map(defs.map((f, i) => [f.id, i])), defs };
+    const layout = layoutOf(defs);
     const plan = listPlan(defs, consts, protection);
-    const steps = plan.steps.map((s, i) => {
-      const f = defs[i];
-      // Built whole, with the same properties in the same order for every step (a spread would leave V8's
-      // slow dictionary objects): the loop below loads them per field.
-      return {
-        id: s.id,
-        i: s.i,
-        presence: s.presence,
-        need: s.need,
-        toOctet: s.toOctet,
-        on: s.on,
-        values: s.values,
-        payload: s.payload,
-        val: s.val,
-        start: s.start,
-        keep: s.keep,
-        expected: s.expected,
-        decode: s.payload ? this.payload(f, protection!, layout) : this.field(f, layout),
-        audited: this.bailOn.has(f.id),
-        keepSemi: s.semi ? this.semiLength(f, layout) : undefined,
-      };
-    });
-    const { kept, stateful, tails } = plan;
+    const { steps, kept, stateful, tails } = plan;
+    // Beside the plan's steps, by index: what the closures add to them.
+    const decoders = defs.map((f) => this.stepDecoder(f, layout, protection));
+    const audited = defs.map((f) => this.bailOn.has(f.id));
+    const semis = steps.map((s, i) => (s.semi ? this.semiLength(defs[i], layout) : undefined));
     const n = defs.length;
-    const audited = steps.map((s) => s.audited);
     return (c, env, value) => {
       const fr: Frame = stateful ? { vals: new Array(n), starts: new Array(n), value, origin: c.pos } : { vals: NONE, starts: NONE, value, origin: c.pos };
       // Tail fields (as the dissector): the first that does not fit ends them; the last read may join the value.
@@ -443,7 +436,7 @@ export class CompiledDecoder {
         }
         if (s.toOctet && toOctet(fr.origin, c.pos) === 0) continue;
         if (s.start) fr.starts[s.i] = c.pos;
-        const v = s.decode(c, env, fr);
+        const v = decoders[k](c, env, fr);
         if (s.payload) continue;
         if (s.val) fr.vals[s.i] = v as number;
         if (s.presence === 'tail') {
@@ -451,10 +444,10 @@ export class CompiledDecoder {
           lastTailValue = v;
         }
         if (s.keep === KEEP.always || (s.keep === KEEP.unexpected && v !== s.expected)) {
-          if (s.audited) bail();
+          if (audited[k]) bail();
           value[s.id] = v;
         }
-        s.keepSemi?.(c, fr, value);
+        semis[k]?.(c, fr, value);
       }
       if (tails) lastTailJoins(plan, audited, value, lastTail, lastTailValue);
       if (fr.closing) for (const k of fr.closing) k();
@@ -486,14 +479,19 @@ export class CompiledDecoder {
 
   /** What a generated function takes for one field list. */
   private listLink(defs: FieldIR[], plan: ListPlan, protection?: ProtectionIR): ListLink {
-    const layout: Layout = { index: new Map(defs.map((f, i) => [f.id, i])), defs };
+    const layout = layoutOf(defs);
     const audited = defs.map((f) => this.bailOn.has(f.id));
     return {
       tailJoins: (value, lastTail, lastTailValue) => lastTailJoins(plan, audited, value, lastTail, lastTailValue),
-      field: (i) => (protection && defs[i].id === protection.payload ? this.payload(defs[i], protection, layout) : this.field(defs[i], layout)),
+      field: (i) => this.stepDecoder(defs[i], layout, protection),
       semi: (i) => this.semiLength(defs[i], layout)!,
       audited: (i) => audited[i],
     };
+  }
+
+  /** A field of a list: the protected payload goes through its scheme. */
+  private stepDecoder(f: FieldIR, layout: Layout, protection?: ProtectionIR): FieldFn {
+    return protection && f.id === protection.payload ? this.payload(f, protection, layout) : this.field(f, layout);
   }
 
   private field(f: FieldIR, layout: Layout): FieldFn {
@@ -624,7 +622,7 @@ export class CompiledDecoder {
   private semiLength(f: FieldIR, layout: Layout): ((c: Cursor, fr: Frame, value: Obj) => void) | undefined {
     const lf = f.lengthFrom ? semiOctetLength(f, layout.defs) : undefined;
     if (!lf) return undefined;
-    const { at, rel, targets } = this.relationOf(f, layout);
+    const { at, rel, targets } = relationOf(f, layout);
     const { id } = lf;
     return (c, fr, value) => {
       const len = fr.vals[at];
@@ -633,15 +631,8 @@ export class CompiledDecoder {
     };
   }
 
-  private relationOf(f: FieldIR, layout: Layout): { at: number; rel: Relation; targets: number[] } {
-    const at = layout.index.get(f.lengthFrom!);
-    const rel = at === undefined ? undefined : (layout.defs[at] as UintField).relation;
-    if (at === undefined || !rel) throw new Error(`${f.where}: no length relation "${f.lengthFrom}" in its struct`);
-    return { at, rel, targets: rel.targets.map((t) => layout.index.get(t) ?? -1) };
-  }
-
   private counter(f: FieldIR, layout: Layout): (fr: Frame) => number {
-    const { at, rel } = this.relationOf(f, layout);
+    const { at, rel } = relationOf(f, layout);
     return (fr) => {
       const n = fr.vals[at];
       return n === undefined ? bail() : Math.max(0, n - rel.adjust);
@@ -650,7 +641,7 @@ export class CompiledDecoder {
 
   /** Bits given by the length relation of `f`: a span's earlier targets already took their part. */
   private related(f: FieldIR, layout: Layout): (c: Cursor, fr: Frame) => number {
-    const { at, rel, targets } = this.relationOf(f, layout);
+    const { at, rel, targets } = relationOf(f, layout);
     const { adjust, unitBits } = rel;
     return (c, fr) => relatedBits(c, fr.vals[at], adjust, unitBits, spanStart(fr, targets));
   }
