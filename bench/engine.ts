@@ -35,7 +35,10 @@ type Built = typeof import('../src/index.js');
 /** The closure compiler alone, as a grammar given at run time gets it (the built package's module). */
 type Closures = (bytes: Uint8Array) => unknown;
 
-function inProcess({ decode, dissectFull, encode }: Built, closures: Closures): Row[] {
+/** The encoding interpreter alone, as a grammar given at run time gets it (the built package's module). */
+type Interpreted = (value: unknown) => Uint8Array;
+
+function inProcess({ decode, dissectFull, encode }: Built, closures: Closures, interpretedEncode: Interpreted): Row[] {
   const values = corpus.map((b) => dissectFull(b).value);
   const interpreted = measure('interpreter', 'msg', () => {
     for (const b of corpus) {
@@ -70,10 +73,19 @@ function inProcess({ decode, dissectFull, encode }: Built, closures: Closures): 
     },
     warm,
   );
-  const encoded = measure('encode', 'msg', () => {
-    for (const v of values) encode(v);
+  const encodedByInterpreter = measure('encode (interpreter)', 'msg', () => {
+    for (const v of values) interpretedEncode(v);
     return values.length;
   });
+  const encoded = measure(
+    'encode',
+    'msg',
+    () => {
+      for (const v of values) encode(v);
+      return values.length;
+    },
+    warm,
+  );
   const vs = (x: number) => `interpreter ${rate(interpreted.perSecond)} (x${(x / interpreted.perSecond).toFixed(1)})`;
   return [
     {
@@ -83,7 +95,13 @@ function inProcess({ decode, dissectFull, encode }: Built, closures: Closures): 
       target: '>= 1,000,000/s',
       met: compiled.perSecond >= 1e6,
     },
-    { what: 'in-process encode()', measured: rate(encoded.perSecond), reference: 'the encoder is still interpreted', target: '>= 1,000,000/s', met: encoded.perSecond >= 1e6 },
+    {
+      what: 'in-process encode()',
+      measured: rate(encoded.perSecond),
+      reference: `interpreter ${rate(encodedByInterpreter.perSecond)} (x${(encoded.perSecond / encodedByInterpreter.perSecond).toFixed(1)})`,
+      target: '>= 1,000,000/s',
+      met: encoded.perSecond >= 1e6,
+    },
     { what: 'full dissection tree', measured: rate(interpreted.perSecond), reference: 'the same code: the interpreter builds the tree', target: '>= 200,000/s', met: interpreted.perSecond >= 2e5 },
   ];
 }
@@ -194,8 +212,18 @@ export async function engineBench(messages = 20_000): Promise<string> {
   const built = (await import(pathToFileURL(join(ROOT, 'dist/index.js')).href)) as Built;
   const { keylessDecoder } = (await import(pathToFileURL(join(ROOT, 'dist/security/keyless.js')).href)) as typeof import('../src/security/keyless.js');
   const { defaultGrammar } = (await import(pathToFileURL(join(ROOT, 'dist/grammar/default.js')).href)) as typeof import('../src/grammar/default.js');
+  const { encodeWith } = (await import(pathToFileURL(join(ROOT, 'dist/api.js')).href)) as typeof import('../src/api.js');
   const closures = keylessDecoder(defaultGrammar());
-  const rows = [...inProcess(built, (b) => closures.decode(b, 'nas-eps')), ...wholeProcess(messages), fuzzing(built), heap(built)];
+  const rows = [
+    ...inProcess(
+      built,
+      (b) => closures.decode(b, 'nas-eps'),
+      (v) => encodeWith(v, 'nas-eps'),
+    ),
+    ...wholeProcess(messages),
+    fuzzing(built),
+    heap(built),
+  ];
   const w = [
     Math.max(...rows.map((r) => r.what.length)),
     Math.max(...rows.map((r) => r.measured.length)),

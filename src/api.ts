@@ -1,7 +1,7 @@
 /**
- * The codec functions of the package root: dissect and encode by protocol, with the bundled grammar
- * or a given one (decode is src/decode.ts). src/index.ts re-exports them; code inside the package
- * imports them here.
+ * The codec functions of the package root: dissect by protocol, with the bundled grammar or a given
+ * one (decode is src/decode.ts, encode src/encode.ts). src/index.ts re-exports them; code inside the
+ * package imports them here, and encodes with the interpreter (encodeWith), which loads no generated code.
  */
 import { Dissector, type DissectResult } from './engine/dissect.js';
 import { Encoder, type Sealer } from './engine/encode.js';
@@ -11,7 +11,6 @@ import type { GrammarIR } from './grammar/ir.js';
 import type { Direction } from './io/frame.js';
 import { AUDITED_KEYS } from './groupkeys/audit.js';
 import { SecuritySession } from './security/session.js';
-import type { MessageName, MessageValue, ProtocolName } from './types/messages.js';
 
 const faces = new WeakMap<GrammarIR, { dissector: Dissector; encoder: Encoder }>();
 function facesOf(ir: GrammarIR) {
@@ -61,35 +60,10 @@ export function dissect(bytes: Uint8Array, protocol = 'nas-eps', opts: DissectOp
   return dissectFull(bytes, protocol, opts).tree;
 }
 
-/** A type built (within a few levels) from loosely typed parts: `unknown`, `any` or string-indexed records. */
-type Loose<V, D extends unknown[] = []> = D['length'] extends 8
-  ? false
-  : unknown extends V
-    ? true
-    : V extends readonly (infer I)[]
-      ? Loose<I, [...D, 0]>
-      : V extends object
-        ? string extends keyof V
-          ? true
-          : true extends { [K in keyof V]-?: Loose<V[K], [...D, 0]> }[keyof V]
-            ? true
-            : false
-        : false;
-
 /**
- * Rules out values whose `message` names a known message and that are spelt out with precise types:
- * those must match the message's type. Values built from loosely typed parts are checked at run time.
+ * Bytes for a value, written by the interpreter: what encode() hands over to, and what the package's
+ * own callers use (sealing, the flows). Throws an EncodeError naming the path.
  */
-type NotAKnownMessage<V> = V extends { message: MessageName } ? (Loose<V> extends true ? unknown : never) : unknown;
-
-/**
- * Bytes for a value; derived fields (lengths, counts, flags, constants) are computed unless given.
- * Throws an EncodeError naming the path. A value with a known `message` name is type-checked
- * against that message's generated type (`encode<Messages.AttachAccept>(...)` names it); other
- * values (`unknown`, JSON) are taken as they are and checked at run time.
- */
-export function encode<M extends MessageValue = MessageValue>(value: NoInfer<M>, protocol?: ProtocolName | (string & {}), opts?: EncodeOptions): Uint8Array;
-export function encode<const V>(value: V & NotAKnownMessage<V>, protocol?: string, opts?: EncodeOptions): Uint8Array;
-export function encode(value: unknown, protocol = 'nas-eps', opts: EncodeOptions = {}): Uint8Array {
+export function encodeWith(value: unknown, protocol: string, opts: EncodeOptions = {}): Uint8Array {
   return facesOf(opts.grammar ?? defaultGrammar()).encoder.encode(value, protocol, opts.seal);
 }

@@ -13,8 +13,9 @@
  * @packageDocumentation
  */
 // Dissect, decode and encode by protocol
-export { dissect, dissectFull, encode, type CodecOptions, type DissectOptions, type EncodeOptions } from './api.js';
+export { dissect, dissectFull, type CodecOptions, type DissectOptions, type EncodeOptions } from './api.js';
 export { decode } from './decode.js';
+export { encode } from './encode.js';
 
 // Dissection tree, errors, hex
 export { DecodeError } from './engine/decode.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The mtcgk command: tshark-style dissection of NAS-EPS and group-key messages. */
 import { readFileSync } from 'node:fs';
-import { encode } from '../api.js';
+import { encodeWith } from '../api.js';
 import { toHex } from '../engine/format.js';
 import { GrammarError } from '../grammar/errors.js';
 import { InputError, readFrames, type Frame } from '../io/index.js';
@@ -45,7 +45,7 @@ async function run(o: Options, out: Sink, err: Sink): Promise<number | void> {
       throw new Exit(2, `invalid JSON: ${(e as Error).message}`);
     }
     try {
-      return out(toHex(encode(value, o.protocol)));
+      return out(toHex(encodeWith(value, o.protocol)));
     } catch (e) {
       throw new Exit(2, `cannot encode: ${(e as Error).message}`);
     }

@@ -15,12 +15,13 @@ export type Obj = Record<string, unknown>;
  */
 export const BAIL = { bail: true } as const;
 export const BROKEN = { broken: true } as const;
-export const bail = (): never => {
+// Declared as functions so that a call narrows types in the code after it.
+export function bail(): never {
   throw BAIL;
-};
-export const broken = (): never => {
+}
+export function broken(): never {
   throw BROKEN;
-};
+}
 
 /** A bit cursor whose end moves in and out as windows open and close (no reader per window). */
 export class Cursor {

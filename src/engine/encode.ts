@@ -65,13 +65,42 @@ export function measure(unitBits: number, w: BitWriter, start: number, end: numb
   return unitBits === 4 ? semiOctets((pos, bits) => w.peek(pos, bits), start, end) : (end - start) / unitBits;
 }
 
+/** What a generated encoder keeps through one encode() call: the L3 messages being written, outermost first. */
+export interface EncodeEnv {
+  messages: Obj[];
+}
+
+/** A type written by code generated ahead of time (scripts/gen-encoders.ts); it throws to hand the value over. */
+export type EncodeFn = (v: unknown, w: BitWriter, env: EncodeEnv) => void;
+
 export class Encoder {
   /** The sealers of the encode() call under way, by scheme name. */
   private sealers?: Readonly<Record<string, Sealer>>;
   /** The L3 messages being written, outermost first (a dispatch on an earlier IE looks at the innermost). */
   private messages: Obj[] = [];
 
-  constructor(readonly ir: GrammarIR) {}
+  /** `generated`: this grammar's types as generated code, by type name (the bundled grammar's). */
+  constructor(
+    readonly ir: GrammarIR,
+    private readonly generated?: Readonly<Record<string, EncodeFn>>,
+  ) {}
+
+  /**
+   * The value written by the generated code, or undefined when it hands the value over: one written in
+   * an order the value gives, or not what the grammar allows (the interpreter says why).
+   */
+  compiled(value: unknown, protocol: string): Uint8Array | undefined {
+    const root = this.ir.protocols.get(protocol)?.root;
+    const fn = root === undefined ? undefined : this.generated?.[root];
+    if (!fn) return undefined;
+    const w = new BitWriter();
+    try {
+      fn(value, w, { messages: [] });
+    } catch {
+      return undefined;
+    }
+    return w.finish();
+  }
 
   encode(value: unknown, protocol: string, sealers?: Readonly<Record<string, Sealer>>): Uint8Array {
     const p = this.ir.protocols.get(protocol);

@@ -14,7 +14,7 @@
  * S6a authentication vectors and Serving-Node are typed when the grammar's dictionary has their codes
  * (the default one does) and written as the docs say for unknown codes otherwise (see groupedV3).
  */
-import { encode as encodeValue } from '../api.js';
+import { encodeWith as encode } from '../api.js';
 import { defaultGrammar } from '../grammar/default.js';
 import { toHex } from '../engine/format.js';
 import type { GroupKeyRecord } from '../security/keys.js';
@@ -89,9 +89,6 @@ export function groupKeyInfoAvp(k: GroupKeyRecord): Avp {
     0,
   );
 }
-
-/** encode() for values built here (the typed overloads name only the messages they know). */
-const encode = (value: unknown, protocol: string): Uint8Array => (encodeValue as (v: unknown, p: string) => Uint8Array)(value, protocol);
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 const u32hex = (n: number) => toHex(Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255));

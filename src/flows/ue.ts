@@ -4,7 +4,7 @@
  * Every protected message is built with protect() and the real algorithms.
  */
 import { cipheredGroupKeyInformation, groupKeyInformation } from '../groupkeys/nas.js';
-import { encode as encodeValue } from '../api.js';
+import { encodeWith as encode } from '../api.js';
 import type { AlgId } from '../security/algorithms.js';
 import { deriveNasKeys } from '../security/kdf.js';
 import { protect } from '../security/nas-protect.js';
@@ -13,9 +13,6 @@ import type { Direction } from '../io/frame.js';
 import type { GroupKeyRecord } from '../security/keys.js';
 import { authVector, opc, plmnBytes, ueAuthenticate, type AuthVector } from './milenage.js';
 import type { FlowRandom } from './rng.js';
-
-/** encode() for values built here (the typed overloads name only the messages they know). */
-const encode = (value: unknown, protocol: string): Uint8Array => (encodeValue as (v: unknown, p: string) => Uint8Array)(value, protocol);
 
 export const MCC = '001';
 export const MNC = '01';

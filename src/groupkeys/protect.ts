@@ -1,5 +1,5 @@
 /** Building and checking protected group messages with known keys (the MTC-IWF's and a UE's side). */
-import { dissectFull, encode } from '../api.js';
+import { dissectFull, encodeWith } from '../api.js';
 import type { Sealer } from '../engine/encode.js';
 import { fromHex, toHex } from '../engine/format.js';
 import { walk } from '../engine/tree.js';
@@ -36,7 +36,7 @@ export function protectGroupMessage(m: GroupMessageInput): Uint8Array {
     mac: (covered) => groupMac(m.key.gkInteg, m.key.eia, m.count, covered),
   };
   const value = { message: 'group_message', ciphering: eea, integrity: m.key.eia, gid: m.key.gid, gki: m.key.gki, sequence_number: m.count, payload: toHex(m.payload), mac: 0 };
-  return encode(value, 'gmsg', { seal: { gmsg } });
+  return encodeWith(value, 'gmsg', { seal: { gmsg } });
 }
 
 /** The sending side of one group key: owns its COUNT, so no COUNT is ever used twice. */

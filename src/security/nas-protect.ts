@@ -3,7 +3,7 @@
  * §4.4.3): cipher the plain message (SHT 2/4), MAC over SQN || message, security header in front.
  * The outer layout comes from the grammar (security_protected_nas_message).
  */
-import { encode } from '../api.js';
+import { encodeWith } from '../api.js';
 import { Dissector } from '../engine/dissect.js';
 import type { Sealer } from '../engine/encode.js';
 import { toHex } from '../engine/format.js';
@@ -46,7 +46,7 @@ export const MAX_NAS_COUNT = 0xffffff;
 export function protect(plain: unknown, sht: SecurityHeaderType, ctx: NasProtectContext): Uint8Array {
   if (ciphered(sht) && !ctx.knasenc) throw new TypeError('SHT 2 and 4 need knasenc');
   const nas: Sealer = { cipher: (payload) => cipher(payload, sht, ctx), mac: (covered) => macOf(covered, ctx) };
-  return encode(
+  return encodeWith(
     {
       message: 'security_protected_nas_message',
       security_header_type: sht,

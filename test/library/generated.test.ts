@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_FILE, bundleGrammarsSource } from '../../scripts/bundle-grammars.js';
 import { DECODERS_FILE, generateDecoders } from '../../scripts/gen-decoders.js';
+import { ENCODERS_FILE, generateEncoders } from '../../scripts/gen-encoders.js';
 import { generateTypes, TYPES_FILE } from '../../scripts/gen-types.js';
 import { BUNDLED_GRAMMARS } from '../../src/grammar/bundled.js';
 import { readGrammarSources } from '../../src/grammar/load.js';
@@ -29,5 +30,11 @@ describe('generated files', () => {
     const text = generateDecoders();
     expect(readFileSync(DECODERS_FILE, 'utf8')).toBe(text);
     expect(generateDecoders()).toBe(text);
+  });
+
+  it('the encoders generated ahead of time are what scripts/gen-encoders.ts writes now (else: npm run generate)', () => {
+    const text = generateEncoders();
+    expect(readFileSync(ENCODERS_FILE, 'utf8')).toBe(text);
+    expect(generateEncoders()).toBe(text);
   });
 });

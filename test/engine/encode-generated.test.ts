@@ -1,0 +1,124 @@
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { dissectFull } from '../../src/api.js';
+import { Arbitraries } from '../../src/engine/arbitrary.js';
+import { bundledEncoders } from '../../src/engine/bundled-encoders.js';
+import { EncodeError, Encoder } from '../../src/engine/encode.js';
+import { encode } from '../../src/encode.js';
+import { fromHex } from '../../src/engine/format.js';
+import { fuzzArbitrary } from '../../src/fuzz/arbitraries.js';
+import { defaultGrammar } from '../../src/grammar/load.js';
+import { realCorpus } from '../helpers/fixtures.js';
+
+// The encoder generated ahead of time (scripts/gen-encoders.ts) against the interpreter it stands in
+// for: the same octets wherever it takes a value, and a hand-over wherever the interpreter refuses one.
+const ir = defaultGrammar();
+const interpreter = new Encoder(ir);
+const generated = new Encoder(ir, bundledEncoders);
+const deep = process.env.MTCGK_DEEP === '1';
+const seed = 20261206;
+
+/** The interpreter's octets, or the message of its refusal. */
+function reference(value: unknown, protocol: string): Uint8Array | string {
+  try {
+    return interpreter.encode(value, protocol);
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** Compares one value; returns whether the generated code took it. */
+function agree(value: unknown, protocol: string): boolean {
+  const fast = generated.compiled(value, protocol);
+  const ref = reference(value, protocol);
+  if (fast === undefined) return false;
+  expect(ref).toEqual(fast);
+  return true;
+}
+
+/** A copy of `v` with the leaf or member at `path` replaced (`undefined` removes it). */
+function edit(v: unknown, path: number[], replacement: unknown): unknown {
+  if (!v || typeof v !== 'object' || path.length === 0) return replacement;
+  const keys = Object.keys(v);
+  if (keys.length === 0) return v;
+  const key = keys[path[0] % keys.length];
+  const copy: Record<string, unknown> | unknown[] = Array.isArray(v) ? [...v] : { ...(v as Record<string, unknown>) };
+  const inner = edit((v as Record<string, unknown>)[key], path.slice(1), replacement);
+  if (inner === undefined && !Array.isArray(copy)) delete copy[key];
+  else (copy as Record<string, unknown>)[key] = inner;
+  return copy;
+}
+
+/** What an edit puts in place of a value: other types, out-of-range numbers, odd text, nothing. */
+const replacement = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.integer({ min: -2, max: 70_000 }),
+  fc.constantFrom(0, 1, 7, 15, 255, 256, 2 ** 32, -1, 0.5, Number.NaN),
+  fc.boolean(),
+  fc.string({ maxLength: 6 }),
+  fc.constantFrom('', '00', 'ff', 'abc', '0g', '123456789012345', 'zz'),
+  fc.uint8Array({ maxLength: 4 }),
+  fc.array(fc.nat(300), { maxLength: 3 }),
+  fc.record({ _raw: fc.constantFrom('00', 'ff01') }),
+);
+
+describe('generated encoder', () => {
+  it('writes the real corpus as the interpreter does, and takes nearly all of it', () => {
+    const corpus = realCorpus();
+    let taken = 0;
+    for (const l of corpus) if (agree(dissectFull(fromHex(l.hex), 'nas-eps').value, 'nas-eps')) taken++;
+    // Only values that fix their own IE order (`_order`) are left to the interpreter.
+    expect(taken).toBeGreaterThanOrEqual(corpus.length * 0.95);
+  });
+
+  it('writes every generated message as the interpreter does', () => {
+    const arbs = new Arbitraries(ir);
+    const messages = [...ir.messages.keys()].filter((m) => !m.startsWith('unknown_'));
+    const arb = fc.constantFrom(...messages).chain((m) => {
+      const protocol = ir.messageProtocols.get(m)!;
+      return arbs.message(m, protocol).map((v) => ({ v, protocol }));
+    });
+    let taken = 0;
+    const runs = deep ? 50_000 : 2_000;
+    fc.assert(
+      fc.property(arb, ({ v, protocol }) => {
+        if (agree(v, protocol)) taken++;
+      }),
+      { seed, numRuns: runs },
+    );
+    expect(taken).toBeGreaterThan(runs * 0.9);
+  });
+
+  it('agrees on values decoded from generated and mutated messages, and on those values edited', () => {
+    fc.assert(
+      fc.property(fuzzArbitrary(ir, { mode: 'all' }), fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), replacement, (i, path, r) => {
+        const value = dissectFull(i.bytes, i.protocol).value;
+        agree(value, i.protocol);
+        agree(edit(value, path, r), i.protocol);
+      }),
+      { seed, numRuns: deep ? 100_000 : 3_000 },
+    );
+  });
+
+  it('agrees on values decoded from arbitrary bytes, for every protocol', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ir.protocols.keys()), fc.uint8Array({ maxLength: 64 }), (protocol, bytes) => {
+        agree(dissectFull(bytes, protocol).value, protocol);
+      }),
+      { seed, numRuns: deep ? 100_000 : 5_000 },
+    );
+  });
+
+  it('encode() hands over to the interpreter: values in an order they give, bad values (with its error), unknown protocols', () => {
+    const ordered = realCorpus()
+      .map((l) => dissectFull(fromHex(l.hex), 'nas-eps').value)
+      .filter((v) => '_order' in (v as object) || Object.values(v as object).some((x) => x && typeof x === 'object' && '_order' in x));
+    expect(ordered.length).toBeGreaterThan(0);
+    for (const v of ordered) expect(encode(v as never, 'nas-eps')).toEqual(interpreter.encode(v, 'nas-eps'));
+    expect(generated.compiled({}, 'no-such-protocol')).toBeUndefined();
+    expect(() => encode({}, 'no-such-protocol')).toThrow(EncodeError);
+    expect(generated.compiled({ message: 'identity_request', identity_type: { type: 99 } }, 'nas-eps')).toBeUndefined();
+    expect(() => encode({ message: 'identity_request', identity_type: { type: 99 } })).toThrow(/identity_type\/type/);
+  });
+});
