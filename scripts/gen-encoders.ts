@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { defaultGrammar } from '../src/grammar/default.js';
 import type { DispatchType, FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, StructType, TypeIR } from '../src/grammar/ir.js';
-import { alternatives, messagesOf } from '../src/grammar/reach.js';
+import { alternatives, caseFor, messagesOf } from '../src/grammar/reach.js';
 import { indent, prop, str, ModuleConstants, switchPick, type TypeBodies, typeFunctions, typeNames } from './codegen.js';
 
 export const ENCODERS_FILE = new URL('../src/engine/bundled-encoders.ts', import.meta.url);
@@ -30,7 +30,7 @@ const fits = (x: string, bits: number) => (bits <= 32 ? `${x} >>> 0 === ${x} && 
 const isRaw = (x: string) => `typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x}) && typeof (${x} as Obj)._raw === 'string'`;
 
 /** Raw octets standing for a value (`{_raw}`), as the Encoder writes them. */
-const rawOr = (x: string, otherwise: string[]) => [`if (${isRaw(x)}) w.writeBytes(fromHex((${x} as Obj)._raw as string));`, 'else {', ...indent(otherwise), '}'];
+const rawOr = (x: string, otherwise: string[]) => [`if (${isRaw(x)}) writeHexText(w, (${x} as Obj)._raw as string);`, 'else {', ...indent(otherwise), '}'];
 
 class Generator implements TypeBodies {
   /** Module-level constants the functions share (links, tables, codecs). */
@@ -65,7 +65,7 @@ class Generator implements TypeBodies {
       "  if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();",
       '  const value = v as Obj;',
       "  if (typeof value._raw === 'string') {",
-      '    w.writeBytes(fromHex(value._raw));',
+      '    writeHexText(w, value._raw);',
       '    return;',
       '  }',
       ...indent(body),
@@ -80,7 +80,7 @@ import { ieField } from '../grammar/reach.js';
 import type { BitWriter } from './bits.js';
 import { toOctet } from './bits.js';
 import { bail, type Obj } from './cursor.js';
-import { type EncodeEnv, type EncodeFn, measure } from './encode.js';
+import { type EncodeEnv, type EncodeFn, measure, writeHexText, writeOrdered } from './encode.js';
 import { fromHex, textBytes } from './format.js';
 
 ${this.head.lines.join('\n')}
@@ -96,7 +96,7 @@ ${table.join('\n')}
 
   /** What follows a struct's or message's own fields: octets kept after it, re-encoded as they came. */
   private trailing(): string[] {
-    return ["if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));"];
+    return ["if (typeof value._trailing === 'string') writeHexText(w, value._trailing);"];
   }
 
   struct(t: StructType): string[] {
@@ -121,10 +121,12 @@ ${table.join('\n')}
     } else if (t.key) {
       out.push(`const k = value${prop(t.key)};`, "if (typeof k !== 'number') bail();", `fn = ${this.table(`d${n}`, t.cases)}.get(k);`);
     } else {
-      // By message name: the first case that leads to it, as caseFor finds it.
+      // By message name: the first case that leads to it, as caseFor finds it, followed through the
+      // dispatches by name below it (they write nothing of their own) to the message's type.
+      const leaf = (u: TypeIR, m: string): TypeIR => (u.kind === 'dispatch' && !u.on && !u.key ? leaf(caseFor(u, m)!, m) : u);
       const byName = new Map<string, () => TypeIR>();
-      for (const c of alternatives(t)) for (const m of messagesOf(c())) if (!byName.has(m)) byName.set(m, c);
-      out.push('const name = value.message;', "if (typeof name !== 'string') bail();", `fn = ${this.table(`m${n}`, byName, 'string')}.get(name);`, 'if (fn === undefined) bail();');
+      for (const c of alternatives(t)) for (const m of messagesOf(c())) if (!byName.has(m)) byName.set(m, () => leaf(c(), m));
+      out.push('const name = value.message;', "if (typeof name !== 'string') bail();", `fn = ${this.table(`m${n}`, byName, 'string')}.get(name);`);
     }
     if (t.default && (t.on || t.key)) out.push(`fn ??= ${this.fn(t.default())};`);
     out.push('if (fn === undefined) bail();', 'fn(value, w, env);');
@@ -137,12 +139,14 @@ ${table.join('\n')}
       if (second) out.push(`${this.ieWriter(second, 'half')}(value${prop(second.id)} ?? {}, w, env);`, `${this.ieWriter(ie, 'half')}(value${prop(ie.id)} ?? {}, w, env);`);
       else out.push(`${this.ieWriter(ie, 'body')}(value${prop(ie.id)} ?? {}, w, env);`);
     }
-    // An order or octets of unknown IEs given in the value: the Encoder writes them.
-    out.push('if (value._order !== undefined || value._extra !== undefined) bail();');
+    // An order or octets of unknown IEs given in the value: written as it says, through a table.
+    const writers = t.optional.map((ie) => `[${str(ie.id)}, ${this.ieWriter(ie, 'optional')}]`);
+    const table = this.shared('o', `new Map<string, EncodeFn>([${writers.join(', ')}])`);
+    out.push(`if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, ${table}, w, env);`, 'else {');
     for (const ie of t.optional) {
-      out.push(`if (${str(ie.id)} in value) ${this.ieWriter(ie, 'optional')}(value${prop(ie.id)}, w, env);`);
+      out.push(`  if (${str(ie.id)} in value) ${this.ieWriter(ie, 'optional')}(value${prop(ie.id)}, w, env);`);
     }
-    out.push('env.messages.pop();');
+    out.push('}', 'env.messages.pop();');
     return [...out, ...this.trailing()];
   }
 
@@ -216,7 +220,7 @@ ${table.join('\n')}
       const measured = defs.findIndex((g, l) => f.lengthFrom === g.id && patched.has(l));
       if (measured >= 0) lines.push('const start = w.pos;');
       const write = this.write(f, i, consts, scope, index, patched.has(i));
-      if (protection && f.id === protection.payload) lines.push("if (typeof value._ciphered === 'string') w.writeBytes(fromHex(value._ciphered));", 'else {', ...indent(write), '}');
+      if (protection && f.id === protection.payload) lines.push("if (typeof value._ciphered === 'string') writeHexText(w, value._ciphered);", 'else {', ...indent(write), '}');
       else lines.push(...write);
       if (measured >= 0) {
         const lf = patched.get(measured)!;
@@ -284,16 +288,19 @@ ${table.join('\n')}
       case 'spare':
         return [`w.write(typeof ${x} === 'number' ? ${x} : ${f.value}, ${typeof f.bits === 'number' ? f.bits : 0});`];
       case 'bytes': {
-        const check = typeof f.size === 'number' ? [`if (b.length !== ${f.size / 8}) bail();`] : [];
         const fromString = f.text ? `textBytes(${x}, ${str(f.text)})` : `fromHex(${x})`;
-        return [
-          'let b: Uint8Array;',
-          `if (typeof ${x} === 'string') b = ${fromString};`,
-          `else if (${isRaw(x)}) b = fromHex((${x} as Obj)._raw as string);`,
-          'else bail();',
-          ...check,
-          'w.writeBytes(b);',
-        ];
+        if (typeof f.size === 'number')
+          return [
+            'let b: Uint8Array;',
+            `if (typeof ${x} === 'string') b = ${fromString};`,
+            `else if (${isRaw(x)}) b = fromHex((${x} as Obj)._raw as string);`,
+            'else bail();',
+            `if (b.length !== ${f.size / 8}) bail();`,
+            'w.writeBytes(b);',
+          ];
+        // Of any length: written straight from the text.
+        const write = f.text === 'ascii' ? `w.writeLatin1(${x});` : f.text ? `w.writeBytes(${fromString});` : `writeHexText(w, ${x});`;
+        return [`if (typeof ${x} === 'string') ${write}`, `else if (${isRaw(x)}) writeHexText(w, (${x} as Obj)._raw);`, 'else bail();'];
       }
       case 'ref':
         return [`${this.fn(f.type())}(${x}, w, env);`];

@@ -1,3 +1,5 @@
+import { HEX_DIGITS, hexValue } from './hex.js';
+
 /** The `bits` (<= 53) at bit offset `pos`, MSB first, as a number. */
 export function bitsAt(bytes: Uint8Array, pos: number, bits: number): number {
   const shift = pos & 7;
@@ -86,28 +88,41 @@ export class BitWriter {
   private buf = new Uint8Array(64);
   pos = 0;
 
-  private ensure(bits: number): void {
-    const need = (this.pos + bits + 7) >> 3;
-    if (need <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(need, this.buf.length * 2));
+  private grow(bits: number): void {
+    const next = new Uint8Array(Math.max((this.pos + bits + 7) >> 3, this.buf.length * 2));
     next.set(this.buf);
     this.buf = next;
   }
 
+  /** Starts over, keeping the buffer: what a writer used for one message after another does. */
+  reset(): void {
+    this.buf.fill(0, 0, (this.pos + 7) >> 3);
+    this.pos = 0;
+  }
+
   write(value: number, bits: number): void {
-    this.ensure(bits);
-    const room = 8 - (this.pos & 7);
+    const pos = this.pos;
+    if ((pos + bits + 7) >> 3 > this.buf.length) this.grow(bits);
+    const buf = this.buf;
+    const room = 8 - (pos & 7);
     if (bits <= room) {
       // Within one octet (most fields): one OR, no loop; the value cut to its width, as the loop cuts it.
-      this.buf[this.pos >> 3] |= (value & ((1 << bits) - 1)) << (room - bits);
-      this.pos += bits;
+      buf[pos >> 3] |= (value & ((1 << bits) - 1)) << (room - bits);
+      this.pos = pos + bits;
+      return;
+    }
+    if (room === 8 && (bits & 7) === 0 && bits <= 32 && value >>> 0 === value) {
+      // Whole octets of a 32-bit integer: shifts, no division.
+      let at = pos >> 3;
+      for (let s = bits - 8; s >= 0; s -= 8) buf[at++] = (value >>> s) & 0xff;
+      this.pos = pos + bits;
       return;
     }
     for (let left = bits; left > 0; ) {
       const inByte = 8 - (this.pos & 7);
       const take = Math.min(inByte, left);
       const chunk = Math.floor(value / 2 ** (left - take)) & ((1 << take) - 1);
-      this.buf[this.pos >> 3] |= chunk << (inByte - take);
+      buf[this.pos >> 3] |= chunk << (inByte - take);
       this.pos += take;
       left -= take;
     }
@@ -122,7 +137,7 @@ export class BitWriter {
   }
 
   writeBytes(bytes: Uint8Array, bits = bytes.length * 8): void {
-    this.ensure(bits);
+    if ((this.pos + bits + 7) >> 3 > this.buf.length) this.grow(bits);
     if ((this.pos & 7) === 0 && (bits & 7) === 0) {
       const n = bits >> 3;
       const at = this.pos >> 3;
@@ -140,6 +155,12 @@ export class BitWriter {
 
   /** Overwrites `bits` at an earlier absolute offset (length fields computed after their value). */
   patch(at: number, value: number, bits: number): void {
+    if ((at & 7) === 0 && (bits & 7) === 0 && bits <= 32 && value >>> 0 === value) {
+      // Whole octets (most length fields): overwritten, no bit loop.
+      let i = at >> 3;
+      for (let s = bits - 8; s >= 0; s -= 8) this.buf[i++] = (value >>> s) & 0xff;
+      return;
+    }
     const save = this.pos;
     this.pos = at;
     for (let i = 0; i < bits; i++) {
@@ -163,6 +184,49 @@ export class BitWriter {
   /** Overwrites whole octets at an earlier, octet-aligned bit offset. */
   overwrite(at: number, bytes: Uint8Array): void {
     this.buf.set(bytes, at >> 3);
+  }
+
+  /**
+   * Writes the octets spelt by plain hex (two digits an octet, nothing else: what toHex gives) and
+   * says so; writes nothing and says false for any other text.
+   */
+  writeHex(hex: string): boolean {
+    const n = hex.length >> 1;
+    if (hex.length & 1) return false;
+    if ((this.pos + n * 8 + 7) >> 3 > this.buf.length) this.grow(n * 8);
+    if (this.pos & 7) {
+      for (let i = 0; i < hex.length; i++) if (hexValue(hex.charCodeAt(i)) < 0) return false;
+      for (let i = 0; i < n; i++) this.write(hexValue(hex.charCodeAt(2 * i)) * 16 + hexValue(hex.charCodeAt(2 * i + 1)), 8);
+      return true;
+    }
+    // Aligned: one pass, the octets past `pos` being zero until written, and zero again if a digit is bad.
+    const buf = this.buf;
+    const at = this.pos >> 3;
+    for (let i = 0; i < n; i++) {
+      const hi = hex.charCodeAt(2 * i);
+      const lo = hex.charCodeAt(2 * i + 1);
+      const v = (hi | lo) < 256 ? (HEX_DIGITS[hi] << 4) | HEX_DIGITS[lo] : -1;
+      if (v < 0) {
+        buf.fill(0, at, at + i);
+        return false;
+      }
+      buf[at + i] = v;
+    }
+    this.pos += n * 8;
+    return true;
+  }
+
+  /** Writes text as Latin-1: an octet a character, its low 8 bits (textBytes' 'ascii'). */
+  writeLatin1(text: string): void {
+    if ((this.pos + text.length * 8 + 7) >> 3 > this.buf.length) this.grow(text.length * 8);
+    if (this.pos & 7) {
+      for (let i = 0; i < text.length; i++) this.write(text.charCodeAt(i) & 0xff, 8);
+      return;
+    }
+    const buf = this.buf;
+    const at = this.pos >> 3;
+    for (let i = 0; i < text.length; i++) buf[at + i] = text.charCodeAt(i) & 0xff;
+    this.pos += text.length * 8;
   }
 
   finish(): Uint8Array {

@@ -5,7 +5,7 @@ import { ieField } from '../grammar/reach.js';
 import type { BitWriter } from './bits.js';
 import { toOctet } from './bits.js';
 import { bail, type Obj } from './cursor.js';
-import { type EncodeEnv, type EncodeFn, measure } from './encode.js';
+import { type EncodeEnv, type EncodeFn, measure, writeHexText, writeOrdered } from './encode.js';
 import { fromHex, textBytes } from './format.js';
 
 const d0 = new Map<number, EncodeFn>([[1, e2], [13, e2], [25, e2], [27, e2], [33, e2], [44, e2], [50, e2], [55, e2], [85, e2], [125, e2], [257, e2], [258, e2], [259, e2], [260, e2], [261, e2], [262, e2], [263, e2], [264, e2], [265, e2], [266, e2], [267, e2], [268, e2], [269, e2], [270, e2], [271, e2], [272, e2], [273, e2], [274, e2], [276, e2], [277, e2], [278, e2], [279, e2], [280, e2], [281, e2], [282, e2], [283, e2], [284, e2], [285, e2], [287, e2], [291, e2], [292, e2], [293, e2], [294, e2], [295, e2], [296, e2], [297, e2], [298, e2], [299, e2], [301, e2], [318, e2], [334, e2], [348, e2], [448, e2], [480, e2], [483, e2], [485, e2], [486, e2], [493, e2], [515, e2], [516, e2], [554, e2], [555, e2], [561, e2], [562, e2], [563, e2], [600, e2], [621, e2], [622, e2], [623, e2], [624, e2], [625, e2], [626, e2], [627, e2], [628, e2], [629, e2], [630, e2], [649, e2], [650, e2], [651, e2], [652, e2], [701, e2], [848, e2], [857, e2], [1020, e2], [1028, e2], [1032, e2], [1034, e2], [1046, e2], [1047, e2], [1048, e2], [1227, e2], [1400, e2], [1401, e2], [1402, e2], [1403, e2], [1404, e2], [1405, e2], [1406, e2], [1407, e2], [1408, e2], [1409, e2], [1410, e2], [1411, e2], [1412, e2], [1413, e2], [1414, e2], [1415, e2], [1416, e2], [1417, e2], [1418, e2], [1419, e2], [1420, e2], [1421, e2], [1422, e2], [1423, e2], [1424, e2], [1425, e2], [1426, e2], [1427, e2], [1428, e2], [1429, e2], [1430, e2], [1431, e2], [1432, e2], [1433, e2], [1434, e2], [1435, e2], [1436, e2], [1437, e2], [1438, e2], [1439, e2], [1440, e2], [1441, e2], [1442, e2], [1443, e2], [1444, e2], [1445, e2], [1446, e2], [1447, e2], [1448, e2], [1449, e2], [1450, e2], [1452, e2], [1453, e2], [1454, e2], [1456, e2], [1457, e2], [1458, e2], [1459, e2], [1462, e2], [1463, e2], [1464, e2], [1465, e2], [1466, e2], [1467, e2], [1468, e2], [1469, e2], [1470, e2], [1471, e2], [1472, e2], [1473, e2], [1474, e2], [1475, e2], [1476, e2], [1477, e2], [1478, e2], [1479, e2], [1480, e2], [1481, e2], [1482, e2], [1483, e2], [1484, e2], [1485, e2], [1486, e2], [1487, e2], [1488, e2], [1489, e2], [1490, e2], [1491, e2], [1492, e2], [1493, e2], [1494, e2], [1495, e2], [1496, e2], [1497, e2], [1498, e2], [1499, e2], [1538, e2], [1600, e2], [1601, e2], [1602, e2], [1603, e2], [1604, e2], [1605, e2], [1606, e2], [1607, e2], [1608, e2], [1609, e2], [1610, e2], [1611, e2], [1612, e2], [1613, e2], [1614, e2], [1615, e2], [1616, e2], [1617, e2], [1618, e2], [1619, e2], [1620, e2], [1621, e2], [1622, e2], [1623, e2], [1624, e2], [1625, e2], [1626, e2], [1627, e2], [1628, e2], [1629, e2], [1630, e2], [1631, e2], [1632, e2], [1633, e2], [1634, e2], [1635, e2], [1636, e2], [1637, e2], [1638, e2], [1639, e2], [1640, e2], [1641, e2], [1642, e2], [1643, e2], [1645, e2], [1648, e2], [1649, e2], [1650, e2], [1654, e2], [1655, e2], [1656, e2], [1657, e2], [1658, e2], [1659, e2], [1660, e2], [1661, e2], [1662, e2], [1663, e2], [1664, e2], [1665, e2], [1666, e2], [1667, e2], [1668, e2], [1669, e2], [1670, e2], [1671, e2], [1672, e2], [1673, e2], [1674, e2], [1675, e2], [1676, e2], [1677, e2], [1678, e2], [1679, e2], [1680, e2], [1681, e2], [1682, e2], [1683, e2], [1684, e2], [1685, e2], [1686, e2], [1687, e2], [1688, e2], [1689, e2], [1690, e2], [1691, e2], [1692, e2], [1693, e2], [1694, e2], [1695, e2], [1696, e2], [1697, e2], [1698, e2], [1699, e2], [1700, e2], [1701, e2], [1702, e2], [1703, e2], [1704, e2], [1705, e2], [1706, e2], [1707, e2], [1708, e2], [1709, e2], [1710, e2], [1711, e2], [1712, e2], [1713, e2], [1714, e2], [1715, e2], [1716, e2], [1717, e2], [1718, e2], [1719, e2], [2050, e2], [2317, e2], [2318, e2], [2319, e2], [2400, e2], [2401, e2], [2402, e2], [2403, e2], [2404, e2], [2405, e2], [2406, e2], [2408, e2], [2409, e2], [2410, e2], [3001, e2], [3002, e2], [3003, e2], [3004, e2], [3005, e2], [3006, e2], [3007, e2], [3008, e2], [3009, e2], [3010, e2], [3011, e2], [3012, e2], [3100, e2], [3101, e2], [3102, e2], [3103, e2], [3104, e2], [3105, e2], [3106, e2], [3107, e2], [3108, e2], [3109, e2], [3110, e2], [3111, e2], [3112, e2], [3113, e2], [3114, e2], [3115, e2], [3116, e2], [3117, e2], [3118, e2], [3119, e2], [3120, e2], [3121, e2], [3122, e2], [3123, e2], [3124, e2], [3125, e2], [3126, e2], [3127, e2], [3128, e2], [3129, e2], [3130, e2], [3131, e2], [3132, e2], [3133, e2], [3134, e2], [3135, e2], [3136, e2], [3137, e2], [3138, e2], [3139, e2], [3140, e2], [3141, e2], [3142, e2], [3143, e2], [3144, e2], [3145, e2], [3146, e2], [3147, e2], [3148, e2], [3149, e2], [3150, e2], [3151, e2], [3152, e2], [3153, e2], [3154, e2], [3155, e2], [3156, e2], [3157, e2], [3158, e2], [3159, e2], [3160, e2], [3161, e2], [3162, e2], [3163, e2], [3164, e2], [3165, e2], [3166, e2], [3167, e2], [3168, e2], [3169, e2], [3170, e2], [3171, e2], [3172, e2], [3173, e2], [3174, e2], [3175, e2], [3176, e2], [3177, e2], [3178, e2], [3179, e2], [3180, e2], [3181, e2], [3182, e2], [3183, e2], [3184, e2], [3185, e2], [3186, e2], [3187, e2], [3188, e2], [3189, e2], [3203, e2], [3301, e2], [3309, e2], [3329, e2], [3330, e2], [3331, e2], [3338, e2], [3339, e2], [3340, e2], [3341, e2], [3342, e2], [3343, e2], [3348, e2], [3701, e2], [3702, e2], [3703, e2], [3704, e2], [3708, e2], [4008, e2], [4013, e2], [4209, e2], [4300, e2], [4301, e2], [4302, e2], [4303, e2], [4304, e2], [4305, e2], [4306, e2], [4307, e2], [4308, e2], [4309, e2], [4310, e2], [4311, e2], [4312, e2], [4313, e2], [4314, e2], [4315, e2], [4316, e2], [4317, e2], [4318, e2], [4319, e2], [4320, e2], [4321, e2], [4322, e2], [4323, e2], [4324, e2], [4325, e2], [4326, e2], [4327, e2], [4328, e2], [4329, e2], [4330, e2], [9000, e76], [9001, e77], [9002, e78], [9003, e79], [9004, e80], [9005, e81], [9006, e82]]);
@@ -42,50 +42,84 @@ const params22 = {};
 const on611 = {"ie":"generic_message_container_type","field":"value"};
 const d611 = new Map<number, EncodeFn>([[1, e869]]);
 const in23 = [2];
+const o24 = new Map<string, EncodeFn>([["guti", ie5], ["location_area_identification", ie6], ["ms_identity", ie7], ["emm_cause", ie8], ["t3402_value", ie9], ["t3423_value", ie10], ["equivalent_plmns", ie11], ["emergency_number_list", ie12], ["eps_network_feature_support", ie13], ["additional_update_result", ie14], ["t3412_extended_value", ie15], ["t3324_value", ie16], ["extended_drx_parameters", ie17], ["dcn_id", ie18], ["sms_services_status", ie19], ["non_3gpp_nw_provided_policies", ie20], ["t3448_value", ie21], ["network_policy", ie22], ["t3447_value", ie23], ["extended_emergency_number_list", ie24], ["ciphering_key_data", ie25], ["ue_radio_capability_id", ie26], ["ue_radio_capability_id_deletion_indication", ie27], ["negotiated_wus_assistance_information", ie28], ["negotiated_drx_parameter_in_nb_s1_mode", ie29], ["negotiated_imsi_offset", ie30], ["forbidden_tais_for_roaming", ie31], ["forbidden_tais_for_regional_provision", ie32], ["unavailability_configuration", ie33], ["access_technology_utilization_control", ie34], ["sf_satellite_operation_parameters", ie35], ["disaster_roaming_wait_range", ie36], ["disaster_return_wait_range", ie37], ["list_of_plmns_to_be_used_in_disaster_condition", ie38], ["group_key_information", ie39], ["ciphered_group_key_information", ie40]]);
+const o25 = new Map<string, EncodeFn>([]);
+const o26 = new Map<string, EncodeFn>([["esm_message_container", ie42], ["t3346_value", ie43], ["t3402_value", ie44], ["extended_emm_cause", ie45], ["lower_bound_timer_value", ie46], ["forbidden_tais_for_roaming", ie31], ["forbidden_tais_for_regional_provision", ie32], ["access_technology_utilization_control", ie34], ["sf_satellite_operation_parameters", ie35]]);
+const o27 = new Map<string, EncodeFn>([["old_p_tmsi_signature", ie51], ["additional_guti", ie5], ["last_visited_registered_tai", ie52], ["drx_parameter", ie53], ["ms_network_capability", ie54], ["old_location_area_identification", ie6], ["tmsi_status", ie55], ["mobile_station_classmark_2", ie56], ["mobile_station_classmark_3", ie57], ["supported_codecs", ie58], ["additional_update_type", ie59], ["voice_domain_preference_and_ue_usage_setting", ie60], ["device_properties", ie61], ["old_guti_type", ie62], ["ms_network_feature_support", ie63], ["tmsi_based_nri_container", ie64], ["t3324_value", ie16], ["t3412_extended_value", ie15], ["extended_drx_parameters", ie17], ["ue_additional_security_capability", ie65], ["ue_status", ie66], ["additional_information_requested", ie67], ["n1_ue_network_capability", ie68], ["ue_radio_capability_id_availability", ie69], ["requested_wus_assistance_information", ie28], ["drx_parameter_in_nb_s1_mode", ie29], ["requested_imsi_offset", ie30], ["ue_determined_plmn_with_disaster_condition", ie70]]);
+const o28 = new Map<string, EncodeFn>([["authentication_failure_parameter", ie71]]);
+const o29 = new Map<string, EncodeFn>([["cli", ie76], ["ss_code", ie77], ["lcs_indicator", ie78], ["lcs_client_identity", ie79]]);
+const o30 = new Map<string, EncodeFn>([["emm_cause", ie8], ["lower_bound_timer_value", ie46], ["forbidden_tais_for_roaming", ie31], ["forbidden_tais_for_regional_provision", ie32], ["access_technology_utilization_control", ie34], ["sf_satellite_operation_parameters", ie35], ["disaster_return_wait_range", ie37]]);
+const o31 = new Map<string, EncodeFn>([["full_name_for_network", ie82], ["short_name_for_network", ie83], ["local_time_zone", ie84], ["universal_time_and_local_time_zone", ie85], ["network_daylight_saving_time", ie86]]);
+const o32 = new Map<string, EncodeFn>([["csfb_response", ie89], ["eps_bearer_context_status", ie90], ["device_properties", ie61], ["ue_request_type", ie91], ["paging_restriction", ie92]]);
+const o33 = new Map<string, EncodeFn>([["tai_list", ie93], ["dcn_id", ie18], ["ue_radio_capability_id", ie26], ["ue_radio_capability_id_deletion_indication", ie27], ["access_technology_utilization_control", ie34]]);
+const o34 = new Map<string, EncodeFn>([["imeisv_request", ie97], ["replayed_nonce_ue", ie98], ["nonce_mme", ie99], ["hash_mme", ie100], ["replayed_ue_additional_security_capability", ie65], ["ue_radio_capability_id_request", ie101], ["ue_coarse_location_information_request", ie102], ["group_key_information", ie39], ["ciphered_group_key_information", ie40]]);
+const o35 = new Map<string, EncodeFn>([["imeisv", ie7], ["replayed_nas_message_container", ie103], ["ue_radio_capability_id", ie26], ["ue_coarse_location_information", ie104]]);
+const o36 = new Map<string, EncodeFn>([["t3442_value", ie105], ["t3346_value", ie43], ["t3448_value", ie21], ["lower_bound_timer_value", ie46], ["forbidden_tais_for_roaming", ie31], ["forbidden_tais_for_regional_provision", ie32], ["access_technology_utilization_control", ie34], ["sf_satellite_operation_parameters", ie35], ["disaster_return_wait_range", ie37]]);
+const o37 = new Map<string, EncodeFn>([["t3412_value", ie107], ["guti", ie5], ["tai_list", ie93], ["eps_bearer_context_status", ie90], ["location_area_identification", ie6], ["ms_identity", ie7], ["emm_cause", ie8], ["t3402_value", ie9], ["t3423_value", ie10], ["equivalent_plmns", ie11], ["emergency_number_list", ie12], ["eps_network_feature_support", ie13], ["additional_update_result", ie14], ["t3412_extended_value", ie15], ["t3324_value", ie16], ["extended_drx_parameters", ie17], ["header_compression_configuration_status", ie108], ["dcn_id", ie18], ["sms_services_status", ie19], ["non_3gpp_nw_provided_policies", ie20], ["t3448_value", ie21], ["network_policy", ie22], ["t3447_value", ie23], ["extended_emergency_number_list", ie24], ["ciphering_key_data", ie25], ["ue_radio_capability_id", ie26], ["ue_radio_capability_id_deletion_indication", ie27], ["negotiated_wus_assistance_information", ie28], ["negotiated_drx_parameter_in_nb_s1_mode", ie29], ["negotiated_imsi_offset", ie30], ["eps_additional_request_result", ie109], ["forbidden_tais_for_roaming", ie31], ["forbidden_tais_for_regional_provision", ie32], ["maximum_time_offset", ie110], ["unavailability_configuration", ie33], ["access_technology_utilization_control", ie34], ["sf_satellite_operation_parameters", ie35], ["disaster_roaming_wait_range", ie36], ["disaster_return_wait_range", ie37], ["list_of_plmns_to_be_used_in_disaster_condition", ie38]]);
+const o38 = new Map<string, EncodeFn>([["t3346_value", ie43], ["extended_emm_cause", ie45], ["lower_bound_timer_value", ie46], ["forbidden_tais_for_roaming", ie31], ["forbidden_tais_for_regional_provision", ie32], ["access_technology_utilization_control", ie34], ["sf_satellite_operation_parameters", ie35], ["disaster_return_wait_range", ie37]]);
+const o39 = new Map<string, EncodeFn>([["non_current_native_nas_key_set_identifier", ie112], ["gprs_ciphering_key_sequence_number", ie113], ["old_p_tmsi_signature", ie51], ["additional_guti", ie5], ["nonce_ue", ie98], ["ue_network_capability", ie114], ["last_visited_registered_tai", ie52], ["drx_parameter", ie53], ["ue_radio_capability_information_update_needed", ie115], ["eps_bearer_context_status", ie90], ["ms_network_capability", ie54], ["old_location_area_identification", ie6], ["tmsi_status", ie55], ["mobile_station_classmark_2", ie56], ["mobile_station_classmark_3", ie57], ["supported_codecs", ie58], ["additional_update_type", ie59], ["voice_domain_preference_and_ue_usage_setting", ie60], ["old_guti_type", ie62], ["device_properties", ie61], ["ms_network_feature_support", ie63], ["tmsi_based_nri_container", ie64], ["t3324_value", ie16], ["t3412_extended_value", ie15], ["extended_drx_parameters", ie17], ["ue_additional_security_capability", ie65], ["ue_status", ie66], ["additional_information_requested", ie67], ["n1_ue_network_capability", ie68], ["ue_radio_capability_id_availability", ie69], ["requested_wus_assistance_information", ie28], ["drx_parameter_in_nb_s1_mode", ie29], ["requested_imsi_offset", ie30], ["ue_request_type", ie91], ["paging_restriction", ie92], ["unavailability_information", ie116], ["ue_determined_plmn_with_disaster_condition", ie70]]);
+const o40 = new Map<string, EncodeFn>([["additional_information", ie119]]);
+const o41 = new Map<string, EncodeFn>([["esm_message_container", ie42], ["nas_message_container", ie121], ["eps_bearer_context_status", ie90], ["device_properties", ie61], ["ue_request_type", ie91], ["paging_restriction", ie92]]);
+const o42 = new Map<string, EncodeFn>([["eps_bearer_context_status", ie90], ["t3448_value", ie21], ["eps_additional_request_result", ie109], ["forbidden_tais_for_roaming", ie31], ["forbidden_tais_for_regional_provision", ie32], ["sf_satellite_operation_parameters", ie35]]);
 const d711 = new Map<number, EncodeFn>([[1, e712], [2, e714], [3, e716], [4, e718], [5, e718], [6, e718], [7, e718], [8, e718]]);
 const d723 = new Map<number, EncodeFn>([[1, e724], [2, e725], [3, e726], [4, e727], [5, e728]]);
-const params24 = {"type":2,"type_label":"IMSI","odd_even_filter":"nas_eps.esm.remote_ue_context_list.ue_context.odd_even_indic","type_filter":"nas_eps.esm.remote_ue_context_list.ue_context.user_id_type","digits":[6,15]};
-const params25 = {"type":3,"type_label":"MSISDN","odd_even_filter":"nas_eps.esm.remote_ue_context_list.ue_context.odd_even_indic","type_filter":"nas_eps.esm.remote_ue_context_list.ue_context.user_id_type","digits":[1,15]};
-const params26 = {"type":4,"type_label":"IMEI","odd_even_filter":"nas_eps.esm.remote_ue_context_list.ue_context.odd_even_indic","type_filter":"nas_eps.esm.remote_ue_context_list.ue_context.user_id_type","digits":[15,15]};
-const params27 = {"type":5,"type_label":"IMEISV","odd_even_filter":"nas_eps.esm.remote_ue_context_list.ue_context.odd_even_indic","type_filter":"nas_eps.esm.remote_ue_context_list.ue_context.user_id_type","digits":[16,16]};
-const in28 = [1,3,4];
-const in29 = [5];
+const params43 = {"type":2,"type_label":"IMSI","odd_even_filter":"nas_eps.esm.remote_ue_context_list.ue_context.odd_even_indic","type_filter":"nas_eps.esm.remote_ue_context_list.ue_context.user_id_type","digits":[6,15]};
+const params44 = {"type":3,"type_label":"MSISDN","odd_even_filter":"nas_eps.esm.remote_ue_context_list.ue_context.odd_even_indic","type_filter":"nas_eps.esm.remote_ue_context_list.ue_context.user_id_type","digits":[1,15]};
+const params45 = {"type":4,"type_label":"IMEI","odd_even_filter":"nas_eps.esm.remote_ue_context_list.ue_context.odd_even_indic","type_filter":"nas_eps.esm.remote_ue_context_list.ue_context.user_id_type","digits":[15,15]};
+const params46 = {"type":5,"type_label":"IMEISV","odd_even_filter":"nas_eps.esm.remote_ue_context_list.ue_context.odd_even_indic","type_filter":"nas_eps.esm.remote_ue_context_list.ue_context.user_id_type","digits":[16,16]};
+const in47 = [1,3,4];
+const in48 = [5];
 const d751 = new Map<number, EncodeFn>([[16, e752], [17, e752], [32, e753], [33, e754], [35, e754], [48, e755], [64, e756], [65, e757], [80, e756], [81, e757], [96, e758], [112, e759], [128, e760], [129, e761], [130, e761], [131, e762], [132, e762], [133, e763], [134, e763], [135, e764]]);
 const d765 = new Map<number, EncodeFn>([[1, e766], [2, e767], [3, e769]]);
-const sw44_0 = new Map<number, EncodeFn>([[23, e807], [26, e809], [34, e811], [32801, e813], [49187, e814], [49699, e815], [65280, e777], [65281, e777], [65282, e777], [65283, e777], [65284, e777], [65285, e777], [65286, e777], [65287, e777], [65288, e777], [65289, e777], [65290, e777], [65291, e777], [65292, e777], [65293, e777], [65294, e777], [65295, e777], [65296, e777], [65297, e777], [65298, e777], [65299, e777], [65300, e777], [65301, e777], [65302, e777], [65303, e777], [65304, e777], [65305, e777], [65306, e777], [65307, e777], [65308, e777], [65309, e777], [65310, e777], [65311, e777], [65312, e777], [65313, e777], [65314, e777], [65315, e777], [65316, e777], [65317, e777], [65318, e777], [65319, e777], [65320, e777], [65321, e777], [65322, e777], [65323, e777], [65324, e777], [65325, e777], [65326, e777], [65327, e777], [65328, e777], [65329, e777], [65330, e777], [65331, e777], [65332, e777], [65333, e777], [65334, e777], [65335, e777], [65336, e777], [65337, e777], [65338, e777], [65339, e777], [65340, e777], [65341, e777], [65342, e777], [65343, e777], [65344, e777], [65345, e777], [65346, e777], [65347, e777], [65348, e777], [65349, e777], [65350, e777], [65351, e777], [65352, e777], [65353, e777], [65354, e777], [65355, e777], [65356, e777], [65357, e777], [65358, e777], [65359, e777], [65360, e777], [65361, e777], [65362, e777], [65363, e777], [65364, e777], [65365, e777], [65366, e777], [65367, e777], [65368, e777], [65369, e777], [65370, e777], [65371, e777], [65372, e777], [65373, e777], [65374, e777], [65375, e777], [65376, e777], [65377, e777], [65378, e777], [65379, e777], [65380, e777], [65381, e777], [65382, e777], [65383, e777], [65384, e777], [65385, e777], [65386, e777], [65387, e777], [65388, e777], [65389, e777], [65390, e777], [65391, e777], [65392, e777], [65393, e777], [65394, e777], [65395, e777], [65396, e777], [65397, e777], [65398, e777], [65399, e777], [65400, e777], [65401, e777], [65402, e777], [65403, e777], [65404, e777], [65405, e777], [65406, e777], [65407, e777], [65408, e777], [65409, e777], [65410, e777], [65411, e777], [65412, e777], [65413, e777], [65414, e777], [65415, e777], [65416, e777], [65417, e777], [65418, e777], [65419, e777], [65420, e777], [65421, e777], [65422, e777], [65423, e777], [65424, e777], [65425, e777], [65426, e777], [65427, e777], [65428, e777], [65429, e777], [65430, e777], [65431, e777], [65432, e777], [65433, e777], [65434, e777], [65435, e777], [65436, e777], [65437, e777], [65438, e777], [65439, e777], [65440, e777], [65441, e777], [65442, e777], [65443, e777], [65444, e777], [65445, e777], [65446, e777], [65447, e777], [65448, e777], [65449, e777], [65450, e777], [65451, e777], [65452, e777], [65453, e777], [65454, e777], [65455, e777], [65456, e777], [65457, e777], [65458, e777], [65459, e777], [65460, e777], [65461, e777], [65462, e777], [65463, e777], [65464, e777], [65465, e777], [65466, e777], [65467, e777], [65468, e777], [65469, e777], [65470, e777], [65471, e777], [65472, e777], [65473, e777], [65474, e777], [65475, e777], [65476, e777], [65477, e777], [65478, e777], [65479, e777], [65480, e777], [65481, e777], [65482, e777], [65483, e777], [65484, e777], [65485, e777], [65486, e777], [65487, e777], [65488, e777], [65489, e777], [65490, e777], [65491, e777], [65492, e777], [65493, e777], [65494, e777], [65495, e777], [65496, e777], [65497, e777], [65498, e777], [65499, e777], [65500, e777], [65501, e777], [65502, e777], [65503, e777], [65504, e777], [65505, e777], [65506, e777], [65507, e777], [65508, e777], [65509, e777], [65510, e777], [65511, e777], [65512, e777], [65513, e777], [65514, e777], [65515, e777], [65516, e777], [65517, e777], [65518, e777], [65519, e777], [65520, e777], [65521, e777], [65522, e777], [65523, e777], [65524, e777], [65525, e777], [65526, e777], [65527, e777], [65528, e777], [65529, e777], [65530, e777], [65531, e777], [65532, e777], [65533, e777], [65534, e777], [65535, e777]]);
-const sw45_0 = new Map<number, EncodeFn>([[1, e779], [3, e780], [4, e787], [5, e789], [7, e781], [8, e785], [9, e782], [12, e783], [13, e784], [16, e791], [20, e793], [21, e795], [22, e797], [25, e799], [30, e801], [32, e803], [33, e805], [35, e778], [36, e778], [32801, e813], [49187, e814], [49699, e815], [65280, e777], [65281, e777], [65282, e777], [65283, e777], [65284, e777], [65285, e777], [65286, e777], [65287, e777], [65288, e777], [65289, e777], [65290, e777], [65291, e777], [65292, e777], [65293, e777], [65294, e777], [65295, e777], [65296, e777], [65297, e777], [65298, e777], [65299, e777], [65300, e777], [65301, e777], [65302, e777], [65303, e777], [65304, e777], [65305, e777], [65306, e777], [65307, e777], [65308, e777], [65309, e777], [65310, e777], [65311, e777], [65312, e777], [65313, e777], [65314, e777], [65315, e777], [65316, e777], [65317, e777], [65318, e777], [65319, e777], [65320, e777], [65321, e777], [65322, e777], [65323, e777], [65324, e777], [65325, e777], [65326, e777], [65327, e777], [65328, e777], [65329, e777], [65330, e777], [65331, e777], [65332, e777], [65333, e777], [65334, e777], [65335, e777], [65336, e777], [65337, e777], [65338, e777], [65339, e777], [65340, e777], [65341, e777], [65342, e777], [65343, e777], [65344, e777], [65345, e777], [65346, e777], [65347, e777], [65348, e777], [65349, e777], [65350, e777], [65351, e777], [65352, e777], [65353, e777], [65354, e777], [65355, e777], [65356, e777], [65357, e777], [65358, e777], [65359, e777], [65360, e777], [65361, e777], [65362, e777], [65363, e777], [65364, e777], [65365, e777], [65366, e777], [65367, e777], [65368, e777], [65369, e777], [65370, e777], [65371, e777], [65372, e777], [65373, e777], [65374, e777], [65375, e777], [65376, e777], [65377, e777], [65378, e777], [65379, e777], [65380, e777], [65381, e777], [65382, e777], [65383, e777], [65384, e777], [65385, e777], [65386, e777], [65387, e777], [65388, e777], [65389, e777], [65390, e777], [65391, e777], [65392, e777], [65393, e777], [65394, e777], [65395, e777], [65396, e777], [65397, e777], [65398, e777], [65399, e777], [65400, e777], [65401, e777], [65402, e777], [65403, e777], [65404, e777], [65405, e777], [65406, e777], [65407, e777], [65408, e777], [65409, e777], [65410, e777], [65411, e777], [65412, e777], [65413, e777], [65414, e777], [65415, e777], [65416, e777], [65417, e777], [65418, e777], [65419, e777], [65420, e777], [65421, e777], [65422, e777], [65423, e777], [65424, e777], [65425, e777], [65426, e777], [65427, e777], [65428, e777], [65429, e777], [65430, e777], [65431, e777], [65432, e777], [65433, e777], [65434, e777], [65435, e777], [65436, e777], [65437, e777], [65438, e777], [65439, e777], [65440, e777], [65441, e777], [65442, e777], [65443, e777], [65444, e777], [65445, e777], [65446, e777], [65447, e777], [65448, e777], [65449, e777], [65450, e777], [65451, e777], [65452, e777], [65453, e777], [65454, e777], [65455, e777], [65456, e777], [65457, e777], [65458, e777], [65459, e777], [65460, e777], [65461, e777], [65462, e777], [65463, e777], [65464, e777], [65465, e777], [65466, e777], [65467, e777], [65468, e777], [65469, e777], [65470, e777], [65471, e777], [65472, e777], [65473, e777], [65474, e777], [65475, e777], [65476, e777], [65477, e777], [65478, e777], [65479, e777], [65480, e777], [65481, e777], [65482, e777], [65483, e777], [65484, e777], [65485, e777], [65486, e777], [65487, e777], [65488, e777], [65489, e777], [65490, e777], [65491, e777], [65492, e777], [65493, e777], [65494, e777], [65495, e777], [65496, e777], [65497, e777], [65498, e777], [65499, e777], [65500, e777], [65501, e777], [65502, e777], [65503, e777], [65504, e777], [65505, e777], [65506, e777], [65507, e777], [65508, e777], [65509, e777], [65510, e777], [65511, e777], [65512, e777], [65513, e777], [65514, e777], [65515, e777], [65516, e777], [65517, e777], [65518, e777], [65519, e777], [65520, e777], [65521, e777], [65522, e777], [65523, e777], [65524, e777], [65525, e777], [65526, e777], [65527, e777], [65528, e777], [65529, e777], [65530, e777], [65531, e777], [65532, e777], [65533, e777], [65534, e777], [65535, e777]]);
+const sw63_0 = new Map<number, EncodeFn>([[23, e807], [26, e809], [34, e811], [32801, e813], [49187, e814], [49699, e815], [65280, e777], [65281, e777], [65282, e777], [65283, e777], [65284, e777], [65285, e777], [65286, e777], [65287, e777], [65288, e777], [65289, e777], [65290, e777], [65291, e777], [65292, e777], [65293, e777], [65294, e777], [65295, e777], [65296, e777], [65297, e777], [65298, e777], [65299, e777], [65300, e777], [65301, e777], [65302, e777], [65303, e777], [65304, e777], [65305, e777], [65306, e777], [65307, e777], [65308, e777], [65309, e777], [65310, e777], [65311, e777], [65312, e777], [65313, e777], [65314, e777], [65315, e777], [65316, e777], [65317, e777], [65318, e777], [65319, e777], [65320, e777], [65321, e777], [65322, e777], [65323, e777], [65324, e777], [65325, e777], [65326, e777], [65327, e777], [65328, e777], [65329, e777], [65330, e777], [65331, e777], [65332, e777], [65333, e777], [65334, e777], [65335, e777], [65336, e777], [65337, e777], [65338, e777], [65339, e777], [65340, e777], [65341, e777], [65342, e777], [65343, e777], [65344, e777], [65345, e777], [65346, e777], [65347, e777], [65348, e777], [65349, e777], [65350, e777], [65351, e777], [65352, e777], [65353, e777], [65354, e777], [65355, e777], [65356, e777], [65357, e777], [65358, e777], [65359, e777], [65360, e777], [65361, e777], [65362, e777], [65363, e777], [65364, e777], [65365, e777], [65366, e777], [65367, e777], [65368, e777], [65369, e777], [65370, e777], [65371, e777], [65372, e777], [65373, e777], [65374, e777], [65375, e777], [65376, e777], [65377, e777], [65378, e777], [65379, e777], [65380, e777], [65381, e777], [65382, e777], [65383, e777], [65384, e777], [65385, e777], [65386, e777], [65387, e777], [65388, e777], [65389, e777], [65390, e777], [65391, e777], [65392, e777], [65393, e777], [65394, e777], [65395, e777], [65396, e777], [65397, e777], [65398, e777], [65399, e777], [65400, e777], [65401, e777], [65402, e777], [65403, e777], [65404, e777], [65405, e777], [65406, e777], [65407, e777], [65408, e777], [65409, e777], [65410, e777], [65411, e777], [65412, e777], [65413, e777], [65414, e777], [65415, e777], [65416, e777], [65417, e777], [65418, e777], [65419, e777], [65420, e777], [65421, e777], [65422, e777], [65423, e777], [65424, e777], [65425, e777], [65426, e777], [65427, e777], [65428, e777], [65429, e777], [65430, e777], [65431, e777], [65432, e777], [65433, e777], [65434, e777], [65435, e777], [65436, e777], [65437, e777], [65438, e777], [65439, e777], [65440, e777], [65441, e777], [65442, e777], [65443, e777], [65444, e777], [65445, e777], [65446, e777], [65447, e777], [65448, e777], [65449, e777], [65450, e777], [65451, e777], [65452, e777], [65453, e777], [65454, e777], [65455, e777], [65456, e777], [65457, e777], [65458, e777], [65459, e777], [65460, e777], [65461, e777], [65462, e777], [65463, e777], [65464, e777], [65465, e777], [65466, e777], [65467, e777], [65468, e777], [65469, e777], [65470, e777], [65471, e777], [65472, e777], [65473, e777], [65474, e777], [65475, e777], [65476, e777], [65477, e777], [65478, e777], [65479, e777], [65480, e777], [65481, e777], [65482, e777], [65483, e777], [65484, e777], [65485, e777], [65486, e777], [65487, e777], [65488, e777], [65489, e777], [65490, e777], [65491, e777], [65492, e777], [65493, e777], [65494, e777], [65495, e777], [65496, e777], [65497, e777], [65498, e777], [65499, e777], [65500, e777], [65501, e777], [65502, e777], [65503, e777], [65504, e777], [65505, e777], [65506, e777], [65507, e777], [65508, e777], [65509, e777], [65510, e777], [65511, e777], [65512, e777], [65513, e777], [65514, e777], [65515, e777], [65516, e777], [65517, e777], [65518, e777], [65519, e777], [65520, e777], [65521, e777], [65522, e777], [65523, e777], [65524, e777], [65525, e777], [65526, e777], [65527, e777], [65528, e777], [65529, e777], [65530, e777], [65531, e777], [65532, e777], [65533, e777], [65534, e777], [65535, e777]]);
+const sw64_0 = new Map<number, EncodeFn>([[1, e779], [3, e780], [4, e787], [5, e789], [7, e781], [8, e785], [9, e782], [12, e783], [13, e784], [16, e791], [20, e793], [21, e795], [22, e797], [25, e799], [30, e801], [32, e803], [33, e805], [35, e778], [36, e778], [32801, e813], [49187, e814], [49699, e815], [65280, e777], [65281, e777], [65282, e777], [65283, e777], [65284, e777], [65285, e777], [65286, e777], [65287, e777], [65288, e777], [65289, e777], [65290, e777], [65291, e777], [65292, e777], [65293, e777], [65294, e777], [65295, e777], [65296, e777], [65297, e777], [65298, e777], [65299, e777], [65300, e777], [65301, e777], [65302, e777], [65303, e777], [65304, e777], [65305, e777], [65306, e777], [65307, e777], [65308, e777], [65309, e777], [65310, e777], [65311, e777], [65312, e777], [65313, e777], [65314, e777], [65315, e777], [65316, e777], [65317, e777], [65318, e777], [65319, e777], [65320, e777], [65321, e777], [65322, e777], [65323, e777], [65324, e777], [65325, e777], [65326, e777], [65327, e777], [65328, e777], [65329, e777], [65330, e777], [65331, e777], [65332, e777], [65333, e777], [65334, e777], [65335, e777], [65336, e777], [65337, e777], [65338, e777], [65339, e777], [65340, e777], [65341, e777], [65342, e777], [65343, e777], [65344, e777], [65345, e777], [65346, e777], [65347, e777], [65348, e777], [65349, e777], [65350, e777], [65351, e777], [65352, e777], [65353, e777], [65354, e777], [65355, e777], [65356, e777], [65357, e777], [65358, e777], [65359, e777], [65360, e777], [65361, e777], [65362, e777], [65363, e777], [65364, e777], [65365, e777], [65366, e777], [65367, e777], [65368, e777], [65369, e777], [65370, e777], [65371, e777], [65372, e777], [65373, e777], [65374, e777], [65375, e777], [65376, e777], [65377, e777], [65378, e777], [65379, e777], [65380, e777], [65381, e777], [65382, e777], [65383, e777], [65384, e777], [65385, e777], [65386, e777], [65387, e777], [65388, e777], [65389, e777], [65390, e777], [65391, e777], [65392, e777], [65393, e777], [65394, e777], [65395, e777], [65396, e777], [65397, e777], [65398, e777], [65399, e777], [65400, e777], [65401, e777], [65402, e777], [65403, e777], [65404, e777], [65405, e777], [65406, e777], [65407, e777], [65408, e777], [65409, e777], [65410, e777], [65411, e777], [65412, e777], [65413, e777], [65414, e777], [65415, e777], [65416, e777], [65417, e777], [65418, e777], [65419, e777], [65420, e777], [65421, e777], [65422, e777], [65423, e777], [65424, e777], [65425, e777], [65426, e777], [65427, e777], [65428, e777], [65429, e777], [65430, e777], [65431, e777], [65432, e777], [65433, e777], [65434, e777], [65435, e777], [65436, e777], [65437, e777], [65438, e777], [65439, e777], [65440, e777], [65441, e777], [65442, e777], [65443, e777], [65444, e777], [65445, e777], [65446, e777], [65447, e777], [65448, e777], [65449, e777], [65450, e777], [65451, e777], [65452, e777], [65453, e777], [65454, e777], [65455, e777], [65456, e777], [65457, e777], [65458, e777], [65459, e777], [65460, e777], [65461, e777], [65462, e777], [65463, e777], [65464, e777], [65465, e777], [65466, e777], [65467, e777], [65468, e777], [65469, e777], [65470, e777], [65471, e777], [65472, e777], [65473, e777], [65474, e777], [65475, e777], [65476, e777], [65477, e777], [65478, e777], [65479, e777], [65480, e777], [65481, e777], [65482, e777], [65483, e777], [65484, e777], [65485, e777], [65486, e777], [65487, e777], [65488, e777], [65489, e777], [65490, e777], [65491, e777], [65492, e777], [65493, e777], [65494, e777], [65495, e777], [65496, e777], [65497, e777], [65498, e777], [65499, e777], [65500, e777], [65501, e777], [65502, e777], [65503, e777], [65504, e777], [65505, e777], [65506, e777], [65507, e777], [65508, e777], [65509, e777], [65510, e777], [65511, e777], [65512, e777], [65513, e777], [65514, e777], [65515, e777], [65516, e777], [65517, e777], [65518, e777], [65519, e777], [65520, e777], [65521, e777], [65522, e777], [65523, e777], [65524, e777], [65525, e777], [65526, e777], [65527, e777], [65528, e777], [65529, e777], [65530, e777], [65531, e777], [65532, e777], [65533, e777], [65534, e777], [65535, e777]]);
 const d817 = new Map<number, EncodeFn>([[1, e823], [2, e823], [3, e818], [4, e823], [129, e819], [130, e820], [131, e821], [132, e822]]);
 const d824 = new Map<number, EncodeFn>([[1, e825], [2, e827], [3, e827]]);
 const d830 = new Map<number, EncodeFn>([[1, e831], [2, e831], [3, e833], [4, e833]]);
-const params30 = {"gsi_filter":"nas_eps.gk.gsi","lgi_filter":"nas_eps.gk.lgi","mcc_filter":"nas_eps.gk.mcc","mnc_filter":"nas_eps.gk.mnc"};
-const in31 = [3];
-const in32 = [4];
-const in33 = [6];
-const in34 = [7];
-const m889 = new Map<string, EncodeFn>([["unknown_esm_message", e892], ["esm_data_transport", e892], ["remote_ue_report_response", e892], ["remote_ue_report", e892], ["pdn_disconnect_request", e892], ["pdn_disconnect_reject", e892], ["pdn_connectivity_request", e892], ["pdn_connectivity_reject", e892], ["notification", e892], ["modify_eps_bearer_context_request", e892], ["modify_eps_bearer_context_reject", e892], ["modify_eps_bearer_context_accept", e892], ["esm_status", e892], ["esm_information_response", e892], ["esm_information_request", e892], ["esm_dummy_message", e892], ["deactivate_eps_bearer_context_request", e892], ["deactivate_eps_bearer_context_accept", e892], ["bearer_resource_modification_request", e892], ["bearer_resource_modification_reject", e892], ["bearer_resource_allocation_request", e892], ["bearer_resource_allocation_reject", e892], ["activate_default_eps_bearer_context_request", e892], ["activate_default_eps_bearer_context_reject", e892], ["activate_default_eps_bearer_context_accept", e892], ["activate_dedicated_eps_bearer_context_request", e892], ["activate_dedicated_eps_bearer_context_reject", e892], ["activate_dedicated_eps_bearer_context_accept", e892], ["unknown_security_header_message", e890], ["service_request", e890], ["emm_transport", e890], ["security_protected_nas_message", e890], ["unknown_emm_message", e890], ["detach_request_network", e890], ["detach_request", e890], ["group_key_distribution_complete", e890], ["group_key_distribution", e890], ["service_accept", e890], ["control_plane_service_request", e890], ["uplink_generic_nas_transport", e890], ["downlink_generic_nas_transport", e890], ["uplink_nas_transport", e890], ["tracking_area_update_request", e890], ["tracking_area_update_reject", e890], ["tracking_area_update_complete", e890], ["tracking_area_update_accept", e890], ["service_reject", e890], ["security_mode_reject", e890], ["security_mode_complete", e890], ["security_mode_command", e890], ["identity_response", e890], ["identity_request", e890], ["guti_reallocation_complete", e890], ["guti_reallocation_command", e890], ["extended_service_request", e890], ["emm_status", e890], ["emm_information", e890], ["downlink_nas_transport", e890], ["detach_accept", e890], ["cs_service_notification", e890], ["authentication_response", e890], ["authentication_request", e890], ["authentication_reject", e890], ["authentication_failure", e890], ["attach_request", e890], ["attach_reject", e890], ["attach_complete", e890], ["attach_accept", e890], ["unknown_pd_message", e897]]);
-const m890 = new Map<string, EncodeFn>([["unknown_emm_message", e891], ["detach_request_network", e891], ["detach_request", e891], ["group_key_distribution_complete", e891], ["group_key_distribution", e891], ["service_accept", e891], ["control_plane_service_request", e891], ["uplink_generic_nas_transport", e891], ["downlink_generic_nas_transport", e891], ["uplink_nas_transport", e891], ["tracking_area_update_request", e891], ["tracking_area_update_reject", e891], ["tracking_area_update_complete", e891], ["tracking_area_update_accept", e891], ["service_reject", e891], ["security_mode_reject", e891], ["security_mode_complete", e891], ["security_mode_command", e891], ["identity_response", e891], ["identity_request", e891], ["guti_reallocation_complete", e891], ["guti_reallocation_command", e891], ["extended_service_request", e891], ["emm_status", e891], ["emm_information", e891], ["downlink_nas_transport", e891], ["detach_accept", e891], ["cs_service_notification", e891], ["authentication_response", e891], ["authentication_request", e891], ["authentication_reject", e891], ["authentication_failure", e891], ["attach_request", e891], ["attach_reject", e891], ["attach_complete", e891], ["attach_accept", e891], ["security_protected_nas_message", e895], ["emm_transport", e686], ["service_request", e896], ["unknown_security_header_message", e898]]);
+const o49 = new Map<string, EncodeFn>([["protocol_configuration_options", ie122], ["nbifom_container", ie123], ["extended_protocol_configuration_options", ie124]]);
+const o50 = new Map<string, EncodeFn>([["transaction_identifier", ie129], ["negotiated_qos", ie130], ["negotiated_llc_sapi", ie131], ["radio_priority", ie132], ["packet_flow_identifier", ie133], ["protocol_configuration_options", ie134], ["wlan_offload_indication", ie135], ["nbifom_container", ie123], ["extended_protocol_configuration_options", ie136], ["extended_eps_qos", ie137]]);
+const o51 = new Map<string, EncodeFn>([["protocol_configuration_options", ie122], ["extended_protocol_configuration_options", ie124]]);
+const o52 = new Map<string, EncodeFn>([["transaction_identifier", ie129], ["negotiated_qos", ie130], ["negotiated_llc_sapi", ie131], ["radio_priority", ie132], ["packet_flow_identifier", ie133], ["apn_ambr", ie140], ["esm_cause", ie141], ["protocol_configuration_options", ie134], ["connectivity_type", ie142], ["wlan_offload_indication", ie135], ["nbifom_container", ie123], ["header_compression_configuration", ie143], ["control_plane_only_indication", ie144], ["extended_protocol_configuration_options", ie136], ["serving_plmn_rate_control", ie145], ["extended_apn_ambr", ie146]]);
+const o53 = new Map<string, EncodeFn>([["protocol_configuration_options", ie134], ["back_off_timer_value", ie147], ["re_attempt_indicator", ie148], ["nbifom_container", ie123], ["extended_protocol_configuration_options", ie136]]);
+const o54 = new Map<string, EncodeFn>([["protocol_configuration_options", ie122], ["device_properties", ie149], ["nbifom_container", ie123], ["extended_protocol_configuration_options", ie124], ["extended_eps_qos", ie137]]);
+const o55 = new Map<string, EncodeFn>([["required_traffic_flow_qos", ie150], ["esm_cause", ie141], ["protocol_configuration_options", ie122], ["device_properties", ie149], ["nbifom_container", ie123], ["header_compression_configuration", ie143], ["extended_protocol_configuration_options", ie124], ["extended_eps_qos", ie137]]);
+const o56 = new Map<string, EncodeFn>([["protocol_configuration_options", ie134], ["t3396_value", ie147], ["wlan_offload_indication", ie135], ["nbifom_container", ie123], ["extended_protocol_configuration_options", ie136]]);
+const o57 = new Map<string, EncodeFn>([["access_point_name", ie151], ["protocol_configuration_options", ie122], ["extended_protocol_configuration_options", ie124]]);
+const o58 = new Map<string, EncodeFn>([["new_eps_qos", ie150], ["tft", ie152], ["new_qos", ie130], ["negotiated_llc_sapi", ie131], ["radio_priority", ie132], ["packet_flow_identifier", ie133], ["apn_ambr", ie140], ["protocol_configuration_options", ie134], ["wlan_offload_indication", ie135], ["nbifom_container", ie123], ["header_compression_configuration", ie143], ["extended_protocol_configuration_options", ie136], ["extended_apn_ambr", ie146], ["extended_eps_qos", ie137]]);
+const o59 = new Map<string, EncodeFn>([["esm_information_transfer_flag", ie156], ["access_point_name", ie151], ["protocol_configuration_options", ie122], ["device_properties", ie149], ["nbifom_container", ie123], ["header_compression_configuration", ie143], ["extended_protocol_configuration_options", ie124]]);
+const o60 = new Map<string, EncodeFn>([["protocol_configuration_options", ie134], ["extended_protocol_configuration_options", ie136]]);
+const o61 = new Map<string, EncodeFn>([["remote_ue_context_connected", ie157], ["remote_ue_context_disconnected", ie158], ["prose_key_management_function_address", ie159]]);
+const o62 = new Map<string, EncodeFn>([["release_assistance_indication", ie161]]);
+const params63 = {"gsi_filter":"nas_eps.gk.gsi","lgi_filter":"nas_eps.gk.lgi","mcc_filter":"nas_eps.gk.mcc","mnc_filter":"nas_eps.gk.mnc"};
+const o64 = new Map<string, EncodeFn>([["group_key_identity_list", ie163]]);
+const in65 = [3];
+const in66 = [4];
+const in67 = [6];
+const in68 = [7];
+const m889 = new Map<string, EncodeFn>([["unknown_esm_message", e900], ["esm_data_transport", e861], ["remote_ue_report_response", e860], ["remote_ue_report", e859], ["pdn_disconnect_request", e858], ["pdn_disconnect_reject", e857], ["pdn_connectivity_request", e856], ["pdn_connectivity_reject", e855], ["notification", e854], ["modify_eps_bearer_context_request", e853], ["modify_eps_bearer_context_reject", e852], ["modify_eps_bearer_context_accept", e851], ["esm_status", e850], ["esm_information_response", e849], ["esm_information_request", e848], ["esm_dummy_message", e847], ["deactivate_eps_bearer_context_request", e846], ["deactivate_eps_bearer_context_accept", e845], ["bearer_resource_modification_request", e844], ["bearer_resource_modification_reject", e843], ["bearer_resource_allocation_request", e842], ["bearer_resource_allocation_reject", e841], ["activate_default_eps_bearer_context_request", e840], ["activate_default_eps_bearer_context_reject", e839], ["activate_default_eps_bearer_context_accept", e838], ["activate_dedicated_eps_bearer_context_request", e837], ["activate_dedicated_eps_bearer_context_reject", e836], ["activate_dedicated_eps_bearer_context_accept", e835], ["unknown_security_header_message", e898], ["service_request", e896], ["emm_transport", e686], ["security_protected_nas_message", e895], ["unknown_emm_message", e899], ["detach_request_network", e664], ["detach_request", e663], ["group_key_distribution_complete", e868], ["group_key_distribution", e867], ["service_accept", e685], ["control_plane_service_request", e684], ["uplink_generic_nas_transport", e683], ["downlink_generic_nas_transport", e682], ["uplink_nas_transport", e681], ["tracking_area_update_request", e680], ["tracking_area_update_reject", e679], ["tracking_area_update_complete", e678], ["tracking_area_update_accept", e677], ["service_reject", e676], ["security_mode_reject", e675], ["security_mode_complete", e674], ["security_mode_command", e673], ["identity_response", e672], ["identity_request", e671], ["guti_reallocation_complete", e670], ["guti_reallocation_command", e669], ["extended_service_request", e668], ["emm_status", e667], ["emm_information", e666], ["downlink_nas_transport", e665], ["detach_accept", e662], ["cs_service_notification", e661], ["authentication_response", e660], ["authentication_request", e659], ["authentication_reject", e658], ["authentication_failure", e657], ["attach_request", e656], ["attach_reject", e655], ["attach_complete", e654], ["attach_accept", e653], ["unknown_pd_message", e897]]);
+const m890 = new Map<string, EncodeFn>([["unknown_emm_message", e899], ["detach_request_network", e664], ["detach_request", e663], ["group_key_distribution_complete", e868], ["group_key_distribution", e867], ["service_accept", e685], ["control_plane_service_request", e684], ["uplink_generic_nas_transport", e683], ["downlink_generic_nas_transport", e682], ["uplink_nas_transport", e681], ["tracking_area_update_request", e680], ["tracking_area_update_reject", e679], ["tracking_area_update_complete", e678], ["tracking_area_update_accept", e677], ["service_reject", e676], ["security_mode_reject", e675], ["security_mode_complete", e674], ["security_mode_command", e673], ["identity_response", e672], ["identity_request", e671], ["guti_reallocation_complete", e670], ["guti_reallocation_command", e669], ["extended_service_request", e668], ["emm_status", e667], ["emm_information", e666], ["downlink_nas_transport", e665], ["detach_accept", e662], ["cs_service_notification", e661], ["authentication_response", e660], ["authentication_request", e659], ["authentication_reject", e658], ["authentication_failure", e657], ["attach_request", e656], ["attach_reject", e655], ["attach_complete", e654], ["attach_accept", e653], ["security_protected_nas_message", e895], ["emm_transport", e686], ["service_request", e896], ["unknown_security_header_message", e898]]);
 const m891 = new Map<string, EncodeFn>([["attach_accept", e653], ["attach_complete", e654], ["attach_reject", e655], ["attach_request", e656], ["authentication_failure", e657], ["authentication_reject", e658], ["authentication_request", e659], ["authentication_response", e660], ["cs_service_notification", e661], ["detach_accept", e662], ["detach_request", e663], ["downlink_nas_transport", e665], ["emm_information", e666], ["emm_status", e667], ["extended_service_request", e668], ["guti_reallocation_command", e669], ["guti_reallocation_complete", e670], ["identity_request", e671], ["identity_response", e672], ["security_mode_command", e673], ["security_mode_complete", e674], ["security_mode_reject", e675], ["service_reject", e676], ["tracking_area_update_accept", e677], ["tracking_area_update_complete", e678], ["tracking_area_update_reject", e679], ["tracking_area_update_request", e680], ["uplink_nas_transport", e681], ["downlink_generic_nas_transport", e682], ["uplink_generic_nas_transport", e683], ["control_plane_service_request", e684], ["service_accept", e685], ["group_key_distribution", e867], ["group_key_distribution_complete", e868], ["detach_request_network", e664], ["unknown_emm_message", e899]]);
 const m892 = new Map<string, EncodeFn>([["activate_dedicated_eps_bearer_context_accept", e835], ["activate_dedicated_eps_bearer_context_reject", e836], ["activate_dedicated_eps_bearer_context_request", e837], ["activate_default_eps_bearer_context_accept", e838], ["activate_default_eps_bearer_context_reject", e839], ["activate_default_eps_bearer_context_request", e840], ["bearer_resource_allocation_reject", e841], ["bearer_resource_allocation_request", e842], ["bearer_resource_modification_reject", e843], ["bearer_resource_modification_request", e844], ["deactivate_eps_bearer_context_accept", e845], ["deactivate_eps_bearer_context_request", e846], ["esm_dummy_message", e847], ["esm_information_request", e848], ["esm_information_response", e849], ["esm_status", e850], ["modify_eps_bearer_context_accept", e851], ["modify_eps_bearer_context_reject", e852], ["modify_eps_bearer_context_request", e853], ["notification", e854], ["pdn_connectivity_reject", e855], ["pdn_connectivity_request", e856], ["pdn_disconnect_reject", e857], ["pdn_disconnect_request", e858], ["remote_ue_report", e859], ["remote_ue_report_response", e860], ["esm_data_transport", e861], ["unknown_esm_message", e900]]);
-const in35 = [16];
-const in36 = [0,1,2,3,4,5,6];
-const params37 = {"min":1,"max":20,"keypad":1};
+const in69 = [16];
+const in70 = [0,1,2,3,4,5,6];
+const params71 = {"min":1,"max":20,"keypad":1};
 const d918 = new Map<number, EncodeFn>([[1, e926], [2, e927]]);
 const d919 = new Map<number, EncodeFn>([[0, e925], [2, e928]]);
 const d920 = new Map<number, EncodeFn>([[0, e929]]);
 const d921 = new Map<number, EncodeFn>([[0, e930]]);
 const d922 = new Map<number, EncodeFn>([[1, e931]]);
 const d923 = new Map<number, EncodeFn>([[1, e932]]);
-const in38 = [0,1,2,3,4,6,7];
+const in72 = [0,1,2,3,4,6,7];
 const m938 = new Map<string, EncodeFn>([]);
 const m943 = new Map<string, EncodeFn>([]);
 const m945 = new Map<string, EncodeFn>([]);
-const params39 = {"min":2,"max":2,"number":1};
+const params73 = {"min":2,"max":2,"number":1};
 
 function e0(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -100,7 +134,7 @@ function e1(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -115,13 +149,13 @@ function e1(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e2(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   const start = w.pos;
@@ -224,7 +258,7 @@ function e2(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s0;
         let fn: EncodeFn | undefined;
@@ -262,13 +296,13 @@ function e2(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const pad = (32 - ((w.pos - start) % 32)) % 32;
     if (pad) w.write(0, pad);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e3(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   const start = w.pos;
@@ -386,13 +420,13 @@ function e3(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const pad = (32 - ((w.pos - start) % 32)) % 32;
     if (pad) w.write(0, pad);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e4(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -400,24 +434,22 @@ function e4(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e5(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -425,24 +457,22 @@ function e5(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e6(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -450,24 +480,22 @@ function e6(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e7(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -482,13 +510,13 @@ function e7(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e8(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -502,24 +530,22 @@ function e8(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e9(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -534,13 +560,13 @@ function e9(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e10(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -555,13 +581,13 @@ function e10(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e11(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -581,13 +607,13 @@ function e11(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e12(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -595,24 +621,22 @@ function e12(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e13(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -620,24 +644,22 @@ function e13(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e14(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -652,13 +674,13 @@ function e14(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e15(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -673,13 +695,13 @@ function e15(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e16(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -694,13 +716,13 @@ function e16(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e17(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -715,13 +737,13 @@ function e17(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e18(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -729,24 +751,22 @@ function e18(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e19(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -761,13 +781,13 @@ function e19(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e20(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -782,13 +802,13 @@ function e20(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e21(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -808,13 +828,13 @@ function e21(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e22(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -822,24 +842,22 @@ function e22(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e23(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -847,24 +865,22 @@ function e23(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e24(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -872,24 +888,22 @@ function e24(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e25(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -897,24 +911,22 @@ function e25(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e26(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -934,13 +946,13 @@ function e26(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e27(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -958,13 +970,13 @@ function e27(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e28(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -972,24 +984,22 @@ function e28(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e29(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -997,24 +1007,22 @@ function e29(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e30(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1022,24 +1030,22 @@ function e30(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e31(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1059,13 +1065,13 @@ function e31(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e32(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1080,13 +1086,13 @@ function e32(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e33(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1101,13 +1107,13 @@ function e33(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e34(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1122,13 +1128,13 @@ function e34(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e35(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1136,24 +1142,22 @@ function e35(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e36(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1168,13 +1172,13 @@ function e36(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e37(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1182,24 +1186,22 @@ function e37(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e38(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1207,24 +1209,22 @@ function e38(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e39(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1239,13 +1239,13 @@ function e39(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e40(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1253,24 +1253,22 @@ function e40(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e41(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1285,13 +1283,13 @@ function e41(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e42(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1306,13 +1304,13 @@ function e42(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e43(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1327,13 +1325,13 @@ function e43(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e44(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1348,13 +1346,13 @@ function e44(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e45(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1369,13 +1367,13 @@ function e45(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e46(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1390,13 +1388,13 @@ function e46(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e47(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1411,13 +1409,13 @@ function e47(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e48(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1432,13 +1430,13 @@ function e48(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e49(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1453,13 +1451,13 @@ function e49(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e50(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1474,13 +1472,13 @@ function e50(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e51(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1488,24 +1486,22 @@ function e51(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e52(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1520,13 +1516,13 @@ function e52(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e53(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1541,13 +1537,13 @@ function e53(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e54(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1561,24 +1557,22 @@ function e54(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e55(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1598,13 +1592,13 @@ function e55(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e56(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1619,13 +1613,13 @@ function e56(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e57(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1640,13 +1634,13 @@ function e57(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e58(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1661,13 +1655,13 @@ function e58(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e59(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1687,13 +1681,13 @@ function e59(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e60(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1701,24 +1695,22 @@ function e60(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e61(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1733,13 +1725,13 @@ function e61(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e62(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1754,13 +1746,13 @@ function e62(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e63(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1775,13 +1767,13 @@ function e63(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e64(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1801,13 +1793,13 @@ function e64(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e65(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1825,13 +1817,13 @@ function e65(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e66(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1851,13 +1843,13 @@ function e66(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e67(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1875,13 +1867,13 @@ function e67(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e68(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1896,13 +1888,13 @@ function e68(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e69(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1917,13 +1909,13 @@ function e69(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e70(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1938,13 +1930,13 @@ function e70(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e71(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1952,24 +1944,22 @@ function e71(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e72(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -1989,13 +1979,13 @@ function e72(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e73(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -2010,13 +2000,13 @@ function e73(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e74(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -2034,13 +2024,13 @@ function e74(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e75(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -2165,13 +2155,13 @@ function e75(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e76(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   const start = w.pos;
@@ -2272,7 +2262,7 @@ function e76(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s0;
         let fn: EncodeFn | undefined;
@@ -2298,13 +2288,13 @@ function e76(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const pad = (32 - ((w.pos - start) % 32)) % 32;
     if (pad) w.write(0, pad);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e77(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   const start = w.pos;
@@ -2405,7 +2395,7 @@ function e77(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s0;
         let fn: EncodeFn | undefined;
@@ -2431,13 +2421,13 @@ function e77(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const pad = (32 - ((w.pos - start) % 32)) % 32;
     if (pad) w.write(0, pad);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e78(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   const start = w.pos;
@@ -2538,7 +2528,7 @@ function e78(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s0;
         let fn: EncodeFn | undefined;
@@ -2564,13 +2554,13 @@ function e78(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const pad = (32 - ((w.pos - start) % 32)) % 32;
     if (pad) w.write(0, pad);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e79(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   const start = w.pos;
@@ -2671,7 +2661,7 @@ function e79(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s0;
         let fn: EncodeFn | undefined;
@@ -2697,13 +2687,13 @@ function e79(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const pad = (32 - ((w.pos - start) % 32)) % 32;
     if (pad) w.write(0, pad);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e80(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   const start = w.pos;
@@ -2804,7 +2794,7 @@ function e80(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s0;
         let fn: EncodeFn | undefined;
@@ -2830,13 +2820,13 @@ function e80(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const pad = (32 - ((w.pos - start) % 32)) % 32;
     if (pad) w.write(0, pad);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e81(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   const start = w.pos;
@@ -2937,7 +2927,7 @@ function e81(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s0;
         let fn: EncodeFn | undefined;
@@ -2963,13 +2953,13 @@ function e81(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const pad = (32 - ((w.pos - start) % 32)) % 32;
     if (pad) w.write(0, pad);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e82(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   const start = w.pos;
@@ -3070,7 +3060,7 @@ function e82(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s0;
         let fn: EncodeFn | undefined;
@@ -3096,13 +3086,13 @@ function e82(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const pad = (32 - ((w.pos - start) % 32)) % 32;
     if (pad) w.write(0, pad);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e83(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3122,13 +3112,13 @@ function e83(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e84(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3143,13 +3133,13 @@ function e84(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e85(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3164,13 +3154,13 @@ function e85(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e86(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3185,13 +3175,13 @@ function e86(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e87(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3211,13 +3201,13 @@ function e87(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e88(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3237,13 +3227,13 @@ function e88(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e89(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3258,13 +3248,13 @@ function e89(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e90(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3279,13 +3269,13 @@ function e90(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e91(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -3293,14 +3283,13 @@ function e91(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof name !== 'string') bail();
   fn = m91.get(name);
   if (fn === undefined) bail();
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e92(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3309,13 +3298,13 @@ function e92(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e93(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3324,13 +3313,13 @@ function e93(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e94(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3345,13 +3334,13 @@ function e94(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e95(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -3359,14 +3348,13 @@ function e95(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof name !== 'string') bail();
   fn = m95.get(name);
   if (fn === undefined) bail();
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e96(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3375,13 +3363,13 @@ function e96(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e97(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3396,13 +3384,13 @@ function e97(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e98(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -3410,14 +3398,13 @@ function e98(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof name !== 'string') bail();
   fn = m98.get(name);
   if (fn === undefined) bail();
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e99(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3426,13 +3413,13 @@ function e99(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e100(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3452,13 +3439,13 @@ function e100(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e101(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3473,13 +3460,13 @@ function e101(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e102(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3494,13 +3481,13 @@ function e102(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e103(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3520,13 +3507,13 @@ function e103(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e104(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3541,13 +3528,13 @@ function e104(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e105(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3562,13 +3549,13 @@ function e105(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e106(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3583,13 +3570,13 @@ function e106(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e107(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3609,13 +3596,13 @@ function e107(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e108(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3630,13 +3617,13 @@ function e108(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e109(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3656,13 +3643,13 @@ function e109(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e110(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3670,24 +3657,22 @@ function e110(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e111(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3702,13 +3687,13 @@ function e111(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e112(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3728,13 +3713,13 @@ function e112(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e113(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3754,13 +3739,13 @@ function e113(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e114(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3775,13 +3760,13 @@ function e114(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e115(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3789,24 +3774,22 @@ function e115(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e116(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3821,13 +3804,13 @@ function e116(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e117(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3847,13 +3830,13 @@ function e117(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e118(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3873,13 +3856,13 @@ function e118(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e119(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3899,13 +3882,13 @@ function e119(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e120(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3925,13 +3908,13 @@ function e120(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e121(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3946,13 +3929,13 @@ function e121(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e122(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3967,13 +3950,13 @@ function e122(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e123(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -3988,13 +3971,13 @@ function e123(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e124(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4009,13 +3992,13 @@ function e124(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e125(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4023,24 +4006,22 @@ function e125(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e126(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4048,24 +4029,22 @@ function e126(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e127(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4073,24 +4052,22 @@ function e127(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e128(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4098,24 +4075,22 @@ function e128(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e129(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4130,13 +4105,13 @@ function e129(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e130(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4151,13 +4126,13 @@ function e130(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e131(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4172,13 +4147,13 @@ function e131(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e132(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4193,13 +4168,13 @@ function e132(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e133(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4214,13 +4189,13 @@ function e133(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e134(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4235,13 +4210,13 @@ function e134(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e135(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4256,13 +4231,13 @@ function e135(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e136(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4277,13 +4252,13 @@ function e136(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e137(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4303,13 +4278,13 @@ function e137(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e138(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4317,24 +4292,22 @@ function e138(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e139(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4342,24 +4315,22 @@ function e139(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e140(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4367,24 +4338,22 @@ function e140(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e141(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4399,13 +4368,13 @@ function e141(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e142(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4420,13 +4389,13 @@ function e142(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e143(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4441,13 +4410,13 @@ function e143(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e144(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4455,24 +4424,22 @@ function e144(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e145(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4487,13 +4454,13 @@ function e145(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e146(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4513,13 +4480,13 @@ function e146(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e147(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4539,13 +4506,13 @@ function e147(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e148(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4565,13 +4532,13 @@ function e148(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e149(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4586,13 +4553,13 @@ function e149(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e150(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4600,24 +4567,22 @@ function e150(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e151(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4632,13 +4597,13 @@ function e151(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e152(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4658,13 +4623,13 @@ function e152(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e153(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4684,13 +4649,13 @@ function e153(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e154(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4705,13 +4670,13 @@ function e154(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e155(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4726,13 +4691,13 @@ function e155(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e156(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4747,13 +4712,13 @@ function e156(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e157(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4768,13 +4733,13 @@ function e157(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e158(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4782,24 +4747,22 @@ function e158(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e159(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4814,13 +4777,13 @@ function e159(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e160(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4828,24 +4791,22 @@ function e160(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e161(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4859,24 +4820,22 @@ function e161(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e162(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4884,24 +4843,22 @@ function e162(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e163(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4909,24 +4866,22 @@ function e163(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e164(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4941,13 +4896,13 @@ function e164(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e165(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4962,13 +4917,13 @@ function e165(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e166(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -4988,13 +4943,13 @@ function e166(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e167(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5002,24 +4957,22 @@ function e167(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e168(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5034,13 +4987,13 @@ function e168(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e169(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5048,24 +5001,22 @@ function e169(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e170(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5073,24 +5024,22 @@ function e170(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e171(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5098,24 +5047,22 @@ function e171(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e172(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5123,24 +5070,22 @@ function e172(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e173(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5160,13 +5105,13 @@ function e173(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e174(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5181,13 +5126,13 @@ function e174(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e175(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5207,13 +5152,13 @@ function e175(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e176(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5221,24 +5166,22 @@ function e176(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e177(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5246,24 +5189,22 @@ function e177(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e178(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5283,13 +5224,13 @@ function e178(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e179(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5309,13 +5250,13 @@ function e179(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e180(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5323,24 +5264,22 @@ function e180(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e181(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5360,13 +5299,13 @@ function e181(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e182(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5374,24 +5313,22 @@ function e182(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e183(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5399,24 +5336,22 @@ function e183(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e184(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5431,13 +5366,13 @@ function e184(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e185(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5457,13 +5392,13 @@ function e185(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e186(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5471,24 +5406,22 @@ function e186(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e187(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5503,13 +5436,13 @@ function e187(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e188(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5524,13 +5457,13 @@ function e188(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e189(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5550,13 +5483,13 @@ function e189(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e190(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5571,13 +5504,13 @@ function e190(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e191(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5597,13 +5530,13 @@ function e191(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e192(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5623,13 +5556,13 @@ function e192(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e193(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5637,24 +5570,22 @@ function e193(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e194(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5674,13 +5605,13 @@ function e194(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e195(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5688,24 +5619,22 @@ function e195(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e196(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5720,13 +5649,13 @@ function e196(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e197(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5741,13 +5670,13 @@ function e197(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e198(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5762,13 +5691,13 @@ function e198(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e199(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5783,13 +5712,13 @@ function e199(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e200(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5809,13 +5738,13 @@ function e200(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e201(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5835,13 +5764,13 @@ function e201(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e202(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5861,13 +5790,13 @@ function e202(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e203(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5887,13 +5816,13 @@ function e203(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e204(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5908,13 +5837,13 @@ function e204(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e205(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5934,13 +5863,13 @@ function e205(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e206(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5960,13 +5889,13 @@ function e206(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e207(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5974,24 +5903,22 @@ function e207(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e208(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -5999,24 +5926,22 @@ function e208(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e209(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6024,24 +5949,22 @@ function e209(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e210(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6049,24 +5972,22 @@ function e210(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e211(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6074,24 +5995,22 @@ function e211(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e212(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6099,24 +6018,22 @@ function e212(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e213(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6124,24 +6041,22 @@ function e213(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e214(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6149,24 +6064,22 @@ function e214(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e215(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6181,13 +6094,13 @@ function e215(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e216(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6202,13 +6115,13 @@ function e216(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e217(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6228,13 +6141,13 @@ function e217(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e218(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6249,13 +6162,13 @@ function e218(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e219(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6270,13 +6183,13 @@ function e219(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e220(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6291,13 +6204,13 @@ function e220(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e221(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6312,13 +6225,13 @@ function e221(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e222(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6333,13 +6246,13 @@ function e222(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e223(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6354,13 +6267,13 @@ function e223(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e224(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6375,13 +6288,13 @@ function e224(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e225(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6389,24 +6302,22 @@ function e225(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e226(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6420,24 +6331,22 @@ function e226(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e227(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6457,13 +6366,13 @@ function e227(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e228(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6478,13 +6387,13 @@ function e228(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e229(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6504,13 +6413,13 @@ function e229(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e230(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6525,13 +6434,13 @@ function e230(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e231(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6546,13 +6455,13 @@ function e231(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e232(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6567,13 +6476,13 @@ function e232(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e233(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6588,13 +6497,13 @@ function e233(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e234(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6609,13 +6518,13 @@ function e234(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e235(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6630,13 +6539,13 @@ function e235(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e236(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6651,13 +6560,13 @@ function e236(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e237(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6672,13 +6581,13 @@ function e237(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e238(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6693,13 +6602,13 @@ function e238(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e239(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6714,13 +6623,13 @@ function e239(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e240(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6735,13 +6644,13 @@ function e240(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e241(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6761,13 +6670,13 @@ function e241(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e242(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6782,13 +6691,13 @@ function e242(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e243(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6803,13 +6712,13 @@ function e243(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e244(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6829,13 +6738,13 @@ function e244(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e245(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6843,24 +6752,22 @@ function e245(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e246(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6868,24 +6775,22 @@ function e246(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e247(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6893,24 +6798,22 @@ function e247(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e248(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6925,13 +6828,13 @@ function e248(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e249(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6951,13 +6854,13 @@ function e249(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e250(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6972,13 +6875,13 @@ function e250(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e251(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -6993,13 +6896,13 @@ function e251(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e252(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7014,13 +6917,13 @@ function e252(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e253(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7035,13 +6938,13 @@ function e253(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e254(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7056,13 +6959,13 @@ function e254(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e255(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7070,24 +6973,22 @@ function e255(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e256(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7095,24 +6996,22 @@ function e256(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e257(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7127,13 +7026,13 @@ function e257(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e258(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7148,13 +7047,13 @@ function e258(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e259(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7169,13 +7068,13 @@ function e259(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e260(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7183,24 +7082,22 @@ function e260(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e261(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7215,13 +7112,13 @@ function e261(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e262(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7229,24 +7126,22 @@ function e262(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e263(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7266,13 +7161,13 @@ function e263(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e264(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7287,13 +7182,13 @@ function e264(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e265(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7308,13 +7203,13 @@ function e265(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e266(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7322,24 +7217,22 @@ function e266(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e267(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7347,24 +7240,22 @@ function e267(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e268(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7384,13 +7275,13 @@ function e268(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e269(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7410,13 +7301,13 @@ function e269(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e270(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7431,13 +7322,13 @@ function e270(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e271(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7452,13 +7343,13 @@ function e271(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e272(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7473,13 +7364,13 @@ function e272(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e273(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7494,13 +7385,13 @@ function e273(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e274(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7508,24 +7399,22 @@ function e274(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e275(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7545,13 +7434,13 @@ function e275(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e276(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7566,13 +7455,13 @@ function e276(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e277(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7592,13 +7481,13 @@ function e277(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e278(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7618,13 +7507,13 @@ function e278(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e279(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7639,13 +7528,13 @@ function e279(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e280(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7660,13 +7549,13 @@ function e280(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e281(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7686,13 +7575,13 @@ function e281(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e282(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7700,24 +7589,22 @@ function e282(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e283(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7732,13 +7619,13 @@ function e283(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e284(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7758,13 +7645,13 @@ function e284(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e285(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7779,13 +7666,13 @@ function e285(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e286(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7800,13 +7687,13 @@ function e286(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e287(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7821,13 +7708,13 @@ function e287(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e288(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7842,13 +7729,13 @@ function e288(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e289(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7863,13 +7750,13 @@ function e289(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e290(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7887,13 +7774,13 @@ function e290(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e291(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7913,13 +7800,13 @@ function e291(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e292(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7934,13 +7821,13 @@ function e292(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e293(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7948,24 +7835,22 @@ function e293(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e294(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -7980,13 +7865,13 @@ function e294(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e295(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8006,13 +7891,13 @@ function e295(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e296(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8027,13 +7912,13 @@ function e296(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e297(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8048,13 +7933,13 @@ function e297(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e298(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8069,13 +7954,13 @@ function e298(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e299(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8090,13 +7975,13 @@ function e299(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e300(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8116,13 +8001,13 @@ function e300(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e301(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8142,13 +8027,13 @@ function e301(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e302(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8168,13 +8053,13 @@ function e302(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e303(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8189,13 +8074,13 @@ function e303(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e304(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8215,13 +8100,13 @@ function e304(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e305(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8236,13 +8121,13 @@ function e305(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e306(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8257,13 +8142,13 @@ function e306(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e307(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8278,13 +8163,13 @@ function e307(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e308(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8299,13 +8184,13 @@ function e308(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e309(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8320,13 +8205,13 @@ function e309(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e310(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8346,13 +8231,13 @@ function e310(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e311(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8367,13 +8252,13 @@ function e311(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e312(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8381,24 +8266,22 @@ function e312(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e313(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8418,13 +8301,13 @@ function e313(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e314(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8444,13 +8327,13 @@ function e314(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e315(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8470,13 +8353,13 @@ function e315(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e316(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8491,13 +8374,13 @@ function e316(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e317(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8512,13 +8395,13 @@ function e317(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e318(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8526,24 +8409,22 @@ function e318(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e319(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8558,13 +8439,13 @@ function e319(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e320(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8572,24 +8453,22 @@ function e320(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e321(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8597,24 +8476,22 @@ function e321(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e322(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8634,13 +8511,13 @@ function e322(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e323(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8648,24 +8525,22 @@ function e323(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e324(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8685,13 +8560,13 @@ function e324(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e325(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8711,13 +8586,13 @@ function e325(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e326(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8732,13 +8607,13 @@ function e326(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e327(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8753,13 +8628,13 @@ function e327(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e328(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8774,13 +8649,13 @@ function e328(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e329(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8800,13 +8675,13 @@ function e329(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e330(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8821,13 +8696,13 @@ function e330(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e331(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8847,13 +8722,13 @@ function e331(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e332(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8873,13 +8748,13 @@ function e332(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e333(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8899,13 +8774,13 @@ function e333(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e334(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8925,13 +8800,13 @@ function e334(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e335(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8946,13 +8821,13 @@ function e335(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e336(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8960,24 +8835,22 @@ function e336(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e337(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -8992,13 +8865,13 @@ function e337(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e338(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9013,13 +8886,13 @@ function e338(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e339(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9034,13 +8907,13 @@ function e339(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e340(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9060,13 +8933,13 @@ function e340(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e341(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9081,13 +8954,13 @@ function e341(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e342(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9102,13 +8975,13 @@ function e342(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e343(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9123,13 +8996,13 @@ function e343(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e344(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9144,13 +9017,13 @@ function e344(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e345(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9165,13 +9038,13 @@ function e345(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e346(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9191,13 +9064,13 @@ function e346(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e347(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9212,13 +9085,13 @@ function e347(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e348(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9233,13 +9106,13 @@ function e348(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e349(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9254,13 +9127,13 @@ function e349(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e350(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9275,13 +9148,13 @@ function e350(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e351(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9296,13 +9169,13 @@ function e351(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e352(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9317,13 +9190,13 @@ function e352(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e353(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9343,13 +9216,13 @@ function e353(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e354(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9369,13 +9242,13 @@ function e354(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e355(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9393,13 +9266,13 @@ function e355(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e356(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9414,13 +9287,13 @@ function e356(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e357(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9440,13 +9313,13 @@ function e357(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e358(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9461,13 +9334,13 @@ function e358(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e359(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9482,13 +9355,13 @@ function e359(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e360(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9503,13 +9376,13 @@ function e360(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e361(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9529,13 +9402,13 @@ function e361(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e362(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9555,13 +9428,13 @@ function e362(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e363(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9581,13 +9454,13 @@ function e363(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e364(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9602,13 +9475,13 @@ function e364(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e365(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9623,13 +9496,13 @@ function e365(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e366(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9649,13 +9522,13 @@ function e366(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e367(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9675,13 +9548,13 @@ function e367(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e368(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9701,13 +9574,13 @@ function e368(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e369(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9727,13 +9600,13 @@ function e369(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e370(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9748,13 +9621,13 @@ function e370(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e371(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9769,13 +9642,13 @@ function e371(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e372(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9795,13 +9668,13 @@ function e372(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e373(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9816,13 +9689,13 @@ function e373(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e374(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9837,13 +9710,13 @@ function e374(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e375(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9858,13 +9731,13 @@ function e375(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e376(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9884,13 +9757,13 @@ function e376(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e377(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9910,13 +9783,13 @@ function e377(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e378(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9931,13 +9804,13 @@ function e378(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e379(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9952,13 +9825,13 @@ function e379(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e380(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -9978,13 +9851,13 @@ function e380(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e381(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10004,13 +9877,13 @@ function e381(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e382(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10030,13 +9903,13 @@ function e382(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e383(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10051,13 +9924,13 @@ function e383(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e384(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10077,13 +9950,13 @@ function e384(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e385(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10098,13 +9971,13 @@ function e385(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e386(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10119,13 +9992,13 @@ function e386(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e387(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10140,13 +10013,13 @@ function e387(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e388(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10166,13 +10039,13 @@ function e388(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e389(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10192,13 +10065,13 @@ function e389(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e390(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10206,24 +10079,22 @@ function e390(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e391(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10243,13 +10114,13 @@ function e391(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e392(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10269,13 +10140,13 @@ function e392(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e393(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10290,13 +10161,13 @@ function e393(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e394(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10311,13 +10182,13 @@ function e394(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e395(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10337,13 +10208,13 @@ function e395(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e396(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10358,13 +10229,13 @@ function e396(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e397(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10382,13 +10253,13 @@ function e397(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e398(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10406,13 +10277,13 @@ function e398(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e399(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10432,13 +10303,13 @@ function e399(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e400(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10458,13 +10329,13 @@ function e400(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e401(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10484,13 +10355,13 @@ function e401(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e402(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10505,13 +10376,13 @@ function e402(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e403(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10526,13 +10397,13 @@ function e403(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e404(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10547,13 +10418,13 @@ function e404(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e405(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10568,13 +10439,13 @@ function e405(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e406(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10589,13 +10460,13 @@ function e406(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e407(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10615,13 +10486,13 @@ function e407(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e408(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10641,13 +10512,13 @@ function e408(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e409(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10662,13 +10533,13 @@ function e409(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e410(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10683,13 +10554,13 @@ function e410(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e411(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10709,13 +10580,13 @@ function e411(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e412(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10730,13 +10601,13 @@ function e412(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e413(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10751,13 +10622,13 @@ function e413(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e414(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10765,24 +10636,22 @@ function e414(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e415(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10797,13 +10666,13 @@ function e415(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e416(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10811,24 +10680,22 @@ function e416(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e417(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10843,13 +10710,13 @@ function e417(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e418(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10864,13 +10731,13 @@ function e418(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e419(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10890,13 +10757,13 @@ function e419(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e420(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10911,13 +10778,13 @@ function e420(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e421(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10932,13 +10799,13 @@ function e421(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e422(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10953,13 +10820,13 @@ function e422(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e423(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -10979,13 +10846,13 @@ function e423(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e424(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11000,13 +10867,13 @@ function e424(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e425(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11021,13 +10888,13 @@ function e425(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e426(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11042,13 +10909,13 @@ function e426(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e427(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11068,13 +10935,13 @@ function e427(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e428(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11089,13 +10956,13 @@ function e428(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e429(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11110,13 +10977,13 @@ function e429(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e430(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11131,13 +10998,13 @@ function e430(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e431(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11155,13 +11022,13 @@ function e431(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e432(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11181,13 +11048,13 @@ function e432(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e433(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11202,13 +11069,13 @@ function e433(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e434(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11223,13 +11090,13 @@ function e434(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e435(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11237,24 +11104,22 @@ function e435(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e436(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11262,24 +11127,22 @@ function e436(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e437(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11294,13 +11157,13 @@ function e437(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e438(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11308,24 +11171,22 @@ function e438(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e439(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11333,24 +11194,22 @@ function e439(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e440(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11370,13 +11229,13 @@ function e440(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e441(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11384,24 +11243,22 @@ function e441(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e442(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11409,24 +11266,22 @@ function e442(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e443(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11434,24 +11289,22 @@ function e443(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e444(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11459,24 +11312,22 @@ function e444(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e445(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11484,24 +11335,22 @@ function e445(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e446(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11509,24 +11358,22 @@ function e446(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e447(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11541,13 +11388,13 @@ function e447(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e448(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11562,13 +11409,13 @@ function e448(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e449(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11583,13 +11430,13 @@ function e449(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e450(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11604,13 +11451,13 @@ function e450(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e451(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11618,24 +11465,22 @@ function e451(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e452(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11643,24 +11488,22 @@ function e452(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e453(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11668,24 +11511,22 @@ function e453(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e454(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11699,24 +11540,22 @@ function e454(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e455(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11724,24 +11563,22 @@ function e455(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "utf8");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeBytes(textBytes(x, "utf8"));
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e456(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11756,13 +11593,13 @@ function e456(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e457(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11782,13 +11619,13 @@ function e457(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e458(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11803,13 +11640,13 @@ function e458(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e459(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11824,13 +11661,13 @@ function e459(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e460(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11845,13 +11682,13 @@ function e460(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e461(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11865,24 +11702,22 @@ function e461(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e462(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11897,13 +11732,13 @@ function e462(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e463(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11918,13 +11753,13 @@ function e463(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e464(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11939,13 +11774,13 @@ function e464(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e465(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11960,13 +11795,13 @@ function e465(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e466(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -11986,13 +11821,13 @@ function e466(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e467(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12007,13 +11842,13 @@ function e467(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e468(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12027,24 +11862,22 @@ function e468(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e469(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12064,13 +11897,13 @@ function e469(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e470(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12078,24 +11911,22 @@ function e470(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e471(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12103,24 +11934,22 @@ function e471(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e472(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12135,13 +11964,13 @@ function e472(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e473(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12156,13 +11985,13 @@ function e473(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e474(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12177,13 +12006,13 @@ function e474(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e475(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12191,24 +12020,22 @@ function e475(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e476(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12216,24 +12043,22 @@ function e476(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e477(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12241,24 +12066,22 @@ function e477(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e478(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12266,24 +12089,22 @@ function e478(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e479(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12291,24 +12112,22 @@ function e479(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e480(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12316,24 +12135,22 @@ function e480(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e481(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12348,13 +12165,13 @@ function e481(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e482(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12374,13 +12191,13 @@ function e482(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e483(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12395,13 +12212,13 @@ function e483(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e484(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12421,13 +12238,13 @@ function e484(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e485(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12442,13 +12259,13 @@ function e485(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e486(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12463,13 +12280,13 @@ function e486(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e487(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12477,24 +12294,22 @@ function e487(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e488(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12502,24 +12317,22 @@ function e488(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e489(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12534,13 +12347,13 @@ function e489(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e490(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12560,13 +12373,13 @@ function e490(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e491(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12586,13 +12399,13 @@ function e491(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e492(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12612,13 +12425,13 @@ function e492(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e493(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12626,24 +12439,22 @@ function e493(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e494(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12658,13 +12469,13 @@ function e494(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e495(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12679,13 +12490,13 @@ function e495(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e496(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12700,13 +12511,13 @@ function e496(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e497(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12721,13 +12532,13 @@ function e497(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e498(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12742,13 +12553,13 @@ function e498(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e499(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12763,13 +12574,13 @@ function e499(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e500(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12784,13 +12595,13 @@ function e500(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e501(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12805,13 +12616,13 @@ function e501(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e502(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12877,7 +12688,7 @@ function e502(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("gid" in value)) bail();
       const x = value.gid;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec0.encode(w, x, params1);
       }
@@ -12913,15 +12724,13 @@ function e502(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (pat10 >= 0 && from10 < 0) from10 = w.pos;
       const start = w.pos;
-      if (typeof value._ciphered === 'string') w.writeBytes(fromHex(value._ciphered));
+      if (typeof value._ciphered === 'string') writeHexText(w, value._ciphered);
       else {
         if (!("payload" in value)) bail();
         const x = value.payload;
-        let b: Uint8Array;
-        if (typeof x === 'string') b = fromHex(x);
-        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        if (typeof x === 'string') writeHexText(w, x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
         else bail();
-        w.writeBytes(b);
       }
       if (pat10 >= 0) {
         const n = measure(8, w, from10 >= 0 ? from10 : start, w.pos) + 0;
@@ -12940,13 +12749,13 @@ function e502(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e503(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12954,24 +12763,22 @@ function e503(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e504(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -12987,13 +12794,13 @@ function e504(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e505(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -13008,13 +12815,13 @@ function e505(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e506(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -13022,24 +12829,22 @@ function e506(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e507(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -13061,13 +12866,13 @@ function e507(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e508(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -13172,13 +12977,13 @@ function e508(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e509(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -13186,7 +12991,7 @@ function e509(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("plmn" in value)) bail();
       const x = value.plmn;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec2.encode(w, x, params3);
       }
@@ -13202,13 +13007,13 @@ function e509(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e510(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -13223,7 +13028,7 @@ function e511(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -13231,7 +13036,7 @@ function e511(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("imsi" in value)) bail();
       const x = value.imsi;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec4.encode(w, x, params5);
       }
@@ -13241,13 +13046,13 @@ function e511(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e512(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -13255,7 +13060,7 @@ function e512(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("imei" in value)) bail();
       const x = value.imei;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec4.encode(w, x, params6);
       }
@@ -13265,13 +13070,13 @@ function e512(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e513(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -13279,7 +13084,7 @@ function e513(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("imeisv" in value)) bail();
       const x = value.imeisv;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec4.encode(w, x, params7);
       }
@@ -13289,13 +13094,13 @@ function e513(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e514(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -13332,13 +13137,13 @@ function e514(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e515(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -13364,24 +13169,22 @@ function e515(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e516(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -13513,13 +13316,13 @@ function e516(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e517(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14351,13 +14154,13 @@ function e517(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e518(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14384,13 +14187,13 @@ function e518(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e519(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14423,13 +14226,13 @@ function e519(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e520(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14468,13 +14271,13 @@ function e520(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e521(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14527,13 +14330,13 @@ function e521(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e522(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14567,13 +14370,13 @@ function e522(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e523(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14599,13 +14402,13 @@ function e523(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e524(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14617,7 +14420,7 @@ function e524(v: unknown, w: BitWriter, env: EncodeEnv): void {
       for (let k1 = 0; k1 < x.length; k1++) {
         if (!(k1 in x)) continue;
         const y1: unknown = x[k1];
-        if (typeof y1 === 'object' && y1 !== null && !Array.isArray(y1) && typeof (y1 as Obj)._raw === 'string') w.writeBytes(fromHex((y1 as Obj)._raw as string));
+        if (typeof y1 === 'object' && y1 !== null && !Array.isArray(y1) && typeof (y1 as Obj)._raw === 'string') writeHexText(w, (y1 as Obj)._raw as string);
         else {
           codec2.encode(w, y1, params11);
         }
@@ -14628,13 +14431,13 @@ function e524(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e525(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14654,13 +14457,13 @@ function e525(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e526(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14700,13 +14503,13 @@ function e526(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e527(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14772,13 +14575,13 @@ function e527(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e528(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14836,13 +14639,13 @@ function e528(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e529(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14864,13 +14667,13 @@ function e529(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e530(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14897,13 +14700,13 @@ function e530(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e531(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14934,13 +14737,13 @@ function e531(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e532(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -14982,13 +14785,13 @@ function e532(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e533(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15008,13 +14811,13 @@ function e533(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e534(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15048,13 +14851,13 @@ function e534(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e535(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15076,13 +14879,13 @@ function e535(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e536(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15134,13 +14937,13 @@ function e536(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e537(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15148,24 +14951,22 @@ function e537(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("res" in value)) bail();
       const x = value.res;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e538(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15187,13 +14988,13 @@ function e538(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e539(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15215,13 +15016,13 @@ function e539(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e540(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15243,13 +15044,13 @@ function e540(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e541(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15271,13 +15072,13 @@ function e541(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e542(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15298,13 +15099,13 @@ function e542(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e543(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15337,13 +15138,13 @@ function e543(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e544(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15358,13 +15159,13 @@ function e544(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e545(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15386,13 +15187,13 @@ function e545(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e546(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15414,13 +15215,13 @@ function e546(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e547(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -15435,7 +15236,7 @@ function e548(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15443,7 +15244,7 @@ function e548(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("imsi" in value)) bail();
       const x = value.imsi;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec4.encode(w, x, params12);
       }
@@ -15453,13 +15254,13 @@ function e548(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e549(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15467,7 +15268,7 @@ function e549(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("imei" in value)) bail();
       const x = value.imei;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec4.encode(w, x, params13);
       }
@@ -15477,13 +15278,13 @@ function e549(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e550(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15513,7 +15314,7 @@ function e550(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("plmn" in value)) bail();
       const x = value.plmn;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec2.encode(w, x, params14);
       }
@@ -15541,13 +15342,13 @@ function e550(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e551(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15573,24 +15374,22 @@ function e551(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e552(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15658,13 +15457,13 @@ function e552(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e553(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15721,13 +15520,13 @@ function e553(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e554(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15785,13 +15584,13 @@ function e554(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e555(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15813,13 +15612,13 @@ function e555(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e556(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15840,13 +15639,13 @@ function e556(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e557(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15867,13 +15666,13 @@ function e557(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e558(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15894,13 +15693,13 @@ function e558(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e559(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15921,13 +15720,13 @@ function e559(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e560(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15949,13 +15748,13 @@ function e560(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e561(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -15977,13 +15776,13 @@ function e561(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e562(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16004,13 +15803,13 @@ function e562(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e563(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16100,13 +15899,13 @@ function e563(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e564(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16163,13 +15962,13 @@ function e564(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e565(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16226,13 +16025,13 @@ function e565(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e566(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16289,13 +16088,13 @@ function e566(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e567(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16317,13 +16116,13 @@ function e567(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e568(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16344,13 +16143,13 @@ function e568(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e569(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16365,13 +16164,13 @@ function e569(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e570(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16406,13 +16205,13 @@ function e570(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e571(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16444,24 +16243,22 @@ function e571(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("text" in value)) bail();
       const x = value.text;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e572(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16483,13 +16280,13 @@ function e572(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e573(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16504,13 +16301,13 @@ function e573(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e574(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16525,13 +16322,13 @@ function e574(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e575(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16553,13 +16350,13 @@ function e575(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e576(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16574,13 +16371,13 @@ function e576(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e577(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16613,13 +16410,13 @@ function e577(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e578(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16634,13 +16431,13 @@ function e578(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e579(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16655,13 +16452,13 @@ function e579(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e580(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16676,13 +16473,13 @@ function e580(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e581(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16709,13 +16506,13 @@ function e581(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e582(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16723,7 +16520,7 @@ function e582(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("year" in value)) bail();
       const x = value.year;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec15.encode(w, x, params16);
       }
@@ -16732,7 +16529,7 @@ function e582(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("month" in value)) bail();
       const x = value.month;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec15.encode(w, x, params16);
       }
@@ -16741,7 +16538,7 @@ function e582(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("day" in value)) bail();
       const x = value.day;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec15.encode(w, x, params16);
       }
@@ -16750,7 +16547,7 @@ function e582(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("hour" in value)) bail();
       const x = value.hour;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec15.encode(w, x, params16);
       }
@@ -16759,7 +16556,7 @@ function e582(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("minute" in value)) bail();
       const x = value.minute;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec15.encode(w, x, params16);
       }
@@ -16768,7 +16565,7 @@ function e582(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("second" in value)) bail();
       const x = value.second;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec15.encode(w, x, params16);
       }
@@ -16784,13 +16581,13 @@ function e582(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e583(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16812,13 +16609,13 @@ function e583(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e584(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16826,7 +16623,7 @@ function e584(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("plmn" in value)) bail();
       const x = value.plmn;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec2.encode(w, x, params17);
       }
@@ -16842,13 +16639,13 @@ function e584(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e585(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16868,13 +16665,13 @@ function e585(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e586(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -16907,7 +16704,7 @@ function e586(v: unknown, w: BitWriter, env: EncodeEnv): void {
       if (in18.includes(s1 ?? -1)) {
         if (!("plmn" in value)) bail();
         const x = value.plmn;
-        if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+        if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
         else {
           codec2.encode(w, x, params17);
         }
@@ -16953,13 +16750,13 @@ function e586(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e587(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17135,13 +16932,13 @@ function e587(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e588(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17198,13 +16995,13 @@ function e588(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e589(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17261,13 +17058,13 @@ function e589(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e590(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17324,13 +17121,13 @@ function e590(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e591(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17387,13 +17184,13 @@ function e591(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e592(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17450,13 +17247,13 @@ function e592(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e593(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17513,13 +17310,13 @@ function e593(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e594(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17576,13 +17373,13 @@ function e594(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e595(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17604,13 +17401,13 @@ function e595(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e596(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17740,13 +17537,13 @@ function e596(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e597(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17803,13 +17600,13 @@ function e597(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e598(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17867,13 +17664,13 @@ function e598(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e599(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17931,13 +17728,13 @@ function e599(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e600(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17957,13 +17754,13 @@ function e600(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e601(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -17997,13 +17794,13 @@ function e601(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e602(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18048,7 +17845,7 @@ function e602(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("number" in value)) bail();
       const x = value.number;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec15.encode(w, x, params22);
       }
@@ -18058,13 +17855,13 @@ function e602(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e603(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18097,13 +17894,13 @@ function e603(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e604(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18127,7 +17924,7 @@ function e604(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("number" in value)) bail();
       const x = value.number;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec15.encode(w, x, params22);
       }
@@ -18153,11 +17950,9 @@ function e604(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("sub_services" in value)) bail();
       const x = value.sub_services;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat2 >= 0) {
         const n = measure(8, w, from2 >= 0 ? from2 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -18169,13 +17964,13 @@ function e604(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e605(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18211,7 +18006,7 @@ function e605(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("number" in value)) bail();
       const x = value.number;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec15.encode(w, x, params22);
       }
@@ -18221,13 +18016,13 @@ function e605(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e606(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18261,13 +18056,13 @@ function e606(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e607(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18282,13 +18077,13 @@ function e607(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e608(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18303,13 +18098,13 @@ function e608(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e609(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18317,24 +18112,22 @@ function e609(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e610(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18349,13 +18142,13 @@ function e610(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e611(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -18369,7 +18162,7 @@ function e612(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18377,24 +18170,22 @@ function e612(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("contents" in value)) bail();
       const x = value.contents;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e613(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18422,13 +18213,13 @@ function e613(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e614(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18450,13 +18241,13 @@ function e614(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e615(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18477,13 +18268,13 @@ function e615(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e616(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18504,13 +18295,13 @@ function e616(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e617(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18525,13 +18316,13 @@ function e617(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e618(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18553,13 +18344,13 @@ function e618(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e619(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18579,13 +18370,13 @@ function e619(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e620(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18600,13 +18391,13 @@ function e620(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e621(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18628,13 +18419,13 @@ function e621(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e622(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18835,13 +18626,13 @@ function e622(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e623(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18869,13 +18660,13 @@ function e623(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e624(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18897,13 +18688,13 @@ function e624(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e625(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18923,13 +18714,13 @@ function e625(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e626(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -18977,11 +18768,9 @@ function e626(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("c0" in value)) bail();
       const x = value.c0;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat3 >= 0) {
         const n = measure(8, w, from3 >= 0 ? from3 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 32) bail();
@@ -19202,13 +18991,13 @@ function e626(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e627(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19275,13 +19064,13 @@ function e627(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e628(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19303,13 +19092,13 @@ function e628(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e629(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19331,13 +19120,13 @@ function e629(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e630(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19345,24 +19134,22 @@ function e630(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e631(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19384,13 +19171,13 @@ function e631(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e632(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19411,13 +19198,13 @@ function e632(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e633(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19439,13 +19226,13 @@ function e633(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e634(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19460,13 +19247,13 @@ function e634(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e635(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19488,13 +19275,13 @@ function e635(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e636(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19525,13 +19312,13 @@ function e636(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e637(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19636,13 +19423,13 @@ function e637(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e638(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19664,13 +19451,13 @@ function e638(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e639(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19685,13 +19472,13 @@ function e639(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e640(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19745,13 +19532,13 @@ function e640(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e641(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19805,13 +19592,13 @@ function e641(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e642(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19833,13 +19620,13 @@ function e642(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e643(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19847,24 +19634,22 @@ function e643(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e644(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19945,13 +19730,13 @@ function e644(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e645(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -19967,7 +19752,7 @@ function e645(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("body" in value)) bail();
       const x = value.body;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s0;
         let fn: EncodeFn | undefined;
@@ -19993,13 +19778,13 @@ function e645(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e646(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -20019,24 +19804,22 @@ function e646(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("payload" in value)) bail();
       const x = value.payload;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e647(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -20071,11 +19854,9 @@ function e647(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("additional_information" in value)) bail();
       const x = value.additional_information;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat2 >= 0) {
         const n = measure(8, w, from2 >= 0 ? from2 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -20086,24 +19867,22 @@ function e647(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("payload" in value)) bail();
       const x = value.payload;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e648(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -20118,24 +19897,22 @@ function e648(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("payload" in value)) bail();
       const x = value.payload;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e649(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -20149,24 +19926,22 @@ function e649(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("payload" in value)) bail();
       const x = value.payload;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e650(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -20187,13 +19962,13 @@ function e650(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e651(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -20201,7 +19976,7 @@ function e651(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("plmn" in value)) bail();
       const x = value.plmn;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec2.encode(w, x, params11);
       }
@@ -20211,13 +19986,13 @@ function e651(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e652(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -20322,13 +20097,13 @@ function e652(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e653(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -20366,51 +20141,53 @@ function e653(v: unknown, w: BitWriter, env: EncodeEnv): void {
   ie2(value.t3412_value ?? {}, w, env);
   ie3(value.tai_list ?? {}, w, env);
   ie4(value.esm_message_container ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("guti" in value) ie5(value.guti, w, env);
-  if ("location_area_identification" in value) ie6(value.location_area_identification, w, env);
-  if ("ms_identity" in value) ie7(value.ms_identity, w, env);
-  if ("emm_cause" in value) ie8(value.emm_cause, w, env);
-  if ("t3402_value" in value) ie9(value.t3402_value, w, env);
-  if ("t3423_value" in value) ie10(value.t3423_value, w, env);
-  if ("equivalent_plmns" in value) ie11(value.equivalent_plmns, w, env);
-  if ("emergency_number_list" in value) ie12(value.emergency_number_list, w, env);
-  if ("eps_network_feature_support" in value) ie13(value.eps_network_feature_support, w, env);
-  if ("additional_update_result" in value) ie14(value.additional_update_result, w, env);
-  if ("t3412_extended_value" in value) ie15(value.t3412_extended_value, w, env);
-  if ("t3324_value" in value) ie16(value.t3324_value, w, env);
-  if ("extended_drx_parameters" in value) ie17(value.extended_drx_parameters, w, env);
-  if ("dcn_id" in value) ie18(value.dcn_id, w, env);
-  if ("sms_services_status" in value) ie19(value.sms_services_status, w, env);
-  if ("non_3gpp_nw_provided_policies" in value) ie20(value.non_3gpp_nw_provided_policies, w, env);
-  if ("t3448_value" in value) ie21(value.t3448_value, w, env);
-  if ("network_policy" in value) ie22(value.network_policy, w, env);
-  if ("t3447_value" in value) ie23(value.t3447_value, w, env);
-  if ("extended_emergency_number_list" in value) ie24(value.extended_emergency_number_list, w, env);
-  if ("ciphering_key_data" in value) ie25(value.ciphering_key_data, w, env);
-  if ("ue_radio_capability_id" in value) ie26(value.ue_radio_capability_id, w, env);
-  if ("ue_radio_capability_id_deletion_indication" in value) ie27(value.ue_radio_capability_id_deletion_indication, w, env);
-  if ("negotiated_wus_assistance_information" in value) ie28(value.negotiated_wus_assistance_information, w, env);
-  if ("negotiated_drx_parameter_in_nb_s1_mode" in value) ie29(value.negotiated_drx_parameter_in_nb_s1_mode, w, env);
-  if ("negotiated_imsi_offset" in value) ie30(value.negotiated_imsi_offset, w, env);
-  if ("forbidden_tais_for_roaming" in value) ie31(value.forbidden_tais_for_roaming, w, env);
-  if ("forbidden_tais_for_regional_provision" in value) ie32(value.forbidden_tais_for_regional_provision, w, env);
-  if ("unavailability_configuration" in value) ie33(value.unavailability_configuration, w, env);
-  if ("access_technology_utilization_control" in value) ie34(value.access_technology_utilization_control, w, env);
-  if ("sf_satellite_operation_parameters" in value) ie35(value.sf_satellite_operation_parameters, w, env);
-  if ("disaster_roaming_wait_range" in value) ie36(value.disaster_roaming_wait_range, w, env);
-  if ("disaster_return_wait_range" in value) ie37(value.disaster_return_wait_range, w, env);
-  if ("list_of_plmns_to_be_used_in_disaster_condition" in value) ie38(value.list_of_plmns_to_be_used_in_disaster_condition, w, env);
-  if ("group_key_information" in value) ie39(value.group_key_information, w, env);
-  if ("ciphered_group_key_information" in value) ie40(value.ciphered_group_key_information, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o24, w, env);
+  else {
+    if ("guti" in value) ie5(value.guti, w, env);
+    if ("location_area_identification" in value) ie6(value.location_area_identification, w, env);
+    if ("ms_identity" in value) ie7(value.ms_identity, w, env);
+    if ("emm_cause" in value) ie8(value.emm_cause, w, env);
+    if ("t3402_value" in value) ie9(value.t3402_value, w, env);
+    if ("t3423_value" in value) ie10(value.t3423_value, w, env);
+    if ("equivalent_plmns" in value) ie11(value.equivalent_plmns, w, env);
+    if ("emergency_number_list" in value) ie12(value.emergency_number_list, w, env);
+    if ("eps_network_feature_support" in value) ie13(value.eps_network_feature_support, w, env);
+    if ("additional_update_result" in value) ie14(value.additional_update_result, w, env);
+    if ("t3412_extended_value" in value) ie15(value.t3412_extended_value, w, env);
+    if ("t3324_value" in value) ie16(value.t3324_value, w, env);
+    if ("extended_drx_parameters" in value) ie17(value.extended_drx_parameters, w, env);
+    if ("dcn_id" in value) ie18(value.dcn_id, w, env);
+    if ("sms_services_status" in value) ie19(value.sms_services_status, w, env);
+    if ("non_3gpp_nw_provided_policies" in value) ie20(value.non_3gpp_nw_provided_policies, w, env);
+    if ("t3448_value" in value) ie21(value.t3448_value, w, env);
+    if ("network_policy" in value) ie22(value.network_policy, w, env);
+    if ("t3447_value" in value) ie23(value.t3447_value, w, env);
+    if ("extended_emergency_number_list" in value) ie24(value.extended_emergency_number_list, w, env);
+    if ("ciphering_key_data" in value) ie25(value.ciphering_key_data, w, env);
+    if ("ue_radio_capability_id" in value) ie26(value.ue_radio_capability_id, w, env);
+    if ("ue_radio_capability_id_deletion_indication" in value) ie27(value.ue_radio_capability_id_deletion_indication, w, env);
+    if ("negotiated_wus_assistance_information" in value) ie28(value.negotiated_wus_assistance_information, w, env);
+    if ("negotiated_drx_parameter_in_nb_s1_mode" in value) ie29(value.negotiated_drx_parameter_in_nb_s1_mode, w, env);
+    if ("negotiated_imsi_offset" in value) ie30(value.negotiated_imsi_offset, w, env);
+    if ("forbidden_tais_for_roaming" in value) ie31(value.forbidden_tais_for_roaming, w, env);
+    if ("forbidden_tais_for_regional_provision" in value) ie32(value.forbidden_tais_for_regional_provision, w, env);
+    if ("unavailability_configuration" in value) ie33(value.unavailability_configuration, w, env);
+    if ("access_technology_utilization_control" in value) ie34(value.access_technology_utilization_control, w, env);
+    if ("sf_satellite_operation_parameters" in value) ie35(value.sf_satellite_operation_parameters, w, env);
+    if ("disaster_roaming_wait_range" in value) ie36(value.disaster_roaming_wait_range, w, env);
+    if ("disaster_return_wait_range" in value) ie37(value.disaster_return_wait_range, w, env);
+    if ("list_of_plmns_to_be_used_in_disaster_condition" in value) ie38(value.list_of_plmns_to_be_used_in_disaster_condition, w, env);
+    if ("group_key_information" in value) ie39(value.group_key_information, w, env);
+    if ("ciphered_group_key_information" in value) ie40(value.ciphered_group_key_information, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e654(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -20444,15 +20221,17 @@ function e654(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie4(value.esm_message_container ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e655(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -20486,24 +20265,26 @@ function e655(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie41(value.emm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("esm_message_container" in value) ie42(value.esm_message_container, w, env);
-  if ("t3346_value" in value) ie43(value.t3346_value, w, env);
-  if ("t3402_value" in value) ie44(value.t3402_value, w, env);
-  if ("extended_emm_cause" in value) ie45(value.extended_emm_cause, w, env);
-  if ("lower_bound_timer_value" in value) ie46(value.lower_bound_timer_value, w, env);
-  if ("forbidden_tais_for_roaming" in value) ie31(value.forbidden_tais_for_roaming, w, env);
-  if ("forbidden_tais_for_regional_provision" in value) ie32(value.forbidden_tais_for_regional_provision, w, env);
-  if ("access_technology_utilization_control" in value) ie34(value.access_technology_utilization_control, w, env);
-  if ("sf_satellite_operation_parameters" in value) ie35(value.sf_satellite_operation_parameters, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o26, w, env);
+  else {
+    if ("esm_message_container" in value) ie42(value.esm_message_container, w, env);
+    if ("t3346_value" in value) ie43(value.t3346_value, w, env);
+    if ("t3402_value" in value) ie44(value.t3402_value, w, env);
+    if ("extended_emm_cause" in value) ie45(value.extended_emm_cause, w, env);
+    if ("lower_bound_timer_value" in value) ie46(value.lower_bound_timer_value, w, env);
+    if ("forbidden_tais_for_roaming" in value) ie31(value.forbidden_tais_for_roaming, w, env);
+    if ("forbidden_tais_for_regional_provision" in value) ie32(value.forbidden_tais_for_regional_provision, w, env);
+    if ("access_technology_utilization_control" in value) ie34(value.access_technology_utilization_control, w, env);
+    if ("sf_satellite_operation_parameters" in value) ie35(value.sf_satellite_operation_parameters, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e656(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -20541,43 +20322,45 @@ function e656(v: unknown, w: BitWriter, env: EncodeEnv): void {
   ie49(value.eps_mobile_identity ?? {}, w, env);
   ie50(value.ue_network_capability ?? {}, w, env);
   ie4(value.esm_message_container ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("old_p_tmsi_signature" in value) ie51(value.old_p_tmsi_signature, w, env);
-  if ("additional_guti" in value) ie5(value.additional_guti, w, env);
-  if ("last_visited_registered_tai" in value) ie52(value.last_visited_registered_tai, w, env);
-  if ("drx_parameter" in value) ie53(value.drx_parameter, w, env);
-  if ("ms_network_capability" in value) ie54(value.ms_network_capability, w, env);
-  if ("old_location_area_identification" in value) ie6(value.old_location_area_identification, w, env);
-  if ("tmsi_status" in value) ie55(value.tmsi_status, w, env);
-  if ("mobile_station_classmark_2" in value) ie56(value.mobile_station_classmark_2, w, env);
-  if ("mobile_station_classmark_3" in value) ie57(value.mobile_station_classmark_3, w, env);
-  if ("supported_codecs" in value) ie58(value.supported_codecs, w, env);
-  if ("additional_update_type" in value) ie59(value.additional_update_type, w, env);
-  if ("voice_domain_preference_and_ue_usage_setting" in value) ie60(value.voice_domain_preference_and_ue_usage_setting, w, env);
-  if ("device_properties" in value) ie61(value.device_properties, w, env);
-  if ("old_guti_type" in value) ie62(value.old_guti_type, w, env);
-  if ("ms_network_feature_support" in value) ie63(value.ms_network_feature_support, w, env);
-  if ("tmsi_based_nri_container" in value) ie64(value.tmsi_based_nri_container, w, env);
-  if ("t3324_value" in value) ie16(value.t3324_value, w, env);
-  if ("t3412_extended_value" in value) ie15(value.t3412_extended_value, w, env);
-  if ("extended_drx_parameters" in value) ie17(value.extended_drx_parameters, w, env);
-  if ("ue_additional_security_capability" in value) ie65(value.ue_additional_security_capability, w, env);
-  if ("ue_status" in value) ie66(value.ue_status, w, env);
-  if ("additional_information_requested" in value) ie67(value.additional_information_requested, w, env);
-  if ("n1_ue_network_capability" in value) ie68(value.n1_ue_network_capability, w, env);
-  if ("ue_radio_capability_id_availability" in value) ie69(value.ue_radio_capability_id_availability, w, env);
-  if ("requested_wus_assistance_information" in value) ie28(value.requested_wus_assistance_information, w, env);
-  if ("drx_parameter_in_nb_s1_mode" in value) ie29(value.drx_parameter_in_nb_s1_mode, w, env);
-  if ("requested_imsi_offset" in value) ie30(value.requested_imsi_offset, w, env);
-  if ("ue_determined_plmn_with_disaster_condition" in value) ie70(value.ue_determined_plmn_with_disaster_condition, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o27, w, env);
+  else {
+    if ("old_p_tmsi_signature" in value) ie51(value.old_p_tmsi_signature, w, env);
+    if ("additional_guti" in value) ie5(value.additional_guti, w, env);
+    if ("last_visited_registered_tai" in value) ie52(value.last_visited_registered_tai, w, env);
+    if ("drx_parameter" in value) ie53(value.drx_parameter, w, env);
+    if ("ms_network_capability" in value) ie54(value.ms_network_capability, w, env);
+    if ("old_location_area_identification" in value) ie6(value.old_location_area_identification, w, env);
+    if ("tmsi_status" in value) ie55(value.tmsi_status, w, env);
+    if ("mobile_station_classmark_2" in value) ie56(value.mobile_station_classmark_2, w, env);
+    if ("mobile_station_classmark_3" in value) ie57(value.mobile_station_classmark_3, w, env);
+    if ("supported_codecs" in value) ie58(value.supported_codecs, w, env);
+    if ("additional_update_type" in value) ie59(value.additional_update_type, w, env);
+    if ("voice_domain_preference_and_ue_usage_setting" in value) ie60(value.voice_domain_preference_and_ue_usage_setting, w, env);
+    if ("device_properties" in value) ie61(value.device_properties, w, env);
+    if ("old_guti_type" in value) ie62(value.old_guti_type, w, env);
+    if ("ms_network_feature_support" in value) ie63(value.ms_network_feature_support, w, env);
+    if ("tmsi_based_nri_container" in value) ie64(value.tmsi_based_nri_container, w, env);
+    if ("t3324_value" in value) ie16(value.t3324_value, w, env);
+    if ("t3412_extended_value" in value) ie15(value.t3412_extended_value, w, env);
+    if ("extended_drx_parameters" in value) ie17(value.extended_drx_parameters, w, env);
+    if ("ue_additional_security_capability" in value) ie65(value.ue_additional_security_capability, w, env);
+    if ("ue_status" in value) ie66(value.ue_status, w, env);
+    if ("additional_information_requested" in value) ie67(value.additional_information_requested, w, env);
+    if ("n1_ue_network_capability" in value) ie68(value.n1_ue_network_capability, w, env);
+    if ("ue_radio_capability_id_availability" in value) ie69(value.ue_radio_capability_id_availability, w, env);
+    if ("requested_wus_assistance_information" in value) ie28(value.requested_wus_assistance_information, w, env);
+    if ("drx_parameter_in_nb_s1_mode" in value) ie29(value.drx_parameter_in_nb_s1_mode, w, env);
+    if ("requested_imsi_offset" in value) ie30(value.requested_imsi_offset, w, env);
+    if ("ue_determined_plmn_with_disaster_condition" in value) ie70(value.ue_determined_plmn_with_disaster_condition, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e657(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -20611,16 +20394,18 @@ function e657(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie41(value.emm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("authentication_failure_parameter" in value) ie71(value.authentication_failure_parameter, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o28, w, env);
+  else {
+    if ("authentication_failure_parameter" in value) ie71(value.authentication_failure_parameter, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e658(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -20653,15 +20438,17 @@ function e658(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e659(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -20698,15 +20485,17 @@ function e659(v: unknown, w: BitWriter, env: EncodeEnv): void {
   ie47(value.nas_key_set_identifier ?? {}, w, env);
   ie72(value.authentication_parameter_rand ?? {}, w, env);
   ie73(value.authentication_parameter_autn ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e660(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -20740,15 +20529,17 @@ function e660(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie74(value.authentication_response_parameter ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e661(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -20782,19 +20573,21 @@ function e661(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie75(value.paging_identity ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("cli" in value) ie76(value.cli, w, env);
-  if ("ss_code" in value) ie77(value.ss_code, w, env);
-  if ("lcs_indicator" in value) ie78(value.lcs_indicator, w, env);
-  if ("lcs_client_identity" in value) ie79(value.lcs_client_identity, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o29, w, env);
+  else {
+    if ("cli" in value) ie76(value.cli, w, env);
+    if ("ss_code" in value) ie77(value.ss_code, w, env);
+    if ("lcs_indicator" in value) ie78(value.lcs_indicator, w, env);
+    if ("lcs_client_identity" in value) ie79(value.lcs_client_identity, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e662(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -20827,15 +20620,17 @@ function e662(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e663(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -20871,15 +20666,17 @@ function e663(v: unknown, w: BitWriter, env: EncodeEnv): void {
   ie47(value.nas_key_set_identifier ?? {}, w, env);
   ie80(value.detach_type ?? {}, w, env);
   ie49(value.eps_mobile_identity ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e664(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -20914,22 +20711,24 @@ function e664(v: unknown, w: BitWriter, env: EncodeEnv): void {
   }
   ie0(value.spare_half_octet ?? {}, w, env);
   ie80(value.detach_type ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("emm_cause" in value) ie8(value.emm_cause, w, env);
-  if ("lower_bound_timer_value" in value) ie46(value.lower_bound_timer_value, w, env);
-  if ("forbidden_tais_for_roaming" in value) ie31(value.forbidden_tais_for_roaming, w, env);
-  if ("forbidden_tais_for_regional_provision" in value) ie32(value.forbidden_tais_for_regional_provision, w, env);
-  if ("access_technology_utilization_control" in value) ie34(value.access_technology_utilization_control, w, env);
-  if ("sf_satellite_operation_parameters" in value) ie35(value.sf_satellite_operation_parameters, w, env);
-  if ("disaster_return_wait_range" in value) ie37(value.disaster_return_wait_range, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o30, w, env);
+  else {
+    if ("emm_cause" in value) ie8(value.emm_cause, w, env);
+    if ("lower_bound_timer_value" in value) ie46(value.lower_bound_timer_value, w, env);
+    if ("forbidden_tais_for_roaming" in value) ie31(value.forbidden_tais_for_roaming, w, env);
+    if ("forbidden_tais_for_regional_provision" in value) ie32(value.forbidden_tais_for_regional_provision, w, env);
+    if ("access_technology_utilization_control" in value) ie34(value.access_technology_utilization_control, w, env);
+    if ("sf_satellite_operation_parameters" in value) ie35(value.sf_satellite_operation_parameters, w, env);
+    if ("disaster_return_wait_range" in value) ie37(value.disaster_return_wait_range, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e665(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -20963,15 +20762,17 @@ function e665(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie81(value.nas_message_container ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e666(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21004,20 +20805,22 @@ function e666(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("full_name_for_network" in value) ie82(value.full_name_for_network, w, env);
-  if ("short_name_for_network" in value) ie83(value.short_name_for_network, w, env);
-  if ("local_time_zone" in value) ie84(value.local_time_zone, w, env);
-  if ("universal_time_and_local_time_zone" in value) ie85(value.universal_time_and_local_time_zone, w, env);
-  if ("network_daylight_saving_time" in value) ie86(value.network_daylight_saving_time, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o31, w, env);
+  else {
+    if ("full_name_for_network" in value) ie82(value.full_name_for_network, w, env);
+    if ("short_name_for_network" in value) ie83(value.short_name_for_network, w, env);
+    if ("local_time_zone" in value) ie84(value.local_time_zone, w, env);
+    if ("universal_time_and_local_time_zone" in value) ie85(value.universal_time_and_local_time_zone, w, env);
+    if ("network_daylight_saving_time" in value) ie86(value.network_daylight_saving_time, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e667(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21051,15 +20854,17 @@ function e667(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie41(value.emm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e668(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21095,20 +20900,22 @@ function e668(v: unknown, w: BitWriter, env: EncodeEnv): void {
   ie47(value.nas_key_set_identifier ?? {}, w, env);
   ie87(value.service_type ?? {}, w, env);
   ie88(value.m_tmsi ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("csfb_response" in value) ie89(value.csfb_response, w, env);
-  if ("eps_bearer_context_status" in value) ie90(value.eps_bearer_context_status, w, env);
-  if ("device_properties" in value) ie61(value.device_properties, w, env);
-  if ("ue_request_type" in value) ie91(value.ue_request_type, w, env);
-  if ("paging_restriction" in value) ie92(value.paging_restriction, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o32, w, env);
+  else {
+    if ("csfb_response" in value) ie89(value.csfb_response, w, env);
+    if ("eps_bearer_context_status" in value) ie90(value.eps_bearer_context_status, w, env);
+    if ("device_properties" in value) ie61(value.device_properties, w, env);
+    if ("ue_request_type" in value) ie91(value.ue_request_type, w, env);
+    if ("paging_restriction" in value) ie92(value.paging_restriction, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e669(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21142,20 +20949,22 @@ function e669(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie49(value.guti ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("tai_list" in value) ie93(value.tai_list, w, env);
-  if ("dcn_id" in value) ie18(value.dcn_id, w, env);
-  if ("ue_radio_capability_id" in value) ie26(value.ue_radio_capability_id, w, env);
-  if ("ue_radio_capability_id_deletion_indication" in value) ie27(value.ue_radio_capability_id_deletion_indication, w, env);
-  if ("access_technology_utilization_control" in value) ie34(value.access_technology_utilization_control, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o33, w, env);
+  else {
+    if ("tai_list" in value) ie93(value.tai_list, w, env);
+    if ("dcn_id" in value) ie18(value.dcn_id, w, env);
+    if ("ue_radio_capability_id" in value) ie26(value.ue_radio_capability_id, w, env);
+    if ("ue_radio_capability_id_deletion_indication" in value) ie27(value.ue_radio_capability_id_deletion_indication, w, env);
+    if ("access_technology_utilization_control" in value) ie34(value.access_technology_utilization_control, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e670(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21188,15 +20997,17 @@ function e670(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e671(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21231,15 +21042,17 @@ function e671(v: unknown, w: BitWriter, env: EncodeEnv): void {
   }
   ie0(value.spare_half_octet ?? {}, w, env);
   ie94(value.identity_type ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e672(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21273,15 +21086,17 @@ function e672(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie88(value.mobile_identity ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e673(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21318,24 +21133,26 @@ function e673(v: unknown, w: BitWriter, env: EncodeEnv): void {
   ie0(value.spare_half_octet ?? {}, w, env);
   ie47(value.nas_key_set_identifier ?? {}, w, env);
   ie96(value.replayed_ue_security_capabilities ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("imeisv_request" in value) ie97(value.imeisv_request, w, env);
-  if ("replayed_nonce_ue" in value) ie98(value.replayed_nonce_ue, w, env);
-  if ("nonce_mme" in value) ie99(value.nonce_mme, w, env);
-  if ("hash_mme" in value) ie100(value.hash_mme, w, env);
-  if ("replayed_ue_additional_security_capability" in value) ie65(value.replayed_ue_additional_security_capability, w, env);
-  if ("ue_radio_capability_id_request" in value) ie101(value.ue_radio_capability_id_request, w, env);
-  if ("ue_coarse_location_information_request" in value) ie102(value.ue_coarse_location_information_request, w, env);
-  if ("group_key_information" in value) ie39(value.group_key_information, w, env);
-  if ("ciphered_group_key_information" in value) ie40(value.ciphered_group_key_information, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o34, w, env);
+  else {
+    if ("imeisv_request" in value) ie97(value.imeisv_request, w, env);
+    if ("replayed_nonce_ue" in value) ie98(value.replayed_nonce_ue, w, env);
+    if ("nonce_mme" in value) ie99(value.nonce_mme, w, env);
+    if ("hash_mme" in value) ie100(value.hash_mme, w, env);
+    if ("replayed_ue_additional_security_capability" in value) ie65(value.replayed_ue_additional_security_capability, w, env);
+    if ("ue_radio_capability_id_request" in value) ie101(value.ue_radio_capability_id_request, w, env);
+    if ("ue_coarse_location_information_request" in value) ie102(value.ue_coarse_location_information_request, w, env);
+    if ("group_key_information" in value) ie39(value.group_key_information, w, env);
+    if ("ciphered_group_key_information" in value) ie40(value.ciphered_group_key_information, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e674(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21368,19 +21185,21 @@ function e674(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("imeisv" in value) ie7(value.imeisv, w, env);
-  if ("replayed_nas_message_container" in value) ie103(value.replayed_nas_message_container, w, env);
-  if ("ue_radio_capability_id" in value) ie26(value.ue_radio_capability_id, w, env);
-  if ("ue_coarse_location_information" in value) ie104(value.ue_coarse_location_information, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o35, w, env);
+  else {
+    if ("imeisv" in value) ie7(value.imeisv, w, env);
+    if ("replayed_nas_message_container" in value) ie103(value.replayed_nas_message_container, w, env);
+    if ("ue_radio_capability_id" in value) ie26(value.ue_radio_capability_id, w, env);
+    if ("ue_coarse_location_information" in value) ie104(value.ue_coarse_location_information, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e675(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21414,15 +21233,17 @@ function e675(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie41(value.emm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e676(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21456,24 +21277,26 @@ function e676(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie41(value.emm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("t3442_value" in value) ie105(value.t3442_value, w, env);
-  if ("t3346_value" in value) ie43(value.t3346_value, w, env);
-  if ("t3448_value" in value) ie21(value.t3448_value, w, env);
-  if ("lower_bound_timer_value" in value) ie46(value.lower_bound_timer_value, w, env);
-  if ("forbidden_tais_for_roaming" in value) ie31(value.forbidden_tais_for_roaming, w, env);
-  if ("forbidden_tais_for_regional_provision" in value) ie32(value.forbidden_tais_for_regional_provision, w, env);
-  if ("access_technology_utilization_control" in value) ie34(value.access_technology_utilization_control, w, env);
-  if ("sf_satellite_operation_parameters" in value) ie35(value.sf_satellite_operation_parameters, w, env);
-  if ("disaster_return_wait_range" in value) ie37(value.disaster_return_wait_range, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o36, w, env);
+  else {
+    if ("t3442_value" in value) ie105(value.t3442_value, w, env);
+    if ("t3346_value" in value) ie43(value.t3346_value, w, env);
+    if ("t3448_value" in value) ie21(value.t3448_value, w, env);
+    if ("lower_bound_timer_value" in value) ie46(value.lower_bound_timer_value, w, env);
+    if ("forbidden_tais_for_roaming" in value) ie31(value.forbidden_tais_for_roaming, w, env);
+    if ("forbidden_tais_for_regional_provision" in value) ie32(value.forbidden_tais_for_regional_provision, w, env);
+    if ("access_technology_utilization_control" in value) ie34(value.access_technology_utilization_control, w, env);
+    if ("sf_satellite_operation_parameters" in value) ie35(value.sf_satellite_operation_parameters, w, env);
+    if ("disaster_return_wait_range" in value) ie37(value.disaster_return_wait_range, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e677(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21508,55 +21331,57 @@ function e677(v: unknown, w: BitWriter, env: EncodeEnv): void {
   }
   ie0(value.spare_half_octet ?? {}, w, env);
   ie106(value.eps_update_result ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("t3412_value" in value) ie107(value.t3412_value, w, env);
-  if ("guti" in value) ie5(value.guti, w, env);
-  if ("tai_list" in value) ie93(value.tai_list, w, env);
-  if ("eps_bearer_context_status" in value) ie90(value.eps_bearer_context_status, w, env);
-  if ("location_area_identification" in value) ie6(value.location_area_identification, w, env);
-  if ("ms_identity" in value) ie7(value.ms_identity, w, env);
-  if ("emm_cause" in value) ie8(value.emm_cause, w, env);
-  if ("t3402_value" in value) ie9(value.t3402_value, w, env);
-  if ("t3423_value" in value) ie10(value.t3423_value, w, env);
-  if ("equivalent_plmns" in value) ie11(value.equivalent_plmns, w, env);
-  if ("emergency_number_list" in value) ie12(value.emergency_number_list, w, env);
-  if ("eps_network_feature_support" in value) ie13(value.eps_network_feature_support, w, env);
-  if ("additional_update_result" in value) ie14(value.additional_update_result, w, env);
-  if ("t3412_extended_value" in value) ie15(value.t3412_extended_value, w, env);
-  if ("t3324_value" in value) ie16(value.t3324_value, w, env);
-  if ("extended_drx_parameters" in value) ie17(value.extended_drx_parameters, w, env);
-  if ("header_compression_configuration_status" in value) ie108(value.header_compression_configuration_status, w, env);
-  if ("dcn_id" in value) ie18(value.dcn_id, w, env);
-  if ("sms_services_status" in value) ie19(value.sms_services_status, w, env);
-  if ("non_3gpp_nw_provided_policies" in value) ie20(value.non_3gpp_nw_provided_policies, w, env);
-  if ("t3448_value" in value) ie21(value.t3448_value, w, env);
-  if ("network_policy" in value) ie22(value.network_policy, w, env);
-  if ("t3447_value" in value) ie23(value.t3447_value, w, env);
-  if ("extended_emergency_number_list" in value) ie24(value.extended_emergency_number_list, w, env);
-  if ("ciphering_key_data" in value) ie25(value.ciphering_key_data, w, env);
-  if ("ue_radio_capability_id" in value) ie26(value.ue_radio_capability_id, w, env);
-  if ("ue_radio_capability_id_deletion_indication" in value) ie27(value.ue_radio_capability_id_deletion_indication, w, env);
-  if ("negotiated_wus_assistance_information" in value) ie28(value.negotiated_wus_assistance_information, w, env);
-  if ("negotiated_drx_parameter_in_nb_s1_mode" in value) ie29(value.negotiated_drx_parameter_in_nb_s1_mode, w, env);
-  if ("negotiated_imsi_offset" in value) ie30(value.negotiated_imsi_offset, w, env);
-  if ("eps_additional_request_result" in value) ie109(value.eps_additional_request_result, w, env);
-  if ("forbidden_tais_for_roaming" in value) ie31(value.forbidden_tais_for_roaming, w, env);
-  if ("forbidden_tais_for_regional_provision" in value) ie32(value.forbidden_tais_for_regional_provision, w, env);
-  if ("maximum_time_offset" in value) ie110(value.maximum_time_offset, w, env);
-  if ("unavailability_configuration" in value) ie33(value.unavailability_configuration, w, env);
-  if ("access_technology_utilization_control" in value) ie34(value.access_technology_utilization_control, w, env);
-  if ("sf_satellite_operation_parameters" in value) ie35(value.sf_satellite_operation_parameters, w, env);
-  if ("disaster_roaming_wait_range" in value) ie36(value.disaster_roaming_wait_range, w, env);
-  if ("disaster_return_wait_range" in value) ie37(value.disaster_return_wait_range, w, env);
-  if ("list_of_plmns_to_be_used_in_disaster_condition" in value) ie38(value.list_of_plmns_to_be_used_in_disaster_condition, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o37, w, env);
+  else {
+    if ("t3412_value" in value) ie107(value.t3412_value, w, env);
+    if ("guti" in value) ie5(value.guti, w, env);
+    if ("tai_list" in value) ie93(value.tai_list, w, env);
+    if ("eps_bearer_context_status" in value) ie90(value.eps_bearer_context_status, w, env);
+    if ("location_area_identification" in value) ie6(value.location_area_identification, w, env);
+    if ("ms_identity" in value) ie7(value.ms_identity, w, env);
+    if ("emm_cause" in value) ie8(value.emm_cause, w, env);
+    if ("t3402_value" in value) ie9(value.t3402_value, w, env);
+    if ("t3423_value" in value) ie10(value.t3423_value, w, env);
+    if ("equivalent_plmns" in value) ie11(value.equivalent_plmns, w, env);
+    if ("emergency_number_list" in value) ie12(value.emergency_number_list, w, env);
+    if ("eps_network_feature_support" in value) ie13(value.eps_network_feature_support, w, env);
+    if ("additional_update_result" in value) ie14(value.additional_update_result, w, env);
+    if ("t3412_extended_value" in value) ie15(value.t3412_extended_value, w, env);
+    if ("t3324_value" in value) ie16(value.t3324_value, w, env);
+    if ("extended_drx_parameters" in value) ie17(value.extended_drx_parameters, w, env);
+    if ("header_compression_configuration_status" in value) ie108(value.header_compression_configuration_status, w, env);
+    if ("dcn_id" in value) ie18(value.dcn_id, w, env);
+    if ("sms_services_status" in value) ie19(value.sms_services_status, w, env);
+    if ("non_3gpp_nw_provided_policies" in value) ie20(value.non_3gpp_nw_provided_policies, w, env);
+    if ("t3448_value" in value) ie21(value.t3448_value, w, env);
+    if ("network_policy" in value) ie22(value.network_policy, w, env);
+    if ("t3447_value" in value) ie23(value.t3447_value, w, env);
+    if ("extended_emergency_number_list" in value) ie24(value.extended_emergency_number_list, w, env);
+    if ("ciphering_key_data" in value) ie25(value.ciphering_key_data, w, env);
+    if ("ue_radio_capability_id" in value) ie26(value.ue_radio_capability_id, w, env);
+    if ("ue_radio_capability_id_deletion_indication" in value) ie27(value.ue_radio_capability_id_deletion_indication, w, env);
+    if ("negotiated_wus_assistance_information" in value) ie28(value.negotiated_wus_assistance_information, w, env);
+    if ("negotiated_drx_parameter_in_nb_s1_mode" in value) ie29(value.negotiated_drx_parameter_in_nb_s1_mode, w, env);
+    if ("negotiated_imsi_offset" in value) ie30(value.negotiated_imsi_offset, w, env);
+    if ("eps_additional_request_result" in value) ie109(value.eps_additional_request_result, w, env);
+    if ("forbidden_tais_for_roaming" in value) ie31(value.forbidden_tais_for_roaming, w, env);
+    if ("forbidden_tais_for_regional_provision" in value) ie32(value.forbidden_tais_for_regional_provision, w, env);
+    if ("maximum_time_offset" in value) ie110(value.maximum_time_offset, w, env);
+    if ("unavailability_configuration" in value) ie33(value.unavailability_configuration, w, env);
+    if ("access_technology_utilization_control" in value) ie34(value.access_technology_utilization_control, w, env);
+    if ("sf_satellite_operation_parameters" in value) ie35(value.sf_satellite_operation_parameters, w, env);
+    if ("disaster_roaming_wait_range" in value) ie36(value.disaster_roaming_wait_range, w, env);
+    if ("disaster_return_wait_range" in value) ie37(value.disaster_return_wait_range, w, env);
+    if ("list_of_plmns_to_be_used_in_disaster_condition" in value) ie38(value.list_of_plmns_to_be_used_in_disaster_condition, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e678(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21589,15 +21414,17 @@ function e678(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e679(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21631,23 +21458,25 @@ function e679(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie41(value.emm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("t3346_value" in value) ie43(value.t3346_value, w, env);
-  if ("extended_emm_cause" in value) ie45(value.extended_emm_cause, w, env);
-  if ("lower_bound_timer_value" in value) ie46(value.lower_bound_timer_value, w, env);
-  if ("forbidden_tais_for_roaming" in value) ie31(value.forbidden_tais_for_roaming, w, env);
-  if ("forbidden_tais_for_regional_provision" in value) ie32(value.forbidden_tais_for_regional_provision, w, env);
-  if ("access_technology_utilization_control" in value) ie34(value.access_technology_utilization_control, w, env);
-  if ("sf_satellite_operation_parameters" in value) ie35(value.sf_satellite_operation_parameters, w, env);
-  if ("disaster_return_wait_range" in value) ie37(value.disaster_return_wait_range, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o38, w, env);
+  else {
+    if ("t3346_value" in value) ie43(value.t3346_value, w, env);
+    if ("extended_emm_cause" in value) ie45(value.extended_emm_cause, w, env);
+    if ("lower_bound_timer_value" in value) ie46(value.lower_bound_timer_value, w, env);
+    if ("forbidden_tais_for_roaming" in value) ie31(value.forbidden_tais_for_roaming, w, env);
+    if ("forbidden_tais_for_regional_provision" in value) ie32(value.forbidden_tais_for_regional_provision, w, env);
+    if ("access_technology_utilization_control" in value) ie34(value.access_technology_utilization_control, w, env);
+    if ("sf_satellite_operation_parameters" in value) ie35(value.sf_satellite_operation_parameters, w, env);
+    if ("disaster_return_wait_range" in value) ie37(value.disaster_return_wait_range, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e680(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21683,52 +21512,54 @@ function e680(v: unknown, w: BitWriter, env: EncodeEnv): void {
   ie47(value.nas_key_set_identifier ?? {}, w, env);
   ie111(value.eps_update_type ?? {}, w, env);
   ie49(value.old_guti ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("non_current_native_nas_key_set_identifier" in value) ie112(value.non_current_native_nas_key_set_identifier, w, env);
-  if ("gprs_ciphering_key_sequence_number" in value) ie113(value.gprs_ciphering_key_sequence_number, w, env);
-  if ("old_p_tmsi_signature" in value) ie51(value.old_p_tmsi_signature, w, env);
-  if ("additional_guti" in value) ie5(value.additional_guti, w, env);
-  if ("nonce_ue" in value) ie98(value.nonce_ue, w, env);
-  if ("ue_network_capability" in value) ie114(value.ue_network_capability, w, env);
-  if ("last_visited_registered_tai" in value) ie52(value.last_visited_registered_tai, w, env);
-  if ("drx_parameter" in value) ie53(value.drx_parameter, w, env);
-  if ("ue_radio_capability_information_update_needed" in value) ie115(value.ue_radio_capability_information_update_needed, w, env);
-  if ("eps_bearer_context_status" in value) ie90(value.eps_bearer_context_status, w, env);
-  if ("ms_network_capability" in value) ie54(value.ms_network_capability, w, env);
-  if ("old_location_area_identification" in value) ie6(value.old_location_area_identification, w, env);
-  if ("tmsi_status" in value) ie55(value.tmsi_status, w, env);
-  if ("mobile_station_classmark_2" in value) ie56(value.mobile_station_classmark_2, w, env);
-  if ("mobile_station_classmark_3" in value) ie57(value.mobile_station_classmark_3, w, env);
-  if ("supported_codecs" in value) ie58(value.supported_codecs, w, env);
-  if ("additional_update_type" in value) ie59(value.additional_update_type, w, env);
-  if ("voice_domain_preference_and_ue_usage_setting" in value) ie60(value.voice_domain_preference_and_ue_usage_setting, w, env);
-  if ("old_guti_type" in value) ie62(value.old_guti_type, w, env);
-  if ("device_properties" in value) ie61(value.device_properties, w, env);
-  if ("ms_network_feature_support" in value) ie63(value.ms_network_feature_support, w, env);
-  if ("tmsi_based_nri_container" in value) ie64(value.tmsi_based_nri_container, w, env);
-  if ("t3324_value" in value) ie16(value.t3324_value, w, env);
-  if ("t3412_extended_value" in value) ie15(value.t3412_extended_value, w, env);
-  if ("extended_drx_parameters" in value) ie17(value.extended_drx_parameters, w, env);
-  if ("ue_additional_security_capability" in value) ie65(value.ue_additional_security_capability, w, env);
-  if ("ue_status" in value) ie66(value.ue_status, w, env);
-  if ("additional_information_requested" in value) ie67(value.additional_information_requested, w, env);
-  if ("n1_ue_network_capability" in value) ie68(value.n1_ue_network_capability, w, env);
-  if ("ue_radio_capability_id_availability" in value) ie69(value.ue_radio_capability_id_availability, w, env);
-  if ("requested_wus_assistance_information" in value) ie28(value.requested_wus_assistance_information, w, env);
-  if ("drx_parameter_in_nb_s1_mode" in value) ie29(value.drx_parameter_in_nb_s1_mode, w, env);
-  if ("requested_imsi_offset" in value) ie30(value.requested_imsi_offset, w, env);
-  if ("ue_request_type" in value) ie91(value.ue_request_type, w, env);
-  if ("paging_restriction" in value) ie92(value.paging_restriction, w, env);
-  if ("unavailability_information" in value) ie116(value.unavailability_information, w, env);
-  if ("ue_determined_plmn_with_disaster_condition" in value) ie70(value.ue_determined_plmn_with_disaster_condition, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o39, w, env);
+  else {
+    if ("non_current_native_nas_key_set_identifier" in value) ie112(value.non_current_native_nas_key_set_identifier, w, env);
+    if ("gprs_ciphering_key_sequence_number" in value) ie113(value.gprs_ciphering_key_sequence_number, w, env);
+    if ("old_p_tmsi_signature" in value) ie51(value.old_p_tmsi_signature, w, env);
+    if ("additional_guti" in value) ie5(value.additional_guti, w, env);
+    if ("nonce_ue" in value) ie98(value.nonce_ue, w, env);
+    if ("ue_network_capability" in value) ie114(value.ue_network_capability, w, env);
+    if ("last_visited_registered_tai" in value) ie52(value.last_visited_registered_tai, w, env);
+    if ("drx_parameter" in value) ie53(value.drx_parameter, w, env);
+    if ("ue_radio_capability_information_update_needed" in value) ie115(value.ue_radio_capability_information_update_needed, w, env);
+    if ("eps_bearer_context_status" in value) ie90(value.eps_bearer_context_status, w, env);
+    if ("ms_network_capability" in value) ie54(value.ms_network_capability, w, env);
+    if ("old_location_area_identification" in value) ie6(value.old_location_area_identification, w, env);
+    if ("tmsi_status" in value) ie55(value.tmsi_status, w, env);
+    if ("mobile_station_classmark_2" in value) ie56(value.mobile_station_classmark_2, w, env);
+    if ("mobile_station_classmark_3" in value) ie57(value.mobile_station_classmark_3, w, env);
+    if ("supported_codecs" in value) ie58(value.supported_codecs, w, env);
+    if ("additional_update_type" in value) ie59(value.additional_update_type, w, env);
+    if ("voice_domain_preference_and_ue_usage_setting" in value) ie60(value.voice_domain_preference_and_ue_usage_setting, w, env);
+    if ("old_guti_type" in value) ie62(value.old_guti_type, w, env);
+    if ("device_properties" in value) ie61(value.device_properties, w, env);
+    if ("ms_network_feature_support" in value) ie63(value.ms_network_feature_support, w, env);
+    if ("tmsi_based_nri_container" in value) ie64(value.tmsi_based_nri_container, w, env);
+    if ("t3324_value" in value) ie16(value.t3324_value, w, env);
+    if ("t3412_extended_value" in value) ie15(value.t3412_extended_value, w, env);
+    if ("extended_drx_parameters" in value) ie17(value.extended_drx_parameters, w, env);
+    if ("ue_additional_security_capability" in value) ie65(value.ue_additional_security_capability, w, env);
+    if ("ue_status" in value) ie66(value.ue_status, w, env);
+    if ("additional_information_requested" in value) ie67(value.additional_information_requested, w, env);
+    if ("n1_ue_network_capability" in value) ie68(value.n1_ue_network_capability, w, env);
+    if ("ue_radio_capability_id_availability" in value) ie69(value.ue_radio_capability_id_availability, w, env);
+    if ("requested_wus_assistance_information" in value) ie28(value.requested_wus_assistance_information, w, env);
+    if ("drx_parameter_in_nb_s1_mode" in value) ie29(value.drx_parameter_in_nb_s1_mode, w, env);
+    if ("requested_imsi_offset" in value) ie30(value.requested_imsi_offset, w, env);
+    if ("ue_request_type" in value) ie91(value.ue_request_type, w, env);
+    if ("paging_restriction" in value) ie92(value.paging_restriction, w, env);
+    if ("unavailability_information" in value) ie116(value.unavailability_information, w, env);
+    if ("ue_determined_plmn_with_disaster_condition" in value) ie70(value.ue_determined_plmn_with_disaster_condition, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e681(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21762,15 +21593,17 @@ function e681(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie81(value.nas_message_container ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e682(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21805,16 +21638,18 @@ function e682(v: unknown, w: BitWriter, env: EncodeEnv): void {
   }
   ie117(value.generic_message_container_type ?? {}, w, env);
   ie118(value.generic_message_container ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("additional_information" in value) ie119(value.additional_information, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o40, w, env);
+  else {
+    if ("additional_information" in value) ie119(value.additional_information, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e683(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21849,16 +21684,18 @@ function e683(v: unknown, w: BitWriter, env: EncodeEnv): void {
   }
   ie117(value.generic_message_container_type ?? {}, w, env);
   ie118(value.generic_message_container ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("additional_information" in value) ie119(value.additional_information, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o40, w, env);
+  else {
+    if ("additional_information" in value) ie119(value.additional_information, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e684(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21893,21 +21730,23 @@ function e684(v: unknown, w: BitWriter, env: EncodeEnv): void {
   }
   ie47(value.nas_key_set_identifier ?? {}, w, env);
   ie120(value.control_plane_service_type ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("esm_message_container" in value) ie42(value.esm_message_container, w, env);
-  if ("nas_message_container" in value) ie121(value.nas_message_container, w, env);
-  if ("eps_bearer_context_status" in value) ie90(value.eps_bearer_context_status, w, env);
-  if ("device_properties" in value) ie61(value.device_properties, w, env);
-  if ("ue_request_type" in value) ie91(value.ue_request_type, w, env);
-  if ("paging_restriction" in value) ie92(value.paging_restriction, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o41, w, env);
+  else {
+    if ("esm_message_container" in value) ie42(value.esm_message_container, w, env);
+    if ("nas_message_container" in value) ie121(value.nas_message_container, w, env);
+    if ("eps_bearer_context_status" in value) ie90(value.eps_bearer_context_status, w, env);
+    if ("device_properties" in value) ie61(value.device_properties, w, env);
+    if ("ue_request_type" in value) ie91(value.ue_request_type, w, env);
+    if ("paging_restriction" in value) ie92(value.paging_restriction, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e685(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -21940,21 +21779,23 @@ function e685(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("eps_bearer_context_status" in value) ie90(value.eps_bearer_context_status, w, env);
-  if ("t3448_value" in value) ie21(value.t3448_value, w, env);
-  if ("eps_additional_request_result" in value) ie109(value.eps_additional_request_result, w, env);
-  if ("forbidden_tais_for_roaming" in value) ie31(value.forbidden_tais_for_roaming, w, env);
-  if ("forbidden_tais_for_regional_provision" in value) ie32(value.forbidden_tais_for_regional_provision, w, env);
-  if ("sf_satellite_operation_parameters" in value) ie35(value.sf_satellite_operation_parameters, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o42, w, env);
+  else {
+    if ("eps_bearer_context_status" in value) ie90(value.eps_bearer_context_status, w, env);
+    if ("t3448_value" in value) ie21(value.t3448_value, w, env);
+    if ("eps_additional_request_result" in value) ie109(value.eps_additional_request_result, w, env);
+    if ("forbidden_tais_for_roaming" in value) ie31(value.forbidden_tais_for_roaming, w, env);
+    if ("forbidden_tais_for_regional_provision" in value) ie32(value.forbidden_tais_for_regional_provision, w, env);
+    if ("sf_satellite_operation_parameters" in value) ie35(value.sf_satellite_operation_parameters, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e686(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -21999,13 +21840,13 @@ function e686(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e687(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22025,13 +21866,13 @@ function e687(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e688(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22053,11 +21894,9 @@ function e688(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("label" in value)) bail();
       const x = value.label;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -22069,13 +21908,13 @@ function e688(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e689(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22129,13 +21968,13 @@ function e689(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e690(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22150,13 +21989,13 @@ function e690(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e691(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22268,13 +22107,13 @@ function e691(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e692(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22289,13 +22128,13 @@ function e692(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e693(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22317,13 +22156,13 @@ function e693(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e694(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22338,13 +22177,13 @@ function e694(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e695(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22366,13 +22205,13 @@ function e695(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e696(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22387,13 +22226,13 @@ function e696(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e697(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22415,13 +22254,13 @@ function e697(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e698(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22444,7 +22283,7 @@ function e698(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("address" in value)) bail();
       const x = value.address;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s1;
         let fn: EncodeFn | undefined;
@@ -22470,13 +22309,13 @@ function e698(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e699(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22496,13 +22335,13 @@ function e699(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e700(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22522,13 +22361,13 @@ function e700(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e701(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22559,13 +22398,13 @@ function e701(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e702(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22573,24 +22412,22 @@ function e702(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e703(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22612,13 +22449,13 @@ function e703(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e704(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22640,13 +22477,13 @@ function e704(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e705(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22674,13 +22511,13 @@ function e705(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e706(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22702,13 +22539,13 @@ function e706(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e707(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22745,13 +22582,13 @@ function e707(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e708(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22772,13 +22609,13 @@ function e708(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e709(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22806,13 +22643,13 @@ function e709(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e710(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22832,13 +22669,13 @@ function e710(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e711(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -22853,7 +22690,7 @@ function e712(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22893,13 +22730,13 @@ function e712(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e713(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22917,13 +22754,13 @@ function e713(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e714(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22963,13 +22800,13 @@ function e714(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e715(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -22987,13 +22824,13 @@ function e715(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e716(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23033,13 +22870,13 @@ function e716(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e717(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23057,13 +22894,13 @@ function e717(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e718(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23091,11 +22928,9 @@ function e718(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("contents" in value)) bail();
       const x = value.contents;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat1 >= 0) {
         const n = measure(8, w, from1 >= 0 ? from1 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -23107,13 +22942,13 @@ function e718(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e719(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23142,13 +22977,13 @@ function e719(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e720(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23182,13 +23017,13 @@ function e720(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e721(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23247,7 +23082,7 @@ function e721(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("address" in value)) bail();
       const x = value.address;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s5;
         let fn: EncodeFn | undefined;
@@ -23289,13 +23124,13 @@ function e721(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e722(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23329,13 +23164,13 @@ function e722(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e723(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -23350,7 +23185,7 @@ function e724(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23377,24 +23212,22 @@ function e724(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("encrypted_imsi" in value)) bail();
       const x = value.encrypted_imsi;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e725(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23402,9 +23235,9 @@ function e725(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("imsi" in value)) bail();
       const x = value.imsi;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec4.encode(w, x, params24);
+        codec4.encode(w, x, params43);
       }
     }
   }
@@ -23412,13 +23245,13 @@ function e725(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e726(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23426,9 +23259,9 @@ function e726(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("msisdn" in value)) bail();
       const x = value.msisdn;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec4.encode(w, x, params25);
+        codec4.encode(w, x, params44);
       }
     }
   }
@@ -23436,13 +23269,13 @@ function e726(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e727(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23450,9 +23283,9 @@ function e727(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("imei" in value)) bail();
       const x = value.imei;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec4.encode(w, x, params26);
+        codec4.encode(w, x, params45);
       }
     }
   }
@@ -23460,13 +23293,13 @@ function e727(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e728(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23474,9 +23307,9 @@ function e728(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("imeisv" in value)) bail();
       const x = value.imeisv;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec4.encode(w, x, params27);
+        codec4.encode(w, x, params46);
       }
     }
   }
@@ -23484,13 +23317,13 @@ function e728(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e729(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23516,24 +23349,22 @@ function e729(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e730(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23559,13 +23390,13 @@ function e730(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e731(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23585,13 +23416,13 @@ function e731(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e732(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23612,13 +23443,13 @@ function e732(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e733(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23627,13 +23458,13 @@ function e733(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e734(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23656,7 +23487,7 @@ function e734(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("address" in value)) bail();
       const x = value.address;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s1;
         let fn: EncodeFn | undefined;
@@ -23679,13 +23510,13 @@ function e734(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e735(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23705,13 +23536,13 @@ function e735(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e736(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23731,13 +23562,13 @@ function e736(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e737(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23745,24 +23576,22 @@ function e737(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e738(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23835,13 +23664,13 @@ function e738(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e739(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23855,24 +23684,22 @@ function e739(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("container" in value)) bail();
       const x = value.container;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e740(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23894,13 +23721,13 @@ function e740(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e741(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23908,24 +23735,22 @@ function e741(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("contents" in value)) bail();
       const x = value.contents;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e742(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23947,13 +23772,13 @@ function e742(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e743(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -23968,13 +23793,13 @@ function e743(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e744(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24007,13 +23832,13 @@ function e744(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e745(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24058,13 +23883,13 @@ function e745(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e746(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24086,13 +23911,13 @@ function e746(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e747(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24308,13 +24133,13 @@ function e747(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e748(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24345,7 +24170,7 @@ function e748(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // packet_filters: list
     {
-      if (in28.includes(s0 ?? -1)) {
+      if (in47.includes(s0 ?? -1)) {
         if (!("packet_filters" in value)) bail();
         const x = value.packet_filters;
         if (!Array.isArray(x)) bail();
@@ -24358,7 +24183,7 @@ function e748(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // packet_filter_identifiers: list
     {
-      if (in29.includes(s0 ?? -1)) {
+      if (in48.includes(s0 ?? -1)) {
         if (!("packet_filter_identifiers" in value)) bail();
         const x = value.packet_filter_identifiers;
         if (!Array.isArray(x)) bail();
@@ -24387,13 +24212,13 @@ function e748(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e749(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24415,13 +24240,13 @@ function e749(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e750(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24485,13 +24310,13 @@ function e750(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e751(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -24505,7 +24330,7 @@ function e752(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24542,13 +24367,13 @@ function e752(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e753(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24585,13 +24410,13 @@ function e753(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e754(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24623,13 +24448,13 @@ function e754(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e755(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24650,13 +24475,13 @@ function e755(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e756(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24677,13 +24502,13 @@ function e756(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e757(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24710,13 +24535,13 @@ function e757(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e758(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24737,13 +24562,13 @@ function e758(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e759(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24770,13 +24595,13 @@ function e759(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e760(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24804,13 +24629,13 @@ function e760(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e761(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24836,13 +24661,13 @@ function e761(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e762(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24870,13 +24695,13 @@ function e762(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e763(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24910,13 +24735,13 @@ function e763(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e764(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24937,13 +24762,13 @@ function e764(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e765(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -24958,7 +24783,7 @@ function e766(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -24986,11 +24811,9 @@ function e766(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("token" in value)) bail();
       const x = value.token;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat1 >= 0) {
         const n = measure(8, w, from1 >= 0 ? from1 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -25002,13 +24825,13 @@ function e766(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e767(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25048,13 +24871,13 @@ function e767(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e768(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25075,13 +24898,13 @@ function e768(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e769(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25126,13 +24949,13 @@ function e769(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e770(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25154,13 +24977,13 @@ function e770(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e771(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25188,11 +25011,9 @@ function e771(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("content" in value)) bail();
       const x = value.content;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat1 >= 0) {
         const n = measure(8, w, from1 >= 0 ? from1 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -25204,13 +25025,13 @@ function e771(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e772(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25252,13 +25073,13 @@ function e772(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e773(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25300,13 +25121,13 @@ function e773(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e774(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25322,12 +25143,12 @@ function e774(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("contents" in value)) bail();
       const x = value.contents;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s0;
         let fn: EncodeFn | undefined;
         if (key !== undefined) {
-          fn = sw44_0.get(key);
+          fn = sw63_0.get(key);
         }
         fn ??= e776;
         fn!(x, w, env);
@@ -25338,13 +25159,13 @@ function e774(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e775(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25360,12 +25181,12 @@ function e775(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("contents" in value)) bail();
       const x = value.contents;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s0;
         let fn: EncodeFn | undefined;
         if (key !== undefined) {
-          fn = sw45_0.get(key);
+          fn = sw64_0.get(key);
         }
         fn ??= e776;
         fn!(x, w, env);
@@ -25376,13 +25197,13 @@ function e775(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e776(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25404,11 +25225,9 @@ function e776(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -25420,13 +25239,13 @@ function e776(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e777(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25447,7 +25266,7 @@ function e777(v: unknown, w: BitWriter, env: EncodeEnv): void {
       if (pat0 >= 0 && from0 < 0) from0 = w.pos;
       if (!("plmn" in value)) bail();
       const x = value.plmn;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         codec2.encode(w, x, params22);
       }
@@ -25458,11 +25277,9 @@ function e777(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -25474,13 +25291,13 @@ function e777(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e778(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25502,11 +25319,9 @@ function e778(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 65536) bail();
@@ -25518,13 +25333,13 @@ function e778(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e779(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25546,11 +25361,9 @@ function e779(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -25562,13 +25375,13 @@ function e779(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e780(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25590,11 +25403,9 @@ function e780(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -25606,13 +25417,13 @@ function e780(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e781(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25634,11 +25445,9 @@ function e781(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -25650,13 +25459,13 @@ function e781(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e782(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25678,11 +25487,9 @@ function e782(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -25694,13 +25501,13 @@ function e782(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e783(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25722,11 +25529,9 @@ function e783(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -25738,13 +25543,13 @@ function e783(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e784(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25766,11 +25571,9 @@ function e784(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -25782,13 +25585,13 @@ function e784(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e785(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25822,13 +25625,13 @@ function e785(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e786(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25859,13 +25662,13 @@ function e786(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e787(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25899,13 +25702,13 @@ function e787(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e788(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25923,13 +25726,13 @@ function e788(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e789(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25963,13 +25766,13 @@ function e789(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e790(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -25987,13 +25790,13 @@ function e790(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e791(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26027,13 +25830,13 @@ function e791(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e792(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26051,13 +25854,13 @@ function e792(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e793(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26091,13 +25894,13 @@ function e793(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e794(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26115,13 +25918,13 @@ function e794(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e795(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26155,13 +25958,13 @@ function e795(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e796(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26179,13 +25982,13 @@ function e796(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e797(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26219,13 +26022,13 @@ function e797(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e798(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26259,13 +26062,13 @@ function e798(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e799(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26299,13 +26102,13 @@ function e799(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e800(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26333,13 +26136,13 @@ function e800(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e801(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26373,13 +26176,13 @@ function e801(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e802(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26397,13 +26200,13 @@ function e802(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e803(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26437,13 +26240,13 @@ function e803(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e804(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26461,13 +26264,13 @@ function e804(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e805(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26501,13 +26304,13 @@ function e805(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e806(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26525,13 +26328,13 @@ function e806(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e807(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26565,13 +26368,13 @@ function e807(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e808(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26589,13 +26392,13 @@ function e808(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e809(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26629,13 +26432,13 @@ function e809(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e810(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26653,13 +26456,13 @@ function e810(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e811(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26693,13 +26496,13 @@ function e811(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e812(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26717,13 +26520,13 @@ function e812(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e813(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26757,13 +26560,13 @@ function e813(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e814(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26797,13 +26600,13 @@ function e814(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e815(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26837,13 +26640,13 @@ function e815(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e816(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26894,13 +26697,13 @@ function e816(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e817(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -26915,7 +26718,7 @@ function e818(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26943,11 +26746,9 @@ function e818(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat1 >= 0) {
         const n = measure(8, w, from1 >= 0 ? from1 : start, w.pos) + 2;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -26959,13 +26760,13 @@ function e818(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e819(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -26993,11 +26794,9 @@ function e819(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat1 >= 0) {
         const n = measure(8, w, from1 >= 0 ? from1 : start, w.pos) + 2;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -27009,13 +26808,13 @@ function e819(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e820(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -27043,11 +26842,9 @@ function e820(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat1 >= 0) {
         const n = measure(8, w, from1 >= 0 ? from1 : start, w.pos) + 2;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -27059,13 +26856,13 @@ function e820(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e821(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -27093,11 +26890,9 @@ function e821(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat1 >= 0) {
         const n = measure(8, w, from1 >= 0 ? from1 : start, w.pos) + 2;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -27109,13 +26904,13 @@ function e821(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e822(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -27143,11 +26938,9 @@ function e822(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat1 >= 0) {
         const n = measure(8, w, from1 >= 0 ? from1 : start, w.pos) + 2;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -27159,13 +26952,13 @@ function e822(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e823(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -27193,11 +26986,9 @@ function e823(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat1 >= 0) {
         const n = measure(8, w, from1 >= 0 ? from1 : start, w.pos) + 2;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -27209,13 +27000,13 @@ function e823(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e824(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -27230,7 +27021,7 @@ function e825(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -27276,13 +27067,13 @@ function e825(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e826(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -27306,11 +27097,9 @@ function e826(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("peer_id" in value)) bail();
       const x = value.peer_id;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -27333,11 +27122,9 @@ function e826(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("password" in value)) bail();
       const x = value.password;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat2 >= 0) {
         const n = measure(8, w, from2 >= 0 ? from2 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -27349,13 +27136,13 @@ function e826(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e827(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -27401,13 +27188,13 @@ function e827(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e828(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -27429,11 +27216,9 @@ function e828(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("message" in value)) bail();
       const x = value.message;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -27445,13 +27230,13 @@ function e828(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e829(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -27485,11 +27270,9 @@ function e829(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat2 >= 0) {
         const n = measure(8, w, from2 >= 0 ? from2 : start, w.pos) + 4;
         if (!Number.isInteger(n) || n < 0 || n >= 65536) bail();
@@ -27501,13 +27284,13 @@ function e829(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e830(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -27522,7 +27305,7 @@ function e831(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -27568,13 +27351,13 @@ function e831(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e832(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -27596,11 +27379,9 @@ function e832(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -27611,24 +27392,22 @@ function e832(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("name" in value)) bail();
       const x = value.name;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e833(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -27662,11 +27441,9 @@ function e833(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("message" in value)) bail();
       const x = value.message;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = textBytes(x, "ascii");
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') w.writeLatin1(x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat2 >= 0) {
         const n = measure(8, w, from2 >= 0 ? from2 : start, w.pos) + 4;
         if (!Number.isInteger(n) || n < 0 || n >= 65536) bail();
@@ -27678,13 +27455,13 @@ function e833(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e834(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -27718,11 +27495,9 @@ function e834(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat2 >= 0) {
         const n = measure(8, w, from2 >= 0 ? from2 : start, w.pos) + 4;
         if (!Number.isInteger(n) || n < 0 || n >= 65536) bail();
@@ -27734,13 +27509,13 @@ function e834(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e835(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -27776,18 +27551,20 @@ function e835(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
-  if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
-  if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o49, w, env);
+  else {
+    if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
+    if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
+    if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e836(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -27824,18 +27601,20 @@ function e836(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie125(value.esm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
-  if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
-  if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o49, w, env);
+  else {
+    if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
+    if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
+    if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e837(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -27875,25 +27654,27 @@ function e837(v: unknown, w: BitWriter, env: EncodeEnv): void {
   ie126(value.linked_eps_bearer_identity ?? {}, w, env);
   ie127(value.eps_qos ?? {}, w, env);
   ie128(value.tft ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("transaction_identifier" in value) ie129(value.transaction_identifier, w, env);
-  if ("negotiated_qos" in value) ie130(value.negotiated_qos, w, env);
-  if ("negotiated_llc_sapi" in value) ie131(value.negotiated_llc_sapi, w, env);
-  if ("radio_priority" in value) ie132(value.radio_priority, w, env);
-  if ("packet_flow_identifier" in value) ie133(value.packet_flow_identifier, w, env);
-  if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
-  if ("wlan_offload_indication" in value) ie135(value.wlan_offload_indication, w, env);
-  if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
-  if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
-  if ("extended_eps_qos" in value) ie137(value.extended_eps_qos, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o50, w, env);
+  else {
+    if ("transaction_identifier" in value) ie129(value.transaction_identifier, w, env);
+    if ("negotiated_qos" in value) ie130(value.negotiated_qos, w, env);
+    if ("negotiated_llc_sapi" in value) ie131(value.negotiated_llc_sapi, w, env);
+    if ("radio_priority" in value) ie132(value.radio_priority, w, env);
+    if ("packet_flow_identifier" in value) ie133(value.packet_flow_identifier, w, env);
+    if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
+    if ("wlan_offload_indication" in value) ie135(value.wlan_offload_indication, w, env);
+    if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
+    if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
+    if ("extended_eps_qos" in value) ie137(value.extended_eps_qos, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e838(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -27929,17 +27710,19 @@ function e838(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
-  if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o51, w, env);
+  else {
+    if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
+    if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e839(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -27976,17 +27759,19 @@ function e839(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie125(value.esm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
-  if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o51, w, env);
+  else {
+    if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
+    if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e840(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28025,31 +27810,33 @@ function e840(v: unknown, w: BitWriter, env: EncodeEnv): void {
   ie127(value.eps_qos ?? {}, w, env);
   ie138(value.access_point_name ?? {}, w, env);
   ie139(value.pdn_address ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("transaction_identifier" in value) ie129(value.transaction_identifier, w, env);
-  if ("negotiated_qos" in value) ie130(value.negotiated_qos, w, env);
-  if ("negotiated_llc_sapi" in value) ie131(value.negotiated_llc_sapi, w, env);
-  if ("radio_priority" in value) ie132(value.radio_priority, w, env);
-  if ("packet_flow_identifier" in value) ie133(value.packet_flow_identifier, w, env);
-  if ("apn_ambr" in value) ie140(value.apn_ambr, w, env);
-  if ("esm_cause" in value) ie141(value.esm_cause, w, env);
-  if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
-  if ("connectivity_type" in value) ie142(value.connectivity_type, w, env);
-  if ("wlan_offload_indication" in value) ie135(value.wlan_offload_indication, w, env);
-  if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
-  if ("header_compression_configuration" in value) ie143(value.header_compression_configuration, w, env);
-  if ("control_plane_only_indication" in value) ie144(value.control_plane_only_indication, w, env);
-  if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
-  if ("serving_plmn_rate_control" in value) ie145(value.serving_plmn_rate_control, w, env);
-  if ("extended_apn_ambr" in value) ie146(value.extended_apn_ambr, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o52, w, env);
+  else {
+    if ("transaction_identifier" in value) ie129(value.transaction_identifier, w, env);
+    if ("negotiated_qos" in value) ie130(value.negotiated_qos, w, env);
+    if ("negotiated_llc_sapi" in value) ie131(value.negotiated_llc_sapi, w, env);
+    if ("radio_priority" in value) ie132(value.radio_priority, w, env);
+    if ("packet_flow_identifier" in value) ie133(value.packet_flow_identifier, w, env);
+    if ("apn_ambr" in value) ie140(value.apn_ambr, w, env);
+    if ("esm_cause" in value) ie141(value.esm_cause, w, env);
+    if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
+    if ("connectivity_type" in value) ie142(value.connectivity_type, w, env);
+    if ("wlan_offload_indication" in value) ie135(value.wlan_offload_indication, w, env);
+    if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
+    if ("header_compression_configuration" in value) ie143(value.header_compression_configuration, w, env);
+    if ("control_plane_only_indication" in value) ie144(value.control_plane_only_indication, w, env);
+    if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
+    if ("serving_plmn_rate_control" in value) ie145(value.serving_plmn_rate_control, w, env);
+    if ("extended_apn_ambr" in value) ie146(value.extended_apn_ambr, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e841(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28086,20 +27873,22 @@ function e841(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie125(value.esm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
-  if ("back_off_timer_value" in value) ie147(value.back_off_timer_value, w, env);
-  if ("re_attempt_indicator" in value) ie148(value.re_attempt_indicator, w, env);
-  if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
-  if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o53, w, env);
+  else {
+    if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
+    if ("back_off_timer_value" in value) ie147(value.back_off_timer_value, w, env);
+    if ("re_attempt_indicator" in value) ie148(value.re_attempt_indicator, w, env);
+    if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
+    if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e842(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28139,20 +27928,22 @@ function e842(v: unknown, w: BitWriter, env: EncodeEnv): void {
   ie126(value.linked_eps_bearer_identity ?? {}, w, env);
   ie128(value.traffic_flow_aggregate ?? {}, w, env);
   ie127(value.required_traffic_flow_qos ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
-  if ("device_properties" in value) ie149(value.device_properties, w, env);
-  if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
-  if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
-  if ("extended_eps_qos" in value) ie137(value.extended_eps_qos, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o54, w, env);
+  else {
+    if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
+    if ("device_properties" in value) ie149(value.device_properties, w, env);
+    if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
+    if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+    if ("extended_eps_qos" in value) ie137(value.extended_eps_qos, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e843(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28189,20 +27980,22 @@ function e843(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie125(value.esm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
-  if ("back_off_timer_value" in value) ie147(value.back_off_timer_value, w, env);
-  if ("re_attempt_indicator" in value) ie148(value.re_attempt_indicator, w, env);
-  if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
-  if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o53, w, env);
+  else {
+    if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
+    if ("back_off_timer_value" in value) ie147(value.back_off_timer_value, w, env);
+    if ("re_attempt_indicator" in value) ie148(value.re_attempt_indicator, w, env);
+    if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
+    if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e844(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28241,23 +28034,25 @@ function e844(v: unknown, w: BitWriter, env: EncodeEnv): void {
   ie0(value.spare_half_octet ?? {}, w, env);
   ie126(value.eps_bearer_identity_for_packet_filter ?? {}, w, env);
   ie128(value.traffic_flow_aggregate ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("required_traffic_flow_qos" in value) ie150(value.required_traffic_flow_qos, w, env);
-  if ("esm_cause" in value) ie141(value.esm_cause, w, env);
-  if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
-  if ("device_properties" in value) ie149(value.device_properties, w, env);
-  if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
-  if ("header_compression_configuration" in value) ie143(value.header_compression_configuration, w, env);
-  if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
-  if ("extended_eps_qos" in value) ie137(value.extended_eps_qos, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o55, w, env);
+  else {
+    if ("required_traffic_flow_qos" in value) ie150(value.required_traffic_flow_qos, w, env);
+    if ("esm_cause" in value) ie141(value.esm_cause, w, env);
+    if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
+    if ("device_properties" in value) ie149(value.device_properties, w, env);
+    if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
+    if ("header_compression_configuration" in value) ie143(value.header_compression_configuration, w, env);
+    if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+    if ("extended_eps_qos" in value) ie137(value.extended_eps_qos, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e845(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28293,17 +28088,19 @@ function e845(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
-  if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o51, w, env);
+  else {
+    if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
+    if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e846(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28340,20 +28137,22 @@ function e846(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie125(value.esm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
-  if ("t3396_value" in value) ie147(value.t3396_value, w, env);
-  if ("wlan_offload_indication" in value) ie135(value.wlan_offload_indication, w, env);
-  if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
-  if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o56, w, env);
+  else {
+    if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
+    if ("t3396_value" in value) ie147(value.t3396_value, w, env);
+    if ("wlan_offload_indication" in value) ie135(value.wlan_offload_indication, w, env);
+    if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
+    if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e847(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28389,15 +28188,17 @@ function e847(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e848(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28433,15 +28234,17 @@ function e848(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e849(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28477,18 +28280,20 @@ function e849(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("access_point_name" in value) ie151(value.access_point_name, w, env);
-  if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
-  if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o57, w, env);
+  else {
+    if ("access_point_name" in value) ie151(value.access_point_name, w, env);
+    if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
+    if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e850(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28525,15 +28330,17 @@ function e850(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie125(value.esm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e851(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28569,18 +28376,20 @@ function e851(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
-  if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
-  if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o49, w, env);
+  else {
+    if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
+    if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
+    if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e852(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28617,18 +28426,20 @@ function e852(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie125(value.esm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
-  if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
-  if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o49, w, env);
+  else {
+    if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
+    if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
+    if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e853(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28664,29 +28475,31 @@ function e853(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("new_eps_qos" in value) ie150(value.new_eps_qos, w, env);
-  if ("tft" in value) ie152(value.tft, w, env);
-  if ("new_qos" in value) ie130(value.new_qos, w, env);
-  if ("negotiated_llc_sapi" in value) ie131(value.negotiated_llc_sapi, w, env);
-  if ("radio_priority" in value) ie132(value.radio_priority, w, env);
-  if ("packet_flow_identifier" in value) ie133(value.packet_flow_identifier, w, env);
-  if ("apn_ambr" in value) ie140(value.apn_ambr, w, env);
-  if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
-  if ("wlan_offload_indication" in value) ie135(value.wlan_offload_indication, w, env);
-  if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
-  if ("header_compression_configuration" in value) ie143(value.header_compression_configuration, w, env);
-  if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
-  if ("extended_apn_ambr" in value) ie146(value.extended_apn_ambr, w, env);
-  if ("extended_eps_qos" in value) ie137(value.extended_eps_qos, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o58, w, env);
+  else {
+    if ("new_eps_qos" in value) ie150(value.new_eps_qos, w, env);
+    if ("tft" in value) ie152(value.tft, w, env);
+    if ("new_qos" in value) ie130(value.new_qos, w, env);
+    if ("negotiated_llc_sapi" in value) ie131(value.negotiated_llc_sapi, w, env);
+    if ("radio_priority" in value) ie132(value.radio_priority, w, env);
+    if ("packet_flow_identifier" in value) ie133(value.packet_flow_identifier, w, env);
+    if ("apn_ambr" in value) ie140(value.apn_ambr, w, env);
+    if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
+    if ("wlan_offload_indication" in value) ie135(value.wlan_offload_indication, w, env);
+    if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
+    if ("header_compression_configuration" in value) ie143(value.header_compression_configuration, w, env);
+    if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
+    if ("extended_apn_ambr" in value) ie146(value.extended_apn_ambr, w, env);
+    if ("extended_eps_qos" in value) ie137(value.extended_eps_qos, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e854(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28723,15 +28536,17 @@ function e854(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie153(value.notification_indicator ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e855(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28768,20 +28583,22 @@ function e855(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie125(value.esm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
-  if ("back_off_timer_value" in value) ie147(value.back_off_timer_value, w, env);
-  if ("re_attempt_indicator" in value) ie148(value.re_attempt_indicator, w, env);
-  if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
-  if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o53, w, env);
+  else {
+    if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
+    if ("back_off_timer_value" in value) ie147(value.back_off_timer_value, w, env);
+    if ("re_attempt_indicator" in value) ie148(value.re_attempt_indicator, w, env);
+    if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
+    if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e856(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28819,22 +28636,24 @@ function e856(v: unknown, w: BitWriter, env: EncodeEnv): void {
   }
   ie154(value.pdn_type ?? {}, w, env);
   ie155(value.request_type ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("esm_information_transfer_flag" in value) ie156(value.esm_information_transfer_flag, w, env);
-  if ("access_point_name" in value) ie151(value.access_point_name, w, env);
-  if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
-  if ("device_properties" in value) ie149(value.device_properties, w, env);
-  if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
-  if ("header_compression_configuration" in value) ie143(value.header_compression_configuration, w, env);
-  if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o59, w, env);
+  else {
+    if ("esm_information_transfer_flag" in value) ie156(value.esm_information_transfer_flag, w, env);
+    if ("access_point_name" in value) ie151(value.access_point_name, w, env);
+    if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
+    if ("device_properties" in value) ie149(value.device_properties, w, env);
+    if ("nbifom_container" in value) ie123(value.nbifom_container, w, env);
+    if ("header_compression_configuration" in value) ie143(value.header_compression_configuration, w, env);
+    if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e857(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28871,17 +28690,19 @@ function e857(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie125(value.esm_cause ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
-  if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o60, w, env);
+  else {
+    if ("protocol_configuration_options" in value) ie134(value.protocol_configuration_options, w, env);
+    if ("extended_protocol_configuration_options" in value) ie136(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e858(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28919,17 +28740,19 @@ function e858(v: unknown, w: BitWriter, env: EncodeEnv): void {
   }
   ie0(value.spare_half_octet ?? {}, w, env);
   ie126(value.linked_eps_bearer_identity ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
-  if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o51, w, env);
+  else {
+    if ("protocol_configuration_options" in value) ie122(value.protocol_configuration_options, w, env);
+    if ("extended_protocol_configuration_options" in value) ie124(value.extended_protocol_configuration_options, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e859(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -28965,18 +28788,20 @@ function e859(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("remote_ue_context_connected" in value) ie157(value.remote_ue_context_connected, w, env);
-  if ("remote_ue_context_disconnected" in value) ie158(value.remote_ue_context_disconnected, w, env);
-  if ("prose_key_management_function_address" in value) ie159(value.prose_key_management_function_address, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o61, w, env);
+  else {
+    if ("remote_ue_context_connected" in value) ie157(value.remote_ue_context_connected, w, env);
+    if ("remote_ue_context_disconnected" in value) ie158(value.remote_ue_context_disconnected, w, env);
+    if ("prose_key_management_function_address" in value) ie159(value.prose_key_management_function_address, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e860(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -29012,15 +28837,17 @@ function e860(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e861(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -29057,16 +28884,18 @@ function e861(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie160(value.user_data_container ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("release_assistance_indication" in value) ie161(value.release_assistance_indication, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o62, w, env);
+  else {
+    if ("release_assistance_indication" in value) ie161(value.release_assistance_indication, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e862(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -29086,13 +28915,13 @@ function e862(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e863(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -29116,9 +28945,9 @@ function e863(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("gid" in value)) bail();
       const x = value.gid;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec0.encode(w, x, params30);
+        codec0.encode(w, x, params63);
       }
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
@@ -29228,19 +29057,19 @@ function e863(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e864(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
     // group_keys: ref
     {
-      if (typeof value._ciphered === 'string') w.writeBytes(fromHex(value._ciphered));
+      if (typeof value._ciphered === 'string') writeHexText(w, value._ciphered);
       else {
         if (!("group_keys" in value)) bail();
         const x = value.group_keys;
@@ -29252,13 +29081,13 @@ function e864(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e865(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -29278,13 +29107,13 @@ function e865(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e866(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -29306,9 +29135,9 @@ function e866(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("gid" in value)) bail();
       const x = value.gid;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec0.encode(w, x, params30);
+        codec0.encode(w, x, params63);
       }
       if (pat0 >= 0) {
         const n = measure(8, w, from0 >= 0 ? from0 : start, w.pos) + 0;
@@ -29327,13 +29156,13 @@ function e866(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e867(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -29367,15 +29196,17 @@ function e867(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
   }
   ie162(value.group_key_information ?? {}, w, env);
-  if (value._order !== undefined || value._extra !== undefined) bail();
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o25, w, env);
+  else {
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e868(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   env.messages.push(value);
@@ -29408,16 +29239,18 @@ function e868(v: unknown, w: BitWriter, env: EncodeEnv): void {
       w.write(x, 8);
     }
   }
-  if (value._order !== undefined || value._extra !== undefined) bail();
-  if ("group_key_identity_list" in value) ie163(value.group_key_identity_list, w, env);
+  if (value._order !== undefined || value._extra !== undefined) writeOrdered(value, o64, w, env);
+  else {
+    if ("group_key_identity_list" in value) ie163(value.group_key_identity_list, w, env);
+  }
   env.messages.pop();
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e869(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   const start = w.pos;
@@ -29437,13 +29270,13 @@ function e869(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const pad = (8 - ((w.pos - start) % 8)) % 8;
     if (pad) w.write(0, pad);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e870(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -29568,7 +29401,7 @@ function e870(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // provide_assistance_data: ref
     {
-      if (in31.includes(s9 ?? -1)) {
+      if (in65.includes(s9 ?? -1)) {
         if (!("provide_assistance_data" in value)) bail();
         const x = value.provide_assistance_data;
         e884(x, w, env);
@@ -29576,7 +29409,7 @@ function e870(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // request_location_information: ref
     {
-      if (in32.includes(s9 ?? -1)) {
+      if (in66.includes(s9 ?? -1)) {
         if (!("request_location_information" in value)) bail();
         const x = value.request_location_information;
         e885(x, w, env);
@@ -29584,7 +29417,7 @@ function e870(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // provide_location_information: ref
     {
-      if (in29.includes(s9 ?? -1)) {
+      if (in48.includes(s9 ?? -1)) {
         if (!("provide_location_information" in value)) bail();
         const x = value.provide_location_information;
         e886(x, w, env);
@@ -29592,7 +29425,7 @@ function e870(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // abort: ref
     {
-      if (in33.includes(s9 ?? -1)) {
+      if (in67.includes(s9 ?? -1)) {
         if (!("abort" in value)) bail();
         const x = value.abort;
         e887(x, w, env);
@@ -29600,7 +29433,7 @@ function e870(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // error: uint
     {
-      if (in34.includes(s9 ?? -1)) {
+      if (in68.includes(s9 ?? -1)) {
         let x: unknown = value.error;
         if (typeof x !== 'number' || !(x >>> 0 === x && x < 2)) bail();
         w.write(x, 1);
@@ -29620,13 +29453,13 @@ function e870(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e871(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -29679,13 +29512,13 @@ function e871(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e872(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -29719,13 +29552,13 @@ function e872(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e873(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -29760,13 +29593,13 @@ function e873(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e874(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -29886,13 +29719,13 @@ function e874(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e875(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -29917,13 +29750,13 @@ function e875(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e876(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -29966,13 +29799,13 @@ function e876(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e877(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -29997,13 +29830,13 @@ function e877(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e878(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30028,13 +29861,13 @@ function e878(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e879(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   bail();
@@ -30043,7 +29876,7 @@ function e880(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   bail();
@@ -30052,7 +29885,7 @@ function e881(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   bail();
@@ -30061,7 +29894,7 @@ function e882(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   bail();
@@ -30070,7 +29903,7 @@ function e883(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   bail();
@@ -30079,7 +29912,7 @@ function e884(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   bail();
@@ -30088,7 +29921,7 @@ function e885(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   bail();
@@ -30097,7 +29930,7 @@ function e886(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   bail();
@@ -30106,7 +29939,7 @@ function e887(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   bail();
@@ -30115,7 +29948,7 @@ function e888(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   bail();
@@ -30124,7 +29957,7 @@ function e889(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -30132,14 +29965,13 @@ function e889(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof name !== 'string') bail();
   fn = m889.get(name);
   if (fn === undefined) bail();
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e890(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -30147,14 +29979,13 @@ function e890(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof name !== 'string') bail();
   fn = m890.get(name);
   if (fn === undefined) bail();
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e891(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -30162,14 +29993,13 @@ function e891(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof name !== 'string') bail();
   fn = m891.get(name);
   if (fn === undefined) bail();
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e892(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -30177,14 +30007,13 @@ function e892(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof name !== 'string') bail();
   fn = m892.get(name);
   if (fn === undefined) bail();
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e893(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30217,13 +30046,13 @@ function e893(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e894(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30259,13 +30088,13 @@ function e894(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e895(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30298,7 +30127,7 @@ function e895(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // nas_message: ref
     {
-      if (typeof value._ciphered === 'string') w.writeBytes(fromHex(value._ciphered));
+      if (typeof value._ciphered === 'string') writeHexText(w, value._ciphered);
       else {
         if (!("nas_message" in value)) bail();
         const x = value.nas_message;
@@ -30310,13 +30139,13 @@ function e895(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e896(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30358,13 +30187,13 @@ function e896(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e897(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30384,24 +30213,22 @@ function e897(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e898(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30424,24 +30251,22 @@ function e898(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e899(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30473,24 +30298,22 @@ function e899(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e900(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30525,24 +30348,22 @@ function e900(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e901(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30603,7 +30424,7 @@ function e901(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // cause: uint
     {
-      if (in35.includes(s3 ?? -1)) {
+      if (in69.includes(s3 ?? -1)) {
         let x: unknown = value.cause;
         if (typeof x !== 'number' || !(x >>> 0 === x && x < 256)) bail();
         w.write(x, 8);
@@ -30614,13 +30435,13 @@ function e901(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e902(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30634,7 +30455,7 @@ function e902(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // message_reference: uint
     {
-      if (in36.includes(s0 ?? -1)) {
+      if (in70.includes(s0 ?? -1)) {
         let x: unknown = value.message_reference;
         if (typeof x !== 'number' || !(x >>> 0 === x && x < 256)) bail();
         w.write(x, 8);
@@ -30644,7 +30465,7 @@ function e902(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("elements" in value)) bail();
       const x = value.elements;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s0;
         let fn: EncodeFn | undefined;
@@ -30682,13 +30503,13 @@ function e902(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e903(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30772,13 +30593,13 @@ function e903(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e904(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30862,13 +30683,13 @@ function e904(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e905(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30886,13 +30707,13 @@ function e905(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e906(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30910,13 +30731,13 @@ function e906(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e907(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -30959,13 +30780,13 @@ function e907(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e908(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31008,13 +30829,13 @@ function e908(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e909(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31023,13 +30844,13 @@ function e909(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e910(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31037,24 +30858,22 @@ function e910(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("contents" in value)) bail();
       const x = value.contents;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e911(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31072,9 +30891,9 @@ function e911(v: unknown, w: BitWriter, env: EncodeEnv): void {
       if (1 <= lastGiven) {
         if (!("digits" in value)) bail();
         const x = value.digits;
-        if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+        if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
         else {
-          codec15.encode(w, x, params37);
+          codec15.encode(w, x, params71);
         }
       }
     }
@@ -31083,13 +30902,13 @@ function e911(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e912(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31116,13 +30935,13 @@ function e912(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e913(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31144,11 +30963,9 @@ function e913(v: unknown, w: BitWriter, env: EncodeEnv): void {
       if (2 <= lastGiven) {
         if (!("diagnostic" in value)) bail();
         const x = value.diagnostic;
-        let b: Uint8Array;
-        if (typeof x === 'string') b = fromHex(x);
-        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        if (typeof x === 'string') writeHexText(w, x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
         else bail();
-        w.writeBytes(b);
       }
     }
   }
@@ -31156,13 +30973,13 @@ function e913(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e914(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31205,13 +31022,13 @@ function e914(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e915(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31254,13 +31071,13 @@ function e915(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e916(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31303,13 +31120,13 @@ function e916(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e917(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31352,13 +31169,13 @@ function e917(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e918(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -31373,7 +31190,7 @@ function e919(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -31388,7 +31205,7 @@ function e920(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -31403,7 +31220,7 @@ function e921(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -31418,7 +31235,7 @@ function e922(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -31433,7 +31250,7 @@ function e923(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -31448,7 +31265,7 @@ function e924(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31468,24 +31285,22 @@ function e924(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("contents" in value)) bail();
       const x = value.contents;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e925(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31602,24 +31417,22 @@ function e925(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("user_data" in value)) bail();
       const x = value.user_data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e926(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31707,7 +31520,7 @@ function e926(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // validity_period_absolute: ref
     {
-      if (in31.includes(s3 ?? -1)) {
+      if (in65.includes(s3 ?? -1)) {
         if (!("validity_period_absolute" in value)) bail();
         const x = value.validity_period_absolute;
         e950(x, w, env);
@@ -31755,24 +31568,22 @@ function e926(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("user_data" in value)) bail();
       const x = value.user_data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e927(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31856,11 +31667,9 @@ function e927(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("command_data" in value)) bail();
       const x = value.command_data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
       if (pat10 >= 0) {
         const n = measure(8, w, from10 >= 0 ? from10 : start, w.pos) + 0;
         if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -31872,13 +31681,13 @@ function e927(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e928(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -31964,7 +31773,7 @@ function e928(v: unknown, w: BitWriter, env: EncodeEnv): void {
       if (12 <= lastGiven) {
         if (!("parameters" in value)) bail();
         const x = value.parameters;
-        if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+        if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
         else {
           const key = s1;
           let fn: EncodeFn | undefined;
@@ -31988,13 +31797,13 @@ function e928(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e929(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -32133,24 +31942,22 @@ function e929(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("user_data" in value)) bail();
       const x = value.user_data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e930(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -32295,24 +32102,22 @@ function e930(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("user_data" in value)) bail();
       const x = value.user_data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e931(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -32457,24 +32262,22 @@ function e931(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("user_data" in value)) bail();
       const x = value.user_data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e932(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -32625,24 +32428,22 @@ function e932(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("user_data" in value)) bail();
       const x = value.user_data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e933(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -32719,24 +32520,22 @@ function e933(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("user_data" in value)) bail();
       const x = value.user_data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e934(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -32843,24 +32642,22 @@ function e934(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("user_data" in value)) bail();
       const x = value.user_data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e935(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -32898,14 +32695,14 @@ function e935(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // digits: codec
     {
-      if (in38.includes(s2 ?? -1)) {
+      if (in72.includes(s2 ?? -1)) {
         if (pat0 >= 0 && from0 < 0) from0 = w.pos;
         const start = w.pos;
         if (!("digits" in value)) bail();
         const x = value.digits;
-        if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+        if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
         else {
-          codec15.encode(w, x, params37);
+          codec15.encode(w, x, params71);
         }
         if (pat0 >= 0) {
           const n = measure(4, w, from0 >= 0 ? from0 : start, w.pos) + 0;
@@ -32916,16 +32713,14 @@ function e935(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // text: bytes
     {
-      if (in29.includes(s2 ?? -1)) {
+      if (in48.includes(s2 ?? -1)) {
         if (pat0 >= 0 && from0 < 0) from0 = w.pos;
         const start = w.pos;
         if (!("text" in value)) bail();
         const x = value.text;
-        let b: Uint8Array;
-        if (typeof x === 'string') b = fromHex(x);
-        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        if (typeof x === 'string') writeHexText(w, x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
         else bail();
-        w.writeBytes(b);
         if (pat0 >= 0) {
           const n = measure(4, w, from0 >= 0 ? from0 : start, w.pos) + 0;
           if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -32938,13 +32733,13 @@ function e935(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e936(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -32982,14 +32777,14 @@ function e936(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // digits: codec
     {
-      if (in38.includes(s2 ?? -1)) {
+      if (in72.includes(s2 ?? -1)) {
         if (pat0 >= 0 && from0 < 0) from0 = w.pos;
         const start = w.pos;
         if (!("digits" in value)) bail();
         const x = value.digits;
-        if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+        if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
         else {
-          codec15.encode(w, x, params37);
+          codec15.encode(w, x, params71);
         }
         if (pat0 >= 0) {
           const n = measure(4, w, from0 >= 0 ? from0 : start, w.pos) + 0;
@@ -33000,16 +32795,14 @@ function e936(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // text: bytes
     {
-      if (in29.includes(s2 ?? -1)) {
+      if (in48.includes(s2 ?? -1)) {
         if (pat0 >= 0 && from0 < 0) from0 = w.pos;
         const start = w.pos;
         if (!("text" in value)) bail();
         const x = value.text;
-        let b: Uint8Array;
-        if (typeof x === 'string') b = fromHex(x);
-        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        if (typeof x === 'string') writeHexText(w, x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
         else bail();
-        w.writeBytes(b);
         if (pat0 >= 0) {
           const n = measure(4, w, from0 >= 0 ? from0 : start, w.pos) + 0;
           if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -33022,13 +32815,13 @@ function e936(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e937(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33066,14 +32859,14 @@ function e937(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // digits: codec
     {
-      if (in38.includes(s2 ?? -1)) {
+      if (in72.includes(s2 ?? -1)) {
         if (pat0 >= 0 && from0 < 0) from0 = w.pos;
         const start = w.pos;
         if (!("digits" in value)) bail();
         const x = value.digits;
-        if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+        if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
         else {
-          codec15.encode(w, x, params37);
+          codec15.encode(w, x, params71);
         }
         if (pat0 >= 0) {
           const n = measure(4, w, from0 >= 0 ? from0 : start, w.pos) + 0;
@@ -33084,16 +32877,14 @@ function e937(v: unknown, w: BitWriter, env: EncodeEnv): void {
     }
     // text: bytes
     {
-      if (in29.includes(s2 ?? -1)) {
+      if (in48.includes(s2 ?? -1)) {
         if (pat0 >= 0 && from0 < 0) from0 = w.pos;
         const start = w.pos;
         if (!("text" in value)) bail();
         const x = value.text;
-        let b: Uint8Array;
-        if (typeof x === 'string') b = fromHex(x);
-        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        if (typeof x === 'string') writeHexText(w, x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
         else bail();
-        w.writeBytes(b);
         if (pat0 >= 0) {
           const n = measure(4, w, from0 >= 0 ? from0 : start, w.pos) + 0;
           if (!Number.isInteger(n) || n < 0 || n >= 256) bail();
@@ -33106,13 +32897,13 @@ function e937(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e938(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -33120,14 +32911,13 @@ function e938(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof name !== 'string') bail();
   fn = m938.get(name);
   if (fn === undefined) bail();
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e939(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33166,13 +32956,13 @@ function e939(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e940(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33193,13 +32983,13 @@ function e940(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e941(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33220,13 +33010,13 @@ function e941(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e942(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33247,13 +33037,13 @@ function e942(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e943(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -33261,14 +33051,13 @@ function e943(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof name !== 'string') bail();
   fn = m943.get(name);
   if (fn === undefined) bail();
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e944(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33290,13 +33079,13 @@ function e944(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e945(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   let fn: EncodeFn | undefined;
@@ -33304,14 +33093,13 @@ function e945(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof name !== 'string') bail();
   fn = m945.get(name);
   if (fn === undefined) bail();
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e946(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33350,13 +33138,13 @@ function e946(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e947(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33377,13 +33165,13 @@ function e947(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e948(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33416,13 +33204,13 @@ function e948(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e949(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33455,13 +33243,13 @@ function e949(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e950(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33469,54 +33257,54 @@ function e950(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("year" in value)) bail();
       const x = value.year;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec15.encode(w, x, params39);
+        codec15.encode(w, x, params73);
       }
     }
     // month: codec
     {
       if (!("month" in value)) bail();
       const x = value.month;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec15.encode(w, x, params39);
+        codec15.encode(w, x, params73);
       }
     }
     // day: codec
     {
       if (!("day" in value)) bail();
       const x = value.day;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec15.encode(w, x, params39);
+        codec15.encode(w, x, params73);
       }
     }
     // hour: codec
     {
       if (!("hour" in value)) bail();
       const x = value.hour;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec15.encode(w, x, params39);
+        codec15.encode(w, x, params73);
       }
     }
     // minutes: codec
     {
       if (!("minutes" in value)) bail();
       const x = value.minutes;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec15.encode(w, x, params39);
+        codec15.encode(w, x, params73);
       }
     }
     // seconds: codec
     {
       if (!("seconds" in value)) bail();
       const x = value.seconds;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec15.encode(w, x, params39);
+        codec15.encode(w, x, params73);
       }
     }
     // time_zone: ref
@@ -33530,13 +33318,13 @@ function e950(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e951(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33563,13 +33351,13 @@ function e951(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e952(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33585,7 +33373,7 @@ function e952(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("rest" in value)) bail();
       const x = value.rest;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s0;
         let fn: EncodeFn | undefined;
@@ -33608,13 +33396,13 @@ function e952(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e953(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33640,13 +33428,13 @@ function e953(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e954(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33674,7 +33462,7 @@ function e954(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s2;
         let fn: EncodeFn | undefined;
@@ -33700,13 +33488,13 @@ function e954(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e955(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33726,13 +33514,13 @@ function e955(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e956(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33758,13 +33546,13 @@ function e956(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e957(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33790,13 +33578,13 @@ function e957(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e958(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33804,27 +33592,27 @@ function e958(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("hour" in value)) bail();
       const x = value.hour;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec15.encode(w, x, params39);
+        codec15.encode(w, x, params73);
       }
     }
     // minutes: codec
     {
       if (!("minutes" in value)) bail();
       const x = value.minutes;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec15.encode(w, x, params39);
+        codec15.encode(w, x, params73);
       }
     }
     // seconds: codec
     {
       if (!("seconds" in value)) bail();
       const x = value.seconds;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
-        codec15.encode(w, x, params39);
+        codec15.encode(w, x, params73);
       }
     }
     // octets: bytes
@@ -33843,13 +33631,13 @@ function e958(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e959(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33876,13 +33664,13 @@ function e959(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e960(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33912,7 +33700,7 @@ function e960(v: unknown, w: BitWriter, env: EncodeEnv): void {
       const start = w.pos;
       if (!("data" in value)) bail();
       const x = value.data;
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') w.writeBytes(fromHex((x as Obj)._raw as string));
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw as string);
       else {
         const key = s0;
         let fn: EncodeFn | undefined;
@@ -33955,13 +33743,13 @@ function e960(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e961(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -33969,24 +33757,22 @@ function e961(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("data" in value)) bail();
       const x = value.data;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+      if (typeof x === 'string') writeHexText(w, x);
+      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') writeHexText(w, (x as Obj)._raw);
       else bail();
-      w.writeBytes(b);
     }
   }
   if (typeof value._padding === 'string') {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e962(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -34013,13 +33799,13 @@ function e962(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e963(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -34046,13 +33832,13 @@ function e963(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e964(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -34091,13 +33877,13 @@ function e964(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e965(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -34118,13 +33904,13 @@ function e965(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e966(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -34145,13 +33931,13 @@ function e966(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e967(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -34166,13 +33952,13 @@ function e967(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function e968(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
   if (typeof value._raw === 'string') {
-    w.writeBytes(fromHex(value._raw));
+    writeHexText(w, value._raw);
     return;
   }
   {
@@ -34187,7 +33973,7 @@ function e968(v: unknown, w: BitWriter, env: EncodeEnv): void {
     const b = fromHex(value._padding);
     w.writeBytes(b);
   }
-  if (typeof value._trailing === 'string') w.writeBytes(fromHex(value._trailing));
+  if (typeof value._trailing === 'string') writeHexText(w, value._trailing);
 }
 function ie0(x: unknown, w: BitWriter, env: EncodeEnv): void {
   const at = w.pos;

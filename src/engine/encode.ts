@@ -8,10 +8,9 @@ import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR } fr
 import { switchCase } from '../grammar/ir.js';
 import { caseFor, ieField } from '../grammar/reach.js';
 import { BitWriter, semiOctets, toOctet } from './bits.js';
+import { bail, type Obj } from './cursor.js';
 import { fromHex, textBytes } from './format.js';
 import { childPointer, showPointer } from './pointer.js';
-
-type Obj = Record<string, unknown>;
 
 export class EncodeError extends Error {
   constructor(
@@ -48,6 +47,11 @@ function hexBytes(v: unknown, path: string): Uint8Array {
   }
 }
 
+/** Writes octets given as hex text: plain hex straight into the writer, any other form (or an EncodeError at `path`) through fromHex. */
+export function writeHexText(w: BitWriter, v: unknown, path = ''): void {
+  if (typeof v !== 'string' || !w.writeHex(v)) writeHexText(w, v, path);
+}
+
 /**
  * The sending side of a security scheme (a struct's `protection` block names the scheme): the
  * encoder writes the plain payload, has it ciphered in place when the grammar's `ciphered_if` holds,
@@ -73,11 +77,35 @@ export interface EncodeEnv {
 /** A type written by code generated ahead of time (scripts/gen-encoders.ts); it throws to hand the value over. */
 export type EncodeFn = (v: unknown, w: BitWriter, env: EncodeEnv) => void;
 
+/**
+ * A message's optional IEs in the order its value gives (`_order`, with `_extra` octets), for the
+ * generated code: `writers` writes each IE (its IEI first), by id, in the grammar's order. Throws
+ * where the Encoder refuses the value.
+ */
+export function writeOrdered(value: Obj, writers: ReadonlyMap<string, EncodeFn>, w: BitWriter, env: EncodeEnv): void {
+  const extra = Array.isArray(value._extra) ? (value._extra as Array<{ hex: string }>) : [];
+  const order = Array.isArray(value._order) ? (value._order as string[]) : [...[...writers.keys()].filter((id) => id in value), ...extra.map((_, k) => `#${k}`)];
+  for (const id of order) {
+    if (id.startsWith('#')) {
+      const e = extra[Number(id.slice(1))];
+      if (!e) bail();
+      writeHexText(w, e.hex);
+      continue;
+    }
+    const write = writers.get(id);
+    if (!write) bail();
+    write(value[id], w, env);
+  }
+  for (const id of writers.keys()) if (id in value && !order.includes(id)) bail();
+}
+
 export class Encoder {
   /** The sealers of the encode() call under way, by scheme name. */
   private sealers?: Readonly<Record<string, Sealer>>;
   /** The L3 messages being written, outermost first (a dispatch on an earlier IE looks at the innermost). */
   private messages: Obj[] = [];
+  /** The generated code's writer, kept from one value to the next. */
+  private scratch = new BitWriter();
 
   /** `generated`: this grammar's types as generated code, by type name (the bundled grammar's). */
   constructor(
@@ -93,7 +121,8 @@ export class Encoder {
     const root = this.ir.protocols.get(protocol)?.root;
     const fn = root === undefined ? undefined : this.generated?.[root];
     if (!fn) return undefined;
-    const w = new BitWriter();
+    const w = this.scratch;
+    w.reset();
     try {
       fn(value, w, { messages: [] });
     } catch {
@@ -140,7 +169,7 @@ export class Encoder {
 
   type(t: TypeIR, value: unknown, w: BitWriter, path: string): void {
     if (isObj(value) && typeof value._raw === 'string') {
-      w.writeBytes(hexBytes(value._raw, childPointer(path, '_raw')));
+      writeHexText(w, value._raw, childPointer(path, '_raw'));
       return;
     }
     if (!isObj(value)) throw new EncodeError(path, `expected an object for ${t.label}`);
@@ -191,7 +220,7 @@ export class Encoder {
         this.l3(t, value, w, path);
         break;
     }
-    if (typeof value._trailing === 'string') w.writeBytes(hexBytes(value._trailing, childPointer(path, '_trailing')));
+    if (typeof value._trailing === 'string') writeHexText(w, value._trailing, childPointer(path, '_trailing'));
   }
 
   /**
@@ -216,7 +245,7 @@ export class Encoder {
       const start = w.pos;
       if (patches.size) for (const p of patches.values()) if (p.from === undefined && p.f.relation!.targets.includes(f.id)) p.from = start;
       const ciphered = f.id === protectedPayload && typeof value._ciphered === 'string';
-      if (ciphered) w.writeBytes(hexBytes(value._ciphered as string, childPointer(path, '_ciphered')));
+      if (ciphered) writeHexText(w, value._ciphered as string, childPointer(path, '_ciphered'));
       else
         switch (f.kind) {
           case 'uint': {
@@ -296,7 +325,7 @@ export class Encoder {
         this.type(f.type(), v, w, path);
         return;
       case 'codec':
-        if (isObj(v) && typeof v._raw === 'string') w.writeBytes(hexBytes(v._raw, path));
+        if (isObj(v) && typeof v._raw === 'string') writeHexText(w, v._raw, path);
         else {
           try {
             CODECS.get(f.codec)!.encode(w, v, f.params);
@@ -311,7 +340,7 @@ export class Encoder {
         return;
       case 'switch': {
         const next = switchCase(f, (id) => scope.get(id));
-        if (isObj(v) && typeof v._raw === 'string') w.writeBytes(hexBytes(v._raw, path));
+        if (isObj(v) && typeof v._raw === 'string') writeHexText(w, v._raw, path);
         else if (!next) throw new EncodeError(path, `no layout for ${f.on} = ${scope.get(f.on)}`);
         else this.type(next(), v, w, path);
       }
@@ -343,7 +372,7 @@ export class Encoder {
       if (id.startsWith('#')) {
         const e = extra[Number(id.slice(1))];
         if (!e) throw new EncodeError(childPointer(path, '_order'), `no _extra entry ${id}`);
-        w.writeBytes(hexBytes(e.hex, childPointer(childPointer(path, '_extra'), id.slice(1))));
+        writeHexText(w, e.hex, childPointer(childPointer(path, '_extra'), id.slice(1)));
         continue;
       }
       const ie = optional.find((x) => x.id === id);

@@ -3,6 +3,12 @@
 /** Reports a problem at a 0-based index of the text; never returns. */
 export type Fail = (index: number, reason: string) => never;
 
+/**
+ * Value of the hex digit by char code below 256, or a negative number when it is none: a pair of
+ * digits is `(d[hi] << 4) | d[lo]`, negative if either is not a digit.
+ */
+export const HEX_DIGITS = Int16Array.from({ length: 256 }, (_, c) => (hexValue(c) < 0 ? -0x1000 : hexValue(c)));
+
 /** Value of the hex digit with this char code, or -1. */
 export function hexValue(code: number): number {
   if (code >= 0x30 && code <= 0x39) return code - 0x30;
