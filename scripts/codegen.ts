@@ -49,12 +49,12 @@ export interface TypeBodies {
  * Every type of the grammar as a function (`wrap` gives its whole text from its name and body) and the
  * exported table's line for it (`"type": name,` after `tableIndent`).
  */
-export function typeFunctions(ir: GrammarIR, g: TypeBodies, fn: (t: TypeIR) => string, wrap: (name: string, body: string[]) => string[], tableIndent: string) {
+export function typeFunctions(ir: GrammarIR, g: TypeBodies, fn: (t: TypeIR) => string, wrap: (name: string, body: string[], t: TypeIR) => string[], tableIndent: string) {
   const fns: string[] = [];
   const table: string[] = [];
   for (const [key, t] of ir.types) {
     const name = fn(t);
-    fns.push(...wrap(name, t.kind === 'struct' ? g.struct(t) : t.kind === 'dispatch' ? g.dispatch(t) : g.l3(t)));
+    fns.push(...wrap(name, t.kind === 'struct' ? g.struct(t) : t.kind === 'dispatch' ? g.dispatch(t) : g.l3(t), t));
     table.push(`${tableIndent}${str(key)}: ${name},`);
   }
   return { fns, table };

@@ -30,6 +30,9 @@ const fits = (x: string, bits: number) => (bits <= 32 ? `${x} >>> 0 === ${x} && 
 const isRaw = (x: string) => `typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x}) && typeof (${x} as Obj)._raw === 'string'`;
 
 /** Raw octets standing for a value (`{_raw}`), as the Encoder writes them. */
+/** A dispatch by message name (neither on an IE nor on a key). */
+const byName = (t: TypeIR) => t.kind === 'dispatch' && !t.on && !t.key;
+
 const rawOr = (x: string, otherwise: string[]) => [`if (${isRaw(x)}) writeHexText(w, (${x} as Obj)._raw as string);`, 'else {', ...indent(otherwise), '}'];
 
 class Generator implements TypeBodies {
@@ -60,14 +63,13 @@ class Generator implements TypeBodies {
   }
 
   generate(): string {
-    const wrap = (name: string, body: string[]) => [
+    // Every function writes a value given as `_raw` as its octets; a dispatch by name leaves that to the message's function.
+    const raw = (t: TypeIR) => (byName(t) ? [] : ["  if (typeof value._raw === 'string') {", '    writeHexText(w, value._raw);', '    return;', '  }']);
+    const wrap = (name: string, body: string[], t: TypeIR) => [
       `function ${name}(v: unknown, w: BitWriter, env: EncodeEnv): void {`,
       "  if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();",
       '  const value = v as Obj;',
-      "  if (typeof value._raw === 'string') {",
-      '    writeHexText(w, value._raw);',
-      '    return;',
-      '  }',
+      ...raw(t),
       ...indent(body),
       '}',
     ];
@@ -114,21 +116,29 @@ ${table.join('\n')}
 
   dispatch(t: DispatchType): string[] {
     const n = this.fn(t).slice(1);
+    if (byName(t)) {
+      // By message name: the first case that leads to it, as caseFor finds it, followed through the
+      // dispatches by name below it (they write nothing of their own) to the message's type, which
+      // writes a `_raw` value as the dispatch would; without a message, `_raw` is written here.
+      const leaf = (u: TypeIR, m: string): TypeIR => (byName(u) ? leaf(caseFor(u as DispatchType, m)!, m) : u);
+      const cases = new Map<string, () => TypeIR>();
+      for (const c of alternatives(t)) for (const m of messagesOf(c())) if (!cases.has(m)) cases.set(m, () => leaf(c(), m));
+      return [
+        'const name = value.message;',
+        `const fn = typeof name === 'string' ? ${this.table(`m${n}`, cases, 'string')}.get(name) : undefined;`,
+        'if (fn !== undefined) fn(value, w, env);',
+        "else if (typeof value._raw === 'string') writeHexText(w, value._raw);",
+        'else bail();',
+      ];
+    }
     const out: string[] = ['let fn: EncodeFn | undefined;'];
     if (t.on) {
       out.push(`const k = ieField(env.messages.at(-1), ${this.head.declare(`on${n}`, JSON.stringify(t.on))});`);
       out.push(`if (k !== undefined) fn = ${this.table(`d${n}`, t.cases)}.get(k);`);
-    } else if (t.key) {
-      out.push(`const k = value${prop(t.key)};`, "if (typeof k !== 'number') bail();", `fn = ${this.table(`d${n}`, t.cases)}.get(k);`);
     } else {
-      // By message name: the first case that leads to it, as caseFor finds it, followed through the
-      // dispatches by name below it (they write nothing of their own) to the message's type.
-      const leaf = (u: TypeIR, m: string): TypeIR => (u.kind === 'dispatch' && !u.on && !u.key ? leaf(caseFor(u, m)!, m) : u);
-      const byName = new Map<string, () => TypeIR>();
-      for (const c of alternatives(t)) for (const m of messagesOf(c())) if (!byName.has(m)) byName.set(m, () => leaf(c(), m));
-      out.push('const name = value.message;', "if (typeof name !== 'string') bail();", `fn = ${this.table(`m${n}`, byName, 'string')}.get(name);`);
+      out.push(`const k = value${prop(t.key!)};`, "if (typeof k !== 'number') bail();", `fn = ${this.table(`d${n}`, t.cases)}.get(k);`);
     }
-    if (t.default && (t.on || t.key)) out.push(`fn ??= ${this.fn(t.default())};`);
+    if (t.default) out.push(`fn ??= ${this.fn(t.default())};`);
     out.push('if (fn === undefined) bail();', 'fn(value, w, env);');
     return out;
   }
@@ -289,8 +299,8 @@ ${table.join('\n')}
         return [`w.write(typeof ${x} === 'number' ? ${x} : ${f.value}, ${typeof f.bits === 'number' ? f.bits : 0});`];
       case 'bytes': {
         const fromString = f.text ? `textBytes(${x}, ${str(f.text)})` : `fromHex(${x})`;
-        if (typeof f.size === 'number')
-          return [
+        if (typeof f.size === 'number') {
+          const slow = [
             'let b: Uint8Array;',
             `if (typeof ${x} === 'string') b = ${fromString};`,
             `else if (${isRaw(x)}) b = fromHex((${x} as Obj)._raw as string);`,
@@ -298,6 +308,11 @@ ${table.join('\n')}
             `if (b.length !== ${f.size / 8}) bail();`,
             'w.writeBytes(b);',
           ];
+          // Plain hex or Latin-1 of the right length is written straight; any other text is converted first.
+          if (f.text === 'ascii') return [`if (typeof ${x} === 'string' && ${x}.length === ${f.size / 8}) w.writeLatin1(${x});`, 'else {', ...indent(slow), '}'];
+          if (f.text) return slow;
+          return [`if (!(typeof ${x} === 'string' && ${x}.length === ${f.size / 4} && w.writeHex(${x}))) {`, ...indent(slow), '}'];
+        }
         // Of any length: written straight from the text.
         const write = f.text === 'ascii' ? `w.writeLatin1(${x});` : f.text ? `w.writeBytes(${fromString});` : `writeHexText(w, ${x});`;
         return [`if (typeof ${x} === 'string') ${write}`, `else if (${isRaw(x)}) writeHexText(w, (${x} as Obj)._raw);`, 'else bail();'];

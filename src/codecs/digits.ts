@@ -1,6 +1,7 @@
 /** BCD digit strings as TS 24.008 §10.5.1.4 / TS 24.301 §9.9.3.12 pack them: low nibble first, filler 0xF. */
 import type { BitReader, BitWriter } from '../engine/bits.js';
 import { need } from '../engine/stop.js';
+import { HEX_DIGITS } from '../engine/hex.js';
 import { expertItem } from '../engine/expert.js';
 import { treeNode, type TreeNode } from '../engine/tree.js';
 import type { Codec, CodecSite } from './codec.js';
@@ -41,11 +42,18 @@ function readPairs(r: BitReader, site: CodecSite, keypad = false): string {
   return digits;
 }
 
+/** A digit's nibble: its place on the keypad, or its hex value (NaN for no hex digit, as parseInt gives). */
+function nibbleOf(digits: string, i: number, keypad: boolean): number {
+  if (keypad) return KEYPAD.indexOf(digits[i]);
+  const code = digits.charCodeAt(i);
+  const v = code < 256 ? HEX_DIGITS[code] : -1;
+  return v >= 0 ? v : Number.NaN;
+}
+
 function writePairs(w: BitWriter, digits: string, keypad = false): void {
-  const nibble = (c: string) => (keypad ? KEYPAD.indexOf(c) : parseInt(c, 16));
   for (let i = 0; i < digits.length; i += 2) {
-    const lo = nibble(digits[i]);
-    const hi = i + 1 < digits.length ? nibble(digits[i + 1]) : 0xf;
+    const lo = nibbleOf(digits, i, keypad);
+    const hi = i + 1 < digits.length ? nibbleOf(digits, i + 1, keypad) : 0xf;
     w.write((hi << 4) | lo, 8);
   }
 }

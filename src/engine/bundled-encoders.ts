@@ -3189,12 +3189,14 @@ function e87(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 16) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 32 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 16) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -3215,12 +3217,14 @@ function e88(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 16) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 32 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 16) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -3274,16 +3278,11 @@ function e90(v: unknown, w: BitWriter, env: EncodeEnv): void {
 function e91(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
-  if (typeof value._raw === 'string') {
-    writeHexText(w, value._raw);
-    return;
-  }
-  let fn: EncodeFn | undefined;
   const name = value.message;
-  if (typeof name !== 'string') bail();
-  fn = m91.get(name);
-  if (fn === undefined) bail();
-  fn(value, w, env);
+  const fn = typeof name === 'string' ? m91.get(name) : undefined;
+  if (fn !== undefined) fn(value, w, env);
+  else if (typeof value._raw === 'string') writeHexText(w, value._raw);
+  else bail();
 }
 function e92(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
@@ -3339,16 +3338,11 @@ function e94(v: unknown, w: BitWriter, env: EncodeEnv): void {
 function e95(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
-  if (typeof value._raw === 'string') {
-    writeHexText(w, value._raw);
-    return;
-  }
-  let fn: EncodeFn | undefined;
   const name = value.message;
-  if (typeof name !== 'string') bail();
-  fn = m95.get(name);
-  if (fn === undefined) bail();
-  fn(value, w, env);
+  const fn = typeof name === 'string' ? m95.get(name) : undefined;
+  if (fn !== undefined) fn(value, w, env);
+  else if (typeof value._raw === 'string') writeHexText(w, value._raw);
+  else bail();
 }
 function e96(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
@@ -3389,16 +3383,11 @@ function e97(v: unknown, w: BitWriter, env: EncodeEnv): void {
 function e98(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
-  if (typeof value._raw === 'string') {
-    writeHexText(w, value._raw);
-    return;
-  }
-  let fn: EncodeFn | undefined;
   const name = value.message;
-  if (typeof name !== 'string') bail();
-  fn = m98.get(name);
-  if (fn === undefined) bail();
-  fn(value, w, env);
+  const fn = typeof name === 'string' ? m98.get(name) : undefined;
+  if (fn !== undefined) fn(value, w, env);
+  else if (typeof value._raw === 'string') writeHexText(w, value._raw);
+  else bail();
 }
 function e99(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
@@ -3495,12 +3484,14 @@ function e103(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 3) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 6 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 3) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -3631,12 +3622,14 @@ function e109(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 3) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 6 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 3) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -14714,23 +14707,27 @@ function e531(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("sqn_ms_xor_ak" in value)) bail();
       const x = value.sqn_ms_xor_ak;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 6) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 12 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 6) bail();
+        w.writeBytes(b);
+      }
     }
     // mac_s: bytes
     {
       if (!("mac_s" in value)) bail();
       const x = value.mac_s;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 8) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 16 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 8) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -14751,34 +14748,40 @@ function e532(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("sqn_xor_ak" in value)) bail();
       const x = value.sqn_xor_ak;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 6) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 12 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 6) bail();
+        w.writeBytes(b);
+      }
     }
     // amf: bytes
     {
       if (!("amf" in value)) bail();
       const x = value.amf;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 2) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 4 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 2) bail();
+        w.writeBytes(b);
+      }
     }
     // mac: bytes
     {
       if (!("mac" in value)) bail();
       const x = value.mac;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 8) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 16 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 8) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -14799,12 +14802,14 @@ function e533(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("rand" in value)) bail();
       const x = value.rand;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 16) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 32 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 16) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -18358,12 +18363,14 @@ function e619(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("value" in value)) bail();
       const x = value.value;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 8) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 16 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 8) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -18738,12 +18745,14 @@ function e626(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("ciphering_key" in value)) bail();
       const x = value.ciphering_key;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 16) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 32 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 16) bail();
+        w.writeBytes(b);
+      }
     }
     // _spare_at_144: spare
     {
@@ -22323,12 +22332,14 @@ function e699(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("ipv4" in value)) bail();
       const x = value.ipv4;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 4) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 8 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 4) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -22349,12 +22360,14 @@ function e700(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("ipv6_interface_id" in value)) bail();
       const x = value.ipv6_interface_id;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 8) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 16 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 8) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -22375,23 +22388,27 @@ function e701(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("ipv6_interface_id" in value)) bail();
       const x = value.ipv6_interface_id;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 8) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 16 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 8) bail();
+        w.writeBytes(b);
+      }
     }
     // ipv4: bytes
     {
       if (!("ipv4" in value)) bail();
       const x = value.ipv4;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 4) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 8 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 4) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -23372,12 +23389,14 @@ function e730(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("ipv4" in value)) bail();
       const x = value.ipv4;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 4) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 8 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 4) bail();
+        w.writeBytes(b);
+      }
     }
     // port: uint
     {
@@ -23404,12 +23423,14 @@ function e731(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("ipv6_prefix" in value)) bail();
       const x = value.ipv6_prefix;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 8) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 16 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 8) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -23524,12 +23545,14 @@ function e735(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("ipv4" in value)) bail();
       const x = value.ipv4;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 4) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 8 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 4) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -23550,12 +23573,14 @@ function e736(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("ipv6" in value)) bail();
       const x = value.ipv6;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 16) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 32 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 16) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -24344,23 +24369,27 @@ function e752(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 4) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 8 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 4) bail();
+        w.writeBytes(b);
+      }
     }
     // mask: bytes
     {
       if (!("mask" in value)) bail();
       const x = value.mask;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 4) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 8 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 4) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -24387,23 +24416,27 @@ function e753(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 16) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 32 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 16) bail();
+        w.writeBytes(b);
+      }
     }
     // mask: bytes
     {
       if (!("mask" in value)) bail();
       const x = value.mask;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 16) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 32 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 16) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -24430,12 +24463,14 @@ function e754(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("address" in value)) bail();
       const x = value.address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 16) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 32 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 16) bail();
+        w.writeBytes(b);
+      }
     }
     // prefix_length: uint
     {
@@ -24649,12 +24684,14 @@ function e761(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("mac_address" in value)) bail();
       const x = value.mac_address;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 6) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 12 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 6) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -25641,12 +25678,14 @@ function e786(v: unknown, w: BitWriter, env: EncodeEnv): void {
       if (0 <= lastGiven) {
         if (!("address" in value)) bail();
         const x = value.address;
-        let b: Uint8Array;
-        if (typeof x === 'string') b = fromHex(x);
-        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-        else bail();
-        if (b.length !== 16) bail();
-        w.writeBytes(b);
+        if (!(typeof x === 'string' && x.length === 32 && w.writeHex(x))) {
+          let b: Uint8Array;
+          if (typeof x === 'string') b = fromHex(x);
+          else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+          else bail();
+          if (b.length !== 16) bail();
+          w.writeBytes(b);
+        }
       }
     }
     // prefix_length: uint
@@ -29018,23 +29057,27 @@ function e863(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("gk_conf" in value)) bail();
       const x = value.gk_conf;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 16) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 32 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 16) bail();
+        w.writeBytes(b);
+      }
     }
     // gk_integ: bytes
     {
       if (!("gk_integ" in value)) bail();
       const x = value.gk_integ;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 16) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 32 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 16) bail();
+        w.writeBytes(b);
+      }
     }
     // lifetime: uint
     {
@@ -29956,58 +29999,38 @@ function e888(v: unknown, w: BitWriter, env: EncodeEnv): void {
 function e889(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
-  if (typeof value._raw === 'string') {
-    writeHexText(w, value._raw);
-    return;
-  }
-  let fn: EncodeFn | undefined;
   const name = value.message;
-  if (typeof name !== 'string') bail();
-  fn = m889.get(name);
-  if (fn === undefined) bail();
-  fn(value, w, env);
+  const fn = typeof name === 'string' ? m889.get(name) : undefined;
+  if (fn !== undefined) fn(value, w, env);
+  else if (typeof value._raw === 'string') writeHexText(w, value._raw);
+  else bail();
 }
 function e890(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
-  if (typeof value._raw === 'string') {
-    writeHexText(w, value._raw);
-    return;
-  }
-  let fn: EncodeFn | undefined;
   const name = value.message;
-  if (typeof name !== 'string') bail();
-  fn = m890.get(name);
-  if (fn === undefined) bail();
-  fn(value, w, env);
+  const fn = typeof name === 'string' ? m890.get(name) : undefined;
+  if (fn !== undefined) fn(value, w, env);
+  else if (typeof value._raw === 'string') writeHexText(w, value._raw);
+  else bail();
 }
 function e891(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
-  if (typeof value._raw === 'string') {
-    writeHexText(w, value._raw);
-    return;
-  }
-  let fn: EncodeFn | undefined;
   const name = value.message;
-  if (typeof name !== 'string') bail();
-  fn = m891.get(name);
-  if (fn === undefined) bail();
-  fn(value, w, env);
+  const fn = typeof name === 'string' ? m891.get(name) : undefined;
+  if (fn !== undefined) fn(value, w, env);
+  else if (typeof value._raw === 'string') writeHexText(w, value._raw);
+  else bail();
 }
 function e892(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
-  if (typeof value._raw === 'string') {
-    writeHexText(w, value._raw);
-    return;
-  }
-  let fn: EncodeFn | undefined;
   const name = value.message;
-  if (typeof name !== 'string') bail();
-  fn = m892.get(name);
-  if (fn === undefined) bail();
-  fn(value, w, env);
+  const fn = typeof name === 'string' ? m892.get(name) : undefined;
+  if (fn !== undefined) fn(value, w, env);
+  else if (typeof value._raw === 'string') writeHexText(w, value._raw);
+  else bail();
 }
 function e893(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
@@ -32902,16 +32925,11 @@ function e937(v: unknown, w: BitWriter, env: EncodeEnv): void {
 function e938(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
-  if (typeof value._raw === 'string') {
-    writeHexText(w, value._raw);
-    return;
-  }
-  let fn: EncodeFn | undefined;
   const name = value.message;
-  if (typeof name !== 'string') bail();
-  fn = m938.get(name);
-  if (fn === undefined) bail();
-  fn(value, w, env);
+  const fn = typeof name === 'string' ? m938.get(name) : undefined;
+  if (fn !== undefined) fn(value, w, env);
+  else if (typeof value._raw === 'string') writeHexText(w, value._raw);
+  else bail();
 }
 function e939(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
@@ -33042,16 +33060,11 @@ function e942(v: unknown, w: BitWriter, env: EncodeEnv): void {
 function e943(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
-  if (typeof value._raw === 'string') {
-    writeHexText(w, value._raw);
-    return;
-  }
-  let fn: EncodeFn | undefined;
   const name = value.message;
-  if (typeof name !== 'string') bail();
-  fn = m943.get(name);
-  if (fn === undefined) bail();
-  fn(value, w, env);
+  const fn = typeof name === 'string' ? m943.get(name) : undefined;
+  if (fn !== undefined) fn(value, w, env);
+  else if (typeof value._raw === 'string') writeHexText(w, value._raw);
+  else bail();
 }
 function e944(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
@@ -33084,16 +33097,11 @@ function e944(v: unknown, w: BitWriter, env: EncodeEnv): void {
 function e945(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
   const value = v as Obj;
-  if (typeof value._raw === 'string') {
-    writeHexText(w, value._raw);
-    return;
-  }
-  let fn: EncodeFn | undefined;
   const name = value.message;
-  if (typeof name !== 'string') bail();
-  fn = m945.get(name);
-  if (fn === undefined) bail();
-  fn(value, w, env);
+  const fn = typeof name === 'string' ? m945.get(name) : undefined;
+  if (fn !== undefined) fn(value, w, env);
+  else if (typeof value._raw === 'string') writeHexText(w, value._raw);
+  else bail();
 }
 function e946(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bail();
@@ -33416,12 +33424,14 @@ function e953(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("octets" in value)) bail();
       const x = value.octets;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 6) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 12 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 6) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -33502,12 +33512,14 @@ function e955(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("octets" in value)) bail();
       const x = value.octets;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 6) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 12 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 6) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -33534,12 +33546,14 @@ function e956(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("octets" in value)) bail();
       const x = value.octets;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 5) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 10 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 5) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -33566,12 +33580,14 @@ function e957(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("octets" in value)) bail();
       const x = value.octets;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 5) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 10 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 5) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
@@ -33619,12 +33635,14 @@ function e958(v: unknown, w: BitWriter, env: EncodeEnv): void {
     {
       if (!("octets" in value)) bail();
       const x = value.octets;
-      let b: Uint8Array;
-      if (typeof x === 'string') b = fromHex(x);
-      else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
-      else bail();
-      if (b.length !== 3) bail();
-      w.writeBytes(b);
+      if (!(typeof x === 'string' && x.length === 6 && w.writeHex(x))) {
+        let b: Uint8Array;
+        if (typeof x === 'string') b = fromHex(x);
+        else if (typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as Obj)._raw === 'string') b = fromHex((x as Obj)._raw as string);
+        else bail();
+        if (b.length !== 3) bail();
+        w.writeBytes(b);
+      }
     }
   }
   if (typeof value._padding === 'string') {
