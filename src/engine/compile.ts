@@ -302,6 +302,8 @@ function flagged(nodes: TreeNode[], severe: boolean): boolean {
 
 export class CompiledDecoder {
   private types = new Map<TypeIR, { fn?: TypeFn }>();
+  /** The root type's slot by protocol name. */
+  private roots = new Map<string, { fn?: TypeFn }>();
   /** The generated functions once linked; false when this decoder cannot use them. */
   private generated?: Readonly<Record<string, TypeFn>> | false;
   private bailOn: ReadonlySet<string>;
@@ -326,9 +328,12 @@ export class CompiledDecoder {
   }
 
   private run(bytes: Uint8Array, protocol: string, direction?: Direction, captured?: Map<string, string[]>): unknown {
-    const p = this.ir.protocols.get(protocol);
-    if (!p) return BAILED;
-    const root = this.type(this.ir.types.get(p.root)!);
+    let root = this.roots.get(protocol);
+    if (!root) {
+      const p = this.ir.protocols.get(protocol);
+      if (!p) return BAILED;
+      this.roots.set(protocol, (root = this.type(this.ir.types.get(p.root)!)));
+    }
     const c = new Cursor(bytes, 0, bytes.length * 8);
     try {
       const value = root.fn!(c, { direction, depth: 0, enclosing: [], schemes: this.opts.schemes, captured, tentative: 0 });
@@ -580,8 +585,9 @@ export class CompiledDecoder {
       const bits = related ? related(c, fr) : size === 'rest' ? c.end - c.pos : typeof size === 'number' ? size : undefined;
       const end = bits === undefined ? c.end : Math.min(c.end, c.pos + bits);
       node.bitOffset = c.pos;
-      node.children.length = 0;
-      node.expert.length = 0;
+      // Emptied only when filled: setting an array's length is a runtime call.
+      if (node.children.length) node.children.length = 0;
+      if (node.expert.length) node.expert.length = 0;
       const r = new BitReader(c.bytes, c.pos, end);
       let v: unknown;
       try {
@@ -669,7 +675,7 @@ export class CompiledDecoder {
       const payloadEnd = c.pos + payloadBits;
       const req: ProtectionRequest = {
         value,
-        enclosing: [...env.enclosing],
+        enclosing: env.enclosing.slice(),
         bytes: c.bytes,
         coverStart: (coversFrom >= 0 ? fr.starts[coversFrom] : undefined) ?? c.pos,
         coverEnd: payloadEnd,
