@@ -18,11 +18,23 @@ export function concat(chunks: readonly Uint8Array[]): Uint8Array {
 
 export const utf8Encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+/** 10^0 .. 10^22, each parsed from its decimal literal (exact). */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+/** One decoder for every text field of a capture's headers. */
+export const utf8Decoder = new TextDecoder();
+
 /**
  * Seconds in `ticks` units of base**-exponent seconds (pcap, pcapng timestamps), as the double nearest
- * to the exact value: the same double a decimal time string reads as.
+ * to the exact value: the same double a decimal time string reads as. A number of ticks is a safe integer.
  */
-export function tickSeconds(ticks: bigint, base: 2 | 10, exponent: number): number {
+export function tickSeconds(ticks: bigint | number, base: 2 | 10, exponent: number): number {
+  // Up to 2^53 ticks and 10^22 units both are exact doubles, and IEEE division rounds their quotient to the nearest.
+  if (typeof ticks === 'number' || (ticks >= 0n && ticks <= MAX_EXACT)) {
+    if (exponent <= 22) return Number(ticks) / (base === 2 ? 2 ** exponent : POWERS_OF_TEN[exponent]);
+    ticks = BigInt(ticks);
+  }
   const units = BigInt(base) ** BigInt(exponent);
   const whole = ticks / units;
   const fraction = ticks % units;

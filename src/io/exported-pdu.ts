@@ -1,4 +1,4 @@
-import { concat, dataView, utf8Encode } from './binary.js';
+import { concat, dataView, utf8Decoder, utf8Encode } from './binary.js';
 import { InputError } from './input-error.js';
 import { readTlvs, writeTlv } from './tlv.js';
 
@@ -29,7 +29,7 @@ export function decodeExportedPdu(data: Uint8Array, where: string): ExportedPdu 
   const result: ExportedPdu = { pdu: data.subarray(end) };
   for (const { code, value } of items) {
     if (code === TAG_DISSECTOR_NAME) {
-      const name = new TextDecoder().decode(value).replace(/\0+$/, '');
+      const name = utf8Decoder.decode(value).replace(/\0+$/, '');
       result.protocol = FROM_WIRESHARK.get(name) ?? name;
     } else if (code === TAG_IPV4_DST && value.length === 4) {
       result.destination = Array.from(value).join('.');

@@ -1,4 +1,4 @@
-import { dataView, pad4, tickSeconds } from './binary.js';
+import { dataView, pad4, tickSeconds, utf8Decoder } from './binary.js';
 import type { Frame } from './frame.js';
 import { InputError } from './input-error.js';
 import { type CapturedPacket, type PacketReadOptions, packetFrame } from './link-types.js';
@@ -118,11 +118,14 @@ function readEpb(block: Block, interfaces: readonly Interface[], where: string):
   const iface = interfaceAt(interfaces, view.getUint32(body, littleEndian), where);
   const captured = view.getUint32(body + 12, littleEndian);
   const packet = packetData(block, iface, body + 20, captured, where);
-  const ticks = (BigInt(view.getUint32(body + 4, littleEndian)) << 32n) | BigInt(view.getUint32(body + 8, littleEndian));
+  const high = view.getUint32(body + 4, littleEndian);
+  const low = view.getUint32(body + 8, littleEndian);
   const { base, exponent, offsetSeconds } = iface;
-  packet.time = tickSeconds(ticks + offsetSeconds * BigInt(base) ** BigInt(exponent), base, exponent);
+  // Most timestamps are safe integers: no BigInt for them.
+  const ticks = offsetSeconds === 0n && high < 0x200000 ? high * 2 ** 32 + low : ((BigInt(high) << 32n) | BigInt(low)) + offsetSeconds * BigInt(base) ** BigInt(exponent);
+  packet.time = tickSeconds(ticks, base, exponent);
   for (const { code, value } of blockOptions(block, body + 20 + pad4(captured))) {
-    if (code === OPT_COMMENT && packet.label === undefined) packet.label = new TextDecoder().decode(value);
+    if (code === OPT_COMMENT && packet.label === undefined) packet.label = utf8Decoder.decode(value);
     if (code === EPB_FLAGS && value.length === 4) {
       const bits = dataView(value).getUint32(0, littleEndian) & 3;
       if (bits === EPB_INBOUND || bits === EPB_OUTBOUND) packet.inbound = bits === EPB_INBOUND;

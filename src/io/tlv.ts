@@ -13,11 +13,12 @@ export interface Tlv {
  * `end` is the offset after the code-0 item, undefined when there was none.
  */
 export function readTlvs(bytes: Uint8Array, start: number, stop: number, littleEndian: boolean, lengthIncludesPadding: boolean, where: string): { items: Tlv[]; end?: number } {
-  const view = dataView(bytes);
+  // Read by octets rather than through a DataView: there is one list for each packet.
+  const u16 = (at: number) => (littleEndian ? bytes[at] | (bytes[at + 1] << 8) : (bytes[at] << 8) | bytes[at + 1]);
   const items: Tlv[] = [];
   for (let pos = start; pos + 4 <= stop; ) {
-    const code = view.getUint16(pos, littleEndian);
-    const length = view.getUint16(pos + 2, littleEndian);
+    const code = u16(pos);
+    const length = u16(pos + 2);
     pos += 4;
     if (code === 0) return { items, end: pos };
     if (pos + length > stop) throw new InputError(where, `option or tag ${code} runs past the end of its block`);
