@@ -1,5 +1,6 @@
 /** Renderings of field values: tree text (`-V`) and `-T fields` text, following tshark. */
 import type { EnumIR, SpareField, UintField } from '../grammar/ir.js';
+import { perKey } from '../grammar/memo.js';
 import { parseHex, toHex } from './hex.js';
 
 export { toHex };
@@ -24,7 +25,18 @@ export function enumLabel(e: EnumIR, v: number): string | undefined {
 /** The raw number as the field's base shows it in the tree: `0x7`, `5`. */
 const rawText = (f: UintField, v: number | bigint) => (f.base === 'hex' ? `0x${v.toString(16)}` : v.toString());
 
+/** The texts of a field of at most 8 bits, by value, made once each: most fields are small and repeat their values. */
+const smallTexts = perKey((_: UintField) => ({ display: [] as string[], show: [] as string[] }));
+const small = (f: UintField, v: number | bigint): v is number => f.bits <= 8 && typeof v === 'number';
+
+/** The tree text of an integer field: `Label: Name (raw)`, `Label: raw unit`, or its true/false text. */
 export function uintDisplay(f: UintField, v: number | bigint): string {
+  if (!small(f, v)) return displayOf(f, v);
+  const texts = smallTexts(f).display;
+  return (texts[v] ??= displayOf(f, v));
+}
+
+function displayOf(f: UintField, v: number | bigint): string {
   if (f.tfs) return `${f.label}: ${v ? f.tfs[0] : f.tfs[1]}`;
   const name = f.enum && typeof v === 'number' ? (enumLabel(f.enum, v) ?? 'Unknown') : '';
   if (name) return `${f.label}: ${name} (${rawText(f, v)})`;
@@ -33,6 +45,12 @@ export function uintDisplay(f: UintField, v: number | bigint): string {
 
 /** `-T fields` text: hex padded to the field type's width (`0x07`), decimal otherwise, booleans 1/0. */
 export function uintShow(f: UintField, v: number | bigint): string {
+  if (!small(f, v)) return showOf(f, v);
+  const texts = smallTexts(f).show;
+  return (texts[v] ??= showOf(f, v));
+}
+
+function showOf(f: UintField, v: number | bigint): string {
   if (f.tfs) return v ? '1' : '0';
   if (f.base === 'hex') return `0x${v.toString(16).padStart(f.typeBits / 4, '0')}`;
   return v.toString();
