@@ -48,44 +48,26 @@ function inProcess({ decode, dissectFull, encode }: Built, closures: Closures, i
     return corpus.length;
   });
   // The generated functions are long: V8 takes about a second of calls to optimise them all.
-  const warm = 1500;
-  const closed = measure(
-    'closures',
-    'msg',
-    () => {
-      for (const b of corpus) closures(b);
-      return corpus.length;
-    },
-    warm,
-  );
-  const compiled = measure(
-    'decode',
-    'msg',
-    () => {
-      for (const b of corpus) {
-        try {
-          decode(b);
-        } catch {
-          // a DecodeError counts as a decoded message
-        }
-      }
-      return corpus.length;
-    },
-    warm,
-  );
-  const encodedByInterpreter = measure('encode (interpreter)', 'msg', () => {
-    for (const v of values) interpretedEncode(v);
-    return values.length;
+  const each = <T>(name: string, items: readonly T[], run: (x: T) => void) =>
+    measure(
+      name,
+      'msg',
+      () => {
+        for (const x of items) run(x);
+        return items.length;
+      },
+      1500,
+    );
+  const closed = each('closures', corpus, closures);
+  const compiled = each('decode', corpus, (b) => {
+    try {
+      decode(b);
+    } catch {
+      // a DecodeError counts as a decoded message
+    }
   });
-  const encoded = measure(
-    'encode',
-    'msg',
-    () => {
-      for (const v of values) encode(v);
-      return values.length;
-    },
-    warm,
-  );
+  const encodedByInterpreter = each('encode (interpreter)', values, interpretedEncode);
+  const encoded = each('encode', values, (v) => encode(v));
   const vs = (x: number) => `interpreter ${rate(interpreted.perSecond)} (x${(x / interpreted.perSecond).toFixed(1)})`;
   return [
     {

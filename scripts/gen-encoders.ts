@@ -5,9 +5,9 @@
  * Each function does what the Encoder does for its type, unrolled: presence, constants, counts and
  * flags computed from the value, lengths patched once what they measure is written, octet strings,
  * codecs, lists, switches, dispatch by message name and a message's IEs (through writers shared by
- * the IEs written the same way). Whatever it does not write itself it hands to the Encoder, which
- * starts over: sealing, `_order`/`_extra`, and every value the Encoder would reject, so that its
- * errors stay the only ones. The code is TypeScript in the package: nothing is evaluated at run time.
+ * the IEs written the same way), in the order a value gives them too (`_order`, `_extra`). It throws
+ * to hand a value the Encoder would reject to the Encoder, which starts over, so that its errors stay
+ * the only ones (sealing never reaches it: encode() gives that to the Encoder). The code is TypeScript in the package: nothing is evaluated at run time.
  * test/library/generated.test.ts fails when the file is stale, and test/engine/encode-generated.test.ts
  * runs it against the Encoder.
  * Run: npm run generate (or npx tsx scripts/gen-encoders.ts)
@@ -29,10 +29,10 @@ const fits = (x: string, bits: number) => (bits <= 32 ? `${x} >>> 0 === ${x} && 
 /** Whether `x` is an object (not an array) holding raw octets (`_raw`). */
 const isRaw = (x: string) => `typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x}) && typeof (${x} as Obj)._raw === 'string'`;
 
-/** Raw octets standing for a value (`{_raw}`), as the Encoder writes them. */
 /** A dispatch by message name (neither on an IE nor on a key). */
 const byName = (t: TypeIR) => t.kind === 'dispatch' && !t.on && !t.key;
 
+/** Raw octets standing for a value (`{_raw}`), as the Encoder writes them. */
 const rawOr = (x: string, otherwise: string[]) => [`if (${isRaw(x)}) writeHexText(w, (${x} as Obj)._raw as string);`, 'else {', ...indent(otherwise), '}'];
 
 class Generator implements TypeBodies {
@@ -40,6 +40,8 @@ class Generator implements TypeBodies {
   private head = new ModuleConstants();
   /** IE writers by their body. */
   private ieWriters = new Map<string, string>();
+  /** Constants shared by expression (`shared`), by their expression. */
+  private byExpr = new Map<string, string>();
   /** The function of a type. */
   private fn: (t: TypeIR) => string;
 
@@ -53,8 +55,6 @@ class Generator implements TypeBodies {
     if (!name) this.byExpr.set(expr, (name = this.head.declare(`${prefix}${this.byExpr.size}`, expr)));
     return name;
   }
-
-  private byExpr = new Map<string, string>();
 
   /** A module-level table of the functions of cases, by key. */
   private table(name: string, cases: Iterable<[number | string, () => TypeIR]>, key: 'number' | 'string' = 'number'): string {
@@ -139,7 +139,8 @@ ${table.join('\n')}
       out.push(`const k = value${prop(t.key!)};`, "if (typeof k !== 'number') bail();", `fn = ${this.table(`d${n}`, t.cases)}.get(k);`);
     }
     if (t.default) out.push(`fn ??= ${this.fn(t.default())};`);
-    out.push('if (fn === undefined) bail();', 'fn(value, w, env);');
+    else out.push('if (fn === undefined) bail();');
+    out.push('fn(value, w, env);');
     return out;
   }
 

@@ -44,7 +44,7 @@ export function encode<M extends MessageValue = MessageValue>(value: NoInfer<M>,
 export function encode<const V>(value: V & NotAKnownMessage<V>, protocol?: string, opts?: EncodeOptions): Uint8Array;
 export function encode(value: unknown, protocol = 'nas-eps', opts: EncodeOptions = {}): Uint8Array {
   const ir = opts.grammar ?? defaultGrammar();
-  // Sealing, a value the generated code does not write (an `_order`, a bad field) and any other grammar go to the interpreter.
+  // Sealing, a value the grammar does not allow (the interpreter's error names the path) and any other grammar go to the interpreter.
   const fast = opts.seal || !isDefaultGrammar(ir) ? undefined : generated(ir).compiled(value, protocol);
   return fast ?? encodeWith(value, protocol, opts);
 }

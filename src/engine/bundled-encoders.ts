@@ -127,7 +127,6 @@ function e0(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d0.get(k);
   fn ??= e3;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e1(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -13014,7 +13013,6 @@ function e510(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d510.get(k);
   fn ??= e515;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e511(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -15234,7 +15232,6 @@ function e547(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d547.get(k);
   fn ??= e551;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e548(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -18160,7 +18157,6 @@ function e611(v: unknown, w: BitWriter, env: EncodeEnv): void {
   const k = ieField(env.messages.at(-1), on611);
   if (k !== undefined) fn = d611.get(k);
   fn ??= e612;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e612(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -22700,7 +22696,6 @@ function e711(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d711.get(k);
   fn ??= e718;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e712(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -23195,7 +23190,6 @@ function e723(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d723.get(k);
   fn ??= e729;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e724(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -24813,7 +24807,6 @@ function e765(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d765.get(k);
   fn ??= e771;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e766(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -26750,7 +26743,6 @@ function e817(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d817.get(k);
   fn ??= e823;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e818(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -27053,7 +27045,6 @@ function e824(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d824.get(k);
   fn ??= e829;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e825(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -27337,7 +27328,6 @@ function e830(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d830.get(k);
   fn ??= e834;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e831(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -31206,7 +31196,6 @@ function e918(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d918.get(k);
   fn ??= e924;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e919(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -31221,7 +31210,6 @@ function e919(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d919.get(k);
   fn ??= e924;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e920(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -31236,7 +31224,6 @@ function e920(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d920.get(k);
   fn ??= e924;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e921(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -31251,7 +31238,6 @@ function e921(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d921.get(k);
   fn ??= e924;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e922(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -31266,7 +31252,6 @@ function e922(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d922.get(k);
   fn ??= e924;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e923(v: unknown, w: BitWriter, env: EncodeEnv): void {
@@ -31281,7 +31266,6 @@ function e923(v: unknown, w: BitWriter, env: EncodeEnv): void {
   if (typeof k !== 'number') bail();
   fn = d923.get(k);
   fn ??= e924;
-  if (fn === undefined) bail();
   fn(value, w, env);
 }
 function e924(v: unknown, w: BitWriter, env: EncodeEnv): void {

@@ -47,9 +47,9 @@ function hexBytes(v: unknown, path: string): Uint8Array {
   }
 }
 
-/** Writes octets given as hex text: plain hex straight into the writer, any other form (or an EncodeError at `path`) through fromHex. */
+/** Writes octets given as hex text: plain hex straight into the writer, any other form through hexBytes (an EncodeError at `path` for bad hex). */
 export function writeHexText(w: BitWriter, v: unknown, path = ''): void {
-  if (typeof v !== 'string' || !w.writeHex(v)) writeHexText(w, v, path);
+  if (typeof v !== 'string' || !w.writeHex(v)) w.writeBytes(hexBytes(v, path));
 }
 
 /**
@@ -77,26 +77,41 @@ export interface EncodeEnv {
 /** A type written by code generated ahead of time (scripts/gen-encoders.ts); it throws to hand the value over. */
 export type EncodeFn = (v: unknown, w: BitWriter, env: EncodeEnv) => void;
 
+/** What writing a message's optional part does at each step. */
+interface OrderSteps {
+  /** An optional IE, by id: its IEI, then its value. */
+  ie(id: string): void;
+  /** The octets of an unknown IE (`_extra[k].hex`). */
+  extra(hex: unknown, k: string): void;
+  refuse(why: string): never;
+}
+
 /**
- * A message's optional IEs in the order its value gives (`_order`, with `_extra` octets), for the
- * generated code: `writers` writes each IE (its IEI first), by id, in the grammar's order. Throws
- * where the Encoder refuses the value.
+ * A message's optional IEs in the order its value gives them (`_order`; without one, the IEs it has
+ * in the grammar's order `ids`, then its `_extra` octets), each handed to `steps`. An order naming
+ * what the message does not have, or leaving out an IE the value has, is refused.
  */
-export function writeOrdered(value: Obj, writers: ReadonlyMap<string, EncodeFn>, w: BitWriter, env: EncodeEnv): void {
-  const extra = Array.isArray(value._extra) ? (value._extra as Array<{ hex: string }>) : [];
-  const order = Array.isArray(value._order) ? (value._order as string[]) : [...[...writers.keys()].filter((id) => id in value), ...extra.map((_, k) => `#${k}`)];
+export function inOrder(value: Obj, ids: readonly string[], label: string, steps: OrderSteps): void {
+  const extra = Array.isArray(value._extra) ? (value._extra as Array<{ hex: unknown }>) : [];
+  const order: unknown[] = Array.isArray(value._order) ? value._order : [...ids.filter((id) => id in value), ...extra.map((_, k) => `#${k}`)];
   for (const id of order) {
+    if (typeof id !== 'string') steps.refuse(`expected IE names and #k, got ${JSON.stringify(id)}`);
     if (id.startsWith('#')) {
       const e = extra[Number(id.slice(1))];
-      if (!e) bail();
-      writeHexText(w, e.hex);
-      continue;
-    }
-    const write = writers.get(id);
-    if (!write) bail();
-    write(value[id], w, env);
+      if (!e) steps.refuse(`no _extra entry ${id}`);
+      steps.extra(e.hex, id.slice(1));
+    } else if (ids.includes(id)) steps.ie(id);
+    else steps.refuse(`"${id}" is not an optional IE of ${label}`);
   }
-  for (const id of writers.keys()) if (id in value && !order.includes(id)) bail();
+  for (const id of ids) if (id in value && !order.includes(id)) steps.refuse(`leaves out ${id}`);
+}
+
+/**
+ * The generated code's optional part in the order its value gives: `writers` writes each IE (its
+ * IEI first), by id, in the grammar's order. Throws where the Encoder refuses the value.
+ */
+export function writeOrdered(value: Obj, writers: ReadonlyMap<string, EncodeFn>, w: BitWriter, env: EncodeEnv): void {
+  inOrder(value, [...writers.keys()], '', { ie: (id) => writers.get(id)!(value[id], w, env), extra: (hex) => writeHexText(w, hex), refuse: bail });
 }
 
 export class Encoder {
@@ -114,8 +129,8 @@ export class Encoder {
   ) {}
 
   /**
-   * The value written by the generated code, or undefined when it hands the value over: one written in
-   * an order the value gives, or not what the grammar allows (the interpreter says why).
+   * The value written by the generated code, or undefined when it hands the value over: one the
+   * grammar does not allow (the interpreter says why).
    */
   compiled(value: unknown, protocol: string): Uint8Array | undefined {
     const root = this.ir.protocols.get(protocol)?.root;
@@ -365,30 +380,24 @@ export class Encoder {
         this.halfValue(ie, value, w, path);
       } else this.ieBody(ie, value[ie.id] ?? {}, w, childPointer(path, ie.id));
     }
-    const optional = t.optional;
-    const extra = Array.isArray(value._extra) ? (value._extra as Array<{ hex: string }>) : [];
-    const order = Array.isArray(value._order) ? (value._order as string[]) : [...optional.filter((ie) => ie.id in value).map((ie) => ie.id), ...extra.map((_, k) => `#${k}`)];
-    for (const id of order) {
-      if (id.startsWith('#')) {
-        const e = extra[Number(id.slice(1))];
-        if (!e) throw new EncodeError(childPointer(path, '_order'), `no _extra entry ${id}`);
-        writeHexText(w, e.hex, childPointer(childPointer(path, '_extra'), id.slice(1)));
-        continue;
-      }
-      const ie = optional.find((x) => x.id === id);
-      if (!ie) throw new EncodeError(childPointer(path, '_order'), `"${id}" is not an optional IE of ${t.label}`);
-      if (ie.half) {
-        w.write(ie.iei!, 4);
-        if (ie.format === 'T') w.write(0, 4);
-        else this.nibble(ie, value[ie.id], w, childPointer(path, ie.id));
-        continue;
-      }
-      w.write(ie.iei!, 8);
-      if (ie.format !== 'T') this.ieBody(ie, value[ie.id], w, childPointer(path, ie.id));
-    }
-    for (const ie of optional) {
-      if (ie.id in value && !order.includes(ie.id)) throw new EncodeError(childPointer(path, '_order'), `leaves out ${ie.id}`);
-    }
+    const ids = t.optional.map((ie) => ie.id);
+    inOrder(value, ids, t.label, {
+      ie: (id) => {
+        const ie = t.optional[ids.indexOf(id)];
+        if (ie.half) {
+          w.write(ie.iei!, 4);
+          if (ie.format === 'T') w.write(0, 4);
+          else this.nibble(ie, value[ie.id], w, childPointer(path, ie.id));
+          return;
+        }
+        w.write(ie.iei!, 8);
+        if (ie.format !== 'T') this.ieBody(ie, value[ie.id], w, childPointer(path, ie.id));
+      },
+      extra: (hex, k) => writeHexText(w, hex, childPointer(childPointer(path, '_extra'), k)),
+      refuse: (why) => {
+        throw new EncodeError(childPointer(path, '_order'), why);
+      },
+    });
   }
 
   private halfValue(ie: IEIR, value: Obj, w: BitWriter, path: string): void {

@@ -92,7 +92,7 @@ export function textValue(bytes: Uint8Array, text: 'ascii' | 'utf8'): string | {
   }
 }
 
-/** A text field's octets; 'ascii' text is Latin-1, an octet a UTF-16 unit (its low 8 bits), as BitWriter.writeLatin1 writes it. */
+/** A text field's octets; 'ascii' text is an octet a UTF-16 unit, its low 8 bits (Latin-1 for what decodes), as BitWriter.writeLatin1 writes it. */
 export function textBytes(value: string, text: 'ascii' | 'utf8'): Uint8Array {
   return text === 'ascii' ? Uint8Array.from({ length: value.length }, (_, i) => value.charCodeAt(i) & 0xff) : new TextEncoder().encode(value);
 }

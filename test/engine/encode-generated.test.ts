@@ -18,11 +18,12 @@ const generated = new Encoder(ir, bundledEncoders);
 const deep = process.env.MTCGK_DEEP === '1';
 const seed = 20261206;
 
-/** The interpreter's octets, or the message of its refusal. */
+/** The interpreter's octets, or the message of its refusal, which is always an EncodeError naming the path. */
 function reference(value: unknown, protocol: string): Uint8Array | string {
   try {
     return interpreter.encode(value, protocol);
   } catch (e) {
+    expect(e).toBeInstanceOf(EncodeError);
     return (e as Error).message;
   }
 }
@@ -143,6 +144,15 @@ describe('generated encoder', () => {
       expect(agree(withOrder(v, order.slice(1)), 'nas-eps')).toBe(false);
       expect(agree(withOrder(v, [...order, 'no_such_ie']), 'nas-eps')).toBe(false);
     }
+  });
+
+  it('writes free-form hex as the interpreter does, and hands bad hex over to its EncodeError', () => {
+    const request = { message: 'identity_request', identity_type: { type: 1 } };
+    expect(encode({ ...request, _trailing: 'ab cd' })).toEqual(interpreter.encode({ ...request, _trailing: 'abcd' }, 'nas-eps'));
+    expect(encode({ _raw: '07 55 01' }, 'nas-eps')).toEqual(Uint8Array.of(0x07, 0x55, 0x01));
+    expect(() => encode({ ...request, _trailing: 'abc' })).toThrow(EncodeError);
+    expect(() => encode({ ...request, _trailing: 'abc' })).toThrow(/_trailing/);
+    expect(() => encode({ _raw: 5 }, 'nas-eps')).toThrow(EncodeError);
   });
 
   it('encode() hands over to the interpreter what it does not write: bad values (with its error), unknown protocols', () => {
