@@ -24,10 +24,6 @@ export class ModuleConstants {
   readonly lines: string[] = [];
   private exprs = new Map<string, string>();
 
-  get size(): number {
-    return this.exprs.size;
-  }
-
   /** A constant declared once however many functions use it. */
   declare(name: string, expr: string): string {
     const had = this.exprs.get(name);

@@ -40,6 +40,8 @@ class Generator implements TypeBodies {
   private head = new ModuleConstants();
   /** IE writers by their body. */
   private ieWriters = new Map<string, string>();
+  /** Switch fields written so far: their constants are named by it. */
+  private switches = 0;
   /** Constants shared by expression (`shared`), by their expression. */
   private byExpr = new Map<string, string>();
   /** The function of a type. */
@@ -340,7 +342,7 @@ ${table.join('\n')}
         ];
       }
       case 'switch': {
-        const n = this.head.size;
+        const n = this.switches++;
         const pick = switchPick(f, 'EncodeFn', {
           val: (id) => scope(index.get(id)),
           fn: (t) => this.fn(t),

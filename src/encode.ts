@@ -5,13 +5,13 @@
  */
 import { type EncodeOptions, encodeWith } from './api.js';
 import { bundledEncoders } from './engine/bundled-encoders.js';
-import { Encoder } from './engine/encode.js';
+import { generatedEncoder } from './engine/encode.js';
 import { defaultGrammar, isDefaultGrammar } from './grammar/default.js';
 import { perKey } from './grammar/memo.js';
 import type { GrammarIR } from './grammar/ir.js';
 import type { MessageName, MessageValue, ProtocolName } from './types/messages.js';
 
-const generated = perKey((ir: GrammarIR) => new Encoder(ir, bundledEncoders));
+const generated = perKey((ir: GrammarIR) => generatedEncoder(ir, bundledEncoders));
 
 /** A type built (within a few levels) from loosely typed parts: `unknown`, `any` or string-indexed records. */
 type Loose<V, D extends unknown[] = []> = D['length'] extends 8
@@ -45,6 +45,6 @@ export function encode<const V>(value: V & NotAKnownMessage<V>, protocol?: strin
 export function encode(value: unknown, protocol = 'nas-eps', opts: EncodeOptions = {}): Uint8Array {
   const ir = opts.grammar ?? defaultGrammar();
   // Sealing, a value the grammar does not allow (the interpreter's error names the path) and any other grammar go to the interpreter.
-  const fast = opts.seal || !isDefaultGrammar(ir) ? undefined : generated(ir).compiled(value, protocol);
+  const fast = opts.seal || !isDefaultGrammar(ir) ? undefined : generated(ir)(value, protocol);
   return fast ?? encodeWith(value, protocol, opts);
 }

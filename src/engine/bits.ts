@@ -1,4 +1,11 @@
-import { HEX_DIGITS, hexValue } from './hex.js';
+import { HEX_DIGITS } from './hex.js';
+
+/** The octet spelt by the hex digits at 2i and 2i+1, or a negative number when either is no digit. */
+function hexOctet(hex: string, i: number): number {
+  const hi = hex.charCodeAt(2 * i);
+  const lo = hex.charCodeAt(2 * i + 1);
+  return (hi | lo) < 256 ? (HEX_DIGITS[hi] << 4) | HEX_DIGITS[lo] : -1;
+}
 
 /** The `bits` (<= 53) at bit offset `pos`, MSB first, as a number. */
 export function bitsAt(bytes: Uint8Array, pos: number, bits: number): number {
@@ -111,10 +118,7 @@ export class BitWriter {
       this.pos = pos + bits;
       return;
     }
-    if (room === 8 && (bits & 7) === 0 && bits <= 32 && value >>> 0 === value) {
-      // Whole octets of a 32-bit integer: shifts, no division.
-      let at = pos >> 3;
-      for (let s = bits - 8; s >= 0; s -= 8) buf[at++] = (value >>> s) & 0xff;
+    if (this.octetsAt(pos, value, bits)) {
       this.pos = pos + bits;
       return;
     }
@@ -126,6 +130,17 @@ export class BitWriter {
       this.pos += take;
       left -= take;
     }
+  }
+
+  /**
+   * Puts a 32-bit integer's whole octets at an octet boundary `at` (shifts, no division, no OR) and
+   * says so; does nothing and says false for anything else.
+   */
+  private octetsAt(at: number, value: number, bits: number): boolean {
+    if ((at & 7) !== 0 || (bits & 7) !== 0 || bits > 32 || value >>> 0 !== value) return false;
+    let i = at >> 3;
+    for (let s = bits - 8; s >= 0; s -= 8) this.buf[i++] = (value >>> s) & 0xff;
+    return true;
   }
 
   writeBig(value: bigint, bits: number): void {
@@ -155,12 +170,8 @@ export class BitWriter {
 
   /** Overwrites `bits` at an earlier absolute offset (length fields computed after their value). */
   patch(at: number, value: number, bits: number): void {
-    if ((at & 7) === 0 && (bits & 7) === 0 && bits <= 32 && value >>> 0 === value) {
-      // Whole octets (most length fields): overwritten, no bit loop.
-      let i = at >> 3;
-      for (let s = bits - 8; s >= 0; s -= 8) this.buf[i++] = (value >>> s) & 0xff;
-      return;
-    }
+    // Whole octets (most length fields) are overwritten as they are written: no bits to clear first.
+    if (this.octetsAt(at, value, bits)) return;
     const save = this.pos;
     this.pos = at;
     for (let i = 0; i < bits; i++) {
@@ -193,25 +204,14 @@ export class BitWriter {
   writeHex(hex: string): boolean {
     const n = hex.length >> 1;
     if (hex.length & 1) return false;
+    for (let i = 0; i < n; i++) if (hexOctet(hex, i) < 0) return false;
     if ((this.pos + n * 8 + 7) >> 3 > this.buf.length) this.grow(n * 8);
     if (this.pos & 7) {
-      for (let i = 0; i < hex.length; i++) if (hexValue(hex.charCodeAt(i)) < 0) return false;
-      for (let i = 0; i < n; i++) this.write(hexValue(hex.charCodeAt(2 * i)) * 16 + hexValue(hex.charCodeAt(2 * i + 1)), 8);
+      for (let i = 0; i < n; i++) this.write(hexOctet(hex, i), 8);
       return true;
     }
-    // Aligned: one pass, the octets past `pos` being zero until written, and zero again if a digit is bad.
-    const buf = this.buf;
     const at = this.pos >> 3;
-    for (let i = 0; i < n; i++) {
-      const hi = hex.charCodeAt(2 * i);
-      const lo = hex.charCodeAt(2 * i + 1);
-      const v = (hi | lo) < 256 ? (HEX_DIGITS[hi] << 4) | HEX_DIGITS[lo] : -1;
-      if (v < 0) {
-        buf.fill(0, at, at + i);
-        return false;
-      }
-      buf[at + i] = v;
-    }
+    for (let i = 0; i < n; i++) this.buf[at + i] = hexOctet(hex, i);
     this.pos += n * 8;
     return true;
   }

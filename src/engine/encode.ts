@@ -6,6 +6,7 @@
 import { CODECS } from '../codecs/index.js';
 import type { FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR } from '../grammar/ir.js';
 import { switchCase } from '../grammar/ir.js';
+import { perKey } from '../grammar/memo.js';
 import { caseFor, ieField } from '../grammar/reach.js';
 import { BitWriter, semiOctets, toOctet } from './bits.js';
 import { bail, type Obj } from './cursor.js';
@@ -114,29 +115,17 @@ export function writeOrdered(value: Obj, writers: ReadonlyMap<string, EncodeFn>,
   inOrder(value, [...writers.keys()], '', { ie: (id) => writers.get(id)!(value[id], w, env), extra: (hex) => writeHexText(w, hex), refuse: bail });
 }
 
-export class Encoder {
-  /** The sealers of the encode() call under way, by scheme name. */
-  private sealers?: Readonly<Record<string, Sealer>>;
-  /** The L3 messages being written, outermost first (a dispatch on an earlier IE looks at the innermost). */
-  private messages: Obj[] = [];
-  /** The generated code's writer, kept from one value to the next. */
-  private scratch = new BitWriter();
-
-  /** `generated`: this grammar's types as generated code, by type name (the bundled grammar's). */
-  constructor(
-    readonly ir: GrammarIR,
-    private readonly generated?: Readonly<Record<string, EncodeFn>>,
-  ) {}
-
-  /**
-   * The value written by the generated code, or undefined when it hands the value over: one the
-   * grammar does not allow (the interpreter says why).
-   */
-  compiled(value: unknown, protocol: string): Uint8Array | undefined {
-    const root = this.ir.protocols.get(protocol)?.root;
-    const fn = root === undefined ? undefined : this.generated?.[root];
+/**
+ * Writes values with the generated code of `ir`'s types (`fns`, by type name): the octets, or
+ * undefined when it hands the value over, one the grammar does not allow (the Encoder says why).
+ */
+export function generatedEncoder(ir: GrammarIR, fns: Readonly<Record<string, EncodeFn>>): (value: unknown, protocol: string) => Uint8Array | undefined {
+  // One writer, kept from one value to the next.
+  const w = new BitWriter();
+  return (value, protocol) => {
+    const root = ir.protocols.get(protocol)?.root;
+    const fn = root === undefined ? undefined : fns[root];
     if (!fn) return undefined;
-    const w = this.scratch;
     w.reset();
     try {
       fn(value, w, { messages: [] });
@@ -144,7 +133,19 @@ export class Encoder {
       return undefined;
     }
     return w.finish();
-  }
+  };
+}
+
+/** The ids of a message's optional IEs, in the grammar's order. */
+const optionalIds = perKey((t: L3MessageType) => t.optional.map((ie) => ie.id));
+
+export class Encoder {
+  /** The sealers of the encode() call under way, by scheme name. */
+  private sealers?: Readonly<Record<string, Sealer>>;
+  /** The L3 messages being written, outermost first (a dispatch on an earlier IE looks at the innermost). */
+  private messages: Obj[] = [];
+
+  constructor(readonly ir: GrammarIR) {}
 
   encode(value: unknown, protocol: string, sealers?: Readonly<Record<string, Sealer>>): Uint8Array {
     const p = this.ir.protocols.get(protocol);
@@ -380,7 +381,7 @@ export class Encoder {
         this.halfValue(ie, value, w, path);
       } else this.ieBody(ie, value[ie.id] ?? {}, w, childPointer(path, ie.id));
     }
-    const ids = t.optional.map((ie) => ie.id);
+    const ids = optionalIds(t);
     inOrder(value, ids, t.label, {
       ie: (id) => {
         const ie = t.optional[ids.indexOf(id)];

@@ -97,10 +97,10 @@ export class NasSecurity implements ProtectionScheme {
   }
 
   open(req: ProtectionRequest): Opened {
+    const payload = req.bytes.subarray(req.payloadStart >> 3, req.payloadEnd >> 3);
     this.current = undefined;
-    const payload = () => req.bytes.subarray(req.payloadStart >> 3, req.payloadEnd >> 3);
     // Without keys the payload is read as plain where it can be (null ciphering assumed, and marked so).
-    if (!this.contexts.length) return req.ciphered ? { plaintext: payload(), assumed: true } : {};
+    if (!this.contexts.length) return req.ciphered ? { plaintext: payload, assumed: true } : {};
     // The MAC covers the payload as sent: it is checked before anything is deciphered or decoded.
     const v = this.verify(req);
     this.verdicts.set(req, v);
@@ -109,8 +109,7 @@ export class NasSecurity implements ProtectionScheme {
     const eea = v.eea;
     this.current = { context: c, count: v.count!, direction: v.direction!, eea, knasenc: (alg) => keysOf(c, alg, v.eia!).knasenc };
     if (!req.ciphered || eea === undefined) return {};
-    const ciphertext = payload();
-    const plaintext = encrypt(eea, keysOf(c, eea, v.eia!).knasenc, v.count!, NAS_BEARER, directionBit(v.direction!), ciphertext, ciphertext.length * 8);
+    const plaintext = encrypt(eea, keysOf(c, eea, v.eia!).knasenc, v.count!, NAS_BEARER, directionBit(v.direction!), payload, payload.length * 8);
     return { plaintext, assumed: eea === 0 };
   }
 
