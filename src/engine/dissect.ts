@@ -19,15 +19,45 @@ import { expertOf, findNode, treeNode, walk, type TreeNode } from './tree.js';
 
 type Obj = Record<string, unknown>;
 
-/** Values of a struct's earlier integer fields, for relations, switches and presence. */
+/**
+ * A struct's decoding state, by field index: the values of its earlier integer fields (for
+ * relations, switches and presence) and where its present fields started (for length spans).
+ */
 interface Scope {
-  values: Map<string, number>;
+  vals: Array<number | undefined>;
+  starts: Array<number | undefined>;
   defs: FieldIR[];
-  /** Bit offsets where the present fields started (for length spans). */
-  starts?: Map<string, number>;
+  plan: ListPlan;
   spans?: Map<string, FieldSpan>;
   /** Where the struct starts (spare bits to an octet boundary count from it). */
-  origin?: number;
+  origin: number;
+  /** The verdict of a protected payload, given once the struct's last field is read. */
+  closing?: (truncated?: boolean) => void;
+}
+
+/** What the dissector works out once per field list: field indices by id, and the index each presence looks at. */
+interface ListPlan {
+  at: ReadonlyMap<string, number>;
+  /** For a field present by another's value (`flag`, `in`): that field's index, else -1. */
+  presentBy: Int16Array;
+}
+
+const listPlan = perKey((fields: FieldIR[]): ListPlan => {
+  const at = new Map(fields.map((f, i) => [f.id, i]));
+  const presentBy = Int16Array.from(fields, (f) => (f.presence.kind === 'flag' || f.presence.kind === 'in' ? (at.get(f.presence.field) ?? -1) : -1));
+  return { at, presentBy };
+});
+
+/** The value of an earlier integer field of the struct, by id. */
+function intOf(scope: Scope, id: string): number | undefined {
+  const i = scope.plan.at.get(id);
+  return i === undefined ? undefined : scope.vals[i];
+}
+
+/** Where a present field of the struct started, by id. */
+function startOf(scope: Scope, id: string): number | undefined {
+  const i = scope.plan.at.get(id);
+  return i === undefined ? undefined : scope.starts[i];
 }
 
 /** Where a field was: its bits and the index of its node among its parent's children. */
@@ -192,12 +222,12 @@ export class Dissector {
         // A suffix keeps its place before what the type contains adds (a CP layer's text, then its RP layer's).
         const suffix = t.infoSuffix ? this.info.push({ suffix: '' }) - 1 : -1;
         const start = r.pos;
-        let ints: ReadonlyMap<string, number> = NONE;
+        let scope: Scope | undefined;
         const derived = t.derived && derivedParts(t.derived);
         const spans = derived?.at.length ? new Map<string, FieldSpan>() : undefined;
         try {
           if (t.undecoded) this.undecoded(t.label, t.undecoded, r, parent, path);
-          ints = this.fields(t.fields, r, parent, value, path, NONE, t.protection, spans);
+          scope = this.fields(t.fields, r, parent, value, path, NONE, t.protection, spans);
         } finally {
           if (t.message) this.enclosing.pop();
           // A type cut short still adds its text: the name of an LPP message whose body is not decoded.
@@ -205,11 +235,17 @@ export class Dissector {
         }
         if (t.padTo) this.padding(t.padTo, r.pos - start, r, parent, value, path);
         // Derivations see every integer field, those the value leaves out (flags, constants) too.
-        for (const k of t.keep ?? []) if (ints.has(k.field)) this.kept.set(k.name, ints.get(k.field)!);
+        for (const k of t.keep ?? []) {
+          const v = intOf(scope!, k.field);
+          if (v !== undefined) this.kept.set(k.name, v);
+        }
         if (derived) {
           // The value's keys, and the integers it leaves out.
           const values: Obj = { ...value };
-          for (const [k, v] of ints) if (!(k in values)) values[k] = v;
+          for (let i = 0; i < t.fields.length; i++) {
+            const v = scope!.vals[i];
+            if (v !== undefined && !(t.fields[i].id in values)) values[t.fields[i].id] = v;
+          }
           const ctx = { direction: this.linkDirection(), messages: this.enclosing, kept: this.kept };
           const widths = widthsOf(t.fields);
           parent.children.push(...derivedNodes(derived.whole, values, start, r.pos, ctx, widths));
@@ -269,7 +305,7 @@ export class Dissector {
 
   /**
    * Decodes a struct's fields; `scope` collects earlier values for relations, switches and presence;
-   * returns the integer values. `spans` gets the bits and node index of each present field.
+   * returns that state. `spans` gets the bits and node index of each present field.
    */
   fields(
     fields: FieldIR[],
@@ -280,27 +316,26 @@ export class Dissector {
     consts: ReadonlyMap<string, number>,
     protection?: ProtectionIR,
     spans?: Map<string, FieldSpan>,
-  ): Map<string, number> {
-    const starts = new Map<string, number>();
-    const scope: Scope = { values: new Map(), defs: fields, starts, spans, origin: r.pos };
-    let closing: ((truncated?: boolean) => void) | undefined;
+  ): Scope {
+    const scope: Scope = { vals: new Array(fields.length), starts: new Array(fields.length), defs: fields, plan: listPlan(fields), spans, origin: r.pos, closing: undefined };
     try {
-      this.fieldList(fields, r, parent, value, path, consts, scope, protection, (c) => (closing = c));
+      this.fieldList(fields, r, parent, value, path, consts, scope, protection);
     } catch (e) {
       // A cut protected struct still gets its verdict: a scheme holding keys must not call it unverified.
       if (e instanceof Stop && protection) {
-        if (closing) closing(true);
-        else this.cutBeforePayload(protection, r, parent, value, path, starts);
+        if (scope.closing) scope.closing(true);
+        else this.cutBeforePayload(protection, r, parent, value, path, scope);
       }
       throw e;
     }
     // The scheme's verdict comes once every field (a trailing MAC too) is decoded.
-    closing?.();
+    scope.closing?.();
     // A relation whose targets are all absent is not derivable: keep its value.
-    for (const f of fields) {
-      if (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' && scope.values.has(f.id) && !f.relation.targets.some((t) => t in value)) value[f.id] = scope.values.get(f.id);
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
+      if (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' && scope.vals[i] !== undefined && !f.relation.targets.some((t) => t in value)) value[f.id] = scope.vals[i];
     }
-    return scope.values;
+    return scope;
   }
 
   private fieldList(
@@ -312,9 +347,9 @@ export class Dissector {
     consts: ReadonlyMap<string, number>,
     scope: Scope,
     protection: ProtectionIR | undefined,
-    setClosing: (c: (truncated?: boolean) => void) => void,
   ): void {
-    const starts = scope.starts!;
+    const { vals, starts } = scope;
+    const presentBy = scope.plan.presentBy;
     const measured = startsRead(fields, protection);
     // Tail fields: once one does not fit in what remains, the type ends there (a truncated CSN.1 string).
     let cut = false;
@@ -322,31 +357,32 @@ export class Dissector {
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i];
       const p = f.presence;
-      if (p.kind === 'flag' && !scope.values.get(p.field)) continue;
-      if (p.kind === 'in' && !p.values.includes(scope.values.get(p.field) ?? -1)) continue;
+      if (p.kind === 'flag' && !(presentBy[i] >= 0 && vals[presentBy[i]])) continue;
+      if (p.kind === 'in' && !p.values.includes((presentBy[i] >= 0 ? vals[presentBy[i]] : undefined) ?? -1)) continue;
       if (p.kind === 'tail' && (cut || r.remaining < tailNeed(f))) {
         cut = true;
         continue;
       }
-      if (f.kind === 'spare' && f.bits === 'octet' && toOctet(scope.origin ?? 0, r.pos) === 0) continue;
+      if (f.kind === 'spare' && f.bits === 'octet' && toOctet(scope.origin, r.pos) === 0) continue;
       if (p.kind === 'tail') lastTail = i;
       const start = r.pos;
-      if (measured[i]) starts.set(f.id, start);
+      if (measured[i]) starts[i] = start;
       if (protection && f.id === protection.payload) {
-        setClosing(this.protectedPayload(f, protection, r, parent, value, path, starts, scope));
+        scope.closing = this.protectedPayload(f, protection, r, parent, value, path, scope);
         continue;
       }
       const fpath = childPointer(path, f.id);
       const at = parent.children.length;
-      const v = this.field(f, r, parent, fpath, scope, consts.get(f.id));
+      const c = consts.size ? consts.get(f.id) : undefined;
+      const v = this.field(f, r, parent, fpath, scope, c);
       scope.spans?.set(f.id, { start, end: r.pos, child: at });
       if (f.render) renderNode(f.render, parent.children[at], r.bytes);
-      if (f.kind === 'uint' && typeof v === 'number') scope.values.set(f.id, v);
+      if (f.kind === 'uint' && typeof v === 'number') vals[i] = v;
       if (f.kind === 'spare') {
         if (v !== f.value) value[f.id] = v;
-      } else if (f.kind === 'uint' && (f.relation || consts.has(f.id) || f.constValue !== undefined)) {
-        const c = consts.get(f.id) ?? f.constValue;
-        if (c !== undefined && v !== c) value[f.id] = v;
+      } else if (f.kind === 'uint' && (f.relation || c !== undefined || f.constValue !== undefined)) {
+        const k = c ?? f.constValue;
+        if (k !== undefined && v !== k) value[f.id] = v;
       } else {
         value[f.id] = v;
       }
@@ -356,7 +392,7 @@ export class Dissector {
     // The last tail field read is kept when nothing after it is in the value (a presence flag the
     // encoder would derive): the encoder writes the tail fields up to it, so the value ends where the data did.
     const last = lastTail >= 0 ? fields[lastTail] : undefined;
-    if (last && !(last.id in value) && scope.values.has(last.id) && !fields.slice(lastTail + 1).some((g) => g.presence.kind !== 'always' && g.id in value)) value[last.id] = scope.values.get(last.id);
+    if (last && !(last.id in value) && vals[lastTail] !== undefined && !fields.slice(lastTail + 1).some((g) => g.presence.kind !== 'always' && g.id in value)) value[last.id] = vals[lastTail];
   }
 
   /**
@@ -365,21 +401,21 @@ export class Dissector {
    */
   private keepSemiOctetLength(lf: UintField, r: BitReader, scope: Scope, value: Obj): void {
     const rel = lf.relation!;
-    const len = scope.values.get(lf.id);
+    const len = intOf(scope, lf.id);
     if (len === undefined) return;
     const spanStart = spanStartOf(rel.targets, scope);
     if (semiOctets((pos, bits) => bitsAt(r.bytes, pos, bits), spanStart, r.pos) + rel.adjust !== len) value[lf.id] = len;
   }
 
   /** A protected struct cut before its payload: the scheme judges what there is. */
-  private cutBeforePayload(p: ProtectionIR, r: BitReader, parent: TreeNode, value: Obj, path: string, starts: Map<string, number>): void {
+  private cutBeforePayload(p: ProtectionIR, r: BitReader, parent: TreeNode, value: Obj, path: string, scope: Scope): void {
     const at = Math.min(r.pos, r.end);
     const scheme = this.ctx.schemes?.[p.scheme] ?? NO_SCHEME;
     const req: ProtectionRequest = {
       value,
       enclosing: [...this.enclosing],
       bytes: r.bytes,
-      coverStart: starts.get(p.coversFrom) ?? at,
+      coverStart: startOf(scope, p.coversFrom) ?? at,
       coverEnd: at,
       payloadStart: at,
       payloadEnd: at,
@@ -496,8 +532,8 @@ export class Dissector {
         return items;
       }
       case 'switch': {
-        const key = scope.values.get(f.on)!;
-        const next = switchCase(f, (id) => scope.values.get(id));
+        const key = intOf(scope, f.on)!;
+        const next = switchCase(f, (id) => intOf(scope, id));
         const n = node(f.filter, f.label, start);
         parent.children.push(n);
         const bits = f.lengthFrom ? this.related(f, r, scope, parent, path) : undefined;
@@ -539,15 +575,15 @@ export class Dissector {
 
   private counted(f: FieldIR, scope: Scope): number {
     const rel = (scope.defs.find((d) => d.id === f.lengthFrom) as UintField).relation!;
-    return Math.max(0, scope.values.get(f.lengthFrom!)! - rel.adjust);
+    return Math.max(0, intOf(scope, f.lengthFrom!)! - rel.adjust);
   }
 
   /**
    * The payload of a protected struct: the scheme may decipher it (the plain message is then
    * dissected as its own data source) and adds its generated nodes after the payload.
    */
-  private protectedPayload(f: FieldIR, p: ProtectionIR, r: BitReader, parent: TreeNode, value: Obj, path: string, starts: Map<string, number>, scope: Scope): (truncated?: boolean) => void {
-    const coverStart = starts.get(p.coversFrom) ?? r.pos;
+  private protectedPayload(f: FieldIR, p: ProtectionIR, r: BitReader, parent: TreeNode, value: Obj, path: string, scope: Scope): (truncated?: boolean) => void {
+    const coverStart = startOf(scope, p.coversFrom) ?? r.pos;
     const scheme = this.ctx.schemes?.[p.scheme] ?? NO_SCHEME;
     const ciphered = p.cipheredIf === 'always' || (p.cipheredIf?.values.includes(value[p.cipheredIf.field] as number) ?? false);
     const payloadBits = f.lengthFrom ? this.related(f, r, scope, parent, path) : r.remaining;
@@ -637,7 +673,7 @@ export class Dissector {
       value[f.id] = opaque(cipheredLeaf());
     }
     return (truncated) => {
-      const mac = p.mac ? starts.get(p.mac) : undefined;
+      const mac = p.mac ? startOf(scope, p.mac) : undefined;
       if (mac !== undefined && mac >= req.payloadEnd) req.coverEnd = mac;
       req.truncated = truncated;
       parent.children.push(...scheme.close(req, opened, payload));
@@ -646,7 +682,7 @@ export class Dissector {
 
   /** Bits given by the length relation of `f`; checks them against what is left. */
   private related(f: FieldIR, r: BitReader, scope: Scope, parent: TreeNode, path: string): number {
-    const len = scope.values.get(f.lengthFrom!)!;
+    const len = intOf(scope, f.lengthFrom!)!;
     const rel = lengthField(f, scope.defs).relation!;
     // A span: the fields before the last target already took their part of the length.
     const spanStart = spanStartOf(rel.targets, scope);
@@ -800,6 +836,8 @@ export class Dissector {
     const order: string[] = [];
     const extra: Array<{ iei: number; hex: string }> = [];
     let lastIndex = -1;
+    // The canonical order is the table's, with skipped IEs last: kept as `_order` only when it differs.
+    let canonical = true;
     const iei = ieiIndex(ies);
     while (r.remaining >= 8) {
       const start = r.pos;
@@ -808,6 +846,7 @@ export class Dissector {
       const ie = ies[idx];
       if (ie && !(ie.id in value)) {
         if (idx < lastIndex) parent.expert.push(expertItem('ie_out_of_order', `${ie.name} comes after an IE that follows it in the table`, childPointer(path, ie.id), start, 8));
+        if (idx < lastIndex || extra.length) canonical = false;
         lastIndex = Math.max(lastIndex, idx);
         this.ie(ie, r, parent, value, path, t);
         order.push(ie.id);
@@ -835,12 +874,7 @@ export class Dissector {
       extra.push({ iei: octet, hex: toHex(r.bytes.subarray(start >> 3, r.pos >> 3)) });
     }
     if (extra.length) value._extra = extra;
-    const canonical = order.filter((o) => !o.startsWith('#'));
-    const expected = ies
-      .map((ie) => ie.id)
-      .filter((id) => canonical.includes(id))
-      .concat(extra.map((_, k) => `#${k}`));
-    if (order.join() !== expected.join()) value._order = order;
+    if (!canonical) value._order = order;
   }
 
   /** Length in bits of an unknown IE at r: one octet (bit 8 set), TLV-E (0111xxxx) or TLV. */
@@ -863,7 +897,7 @@ const wholePayload = perKey((f: FieldIR): FieldIR => (f.kind === 'bytes' ? { ...
 /** Where the first of a relation's targets present started (Infinity when none is). */
 function spanStartOf(targets: string[], scope: Scope): number {
   let start = Infinity;
-  for (const t of targets) start = Math.min(start, scope.starts?.get(t) ?? Infinity);
+  for (const t of targets) start = Math.min(start, startOf(scope, t) ?? Infinity);
   return start;
 }
 
