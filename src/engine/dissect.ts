@@ -9,7 +9,7 @@ import { switchCase } from '../grammar/ir.js';
 import { perKey } from '../grammar/memo.js';
 import { ieField, ieiIndex, startsRead, unknownIeLengthOctets } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
-import { bytesDisplay, enumLabel, hexDisplay, isEmpty, spareShow, textOf, textValue, toHex, uintDisplay, uintShow } from './format.js';
+import { bytesDisplay, hexDisplay, isEmpty, spareShow, textOf, textValue, toHex, uintTexts } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
 import { childPointer } from './pointer.js';
 import { closeBytesField, derivedNodes, infoDetail, type InfoPart, numberNode, openBytesField, renderNode } from './render.js';
@@ -35,18 +35,39 @@ interface Scope {
   closing?: (truncated?: boolean) => void;
 }
 
-/** What the dissector works out once per field list: field indices by id, and the index each presence looks at. */
+/** What the dissector works out once per field list (a struct's fields, a message's header). */
 interface ListPlan {
+  /** Field indices by id. */
   at: ReadonlyMap<string, number>;
   /** For a field present by another's value (`flag`, `in`): that field's index, else -1. */
   presentBy: Int16Array;
+  /** Whether a field's start is needed (a length spans it, protection covers from it). */
+  measured: boolean[];
+  /** The length field in semi-octets that sizes a field, if that is what sizes it. */
+  semi: Array<UintField | undefined>;
+  /** Each field's JSON Pointer segment (`/id`). */
+  segment: string[];
 }
 
-const listPlan = perKey((fields: FieldIR[]): ListPlan => {
+const plans = new WeakMap<FieldIR[], ListPlan>();
+
+/** A list's plan, made once: the same list always comes with the same protection (its type's). */
+function listPlan(fields: FieldIR[], protection?: ProtectionIR): ListPlan {
+  let plan = plans.get(fields);
+  if (!plan) plans.set(fields, (plan = makePlan(fields, protection)));
+  return plan;
+}
+
+function makePlan(fields: FieldIR[], protection?: ProtectionIR): ListPlan {
   const at = new Map(fields.map((f, i) => [f.id, i]));
-  const presentBy = Int16Array.from(fields, (f) => (f.presence.kind === 'flag' || f.presence.kind === 'in' ? (at.get(f.presence.field) ?? -1) : -1));
-  return { at, presentBy };
-});
+  return {
+    at,
+    presentBy: Int16Array.from(fields, (f) => (f.presence.kind === 'flag' || f.presence.kind === 'in' ? (at.get(f.presence.field) ?? -1) : -1)),
+    measured: startsRead(fields, protection),
+    semi: fields.map((f) => semiOctetLength(f, fields)),
+    segment: fields.map((f) => childPointer('', f.id)),
+  };
+}
 
 /** The value of an earlier integer field of the struct, by id. */
 function intOf(scope: Scope, id: string): number | undefined {
@@ -307,17 +328,8 @@ export class Dissector {
    * Decodes a struct's fields; `scope` collects earlier values for relations, switches and presence;
    * returns that state. `spans` gets the bits and node index of each present field.
    */
-  fields(
-    fields: FieldIR[],
-    r: BitReader,
-    parent: TreeNode,
-    value: Obj,
-    path: string,
-    consts: ReadonlyMap<string, number>,
-    protection?: ProtectionIR,
-    spans?: Map<string, FieldSpan>,
-  ): Scope {
-    const scope: Scope = { vals: new Array(fields.length), starts: new Array(fields.length), defs: fields, plan: listPlan(fields), spans, origin: r.pos, closing: undefined };
+  fields(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: ReadonlyMap<string, number>, protection?: ProtectionIR, spans?: Map<string, FieldSpan>): Scope {
+    const scope: Scope = { vals: new Array(fields.length), starts: new Array(fields.length), defs: fields, plan: listPlan(fields, protection), spans, origin: r.pos, closing: undefined };
     try {
       this.fieldList(fields, r, parent, value, path, consts, scope, protection);
     } catch (e) {
@@ -338,19 +350,9 @@ export class Dissector {
     return scope;
   }
 
-  private fieldList(
-    fields: FieldIR[],
-    r: BitReader,
-    parent: TreeNode,
-    value: Obj,
-    path: string,
-    consts: ReadonlyMap<string, number>,
-    scope: Scope,
-    protection: ProtectionIR | undefined,
-  ): void {
+  private fieldList(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: ReadonlyMap<string, number>, scope: Scope, protection: ProtectionIR | undefined): void {
     const { vals, starts } = scope;
-    const presentBy = scope.plan.presentBy;
-    const measured = startsRead(fields, protection);
+    const { presentBy, measured, semi, segment } = scope.plan;
     // Tail fields: once one does not fit in what remains, the type ends there (a truncated CSN.1 string).
     let cut = false;
     let lastTail = -1;
@@ -371,7 +373,7 @@ export class Dissector {
         scope.closing = this.protectedPayload(f, protection, r, parent, value, path, scope);
         continue;
       }
-      const fpath = childPointer(path, f.id);
+      const fpath = path + segment[i];
       const at = parent.children.length;
       const c = consts.size ? consts.get(f.id) : undefined;
       const v = this.field(f, r, parent, fpath, scope, c);
@@ -386,8 +388,7 @@ export class Dissector {
       } else {
         value[f.id] = v;
       }
-      const semi = f.lengthFrom ? semiOctetLength(f, fields) : undefined;
-      if (semi) this.keepSemiOctetLength(semi, r, scope, value);
+      if (semi[i]) this.keepSemiOctetLength(semi[i]!, r, scope, value);
     }
     // The last tail field read is kept when nothing after it is in the value (a presence flag the
     // encoder would derive): the encoder writes the tail fields up to it, so the value ends where the data did.
@@ -436,13 +437,14 @@ export class Dissector {
       case 'uint': {
         need(r, f.bits, parent, f.filter, f.label, path);
         const v = f.bits > 52 ? r.readBig(f.bits) : r.read(f.bits);
-        const n = node(f.filter, f.label, start, f.bits, uintDisplay(f, v));
+        const texts = uintTexts(f, v);
+        const n = node(f.filter, f.label, start, f.bits, texts.display);
         n.value = typeof v === 'bigint' ? v.toString() : v;
-        n.show = uintShow(f, v);
+        n.show = texts.show;
         n.bitField = isBitField(start, f.bits);
         const c = constValue ?? f.constValue;
         if (c !== undefined && v !== c) n.expert.push(expertItem('const_mismatch', `${f.label}: ${v}, expected ${c}`, path, start, f.bits));
-        if (f.enum && typeof v === 'number' && enumLabel(f.enum, v) === undefined) {
+        if (texts.reserved) {
           n.expert.push(expertItem('reserved_value', `${f.label}: reserved value ${v}`, path, start, f.bits));
         }
         if (f.view) this.view(f.view(), new BitReader(r.bytes, start, r.pos), n, path);

@@ -25,17 +25,27 @@ export function enumLabel(e: EnumIR, v: number): string | undefined {
 /** The raw number as the field's base shows it in the tree: `0x7`, `5`. */
 const rawText = (f: UintField, v: number | bigint) => (f.base === 'hex' ? `0x${v.toString(16)}` : v.toString());
 
-/** The texts of a field of at most 8 bits, by value, made once each: most fields are small and repeat their values. */
-const smallTexts = perKey((_: UintField) => ({ display: [] as string[], show: [] as string[] }));
-const small = (f: UintField, v: number | bigint): v is number => f.bits <= 8 && typeof v === 'number';
-
-/** The tree text of an integer field: `Label: Name (raw)`, `Label: raw unit`, or its true/false text. */
-export function uintDisplay(f: UintField, v: number | bigint): string {
-  if (!small(f, v)) return displayOf(f, v);
-  const texts = smallTexts(f).display;
-  return (texts[v] ??= displayOf(f, v));
+/** What the dissector shows of an integer field's value: its tree text, `-T fields` text, and whether its enum leaves the value reserved. */
+export interface UintTexts {
+  display: string;
+  show: string;
+  reserved: boolean;
 }
 
+/** The texts of a field of at most 8 bits, by value, made once each: most fields are small and repeat their values. */
+const smallTexts = perKey((_: UintField): UintTexts[] => []);
+
+export function uintTexts(f: UintField, v: number | bigint): UintTexts {
+  if (f.bits > 8 || typeof v !== 'number') return textsOf(f, v);
+  const texts = smallTexts(f);
+  return (texts[v] ??= textsOf(f, v));
+}
+
+function textsOf(f: UintField, v: number | bigint): UintTexts {
+  return { display: displayOf(f, v), show: showOf(f, v), reserved: !!f.enum && typeof v === 'number' && enumLabel(f.enum, v) === undefined };
+}
+
+/** The tree text of an integer field: `Label: Name (raw)`, `Label: raw unit`, or its true/false text. */
 function displayOf(f: UintField, v: number | bigint): string {
   if (f.tfs) return `${f.label}: ${v ? f.tfs[0] : f.tfs[1]}`;
   const name = f.enum && typeof v === 'number' ? (enumLabel(f.enum, v) ?? 'Unknown') : '';
@@ -43,13 +53,10 @@ function displayOf(f: UintField, v: number | bigint): string {
   return `${f.label}: ${rawText(f, v)}${f.unit ? ` ${f.unit}` : ''}`;
 }
 
-/** `-T fields` text: hex padded to the field type's width (`0x07`), decimal otherwise, booleans 1/0. */
-export function uintShow(f: UintField, v: number | bigint): string {
-  if (!small(f, v)) return showOf(f, v);
-  const texts = smallTexts(f).show;
-  return (texts[v] ??= showOf(f, v));
-}
+/** `-T fields` text alone (what collecting field values needs). */
+export const uintShow = (f: UintField, v: number | bigint): string => (f.bits > 8 || typeof v !== 'number' ? showOf(f, v) : uintTexts(f, v).show);
 
+/** `-T fields` text: hex padded to the field type's width (`0x07`), decimal otherwise, booleans 1/0. */
 function showOf(f: UintField, v: number | bigint): string {
   if (f.tfs) return v ? '1' : '0';
   if (f.base === 'hex') return `0x${v.toString(16).padStart(f.typeBits / 4, '0')}`;
