@@ -115,6 +115,16 @@ export const hexDisplay = (label: string, hex: string): string => `${label}: ${h
 
 /** The nibble/bit prefix tshark puts before bit fields: `.... 0111`. */
 export function bitPrefix(bytes: Uint8Array, bitOffset: number, bitLength: number): string {
+  const within = bitOffset & 7;
+  if (within + bitLength > 8 || bitLength < 1) return prefixOf(bytes, bitOffset, bitLength);
+  // Inside one octet: one text per octet value, offset and length, made once.
+  const key = (bytes[bitOffset >> 3] << 6) | (within << 3) | (bitLength - 1);
+  return (OCTET_PREFIXES[key] ??= prefixOf(bytes, bitOffset, bitLength));
+}
+
+const OCTET_PREFIXES: string[] = [];
+
+function prefixOf(bytes: Uint8Array, bitOffset: number, bitLength: number): string {
   const first = bitOffset & ~7;
   const last = (bitOffset + bitLength + 7) & ~7;
   let out = '';

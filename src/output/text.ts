@@ -24,7 +24,8 @@ const pad = (depth: number): string => {
 export function treeText(root: TreeNode, bytesOf: (source?: string) => Uint8Array): string {
   const lines: string[] = [];
   const visit = (n: TreeNode, depth: number) => {
-    lines.push(pad(depth) + nodeText(n, bytesOf(n.source)));
+    // The bytes only where a bit prefix needs them (a source lookup per node costs more than the line).
+    lines.push(pad(depth) + nodeText(n, n.bitField && n.children.length === 0 ? bytesOf(n.source) : undefined));
     for (const e of n.expert) lines.push(pad(depth + 1) + expertText(e));
     for (const c of n.children) visit(c, depth + 1);
   };
