@@ -759,12 +759,11 @@ export class Dissector {
   private ie(ie: IEIR, r: BitReader, parent: TreeNode, value: Obj, path: string, msg: L3MessageType): void {
     if (this.watch.has(ie.id)) this.watched = true;
     const start = r.pos;
-    const ipath = childPointer(path, ie.id);
-    const t = ie.type?.();
-    const n = node(ie.filter, ie.label, start, 0, t && t.label !== ie.label ? `${t.label} - ${ie.label}` : ie.label);
+    const { t, segment, display, elemId } = iePlan(ie, msg);
+    const ipath = path + segment;
+    const n = node(ie.filter, ie.label, start, 0, display);
     parent.children.push(n);
     const hasIei = ie.iei !== undefined;
-    const elemId = (t && t.kind !== 'l3' && t.elemId) || `${msg.ieFilterPrefix}.elem_id`;
     const lenBytes = ie.lengthBits / 8;
     try {
       if (hasIei && ie.half) {
@@ -772,7 +771,7 @@ export class Dissector {
         const iei = r.read(4);
         const leaf = node(elemId, 'Element ID', start, 4, `Element ID: 0x${iei.toString(16)}-`);
         leaf.value = iei;
-        leaf.show = `0x${iei.toString(16).padStart(2, '0')}`;
+        leaf.show = octetTexts(iei).show;
         leaf.bitField = true;
         n.children.push(leaf);
         const v = ie.format === 'T' ? true : this.type(t!, r.window(4), n, ipath);
@@ -785,9 +784,10 @@ export class Dissector {
       if (hasIei) {
         need(r, 8, n, elemId, 'Element ID', ipath);
         const iei = r.read(8);
-        const leaf = node(elemId, 'Element ID', start, 8, `Element ID: 0x${iei.toString(16).padStart(2, '0')}`);
+        const texts = octetTexts(iei);
+        const leaf = node(elemId, 'Element ID', start, 8, texts.display);
         leaf.value = iei;
-        leaf.show = `0x${iei.toString(16).padStart(2, '0')}`;
+        leaf.show = texts.show;
         n.children.push(leaf);
       }
       if (ie.format === 'T') {
@@ -801,7 +801,7 @@ export class Dissector {
         const lstart = r.pos;
         need(r, lenBytes * 8, n, 'gsm_a.len', 'Length', ipath);
         const len = r.read(lenBytes * 8);
-        const leaf = node('gsm_a.len', 'Length', lstart, lenBytes * 8, `Length: ${len}`);
+        const leaf = node('gsm_a.len', 'Length', lstart, lenBytes * 8, len < 256 ? (LENGTH_TEXTS[len] ??= `Length: ${len}`) : `Length: ${len}`);
         leaf.value = len;
         leaf.show = String(len);
         n.children.push(leaf);
@@ -889,6 +889,43 @@ export class Dissector {
     return bits;
   }
 }
+
+/** What the dissector shows of an IE, worked out once: an IE belongs to the messages of one protocol. */
+interface IePlan {
+  t: TypeIR | undefined;
+  /** Its JSON Pointer segment (`/id`). */
+  segment: string;
+  /** Its node's text: the type's label, then the IE's when they differ. */
+  display: string;
+  /** The filter of its Element ID. */
+  elemId: string;
+}
+
+const iePlans = new WeakMap<IEIR, IePlan>();
+
+function iePlan(ie: IEIR, msg: L3MessageType): IePlan {
+  let plan = iePlans.get(ie);
+  if (!plan) {
+    const t = ie.type?.();
+    plan = {
+      t,
+      segment: childPointer('', ie.id),
+      display: t && t.label !== ie.label ? `${t.label} - ${ie.label}` : ie.label,
+      elemId: (t && t.kind !== 'l3' && t.elemId) || `${msg.ieFilterPrefix}.elem_id`,
+    };
+    iePlans.set(ie, plan);
+  }
+  return plan;
+}
+
+/** An Element ID's tree and `-T fields` texts, by octet value, made once each. */
+const IEI_TEXTS: Array<{ display: string; show: string }> = [];
+function octetTexts(iei: number): { display: string; show: string } {
+  return (IEI_TEXTS[iei] ??= { display: `Element ID: 0x${iei.toString(16).padStart(2, '0')}`, show: `0x${iei.toString(16).padStart(2, '0')}` });
+}
+
+/** Length texts of one-octet lengths, made once each. */
+const LENGTH_TEXTS: string[] = [];
 
 /** The bits a length of `units` gives its target: semi-octets round up to whole octets (TS 23.040 §9.1.2.5). */
 export const extentBits = (units: number, unitBits: number): number => (unitBits === 4 ? Math.ceil((units * unitBits) / 8) * 8 : units * unitBits);
