@@ -712,6 +712,7 @@ export class CompiledDecoder {
         }
       } else if (opened.plaintext) bail();
       else keepCiphered();
+      if (scheme.quiet) return payload;
       (fr.closing ??= []).push(() => {
         const mac = macAt >= 0 ? fr.starts[macAt] : undefined;
         if (mac !== undefined && mac >= payloadEnd) req.coverEnd = mac;

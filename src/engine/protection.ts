@@ -46,6 +46,11 @@ export interface ProtectionScheme {
   open(req: ProtectionRequest): Opened;
   /** Generated nodes for the struct, given the decoded payload value (undefined if it was not decodable). */
   close(req: ProtectionRequest, opened: Opened, payload: unknown): TreeNode[];
+  /**
+   * close() reports no error for any message (a scheme without keys verifies and deciphers nothing):
+   * a decoder that keeps no tree need not call it.
+   */
+  readonly quiet?: boolean;
 }
 
 export interface DissectContext {

@@ -96,6 +96,11 @@ export class NasSecurity implements ProtectionScheme {
     this.contexts = records.map((record) => ({ record, eea: record.eea, eia: record.eia, count: { ul: state(), dl: state() } }));
   }
 
+  /** Without keys every MAC is unverified (a note) and nothing is deciphered. */
+  get quiet(): boolean {
+    return this.contexts.length === 0;
+  }
+
   open(req: ProtectionRequest): Opened {
     const payload = req.bytes.subarray(req.payloadStart >> 3, req.payloadEnd >> 3);
     this.current = undefined;
