@@ -13,8 +13,7 @@
 import { CODECS } from '../codecs/index.js';
 import { switchCases } from '../grammar/ir.js';
 import type { BytesField, CodecField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, ProtectionIR, Relation, SpareField, StructType, TypeIR, UintField } from '../grammar/ir.js';
-import { perKey } from '../grammar/memo.js';
-import { alternatives, ieField, ieiIndex, startsRead, typesUnder } from '../grammar/reach.js';
+import { alternatives, ieField, ieiIndex, type Layout, layoutOf, startsRead, typesUnder } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { extentBits, MAX_NESTING, semiOctetLength } from './dissect.js';
 import { isEmpty, spareShow, textOf, textValue, toHex, uintShow } from './format.js';
@@ -90,14 +89,6 @@ export function relatedBits(c: Cursor, len: number | undefined, adjust: number, 
 }
 
 /** The fields of one struct, by id: for presence, lengths, counts and switches. */
-export interface Layout {
-  index: Map<string, number>;
-  defs: FieldIR[];
-}
-
-/** A field list's layout, made once per list. */
-export const layoutOf = perKey((defs: FieldIR[]): Layout => ({ index: new Map(defs.map((f, i) => [f.id, i])), defs }));
-
 /** The length or count relation `f` is sized by: where its value is, the relation, its targets' indices (-1: not in the struct). */
 export function relationOf(f: FieldIR, layout: Layout): { at: number; rel: Relation; targets: number[] } {
   const at = layout.index.get(f.lengthFrom!);
@@ -191,7 +182,7 @@ export function listPlan(defs: FieldIR[], consts: Map<string, number>, protectio
       presence: p.kind,
       need: tailNeed(f),
       toOctet: f.kind === 'spare' && f.bits === 'octet',
-      on: p.kind === 'flag' || p.kind === 'in' ? layout.index.get(p.field)! : -1,
+      on: layout.presentBy[i],
       values: p.kind === 'in' ? p.values : [],
       payload: !!protection && f.id === protection.payload,
       val: vals.has(i),

@@ -7,7 +7,7 @@ import { CODECS } from '../codecs/index.js';
 import type { DerivedIR, FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
 import { switchCase } from '../grammar/ir.js';
 import { perKey } from '../grammar/memo.js';
-import { ieField, ieiIndex, startsRead, unknownIeLengthOctets } from '../grammar/reach.js';
+import { ieField, ieiIndex, type Layout, layoutOf, startsRead, unknownIeLengthOctets } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { bytesDisplay, hexDisplay, isEmpty, spareShow, textOf, textValue, toHex, uintTexts } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
@@ -35,12 +35,9 @@ interface Scope {
   closing?: (truncated?: boolean) => void;
 }
 
-/** What the dissector works out once per field list (a struct's fields, a message's header). */
+/** What the dissector works out once per field list (a struct's fields, a message's header), beside its layout. */
 interface ListPlan {
-  /** Field indices by id. */
-  at: ReadonlyMap<string, number>;
-  /** For a field present by another's value (`flag`, `in`): that field's index, else -1. */
-  presentBy: Int16Array;
+  layout: Layout;
   /** Whether a field's start is needed (a length spans it, protection covers from it). */
   measured: boolean[];
   /** The length field in semi-octets that sizes a field, if that is what sizes it. */
@@ -54,30 +51,22 @@ const plans = new WeakMap<FieldIR[], ListPlan>();
 /** A list's plan, made once: the same list always comes with the same protection (its type's). */
 function listPlan(fields: FieldIR[], protection?: ProtectionIR): ListPlan {
   let plan = plans.get(fields);
-  if (!plan) plans.set(fields, (plan = makePlan(fields, protection)));
+  if (!plan) {
+    plan = { layout: layoutOf(fields), measured: startsRead(fields, protection), semi: fields.map((f) => semiOctetLength(f, fields)), segment: fields.map((f) => childPointer('', f.id)) };
+    plans.set(fields, plan);
+  }
   return plan;
-}
-
-function makePlan(fields: FieldIR[], protection?: ProtectionIR): ListPlan {
-  const at = new Map(fields.map((f, i) => [f.id, i]));
-  return {
-    at,
-    presentBy: Int16Array.from(fields, (f) => (f.presence.kind === 'flag' || f.presence.kind === 'in' ? (at.get(f.presence.field) ?? -1) : -1)),
-    measured: startsRead(fields, protection),
-    semi: fields.map((f) => semiOctetLength(f, fields)),
-    segment: fields.map((f) => childPointer('', f.id)),
-  };
 }
 
 /** The value of an earlier integer field of the struct, by id. */
 function intOf(scope: Scope, id: string): number | undefined {
-  const i = scope.plan.at.get(id);
+  const i = scope.plan.layout.index.get(id);
   return i === undefined ? undefined : scope.vals[i];
 }
 
 /** Where a present field of the struct started, by id. */
 function startOf(scope: Scope, id: string): number | undefined {
-  const i = scope.plan.at.get(id);
+  const i = scope.plan.layout.index.get(id);
   return i === undefined ? undefined : scope.starts[i];
 }
 
@@ -107,7 +96,7 @@ export interface DissectResult {
   info?: InfoPart[];
 }
 
-/** No values: a struct's constants when its type sets none, its integers before it is read. */
+/** No constants: a struct's type sets none (a message's header has its own). */
 const NONE: ReadonlyMap<string, number> = new Map();
 
 const node = (filter: string, label: string, bitOffset: number, bitLength = 0, display = label): TreeNode => treeNode(filter, label, bitOffset, bitLength, display);
@@ -352,7 +341,8 @@ export class Dissector {
 
   private fieldList(fields: FieldIR[], r: BitReader, parent: TreeNode, value: Obj, path: string, consts: ReadonlyMap<string, number>, scope: Scope, protection: ProtectionIR | undefined): void {
     const { vals, starts } = scope;
-    const { presentBy, measured, semi, segment } = scope.plan;
+    const { layout, measured, semi, segment } = scope.plan;
+    const { presentBy } = layout;
     // Tail fields: once one does not fit in what remains, the type ends there (a truncated CSN.1 string).
     let cut = false;
     let lastTail = -1;

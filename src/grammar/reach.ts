@@ -8,6 +8,21 @@
 import { perKey } from './memo.js';
 import { switchCases, type DispatchType, type FieldIR, type IEIR, type ProtectionIR, type TypeIR } from './ir.js';
 
+/** A field list's layout: where each field is, and where a field present by another's value finds it. */
+export interface Layout {
+  index: ReadonlyMap<string, number>;
+  defs: FieldIR[];
+  /** For a field present by another's value (`flag`, `in`): that field's index, else -1. */
+  presentBy: Int16Array;
+}
+
+/** A field list's layout, made once per list. */
+export const layoutOf = perKey((defs: FieldIR[]): Layout => {
+  const index = new Map(defs.map((f, i) => [f.id, i]));
+  const presentBy = Int16Array.from(defs, (f) => (f.presence.kind === 'flag' || f.presence.kind === 'in' ? (index.get(f.presence.field) ?? -1) : -1));
+  return { index, defs, presentBy };
+});
+
 /** Every type a dispatch can continue with. */
 export const alternatives = (t: DispatchType): Array<() => TypeIR> => [...t.cases.values(), ...[...t.byDirection.values()].flatMap((d) => [d.ul, d.dl]), ...(t.default ? [t.default] : [])];
 
