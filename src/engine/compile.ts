@@ -193,7 +193,7 @@ export function listPlan(defs: FieldIR[], consts: Map<string, number>, protectio
     };
   });
   // A relation whose targets are all absent is not derivable: its value is kept.
-  const kept = defs.flatMap((f, i) => (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' ? [{ i, id: f.id, targets: f.relation.targets }] : []));
+  const kept = layout.sizing.map((i) => ({ i, id: defs[i].id, targets: (defs[i] as UintField).relation!.targets }));
   return { steps, kept, stateful: vals.size + starts.size > 0, tails: steps.some((s) => s.presence === 'tail') };
 }
 

@@ -52,7 +52,12 @@ const plans = new WeakMap<FieldIR[], ListPlan>();
 function listPlan(fields: FieldIR[], protection?: ProtectionIR): ListPlan {
   let plan = plans.get(fields);
   if (!plan) {
-    plan = { layout: layoutOf(fields), measured: startsRead(fields, protection), semi: fields.map((f) => semiOctetLength(f, fields)), segment: fields.map((f) => childPointer('', f.id)) };
+    plan = {
+      layout: layoutOf(fields),
+      measured: startsRead(fields, protection),
+      semi: fields.map((f) => semiOctetLength(f, fields)),
+      segment: fields.map((f) => childPointer('', f.id)),
+    };
     plans.set(fields, plan);
   }
   return plan;
@@ -245,10 +250,11 @@ export class Dissector {
         }
         if (t.padTo) this.padding(t.padTo, r.pos - start, r, parent, value, path);
         // Derivations see every integer field, those the value leaves out (flags, constants) too.
-        for (const k of t.keep ?? []) {
-          const v = intOf(scope!, k.field);
-          if (v !== undefined) this.kept.set(k.name, v);
-        }
+        if (t.keep)
+          for (const k of t.keep) {
+            const v = intOf(scope!, k.field);
+            if (v !== undefined) this.kept.set(k.name, v);
+          }
         if (derived) {
           // The value's keys, and the integers it leaves out.
           const values: Obj = { ...value };
@@ -332,9 +338,9 @@ export class Dissector {
     // The scheme's verdict comes once every field (a trailing MAC too) is decoded.
     scope.closing?.();
     // A relation whose targets are all absent is not derivable: keep its value.
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i];
-      if (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' && scope.vals[i] !== undefined && !f.relation.targets.some((t) => t in value)) value[f.id] = scope.vals[i];
+    for (const i of scope.plan.layout.sizing) {
+      const f = fields[i] as UintField;
+      if (scope.vals[i] !== undefined && !f.relation!.targets.some((t) => t in value)) value[f.id] = scope.vals[i];
     }
     return scope;
   }

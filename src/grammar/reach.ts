@@ -14,13 +14,19 @@ export interface Layout {
   defs: FieldIR[];
   /** For a field present by another's value (`flag`, `in`): that field's index, else -1. */
   presentBy: Int16Array;
+  /**
+   * The integer fields that give other fields' length or count. The encoder derives such a value from
+   * its targets, so a decoder keeps it in the value when none of the targets is there.
+   */
+  sizing: number[];
 }
 
 /** A field list's layout, made once per list. */
 export const layoutOf = perKey((defs: FieldIR[]): Layout => {
   const index = new Map(defs.map((f, i) => [f.id, i]));
   const presentBy = Int16Array.from(defs, (f) => (f.presence.kind === 'flag' || f.presence.kind === 'in' ? (index.get(f.presence.field) ?? -1) : -1));
-  return { index, defs, presentBy };
+  const sizing = defs.flatMap((f, i) => (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' ? [i] : []));
+  return { index, defs, presentBy, sizing };
 });
 
 /** Every type a dispatch can continue with. */
