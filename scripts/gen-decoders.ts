@@ -188,7 +188,7 @@ ${table.join('\n')}
         );
         // Repeated: the dissector shows it and keeps its octets.
         out.push(
-          ...indent([`if (${str(ie.id)} in value) bail();`, `if (${idx} < last) shuffled = true;`, `else last = ${idx};`, ...this.ie(ie), `order.push(${str(ie.id)});`, 'break;'], '      '),
+          ...indent([`if (${str(ie.id)} in value) bail();`, `if (${idx} <= last) shuffled = true;`, `else last = ${idx};`, ...this.ie(ie), `order.push(${str(ie.id)});`, 'break;'], '      '),
           '    }',
         );
       });

@@ -14709,7 +14709,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 80:
         {
           if ("guti" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie3(c, env);
@@ -14721,7 +14721,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 19:
         {
           if ("location_area_identification" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie4(c, env);
@@ -14733,7 +14733,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 35:
         {
           if ("ms_identity" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie5(c, env);
@@ -14745,7 +14745,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 83:
         {
           if ("emm_cause" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie6(c, env);
@@ -14757,7 +14757,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 23:
         {
           if ("t3402_value" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie7(c, env);
@@ -14769,7 +14769,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 89:
         {
           if ("t3423_value" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie7(c, env);
@@ -14781,7 +14781,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 74:
         {
           if ("equivalent_plmns" in value) bail();
-          if (6 < last) shuffled = true;
+          if (6 <= last) shuffled = true;
           else last = 6;
           {
             const v = ie8(c, env);
@@ -14793,7 +14793,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 52:
         {
           if ("emergency_number_list" in value) bail();
-          if (7 < last) shuffled = true;
+          if (7 <= last) shuffled = true;
           else last = 7;
           {
             const v = ie9(c, env);
@@ -14805,7 +14805,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 100:
         {
           if ("eps_network_feature_support" in value) bail();
-          if (8 < last) shuffled = true;
+          if (8 <= last) shuffled = true;
           else last = 8;
           {
             const v = ie10(c, env);
@@ -14832,7 +14832,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 255:
         {
           if ("additional_update_result" in value) bail();
-          if (9 < last) shuffled = true;
+          if (9 <= last) shuffled = true;
           else last = 9;
           {
             const v = ie11(c, env);
@@ -14844,7 +14844,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 94:
         {
           if ("t3412_extended_value" in value) bail();
-          if (10 < last) shuffled = true;
+          if (10 <= last) shuffled = true;
           else last = 10;
           {
             const v = ie12(c, env);
@@ -14856,7 +14856,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 106:
         {
           if ("t3324_value" in value) bail();
-          if (11 < last) shuffled = true;
+          if (11 <= last) shuffled = true;
           else last = 11;
           {
             const v = ie13(c, env);
@@ -14868,7 +14868,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 110:
         {
           if ("extended_drx_parameters" in value) bail();
-          if (12 < last) shuffled = true;
+          if (12 <= last) shuffled = true;
           else last = 12;
           {
             const v = ie14(c, env);
@@ -14880,7 +14880,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 101:
         {
           if ("dcn_id" in value) bail();
-          if (13 < last) shuffled = true;
+          if (13 <= last) shuffled = true;
           else last = 13;
           {
             const v = ie15(c, env);
@@ -14907,7 +14907,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 239:
         {
           if ("sms_services_status" in value) bail();
-          if (14 < last) shuffled = true;
+          if (14 <= last) shuffled = true;
           else last = 14;
           {
             const v = ie16(c, env);
@@ -14934,7 +14934,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 223:
         {
           if ("non_3gpp_nw_provided_policies" in value) bail();
-          if (15 < last) shuffled = true;
+          if (15 <= last) shuffled = true;
           else last = 15;
           {
             const v = ie17(c, env);
@@ -14946,7 +14946,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 107:
         {
           if ("t3448_value" in value) bail();
-          if (16 < last) shuffled = true;
+          if (16 <= last) shuffled = true;
           else last = 16;
           {
             const v = ie13(c, env);
@@ -14973,7 +14973,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 207:
         {
           if ("network_policy" in value) bail();
-          if (17 < last) shuffled = true;
+          if (17 <= last) shuffled = true;
           else last = 17;
           {
             const v = ie18(c, env);
@@ -14985,7 +14985,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 108:
         {
           if ("t3447_value" in value) bail();
-          if (18 < last) shuffled = true;
+          if (18 <= last) shuffled = true;
           else last = 18;
           {
             const v = ie12(c, env);
@@ -14997,7 +14997,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 122:
         {
           if ("extended_emergency_number_list" in value) bail();
-          if (19 < last) shuffled = true;
+          if (19 <= last) shuffled = true;
           else last = 19;
           {
             const v = ie19(c, env);
@@ -15009,7 +15009,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 124:
         {
           if ("ciphering_key_data" in value) bail();
-          if (20 < last) shuffled = true;
+          if (20 <= last) shuffled = true;
           else last = 20;
           {
             const v = ie20(c, env);
@@ -15021,7 +15021,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 102:
         {
           if ("ue_radio_capability_id" in value) bail();
-          if (21 < last) shuffled = true;
+          if (21 <= last) shuffled = true;
           else last = 21;
           {
             const v = ie21(c, env);
@@ -15048,7 +15048,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 191:
         {
           if ("ue_radio_capability_id_deletion_indication" in value) bail();
-          if (22 < last) shuffled = true;
+          if (22 <= last) shuffled = true;
           else last = 22;
           {
             const v = ie22(c, env);
@@ -15060,7 +15060,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 53:
         {
           if ("negotiated_wus_assistance_information" in value) bail();
-          if (23 < last) shuffled = true;
+          if (23 <= last) shuffled = true;
           else last = 23;
           {
             const v = ie23(c, env);
@@ -15072,7 +15072,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 54:
         {
           if ("negotiated_drx_parameter_in_nb_s1_mode" in value) bail();
-          if (24 < last) shuffled = true;
+          if (24 <= last) shuffled = true;
           else last = 24;
           {
             const v = ie24(c, env);
@@ -15084,7 +15084,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 56:
         {
           if ("negotiated_imsi_offset" in value) bail();
-          if (25 < last) shuffled = true;
+          if (25 <= last) shuffled = true;
           else last = 25;
           {
             const v = ie25(c, env);
@@ -15096,7 +15096,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 29:
         {
           if ("forbidden_tais_for_roaming" in value) bail();
-          if (26 < last) shuffled = true;
+          if (26 <= last) shuffled = true;
           else last = 26;
           {
             const v = ie26(c, env);
@@ -15108,7 +15108,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 30:
         {
           if ("forbidden_tais_for_regional_provision" in value) bail();
-          if (27 < last) shuffled = true;
+          if (27 <= last) shuffled = true;
           else last = 27;
           {
             const v = ie26(c, env);
@@ -15120,7 +15120,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 31:
         {
           if ("unavailability_configuration" in value) bail();
-          if (28 < last) shuffled = true;
+          if (28 <= last) shuffled = true;
           else last = 28;
           {
             const v = ie27(c, env);
@@ -15132,7 +15132,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 32:
         {
           if ("access_technology_utilization_control" in value) bail();
-          if (29 < last) shuffled = true;
+          if (29 <= last) shuffled = true;
           else last = 29;
           {
             const v = ie28(c, env);
@@ -15144,7 +15144,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 33:
         {
           if ("sf_satellite_operation_parameters" in value) bail();
-          if (30 < last) shuffled = true;
+          if (30 <= last) shuffled = true;
           else last = 30;
           {
             const v = ie29(c, env);
@@ -15156,7 +15156,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 34:
         {
           if ("disaster_roaming_wait_range" in value) bail();
-          if (31 < last) shuffled = true;
+          if (31 <= last) shuffled = true;
           else last = 31;
           {
             const v = ie30(c, env);
@@ -15168,7 +15168,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 36:
         {
           if ("disaster_return_wait_range" in value) bail();
-          if (32 < last) shuffled = true;
+          if (32 <= last) shuffled = true;
           else last = 32;
           {
             const v = ie30(c, env);
@@ -15180,7 +15180,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 37:
         {
           if ("list_of_plmns_to_be_used_in_disaster_condition" in value) bail();
-          if (33 < last) shuffled = true;
+          if (33 <= last) shuffled = true;
           else last = 33;
           {
             const v = ie31(c, env);
@@ -15192,7 +15192,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 117:
         {
           if ("group_key_information" in value) bail();
-          if (34 < last) shuffled = true;
+          if (34 <= last) shuffled = true;
           else last = 34;
           {
             const v = ie32(c, env);
@@ -15205,7 +15205,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 118:
         {
           if ("ciphered_group_key_information" in value) bail();
-          if (35 < last) shuffled = true;
+          if (35 <= last) shuffled = true;
           else last = 35;
           {
             const v = ie33(c, env);
@@ -15309,7 +15309,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 120:
         {
           if ("esm_message_container" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie35(c, env);
@@ -15321,7 +15321,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 95:
         {
           if ("t3346_value" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie13(c, env);
@@ -15333,7 +15333,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 22:
         {
           if ("t3402_value" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie13(c, env);
@@ -15360,7 +15360,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 175:
         {
           if ("extended_emm_cause" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie36(c, env);
@@ -15372,7 +15372,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 28:
         {
           if ("lower_bound_timer_value" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie12(c, env);
@@ -15384,7 +15384,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 29:
         {
           if ("forbidden_tais_for_roaming" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie26(c, env);
@@ -15396,7 +15396,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 30:
         {
           if ("forbidden_tais_for_regional_provision" in value) bail();
-          if (6 < last) shuffled = true;
+          if (6 <= last) shuffled = true;
           else last = 6;
           {
             const v = ie26(c, env);
@@ -15408,7 +15408,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 32:
         {
           if ("access_technology_utilization_control" in value) bail();
-          if (7 < last) shuffled = true;
+          if (7 <= last) shuffled = true;
           else last = 7;
           {
             const v = ie28(c, env);
@@ -15420,7 +15420,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 33:
         {
           if ("sf_satellite_operation_parameters" in value) bail();
-          if (8 < last) shuffled = true;
+          if (8 <= last) shuffled = true;
           else last = 8;
           {
             const v = ie29(c, env);
@@ -15517,7 +15517,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 25:
         {
           if ("old_p_tmsi_signature" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie39(c, env);
@@ -15529,7 +15529,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 80:
         {
           if ("additional_guti" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie3(c, env);
@@ -15541,7 +15541,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 82:
         {
           if ("last_visited_registered_tai" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie40(c, env);
@@ -15553,7 +15553,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 92:
         {
           if ("drx_parameter" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie41(c, env);
@@ -15565,7 +15565,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 49:
         {
           if ("ms_network_capability" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie42(c, env);
@@ -15577,7 +15577,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 19:
         {
           if ("old_location_area_identification" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie4(c, env);
@@ -15604,7 +15604,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 159:
         {
           if ("tmsi_status" in value) bail();
-          if (6 < last) shuffled = true;
+          if (6 <= last) shuffled = true;
           else last = 6;
           {
             const v = ie43(c, env);
@@ -15616,7 +15616,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 17:
         {
           if ("mobile_station_classmark_2" in value) bail();
-          if (7 < last) shuffled = true;
+          if (7 <= last) shuffled = true;
           else last = 7;
           {
             const v = ie44(c, env);
@@ -15628,7 +15628,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 32:
         {
           if ("mobile_station_classmark_3" in value) bail();
-          if (8 < last) shuffled = true;
+          if (8 <= last) shuffled = true;
           else last = 8;
           {
             const v = ie45(c, env);
@@ -15640,7 +15640,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 64:
         {
           if ("supported_codecs" in value) bail();
-          if (9 < last) shuffled = true;
+          if (9 <= last) shuffled = true;
           else last = 9;
           {
             const v = ie46(c, env);
@@ -15667,7 +15667,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 255:
         {
           if ("additional_update_type" in value) bail();
-          if (10 < last) shuffled = true;
+          if (10 <= last) shuffled = true;
           else last = 10;
           {
             const v = ie47(c, env);
@@ -15679,7 +15679,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 93:
         {
           if ("voice_domain_preference_and_ue_usage_setting" in value) bail();
-          if (11 < last) shuffled = true;
+          if (11 <= last) shuffled = true;
           else last = 11;
           {
             const v = ie48(c, env);
@@ -15706,7 +15706,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 223:
         {
           if ("device_properties" in value) bail();
-          if (12 < last) shuffled = true;
+          if (12 <= last) shuffled = true;
           else last = 12;
           {
             const v = ie49(c, env);
@@ -15733,7 +15733,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 239:
         {
           if ("old_guti_type" in value) bail();
-          if (13 < last) shuffled = true;
+          if (13 <= last) shuffled = true;
           else last = 13;
           {
             const v = ie50(c, env);
@@ -15760,7 +15760,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 207:
         {
           if ("ms_network_feature_support" in value) bail();
-          if (14 < last) shuffled = true;
+          if (14 <= last) shuffled = true;
           else last = 14;
           {
             const v = ie51(c, env);
@@ -15772,7 +15772,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 16:
         {
           if ("tmsi_based_nri_container" in value) bail();
-          if (15 < last) shuffled = true;
+          if (15 <= last) shuffled = true;
           else last = 15;
           {
             const v = ie52(c, env);
@@ -15784,7 +15784,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 106:
         {
           if ("t3324_value" in value) bail();
-          if (16 < last) shuffled = true;
+          if (16 <= last) shuffled = true;
           else last = 16;
           {
             const v = ie13(c, env);
@@ -15796,7 +15796,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 94:
         {
           if ("t3412_extended_value" in value) bail();
-          if (17 < last) shuffled = true;
+          if (17 <= last) shuffled = true;
           else last = 17;
           {
             const v = ie12(c, env);
@@ -15808,7 +15808,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 110:
         {
           if ("extended_drx_parameters" in value) bail();
-          if (18 < last) shuffled = true;
+          if (18 <= last) shuffled = true;
           else last = 18;
           {
             const v = ie14(c, env);
@@ -15820,7 +15820,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 111:
         {
           if ("ue_additional_security_capability" in value) bail();
-          if (19 < last) shuffled = true;
+          if (19 <= last) shuffled = true;
           else last = 19;
           {
             const v = ie53(c, env);
@@ -15832,7 +15832,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 109:
         {
           if ("ue_status" in value) bail();
-          if (20 < last) shuffled = true;
+          if (20 <= last) shuffled = true;
           else last = 20;
           {
             const v = ie54(c, env);
@@ -15844,7 +15844,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 23:
         {
           if ("additional_information_requested" in value) bail();
-          if (21 < last) shuffled = true;
+          if (21 <= last) shuffled = true;
           else last = 21;
           {
             const v = ie55(c, env);
@@ -15856,7 +15856,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 50:
         {
           if ("n1_ue_network_capability" in value) bail();
-          if (22 < last) shuffled = true;
+          if (22 <= last) shuffled = true;
           else last = 22;
           {
             const v = ie56(c, env);
@@ -15868,7 +15868,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 52:
         {
           if ("ue_radio_capability_id_availability" in value) bail();
-          if (23 < last) shuffled = true;
+          if (23 <= last) shuffled = true;
           else last = 23;
           {
             const v = ie57(c, env);
@@ -15880,7 +15880,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 53:
         {
           if ("requested_wus_assistance_information" in value) bail();
-          if (24 < last) shuffled = true;
+          if (24 <= last) shuffled = true;
           else last = 24;
           {
             const v = ie23(c, env);
@@ -15892,7 +15892,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 54:
         {
           if ("drx_parameter_in_nb_s1_mode" in value) bail();
-          if (25 < last) shuffled = true;
+          if (25 <= last) shuffled = true;
           else last = 25;
           {
             const v = ie24(c, env);
@@ -15904,7 +15904,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 56:
         {
           if ("requested_imsi_offset" in value) bail();
-          if (26 < last) shuffled = true;
+          if (26 <= last) shuffled = true;
           else last = 26;
           {
             const v = ie25(c, env);
@@ -15916,7 +15916,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 38:
         {
           if ("ue_determined_plmn_with_disaster_condition" in value) bail();
-          if (27 < last) shuffled = true;
+          if (27 <= last) shuffled = true;
           else last = 27;
           {
             const v = ie58(c, env);
@@ -15978,7 +15978,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 48:
         {
           if ("authentication_failure_parameter" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie59(c, env);
@@ -16186,7 +16186,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 96:
         {
           if ("cli" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie64(c, env);
@@ -16198,7 +16198,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 97:
         {
           if ("ss_code" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie65(c, env);
@@ -16210,7 +16210,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 98:
         {
           if ("lcs_indicator" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie66(c, env);
@@ -16222,7 +16222,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 99:
         {
           if ("lcs_client_identity" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie67(c, env);
@@ -16400,7 +16400,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 83:
         {
           if ("emm_cause" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie6(c, env);
@@ -16412,7 +16412,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 28:
         {
           if ("lower_bound_timer_value" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie12(c, env);
@@ -16424,7 +16424,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 29:
         {
           if ("forbidden_tais_for_roaming" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie68(c, env);
@@ -16436,7 +16436,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 30:
         {
           if ("forbidden_tais_for_regional_provision" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie68(c, env);
@@ -16448,7 +16448,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 32:
         {
           if ("access_technology_utilization_control" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie28(c, env);
@@ -16460,7 +16460,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 33:
         {
           if ("sf_satellite_operation_parameters" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie29(c, env);
@@ -16472,7 +16472,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 36:
         {
           if ("disaster_return_wait_range" in value) bail();
-          if (6 < last) shuffled = true;
+          if (6 <= last) shuffled = true;
           else last = 6;
           {
             const v = ie30(c, env);
@@ -16569,7 +16569,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 67:
         {
           if ("full_name_for_network" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie70(c, env);
@@ -16581,7 +16581,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 69:
         {
           if ("short_name_for_network" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie70(c, env);
@@ -16593,7 +16593,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 70:
         {
           if ("local_time_zone" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie71(c, env);
@@ -16605,7 +16605,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 71:
         {
           if ("universal_time_and_local_time_zone" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie72(c, env);
@@ -16617,7 +16617,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 73:
         {
           if ("network_daylight_saving_time" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie73(c, env);
@@ -16758,7 +16758,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 191:
         {
           if ("csfb_response" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie75(c, env);
@@ -16770,7 +16770,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 87:
         {
           if ("eps_bearer_context_status" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie76(c, env);
@@ -16797,7 +16797,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 223:
         {
           if ("device_properties" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie49(c, env);
@@ -16809,7 +16809,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 41:
         {
           if ("ue_request_type" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie77(c, env);
@@ -16821,7 +16821,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 40:
         {
           if ("paging_restriction" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie78(c, env);
@@ -16883,7 +16883,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 84:
         {
           if ("tai_list" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie26(c, env);
@@ -16895,7 +16895,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 101:
         {
           if ("dcn_id" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie15(c, env);
@@ -16907,7 +16907,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 102:
         {
           if ("ue_radio_capability_id" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie21(c, env);
@@ -16934,7 +16934,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 191:
         {
           if ("ue_radio_capability_id_deletion_indication" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie22(c, env);
@@ -16946,7 +16946,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 32:
         {
           if ("access_technology_utilization_control" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie80(c, env);
@@ -17186,7 +17186,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 207:
         {
           if ("imeisv_request" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie84(c, env);
@@ -17198,7 +17198,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 85:
         {
           if ("replayed_nonce_ue" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie85(c, env);
@@ -17210,7 +17210,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 86:
         {
           if ("nonce_mme" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie86(c, env);
@@ -17222,7 +17222,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 79:
         {
           if ("hash_mme" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie87(c, env);
@@ -17234,7 +17234,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 111:
         {
           if ("replayed_ue_additional_security_capability" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie53(c, env);
@@ -17246,7 +17246,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 55:
         {
           if ("ue_radio_capability_id_request" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie88(c, env);
@@ -17273,7 +17273,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 223:
         {
           if ("ue_coarse_location_information_request" in value) bail();
-          if (6 < last) shuffled = true;
+          if (6 <= last) shuffled = true;
           else last = 6;
           {
             const v = ie89(c, env);
@@ -17285,7 +17285,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 117:
         {
           if ("group_key_information" in value) bail();
-          if (7 < last) shuffled = true;
+          if (7 <= last) shuffled = true;
           else last = 7;
           {
             const v = ie32(c, env);
@@ -17298,7 +17298,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 118:
         {
           if ("ciphered_group_key_information" in value) bail();
-          if (8 < last) shuffled = true;
+          if (8 <= last) shuffled = true;
           else last = 8;
           {
             const v = ie33(c, env);
@@ -17355,7 +17355,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 35:
         {
           if ("imeisv" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie90(c, env);
@@ -17367,7 +17367,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 121:
         {
           if ("replayed_nas_message_container" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie91(c, env);
@@ -17379,7 +17379,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 102:
         {
           if ("ue_radio_capability_id" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie21(c, env);
@@ -17391,7 +17391,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 103:
         {
           if ("ue_coarse_location_information" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie92(c, env);
@@ -17494,7 +17494,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 91:
         {
           if ("t3442_value" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie7(c, env);
@@ -17506,7 +17506,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 95:
         {
           if ("t3346_value" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie13(c, env);
@@ -17518,7 +17518,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 107:
         {
           if ("t3448_value" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie13(c, env);
@@ -17530,7 +17530,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 28:
         {
           if ("lower_bound_timer_value" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie12(c, env);
@@ -17542,7 +17542,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 29:
         {
           if ("forbidden_tais_for_roaming" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie68(c, env);
@@ -17554,7 +17554,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 30:
         {
           if ("forbidden_tais_for_regional_provision" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie68(c, env);
@@ -17566,7 +17566,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 32:
         {
           if ("access_technology_utilization_control" in value) bail();
-          if (6 < last) shuffled = true;
+          if (6 <= last) shuffled = true;
           else last = 6;
           {
             const v = ie28(c, env);
@@ -17578,7 +17578,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 33:
         {
           if ("sf_satellite_operation_parameters" in value) bail();
-          if (7 < last) shuffled = true;
+          if (7 <= last) shuffled = true;
           else last = 7;
           {
             const v = ie29(c, env);
@@ -17590,7 +17590,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 36:
         {
           if ("disaster_return_wait_range" in value) bail();
-          if (8 < last) shuffled = true;
+          if (8 <= last) shuffled = true;
           else last = 8;
           {
             const v = ie30(c, env);
@@ -17669,7 +17669,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 90:
         {
           if ("t3412_value" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie7(c, env);
@@ -17681,7 +17681,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 80:
         {
           if ("guti" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie3(c, env);
@@ -17693,7 +17693,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 84:
         {
           if ("tai_list" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie26(c, env);
@@ -17705,7 +17705,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 87:
         {
           if ("eps_bearer_context_status" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie76(c, env);
@@ -17717,7 +17717,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 19:
         {
           if ("location_area_identification" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie4(c, env);
@@ -17729,7 +17729,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 35:
         {
           if ("ms_identity" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie5(c, env);
@@ -17741,7 +17741,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 83:
         {
           if ("emm_cause" in value) bail();
-          if (6 < last) shuffled = true;
+          if (6 <= last) shuffled = true;
           else last = 6;
           {
             const v = ie6(c, env);
@@ -17753,7 +17753,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 23:
         {
           if ("t3402_value" in value) bail();
-          if (7 < last) shuffled = true;
+          if (7 <= last) shuffled = true;
           else last = 7;
           {
             const v = ie7(c, env);
@@ -17765,7 +17765,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 89:
         {
           if ("t3423_value" in value) bail();
-          if (8 < last) shuffled = true;
+          if (8 <= last) shuffled = true;
           else last = 8;
           {
             const v = ie7(c, env);
@@ -17777,7 +17777,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 74:
         {
           if ("equivalent_plmns" in value) bail();
-          if (9 < last) shuffled = true;
+          if (9 <= last) shuffled = true;
           else last = 9;
           {
             const v = ie8(c, env);
@@ -17789,7 +17789,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 52:
         {
           if ("emergency_number_list" in value) bail();
-          if (10 < last) shuffled = true;
+          if (10 <= last) shuffled = true;
           else last = 10;
           {
             const v = ie9(c, env);
@@ -17801,7 +17801,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 100:
         {
           if ("eps_network_feature_support" in value) bail();
-          if (11 < last) shuffled = true;
+          if (11 <= last) shuffled = true;
           else last = 11;
           {
             const v = ie10(c, env);
@@ -17828,7 +17828,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 255:
         {
           if ("additional_update_result" in value) bail();
-          if (12 < last) shuffled = true;
+          if (12 <= last) shuffled = true;
           else last = 12;
           {
             const v = ie11(c, env);
@@ -17840,7 +17840,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 94:
         {
           if ("t3412_extended_value" in value) bail();
-          if (13 < last) shuffled = true;
+          if (13 <= last) shuffled = true;
           else last = 13;
           {
             const v = ie12(c, env);
@@ -17852,7 +17852,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 106:
         {
           if ("t3324_value" in value) bail();
-          if (14 < last) shuffled = true;
+          if (14 <= last) shuffled = true;
           else last = 14;
           {
             const v = ie13(c, env);
@@ -17864,7 +17864,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 110:
         {
           if ("extended_drx_parameters" in value) bail();
-          if (15 < last) shuffled = true;
+          if (15 <= last) shuffled = true;
           else last = 15;
           {
             const v = ie14(c, env);
@@ -17876,7 +17876,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 104:
         {
           if ("header_compression_configuration_status" in value) bail();
-          if (16 < last) shuffled = true;
+          if (16 <= last) shuffled = true;
           else last = 16;
           {
             const v = ie93(c, env);
@@ -17888,7 +17888,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 101:
         {
           if ("dcn_id" in value) bail();
-          if (17 < last) shuffled = true;
+          if (17 <= last) shuffled = true;
           else last = 17;
           {
             const v = ie15(c, env);
@@ -17915,7 +17915,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 239:
         {
           if ("sms_services_status" in value) bail();
-          if (18 < last) shuffled = true;
+          if (18 <= last) shuffled = true;
           else last = 18;
           {
             const v = ie16(c, env);
@@ -17942,7 +17942,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 223:
         {
           if ("non_3gpp_nw_provided_policies" in value) bail();
-          if (19 < last) shuffled = true;
+          if (19 <= last) shuffled = true;
           else last = 19;
           {
             const v = ie17(c, env);
@@ -17954,7 +17954,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 107:
         {
           if ("t3448_value" in value) bail();
-          if (20 < last) shuffled = true;
+          if (20 <= last) shuffled = true;
           else last = 20;
           {
             const v = ie13(c, env);
@@ -17981,7 +17981,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 207:
         {
           if ("network_policy" in value) bail();
-          if (21 < last) shuffled = true;
+          if (21 <= last) shuffled = true;
           else last = 21;
           {
             const v = ie18(c, env);
@@ -17993,7 +17993,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 108:
         {
           if ("t3447_value" in value) bail();
-          if (22 < last) shuffled = true;
+          if (22 <= last) shuffled = true;
           else last = 22;
           {
             const v = ie12(c, env);
@@ -18005,7 +18005,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 122:
         {
           if ("extended_emergency_number_list" in value) bail();
-          if (23 < last) shuffled = true;
+          if (23 <= last) shuffled = true;
           else last = 23;
           {
             const v = ie19(c, env);
@@ -18017,7 +18017,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 124:
         {
           if ("ciphering_key_data" in value) bail();
-          if (24 < last) shuffled = true;
+          if (24 <= last) shuffled = true;
           else last = 24;
           {
             const v = ie20(c, env);
@@ -18029,7 +18029,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 102:
         {
           if ("ue_radio_capability_id" in value) bail();
-          if (25 < last) shuffled = true;
+          if (25 <= last) shuffled = true;
           else last = 25;
           {
             const v = ie21(c, env);
@@ -18056,7 +18056,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 191:
         {
           if ("ue_radio_capability_id_deletion_indication" in value) bail();
-          if (26 < last) shuffled = true;
+          if (26 <= last) shuffled = true;
           else last = 26;
           {
             const v = ie22(c, env);
@@ -18068,7 +18068,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 53:
         {
           if ("negotiated_wus_assistance_information" in value) bail();
-          if (27 < last) shuffled = true;
+          if (27 <= last) shuffled = true;
           else last = 27;
           {
             const v = ie23(c, env);
@@ -18080,7 +18080,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 54:
         {
           if ("negotiated_drx_parameter_in_nb_s1_mode" in value) bail();
-          if (28 < last) shuffled = true;
+          if (28 <= last) shuffled = true;
           else last = 28;
           {
             const v = ie24(c, env);
@@ -18092,7 +18092,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 56:
         {
           if ("negotiated_imsi_offset" in value) bail();
-          if (29 < last) shuffled = true;
+          if (29 <= last) shuffled = true;
           else last = 29;
           {
             const v = ie25(c, env);
@@ -18104,7 +18104,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 55:
         {
           if ("eps_additional_request_result" in value) bail();
-          if (30 < last) shuffled = true;
+          if (30 <= last) shuffled = true;
           else last = 30;
           {
             const v = ie94(c, env);
@@ -18116,7 +18116,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 29:
         {
           if ("forbidden_tais_for_roaming" in value) bail();
-          if (31 < last) shuffled = true;
+          if (31 <= last) shuffled = true;
           else last = 31;
           {
             const v = ie26(c, env);
@@ -18128,7 +18128,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 30:
         {
           if ("forbidden_tais_for_regional_provision" in value) bail();
-          if (32 < last) shuffled = true;
+          if (32 <= last) shuffled = true;
           else last = 32;
           {
             const v = ie26(c, env);
@@ -18140,7 +18140,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 57:
         {
           if ("maximum_time_offset" in value) bail();
-          if (33 < last) shuffled = true;
+          if (33 <= last) shuffled = true;
           else last = 33;
           {
             const v = ie12(c, env);
@@ -18152,7 +18152,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 31:
         {
           if ("unavailability_configuration" in value) bail();
-          if (34 < last) shuffled = true;
+          if (34 <= last) shuffled = true;
           else last = 34;
           {
             const v = ie27(c, env);
@@ -18164,7 +18164,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 32:
         {
           if ("access_technology_utilization_control" in value) bail();
-          if (35 < last) shuffled = true;
+          if (35 <= last) shuffled = true;
           else last = 35;
           {
             const v = ie28(c, env);
@@ -18176,7 +18176,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 33:
         {
           if ("sf_satellite_operation_parameters" in value) bail();
-          if (36 < last) shuffled = true;
+          if (36 <= last) shuffled = true;
           else last = 36;
           {
             const v = ie29(c, env);
@@ -18188,7 +18188,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 34:
         {
           if ("disaster_roaming_wait_range" in value) bail();
-          if (37 < last) shuffled = true;
+          if (37 <= last) shuffled = true;
           else last = 37;
           {
             const v = ie30(c, env);
@@ -18200,7 +18200,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 36:
         {
           if ("disaster_return_wait_range" in value) bail();
-          if (38 < last) shuffled = true;
+          if (38 <= last) shuffled = true;
           else last = 38;
           {
             const v = ie30(c, env);
@@ -18212,7 +18212,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 37:
         {
           if ("list_of_plmns_to_be_used_in_disaster_condition" in value) bail();
-          if (39 < last) shuffled = true;
+          if (39 <= last) shuffled = true;
           else last = 39;
           {
             const v = ie31(c, env);
@@ -18309,7 +18309,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 95:
         {
           if ("t3346_value" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie13(c, env);
@@ -18336,7 +18336,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 175:
         {
           if ("extended_emm_cause" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie36(c, env);
@@ -18348,7 +18348,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 28:
         {
           if ("lower_bound_timer_value" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie12(c, env);
@@ -18360,7 +18360,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 29:
         {
           if ("forbidden_tais_for_roaming" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie68(c, env);
@@ -18372,7 +18372,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 30:
         {
           if ("forbidden_tais_for_regional_provision" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie68(c, env);
@@ -18384,7 +18384,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 32:
         {
           if ("access_technology_utilization_control" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie28(c, env);
@@ -18396,7 +18396,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 33:
         {
           if ("sf_satellite_operation_parameters" in value) bail();
-          if (6 < last) shuffled = true;
+          if (6 <= last) shuffled = true;
           else last = 6;
           {
             const v = ie29(c, env);
@@ -18408,7 +18408,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 36:
         {
           if ("disaster_return_wait_range" in value) bail();
-          if (7 < last) shuffled = true;
+          if (7 <= last) shuffled = true;
           else last = 7;
           {
             const v = ie30(c, env);
@@ -18508,7 +18508,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 191:
         {
           if ("non_current_native_nas_key_set_identifier" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie95(c, env);
@@ -18535,7 +18535,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 143:
         {
           if ("gprs_ciphering_key_sequence_number" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie96(c, env);
@@ -18547,7 +18547,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 25:
         {
           if ("old_p_tmsi_signature" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie39(c, env);
@@ -18559,7 +18559,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 80:
         {
           if ("additional_guti" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie3(c, env);
@@ -18571,7 +18571,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 85:
         {
           if ("nonce_ue" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie85(c, env);
@@ -18583,7 +18583,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 88:
         {
           if ("ue_network_capability" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie97(c, env);
@@ -18595,7 +18595,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 82:
         {
           if ("last_visited_registered_tai" in value) bail();
-          if (6 < last) shuffled = true;
+          if (6 <= last) shuffled = true;
           else last = 6;
           {
             const v = ie40(c, env);
@@ -18607,7 +18607,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 92:
         {
           if ("drx_parameter" in value) bail();
-          if (7 < last) shuffled = true;
+          if (7 <= last) shuffled = true;
           else last = 7;
           {
             const v = ie41(c, env);
@@ -18634,7 +18634,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 175:
         {
           if ("ue_radio_capability_information_update_needed" in value) bail();
-          if (8 < last) shuffled = true;
+          if (8 <= last) shuffled = true;
           else last = 8;
           {
             const v = ie98(c, env);
@@ -18646,7 +18646,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 87:
         {
           if ("eps_bearer_context_status" in value) bail();
-          if (9 < last) shuffled = true;
+          if (9 <= last) shuffled = true;
           else last = 9;
           {
             const v = ie76(c, env);
@@ -18658,7 +18658,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 49:
         {
           if ("ms_network_capability" in value) bail();
-          if (10 < last) shuffled = true;
+          if (10 <= last) shuffled = true;
           else last = 10;
           {
             const v = ie42(c, env);
@@ -18670,7 +18670,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 19:
         {
           if ("old_location_area_identification" in value) bail();
-          if (11 < last) shuffled = true;
+          if (11 <= last) shuffled = true;
           else last = 11;
           {
             const v = ie4(c, env);
@@ -18697,7 +18697,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 159:
         {
           if ("tmsi_status" in value) bail();
-          if (12 < last) shuffled = true;
+          if (12 <= last) shuffled = true;
           else last = 12;
           {
             const v = ie43(c, env);
@@ -18709,7 +18709,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 17:
         {
           if ("mobile_station_classmark_2" in value) bail();
-          if (13 < last) shuffled = true;
+          if (13 <= last) shuffled = true;
           else last = 13;
           {
             const v = ie44(c, env);
@@ -18721,7 +18721,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 32:
         {
           if ("mobile_station_classmark_3" in value) bail();
-          if (14 < last) shuffled = true;
+          if (14 <= last) shuffled = true;
           else last = 14;
           {
             const v = ie45(c, env);
@@ -18733,7 +18733,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 64:
         {
           if ("supported_codecs" in value) bail();
-          if (15 < last) shuffled = true;
+          if (15 <= last) shuffled = true;
           else last = 15;
           {
             const v = ie46(c, env);
@@ -18760,7 +18760,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 255:
         {
           if ("additional_update_type" in value) bail();
-          if (16 < last) shuffled = true;
+          if (16 <= last) shuffled = true;
           else last = 16;
           {
             const v = ie47(c, env);
@@ -18772,7 +18772,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 93:
         {
           if ("voice_domain_preference_and_ue_usage_setting" in value) bail();
-          if (17 < last) shuffled = true;
+          if (17 <= last) shuffled = true;
           else last = 17;
           {
             const v = ie48(c, env);
@@ -18799,7 +18799,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 239:
         {
           if ("old_guti_type" in value) bail();
-          if (18 < last) shuffled = true;
+          if (18 <= last) shuffled = true;
           else last = 18;
           {
             const v = ie50(c, env);
@@ -18826,7 +18826,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 223:
         {
           if ("device_properties" in value) bail();
-          if (19 < last) shuffled = true;
+          if (19 <= last) shuffled = true;
           else last = 19;
           {
             const v = ie49(c, env);
@@ -18853,7 +18853,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 207:
         {
           if ("ms_network_feature_support" in value) bail();
-          if (20 < last) shuffled = true;
+          if (20 <= last) shuffled = true;
           else last = 20;
           {
             const v = ie51(c, env);
@@ -18865,7 +18865,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 16:
         {
           if ("tmsi_based_nri_container" in value) bail();
-          if (21 < last) shuffled = true;
+          if (21 <= last) shuffled = true;
           else last = 21;
           {
             const v = ie52(c, env);
@@ -18877,7 +18877,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 106:
         {
           if ("t3324_value" in value) bail();
-          if (22 < last) shuffled = true;
+          if (22 <= last) shuffled = true;
           else last = 22;
           {
             const v = ie13(c, env);
@@ -18889,7 +18889,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 94:
         {
           if ("t3412_extended_value" in value) bail();
-          if (23 < last) shuffled = true;
+          if (23 <= last) shuffled = true;
           else last = 23;
           {
             const v = ie12(c, env);
@@ -18901,7 +18901,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 110:
         {
           if ("extended_drx_parameters" in value) bail();
-          if (24 < last) shuffled = true;
+          if (24 <= last) shuffled = true;
           else last = 24;
           {
             const v = ie14(c, env);
@@ -18913,7 +18913,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 111:
         {
           if ("ue_additional_security_capability" in value) bail();
-          if (25 < last) shuffled = true;
+          if (25 <= last) shuffled = true;
           else last = 25;
           {
             const v = ie53(c, env);
@@ -18925,7 +18925,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 109:
         {
           if ("ue_status" in value) bail();
-          if (26 < last) shuffled = true;
+          if (26 <= last) shuffled = true;
           else last = 26;
           {
             const v = ie54(c, env);
@@ -18937,7 +18937,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 23:
         {
           if ("additional_information_requested" in value) bail();
-          if (27 < last) shuffled = true;
+          if (27 <= last) shuffled = true;
           else last = 27;
           {
             const v = ie55(c, env);
@@ -18949,7 +18949,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 50:
         {
           if ("n1_ue_network_capability" in value) bail();
-          if (28 < last) shuffled = true;
+          if (28 <= last) shuffled = true;
           else last = 28;
           {
             const v = ie56(c, env);
@@ -18961,7 +18961,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 52:
         {
           if ("ue_radio_capability_id_availability" in value) bail();
-          if (29 < last) shuffled = true;
+          if (29 <= last) shuffled = true;
           else last = 29;
           {
             const v = ie57(c, env);
@@ -18973,7 +18973,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 53:
         {
           if ("requested_wus_assistance_information" in value) bail();
-          if (30 < last) shuffled = true;
+          if (30 <= last) shuffled = true;
           else last = 30;
           {
             const v = ie23(c, env);
@@ -18985,7 +18985,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 54:
         {
           if ("drx_parameter_in_nb_s1_mode" in value) bail();
-          if (31 < last) shuffled = true;
+          if (31 <= last) shuffled = true;
           else last = 31;
           {
             const v = ie24(c, env);
@@ -18997,7 +18997,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 56:
         {
           if ("requested_imsi_offset" in value) bail();
-          if (32 < last) shuffled = true;
+          if (32 <= last) shuffled = true;
           else last = 32;
           {
             const v = ie25(c, env);
@@ -19009,7 +19009,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 41:
         {
           if ("ue_request_type" in value) bail();
-          if (33 < last) shuffled = true;
+          if (33 <= last) shuffled = true;
           else last = 33;
           {
             const v = ie77(c, env);
@@ -19021,7 +19021,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 40:
         {
           if ("paging_restriction" in value) bail();
-          if (34 < last) shuffled = true;
+          if (34 <= last) shuffled = true;
           else last = 34;
           {
             const v = ie78(c, env);
@@ -19033,7 +19033,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 48:
         {
           if ("unavailability_information" in value) bail();
-          if (35 < last) shuffled = true;
+          if (35 <= last) shuffled = true;
           else last = 35;
           {
             const v = ie99(c, env);
@@ -19045,7 +19045,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 38:
         {
           if ("ue_determined_plmn_with_disaster_condition" in value) bail();
-          if (36 < last) shuffled = true;
+          if (36 <= last) shuffled = true;
           else last = 36;
           {
             const v = ie58(c, env);
@@ -19154,7 +19154,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 101:
         {
           if ("additional_information" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie102(c, env);
@@ -19222,7 +19222,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 101:
         {
           if ("additional_information" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie102(c, env);
@@ -19301,7 +19301,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 120:
         {
           if ("esm_message_container" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie103(c, env);
@@ -19313,7 +19313,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 103:
         {
           if ("nas_message_container" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie104(c, env);
@@ -19325,7 +19325,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 87:
         {
           if ("eps_bearer_context_status" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie76(c, env);
@@ -19352,7 +19352,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 223:
         {
           if ("device_properties" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie49(c, env);
@@ -19364,7 +19364,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 41:
         {
           if ("ue_request_type" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie77(c, env);
@@ -19376,7 +19376,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 40:
         {
           if ("paging_restriction" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie78(c, env);
@@ -19432,7 +19432,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 87:
         {
           if ("eps_bearer_context_status" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie76(c, env);
@@ -19444,7 +19444,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 107:
         {
           if ("t3448_value" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie13(c, env);
@@ -19456,7 +19456,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 55:
         {
           if ("eps_additional_request_result" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie94(c, env);
@@ -19468,7 +19468,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 29:
         {
           if ("forbidden_tais_for_roaming" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie26(c, env);
@@ -19480,7 +19480,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 30:
         {
           if ("forbidden_tais_for_regional_provision" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie26(c, env);
@@ -19492,7 +19492,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 33:
         {
           if ("sf_satellite_operation_parameters" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie29(c, env);
@@ -23665,7 +23665,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie105(c, env);
@@ -23677,7 +23677,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 51:
         {
           if ("nbifom_container" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie106(c, env);
@@ -23689,7 +23689,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie107(c, env);
@@ -23751,7 +23751,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie105(c, env);
@@ -23763,7 +23763,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 51:
         {
           if ("nbifom_container" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie106(c, env);
@@ -23775,7 +23775,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie107(c, env);
@@ -23866,7 +23866,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 93:
         {
           if ("transaction_identifier" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie111(c, env);
@@ -23878,7 +23878,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 48:
         {
           if ("negotiated_qos" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie112(c, env);
@@ -23890,7 +23890,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 50:
         {
           if ("negotiated_llc_sapi" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie113(c, env);
@@ -23917,7 +23917,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 143:
         {
           if ("radio_priority" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie114(c, env);
@@ -23929,7 +23929,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 52:
         {
           if ("packet_flow_identifier" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie115(c, env);
@@ -23941,7 +23941,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie116(c, env);
@@ -23968,7 +23968,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 207:
         {
           if ("wlan_offload_indication" in value) bail();
-          if (6 < last) shuffled = true;
+          if (6 <= last) shuffled = true;
           else last = 6;
           {
             const v = ie117(c, env);
@@ -23980,7 +23980,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 51:
         {
           if ("nbifom_container" in value) bail();
-          if (7 < last) shuffled = true;
+          if (7 <= last) shuffled = true;
           else last = 7;
           {
             const v = ie106(c, env);
@@ -23992,7 +23992,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (8 < last) shuffled = true;
+          if (8 <= last) shuffled = true;
           else last = 8;
           {
             const v = ie118(c, env);
@@ -24004,7 +24004,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 92:
         {
           if ("extended_eps_qos" in value) bail();
-          if (9 < last) shuffled = true;
+          if (9 <= last) shuffled = true;
           else last = 9;
           {
             const v = ie119(c, env);
@@ -24060,7 +24060,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie105(c, env);
@@ -24072,7 +24072,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie107(c, env);
@@ -24134,7 +24134,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie105(c, env);
@@ -24146,7 +24146,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie107(c, env);
@@ -24220,7 +24220,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 93:
         {
           if ("transaction_identifier" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie111(c, env);
@@ -24232,7 +24232,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 48:
         {
           if ("negotiated_qos" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie112(c, env);
@@ -24244,7 +24244,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 50:
         {
           if ("negotiated_llc_sapi" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie113(c, env);
@@ -24271,7 +24271,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 143:
         {
           if ("radio_priority" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie114(c, env);
@@ -24283,7 +24283,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 52:
         {
           if ("packet_flow_identifier" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie115(c, env);
@@ -24295,7 +24295,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 94:
         {
           if ("apn_ambr" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie122(c, env);
@@ -24307,7 +24307,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 88:
         {
           if ("esm_cause" in value) bail();
-          if (6 < last) shuffled = true;
+          if (6 <= last) shuffled = true;
           else last = 6;
           {
             const v = ie123(c, env);
@@ -24319,7 +24319,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (7 < last) shuffled = true;
+          if (7 <= last) shuffled = true;
           else last = 7;
           {
             const v = ie116(c, env);
@@ -24346,7 +24346,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 191:
         {
           if ("connectivity_type" in value) bail();
-          if (8 < last) shuffled = true;
+          if (8 <= last) shuffled = true;
           else last = 8;
           {
             const v = ie124(c, env);
@@ -24373,7 +24373,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 207:
         {
           if ("wlan_offload_indication" in value) bail();
-          if (9 < last) shuffled = true;
+          if (9 <= last) shuffled = true;
           else last = 9;
           {
             const v = ie117(c, env);
@@ -24385,7 +24385,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 51:
         {
           if ("nbifom_container" in value) bail();
-          if (10 < last) shuffled = true;
+          if (10 <= last) shuffled = true;
           else last = 10;
           {
             const v = ie106(c, env);
@@ -24397,7 +24397,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 102:
         {
           if ("header_compression_configuration" in value) bail();
-          if (11 < last) shuffled = true;
+          if (11 <= last) shuffled = true;
           else last = 11;
           {
             const v = ie125(c, env);
@@ -24424,7 +24424,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 159:
         {
           if ("control_plane_only_indication" in value) bail();
-          if (12 < last) shuffled = true;
+          if (12 <= last) shuffled = true;
           else last = 12;
           {
             const v = ie126(c, env);
@@ -24436,7 +24436,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (13 < last) shuffled = true;
+          if (13 <= last) shuffled = true;
           else last = 13;
           {
             const v = ie118(c, env);
@@ -24448,7 +24448,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 110:
         {
           if ("serving_plmn_rate_control" in value) bail();
-          if (14 < last) shuffled = true;
+          if (14 <= last) shuffled = true;
           else last = 14;
           {
             const v = ie127(c, env);
@@ -24460,7 +24460,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 95:
         {
           if ("extended_apn_ambr" in value) bail();
-          if (15 < last) shuffled = true;
+          if (15 <= last) shuffled = true;
           else last = 15;
           {
             const v = ie128(c, env);
@@ -24522,7 +24522,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie116(c, env);
@@ -24534,7 +24534,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 55:
         {
           if ("back_off_timer_value" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie12(c, env);
@@ -24546,7 +24546,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 107:
         {
           if ("re_attempt_indicator" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie129(c, env);
@@ -24558,7 +24558,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 51:
         {
           if ("nbifom_container" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie106(c, env);
@@ -24570,7 +24570,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie118(c, env);
@@ -24661,7 +24661,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie105(c, env);
@@ -24688,7 +24688,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 207:
         {
           if ("device_properties" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie130(c, env);
@@ -24700,7 +24700,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 51:
         {
           if ("nbifom_container" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie106(c, env);
@@ -24712,7 +24712,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie107(c, env);
@@ -24724,7 +24724,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 92:
         {
           if ("extended_eps_qos" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie119(c, env);
@@ -24786,7 +24786,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie116(c, env);
@@ -24798,7 +24798,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 55:
         {
           if ("back_off_timer_value" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie12(c, env);
@@ -24810,7 +24810,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 107:
         {
           if ("re_attempt_indicator" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie129(c, env);
@@ -24822,7 +24822,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 51:
         {
           if ("nbifom_container" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie106(c, env);
@@ -24834,7 +24834,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie118(c, env);
@@ -24919,7 +24919,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 91:
         {
           if ("required_traffic_flow_qos" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie131(c, env);
@@ -24931,7 +24931,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 88:
         {
           if ("esm_cause" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie123(c, env);
@@ -24943,7 +24943,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie105(c, env);
@@ -24970,7 +24970,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 207:
         {
           if ("device_properties" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie130(c, env);
@@ -24982,7 +24982,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 51:
         {
           if ("nbifom_container" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie106(c, env);
@@ -24994,7 +24994,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 102:
         {
           if ("header_compression_configuration" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie125(c, env);
@@ -25006,7 +25006,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (6 < last) shuffled = true;
+          if (6 <= last) shuffled = true;
           else last = 6;
           {
             const v = ie107(c, env);
@@ -25018,7 +25018,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 92:
         {
           if ("extended_eps_qos" in value) bail();
-          if (7 < last) shuffled = true;
+          if (7 <= last) shuffled = true;
           else last = 7;
           {
             const v = ie119(c, env);
@@ -25074,7 +25074,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie105(c, env);
@@ -25086,7 +25086,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie107(c, env);
@@ -25148,7 +25148,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie116(c, env);
@@ -25160,7 +25160,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 55:
         {
           if ("t3396_value" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie12(c, env);
@@ -25187,7 +25187,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 207:
         {
           if ("wlan_offload_indication" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie117(c, env);
@@ -25199,7 +25199,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 51:
         {
           if ("nbifom_container" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie106(c, env);
@@ -25211,7 +25211,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie118(c, env);
@@ -25337,7 +25337,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 40:
         {
           if ("access_point_name" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie132(c, env);
@@ -25349,7 +25349,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie105(c, env);
@@ -25361,7 +25361,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie107(c, env);
@@ -25458,7 +25458,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie105(c, env);
@@ -25470,7 +25470,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 51:
         {
           if ("nbifom_container" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie106(c, env);
@@ -25482,7 +25482,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie107(c, env);
@@ -25544,7 +25544,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie105(c, env);
@@ -25556,7 +25556,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 51:
         {
           if ("nbifom_container" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie106(c, env);
@@ -25568,7 +25568,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie107(c, env);
@@ -25624,7 +25624,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 91:
         {
           if ("new_eps_qos" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie131(c, env);
@@ -25636,7 +25636,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 54:
         {
           if ("tft" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie133(c, env);
@@ -25648,7 +25648,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 48:
         {
           if ("new_qos" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie112(c, env);
@@ -25660,7 +25660,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 50:
         {
           if ("negotiated_llc_sapi" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie113(c, env);
@@ -25687,7 +25687,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 143:
         {
           if ("radio_priority" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie114(c, env);
@@ -25699,7 +25699,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 52:
         {
           if ("packet_flow_identifier" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie115(c, env);
@@ -25711,7 +25711,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 94:
         {
           if ("apn_ambr" in value) bail();
-          if (6 < last) shuffled = true;
+          if (6 <= last) shuffled = true;
           else last = 6;
           {
             const v = ie122(c, env);
@@ -25723,7 +25723,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (7 < last) shuffled = true;
+          if (7 <= last) shuffled = true;
           else last = 7;
           {
             const v = ie116(c, env);
@@ -25750,7 +25750,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 207:
         {
           if ("wlan_offload_indication" in value) bail();
-          if (8 < last) shuffled = true;
+          if (8 <= last) shuffled = true;
           else last = 8;
           {
             const v = ie117(c, env);
@@ -25762,7 +25762,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 51:
         {
           if ("nbifom_container" in value) bail();
-          if (9 < last) shuffled = true;
+          if (9 <= last) shuffled = true;
           else last = 9;
           {
             const v = ie106(c, env);
@@ -25774,7 +25774,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 102:
         {
           if ("header_compression_configuration" in value) bail();
-          if (10 < last) shuffled = true;
+          if (10 <= last) shuffled = true;
           else last = 10;
           {
             const v = ie125(c, env);
@@ -25786,7 +25786,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (11 < last) shuffled = true;
+          if (11 <= last) shuffled = true;
           else last = 11;
           {
             const v = ie118(c, env);
@@ -25798,7 +25798,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 95:
         {
           if ("extended_apn_ambr" in value) bail();
-          if (12 < last) shuffled = true;
+          if (12 <= last) shuffled = true;
           else last = 12;
           {
             const v = ie128(c, env);
@@ -25810,7 +25810,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 92:
         {
           if ("extended_eps_qos" in value) bail();
-          if (13 < last) shuffled = true;
+          if (13 <= last) shuffled = true;
           else last = 13;
           {
             const v = ie119(c, env);
@@ -25913,7 +25913,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie116(c, env);
@@ -25925,7 +25925,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 55:
         {
           if ("back_off_timer_value" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie12(c, env);
@@ -25937,7 +25937,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 107:
         {
           if ("re_attempt_indicator" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie129(c, env);
@@ -25949,7 +25949,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 51:
         {
           if ("nbifom_container" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie106(c, env);
@@ -25961,7 +25961,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie118(c, env);
@@ -26055,7 +26055,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 223:
         {
           if ("esm_information_transfer_flag" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie135(c, env);
@@ -26067,7 +26067,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 40:
         {
           if ("access_point_name" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie132(c, env);
@@ -26079,7 +26079,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie105(c, env);
@@ -26106,7 +26106,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 207:
         {
           if ("device_properties" in value) bail();
-          if (3 < last) shuffled = true;
+          if (3 <= last) shuffled = true;
           else last = 3;
           {
             const v = ie130(c, env);
@@ -26118,7 +26118,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 51:
         {
           if ("nbifom_container" in value) bail();
-          if (4 < last) shuffled = true;
+          if (4 <= last) shuffled = true;
           else last = 4;
           {
             const v = ie106(c, env);
@@ -26130,7 +26130,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 102:
         {
           if ("header_compression_configuration" in value) bail();
-          if (5 < last) shuffled = true;
+          if (5 <= last) shuffled = true;
           else last = 5;
           {
             const v = ie125(c, env);
@@ -26142,7 +26142,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (6 < last) shuffled = true;
+          if (6 <= last) shuffled = true;
           else last = 6;
           {
             const v = ie107(c, env);
@@ -26204,7 +26204,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie116(c, env);
@@ -26216,7 +26216,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie118(c, env);
@@ -26295,7 +26295,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 39:
         {
           if ("protocol_configuration_options" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie105(c, env);
@@ -26307,7 +26307,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 123:
         {
           if ("extended_protocol_configuration_options" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie107(c, env);
@@ -26363,7 +26363,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 121:
         {
           if ("remote_ue_context_connected" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie136(c, env);
@@ -26375,7 +26375,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 122:
         {
           if ("remote_ue_context_disconnected" in value) bail();
-          if (1 < last) shuffled = true;
+          if (1 <= last) shuffled = true;
           else last = 1;
           {
             const v = ie136(c, env);
@@ -26387,7 +26387,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 111:
         {
           if ("prose_key_management_function_address" in value) bail();
-          if (2 < last) shuffled = true;
+          if (2 <= last) shuffled = true;
           else last = 2;
           {
             const v = ie137(c, env);
@@ -26499,7 +26499,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 255:
         {
           if ("release_assistance_indication" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie139(c, env);
@@ -26749,7 +26749,7 @@ function bundledTypes(link: TypeLink): Record<string, (c: Cursor, env: Env) => u
         case 119:
         {
           if ("group_key_identity_list" in value) bail();
-          if (0 < last) shuffled = true;
+          if (0 <= last) shuffled = true;
           else last = 0;
           {
             const v = ie141(c, env);

@@ -741,7 +741,8 @@ export class CompiledDecoder {
         const idx = iei[c.bytes[c.pos >> 3]];
         // Unknown or repeated: the dissector shows it and keeps its octets.
         if (idx < 0 || optional[idx].ie.id in value) bail();
-        if (idx < last) shuffled = true;
+        // Out of table order, or again (a mandatory IE left out of the value when empty).
+        if (idx <= last) shuffled = true;
         last = Math.max(last, idx);
         optional[idx].decode(c, env, value);
         order.push(optional[idx].ie.id);

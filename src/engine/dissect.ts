@@ -844,7 +844,8 @@ export class Dissector {
       const ie = ies[idx];
       if (ie && !(ie.id in value)) {
         if (idx < lastIndex) parent.expert.push(expertItem('ie_out_of_order', `${ie.name} comes after an IE that follows it in the table`, childPointer(path, ie.id), start, 8));
-        if (idx < lastIndex || extra.length) canonical = false;
+        // Out of table order, after a skipped IE, or again (a mandatory IE left out of the value when empty).
+        if (idx <= lastIndex || extra.length) canonical = false;
         lastIndex = Math.max(lastIndex, idx);
         this.ie(ie, r, parent, value, path, t);
         order.push(ie.id);

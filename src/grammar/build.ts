@@ -815,7 +815,11 @@ class Builder {
     let optional = false;
     let halfRun = 0;
     const seen = new Set<number>();
+    const ids = new Set<string>();
     ies.forEach((ie, i) => {
+      // The message's value holds each IE under its id: two IEs with one id would be one key.
+      if (ids.has(ie.id)) throw new GrammarError(file, `${path}/${i}/id`, `IE id "${ie.id}" used twice in this message`);
+      ids.add(ie.id);
       const imperative = ie.iei === undefined;
       if (imperative && optional) throw new GrammarError(file, `${path}/${i}`, 'imperative (V, LV, LV-E) IEs precede the optional part');
       if (!imperative) {

@@ -6,6 +6,7 @@ import { Dissector } from '../../src/engine/dissect.js';
 import { Encoder } from '../../src/engine/encode.js';
 import { fromHex, toHex } from '../../src/engine/format.js';
 import { walk } from '../../src/engine/tree.js';
+import { decode } from '../../src/index.js';
 
 const base = `
 protocol: demo
@@ -128,7 +129,7 @@ types:
     expect(after.message).toContain('variable size');
   });
 
-  it('rejects an IEI written as a number and half-octet IEs that do not pair up', () => {
+  it('rejects an IEI written as a number, half-octet IEs that do not pair up, and one IE id twice', () => {
     const l3 = (ies: string) => `
 protocol: demo
 root: m
@@ -149,6 +150,40 @@ ${ies}`;
     expect(numeric.message).toContain('quoted hex string');
     const unpaired = errorOf(l3('      - {id: a, format: V, length: 1/2, type: v4}'));
     expect(unpaired.message).toContain('pairs');
+    // The value holds an IE under its id: a second IE with the same id could not be told apart.
+    const twice = errorOf(l3(`      - {iei: '51', id: x, format: TV, length: 2, type: hdr}\n      - {iei: '52', id: x, format: TV, length: 2, type: hdr}`));
+    expect(twice.path).toBe('/messages/m/ies/1/id');
+    expect(twice.message).toContain('used twice');
+  });
+
+  it('keeps the order of an optional part where a mandatory IE left out of the value comes twice, in both decoders', () => {
+    const ir = buildGrammar([
+      parseGrammarText(
+        'grammars/demo.yaml',
+        `
+protocol: demo
+root: m
+types:
+  hdr:
+    fields:
+      - {id: t, bits: 8}
+  blank:
+    fields:
+      - {spare: 8}
+messages:
+  m:
+    header: hdr
+    ies:
+      - {iei: '5B', id: blank, format: TLV, length: 3, type: blank, presence: M}
+`,
+      ),
+    ]);
+    const twice = fromHex('005b01005b0100');
+    const dissected = new Dissector(ir).dissect(twice, 'demo').value;
+    expect(dissected).toEqual({ message: 'm', t: 0, _order: ['blank', 'blank'] });
+    expect(decode(twice, 'demo', { grammar: ir })).toEqual(dissected);
+    // Once, it is in table order: nothing to keep.
+    expect(decode(fromHex('005b0100'), 'demo', { grammar: ir })).toEqual({ message: 'm', t: 0 });
   });
 
   describe('a dispatch on an earlier IE, a part left undecoded, a generated field at a field', () => {
