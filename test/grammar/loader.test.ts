@@ -18,9 +18,12 @@ types:
       - {id: body, bytes: var}
 `;
 
+/** The grammar of one demo file. */
+const demoGrammar = (text: string) => buildGrammar([parseGrammarText('grammars/demo.yaml', text)]);
+
 function errorOf(text: string): GrammarError {
   try {
-    buildGrammar([parseGrammarText('grammars/demo.yaml', text)]);
+    demoGrammar(text);
   } catch (e) {
     if (e instanceof GrammarError) return e;
     throw e;
@@ -30,10 +33,8 @@ function errorOf(text: string): GrammarError {
 
 describe('grammar loader', () => {
   it('works out the presence rules once: what a flag gives presence to, and which fields decide presence', () => {
-    const ir = buildGrammar([
-      parseGrammarText(
-        'grammars/demo.yaml',
-        `
+    const ir = demoGrammar(
+      `
 protocol: demo
 root: msg
 types:
@@ -45,8 +46,7 @@ types:
       - {id: b, bits: 8, present_if: flag}
       - {id: c, bits: 8, present_if: {field: kind, in: [1-3]}}
 `,
-      ),
-    ]);
+    );
     const t = ir.types.get('msg');
     const field = (id: string) => (t?.kind === 'struct' ? t.fields.find((f) => f.id === id) : undefined);
     const flag = field('flag');
@@ -57,7 +57,7 @@ types:
   });
 
   it('loads a well-formed grammar', () => {
-    const ir = buildGrammar([parseGrammarText('grammars/demo.yaml', base)]);
+    const ir = demoGrammar(base);
     expect(ir.protocols.get('demo')?.root).toBe('msg');
   });
 
@@ -116,7 +116,7 @@ types:
 
   it('names spare bits by their bit offset or an explicit id, never by index', () => {
     const spares = (fields: string) => {
-      const ir = buildGrammar([parseGrammarText('grammars/demo.yaml', `protocol: demo\nroot: msg\ntypes:\n  msg:\n    fields:\n${fields}`)]);
+      const ir = demoGrammar(`protocol: demo\nroot: msg\ntypes:\n  msg:\n    fields:\n${fields}`);
       const t = ir.types.get('msg')!;
       return t.kind === 'struct' ? t.fields.filter((f) => f.kind === 'spare').map((f) => f.id) : [];
     };
@@ -157,10 +157,8 @@ ${ies}`;
   });
 
   it('keeps the order of an optional part where a mandatory IE left out of the value comes twice, in both decoders', () => {
-    const ir = buildGrammar([
-      parseGrammarText(
-        'grammars/demo.yaml',
-        `
+    const ir = demoGrammar(
+      `
 protocol: demo
 root: m
 types:
@@ -176,8 +174,7 @@ messages:
     ies:
       - {iei: '5B', id: blank, format: TLV, length: 3, type: blank, presence: M}
 `,
-      ),
-    ]);
+    );
     const twice = fromHex('005b01005b0100');
     const dissected = new Dissector(ir).dissect(twice, 'demo').value;
     expect(dissected).toEqual({ message: 'm', t: 0, _order: ['blank', 'blank'] });
@@ -219,7 +216,7 @@ messages:
     ies:
 ${ies}`;
     const ies = '      - {id: kind, format: V, length: 1, type: kind}\n      - {id: body, format: LV, length: 1-n, type: body}';
-    const ir = buildGrammar([parseGrammarText('grammars/demo.yaml', demo(ies))]);
+    const ir = demoGrammar(demo(ies));
     const dissector = new Dissector(ir);
     const encoder = new Encoder(ir);
 
