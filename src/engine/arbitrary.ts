@@ -51,7 +51,19 @@ export class Arbitraries {
     return this.type(this.ir.types.get(p.root)!, 0);
   }
 
+  /** Arbitraries by type, then by depth and message: built once, as generating a value would otherwise build them again. */
+  private made = new Map<TypeIR, Map<string, fc.Arbitrary<unknown>>>();
+
   type(t: TypeIR, depth: number, only?: string): fc.Arbitrary<unknown> {
+    let byKey = this.made.get(t);
+    if (!byKey) this.made.set(t, (byKey = new Map()));
+    const key = only === undefined ? String(depth) : `${depth} ${only}`;
+    let arb = byKey.get(key);
+    if (!arb) byKey.set(key, (arb = this.build(t, depth, only)));
+    return arb;
+  }
+
+  private build(t: TypeIR, depth: number, only?: string): fc.Arbitrary<unknown> {
     switch (t.kind) {
       case 'struct': {
         // A payload that is always ciphered decodes, without keys, to its raw octets.
@@ -82,15 +94,21 @@ export class Arbitraries {
         if (only) entries = entries.filter(([c]) => messagesOf(c).has(only));
         if (depth >= MAX_DEPTH) entries = entries.filter(([c]) => c.kind === 'l3').concat(entries.every(([c]) => c.kind !== 'l3') ? entries : []);
         return fc.oneof(
-          ...entries.map(([c, keys]) =>
-            fc.constantFrom(...keys).chain((k) => {
+          ...entries.map(([c, keys]) => {
+            // The case's arbitrary for each dispatch value, built on first use.
+            const byKey = new Map<number, fc.Arbitrary<unknown>>();
+            return fc.constantFrom(...keys).chain((k) => {
+              let arb = byKey.get(k);
+              if (arb) return arb;
               const forced = new Map<string, number>();
               const at = this.fieldAt(c, t.peekOffset, t.peekBits);
               if (at) forced.set(at, k);
-              const arb = c.kind === 'dispatch' ? this.type(c, depth, only) : this.forced(c, forced, depth + 1);
-              return t.key ? arb.map((v) => ({ ...(v as Obj), [t.key!]: k })) : arb;
-            }),
-          ),
+              const inner = c.kind === 'dispatch' ? this.type(c, depth, only) : this.forced(c, forced, depth + 1);
+              arb = t.key ? inner.map((v) => ({ ...(v as Obj), [t.key!]: k })) : inner;
+              byKey.set(k, arb);
+              return arb;
+            });
+          }),
         );
       }
     }
