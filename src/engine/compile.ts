@@ -88,7 +88,6 @@ export function relatedBits(c: Cursor, len: number | undefined, adjust: number, 
   return bits > c.end - c.pos ? broken() : bits;
 }
 
-/** The fields of one struct, by id: for presence, lengths, counts and switches. */
 /** The length or count relation `f` is sized by: where its value is, the relation, its targets' indices (-1: not in the struct). */
 export function relationOf(f: FieldIR, layout: Layout): { at: number; rel: Relation; targets: number[] } {
   const at = layout.index.get(f.lengthFrom!);

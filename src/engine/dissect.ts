@@ -887,7 +887,7 @@ export class Dissector {
   }
 }
 
-/** What the dissector shows of an IE, worked out once: an IE belongs to the messages of one protocol. */
+/** What the dissector shows of an IE, worked out once: each IE belongs to one message, whose prefix its Element ID filter takes. */
 interface IePlan {
   t: TypeIR | undefined;
   /** Its JSON Pointer segment (`/id`). */

@@ -25,7 +25,7 @@ export function enumLabel(e: EnumIR, v: number): string | undefined {
 /** The raw number as the field's base shows it in the tree: `0x7`, `5`. */
 const rawText = (f: UintField, v: number | bigint) => (f.base === 'hex' ? `0x${v.toString(16)}` : v.toString());
 
-/** What the dissector shows of an integer field's value: its tree text, `-T fields` text, and whether its enum leaves the value reserved. */
+/** An integer value's tree text, `-T fields` text, and whether its enum leaves the value reserved. */
 export interface UintTexts {
   display: string;
   show: string;
@@ -35,6 +35,7 @@ export interface UintTexts {
 /** The texts of a field of at most 8 bits, by value, made once each: most fields are small and repeat their values. */
 const smallTexts = perKey((_: UintField): UintTexts[] => []);
 
+/** What the dissector shows of an integer field's value (made once per value for small fields). */
 export function uintTexts(f: UintField, v: number | bigint): UintTexts {
   if (f.bits > 8 || typeof v !== 'number') return textsOf(f, v);
   const texts = smallTexts(f);

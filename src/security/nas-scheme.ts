@@ -96,7 +96,7 @@ export class NasSecurity implements ProtectionScheme {
     this.contexts = records.map((record) => ({ record, eea: record.eea, eia: record.eia, count: { ul: state(), dl: state() } }));
   }
 
-  /** Without keys every MAC is unverified (a note) and nothing is deciphered. */
+  /** Without keys every MAC is unverified (a chat item, never an error) and nothing is deciphered. */
   get quiet(): boolean {
     return this.contexts.length === 0;
   }
