@@ -32,6 +32,12 @@ export class ModuleConstants {
     this.exprs.set(name, expr);
     return name;
   }
+
+  /** A table of the functions of cases by key (`fnType` their type), declared once. */
+  caseTable(name: string, cases: Iterable<[number | string, () => TypeIR]>, fn: (t: TypeIR) => string, fnType: string, key: 'number' | 'string' = 'number'): string {
+    const entries = [...cases].map(([k, t]) => `[${JSON.stringify(k)}, ${fn(t())}]`);
+    return this.declare(name, `new Map<${key}, ${fnType}>([${entries.join(', ')}])`);
+  }
 }
 
 /** A generator's code for the body of a type's function, by the type's kind. */

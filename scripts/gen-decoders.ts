@@ -208,7 +208,7 @@ ${table.join('\n')}
 
   /** A module-level table of the functions of cases, by key. */
   private table(name: string, cases: Map<number, () => TypeIR>): string {
-    return this.head.declare(name, `new Map<number, TypeFn>([${[...cases].map(([k, t]) => `[${k}, ${this.fn(t())}]`).join(', ')}])`);
+    return this.head.caseTable(name, cases, this.fn, 'TypeFn');
   }
 
   /** A link constant naming what the closures give this type. */

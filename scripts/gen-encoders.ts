@@ -60,8 +60,7 @@ class Generator implements TypeBodies {
 
   /** A module-level table of the functions of cases, by key. */
   private table(name: string, cases: Iterable<[number | string, () => TypeIR]>, key: 'number' | 'string' = 'number'): string {
-    const entries = [...cases].map(([k, t]) => `[${JSON.stringify(k)}, ${this.fn(t())}]`);
-    return this.head.declare(name, `new Map<${key}, EncodeFn>([${entries.join(', ')}])`);
+    return this.head.caseTable(name, cases, this.fn, 'EncodeFn', key);
   }
 
   generate(): string {
