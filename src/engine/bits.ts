@@ -216,7 +216,7 @@ export class BitWriter {
     return true;
   }
 
-  /** Writes text as Latin-1: an octet a character, its low 8 bits (textBytes' 'ascii'). */
+  /** Writes text as Latin-1: an octet a UTF-16 unit, its low 8 bits (what 'ascii' text fields hold). */
   writeLatin1(text: string): void {
     if ((this.pos + text.length * 8 + 7) >> 3 > this.buf.length) this.grow(text.length * 8);
     if (this.pos & 7) {

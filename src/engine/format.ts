@@ -1,6 +1,7 @@
 /** Renderings of field values: tree text (`-V`) and `-T fields` text, following tshark. */
 import type { EnumIR, SpareField, UintField } from '../grammar/ir.js';
 import { perKey } from '../grammar/memo.js';
+import { BitWriter } from './bits.js';
 import { parseHex, toHex } from './hex.js';
 
 export { toHex };
@@ -100,9 +101,12 @@ export function textValue(bytes: Uint8Array, text: 'ascii' | 'utf8'): string | {
   }
 }
 
-/** A text field's octets; 'ascii' text is an octet a UTF-16 unit, its low 8 bits (Latin-1 for what decodes), as BitWriter.writeLatin1 writes it. */
+/** A text field's octets: 'ascii' text as BitWriter.writeLatin1 writes it (Latin-1 for what decodes), else UTF-8. */
 export function textBytes(value: string, text: 'ascii' | 'utf8'): Uint8Array {
-  return text === 'ascii' ? Uint8Array.from({ length: value.length }, (_, i) => value.charCodeAt(i) & 0xff) : new TextEncoder().encode(value);
+  if (text === 'utf8') return new TextEncoder().encode(value);
+  const w = new BitWriter();
+  w.writeLatin1(value);
+  return w.finish();
 }
 
 /** Bytes in the tree: hex cut with an ellipsis past 24 octets, or the text they carry. */
