@@ -15,12 +15,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { KEEP, listPlan, type ListPlan, relationOf, type Step } from '../src/engine/compile.js';
+import { KEEP, listPlan, type ListPlan, type Step } from '../src/engine/compile.js';
 import { AUDITED_KEYS } from '../src/groupkeys/audit.js';
 import { MAX_NESTING } from '../src/engine/dissect.js';
 import type { DispatchType, FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, StructType, TypeIR } from '../src/grammar/ir.js';
 import { defaultGrammar } from '../src/grammar/default.js';
-import { ieiIndex, layoutOf } from '../src/grammar/reach.js';
+import { ieiIndex, layoutOf, relationOf } from '../src/grammar/reach.js';
 import { indent, prop, str, SWITCH_MAX, ModuleConstants, switchPick, type TypeBodies, typeFunctions, typeNames } from './codegen.js';
 
 export const DECODERS_FILE = new URL('../src/engine/bundled-decoders.ts', import.meta.url);

@@ -12,8 +12,8 @@
  */
 import { CODECS } from '../codecs/index.js';
 import { switchCases } from '../grammar/ir.js';
-import type { BytesField, CodecField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, ProtectionIR, Relation, SpareField, StructType, TypeIR, UintField } from '../grammar/ir.js';
-import { alternatives, ieField, ieiIndex, type Layout, layoutOf, startsRead, typesUnder } from '../grammar/reach.js';
+import type { BytesField, CodecField, FieldIR, GrammarIR, IEIR, L3MessageType, ListField, ProtectionIR, SpareField, StructType, TypeIR, UintField } from '../grammar/ir.js';
+import { alternatives, ieField, ieiIndex, type Layout, layoutOf, relationOf, spanStart, startsRead, typesUnder } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { extentBits, MAX_NESTING, semiOctetLength } from './dissect.js';
 import { isEmpty, spareShow, textOf, textValue, toHex, uintShow } from './format.js';
@@ -66,16 +66,6 @@ export function octetsValue(c: Cursor, env: Env, bits: number, text: BytesField[
   return text ? textValue(data, text) : toHex(data);
 }
 
-/** Where the first present of a relation's targets started (Infinity: none is present). */
-function spanStart(fr: Frame, targets: number[]): number {
-  let start = Number.POSITIVE_INFINITY;
-  for (const t of targets) {
-    const s = t < 0 ? undefined : fr.starts[t];
-    if (s !== undefined && s < start) start = s;
-  }
-  return start;
-}
-
 /**
  * The bits a length relation gives the field at the cursor: `len` (undefined: hand over) less
  * `adjust`, in units of `unitBits`, less what the span's earlier targets took since `spanStart`
@@ -86,14 +76,6 @@ export function relatedBits(c: Cursor, len: number | undefined, adjust: number, 
   const taken = spanStart === Number.POSITIVE_INFINITY ? 0 : c.pos - spanStart;
   const bits = Math.max(0, extentBits(len! - adjust, unitBits) - taken);
   return bits > c.end - c.pos ? broken() : bits;
-}
-
-/** The length or count relation `f` is sized by: where its value is, the relation, its targets' indices (-1: not in the struct). */
-export function relationOf(f: FieldIR, layout: Layout): { at: number; rel: Relation; targets: number[] } {
-  const at = layout.index.get(f.lengthFrom!);
-  const rel = at === undefined ? undefined : (layout.defs[at] as UintField).relation;
-  if (at === undefined || !rel) throw new Error(`${f.where}: no length relation "${f.lengthFrom}" in its struct`);
-  return { at, rel, targets: rel.targets.map((t) => layout.index.get(t) ?? -1) };
 }
 
 const NONE: never[] = [];
@@ -623,7 +605,7 @@ export class CompiledDecoder {
     return (c, fr, value) => {
       const len = fr.vals[at];
       if (len === undefined) return;
-      if (semiOctets((pos, bits) => bitsAt(c.bytes, pos, bits), spanStart(fr, targets), c.pos) + rel.adjust !== len) value[id] = len;
+      if (semiOctets((pos, bits) => bitsAt(c.bytes, pos, bits), spanStart(fr.starts, targets), c.pos) + rel.adjust !== len) value[id] = len;
     };
   }
 
@@ -639,7 +621,7 @@ export class CompiledDecoder {
   private related(f: FieldIR, layout: Layout): (c: Cursor, fr: Frame) => number {
     const { at, rel, targets } = relationOf(f, layout);
     const { adjust, unitBits } = rel;
-    return (c, fr) => relatedBits(c, fr.vals[at], adjust, unitBits, spanStart(fr, targets));
+    return (c, fr) => relatedBits(c, fr.vals[at], adjust, unitBits, spanStart(fr.starts, targets));
   }
 
   /**

@@ -7,7 +7,7 @@ import { CODECS } from '../codecs/index.js';
 import type { DerivedIR, FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, TypeIR, UintField } from '../grammar/ir.js';
 import { switchCase } from '../grammar/ir.js';
 import { perKey } from '../grammar/memo.js';
-import { ieField, ieiIndex, type Layout, layoutOf, startsRead, unknownIeLengthOctets } from '../grammar/reach.js';
+import { ieField, ieiIndex, type Layout, layoutOf, relationOf, spanStart, startsRead, unknownIeLengthOctets } from '../grammar/reach.js';
 import { BitReader, bitsAt, semiOctets, tailNeed, toOctet } from './bits.js';
 import { bytesDisplay, hexDisplay, isEmpty, spareShow, textOf, textValue, toHex, uintTexts } from './format.js';
 import type { DissectContext, ProtectionRequest, ProtectionScheme } from './protection.js';
@@ -40,8 +40,8 @@ interface ListPlan {
   layout: Layout;
   /** Whether a field's start is needed (a length spans it, protection covers from it). */
   measured: boolean[];
-  /** The length field in semi-octets that sizes a field, if that is what sizes it. */
-  semi: Array<UintField | undefined>;
+  /** Whether a field is sized by a length in semi-octets. */
+  semi: boolean[];
   /** Each field's JSON Pointer segment (`/id`). */
   segment: string[];
 }
@@ -55,7 +55,7 @@ function listPlan(fields: FieldIR[], protection?: ProtectionIR): ListPlan {
     plan = {
       layout: layoutOf(fields),
       measured: startsRead(fields, protection),
-      semi: fields.map((f) => semiOctetLength(f, fields)),
+      semi: fields.map((f) => !!semiOctetLength(f, fields)),
       segment: fields.map((f) => childPointer('', f.id)),
     };
     plans.set(fields, plan);
@@ -384,7 +384,7 @@ export class Dissector {
       } else {
         value[f.id] = v;
       }
-      if (semi[i]) this.keepSemiOctetLength(semi[i]!, r, scope, value);
+      if (semi[i]) this.keepSemiOctetLength(f, r, scope, value);
     }
     // The last tail field read is kept when nothing after it is in the value (a presence flag the
     // encoder would derive): the encoder writes the tail fields up to it, so the value ends where the data did.
@@ -396,12 +396,11 @@ export class Dissector {
    * A length in semi-octets that the encoder would not compute from the octets it measured (an odd
    * count without a 1111 filler, an alphanumeric address) stays in the value, so that it re-encodes.
    */
-  private keepSemiOctetLength(lf: UintField, r: BitReader, scope: Scope, value: Obj): void {
-    const rel = lf.relation!;
-    const len = intOf(scope, lf.id);
+  private keepSemiOctetLength(f: FieldIR, r: BitReader, scope: Scope, value: Obj): void {
+    const { at, rel, targets } = relationOf(f, scope.plan.layout);
+    const len = scope.vals[at];
     if (len === undefined) return;
-    const spanStart = spanStartOf(rel.targets, scope);
-    if (semiOctets((pos, bits) => bitsAt(r.bytes, pos, bits), spanStart, r.pos) + rel.adjust !== len) value[lf.id] = len;
+    if (semiOctets((pos, bits) => bitsAt(r.bytes, pos, bits), spanStart(scope.starts, targets), r.pos) + rel.adjust !== len) value[scope.defs[at].id] = len;
   }
 
   /** A protected struct cut before its payload: the scheme judges what there is. */
@@ -572,8 +571,8 @@ export class Dissector {
   }
 
   private counted(f: FieldIR, scope: Scope): number {
-    const rel = (scope.defs.find((d) => d.id === f.lengthFrom) as UintField).relation!;
-    return Math.max(0, intOf(scope, f.lengthFrom!)! - rel.adjust);
+    const { at, rel } = relationOf(f, scope.plan.layout);
+    return Math.max(0, scope.vals[at]! - rel.adjust);
   }
 
   /**
@@ -680,11 +679,11 @@ export class Dissector {
 
   /** Bits given by the length relation of `f`; checks them against what is left. */
   private related(f: FieldIR, r: BitReader, scope: Scope, parent: TreeNode, path: string): number {
-    const len = intOf(scope, f.lengthFrom!)!;
-    const rel = lengthField(f, scope.defs).relation!;
+    const { at, rel, targets } = relationOf(f, scope.plan.layout);
+    const len = scope.vals[at]!;
     // A span: the fields before the last target already took their part of the length.
-    const spanStart = spanStartOf(rel.targets, scope);
-    const taken = Number.isFinite(spanStart) ? r.pos - spanStart : 0;
+    const from = spanStart(scope.starts, targets);
+    const taken = Number.isFinite(from) ? r.pos - from : 0;
     const bits = Math.max(0, extentBits(len - rel.adjust, rel.unitBits) - taken);
     // Past the end of the data: truncation. Past the end of an enclosing element only: a bad length.
     if (bits > r.remaining && r.end === r.bytes.length * 8) need(r, bits, parent, f.filter, f.label, path);
@@ -930,25 +929,10 @@ export const extentBits = (units: number, unitBits: number): number => (unitBits
 /** A payload field as it reads deciphered bytes: they are the whole payload, so it takes them all. */
 const wholePayload = perKey((f: FieldIR): FieldIR => (f.kind === 'bytes' ? { ...f, size: 'rest', lengthFrom: undefined } : f.kind === 'ref' ? { ...f, rest: true, lengthFrom: undefined } : f));
 
-/** Where the first of a relation's targets present started (Infinity when none is). */
-function spanStartOf(targets: string[], scope: Scope): number {
-  let start = Infinity;
-  for (const t of targets) start = Math.min(start, startOf(scope, t) ?? Infinity);
-  return start;
-}
-
-const lengthFields = new WeakMap<FieldIR, UintField>();
-
-/** The integer field that gives the length of `f` (its `length_from`), found once per field. */
-function lengthField(f: FieldIR, fields: FieldIR[]): UintField {
-  let lf = lengthFields.get(f);
-  if (!lf) lengthFields.set(f, (lf = fields.find((g) => g.id === f.lengthFrom) as UintField));
-  return lf;
-}
-
 /** The length field in semi-octets that sizes `f`, if that is what sizes it. */
 export function semiOctetLength(f: FieldIR, fields: FieldIR[]): UintField | undefined {
-  const lf = f.lengthFrom ? lengthField(f, fields) : undefined;
+  const at = f.lengthFrom === undefined ? undefined : layoutOf(fields).index.get(f.lengthFrom);
+  const lf = at === undefined ? undefined : fields[at];
   return lf?.kind === 'uint' && lf.relation?.unitBits === 4 ? lf : undefined;
 }
 

@@ -35,10 +35,11 @@ export interface UintTexts {
 
 /** The texts of a field of at most 8 bits, by value, made once each: most fields are small and repeat their values. */
 const smallTexts = perKey((_: UintField): UintTexts[] => []);
+const small = (f: UintField, v: number | bigint): v is number => f.bits <= 8 && typeof v === 'number';
 
 /** What the dissector shows of an integer field's value (made once per value for small fields). */
 export function uintTexts(f: UintField, v: number | bigint): UintTexts {
-  if (f.bits > 8 || typeof v !== 'number') return textsOf(f, v);
+  if (!small(f, v)) return textsOf(f, v);
   const texts = smallTexts(f);
   return (texts[v] ??= textsOf(f, v));
 }
@@ -56,7 +57,7 @@ function displayOf(f: UintField, v: number | bigint): string {
 }
 
 /** `-T fields` text alone (what collecting field values needs). */
-export const uintShow = (f: UintField, v: number | bigint): string => (f.bits > 8 || typeof v !== 'number' ? showOf(f, v) : uintTexts(f, v).show);
+export const uintShow = (f: UintField, v: number | bigint): string => (small(f, v) ? uintTexts(f, v).show : showOf(f, v));
 
 /** `-T fields` text: hex padded to the field type's width (`0x07`), decimal otherwise, booleans 1/0. */
 function showOf(f: UintField, v: number | bigint): string {

@@ -6,7 +6,7 @@
  * IEI introduces.
  */
 import { perKey } from './memo.js';
-import { switchCases, type DispatchType, type FieldIR, type IEIR, type ProtectionIR, type TypeIR } from './ir.js';
+import { switchCases, type DispatchType, type FieldIR, type IEIR, type ProtectionIR, type Relation, type TypeIR, type UintField } from './ir.js';
 
 /** A field list's layout: where each field is, and where a field present by another's value finds it. */
 export interface Layout {
@@ -28,6 +28,38 @@ export const layoutOf = perKey((defs: FieldIR[]): Layout => {
   const sizing = defs.flatMap((f, i) => (f.kind === 'uint' && f.relation && f.relation.kind !== 'present_of' ? [i] : []));
   return { index, defs, presentBy, sizing };
 });
+
+export interface RelationAt {
+  /** The index of the field that holds the length or count. */
+  at: number;
+  rel: Relation;
+  /** The indices of the relation's targets (-1: not in the struct). */
+  targets: number[];
+}
+
+const relations = new WeakMap<FieldIR, { layout: Layout; found: RelationAt }>();
+
+/** The length or count relation `f` is sized by, in the layout of its list; worked out once per field (the dissector asks at every read). */
+export function relationOf(f: FieldIR, layout: Layout): RelationAt {
+  const known = relations.get(f);
+  if (known?.layout === layout) return known.found;
+  const at = layout.index.get(f.lengthFrom!);
+  const rel = at === undefined ? undefined : (layout.defs[at] as UintField).relation;
+  if (at === undefined || !rel) throw new Error(`${f.where}: no length relation "${f.lengthFrom}" in its struct`);
+  const found = { at, rel, targets: rel.targets.map((t) => layout.index.get(t) ?? -1) };
+  relations.set(f, { layout, found });
+  return found;
+}
+
+/** Where the first present of a relation's targets started, from the starts by field index (Infinity: none is present). */
+export function spanStart(starts: ReadonlyArray<number | undefined>, targets: number[]): number {
+  let start = Number.POSITIVE_INFINITY;
+  for (const t of targets) {
+    const s = t < 0 ? undefined : starts[t];
+    if (s !== undefined && s < start) start = s;
+  }
+  return start;
+}
 
 /** Every type a dispatch can continue with. */
 export const alternatives = (t: DispatchType): Array<() => TypeIR> => [...t.cases.values(), ...[...t.byDirection.values()].flatMap((d) => [d.ul, d.dl]), ...(t.default ? [t.default] : [])];

@@ -18,6 +18,27 @@ types:
       - {id: body, bytes: var}
 `;
 
+/** A demo message `m` of header `hdr` (one octet `t`) and these IE rows; types `v4` (4 bits), `blank` (a spare octet) and `types` for its IEs. */
+const l3 = (ies: string, types = '') => `
+protocol: demo
+root: m
+types:
+  hdr:
+    fields:
+      - {id: t, bits: 8}
+  v4:
+    fields:
+      - {id: v, bits: 4}
+  blank:
+    fields:
+      - {spare: 8}
+${types}
+messages:
+  m:
+    header: hdr
+    ies:
+${ies}`;
+
 /** The grammar of one demo file. */
 const demoGrammar = (text: string) => buildGrammar([parseGrammarText('grammars/demo.yaml', text)]);
 
@@ -130,21 +151,6 @@ types:
   });
 
   it('rejects an IEI written as a number, half-octet IEs that do not pair up, and one IE id twice', () => {
-    const l3 = (ies: string) => `
-protocol: demo
-root: m
-types:
-  hdr:
-    fields:
-      - {id: t, bits: 8}
-  v4:
-    fields:
-      - {id: v, bits: 4}
-messages:
-  m:
-    header: hdr
-    ies:
-${ies}`;
     const numeric = errorOf(l3('      - {iei: 55, id: x, format: TV, length: 2, type: hdr}'));
     expect(numeric.path).toBe('/messages/m/ies/0/iei');
     expect(numeric.message).toContain('quoted hex string');
@@ -157,24 +163,7 @@ ${ies}`;
   });
 
   it('keeps the order of an optional part where a mandatory IE left out of the value comes twice, in both decoders', () => {
-    const ir = demoGrammar(
-      `
-protocol: demo
-root: m
-types:
-  hdr:
-    fields:
-      - {id: t, bits: 8}
-  blank:
-    fields:
-      - {spare: 8}
-messages:
-  m:
-    header: hdr
-    ies:
-      - {iei: '5B', id: blank, format: TLV, length: 3, type: blank, presence: M}
-`,
-    );
+    const ir = demoGrammar(l3("      - {iei: '5B', id: blank, format: TLV, length: 3, type: blank, presence: M}"));
     const twice = fromHex('005b01005b0100');
     const dissected = new Dissector(ir).dissect(twice, 'demo').value;
     expect(dissected).toEqual({ message: 'm', t: 0, _order: ['blank', 'blank'] });
@@ -184,14 +173,10 @@ messages:
   });
 
   describe('a dispatch on an earlier IE, a part left undecoded, a generated field at a field', () => {
-    const demo = (ies: string, extra = '') => `
-protocol: demo
-root: m
-types:
-  hdr:
-    fields:
-      - {id: t, bits: 8}
-  kind:
+    const demo = (ies: string, extra = '') =>
+      l3(
+        ies,
+        `  kind:
     fields:
       - {id: value, bits: 8}
   body:
@@ -209,12 +194,8 @@ types:
   skipped:
     label: Skipped
     undecoded: not decoded in this demo
-${extra}
-messages:
-  m:
-    header: hdr
-    ies:
-${ies}`;
+${extra}`,
+      );
     const ies = '      - {id: kind, format: V, length: 1, type: kind}\n      - {id: body, format: LV, length: 1-n, type: body}';
     const ir = demoGrammar(demo(ies));
     const dissector = new Dissector(ir);
