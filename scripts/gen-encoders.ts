@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { defaultGrammar } from '../src/grammar/default.js';
 import type { DispatchType, FieldIR, GrammarIR, IEIR, L3MessageType, ProtectionIR, StructType, TypeIR } from '../src/grammar/ir.js';
-import { alternatives, caseFor, messagesOf } from '../src/grammar/reach.js';
+import { alternatives, caseFor, layoutOf, messagesOf } from '../src/grammar/reach.js';
 import { indent, prop, str, ModuleConstants, switchPick, type TypeBodies, typeFunctions, typeNames } from './codegen.js';
 
 export const ENCODERS_FILE = new URL('../src/engine/bundled-encoders.ts', import.meta.url);
@@ -199,7 +199,7 @@ ${table.join('\n')}
 
   /** A field list unrolled (the loop of Encoder.fields); `consts` are a message's header constants. */
   private list(defs: FieldIR[], consts: Map<string, number>, protection?: ProtectionIR): string[] {
-    const index = new Map(defs.map((f, i) => [f.id, i]));
+    const { index } = layoutOf(defs);
     // The integers a later rule reads: presence, switches, counts; and lengths patched after their span.
     const read = new Set<number>();
     const at = (id: string) => {
@@ -261,7 +261,7 @@ ${table.join('\n')}
   }
 
   /** The code writing struct field `f` (at `i`) from the value. */
-  private write(f: FieldIR, i: number, consts: Map<string, number>, scope: (i: number | undefined) => string, index: Map<string, number>, patched: boolean): string[] {
+  private write(f: FieldIR, i: number, consts: Map<string, number>, scope: (i: number | undefined) => string, index: ReadonlyMap<string, number>, patched: boolean): string[] {
     const key = `value${prop(f.id)}`;
     const kept = scope(i) === 'undefined' ? [] : [`s${i} = x;`];
     if (f.kind === 'uint') {
@@ -293,7 +293,7 @@ ${table.join('\n')}
   }
 
   /** The code writing `x` as field `f` (a struct's field other than an integer or spare, or a list's item). */
-  private item(f: FieldIR, x: string, scope: (i: number | undefined) => string, index: Map<string, number>): string[] {
+  private item(f: FieldIR, x: string, scope: (i: number | undefined) => string, index: ReadonlyMap<string, number>): string[] {
     switch (f.kind) {
       case 'uint':
         return this.uint(x, f.bits);

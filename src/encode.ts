@@ -7,11 +7,10 @@ import { type EncodeOptions, encodeWith } from './api.js';
 import { bundledEncoders } from './engine/bundled-encoders.js';
 import { generatedEncoder } from './engine/encode.js';
 import { defaultGrammar, isDefaultGrammar } from './grammar/default.js';
-import { perKey } from './grammar/memo.js';
-import type { GrammarIR } from './grammar/ir.js';
 import type { MessageName, MessageValue, ProtocolName } from './types/messages.js';
 
-const generated = perKey((ir: GrammarIR) => generatedEncoder(ir, bundledEncoders));
+/** The generated code's encoder, made on first use (it serves the bundled grammar only). */
+let generated: ReturnType<typeof generatedEncoder> | undefined;
 
 /** A type built (within a few levels) from loosely typed parts: `unknown`, `any` or string-indexed records. */
 type Loose<V, D extends unknown[] = []> = D['length'] extends 8
@@ -45,6 +44,6 @@ export function encode<const V>(value: V & NotAKnownMessage<V>, protocol?: strin
 export function encode(value: unknown, protocol = 'nas-eps', opts: EncodeOptions = {}): Uint8Array {
   const ir = opts.grammar ?? defaultGrammar();
   // Sealing, a value the grammar does not allow (the interpreter's error names the path) and any other grammar go to the interpreter.
-  const fast = opts.seal || !isDefaultGrammar(ir) ? undefined : generated(ir)(value, protocol);
+  const fast = opts.seal || !isDefaultGrammar(ir) ? undefined : (generated ??= generatedEncoder(ir, bundledEncoders))(value, protocol);
   return fast ?? encodeWith(value, protocol, opts);
 }
